@@ -1,0 +1,173 @@
+//! Date arithmetic the regulations use: counting "by month" (ages for admission, party age) and
+//! adding whole months (probation of 12 months).
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+
+/// Adds whole calendar months; a day that does not exist in the target month becomes that
+/// month's last day (29/02/2024 + 12 months = 28/02/2025).
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+}
+
+/// Subtracts whole calendar months, with the same month-end rule as [`add_months`].
+pub fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
+}
+
+/// Full months from `from` to `to` (0 when `to` is before `from`): the month count is complete
+/// once the same day-of-month is reached (or the month's last day, for days it lacks).
+pub fn full_months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    if to < from {
+        return 0;
+    }
+    let mut months = (to.year() - from.year()) * 12 + (to.month() as i32 - from.month() as i32);
+    if months > 0 && add_months(from, months as u32) > to {
+        months -= 1;
+    }
+    months.max(0) as u32
+}
+
+/// Age in full years on `on` for someone born on `birth`, counted by month as the regulations do.
+pub fn age_in_years(birth: NaiveDate, on: NaiveDate) -> u32 {
+    full_months_between(birth, on) / 12
+}
+
+/// Parses a date typed the Vietnamese way (`d/m/yyyy`, `dd/mm/yyyy`, also `-` or `.` separators)
+/// or in ISO form (`yyyy-mm-dd`, as HTML date inputs and the API send it).
+pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(FieldError::new("", "required", "Ngày không được để trống."));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 4
+        && let (Ok(d), Ok(m), Ok(y)) = (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>())
+    {
+        return NaiveDate::from_ymd_opt(y, m, d)
+            .ok_or_else(|| FieldError::new("", "invalid_date", format!("Ngày {s} không có trong lịch.")));
+    }
+    Err(FieldError::new("", "invalid_format", "Ngày phải có dạng dd/mm/yyyy, ví dụ 02/09/2025."))
+}
+
+/// Formats a date as `dd/mm/yyyy`.
+pub fn format_vn(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// An age band of the statistical forms: `[min, max]` full years, `max = None` for "and over".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgeBand {
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+impl AgeBand {
+    /// The bands of the newer member form (3-BTCTW, reports.md §2.3): 18–30, 31–35, …, 56–60, over 60.
+    pub const DEFAULT: [AgeBand; 8] = [
+        AgeBand { min: 18, max: Some(30) },
+        AgeBand { min: 31, max: Some(35) },
+        AgeBand { min: 36, max: Some(40) },
+        AgeBand { min: 41, max: Some(45) },
+        AgeBand { min: 46, max: Some(50) },
+        AgeBand { min: 51, max: Some(55) },
+        AgeBand { min: 56, max: Some(60) },
+        AgeBand { min: 61, max: None },
+    ];
+
+    /// Parses `18-30`, `31–35` or `61+`.
+    pub fn parse(input: &str) -> Result<AgeBand, FieldError> {
+        let s = input.trim();
+        let bad = || FieldError::new("", "invalid_format", format!("Nhóm tuổi “{s}” phải có dạng 18-30 hoặc 61+."));
+        if let Some(min) = s.strip_suffix('+') {
+            let min = min.trim().parse::<u32>().map_err(|_| bad())?;
+            return Self::checked(min, None).ok_or_else(bad);
+        }
+        let (a, b) = s.split_once(['-', '–']).ok_or_else(bad)?;
+        let min = a.trim().parse::<u32>().map_err(|_| bad())?;
+        let max = b.trim().parse::<u32>().map_err(|_| bad())?;
+        Self::checked(min, Some(max)).ok_or_else(bad)
+    }
+
+    fn checked(min: u32, max: Option<u32>) -> Option<AgeBand> {
+        let sane = min <= 130 && max.is_none_or(|m| m >= min && m <= 130);
+        sane.then_some(AgeBand { min, max })
+    }
+
+    pub fn contains(&self, age: u32) -> bool {
+        age >= self.min && self.max.is_none_or(|m| age <= m)
+    }
+
+    /// Birth dates `(earliest exclusive, latest inclusive)` of people whose age on `on` is in the band:
+    /// born after `earliest` (when bounded) and on or before `latest`.
+    pub fn birth_range(&self, on: NaiveDate) -> (Option<NaiveDate>, NaiveDate) {
+        let latest = sub_months(on, self.min * 12);
+        let earliest = self.max.map(|m| sub_months(on, (m + 1) * 12));
+        (earliest, latest)
+    }
+
+    pub fn label(&self) -> String {
+        match self.max {
+            Some(m) => format!("{}–{}", self.min, m),
+            None => format!("Trên {}", self.min - 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months_and_month_ends() {
+        assert_eq!(add_months(d(2024, 2, 29), 12), d(2025, 2, 28));
+        assert_eq!(add_months(d(2024, 1, 31), 1), d(2024, 2, 29));
+        assert_eq!(add_months(d(2025, 3, 15), 12), d(2026, 3, 15));
+        assert_eq!(full_months_between(d(2000, 5, 10), d(2018, 5, 9)), 215);
+        assert_eq!(full_months_between(d(2000, 5, 10), d(2018, 5, 10)), 216);
+        assert_eq!(full_months_between(d(2024, 1, 31), d(2024, 2, 29)), 1);
+        assert_eq!(full_months_between(d(2024, 3, 1), d(2024, 2, 1)), 0);
+    }
+
+    #[test]
+    fn age_counted_by_month() {
+        assert_eq!(age_in_years(d(2008, 6, 15), d(2026, 6, 14)), 17);
+        assert_eq!(age_in_years(d(2008, 6, 15), d(2026, 6, 15)), 18);
+        assert_eq!(age_in_years(d(2008, 2, 29), d(2026, 2, 28)), 18);
+    }
+
+    #[test]
+    fn parses_vietnamese_and_iso_dates() {
+        assert_eq!(parse_date("2/9/2025").unwrap(), d(2025, 9, 2));
+        assert_eq!(parse_date("02/09/2025").unwrap(), d(2025, 9, 2));
+        assert_eq!(parse_date("2025-09-02").unwrap(), d(2025, 9, 2));
+        assert_eq!(parse_date("31/02/2025").unwrap_err().code, "invalid_date");
+        assert_eq!(parse_date("2025/09").unwrap_err().code, "invalid_format");
+        assert_eq!(format_vn(d(2025, 9, 2)), "02/09/2025");
+    }
+
+    #[test]
+    fn age_bands() {
+        let b = AgeBand::parse("18-30").unwrap();
+        assert!(b.contains(18) && b.contains(30) && !b.contains(31));
+        assert_eq!(AgeBand::parse("61+").unwrap(), AgeBand { min: 61, max: None });
+        assert!(AgeBand::parse("40-30").is_err());
+        assert!(AgeBand::parse("abc").is_err());
+        assert!(AgeBand::parse("18-999").is_err());
+        let (earliest, latest) = b.birth_range(d(2026, 1, 1));
+        assert_eq!(latest, d(2008, 1, 1));
+        assert_eq!(earliest, Some(d(1995, 1, 1)));
+        assert_eq!(age_in_years(d(1995, 1, 2), d(2026, 1, 1)), 30);
+        assert_eq!(age_in_years(d(1995, 1, 1), d(2026, 1, 1)), 31);
+    }
+}

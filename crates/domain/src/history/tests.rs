@@ -1,0 +1,298 @@
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::event::{Entry, EventData, EventKind, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
+use crate::ids::{DecisionNumber, UnitCode};
+use crate::unit::{LegalBasis, UnitKind, UnitVersion};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// Units 1 (province), 10 and 11 (cells since 2000), 12 (a cell merged away on 01/7/2025),
+/// 20 (a commune committee, not a cell) with cell 21 under it.
+fn units() -> LoadedUnits {
+    let mut u = LoadedUnits::default();
+    let mut add = |id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Option<NaiveDate>| {
+        u.versions.insert(UnitId(id), vec![UnitVersion {
+            unit_id: UnitId(id),
+            valid_from: from,
+            valid_to: to,
+            kind,
+            code: UnitCode::parse(&format!("U{id}")).unwrap(),
+            name: format!("Tổ chức {id}"),
+            parent_id: parent.map(UnitId),
+        }]);
+    };
+    add(1, UnitKind::Province, None, d(1950, 1, 1), None);
+    add(10, UnitKind::GrassrootsCell, Some(1), d(1950, 1, 1), None);
+    add(11, UnitKind::GrassrootsCell, Some(1), d(1950, 1, 1), None);
+    add(12, UnitKind::GrassrootsCell, Some(1), d(1950, 1, 1), Some(d(2025, 7, 1)));
+    add(20, UnitKind::Commune, Some(1), d(1950, 1, 1), None);
+    add(21, UnitKind::GrassrootsCell, Some(20), d(1950, 1, 1), None);
+    for r in crate::unit::closure_rows(UnitId(21), &u.versions) {
+        u.closure.push(r);
+    }
+    u
+}
+
+fn basis() -> Option<LegalBasis> {
+    Some(LegalBasis { number: DecisionNumber::parse("1-QĐ/ĐU").unwrap(), date: d(2000, 1, 1), issuer: "Đảng ủy".into() })
+}
+
+struct Builder {
+    events: Vec<RecordedEvent>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder { events: Vec::new() }
+    }
+
+    fn add(mut self, kind: EventKind, date: NaiveDate) -> Self {
+        let id = EventId(self.events.len() as i64 + 1);
+        self.events.push(RecordedEvent {
+            id,
+            entry: Entry::Event(EventData { kind, effective: date, basis: basis(), note: None }),
+            corrects: None,
+            correction_reason: None,
+            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            recorded_by: "test".into(),
+        });
+        self
+    }
+
+    fn correct(mut self, target: i64, entry: Entry) -> Self {
+        let id = EventId(self.events.len() as i64 + 1);
+        self.events.push(RecordedEvent {
+            id,
+            entry,
+            corrects: Some(EventId(target)),
+            correction_reason: Some("nhập sai".into()),
+            recorded_at: Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap(),
+            recorded_by: "test".into(),
+        });
+        self
+    }
+
+    fn derive(&self) -> History {
+        derive(&self.events, &units())
+    }
+}
+
+fn admitted(unit: i64) -> EventKind {
+    EventKind::Admitted { unit: UnitRef::Internal(UnitId(unit)) }
+}
+
+fn codes(h: &History) -> Vec<&'static str> {
+    h.problems.iter().map(|p| p.code).collect()
+}
+
+#[test]
+fn admission_probation_recognition() {
+    let h = Builder::new().add(admitted(10), d(2020, 2, 29)).add(EventKind::RecognizedOfficial, d(2021, 2, 28)).derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.spans.len(), 2);
+    assert_eq!(h.spans[0].status, Status::Probationary);
+    assert_eq!(h.spans[0].to, Some(d(2021, 2, 28)));
+    assert_eq!(h.span_on(d(2026, 1, 1)).unwrap().status, Status::Official);
+    // 29/02 plus whole months lands on the month's last day when the day does not exist.
+    assert_eq!(h.party_age_months(d(2026, 2, 27)), Some(71));
+    assert_eq!(h.party_age_months(d(2026, 2, 28)), Some(72));
+    assert_eq!(h.party_age_months(d(2026, 3, 28)), Some(72));
+    assert_eq!(h.party_age_months(d(2026, 3, 29)), Some(73));
+}
+
+#[test]
+fn recognition_before_admission_is_refused() {
+    let h = Builder::new().add(EventKind::RecognizedOfficial, d(2020, 1, 1)).add(admitted(10), d(2020, 6, 1)).derive();
+    assert_eq!(codes(&h), vec!["recognition_before_admission"]);
+}
+
+#[test]
+fn recognition_must_fall_on_the_end_of_probation() {
+    let h = Builder::new().add(admitted(10), d(2020, 3, 10)).add(EventKind::RecognizedOfficial, d(2021, 3, 11)).derive();
+    assert_eq!(codes(&h), vec!["recognition_date"]);
+    assert!(h.problems[0].message.contains("10/03/2021"));
+    // Before the 2011 Charter, older probation lengths are accepted.
+    let old = Builder::new().add(admitted(10), d(1970, 3, 10)).add(EventKind::RecognizedOfficial, d(1970, 9, 10)).derive();
+    assert!(old.problems.is_empty());
+}
+
+#[test]
+fn nothing_after_death() {
+    let h = Builder::new()
+        .add(admitted(10), d(1990, 1, 1))
+        .add(EventKind::Died, d(2024, 5, 1))
+        .add(EventKind::Exempted, d(2024, 6, 1))
+        .derive();
+    assert_eq!(codes(&h), vec!["after_death"]);
+    assert_eq!(h.span_on(d(2025, 1, 1)).unwrap().status, Status::Deceased);
+    assert_eq!(h.party_age_months(d(2026, 1, 1)), Some(412));
+}
+
+#[test]
+fn transfer_out_of_a_unit_the_member_is_not_in() {
+    let h = Builder::new()
+        .add(admitted(10), d(1990, 1, 1))
+        .add(
+            EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(11), to: UnitRef::External("Tỉnh khác".into()) },
+            d(2000, 1, 1),
+        )
+        .derive();
+    assert_eq!(codes(&h), vec!["not_in_unit"]);
+}
+
+#[test]
+fn event_in_a_unit_that_did_not_exist_that_day() {
+    let h = Builder::new().add(admitted(12), d(2025, 7, 1)).derive();
+    assert!(codes(&h).contains(&"unit_not_valid"));
+    let early = Builder::new().add(admitted(10), d(1949, 12, 31)).derive();
+    assert!(codes(&early).contains(&"unit_not_valid"));
+}
+
+#[test]
+fn members_cannot_stay_in_a_unit_that_ended() {
+    let stays = Builder::new().add(admitted(12), d(2020, 1, 1)).derive();
+    assert_eq!(codes(&stays), vec!["unit_ended"]);
+    let moved = Builder::new().add(admitted(12), d(2020, 1, 1)).add(EventKind::Reassigned { to: UnitId(10) }, d(2025, 7, 1)).derive();
+    assert!(moved.problems.is_empty(), "{:?}", moved.problems);
+}
+
+#[test]
+fn only_cells_hold_members() {
+    let h = Builder::new().add(admitted(20), d(2020, 1, 1)).derive();
+    assert_eq!(codes(&h), vec!["unit_not_a_cell"]);
+}
+
+#[test]
+fn official_transfer_in_transit_then_received() {
+    let h = Builder::new()
+        .add(admitted(10), d(1990, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(20)) }, d(2024, 3, 1))
+        .add(EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(21) }, d(2024, 3, 20))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    let transit = h.span_on(d(2024, 3, 10)).unwrap();
+    assert_eq!((transit.status, &transit.unit), (Status::TransferredOut, &UnitRef::Internal(UnitId(10))));
+    assert_eq!(h.span_on(d(2024, 3, 20)).unwrap().unit, UnitRef::Internal(UnitId(21)));
+}
+
+#[test]
+fn transfer_in_must_be_inside_the_destination() {
+    let h = Builder::new()
+        .add(admitted(10), d(1990, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(20)) }, d(2024, 3, 1))
+        .add(EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(11) }, d(2024, 3, 20))
+        .derive();
+    assert_eq!(codes(&h), vec!["wrong_destination"]);
+}
+
+#[test]
+fn arrival_from_another_province() {
+    let h = Builder::new()
+        .add(EventKind::Admitted { unit: UnitRef::External("Chi bộ thôn 3, tỉnh Nghệ An".into()) }, d(2010, 5, 19))
+        .add(EventKind::RecognizedOfficial, d(2011, 5, 19))
+        .add(EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(10) }, d(2023, 1, 5))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.span_on(d(2020, 1, 1)).unwrap().unit, UnitRef::External("Chi bộ thôn 3, tỉnh Nghệ An".into()));
+    assert_eq!(h.span_on(d(2024, 1, 1)).unwrap().status, Status::Official);
+    assert_eq!(h.first_admission(), Some(d(2010, 5, 19)));
+}
+
+#[test]
+fn temporary_transfer_keeps_the_home_unit() {
+    let h = Builder::new()
+        .add(admitted(10), d(1990, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Temporary, from: UnitId(10), to: UnitRef::Internal(UnitId(21)) }, d(2024, 1, 1))
+        .add(EventKind::TransferredIn { mode: TransferMode::Temporary, unit: UnitId(10) }, d(2024, 9, 1))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.spans.len(), 1);
+    assert_eq!(h.temporary, vec![TemporarySpan { at: UnitRef::Internal(UnitId(21)), from: d(2024, 1, 1), to: Some(d(2024, 9, 1)) }]);
+}
+
+#[test]
+fn exemption_only_for_official_members() {
+    let h = Builder::new().add(admitted(10), d(2024, 1, 1)).add(EventKind::Exempted, d(2024, 6, 1)).derive();
+    assert_eq!(codes(&h), vec!["probationary"]);
+    let ok = Builder::new()
+        .add(admitted(10), d(1980, 1, 1))
+        .add(EventKind::RecognizedOfficial, d(1981, 1, 1))
+        .add(EventKind::Exempted, d(2024, 6, 1))
+        .add(EventKind::ExemptionEnded, d(2025, 6, 1))
+        .derive();
+    assert!(ok.problems.is_empty());
+    assert_eq!(ok.span_on(d(2024, 12, 1)).unwrap().status, Status::Exempt);
+    assert_eq!(ok.span_on(d(2025, 12, 1)).unwrap().status, Status::Official);
+}
+
+#[test]
+fn readmission_rules() {
+    let base = || {
+        Builder::new()
+            .add(admitted(10), d(2000, 1, 1))
+            .add(EventKind::RecognizedOfficial, d(2001, 1, 1))
+            .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2018, 1, 1))
+    };
+    let soon = base().add(EventKind::Readmitted { unit: UnitId(10) }, d(2020, 12, 31)).derive();
+    assert_eq!(codes(&soon), vec!["readmission_too_soon"]);
+    let ok = base().add(EventKind::Readmitted { unit: UnitId(10) }, d(2021, 1, 1)).derive();
+    assert!(ok.problems.is_empty(), "{:?}", ok.problems);
+    assert_eq!(ok.span_on(d(2021, 1, 1)).unwrap().status, Status::Probationary);
+    // Party age: 18 years in, 3 years out, then back: first admission minus the time out.
+    assert_eq!(ok.party_age_months(d(2022, 1, 1)), Some(22 * 12 - 36));
+    let twice = base()
+        .add(EventKind::Readmitted { unit: UnitId(10) }, d(2021, 1, 1))
+        .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2021, 6, 1))
+        .add(EventKind::Readmitted { unit: UnitId(10) }, d(2025, 6, 1))
+        .derive();
+    assert_eq!(codes(&twice), vec!["readmitted_twice"]);
+    let abandoned = Builder::new()
+        .add(admitted(10), d(2000, 1, 1))
+        .add(EventKind::StruckOff { reason: StrikeOffReason::AbandonedActivities }, d(2001, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitId(10) }, d(2010, 1, 1))
+        .derive();
+    assert_eq!(codes(&abandoned), vec!["not_readmittable"]);
+    let exited = Builder::new()
+        .add(admitted(10), d(2000, 1, 1))
+        .add(EventKind::Exited { difficult_family: true }, d(2001, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitId(10) }, d(2010, 1, 1))
+        .derive();
+    assert!(exited.problems.is_empty());
+    let new_admission = Builder::new()
+        .add(admitted(10), d(2000, 1, 1))
+        .add(EventKind::Expelled, d(2001, 1, 1))
+        .add(admitted(10), d(2010, 1, 1))
+        .derive();
+    assert_eq!(codes(&new_admission), vec!["use_readmission"]);
+}
+
+#[test]
+fn corrections_replace_or_void_and_keep_the_original() {
+    let wrong_date = Builder::new()
+        .add(admitted(10), d(2020, 3, 10))
+        .add(EventKind::RecognizedOfficial, d(2021, 3, 11))
+        .correct(
+            2,
+            Entry::Event(EventData { kind: EventKind::RecognizedOfficial, effective: d(2021, 3, 10), basis: basis(), note: None }),
+        );
+    let h = wrong_date.derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.official_since(), Some(d(2021, 3, 10)));
+    assert_eq!(wrong_date.events.len(), 3);
+    let voided = Builder::new().add(admitted(10), d(2020, 3, 10)).add(EventKind::Died, d(2022, 1, 1)).correct(2, Entry::Void).derive();
+    assert_eq!(voided.span_on(d(2026, 1, 1)).unwrap().status, Status::Probationary);
+}
+
+#[test]
+fn same_day_events_apply_in_recorded_order() {
+    let h = Builder::new()
+        .add(admitted(10), d(2020, 3, 10))
+        .add(EventKind::Reassigned { to: UnitId(11) }, d(2020, 3, 10))
+        .derive();
+    assert!(h.problems.is_empty());
+    assert_eq!(h.spans.len(), 1);
+    assert_eq!(h.spans[0].unit, UnitRef::Internal(UnitId(11)));
+}

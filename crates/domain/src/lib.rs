@@ -1,0 +1,24 @@
+//! The pure domain of dangvu: what a party organization and a party member *are*, and the
+//! rules of the Party Charter and its implementing regulations that the register must obey.
+//!
+//! This crate does no I/O, never reads the clock and never talks to a database or the network:
+//! every function takes "today" and the data it needs as arguments, so every rule can be tested
+//! on any date. Storage and web crates call into it; it calls nothing outside itself.
+//!
+//! Reading order: [`text`] (Vietnamese names, search folding, register order), [`ids`]
+//! (identifiers that can only hold valid values), [`member`] (the member record and its closed
+//! lists), [`unit`] (the organization tree with history), [`event`] and [`history`] (membership as
+//! dated events, and the spans derived from them).
+
+pub mod codes;
+pub mod dates;
+pub mod error;
+pub mod event;
+pub mod history;
+pub mod ids;
+pub mod member;
+pub mod text;
+pub mod unit;
+
+pub use chrono::NaiveDate;
+pub use error::{FieldError, ValidationErrors};
