@@ -124,7 +124,18 @@ pub trait UnitFacts {
 #[derive(Debug, Default, Clone)]
 pub struct LoadedUnits {
     pub versions: HashMap<UnitId, Vec<UnitVersion>>,
-    pub closure: Vec<ClosureRow>,
+    /// Closure rows by descendant.
+    pub closure: HashMap<UnitId, Vec<ClosureRow>>,
+}
+
+impl LoadedUnits {
+    pub fn new(versions: HashMap<UnitId, Vec<UnitVersion>>, closure: Vec<ClosureRow>) -> Self {
+        let mut by_descendant: HashMap<UnitId, Vec<ClosureRow>> = HashMap::new();
+        for r in closure {
+            by_descendant.entry(r.descendant).or_default().push(r);
+        }
+        LoadedUnits { versions, closure: by_descendant }
+    }
 }
 
 impl UnitFacts for LoadedUnits {
@@ -143,8 +154,8 @@ impl UnitFacts for LoadedUnits {
 
     fn is_within(&self, unit: UnitId, ancestor: UnitId, on: NaiveDate) -> bool {
         unit == ancestor
-            || self.closure.iter().any(|r| {
-                r.descendant == unit && r.ancestor == ancestor && r.valid_from <= on && r.valid_to.is_none_or(|t| on < t)
+            || self.closure.get(&unit).is_some_and(|rows| {
+                rows.iter().any(|r| r.ancestor == ancestor && r.valid_from <= on && r.valid_to.is_none_or(|t| on < t))
             })
     }
 }

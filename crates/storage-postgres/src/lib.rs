@@ -1,1 +1,140 @@
+//! The PostgreSQL engine of dangvu storage, chosen by a `postgres://` URL. Several `dangvu serve`
+//! processes may share one database: writers are serialized by the change-counter row lock taken
+//! by every write (see `storage::sql::next_seq`), readers never block.
 
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
+use sqlx::{AssertSqlSafe, Column, PgConnection, PgPool, Postgres, Row as _, TypeInfo, ValueRef};
+use storage::db::{Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
+
+pub struct PostgresDatabase {
+    pool: PgPool,
+}
+
+impl PostgresDatabase {
+    /// Connects to `url` and runs the migrations.
+    pub async fn open(url: &str) -> Result<Self, DbError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(other)?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(other)?;
+        Ok(PostgresDatabase { pool })
+    }
+}
+
+fn other(e: impl std::fmt::Display) -> DbError {
+    DbError::Other(e.to_string())
+}
+
+fn map_err(e: sqlx::Error) -> DbError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => DbError::Unique(d.constraint().unwrap_or(d.message()).to_owned()),
+        _ => other(e),
+    }
+}
+
+fn bind(q: sqlx::query::Query<'_, Postgres, PgArguments>, v: Value) -> sqlx::query::Query<'_, Postgres, PgArguments> {
+    match v {
+        Value::Int(x) => q.bind(x),
+        Value::Float(x) => q.bind(x),
+        Value::Text(x) => q.bind(x),
+        Value::Date(x) => q.bind(x),
+        Value::Time(x) => q.bind(x),
+    }
+}
+
+fn decode(row: &PgRow) -> Result<Row, DbError> {
+    let mut out = Vec::with_capacity(row.columns().len());
+    for (i, column) in row.columns().iter().enumerate() {
+        let null = row.try_get_raw(i).map_err(other)?.is_null();
+        let value = match column.type_info().name() {
+            "INT8" => Value::Int(row.try_get::<Option<i64>, _>(i).map_err(other)?),
+            "INT4" => Value::Int(row.try_get::<Option<i32>, _>(i).map_err(other)?.map(i64::from)),
+            "INT2" => Value::Int(row.try_get::<Option<i16>, _>(i).map_err(other)?.map(i64::from)),
+            "BOOL" => Value::Int(row.try_get::<Option<bool>, _>(i).map_err(other)?.map(i64::from)),
+            "FLOAT8" => Value::Float(row.try_get::<Option<f64>, _>(i).map_err(other)?),
+            "FLOAT4" => Value::Float(row.try_get::<Option<f32>, _>(i).map_err(other)?.map(f64::from)),
+            "DATE" => Value::Date(row.try_get::<Option<chrono::NaiveDate>, _>(i).map_err(other)?),
+            "TIMESTAMPTZ" => Value::Time(row.try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(i).map_err(other)?),
+            _ if null => Value::Text(None),
+            _ => Value::Text(Some(row.try_get::<String, _>(i).map_err(other)?)),
+        };
+        out.push(value);
+    }
+    Ok(Row(out))
+}
+
+async fn query(conn: &mut PgConnection, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
+    let q = args.into_iter().fold(sqlx::query(AssertSqlSafe(sql.as_str().to_owned())), bind);
+    q.fetch_all(conn).await.map_err(map_err)?.iter().map(decode).collect()
+}
+
+async fn execute(conn: &mut PgConnection, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+    let q = args.into_iter().fold(sqlx::query(AssertSqlSafe(sql.as_str().to_owned())), bind);
+    Ok(q.execute(conn).await.map_err(map_err)?.rows_affected())
+}
+
+struct Reader(sqlx::pool::PoolConnection<Postgres>);
+
+#[async_trait]
+impl Conn for Reader {
+    async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
+        query(&mut self.0, sql, args).await
+    }
+    async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+        execute(&mut self.0, sql, args).await
+    }
+}
+
+struct Writer(sqlx::Transaction<'static, Postgres>);
+
+#[async_trait]
+impl Conn for Writer {
+    async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
+        query(&mut self.0, sql, args).await
+    }
+    async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+        execute(&mut self.0, sql, args).await
+    }
+}
+
+#[async_trait]
+impl Tx for Writer {
+    async fn commit(self: Box<Self>) -> Result<(), DbError> {
+        self.0.commit().await.map_err(map_err)
+    }
+}
+
+#[async_trait]
+impl Database for PostgresDatabase {
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
+
+    async fn reader(&self) -> Result<Box<dyn Conn>, DbError> {
+        Ok(Box::new(Reader(self.pool.acquire().await.map_err(map_err)?)))
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>, DbError> {
+        Ok(Box::new(Writer(self.pool.begin().await.map_err(map_err)?)))
+    }
+
+    fn max_params(&self) -> usize {
+        30_000
+    }
+
+    fn after_bulk_load(&self) -> &'static [&'static str] {
+        &[
+            "SELECT setval(pg_get_serial_sequence('units', 'id'), (SELECT GREATEST(MAX(id), 1) FROM units))",
+            "SELECT setval(pg_get_serial_sequence('unit_operations', 'id'), (SELECT GREATEST(MAX(id), 1) FROM unit_operations))",
+            "SELECT setval(pg_get_serial_sequence('members', 'id'), (SELECT GREATEST(MAX(id), 1) FROM members))",
+            "SELECT setval(pg_get_serial_sequence('membership_events', 'id'), (SELECT GREATEST(MAX(id), 1) FROM membership_events))",
+            "ANALYZE",
+        ]
+    }
+}

@@ -1,1 +1,141 @@
+//! The SQLite engine of dangvu storage: one database file in WAL mode, a pool of readers and a
+//! single writer connection (SQLite has one writer at a time; `BEGIN IMMEDIATE` takes the lock
+//! up front so a transaction never fails half-way for want of it).
 
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, Row as _, Sqlite, SqliteConnection, SqlitePool, TypeInfo, ValueRef};
+use storage::db::{Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
+
+pub struct SqliteDatabase {
+    readers: SqlitePool,
+    writer: SqlitePool,
+}
+
+impl SqliteDatabase {
+    /// Opens (creating if needed) and migrates the database at `location`: a `sqlite:` URL or a
+    /// file path.
+    pub async fn open(location: &str) -> Result<Self, DbError> {
+        let options = if location.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(location).map_err(other)?
+        } else {
+            SqliteConnectOptions::new().filename(location)
+        }
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-65536");
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(other)?;
+        sqlx::migrate!("./migrations").run(&writer).await.map_err(other)?;
+        let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(other)?;
+        Ok(SqliteDatabase { readers, writer })
+    }
+}
+
+fn other(e: impl std::fmt::Display) -> DbError {
+    DbError::Other(e.to_string())
+}
+
+fn map_err(e: sqlx::Error) -> DbError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => DbError::Unique(d.message().to_owned()),
+        _ => other(e),
+    }
+}
+
+fn bind(q: sqlx::query::Query<'_, Sqlite, SqliteArguments>, v: Value) -> sqlx::query::Query<'_, Sqlite, SqliteArguments> {
+    match v {
+        Value::Int(x) => q.bind(x),
+        Value::Float(x) => q.bind(x),
+        Value::Text(x) => q.bind(x),
+        Value::Date(x) => q.bind(x),
+        Value::Time(x) => q.bind(x),
+    }
+}
+
+fn decode(row: &SqliteRow) -> Result<Row, DbError> {
+    let mut out = Vec::with_capacity(row.columns().len());
+    for (i, _) in row.columns().iter().enumerate() {
+        let raw = row.try_get_raw(i).map_err(other)?;
+        let value = if raw.is_null() {
+            Value::Text(None)
+        } else {
+            match raw.type_info().name() {
+                "INTEGER" | "BOOLEAN" => Value::Int(Some(row.try_get::<i64, _>(i).map_err(other)?)),
+                "REAL" | "NUMERIC" => Value::Float(Some(row.try_get::<f64, _>(i).map_err(other)?)),
+                _ => Value::Text(Some(row.try_get::<String, _>(i).map_err(other)?)),
+            }
+        };
+        out.push(value);
+    }
+    Ok(Row(out))
+}
+
+async fn query(conn: &mut SqliteConnection, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
+    let q = args.into_iter().fold(sqlx::query(AssertSqlSafe(sql.as_str().to_owned())), bind);
+    q.fetch_all(conn).await.map_err(map_err)?.iter().map(decode).collect()
+}
+
+async fn execute(conn: &mut SqliteConnection, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+    let q = args.into_iter().fold(sqlx::query(AssertSqlSafe(sql.as_str().to_owned())), bind);
+    Ok(q.execute(conn).await.map_err(map_err)?.rows_affected())
+}
+
+struct Reader(sqlx::pool::PoolConnection<Sqlite>);
+
+#[async_trait]
+impl Conn for Reader {
+    async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
+        query(&mut self.0, sql, args).await
+    }
+    async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+        execute(&mut self.0, sql, args).await
+    }
+}
+
+struct Writer(sqlx::Transaction<'static, Sqlite>);
+
+#[async_trait]
+impl Conn for Writer {
+    async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
+        query(&mut self.0, sql, args).await
+    }
+    async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+        execute(&mut self.0, sql, args).await
+    }
+}
+
+#[async_trait]
+impl Tx for Writer {
+    async fn commit(self: Box<Self>) -> Result<(), DbError> {
+        self.0.commit().await.map_err(map_err)
+    }
+}
+
+#[async_trait]
+impl Database for SqliteDatabase {
+    fn engine(&self) -> Engine {
+        Engine::Sqlite
+    }
+
+    async fn reader(&self) -> Result<Box<dyn Conn>, DbError> {
+        Ok(Box::new(Reader(self.readers.acquire().await.map_err(map_err)?)))
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>, DbError> {
+        Ok(Box::new(Writer(self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?)))
+    }
+
+    fn max_params(&self) -> usize {
+        30_000
+    }
+
+    fn after_bulk_load(&self) -> &'static [&'static str] {
+        &["ANALYZE"]
+    }
+}

@@ -1,1 +1,329 @@
+//! dangvu storage: the [`Store`] trait (one method per use case) and its implementation,
+//! [`SqlStore`], written once over a small [`db::Database`] port that each engine crate
+//! (`storage-sqlite`, `storage-postgres`) implements with connections, migrations and type mapping.
+//!
+//! * Rules are never decided here: every write loads what the rule needs, asks `domain`, and
+//!   writes only if the answer is yes, in one transaction ([`members`], [`units`]).
+//! * All SQL is in [`sql`], the same text for both engines (SQLite accepts `$1` placeholders).
+//! * Lists and searches are answered by an in-memory [`index`] derived from the tables and kept in
+//!   step through a change log (`change_counter`, `changes`), so several processes can share one
+//!   PostgreSQL database: each refreshes before answering (docs/design/register-index.md).
 
+pub mod db;
+pub mod index;
+mod bulk;
+mod members;
+pub mod model;
+mod sql;
+mod units;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::ValidationErrors;
+use domain::event::{Entry, EventData};
+use domain::ids::{EventId, MemberId, UnitId};
+
+pub use model::*;
+
+/// Who writes, and when: passed to every write so that storage never reads the clock.
+#[derive(Debug, Clone)]
+pub struct WriteContext {
+    pub actor: String,
+    pub now: DateTime<Utc>,
+    /// Today in Vietnam (UTC+7), for rules that depend on the date.
+    pub today: NaiveDate,
+}
+
+impl WriteContext {
+    pub fn new(actor: impl Into<String>, now: DateTime<Utc>) -> Self {
+        WriteContext { actor: actor.into(), now, today: vietnam_today(now) }
+    }
+}
+
+/// The calendar date in Vietnam (UTC+7, no daylight saving) at instant `now`.
+pub fn vietnam_today(now: DateTime<Utc>) -> NaiveDate {
+    (now + chrono::Duration::hours(7)).date_naive()
+}
+
+/// What can go wrong in a use case.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("không tìm thấy")]
+    NotFound,
+    /// The input or the rules refuse the write; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    /// Someone else saved first (version check); nothing was written.
+    #[error("bản ghi đã được người khác cập nhật (phiên bản hiện tại {current})")]
+    Conflict { current: i64 },
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Database(#[from] db::DbError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    pub fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(ValidationErrors::single(field, code, message))
+    }
+}
+
+/// The use cases of the register. Handlers, the CLI and tests talk to storage only through this.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Answers only when the database answers.
+    async fn health(&self) -> Result<()>;
+
+    // --- organization tree -------------------------------------------------------------
+    async fn create_unit(&self, ctx: &WriteContext, new: NewUnit) -> Result<UnitId>;
+    /// Renames a unit and/or changes its code or kind from a date.
+    async fn rename_unit(&self, ctx: &WriteContext, unit: UnitId, change: RenameUnit) -> Result<()>;
+    async fn move_unit(&self, ctx: &WriteContext, unit: UnitId, change: MoveUnit) -> Result<()>;
+    /// Ends the sources and hands their children and members to the target (returned).
+    async fn merge_units(&self, ctx: &WriteContext, merge: MergeUnits) -> Result<UnitId>;
+    /// Ends a unit and hands its children and members to several successors (returned in order).
+    async fn split_unit(&self, ctx: &WriteContext, unit: UnitId, split: SplitUnit) -> Result<Vec<UnitId>>;
+    /// Ends a unit that has no children and no members left.
+    async fn dissolve_unit(&self, ctx: &WriteContext, unit: UnitId, decision: OrgDecision) -> Result<()>;
+    async fn unit(&self, unit: UnitId, as_of: NaiveDate) -> Result<UnitDetail>;
+    /// The units directly under `parent` (the roots when `None`) on `as_of`, with member counts.
+    async fn children(&self, parent: Option<UnitId>, as_of: NaiveDate) -> Result<Vec<UnitNode>>;
+    /// Every unit in the subtree of `root` on `as_of` (the root first).
+    async fn subtree(&self, root: UnitId, as_of: NaiveDate) -> Result<Vec<UnitSummary>>;
+    /// The units valid on `today` that a dissolved, merged or split unit lives on in.
+    async fn current_successors(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<UnitSummary>>;
+    /// Units whose name or code matches `q` (with or without diacritics) on `as_of`.
+    async fn find_units(&self, q: &str, as_of: NaiveDate, members_only: bool, limit: usize) -> Result<Vec<UnitSummary>>;
+
+    // --- members ---------------------------------------------------------------------------
+    async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId>;
+    /// Replaces the identity data and, when given, records a new profile from its date.
+    async fn update_member(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()>;
+    async fn record_event(&self, ctx: &WriteContext, member: MemberId, expected_version: i64, event: EventData) -> Result<EventId>;
+    /// Records a correction of `target` (a replacement or a void) with its reason.
+    async fn correct_event(
+        &self,
+        ctx: &WriteContext,
+        member: MemberId,
+        expected_version: i64,
+        target: EventId,
+        entry: Entry,
+        reason: String,
+    ) -> Result<EventId>;
+    async fn member(&self, member: MemberId) -> Result<MemberDetail>;
+    /// Lists or searches members: subtree, status, gender and age filters, register order, pages.
+    async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage>;
+
+    // --- bulk ------------------------------------------------------------------------------------
+    /// Writes generated or imported data in large batches (ids given by the caller).
+    async fn bulk_load(&self, data: BulkData) -> Result<()>;
+    /// The largest unit, member and event ids in use (for callers of [`bulk_load`](Self::bulk_load)).
+    async fn max_ids(&self) -> Result<(i64, i64, i64)>;
+}
+
+/// The store over one database engine.
+pub struct SqlStore {
+    db: Arc<dyn db::Database>,
+    index: index::SharedIndex,
+}
+
+impl SqlStore {
+    /// Wraps a migrated database and loads the in-memory index from it.
+    pub async fn open(db: Arc<dyn db::Database>) -> Result<Self> {
+        let store = SqlStore { db, index: index::SharedIndex::default() };
+        store.refresh_index().await?;
+        Ok(store)
+    }
+
+    pub fn engine(&self) -> db::Engine {
+        self.db.engine()
+    }
+
+    /// Brings the in-memory index up to date with the change log (cheap when nothing changed).
+    async fn refresh_index(&self) -> Result<()> {
+        self.index.refresh(self.db.as_ref()).await
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn health(&self) -> Result<()> {
+        let mut conn = self.db.reader().await?;
+        sql::current_seq(conn.as_mut()).await?;
+        Ok(())
+    }
+
+    async fn create_unit(&self, ctx: &WriteContext, new: NewUnit) -> Result<UnitId> {
+        self.create_unit_impl(ctx, new).await
+    }
+
+    async fn rename_unit(&self, ctx: &WriteContext, unit: UnitId, change: RenameUnit) -> Result<()> {
+        self.rename_unit_impl(ctx, unit, change).await
+    }
+
+    async fn move_unit(&self, ctx: &WriteContext, unit: UnitId, change: MoveUnit) -> Result<()> {
+        self.move_unit_impl(ctx, unit, change).await
+    }
+
+    async fn merge_units(&self, ctx: &WriteContext, merge: MergeUnits) -> Result<UnitId> {
+        self.merge_units_impl(ctx, merge).await
+    }
+
+    async fn split_unit(&self, ctx: &WriteContext, unit: UnitId, split: SplitUnit) -> Result<Vec<UnitId>> {
+        self.split_unit_impl(ctx, unit, split).await
+    }
+
+    async fn dissolve_unit(&self, ctx: &WriteContext, unit: UnitId, decision: OrgDecision) -> Result<()> {
+        self.dissolve_unit_impl(ctx, unit, decision).await
+    }
+
+    async fn unit(&self, unit: UnitId, as_of: NaiveDate) -> Result<UnitDetail> {
+        self.refresh_index().await?;
+        let mut conn = self.db.reader().await?;
+        let versions = sql::unit_versions(conn.as_mut(), &[unit]).await?;
+        let list: Vec<domain::unit::UnitVersion> =
+            versions.get(&unit).ok_or(StoreError::NotFound)?.iter().map(|(_, v)| v.clone()).collect();
+        let latest = list.last().map(UnitSummary::from).ok_or(StoreError::NotFound)?;
+        let version = sql::unit_row_version(conn.as_mut(), unit).await?.ok_or(StoreError::NotFound)?;
+        let at = list.iter().find(|v| v.covers(as_of)).map(UnitSummary::from);
+        let operations = sql::operations_of(conn.as_mut(), unit).await?;
+        let mut link_lists = Vec::new();
+        for successors in [false, true] {
+            let raw = sql::links(conn.as_mut(), unit, successors).await?;
+            let ids: Vec<UnitId> = raw.iter().map(|(u, _, _)| *u).collect();
+            let named = sql::unit_versions(conn.as_mut(), &ids).await?;
+            link_lists.push(
+                raw.into_iter()
+                    .filter_map(|(u, effective, operation_id)| {
+                        let v = named.get(&u)?.last()?;
+                        Some(UnitLink { unit: UnitSummary::from(&v.1), effective, operation_id })
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let successors = link_lists.pop().unwrap_or_default();
+        let predecessors = link_lists.pop().unwrap_or_default();
+        let mut path_rows: Vec<_> = sql::closure_of(conn.as_mut(), &[unit])
+            .await?
+            .into_iter()
+            .filter(|r| r.depth > 0 && r.valid_from <= as_of && r.valid_to.is_none_or(|t| as_of < t))
+            .collect();
+        path_rows.sort_by_key(|r| std::cmp::Reverse(r.depth));
+        let (path, children, member_count) = {
+            let index = self.index.read();
+            let path = path_rows.iter().filter_map(|r| index.unit_version_on(r.ancestor, as_of).map(UnitSummary::from)).collect();
+            let children = if at.is_some() { nodes(index.children(Some(unit), as_of)) } else { Vec::new() };
+            let count = if at.is_some() { index.member_count(unit, as_of) } else { 0 };
+            (path, children, count)
+        };
+        Ok(UnitDetail {
+            id: unit,
+            version,
+            as_of: at,
+            latest,
+            versions: list.iter().map(UnitSummary::from).collect(),
+            operations,
+            predecessors,
+            successors,
+            path,
+            children,
+            member_count,
+        })
+    }
+
+    async fn children(&self, parent: Option<UnitId>, as_of: NaiveDate) -> Result<Vec<UnitNode>> {
+        self.refresh_index().await?;
+        Ok(nodes(self.index.read().children(parent, as_of)))
+    }
+
+    async fn subtree(&self, root: UnitId, as_of: NaiveDate) -> Result<Vec<UnitSummary>> {
+        let mut conn = self.db.reader().await?;
+        let list = sql::subtree_on(conn.as_mut(), root, as_of).await?;
+        if list.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(list.iter().map(UnitSummary::from).collect())
+    }
+
+    async fn current_successors(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<UnitSummary>> {
+        let mut conn = self.db.reader().await?;
+        let mut out: Vec<UnitSummary> = Vec::new();
+        let mut queue = vec![unit];
+        let mut seen = vec![unit];
+        while let Some(u) = queue.pop() {
+            let versions = sql::unit_versions(conn.as_mut(), &[u]).await?;
+            let list = versions.get(&u).ok_or(StoreError::NotFound)?;
+            if let Some((_, v)) = list.iter().find(|(_, v)| v.covers(today)) {
+                if !out.iter().any(|o| o.id == u) {
+                    out.push(UnitSummary::from(v));
+                }
+                continue;
+            }
+            for (next, _, _) in sql::links(conn.as_mut(), u, true).await? {
+                if !seen.contains(&next) {
+                    seen.push(next);
+                    queue.push(next);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    async fn find_units(&self, q: &str, as_of: NaiveDate, members_only: bool, limit: usize) -> Result<Vec<UnitSummary>> {
+        self.refresh_index().await?;
+        Ok(self.index.read().find_units(q, as_of, members_only, limit))
+    }
+
+    async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
+        self.create_member_impl(ctx, new).await
+    }
+
+    async fn update_member(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()> {
+        self.update_member_impl(ctx, member, update).await
+    }
+
+    async fn record_event(&self, ctx: &WriteContext, member: MemberId, expected_version: i64, event: EventData) -> Result<EventId> {
+        self.append_event(ctx, member, Some(expected_version), Entry::Event(event), None).await
+    }
+
+    async fn correct_event(
+        &self,
+        ctx: &WriteContext,
+        member: MemberId,
+        expected_version: i64,
+        target: EventId,
+        entry: Entry,
+        reason: String,
+    ) -> Result<EventId> {
+        let reason = domain::text::required_text(&reason, 500, "Lý do đính chính").map_err(|mut e| {
+            e.field = "reason".into();
+            StoreError::Invalid(ValidationErrors { errors: vec![e] })
+        })?;
+        self.append_event(ctx, member, Some(expected_version), entry, Some((target, reason))).await
+    }
+
+    async fn member(&self, member: MemberId) -> Result<MemberDetail> {
+        self.member_impl(member).await
+    }
+
+    async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
+        self.refresh_index().await?;
+        Ok(self.index.read().find_members(query))
+    }
+
+    async fn bulk_load(&self, data: BulkData) -> Result<()> {
+        self.bulk_load_impl(data).await
+    }
+
+    async fn max_ids(&self) -> Result<(i64, i64, i64)> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::max_ids(conn.as_mut()).await?)
+    }
+}
+
+fn nodes(list: Vec<(domain::unit::UnitVersion, usize, usize)>) -> Vec<UnitNode> {
+    list.into_iter().map(|(v, member_count, child_count)| UnitNode { unit: UnitSummary::from(&v), member_count, child_count }).collect()
+}

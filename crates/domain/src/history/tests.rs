@@ -30,10 +30,8 @@ fn units() -> LoadedUnits {
     add(12, UnitKind::GrassrootsCell, Some(1), d(1950, 1, 1), Some(d(2025, 7, 1)));
     add(20, UnitKind::Commune, Some(1), d(1950, 1, 1), None);
     add(21, UnitKind::GrassrootsCell, Some(20), d(1950, 1, 1), None);
-    for r in crate::unit::closure_rows(UnitId(21), &u.versions) {
-        u.closure.push(r);
-    }
-    u
+    let closure = crate::unit::closure_rows(UnitId(21), &u.versions);
+    LoadedUnits::new(u.versions, closure)
 }
 
 fn basis() -> Option<LegalBasis> {

@@ -1,0 +1,90 @@
+//! Bulk writes for the generator and imports: large multi-row statements, ids chosen by the
+//! caller, every member's history still derived and checked by `domain`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use domain::ValidationErrors;
+use domain::history::{self, LoadedUnits};
+use domain::ids::UnitId;
+use domain::unit::{UnitVersion, closure_rows};
+
+use crate::db::Value;
+use crate::{BulkData, Result, SqlStore, StoreError, sql};
+
+impl SqlStore {
+    pub(crate) async fn bulk_load_impl(&self, data: BulkData) -> Result<()> {
+        let max = self.db.max_params();
+        let (mut tx, seq) = self.begin_write().await?;
+        let conn = tx.as_mut();
+        let at = data.recorded_at;
+        let by = data.recorded_by.as_str();
+
+        let ops = data
+            .operations
+            .iter()
+            .map(|o| {
+                let mut v = vec![Value::from(o.id)];
+                v.extend(sql::operation_values(o.kind, &o.decision, by, at));
+                v
+            })
+            .collect();
+        sql::insert_rows(
+            conn,
+            "INSERT INTO unit_operations (id, kind, effective_date, decision_number, decision_date, issuer, note, recorded_at, recorded_by) VALUES",
+            9,
+            ops,
+            max,
+        )
+        .await?;
+        let new_units: BTreeSet<i64> = data.unit_versions.iter().map(|(v, _)| v.unit_id.0).collect();
+        let unit_rows = new_units.iter().map(|id| vec![Value::from(*id), Value::from(1i64), Value::from(at)]).collect();
+        sql::insert_rows(conn, "INSERT INTO units (id, version, created_at) VALUES", 3, unit_rows, max).await?;
+        let version_rows = data.unit_versions.iter().map(|(v, op)| sql::unit_version_values(v, *op)).collect();
+        sql::insert_rows(conn, sql::INSERT_UNIT_VERSIONS, 9, version_rows, max).await?;
+        let link_rows = data
+            .unit_links
+            .iter()
+            .map(|(a, b, op, on)| vec![Value::from(a.0), Value::from(b.0), Value::from(*op), Value::from(*on)])
+            .collect();
+        sql::insert_rows(conn, sql::INSERT_LINKS, 4, link_rows, max).await?;
+
+        let mut versions: HashMap<UnitId, Vec<UnitVersion>> = HashMap::new();
+        for v in sql::all_unit_versions(conn).await? {
+            versions.entry(v.unit_id).or_default().push(v);
+        }
+        if !new_units.is_empty() {
+            let rows: Vec<_> = new_units.iter().flat_map(|u| closure_rows(UnitId(*u), &versions)).collect();
+            sql::insert_rows(conn, sql::INSERT_CLOSURE, 5, rows.iter().map(sql::closure_values).collect(), max).await?;
+        }
+        if !data.members.is_empty() {
+            let closure = versions.keys().flat_map(|u| closure_rows(*u, &versions)).collect();
+            let units = LoadedUnits::new(versions, closure);
+            let mut members = Vec::new();
+            let mut profiles = Vec::new();
+            let mut events = Vec::new();
+            let mut spans = Vec::new();
+            for m in &data.members {
+                let h = history::derive(&m.events, &units);
+                if let Some(p) = h.problems.first() {
+                    return Err(StoreError::Invalid(ValidationErrors::single(
+                        "members",
+                        p.code,
+                        format!("{} (mã số {}): {}", m.identity.full_name, m.id, p.message),
+                    )));
+                }
+                members.push(sql::member_values(Some(m.id), &m.identity, at, by));
+                profiles.extend(m.profiles.iter().map(|p| sql::profile_values(m.id, p, at, by)));
+                events.extend(m.events.iter().map(|e| sql::event_values(Some(e.id), m.id, e)));
+                spans.extend(h.spans.iter().map(|s| sql::span_values(m.id, s)));
+            }
+            sql::insert_rows(conn, sql::INSERT_MEMBERS, 19, members, max).await?;
+            sql::insert_rows(conn, sql::INSERT_PROFILES, 13, profiles, max).await?;
+            sql::insert_rows(conn, sql::INSERT_EVENTS, 18, events, max).await?;
+            sql::insert_rows(conn, sql::INSERT_SPANS, 6, spans, max).await?;
+        }
+        for stmt in self.db.after_bulk_load() {
+            conn.execute(&(*stmt).into(), vec![]).await?;
+        }
+        self.commit_write(tx, seq, "all", &[0]).await
+    }
+}

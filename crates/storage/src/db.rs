@@ -1,0 +1,245 @@
+//! The port each database engine implements: a pool that runs statements and opens write
+//! transactions, with values crossing as [`Value`]. Everything else — SQL, row mapping, rules —
+//! is written once in this crate, so both engines behave the same by construction.
+
+use std::borrow::Cow;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A statement's text. Only `&'static str` or text built by [`Sql::values_rows`] (placeholders,
+/// never data) can become one, so no statement is ever glued from user input.
+#[derive(Debug, Clone)]
+pub struct Sql(Cow<'static, str>);
+
+impl Sql {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `prefix` followed by `rows` groups of `columns` placeholders: `($1, $2), ($3, $4)`.
+    pub fn values_rows(prefix: &'static str, columns: usize, rows: usize) -> Sql {
+        let mut s = String::with_capacity(prefix.len() + rows * columns * 6);
+        s.push_str(prefix);
+        let mut n = 0;
+        for r in 0..rows {
+            s.push_str(if r == 0 { " (" } else { ", (" });
+            for c in 0..columns {
+                n += 1;
+                if c > 0 {
+                    s.push_str(", ");
+                }
+                s.push('$');
+                s.push_str(&n.to_string());
+            }
+            s.push(')');
+        }
+        Sql(Cow::Owned(s))
+    }
+}
+
+impl Sql {
+    /// `prefix ($first, …, $(first+n-1)) suffix`, for `IN` lists of `n` bound values.
+    pub fn in_list(prefix: &'static str, n: usize, suffix: &'static str, first: usize) -> Sql {
+        let mut s = String::with_capacity(prefix.len() + suffix.len() + n * 6 + 4);
+        s.push_str(prefix);
+        s.push_str(" (");
+        for i in 0..n {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(first + i).to_string());
+        }
+        s.push(')');
+        s.push_str(suffix);
+        Sql(Cow::Owned(s))
+    }
+}
+
+impl From<&'static str> for Sql {
+    fn from(s: &'static str) -> Self {
+        Sql(Cow::Borrowed(s))
+    }
+}
+
+/// A value bound to or read from a statement. Every variant carries its SQL type even when NULL
+/// (PostgreSQL needs typed NULLs).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(Option<i64>),
+    Float(Option<f64>),
+    Text(Option<String>),
+    Date(Option<NaiveDate>),
+    Time(Option<DateTime<Utc>>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(Some(i64::from(v)))
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(Some(v.to_owned()))
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(Some(v))
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<Option<&str>> for Value {
+    fn from(v: Option<&str>) -> Self {
+        Value::Text(v.map(str::to_owned))
+    }
+}
+impl From<NaiveDate> for Value {
+    fn from(v: NaiveDate) -> Self {
+        Value::Date(Some(v))
+    }
+}
+impl From<Option<NaiveDate>> for Value {
+    fn from(v: Option<NaiveDate>) -> Self {
+        Value::Date(v)
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Time(Some(v))
+    }
+}
+
+/// One result row, read by position. Engines decode columns by their storage type; the accessors
+/// convert (SQLite keeps dates as `YYYY-MM-DD` text, PostgreSQL as `DATE`).
+#[derive(Debug, Clone)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> Result<&Value, DbError> {
+        self.0.get(i).ok_or_else(|| DbError::Decode(format!("column {i} missing")))
+    }
+
+    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, DbError> {
+        match self.at(i)? {
+            Value::Int(v) => Ok(*v),
+            Value::Float(v) => Ok(v.map(|f| f as i64)),
+            Value::Text(None) | Value::Date(None) | Value::Time(None) => Ok(None),
+            Value::Text(Some(s)) => s.parse().map(Some).map_err(|_| DbError::Decode(format!("column {i}: not an integer"))),
+            other => Err(DbError::Decode(format!("column {i}: expected integer, got {other:?}"))),
+        }
+    }
+
+    pub fn i64(&self, i: usize) -> Result<i64, DbError> {
+        self.opt_i64(i)?.ok_or_else(|| DbError::Decode(format!("column {i} is NULL")))
+    }
+
+    pub fn opt_str(&self, i: usize) -> Result<Option<String>, DbError> {
+        match self.at(i)? {
+            Value::Text(v) => Ok(v.clone()),
+            Value::Int(None) | Value::Float(None) | Value::Date(None) | Value::Time(None) => Ok(None),
+            Value::Int(Some(v)) => Ok(Some(v.to_string())),
+            Value::Date(Some(d)) => Ok(Some(d.format("%Y-%m-%d").to_string())),
+            other => Err(DbError::Decode(format!("column {i}: expected text, got {other:?}"))),
+        }
+    }
+
+    pub fn str(&self, i: usize) -> Result<String, DbError> {
+        self.opt_str(i)?.ok_or_else(|| DbError::Decode(format!("column {i} is NULL")))
+    }
+
+    pub fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, DbError> {
+        match self.at(i)? {
+            Value::Date(v) => Ok(*v),
+            Value::Text(None) | Value::Int(None) => Ok(None),
+            Value::Text(Some(s)) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| DbError::Decode(format!("column {i}: not a date: {s}"))),
+            other => Err(DbError::Decode(format!("column {i}: expected date, got {other:?}"))),
+        }
+    }
+
+    pub fn date(&self, i: usize) -> Result<NaiveDate, DbError> {
+        self.opt_date(i)?.ok_or_else(|| DbError::Decode(format!("column {i} is NULL")))
+    }
+
+    pub fn time(&self, i: usize) -> Result<DateTime<Utc>, DbError> {
+        match self.at(i)? {
+            Value::Time(Some(t)) => Ok(*t),
+            Value::Text(Some(s)) => DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .or_else(|_| {
+                    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%:z")
+                        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
+                        .map(|n| n.and_utc())
+                })
+                .map_err(|_| DbError::Decode(format!("column {i}: not a timestamp: {s}"))),
+            other => Err(DbError::Decode(format!("column {i}: expected timestamp, got {other:?}"))),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique constraint refused the write (the constraint or index name, as the engine says it).
+    #[error("unique constraint violated: {0}")]
+    Unique(String),
+    #[error("cannot decode a row: {0}")]
+    Decode(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Statements on one connection or transaction.
+#[async_trait]
+pub trait Conn: Send {
+    async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError>;
+    async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError>;
+}
+
+/// A write transaction: rolled back when dropped without [`commit`](Tx::commit).
+#[async_trait]
+pub trait Tx: Conn {
+    async fn commit(self: Box<Self>) -> Result<(), DbError>;
+}
+
+/// A database: a pool of readers and one way to start a write transaction.
+#[async_trait]
+pub trait Database: Send + Sync {
+    fn engine(&self) -> Engine;
+    /// A pooled connection for reads.
+    async fn reader(&self) -> Result<Box<dyn Conn>, DbError>;
+    /// Starts a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`).
+    async fn begin(&self) -> Result<Box<dyn Tx>, DbError>;
+    /// The most bound values one statement may carry.
+    fn max_params(&self) -> usize;
+    /// Statements to run after rows were inserted with explicit ids (PostgreSQL moves its
+    /// identity sequences past them).
+    fn after_bulk_load(&self) -> &'static [&'static str];
+}
+
+/// Runs one statement on a fresh reader.
+pub async fn read(db: &dyn Database, sql: impl Into<Sql>, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
+    db.reader().await?.query(&sql.into(), args).await
+}

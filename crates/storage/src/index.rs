@@ -1,0 +1,478 @@
+//! The in-memory register index: lists, searches and counts answered without rescanning tables.
+//!
+//! It is derived data only. At start it loads members (name, sort key, gender, birth date,
+//! identifiers, spans) and all unit versions; afterwards, before every query, it reads the change
+//! counter (one single-row query) and reloads just what the change log names. Every write bumps
+//! the counter inside its own transaction, so a process always sees its own writes and those of
+//! any other process sharing the database (docs/design/register-index.md).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, RwLock};
+
+use chrono::NaiveDate;
+
+use domain::history::Status;
+use domain::ids::{MemberId, UnitId};
+use domain::member::Gender;
+use domain::text::fold;
+use domain::unit::UnitVersion;
+
+use crate::db::Database;
+use crate::sql::{self, IndexMemberRow};
+use crate::{MemberListItem, MemberPage, MemberQuery, Result, StatusFilter, UnitSummary};
+
+/// Members loaded per query at start-up.
+const LOAD_BATCH: i64 = 20_000;
+
+#[derive(Default)]
+pub struct SharedIndex {
+    index: RwLock<Index>,
+    /// Serializes refreshes so change-log entries are applied once and in order.
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl SharedIndex {
+    pub async fn refresh(&self, db: &dyn Database) -> Result<()> {
+        let _one_at_a_time = self.refreshing.lock().await;
+        let mut conn = db.reader().await?;
+        let seq = sql::current_seq(conn.as_mut()).await?;
+        let (known, loaded) = {
+            let index = self.read();
+            (index.seq, index.loaded)
+        };
+        if loaded && seq == known {
+            return Ok(());
+        }
+        let changes = if loaded { sql::changes_between(conn.as_mut(), known, seq).await? } else { Vec::new() };
+        let full = !loaded || changes.iter().any(|(e, _)| e == "all");
+        if full {
+            let units = sql::all_unit_versions(conn.as_mut()).await?;
+            let mut members = Vec::new();
+            let mut after = 0;
+            loop {
+                let batch = sql::index_members(conn.as_mut(), after, LOAD_BATCH).await?;
+                let Some(last) = batch.last() else { break };
+                after = last.id.0;
+                members.extend(batch);
+            }
+            let fresh = Index::build(units, members, seq);
+            *self.write() = fresh;
+            return Ok(());
+        }
+        let units_changed = changes.iter().any(|(e, _)| e == "unit");
+        let mut member_ids: Vec<MemberId> = changes.iter().filter(|(e, _)| e == "member").map(|(_, id)| MemberId(*id)).collect();
+        member_ids.sort();
+        member_ids.dedup();
+        let units = if units_changed { Some(sql::all_unit_versions(conn.as_mut()).await?) } else { None };
+        let members = sql::index_members_by_id(conn.as_mut(), &member_ids).await?;
+        let mut index = self.write();
+        if let Some(units) = units {
+            index.units = UnitTable::build(units);
+        }
+        for m in members {
+            index.upsert(m);
+        }
+        index.seq = seq;
+        index.clear_caches();
+        Ok(())
+    }
+
+    pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Index> {
+        self.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
+        self.index.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Units with their versions and, per unit, the children it ever had (with the interval).
+#[derive(Default)]
+pub struct UnitTable {
+    ids: Vec<UnitId>,
+    pos: HashMap<UnitId, u32>,
+    versions: Vec<Vec<UnitVersion>>,
+    children: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
+    roots: Vec<(u32, NaiveDate, Option<NaiveDate>)>,
+}
+
+impl UnitTable {
+    fn build(all: Vec<UnitVersion>) -> Self {
+        let mut t = UnitTable::default();
+        for v in &all {
+            if !t.pos.contains_key(&v.unit_id) {
+                t.pos.insert(v.unit_id, t.ids.len() as u32);
+                t.ids.push(v.unit_id);
+                t.versions.push(Vec::new());
+                t.children.push(Vec::new());
+            }
+        }
+        for v in all {
+            let i = t.pos[&v.unit_id];
+            match v.parent_id.and_then(|p| t.pos.get(&p).copied()) {
+                Some(p) => t.children[p as usize].push((i, v.valid_from, v.valid_to)),
+                None => t.roots.push((i, v.valid_from, v.valid_to)),
+            }
+            t.versions[i as usize].push(v);
+        }
+        t
+    }
+
+    fn version_on(&self, i: u32, on: NaiveDate) -> Option<&UnitVersion> {
+        self.versions.get(i as usize)?.iter().find(|v| v.covers(on))
+    }
+
+    fn latest(&self, i: u32) -> Option<&UnitVersion> {
+        self.versions.get(i as usize)?.last()
+    }
+
+    /// A mark per unit: in the subtree of `root` on `on`.
+    fn subtree(&self, root: UnitId, on: NaiveDate) -> Vec<bool> {
+        let mut marks = vec![false; self.ids.len()];
+        let Some(&r) = self.pos.get(&root) else { return marks };
+        if self.version_on(r, on).is_none() {
+            return marks;
+        }
+        let mut stack = vec![r];
+        while let Some(u) = stack.pop() {
+            if std::mem::replace(&mut marks[u as usize], true) {
+                continue;
+            }
+            for &(c, from, to) in &self.children[u as usize] {
+                if from <= on && to.is_none_or(|t| on < t) {
+                    stack.push(c);
+                }
+            }
+        }
+        marks
+    }
+
+    fn children_on(&self, parent: Option<UnitId>, on: NaiveDate) -> Vec<u32> {
+        let list = match parent {
+            None => &self.roots,
+            Some(p) => match self.pos.get(&p) {
+                Some(&i) => &self.children[i as usize],
+                None => return Vec::new(),
+            },
+        };
+        let mut out: Vec<u32> = list.iter().filter(|(_, f, t)| *f <= on && t.is_none_or(|t| on < t)).map(|(c, _, _)| *c).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+struct MemberEntry {
+    id: MemberId,
+    full_name: String,
+    name_fold: String,
+    sort_key: String,
+    gender: Gender,
+    birth: NaiveDate,
+    citizen_id: String,
+    card: Option<String>,
+    spans: Vec<(Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>)>,
+}
+
+impl MemberEntry {
+    fn span_on(&self, on: NaiveDate) -> Option<(Option<u32>, Option<UnitId>, Status)> {
+        self.spans.iter().find(|s| s.3 <= on && s.4.is_none_or(|t| on < t)).map(|s| (s.0, s.1, s.2))
+    }
+}
+
+/// The index itself; see the module documentation.
+#[derive(Default)]
+pub struct Index {
+    seq: i64,
+    loaded: bool,
+    units: UnitTable,
+    members: Vec<MemberEntry>,
+    pos: HashMap<MemberId, u32>,
+    /// Name word → members whose folded name contains it.
+    words: BTreeMap<String, Vec<u32>>,
+    /// CCCD and card digits → members.
+    digits: BTreeMap<String, Vec<u32>>,
+    /// Members in register order (sort key, then id).
+    order: Vec<u32>,
+    /// Active members per unit (not subtree) on a date, computed on demand.
+    direct_counts: Mutex<Option<(NaiveDate, std::sync::Arc<Vec<u32>>)>>,
+}
+
+impl Index {
+    fn build(units: Vec<UnitVersion>, members: Vec<IndexMemberRow>, seq: i64) -> Self {
+        let mut index = Index { seq, loaded: true, units: UnitTable::build(units), ..Default::default() };
+        index.members.reserve(members.len());
+        for m in members {
+            let i = index.members.len() as u32;
+            index.pos.insert(m.id, i);
+            let entry = index.entry(m);
+            index.add_terms(i, &entry);
+            index.members.push(entry);
+        }
+        let mut order: Vec<u32> = (0..index.members.len() as u32).collect();
+        order.sort_by(|a, b| index.cmp_order(*a, *b));
+        index.order = order;
+        index
+    }
+
+    fn entry(&self, m: IndexMemberRow) -> MemberEntry {
+        MemberEntry {
+            id: m.id,
+            full_name: m.full_name,
+            name_fold: m.name_fold,
+            sort_key: m.sort_key,
+            gender: m.gender,
+            birth: m.birth_date,
+            citizen_id: m.citizen_id,
+            card: m.party_card_number,
+            spans: m.spans.into_iter().map(|(u, s, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t)).collect(),
+        }
+    }
+
+    fn cmp_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (x, y) = (&self.members[a as usize], &self.members[b as usize]);
+        (x.sort_key.as_str(), x.id).cmp(&(y.sort_key.as_str(), y.id))
+    }
+
+    fn add_terms(&mut self, i: u32, e: &MemberEntry) {
+        for w in e.name_fold.split(' ').filter(|w| !w.is_empty()) {
+            push_unique(self.words.entry(w.to_owned()).or_default(), i);
+        }
+        push_unique(self.digits.entry(e.citizen_id.clone()).or_default(), i);
+        if let Some(c) = &e.card {
+            push_unique(self.digits.entry(c.clone()).or_default(), i);
+        }
+    }
+
+    fn remove_terms(&mut self, i: u32, e: &MemberEntry) {
+        let words: Vec<String> = e.name_fold.split(' ').map(str::to_owned).collect();
+        for w in words {
+            if let Some(list) = self.words.get_mut(&w) {
+                remove_sorted(list, i);
+            }
+        }
+        for d in std::iter::once(&e.citizen_id).chain(e.card.as_ref()) {
+            if let Some(list) = self.digits.get_mut(d) {
+                remove_sorted(list, i);
+            }
+        }
+    }
+
+    fn upsert(&mut self, m: IndexMemberRow) {
+        let entry = self.entry(m);
+        match self.pos.get(&entry.id).copied() {
+            Some(i) => {
+                let old = std::mem::replace(&mut self.members[i as usize], entry);
+                self.remove_terms(i, &old);
+                let e = std::mem::replace(&mut self.members[i as usize], placeholder());
+                self.add_terms(i, &e);
+                self.members[i as usize] = e;
+                if old.sort_key != self.members[i as usize].sort_key {
+                    self.order.retain(|x| *x != i);
+                    self.insert_in_order(i);
+                }
+            }
+            None => {
+                let i = self.members.len() as u32;
+                self.pos.insert(entry.id, i);
+                self.add_terms(i, &entry);
+                self.members.push(entry);
+                self.insert_in_order(i);
+            }
+        }
+    }
+
+    fn insert_in_order(&mut self, i: u32) {
+        let at = self.order.partition_point(|x| self.cmp_order(*x, i) == std::cmp::Ordering::Less);
+        self.order.insert(at, i);
+    }
+
+    fn clear_caches(&self) {
+        *self.direct_counts.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Members matching every word of `q` (names: word prefixes, any order; digits: prefixes of
+    /// CCCD or card numbers). `None` when `q` has no words (everyone matches).
+    fn matching(&self, q: &str) -> Option<Vec<bool>> {
+        let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            return None;
+        }
+        let mut result: Option<Vec<bool>> = None;
+        for w in words {
+            let mut marks = vec![false; self.members.len()];
+            let map = if w.chars().all(|c| c.is_ascii_digit()) { &self.digits } else { &self.words };
+            for (_, list) in map.range(w.to_owned()..).take_while(|(k, _)| k.starts_with(w)) {
+                for &i in list {
+                    marks[i as usize] = true;
+                }
+            }
+            result = Some(match result {
+                None => marks,
+                Some(prev) => prev.iter().zip(marks).map(|(a, b)| *a && b).collect(),
+            });
+        }
+        result
+    }
+
+    pub fn find_members(&self, q: &MemberQuery) -> MemberPage {
+        let folded = fold(&q.q);
+        let matches = self.matching(&folded);
+        let subtree = q.unit.map(|u| self.units.subtree(u, q.as_of));
+        let birth_range = q.age.map(|a| a.birth_range(q.as_of));
+        let wanted = |i: u32| -> Option<(Option<UnitId>, Status)> {
+            if matches.as_ref().is_some_and(|m| !m[i as usize]) {
+                return None;
+            }
+            let m = &self.members[i as usize];
+            if q.gender.is_some_and(|g| g != m.gender) {
+                return None;
+            }
+            if let Some((earliest, latest)) = birth_range
+                && (m.birth > latest || earliest.is_some_and(|e| m.birth <= e))
+            {
+                return None;
+            }
+            let (upos, unit, status) = m.span_on(q.as_of)?;
+            let status_ok = match q.status {
+                StatusFilter::Active => status.is_active(),
+                StatusFilter::All => true,
+                StatusFilter::Only(s) => s == status,
+            };
+            if !status_ok {
+                return None;
+            }
+            if let Some(marks) = &subtree
+                && !upos.is_some_and(|u| marks[u as usize])
+            {
+                return None;
+            }
+            Some((unit, status))
+        };
+        let per_page = q.per_page.clamp(1, 500);
+        let page = q.page.max(1);
+        let skip = (page - 1) * per_page;
+        let mut total = 0;
+        let mut items = Vec::new();
+        for &i in &self.order {
+            if let Some((unit, status)) = wanted(i) {
+                if total >= skip && items.len() < per_page {
+                    items.push(self.list_item(i, unit, status));
+                }
+                total += 1;
+            }
+        }
+        MemberPage { total, page, per_page, items }
+    }
+
+    fn list_item(&self, i: u32, unit: Option<UnitId>, status: Status) -> MemberListItem {
+        let m = &self.members[i as usize];
+        let unit_name = unit.and_then(|u| self.units.pos.get(&u)).and_then(|p| self.units.latest(*p)).map(|v| v.name.clone());
+        MemberListItem {
+            id: m.id,
+            full_name: m.full_name.clone(),
+            gender: m.gender,
+            birth_date: m.birth,
+            citizen_id: m.citizen_id.clone(),
+            party_card_number: m.card.clone(),
+            status,
+            unit_id: unit,
+            unit_name,
+        }
+    }
+
+    fn direct_counts(&self, on: NaiveDate) -> std::sync::Arc<Vec<u32>> {
+        let mut cache = self.direct_counts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((d, counts)) = cache.as_ref()
+            && *d == on
+        {
+            return counts.clone();
+        }
+        let mut counts = vec![0u32; self.units.ids.len()];
+        for m in &self.members {
+            if let Some((Some(u), _, status)) = m.span_on(on)
+                && status.is_active()
+            {
+                counts[u as usize] += 1;
+            }
+        }
+        let counts = std::sync::Arc::new(counts);
+        *cache = Some((on, counts.clone()));
+        counts
+    }
+
+    /// Active members in the subtree of `unit` on `on`.
+    pub fn member_count(&self, unit: UnitId, on: NaiveDate) -> usize {
+        let counts = self.direct_counts(on);
+        self.units.subtree(unit, on).iter().zip(counts.iter()).filter(|(m, _)| **m).map(|(_, c)| *c as usize).sum()
+    }
+
+    /// The children of `parent` (roots when `None`) on `on`: (version, subtree member count, child count).
+    pub fn children(&self, parent: Option<UnitId>, on: NaiveDate) -> Vec<(UnitVersion, usize, usize)> {
+        let mut out: Vec<(UnitVersion, usize, usize)> = self
+            .units
+            .children_on(parent, on)
+            .into_iter()
+            .filter_map(|c| {
+                let v = self.units.version_on(c, on)?.clone();
+                let count = self.member_count(v.unit_id, on);
+                let kids = self.units.children_on(Some(v.unit_id), on).len();
+                Some((v, count, kids))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        out
+    }
+
+    /// Units whose folded name or code contains every word of `q`, valid on `on`.
+    pub fn find_units(&self, q: &str, on: NaiveDate, members_only: bool, limit: usize) -> Vec<UnitSummary> {
+        let folded = fold(q);
+        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut out = Vec::new();
+        for i in 0..self.units.ids.len() as u32 {
+            let Some(v) = self.units.version_on(i, on) else { continue };
+            if members_only && !v.kind.holds_members() {
+                continue;
+            }
+            let hay = format!("{} {}", fold(&v.name), v.code.as_str().to_lowercase());
+            if words.iter().all(|w| hay.contains(w)) {
+                out.push(UnitSummary::from(v));
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    pub fn unit_version_on(&self, unit: UnitId, on: NaiveDate) -> Option<&UnitVersion> {
+        self.units.version_on(*self.units.pos.get(&unit)?, on)
+    }
+}
+
+/// Keeps posting lists sorted and free of repeats.
+fn push_unique(list: &mut Vec<u32>, i: u32) {
+    if let Err(at) = list.binary_search(&i) {
+        list.insert(at, i);
+    }
+}
+
+fn remove_sorted(list: &mut Vec<u32>, i: u32) {
+    if let Ok(at) = list.binary_search(&i) {
+        list.remove(at);
+    }
+}
+
+fn placeholder() -> MemberEntry {
+    MemberEntry {
+        id: MemberId(0),
+        full_name: String::new(),
+        name_fold: String::new(),
+        sort_key: String::new(),
+        gender: Gender::Male,
+        birth: NaiveDate::MIN,
+        citizen_id: String::new(),
+        card: None,
+        spans: Vec::new(),
+    }
+}

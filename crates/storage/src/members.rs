@@ -1,0 +1,182 @@
+//! Member use cases: each loads what the rules need, asks `domain::history::derive`, and writes
+//! the event and the re-derived spans in one transaction, or nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::ValidationErrors;
+use domain::event::{Entry, RecordedEvent};
+use domain::history::{self, History, LoadedUnits};
+use domain::ids::{EventId, MemberId, UnitId};
+use domain::member::Identity;
+
+use crate::db::{Conn, Tx};
+use crate::sql::{self, UniqueColumn};
+use crate::{MemberDetail, MemberUpdate, NewMember, Result, SqlStore, StoreError, WriteContext};
+
+impl SqlStore {
+    /// Starts a write: the transaction and its change-log sequence number.
+    pub(crate) async fn begin_write(&self) -> Result<(Box<dyn Tx>, i64)> {
+        let mut tx = self.db.begin().await?;
+        let seq = sql::next_seq(tx.as_mut()).await?;
+        Ok((tx, seq))
+    }
+
+    pub(crate) async fn commit_write(&self, mut tx: Box<dyn Tx>, seq: i64, entity: &'static str, ids: &[i64]) -> Result<()> {
+        sql::log_changes(tx.as_mut(), seq, entity, ids, self.db.max_params()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn create_member_impl(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
+        if new.events.is_empty() {
+            return Err(StoreError::invalid("kind", "required", "Ghi ít nhất một sự kiện (kết nạp hoặc tiếp nhận)."));
+        }
+        let (mut tx, seq) = self.begin_write().await?;
+        check_unique(tx.as_mut(), &new.identity, None).await?;
+        let id = sql::insert_member(tx.as_mut(), &new.identity, ctx.now, &ctx.actor).await?;
+        sql::insert_profile(tx.as_mut(), id, &new.profile, ctx.now, &ctx.actor).await?;
+        let events: Vec<RecordedEvent> = new
+            .events
+            .into_iter()
+            .enumerate()
+            .map(|(i, data)| recorded(EventId(i as i64 + 1), Entry::Event(data), None, None, ctx))
+            .collect();
+        let history = derive_checked(tx.as_mut(), &events).await?;
+        for e in &events {
+            sql::insert_event(tx.as_mut(), id, e).await?;
+        }
+        sql::replace_spans(tx.as_mut(), id, &history.spans).await?;
+        self.commit_write(tx, seq, "member", &[id.0]).await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn update_member_impl(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()> {
+        let (mut tx, seq) = self.begin_write().await?;
+        let current = sql::member_row(tx.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
+        if current.0 != update.expected_version {
+            return Err(StoreError::Conflict { current: current.0 });
+        }
+        check_unique(tx.as_mut(), &update.identity, Some(member)).await?;
+        if !sql::update_member(tx.as_mut(), member, update.expected_version, &update.identity, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: current.0 });
+        }
+        if let Some(p) = &update.new_profile {
+            sql::insert_profile(tx.as_mut(), member, p, ctx.now, &ctx.actor).await?;
+        }
+        self.commit_write(tx, seq, "member", &[member.0]).await
+    }
+
+    /// Appends `entry` (an event, or a correction when `corrects` is set) after re-deriving the
+    /// whole history with it.
+    pub(crate) async fn append_event(
+        &self,
+        ctx: &WriteContext,
+        member: MemberId,
+        expected_version: Option<i64>,
+        entry: Entry,
+        corrects: Option<(EventId, String)>,
+    ) -> Result<EventId> {
+        let (mut tx, seq) = self.begin_write().await?;
+        let current = sql::member_row(tx.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
+        if expected_version.is_some_and(|v| v != current.0) {
+            return Err(StoreError::Conflict { current: current.0 });
+        }
+        let mut events = sql::events(tx.as_mut(), member).await?;
+        if let Some((target, _)) = &corrects {
+            match events.iter().find(|e| e.id == *target) {
+                None => return Err(StoreError::invalid("target", "not_found", "Không có sự kiện cần đính chính.")),
+                Some(t) if t.corrects.is_some() => {
+                    return Err(StoreError::invalid(
+                        "target",
+                        "is_correction",
+                        "Đính chính sự kiện gốc, không đính chính một lần đính chính.",
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        let provisional = EventId(events.iter().map(|e| e.id.0).max().unwrap_or(0) + 1);
+        let (target, reason) = corrects.map_or((None, None), |(t, r)| (Some(t), Some(r)));
+        events.push(recorded(provisional, entry, target, reason, ctx));
+        let history = derive_checked(tx.as_mut(), &events).await?;
+        let last = events.last().ok_or(StoreError::NotFound)?;
+        let id = sql::insert_event(tx.as_mut(), member, last).await?;
+        sql::replace_spans(tx.as_mut(), member, &history.spans).await?;
+        if !sql::touch_member(tx.as_mut(), member, expected_version, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: current.0 });
+        }
+        self.commit_write(tx, seq, "member", &[member.0]).await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn member_impl(&self, member: MemberId) -> Result<MemberDetail> {
+        let mut conn = self.db.reader().await?;
+        let (version, identity, updated_at, updated_by) = sql::member_row(conn.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
+        let profiles = sql::profiles(conn.as_mut(), member).await?;
+        let events = sql::events(conn.as_mut(), member).await?;
+        let units = load_units(conn.as_mut(), &events).await?;
+        let history = history::derive(&events, &units);
+        let unit_names = units
+            .versions
+            .iter()
+            .filter_map(|(id, vs)| vs.last().map(|v| (*id, v.name.clone())))
+            .collect::<HashMap<UnitId, String>>();
+        Ok(MemberDetail { id: member, version, identity, profiles, events, history, unit_names, updated_at, updated_by })
+    }
+}
+
+pub(crate) fn recorded(id: EventId, entry: Entry, corrects: Option<EventId>, reason: Option<String>, ctx: &WriteContext) -> RecordedEvent {
+    RecordedEvent { id, entry, corrects, correction_reason: reason, recorded_at: ctx.now, recorded_by: ctx.actor.clone() }
+}
+
+/// Versions and ancestry of every unit the events name.
+pub(crate) async fn load_units(conn: &mut dyn Conn, events: &[RecordedEvent]) -> Result<LoadedUnits> {
+    let ids: Vec<UnitId> = events
+        .iter()
+        .filter_map(|e| match &e.entry {
+            Entry::Event(d) => Some(d.kind.units()),
+            Entry::Void => None,
+        })
+        .flatten()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let versions = sql::unit_versions(conn, &ids).await?;
+    Ok(LoadedUnits::new(
+        versions.into_iter().map(|(k, v)| (k, v.into_iter().map(|(_, v)| v).collect())).collect(),
+        sql::closure_of(conn, &ids).await?,
+    ))
+}
+
+/// Derives the history and turns any problem into a refusal.
+pub(crate) async fn derive_checked(conn: &mut dyn Conn, events: &[RecordedEvent]) -> Result<History> {
+    let units = load_units(conn, events).await?;
+    let history = history::derive(events, &units);
+    if history.problems.is_empty() {
+        return Ok(history);
+    }
+    let mut errors = ValidationErrors::default();
+    for p in &history.problems {
+        errors.push("event", p.code, p.message.clone());
+    }
+    Err(StoreError::Invalid(errors))
+}
+
+/// CCCD, card number and lý lịch number belong to one member each.
+async fn check_unique(conn: &mut dyn Conn, i: &Identity, except: Option<MemberId>) -> Result<()> {
+    let mut errors = ValidationErrors::default();
+    let checks = [
+        (UniqueColumn::CitizenId, "citizen_id", "Số CCCD", Some(i.citizen_id.as_str())),
+        (UniqueColumn::CardNumber, "party_card_number", "Số thẻ đảng viên", i.party_card_number.as_ref().map(|c| c.as_str())),
+        (UniqueColumn::LyLich, "ly_lich_number", "Số lý lịch", i.ly_lich_number.as_ref().map(|c| c.as_str())),
+    ];
+    for (column, field, label, value) in checks {
+        if let Some(v) = value
+            && let Some((other, name)) = sql::member_with(conn, column, v, except).await?
+        {
+            errors.push(field, "duplicate", format!("{label} {v} đã thuộc về đảng viên {name} (mã số {other})."));
+        }
+    }
+    errors.into_result().map_err(StoreError::Invalid)
+}
+

@@ -1,0 +1,281 @@
+//! What crosses the [`Store`](crate::Store) boundary: commands (parsed, valid domain values) and
+//! read models.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use domain::dates::AgeBand;
+use domain::event::RecordedEvent;
+use domain::history::{History, Status};
+use domain::ids::{MemberId, UnitCode, UnitId};
+use domain::member::{DatedProfile, Gender, Identity, Profile};
+use domain::unit::{LegalBasis, UnitKind, UnitVersion};
+
+/// The decision behind an operation on units: its effective date and reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgDecision {
+    pub effective: NaiveDate,
+    pub basis: LegalBasis,
+    pub note: Option<String>,
+}
+
+/// A unit to create, or the new unit a merge or split produces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitSpec {
+    pub kind: UnitKind,
+    pub code: UnitCode,
+    pub name: String,
+    pub parent: Option<UnitId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUnit {
+    pub spec: UnitSpec,
+    pub decision: OrgDecision,
+}
+
+/// New name, code and/or kind from the decision's date. `None` keeps the current value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenameUnit {
+    pub expected_version: i64,
+    pub name: Option<String>,
+    pub code: Option<UnitCode>,
+    pub kind: Option<UnitKind>,
+    pub decision: OrgDecision,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveUnit {
+    pub expected_version: i64,
+    pub parent: UnitId,
+    pub decision: OrgDecision,
+}
+
+/// Where a merge or split sends things: an existing unit or one created by the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Successor {
+    Existing(UnitId),
+    New(UnitSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeUnits {
+    pub sources: Vec<UnitId>,
+    pub target: Successor,
+    pub decision: OrgDecision,
+}
+
+/// Children and members not listed go to the first successor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitUnit {
+    pub expected_version: i64,
+    pub successors: Vec<Successor>,
+    pub children: Vec<(UnitId, usize)>,
+    pub members: Vec<(MemberId, usize)>,
+    pub decision: OrgDecision,
+}
+
+/// A unit as of a date (or its last version when it no longer exists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitSummary {
+    pub id: UnitId,
+    pub kind: UnitKind,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<UnitId>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl From<&UnitVersion> for UnitSummary {
+    fn from(v: &UnitVersion) -> Self {
+        UnitSummary {
+            id: v.unit_id,
+            kind: v.kind,
+            code: v.code.to_string(),
+            name: v.name.clone(),
+            parent_id: v.parent_id,
+            valid_from: v.valid_from,
+            valid_to: v.valid_to,
+        }
+    }
+}
+
+/// A unit in a tree listing: with the number of active members in its subtree and of its children.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitNode {
+    #[serde(flatten)]
+    pub unit: UnitSummary,
+    pub member_count: usize,
+    pub child_count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OperationInfo {
+    pub id: i64,
+    /// create, rename, move, merge, split, dissolve.
+    pub kind: String,
+    pub effective: NaiveDate,
+    pub basis: LegalBasis,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// A predecessor or successor through a merge or split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitLink {
+    pub unit: UnitSummary,
+    pub effective: NaiveDate,
+    pub operation_id: i64,
+}
+
+/// Everything the unit page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitDetail {
+    pub id: UnitId,
+    pub version: i64,
+    /// The version valid on the requested date, if the unit existed then.
+    pub as_of: Option<UnitSummary>,
+    /// The latest version.
+    pub latest: UnitSummary,
+    pub versions: Vec<UnitSummary>,
+    pub operations: Vec<OperationInfo>,
+    pub predecessors: Vec<UnitLink>,
+    pub successors: Vec<UnitLink>,
+    /// Ancestors on the requested date, from the top.
+    pub path: Vec<UnitSummary>,
+    pub children: Vec<UnitNode>,
+    /// Active members in the subtree on the requested date.
+    pub member_count: usize,
+}
+
+/// A member to create with their first profile and the events of their history so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    pub identity: Identity,
+    pub profile: DatedProfile,
+    pub events: Vec<domain::event::EventData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberUpdate {
+    pub expected_version: i64,
+    pub identity: Identity,
+    /// A new profile valid from its date (a change in education, occupation, …).
+    pub new_profile: Option<DatedProfile>,
+}
+
+/// Everything the member page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberDetail {
+    pub id: MemberId,
+    pub version: i64,
+    pub identity: Identity,
+    pub profiles: Vec<DatedProfile>,
+    /// Every stored event, corrections included, in the order recorded.
+    pub events: Vec<RecordedEvent>,
+    pub history: History,
+    /// Names of the units the events and spans mention (their latest version).
+    pub unit_names: HashMap<UnitId, String>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+impl MemberDetail {
+    pub fn current_profile(&self) -> Option<&Profile> {
+        self.profiles.last().map(|p| &p.profile)
+    }
+
+    pub fn unit_name(&self, id: UnitId) -> String {
+        self.unit_names.get(&id).cloned().unwrap_or_else(|| format!("Tổ chức {id}"))
+    }
+}
+
+/// Which statuses a member list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    /// Probationary, official and exempt: those on the register.
+    #[default]
+    Active,
+    All,
+    Only(Status),
+}
+
+/// A member list or search. `q` matches names with or without diacritics (every word a prefix of
+/// a word of the name, in any order), or citizen ID / party card number digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberQuery {
+    pub q: String,
+    pub unit: Option<UnitId>,
+    pub as_of: NaiveDate,
+    pub status: StatusFilter,
+    pub gender: Option<Gender>,
+    pub age: Option<AgeBand>,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl MemberQuery {
+    pub fn new(as_of: NaiveDate) -> Self {
+        MemberQuery { q: String::new(), unit: None, as_of, status: StatusFilter::Active, gender: None, age: None, page: 1, per_page: 50 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberListItem {
+    pub id: MemberId,
+    pub full_name: String,
+    pub gender: Gender,
+    pub birth_date: NaiveDate,
+    pub citizen_id: String,
+    pub party_card_number: Option<String>,
+    /// Status and unit on the query's date.
+    pub status: Status,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberPage {
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub items: Vec<MemberListItem>,
+}
+
+impl MemberPage {
+    pub fn page_count(&self) -> usize {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// Data written by [`Store::bulk_load`](crate::Store::bulk_load): ids chosen by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct BulkData {
+    pub operations: Vec<BulkOperation>,
+    pub unit_versions: Vec<(UnitVersion, i64)>,
+    /// (predecessor, successor, operation id, date).
+    pub unit_links: Vec<(UnitId, UnitId, i64, NaiveDate)>,
+    pub members: Vec<BulkMember>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BulkOperation {
+    pub id: i64,
+    pub kind: &'static str,
+    pub decision: OrgDecision,
+}
+
+#[derive(Debug, Clone)]
+pub struct BulkMember {
+    pub id: MemberId,
+    pub identity: Identity,
+    pub profiles: Vec<DatedProfile>,
+    pub events: Vec<RecordedEvent>,
+}

@@ -1,0 +1,760 @@
+//! Every SQL statement of dangvu, and the mapping between rows and domain values. The text is the
+//! same for SQLite and PostgreSQL; the engines' migrations give both the same tables
+//! (`tests/schema_parity`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use domain::event::{Entry, EventData, EventKind, EventKindCode, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
+use domain::history::{Span, Status};
+use domain::ids::{
+    CitizenId, DecisionNumber, EventId, LyLichNumber, MemberId, PartyCardNumber, PhoneNumber, UnitCode, UnitId,
+};
+use domain::member::{
+    AcademicTitle, DatedProfile, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, ItLevel, OccupationGroup,
+    PoliticalTheory, Professional, Profile, Religion,
+};
+use domain::text::{PersonName, fold, sort_key};
+use domain::unit::{ClosureRow, LegalBasis, UnitKind, UnitVersion};
+
+use crate::OrgDecision;
+use crate::db::{Conn, DbError, Row, Sql, Value};
+
+type R<T> = Result<T, DbError>;
+
+fn decode<T, E: std::fmt::Display>(r: Result<T, E>) -> R<T> {
+    r.map_err(|e| DbError::Decode(e.to_string()))
+}
+
+/// Runs `prefix ($1..), ($..)` for `rows`, chunked so no statement exceeds `max_params`.
+pub async fn insert_rows(conn: &mut dyn Conn, prefix: &'static str, columns: usize, rows: Vec<Vec<Value>>, max_params: usize) -> R<()> {
+    let per = (max_params / columns).clamp(1, 500);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per).collect();
+        let sql = Sql::values_rows(prefix, columns, chunk.len());
+        conn.execute(&sql, chunk.into_iter().flatten().collect()).await?;
+    }
+    Ok(())
+}
+
+fn in_list(prefix: &'static str, n: usize, suffix: &'static str, first: usize) -> Sql {
+    Sql::in_list(prefix, n, suffix, first)
+}
+
+// --- change log --------------------------------------------------------------------------------
+
+/// The first statement of every write: takes the change-counter row lock, which serializes
+/// writers (PostgreSQL) and orders the change log by commit.
+pub async fn next_seq(tx: &mut dyn Conn) -> R<i64> {
+    let rows = tx.query(&"UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq".into(), vec![]).await?;
+    rows.first().ok_or_else(|| DbError::Other("change_counter row missing".into()))?.i64(0)
+}
+
+pub async fn log_changes(tx: &mut dyn Conn, seq: i64, entity: &'static str, ids: &[i64], max_params: usize) -> R<()> {
+    let rows = ids.iter().map(|id| vec![Value::from(seq), entity.into(), Value::from(*id)]).collect();
+    insert_rows(tx, "INSERT INTO changes (seq, entity, entity_id) VALUES", 3, rows, max_params).await
+}
+
+pub async fn current_seq(conn: &mut dyn Conn) -> R<i64> {
+    let rows = conn.query(&"SELECT seq FROM change_counter WHERE id = 1".into(), vec![]).await?;
+    rows.first().ok_or_else(|| DbError::Other("change_counter row missing".into()))?.i64(0)
+}
+
+/// (entity, id) changed after `seq`, up to `upto`.
+pub async fn changes_between(conn: &mut dyn Conn, after: i64, upto: i64) -> R<Vec<(String, i64)>> {
+    let rows = conn
+        .query(&"SELECT entity, entity_id FROM changes WHERE seq > $1 AND seq <= $2".into(), vec![after.into(), upto.into()])
+        .await?;
+    rows.iter().map(|r| Ok((r.str(0)?, r.i64(1)?))).collect()
+}
+
+// --- units -------------------------------------------------------------------------------------
+
+
+fn version_from_row(r: &Row) -> R<(i64, UnitVersion)> {
+    Ok((
+        r.i64(0)?,
+        UnitVersion {
+            unit_id: UnitId(r.i64(1)?),
+            valid_from: r.date(2)?,
+            valid_to: r.opt_date(3)?,
+            kind: decode(UnitKind::parse(&r.str(4)?).map_err(|e| e.message))?,
+            code: decode(UnitCode::parse(&r.str(5)?).map_err(|e| e.message))?,
+            name: r.str(6)?,
+            parent_id: r.opt_i64(7)?.map(UnitId),
+        },
+    ))
+}
+
+pub async fn insert_unit(tx: &mut dyn Conn, now: DateTime<Utc>) -> R<UnitId> {
+    let rows = tx.query(&"INSERT INTO units (version, created_at) VALUES (1, $1) RETURNING id".into(), vec![now.into()]).await?;
+    Ok(UnitId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)?))
+}
+
+pub async fn unit_row_version(conn: &mut dyn Conn, unit: UnitId) -> R<Option<i64>> {
+    let rows = conn.query(&"SELECT version FROM units WHERE id = $1".into(), vec![unit.0.into()]).await?;
+    rows.first().map(|r| r.i64(0)).transpose()
+}
+
+/// Bumps the unit's version when it is still `expected`; false when someone saved first.
+pub async fn bump_unit_version(tx: &mut dyn Conn, unit: UnitId, expected: Option<i64>) -> R<bool> {
+    let n = match expected {
+        Some(v) => {
+            tx.execute(&"UPDATE units SET version = version + 1 WHERE id = $1 AND version = $2".into(), vec![unit.0.into(), v.into()])
+                .await?
+        }
+        None => tx.execute(&"UPDATE units SET version = version + 1 WHERE id = $1".into(), vec![unit.0.into()]).await?,
+    };
+    Ok(n == 1)
+}
+
+pub async fn insert_operation(tx: &mut dyn Conn, kind: &str, d: &OrgDecision, by: &str, at: DateTime<Utc>) -> R<i64> {
+    let rows = tx
+        .query(
+            &"INSERT INTO unit_operations (kind, effective_date, decision_number, decision_date, issuer, note, recorded_at, recorded_by) \
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+                .into(),
+            operation_values(kind, d, by, at),
+        )
+        .await?;
+    rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)
+}
+
+pub fn operation_values(kind: &str, d: &OrgDecision, by: &str, at: DateTime<Utc>) -> Vec<Value> {
+    vec![
+        kind.into(),
+        d.effective.into(),
+        d.basis.number.as_str().into(),
+        d.basis.date.into(),
+        d.basis.issuer.as_str().into(),
+        d.note.clone().into(),
+        at.into(),
+        by.into(),
+    ]
+}
+
+pub fn unit_version_values(v: &UnitVersion, operation: i64) -> Vec<Value> {
+    vec![
+        v.unit_id.0.into(),
+        v.valid_from.into(),
+        v.valid_to.into(),
+        v.kind.code().into(),
+        v.code.as_str().into(),
+        v.name.as_str().into(),
+        fold(&v.name).into(),
+        v.parent_id.map(|p| p.0).into(),
+        operation.into(),
+    ]
+}
+
+pub const INSERT_UNIT_VERSIONS: &str =
+    "INSERT INTO unit_versions (unit_id, valid_from, valid_to, kind, code, name, name_fold, parent_id, operation_id) VALUES";
+
+pub async fn insert_unit_version(tx: &mut dyn Conn, v: &UnitVersion, operation: i64) -> R<()> {
+    insert_rows(tx, INSERT_UNIT_VERSIONS, 9, vec![unit_version_values(v, operation)], 1000).await
+}
+
+pub async fn close_unit_version(tx: &mut dyn Conn, row_id: i64, to: NaiveDate) -> R<()> {
+    tx.execute(&"UPDATE unit_versions SET valid_to = $2 WHERE id = $1".into(), vec![row_id.into(), to.into()]).await?;
+    Ok(())
+}
+
+pub async fn delete_unit_version(tx: &mut dyn Conn, row_id: i64) -> R<()> {
+    tx.execute(&"DELETE FROM unit_versions WHERE id = $1".into(), vec![row_id.into()]).await?;
+    Ok(())
+}
+
+/// Versions (with their row ids) of the given units, sorted by start.
+pub async fn unit_versions(conn: &mut dyn Conn, units: &[UnitId]) -> R<HashMap<UnitId, Vec<(i64, UnitVersion)>>> {
+    let mut out: HashMap<UnitId, Vec<(i64, UnitVersion)>> = HashMap::new();
+    for chunk in units.chunks(500) {
+        let sql = in_list(
+            "SELECT id, unit_id, valid_from, valid_to, kind, code, name, parent_id FROM unit_versions WHERE unit_id IN",
+            chunk.len(),
+            " ORDER BY unit_id, valid_from",
+            1,
+        );
+        for r in conn.query(&sql, chunk.iter().map(|u| Value::from(u.0)).collect()).await? {
+            let (id, v) = version_from_row(&r)?;
+            out.entry(v.unit_id).or_default().push((id, v));
+        }
+    }
+    Ok(out)
+}
+
+/// Every version of every unit (for the in-memory index).
+pub async fn all_unit_versions(conn: &mut dyn Conn) -> R<Vec<UnitVersion>> {
+    let sql: Sql = "SELECT id, unit_id, valid_from, valid_to, kind, code, name, parent_id FROM unit_versions ORDER BY unit_id, valid_from".into();
+    conn.query(&sql, vec![]).await?.iter().map(|r| version_from_row(r).map(|(_, v)| v)).collect()
+}
+
+/// Versions of children of `parent` valid on `on`.
+pub async fn children_on(conn: &mut dyn Conn, parent: UnitId, on: NaiveDate) -> R<Vec<UnitVersion>> {
+    let sql: Sql = "SELECT id, unit_id, valid_from, valid_to, kind, code, name, parent_id FROM unit_versions \
+                    WHERE parent_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)"
+        .into();
+    conn.query(&sql, vec![parent.0.into(), on.into()]).await?.iter().map(|r| version_from_row(r).map(|(_, v)| v)).collect()
+}
+
+/// Children of `parent` whose versions naming it as parent end after `on` (or never): those an
+/// operation at `on` must take care of.
+pub async fn children_from(conn: &mut dyn Conn, parent: UnitId, on: NaiveDate) -> R<Vec<UnitId>> {
+    let sql: Sql = "SELECT DISTINCT unit_id FROM unit_versions WHERE parent_id = $1 AND (valid_to IS NULL OR valid_to > $2)".into();
+    conn.query(&sql, vec![parent.0.into(), on.into()]).await?.iter().map(|r| r.i64(0).map(UnitId)).collect()
+}
+
+/// Units with `code` valid on or after `from`, other than `except`.
+pub async fn units_with_code(conn: &mut dyn Conn, code: &UnitCode, from: NaiveDate, except: Option<UnitId>) -> R<Vec<UnitId>> {
+    let sql: Sql = "SELECT DISTINCT unit_id FROM unit_versions WHERE code = $1 AND (valid_to IS NULL OR valid_to > $2) AND unit_id <> $3".into();
+    let rows = conn.query(&sql, vec![code.as_str().into(), from.into(), except.map_or(0, |u| u.0).into()]).await?;
+    rows.iter().map(|r| r.i64(0).map(UnitId)).collect()
+}
+
+pub fn closure_values(r: &ClosureRow) -> Vec<Value> {
+    vec![r.ancestor.0.into(), r.descendant.0.into(), i64::from(r.depth).into(), r.valid_from.into(), r.valid_to.into()]
+}
+
+pub const INSERT_CLOSURE: &str = "INSERT INTO unit_closure (ancestor_id, descendant_id, depth, valid_from, valid_to) VALUES";
+
+pub async fn replace_closure(tx: &mut dyn Conn, units: &[UnitId], rows: Vec<ClosureRow>, max_params: usize) -> R<()> {
+    for chunk in units.chunks(500) {
+        let sql = in_list("DELETE FROM unit_closure WHERE descendant_id IN", chunk.len(), "", 1);
+        tx.execute(&sql, chunk.iter().map(|u| Value::from(u.0)).collect()).await?;
+    }
+    insert_rows(tx, INSERT_CLOSURE, 5, rows.iter().map(closure_values).collect(), max_params).await
+}
+
+/// Every unit that was ever below one of `ancestors` (themselves included).
+pub async fn descendants_ever(conn: &mut dyn Conn, ancestors: &[UnitId]) -> R<Vec<UnitId>> {
+    let mut out = Vec::new();
+    for chunk in ancestors.chunks(500) {
+        let sql = in_list("SELECT DISTINCT descendant_id FROM unit_closure WHERE ancestor_id IN", chunk.len(), "", 1);
+        for r in conn.query(&sql, chunk.iter().map(|u| Value::from(u.0)).collect()).await? {
+            out.push(UnitId(r.i64(0)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Closure rows whose descendant is one of `units`.
+pub async fn closure_of(conn: &mut dyn Conn, units: &[UnitId]) -> R<Vec<ClosureRow>> {
+    let mut out = Vec::new();
+    for chunk in units.chunks(500) {
+        let sql = in_list(
+            "SELECT ancestor_id, descendant_id, depth, valid_from, valid_to FROM unit_closure WHERE descendant_id IN",
+            chunk.len(),
+            "",
+            1,
+        );
+        for r in conn.query(&sql, chunk.iter().map(|u| Value::from(u.0)).collect()).await? {
+            out.push(ClosureRow {
+                ancestor: UnitId(r.i64(0)?),
+                descendant: UnitId(r.i64(1)?),
+                depth: r.i64(2)? as u32,
+                valid_from: r.date(3)?,
+                valid_to: r.opt_date(4)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The units in the subtree of `root` on `on`, nearest first (the time-sliced closure table).
+pub async fn subtree_on(conn: &mut dyn Conn, root: UnitId, on: NaiveDate) -> R<Vec<UnitVersion>> {
+    let sql: Sql = "SELECT v.id, v.unit_id, v.valid_from, v.valid_to, v.kind, v.code, v.name, v.parent_id \
+                    FROM unit_closure c JOIN unit_versions v ON v.unit_id = c.descendant_id \
+                    WHERE c.ancestor_id = $1 AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to > $2) \
+                    AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) \
+                    ORDER BY c.depth, v.name"
+        .into();
+    conn.query(&sql, vec![root.0.into(), on.into()]).await?.iter().map(|r| version_from_row(r).map(|(_, v)| v)).collect()
+}
+
+pub async fn is_within(conn: &mut dyn Conn, unit: UnitId, ancestor: UnitId, on: NaiveDate) -> R<bool> {
+    let sql: Sql = "SELECT 1 FROM unit_closure WHERE descendant_id = $1 AND ancestor_id = $2 \
+                    AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)"
+        .into();
+    Ok(!conn.query(&sql, vec![unit.0.into(), ancestor.0.into(), on.into()]).await?.is_empty())
+}
+
+pub async fn insert_link(tx: &mut dyn Conn, from: UnitId, to: UnitId, operation: i64, on: NaiveDate) -> R<()> {
+    insert_rows(tx, INSERT_LINKS, 4, vec![vec![from.0.into(), to.0.into(), operation.into(), on.into()]], 1000).await
+}
+
+pub const INSERT_LINKS: &str = "INSERT INTO unit_links (predecessor_id, successor_id, operation_id, effective_date) VALUES";
+
+/// (other unit, date, operation) for links of `unit`; `successors` picks the direction.
+pub async fn links(conn: &mut dyn Conn, unit: UnitId, successors: bool) -> R<Vec<(UnitId, NaiveDate, i64)>> {
+    let sql: Sql = if successors {
+        "SELECT successor_id, effective_date, operation_id FROM unit_links WHERE predecessor_id = $1".into()
+    } else {
+        "SELECT predecessor_id, effective_date, operation_id FROM unit_links WHERE successor_id = $1".into()
+    };
+    conn.query(&sql, vec![unit.0.into()]).await?.iter().map(|r| Ok((UnitId(r.i64(0)?), r.date(1)?, r.i64(2)?))).collect()
+}
+
+pub async fn operations_of(conn: &mut dyn Conn, unit: UnitId) -> R<Vec<crate::OperationInfo>> {
+    let sql: Sql = "SELECT id, kind, effective_date, decision_number, decision_date, issuer, note, recorded_at, recorded_by \
+                    FROM unit_operations WHERE id IN (SELECT operation_id FROM unit_versions WHERE unit_id = $1 \
+                    UNION SELECT operation_id FROM unit_links WHERE predecessor_id = $1 OR successor_id = $1) \
+                    ORDER BY effective_date, id"
+        .into();
+    let rows = conn.query(&sql, vec![unit.0.into()]).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::OperationInfo {
+                id: r.i64(0)?,
+                kind: r.str(1)?,
+                effective: r.date(2)?,
+                basis: LegalBasis {
+                    number: decode(DecisionNumber::parse(&r.str(3)?).map_err(|e| e.message))?,
+                    date: r.date(4)?,
+                    issuer: r.str(5)?,
+                },
+                note: r.opt_str(6)?,
+                recorded_at: r.time(7)?,
+                recorded_by: r.str(8)?,
+            })
+        })
+        .collect()
+}
+
+// --- members -----------------------------------------------------------------------------------
+
+pub const INSERT_MEMBERS: &str = "INSERT INTO members (id, version, full_name, name_fold, sort_key, other_names, gender, birth_date, \
+    birthplace, hometown, ethnicity, religion, citizen_id, phone, party_card_number, ly_lich_number, created_at, updated_at, updated_by) VALUES";
+
+pub fn member_values(id: Option<MemberId>, i: &Identity, at: DateTime<Utc>, by: &str) -> Vec<Value> {
+    vec![
+        id.map(|m| m.0).into(),
+        1i64.into(),
+        i.full_name.as_str().into(),
+        fold(i.full_name.as_str()).into(),
+        sort_key(&i.full_name).into(),
+        i.other_names.clone().into(),
+        i.gender.code().into(),
+        i.birth_date.into(),
+        i.birthplace.clone().into(),
+        i.hometown.clone().into(),
+        i.ethnicity.code().into(),
+        i.religion.code().into(),
+        i.citizen_id.as_str().into(),
+        i.phone.as_ref().map(|p| p.as_str()).into(),
+        i.party_card_number.as_ref().map(|p| p.as_str()).into(),
+        i.ly_lich_number.as_ref().map(|p| p.as_str()).into(),
+        at.into(),
+        at.into(),
+        by.into(),
+    ]
+}
+
+pub async fn insert_member(tx: &mut dyn Conn, i: &Identity, at: DateTime<Utc>, by: &str) -> R<MemberId> {
+    let sql: Sql = "INSERT INTO members (version, full_name, name_fold, sort_key, other_names, gender, birth_date, birthplace, hometown, \
+                    ethnicity, religion, citizen_id, phone, party_card_number, ly_lich_number, created_at, updated_at, updated_by) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id"
+        .into();
+    let mut values = member_values(None, i, at, by);
+    values.remove(0);
+    let rows = tx.query(&sql, values).await?;
+    Ok(MemberId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)?))
+}
+
+/// Replaces identity data when the version is still `expected`; false when someone saved first.
+pub async fn update_member(tx: &mut dyn Conn, id: MemberId, expected: i64, i: &Identity, at: DateTime<Utc>, by: &str) -> R<bool> {
+    let sql: Sql = "UPDATE members SET version = version + 1, full_name = $3, name_fold = $4, sort_key = $5, other_names = $6, \
+                    gender = $7, birth_date = $8, birthplace = $9, hometown = $10, ethnicity = $11, religion = $12, citizen_id = $13, \
+                    phone = $14, party_card_number = $15, ly_lich_number = $16, updated_at = $17, updated_by = $18 \
+                    WHERE id = $1 AND version = $2"
+        .into();
+    let mut values = member_values(Some(id), i, at, by);
+    values[1] = expected.into();
+    values.remove(17); // created_at
+    Ok(tx.execute(&sql, values).await? == 1)
+}
+
+/// Bumps the member's version when it is still `expected`; false when someone saved first.
+pub async fn touch_member(tx: &mut dyn Conn, id: MemberId, expected: Option<i64>, at: DateTime<Utc>, by: &str) -> R<bool> {
+    let n = match expected {
+        Some(v) => {
+            let sql: Sql = "UPDATE members SET version = version + 1, updated_at = $3, updated_by = $4 WHERE id = $1 AND version = $2".into();
+            tx.execute(&sql, vec![id.0.into(), v.into(), at.into(), by.into()]).await?
+        }
+        None => {
+            let sql: Sql = "UPDATE members SET version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $1".into();
+            tx.execute(&sql, vec![id.0.into(), at.into(), by.into()]).await?
+        }
+    };
+    Ok(n == 1)
+}
+
+/// (version, identity, updated_at, updated_by).
+pub async fn member_row(conn: &mut dyn Conn, id: MemberId) -> R<Option<(i64, Identity, DateTime<Utc>, String)>> {
+    let sql: Sql = "SELECT id, version, full_name, other_names, gender, birth_date, birthplace, hometown, ethnicity, religion, \
+                    citizen_id, phone, party_card_number, ly_lich_number, updated_at, updated_by FROM members WHERE id = $1"
+        .into();
+    let rows = conn.query(&sql, vec![id.0.into()]).await?;
+    let Some(r) = rows.first() else { return Ok(None) };
+    Ok(Some((r.i64(1)?, identity_from_row(r, 2)?, r.time(14)?, r.str(15)?)))
+}
+
+fn field<T>(r: Result<T, domain::FieldError>) -> R<T> {
+    r.map_err(|e| DbError::Decode(e.message))
+}
+
+fn opt_field<T>(v: Option<String>, parse: fn(&str) -> Result<T, domain::FieldError>) -> R<Option<T>> {
+    v.map(|s| field(parse(&s))).transpose()
+}
+
+/// Identity from columns starting at `at` in MEMBER_COLUMNS order (full_name …).
+fn identity_from_row(r: &Row, at: usize) -> R<Identity> {
+    Ok(Identity {
+        full_name: field(PersonName::parse(&r.str(at)?))?,
+        other_names: r.opt_str(at + 1)?,
+        gender: field(Gender::parse(&r.str(at + 2)?))?,
+        birth_date: r.date(at + 3)?,
+        birthplace: r.opt_str(at + 4)?,
+        hometown: r.opt_str(at + 5)?,
+        ethnicity: field(Ethnicity::parse(&r.str(at + 6)?))?,
+        religion: field(Religion::parse(&r.str(at + 7)?))?,
+        citizen_id: field(CitizenId::parse(&r.str(at + 8)?))?,
+        phone: opt_field(r.opt_str(at + 9)?, PhoneNumber::parse)?,
+        party_card_number: opt_field(r.opt_str(at + 10)?, PartyCardNumber::parse)?,
+        ly_lich_number: opt_field(r.opt_str(at + 11)?, LyLichNumber::parse)?,
+    })
+}
+
+/// The member (id, full name) holding a unique identifier, other than `except`.
+pub async fn member_with(conn: &mut dyn Conn, column: UniqueColumn, value: &str, except: Option<MemberId>) -> R<Option<(MemberId, String)>> {
+    let sql: Sql = match column {
+        UniqueColumn::CitizenId => "SELECT id, full_name FROM members WHERE citizen_id = $1 AND id <> $2".into(),
+        UniqueColumn::CardNumber => "SELECT id, full_name FROM members WHERE party_card_number = $1 AND id <> $2".into(),
+        UniqueColumn::LyLich => "SELECT id, full_name FROM members WHERE ly_lich_number = $1 AND id <> $2".into(),
+    };
+    let rows = conn.query(&sql, vec![value.into(), except.map_or(0, |m| m.0).into()]).await?;
+    rows.first().map(|r| Ok((MemberId(r.i64(0)?), r.str(1)?))).transpose()
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum UniqueColumn {
+    CitizenId,
+    CardNumber,
+    LyLich,
+}
+
+pub const INSERT_PROFILES: &str = "INSERT INTO member_profiles (member_id, valid_from, general_education, professional, academic_title, \
+    political_theory, foreign_language, it_level, occupation, youth_union, residence, recorded_at, recorded_by) VALUES";
+
+pub fn profile_values(member: MemberId, p: &DatedProfile, at: DateTime<Utc>, by: &str) -> Vec<Value> {
+    let q = &p.profile;
+    vec![
+        member.0.into(),
+        p.valid_from.into(),
+        q.general_education.code().into(),
+        q.professional.code().into(),
+        q.academic_title.code().into(),
+        q.political_theory.code().into(),
+        q.foreign_language.code().into(),
+        q.it_level.code().into(),
+        q.occupation.code().into(),
+        q.youth_union.into(),
+        q.residence.clone().into(),
+        at.into(),
+        by.into(),
+    ]
+}
+
+pub async fn insert_profile(tx: &mut dyn Conn, member: MemberId, p: &DatedProfile, at: DateTime<Utc>, by: &str) -> R<()> {
+    insert_rows(tx, INSERT_PROFILES, 13, vec![profile_values(member, p, at, by)], 1000).await
+}
+
+/// Profiles of a member sorted by start (an unknown start first; same start: the later record wins).
+pub async fn profiles(conn: &mut dyn Conn, member: MemberId) -> R<Vec<DatedProfile>> {
+    let sql: Sql = "SELECT valid_from, general_education, professional, academic_title, political_theory, foreign_language, it_level, \
+                    occupation, youth_union, residence FROM member_profiles WHERE member_id = $1 ORDER BY valid_from, id"
+        .into();
+    let rows = conn.query(&sql, vec![member.0.into()]).await?;
+    let mut out: Vec<DatedProfile> = Vec::new();
+    for r in rows {
+        let p = DatedProfile {
+            valid_from: r.opt_date(0)?,
+            profile: Profile {
+                general_education: field(GeneralEducation::parse(&r.str(1)?))?,
+                professional: field(Professional::parse(&r.str(2)?))?,
+                academic_title: field(AcademicTitle::parse(&r.str(3)?))?,
+                political_theory: field(PoliticalTheory::parse(&r.str(4)?))?,
+                foreign_language: field(ForeignLanguageLevel::parse(&r.str(5)?))?,
+                it_level: field(ItLevel::parse(&r.str(6)?))?,
+                occupation: field(OccupationGroup::parse(&r.str(7)?))?,
+                youth_union: r.i64(8)? != 0,
+                residence: r.opt_str(9)?,
+            },
+        };
+        match out.last_mut() {
+            Some(last) if last.valid_from == p.valid_from => *last = p,
+            _ => out.push(p),
+        }
+    }
+    // SQL sorts NULL first in SQLite and last in PostgreSQL: put "since always" first on both.
+    out.sort_by_key(|p| p.valid_from);
+    Ok(out)
+}
+
+pub const INSERT_EVENTS: &str = "INSERT INTO membership_events (id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, \
+    mode, reason, difficult_family, decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by) VALUES";
+
+pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) -> Vec<Value> {
+    let mut unit: Option<i64> = None;
+    let mut to_unit: Option<i64> = None;
+    let mut external: Option<String> = None;
+    let mut mode: Option<&str> = None;
+    let mut reason: Option<&str> = None;
+    let mut difficult: Option<i64> = None;
+    let (kind, effective, basis, note) = match &e.entry {
+        Entry::Void => ("huy", None, None, None),
+        Entry::Event(d) => {
+            match &d.kind {
+                EventKind::Admitted { unit: u } => match u {
+                    UnitRef::Internal(id) => unit = Some(id.0),
+                    UnitRef::External(n) => external = Some(n.clone()),
+                },
+                EventKind::TransferredOut { mode: m, from, to } => {
+                    unit = Some(from.0);
+                    mode = Some(m.code());
+                    match to {
+                        UnitRef::Internal(id) => to_unit = Some(id.0),
+                        UnitRef::External(n) => external = Some(n.clone()),
+                    }
+                }
+                EventKind::TransferredIn { mode: m, unit: u } => {
+                    unit = Some(u.0);
+                    mode = Some(m.code());
+                }
+                EventKind::Reassigned { to } => to_unit = Some(to.0),
+                EventKind::StruckOff { reason: r } => reason = Some(r.code()),
+                EventKind::Exited { difficult_family } => difficult = Some(i64::from(*difficult_family)),
+                EventKind::Readmitted { unit: u } => unit = Some(u.0),
+                EventKind::RecognizedOfficial | EventKind::Exempted | EventKind::ExemptionEnded | EventKind::Expelled | EventKind::Died => {}
+            }
+            (d.kind.code().code(), Some(d.effective), d.basis.as_ref(), d.note.clone())
+        }
+    };
+    vec![
+        id.map(|i| i.0).into(),
+        member.0.into(),
+        kind.into(),
+        effective.into(),
+        unit.into(),
+        to_unit.into(),
+        external.into(),
+        mode.into(),
+        reason.into(),
+        difficult.into(),
+        basis.map(|b| b.number.as_str()).into(),
+        basis.map(|b| b.date).into(),
+        basis.map(|b| b.issuer.as_str()).into(),
+        note.into(),
+        e.corrects.map(|c| c.0).into(),
+        e.correction_reason.clone().into(),
+        e.recorded_at.into(),
+        e.recorded_by.as_str().into(),
+    ]
+}
+
+pub async fn insert_event(tx: &mut dyn Conn, member: MemberId, e: &RecordedEvent) -> R<EventId> {
+    let sql: Sql = "INSERT INTO membership_events (member_id, kind, effective_date, unit_id, to_unit_id, external_unit, mode, reason, \
+                    difficult_family, decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
+        .into();
+    let mut values = event_values(None, member, e);
+    values.remove(0);
+    let rows = tx.query(&sql, values).await?;
+    Ok(EventId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)?))
+}
+
+pub async fn events(conn: &mut dyn Conn, member: MemberId) -> R<Vec<RecordedEvent>> {
+    let sql: Sql = "SELECT id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, mode, reason, difficult_family, \
+                    decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by \
+                    FROM membership_events WHERE member_id = $1 ORDER BY id"
+        .into();
+    conn.query(&sql, vec![member.0.into()]).await?.iter().map(event_from_row).collect()
+}
+
+fn event_from_row(r: &Row) -> R<RecordedEvent> {
+    let kind = r.str(2)?;
+    let entry = if kind == "huy" {
+        Entry::Void
+    } else {
+        let code = field(EventKindCode::parse(&kind))?;
+        let unit = r.opt_i64(4)?.map(UnitId);
+        let to_unit = r.opt_i64(5)?.map(UnitId);
+        let external = r.opt_str(6)?;
+        let need = |u: Option<UnitId>| u.ok_or_else(|| DbError::Decode(format!("event {} lacks its unit", kind)));
+        let target = |u: Option<UnitId>, ext: Option<String>| match (u, ext) {
+            (Some(u), _) => Ok(UnitRef::Internal(u)),
+            (None, Some(n)) => Ok(UnitRef::External(n)),
+            (None, None) => Err(DbError::Decode("event lacks its unit".into())),
+        };
+        let mode = || r.opt_str(7).and_then(|m| field(TransferMode::parse(&m.unwrap_or_default())));
+        let event_kind = match code {
+            EventKindCode::Admitted => EventKind::Admitted { unit: target(unit, external)? },
+            EventKindCode::RecognizedOfficial => EventKind::RecognizedOfficial,
+            EventKindCode::TransferredOut => EventKind::TransferredOut { mode: mode()?, from: need(unit)?, to: target(to_unit, external)? },
+            EventKindCode::TransferredIn => EventKind::TransferredIn { mode: mode()?, unit: need(unit)? },
+            EventKindCode::Reassigned => EventKind::Reassigned { to: need(to_unit)? },
+            EventKindCode::Exempted => EventKind::Exempted,
+            EventKindCode::ExemptionEnded => EventKind::ExemptionEnded,
+            EventKindCode::StruckOff => EventKind::StruckOff { reason: field(StrikeOffReason::parse(&r.str(8)?))? },
+            EventKindCode::Exited => EventKind::Exited { difficult_family: r.opt_i64(9)?.unwrap_or(0) != 0 },
+            EventKindCode::Expelled => EventKind::Expelled,
+            EventKindCode::Died => EventKind::Died,
+            EventKindCode::Readmitted => EventKind::Readmitted { unit: need(unit)? },
+        };
+        let basis = match (r.opt_str(10)?, r.opt_date(11)?, r.opt_str(12)?) {
+            (Some(n), Some(d), Some(i)) => Some(LegalBasis { number: field(DecisionNumber::parse(&n))?, date: d, issuer: i }),
+            _ => None,
+        };
+        Entry::Event(EventData { kind: event_kind, effective: r.date(3)?, basis, note: r.opt_str(13)? })
+    };
+    Ok(RecordedEvent {
+        id: EventId(r.i64(0)?),
+        entry,
+        corrects: r.opt_i64(14)?.map(EventId),
+        correction_reason: r.opt_str(15)?,
+        recorded_at: r.time(16)?,
+        recorded_by: r.str(17)?,
+    })
+}
+
+pub const INSERT_SPANS: &str = "INSERT INTO membership_spans (member_id, unit_id, external_unit, status, valid_from, valid_to) VALUES";
+
+pub fn span_values(member: MemberId, s: &Span) -> Vec<Value> {
+    let (unit, external) = match &s.unit {
+        UnitRef::Internal(u) => (Some(u.0), None),
+        UnitRef::External(n) => (None, Some(n.clone())),
+    };
+    vec![member.0.into(), unit.into(), external.into(), s.status.code().into(), s.from.into(), s.to.into()]
+}
+
+pub async fn replace_spans(tx: &mut dyn Conn, member: MemberId, spans: &[Span]) -> R<()> {
+    tx.execute(&"DELETE FROM membership_spans WHERE member_id = $1".into(), vec![member.0.into()]).await?;
+    insert_rows(tx, INSERT_SPANS, 6, spans.iter().map(|s| span_values(member, s)).collect(), 1000).await
+}
+
+/// Members with an active span in one of `units` on or after `on`.
+pub async fn members_in_units_from(conn: &mut dyn Conn, units: &[UnitId], on: NaiveDate) -> R<Vec<MemberId>> {
+    let mut out = Vec::new();
+    for chunk in units.chunks(500) {
+        let sql = in_list(
+            "SELECT DISTINCT member_id FROM membership_spans WHERE status IN ('du-bi', 'chinh-thuc', 'mien-sinh-hoat') \
+             AND (valid_to IS NULL OR valid_to > $1) AND unit_id IN",
+            chunk.len(),
+            " ORDER BY member_id",
+            2,
+        );
+        let mut args = vec![Value::from(on)];
+        args.extend(chunk.iter().map(|u| Value::from(u.0)));
+        for r in conn.query(&sql, args).await? {
+            out.push(MemberId(r.i64(0)?));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+// --- index feed --------------------------------------------------------------------------------
+
+/// What the in-memory index keeps of a member.
+#[derive(Debug, Clone)]
+pub struct IndexMemberRow {
+    pub id: MemberId,
+    pub full_name: String,
+    pub name_fold: String,
+    pub sort_key: String,
+    pub gender: Gender,
+    pub birth_date: NaiveDate,
+    pub citizen_id: String,
+    pub party_card_number: Option<String>,
+    pub spans: Vec<(Option<UnitId>, Status, NaiveDate, Option<NaiveDate>)>,
+}
+
+/// Members with `after < id <= upto` (a page of at most `limit`), with their spans.
+pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec<IndexMemberRow>> {
+    let sql: Sql = "SELECT id, full_name, name_fold, sort_key, gender, birth_date, citizen_id, party_card_number \
+                    FROM members WHERE id > $1 ORDER BY id LIMIT $2"
+        .into();
+    let rows = conn.query(&sql, vec![after.into(), limit.into()]).await?;
+    let mut members = rows.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
+    let (Some(first), Some(last)) = (members.first(), members.last()) else { return Ok(members) };
+    let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to FROM membership_spans \
+                    WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, valid_from"
+        .into();
+    let spans = conn.query(&sql, vec![first.id.0.into(), last.id.0.into()]).await?;
+    attach_spans(&mut members, &spans)?;
+    Ok(members)
+}
+
+/// The given members with their spans (ids that do not exist are skipped).
+pub async fn index_members_by_id(conn: &mut dyn Conn, ids: &[MemberId]) -> R<Vec<IndexMemberRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(400) {
+        let args: Vec<Value> = chunk.iter().map(|m| Value::from(m.0)).collect();
+        let sql = in_list(
+            "SELECT id, full_name, name_fold, sort_key, gender, birth_date, citizen_id, party_card_number FROM members WHERE id IN",
+            chunk.len(),
+            " ORDER BY id",
+            1,
+        );
+        let mut members = conn.query(&sql, args.clone()).await?.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
+        let sql = in_list(
+            "SELECT member_id, unit_id, status, valid_from, valid_to FROM membership_spans WHERE member_id IN",
+            chunk.len(),
+            " ORDER BY member_id, valid_from",
+            1,
+        );
+        let spans = conn.query(&sql, args).await?;
+        attach_spans(&mut members, &spans)?;
+        out.extend(members);
+    }
+    Ok(out)
+}
+
+fn index_member_from_row(r: &Row) -> R<IndexMemberRow> {
+    Ok(IndexMemberRow {
+        id: MemberId(r.i64(0)?),
+        full_name: r.str(1)?,
+        name_fold: r.str(2)?,
+        sort_key: r.str(3)?,
+        gender: field(Gender::parse(&r.str(4)?))?,
+        birth_date: r.date(5)?,
+        citizen_id: r.str(6)?,
+        party_card_number: r.opt_str(7)?,
+        spans: Vec::new(),
+    })
+}
+
+/// Distributes span rows (sorted by member id) onto members (sorted by id).
+fn attach_spans(members: &mut [IndexMemberRow], spans: &[Row]) -> R<()> {
+    let mut i = 0;
+    for r in spans {
+        let member = MemberId(r.i64(0)?);
+        while i < members.len() && members[i].id < member {
+            i += 1;
+        }
+        if let Some(m) = members.get_mut(i).filter(|m| m.id == member) {
+            m.spans.push((r.opt_i64(1)?.map(UnitId), field(Status::parse(&r.str(2)?))?, r.date(3)?, r.opt_date(4)?));
+        }
+    }
+    Ok(())
+}
+
+pub async fn max_ids(conn: &mut dyn Conn) -> R<(i64, i64, i64)> {
+    let sql: Sql = "SELECT (SELECT COALESCE(MAX(id), 0) FROM units), (SELECT COALESCE(MAX(id), 0) FROM members), \
+                    (SELECT COALESCE(MAX(id), 0) FROM membership_events)"
+        .into();
+    let rows = conn.query(&sql, vec![]).await?;
+    let r = rows.first().ok_or_else(|| DbError::Other("no row".into()))?;
+    Ok((r.i64(0)?, r.i64(1)?, r.i64(2)?))
+}
