@@ -1,0 +1,1 @@
+//! Generated data (to be written).
