@@ -196,6 +196,17 @@ pub fn sort_key(name: &PersonName) -> String {
     key
 }
 
+/// A key whose byte order is the Vietnamese alphabetical order of any text (unit names, places):
+/// letters first, tones only to break ties.
+pub fn collation_key(text: &str) -> String {
+    let mut primary = String::new();
+    let mut tones = String::new();
+    push_weights(&clean(text), &mut primary, &mut tones);
+    primary.push('\u{1}');
+    primary.push_str(&tones);
+    primary
+}
+
 /// Normalises free text typed into a form: NFC, trimmed, inner space collapsed; `None` when empty.
 pub fn optional_text(input: &str, max_chars: usize, field_label: &str) -> Result<Option<String>, FieldError> {
     let s = clean(input);
@@ -297,6 +308,13 @@ mod tests {
                 "Đỗ Văn Ơn",
             ]
         );
+    }
+
+    #[test]
+    fn any_text_sorts_in_vietnamese_order() {
+        let mut names = vec!["Huyện ủy Tân Lập", "Đảng bộ xã An Phú", "Chi bộ thôn 2", "Chi bộ thôn 10", "Dân vận"];
+        names.sort_by_key(|n| collation_key(n));
+        assert_eq!(names, vec!["Chi bộ thôn 10", "Chi bộ thôn 2", "Dân vận", "Đảng bộ xã An Phú", "Huyện ủy Tân Lập"]);
     }
 
     #[test]

@@ -50,7 +50,9 @@ impl UnitKind {
     /// The chain is province → upper-grassroots (commune, district, committees under the
     /// province) → grassroots (đảng bộ cơ sở, chi bộ cơ sở) → đảng bộ bộ phận → chi bộ → tổ đảng
     /// (rules.md §1.1, §1.2 "Model for the software"). Grassroots organizations may also sit
-    /// directly under the province (rules.md §1.3, third bullet).
+    /// directly under the province (rules.md §1.3, third bullet). Since 01/7/2025 a commune or
+    /// ward committee also leads village and neighbourhood chi bộ directly (rules.md §1.2: a ward
+    /// with 66 neighbourhood cells; open question 3), so a chi bộ may sit under a commune.
     pub fn may_sit_under(self, parent: Option<UnitKind>) -> bool {
         use UnitKind::*;
         match (self, parent) {
@@ -59,7 +61,7 @@ impl UnitKind {
             (UnderProvince | Commune | District, Some(Province)) => true,
             (GrassrootsCommittee | GrassrootsCell, Some(Province | UnderProvince | Commune | District)) => true,
             (SubCommittee, Some(GrassrootsCommittee)) => true,
-            (Cell, Some(GrassrootsCommittee | SubCommittee)) => true,
+            (Cell, Some(GrassrootsCommittee | SubCommittee | Commune)) => true,
             (Group, Some(Cell | GrassrootsCell)) => true,
             _ => false,
         }
@@ -218,6 +220,8 @@ mod tests {
         assert!(Cell.may_sit_under(Some(SubCommittee)));
         assert!(!Cell.may_sit_under(Some(GrassrootsCell)));
         assert!(!Commune.may_sit_under(Some(District)));
+        assert!(Cell.may_sit_under(Some(Commune)));
+        assert!(!Cell.may_sit_under(Some(District)));
         assert!(Group.may_sit_under(Some(GrassrootsCell)));
         assert!(Cell.holds_members() && GrassrootsCell.holds_members() && !GrassrootsCommittee.holds_members());
     }

@@ -33,7 +33,9 @@ CREATE TABLE unit_versions (
     name TEXT NOT NULL,
     name_fold TEXT NOT NULL,
     parent_id BIGINT REFERENCES units (id),
-    operation_id BIGINT NOT NULL REFERENCES unit_operations (id)
+    operation_id BIGINT NOT NULL REFERENCES unit_operations (id),
+    -- The operation that ended this version (NULL while valid).
+    ended_by BIGINT REFERENCES unit_operations (id)
 );
 CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 CREATE INDEX unit_versions_parent ON unit_versions (parent_id, valid_from);

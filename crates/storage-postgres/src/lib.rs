@@ -138,3 +138,26 @@ impl Database for PostgresDatabase {
         ]
     }
 }
+
+/// Creates database `name` on the server of `admin_url` and returns its URL (for tests and tools).
+pub async fn create_database(admin_url: &str, name: &str) -> Result<String, DbError> {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(DbError::Other(format!("invalid database name {name}")));
+    }
+    let pool = PgPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(5)).connect(admin_url).await.map_err(other)?;
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.map_err(other)?;
+    pool.close().await;
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
+}
+
+/// Drops database `name` (closing other sessions on it first).
+pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), DbError> {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(DbError::Other(format!("invalid database name {name}")));
+    }
+    let pool = PgPoolOptions::new().max_connections(1).connect(admin_url).await.map_err(other)?;
+    sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&pool).await.map_err(other)?;
+    pool.close().await;
+    Ok(())
+}

@@ -1,3 +1,4 @@
+-- Dates are ISO text (YYYY-MM-DD) in columns declared DATE, so they sort and compare as dates.
 -- The dated register: units with versions and a time-sliced closure table, members with dated
 -- profiles, append-only membership events and the spans derived from them, and the change log
 -- that keeps every process's in-memory index in step. PostgreSQL has the same tables
@@ -13,9 +14,9 @@ CREATE TABLE units (
 CREATE TABLE unit_operations (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
-    effective_date TEXT NOT NULL,
+    effective_date DATE NOT NULL,
     decision_number TEXT NOT NULL,
-    decision_date TEXT NOT NULL,
+    decision_date DATE NOT NULL,
     issuer TEXT NOT NULL,
     note TEXT,
     recorded_at TEXT NOT NULL,
@@ -26,14 +27,16 @@ CREATE TABLE unit_operations (
 CREATE TABLE unit_versions (
     id INTEGER PRIMARY KEY,
     unit_id INTEGER NOT NULL REFERENCES units (id),
-    valid_from TEXT NOT NULL,
-    valid_to TEXT,
+    valid_from DATE NOT NULL,
+    valid_to DATE,
     kind TEXT NOT NULL,
     code TEXT NOT NULL,
     name TEXT NOT NULL,
     name_fold TEXT NOT NULL,
     parent_id INTEGER REFERENCES units (id),
-    operation_id INTEGER NOT NULL REFERENCES unit_operations (id)
+    operation_id INTEGER NOT NULL REFERENCES unit_operations (id),
+    -- The operation that ended this version (NULL while valid).
+    ended_by INTEGER REFERENCES unit_operations (id)
 );
 CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 CREATE INDEX unit_versions_parent ON unit_versions (parent_id, valid_from);
@@ -44,7 +47,7 @@ CREATE TABLE unit_links (
     predecessor_id INTEGER NOT NULL REFERENCES units (id),
     successor_id INTEGER NOT NULL REFERENCES units (id),
     operation_id INTEGER NOT NULL REFERENCES unit_operations (id),
-    effective_date TEXT NOT NULL,
+    effective_date DATE NOT NULL,
     PRIMARY KEY (predecessor_id, successor_id)
 );
 CREATE INDEX unit_links_successor ON unit_links (successor_id);
@@ -54,8 +57,8 @@ CREATE TABLE unit_closure (
     ancestor_id INTEGER NOT NULL,
     descendant_id INTEGER NOT NULL,
     depth INTEGER NOT NULL,
-    valid_from TEXT NOT NULL,
-    valid_to TEXT
+    valid_from DATE NOT NULL,
+    valid_to DATE
 );
 CREATE INDEX unit_closure_ancestor ON unit_closure (ancestor_id, valid_from);
 CREATE INDEX unit_closure_descendant ON unit_closure (descendant_id);
@@ -68,7 +71,7 @@ CREATE TABLE members (
     sort_key TEXT NOT NULL,
     other_names TEXT,
     gender TEXT NOT NULL,
-    birth_date TEXT NOT NULL,
+    birth_date DATE NOT NULL,
     birthplace TEXT,
     hometown TEXT,
     ethnicity TEXT NOT NULL,
@@ -90,7 +93,7 @@ CREATE INDEX members_sort_key ON members (sort_key);
 CREATE TABLE member_profiles (
     id INTEGER PRIMARY KEY,
     member_id INTEGER NOT NULL REFERENCES members (id),
-    valid_from TEXT,
+    valid_from DATE,
     general_education TEXT NOT NULL,
     professional TEXT NOT NULL,
     academic_title TEXT NOT NULL,
@@ -110,7 +113,7 @@ CREATE TABLE membership_events (
     id INTEGER PRIMARY KEY,
     member_id INTEGER NOT NULL REFERENCES members (id),
     kind TEXT NOT NULL,
-    effective_date TEXT,
+    effective_date DATE,
     unit_id INTEGER REFERENCES units (id),
     to_unit_id INTEGER REFERENCES units (id),
     external_unit TEXT,
@@ -118,7 +121,7 @@ CREATE TABLE membership_events (
     reason TEXT,
     difficult_family INTEGER,
     decision_number TEXT,
-    decision_date TEXT,
+    decision_date DATE,
     issuer TEXT,
     note TEXT,
     corrects_event_id INTEGER REFERENCES membership_events (id),
@@ -143,8 +146,8 @@ CREATE TABLE membership_spans (
     unit_id INTEGER REFERENCES units (id),
     external_unit TEXT,
     status TEXT NOT NULL,
-    valid_from TEXT NOT NULL,
-    valid_to TEXT
+    valid_from DATE NOT NULL,
+    valid_to DATE
 );
 CREATE INDEX membership_spans_member ON membership_spans (member_id);
 CREATE INDEX membership_spans_unit ON membership_spans (unit_id, valid_from);

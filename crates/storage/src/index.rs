@@ -420,7 +420,7 @@ impl Index {
                 Some((v, count, kids))
             })
             .collect();
-        out.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        out.sort_by_cached_key(|(v, _, _)| domain::text::collation_key(&v.name));
         out
     }
 

@@ -156,8 +156,9 @@ pub async fn insert_unit_version(tx: &mut dyn Conn, v: &UnitVersion, operation: 
     insert_rows(tx, INSERT_UNIT_VERSIONS, 9, vec![unit_version_values(v, operation)], 1000).await
 }
 
-pub async fn close_unit_version(tx: &mut dyn Conn, row_id: i64, to: NaiveDate) -> R<()> {
-    tx.execute(&"UPDATE unit_versions SET valid_to = $2 WHERE id = $1".into(), vec![row_id.into(), to.into()]).await?;
+pub async fn close_unit_version(tx: &mut dyn Conn, row_id: i64, to: NaiveDate, operation: i64) -> R<()> {
+    tx.execute(&"UPDATE unit_versions SET valid_to = $2, ended_by = $3 WHERE id = $1".into(), vec![row_id.into(), to.into(), operation.into()])
+        .await?;
     Ok(())
 }
 
@@ -298,6 +299,7 @@ pub async fn links(conn: &mut dyn Conn, unit: UnitId, successors: bool) -> R<Vec
 pub async fn operations_of(conn: &mut dyn Conn, unit: UnitId) -> R<Vec<crate::OperationInfo>> {
     let sql: Sql = "SELECT id, kind, effective_date, decision_number, decision_date, issuer, note, recorded_at, recorded_by \
                     FROM unit_operations WHERE id IN (SELECT operation_id FROM unit_versions WHERE unit_id = $1 \
+                    UNION SELECT ended_by FROM unit_versions WHERE unit_id = $1 \
                     UNION SELECT operation_id FROM unit_links WHERE predecessor_id = $1 OR successor_id = $1) \
                     ORDER BY effective_date, id"
         .into();

@@ -388,7 +388,7 @@ async fn replace_version(tx: &mut dyn Conn, row: i64, current: &UnitVersion, nex
     if current.valid_from == on {
         sql::delete_unit_version(tx, row).await?;
     } else {
-        sql::close_unit_version(tx, row, on).await?;
+        sql::close_unit_version(tx, row, on, op).await?;
     }
     sql::insert_unit_version(tx, &next, op).await?;
     Ok(())
@@ -396,11 +396,11 @@ async fn replace_version(tx: &mut dyn Conn, row: i64, current: &UnitVersion, nex
 
 /// Ends a unit at `on`. A unit created on the same day it ends keeps a one-day-less existence:
 /// such a version is closed, never deleted, so the record of the decision stays.
-async fn end_version(tx: &mut dyn Conn, row: i64, current: &UnitVersion, on: NaiveDate, _op: i64) -> Result<()> {
+async fn end_version(tx: &mut dyn Conn, row: i64, current: &UnitVersion, on: NaiveDate, op: i64) -> Result<()> {
     if current.valid_from >= on {
         return Err(StoreError::invalid("effective", "same_day", format!("{} được lập ngày {}; không thể kết thúc cùng ngày.", current.name, format_vn(on))));
     }
-    sql::close_unit_version(tx, row, on).await?;
+    sql::close_unit_version(tx, row, on, op).await?;
     Ok(())
 }
 

@@ -1,0 +1,79 @@
+//! Builders for the scenarios: dates, decisions, units, members.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use domain::event::{EventData, EventKind, UnitRef};
+use domain::ids::{CitizenId, DecisionNumber, MemberId, UnitCode, UnitId};
+use domain::member::{DatedProfile, IdentityInput, ProfileInput};
+use domain::unit::{LegalBasis, UnitKind};
+use storage::{NewMember, NewUnit, OrgDecision, Store, UnitSpec, WriteContext};
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+pub fn ctx() -> WriteContext {
+    WriteContext::new("tester", Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap())
+}
+
+pub fn basis(on: NaiveDate) -> LegalBasis {
+    LegalBasis { number: DecisionNumber::parse("12-QĐ/TU").unwrap(), date: on, issuer: "Ban Thường vụ Tỉnh ủy".into() }
+}
+
+pub fn decision(on: NaiveDate) -> OrgDecision {
+    OrgDecision { effective: on, basis: basis(on), note: None }
+}
+
+pub fn spec(kind: UnitKind, code: &str, name: &str, parent: Option<UnitId>) -> UnitSpec {
+    UnitSpec { kind, code: UnitCode::parse(code).unwrap(), name: name.into(), parent }
+}
+
+pub async fn unit(store: &dyn Store, kind: UnitKind, code: &str, name: &str, parent: Option<UnitId>, on: NaiveDate) -> UnitId {
+    store.create_unit(&ctx(), NewUnit { spec: spec(kind, code, name, parent), decision: decision(on) }).await.unwrap()
+}
+
+pub fn event(kind: EventKind, on: NaiveDate) -> EventData {
+    EventData { kind, effective: on, basis: Some(basis(on)), note: None }
+}
+
+pub fn admitted(unit: UnitId, on: NaiveDate) -> EventData {
+    event(EventKind::Admitted { unit: UnitRef::Internal(unit) }, on)
+}
+
+/// A member admitted to `unit` on `admitted_on` (and recognized 12 months later when `official`).
+pub async fn member(
+    store: &dyn Store,
+    name: &str,
+    gender: &str,
+    birth: &str,
+    cccd: &str,
+    unit: UnitId,
+    admitted_on: NaiveDate,
+    official: bool,
+) -> MemberId {
+    let identity = IdentityInput {
+        full_name: name.into(),
+        gender: gender.into(),
+        birth_date: birth.into(),
+        ethnicity: "kinh".into(),
+        religion: "khong".into(),
+        citizen_id: cccd.into(),
+        ..Default::default()
+    }
+    .parse(d(2026, 11, 25))
+    .unwrap();
+    let profile = ProfileInput { general_education: "thpt".into(), occupation: "vien-chuc".into(), ..Default::default() }.parse().unwrap();
+    let mut events = vec![admitted(unit, admitted_on)];
+    if official {
+        events.push(event(EventKind::RecognizedOfficial, domain::dates::add_months(admitted_on, 12)));
+    }
+    store
+        .create_member(&ctx(), NewMember { identity, profile: DatedProfile { valid_from: None, profile }, events })
+        .await
+        .unwrap()
+}
+
+pub fn cccd(n: u32) -> String {
+    let id = format!("0010{:08}", n);
+    CitizenId::parse(&id).unwrap();
+    id
+}
