@@ -1,1 +1,146 @@
-fn main() {}
+//! The `dangvu` command: serve the web UI and API, migrate, generate data, run the demo and the
+//! benchmark. Settings come from flags, then `DANGVU_*` environment variables, then a TOML config
+//! file (`--config`, default `dangvu.toml` when present), then defaults.
+
+mod bench;
+mod config;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use storage::{SqlStore, Store};
+
+use crate::config::{Config, Settings};
+
+#[derive(Parser)]
+#[command(name = "dangvu", version, about = "Đảng vụ: sổ đảng viên có lịch sử, cây tổ chức đảng, thống kê theo ngày")]
+struct Cli {
+    /// TOML file with `database` and `listen` (default: ./dangvu.toml when it exists).
+    #[arg(long, global = true, env = "DANGVU_CONFIG")]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the JSON API.
+    Serve {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, env = "DANGVU_LISTEN")]
+        listen: Option<SocketAddr>,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate {
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+    },
+    /// Fill an empty database with realistic generated data (deterministic per seed).
+    Generate {
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[arg(long, default_value_t = 20_000)]
+        members: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Generate the demo data once into data/demo.sqlite3 and serve it.
+    Demo {
+        #[arg(long, default_value_t = 20_000)]
+        members: usize,
+        #[arg(long, env = "DANGVU_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Measure generation, search and listing over HTTP on a fresh database (use a release build).
+    Bench(bench::BenchArgs),
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    let cli = Cli::parse();
+    let file = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve { database, listen } => {
+            let settings = Settings::resolve(database, listen, &file);
+            let store = open_store(&settings.database).await?;
+            serve(store, settings.listen).await
+        }
+        Command::Migrate { database } => {
+            let settings = Settings::resolve(database, None, &file);
+            open_store(&settings.database).await?;
+            println!("Đã cập nhật cấu trúc cơ sở dữ liệu: {}", settings.database);
+            Ok(())
+        }
+        Command::Generate { database, members, seed } => {
+            let settings = Settings::resolve(database, None, &file);
+            let store = open_store(&settings.database).await?;
+            generate(store.as_ref(), members, seed).await.map(|_| ())
+        }
+        Command::Demo { members, listen } => demo(members, listen).await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+/// Opens (and migrates) the database named by `location` and loads the register index.
+pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
+    let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
+    } else {
+        let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        Arc::new(storage_sqlite::SqliteDatabase::open(location).await.with_context(|| format!("cannot open the SQLite database {location}"))?)
+    };
+    Ok(Arc::new(SqlStore::open(db).await.context("cannot load the register index")?))
+}
+
+async fn serve(store: Arc<SqlStore>, listen: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("dangvu đang chạy tại http://{addr}/");
+    web::serve(listener, store, Arc::new(web::SystemClock)).await?;
+    Ok(())
+}
+
+/// Generates `members` members with `seed`, printing what was made and how long it took.
+pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<datagen::Report> {
+    let today = storage::vietnam_today(chrono::Utc::now());
+    let started = Instant::now();
+    let report = datagen::generate(store, &datagen::Options { members, seed, today }).await.context("generation failed")?;
+    println!(
+        "Đã tạo {} tổ chức, {} đảng viên, {} sự kiện trong {:.1} giây (seed {seed}).",
+        report.units,
+        report.members,
+        report.events,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(report)
+}
+
+async fn demo(members: usize, listen: SocketAddr) -> Result<()> {
+    let location = "data/demo.sqlite3";
+    let store = open_store(location).await?;
+    let existing = store.find_members(&storage::MemberQuery::new(storage::vietnam_today(chrono::Utc::now()))).await?;
+    if existing.total == 0 {
+        println!("Đang tạo dữ liệu mẫu ({members} đảng viên) vào {location} …");
+        generate(store.as_ref(), members, 1).await?;
+    } else {
+        println!("Dùng dữ liệu mẫu có sẵn trong {location} ({} đảng viên đang sinh hoạt).", existing.total);
+    }
+    println!();
+    println!("Bản dùng thử: mở http://{listen}/ trong trình duyệt.");
+    println!("Chưa cần đăng nhập: tài khoản và phân quyền theo cây tổ chức có ở bản sau.");
+    serve(store, listen).await
+}

@@ -1,0 +1,153 @@
+//! `dangvu bench`: the performance figures of the register, measured the way users meet them —
+//! generation time, then name search and the first page of large subtrees over real HTTP against
+//! the real server on a loopback port. Run it from a release build:
+//!
+//! ```text
+//! cargo run --release -- bench --members 500000
+//! ```
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use storage::{MemberQuery, Store};
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Members to generate (ignored when --database already holds data).
+    #[arg(long, default_value_t = 500_000)]
+    members: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Timed requests per measurement.
+    #[arg(long, default_value_t = 1_000)]
+    requests: usize,
+    /// Reuse this database instead of a fresh temporary SQLite file.
+    #[arg(long)]
+    database: Option<String>,
+}
+
+pub async fn run(args: BenchArgs) -> Result<()> {
+    let dir = tempfile_dir()?;
+    let location = args.database.clone().unwrap_or_else(|| format!("{}/bench.sqlite3", dir.display()));
+    let today = storage::vietnam_today(chrono::Utc::now());
+    let started = Instant::now();
+    let store = crate::open_store(&location).await?;
+    let existing = store.find_members(&MemberQuery::new(today)).await?.total;
+    if existing == 0 {
+        let t = Instant::now();
+        crate::generate(store.as_ref(), args.members, args.seed).await?;
+        println!("generate: {} members in {:.1} s", args.members, t.elapsed().as_secs_f64());
+    } else {
+        println!("using {location}: {existing} active members (opened and indexed in {:.1} s)", started.elapsed().as_secs_f64());
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let served: Arc<dyn Store> = store.clone();
+    tokio::spawn(async move { web::serve(listener, served, Arc::new(web::SystemClock)).await });
+    let client = reqwest::Client::builder().build()?;
+
+    let queries = sample_queries(store.as_ref(), today, args.seed, 400).await?;
+    let roots = store.children(None, today).await?;
+    let root = roots.iter().max_by_key(|r| r.member_count).context("no unit in the database")?;
+    let biggest_child = store.children(Some(root.unit.id), today).await?.into_iter().max_by_key(|c| c.member_count);
+
+    let mut paths = Vec::new();
+    paths.push(("search, API (/api/v1/members?q=)", queries.iter().map(|q| format!("/api/v1/members?q={}", encode(q))).collect::<Vec<_>>()));
+    paths.push(("search, page (/members?q=)", queries.iter().map(|q| format!("/members?q={}", encode(q))).collect()));
+    paths.push((
+        "first page of the whole province, API",
+        vec![format!("/api/v1/members?unit={}", root.unit.id)],
+    ));
+    paths.push(("first page of the whole province, page", vec![format!("/members?unit={}", root.unit.id)]));
+    paths.push(("unit page of the province (/units/{id})", vec![format!("/units/{}", root.unit.id)]));
+    if let Some(c) = &biggest_child {
+        paths.push(("first page of the largest commune, API", vec![format!("/api/v1/members?unit={}", c.unit.id)]));
+    }
+
+    println!();
+    println!("{:<44} {:>7} {:>9} {:>9} {:>9} {:>9}", "measurement", "n", "p50 ms", "p95 ms", "p99 ms", "max ms");
+    for (label, urls) in paths {
+        for url in urls.iter().take(20) {
+            get(&client, &base, url).await?;
+        }
+        let mut times = Vec::with_capacity(args.requests);
+        for i in 0..args.requests {
+            let url = &urls[i % urls.len()];
+            let t = Instant::now();
+            get(&client, &base, url).await?;
+            times.push(t.elapsed());
+        }
+        report(label, &mut times);
+    }
+    println!();
+    println!("database: {location}; members in the province subtree: {}", root.member_count);
+    Ok(())
+}
+
+async fn get(client: &reqwest::Client, base: &str, path: &str) -> Result<()> {
+    let response = client.get(format!("{base}{path}")).send().await?;
+    let status = response.status();
+    let body = response.bytes().await?;
+    anyhow::ensure!(status.is_success(), "{path}: HTTP {status}");
+    anyhow::ensure!(!body.is_empty(), "{path}: empty body");
+    Ok(())
+}
+
+fn report(label: &str, times: &mut [Duration]) {
+    times.sort();
+    let pick = |p: f64| {
+        let i = ((times.len() as f64 * p).ceil() as usize).saturating_sub(1).min(times.len().saturating_sub(1));
+        times.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!("{:<44} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}", label, times.len(), pick(0.50), pick(0.95), pick(0.99), pick(1.0));
+}
+
+/// What people type: full names with and without diacritics, family + given name, a given name,
+/// the first letters of a given name, a CCCD — taken from random members.
+async fn sample_queries(store: &dyn Store, today: chrono::NaiveDate, seed: u64, n: usize) -> Result<Vec<String>> {
+    let total = store.find_members(&MemberQuery::new(today)).await?.total;
+    anyhow::ensure!(total > 0, "no members to sample");
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut q = MemberQuery::new(today);
+        q.per_page = 1;
+        q.page = rng.random_range(1..=total);
+        let Some(m) = store.find_members(&q).await?.items.into_iter().next() else { continue };
+        let words: Vec<&str> = m.full_name.split(' ').collect();
+        let given = words.last().copied().unwrap_or_default();
+        let family = words.first().copied().unwrap_or_default();
+        out.push(match i % 6 {
+            0 => domain::text::fold(&m.full_name),
+            1 => m.full_name.clone(),
+            2 => domain::text::fold(&format!("{family} {given}")),
+            3 => given.to_string(),
+            4 => format!("{} {}", domain::text::fold(given).chars().take(3).collect::<String>(), domain::text::fold(family)),
+            _ => m.citizen_id.clone(),
+        });
+    }
+    Ok(out)
+}
+
+fn encode(q: &str) -> String {
+    let mut out = String::new();
+    for b in q.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A scratch directory for the benchmark database, removed at exit.
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("dangvu-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
