@@ -7,7 +7,7 @@
 //! any other process sharing the database (docs/design/register-index.md).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::NaiveDate;
 
@@ -194,9 +194,21 @@ pub struct Index {
     digits: BTreeMap<String, Vec<u32>>,
     /// Members in register order (sort key, then id).
     order: Vec<u32>,
-    /// Active members per unit (not subtree) on a date, computed on demand.
-    direct_counts: Mutex<Option<(NaiveDate, std::sync::Arc<Vec<u32>>)>>,
+    /// Each member's unit and status on a date, computed once per date asked (a few at most).
+    snapshots: Mutex<Vec<(NaiveDate, Arc<Snapshot>)>>,
 }
+
+/// Where every member stands on one date: `units[i]` is the position of member i's unit
+/// (`NO_UNIT` when outside the register or without a span), `status[i]` its status (`None`: not a
+/// member that day); `counts[u]` the active members directly in unit u.
+struct Snapshot {
+    units: Vec<u32>,
+    status: Vec<Option<Status>>,
+    counts: Vec<u32>,
+}
+
+const NO_UNIT: u32 = u32::MAX;
+const SNAPSHOTS_KEPT: usize = 4;
 
 impl Index {
     fn build(units: Vec<UnitVersion>, members: Vec<IndexMemberRow>, seq: i64) -> Self {
@@ -288,7 +300,41 @@ impl Index {
     }
 
     fn clear_caches(&self) {
-        *self.direct_counts.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.snapshots.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn snapshot(&self, on: NaiveDate) -> Arc<Snapshot> {
+        let mut cache = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, snap)) = cache.iter().find(|(d, _)| *d == on) {
+            return snap.clone();
+        }
+        let mut snap = Snapshot {
+            units: Vec::with_capacity(self.members.len()),
+            status: Vec::with_capacity(self.members.len()),
+            counts: vec![0; self.units.ids.len()],
+        };
+        for m in &self.members {
+            match m.span_on(on) {
+                Some((u, _, status)) => {
+                    let u = u.unwrap_or(NO_UNIT);
+                    if u != NO_UNIT && status.is_active() {
+                        snap.counts[u as usize] += 1;
+                    }
+                    snap.units.push(u);
+                    snap.status.push(Some(status));
+                }
+                None => {
+                    snap.units.push(NO_UNIT);
+                    snap.status.push(None);
+                }
+            }
+        }
+        let snap = Arc::new(snap);
+        if cache.len() >= SNAPSHOTS_KEPT {
+            cache.remove(0);
+        }
+        cache.push((on, snap.clone()));
+        snap
     }
 
     /// Members matching every word of `q` (names: word prefixes, any order; digits: prefixes of
@@ -320,34 +366,37 @@ impl Index {
         let matches = self.matching(&folded);
         let subtree = q.unit.map(|u| self.units.subtree(u, q.as_of));
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
-        let wanted = |i: u32| -> Option<(Option<UnitId>, Status)> {
-            if matches.as_ref().is_some_and(|m| !m[i as usize]) {
-                return None;
+        let snap = self.snapshot(q.as_of);
+        let wanted = |i: u32| -> bool {
+            let i = i as usize;
+            if matches.as_ref().is_some_and(|m| !m[i]) {
+                return false;
             }
-            let m = &self.members[i as usize];
-            if q.gender.is_some_and(|g| g != m.gender) {
-                return None;
-            }
-            if let Some((earliest, latest)) = birth_range
-                && (m.birth > latest || earliest.is_some_and(|e| m.birth <= e))
-            {
-                return None;
-            }
-            let (upos, unit, status) = m.span_on(q.as_of)?;
+            let Some(status) = snap.status[i] else { return false };
             let status_ok = match q.status {
                 StatusFilter::Active => status.is_active(),
                 StatusFilter::All => true,
                 StatusFilter::Only(s) => s == status,
             };
             if !status_ok {
-                return None;
+                return false;
             }
-            if let Some(marks) = &subtree
-                && !upos.is_some_and(|u| marks[u as usize])
+            if let Some(marks) = &subtree {
+                let u = snap.units[i];
+                if u == NO_UNIT || !marks[u as usize] {
+                    return false;
+                }
+            }
+            let m = &self.members[i];
+            if q.gender.is_some_and(|g| g != m.gender) {
+                return false;
+            }
+            if let Some((earliest, latest)) = birth_range
+                && (m.birth > latest || earliest.is_some_and(|e| m.birth <= e))
             {
-                return None;
+                return false;
             }
-            Some((unit, status))
+            true
         };
         let per_page = q.per_page.clamp(1, 500);
         let page = q.page.max(1);
@@ -355,8 +404,11 @@ impl Index {
         let mut total = 0;
         let mut items = Vec::new();
         for &i in &self.order {
-            if let Some((unit, status)) = wanted(i) {
-                if total >= skip && items.len() < per_page {
+            if wanted(i) {
+                if total >= skip
+                    && items.len() < per_page
+                    && let Some((_, unit, status)) = self.members[i as usize].span_on(q.as_of)
+                {
                     items.push(self.list_item(i, unit, status));
                 }
                 total += 1;
@@ -381,30 +433,10 @@ impl Index {
         }
     }
 
-    fn direct_counts(&self, on: NaiveDate) -> std::sync::Arc<Vec<u32>> {
-        let mut cache = self.direct_counts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((d, counts)) = cache.as_ref()
-            && *d == on
-        {
-            return counts.clone();
-        }
-        let mut counts = vec![0u32; self.units.ids.len()];
-        for m in &self.members {
-            if let Some((Some(u), _, status)) = m.span_on(on)
-                && status.is_active()
-            {
-                counts[u as usize] += 1;
-            }
-        }
-        let counts = std::sync::Arc::new(counts);
-        *cache = Some((on, counts.clone()));
-        counts
-    }
-
     /// Active members in the subtree of `unit` on `on`.
     pub fn member_count(&self, unit: UnitId, on: NaiveDate) -> usize {
-        let counts = self.direct_counts(on);
-        self.units.subtree(unit, on).iter().zip(counts.iter()).filter(|(m, _)| **m).map(|(_, c)| *c as usize).sum()
+        let snap = self.snapshot(on);
+        self.units.subtree(unit, on).iter().zip(snap.counts.iter()).filter(|(m, _)| **m).map(|(_, c)| *c as usize).sum()
     }
 
     /// The children of `parent` (roots when `None`) on `on`: (version, subtree member count, child count).
