@@ -6,6 +6,9 @@
 //! set, an unreachable server **fails** the PostgreSQL tests; only when it is unset are they
 //! skipped (with a message), so CI, which sets it, can never pass by skipping.
 
+// Test support: a failure to set up must fail the test loudly.
+#![allow(clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 

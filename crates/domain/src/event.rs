@@ -78,24 +78,41 @@ code_list!(
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// Kết nạp: the decision date starts party age (rules.md §3 "Party age").
-    Admitted { unit: UnitRef },
+    Admitted {
+        unit: UnitRef,
+    },
     /// Công nhận chính thức, effective the day the 12 months of probation end (rules.md §3).
     RecognizedOfficial,
     /// Chuyển sinh hoạt đi: `from` must be the member's unit that day.
-    TransferredOut { mode: TransferMode, from: UnitId, to: UnitRef },
+    TransferredOut {
+        mode: TransferMode,
+        from: UnitId,
+        to: UnitRef,
+    },
     /// Tiếp nhận sinh hoạt (into `unit`; for a temporary transfer back into the home chi bộ, the return).
-    TransferredIn { mode: TransferMode, unit: UnitId },
+    TransferredIn {
+        mode: TransferMode,
+        unit: UnitId,
+    },
     /// Moved to another chi bộ by a decision of the committee or by a reorganization of units.
-    Reassigned { to: UnitId },
+    Reassigned {
+        to: UnitId,
+    },
     Exempted,
     ExemptionEnded,
-    StruckOff { reason: StrikeOffReason },
+    StruckOff {
+        reason: StrikeOffReason,
+    },
     /// Xin ra khỏi Đảng; `difficult_family` records the one case where readmission stays possible
     /// (294-QĐ/TW point 3.5).
-    Exited { difficult_family: bool },
+    Exited {
+        difficult_family: bool,
+    },
     Expelled,
     Died,
-    Readmitted { unit: UnitId },
+    Readmitted {
+        unit: UnitId,
+    },
 }
 
 impl EventKind {
@@ -202,11 +219,9 @@ impl EventInput {
             // The admission takes effect on the day the decision is signed (rules.md §3 "Party age").
             match (effective, decision_date) {
                 (None, Some(dd)) => effective = Some(dd),
-                (Some(ef), Some(dd)) if ef != dd => e.push(
-                    "effective_date",
-                    "mismatch",
-                    "Ngày kết nạp là ngày ký quyết định kết nạp (tuổi đảng tính từ ngày này).",
-                ),
+                (Some(ef), Some(dd)) if ef != dd => {
+                    e.push("effective_date", "mismatch", "Ngày kết nạp là ngày ký quyết định kết nạp (tuổi đảng tính từ ngày này).")
+                }
                 _ => {}
             }
         }
@@ -286,7 +301,9 @@ impl EventInput {
             EventKindCode::Exempted => EventKind::Exempted,
             EventKindCode::ExemptionEnded => EventKind::ExemptionEnded,
             EventKindCode::StruckOff => EventKind::StruckOff { reason: e.take("reason", StrikeOffReason::parse(&self.reason))? },
-            EventKindCode::Exited => EventKind::Exited { difficult_family: e.take("difficult_family", parse_yes_no(&self.difficult_family))? },
+            EventKindCode::Exited => {
+                EventKind::Exited { difficult_family: e.take("difficult_family", parse_yes_no(&self.difficult_family))? }
+            }
             EventKindCode::Expelled => EventKind::Expelled,
             EventKindCode::Died => EventKind::Died,
             EventKindCode::Readmitted => EventKind::Readmitted { unit: unit(e, "unit_id", &self.unit_id)? },
@@ -339,9 +356,10 @@ mod tests {
 
     #[test]
     fn basis_is_required_except_for_death() {
-        let e = EventInput { kind: "xoa-ten".into(), reason: "bo-sinh-hoat".into(), effective_date: "1/1/2024".into(), ..Default::default() }
-            .parse(today())
-            .unwrap_err();
+        let e =
+            EventInput { kind: "xoa-ten".into(), reason: "bo-sinh-hoat".into(), effective_date: "1/1/2024".into(), ..Default::default() }
+                .parse(today())
+                .unwrap_err();
         let fields: Vec<&str> = e.errors.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(fields, vec!["decision_number", "decision_date", "issuer"]);
         let died = EventInput { kind: "tu-tran".into(), effective_date: "1/1/2024".into(), ..Default::default() }.parse(today()).unwrap();
@@ -368,11 +386,14 @@ mod tests {
         }
         .parse(today())
         .unwrap();
-        assert_eq!(ev.kind, EventKind::TransferredOut {
-            mode: TransferMode::Official,
-            from: UnitId(5),
-            to: UnitRef::External("Đảng bộ tỉnh Lào Cai".into())
-        });
+        assert_eq!(
+            ev.kind,
+            EventKind::TransferredOut {
+                mode: TransferMode::Official,
+                from: UnitId(5),
+                to: UnitRef::External("Đảng bộ tỉnh Lào Cai".into())
+            }
+        );
         let missing = EventInput { kind: "chuyen-di".into(), effective_date: "15/03/2020".into(), ..basis() };
         let fields: Vec<String> = missing.parse(today()).unwrap_err().errors.into_iter().map(|x| x.field).collect();
         assert_eq!(fields, vec!["mode", "unit_id", "to_unit_id"]);

@@ -154,9 +154,10 @@ impl UnitFacts for LoadedUnits {
 
     fn is_within(&self, unit: UnitId, ancestor: UnitId, on: NaiveDate) -> bool {
         unit == ancestor
-            || self.closure.get(&unit).is_some_and(|rows| {
-                rows.iter().any(|r| r.ancestor == ancestor && r.valid_from <= on && r.valid_to.is_none_or(|t| on < t))
-            })
+            || self
+                .closure
+                .get(&unit)
+                .is_some_and(|rows| rows.iter().any(|r| r.ancestor == ancestor && r.valid_from <= on && r.valid_to.is_none_or(|t| on < t)))
     }
 }
 
@@ -196,10 +197,9 @@ pub fn derive(events: &[RecordedEvent], units: &dyn UnitFacts) -> History {
         let date = ev.effective;
         for unit in ev.kind.units() {
             match units.version_on(unit, date) {
-                None => history.problems.push(problem(
-                    "unit_not_valid",
-                    format!("Tổ chức đảng (mã số {unit}) không tồn tại vào ngày {}.", format_vn(date)),
-                )),
+                None => history
+                    .problems
+                    .push(problem("unit_not_valid", format!("Tổ chức đảng (mã số {unit}) không tồn tại vào ngày {}.", format_vn(date)))),
                 Some(v) if !v.kind.holds_members() && !is_transfer_destination(&ev.kind, unit) => history.problems.push(problem(
                     "unit_not_a_cell",
                     format!("{} là {}; đảng viên sinh hoạt ở chi bộ.", v.name, v.kind.label().to_lowercase()),
@@ -239,7 +239,9 @@ pub fn derive(events: &[RecordedEvent], units: &dyn UnitFacts) -> History {
             }
             continue;
         }
-        if !matches!(next, Standing::Active { .. }) && let Some((at, from)) = temp.take() {
+        if !matches!(next, Standing::Active { .. })
+            && let Some((at, from)) = temp.take()
+        {
             history.temporary.push(TemporarySpan { at, from, to: Some(date) });
         }
         if let (Some(start), Some(span)) = (span_start, span_of(&standing)) {
@@ -344,7 +346,10 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
                 }),
             }
         }
-        (EventKind::TransferredIn { mode: TransferMode::Official, unit }, Standing::InTransit { probationary, exempt, admitted, to, .. }) => {
+        (
+            EventKind::TransferredIn { mode: TransferMode::Official, unit },
+            Standing::InTransit { probationary, exempt, admitted, to, .. },
+        ) => {
             if let UnitRef::Internal(dest) = to
                 && !units.is_within(*unit, *dest, date)
             {
@@ -359,10 +364,9 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
             EventKind::TransferredIn { mode: TransferMode::Official, unit: to },
             Standing::Active { unit: UnitRef::External(_), probationary, exempt, admitted },
         ) => Ok(Standing::Active { unit: UnitRef::Internal(*to), probationary: *probationary, exempt: *exempt, admitted: *admitted }),
-        (EventKind::TransferredIn { mode: TransferMode::Official, .. }, Standing::Active { .. }) => Err((
-            "not_in_transit",
-            "Đảng viên đang sinh hoạt trong hệ thống; ghi chuyển sinh hoạt đi trước khi tiếp nhận.".into(),
-        )),
+        (EventKind::TransferredIn { mode: TransferMode::Official, .. }, Standing::Active { .. }) => {
+            Err(("not_in_transit", "Đảng viên đang sinh hoạt trong hệ thống; ghi chuyển sinh hoạt đi trước khi tiếp nhận.".into()))
+        }
         (EventKind::TransferredIn { mode: TransferMode::Temporary, .. }, Standing::Active { .. }) => Ok(s.clone()),
         (EventKind::Reassigned { to }, Standing::Active { unit, probationary, exempt, admitted }) => {
             if unit.internal() == Some(*to) {
@@ -403,10 +407,7 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
                 return Err(("readmitted_twice", "Chỉ được kết nạp lại một lần (Quy định 294-QĐ/TW, điểm 3.5).".into()));
             }
             if !readmittable {
-                return Err((
-                    "not_readmittable",
-                    "Trường hợp này không được xem xét kết nạp lại (Quy định 294-QĐ/TW, điểm 3.5).".into(),
-                ));
+                return Err(("not_readmittable", "Trường hợp này không được xem xét kết nạp lại (Quy định 294-QĐ/TW, điểm 3.5).".into()));
             }
             if full_months_between(*since, date) < READMISSION_MIN_MONTHS_OUT {
                 return Err((
@@ -424,14 +425,12 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
         (EventKind::Readmitted { .. }, Standing::Never) => Err(("use_admission", "Người này chưa từng là đảng viên; ghi kết nạp.".into())),
         (EventKind::Readmitted { .. }, _) => Err(("already_member", "Người này đang là đảng viên.".into())),
         (_, Standing::Never) => Err(not_member()),
-        (_, Standing::InTransit { .. }) => Err((
-            "in_transit",
-            "Đảng viên đang chuyển sinh hoạt (đã có giấy giới thiệu, chưa tiếp nhận); ghi tiếp nhận trước.".into(),
-        )),
-        (_, Standing::Out { status, since, .. }) => Err((
-            "not_active",
-            format!("{} từ ngày {}; không thể ghi sự kiện này.", status.label(), format_vn(*since)),
-        )),
+        (_, Standing::InTransit { .. }) => {
+            Err(("in_transit", "Đảng viên đang chuyển sinh hoạt (đã có giấy giới thiệu, chưa tiếp nhận); ghi tiếp nhận trước.".into()))
+        }
+        (_, Standing::Out { status, since, .. }) => {
+            Err(("not_active", format!("{} từ ngày {}; không thể ghi sự kiện này.", status.label(), format_vn(*since))))
+        }
         (_, Standing::Deceased { .. }) => Err(("after_death", "Đảng viên đã từ trần.".into())),
     }
 }
@@ -462,7 +461,14 @@ fn effective_events(events: &[RecordedEvent]) -> Vec<(EventId, EventData)> {
     let mut latest: HashMap<EventId, &RecordedEvent> = HashMap::new();
     for e in events {
         if let Some(target) = e.corrects {
-            latest.entry(target).and_modify(|prev| if e.id > prev.id { *prev = e }).or_insert(e);
+            latest
+                .entry(target)
+                .and_modify(|prev| {
+                    if e.id > prev.id {
+                        *prev = e
+                    }
+                })
+                .or_insert(e);
         }
     }
     let mut out: Vec<(EventId, EventData)> = events

@@ -85,11 +85,7 @@ impl LyLichNumber {
         let letters = &s[digits..];
         let letters_ok = (1..=3).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
         if digits != 6 || !letters_ok {
-            return Err(FieldError::new(
-                "",
-                "invalid_format",
-                "Số lý lịch gồm 6 chữ số và 1–3 chữ cái mã tỉnh (ví dụ 012345HN).",
-            ));
+            return Err(FieldError::new("", "invalid_format", "Số lý lịch gồm 6 chữ số và 1–3 chữ cái mã tỉnh (ví dụ 012345HN)."));
         }
         Ok(Self(s))
     }
@@ -128,11 +124,7 @@ impl PhoneNumber {
         let s: String = strip_separators(input).chars().filter(|c| !matches!(c, '(' | ')')).collect();
         let national = if let Some(rest) = s.strip_prefix("+84") { format!("0{rest}") } else { s };
         if national.len() != 10 || !national.starts_with('0') || !national.chars().all(|c| c.is_ascii_digit()) {
-            return Err(FieldError::new(
-                "",
-                "invalid_format",
-                "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84).",
-            ));
+            return Err(FieldError::new("", "invalid_format", "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84)."));
         }
         Ok(Self(national))
     }

@@ -288,9 +288,7 @@ impl IdentityInput {
         let party_card_number = e.take("party_card_number", optional(&self.party_card_number, PartyCardNumber::parse));
         let ly_lich_number = e.take("ly_lich_number", optional(&self.ly_lich_number, LyLichNumber::parse));
         match (full_name, gender, birth_date, ethnicity, religion, citizen_id) {
-            (Some(full_name), Some(gender), Some(birth_date), Some(ethnicity), Some(religion), Some(citizen_id))
-                if e.is_empty() =>
-            {
+            (Some(full_name), Some(gender), Some(birth_date), Some(ethnicity), Some(religion), Some(citizen_id)) if e.is_empty() => {
                 Ok(Identity {
                     full_name,
                     other_names: other_names.flatten(),
@@ -336,8 +334,7 @@ impl ProfileInput {
             e.take("general_education", required_code(&self.general_education, "Giáo dục phổ thông", GeneralEducation::parse));
         let professional = e.take("professional", code_or(&self.professional, Professional::None, Professional::parse));
         let academic_title = e.take("academic_title", code_or(&self.academic_title, AcademicTitle::None, AcademicTitle::parse));
-        let political_theory =
-            e.take("political_theory", code_or(&self.political_theory, PoliticalTheory::None, PoliticalTheory::parse));
+        let political_theory = e.take("political_theory", code_or(&self.political_theory, PoliticalTheory::None, PoliticalTheory::parse));
         let foreign_language =
             e.take("foreign_language", code_or(&self.foreign_language, ForeignLanguageLevel::None, ForeignLanguageLevel::parse));
         let it_level = e.take("it_level", code_or(&self.it_level, ItLevel::None, ItLevel::parse));
@@ -355,19 +352,17 @@ impl ProfileInput {
             youth_union,
             residence,
         ) {
-            (Some(g), Some(p), Some(a), Some(t), Some(f), Some(i), Some(o), Some(y), Some(r)) if e.is_empty() => {
-                Ok(Profile {
-                    general_education: g,
-                    professional: p,
-                    academic_title: a,
-                    political_theory: t,
-                    foreign_language: f,
-                    it_level: i,
-                    occupation: o,
-                    youth_union: y,
-                    residence: r,
-                })
-            }
+            (Some(g), Some(p), Some(a), Some(t), Some(f), Some(i), Some(o), Some(y), Some(r)) if e.is_empty() => Ok(Profile {
+                general_education: g,
+                professional: p,
+                academic_title: a,
+                political_theory: t,
+                foreign_language: f,
+                it_level: i,
+                occupation: o,
+                youth_union: y,
+                residence: r,
+            }),
             _ => Err(e),
         }
     }
@@ -402,10 +397,7 @@ fn code_or<T>(input: &str, default: T, parse: fn(&str) -> Result<T, crate::error
     if input.trim().is_empty() { Ok(default) } else { parse(input) }
 }
 
-fn optional<T>(
-    input: &str,
-    parse: fn(&str) -> Result<T, crate::error::FieldError>,
-) -> Result<Option<T>, crate::error::FieldError> {
+fn optional<T>(input: &str, parse: fn(&str) -> Result<T, crate::error::FieldError>) -> Result<Option<T>, crate::error::FieldError> {
     if input.trim().is_empty() { Ok(None) } else { parse(input).map(Some) }
 }
 
@@ -490,9 +482,7 @@ mod tests {
 
     #[test]
     fn profile_valid_on_a_date() {
-        let base = ProfileInput { general_education: "thpt".into(), occupation: "khac".into(), ..Default::default() }
-            .parse()
-            .unwrap();
+        let base = ProfileInput { general_education: "thpt".into(), occupation: "khac".into(), ..Default::default() }.parse().unwrap();
         let later = Profile { professional: Professional::University, ..base.clone() };
         let list = vec![
             DatedProfile { valid_from: None, profile: base.clone() },

@@ -130,8 +130,8 @@ impl std::fmt::Display for PersonName {
 /// The Vietnamese alphabet, with the four letters that occur only in foreign words (f, j, w, z)
 /// placed where the Latin alphabet puts them.
 const ALPHABET: [char; 33] = [
-    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ', 'p', 'q',
-    'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z',
+    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ', 'p', 'q', 'r', 's', 't', 'u',
+    'ư', 'v', 'w', 'x', 'y', 'z',
 ];
 
 /// Splits a lower-case NFC letter into (base letter with its vowel mark, tone 0..=5).

@@ -248,13 +248,10 @@ mod tests {
         assert_eq!(find(4).len(), 1);
         assert_eq!(find(4)[0].valid_from, d(2005, 1, 1));
         // Province above it the whole time, at depth 2, one row.
-        assert_eq!(find(1), vec![ClosureRow {
-            ancestor: UnitId(1),
-            descendant: UnitId(4),
-            depth: 2,
-            valid_from: d(2005, 1, 1),
-            valid_to: None
-        }]);
+        assert_eq!(
+            find(1),
+            vec![ClosureRow { ancestor: UnitId(1), descendant: UnitId(4), depth: 2, valid_from: d(2005, 1, 1), valid_to: None }]
+        );
         assert_eq!(find(2)[0].valid_to, Some(d(2025, 7, 1)));
         assert_eq!(find(3)[0].valid_from, d(2025, 7, 1));
     }

@@ -16,12 +16,7 @@ pub struct PostgresDatabase {
 impl PostgresDatabase {
     /// Connects to `url` and runs the migrations.
     pub async fn open(url: &str) -> Result<Self, DbError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await
-            .map_err(other)?;
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await.map_err(other)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(other)?;
         Ok(PostgresDatabase { pool })
     }

@@ -171,8 +171,11 @@ struct MemberEntry {
     birth: NaiveDate,
     citizen_id: String,
     card: Option<String>,
-    spans: Vec<(Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>)>,
+    spans: Vec<IndexSpan>,
 }
+
+/// (unit position in the unit table, unit id, status, from, to).
+type IndexSpan = (Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>);
 
 impl MemberEntry {
     fn span_on(&self, on: NaiveDate) -> Option<(Option<u32>, Option<UnitId>, Status)> {

@@ -9,9 +9,9 @@
 //!   step through a change log (`change_counter`, `changes`), so several processes can share one
 //!   PostgreSQL database: each refreshes before answering (docs/design/register-index.md).
 
+mod bulk;
 pub mod db;
 pub mod index;
-mod bulk;
 mod members;
 pub mod model;
 mod sql;

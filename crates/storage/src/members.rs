@@ -116,11 +116,8 @@ impl SqlStore {
         let events = sql::events(conn.as_mut(), member).await?;
         let units = load_units(conn.as_mut(), &events).await?;
         let history = history::derive(&events, &units);
-        let unit_names = units
-            .versions
-            .iter()
-            .filter_map(|(id, vs)| vs.last().map(|v| (*id, v.name.clone())))
-            .collect::<HashMap<UnitId, String>>();
+        let unit_names =
+            units.versions.iter().filter_map(|(id, vs)| vs.last().map(|v| (*id, v.name.clone()))).collect::<HashMap<UnitId, String>>();
         Ok(MemberDetail { id: member, version, identity, profiles, events, history, unit_names, updated_at, updated_by })
     }
 }
@@ -179,4 +176,3 @@ async fn check_unique(conn: &mut dyn Conn, i: &Identity, except: Option<MemberId
     }
     errors.into_result().map_err(StoreError::Invalid)
 }
-

@@ -8,9 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use domain::event::{Entry, EventData, EventKind, EventKindCode, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
 use domain::history::{Span, Status};
-use domain::ids::{
-    CitizenId, DecisionNumber, EventId, LyLichNumber, MemberId, PartyCardNumber, PhoneNumber, UnitCode, UnitId,
-};
+use domain::ids::{CitizenId, DecisionNumber, EventId, LyLichNumber, MemberId, PartyCardNumber, PhoneNumber, UnitCode, UnitId};
 use domain::member::{
     AcademicTitle, DatedProfile, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, ItLevel, OccupationGroup,
     PoliticalTheory, Professional, Profile, Religion,
@@ -64,14 +62,12 @@ pub async fn current_seq(conn: &mut dyn Conn) -> R<i64> {
 
 /// (entity, id) changed after `seq`, up to `upto`.
 pub async fn changes_between(conn: &mut dyn Conn, after: i64, upto: i64) -> R<Vec<(String, i64)>> {
-    let rows = conn
-        .query(&"SELECT entity, entity_id FROM changes WHERE seq > $1 AND seq <= $2".into(), vec![after.into(), upto.into()])
-        .await?;
+    let rows =
+        conn.query(&"SELECT entity, entity_id FROM changes WHERE seq > $1 AND seq <= $2".into(), vec![after.into(), upto.into()]).await?;
     rows.iter().map(|r| Ok((r.str(0)?, r.i64(1)?))).collect()
 }
 
 // --- units -------------------------------------------------------------------------------------
-
 
 fn version_from_row(r: &Row) -> R<(i64, UnitVersion)> {
     Ok((
@@ -157,8 +153,11 @@ pub async fn insert_unit_version(tx: &mut dyn Conn, v: &UnitVersion, operation: 
 }
 
 pub async fn close_unit_version(tx: &mut dyn Conn, row_id: i64, to: NaiveDate, operation: i64) -> R<()> {
-    tx.execute(&"UPDATE unit_versions SET valid_to = $2, ended_by = $3 WHERE id = $1".into(), vec![row_id.into(), to.into(), operation.into()])
-        .await?;
+    tx.execute(
+        &"UPDATE unit_versions SET valid_to = $2, ended_by = $3 WHERE id = $1".into(),
+        vec![row_id.into(), to.into(), operation.into()],
+    )
+    .await?;
     Ok(())
 }
 
@@ -187,7 +186,8 @@ pub async fn unit_versions(conn: &mut dyn Conn, units: &[UnitId]) -> R<HashMap<U
 
 /// Every version of every unit (for the in-memory index).
 pub async fn all_unit_versions(conn: &mut dyn Conn) -> R<Vec<UnitVersion>> {
-    let sql: Sql = "SELECT id, unit_id, valid_from, valid_to, kind, code, name, parent_id FROM unit_versions ORDER BY unit_id, valid_from".into();
+    let sql: Sql =
+        "SELECT id, unit_id, valid_from, valid_to, kind, code, name, parent_id FROM unit_versions ORDER BY unit_id, valid_from".into();
     conn.query(&sql, vec![]).await?.iter().map(|r| version_from_row(r).map(|(_, v)| v)).collect()
 }
 
@@ -208,7 +208,8 @@ pub async fn children_from(conn: &mut dyn Conn, parent: UnitId, on: NaiveDate) -
 
 /// Units with `code` valid on or after `from`, other than `except`.
 pub async fn units_with_code(conn: &mut dyn Conn, code: &UnitCode, from: NaiveDate, except: Option<UnitId>) -> R<Vec<UnitId>> {
-    let sql: Sql = "SELECT DISTINCT unit_id FROM unit_versions WHERE code = $1 AND (valid_to IS NULL OR valid_to > $2) AND unit_id <> $3".into();
+    let sql: Sql =
+        "SELECT DISTINCT unit_id FROM unit_versions WHERE code = $1 AND (valid_to IS NULL OR valid_to > $2) AND unit_id <> $3".into();
     let rows = conn.query(&sql, vec![code.as_str().into(), from.into(), except.map_or(0, |u| u.0).into()]).await?;
     rows.iter().map(|r| r.i64(0).map(UnitId)).collect()
 }
@@ -380,7 +381,8 @@ pub async fn update_member(tx: &mut dyn Conn, id: MemberId, expected: i64, i: &I
 pub async fn touch_member(tx: &mut dyn Conn, id: MemberId, expected: Option<i64>, at: DateTime<Utc>, by: &str) -> R<bool> {
     let n = match expected {
         Some(v) => {
-            let sql: Sql = "UPDATE members SET version = version + 1, updated_at = $3, updated_by = $4 WHERE id = $1 AND version = $2".into();
+            let sql: Sql =
+                "UPDATE members SET version = version + 1, updated_at = $3, updated_by = $4 WHERE id = $1 AND version = $2".into();
             tx.execute(&sql, vec![id.0.into(), v.into(), at.into(), by.into()]).await?
         }
         None => {
@@ -428,7 +430,12 @@ fn identity_from_row(r: &Row, at: usize) -> R<Identity> {
 }
 
 /// The member (id, full name) holding a unique identifier, other than `except`.
-pub async fn member_with(conn: &mut dyn Conn, column: UniqueColumn, value: &str, except: Option<MemberId>) -> R<Option<(MemberId, String)>> {
+pub async fn member_with(
+    conn: &mut dyn Conn,
+    column: UniqueColumn,
+    value: &str,
+    except: Option<MemberId>,
+) -> R<Option<(MemberId, String)>> {
     let sql: Sql = match column {
         UniqueColumn::CitizenId => "SELECT id, full_name FROM members WHERE citizen_id = $1 AND id <> $2".into(),
         UniqueColumn::CardNumber => "SELECT id, full_name FROM members WHERE party_card_number = $1 AND id <> $2".into(),
@@ -537,7 +544,8 @@ pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) ->
                 EventKind::StruckOff { reason: r } => reason = Some(r.code()),
                 EventKind::Exited { difficult_family } => difficult = Some(i64::from(*difficult_family)),
                 EventKind::Readmitted { unit: u } => unit = Some(u.0),
-                EventKind::RecognizedOfficial | EventKind::Exempted | EventKind::ExemptionEnded | EventKind::Expelled | EventKind::Died => {}
+                EventKind::RecognizedOfficial | EventKind::Exempted | EventKind::ExemptionEnded | EventKind::Expelled | EventKind::Died => {
+                }
             }
             (d.kind.code().code(), Some(d.effective), d.basis.as_ref(), d.note.clone())
         }
@@ -679,8 +687,11 @@ pub struct IndexMemberRow {
     pub birth_date: NaiveDate,
     pub citizen_id: String,
     pub party_card_number: Option<String>,
-    pub spans: Vec<(Option<UnitId>, Status, NaiveDate, Option<NaiveDate>)>,
+    pub spans: Vec<IndexSpanRow>,
 }
+
+/// (unit, status, from, to).
+pub type IndexSpanRow = (Option<UnitId>, Status, NaiveDate, Option<NaiveDate>);
 
 /// Members with `after < id <= upto` (a page of at most `limit`), with their spans.
 pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec<IndexMemberRow>> {

@@ -105,7 +105,11 @@ impl SqlStore {
             return Err(StoreError::Invalid(ValidationErrors { errors: vec![current.kind.placement_error(Some(parent.kind))] }));
         }
         if sql::is_within(tx.as_mut(), change.parent, unit, on).await? {
-            return Err(StoreError::invalid("parent_id", "cycle", "Không thể chuyển một tổ chức vào trong chính nó hoặc tổ chức cấp dưới của nó."));
+            return Err(StoreError::invalid(
+                "parent_id",
+                "cycle",
+                "Không thể chuyển một tổ chức vào trong chính nó hoặc tổ chức cấp dưới của nó.",
+            ));
         }
         let op = sql::insert_operation(tx.as_mut(), "move", &change.decision, &ctx.actor, ctx.now).await?;
         let next = UnitVersion { parent_id: Some(change.parent), ..current.clone() };
@@ -117,7 +121,11 @@ impl SqlStore {
     pub(crate) async fn merge_units_impl(&self, ctx: &WriteContext, merge: MergeUnits) -> Result<UnitId> {
         let sources: Vec<UnitId> = dedup(&merge.sources);
         if sources.is_empty() || (sources.len() < 2 && matches!(merge.target, Successor::New(_))) {
-            return Err(StoreError::invalid("sources", "too_few", "Hợp nhất cần ít nhất hai tổ chức (hoặc một tổ chức sáp nhập vào tổ chức khác)."));
+            return Err(StoreError::invalid(
+                "sources",
+                "too_few",
+                "Hợp nhất cần ít nhất hai tổ chức (hoặc một tổ chức sáp nhập vào tổ chức khác).",
+            ));
         }
         if let Successor::Existing(t) = merge.target
             && sources.contains(&t)
@@ -130,7 +138,11 @@ impl SqlStore {
         let target = successor(tx.as_mut(), ctx, &merge.target, &d, op).await?;
         for s in &sources {
             if sql::is_within(tx.as_mut(), target, *s, d.effective).await? {
-                return Err(StoreError::invalid("target", "inside_source", "Tổ chức nhận sáp nhập đang trực thuộc một tổ chức bị sáp nhập."));
+                return Err(StoreError::invalid(
+                    "target",
+                    "inside_source",
+                    "Tổ chức nhận sáp nhập đang trực thuộc một tổ chức bị sáp nhập.",
+                ));
             }
         }
         let mut children = Vec::new();
@@ -156,7 +168,11 @@ impl SqlStore {
         for s in &split.successors {
             let t = successor(tx.as_mut(), ctx, s, &d, op).await?;
             if t == unit || sql::is_within(tx.as_mut(), t, unit, d.effective).await? {
-                return Err(StoreError::invalid("successors", "inside_source", "Tổ chức kế tiếp không thể là tổ chức bị chia tách hoặc cấp dưới của nó."));
+                return Err(StoreError::invalid(
+                    "successors",
+                    "inside_source",
+                    "Tổ chức kế tiếp không thể là tổ chức bị chia tách hoặc cấp dưới của nó.",
+                ));
             }
             targets.push(t);
         }
@@ -373,7 +389,11 @@ async fn current_version(tx: &mut dyn Conn, unit: UnitId, on: NaiveDate) -> Resu
         ));
     }
     if on < first_start(&versions, unit) {
-        return Err(StoreError::invalid("effective", "before_creation", format!("{} chưa được thành lập vào ngày {}.", last.name, format_vn(on))));
+        return Err(StoreError::invalid(
+            "effective",
+            "before_creation",
+            format!("{} chưa được thành lập vào ngày {}.", last.name, format_vn(on)),
+        ));
     }
     Ok((row, last))
 }
@@ -398,7 +418,11 @@ async fn replace_version(tx: &mut dyn Conn, row: i64, current: &UnitVersion, nex
 /// such a version is closed, never deleted, so the record of the decision stays.
 async fn end_version(tx: &mut dyn Conn, row: i64, current: &UnitVersion, on: NaiveDate, op: i64) -> Result<()> {
     if current.valid_from >= on {
-        return Err(StoreError::invalid("effective", "same_day", format!("{} được lập ngày {}; không thể kết thúc cùng ngày.", current.name, format_vn(on))));
+        return Err(StoreError::invalid(
+            "effective",
+            "same_day",
+            format!("{} được lập ngày {}; không thể kết thúc cùng ngày.", current.name, format_vn(on)),
+        ));
     }
     sql::close_unit_version(tx, row, on, op).await?;
     Ok(())

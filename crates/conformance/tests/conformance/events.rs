@@ -110,13 +110,17 @@ async fn identifiers_are_unique(t: &TestStore) {
     }
     .parse(d(2026, 11, 25))
     .unwrap();
-    let profile = domain::member::ProfileInput { general_education: "thpt".into(), occupation: "khac".into(), ..Default::default() }.parse().unwrap();
+    let profile =
+        domain::member::ProfileInput { general_education: "thpt".into(), occupation: "khac".into(), ..Default::default() }.parse().unwrap();
     let dup = s
-        .create_member(&ctx(), storage::NewMember {
-            identity,
-            profile: domain::member::DatedProfile { valid_from: None, profile },
-            events: vec![admitted(c1, d(2015, 1, 1))],
-        })
+        .create_member(
+            &ctx(),
+            storage::NewMember {
+                identity,
+                profile: domain::member::DatedProfile { valid_from: None, profile },
+                events: vec![admitted(c1, d(2015, 1, 1))],
+            },
+        )
         .await;
     match dup {
         Err(StoreError::Invalid(e)) => {

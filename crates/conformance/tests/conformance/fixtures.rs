@@ -40,6 +40,7 @@ pub fn admitted(unit: UnitId, on: NaiveDate) -> EventData {
 }
 
 /// A member admitted to `unit` on `admitted_on` (and recognized 12 months later when `official`).
+#[allow(clippy::too_many_arguments)]
 pub async fn member(
     store: &dyn Store,
     name: &str,
@@ -66,10 +67,7 @@ pub async fn member(
     if official {
         events.push(event(EventKind::RecognizedOfficial, domain::dates::add_months(admitted_on, 12)));
     }
-    store
-        .create_member(&ctx(), NewMember { identity, profile: DatedProfile { valid_from: None, profile }, events })
-        .await
-        .unwrap()
+    store.create_member(&ctx(), NewMember { identity, profile: DatedProfile { valid_from: None, profile }, events }).await.unwrap()
 }
 
 pub fn cccd(n: u32) -> String {

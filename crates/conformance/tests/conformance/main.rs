@@ -1,6 +1,9 @@
 //! The storage conformance suite: every scenario runs on SQLite and on PostgreSQL
 //! (`conformance::on_both_engines!`), plus the schema-parity test.
 
+// Test code: a failed expectation must stop the test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod events;
 mod fixtures;
 mod parity;

@@ -21,13 +21,14 @@ fn class(t: &str) -> String {
 
 async fn sqlite_schema(path: &str) -> Schema {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite:{path}")).await.unwrap();
-    let tables: Vec<String> = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'")
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let tables: Vec<String> =
+        sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
     let mut columns = BTreeSet::new();
     let mut indexes = BTreeSet::new();
     for t in tables {

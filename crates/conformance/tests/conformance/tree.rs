@@ -23,9 +23,19 @@ async fn tree_history(t: &TestStore) {
     let cell = unit(s, Cell, "X1-C1", "Chi bộ thôn 1", Some(commune), d(1980, 1, 1)).await;
 
     let v = s.unit(cell, d(2026, 1, 1)).await.unwrap().version;
-    s.rename_unit(&ctx(), cell, RenameUnit { expected_version: v, name: Some("Chi bộ thôn Đông".into()), code: None, kind: None, decision: decision(d(2020, 5, 1)) })
-        .await
-        .unwrap();
+    s.rename_unit(
+        &ctx(),
+        cell,
+        RenameUnit {
+            expected_version: v,
+            name: Some("Chi bộ thôn Đông".into()),
+            code: None,
+            kind: None,
+            decision: decision(d(2020, 5, 1)),
+        },
+    )
+    .await
+    .unwrap();
     // The name depends on the date asked.
     assert_eq!(s.unit(cell, d(2019, 12, 31)).await.unwrap().as_of.unwrap().name, "Chi bộ thôn 1");
     assert_eq!(s.unit(cell, d(2020, 5, 1)).await.unwrap().as_of.unwrap().name, "Chi bộ thôn Đông");
@@ -65,11 +75,14 @@ async fn merge_moves_children_and_members(t: &TestStore) {
     let m2 = member(s, "Trần Thị Bình", "nu", "1/1/1975", &cccd(2), cb, d(2001, 5, 19), true).await;
 
     let merged = s
-        .merge_units(&ctx(), MergeUnits {
-            sources: vec![a, b],
-            target: Successor::New(spec(Commune, "XAB", "Đảng bộ xã An Bình", Some(province))),
-            decision: decision(d(2025, 7, 1)),
-        })
+        .merge_units(
+            &ctx(),
+            MergeUnits {
+                sources: vec![a, b],
+                target: Successor::New(spec(Commune, "XAB", "Đảng bộ xã An Bình", Some(province))),
+                decision: decision(d(2025, 7, 1)),
+            },
+        )
         .await
         .unwrap();
     // Children moved under the new unit; the sources end the day of the merge.
@@ -88,7 +101,14 @@ async fn merge_moves_children_and_members(t: &TestStore) {
 
     // Merging chi bộ moves their members with a reassignment event.
     let cell = s
-        .merge_units(&ctx(), MergeUnits { sources: vec![ca, cb], target: Successor::New(spec(Cell, "XAB-1", "Chi bộ thôn Hợp Nhất", Some(merged))), decision: decision(d(2025, 9, 1)) })
+        .merge_units(
+            &ctx(),
+            MergeUnits {
+                sources: vec![ca, cb],
+                target: Successor::New(spec(Cell, "XAB-1", "Chi bộ thôn Hợp Nhất", Some(merged))),
+                decision: decision(d(2025, 9, 1)),
+            },
+        )
         .await
         .unwrap();
     let m = s.member(m1).await.unwrap();
@@ -113,16 +133,20 @@ async fn split_assigns_members(t: &TestStore) {
     let m2 = member(s, "Phạm Thị Dung", "nu", "1/1/1980", &cccd(12), cell, d(2005, 3, 10), true).await;
     let v = s.unit(cell, d(2026, 1, 1)).await.unwrap().version;
     let targets = s
-        .split_unit(&ctx(), cell, SplitUnit {
-            expected_version: v,
-            successors: vec![
-                Successor::New(spec(GrassrootsCell, "X-1A", "Chi bộ khu phố 1A", Some(commune))),
-                Successor::New(spec(GrassrootsCell, "X-1B", "Chi bộ khu phố 1B", Some(commune))),
-            ],
-            children: vec![],
-            members: vec![(m2, 1)],
-            decision: decision(d(2024, 1, 1)),
-        })
+        .split_unit(
+            &ctx(),
+            cell,
+            SplitUnit {
+                expected_version: v,
+                successors: vec![
+                    Successor::New(spec(GrassrootsCell, "X-1A", "Chi bộ khu phố 1A", Some(commune))),
+                    Successor::New(spec(GrassrootsCell, "X-1B", "Chi bộ khu phố 1B", Some(commune))),
+                ],
+                children: vec![],
+                members: vec![(m2, 1)],
+                decision: decision(d(2024, 1, 1)),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(targets.len(), 2);
@@ -142,16 +166,24 @@ async fn refusals(t: &TestStore) {
     let cell = unit(s, GrassrootsCell, "X-1", "Chi bộ 1", Some(commune), d(1980, 1, 1)).await;
     member(s, "Hoàng Văn Em", "nam", "1/1/1970", &cccd(21), cell, d(1995, 3, 10), true).await;
     // Wrong placement, duplicate code, a cycle, a dissolution with members, a stale version.
-    let bad = s.create_unit(&ctx(), storage::NewUnit { spec: spec(Cell, "C", "Chi bộ", Some(province)), decision: decision(d(2010, 1, 1)) }).await;
+    let bad = s
+        .create_unit(&ctx(), storage::NewUnit { spec: spec(Cell, "C", "Chi bộ", Some(province)), decision: decision(d(2010, 1, 1)) })
+        .await;
     assert!(matches!(bad, Err(StoreError::Invalid(e)) if e.errors[0].code == "invalid_parent"));
-    let dup = s.create_unit(&ctx(), storage::NewUnit { spec: spec(GrassrootsCell, "x-1", "Chi bộ 2", Some(commune)), decision: decision(d(2010, 1, 1)) }).await;
+    let dup = s
+        .create_unit(
+            &ctx(),
+            storage::NewUnit { spec: spec(GrassrootsCell, "x-1", "Chi bộ 2", Some(commune)), decision: decision(d(2010, 1, 1)) },
+        )
+        .await;
     assert!(matches!(dup, Err(StoreError::Invalid(e)) if e.errors[0].code == "duplicate"));
     let v = s.unit(commune, d(2026, 1, 1)).await.unwrap().version;
     let cycle = s.move_unit(&ctx(), province, MoveUnit { expected_version: 1, parent: commune, decision: decision(d(2010, 1, 1)) }).await;
     assert!(cycle.is_err());
     let dissolve = s.dissolve_unit(&ctx(), cell, decision(d(2020, 1, 1))).await;
     assert!(matches!(dissolve, Err(StoreError::Invalid(e)) if e.errors[0].code == "has_members"));
-    let stale = s.move_unit(&ctx(), commune, MoveUnit { expected_version: v + 5, parent: province, decision: decision(d(2010, 1, 1)) }).await;
+    let stale =
+        s.move_unit(&ctx(), commune, MoveUnit { expected_version: v + 5, parent: province, decision: decision(d(2010, 1, 1)) }).await;
     assert!(matches!(stale, Err(StoreError::Conflict { .. })));
     // Nothing above changed the tree.
     assert_eq!(s.subtree(province, d(2026, 1, 1)).await.unwrap().len(), 3);

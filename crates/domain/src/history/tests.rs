@@ -14,15 +14,18 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 fn units() -> LoadedUnits {
     let mut u = LoadedUnits::default();
     let mut add = |id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Option<NaiveDate>| {
-        u.versions.insert(UnitId(id), vec![UnitVersion {
-            unit_id: UnitId(id),
-            valid_from: from,
-            valid_to: to,
-            kind,
-            code: UnitCode::parse(&format!("U{id}")).unwrap(),
-            name: format!("Tổ chức {id}"),
-            parent_id: parent.map(UnitId),
-        }]);
+        u.versions.insert(
+            UnitId(id),
+            vec![UnitVersion {
+                unit_id: UnitId(id),
+                valid_from: from,
+                valid_to: to,
+                kind,
+                code: UnitCode::parse(&format!("U{id}")).unwrap(),
+                name: format!("Tổ chức {id}"),
+                parent_id: parent.map(UnitId),
+            }],
+        );
     };
     add(1, UnitKind::Province, None, d(1950, 1, 1), None);
     add(10, UnitKind::GrassrootsCell, Some(1), d(1950, 1, 1), None);
@@ -203,7 +206,10 @@ fn arrival_from_another_province() {
 fn temporary_transfer_keeps_the_home_unit() {
     let h = Builder::new()
         .add(admitted(10), d(1990, 1, 1))
-        .add(EventKind::TransferredOut { mode: TransferMode::Temporary, from: UnitId(10), to: UnitRef::Internal(UnitId(21)) }, d(2024, 1, 1))
+        .add(
+            EventKind::TransferredOut { mode: TransferMode::Temporary, from: UnitId(10), to: UnitRef::Internal(UnitId(21)) },
+            d(2024, 1, 1),
+        )
         .add(EventKind::TransferredIn { mode: TransferMode::Temporary, unit: UnitId(10) }, d(2024, 9, 1))
         .derive();
     assert!(h.problems.is_empty(), "{:?}", h.problems);
@@ -259,11 +265,8 @@ fn readmission_rules() {
         .add(EventKind::Readmitted { unit: UnitId(10) }, d(2010, 1, 1))
         .derive();
     assert!(exited.problems.is_empty());
-    let new_admission = Builder::new()
-        .add(admitted(10), d(2000, 1, 1))
-        .add(EventKind::Expelled, d(2001, 1, 1))
-        .add(admitted(10), d(2010, 1, 1))
-        .derive();
+    let new_admission =
+        Builder::new().add(admitted(10), d(2000, 1, 1)).add(EventKind::Expelled, d(2001, 1, 1)).add(admitted(10), d(2010, 1, 1)).derive();
     assert_eq!(codes(&new_admission), vec!["use_readmission"]);
 }
 
@@ -272,10 +275,7 @@ fn corrections_replace_or_void_and_keep_the_original() {
     let wrong_date = Builder::new()
         .add(admitted(10), d(2020, 3, 10))
         .add(EventKind::RecognizedOfficial, d(2021, 3, 11))
-        .correct(
-            2,
-            Entry::Event(EventData { kind: EventKind::RecognizedOfficial, effective: d(2021, 3, 10), basis: basis(), note: None }),
-        );
+        .correct(2, Entry::Event(EventData { kind: EventKind::RecognizedOfficial, effective: d(2021, 3, 10), basis: basis(), note: None }));
     let h = wrong_date.derive();
     assert!(h.problems.is_empty(), "{:?}", h.problems);
     assert_eq!(h.official_since(), Some(d(2021, 3, 10)));
@@ -286,10 +286,7 @@ fn corrections_replace_or_void_and_keep_the_original() {
 
 #[test]
 fn same_day_events_apply_in_recorded_order() {
-    let h = Builder::new()
-        .add(admitted(10), d(2020, 3, 10))
-        .add(EventKind::Reassigned { to: UnitId(11) }, d(2020, 3, 10))
-        .derive();
+    let h = Builder::new().add(admitted(10), d(2020, 3, 10)).add(EventKind::Reassigned { to: UnitId(11) }, d(2020, 3, 10)).derive();
     assert!(h.problems.is_empty());
     assert_eq!(h.spans.len(), 1);
     assert_eq!(h.spans[0].unit, UnitRef::Internal(UnitId(11)));

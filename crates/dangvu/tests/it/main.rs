@@ -1,0 +1,9 @@
+//! Integration tests of the whole binary's pieces: the real server on a random port against a
+//! real database (SQLite and PostgreSQL), and a smoke test in headless Chromium.
+
+// Test code: a failed expectation must stop the test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod browser;
+mod http;
+mod support;
