@@ -511,3 +511,152 @@ fn placeholder() -> MemberEntry {
         spans: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::dates::AgeBand;
+    use domain::ids::UnitCode;
+    use domain::text::{PersonName, sort_key};
+    use domain::unit::UnitKind;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Province 1 → communes 2, 3 → cells 4 (under 2), 5 (under 3; moved under 2 on 2020-01-01).
+    fn units() -> Vec<UnitVersion> {
+        let v = |id: i64, kind, parent: Option<i64>, from, to| UnitVersion {
+            unit_id: UnitId(id),
+            valid_from: from,
+            valid_to: to,
+            kind,
+            code: UnitCode::parse(&format!("U{id}")).unwrap(),
+            name: format!("Đơn vị {id}"),
+            parent_id: parent.map(UnitId),
+        };
+        vec![
+            v(1, UnitKind::Province, None, d(1990, 1, 1), None),
+            v(2, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
+            v(3, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
+            v(4, UnitKind::Cell, Some(2), d(1990, 1, 1), None),
+            v(5, UnitKind::Cell, Some(3), d(1990, 1, 1), Some(d(2020, 1, 1))),
+            v(5, UnitKind::Cell, Some(2), d(2020, 1, 1), None),
+        ]
+    }
+
+    const NAMES: [&str; 8] =
+        ["Nguyễn Văn Đức", "Trần Thị Dung", "Lê Văn An", "Nguyễn Thị Ánh", "Đỗ Văn Duc", "Phạm Anh", "Hoàng Thị Ân", "Vũ Đức Anh"];
+    const STATUSES: [Status; 4] = [Status::Probationary, Status::Official, Status::Exempt, Status::Deceased];
+
+    prop_compose! {
+        fn member(id: i64)(name in 0..NAMES.len(), female in any::<bool>(), birth_year in 1940..2005i32,
+                           unit1 in 4..6i64, unit2 in 4..6i64, s1 in 0..4usize, s2 in 0..4usize, switch_year in 2000..2026i32)
+                           -> IndexMemberRow {
+            let full = PersonName::parse(NAMES[name]).unwrap();
+            IndexMemberRow {
+                id: MemberId(id),
+                full_name: full.to_string(),
+                name_fold: fold(full.as_str()),
+                sort_key: sort_key(&full),
+                gender: if female { Gender::Female } else { Gender::Male },
+                birth_date: d(birth_year, 6, 15),
+                citizen_id: format!("{:012}", id),
+                party_card_number: None,
+                spans: vec![
+                    (Some(UnitId(unit1)), STATUSES[s1], d(1995, 1, 1), Some(d(switch_year, 3, 1))),
+                    (Some(UnitId(unit2)), STATUSES[s2], d(switch_year, 3, 1), None),
+                ],
+            }
+        }
+    }
+
+    fn population() -> impl Strategy<Value = Vec<IndexMemberRow>> {
+        (1usize..40).prop_flat_map(|n| (0..n).map(|i| member(i as i64 + 1)).collect::<Vec<_>>())
+    }
+
+    /// The obvious, slow answer the index must equal.
+    fn brute_force(members: &[IndexMemberRow], q: &MemberQuery) -> Vec<MemberId> {
+        let subtree = |u: UnitId| -> bool {
+            match q.unit {
+                None => true,
+                Some(root) if root == u => true,
+                Some(UnitId(1)) => true,
+                Some(UnitId(2)) => u == UnitId(4) || (u == UnitId(5) && q.as_of >= d(2020, 1, 1)),
+                Some(UnitId(3)) => u == UnitId(5) && q.as_of < d(2020, 1, 1),
+                Some(_) => false,
+            }
+        };
+        let words: Vec<String> = fold(&q.q).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        let mut hits: Vec<&IndexMemberRow> = members
+            .iter()
+            .filter(|m| words.iter().all(|w| m.name_fold.split(' ').any(|x| x.starts_with(w.as_str()))))
+            .filter(|m| q.gender.is_none_or(|g| g == m.gender))
+            .filter(|m| q.age.is_none_or(|a| a.contains(domain::dates::age_in_years(m.birth_date, q.as_of))))
+            .filter(|m| {
+                let span = m.spans.iter().find(|s| s.2 <= q.as_of && s.3.is_none_or(|t| q.as_of < t));
+                span.is_some_and(|s| {
+                    let status_ok = match q.status {
+                        StatusFilter::Active => s.1.is_active(),
+                        StatusFilter::All => true,
+                        StatusFilter::Only(x) => x == s.1,
+                    };
+                    status_ok && s.0.is_some_and(subtree)
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| (a.sort_key.as_str(), a.id).cmp(&(b.sort_key.as_str(), b.id)));
+        hits.iter().map(|m| m.id).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn index_answers_like_a_full_scan(
+            members in population(),
+            q in prop::sample::select(vec!["", "duc", "Đức", "nguyen", "an", "anh", "thi d", "xyz"]),
+            unit in prop::option::of(1i64..4),
+            year in 1994..2027i32,
+            status in 0..4usize,
+            gender in prop::option::of(any::<bool>()),
+            band in prop::option::of(prop::sample::select(vec!["18-30", "31-60", "61+"])),
+            per_page in 1usize..6,
+            page in 1usize..4,
+        ) {
+            let mut query = MemberQuery::new(d(year, 7, 1));
+            query.q = q.to_string();
+            query.unit = unit.map(UnitId);
+            query.status = [StatusFilter::Active, StatusFilter::All, StatusFilter::Only(Status::Deceased), StatusFilter::Only(Status::Official)][status];
+            query.gender = gender.map(|f| if f { Gender::Female } else { Gender::Male });
+            query.age = band.map(|b| AgeBand::parse(b).unwrap());
+            query.per_page = per_page;
+            query.page = page;
+            let expected = brute_force(&members, &query);
+            let index = Index::build(units(), members.clone(), 1);
+            let got = index.find_members(&query);
+            prop_assert_eq!(got.total, expected.len());
+            let want: Vec<MemberId> = expected.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+            prop_assert_eq!(got.items.iter().map(|i| i.id).collect::<Vec<_>>(), want);
+        }
+
+        #[test]
+        fn updates_keep_the_index_equal_to_a_fresh_build(members in population(), renamed in population()) {
+            let mut index = Index::build(units(), members.clone(), 1);
+            let n = members.len().min(renamed.len());
+            let mut expected = members.clone();
+            for (i, r) in renamed.into_iter().take(n).enumerate() {
+                let r = IndexMemberRow { id: members[i].id, ..r };
+                index.upsert(r.clone());
+                expected[i] = r;
+            }
+            index.clear_caches();
+            let fresh = Index::build(units(), expected, 1);
+            for q in ["", "duc", "anh", "nguyen thi"] {
+                let mut query = MemberQuery::new(d(2026, 1, 1));
+                query.q = q.to_string();
+                query.status = StatusFilter::All;
+                prop_assert_eq!(index.find_members(&query), fresh.find_members(&query));
+            }
+        }
+    }
+}

@@ -291,3 +291,49 @@ fn same_day_events_apply_in_recorded_order() {
     assert_eq!(h.spans.len(), 1);
     assert_eq!(h.spans[0].unit, UnitRef::Internal(UnitId(11)));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kind(i: usize) -> EventKind {
+        match i % 12 {
+            0 => admitted(10),
+            1 => EventKind::RecognizedOfficial,
+            2 => EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(20)) },
+            3 => EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(21) },
+            4 => EventKind::Reassigned { to: UnitId(11) },
+            5 => EventKind::Exempted,
+            6 => EventKind::ExemptionEnded,
+            7 => EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues },
+            8 => EventKind::Readmitted { unit: UnitId(10) },
+            9 => EventKind::Died,
+            10 => EventKind::Reassigned { to: UnitId(10) },
+            _ => EventKind::Expelled,
+        }
+    }
+
+    proptest! {
+        /// Whatever the events, spans come out ordered, non-overlapping and contiguous, and a
+        /// history without problems never has a status change that is not an event.
+        #[test]
+        fn spans_never_overlap(steps in prop::collection::vec((0usize..12, 0i64..4000), 0..12)) {
+            let mut b = Builder::new();
+            for (k, days) in &steps {
+                b = b.add(kind(*k), d(1990, 1, 1) + chrono::Duration::days(*days));
+            }
+            let h = b.derive();
+            for pair in h.spans.windows(2) {
+                prop_assert_eq!(pair[0].to, Some(pair[1].from));
+                prop_assert!(pair[0].from < pair[1].from);
+            }
+            if let Some(last) = h.spans.last() {
+                prop_assert_eq!(last.to, None);
+            }
+            prop_assert!(h.spans.len() <= h.effective.len());
+            if h.spans.iter().any(|s| s.status == Status::Deceased) {
+                prop_assert_eq!(h.spans.last().map(|s| s.status), Some(Status::Deceased));
+            }
+        }
+    }
+}
