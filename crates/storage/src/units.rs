@@ -216,6 +216,7 @@ impl SqlStore {
         let op = sql::insert_operation(tx.as_mut(), "dissolve", &d, &ctx.actor, ctx.now).await?;
         end_version(tx.as_mut(), row, &current, d.effective, op).await?;
         sql::bump_unit_version(tx.as_mut(), unit, None).await?;
+        recompute_closure(tx.as_mut(), &[unit], self.db.max_params()).await?;
         self.finish(tx, seq, Touched { units: vec![unit.0], members: vec![] }).await
     }
 
@@ -274,7 +275,9 @@ impl SqlStore {
             reassign(tx, ctx, *member, targets[*i], d).await?;
             touched_members.push(member.0);
         }
+        // The sources' own rows end with them; targets and moved children get their new ancestry.
         let mut roots: Vec<UnitId> = targets.to_vec();
+        roots.extend(sources.iter().copied());
         roots.extend(moved.iter().copied());
         recompute_closure(tx, &roots, self.db.max_params()).await?;
         let mut units: Vec<i64> = sources.iter().chain(targets).chain(&moved).map(|u| u.0).collect();

@@ -191,3 +191,22 @@ async fn refusals(t: &TestStore) {
     q.status = StatusFilter::Only(Status::Official);
     assert_eq!(s.find_members(&q).await.unwrap().total, 1);
 }
+
+on_both_engines!(ended_units_leave_the_closure);
+
+async fn ended_units_leave_the_closure(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(1980, 1, 1)).await;
+    let a = unit(s, Commune, "A", "Đảng bộ xã A", Some(province), d(1980, 1, 1)).await;
+    let b = unit(s, Commune, "B", "Đảng bộ xã B", Some(province), d(1980, 1, 1)).await;
+    let gone = unit(s, GrassrootsCell, "G", "Chi bộ giải thể", Some(a), d(1980, 1, 1)).await;
+    s.dissolve_unit(&ctx(), gone, decision(d(2020, 1, 1))).await.unwrap();
+    s.merge_units(&ctx(), MergeUnits { sources: vec![a], target: Successor::Existing(b), decision: decision(d(2021, 1, 1)) })
+        .await
+        .unwrap();
+    let ids = |list: Vec<storage::UnitSummary>| list.iter().map(|u| u.id).collect::<Vec<_>>();
+    assert_eq!(ids(s.subtree(province, d(2019, 12, 31)).await.unwrap()), vec![province, a, b, gone]);
+    assert_eq!(ids(s.subtree(province, d(2020, 1, 1)).await.unwrap()), vec![province, a, b]);
+    assert_eq!(ids(s.subtree(province, d(2021, 1, 1)).await.unwrap()), vec![province, b]);
+    assert!(matches!(s.subtree(a, d(2021, 1, 1)).await, Err(StoreError::NotFound)));
+}
