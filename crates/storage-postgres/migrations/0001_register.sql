@@ -86,7 +86,6 @@ CREATE TABLE members (
 CREATE UNIQUE INDEX members_citizen_id ON members (citizen_id);
 CREATE UNIQUE INDEX members_party_card_number ON members (party_card_number);
 CREATE UNIQUE INDEX members_ly_lich_number ON members (ly_lich_number);
-CREATE INDEX members_sort_key ON members (sort_key);
 
 -- Dated attributes: each row valid from valid_from (NULL = since always) until the next.
 CREATE TABLE member_profiles (
@@ -129,7 +128,6 @@ CREATE TABLE membership_events (
     recorded_by TEXT NOT NULL
 );
 CREATE INDEX membership_events_member ON membership_events (member_id);
-CREATE INDEX membership_events_effective ON membership_events (effective_date);
 CREATE FUNCTION membership_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'membership_events is append-only';

@@ -87,7 +87,6 @@ CREATE TABLE members (
 CREATE UNIQUE INDEX members_citizen_id ON members (citizen_id);
 CREATE UNIQUE INDEX members_party_card_number ON members (party_card_number);
 CREATE UNIQUE INDEX members_ly_lich_number ON members (ly_lich_number);
-CREATE INDEX members_sort_key ON members (sort_key);
 
 -- Dated attributes: each row valid from valid_from (NULL = since always) until the next.
 CREATE TABLE member_profiles (
@@ -130,7 +129,6 @@ CREATE TABLE membership_events (
     recorded_by TEXT NOT NULL
 );
 CREATE INDEX membership_events_member ON membership_events (member_id);
-CREATE INDEX membership_events_effective ON membership_events (effective_date);
 CREATE TRIGGER membership_events_append_only_update BEFORE UPDATE ON membership_events
 BEGIN
     SELECT RAISE(ABORT, 'membership_events is append-only');

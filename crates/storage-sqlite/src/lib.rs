@@ -90,6 +90,9 @@ struct Reader(sqlx::pool::PoolConnection<Sqlite>);
 
 #[async_trait]
 impl Conn for Reader {
+    fn anonymous_placeholders(&self) -> bool {
+        true
+    }
     async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
         query(&mut self.0, sql, args).await
     }
@@ -102,6 +105,9 @@ struct Writer(sqlx::Transaction<'static, Sqlite>);
 
 #[async_trait]
 impl Conn for Writer {
+    fn anonymous_placeholders(&self) -> bool {
+        true
+    }
     async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
         query(&mut self.0, sql, args).await
     }
@@ -136,6 +142,6 @@ impl Database for SqliteDatabase {
     }
 
     fn after_bulk_load(&self) -> &'static [&'static str] {
-        &["ANALYZE"]
+        &["PRAGMA optimize"]
     }
 }

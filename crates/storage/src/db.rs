@@ -23,8 +23,10 @@ impl Sql {
         &self.0
     }
 
-    /// `prefix` followed by `rows` groups of `columns` placeholders: `($1, $2), ($3, $4)`.
-    pub fn values_rows(prefix: &'static str, columns: usize, rows: usize) -> Sql {
+    /// `prefix` followed by `rows` groups of `columns` placeholders: `($1, $2), ($3, $4)`, or
+    /// `(?, ?), (?, ?)` when `anonymous` (SQLite looks numbered parameters up by a linear scan,
+    /// which makes binding thousands of them quadratic).
+    pub fn values_rows(prefix: &'static str, columns: usize, rows: usize, anonymous: bool) -> Sql {
         let mut s = String::with_capacity(prefix.len() + rows * columns * 6);
         s.push_str(prefix);
         let mut n = 0;
@@ -35,8 +37,12 @@ impl Sql {
                 if c > 0 {
                     s.push_str(", ");
                 }
-                s.push('$');
-                s.push_str(&n.to_string());
+                if anonymous {
+                    s.push('?');
+                } else {
+                    s.push('$');
+                    s.push_str(&n.to_string());
+                }
             }
             s.push(')');
         }
@@ -214,6 +220,10 @@ pub enum DbError {
 /// Statements on one connection or transaction.
 #[async_trait]
 pub trait Conn: Send {
+    /// Whether generated multi-row statements should use `?` instead of `$n` (SQLite).
+    fn anonymous_placeholders(&self) -> bool {
+        false
+    }
     async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError>;
     async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError>;
 }

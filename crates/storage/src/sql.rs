@@ -31,7 +31,7 @@ pub async fn insert_rows(conn: &mut dyn Conn, prefix: &'static str, columns: usi
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Value>> = rows.by_ref().take(per).collect();
-        let sql = Sql::values_rows(prefix, columns, chunk.len());
+        let sql = Sql::values_rows(prefix, columns, chunk.len(), conn.anonymous_placeholders());
         conn.execute(&sql, chunk.into_iter().flatten().collect()).await?;
     }
     Ok(())
