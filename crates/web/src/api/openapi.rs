@@ -1,0 +1,25 @@
+//! The OpenAPI 3 document of the API, generated from the handlers' `#[utoipa::path]` attributes.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use super::{members, units};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Đảng vụ API", description = "Sổ đảng viên và hệ thống tổ chức đảng. Lỗi: `{\"error\": {code, message, fields, request_id}}`."),
+    paths(
+        units::list, units::search, units::detail, units::subtree, units::successors, units::create, units::rename,
+        units::move_unit, units::merge, units::split, units::dissolve,
+        members::list, members::create, members::detail, members::update, members::events, members::record_event,
+        members::correct_event,
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,81 @@
+//! Extractors whose rejections become our own errors (so axum's plain-text rejections never
+//! reach a client): [`Query`], [`Form`] and [`Json`] behave like axum's but reject with
+//! [`AppError`] (`bad_request`, or `payload_too_large` when the body limit is hit).
+
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// Query-string parameters.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Query(v)),
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
+                tracing::debug!(error = %e, "bad query string");
+                Err(AppError::bad_request("Tham số truy vấn không đúng định dạng."))
+            }
+            Err(_) => Err(AppError::bad_request("Tham số truy vấn không đúng định dạng.")),
+        }
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Form(v)),
+            Err(e) => Err(form_rejection(e)),
+        }
+    }
+}
+
+fn form_rejection(e: FormRejection) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::for_status(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    tracing::debug!(error = %e, "bad form body");
+    AppError::bad_request("Dữ liệu biểu mẫu không đúng định dạng.")
+}
+
+/// A JSON body.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Json(v)),
+            Err(e) => Err(json_rejection(e)),
+        }
+    }
+}
+
+fn json_rejection(e: JsonRejection) -> AppError {
+    match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::for_status(StatusCode::PAYLOAD_TOO_LARGE),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        _ => {
+            // serde's message names the field and the expected type; it reveals nothing internal.
+            let detail = match &e {
+                JsonRejection::JsonDataError(d) => d.body_text(),
+                JsonRejection::JsonSyntaxError(_) => "JSON không đúng cú pháp.".to_owned(),
+                _ => String::new(),
+            };
+            AppError::bad_request(format!("Nội dung JSON không hợp lệ. {detail}").trim_end().to_owned())
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Recording an event on a member and correcting a recorded event (replace or void, with a reason).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use domain::ValidationErrors;
+use domain::event::{Entry, EventInput};
+use domain::ids::{EventId, MemberId};
+use serde::Deserialize;
+use storage::{MemberDetail, StoreError};
+
+use super::members::member_id;
+use super::{Chrome, page, render, see_other};
+use crate::AppState;
+use crate::actor::Actor;
+use crate::error::AppError;
+use crate::extract::Form;
+use crate::forms::{self, Field, Section, SummaryItem};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/members/{id}/events/new", get(new_form))
+        .route("/members/{id}/events", axum::routing::post(record))
+        .route("/members/{id}/events/{event_id}/correct", get(correct_form).post(correct))
+}
+
+#[derive(Template)]
+#[template(path = "event_form.html")]
+struct EventFormPage {
+    chrome: Chrome,
+    heading: String,
+    member_name: String,
+    member_href: String,
+    action: String,
+    version: i64,
+    sections: Vec<Section>,
+    summary: Vec<SummaryItem>,
+    conflict: bool,
+    submit: &'static str,
+}
+
+/// The event form as posted (also the correction form: `action` and `reason` are then used).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EventForm {
+    version: String,
+    #[serde(flatten)]
+    event: EventInput,
+    /// Correction only: `replace` or `void`.
+    action: String,
+    /// Correction only.
+    correction_reason: String,
+}
+
+impl EventForm {
+    fn version(&self) -> Result<i64, AppError> {
+        self.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của bản ghi."))
+    }
+}
+
+fn timeline_href(id: MemberId) -> String {
+    format!("/members/{}#timeline", id.0)
+}
+
+/// Store errors that the form shows (rule problems come under field `event`).
+fn form_errors(e: StoreError) -> Result<(ValidationErrors, bool), AppError> {
+    match e {
+        StoreError::Invalid(errors) => Ok((errors, false)),
+        StoreError::Conflict { .. } => Ok((ValidationErrors::default(), true)),
+        other => Err(other.into()),
+    }
+}
+
+fn record_page(chrome: Chrome, d: &MemberDetail, form: &EventForm, errors: &ValidationErrors, conflict: bool) -> EventFormPage {
+    let mut sections = vec![
+        Section::new("Sự kiện", forms::event_fields(&form.event))
+            .note("Chỉ điền các ô phù hợp với loại sự kiện. Từ trần không bắt buộc có văn bản."),
+    ];
+    let summary = forms::attach_errors(&mut sections, errors);
+    EventFormPage {
+        chrome: chrome.titled("Ghi nhận sự kiện"),
+        heading: "Ghi nhận sự kiện".to_owned(),
+        member_name: d.identity.full_name.to_string(),
+        member_href: format!("/members/{}", d.id.0),
+        action: format!("/members/{}/events", d.id.0),
+        version: d.version,
+        sections,
+        summary,
+        conflict,
+        submit: "Ghi nhận",
+    }
+}
+
+/// `GET /members/{id}/events/new`.
+async fn new_form(State(s): State<AppState>, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
+    let d = s.store.member(member_id(&id)?).await?;
+    page(&record_page(chrome, &d, &EventForm::default(), &ValidationErrors::default(), false))
+}
+
+/// `POST /members/{id}/events`: records the event and goes back to the timeline.
+async fn record(
+    State(s): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    Form(form): Form<EventForm>,
+) -> Result<Response, AppError> {
+    let id = member_id(&id)?;
+    let version = form.version()?;
+    let outcome = match form.event.parse(s.today()) {
+        Ok(data) => match s.store.record_event(&s.write_context(&actor), id, version, data).await {
+            Ok(_) => return Ok(see_other(&timeline_href(id))),
+            Err(e) => form_errors(e)?,
+        },
+        Err(errors) => (errors, false),
+    };
+    let d = s.store.member(id).await?;
+    let (errors, conflict) = outcome;
+    let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render(status, &record_page(chrome, &d, &form, &errors, conflict))
+}
+
+fn correct_page(
+    chrome: Chrome,
+    d: &MemberDetail,
+    target: EventId,
+    form: &EventForm,
+    errors: &ValidationErrors,
+    conflict: bool,
+) -> EventFormPage {
+    let action = if form.action.is_empty() { "replace" } else { form.action.as_str() };
+    let mut sections = vec![
+        Section::new(
+            "Đính chính",
+            vec![
+                Field::select(
+                    "action",
+                    "Cách đính chính",
+                    action,
+                    None,
+                    [("replace", "Thay bằng nội dung mới (sửa các ô bên dưới)"), ("void", "Hủy sự kiện này (ghi sai, không có thật)")],
+                )
+                .required(),
+                Field::textarea("correction_reason", "Lý do đính chính", &form.correction_reason).required(),
+            ],
+        )
+        .note("Sự kiện gốc vẫn được giữ và hiển thị, kèm dấu “đã đính chính” hoặc “đã hủy” và lý do."),
+        Section::new("Nội dung mới của sự kiện", forms::event_fields(&form.event)),
+    ];
+    let summary = forms::attach_errors(&mut sections, errors);
+    EventFormPage {
+        chrome: chrome.titled("Đính chính sự kiện"),
+        heading: format!("Đính chính sự kiện số {}", target.0),
+        member_name: d.identity.full_name.to_string(),
+        member_href: format!("/members/{}", d.id.0),
+        action: format!("/members/{}/events/{}/correct", d.id.0, target.0),
+        version: d.version,
+        sections,
+        summary,
+        conflict,
+        submit: "Ghi nhận đính chính",
+    }
+}
+
+fn event_id(raw: &str) -> Result<EventId, AppError> {
+    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).map(EventId).ok_or_else(AppError::not_found)
+}
+
+/// `GET /members/{id}/events/{event_id}/correct`: the form prefilled from the event as it stands.
+async fn correct_form(State(s): State<AppState>, chrome: Chrome, Path((id, ev)): Path<(String, String)>) -> Result<Response, AppError> {
+    let d = s.store.member(member_id(&id)?).await?;
+    let target = event_id(&ev)?;
+    let original = d.events.iter().find(|e| e.id == target).ok_or_else(AppError::not_found)?;
+    // Prefill with the latest content: the last replacement of this event, or the event itself.
+    let latest = d
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e.corrects == Some(target))
+        .find_map(|e| match &e.entry {
+            Entry::Event(data) => Some(data),
+            Entry::Void => None,
+        })
+        .or(match &original.entry {
+            Entry::Event(data) => Some(data),
+            Entry::Void => None,
+        });
+    let form = EventForm { event: latest.map(forms::event_input_from).unwrap_or_default(), action: "replace".into(), ..Default::default() };
+    page(&correct_page(chrome, &d, target, &form, &ValidationErrors::default(), false))
+}
+
+/// `POST /members/{id}/events/{event_id}/correct`.
+async fn correct(
+    State(s): State<AppState>,
+    actor: Actor,
+    chrome: Chrome,
+    Path((id, ev)): Path<(String, String)>,
+    Form(form): Form<EventForm>,
+) -> Result<Response, AppError> {
+    let id = member_id(&id)?;
+    let target = event_id(&ev)?;
+    let version = form.version()?;
+    let entry = if form.action == "void" { Ok(Entry::Void) } else { form.event.parse(s.today()).map(Entry::Event) };
+    let outcome = match entry {
+        Ok(entry) => {
+            match s.store.correct_event(&s.write_context(&actor), id, version, target, entry, form.correction_reason.clone()).await {
+                Ok(_) => return Ok(see_other(&timeline_href(id))),
+                Err(e) => {
+                    // The store names the correction's reason `reason`; the form calls it
+                    // `correction_reason` (`reason` is the strike-off reason of the event).
+                    let (mut errors, conflict) = form_errors(e)?;
+                    for e in &mut errors.errors {
+                        if e.field == "reason" {
+                            e.field = "correction_reason".into();
+                        }
+                    }
+                    (errors, conflict)
+                }
+            }
+        }
+        Err(mut errors) => {
+            if form.correction_reason.trim().is_empty() {
+                errors.push("correction_reason", "required", "Nhập lý do đính chính.");
+            }
+            (errors, false)
+        }
+    };
+    let d = s.store.member(id).await?;
+    let (errors, conflict) = outcome;
+    let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render(status, &correct_page(chrome, &d, target, &form, &errors, conflict))
+}

@@ -1,0 +1,303 @@
+//! The organization tree as of a date, unit pages, and the unit search used by the forms.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use chrono::NaiveDate;
+use domain::ids::UnitId;
+use serde::Deserialize;
+use storage::{MemberQuery, StoreError, UnitLink, UnitNode, UnitSummary};
+
+use super::members::{MemberRow, Pager};
+use super::{Chrome, page, render};
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::Query;
+use crate::format;
+use crate::query::{AsOfParams, parse_as_of, parse_flag, parse_page};
+
+/// Members shown on a unit page (the full list is one link away).
+const UNIT_PAGE_MEMBERS: usize = 20;
+/// Suggestions returned by the unit search.
+const SEARCH_LIMIT: usize = 20;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/units", get(tree)).route("/units/search", get(search)).route("/units/{id}", get(unit_page))
+}
+
+/// A link with its text.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+/// A unit in a list of children or roots.
+#[derive(Debug, Clone)]
+pub struct NodeRow {
+    pub href: String,
+    pub id: i64,
+    pub name: String,
+    pub kind: &'static str,
+    pub code: String,
+    pub members: String,
+    pub members_href: String,
+    pub children: String,
+}
+
+/// `?as_of=` for links that keep the date, or nothing when it is today.
+fn as_of_suffix(as_of: NaiveDate, today: NaiveDate) -> String {
+    if as_of == today { String::new() } else { format::query_string(&[("as_of", &format::date(as_of))]) }
+}
+
+fn node_rows(nodes: &[UnitNode], as_of: NaiveDate, today: NaiveDate) -> Vec<NodeRow> {
+    let suffix = as_of_suffix(as_of, today);
+    let date = if as_of == today { String::new() } else { format::date(as_of) };
+    nodes
+        .iter()
+        .map(|n| NodeRow {
+            href: format!("/units/{}{}", n.unit.id, suffix),
+            id: n.unit.id.0,
+            name: n.unit.name.clone(),
+            kind: n.unit.kind.label(),
+            code: n.unit.code.clone(),
+            members: format::count(n.member_count),
+            members_href: format!("/members{}", format::query_string(&[("unit", &n.unit.id.to_string()), ("as_of", &date)])),
+            children: format::count(n.child_count),
+        })
+        .collect()
+}
+
+fn unit_link(u: &UnitSummary, suffix: &str) -> Link {
+    Link { href: format!("/units/{}{}", u.id, suffix), label: u.name.clone() }
+}
+
+/// The date form shared by the tree and unit pages: the typed value, and its error.
+struct AsOf {
+    input: String,
+    error: Option<String>,
+    date: NaiveDate,
+}
+
+fn as_of(raw: &str, today: NaiveDate) -> AsOf {
+    match parse_as_of(raw, today) {
+        Ok(d) => AsOf { input: format::date(d), error: None, date: d },
+        Err(e) => AsOf { input: raw.to_owned(), error: Some(e.message), date: today },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "units_tree.html")]
+struct TreePage {
+    chrome: Chrome,
+    as_of_input: String,
+    as_of_error: Option<String>,
+    as_of_label: String,
+    roots: Vec<NodeRow>,
+    total_members: String,
+    as_of_action: &'static str,
+}
+
+/// `GET /units?as_of=`: the top of the tree on a date.
+async fn tree(State(s): State<AppState>, chrome: Chrome, Query(p): Query<AsOfParams>) -> Result<Response, AppError> {
+    let today = s.today();
+    let a = as_of(&p.as_of, today);
+    let roots = if a.error.is_none() { s.store.children(None, a.date).await? } else { Vec::new() };
+    let status = if a.error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let view = TreePage {
+        chrome: chrome.titled("Cây tổ chức"),
+        total_members: format::count(roots.iter().map(|r| r.member_count).sum()),
+        roots: node_rows(&roots, a.date, today),
+        as_of_label: format::date(a.date),
+        as_of_input: a.input,
+        as_of_error: a.error,
+        as_of_action: "/units",
+    };
+    render(status, &view)
+}
+
+/// One row of the operations table.
+struct OperationRow {
+    kind: &'static str,
+    effective: String,
+    number: String,
+    date: String,
+    issuer: String,
+    note: String,
+    recorded: String,
+}
+
+/// A predecessor or successor with its date.
+struct LinkRow {
+    link: Link,
+    date: String,
+}
+
+struct VersionRow {
+    validity: String,
+    name: String,
+    code: String,
+    kind: &'static str,
+    parent: Option<Link>,
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    chrome: Chrome,
+    id: i64,
+    as_of_input: String,
+    as_of_error: Option<String>,
+    as_of_label: String,
+    existed: bool,
+    name: String,
+    kind: &'static str,
+    code: String,
+    validity: String,
+    path: Vec<Link>,
+    children: Vec<NodeRow>,
+    versions: Vec<VersionRow>,
+    operations: Vec<OperationRow>,
+    predecessors: Vec<LinkRow>,
+    successors: Vec<LinkRow>,
+    current_successors: Vec<Link>,
+    member_count: String,
+    rows: Vec<MemberRow>,
+    pager: Pager,
+    as_of_action: String,
+    members_href: String,
+}
+
+/// Vietnamese name of an operation on units.
+pub fn operation_label(kind: &str) -> &'static str {
+    match kind {
+        "create" => "Thành lập",
+        "rename" => "Đổi tên, đổi mã hoặc loại",
+        "move" => "Chuyển trực thuộc",
+        "merge" => "Hợp nhất, sáp nhập",
+        "split" => "Chia tách",
+        "dissolve" => "Giải thể",
+        _ => "Thao tác khác",
+    }
+}
+
+fn link_rows(links: &[UnitLink], suffix: &str) -> Vec<LinkRow> {
+    links.iter().map(|l| LinkRow { link: unit_link(&l.unit, suffix), date: format::date(l.effective) }).collect()
+}
+
+/// `GET /units/{id}?as_of=&page=`: a unit on a date, its history and its members.
+async fn unit_page(
+    State(s): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    Query(p): Query<AsOfParams>,
+) -> Result<Response, AppError> {
+    let id = domain::event::parse_unit_id(&id).map_err(|_| AppError::not_found())?;
+    let today = s.today();
+    let a = as_of(&p.as_of, today);
+    let page_no = parse_page(&p.page).unwrap_or(1);
+    let detail = s.store.unit(id, a.date).await?;
+    let suffix = as_of_suffix(a.date, today);
+    let shown = detail.as_of.clone().unwrap_or_else(|| detail.latest.clone());
+    let existed = detail.as_of.is_some();
+    let current_successors = if existed {
+        Vec::new()
+    } else {
+        match s.store.current_successors(id, today).await {
+            Ok(list) => list.iter().filter(|u| u.id != id).map(|u| unit_link(u, "")).collect(),
+            Err(StoreError::NotFound) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let date_param = if a.date == today { String::new() } else { format::date(a.date) };
+    let filters = crate::query::MemberFilterParams { unit: id.to_string(), as_of: date_param.clone(), ..Default::default() };
+    let (members, pager) = if existed {
+        let query = MemberQuery { unit: Some(id), page: page_no, per_page: UNIT_PAGE_MEMBERS, ..MemberQuery::new(a.date) };
+        let result = s.store.find_members(&query).await?;
+        let base = format!("/units/{id}");
+        let pager = Pager::new(&result, |n| format!("{base}{}", format::query_string(&[("as_of", &date_param), ("page", &n.to_string())])));
+        (MemberRow::list(&result.items, a.date, today), pager)
+    } else {
+        (Vec::new(), Pager::empty())
+    };
+    let version_link =
+        |parent: Option<UnitId>| parent.map(|p| Link { href: format!("/units/{p}"), label: format!("Tổ chức số {p}") });
+    let view = UnitPage {
+        chrome: chrome.titled(shown.name.clone()),
+        id: id.0,
+        as_of_label: format::date(a.date),
+        as_of_input: a.input,
+        as_of_error: a.error,
+        existed,
+        name: shown.name.clone(),
+        kind: shown.kind.label(),
+        code: shown.code.clone(),
+        validity: format::validity(shown.valid_from, shown.valid_to),
+        path: detail.path.iter().map(|u| unit_link(u, &suffix)).collect(),
+        children: node_rows(&detail.children, a.date, today),
+        versions: detail
+            .versions
+            .iter()
+            .map(|v| VersionRow {
+                validity: format::validity(v.valid_from, v.valid_to),
+                name: v.name.clone(),
+                code: v.code.clone(),
+                kind: v.kind.label(),
+                parent: version_link(v.parent_id),
+            })
+            .collect(),
+        operations: detail
+            .operations
+            .iter()
+            .map(|o| OperationRow {
+                kind: operation_label(&o.kind),
+                effective: format::date(o.effective),
+                number: o.basis.number.to_string(),
+                date: format::date(o.basis.date),
+                issuer: o.basis.issuer.clone(),
+                note: o.note.clone().unwrap_or_default(),
+                recorded: format!("{} ({})", o.recorded_by, format::instant(o.recorded_at)),
+            })
+            .collect(),
+        predecessors: link_rows(&detail.predecessors, &suffix),
+        successors: link_rows(&detail.successors, &suffix),
+        current_successors,
+        member_count: format::count(detail.member_count),
+        rows: members,
+        pager,
+        as_of_action: format!("/units/{id}"),
+        members_href: format!("/members{}", filters.to_query_string(None)),
+    };
+    page(&view)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SearchParams {
+    q: String,
+    members_only: String,
+    as_of: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit_search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    q: String,
+    members_only: bool,
+    results: Vec<UnitSummary>,
+    searched: bool,
+}
+
+/// `GET /units/search?q=&members_only=1`: units by name or code (the forms' helper).
+async fn search(State(s): State<AppState>, chrome: Chrome, Query(p): Query<SearchParams>) -> Result<Response, AppError> {
+    let as_of = parse_as_of(&p.as_of, s.today()).map_err(|e| AppError::bad_request(e.message))?;
+    let members_only = parse_flag(&p.members_only);
+    let q = p.q.trim().to_owned();
+    let results = if q.is_empty() { Vec::new() } else { s.store.find_units(&q, as_of, members_only, SEARCH_LIMIT).await? };
+    let view = SearchPage { chrome: chrome.titled("Tìm tổ chức đảng"), searched: !q.is_empty(), q, members_only, results };
+    page(&view)
+}

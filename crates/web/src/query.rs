@@ -1,0 +1,214 @@
+//! Query-string parameters shared by pages and the API: the "as of" date, page numbers and the
+//! member filters. Every parameter arrives as text (so a wrong value never becomes axum's plain
+//! text rejection) and is parsed here with Vietnamese messages, all problems collected.
+
+use chrono::NaiveDate;
+use domain::dates::{AgeBand, parse_date};
+use domain::history::Status;
+use domain::ids::UnitId;
+use domain::member::Gender;
+use domain::{FieldError, ValidationErrors};
+use serde::Deserialize;
+use storage::{MemberQuery, StatusFilter};
+
+use crate::format;
+
+/// Members per page when the request does not say.
+pub const DEFAULT_PER_PAGE: usize = 50;
+/// The most members one page may ask for.
+pub const MAX_PER_PAGE: usize = 500;
+
+/// The `as_of` date: empty means today.
+pub fn parse_as_of(raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    if raw.trim().is_empty() { Ok(today) } else { parse_date(raw) }
+}
+
+/// A 1-based page number: empty means 1.
+pub fn parse_page(raw: &str) -> Result<usize, FieldError> {
+    positive(raw, 1, usize::MAX, "Số trang")
+}
+
+fn positive(raw: &str, default: usize, max: usize, label: &str) -> Result<usize, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(default);
+    }
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 && n <= max => Ok(n),
+        _ => Err(FieldError::new("", "invalid_format", format!("{label} phải là số nguyên từ 1 đến {}.", format::count(max)))),
+    }
+}
+
+/// A unit id in a query string: empty means none.
+pub fn parse_optional_unit(raw: &str) -> Result<Option<UnitId>, FieldError> {
+    if raw.trim().is_empty() { Ok(None) } else { domain::event::parse_unit_id(raw).map(Some) }
+}
+
+/// `active` (default: on the register), `all`, or a [`Status`] code.
+pub fn parse_status_filter(raw: &str) -> Result<StatusFilter, FieldError> {
+    match raw.trim() {
+        "" | "active" => Ok(StatusFilter::Active),
+        "all" => Ok(StatusFilter::All),
+        code => Status::parse(code).map(StatusFilter::Only),
+    }
+}
+
+/// The code of a status filter (the inverse of [`parse_status_filter`]).
+pub fn status_filter_code(f: StatusFilter) -> &'static str {
+    match f {
+        StatusFilter::Active => "active",
+        StatusFilter::All => "all",
+        StatusFilter::Only(s) => s.code(),
+    }
+}
+
+/// A yes/no flag in a query string (`1`, `true`, `on`).
+pub fn parse_flag(raw: &str) -> bool {
+    matches!(raw.trim(), "1" | "true" | "on" | "yes")
+}
+
+/// `?as_of=` alone (unit pages, the tree, the API).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfParams {
+    /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
+    pub as_of: String,
+    /// Page of the member list (unit page).
+    pub page: String,
+}
+
+/// The member list filters, as typed (page and API share them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct MemberFilterParams {
+    /// Name (with or without diacritics), CCCD or party card number.
+    pub q: String,
+    /// Unit id: members of its whole subtree.
+    pub unit: String,
+    /// `active` (default), `all`, or a status code (`du-bi`, `chinh-thuc`, …).
+    pub status: String,
+    /// `nam` or `nu`.
+    pub gender: String,
+    /// Age band: `18-30`, `31-35`, …, `61+`.
+    pub age: String,
+    /// Date the statuses and units are taken on (today when empty).
+    pub as_of: String,
+    /// 1-based page.
+    pub page: String,
+    /// Members per page (default 50, at most 500).
+    pub per_page: String,
+}
+
+impl MemberFilterParams {
+    /// Parses every filter; errors are reported under the parameter's name.
+    pub fn parse(&self, today: NaiveDate) -> Result<MemberQuery, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let as_of = e.take("as_of", parse_as_of(&self.as_of, today));
+        let unit = e.take("unit", parse_optional_unit(&self.unit));
+        let status = e.take("status", parse_status_filter(&self.status));
+        let gender = e.take("gender", if self.gender.trim().is_empty() { Ok(None) } else { Gender::parse(&self.gender).map(Some) });
+        let age = e.take("age", if self.age.trim().is_empty() { Ok(None) } else { AgeBand::parse(&self.age).map(Some) });
+        let page = e.take("page", parse_page(&self.page));
+        let per_page = e.take("per_page", positive(&self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, "Số dòng mỗi trang"));
+        let q = self.q.trim();
+        if q.chars().count() > 100 {
+            e.push("q", "too_long", "Từ khóa tìm kiếm tối đa 100 ký tự.");
+        }
+        match (as_of, unit, status, gender, age, page, per_page) {
+            (Some(as_of), Some(unit), Some(status), Some(gender), Some(age), Some(page), Some(per_page)) if e.is_empty() => {
+                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, page, per_page })
+            }
+            _ => Err(e),
+        }
+    }
+
+    /// The query string of these filters on another page (`None` keeps no page parameter).
+    pub fn to_query_string(&self, page: Option<usize>) -> String {
+        let page = page.map(|p| p.to_string()).unwrap_or_default();
+        format::query_string(&[
+            ("q", &self.q),
+            ("unit", &self.unit),
+            ("status", &self.status),
+            ("gender", &self.gender),
+            ("age", &self.age),
+            ("as_of", &self.as_of),
+            ("per_page", &self.per_page),
+            ("page", &page),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    #[test]
+    fn empty_filters_mean_active_members_today() {
+        let q = MemberFilterParams::default().parse(today()).unwrap();
+        assert_eq!(q, MemberQuery::new(today()));
+    }
+
+    #[test]
+    fn every_filter_is_parsed() {
+        let p = MemberFilterParams {
+            q: " an ".into(),
+            unit: "12".into(),
+            status: "du-bi".into(),
+            gender: "nu".into(),
+            age: "31-35".into(),
+            as_of: "1/7/2025".into(),
+            page: "3".into(),
+            per_page: "20".into(),
+        };
+        let q = p.parse(today()).unwrap();
+        assert_eq!(q.q, "an");
+        assert_eq!(q.unit, Some(UnitId(12)));
+        assert_eq!(q.status, StatusFilter::Only(Status::Probationary));
+        assert_eq!(q.gender, Some(Gender::Female));
+        assert_eq!(q.age, Some(AgeBand { min: 31, max: Some(35) }));
+        assert_eq!(q.as_of, NaiveDate::from_ymd_opt(2025, 7, 1).unwrap());
+        assert_eq!((q.page, q.per_page), (3, 20));
+        assert_eq!(parse_status_filter("all").unwrap(), StatusFilter::All);
+        assert_eq!(status_filter_code(StatusFilter::Only(Status::Official)), "chinh-thuc");
+    }
+
+    #[test]
+    fn bad_filters_are_all_reported_by_name() {
+        let p = MemberFilterParams {
+            unit: "abc".into(),
+            status: "x".into(),
+            gender: "m".into(),
+            age: "5".into(),
+            as_of: "32/13/2025".into(),
+            page: "0".into(),
+            per_page: "100000".into(),
+            ..Default::default()
+        };
+        let errs = p.parse(today()).unwrap_err();
+        let fields: Vec<&str> = errs.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["as_of", "unit", "status", "gender", "age", "page", "per_page"]);
+    }
+
+    #[test]
+    fn as_of_and_pages() {
+        assert_eq!(parse_as_of("", today()).unwrap(), today());
+        assert_eq!(parse_as_of("2025-07-01", today()).unwrap(), NaiveDate::from_ymd_opt(2025, 7, 1).unwrap());
+        assert!(parse_as_of("hôm qua", today()).is_err());
+        assert_eq!(parse_page("").unwrap(), 1);
+        assert!(parse_page("-1").is_err());
+        assert!(parse_flag("1") && !parse_flag(""));
+    }
+
+    #[test]
+    fn links_keep_the_filters() {
+        let p = MemberFilterParams { q: "Nguyễn".into(), status: "all".into(), page: "4".into(), ..Default::default() };
+        assert_eq!(p.to_query_string(Some(2)), "?q=Nguy%E1%BB%85n&status=all&page=2");
+        assert_eq!(p.to_query_string(None), "?q=Nguy%E1%BB%85n&status=all");
+    }
+}
