@@ -56,12 +56,10 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let biggest_child = store.children(Some(root.unit.id), today).await?.into_iter().max_by_key(|c| c.member_count);
 
     let mut paths = Vec::new();
-    paths.push(("search, API (/api/v1/members?q=)", queries.iter().map(|q| format!("/api/v1/members?q={}", encode(q))).collect::<Vec<_>>()));
+    paths
+        .push(("search, API (/api/v1/members?q=)", queries.iter().map(|q| format!("/api/v1/members?q={}", encode(q))).collect::<Vec<_>>()));
     paths.push(("search, page (/members?q=)", queries.iter().map(|q| format!("/members?q={}", encode(q))).collect()));
-    paths.push((
-        "first page of the whole province, API",
-        vec![format!("/api/v1/members?unit={}", root.unit.id)],
-    ));
+    paths.push(("first page of the whole province, API", vec![format!("/api/v1/members?unit={}", root.unit.id)]));
     paths.push(("first page of the whole province, page", vec![format!("/members?unit={}", root.unit.id)]));
     paths.push(("unit page of the province (/units/{id})", vec![format!("/units/{}", root.unit.id)]));
     if let Some(c) = &biggest_child {

@@ -101,7 +101,9 @@ pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
         if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        Arc::new(storage_sqlite::SqliteDatabase::open(location).await.with_context(|| format!("cannot open the SQLite database {location}"))?)
+        Arc::new(
+            storage_sqlite::SqliteDatabase::open(location).await.with_context(|| format!("cannot open the SQLite database {location}"))?,
+        )
     };
     Ok(Arc::new(SqlStore::open(db).await.context("cannot load the register index")?))
 }

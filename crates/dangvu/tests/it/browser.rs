@@ -20,7 +20,10 @@ impl Drop for Driver {
 }
 
 fn chromium_binary() -> String {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().find(|p| std::path::Path::new(p).exists()).map_or("chromium".into(), |p| p.to_string())
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map_or("chromium".into(), |p| p.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
