@@ -74,22 +74,11 @@ async fn execute(conn: &mut PgConnection, sql: &Sql, args: Vec<Value>) -> Result
     Ok(q.execute(conn).await.map_err(map_err)?.rows_affected())
 }
 
-struct Reader(sqlx::pool::PoolConnection<Postgres>);
+/// A pooled connection (reads) or a transaction (writes): both are a `PgConnection` underneath.
+struct Session<C>(C);
 
 #[async_trait]
-impl Conn for Reader {
-    async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
-        query(&mut self.0, sql, args).await
-    }
-    async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
-        execute(&mut self.0, sql, args).await
-    }
-}
-
-struct Writer(sqlx::Transaction<'static, Postgres>);
-
-#[async_trait]
-impl Conn for Writer {
+impl<C: std::ops::DerefMut<Target = PgConnection> + Send> Conn for Session<C> {
     async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
         query(&mut self.0, sql, args).await
     }
@@ -99,7 +88,7 @@ impl Conn for Writer {
 }
 
 #[async_trait]
-impl Tx for Writer {
+impl Tx for Session<sqlx::Transaction<'static, Postgres>> {
     async fn commit(self: Box<Self>) -> Result<(), DbError> {
         self.0.commit().await.map_err(map_err)
     }
@@ -112,11 +101,11 @@ impl Database for PostgresDatabase {
     }
 
     async fn reader(&self) -> Result<Box<dyn Conn>, DbError> {
-        Ok(Box::new(Reader(self.pool.acquire().await.map_err(map_err)?)))
+        Ok(Box::new(Session(self.pool.acquire().await.map_err(map_err)?)))
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, DbError> {
-        Ok(Box::new(Writer(self.pool.begin().await.map_err(map_err)?)))
+        Ok(Box::new(Session(self.pool.begin().await.map_err(map_err)?)))
     }
 
     fn max_params(&self) -> usize {

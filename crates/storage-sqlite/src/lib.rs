@@ -86,25 +86,11 @@ async fn execute(conn: &mut SqliteConnection, sql: &Sql, args: Vec<Value>) -> Re
     Ok(q.execute(conn).await.map_err(map_err)?.rows_affected())
 }
 
-struct Reader(sqlx::pool::PoolConnection<Sqlite>);
+/// A pooled connection (reads) or a transaction (writes): both are a `SqliteConnection` underneath.
+struct Session<C>(C);
 
 #[async_trait]
-impl Conn for Reader {
-    fn anonymous_placeholders(&self) -> bool {
-        true
-    }
-    async fn query(&mut self, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
-        query(&mut self.0, sql, args).await
-    }
-    async fn execute(&mut self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
-        execute(&mut self.0, sql, args).await
-    }
-}
-
-struct Writer(sqlx::Transaction<'static, Sqlite>);
-
-#[async_trait]
-impl Conn for Writer {
+impl<C: std::ops::DerefMut<Target = SqliteConnection> + Send> Conn for Session<C> {
     fn anonymous_placeholders(&self) -> bool {
         true
     }
@@ -117,7 +103,7 @@ impl Conn for Writer {
 }
 
 #[async_trait]
-impl Tx for Writer {
+impl Tx for Session<sqlx::Transaction<'static, Sqlite>> {
     async fn commit(self: Box<Self>) -> Result<(), DbError> {
         self.0.commit().await.map_err(map_err)
     }
@@ -130,11 +116,11 @@ impl Database for SqliteDatabase {
     }
 
     async fn reader(&self) -> Result<Box<dyn Conn>, DbError> {
-        Ok(Box::new(Reader(self.readers.acquire().await.map_err(map_err)?)))
+        Ok(Box::new(Session(self.readers.acquire().await.map_err(map_err)?)))
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, DbError> {
-        Ok(Box::new(Writer(self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?)))
+        Ok(Box::new(Session(self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?)))
     }
 
     fn max_params(&self) -> usize {
