@@ -24,7 +24,7 @@ use storage::{BulkData, Store, StoreError};
 /// Who the generated rows are recorded by.
 pub(crate) const RECORDED_BY: &str = "generator";
 /// Members per `bulk_load` call.
-const CHUNK: usize = 40_000;
+const CHUNK: usize = 100_000;
 
 /// What to generate.
 #[derive(Debug, Clone)]
