@@ -32,8 +32,11 @@ impl SqliteDatabase {
         .pragma("cache_size", "-65536");
         // The writer gets a larger page cache (bulk loads touch every index of the register) and
         // checkpoints the WAL every 64 MiB rather than every 4 MiB.
-        let writer =
-            SqlitePoolOptions::new().max_connections(1).connect_with(options.clone().pragma("cache_size", "-262144").pragma("wal_autocheckpoint", "16384")).await.map_err(other)?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().pragma("cache_size", "-262144").pragma("wal_autocheckpoint", "16384"))
+            .await
+            .map_err(other)?;
         sqlx::migrate!("./migrations").run(&writer).await.map_err(other)?;
         let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(other)?;
         Ok(SqliteDatabase { readers, writer })

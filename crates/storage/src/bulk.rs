@@ -2,14 +2,17 @@
 //! caller, every member's history still derived and checked by `domain`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use domain::ValidationErrors;
 use domain::history::{self, LoadedUnits};
 use domain::ids::UnitId;
 use domain::unit::{UnitVersion, closure_rows};
 
-use crate::db::Value;
-use crate::{BulkData, Result, SqlStore, StoreError, sql};
+use chrono::{DateTime, Utc};
+
+use crate::db::{Conn, DbError, Value};
+use crate::{BulkData, BulkMember, Result, SqlStore, StoreError, sql};
 
 /// Members derived and written per round of statements.
 const MEMBERS_PER_GROUP: usize = 500;
@@ -62,35 +65,73 @@ impl SqlStore {
         if !data.members.is_empty() {
             let closure = versions.keys().flat_map(|u| closure_rows(*u, &versions)).collect();
             let units = LoadedUnits::new(versions, closure);
-            // Small groups keep the rows being built hot in cache and the allocator's memory reused.
-            for group in data.members.chunks(MEMBERS_PER_GROUP) {
-                let mut members = Vec::with_capacity(group.len());
-                let mut profiles = Vec::new();
-                let mut events = Vec::new();
-                let mut spans = Vec::new();
-                for m in group {
-                    let h = history::derive(&m.events, &units);
-                    if let Some(p) = h.problems.first() {
-                        return Err(StoreError::Invalid(ValidationErrors::single(
-                            "members",
-                            p.code,
-                            format!("{} (mã số {}): {}", m.identity.full_name, m.id, p.message),
-                        )));
-                    }
-                    members.push(sql::member_values(Some(m.id), &m.identity, at, by));
-                    profiles.extend(m.profiles.iter().map(|p| sql::profile_values(m.id, p, at, by)));
-                    events.extend(m.events.iter().map(|e| sql::event_values(Some(e.id), m.id, e)));
-                    spans.extend(h.spans.iter().map(|s| sql::span_values(m.id, s)));
+            // Small groups keep the rows being built hot in cache and the allocator's memory reused;
+            // the next group is derived on another thread while the database writes this one.
+            let units = Arc::new(units);
+            let mut rest = data.members.into_iter();
+            let mut pending = Some(spawn_build(&mut rest, &units, at, by));
+            while let Some(task) = pending.take() {
+                let rows = task.await.map_err(|e| StoreError::Database(DbError::Other(e.to_string())))??;
+                if rest.len() > 0 {
+                    pending = Some(spawn_build(&mut rest, &units, at, by));
                 }
-                sql::insert_rows(conn, sql::INSERT_MEMBERS, 19, members, max).await?;
-                sql::insert_rows(conn, sql::INSERT_PROFILES, 13, profiles, max).await?;
-                sql::insert_rows(conn, sql::INSERT_EVENTS, 18, events, max).await?;
-                sql::insert_rows(conn, sql::INSERT_SPANS, 6, spans, max).await?;
+                rows.write(conn, max).await?;
             }
         }
         for stmt in self.db.after_bulk_load() {
             conn.execute(&(*stmt).into(), vec![]).await?;
         }
         self.commit_write(tx, seq, "all", &[0]).await
+    }
+}
+
+/// Takes the next group off `rest` and builds its rows on a blocking thread.
+fn spawn_build(
+    rest: &mut std::vec::IntoIter<BulkMember>,
+    units: &Arc<LoadedUnits>,
+    at: DateTime<Utc>,
+    by: &str,
+) -> tokio::task::JoinHandle<Result<GroupRows>> {
+    let group: Vec<BulkMember> = rest.by_ref().take(MEMBERS_PER_GROUP).collect();
+    let (units, by) = (units.clone(), by.to_owned());
+    tokio::task::spawn_blocking(move || GroupRows::build(&group, &units, at, &by))
+}
+
+/// The rows of one group of members, ready to insert.
+struct GroupRows {
+    members: Vec<Vec<Value>>,
+    profiles: Vec<Vec<Value>>,
+    events: Vec<Vec<Value>>,
+    spans: Vec<Vec<Value>>,
+}
+
+impl GroupRows {
+    /// Derives every member's history (refusing the batch on the first problem) and turns the
+    /// group into rows.
+    fn build(group: &[BulkMember], units: &LoadedUnits, at: DateTime<Utc>, by: &str) -> Result<GroupRows> {
+        let mut rows = GroupRows { members: Vec::with_capacity(group.len()), profiles: Vec::new(), events: Vec::new(), spans: Vec::new() };
+        for m in group {
+            let h = history::derive(&m.events, units);
+            if let Some(p) = h.problems.first() {
+                return Err(StoreError::Invalid(ValidationErrors::single(
+                    "members",
+                    p.code,
+                    format!("{} (mã số {}): {}", m.identity.full_name, m.id, p.message),
+                )));
+            }
+            rows.members.push(sql::member_values(Some(m.id), &m.identity, at, by));
+            rows.profiles.extend(m.profiles.iter().map(|p| sql::profile_values(m.id, p, at, by)));
+            rows.events.extend(m.events.iter().map(|e| sql::event_values(Some(e.id), m.id, e)));
+            rows.spans.extend(h.spans.iter().map(|s| sql::span_values(m.id, s)));
+        }
+        Ok(rows)
+    }
+
+    async fn write(self, conn: &mut dyn Conn, max: usize) -> Result<()> {
+        sql::insert_rows(conn, sql::INSERT_MEMBERS, 19, self.members, max).await?;
+        sql::insert_rows(conn, sql::INSERT_PROFILES, 13, self.profiles, max).await?;
+        sql::insert_rows(conn, sql::INSERT_EVENTS, 18, self.events, max).await?;
+        sql::insert_rows(conn, sql::INSERT_SPANS, 6, self.spans, max).await?;
+        Ok(())
     }
 }
