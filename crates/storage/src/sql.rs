@@ -1,6 +1,6 @@
 //! Every SQL statement of dangvu, and the mapping between rows and domain values. The text is the
 //! same for SQLite and PostgreSQL; the engines' migrations give both the same tables
-//! (`tests/schema_parity`).
+//! (`crates/conformance/tests/conformance/parity.rs`).
 
 use std::collections::HashMap;
 
