@@ -6,7 +6,9 @@
 //!   panic catching, body limit).
 //! * [`state::AppState`] is what every handler receives: the [`storage::Store`] and a [`Clock`].
 //! * [`query`] parses the filters shared by the member list page and the API; [`forms`] builds
-//!   the form fields and turns form values into domain inputs; [`format`] formats numbers and dates.
+//!   the form fields and turns form values into domain inputs; [`unit_input`] parses the operations
+//!   on units (decision, new unit, rename, merge target) for both the unit forms and the API;
+//!   [`format`] formats numbers and dates.
 //! * [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
 //!
 //! Access control arrives later: the [`actor::Actor`] extractor is the single place that says who
@@ -22,6 +24,7 @@ pub mod forms;
 pub mod pages;
 pub mod query;
 pub mod state;
+pub mod unit_input;
 
 use std::sync::Arc;
 use std::time::Duration;

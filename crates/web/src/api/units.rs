@@ -6,12 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::ValidationErrors;
-use domain::dates::parse_date;
-use domain::ids::{DecisionNumber, MemberId, UnitCode, UnitId};
-use domain::unit::{LegalBasis, UnitKind, parse_unit_name};
+use domain::ids::{MemberId, UnitId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use storage::{MergeUnits, MoveUnit, NewUnit, OrgDecision, RenameUnit, SplitUnit, Successor, UnitSpec};
+use storage::{MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, Successor};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -19,6 +17,8 @@ use crate::actor::Actor;
 use crate::error::AppError;
 use crate::extract::{Json, Query};
 use crate::query::{parse_as_of, parse_flag, parse_optional_unit};
+pub use crate::unit_input::{DecisionInput, UnitSpecInput};
+use crate::unit_input::{merge_sources, merge_target, new_parent, rename_changes};
 
 /// Most units a search returns.
 const SEARCH_LIMIT: usize = 50;
@@ -124,60 +124,6 @@ async fn successors(State(s): State<AppState>, Path(id): Path<String>) -> Result
     Ok(axum::Json(s.store.current_successors(id, s.today()).await?).into_response())
 }
 
-/// The decision behind an operation on units.
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct DecisionInput {
-    /// Ngày có hiệu lực (dd/mm/yyyy or yyyy-mm-dd).
-    pub effective_date: String,
-    /// Số quyết định, e.g. `123-QĐ/TU`.
-    pub decision_number: String,
-    /// Ngày ký.
-    pub decision_date: String,
-    /// Cơ quan ban hành.
-    pub issuer: String,
-    pub note: String,
-}
-
-impl DecisionInput {
-    /// Parses the decision, recording problems in `e`.
-    pub fn parse(&self, e: &mut ValidationErrors) -> Option<OrgDecision> {
-        let effective = e.take("effective_date", parse_date(&self.effective_date));
-        let number = e.take("decision_number", DecisionNumber::parse(&self.decision_number));
-        let date = e.take("decision_date", parse_date(&self.decision_date));
-        let issuer = e.take("issuer", domain::text::required_text(&self.issuer, 200, "Cơ quan ban hành"));
-        let note = e.take("note", domain::text::optional_text(&self.note, 1000, "Ghi chú")).flatten();
-        Some(OrgDecision { effective: effective?, basis: LegalBasis { number: number?, date: date?, issuer: issuer? }, note })
-    }
-}
-
-/// A unit to create (alone, or as the result of a merge or split).
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct UnitSpecInput {
-    /// A unit kind code (`chi-bo`, `dang-bo-co-so`, `xa-phuong`, …).
-    pub kind: String,
-    pub code: String,
-    pub name: String,
-    pub parent_id: Option<i64>,
-}
-
-impl UnitSpecInput {
-    fn parse(&self, e: &mut ValidationErrors, prefix: &str) -> Option<UnitSpec> {
-        let kind = e.take(&format!("{prefix}kind"), UnitKind::parse(&self.kind));
-        let code = e.take(&format!("{prefix}code"), UnitCode::parse(&self.code));
-        let name = e.take(&format!("{prefix}name"), parse_unit_name(&self.name));
-        let parent = match self.parent_id {
-            Some(p) if p <= 0 => {
-                e.push(&format!("{prefix}parent_id"), "invalid_format", "Mã số tổ chức cấp trên không hợp lệ.");
-                None
-            }
-            p => Some(p.map(UnitId)),
-        };
-        Some(UnitSpec { kind: kind?, code: code?, name: name?, parent: parent? })
-    }
-}
-
 /// `POST /api/v1/units`.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
@@ -233,12 +179,10 @@ async fn rename(State(s): State<AppState>, actor: Actor, Path(id): Path<String>,
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
-    let name = b.name.as_deref().filter(|n| !n.trim().is_empty()).and_then(|n| e.take("name", parse_unit_name(n)));
-    let code = b.code.as_deref().filter(|c| !c.trim().is_empty()).and_then(|c| e.take("code", UnitCode::parse(c)));
-    let kind = b.kind.as_deref().filter(|k| !k.trim().is_empty()).and_then(|k| e.take("kind", UnitKind::parse(k)));
-    if b.name.is_none() && b.code.is_none() && b.kind.is_none() {
-        e.push("name", "required", "Nhập tên, mã hoặc loại tổ chức mới.");
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().filter(|x| !x.trim().is_empty())
     }
+    let (name, code, kind) = rename_changes(&mut e, given(&b.name), given(&b.code), given(&b.kind));
     let decision = b.decision.parse(&mut e);
     let change =
         done(e, version.zip(decision).map(|(expected_version, decision)| RenameUnit { expected_version, name, code, kind, decision }))?;
@@ -263,13 +207,7 @@ async fn move_unit(State(s): State<AppState>, actor: Actor, Path(id): Path<Strin
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
-    let parent = match b.parent_id {
-        Some(p) if p > 0 => Some(UnitId(p)),
-        _ => {
-            e.push("parent_id", "required", "Chọn tổ chức cấp trên mới.");
-            None
-        }
-    };
+    let parent = new_parent(&mut e, b.parent_id);
     let decision = b.decision.parse(&mut e);
     let change = done(
         e,
@@ -319,19 +257,9 @@ pub struct MergeBody {
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
 async fn merge(State(s): State<AppState>, actor: Actor, Json(b): Json<MergeBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
-    if b.source_ids.is_empty() || b.source_ids.iter().any(|id| *id <= 0) {
-        e.push("source_ids", "required", "Chọn các tổ chức được hợp nhất.");
-    }
-    let target = match (&b.target_id, &b.target) {
-        (Some(id), None) if *id > 0 => Some(Successor::Existing(UnitId(*id))),
-        (None, Some(spec)) => spec.parse(&mut e, "target.").map(Successor::New),
-        _ => {
-            e.push("target_id", "required", "Chọn tổ chức nhận (target_id) hoặc mô tả tổ chức mới (target), không cả hai.");
-            None
-        }
-    };
+    let sources = merge_sources(&mut e, &b.source_ids);
+    let target = merge_target(&mut e, b.target_id, b.target.as_ref());
     let decision = b.decision.parse(&mut e);
-    let sources = b.source_ids.iter().map(|id| UnitId(*id)).collect();
     let merge = done(e, target.zip(decision).map(|(target, decision)| MergeUnits { sources, target, decision }))?;
     let id = s.store.merge_units(&s.write_context(&actor), merge).await?;
     Ok(created(id.0))

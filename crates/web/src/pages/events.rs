@@ -66,7 +66,7 @@ fn timeline_href(id: MemberId) -> String {
 }
 
 /// Store errors that the form shows (rule problems come under field `event`).
-fn form_errors(e: StoreError) -> Result<(ValidationErrors, bool), AppError> {
+pub(super) fn form_errors(e: StoreError) -> Result<(ValidationErrors, bool), AppError> {
     match e {
         StoreError::Invalid(errors) => Ok((errors, false)),
         StoreError::Conflict { .. } => Ok((ValidationErrors::default(), true)),

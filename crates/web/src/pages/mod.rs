@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod members;
+pub mod unit_ops;
 pub mod units;
 
 use askama::Template;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/units") }))
         .route("/prefs/text", get(text_size))
         .merge(units::routes())
+        .merge(unit_ops::routes())
         .merge(members::routes())
         .merge(events::routes())
 }

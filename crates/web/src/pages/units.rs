@@ -169,6 +169,8 @@ struct UnitPage {
     pager: Pager,
     as_of_action: String,
     members_href: String,
+    /// The operation forms ("Thao tác"), when the unit exists on the date shown.
+    actions: Vec<Link>,
 }
 
 /// Vietnamese name of an operation on units.
@@ -270,6 +272,7 @@ async fn unit_page(
         pager,
         as_of_action: format!("/units/{id}"),
         members_href: format!("/members{}", filters.to_query_string(None)),
+        actions: if existed { super::unit_ops::links(id, &suffix) } else { Vec::new() },
     };
     page(&view)
 }
