@@ -82,7 +82,11 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         report(label, &mut times);
     }
     println!();
-    println!("database: {location}; members in the province subtree: {}", root.member_count);
+    println!("members in the province subtree: {}", root.member_count);
+    if args.database.is_none() {
+        drop(store);
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+    }
     Ok(())
 }
 
@@ -143,7 +147,7 @@ fn encode(q: &str) -> String {
     out
 }
 
-/// A scratch directory for the benchmark database, removed at exit.
+/// A scratch directory for the benchmark database (removed when the benchmark ends).
 fn tempfile_dir() -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("dangvu-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
