@@ -77,6 +77,7 @@ pub async fn generate(store: &dyn Store, options: &Options) -> Result<Report, St
     let mut people = people::People::new(&tree, options.today, recorded_at, max_event);
     let mut events = 0;
     let mut done = 0;
+    store.bulk_begin().await?;
     while done < options.members {
         let n = CHUNK.min(options.members - done);
         let mut members = Vec::with_capacity(n);
@@ -89,6 +90,7 @@ pub async fn generate(store: &dyn Store, options: &Options) -> Result<Report, St
         store.bulk_load(BulkData { members, recorded_by: RECORDED_BY.into(), recorded_at, ..BulkData::default() }).await?;
         done += n;
     }
+    store.bulk_finish().await?;
     Ok(Report { units, members: options.members, events })
 }
 

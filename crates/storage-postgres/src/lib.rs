@@ -118,8 +118,11 @@ impl Database for PostgresDatabase {
             "SELECT setval(pg_get_serial_sequence('unit_operations', 'id'), (SELECT GREATEST(MAX(id), 1) FROM unit_operations))",
             "SELECT setval(pg_get_serial_sequence('members', 'id'), (SELECT GREATEST(MAX(id), 1) FROM members))",
             "SELECT setval(pg_get_serial_sequence('membership_events', 'id'), (SELECT GREATEST(MAX(id), 1) FROM membership_events))",
-            "ANALYZE",
         ]
+    }
+
+    fn refresh_statistics(&self) -> &'static [&'static str] {
+        &["ANALYZE"]
     }
 }
 

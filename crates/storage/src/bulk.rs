@@ -18,6 +18,28 @@ use crate::{BulkData, BulkMember, Result, SqlStore, StoreError, sql};
 const MEMBERS_PER_GROUP: usize = 500;
 
 impl SqlStore {
+    pub(crate) async fn bulk_begin_impl(&self) -> Result<()> {
+        let (mut tx, seq) = self.begin_write().await?;
+        sql::drop_member_indexes(tx.as_mut()).await?;
+        self.commit_write(tx, seq, "all", &[0]).await
+    }
+
+    pub(crate) async fn bulk_finish_impl(&self) -> Result<()> {
+        let (mut tx, seq) = self.begin_write().await?;
+        sql::create_member_indexes(tx.as_mut()).await.map_err(|e| match e {
+            DbError::Unique(_) => StoreError::invalid(
+                "members",
+                "duplicate",
+                "Dữ liệu nạp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng nhau; không tạo được chỉ mục duy nhất.",
+            ),
+            other => StoreError::Database(other),
+        })?;
+        for stmt in self.db.refresh_statistics() {
+            tx.execute(&(*stmt).into(), vec![]).await?;
+        }
+        self.commit_write(tx, seq, "all", &[0]).await
+    }
+
     pub(crate) async fn bulk_load_impl(&self, data: BulkData) -> Result<()> {
         let max = self.db.max_params();
         let (mut tx, seq) = self.begin_write().await?;

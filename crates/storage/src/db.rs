@@ -247,6 +247,8 @@ pub trait Database: Send + Sync {
     /// Statements to run after rows were inserted with explicit ids (PostgreSQL moves its
     /// identity sequences past them).
     fn after_bulk_load(&self) -> &'static [&'static str];
+    /// Statements that refresh the query planner's statistics after a large load.
+    fn refresh_statistics(&self) -> &'static [&'static str];
 }
 
 /// Runs one statement on a fresh reader.

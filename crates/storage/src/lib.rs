@@ -119,6 +119,12 @@ pub trait Store: Send + Sync {
     // --- bulk ------------------------------------------------------------------------------------
     /// Writes generated or imported data in large batches (ids given by the caller).
     async fn bulk_load(&self, data: BulkData) -> Result<()>;
+    /// Before many [`bulk_load`](Self::bulk_load)s of members: drops the member tables' secondary
+    /// indexes, so the loads append instead of inserting at random places in every index.
+    async fn bulk_begin(&self) -> Result<()>;
+    /// After them: builds those indexes (refusing duplicate identifiers) and refreshes the
+    /// planner's statistics.
+    async fn bulk_finish(&self) -> Result<()>;
     /// The largest unit, member and event ids in use (for callers of [`bulk_load`](Self::bulk_load)).
     async fn max_ids(&self) -> Result<(i64, i64, i64)>;
 }
@@ -132,6 +138,10 @@ pub struct SqlStore {
 impl SqlStore {
     /// Wraps a migrated database and loads the in-memory index from it.
     pub async fn open(db: Arc<dyn db::Database>) -> Result<Self> {
+        // A bulk load interrupted between `bulk_begin` and `bulk_finish` left indexes missing.
+        let mut tx = db.begin().await?;
+        sql::create_member_indexes(tx.as_mut()).await?;
+        tx.commit().await?;
         let store = SqlStore { db, index: index::SharedIndex::default() };
         store.refresh_index().await?;
         Ok(store)
@@ -316,6 +326,14 @@ impl Store for SqlStore {
 
     async fn bulk_load(&self, data: BulkData) -> Result<()> {
         self.bulk_load_impl(data).await
+    }
+
+    async fn bulk_begin(&self) -> Result<()> {
+        self.bulk_begin_impl().await
+    }
+
+    async fn bulk_finish(&self) -> Result<()> {
+        self.bulk_finish_impl().await
     }
 
     async fn max_ids(&self) -> Result<(i64, i64, i64)> {

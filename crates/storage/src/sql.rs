@@ -674,6 +674,45 @@ pub async fn members_in_units_from(conn: &mut dyn Conn, units: &[UnitId], on: Na
     Ok(out)
 }
 
+// --- bulk loads ----------------------------------------------------------------------------
+
+/// The secondary indexes of the member tables, as the migrations create them. A bulk load drops
+/// them first and builds them once at the end (a sort, instead of millions of random inserts);
+/// `SqlStore::open` creates any that are missing, so an interrupted load heals on the next start.
+pub const MEMBER_INDEXES: [(&str, &str); 7] = [
+    ("members_citizen_id", "CREATE UNIQUE INDEX IF NOT EXISTS members_citizen_id ON members (citizen_id)"),
+    ("members_party_card_number", "CREATE UNIQUE INDEX IF NOT EXISTS members_party_card_number ON members (party_card_number)"),
+    ("members_ly_lich_number", "CREATE UNIQUE INDEX IF NOT EXISTS members_ly_lich_number ON members (ly_lich_number)"),
+    ("member_profiles_member", "CREATE INDEX IF NOT EXISTS member_profiles_member ON member_profiles (member_id)"),
+    ("membership_events_member", "CREATE INDEX IF NOT EXISTS membership_events_member ON membership_events (member_id)"),
+    ("membership_spans_member", "CREATE INDEX IF NOT EXISTS membership_spans_member ON membership_spans (member_id)"),
+    ("membership_spans_unit", "CREATE INDEX IF NOT EXISTS membership_spans_unit ON membership_spans (unit_id, valid_from)"),
+];
+
+const DROP_MEMBER_INDEXES: [&str; 7] = [
+    "DROP INDEX IF EXISTS members_citizen_id",
+    "DROP INDEX IF EXISTS members_party_card_number",
+    "DROP INDEX IF EXISTS members_ly_lich_number",
+    "DROP INDEX IF EXISTS member_profiles_member",
+    "DROP INDEX IF EXISTS membership_events_member",
+    "DROP INDEX IF EXISTS membership_spans_member",
+    "DROP INDEX IF EXISTS membership_spans_unit",
+];
+
+pub async fn drop_member_indexes(conn: &mut dyn Conn) -> R<()> {
+    for stmt in DROP_MEMBER_INDEXES {
+        conn.execute(&stmt.into(), vec![]).await?;
+    }
+    Ok(())
+}
+
+pub async fn create_member_indexes(conn: &mut dyn Conn) -> R<()> {
+    for (_, stmt) in MEMBER_INDEXES {
+        conn.execute(&stmt.into(), vec![]).await?;
+    }
+    Ok(())
+}
+
 // --- index feed --------------------------------------------------------------------------------
 
 /// What the in-memory index keeps of a member.

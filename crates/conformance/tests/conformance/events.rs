@@ -154,3 +154,59 @@ async fn two_processes_share_one_database(t: &TestStore) {
     assert_eq!(a.find_members(&query("ngo")).await.unwrap().total, 0);
     assert_eq!(b.children(Some(commune), d(2026, 1, 1)).await.unwrap()[0].member_count, 0);
 }
+
+on_both_engines!(bulk_loads_defer_and_restore_unique_indexes);
+
+fn bulk_member(id: i64, cccd: &str, unit: domain::ids::UnitId) -> storage::BulkMember {
+    let identity = IdentityInput {
+        full_name: format!("Nguyễn Văn Số {}", ["Một", "Hai", "Ba"][(id % 3) as usize]),
+        gender: "nam".into(),
+        birth_date: "1/1/1980".into(),
+        ethnicity: "kinh".into(),
+        religion: "khong".into(),
+        citizen_id: cccd.into(),
+        ..Default::default()
+    }
+    .parse(d(2026, 11, 25))
+    .unwrap();
+    let profile =
+        domain::member::ProfileInput { general_education: "thpt".into(), occupation: "khac".into(), ..Default::default() }.parse().unwrap();
+    storage::BulkMember {
+        id: domain::ids::MemberId(id),
+        identity,
+        profiles: vec![domain::member::DatedProfile { valid_from: None, profile }],
+        events: vec![domain::event::RecordedEvent {
+            id: domain::ids::EventId(id),
+            entry: Entry::Event(admitted(unit, d(2010, 1, 1))),
+            corrects: None,
+            correction_reason: None,
+            recorded_at: ctx().now,
+            recorded_by: "bulk".into(),
+        }],
+    }
+}
+
+async fn bulk_loads_defer_and_restore_unique_indexes(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(1980, 1, 1)).await;
+    let commune = unit(s, Commune, "X", "Đảng bộ xã", Some(province), d(1980, 1, 1)).await;
+    let cell = unit(s, GrassrootsCell, "C1", "Chi bộ 1", Some(commune), d(1980, 1, 1)).await;
+    let load = |members| storage::BulkData { members, recorded_by: "bulk".into(), recorded_at: ctx().now, ..Default::default() };
+
+    // Between begin and finish duplicates get in, and finish refuses to build the unique index.
+    s.bulk_begin().await.unwrap();
+    s.bulk_load(load(vec![bulk_member(101, &cccd(900), cell), bulk_member(102, &cccd(900), cell)])).await.unwrap();
+    assert!(matches!(s.bulk_finish().await, Err(StoreError::Invalid(e)) if e.errors[0].code == "duplicate"));
+
+    // A load interrupted after begin: the next start rebuilds the indexes, so duplicates are refused again.
+    let fresh = conformance::fresh(t.engine).await.unwrap();
+    let s = fresh.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(1980, 1, 1)).await;
+    let commune = unit(s, Commune, "X", "Đảng bộ xã", Some(province), d(1980, 1, 1)).await;
+    let cell = unit(s, GrassrootsCell, "C1", "Chi bộ 1", Some(commune), d(1980, 1, 1)).await;
+    s.bulk_begin().await.unwrap();
+    let restarted = fresh.reopen().await;
+    assert!(restarted.bulk_load(load(vec![bulk_member(201, &cccd(901), cell), bulk_member(202, &cccd(901), cell)])).await.is_err());
+    restarted.bulk_load(load(vec![bulk_member(203, &cccd(902), cell)])).await.unwrap();
+    assert_eq!(restarted.find_members(&storage::MemberQuery::new(d(2026, 1, 1))).await.unwrap().total, 1);
+}
