@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::dates::{add_months, age_in_years, sub_months};
 use domain::event::{Entry, EventData, EventKind, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
+use domain::history::{PROBATION_MONTHS, READMISSION_MIN_MONTHS_OUT};
 use domain::ids::{CitizenId, EventId, LyLichNumber, MemberId, PartyCardNumber, PhoneNumber};
 use domain::member::{
     AcademicTitle, DatedProfile, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, ItLevel, OccupationGroup,
@@ -187,10 +188,10 @@ impl<'t> People<'t> {
     ) -> Result<NaiveDate, StoreError> {
         let today = self.today;
         let tree = self.tree;
-        let probation_end = add_months(admitted, 12);
+        let probation_end = add_months(admitted, PROBATION_MONTHS);
         let home_from = tree.cells[home].from;
         let arrival = if admitted < home_from || rng.random_bool(0.04) {
-            let lower = home_from.max(add_months(admitted, 13));
+            let lower = home_from.max(add_months(admitted, PROBATION_MONTHS + 1));
             let span = if admitted < home_from { 365 } else { (today - lower).num_days() };
             let t = lower + Duration::days(rng.random_range(0..span.max(1)));
             (t <= today - Duration::days(7)).then_some(t)
@@ -404,7 +405,7 @@ impl<'t> People<'t> {
         };
         life.cur = None;
         // Rarely readmitted, at least 36 months later (294-QĐ/TW point 3.5), once.
-        let back = add_months(on, 36 + rng.random_range(1..48));
+        let back = add_months(on, READMISSION_MIN_MONTHS_OUT + rng.random_range(1..48));
         if !readmittable || !rng.random_bool(0.12) || back > today - Duration::days(14) || death.is_some_and(|d| d <= back) {
             return Ok(on);
         }
@@ -416,7 +417,7 @@ impl<'t> People<'t> {
         life.last = cell;
         let b = life.decision(rng, "Ban Thường vụ", back)?;
         life.push(EventKind::Readmitted { unit: tree.cells[cell].id }, back, Some(b));
-        let official = add_months(back, 12);
+        let official = add_months(back, PROBATION_MONTHS);
         if let Some(d) = death.filter(|d| *d <= official.min(today)) {
             life.advance(d)?;
             life.died(d);

@@ -99,25 +99,12 @@ async fn identifiers_are_unique(t: &TestStore) {
     let commune = unit(s, Commune, "X", "Đảng bộ xã", Some(province), d(1980, 1, 1)).await;
     let c1 = unit(s, GrassrootsCell, "C1", "Chi bộ 1", Some(commune), d(1980, 1, 1)).await;
     member(s, "Bùi Thị Lan", "nu", "1/1/1980", &cccd(51), c1, d(2010, 4, 10), true).await;
-    let identity = IdentityInput {
-        full_name: "Bùi Thị Liên".into(),
-        gender: "nu".into(),
-        birth_date: "1/1/1981".into(),
-        ethnicity: "kinh".into(),
-        religion: "khong".into(),
-        citizen_id: cccd(51),
-        ..Default::default()
-    }
-    .parse(d(2026, 11, 25))
-    .unwrap();
-    let profile =
-        domain::member::ProfileInput { general_education: "thpt".into(), occupation: "khac".into(), ..Default::default() }.parse().unwrap();
     let dup = s
         .create_member(
             &ctx(),
             storage::NewMember {
-                identity,
-                profile: domain::member::DatedProfile { valid_from: None, profile },
+                identity: identity("Bùi Thị Liên", "nu", "1/1/1981", &cccd(51)),
+                profile: profile(),
                 events: vec![admitted(c1, d(2015, 1, 1))],
             },
         )
@@ -158,23 +145,11 @@ async fn two_processes_share_one_database(t: &TestStore) {
 on_both_engines!(bulk_loads_defer_and_restore_unique_indexes);
 
 fn bulk_member(id: i64, cccd: &str, unit: domain::ids::UnitId) -> storage::BulkMember {
-    let identity = IdentityInput {
-        full_name: format!("Nguyễn Văn Số {}", ["Một", "Hai", "Ba"][(id % 3) as usize]),
-        gender: "nam".into(),
-        birth_date: "1/1/1980".into(),
-        ethnicity: "kinh".into(),
-        religion: "khong".into(),
-        citizen_id: cccd.into(),
-        ..Default::default()
-    }
-    .parse(d(2026, 11, 25))
-    .unwrap();
-    let profile =
-        domain::member::ProfileInput { general_education: "thpt".into(), occupation: "khac".into(), ..Default::default() }.parse().unwrap();
+    let name = format!("Nguyễn Văn Số {}", ["Một", "Hai", "Ba"][(id % 3) as usize]);
     storage::BulkMember {
         id: domain::ids::MemberId(id),
-        identity,
-        profiles: vec![domain::member::DatedProfile { valid_from: None, profile }],
+        identity: identity(&name, "nam", "1/1/1980", cccd),
+        profiles: vec![profile()],
         events: vec![domain::event::RecordedEvent {
             id: domain::ids::EventId(id),
             entry: Entry::Event(admitted(unit, d(2010, 1, 1))),

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::event::{EventData, EventKind, UnitRef};
 use domain::ids::{CitizenId, DecisionNumber, MemberId, UnitCode, UnitId};
-use domain::member::{DatedProfile, IdentityInput, ProfileInput};
+use domain::member::{DatedProfile, Identity, IdentityInput, ProfileInput};
 use domain::unit::{LegalBasis, UnitKind};
 use storage::{NewMember, NewUnit, OrgDecision, Store, UnitSpec, WriteContext};
 
@@ -39,6 +39,27 @@ pub fn admitted(unit: UnitId, on: NaiveDate) -> EventData {
     event(EventKind::Admitted { unit: UnitRef::Internal(unit) }, on)
 }
 
+/// A valid identity (Kinh, no religion) for the scenarios.
+pub fn identity(name: &str, gender: &str, birth: &str, cccd: &str) -> Identity {
+    IdentityInput {
+        full_name: name.into(),
+        gender: gender.into(),
+        birth_date: birth.into(),
+        ethnicity: "kinh".into(),
+        religion: "khong".into(),
+        citizen_id: cccd.into(),
+        ..Default::default()
+    }
+    .parse(d(2026, 11, 25))
+    .unwrap()
+}
+
+/// A first profile valid since always.
+pub fn profile() -> DatedProfile {
+    let profile = ProfileInput { general_education: "thpt".into(), occupation: "vien-chuc".into(), ..Default::default() }.parse().unwrap();
+    DatedProfile { valid_from: None, profile }
+}
+
 /// A member admitted to `unit` on `admitted_on` (and recognized 12 months later when `official`).
 #[allow(clippy::too_many_arguments)]
 pub async fn member(
@@ -51,23 +72,11 @@ pub async fn member(
     admitted_on: NaiveDate,
     official: bool,
 ) -> MemberId {
-    let identity = IdentityInput {
-        full_name: name.into(),
-        gender: gender.into(),
-        birth_date: birth.into(),
-        ethnicity: "kinh".into(),
-        religion: "khong".into(),
-        citizen_id: cccd.into(),
-        ..Default::default()
-    }
-    .parse(d(2026, 11, 25))
-    .unwrap();
-    let profile = ProfileInput { general_education: "thpt".into(), occupation: "vien-chuc".into(), ..Default::default() }.parse().unwrap();
     let mut events = vec![admitted(unit, admitted_on)];
     if official {
         events.push(event(EventKind::RecognizedOfficial, domain::dates::add_months(admitted_on, 12)));
     }
-    store.create_member(&ctx(), NewMember { identity, profile: DatedProfile { valid_from: None, profile }, events }).await.unwrap()
+    store.create_member(&ctx(), NewMember { identity: identity(name, gender, birth, cccd), profile: profile(), events }).await.unwrap()
 }
 
 pub fn cccd(n: u32) -> String {
