@@ -9,7 +9,7 @@ use axum::routing::get;
 use crate::AppState;
 
 /// The stylesheet's URL.
-pub const CSS_PATH: &str = "/static/app-1.css";
+pub const CSS_PATH: &str = "/static/app-2.css";
 /// The script's URL.
 pub const JS_PATH: &str = "/static/app-1.js";
 
