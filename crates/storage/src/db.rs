@@ -250,8 +250,3 @@ pub trait Database: Send + Sync {
     /// Statements that refresh the query planner's statistics after a large load.
     fn refresh_statistics(&self) -> &'static [&'static str];
 }
-
-/// Runs one statement on a fresh reader.
-pub async fn read(db: &dyn Database, sql: impl Into<Sql>, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
-    db.reader().await?.query(&sql.into(), args).await
-}

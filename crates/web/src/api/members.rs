@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use domain::ValidationErrors;
 use domain::event::{Entry, EventInput};
 use domain::ids::EventId;
 use domain::member::{IdentityInput, ProfileInput};
@@ -130,8 +129,7 @@ async fn update(
     Json(b): Json<UpdateMemberBody>,
 ) -> Result<Response, AppError> {
     let id = member_id(&id)?;
-    let version =
-        b.version.ok_or_else(|| AppError::validation(ValidationErrors::single("version", "required", "Thiếu phiên bản (version).")))?;
+    let version = super::version_or_error(b.version)?;
     let identity: IdentityInput = text_fields(b.identity, "identity")?;
     let profile: Option<ProfileInput> = match b.profile {
         Some(v) => Some(text_fields(Some(v), "profile")?),
@@ -157,8 +155,7 @@ fn versioned_event(mut body: Value) -> Result<(i64, Map<String, Value>), AppErro
         Some(Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     };
-    let version =
-        version.ok_or_else(|| AppError::validation(ValidationErrors::single("version", "required", "Thiếu phiên bản (version).")))?;
+    let version = super::version_or_error(version)?;
     Ok((version, std::mem::take(map)))
 }
 

@@ -11,3 +11,11 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new().merge(units::routes()).merge(members::routes())
 }
+
+/// The message for a write sent without the version it was read at (optimistic concurrency).
+pub(crate) const VERSION_REQUIRED: &str = "Thiếu phiên bản của bản ghi (version).";
+
+/// The version a write was read at, or a 422 on field `version`.
+pub(crate) fn version_or_error(version: Option<i64>) -> Result<i64, crate::error::AppError> {
+    version.ok_or_else(|| crate::error::AppError::validation(domain::ValidationErrors::single("version", "required", VERSION_REQUIRED)))
+}

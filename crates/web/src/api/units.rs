@@ -143,7 +143,7 @@ fn done<T>(e: ValidationErrors, v: Option<T>) -> Result<T, AppError> {
 
 fn required_version(e: &mut ValidationErrors, v: Option<i64>) -> Option<i64> {
     if v.is_none() {
-        e.push("version", "required", "Thiếu phiên bản của bản ghi (version).");
+        e.push("version", "required", super::VERSION_REQUIRED);
     }
     v
 }
