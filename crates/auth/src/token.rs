@@ -1,0 +1,75 @@
+//! Random bearer tokens (session ids, API tokens) and the digests stored in their place.
+//!
+//! Only [`digest`] of a token is stored, so a leaked database does not hand out valid tokens.
+//! Tokens carry 256 random bits, so a fast unsalted hash is enough.
+
+use ctutils::CtEq as _;
+use sha2::{Digest as _, Sha256};
+
+use crate::AuthError;
+use crate::encoding::{base32_lower, hex_lower};
+
+/// Number of random bytes in a token.
+pub const TOKEN_BYTES: usize = 32;
+
+/// `prefix` followed by [`TOKEN_BYTES`] random bytes as lowercase base32 without padding
+/// (52 characters). Session ids use the prefix `""`, API tokens `"dv_"`.
+///
+/// # Errors
+/// [`AuthError::Random`] when the OS random number generator fails.
+pub fn random_token(prefix: &str) -> Result<String, AuthError> {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    crate::fill_random(&mut bytes)?;
+    Ok(format!("{prefix}{}", base32_lower(&bytes)))
+}
+
+/// Lowercase hexadecimal SHA-256 of `token` (64 characters): what the database stores.
+#[must_use]
+pub fn digest(token: &str) -> String {
+    hex_lower(&Sha256::digest(token.as_bytes()))
+}
+
+/// Whether `a` and `b` are equal, in time that depends only on their lengths, not their contents.
+#[must_use]
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_have_prefix_length_and_alphabet() {
+        let mut seen = std::collections::HashSet::new();
+        for prefix in ["", "dv_"] {
+            for _ in 0..100 {
+                let token = random_token(prefix).unwrap();
+                let body = token.strip_prefix(prefix).unwrap();
+                assert_eq!(body.len(), 52);
+                assert!(body.bytes().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7')), "{token}");
+                assert!(seen.insert(body.to_owned()));
+            }
+        }
+    }
+
+    #[test]
+    fn digest_is_sha256_hex() {
+        assert_eq!(digest(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let token = random_token("dv_").unwrap();
+        assert_eq!(digest(&token), digest(&token));
+        assert_ne!(digest(&token), digest(&random_token("dv_").unwrap()));
+    }
+
+    #[test]
+    fn constant_time_equality() {
+        assert!(constant_time_eq("", ""));
+        assert!(constant_time_eq("dv_abc", "dv_abc"));
+        assert!(!constant_time_eq("dv_abc", "dv_abd"));
+        assert!(!constant_time_eq("dv_abc", "dv_ab"));
+        assert!(!constant_time_eq("", "a"));
+        assert!(constant_time_eq("mật khẩu", "mật khẩu"));
+    }
+}
