@@ -10,6 +10,7 @@
 //! lists), [`unit`] (the organization tree with history), [`event`] and [`history`] (membership as
 //! dated events, and the spans derived from them).
 
+pub mod access;
 pub mod codes;
 pub mod dates;
 pub mod error;

@@ -21,7 +21,7 @@ impl SqlStore {
     pub(crate) async fn bulk_begin_impl(&self) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
         sql::drop_member_indexes(tx.as_mut()).await?;
-        self.commit_write(tx, seq, "all", &[0]).await
+        self.commit_unaudited(tx, seq, "all", &[0]).await
     }
 
     pub(crate) async fn bulk_finish_impl(&self) -> Result<()> {
@@ -37,7 +37,7 @@ impl SqlStore {
         for stmt in self.db.refresh_statistics() {
             tx.execute(&(*stmt).into(), vec![]).await?;
         }
-        self.commit_write(tx, seq, "all", &[0]).await
+        self.commit_unaudited(tx, seq, "all", &[0]).await
     }
 
     pub(crate) async fn bulk_load_impl(&self, data: BulkData) -> Result<()> {
@@ -103,7 +103,7 @@ impl SqlStore {
         for stmt in self.db.after_bulk_load() {
             conn.execute(&(*stmt).into(), vec![]).await?;
         }
-        self.commit_write(tx, seq, "all", &[0]).await
+        self.commit_unaudited(tx, seq, "all", &[0]).await
     }
 }
 

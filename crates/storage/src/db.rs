@@ -190,6 +190,13 @@ impl Row {
         self.opt_date(i)?.ok_or_else(|| DbError::Decode(format!("column {i} is NULL")))
     }
 
+    pub fn opt_time(&self, i: usize) -> Result<Option<DateTime<Utc>>, DbError> {
+        match self.at(i)? {
+            Value::Time(None) | Value::Text(None) | Value::Int(None) | Value::Date(None) | Value::Float(None) => Ok(None),
+            _ => self.time(i).map(Some),
+        }
+    }
+
     pub fn time(&self, i: usize) -> Result<DateTime<Utc>, DbError> {
         match self.at(i)? {
             Value::Time(Some(t)) => Ok(*t),

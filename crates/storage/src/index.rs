@@ -19,7 +19,7 @@ use domain::unit::UnitVersion;
 
 use crate::db::Database;
 use crate::sql::{self, IndexMemberRow};
-use crate::{MemberListItem, MemberPage, MemberQuery, Result, StatusFilter, UnitSummary};
+use crate::{MemberListItem, MemberPage, MemberQuery, Result, ScopeFilter, ScopeTarget, StatusFilter, UnitSummary};
 
 /// Members loaded per query at start-up.
 const LOAD_BATCH: i64 = 20_000;
@@ -172,6 +172,9 @@ struct MemberEntry {
     citizen_id: String,
     card: Option<String>,
     spans: Vec<IndexSpan>,
+    /// The unit of the latest span that has one (`NO_UNIT` if none): where the member's record
+    /// belongs for access control.
+    home: u32,
 }
 
 /// (unit position in the unit table, unit id, status, from, to).
@@ -199,6 +202,8 @@ pub struct Index {
     order: Vec<u32>,
     /// Each member's unit and status on a date, computed once per date asked (a few at most).
     snapshots: Mutex<Vec<(NaiveDate, Arc<Snapshot>)>>,
+    /// The units within a scope, per scope asked recently.
+    scopes: Mutex<Vec<(ScopeFilter, Arc<Vec<bool>>)>>,
 }
 
 /// Where every member stands on one date: `units[i]` is the position of member i's unit
@@ -231,7 +236,11 @@ impl Index {
     }
 
     fn entry(&self, m: IndexMemberRow) -> MemberEntry {
+        let spans: Vec<IndexSpan> =
+            m.spans.into_iter().map(|(u, s, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t)).collect();
+        let home = spans.iter().filter_map(|s| s.0.map(|u| (s.3, u))).max_by_key(|(from, _)| *from).map_or(NO_UNIT, |(_, u)| u);
         MemberEntry {
+            home,
             id: m.id,
             full_name: m.full_name,
             name_fold: m.name_fold,
@@ -240,7 +249,7 @@ impl Index {
             birth: m.birth_date,
             citizen_id: m.citizen_id,
             card: m.party_card_number,
-            spans: m.spans.into_iter().map(|(u, s, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t)).collect(),
+            spans,
         }
     }
 
@@ -304,6 +313,91 @@ impl Index {
 
     fn clear_caches(&self) {
         self.snapshots.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.scopes.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// A mark per unit: within the scope (docs/design/access.md). A granted unit that exists
+    /// today covers the units in its subtree today, and the units that ended while inside that
+    /// subtree (their history stays with the committee that kept it); a granted unit that no longer
+    /// exists covers nothing.
+    fn scope_marks(&self, f: &ScopeFilter) -> Arc<Vec<bool>> {
+        let mut cache = self.scopes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, marks)) = cache.iter().find(|(k, _)| k == f) {
+            return marks.clone();
+        }
+        let n = self.units.ids.len();
+        let marks = if f.scope.everything {
+            vec![true; n]
+        } else {
+            let roots: Vec<u32> = f
+                .scope
+                .units
+                .iter()
+                .filter_map(|u| self.units.pos.get(u).copied())
+                .filter(|&r| self.units.version_on(r, f.today).is_some())
+                .collect();
+            let mut marks = vec![false; n];
+            if !roots.is_empty() {
+                for i in 0..n as u32 {
+                    marks[i as usize] = self.within_on_its_day(i, &roots, f.today);
+                }
+            }
+            marks
+        };
+        let marks = Arc::new(marks);
+        if cache.len() >= SNAPSHOTS_KEPT * 4 {
+            cache.remove(0);
+        }
+        cache.push((f.clone(), marks.clone()));
+        marks
+    }
+
+    /// Whether unit `i` lies under one of `roots` on `today` if it exists then, else on its last
+    /// day (or first day, for a unit that starts later).
+    fn within_on_its_day(&self, i: u32, roots: &[u32], today: NaiveDate) -> bool {
+        let Some(versions) = self.units.versions.get(i as usize) else { return false };
+        let day = if versions.iter().any(|v| v.covers(today)) {
+            today
+        } else {
+            match versions.iter().filter(|v| v.valid_from <= today).filter_map(|v| v.valid_to).max() {
+                Some(end) => end.pred_opt().unwrap_or(end),
+                None => versions.first().map_or(today, |v| v.valid_from),
+            }
+        };
+        let mut cur = i;
+        for _ in 0..64 {
+            if roots.contains(&cur) {
+                return true;
+            }
+            let Some(parent) = self.units.version_on(cur, day).and_then(|v| v.parent_id).and_then(|p| self.units.pos.get(&p).copied())
+            else {
+                return false;
+            };
+            cur = parent;
+        }
+        false
+    }
+
+    /// Members within the scope: those whose record belongs to a unit in scope, and the own member.
+    fn member_in_scope(&self, i: usize, marks: &[bool], f: &ScopeFilter) -> bool {
+        let m = &self.members[i];
+        f.scope.own_member == Some(m.id) || (m.home != NO_UNIT && marks.get(m.home as usize).copied().unwrap_or(false))
+    }
+
+    pub fn in_scope(&self, f: &ScopeFilter, target: ScopeTarget) -> bool {
+        match target {
+            ScopeTarget::Unit(u) => {
+                let marks = self.scope_marks(f);
+                self.units.pos.get(&u).is_some_and(|&i| marks[i as usize])
+            }
+            ScopeTarget::Member(m) => {
+                if f.scope.own_member == Some(m) {
+                    return self.pos.contains_key(&m);
+                }
+                let marks = self.scope_marks(f);
+                self.pos.get(&m).is_some_and(|&i| self.member_in_scope(i as usize, &marks, f))
+            }
+        }
     }
 
     fn snapshot(&self, on: NaiveDate) -> Arc<Snapshot> {
@@ -370,9 +464,15 @@ impl Index {
         let subtree = q.unit.map(|u| self.units.subtree(u, q.as_of));
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
         let snap = self.snapshot(q.as_of);
+        let scope = q.scope.as_ref().map(|f| (f, self.scope_marks(f)));
         let wanted = |i: u32| -> bool {
             let i = i as usize;
             if matches.as_ref().is_some_and(|m| !m[i]) {
+                return false;
+            }
+            if let Some((f, marks)) = &scope
+                && !self.member_in_scope(i, marks, f)
+            {
                 return false;
             }
             let Some(status) = snap.status[i] else { return false };
@@ -444,27 +544,20 @@ impl Index {
 
     /// The children of `parent` (roots when `None`) on `on`: (version, subtree member count, child count).
     pub fn children(&self, parent: Option<UnitId>, on: NaiveDate) -> Vec<(UnitVersion, usize, usize)> {
-        let mut out: Vec<(UnitVersion, usize, usize)> = self
-            .units
-            .children_on(parent, on)
-            .into_iter()
-            .filter_map(|c| {
-                let v = self.units.version_on(c, on)?.clone();
-                let count = self.member_count(v.unit_id, on);
-                let kids = self.units.children_on(Some(v.unit_id), on).len();
-                Some((v, count, kids))
-            })
-            .collect();
-        out.sort_by_cached_key(|(v, _, _)| domain::text::collation_key(&v.name));
-        out
+        let ids: Vec<UnitId> = self.units.children_on(parent, on).into_iter().map(|c| self.units.ids[c as usize]).collect();
+        self.nodes(&ids, on)
     }
 
     /// Units whose folded name or code contains every word of `q`, valid on `on`.
-    pub fn find_units(&self, q: &str, on: NaiveDate, members_only: bool, limit: usize) -> Vec<UnitSummary> {
+    pub fn find_units(&self, q: &str, on: NaiveDate, members_only: bool, limit: usize, scope: Option<&ScopeFilter>) -> Vec<UnitSummary> {
         let folded = fold(q);
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let marks = scope.map(|f| self.scope_marks(f));
         let mut out = Vec::new();
         for i in 0..self.units.ids.len() as u32 {
+            if marks.as_ref().is_some_and(|m| !m[i as usize]) {
+                continue;
+            }
             let Some(v) = self.units.version_on(i, on) else { continue };
             if members_only && !v.kind.holds_members() {
                 continue;
@@ -482,6 +575,25 @@ impl Index {
 
     pub fn unit_version_on(&self, unit: UnitId, on: NaiveDate) -> Option<&UnitVersion> {
         self.units.version_on(*self.units.pos.get(&unit)?, on)
+    }
+
+    pub fn unit_latest(&self, unit: UnitId) -> Option<&UnitVersion> {
+        self.units.latest(*self.units.pos.get(&unit)?)
+    }
+
+    /// These units on `on` (those that exist then): (version, subtree member count, child count).
+    pub fn nodes(&self, units: &[UnitId], on: NaiveDate) -> Vec<(UnitVersion, usize, usize)> {
+        let mut out: Vec<(UnitVersion, usize, usize)> = units
+            .iter()
+            .filter_map(|u| {
+                let v = self.unit_version_on(*u, on)?.clone();
+                let count = self.member_count(v.unit_id, on);
+                let kids = self.units.children_on(Some(v.unit_id), on).len();
+                Some((v, count, kids))
+            })
+            .collect();
+        out.sort_by_cached_key(|(v, _, _)| domain::text::collation_key(&v.name));
+        out
     }
 }
 
@@ -509,6 +621,7 @@ fn placeholder() -> MemberEntry {
         citizen_id: String::new(),
         card: None,
         spans: Vec::new(),
+        home: NO_UNIT,
     }
 }
 

@@ -9,6 +9,9 @@
 //!   step through a change log (`change_counter`, `changes`), so several processes can share one
 //!   PostgreSQL database: each refreshes before answering (docs/design/register-index.md).
 
+pub mod access;
+mod accounts;
+mod audit;
 mod bulk;
 pub mod db;
 pub mod index;
@@ -27,18 +30,33 @@ use domain::ids::{EventId, MemberId, UnitId};
 
 pub use model::*;
 
-/// Who writes, and when: passed to every write so that storage never reads the clock.
+/// Who writes, when and from where: passed to every write so that storage never reads the clock
+/// and every write lands in the audit trail with its author.
 #[derive(Debug, Clone)]
 pub struct WriteContext {
     pub actor: String,
     pub now: DateTime<Utc>,
     /// Today in Vietnam (UTC+7), for rules that depend on the date.
     pub today: NaiveDate,
+    pub account_id: Option<i64>,
+    pub client: Option<String>,
+    pub request_id: Option<String>,
 }
 
 impl WriteContext {
+    /// A write by `actor` (an operator's command line, a test) with no account behind it.
     pub fn new(actor: impl Into<String>, now: DateTime<Utc>) -> Self {
-        WriteContext { actor: actor.into(), now, today: vietnam_today(now) }
+        WriteContext { actor: actor.into(), now, today: vietnam_today(now), account_id: None, client: None, request_id: None }
+    }
+
+    /// The author as the audit trail records it.
+    pub fn audit_actor(&self) -> AuditActor {
+        AuditActor {
+            account_id: self.account_id,
+            name: self.actor.clone(),
+            client: self.client.clone(),
+            request_id: self.request_id.clone(),
+        }
     }
 }
 
@@ -58,6 +76,9 @@ pub enum StoreError {
     /// Someone else saved first (version check); nothing was written.
     #[error("bản ghi đã được người khác cập nhật (phiên bản hiện tại {current})")]
     Conflict { current: i64 },
+    /// The caller's grants do not allow this (on a record they may see).
+    #[error("không có quyền thực hiện thao tác này")]
+    Forbidden,
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Database(#[from] db::DbError),
 }
@@ -95,7 +116,18 @@ pub trait Store: Send + Sync {
     /// The units valid on `today` that a dissolved, merged or split unit lives on in.
     async fn current_successors(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<UnitSummary>>;
     /// Units whose name or code matches `q` (with or without diacritics) on `as_of`.
-    async fn find_units(&self, q: &str, as_of: NaiveDate, members_only: bool, limit: usize) -> Result<Vec<UnitSummary>>;
+    async fn find_units(
+        &self,
+        q: &str,
+        as_of: NaiveDate,
+        members_only: bool,
+        limit: usize,
+        scope: Option<&ScopeFilter>,
+    ) -> Result<Vec<UnitSummary>>;
+    /// The nodes of these units on `as_of` (the starting points of a scoped tree), with counts.
+    async fn nodes(&self, units: &[UnitId], as_of: NaiveDate) -> Result<Vec<UnitNode>>;
+    /// Whether a unit or a member lies within a scope (docs/design/access.md).
+    async fn in_scope(&self, scope: &ScopeFilter, target: ScopeTarget) -> Result<bool>;
 
     // --- members ---------------------------------------------------------------------------
     async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId>;
@@ -127,6 +159,73 @@ pub trait Store: Send + Sync {
     async fn bulk_finish(&self) -> Result<()>;
     /// The largest unit, member and event ids in use (for callers of [`bulk_load`](Self::bulk_load)).
     async fn max_ids(&self) -> Result<(i64, i64, i64)>;
+
+    // --- accounts and grants ---------------------------------------------------------------------
+    async fn create_account(&self, ctx: &WriteContext, new: NewAccount) -> Result<i64>;
+    async fn account(&self, id: i64) -> Result<Account>;
+    /// The account with this user name (any case) and its secrets, for login.
+    async fn account_for_login(&self, username: &str) -> Result<Option<(Account, AccountSecrets)>>;
+    /// Accounts whose user name or display name contains `q` (all when empty), by user name.
+    async fn accounts(&self, q: &str, limit: usize) -> Result<Vec<Account>>;
+    async fn account_count(&self) -> Result<i64>;
+    /// Changes an account (version-checked); a new password or second factor ends the
+    /// account's other sessions.
+    async fn change_account(&self, ctx: &WriteContext, id: i64, change: AccountChange) -> Result<()>;
+    /// Remembers the TOTP time step just used; false when it is not newer than the last one (replay).
+    async fn use_totp_step(&self, account: i64, step: i64) -> Result<bool>;
+    /// The account's grants in force.
+    async fn grants(&self, account: i64, today: NaiveDate) -> Result<Vec<GrantRecord>>;
+    async fn add_grant(&self, ctx: &WriteContext, account: i64, grant: domain::access::Grant) -> Result<i64>;
+    async fn revoke_grant(&self, ctx: &WriteContext, account: i64, grant_id: i64) -> Result<()>;
+    /// The person behind an enabled account, with their grants; `None` when disabled or unknown.
+    async fn principal(&self, account: i64) -> Result<Option<domain::access::Principal>>;
+
+    // --- logins and sessions ---------------------------------------------------------------------
+    async fn record_login_attempt(&self, username: &str, client: &str, outcome: LoginOutcome, at: DateTime<Utc>) -> Result<()>;
+    /// Failures of the user name and of the client since `since` (not counting those before the
+    /// user's last success).
+    async fn login_failures(
+        &self,
+        username: &str,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(domain::access::FailureCount, domain::access::FailureCount)>;
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        account: i64,
+        stage: SessionStage,
+        csrf_token: &str,
+        client: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>>;
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()>;
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+    /// Ends every session of the account except `keep`.
+    async fn delete_sessions_of(&self, account: i64, keep: Option<&str>) -> Result<()>;
+
+    // --- API tokens ------------------------------------------------------------------------------
+    async fn create_token(&self, ctx: &WriteContext, account: i64, name: &str, token_hash: &str) -> Result<i64>;
+    /// The unrevoked token with this digest (its last use is recorded).
+    async fn token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<ApiToken>>;
+    async fn tokens_of(&self, account: i64) -> Result<Vec<ApiToken>>;
+    async fn revoke_token(&self, ctx: &WriteContext, account: i64, token: i64) -> Result<()>;
+
+    // --- audit trail -----------------------------------------------------------------------------
+    /// Appends entries that accompany no write (reads of personal data, logins).
+    async fn audit(&self, actor: &AuditActor, now: DateTime<Utc>, records: Vec<AuditRecord>) -> Result<()>;
+    /// Entries matching the filters, newest first.
+    async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
+    /// Recomputes the whole chain.
+    async fn verify_audit(&self) -> Result<ChainReport>;
+}
+
+/// What [`Store::in_scope`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeTarget {
+    Unit(UnitId),
+    Member(MemberId),
 }
 
 /// The store over one database engine.
@@ -282,9 +381,26 @@ impl Store for SqlStore {
         Ok(out)
     }
 
-    async fn find_units(&self, q: &str, as_of: NaiveDate, members_only: bool, limit: usize) -> Result<Vec<UnitSummary>> {
+    async fn find_units(
+        &self,
+        q: &str,
+        as_of: NaiveDate,
+        members_only: bool,
+        limit: usize,
+        scope: Option<&ScopeFilter>,
+    ) -> Result<Vec<UnitSummary>> {
         self.refresh_index().await?;
-        Ok(self.index.read().find_units(q, as_of, members_only, limit))
+        Ok(self.index.read().find_units(q, as_of, members_only, limit, scope))
+    }
+
+    async fn nodes(&self, units: &[UnitId], as_of: NaiveDate) -> Result<Vec<UnitNode>> {
+        self.refresh_index().await?;
+        Ok(nodes(self.index.read().nodes(units, as_of)))
+    }
+
+    async fn in_scope(&self, scope: &ScopeFilter, target: ScopeTarget) -> Result<bool> {
+        self.refresh_index().await?;
+        Ok(self.index.read().in_scope(scope, target))
     }
 
     async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
@@ -339,6 +455,158 @@ impl Store for SqlStore {
     async fn max_ids(&self) -> Result<(i64, i64, i64)> {
         let mut conn = self.db.reader().await?;
         Ok(sql::max_ids(conn.as_mut()).await?)
+    }
+
+    async fn create_account(&self, ctx: &WriteContext, new: NewAccount) -> Result<i64> {
+        self.create_account_impl(ctx, new).await
+    }
+
+    async fn account(&self, id: i64) -> Result<Account> {
+        let mut conn = self.db.reader().await?;
+        sql::access::account(conn.as_mut(), id).await?.map(|(a, _)| a).ok_or(StoreError::NotFound)
+    }
+
+    async fn account_for_login(&self, username: &str) -> Result<Option<(Account, AccountSecrets)>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::account_by_username(conn.as_mut(), &username.trim().to_lowercase()).await?)
+    }
+
+    async fn accounts(&self, q: &str, limit: usize) -> Result<Vec<Account>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::accounts(conn.as_mut(), &q.trim().to_lowercase(), limit).await?)
+    }
+
+    async fn account_count(&self) -> Result<i64> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::account_count(conn.as_mut()).await?)
+    }
+
+    async fn change_account(&self, ctx: &WriteContext, id: i64, change: AccountChange) -> Result<()> {
+        self.change_account_impl(ctx, id, change).await
+    }
+
+    async fn use_totp_step(&self, account: i64, step: i64) -> Result<bool> {
+        let mut tx = self.db.begin().await?;
+        let ok = sql::access::use_totp_step(tx.as_mut(), account, step).await?;
+        tx.commit().await?;
+        Ok(ok)
+    }
+
+    async fn grants(&self, account: i64, today: NaiveDate) -> Result<Vec<GrantRecord>> {
+        self.grants_impl(account, today).await
+    }
+
+    async fn add_grant(&self, ctx: &WriteContext, account: i64, grant: domain::access::Grant) -> Result<i64> {
+        self.add_grant_impl(ctx, account, grant).await
+    }
+
+    async fn revoke_grant(&self, ctx: &WriteContext, account: i64, grant_id: i64) -> Result<()> {
+        self.revoke_grant_impl(ctx, account, grant_id).await
+    }
+
+    async fn principal(&self, account: i64) -> Result<Option<domain::access::Principal>> {
+        self.principal_impl(account).await
+    }
+
+    async fn record_login_attempt(&self, username: &str, client: &str, outcome: LoginOutcome, at: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sql::access::insert_login_attempt(tx.as_mut(), &username.trim().to_lowercase(), client, outcome, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(domain::access::FailureCount, domain::access::FailureCount)> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::login_failures(conn.as_mut(), &username.trim().to_lowercase(), client, since).await?)
+    }
+
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        account: i64,
+        stage: SessionStage,
+        csrf_token: &str,
+        client: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sql::access::insert_session(tx.as_mut(), id_hash, account, stage, csrf_token, client, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::session(conn.as_mut(), id_hash).await?)
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sql::access::touch_session(tx.as_mut(), id_hash, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sql::access::delete_session(tx.as_mut(), id_hash).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, account: i64, keep: Option<&str>) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sql::access::delete_sessions_of(tx.as_mut(), account, keep.unwrap_or("")).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_token(&self, ctx: &WriteContext, account: i64, name: &str, token_hash: &str) -> Result<i64> {
+        self.create_token_impl(ctx, account, name, token_hash).await
+    }
+
+    async fn token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<ApiToken>> {
+        let mut conn = self.db.reader().await?;
+        let token = sql::access::token_by_hash(conn.as_mut(), token_hash).await?;
+        drop(conn);
+        if let Some(t) = &token
+            && t.last_used_at.is_none_or(|at| now - at > chrono::Duration::minutes(1))
+        {
+            let mut tx = self.db.begin().await?;
+            sql::access::touch_token(tx.as_mut(), t.id, now).await?;
+            tx.commit().await?;
+        }
+        Ok(token)
+    }
+
+    async fn tokens_of(&self, account: i64) -> Result<Vec<ApiToken>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::tokens_of(conn.as_mut(), account).await?)
+    }
+
+    async fn revoke_token(&self, ctx: &WriteContext, account: i64, token: i64) -> Result<()> {
+        self.revoke_token_impl(ctx, account, token).await
+    }
+
+    async fn audit(&self, actor: &AuditActor, now: DateTime<Utc>, records: Vec<AuditRecord>) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        audit::append(tx.as_mut(), actor, now, &records).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::audit_entries(conn.as_mut(), q).await?)
+    }
+
+    async fn verify_audit(&self) -> Result<ChainReport> {
+        self.verify_audit_impl().await
     }
 }
 

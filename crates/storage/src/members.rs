@@ -9,9 +9,12 @@ use domain::history::{self, History, LoadedUnits};
 use domain::ids::{EventId, MemberId, UnitId};
 use domain::member::Identity;
 
+use serde_json::{Value, json};
+
+use crate::audit::{diff, json};
 use crate::db::{Conn, Tx};
 use crate::sql::{self, UniqueColumn};
-use crate::{MemberDetail, MemberUpdate, NewMember, Result, SqlStore, StoreError, WriteContext};
+use crate::{AuditRecord, MemberDetail, MemberUpdate, NewMember, Result, SqlStore, StoreError, WriteContext};
 
 impl SqlStore {
     /// Starts a write: the transaction and its change-log sequence number.
@@ -21,8 +24,25 @@ impl SqlStore {
         Ok((tx, seq))
     }
 
-    pub(crate) async fn commit_write(&self, mut tx: Box<dyn Tx>, seq: i64, entity: &'static str, ids: &[i64]) -> Result<()> {
+    /// Ends a bulk write (generated or imported data, audited once by its caller).
+    pub(crate) async fn commit_unaudited(&self, mut tx: Box<dyn Tx>, seq: i64, entity: &'static str, ids: &[i64]) -> Result<()> {
         sql::log_changes(tx.as_mut(), seq, entity, ids, self.db.max_params()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a write: logs what changed for the index, appends the audit entries and commits.
+    pub(crate) async fn commit_write(
+        &self,
+        mut tx: Box<dyn Tx>,
+        seq: i64,
+        ctx: &WriteContext,
+        audit: &[AuditRecord],
+        entity: &'static str,
+        ids: &[i64],
+    ) -> Result<()> {
+        sql::log_changes(tx.as_mut(), seq, entity, ids, self.db.max_params()).await?;
+        crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, audit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -35,6 +55,7 @@ impl SqlStore {
         check_unique(tx.as_mut(), &new.identity, None).await?;
         let id = sql::insert_member(tx.as_mut(), &new.identity, ctx.now, &ctx.actor).await?;
         sql::insert_profile(tx.as_mut(), id, &new.profile, ctx.now, &ctx.actor).await?;
+        let record = AuditRecord::new("member.create", "member", id.0, diff(&Value::Null, &json(&new)));
         let events: Vec<RecordedEvent> = new
             .events
             .into_iter()
@@ -46,7 +67,7 @@ impl SqlStore {
             sql::insert_event(tx.as_mut(), id, e).await?;
         }
         sql::replace_spans(tx.as_mut(), id, &history.spans).await?;
-        self.commit_write(tx, seq, "member", &[id.0]).await?;
+        self.commit_write(tx, seq, ctx, &[record], "member", &[id.0]).await?;
         Ok(id)
     }
 
@@ -63,7 +84,20 @@ impl SqlStore {
         if let Some(p) = &update.new_profile {
             sql::insert_profile(tx.as_mut(), member, p, ctx.now, &ctx.actor).await?;
         }
-        self.commit_write(tx, seq, "member", &[member.0]).await
+        let mut changes = diff(&json(&current.1), &json(&update.identity));
+        if let (Some(p), Value::Array(list)) = (&update.new_profile, &mut changes) {
+            let before = sql::profiles(tx.as_mut(), member).await?.into_iter().rev().nth(1).map(|p| json(&p)).unwrap_or(Value::Null);
+            if let Value::Array(more) = diff(&before, &json(p)) {
+                list.extend(more.into_iter().map(|mut c| {
+                    if let Some(f) = c.get_mut("field") {
+                        *f = Value::String(format!("profile.{}", f.as_str().unwrap_or_default()));
+                    }
+                    c
+                }));
+            }
+        }
+        let record = AuditRecord::new("member.update", "member", member.0, changes);
+        self.commit_write(tx, seq, ctx, &[record], "member", &[member.0]).await
     }
 
     /// Appends `entry` (an event, or a correction when `corrects` is set) after re-deriving the
@@ -105,7 +139,16 @@ impl SqlStore {
         if !sql::touch_member(tx.as_mut(), member, expected_version, ctx.now, &ctx.actor).await? {
             return Err(StoreError::Conflict { current: current.0 });
         }
-        self.commit_write(tx, seq, "member", &[member.0]).await?;
+        let record = match &last.corrects {
+            None => AuditRecord::new("event.record", "member", member.0, json!({ "event": id.0, "entry": json(&last.entry) })),
+            Some(target) => AuditRecord::new(
+                "event.correct",
+                "member",
+                member.0,
+                json!({ "event": id.0, "corrects": target.0, "reason": last.correction_reason, "entry": json(&last.entry) }),
+            ),
+        };
+        self.commit_write(tx, seq, ctx, &[record], "member", &[member.0]).await?;
         Ok(id)
     }
 

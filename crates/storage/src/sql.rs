@@ -19,6 +19,8 @@ use domain::unit::{ClosureRow, LegalBasis, UnitKind, UnitVersion};
 use crate::OrgDecision;
 use crate::db::{Conn, DbError, Row, Sql, Value};
 
+pub mod access;
+
 type R<T> = Result<T, DbError>;
 
 fn decode<T, E: std::fmt::Display>(r: Result<T, E>) -> R<T> {

@@ -12,10 +12,12 @@ use domain::event::{Entry, EventData, EventKind};
 use domain::ids::{MemberId, UnitId};
 use domain::unit::{UnitVersion, closure_rows};
 
+use crate::audit::json;
 use crate::db::Conn;
 use crate::members::{derive_checked, recorded};
 use crate::{
-    MergeUnits, MoveUnit, NewUnit, OrgDecision, RenameUnit, Result, SplitUnit, SqlStore, StoreError, Successor, UnitSpec, WriteContext, sql,
+    AuditRecord, MergeUnits, MoveUnit, NewUnit, OrgDecision, RenameUnit, Result, SplitUnit, SqlStore, StoreError, Successor, UnitSpec,
+    WriteContext, sql,
 };
 
 /// Everything one operation changed, for the change log.
@@ -26,24 +28,27 @@ struct Touched {
 }
 
 impl SqlStore {
-    async fn finish(&self, tx: Box<dyn crate::db::Tx>, seq: i64, touched: Touched) -> Result<()> {
+    async fn finish(&self, tx: Box<dyn crate::db::Tx>, seq: i64, ctx: &WriteContext, record: AuditRecord, touched: Touched) -> Result<()> {
         let mut tx = tx;
         sql::log_changes(tx.as_mut(), seq, "member", &touched.members, self.db.max_params()).await?;
-        self.commit_write(tx, seq, "unit", &touched.units).await
+        self.commit_write(tx, seq, ctx, &[record], "unit", &touched.units).await
     }
 
     pub(crate) async fn create_unit_impl(&self, ctx: &WriteContext, new: NewUnit) -> Result<UnitId> {
         let (mut tx, seq) = self.begin_write().await?;
+        let details = json(&new);
         let d = &new.decision;
         let op = sql::insert_operation(tx.as_mut(), "create", d, &ctx.actor, ctx.now).await?;
         let id = create(tx.as_mut(), ctx, &new.spec, d.effective, op).await?;
         recompute_closure(tx.as_mut(), &[id], self.db.max_params()).await?;
-        self.finish(tx, seq, Touched { units: vec![id.0], members: vec![] }).await?;
+        self.finish(tx, seq, ctx, AuditRecord::new("unit.create", "unit", id.0, details), Touched { units: vec![id.0], members: vec![] })
+            .await?;
         Ok(id)
     }
 
     pub(crate) async fn rename_unit_impl(&self, ctx: &WriteContext, unit: UnitId, change: RenameUnit) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
+        let details = json(&change);
         let on = change.decision.effective;
         check_version(tx.as_mut(), unit, change.expected_version).await?;
         let (row, current) = current_version(tx.as_mut(), unit, on).await?;
@@ -89,11 +94,19 @@ impl SqlStore {
         }
         let op = sql::insert_operation(tx.as_mut(), "rename", &change.decision, &ctx.actor, ctx.now).await?;
         replace_version(tx.as_mut(), row, &current, next, on, op).await?;
-        self.finish(tx, seq, Touched { units: vec![unit.0], members: vec![] }).await
+        self.finish(
+            tx,
+            seq,
+            ctx,
+            AuditRecord::new("unit.rename", "unit", unit.0, details),
+            Touched { units: vec![unit.0], members: vec![] },
+        )
+        .await
     }
 
     pub(crate) async fn move_unit_impl(&self, ctx: &WriteContext, unit: UnitId, change: MoveUnit) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
+        let details = json(&change);
         let on = change.decision.effective;
         check_version(tx.as_mut(), unit, change.expected_version).await?;
         let (row, current) = current_version(tx.as_mut(), unit, on).await?;
@@ -115,7 +128,8 @@ impl SqlStore {
         let next = UnitVersion { parent_id: Some(change.parent), ..current.clone() };
         replace_version(tx.as_mut(), row, &current, next, on, op).await?;
         recompute_closure(tx.as_mut(), &[unit], self.db.max_params()).await?;
-        self.finish(tx, seq, Touched { units: vec![unit.0], members: vec![] }).await
+        self.finish(tx, seq, ctx, AuditRecord::new("unit.move", "unit", unit.0, details), Touched { units: vec![unit.0], members: vec![] })
+            .await
     }
 
     pub(crate) async fn merge_units_impl(&self, ctx: &WriteContext, merge: MergeUnits) -> Result<UnitId> {
@@ -133,6 +147,7 @@ impl SqlStore {
             return Err(StoreError::invalid("target", "is_source", "Tổ chức nhận sáp nhập không thể đồng thời bị sáp nhập."));
         }
         let (mut tx, seq) = self.begin_write().await?;
+        let details = json(&merge);
         let d = merge.decision.clone();
         let op = sql::insert_operation(tx.as_mut(), "merge", &d, &ctx.actor, ctx.now).await?;
         let target = successor(tx.as_mut(), ctx, &merge.target, &d, op).await?;
@@ -152,7 +167,7 @@ impl SqlStore {
             members.extend(sql::members_in_units_from(tx.as_mut(), &[*s], d.effective).await?.into_iter().map(|m| (m, 0usize)));
         }
         let touched = self.hand_over(tx.as_mut(), ctx, &sources, &[target], children, members, &d, op).await?;
-        self.finish(tx, seq, touched).await?;
+        self.finish(tx, seq, ctx, AuditRecord::new("unit.merge", "unit", target.0, details), touched).await?;
         Ok(target)
     }
 
@@ -161,6 +176,7 @@ impl SqlStore {
             return Err(StoreError::invalid("successors", "too_few", "Chia tách cần ít nhất hai tổ chức kế tiếp."));
         }
         let (mut tx, seq) = self.begin_write().await?;
+        let details = json(&split);
         check_version(tx.as_mut(), unit, split.expected_version).await?;
         let d = split.decision.clone();
         let op = sql::insert_operation(tx.as_mut(), "split", &d, &ctx.actor, ctx.now).await?;
@@ -190,12 +206,13 @@ impl SqlStore {
             .map(|m| (m, assign(&member_plan, m.0)))
             .collect();
         let touched = self.hand_over(tx.as_mut(), ctx, &[unit], &targets, children, members, &d, op).await?;
-        self.finish(tx, seq, touched).await?;
+        self.finish(tx, seq, ctx, AuditRecord::new("unit.split", "unit", unit.0, details), touched).await?;
         Ok(targets)
     }
 
     pub(crate) async fn dissolve_unit_impl(&self, ctx: &WriteContext, unit: UnitId, d: OrgDecision) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
+        let details = json(&d);
         let (row, current) = current_version(tx.as_mut(), unit, d.effective).await?;
         let children = sql::children_from(tx.as_mut(), unit, d.effective).await?;
         if !children.is_empty() {
@@ -217,7 +234,14 @@ impl SqlStore {
         end_version(tx.as_mut(), row, &current, d.effective, op).await?;
         sql::bump_unit_version(tx.as_mut(), unit, None).await?;
         recompute_closure(tx.as_mut(), &[unit], self.db.max_params()).await?;
-        self.finish(tx, seq, Touched { units: vec![unit.0], members: vec![] }).await
+        self.finish(
+            tx,
+            seq,
+            ctx,
+            AuditRecord::new("unit.dissolve", "unit", unit.0, details),
+            Touched { units: vec![unit.0], members: vec![] },
+        )
+        .await
     }
 
     /// Moves `children` and `members` (each with the index of its target) to `targets`, ends

@@ -4,6 +4,7 @@
 // Test code: a failed expectation must stop the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod events;
 mod fixtures;
 mod parity;

@@ -1,0 +1,513 @@
+//! The only door to the register for code acting on somebody's behalf (web handlers, the API).
+//!
+//! An [`Access`] wraps the store with the caller's [`Principal`]. Its methods hand out narrower
+//! handles — [`Reader`], [`RegisterWriter`], [`UnitManager`], [`Admin`] — only when some grant
+//! carries the capability ([`StoreError::Forbidden`] otherwise), and every method of those handles
+//! checks the record against the capability's scope. A record outside the scope answers
+//! [`StoreError::NotFound`], exactly like a record that does not exist. Lists and searches always
+//! carry the scope filter. Reads of personal data are written to the audit trail.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+use domain::access::{Capability, Grant, Principal, Role};
+use domain::event::{Entry, EventData};
+use domain::ids::{EventId, MemberId, UnitId};
+
+use crate::{
+    Account, AccountChange, ApiToken, AuditActor, AuditEntry, AuditQuery, AuditRecord, ChainReport, GrantRecord, MemberDetail, MemberPage,
+    MemberQuery, MemberUpdate, MergeUnits, MoveUnit, NewAccount, NewMember, OrgDecision, RenameUnit, Result, ScopeFilter, ScopeTarget,
+    SplitUnit, Store, StoreError, Successor, UnitDetail, UnitNode, UnitSummary, WriteContext,
+};
+
+/// Where a request comes from (for the audit trail).
+#[derive(Debug, Clone, Default)]
+pub struct RequestInfo {
+    pub now: DateTime<Utc>,
+    pub client: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// The store as one person may use it.
+#[derive(Clone)]
+pub struct Access {
+    store: Arc<dyn Store>,
+    principal: Arc<Principal>,
+    info: RequestInfo,
+}
+
+impl Access {
+    pub fn new(store: Arc<dyn Store>, principal: Principal, info: RequestInfo) -> Self {
+        Access { store, principal: Arc::new(principal), info }
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.info.now
+    }
+
+    /// Today in Vietnam: scopes are evaluated on this date.
+    pub fn today(&self) -> NaiveDate {
+        crate::vietnam_today(self.info.now)
+    }
+
+    /// The context of a write by this person, now.
+    pub fn write_context(&self) -> WriteContext {
+        WriteContext {
+            account_id: Some(self.principal.account_id),
+            client: self.info.client.clone(),
+            request_id: self.info.request_id.clone(),
+            ..WriteContext::new(self.principal.username.clone(), self.info.now)
+        }
+    }
+
+    fn audit_actor(&self) -> AuditActor {
+        self.write_context().audit_actor()
+    }
+
+    fn filter(&self, capability: Capability) -> Result<ScopeFilter> {
+        let scope = self.principal.scope(capability);
+        if scope.is_empty() {
+            return Err(StoreError::Forbidden);
+        }
+        Ok(ScopeFilter { scope, today: self.today() })
+    }
+
+    pub fn can(&self, capability: Capability) -> bool {
+        self.principal.can(capability)
+    }
+
+    pub fn reader(&self) -> Result<Reader<'_>> {
+        Ok(Reader { access: self, scope: self.filter(Capability::ReadRegister)? })
+    }
+
+    pub fn register_writer(&self) -> Result<RegisterWriter<'_>> {
+        Ok(RegisterWriter { access: self, scope: self.filter(Capability::WriteRegister)?, read: self.filter(Capability::ReadRegister)? })
+    }
+
+    pub fn unit_manager(&self) -> Result<UnitManager<'_>> {
+        Ok(UnitManager { access: self, scope: self.filter(Capability::ManageUnits)?, read: self.filter(Capability::ReadRegister)? })
+    }
+
+    pub fn admin(&self) -> Result<Admin<'_>> {
+        self.filter(Capability::Administer)?;
+        Ok(Admin { access: self })
+    }
+
+    /// The caller's own account: always available to a logged-in person.
+    pub fn own_account(&self) -> OwnAccount<'_> {
+        OwnAccount { access: self }
+    }
+
+    /// Writes an entry into the audit trail on this person's behalf (an export, a refused check).
+    pub async fn record(
+        &self,
+        action: &'static str,
+        object_kind: &'static str,
+        object_id: impl ToString,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let record = AuditRecord::new(action, object_kind, object_id, details);
+        self.store.audit(&self.audit_actor(), self.info.now, vec![record]).await
+    }
+
+    /// Whether this person may see the unit (for showing or hiding links).
+    pub async fn may_read_unit(&self, unit: UnitId) -> bool {
+        match self.filter(Capability::ReadRegister) {
+            Ok(f) => self.store.in_scope(&f, ScopeTarget::Unit(unit)).await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether `capability` reaches this member (for showing or hiding actions).
+    pub async fn may_on_member(&self, capability: Capability, member: MemberId) -> bool {
+        match self.filter(capability) {
+            Ok(f) => self.store.in_scope(&f, ScopeTarget::Member(member)).await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether `capability` reaches this unit.
+    pub async fn may_on_unit(&self, capability: Capability, unit: UnitId) -> bool {
+        match self.filter(capability) {
+            Ok(f) => self.store.in_scope(&f, ScopeTarget::Unit(unit)).await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+}
+
+/// Not in `scope` → the same answer as a missing record.
+async fn require(store: &dyn Store, scope: &ScopeFilter, target: ScopeTarget) -> Result<()> {
+    if store.in_scope(scope, target).await? { Ok(()) } else { Err(StoreError::NotFound) }
+}
+
+/// In `read` but not in `write` → forbidden; in neither → missing.
+async fn require_write(store: &dyn Store, write: &ScopeFilter, read: &ScopeFilter, target: ScopeTarget) -> Result<()> {
+    if store.in_scope(write, target).await? {
+        Ok(())
+    } else if store.in_scope(read, target).await? {
+        Err(StoreError::Forbidden)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Reading units and members within the read scope.
+pub struct Reader<'a> {
+    access: &'a Access,
+    scope: ScopeFilter,
+}
+
+impl Reader<'_> {
+    fn store(&self) -> &dyn Store {
+        self.access.store.as_ref()
+    }
+
+    pub fn scope(&self) -> &ScopeFilter {
+        &self.scope
+    }
+
+    pub async fn unit(&self, unit: UnitId, as_of: NaiveDate) -> Result<UnitDetail> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
+        let mut detail = self.store().unit(unit, as_of).await?;
+        // Children are in scope by construction; the counts stay (they are not personal data).
+        let mut kept = Vec::with_capacity(detail.children.len());
+        for c in detail.children {
+            if self.store().in_scope(&self.scope, ScopeTarget::Unit(c.unit.id)).await? {
+                kept.push(c);
+            }
+        }
+        detail.children = kept;
+        Ok(detail)
+    }
+
+    /// The units directly under `parent`, or the starting points of this person's tree.
+    pub async fn children(&self, parent: Option<UnitId>, as_of: NaiveDate) -> Result<Vec<UnitNode>> {
+        match parent {
+            Some(p) => {
+                require(self.store(), &self.scope, ScopeTarget::Unit(p)).await?;
+                self.store().children(Some(p), as_of).await
+            }
+            None if self.scope.scope.everything => self.store().children(None, as_of).await,
+            None => self.store().nodes(&self.scope.scope.units, as_of).await,
+        }
+    }
+
+    pub async fn subtree(&self, root: UnitId, as_of: NaiveDate) -> Result<Vec<UnitSummary>> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(root)).await?;
+        let mut out = Vec::new();
+        for u in self.store().subtree(root, as_of).await? {
+            if self.store().in_scope(&self.scope, ScopeTarget::Unit(u.id)).await? {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn current_successors(&self, unit: UnitId) -> Result<Vec<UnitSummary>> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
+        self.store().current_successors(unit, self.access.today()).await
+    }
+
+    pub async fn find_units(&self, q: &str, as_of: NaiveDate, members_only: bool, limit: usize) -> Result<Vec<UnitSummary>> {
+        self.store().find_units(q, as_of, members_only, limit, Some(&self.scope)).await
+    }
+
+    /// A member's record; the read is written to the audit trail.
+    pub async fn member(&self, member: MemberId) -> Result<MemberDetail> {
+        require(self.store(), &self.scope, ScopeTarget::Member(member)).await?;
+        let detail = self.store().member(member).await?;
+        let record = AuditRecord::new("read.member", "member", member.0, json!({}));
+        self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
+        Ok(detail)
+    }
+
+    /// Lists or searches members within the scope; the query and how many records were shown
+    /// are written to the audit trail.
+    pub async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
+        if let Some(u) = query.unit {
+            require(self.store(), &self.scope, ScopeTarget::Unit(u)).await?;
+        }
+        let scoped = MemberQuery { scope: Some(self.scope.clone()), ..query.clone() };
+        let page = self.store().find_members(&scoped).await?;
+        let details = json!({
+            "q": query.q, "unit": query.unit, "as_of": query.as_of, "status": format!("{:?}", query.status),
+            "gender": query.gender, "age": query.age.map(|a| format!("{a:?}")), "page": page.page,
+            "total": page.total, "shown": page.items.len(),
+            "members": page.items.iter().map(|m| m.id.0).collect::<Vec<_>>(),
+        });
+        let record = AuditRecord { action: "read.members", object_kind: "", object_id: None, details };
+        self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
+        Ok(page)
+    }
+}
+
+/// Writing member records within the write scope.
+pub struct RegisterWriter<'a> {
+    access: &'a Access,
+    scope: ScopeFilter,
+    read: ScopeFilter,
+}
+
+impl RegisterWriter<'_> {
+    fn store(&self) -> &dyn Store {
+        self.access.store.as_ref()
+    }
+
+    async fn member_target(&self, member: MemberId) -> Result<()> {
+        require_write(self.store(), &self.scope, &self.read, ScopeTarget::Member(member)).await
+    }
+
+    /// Every unit the first events name must be within the write scope.
+    pub async fn create_member(&self, new: NewMember) -> Result<MemberId> {
+        for e in &new.events {
+            for u in e.kind.units() {
+                if !self.store().in_scope(&self.scope, ScopeTarget::Unit(u)).await? {
+                    return Err(StoreError::invalid("unit", "out_of_scope", "Tổ chức này nằm ngoài phạm vi bạn được giao quản lý."));
+                }
+            }
+        }
+        self.store().create_member(&self.access.write_context(), new).await
+    }
+
+    pub async fn update_member(&self, member: MemberId, update: MemberUpdate) -> Result<()> {
+        self.member_target(member).await?;
+        self.store().update_member(&self.access.write_context(), member, update).await
+    }
+
+    pub async fn record_event(&self, member: MemberId, expected_version: i64, event: EventData) -> Result<EventId> {
+        self.member_target(member).await?;
+        self.store().record_event(&self.access.write_context(), member, expected_version, event).await
+    }
+
+    pub async fn correct_event(
+        &self,
+        member: MemberId,
+        expected_version: i64,
+        target: EventId,
+        entry: Entry,
+        reason: String,
+    ) -> Result<EventId> {
+        self.member_target(member).await?;
+        self.store().correct_event(&self.access.write_context(), member, expected_version, target, entry, reason).await
+    }
+}
+
+/// Operations on units within the scope of `ManageUnits`.
+pub struct UnitManager<'a> {
+    access: &'a Access,
+    scope: ScopeFilter,
+    read: ScopeFilter,
+}
+
+impl UnitManager<'_> {
+    fn store(&self) -> &dyn Store {
+        self.access.store.as_ref()
+    }
+
+    async fn unit_target(&self, unit: UnitId) -> Result<()> {
+        require_write(self.store(), &self.scope, &self.read, ScopeTarget::Unit(unit)).await
+    }
+
+    /// A unit named in a form (a new parent, a merge target): outside the scope it is refused as
+    /// a field error, not a 404 of the page.
+    async fn named_unit(&self, unit: UnitId, field: &str) -> Result<()> {
+        if self.store().in_scope(&self.scope, ScopeTarget::Unit(unit)).await? {
+            Ok(())
+        } else {
+            Err(StoreError::invalid(field, "out_of_scope", "Tổ chức này nằm ngoài phạm vi bạn được giao quản lý."))
+        }
+    }
+
+    async fn successors(&self, list: &[Successor], field: &str) -> Result<()> {
+        for s in list {
+            match s {
+                Successor::Existing(u) => self.named_unit(*u, field).await?,
+                Successor::New(spec) => match spec.parent {
+                    Some(p) => self.named_unit(p, field).await?,
+                    None if self.scope.scope.everything => {}
+                    None => return Err(StoreError::Forbidden),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// A unit under `parent` needs `parent` in scope; a new top-level unit needs an administrator.
+    pub async fn create_unit(&self, new: crate::NewUnit) -> Result<UnitId> {
+        match new.spec.parent {
+            Some(p) => self.unit_target(p).await?,
+            None if self.scope.scope.everything => {}
+            None => return Err(StoreError::Forbidden),
+        }
+        self.store().create_unit(&self.access.write_context(), new).await
+    }
+
+    pub async fn rename_unit(&self, unit: UnitId, change: RenameUnit) -> Result<()> {
+        self.unit_target(unit).await?;
+        self.store().rename_unit(&self.access.write_context(), unit, change).await
+    }
+
+    pub async fn move_unit(&self, unit: UnitId, change: MoveUnit) -> Result<()> {
+        self.unit_target(unit).await?;
+        self.named_unit(change.parent, "parent").await?;
+        self.store().move_unit(&self.access.write_context(), unit, change).await
+    }
+
+    pub async fn merge_units(&self, merge: MergeUnits) -> Result<UnitId> {
+        for s in &merge.sources {
+            self.unit_target(*s).await?;
+        }
+        self.successors(std::slice::from_ref(&merge.target), "target").await?;
+        self.store().merge_units(&self.access.write_context(), merge).await
+    }
+
+    pub async fn split_unit(&self, unit: UnitId, split: SplitUnit) -> Result<Vec<UnitId>> {
+        self.unit_target(unit).await?;
+        self.successors(&split.successors, "successors").await?;
+        self.store().split_unit(&self.access.write_context(), unit, split).await
+    }
+
+    pub async fn dissolve_unit(&self, unit: UnitId, decision: OrgDecision) -> Result<()> {
+        self.unit_target(unit).await?;
+        self.store().dissolve_unit(&self.access.write_context(), unit, decision).await
+    }
+}
+
+/// Accounts, grants and the audit trail (administrators).
+pub struct Admin<'a> {
+    access: &'a Access,
+}
+
+impl Admin<'_> {
+    fn store(&self) -> &dyn Store {
+        self.access.store.as_ref()
+    }
+
+    pub async fn accounts(&self, q: &str, limit: usize) -> Result<Vec<Account>> {
+        self.store().accounts(q, limit).await
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Account> {
+        self.store().account(id).await
+    }
+
+    pub async fn grants(&self, account: i64) -> Result<Vec<GrantRecord>> {
+        self.store().grants(account, self.access.today()).await
+    }
+
+    /// `password_hash` comes from `auth::password::hash`.
+    pub async fn create_account(&self, new: NewAccount) -> Result<i64> {
+        self.store().create_account(&self.access.write_context(), new).await
+    }
+
+    pub async fn change_account(&self, id: i64, change: AccountChange) -> Result<()> {
+        if id == self.access.principal.account_id && change.disabled == Some(true) {
+            return Err(StoreError::invalid("disabled", "self", "Không thể tự khóa tài khoản của mình."));
+        }
+        self.store().change_account(&self.access.write_context(), id, change).await
+    }
+
+    pub async fn add_grant(&self, account: i64, grant: Grant) -> Result<i64> {
+        self.store().add_grant(&self.access.write_context(), account, grant).await
+    }
+
+    pub async fn revoke_grant(&self, account: i64, grant_id: i64) -> Result<()> {
+        if account == self.access.principal.account_id {
+            let grants = self.store().grants(account, self.access.today()).await?;
+            let admin_grants = grants.iter().filter(|g| g.role == Role::Admin).count();
+            if admin_grants == 1 && grants.iter().any(|g| g.id == grant_id && g.role == Role::Admin) {
+                return Err(StoreError::invalid("grant", "last_admin", "Không thể tự thu hồi quyền quản trị của chính mình."));
+            }
+        }
+        self.store().revoke_grant(&self.access.write_context(), account, grant_id).await
+    }
+
+    pub async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.store().audit_entries(q).await
+    }
+
+    pub async fn verify_audit(&self) -> Result<ChainReport> {
+        self.store().verify_audit().await
+    }
+}
+
+/// The caller's own account: password, second factor, API tokens.
+pub struct OwnAccount<'a> {
+    access: &'a Access,
+}
+
+impl OwnAccount<'_> {
+    fn store(&self) -> &dyn Store {
+        self.access.store.as_ref()
+    }
+
+    fn id(&self) -> i64 {
+        self.access.principal.account_id
+    }
+
+    pub async fn account(&self) -> Result<Account> {
+        self.store().account(self.id()).await
+    }
+
+    pub async fn grants(&self) -> Result<Vec<GrantRecord>> {
+        self.store().grants(self.id(), self.access.today()).await
+    }
+
+    /// The password hash and TOTP state, for checking the current password or a code.
+    pub async fn secrets(&self) -> Result<crate::AccountSecrets> {
+        let account = self.account().await?;
+        self.store().account_for_login(&account.username).await?.map(|(_, s)| s).ok_or(StoreError::NotFound)
+    }
+
+    /// Checks the current password before a sensitive change, throttled like a login: wrong
+    /// answers count as failed logins of the account and the client address, and while the
+    /// account is locked nothing is checked (`Invalid` on field `current_password`).
+    pub async fn check_password(&self, password: &str, limits: &domain::access::LoginLimits) -> Result<bool> {
+        let account = self.account().await?;
+        let client = self.access.info.client.clone().unwrap_or_else(|| "unknown".into());
+        let now = self.access.now();
+        let (by_account, by_client) = self.store().login_failures(&account.username, &client, now - limits.window).await?;
+        if limits.gate(by_account, by_client, now) != domain::access::LoginGate::Open {
+            return Err(StoreError::invalid(
+                "current_password",
+                "locked",
+                "Nhập sai mật khẩu quá nhiều lần; vui lòng thử lại sau ít phút.",
+            ));
+        }
+        let hash = self.secrets().await?.password_hash;
+        let candidate = password.to_owned();
+        let ok = tokio::task::spawn_blocking(move || auth::password::verify(&candidate, &hash)).await.unwrap_or(false);
+        if !ok {
+            self.store().record_login_attempt(&account.username, &client, crate::LoginOutcome::Failure, now).await?;
+            let record = AuditRecord::new("account.reauth_failure", "account", account.id, json!({}));
+            self.store().audit(&self.access.audit_actor(), now, vec![record]).await?;
+        }
+        Ok(ok)
+    }
+
+    pub async fn change(&self, change: AccountChange) -> Result<()> {
+        self.store().change_account(&self.access.write_context(), self.id(), change).await
+    }
+
+    pub async fn use_totp_step(&self, step: i64) -> Result<bool> {
+        self.store().use_totp_step(self.id(), step).await
+    }
+
+    pub async fn tokens(&self) -> Result<Vec<ApiToken>> {
+        self.store().tokens_of(self.id()).await
+    }
+
+    pub async fn create_token(&self, name: &str, token_hash: &str) -> Result<i64> {
+        self.store().create_token(&self.access.write_context(), self.id(), name, token_hash).await
+    }
+
+    pub async fn revoke_token(&self, token: i64) -> Result<()> {
+        self.store().revoke_token(&self.access.write_context(), self.id(), token).await
+    }
+}

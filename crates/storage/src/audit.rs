@@ -1,0 +1,185 @@
+//! The audit trail: entries appended in the transaction of the write they describe (or alone,
+//! for reads and logins), each hash-linked to the one before (`auth::chain::link`), and the
+//! check that recomputes the chain.
+//!
+//! Appending takes the `audit_head` row lock first, so entries get consecutive sequence numbers
+//! in commit order on PostgreSQL too; the head also remembers the newest hash, so removing the
+//! newest entries is detected as well as changing or removing older ones.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::db::Conn;
+use crate::sql;
+use crate::{AuditActor, AuditEntry, AuditRecord, ChainReport, Result, SqlStore};
+
+/// The text the hash covers for an instant: RFC 3339 in UTC with microseconds.
+pub fn canonical_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The fields of an entry in the order the hash covers them.
+fn hashed_fields(e: &AuditEntry) -> [String; 9] {
+    [
+        e.seq.to_string(),
+        e.at.clone(),
+        e.account_id.map(|a| a.to_string()).unwrap_or_default(),
+        e.actor.clone(),
+        e.client.clone().unwrap_or_default(),
+        e.request_id.clone().unwrap_or_default(),
+        e.action.clone(),
+        format!("{}/{}", e.object_kind.clone().unwrap_or_default(), e.object_id.clone().unwrap_or_default()),
+        e.details.clone(),
+    ]
+}
+
+pub fn entry_hash(e: &AuditEntry) -> String {
+    let fields = hashed_fields(e);
+    let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+    auth::chain::link(&e.prev_hash, &refs)
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Appends `records` (in order) inside the caller's transaction.
+pub(crate) async fn append(tx: &mut dyn Conn, actor: &AuditActor, now: DateTime<Utc>, records: &[AuditRecord]) -> Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev) = sql::access::lock_audit_head(tx).await?;
+    let at = canonical_time(now);
+    for r in records {
+        seq += 1;
+        let mut e = AuditEntry {
+            seq,
+            at: at.clone(),
+            account_id: actor.account_id,
+            actor: actor.name.clone(),
+            client: non_empty(&actor.client),
+            request_id: non_empty(&actor.request_id),
+            action: r.action.to_owned(),
+            object_kind: Some(r.object_kind.to_owned()).filter(|k| !k.is_empty()),
+            object_id: non_empty(&r.object_id),
+            details: r.details.to_string(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        e.hash = entry_hash(&e);
+        sql::access::insert_audit(tx, &e).await?;
+        prev = e.hash;
+    }
+    sql::access::set_audit_head(tx, seq, &prev).await?;
+    Ok(())
+}
+
+/// Field-by-field differences between two JSON documents (objects are walked; anything else is
+/// compared whole): `[{"field": "a.b", "before": …, "after": …}]`.
+pub fn diff(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
+    let mut out = Vec::new();
+    walk("", before, after, &mut out);
+    serde_json::Value::Array(out)
+}
+
+fn walk(path: &str, before: &serde_json::Value, after: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    use serde_json::Value;
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                walk(&p, b.get(k).unwrap_or(&Value::Null), a.get(k).unwrap_or(&Value::Null), out);
+            }
+        }
+        (Value::Null, Value::Object(a)) => {
+            for (k, v) in a {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                walk(&p, &Value::Null, v, out);
+            }
+        }
+        (b, a) if b != a => out.push(serde_json::json!({ "field": path, "before": b, "after": a })),
+        _ => {}
+    }
+}
+
+/// The JSON form of anything serializable (`null` if it cannot be serialized).
+pub fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+impl SqlStore {
+    pub(crate) async fn verify_audit_impl(&self) -> Result<ChainReport> {
+        let mut conn = self.db.reader().await?;
+        let (head_seq, head_hash) = sql::access::audit_head(conn.as_mut()).await?;
+        let mut problems = Vec::new();
+        let mut prev_hash = auth::chain::GENESIS.to_owned();
+        let mut expected_seq = 1;
+        let mut entries = 0;
+        let mut after = 0;
+        loop {
+            let batch = sql::access::audit_batch(conn.as_mut(), after, 5000).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for e in &batch {
+                entries += 1;
+                if e.seq != expected_seq {
+                    problems.push(format!("thiếu các mục {expected_seq}–{} (đã bị xóa)", e.seq - 1));
+                }
+                if e.prev_hash != prev_hash {
+                    problems.push(format!("mục {}: không nối với mục liền trước (chuỗi băm bị cắt)", e.seq));
+                }
+                if entry_hash(e) != e.hash {
+                    problems.push(format!("mục {}: nội dung đã bị sửa sau khi ghi", e.seq));
+                }
+                prev_hash = e.hash.clone();
+                expected_seq = e.seq + 1;
+                after = e.seq;
+            }
+            if problems.len() > 100 {
+                break;
+            }
+        }
+        if after != head_seq {
+            problems.push(format!("nhật ký dừng ở mục {after} nhưng đã ghi đến mục {head_seq} (các mục cuối đã bị xóa)"));
+        } else if prev_hash != head_hash {
+            problems.push(format!("mục {after}: không khớp mã băm đã lưu khi ghi"));
+        }
+        Ok(ChainReport { entries, last_seq: after, problems })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_lists_changed_fields_only() {
+        let before = json!({"name": "A", "phone": "1", "nested": {"x": 1, "y": 2}});
+        let after = json!({"name": "B", "phone": "1", "nested": {"x": 1, "y": 3}, "email": "e"});
+        assert_eq!(
+            diff(&before, &after),
+            json!([
+                {"field": "email", "before": null, "after": "e"},
+                {"field": "name", "before": "A", "after": "B"},
+                {"field": "nested.y", "before": 2, "after": 3},
+            ])
+        );
+    }
+
+    #[test]
+    fn diff_of_a_creation_lists_every_field() {
+        let d = diff(&serde_json::Value::Null, &json!({"a": 1, "b": {"c": "x"}}));
+        assert_eq!(d, json!([{"field": "a", "before": null, "after": 1}, {"field": "b.c", "before": null, "after": "x"}]));
+    }
+
+    #[test]
+    fn canonical_time_has_microseconds_and_z() {
+        let t = DateTime::parse_from_rfc3339("2026-11-25T01:02:03.123456789Z").unwrap().with_timezone(&Utc);
+        assert_eq!(canonical_time(t), "2026-11-25T01:02:03.123456Z");
+    }
+}

@@ -1,0 +1,441 @@
+//! SQL of accounts, grants, sessions, API tokens, login attempts and the audit trail.
+
+use chrono::{DateTime, Utc};
+
+use domain::access::{FailureCount, Grant, Role};
+use domain::ids::{MemberId, UnitId};
+
+use super::R;
+use crate::db::{Conn, DbError, Row, Value};
+use crate::{Account, AccountSecrets, ApiToken, AuditEntry, AuditQuery, LoginOutcome, SessionRecord, SessionStage};
+
+fn account_from_row(r: &Row) -> R<(Account, AccountSecrets)> {
+    let totp_secret = r.opt_str(6)?;
+    Ok((
+        Account {
+            id: r.i64(0)?,
+            username: r.str(1)?,
+            display_name: r.str(2)?,
+            member: r.opt_i64(3)?.map(MemberId),
+            must_change_password: r.i64(4)? != 0,
+            disabled: r.i64(5)? != 0,
+            totp_enrolled: totp_secret.is_some(),
+            version: r.i64(7)?,
+            created_at: r.time(8)?,
+            updated_at: r.time(9)?,
+        },
+        AccountSecrets { password_hash: r.str(10)?, totp_secret, totp_last_step: r.opt_i64(11)? },
+    ))
+}
+
+pub async fn account(conn: &mut dyn Conn, id: i64) -> R<Option<(Account, AccountSecrets)>> {
+    let rows = conn
+        .query(
+            &"SELECT id, username, display_name, member_id, must_change_password, disabled, totp_secret, version, created_at, updated_at, \
+               password_hash, totp_last_step FROM accounts WHERE id = $1"
+                .into(),
+            vec![id.into()],
+        )
+        .await?;
+    rows.first().map(account_from_row).transpose()
+}
+
+pub async fn account_by_username(conn: &mut dyn Conn, username: &str) -> R<Option<(Account, AccountSecrets)>> {
+    let rows = conn
+        .query(
+            &"SELECT id, username, display_name, member_id, must_change_password, disabled, totp_secret, version, created_at, updated_at, \
+               password_hash, totp_last_step FROM accounts WHERE username = $1"
+                .into(),
+            vec![username.into()],
+        )
+        .await?;
+    rows.first().map(account_from_row).transpose()
+}
+
+pub async fn account_by_member(conn: &mut dyn Conn, member: MemberId) -> R<Option<i64>> {
+    let rows = conn.query(&"SELECT id FROM accounts WHERE member_id = $1".into(), vec![member.0.into()]).await?;
+    rows.first().map(|r| r.i64(0)).transpose()
+}
+
+/// `q` is lower case; matched against the user name and the lower-cased display name.
+pub async fn accounts(conn: &mut dyn Conn, q: &str, limit: usize) -> R<Vec<Account>> {
+    let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let rows = conn
+        .query(
+            &"SELECT id, username, display_name, member_id, must_change_password, disabled, totp_secret, version, created_at, updated_at, \
+               password_hash, totp_last_step FROM accounts \
+               WHERE $1 = '' OR username LIKE $2 ESCAPE '\\' OR LOWER(display_name) LIKE $2 ESCAPE '\\' ORDER BY username LIMIT $3"
+                .into(),
+            vec![q.into(), pattern.into(), (limit as i64).into()],
+        )
+        .await?;
+    rows.iter().map(|r| account_from_row(r).map(|(a, _)| a)).collect()
+}
+
+pub async fn account_count(conn: &mut dyn Conn) -> R<i64> {
+    let rows = conn.query(&"SELECT COUNT(*) FROM accounts".into(), vec![]).await?;
+    rows.first().map(|r| r.i64(0)).transpose().map(Option::unwrap_or_default)
+}
+
+pub async fn insert_account(
+    tx: &mut dyn Conn,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    member: Option<MemberId>,
+    must_change: bool,
+    now: DateTime<Utc>,
+) -> R<i64> {
+    let rows = tx
+        .query(
+            &"INSERT INTO accounts (username, display_name, password_hash, member_id, must_change_password, disabled, version, created_at, \
+               updated_at) VALUES ($1, $2, $3, $4, $5, 0, 1, $6, $6) RETURNING id"
+                .into(),
+            vec![username.into(), display_name.into(), password_hash.into(), member.map(|m| m.0).into(), must_change.into(), now.into()],
+        )
+        .await?;
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+}
+
+/// Writes the account's changeable fields if its version is still `expected`.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_account(
+    tx: &mut dyn Conn,
+    id: i64,
+    expected: i64,
+    display_name: &str,
+    disabled: bool,
+    password_hash: &str,
+    must_change: bool,
+    totp_secret: Option<&str>,
+    now: DateTime<Utc>,
+) -> R<bool> {
+    let n = tx
+        .execute(
+            &"UPDATE accounts SET display_name = $1, disabled = $2, password_hash = $3, must_change_password = $4, totp_secret = $5, \
+               totp_last_step = CASE WHEN totp_secret IS NULL OR $5 IS NULL OR totp_secret <> $5 THEN NULL ELSE totp_last_step END, \
+               version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8"
+                .into(),
+            vec![
+                display_name.into(),
+                disabled.into(),
+                password_hash.into(),
+                must_change.into(),
+                totp_secret.into(),
+                now.into(),
+                id.into(),
+                expected.into(),
+            ],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn use_totp_step(tx: &mut dyn Conn, account: i64, step: i64) -> R<bool> {
+    let n = tx
+        .execute(
+            &"UPDATE accounts SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)".into(),
+            vec![step.into(), account.into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+// --- grants ------------------------------------------------------------------------------------
+
+/// (grant id, role, unit, granted at, granted by) of the grants in force.
+pub async fn grants(conn: &mut dyn Conn, account: i64) -> R<Vec<(i64, Grant, DateTime<Utc>, String)>> {
+    let rows = conn
+        .query(
+            &"SELECT id, role, unit_id, granted_at, granted_by FROM grants WHERE account_id = $1 AND revoked_at IS NULL ORDER BY id".into(),
+            vec![account.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let role = Role::parse(&r.str(1)?).map_err(|e| DbError::Decode(e.message))?;
+            Ok((r.i64(0)?, Grant { role, unit: r.opt_i64(2)?.map(UnitId) }, r.time(3)?, r.str(4)?))
+        })
+        .collect()
+}
+
+pub async fn insert_grant(tx: &mut dyn Conn, account: i64, grant: Grant, now: DateTime<Utc>, by: &str) -> R<i64> {
+    let rows = tx
+        .query(
+            &"INSERT INTO grants (account_id, role, unit_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5) RETURNING id".into(),
+            vec![account.into(), grant.role.code().into(), grant.unit.map(|u| u.0).into(), now.into(), by.into()],
+        )
+        .await?;
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+}
+
+pub async fn revoke_grant(tx: &mut dyn Conn, account: i64, grant: i64, now: DateTime<Utc>, by: &str) -> R<bool> {
+    let n = tx
+        .execute(
+            &"UPDATE grants SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND account_id = $4 AND revoked_at IS NULL".into(),
+            vec![now.into(), by.into(), grant.into(), account.into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn bump_account(tx: &mut dyn Conn, account: i64, now: DateTime<Utc>) -> R<bool> {
+    let n = tx
+        .execute(&"UPDATE accounts SET version = version + 1, updated_at = $1 WHERE id = $2".into(), vec![now.into(), account.into()])
+        .await?;
+    Ok(n == 1)
+}
+
+// --- logins ------------------------------------------------------------------------------------
+
+pub async fn insert_login_attempt(tx: &mut dyn Conn, username: &str, client: &str, outcome: LoginOutcome, at: DateTime<Utc>) -> R<()> {
+    tx.execute(
+        &"INSERT INTO login_attempts (username, client, outcome, attempted_at) VALUES ($1, $2, $3, $4)".into(),
+        vec![username.into(), client.into(), outcome.code().into(), at.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+fn failure_count(rows: &[Row]) -> R<FailureCount> {
+    let Some(r) = rows.first() else { return Ok(FailureCount::default()) };
+    let count = r.i64(0)?;
+    Ok(FailureCount { count: u32::try_from(count).unwrap_or(u32::MAX), latest: if count > 0 { Some(r.time(1)?) } else { None } })
+}
+
+pub async fn login_failures(conn: &mut dyn Conn, username: &str, client: &str, since: DateTime<Utc>) -> R<(FailureCount, FailureCount)> {
+    let account = conn
+        .query(
+            &"SELECT COUNT(*), MAX(attempted_at) FROM login_attempts WHERE username = $1 AND outcome = 'failure' AND attempted_at >= $2 \
+               AND attempted_at > COALESCE((SELECT MAX(attempted_at) FROM login_attempts WHERE username = $1 AND outcome = 'success'), $2)"
+                .into(),
+            vec![username.into(), since.into()],
+        )
+        .await?;
+    let client = conn
+        .query(
+            &"SELECT COUNT(*), MAX(attempted_at) FROM login_attempts WHERE client = $1 AND outcome = 'failure' AND attempted_at >= $2"
+                .into(),
+            vec![client.into(), since.into()],
+        )
+        .await?;
+    Ok((failure_count(&account)?, failure_count(&client)?))
+}
+
+// --- sessions ----------------------------------------------------------------------------------
+
+pub async fn insert_session(
+    tx: &mut dyn Conn,
+    id_hash: &str,
+    account: i64,
+    stage: SessionStage,
+    csrf: &str,
+    client: Option<&str>,
+    now: DateTime<Utc>,
+) -> R<()> {
+    tx.execute(
+        &"INSERT INTO sessions (id_hash, account_id, stage, csrf_token, client, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
+            .into(),
+        vec![id_hash.into(), account.into(), stage.code().into(), csrf.into(), client.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn session(conn: &mut dyn Conn, id_hash: &str) -> R<Option<SessionRecord>> {
+    let rows = conn
+        .query(
+            &"SELECT account_id, stage, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1".into(),
+            vec![id_hash.into()],
+        )
+        .await?;
+    rows.first()
+        .map(|r| {
+            Ok(SessionRecord {
+                account_id: r.i64(0)?,
+                stage: SessionStage::parse(&r.str(1)?).ok_or_else(|| DbError::Decode("unknown session stage".into()))?,
+                csrf_token: r.str(2)?,
+                created_at: r.time(3)?,
+                last_seen_at: r.time(4)?,
+            })
+        })
+        .transpose()
+}
+
+pub async fn touch_session(tx: &mut dyn Conn, id_hash: &str, now: DateTime<Utc>) -> R<()> {
+    tx.execute(&"UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2".into(), vec![now.into(), id_hash.into()]).await?;
+    Ok(())
+}
+
+pub async fn delete_session(tx: &mut dyn Conn, id_hash: &str) -> R<()> {
+    tx.execute(&"DELETE FROM sessions WHERE id_hash = $1".into(), vec![id_hash.into()]).await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(tx: &mut dyn Conn, account: i64, keep: &str) -> R<()> {
+    tx.execute(&"DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2".into(), vec![account.into(), keep.into()]).await?;
+    Ok(())
+}
+
+// --- API tokens --------------------------------------------------------------------------------
+
+fn token_from_row(r: &Row) -> R<ApiToken> {
+    Ok(ApiToken {
+        id: r.i64(0)?,
+        account_id: r.i64(1)?,
+        name: r.str(2)?,
+        created_at: r.time(3)?,
+        last_used_at: r.opt_time(4)?,
+        revoked_at: r.opt_time(5)?,
+    })
+}
+
+pub async fn insert_token(tx: &mut dyn Conn, account: i64, name: &str, hash: &str, now: DateTime<Utc>) -> R<i64> {
+    let rows = tx
+        .query(
+            &"INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id".into(),
+            vec![account.into(), name.into(), hash.into(), now.into()],
+        )
+        .await?;
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+}
+
+pub async fn token_by_hash(conn: &mut dyn Conn, hash: &str) -> R<Option<ApiToken>> {
+    let rows = conn
+        .query(
+            &"SELECT id, account_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
+                .into(),
+            vec![hash.into()],
+        )
+        .await?;
+    rows.first().map(token_from_row).transpose()
+}
+
+pub async fn touch_token(tx: &mut dyn Conn, id: i64, now: DateTime<Utc>) -> R<()> {
+    tx.execute(&"UPDATE api_tokens SET last_used_at = $1 WHERE id = $2".into(), vec![now.into(), id.into()]).await?;
+    Ok(())
+}
+
+pub async fn tokens_of(conn: &mut dyn Conn, account: i64) -> R<Vec<ApiToken>> {
+    let rows = conn
+        .query(
+            &"SELECT id, account_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY id DESC"
+                .into(),
+            vec![account.into()],
+        )
+        .await?;
+    rows.iter().map(token_from_row).collect()
+}
+
+pub async fn revoke_token(tx: &mut dyn Conn, account: i64, id: i64, now: DateTime<Utc>) -> R<bool> {
+    let n = tx
+        .execute(
+            &"UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL".into(),
+            vec![now.into(), id.into(), account.into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+// --- audit trail -------------------------------------------------------------------------------
+
+/// Takes the head's row lock (serializing appends) and returns (last seq, last hash).
+pub async fn lock_audit_head(tx: &mut dyn Conn) -> R<(i64, String)> {
+    let rows = tx.query(&"UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash".into(), vec![]).await?;
+    let r = rows.first().ok_or_else(|| DbError::Other("audit_head row missing".into()))?;
+    Ok((r.i64(0)?, r.str(1)?))
+}
+
+pub async fn set_audit_head(tx: &mut dyn Conn, seq: i64, hash: &str) -> R<()> {
+    tx.execute(&"UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1".into(), vec![seq.into(), hash.into()]).await?;
+    Ok(())
+}
+
+pub async fn audit_head(conn: &mut dyn Conn) -> R<(i64, String)> {
+    let rows = conn.query(&"SELECT seq, hash FROM audit_head WHERE id = 1".into(), vec![]).await?;
+    let r = rows.first().ok_or_else(|| DbError::Other("audit_head row missing".into()))?;
+    Ok((r.i64(0)?, r.str(1)?))
+}
+
+pub async fn insert_audit(tx: &mut dyn Conn, e: &AuditEntry) -> R<()> {
+    tx.execute(
+        &"INSERT INTO audit_log (seq, at, account_id, actor, client, request_id, action, object_kind, object_id, details, prev_hash, hash) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            .into(),
+        vec![
+            e.seq.into(),
+            e.at.clone().into(),
+            e.account_id.into(),
+            e.actor.clone().into(),
+            e.client.clone().into(),
+            e.request_id.clone().into(),
+            e.action.clone().into(),
+            e.object_kind.clone().into(),
+            e.object_id.clone().into(),
+            e.details.clone().into(),
+            e.prev_hash.clone().into(),
+            e.hash.clone().into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+fn audit_from_row(r: &Row) -> R<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.i64(0)?,
+        at: r.str(1)?,
+        account_id: r.opt_i64(2)?,
+        actor: r.str(3)?,
+        client: r.opt_str(4)?,
+        request_id: r.opt_str(5)?,
+        action: r.str(6)?,
+        object_kind: r.opt_str(7)?,
+        object_id: r.opt_str(8)?,
+        details: r.str(9)?,
+        prev_hash: r.str(10)?,
+        hash: r.str(11)?,
+    })
+}
+
+pub async fn audit_batch(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec<AuditEntry>> {
+    let rows = conn
+        .query(
+            &"SELECT seq, at, account_id, actor, client, request_id, action, object_kind, object_id, details, prev_hash, hash FROM audit_log \
+               WHERE seq > $1 ORDER BY seq LIMIT $2"
+                .into(),
+            vec![after.into(), limit.into()],
+        )
+        .await?;
+    rows.iter().map(audit_from_row).collect()
+}
+
+/// Newest first. Every filter is a bound value; an absent filter binds NULL and matches all.
+pub async fn audit_entries(conn: &mut dyn Conn, q: &AuditQuery) -> R<Vec<AuditEntry>> {
+    let (action_exact, action_prefix) = match q.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) if a.ends_with('.') => (None, Some(format!("{}%", a.replace('%', "").replace('_', "\\_")))),
+        Some(a) => (Some(a.to_owned()), None),
+        None => (None, None),
+    };
+    let rows = conn
+        .query(
+            &"SELECT seq, at, account_id, actor, client, request_id, action, object_kind, object_id, details, prev_hash, hash FROM audit_log \
+               WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR action LIKE $3 ESCAPE '\\') \
+               AND ($4 IS NULL OR object_kind = $4) AND ($5 IS NULL OR object_id = $5) AND ($6 IS NULL OR at >= $6) \
+               AND ($7 IS NULL OR at < $7) AND ($8 IS NULL OR seq < $8) ORDER BY seq DESC LIMIT $9"
+                .into(),
+            vec![
+                Value::Text(q.actor.clone().filter(|a| !a.is_empty())),
+                Value::Text(action_exact),
+                Value::Text(action_prefix),
+                Value::Text(q.object_kind.clone().filter(|a| !a.is_empty())),
+                Value::Text(q.object_id.clone().filter(|a| !a.is_empty())),
+                Value::Text(q.from.map(crate::audit::canonical_time)),
+                Value::Text(q.to.map(crate::audit::canonical_time)),
+                Value::Int(q.before_seq),
+                (q.limit.clamp(1, 10_000) as i64).into(),
+            ],
+        )
+        .await?;
+    rows.iter().map(audit_from_row).collect()
+}
