@@ -47,8 +47,10 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let served: Arc<dyn Store> = store.clone();
-    tokio::spawn(async move { web::serve(listener, served, Arc::new(web::SystemClock)).await });
-    let client = reqwest::Client::builder().build()?;
+    tokio::spawn(async move { web::serve(listener, served, Arc::new(web::SystemClock), web::AuthConfig::default()).await });
+    let credentials = Credentials::open(store.as_ref()).await?;
+    // No redirects: a login redirect must fail the measurement, not time the login page.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
 
     let queries = sample_queries(store.as_ref(), today, args.seed, 400).await?;
     let roots = store.children(None, today).await?;
@@ -70,19 +72,20 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     println!("{:<44} {:>7} {:>9} {:>9} {:>9} {:>9}", "measurement", "n", "p50 ms", "p95 ms", "p99 ms", "max ms");
     for (label, urls) in paths {
         for url in urls.iter().take(20) {
-            get(&client, &base, url).await?;
+            get(&client, &credentials, &base, url).await?;
         }
         let mut times = Vec::with_capacity(args.requests);
         for i in 0..args.requests {
             let url = &urls[i % urls.len()];
             let t = Instant::now();
-            get(&client, &base, url).await?;
+            get(&client, &credentials, &base, url).await?;
             times.push(t.elapsed());
         }
         report(label, &mut times);
     }
     println!();
     println!("members in the province subtree: {}", root.member_count);
+    credentials.close(store.as_ref()).await?;
     if args.database.is_none() {
         drop(store);
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
@@ -90,8 +93,59 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     Ok(())
 }
 
-async fn get(client: &reqwest::Client, base: &str, path: &str) -> Result<()> {
-    let response = client.get(format!("{base}{path}")).send().await?;
+/// How the benchmark's requests log in: a session (pages) and an API token (API) of the
+/// administrator account `bench`, made directly in the store (created once, with a random
+/// password never shown, when missing). Both are removed when the benchmark ends.
+struct Credentials {
+    account: i64,
+    session: String,
+    token: (i64, String),
+}
+
+impl Credentials {
+    async fn open(store: &dyn Store) -> Result<Credentials> {
+        let now = chrono::Utc::now();
+        let ctx = storage::WriteContext::new(crate::users::cli_actor(), now);
+        let account = match store.account_for_login("bench").await? {
+            Some((a, _)) => a.id,
+            None => {
+                let password = auth::password::generate()?;
+                let new = storage::NewAccount {
+                    username: "bench".into(),
+                    display_name: "Đo hiệu năng (dangvu bench)".into(),
+                    password_hash: crate::users::hash_password(password).await?,
+                    member: None,
+                    // Its password is never shown, so nobody logs in with it to change it.
+                    must_change_password: false,
+                    grants: vec![domain::access::Grant { role: domain::access::Role::Admin, unit: None }],
+                };
+                store.create_account(&ctx, new).await.context("cannot create the bench account")?
+            }
+        };
+        let session = auth::token::random_token("")?;
+        let csrf = auth::token::random_token("")?;
+        store.create_session(&auth::token::digest(&session), account, storage::SessionStage::Full, &csrf, None, now).await?;
+        let token = auth::token::random_token("dv_")?;
+        let token_id = store.create_token(&ctx, account, "dangvu bench", &auth::token::digest(&token)).await?;
+        Ok(Credentials { account, session, token: (token_id, token) })
+    }
+
+    async fn close(&self, store: &dyn Store) -> Result<()> {
+        store.delete_session(&auth::token::digest(&self.session)).await?;
+        let ctx = storage::WriteContext::new(crate::users::cli_actor(), chrono::Utc::now());
+        store.revoke_token(&ctx, self.account, self.token.0).await?;
+        Ok(())
+    }
+}
+
+async fn get(client: &reqwest::Client, credentials: &Credentials, base: &str, path: &str) -> Result<()> {
+    let request = client.get(format!("{base}{path}"));
+    let request = if path.starts_with("/api/") {
+        request.bearer_auth(&credentials.token.1)
+    } else {
+        request.header(reqwest::header::COOKIE, format!("{}={}", web::session::SESSION_COOKIE, credentials.session))
+    };
+    let response = request.send().await?;
     let status = response.status();
     let body = response.bytes().await?;
     anyhow::ensure!(status.is_success(), "{path}: HTTP {status}");

@@ -13,6 +13,14 @@ use serde::Deserialize;
 pub struct Config {
     pub database: Option<String>,
     pub listen: Option<SocketAddr>,
+    /// Send the session cookie with `Secure` (only over HTTPS). Default true.
+    pub cookie_secure: Option<bool>,
+    /// Staff roles must use a second factor (TOTP). Default false.
+    pub require_totp_for_staff: Option<bool>,
+    /// A session ends after this many minutes without a request. Default 30.
+    pub session_idle_minutes: Option<u32>,
+    /// A session ends this many hours after login, however active. Default 12.
+    pub session_absolute_hours: Option<u32>,
 }
 
 impl Config {
@@ -44,6 +52,63 @@ impl Settings {
     }
 }
 
+/// Login and session settings given as flags or `DANGVU_*` variables (they override the file).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AuthFlags {
+    /// Mark the session cookie `Secure` (true unless the server is reached over plain HTTP).
+    #[arg(long, env = "DANGVU_COOKIE_SECURE", value_parser = clap::builder::BoolishValueParser::new())]
+    pub cookie_secure: Option<bool>,
+    /// Oblige every staff role (all but `member`) to use a second factor.
+    #[arg(long, env = "DANGVU_REQUIRE_TOTP_FOR_STAFF", value_parser = clap::builder::BoolishValueParser::new())]
+    pub require_totp_for_staff: Option<bool>,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "DANGVU_SESSION_IDLE_MINUTES")]
+    pub session_idle_minutes: Option<u32>,
+    /// Hours after login after which a session ends, however active.
+    #[arg(long, env = "DANGVU_SESSION_ABSOLUTE_HOURS")]
+    pub session_absolute_hours: Option<u32>,
+}
+
+/// The login and session settings, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthSettings {
+    pub cookie_secure: bool,
+    pub require_totp_for_staff: bool,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings { cookie_secure: true, require_totp_for_staff: false, session_idle_minutes: 30, session_absolute_hours: 12 }
+    }
+}
+
+impl AuthSettings {
+    pub fn resolve(flags: &AuthFlags, file: &Config) -> AuthSettings {
+        let d = AuthSettings::default();
+        AuthSettings {
+            cookie_secure: flags.cookie_secure.or(file.cookie_secure).unwrap_or(d.cookie_secure),
+            require_totp_for_staff: flags.require_totp_for_staff.or(file.require_totp_for_staff).unwrap_or(d.require_totp_for_staff),
+            session_idle_minutes: flags.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(d.session_idle_minutes).max(1),
+            session_absolute_hours: flags.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours).max(1),
+        }
+    }
+
+    /// What the web layer is given.
+    pub fn auth_config(&self) -> web::AuthConfig {
+        web::AuthConfig {
+            cookie_secure: self.cookie_secure,
+            require_totp_for_staff: self.require_totp_for_staff,
+            session: domain::access::SessionLimits {
+                idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
+                absolute: chrono::Duration::hours(i64::from(self.session_absolute_hours)),
+            },
+            ..web::AuthConfig::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +123,17 @@ mod tests {
         let s = Settings::resolve(None, None, &Config::default());
         assert_eq!((s.database.as_str(), s.listen.port()), (DEFAULT_DATABASE, 8080));
         assert!(toml::from_str::<Config>("databse = \"x\"").is_err());
+    }
+
+    #[test]
+    fn auth_settings_flags_then_file_then_defaults() {
+        assert_eq!(AuthSettings::resolve(&AuthFlags::default(), &Config::default()), AuthSettings::default());
+        let file: Config = toml::from_str("cookie_secure = false\nsession_idle_minutes = 15").unwrap();
+        let s = AuthSettings::resolve(&AuthFlags::default(), &file);
+        assert!(!s.cookie_secure);
+        assert_eq!((s.session_idle_minutes, s.session_absolute_hours), (15, 12));
+        let flags = AuthFlags { cookie_secure: Some(true), require_totp_for_staff: Some(true), ..AuthFlags::default() };
+        let s = AuthSettings::resolve(&flags, &file);
+        assert!(s.cookie_secure && s.require_totp_for_staff);
     }
 }

@@ -1,9 +1,11 @@
 //! The `dangvu` command: serve the web UI and API, migrate, generate data, run the demo and the
-//! benchmark. Settings come from flags, then `DANGVU_*` environment variables, then a TOML config
-//! file (`--config`, default `dangvu.toml` when present), then defaults.
+//! benchmark, and manage accounts, API tokens and the audit trail. Settings come from flags, then
+//! `DANGVU_*` environment variables, then a TOML config file (`--config`, default `dangvu.toml`
+//! when present), then defaults.
 
 mod bench;
 mod config;
+mod users;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -14,7 +16,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use storage::{SqlStore, Store};
 
-use crate::config::{Config, Settings};
+use crate::config::{AuthFlags, AuthSettings, Config, Settings};
 
 /// mimalloc: rows are built on one thread and freed on the database worker's; glibc's allocator
 /// spent a third of a bulk load on that cross-thread churn (measured with `perf`).
@@ -41,6 +43,8 @@ enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080.
         #[arg(long, env = "DANGVU_LISTEN")]
         listen: Option<SocketAddr>,
+        #[command(flatten)]
+        auth: AuthFlags,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate {
@@ -65,6 +69,30 @@ enum Command {
     },
     /// Measure generation, search and listing over HTTP on a fresh database (use a release build).
     Bench(bench::BenchArgs),
+    /// Manage accounts and their grants.
+    User {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, global = true, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(subcommand)]
+        command: users::UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, global = true, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(subcommand)]
+        command: users::TokenCommand,
+    },
+    /// Verify or export the audit trail.
+    Audit {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, global = true, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(subcommand)]
+        command: users::AuditCommand,
+    },
 }
 
 #[tokio::main]
@@ -75,10 +103,11 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     let file = Config::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Serve { database, listen } => {
+        Command::Serve { database, listen, auth } => {
             let settings = Settings::resolve(database, listen, &file);
+            let auth = AuthSettings::resolve(&auth, &file);
             let store = open_store(&settings.database).await?;
-            serve(store, settings.listen).await
+            serve(store, settings.listen, &auth).await
         }
         Command::Migrate { database } => {
             let settings = Settings::resolve(database, None, &file);
@@ -93,6 +122,18 @@ async fn main() -> Result<()> {
         }
         Command::Demo { members, listen } => demo(members, listen).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::User { database, command } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            users::run_user(store.as_ref(), command).await
+        }
+        Command::Token { database, command } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            users::run_token(store.as_ref(), command).await
+        }
+        Command::Audit { database, command } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            users::run_audit(store.as_ref(), command).await
+        }
     }
 }
 
@@ -113,11 +154,14 @@ pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
     Ok(Arc::new(SqlStore::open(db).await.context("cannot load the register index")?))
 }
 
-async fn serve(store: Arc<SqlStore>, listen: SocketAddr) -> Result<()> {
+async fn serve(store: Arc<SqlStore>, listen: SocketAddr, auth: &AuthSettings) -> Result<()> {
+    if let Some(password) = users::ensure_first_admin(store.as_ref(), chrono::Utc::now()).await? {
+        println!("Tài khoản quản trị đầu tiên: admin / {password} (đổi mật khẩu ở lần đăng nhập đầu)");
+    }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("dangvu đang chạy tại http://{addr}/");
-    web::serve(listener, store, Arc::new(web::SystemClock)).await?;
+    web::serve(listener, store, Arc::new(web::SystemClock), auth.auth_config()).await?;
     Ok(())
 }
 
@@ -126,6 +170,9 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     let today = storage::vietnam_today(chrono::Utc::now());
     let started = Instant::now();
     let report = datagen::generate(store, &datagen::Options { members, seed, today }).await.context("generation failed")?;
+    let actor = storage::AuditActor { name: "cli".into(), ..Default::default() };
+    let details = serde_json::json!({ "members": report.members, "units": report.units, "events": report.events, "seed": seed });
+    store.audit(&actor, chrono::Utc::now(), vec![storage::AuditRecord::new("data.generate", "", "", details)]).await?;
     println!(
         "Đã tạo {} tổ chức, {} đảng viên, {} sự kiện trong {:.1} giây (seed {seed}).",
         report.units,
@@ -146,8 +193,12 @@ async fn demo(members: usize, listen: SocketAddr) -> Result<()> {
     } else {
         println!("Dùng dữ liệu mẫu có sẵn trong {location} ({} đảng viên đang sinh hoạt).", existing.total);
     }
+    // Before `serve`: with these accounts in place no random first administrator is made.
+    let accounts = users::ensure_demo_accounts(store.as_ref(), chrono::Utc::now()).await?;
     println!();
     println!("Bản dùng thử: mở http://{listen}/ trong trình duyệt.");
-    println!("Chưa cần đăng nhập: tài khoản và phân quyền theo cây tổ chức có ở bản sau.");
-    serve(store, listen).await
+    print!("{}", users::demo_accounts_text(&accounts));
+    // The demo is served over plain HTTP: a `Secure` cookie would never come back.
+    let auth = AuthSettings { cookie_secure: false, ..AuthSettings::default() };
+    serve(store, listen, &auth).await
 }

@@ -68,6 +68,29 @@ impl AppError {
         e
     }
 
+    /// Not logged in (or a token that is unknown, revoked or malformed).
+    pub fn unauthorized() -> AppError {
+        AppError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Cần đăng nhập (hoặc mã truy cập không hợp lệ, đã thu hồi hay hết hạn).")
+    }
+
+    /// Logged in, but no grant allows this.
+    pub fn forbidden() -> AppError {
+        AppError::new(StatusCode::FORBIDDEN, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
+    }
+
+    /// A state-changing request without a valid anti-forgery token or from another site.
+    pub fn csrf() -> AppError {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_rejected",
+            "Yêu cầu bị từ chối vì không xác minh được nguồn gửi (phiên làm việc đã đổi hoặc biểu mẫu đã cũ). Hãy tải lại trang và thử lại.",
+        )
+    }
+
+    pub fn too_many_requests(message: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
+    }
+
     pub fn internal() -> AppError {
         AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Đã có lỗi trong hệ thống. Vui lòng thử lại sau.")
     }
@@ -95,6 +118,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::not_found(),
             StoreError::Invalid(errors) => AppError::validation(errors),
             StoreError::Conflict { current } => AppError::conflict(current),
+            StoreError::Forbidden => AppError::forbidden(),
             StoreError::Database(db) => {
                 tracing::error!(error = %db, "database error");
                 AppError::internal()
@@ -156,6 +180,9 @@ fn title_for(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND => "Không tìm thấy",
         StatusCode::PAYLOAD_TOO_LARGE => "Dữ liệu quá lớn",
         StatusCode::CONFLICT => "Xung đột dữ liệu",
+        StatusCode::UNAUTHORIZED => "Cần đăng nhập",
+        StatusCode::FORBIDDEN => "Không có quyền",
+        StatusCode::TOO_MANY_REQUESTS => "Tạm thời bị chặn",
         s if s.is_server_error() => "Đã có lỗi xảy ra",
         _ => "Yêu cầu không hợp lệ",
     }
@@ -188,7 +215,11 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
                 request_id: &request_id,
             },
         };
-        return (info.status, axum::Json(body)).into_response();
+        let mut res = (info.status, axum::Json(body)).into_response();
+        if info.status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"dangvu\""));
+        }
+        return res;
     }
     let page = ErrorPage {
         chrome: chrome.titled(title_for(info.status)),

@@ -4,17 +4,16 @@
 //! * [`router`] assembles everything: the page routes ([`pages`]), the API routes ([`api`]), the
 //!   static assets ([`assets`]) and the middleware stack (request id, tracing, error rendering,
 //!   panic catching, body limit).
-//! * [`state::AppState`] is what every handler receives: the [`storage::Store`] and a [`Clock`].
+//! * [`session`] identifies the caller (session cookie for pages, bearer token for the API),
+//!   checks anti-forgery tokens and gives handlers a [`storage::access::Access`] — never the store.
+//! * [`policy`] is the table of every route with the access it requires; the router is built
+//!   from it, so no route exists without a policy.
 //! * [`query`] parses the filters shared by the member list page and the API; [`forms`] builds
 //!   the form fields and turns form values into domain inputs; [`unit_input`] parses the operations
 //!   on units (decision, new unit, rename, merge target) for both the unit forms and the API;
 //!   [`format`] formats numbers and dates.
 //! * [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
-//!
-//! Access control arrives later: the [`actor::Actor`] extractor is the single place that says who
-//! writes, and [`router`] marks where an authentication layer slots in.
 
-pub mod actor;
 pub mod api;
 pub mod assets;
 pub mod error;
@@ -22,12 +21,12 @@ pub mod extract;
 pub mod format;
 pub mod forms;
 pub mod pages;
+pub mod policy;
 pub mod query;
-pub mod state;
+pub mod session;
 pub mod unit_input;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use tower::ServiceBuilder;
@@ -36,7 +35,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-pub use state::AppState;
+pub use session::{AppState, AuthConfig};
 
 /// Largest request body accepted (forms and JSON): 1 MiB.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -64,42 +63,52 @@ impl Clock for FixedClock {
     }
 }
 
+/// Every route of the application with its policy.
+pub fn routes() -> Vec<policy::Route> {
+    use policy::{Policy, Route};
+    let mut routes =
+        vec![Route::get("/healthz", Policy::Public, health), Route::get("/api/openapi.json", Policy::Public, api::openapi::document)];
+    routes.extend(assets::routes());
+    routes.extend(session::login::routes());
+    routes.extend(pages::routes());
+    routes.extend(api::routes());
+    routes
+}
+
 /// The whole application: pages, API, assets and middleware.
-pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>) -> Router {
-    let state = AppState { store, clock };
-    // Routes that read or write the register. An authentication/authorization layer will be added
-    // here (`.layer(...)` on this router) when access control arrives; `Actor` will then read the
-    // identity it puts into the request extensions.
-    let protected = Router::new().merge(pages::routes()).merge(api::routes());
-    let public = Router::new()
-        .merge(assets::routes())
-        .route("/healthz", axum::routing::get(health))
-        .route("/api/openapi.json", axum::routing::get(api::openapi::document));
+pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthConfig) -> Router {
+    let state = AppState::new(store, clock, auth);
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(session::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::hsts))
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
-    protected.merge(public).fallback(error::not_found).with_state(state).layer(middleware)
+    policy::build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes open requests.
-pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>) -> std::io::Result<()> {
-    let app = router(store, clock);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn storage::Store>,
+    clock: Arc<dyn Clock>,
+    auth: AuthConfig,
+) -> std::io::Result<()> {
+    let app = router(store, clock, auth);
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await
 }
 
 /// `GET /healthz`: 200 "ok" when the database answers, 503 otherwise.
 async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
-    match tokio::time::timeout(Duration::from_secs(5), state.store.health()).await {
-        Ok(Ok(())) => (axum::http::StatusCode::OK, "ok"),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "health check failed");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable")
-        }
-        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+    if state.healthy().await {
+        (axum::http::StatusCode::OK, "ok")
+    } else {
+        tracing::warn!("health check failed");
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     }
 }
 

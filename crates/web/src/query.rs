@@ -118,7 +118,7 @@ impl MemberFilterParams {
         }
         match (as_of, unit, status, gender, age, page, per_page) {
             (Some(as_of), Some(unit), Some(status), Some(gender), Some(age), Some(page), Some(per_page)) if e.is_empty() => {
-                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, page, per_page })
+                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, page, per_page, scope: None })
             }
             _ => Err(e),
         }

@@ -22,6 +22,44 @@ async fn get(app: &axum::Router, path: &str) -> (StatusCode, String) {
     (s, b)
 }
 
+/// The application as an administrator sees it: every request carries the session cookie, the
+/// anti-forgery header and, under `/api`, a bearer token (made directly in the store).
+async fn as_admin(store: Arc<dyn Store>, now: chrono::DateTime<Utc>) -> axum::Router {
+    let ctx = storage::WriteContext::new("test", now);
+    let account = store
+        .create_account(
+            &ctx,
+            storage::NewAccount {
+                username: "admin".into(),
+                display_name: "Quản trị".into(),
+                password_hash: "x".into(),
+                member: None,
+                must_change_password: false,
+                grants: vec![domain::access::Grant { role: domain::access::Role::Admin, unit: None }],
+            },
+        )
+        .await
+        .unwrap();
+    let (session, csrf, token) = ("session-id".to_owned(), "csrf-token".to_owned(), "dv_token".to_owned());
+    store.create_session(&auth::token::digest(&session), account, storage::SessionStage::Full, &csrf, None, now).await.unwrap();
+    store.create_token(&ctx, account, "test", &auth::token::digest(&token)).await.unwrap();
+    let app = web::router(store, Arc::new(web::FixedClock(now)), web::AuthConfig { cookie_secure: false, ..Default::default() });
+    app.layer(axum::middleware::map_request(move |mut req: Request<Body>| {
+        let (session, csrf, token) = (session.clone(), csrf.clone(), token.clone());
+        async move {
+            let api = req.uri().path().starts_with("/api/");
+            let h = req.headers_mut();
+            if api {
+                h.insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+            } else {
+                h.insert(header::COOKIE, format!("{}={session}", web::session::SESSION_COOKIE).parse().unwrap());
+                h.insert("x-csrf-token", csrf.parse().unwrap());
+            }
+            req
+        }
+    }))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_and_api_answer() {
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).single().unwrap();
@@ -29,7 +67,7 @@ async fn pages_and_api_answer() {
     let db = conformance::fresh(conformance::Engine::Sqlite).await.unwrap();
     datagen::generate(db.store.as_ref(), &datagen::Options { members: 300, seed: 7, today }).await.unwrap();
     let store: Arc<dyn Store> = db.store.clone();
-    let app = web::router(store.clone(), Arc::new(web::FixedClock(now)));
+    let app = as_admin(store.clone(), now).await;
 
     let (s, _) = get(&app, "/").await;
     assert_eq!(s, StatusCode::SEE_OTHER);
@@ -195,7 +233,7 @@ async fn unit_operations_through_the_forms() {
     let db = conformance::fresh(conformance::Engine::Sqlite).await.unwrap();
     datagen::generate(db.store.as_ref(), &datagen::Options { members: 300, seed: 11, today }).await.unwrap();
     let store: Arc<dyn Store> = db.store.clone();
-    let app = web::router(store.clone(), Arc::new(web::FixedClock(now)));
+    let app = as_admin(store.clone(), now).await;
     let d = |s: &str| domain::dates::parse_date(s).unwrap();
 
     let units = all_units(store.as_ref(), today).await;

@@ -71,7 +71,14 @@ async fn search_open_member_record_event() {
     }
     let c = client.expect("connect to chromedriver");
 
+    // Not logged in: the register sends to the login page, which comes back after login.
     c.goto(&app.url("/members")).await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("input[name=username]")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("quantri").await.unwrap();
+    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(support::PASSWORD).await.unwrap();
+    c.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    wait_path(&c, "/members").await;
     let search = c.find(Locator::Css("form input[name=q]")).await.unwrap();
     search.send_keys(&typed).await.unwrap();
     search.send_keys("\u{E007}").await.unwrap(); // Enter

@@ -115,7 +115,15 @@ async fn bad_input_is_refused_clearly(app: &App) {
     assert_eq!(app.json("/api/v1/members?status=all").await.1["total"], 0);
 
     // Malformed JSON, unknown ids, malformed ids and filters: JSON errors, no internals.
-    let r = app.client.post(app.url("/api/v1/members")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/v1/members"))
+        .bearer_auth(&app.token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "bad_request");

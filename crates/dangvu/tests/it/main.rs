@@ -1,9 +1,14 @@
 //! Integration tests of the whole binary's pieces: the real server on a random port against a
-//! real database (SQLite and PostgreSQL), and a smoke test in headless Chromium.
+//! real database (SQLite and PostgreSQL), the account, token and audit commands of the built
+//! binary, and a smoke test in headless Chromium.
 
 // Test code: a failed expectation must stop the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
+mod auth;
+mod authz;
 mod browser;
+mod cli;
 mod http;
 mod support;

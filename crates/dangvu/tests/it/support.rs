@@ -5,13 +5,79 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use conformance::{Engine, TestStore};
+use domain::access::{Grant, Role};
+use domain::ids::MemberId;
 use storage::{SqlStore, Store};
 
 pub struct App {
     pub base: String,
+    /// Logged in as the administrator (cookie jar), sending the administrator's bearer token to the API.
     pub client: reqwest::Client,
     pub store: Arc<SqlStore>,
+    /// The administrator's API token.
+    pub token: String,
+    /// The anti-forgery token of the client's session.
+    pub csrf: String,
     _db: TestStore,
+}
+
+/// The password of every account the tests make.
+pub const PASSWORD: &str = "mat-khau-thu-nghiem-2026";
+
+/// Creates an account with these grants (and member) directly in the store.
+pub async fn account(store: &dyn Store, username: &str, grants: Vec<Grant>, member: Option<MemberId>) -> i64 {
+    let hash = auth::password::hash(PASSWORD).expect("hash");
+    store
+        .create_account(
+            &storage::WriteContext::new("test", now()),
+            storage::NewAccount {
+                username: username.into(),
+                display_name: format!("Người dùng {username}"),
+                password_hash: hash,
+                member,
+                must_change_password: false,
+                grants,
+            },
+        )
+        .await
+        .expect("create account")
+}
+
+/// An API token for the account, made directly in the store.
+pub async fn token(store: &dyn Store, account: i64) -> String {
+    let token = auth::token::random_token("dv_").expect("token");
+    store.create_token(&storage::WriteContext::new("test", now()), account, "test", &auth::token::digest(&token)).await.expect("token");
+    token
+}
+
+/// A client with a cookie jar that does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().expect("client")
+}
+
+/// The anti-forgery token in a page (the hidden `_csrf` field).
+pub fn csrf_of(html: &str) -> String {
+    let marker = r#"name="_csrf" value=""#;
+    let start = html.find(marker).map(|i| i + marker.len()).expect("page has a _csrf field");
+    html[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+/// Logs `client` in through the login form; returns the session's anti-forgery token.
+pub async fn login(base: &str, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+    let page = client.get(format!("{base}/login")).send().await.expect("login page").text().await.expect("body");
+    let csrf = csrf_of(&page);
+    client
+        .post(format!("{base}/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("login")
+}
+
+/// The anti-forgery token of a logged-in client (read from a page).
+pub async fn session_csrf(base: &str, client: &reqwest::Client) -> String {
+    let page = client.get(format!("{base}/account")).send().await.expect("page").text().await.expect("body");
+    csrf_of(&page)
 }
 
 /// The fixed "now" of the tests: 25/11/2026, 10:00 in Hà Nội.
@@ -25,6 +91,11 @@ pub fn today() -> NaiveDate {
 
 /// A running server, or `None` when PostgreSQL was asked for but is not configured.
 pub async fn spawn(engine: Engine, generated_members: usize) -> Option<App> {
+    spawn_with(engine, generated_members, web::AuthConfig { cookie_secure: false, ..Default::default() }).await
+}
+
+/// The same with authentication settings of the test's choosing.
+pub async fn spawn_with(engine: Engine, generated_members: usize, auth: web::AuthConfig) -> Option<App> {
     let db = conformance::fresh(engine).await?;
     let store = db.store.clone();
     if generated_members > 0 {
@@ -35,9 +106,16 @@ pub async fn spawn(engine: Engine, generated_members: usize) -> Option<App> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let served: Arc<dyn Store> = store.clone();
-    tokio::spawn(async move { web::serve(listener, served, Arc::new(web::FixedClock(now()))).await });
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    Some(App { base, client, store, _db: db })
+    tokio::spawn(async move { web::serve(listener, served, Arc::new(web::FixedClock(now())), auth).await });
+    let admin = account(store.as_ref(), "quantri", vec![Grant { role: Role::Admin, unit: None }], None).await;
+    let token = token(store.as_ref(), admin).await;
+    let client = browser();
+    let res = login(&base, &client, "quantri", PASSWORD).await;
+    assert_eq!(res.status().as_u16(), 303, "login: {}", res.text().await.unwrap_or_default());
+    // With a second factor required, the administrator has no full session yet.
+    let full = res.headers().get("location").is_some_and(|l| l == "/");
+    let csrf = if full { session_csrf(&base, &client).await } else { String::new() };
+    Some(App { base, client, store, token, csrf, _db: db })
 }
 
 impl App {
@@ -46,7 +124,7 @@ impl App {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET")
+        self.client.get(self.url(path)).bearer_auth(&self.token).send().await.expect("GET")
     }
 
     pub async fn text(&self, path: &str) -> (u16, String) {
@@ -62,19 +140,22 @@ impl App {
     }
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
-        let r = self.client.post(self.url(path)).json(body).send().await.expect("POST");
+        let r = self.client.post(self.url(path)).bearer_auth(&self.token).json(body).send().await.expect("POST");
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
     pub async fn put_json(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
-        let r = self.client.put(self.url(path)).json(body).send().await.expect("PUT");
+        let r = self.client.put(self.url(path)).bearer_auth(&self.token).json(body).send().await.expect("PUT");
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// Posts a page form with the session's anti-forgery token.
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(self.url(path)).form(form).send().await.expect("POST form")
+        let mut fields: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.client.post(self.url(path)).form(&fields).send().await.expect("POST form")
     }
 }
 
@@ -100,3 +181,6 @@ macro_rules! http_on_both_engines {
         )+
     };
 }
+
+/// The pre-login anti-forgery cookie's name.
+pub const PRELOGIN: &str = web::session::PRELOGIN_COOKIE;

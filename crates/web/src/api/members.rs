@@ -4,11 +4,9 @@
 //! forms: `IdentityInput`, `ProfileInput`, `EventInput`); numbers and booleans are accepted too
 //! and read as text, so `"unit_id": 7` and `"unit_id": "7"` mean the same.
 
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use domain::event::{Entry, EventInput};
 use domain::ids::EventId;
 use domain::member::{IdentityInput, ProfileInput};
@@ -18,20 +16,25 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::units::created;
-use crate::AppState;
-use crate::actor::Actor;
 use crate::error::AppError;
 use crate::extract::{Json, Query};
 use crate::forms;
 use crate::pages::members::member_id;
+use crate::policy::{Policy, Route};
 use crate::query::MemberFilterParams;
+use crate::session::Caller;
+use domain::access::Capability;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/members", get(list).post(create))
-        .route("/api/v1/members/{id}", get(detail).put(update))
-        .route("/api/v1/members/{id}/events", get(events).post(record_event))
-        .route("/api/v1/members/{id}/events/{event_id}/corrections", post(correct_event))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/members", Policy::Needs(Capability::ReadRegister), list),
+        Route::post("/api/v1/members", Policy::Needs(Capability::WriteRegister), create),
+        Route::get("/api/v1/members/{id}", Policy::Needs(Capability::ReadRegister), detail),
+        Route::put("/api/v1/members/{id}", Policy::Needs(Capability::WriteRegister), update),
+        Route::get("/api/v1/members/{id}/events", Policy::Needs(Capability::ReadRegister), events),
+        Route::post("/api/v1/members/{id}/events", Policy::Needs(Capability::WriteRegister), record_event),
+        Route::post("/api/v1/members/{id}/events/{event_id}/corrections", Policy::Needs(Capability::WriteRegister), correct_event),
+    ]
 }
 
 /// Reads a JSON object of text fields, turning numbers and booleans into text first.
@@ -58,9 +61,9 @@ fn text_fields<T: DeserializeOwned + Default>(value: Option<Value>, what: &str) 
 #[utoipa::path(get, path = "/api/v1/members", tag = "members", params(MemberFilterParams),
     responses((status = 200, description = "A page of members: `{total, page, per_page, items}`", body = serde_json::Value),
               (status = 400, description = "Bad filter", body = serde_json::Value)))]
-async fn list(State(s): State<AppState>, Query(p): Query<MemberFilterParams>) -> Result<Response, AppError> {
+async fn list(s: Caller, Query(p): Query<MemberFilterParams>) -> Result<Response, AppError> {
     let query = p.parse(s.today()).map_err(AppError::bad_query)?;
-    Ok(axum::Json(s.store.find_members(&query).await?).into_response())
+    Ok(axum::Json(s.reader()?.find_members(&query).await?).into_response())
 }
 
 /// `POST /api/v1/members`.
@@ -86,7 +89,7 @@ pub struct CreateMemberBody {
 #[utoipa::path(post, path = "/api/v1/members", tag = "members", request_body = CreateMemberBody,
     responses((status = 201, description = "Created: `{\"id\": …}`", body = serde_json::Value),
               (status = 422, description = "Invalid fields (event fields as `events[i].field`, rule problems as `event`)", body = serde_json::Value)))]
-async fn create(State(s): State<AppState>, actor: Actor, Json(b): Json<CreateMemberBody>) -> Result<Response, AppError> {
+async fn create(s: Caller, Json(b): Json<CreateMemberBody>) -> Result<Response, AppError> {
     let identity: IdentityInput = text_fields(b.identity, "identity")?;
     let profile: ProfileInput = text_fields(b.profile, "profile")?;
     let mut events = Vec::with_capacity(b.events.len());
@@ -94,15 +97,15 @@ async fn create(State(s): State<AppState>, actor: Actor, Json(b): Json<CreateMem
         events.push((format!("events[{i}]."), text_fields::<EventInput>(Some(v), "events")?));
     }
     let new = forms::new_member(&identity, &profile, &b.profile_from, &events, s.today()).map_err(AppError::validation)?;
-    let id = s.store.create_member(&s.write_context(&actor), new).await?;
+    let id = s.register_writer()?.create_member(new).await?;
     Ok(created(id.0))
 }
 
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path, description = "Member id")),
     responses((status = 200, description = "The member: identity, profiles, events, derived history, unit names, version", body = serde_json::Value),
               (status = 404, description = "No such member", body = serde_json::Value)))]
-async fn detail(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    Ok(axum::Json(s.store.member(member_id(&id)?).await?).into_response())
+async fn detail(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
+    Ok(axum::Json(s.reader()?.member(member_id(&id)?).await?).into_response())
 }
 
 /// `PUT /api/v1/members/{id}`.
@@ -122,12 +125,7 @@ pub struct UpdateMemberBody {
 #[utoipa::path(put, path = "/api/v1/members/{id}", tag = "members", request_body = UpdateMemberBody, params(("id" = i64, Path, description = "Member id")),
     responses((status = 204, description = "Saved"), (status = 409, description = "Someone else saved first (`current_version`)", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn update(
-    State(s): State<AppState>,
-    actor: Actor,
-    Path(id): Path<String>,
-    Json(b): Json<UpdateMemberBody>,
-) -> Result<Response, AppError> {
+async fn update(s: Caller, Path(id): Path<String>, Json(b): Json<UpdateMemberBody>) -> Result<Response, AppError> {
     let id = member_id(&id)?;
     let version = super::version_or_error(b.version)?;
     let identity: IdentityInput = text_fields(b.identity, "identity")?;
@@ -137,14 +135,14 @@ async fn update(
     };
     let update = forms::member_update(version, &identity, profile.as_ref().map(|p| (p, b.profile_from.as_str())), s.today())
         .map_err(AppError::validation)?;
-    s.store.update_member(&s.write_context(&actor), id, update).await?;
+    s.register_writer()?.update_member(id, update).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/members/{id}/events", tag = "members", params(("id" = i64, Path, description = "Member id")),
     responses((status = 200, description = "Every stored event, corrections included, in the order recorded", body = serde_json::Value)))]
-async fn events(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    Ok(axum::Json(s.store.member(member_id(&id)?).await?.events).into_response())
+async fn events(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
+    Ok(axum::Json(s.reader()?.member(member_id(&id)?).await?.events).into_response())
 }
 
 /// Splits `version` off a body whose other fields are an event.
@@ -174,17 +172,12 @@ pub struct RecordEventBody {
     responses((status = 201, description = "Recorded: `{\"id\": event id}`", body = serde_json::Value),
               (status = 409, description = "Version conflict", body = serde_json::Value),
               (status = 422, description = "Invalid fields or a rule refuses the event (field `event`)", body = serde_json::Value)))]
-async fn record_event(
-    State(s): State<AppState>,
-    actor: Actor,
-    Path(id): Path<String>,
-    Json(body): Json<Value>,
-) -> Result<Response, AppError> {
+async fn record_event(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> Result<Response, AppError> {
     let id = member_id(&id)?;
     let (version, fields) = versioned_event(body)?;
     let input: EventInput = text_fields(Some(Value::Object(fields)), "event")?;
     let data = input.parse(s.today()).map_err(AppError::validation)?;
-    let event = s.store.record_event(&s.write_context(&actor), id, version, data).await?;
+    let event = s.register_writer()?.record_event(id, version, data).await?;
     Ok(created(event.0))
 }
 
@@ -206,12 +199,7 @@ pub struct CorrectionBody {
     responses((status = 201, description = "Recorded: `{\"id\": correction id}`", body = serde_json::Value),
               (status = 409, description = "Version conflict", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn correct_event(
-    State(s): State<AppState>,
-    actor: Actor,
-    Path((id, event_id)): Path<(String, String)>,
-    Json(body): Json<Value>,
-) -> Result<Response, AppError> {
+async fn correct_event(s: Caller, Path((id, event_id)): Path<(String, String)>, Json(body): Json<Value>) -> Result<Response, AppError> {
     let id = member_id(&id)?;
     let target = event_id.trim().parse::<i64>().ok().filter(|v| *v > 0).map(EventId).ok_or_else(AppError::not_found)?;
     let (version, mut fields) = versioned_event(body)?;
@@ -234,6 +222,6 @@ async fn correct_event(
         let input: EventInput = text_fields(Some(Value::Object(fields)), "event")?;
         Entry::Event(input.parse(s.today()).map_err(AppError::validation)?)
     };
-    let event = s.store.correct_event(&s.write_context(&actor), id, version, target, entry, reason).await?;
+    let event = s.register_writer()?.correct_event(id, version, target, entry, reason).await?;
     Ok(created(event.0))
 }

@@ -2,14 +2,16 @@
 
 pub mod members;
 pub mod openapi;
+pub mod tokens;
 pub mod units;
 
-use axum::Router;
+use crate::policy::Route;
 
-use crate::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new().merge(units::routes()).merge(members::routes())
+pub fn routes() -> Vec<Route> {
+    let mut routes = units::routes();
+    routes.extend(members::routes());
+    routes.extend(tokens::routes());
+    routes
 }
 
 /// The message for a write sent without the version it was read at (optimistic concurrency).

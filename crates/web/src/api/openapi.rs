@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{members, units};
+use super::{members, tokens, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -13,9 +13,10 @@ use super::{members, units};
         units::move_unit, units::merge, units::split, units::dissolve,
         members::list, members::create, members::detail, members::update, members::events, members::record_event,
         members::correct_event,
+        tokens::list, tokens::revoke,
     ),
     components(schemas(crate::error::ErrorBody)),
-    tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"))
+    tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"))
 )]
 pub struct ApiDoc;
 

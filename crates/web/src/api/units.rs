@@ -1,10 +1,8 @@
 //! `/api/v1/units`: the organization tree (read and change, with decisions).
 
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use domain::ValidationErrors;
 use domain::ids::{MemberId, UnitId};
 use serde::{Deserialize, Serialize};
@@ -12,29 +10,33 @@ use serde_json::json;
 use storage::{MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, Successor};
 use utoipa::ToSchema;
 
-use crate::AppState;
-use crate::actor::Actor;
 use crate::error::AppError;
 use crate::extract::{Json, Query};
+use crate::policy::{Policy, Route};
 use crate::query::{parse_as_of, parse_flag, parse_optional_unit};
+use crate::session::Caller;
 pub use crate::unit_input::{DecisionInput, UnitSpecInput};
 use crate::unit_input::{merge_sources, merge_target, new_parent, rename_changes};
+use domain::access::Capability;
+use storage::access::Access;
 
 /// Most units a search returns.
 const SEARCH_LIMIT: usize = 50;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/units", get(list).post(create))
-        .route("/api/v1/units/search", get(search))
-        .route("/api/v1/units/merge", post(merge))
-        .route("/api/v1/units/{id}", get(detail))
-        .route("/api/v1/units/{id}/subtree", get(subtree))
-        .route("/api/v1/units/{id}/successors", get(successors))
-        .route("/api/v1/units/{id}/rename", post(rename))
-        .route("/api/v1/units/{id}/move", post(move_unit))
-        .route("/api/v1/units/{id}/split", post(split))
-        .route("/api/v1/units/{id}/dissolve", post(dissolve))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/units", Policy::Needs(Capability::ReadRegister), list),
+        Route::post("/api/v1/units", Policy::Needs(Capability::ManageUnits), create),
+        Route::get("/api/v1/units/search", Policy::Needs(Capability::ReadRegister), search),
+        Route::post("/api/v1/units/merge", Policy::Needs(Capability::ManageUnits), merge),
+        Route::get("/api/v1/units/{id}", Policy::Needs(Capability::ReadRegister), detail),
+        Route::get("/api/v1/units/{id}/subtree", Policy::Needs(Capability::ReadRegister), subtree),
+        Route::get("/api/v1/units/{id}/successors", Policy::Needs(Capability::ReadRegister), successors),
+        Route::post("/api/v1/units/{id}/rename", Policy::Needs(Capability::ManageUnits), rename),
+        Route::post("/api/v1/units/{id}/move", Policy::Needs(Capability::ManageUnits), move_unit),
+        Route::post("/api/v1/units/{id}/split", Policy::Needs(Capability::ManageUnits), split),
+        Route::post("/api/v1/units/{id}/dissolve", Policy::Needs(Capability::ManageUnits), dissolve),
+    ]
 }
 
 /// A unit id from the path; anything else is a 404.
@@ -65,25 +67,25 @@ pub struct UnitListParams {
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitListParams),
     responses((status = 200, description = "Children of `parent` (or roots) with member and child counts; or, with `q`, matching units", body = serde_json::Value),
               (status = 400, description = "Bad parameter", body = serde_json::Value)))]
-async fn list(State(s): State<AppState>, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
+async fn list(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
     if !p.q.trim().is_empty() {
-        return search(State(s), Query(p)).await;
+        return search(s, Query(p)).await;
     }
     let mut e = ValidationErrors::default();
     let as_of = e.take("as_of", parse_as_of(&p.as_of, s.today()));
     let parent = e.take("parent", parse_optional_unit(&p.parent));
     match (as_of, parent) {
-        (Some(as_of), Some(parent)) => Ok(axum::Json(s.store.children(parent, as_of).await?).into_response()),
+        (Some(as_of), Some(parent)) => Ok(axum::Json(s.reader()?.children(parent, as_of).await?).into_response()),
         _ => Err(AppError::bad_query(e)),
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/units/search", tag = "units", params(UnitListParams),
     responses((status = 200, description = "Units whose name or code matches `q`", body = serde_json::Value)))]
-async fn search(State(s): State<AppState>, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
+async fn search(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
     let as_of = parse_as_of(&p.as_of, s.today()).map_err(|e| AppError::bad_query(ValidationErrors::single("as_of", e.code, e.message)))?;
     let q = p.q.trim();
-    let found = if q.is_empty() { Vec::new() } else { s.store.find_units(q, as_of, parse_flag(&p.members_only), SEARCH_LIMIT).await? };
+    let found = if q.is_empty() { Vec::new() } else { s.reader()?.find_units(q, as_of, parse_flag(&p.members_only), SEARCH_LIMIT).await? };
     Ok(axum::Json(found).into_response())
 }
 
@@ -96,32 +98,32 @@ pub struct AsOfQuery {
     pub as_of: String,
 }
 
-fn as_of_of(s: &AppState, raw: &str) -> Result<chrono::NaiveDate, AppError> {
+fn as_of_of(s: &Access, raw: &str) -> Result<chrono::NaiveDate, AppError> {
     parse_as_of(raw, s.today()).map_err(|e| AppError::bad_query(ValidationErrors::single("as_of", e.code, e.message)))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
     responses((status = 200, description = "The unit on the date, its versions, operations, links, path, children and member count", body = serde_json::Value),
               (status = 404, description = "No such unit", body = serde_json::Value)))]
-async fn detail(State(s): State<AppState>, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
+async fn detail(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let as_of = as_of_of(&s, &p.as_of)?;
-    Ok(axum::Json(s.store.unit(id, as_of).await?).into_response())
+    Ok(axum::Json(s.reader()?.unit(id, as_of).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/subtree", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
     responses((status = 200, description = "Every unit of the subtree on the date, the root first", body = serde_json::Value)))]
-async fn subtree(State(s): State<AppState>, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
+async fn subtree(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let as_of = as_of_of(&s, &p.as_of)?;
-    Ok(axum::Json(s.store.subtree(id, as_of).await?).into_response())
+    Ok(axum::Json(s.reader()?.subtree(id, as_of).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/successors", tag = "units", params(("id" = i64, Path, description = "Unit id")),
     responses((status = 200, description = "Units valid today that the unit lives on in", body = serde_json::Value)))]
-async fn successors(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn successors(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
-    Ok(axum::Json(s.store.current_successors(id, s.today()).await?).into_response())
+    Ok(axum::Json(s.reader()?.current_successors(id).await?).into_response())
 }
 
 /// `POST /api/v1/units`.
@@ -151,12 +153,12 @@ fn required_version(e: &mut ValidationErrors, v: Option<i64>) -> Option<i64> {
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = CreateUnitBody,
     responses((status = 201, description = "Created: `{\"id\": …}`", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn create(State(s): State<AppState>, actor: Actor, Json(b): Json<CreateUnitBody>) -> Result<Response, AppError> {
+async fn create(s: Caller, Json(b): Json<CreateUnitBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let spec = b.spec.parse(&mut e, "");
     let decision = b.decision.parse(&mut e);
     let new = done(e, spec.zip(decision).map(|(spec, decision)| NewUnit { spec, decision }))?;
-    let id = s.store.create_unit(&s.write_context(&actor), new).await?;
+    let id = s.unit_manager()?.create_unit(new).await?;
     Ok(created(id.0))
 }
 
@@ -175,7 +177,7 @@ pub struct RenameBody {
 #[utoipa::path(post, path = "/api/v1/units/{id}/rename", tag = "units", request_body = RenameBody, params(("id" = i64, Path, description = "Unit id")),
     responses((status = 204, description = "Renamed"), (status = 409, description = "Version conflict", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn rename(State(s): State<AppState>, actor: Actor, Path(id): Path<String>, Json(b): Json<RenameBody>) -> Result<Response, AppError> {
+async fn rename(s: Caller, Path(id): Path<String>, Json(b): Json<RenameBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
@@ -186,7 +188,7 @@ async fn rename(State(s): State<AppState>, actor: Actor, Path(id): Path<String>,
     let decision = b.decision.parse(&mut e);
     let change =
         done(e, version.zip(decision).map(|(expected_version, decision)| RenameUnit { expected_version, name, code, kind, decision }))?;
-    s.store.rename_unit(&s.write_context(&actor), id, change).await?;
+    s.unit_manager()?.rename_unit(id, change).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -203,7 +205,7 @@ pub struct MoveBody {
 #[utoipa::path(post, path = "/api/v1/units/{id}/move", tag = "units", request_body = MoveBody, params(("id" = i64, Path, description = "Unit id")),
     responses((status = 204, description = "Moved"), (status = 409, description = "Version conflict", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn move_unit(State(s): State<AppState>, actor: Actor, Path(id): Path<String>, Json(b): Json<MoveBody>) -> Result<Response, AppError> {
+async fn move_unit(s: Caller, Path(id): Path<String>, Json(b): Json<MoveBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
@@ -213,7 +215,7 @@ async fn move_unit(State(s): State<AppState>, actor: Actor, Path(id): Path<Strin
         e,
         version.zip(parent).zip(decision).map(|((expected_version, parent), decision)| MoveUnit { expected_version, parent, decision }),
     )?;
-    s.store.move_unit(&s.write_context(&actor), id, change).await?;
+    s.unit_manager()?.move_unit(id, change).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -255,13 +257,13 @@ pub struct MergeBody {
 #[utoipa::path(post, path = "/api/v1/units/merge", tag = "units", request_body = MergeBody,
     responses((status = 201, description = "Merged: `{\"id\": target}`", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn merge(State(s): State<AppState>, actor: Actor, Json(b): Json<MergeBody>) -> Result<Response, AppError> {
+async fn merge(s: Caller, Json(b): Json<MergeBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let sources = merge_sources(&mut e, &b.source_ids);
     let target = merge_target(&mut e, b.target_id, b.target.as_ref());
     let decision = b.decision.parse(&mut e);
     let merge = done(e, target.zip(decision).map(|(target, decision)| MergeUnits { sources, target, decision }))?;
-    let id = s.store.merge_units(&s.write_context(&actor), merge).await?;
+    let id = s.unit_manager()?.merge_units(merge).await?;
     Ok(created(id.0))
 }
 
@@ -291,7 +293,7 @@ pub struct SplitBody {
     responses((status = 201, description = "Split: `{\"ids\": [successor ids]}`", body = serde_json::Value),
               (status = 409, description = "Version conflict", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn split(State(s): State<AppState>, actor: Actor, Path(id): Path<String>, Json(b): Json<SplitBody>) -> Result<Response, AppError> {
+async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
@@ -316,22 +318,17 @@ async fn split(State(s): State<AppState>, actor: Actor, Path(id): Path<String>, 
             decision,
         }),
     )?;
-    let ids = s.store.split_unit(&s.write_context(&actor), id, change).await?;
+    let ids = s.unit_manager()?.split_unit(id, change).await?;
     Ok((StatusCode::CREATED, axum::Json(json!({ "ids": ids }))).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/dissolve", tag = "units", request_body = DecisionInput, params(("id" = i64, Path, description = "Unit id")),
     responses((status = 204, description = "Dissolved"), (status = 422, description = "Invalid fields or unit not empty", body = serde_json::Value)))]
-async fn dissolve(
-    State(s): State<AppState>,
-    actor: Actor,
-    Path(id): Path<String>,
-    Json(b): Json<DecisionInput>,
-) -> Result<Response, AppError> {
+async fn dissolve(s: Caller, Path(id): Path<String>, Json(b): Json<DecisionInput>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
     let decision = b.parse(&mut e);
     let decision = done(e, decision)?;
-    s.store.dissolve_unit(&s.write_context(&actor), id, decision).await?;
+    s.unit_manager()?.dissolve_unit(id, decision).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,11 +1,9 @@
 //! Recording an event on a member and correcting a recorded event (replace or void, with a reason).
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use domain::ValidationErrors;
 use domain::event::{Entry, EventInput};
 use domain::ids::{EventId, MemberId};
@@ -14,17 +12,20 @@ use storage::{MemberDetail, StoreError};
 
 use super::members::member_id;
 use super::{Chrome, page, render, see_other};
-use crate::AppState;
-use crate::actor::Actor;
 use crate::error::AppError;
 use crate::extract::Form;
 use crate::forms::{self, Field, Section, SummaryItem};
+use crate::policy::{Policy, Route};
+use crate::session::Caller;
+use domain::access::Capability;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/members/{id}/events/new", get(new_form))
-        .route("/members/{id}/events", axum::routing::post(record))
-        .route("/members/{id}/events/{event_id}/correct", get(correct_form).post(correct))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/members/{id}/events/new", Policy::Needs(Capability::WriteRegister), new_form),
+        Route::post("/members/{id}/events", Policy::Needs(Capability::WriteRegister), record),
+        Route::get("/members/{id}/events/{event_id}/correct", Policy::Needs(Capability::WriteRegister), correct_form),
+        Route::post("/members/{id}/events/{event_id}/correct", Policy::Needs(Capability::WriteRegister), correct),
+    ]
 }
 
 #[derive(Template)]
@@ -95,29 +96,23 @@ fn record_page(chrome: Chrome, d: &MemberDetail, form: &EventForm, errors: &Vali
 }
 
 /// `GET /members/{id}/events/new`.
-async fn new_form(State(s): State<AppState>, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
-    let d = s.store.member(member_id(&id)?).await?;
+async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
+    let d = s.reader()?.member(member_id(&id)?).await?;
     page(&record_page(chrome, &d, &EventForm::default(), &ValidationErrors::default(), false))
 }
 
 /// `POST /members/{id}/events`: records the event and goes back to the timeline.
-async fn record(
-    State(s): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    Path(id): Path<String>,
-    Form(form): Form<EventForm>,
-) -> Result<Response, AppError> {
+async fn record(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): Form<EventForm>) -> Result<Response, AppError> {
     let id = member_id(&id)?;
     let version = form.version()?;
     let outcome = match form.event.parse(s.today()) {
-        Ok(data) => match s.store.record_event(&s.write_context(&actor), id, version, data).await {
+        Ok(data) => match s.register_writer()?.record_event(id, version, data).await {
             Ok(_) => return Ok(see_other(&timeline_href(id))),
             Err(e) => form_errors(e)?,
         },
         Err(errors) => (errors, false),
     };
-    let d = s.store.member(id).await?;
+    let d = s.reader()?.member(id).await?;
     let (errors, conflict) = outcome;
     let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
     render(status, &record_page(chrome, &d, &form, &errors, conflict))
@@ -170,8 +165,8 @@ fn event_id(raw: &str) -> Result<EventId, AppError> {
 }
 
 /// `GET /members/{id}/events/{event_id}/correct`: the form prefilled from the event as it stands.
-async fn correct_form(State(s): State<AppState>, chrome: Chrome, Path((id, ev)): Path<(String, String)>) -> Result<Response, AppError> {
-    let d = s.store.member(member_id(&id)?).await?;
+async fn correct_form(s: Caller, chrome: Chrome, Path((id, ev)): Path<(String, String)>) -> Result<Response, AppError> {
+    let d = s.reader()?.member(member_id(&id)?).await?;
     let target = event_id(&ev)?;
     let original = d.events.iter().find(|e| e.id == target).ok_or_else(AppError::not_found)?;
     // Prefill with the latest content: the last replacement of this event, or the event itself.
@@ -194,8 +189,7 @@ async fn correct_form(State(s): State<AppState>, chrome: Chrome, Path((id, ev)):
 
 /// `POST /members/{id}/events/{event_id}/correct`.
 async fn correct(
-    State(s): State<AppState>,
-    actor: Actor,
+    s: Caller,
     chrome: Chrome,
     Path((id, ev)): Path<(String, String)>,
     Form(form): Form<EventForm>,
@@ -206,7 +200,7 @@ async fn correct(
     let entry = if form.action == "void" { Ok(Entry::Void) } else { form.event.parse(s.today()).map(Entry::Event) };
     let outcome = match entry {
         Ok(entry) => {
-            match s.store.correct_event(&s.write_context(&actor), id, version, target, entry, form.correction_reason.clone()).await {
+            match s.register_writer()?.correct_event(id, version, target, entry, form.correction_reason.clone()).await {
                 Ok(_) => return Ok(see_other(&timeline_href(id))),
                 Err(e) => {
                     // The store names the correction's reason `reason`; the form calls it
@@ -228,7 +222,7 @@ async fn correct(
             (errors, false)
         }
     };
-    let d = s.store.member(id).await?;
+    let d = s.reader()?.member(id).await?;
     let (errors, conflict) = outcome;
     let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
     render(status, &correct_page(chrome, &d, target, &form, &errors, conflict))

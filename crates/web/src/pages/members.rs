@@ -4,11 +4,9 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use chrono::NaiveDate;
 use domain::ValidationErrors;
 use domain::dates::AgeBand;
@@ -21,20 +19,24 @@ use storage::{MemberDetail, MemberListItem, MemberPage, StoreError};
 
 use super::units::Link;
 use super::{Chrome, page, render, see_other};
-use crate::AppState;
-use crate::actor::Actor;
 use crate::error::AppError;
 use crate::extract::{Form, Query};
 use crate::format;
 use crate::forms::{self, Field, Section, SummaryItem};
+use crate::policy::{Policy, Route};
 use crate::query::MemberFilterParams;
+use crate::session::Caller;
+use domain::access::Capability;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/members", get(list).post(create))
-        .route("/members/new", get(new_form))
-        .route("/members/{id}", get(detail))
-        .route("/members/{id}/edit", get(edit_form).post(edit))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/members", Policy::Needs(Capability::ReadRegister), list),
+        Route::post("/members", Policy::Needs(Capability::WriteRegister), create),
+        Route::get("/members/new", Policy::Needs(Capability::WriteRegister), new_form),
+        Route::get("/members/{id}", Policy::Needs(Capability::ReadRegister), detail),
+        Route::get("/members/{id}/edit", Policy::Needs(Capability::WriteRegister), edit_form),
+        Route::post("/members/{id}/edit", Policy::Needs(Capability::WriteRegister), edit),
+    ]
 }
 
 /// Parses a member id from the path (anything else is a 404).
@@ -134,7 +136,7 @@ fn filter_fields(p: &MemberFilterParams) -> Vec<Field> {
 }
 
 /// `GET /members?q=&unit=&status=&gender=&age=&as_of=&page=`: search and list.
-async fn list(State(s): State<AppState>, chrome: Chrome, Query(p): Query<MemberFilterParams>) -> Result<Response, AppError> {
+async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilterParams>) -> Result<Response, AppError> {
     let today = s.today();
     let mut filters = filter_fields(&p);
     let query = match p.parse(today) {
@@ -156,7 +158,7 @@ async fn list(State(s): State<AppState>, chrome: Chrome, Query(p): Query<MemberF
     };
     let mut errors = Vec::new();
     let unit = match query.unit {
-        Some(id) => match s.store.unit(id, query.as_of).await {
+        Some(id) => match s.reader()?.unit(id, query.as_of).await {
             Ok(d) => Some(Link { href: format!("/units/{id}"), label: d.as_of.unwrap_or(d.latest).name }),
             Err(StoreError::NotFound) => {
                 let message = format!("Không có tổ chức đảng mã số {id}.");
@@ -170,8 +172,11 @@ async fn list(State(s): State<AppState>, chrome: Chrome, Query(p): Query<MemberF
         },
         None => None,
     };
-    let result =
-        if errors.is_empty() { s.store.find_members(&query).await? } else { MemberPage { total: 0, page: 1, per_page: 1, items: vec![] } };
+    let result = if errors.is_empty() {
+        s.reader()?.find_members(&query).await?
+    } else {
+        MemberPage { total: 0, page: 1, per_page: 1, items: vec![] }
+    };
     let pager = Pager::new(&result, |n| format!("/members{}", p.to_query_string(Some(n))));
     let view = ListPage {
         chrome: chrome.titled("Đảng viên"),
@@ -334,9 +339,9 @@ fn opt(s: Option<&str>) -> String {
 }
 
 /// `GET /members/{id}`: the record, status, party age and the event timeline.
-async fn detail(State(s): State<AppState>, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn detail(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = member_id(&id)?;
-    let d = s.store.member(id).await?;
+    let d = s.reader()?.member(id).await?;
     let today = s.today();
     let i = &d.identity;
     let identity = vec![
@@ -595,7 +600,7 @@ async fn new_form(chrome: Chrome) -> Result<Response, AppError> {
 }
 
 /// `POST /members`: adds a member, or shows the form again with the problems.
-async fn create(State(s): State<AppState>, actor: Actor, chrome: Chrome, Form(form): Form<NewMemberForm>) -> Result<Response, AppError> {
+async fn create(s: Caller, chrome: Chrome, Form(form): Form<NewMemberForm>) -> Result<Response, AppError> {
     let today = s.today();
     let mut errors = form.check();
     let parsed = forms::new_member(&form.identity, &form.profile, &form.profile_from, &form.events(), today);
@@ -607,7 +612,7 @@ async fn create(State(s): State<AppState>, actor: Actor, chrome: Chrome, Form(fo
             return render(StatusCode::UNPROCESSABLE_ENTITY, &new_member_page(chrome, &form, &errors));
         }
     };
-    match s.store.create_member(&s.write_context(&actor), new).await {
+    match s.register_writer()?.create_member(new).await {
         Ok(id) => Ok(see_other(&format!("/members/{}", id.0))),
         Err(StoreError::Invalid(e)) => render(StatusCode::UNPROCESSABLE_ENTITY, &new_member_page(chrome, &form, &e)),
         Err(e) => Err(e.into()),
@@ -679,9 +684,9 @@ fn edit_page(
 }
 
 /// `GET /members/{id}/edit`.
-async fn edit_form(State(s): State<AppState>, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = member_id(&id)?;
-    let d = s.store.member(id).await?;
+    let d = s.reader()?.member(id).await?;
     page(&edit_page(chrome, id, &EditForm::from_detail(&d), d.version, &ValidationErrors::default(), None))
 }
 
@@ -702,13 +707,7 @@ fn compare(saved: &IdentityInput, typed: &IdentityInput) -> Vec<CompareRow> {
 }
 
 /// `POST /members/{id}/edit`: saves identity data (and a new profile), or explains a conflict.
-async fn edit(
-    State(s): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    Path(id): Path<String>,
-    Form(form): Form<EditForm>,
-) -> Result<Response, AppError> {
+async fn edit(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): Form<EditForm>) -> Result<Response, AppError> {
     let id = member_id(&id)?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của bản ghi."))?;
     let today = s.today();
@@ -717,11 +716,11 @@ async fn edit(
         Ok(u) => u,
         Err(e) => return render(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(chrome, id, &form, version, &e, None)),
     };
-    match s.store.update_member(&s.write_context(&actor), id, update).await {
+    match s.register_writer()?.update_member(id, update).await {
         Ok(()) => Ok(see_other(&format!("/members/{}", id.0))),
         Err(StoreError::Invalid(e)) => render(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(chrome, id, &form, version, &e, None)),
         Err(StoreError::Conflict { current }) => {
-            let d = s.store.member(id).await?;
+            let d = s.reader()?.member(id).await?;
             let rows = compare(&IdentityInput::from_identity(&d.identity), &form.identity);
             let version = current.max(d.version);
             render(StatusCode::CONFLICT, &edit_page(chrome, id, &form, version, &ValidationErrors::default(), Some(rows)))

@@ -1,44 +1,88 @@
 //! Server-rendered pages (askama templates under `templates/`). Every page is complete HTML that
 //! works without JavaScript; filters live in the query string.
 
+pub mod account;
+pub mod admin;
 pub mod events;
 pub mod members;
 pub mod unit_ops;
 pub mod units;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
+use crate::policy::{Policy, Route};
+use crate::session::Caller;
+use storage::access::Access;
 
 /// The page routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/units") }))
-        .route("/prefs/text", get(text_size))
-        .merge(units::routes())
-        .merge(unit_ops::routes())
-        .merge(members::routes())
-        .merge(events::routes())
+pub fn routes() -> Vec<Route> {
+    let mut routes = vec![Route::get("/", Policy::LoggedIn, home), Route::get("/prefs/text", Policy::Public, text_size)];
+    routes.extend(units::routes());
+    routes.extend(unit_ops::routes());
+    routes.extend(members::routes());
+    routes.extend(events::routes());
+    routes.extend(account::routes());
+    routes.extend(admin::routes());
+    routes
 }
 
-/// What the layout needs on every page: the title, the large-text preference and the current
-/// address (for the text-size toggle to come back to).
-#[derive(Debug, Clone)]
+/// `GET /`: the register for staff, the own record for a member.
+async fn home(access: Caller) -> Response {
+    let p = access.principal();
+    if p.grants.iter().all(|g| g.role == domain::access::Role::Member) {
+        return match p.member {
+            Some(m) => Redirect::to(&format!("/members/{}", m.0)).into_response(),
+            None => Redirect::to("/account").into_response(),
+        };
+    }
+    Redirect::to("/units").into_response()
+}
+
+/// What the layout needs on every page: the title, the large-text preference, the current
+/// address (for the text-size toggle to come back to), who is logged in with what they may open,
+/// and the anti-forgery token every form carries.
+#[derive(Debug, Clone, Default)]
 pub struct Chrome {
     pub title: String,
     pub large_text: bool,
     /// Path and query of the current page.
     pub here: String,
+    /// The anti-forgery token (hidden field `_csrf` of every form that posts).
+    pub csrf: String,
+    /// The logged-in person's name (none on the login pages).
+    pub user: Option<String>,
+    pub nav: Nav,
+}
+
+/// Which menu entries the person may use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Nav {
+    pub register: bool,
+    pub write: bool,
+    pub admin: bool,
+    /// The member's own record (the handbook).
+    pub own_member: Option<i64>,
+}
+
+impl Nav {
+    pub fn of(access: &Access) -> Nav {
+        use domain::access::{Capability, Role};
+        let p = access.principal();
+        Nav {
+            register: p.grants.iter().any(|g| g.role != Role::Member),
+            write: access.can(Capability::WriteRegister),
+            admin: access.can(Capability::Administer),
+            own_member: p.member.map(|m| m.0),
+        }
+    }
 }
 
 impl Chrome {
@@ -51,7 +95,12 @@ impl Chrome {
             .flat_map(|v| v.split(';'))
             .any(|c| c.trim() == "text=large");
         let here = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
-        Chrome { title: String::new(), large_text, here }
+        Chrome { large_text, here, ..Chrome::default() }
+    }
+
+    /// The hidden anti-forgery field, for templates: `{{ chrome.csrf_field()|safe }}`.
+    pub fn csrf_field(&self) -> String {
+        format!(r#"<input type="hidden" name="{}" value="{}">"#, crate::session::CSRF_FIELD, self.csrf)
     }
 
     pub fn titled(mut self, title: impl Into<String>) -> Chrome {
@@ -78,7 +127,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Chrome::from_parts(&parts.headers, &parts.uri))
+        let mut chrome = Chrome::from_parts(&parts.headers, &parts.uri);
+        if let Some(s) = parts.extensions.get::<crate::session::SessionInfo>() {
+            chrome.csrf = s.csrf.clone();
+            chrome.user = Some(s.display_name.clone());
+        } else if let Some(t) = parts.extensions.get::<crate::session::PreloginToken>() {
+            chrome.csrf = t.0.clone();
+        }
+        if let Some(a) = parts.extensions.get::<Access>() {
+            chrome.nav = Nav::of(a);
+        }
+        Ok(chrome)
     }
 }
 

@@ -9,11 +9,9 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use chrono::NaiveDate;
 use domain::ValidationErrors;
 use domain::event::parse_unit_id;
@@ -24,14 +22,16 @@ use storage::{MemberQuery, MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit,
 use super::events::form_errors;
 use super::units::Link;
 use super::{Chrome, page, render, see_other};
-use crate::AppState;
-use crate::actor::Actor;
 use crate::error::AppError;
 use crate::extract::{Form, Query};
 use crate::format;
 use crate::forms::{Field, Opt, Section, SummaryItem, attach_errors};
+use crate::policy::{Policy, Route};
 use crate::query::{AsOfParams, parse_as_of, parse_optional_unit};
+use crate::session::Caller;
 use crate::unit_input::{DecisionInput, UnitSpecInput, merge_sources, merge_target, new_parent, rename_changes};
+use domain::access::Capability;
+use storage::access::Access;
 
 /// Most members listed on the split form.
 const SPLIT_MEMBERS: usize = 500;
@@ -40,11 +40,15 @@ const SPLIT_SUCCESSORS: usize = 3;
 const SUCCESSOR_LEGENDS: [&str; SPLIT_SUCCESSORS] =
     ["Tổ chức kế tiếp số 1", "Tổ chức kế tiếp số 2", "Tổ chức kế tiếp số 3 (không bắt buộc)"];
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/units/new", get(root_form).post(root_submit))
-        .route("/units/{id}/children/new", get(child_form).post(child_submit))
-        .route("/units/{id}/{op}", get(op_form).post(op_submit))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/units/new", Policy::Needs(Capability::ManageUnits), root_form),
+        Route::post("/units/new", Policy::Needs(Capability::ManageUnits), root_submit),
+        Route::get("/units/{id}/children/new", Policy::Needs(Capability::ManageUnits), child_form),
+        Route::post("/units/{id}/children/new", Policy::Needs(Capability::ManageUnits), child_submit),
+        Route::get("/units/{id}/{op}", Policy::Needs(Capability::ManageUnits), op_form),
+        Route::post("/units/{id}/{op}", Policy::Needs(Capability::ManageUnits), op_submit),
+    ]
 }
 
 /// The form values as posted.
@@ -165,39 +169,28 @@ fn op_path(raw: &str) -> Result<Op, AppError> {
 }
 
 /// `GET /units/new`.
-async fn root_form(State(s): State<AppState>, chrome: Chrome, Query(q): Query<AsOfParams>) -> Result<Response, AppError> {
+async fn root_form(s: Caller, chrome: Chrome, Query(q): Query<AsOfParams>) -> Result<Response, AppError> {
     show(&s, chrome, Op::CreateRoot, None, &q.as_of).await
 }
 
 /// `POST /units/new`.
-async fn root_submit(State(s): State<AppState>, actor: Actor, chrome: Chrome, Form(v): Form<Values>) -> Result<Response, AppError> {
-    submit(&s, &actor, chrome, Op::CreateRoot, None, v).await
+async fn root_submit(s: Caller, chrome: Chrome, Form(v): Form<Values>) -> Result<Response, AppError> {
+    submit(&s, chrome, Op::CreateRoot, None, v).await
 }
 
 /// `GET /units/{id}/children/new`.
-async fn child_form(
-    State(s): State<AppState>,
-    chrome: Chrome,
-    Path(id): Path<String>,
-    Query(q): Query<AsOfParams>,
-) -> Result<Response, AppError> {
+async fn child_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(q): Query<AsOfParams>) -> Result<Response, AppError> {
     show(&s, chrome, Op::CreateChild, Some(unit_path(&id)?), &q.as_of).await
 }
 
 /// `POST /units/{id}/children/new`.
-async fn child_submit(
-    State(s): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    Path(id): Path<String>,
-    Form(v): Form<Values>,
-) -> Result<Response, AppError> {
-    submit(&s, &actor, chrome, Op::CreateChild, Some(unit_path(&id)?), v).await
+async fn child_submit(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(v): Form<Values>) -> Result<Response, AppError> {
+    submit(&s, chrome, Op::CreateChild, Some(unit_path(&id)?), v).await
 }
 
 /// `GET /units/{id}/{rename|move|merge|split|dissolve}`.
 async fn op_form(
-    State(s): State<AppState>,
+    s: Caller,
     chrome: Chrome,
     Path((id, op)): Path<(String, String)>,
     Query(q): Query<AsOfParams>,
@@ -206,19 +199,13 @@ async fn op_form(
 }
 
 /// `POST /units/{id}/{rename|move|merge|split|dissolve}`.
-async fn op_submit(
-    State(s): State<AppState>,
-    actor: Actor,
-    chrome: Chrome,
-    Path((id, op)): Path<(String, String)>,
-    Form(v): Form<Values>,
-) -> Result<Response, AppError> {
-    submit(&s, &actor, chrome, op_path(&op)?, Some(unit_path(&id)?), v).await
+async fn op_submit(s: Caller, chrome: Chrome, Path((id, op)): Path<(String, String)>, Form(v): Form<Values>) -> Result<Response, AppError> {
+    submit(&s, chrome, op_path(&op)?, Some(unit_path(&id)?), v).await
 }
 
-async fn load(s: &AppState, unit: Option<UnitId>, on: NaiveDate) -> Result<Option<UnitDetail>, AppError> {
+async fn load(s: &Access, unit: Option<UnitId>, on: NaiveDate) -> Result<Option<UnitDetail>, AppError> {
     match unit {
-        Some(id) => Ok(Some(s.store.unit(id, on).await?)),
+        Some(id) => Ok(Some(s.reader()?.unit(id, on).await?)),
         None => Ok(None),
     }
 }
@@ -229,7 +216,7 @@ fn shown(d: &UnitDetail) -> &UnitSummary {
 }
 
 /// The empty form (prefilled from the unit where that helps).
-async fn show(s: &AppState, chrome: Chrome, op: Op, unit: Option<UnitId>, as_of: &str) -> Result<Response, AppError> {
+async fn show(s: &Access, chrome: Chrome, op: Op, unit: Option<UnitId>, as_of: &str) -> Result<Response, AppError> {
     let today = s.today();
     let date = parse_as_of(as_of, today).unwrap_or(today);
     let d = load(s, unit, date).await?;
@@ -239,11 +226,11 @@ async fn show(s: &AppState, chrome: Chrome, op: Op, unit: Option<UnitId>, as_of:
 }
 
 /// Records the operation; on success goes to the resulting unit on the effective date.
-async fn submit(s: &AppState, actor: &Actor, chrome: Chrome, op: Op, unit: Option<UnitId>, v: Values) -> Result<Response, AppError> {
+async fn submit(s: &Access, chrome: Chrome, op: Op, unit: Option<UnitId>, v: Values) -> Result<Response, AppError> {
     let today = s.today();
     let date = parse_as_of(val(&v, "as_of"), today).unwrap_or(today);
     let d = load(s, unit, date).await?;
-    let err = match execute(s, actor, op, unit, d.as_ref(), &v).await {
+    let err = match execute(s, op, unit, d.as_ref(), &v).await {
         Ok((id, on)) => return Ok(see_other(&unit_href(id, on))),
         Err(err) => err,
     };
@@ -329,15 +316,7 @@ fn parsed<T>(e: ValidationErrors, value: Option<T>) -> Result<T, StoreError> {
 }
 
 /// Parses the form and performs the operation: the unit to show next and from which date.
-async fn execute(
-    s: &AppState,
-    actor: &Actor,
-    op: Op,
-    unit: Option<UnitId>,
-    d: Option<&UnitDetail>,
-    v: &Values,
-) -> Result<(UnitId, NaiveDate), StoreError> {
-    let ctx = s.write_context(actor);
+async fn execute(s: &Access, op: Op, unit: Option<UnitId>, d: Option<&UnitDetail>, v: &Values) -> Result<(UnitId, NaiveDate), StoreError> {
     let mut e = ValidationErrors::default();
     let decision = decision(v).parse(&mut e);
     let id = || unit.ok_or(StoreError::NotFound);
@@ -352,7 +331,7 @@ async fn execute(
             let spec = input.parse(&mut e, "");
             let new = parsed(e, spec.zip(decision).map(|(spec, decision)| NewUnit { spec, decision }))?;
             let on = new.decision.effective;
-            Ok((s.store.create_unit(&ctx, new).await?, on))
+            Ok((s.unit_manager()?.create_unit(new).await?, on))
         }
         (Op::Rename, Some(d)) => {
             let current = shown(d);
@@ -375,7 +354,7 @@ async fn execute(
                 }),
             )?;
             let on = change.decision.effective;
-            s.store.rename_unit(&ctx, id()?, change).await?;
+            s.unit_manager()?.rename_unit(id()?, change).await?;
             Ok((id()?, on))
         }
         (Op::Move, _) => {
@@ -390,7 +369,7 @@ async fn execute(
                 }),
             )?;
             let on = change.decision.effective;
-            s.store.move_unit(&ctx, id()?, change).await?;
+            s.unit_manager()?.move_unit(id()?, change).await?;
             Ok((id()?, on))
         }
         (Op::Merge, _) => {
@@ -401,7 +380,7 @@ async fn execute(
             let target = unit_field(&mut e, v, "target_id").and_then(|t| merge_target(&mut e, t, Some(&new).filter(|n| !n.is_blank())));
             let merge = parsed(e, target.zip(decision).map(|(target, decision)| MergeUnits { sources, target, decision }))?;
             let on = merge.decision.effective;
-            Ok((s.store.merge_units(&ctx, merge).await?, on))
+            Ok((s.unit_manager()?.merge_units(merge).await?, on))
         }
         (Op::Split, _) => {
             let specs: Vec<UnitSpecInput> = (0..SPLIT_SUCCESSORS).map(|i| spec(&mut e, v, &successor_prefix(i))).collect();
@@ -426,13 +405,13 @@ async fn execute(
                 }),
             )?;
             let on = split.decision.effective;
-            let ids = s.store.split_unit(&ctx, id()?, split).await?;
+            let ids = s.unit_manager()?.split_unit(id()?, split).await?;
             Ok((ids.first().copied().unwrap_or(id()?), on))
         }
         (Op::Dissolve, _) => {
             let decision = parsed(e, decision)?;
             let on = decision.effective;
-            s.store.dissolve_unit(&ctx, id()?, decision).await?;
+            s.unit_manager()?.dissolve_unit(id()?, decision).await?;
             Ok((id()?, on))
         }
         (Op::Rename, None) => Err(StoreError::NotFound),
@@ -559,7 +538,7 @@ fn assign_row(v: &Values, name: String, label: String, meta: String) -> AssignRo
 }
 
 /// The split tables: the unit's children and the members directly in it, on the form's date.
-async fn split_tables(s: &AppState, d: &UnitDetail, v: &Values, on: NaiveDate) -> Result<Vec<AssignTable>, AppError> {
+async fn split_tables(s: &Access, d: &UnitDetail, v: &Values, on: NaiveDate) -> Result<Vec<AssignTable>, AppError> {
     let children = d
         .children
         .iter()
@@ -567,7 +546,7 @@ async fn split_tables(s: &AppState, d: &UnitDetail, v: &Values, on: NaiveDate) -
         .collect();
     let query = MemberQuery { unit: Some(d.id), per_page: SPLIT_MEMBERS, ..MemberQuery::new(on) };
     let members = s
-        .store
+        .reader()?
         .find_members(&query)
         .await?
         .items
@@ -601,7 +580,7 @@ struct OpPage {
 }
 
 async fn view(
-    s: &AppState,
+    s: &Access,
     chrome: Chrome,
     op: Op,
     d: Option<&UnitDetail>,

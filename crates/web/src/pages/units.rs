@@ -1,11 +1,9 @@
 //! The organization tree as of a date, unit pages, and the unit search used by the forms.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use chrono::NaiveDate;
 use domain::ids::UnitId;
 use serde::Deserialize;
@@ -13,19 +11,25 @@ use storage::{MemberQuery, StoreError, UnitLink, UnitNode, UnitSummary};
 
 use super::members::{MemberRow, Pager};
 use super::{Chrome, page, render};
-use crate::AppState;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
+use crate::policy::{Policy, Route};
 use crate::query::{AsOfParams, parse_as_of, parse_flag, parse_page};
+use crate::session::Caller;
+use domain::access::Capability;
 
 /// Members shown on a unit page (the full list is one link away).
 const UNIT_PAGE_MEMBERS: usize = 20;
 /// Suggestions returned by the unit search.
 const SEARCH_LIMIT: usize = 20;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/units", get(tree)).route("/units/search", get(search)).route("/units/{id}", get(unit_page))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/units", Policy::Needs(Capability::ReadRegister), tree),
+        Route::get("/units/search", Policy::Needs(Capability::ReadRegister), search),
+        Route::get("/units/{id}", Policy::Needs(Capability::ReadRegister), unit_page),
+    ]
 }
 
 /// A link with its text.
@@ -102,10 +106,10 @@ struct TreePage {
 }
 
 /// `GET /units?as_of=`: the top of the tree on a date.
-async fn tree(State(s): State<AppState>, chrome: Chrome, Query(p): Query<AsOfParams>) -> Result<Response, AppError> {
+async fn tree(s: Caller, chrome: Chrome, Query(p): Query<AsOfParams>) -> Result<Response, AppError> {
     let today = s.today();
     let a = as_of(&p.as_of, today);
-    let roots = if a.error.is_none() { s.store.children(None, a.date).await? } else { Vec::new() };
+    let roots = if a.error.is_none() { s.reader()?.children(None, a.date).await? } else { Vec::new() };
     let status = if a.error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let view = TreePage {
         chrome: chrome.titled("Cây tổ chức"),
@@ -191,24 +195,19 @@ fn link_rows(links: &[UnitLink], suffix: &str) -> Vec<LinkRow> {
 }
 
 /// `GET /units/{id}?as_of=&page=`: a unit on a date, its history and its members.
-async fn unit_page(
-    State(s): State<AppState>,
-    chrome: Chrome,
-    Path(id): Path<String>,
-    Query(p): Query<AsOfParams>,
-) -> Result<Response, AppError> {
+async fn unit_page(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(p): Query<AsOfParams>) -> Result<Response, AppError> {
     let id = domain::event::parse_unit_id(&id).map_err(|_| AppError::not_found())?;
     let today = s.today();
     let a = as_of(&p.as_of, today);
     let page_no = parse_page(&p.page).unwrap_or(1);
-    let detail = s.store.unit(id, a.date).await?;
+    let detail = s.reader()?.unit(id, a.date).await?;
     let suffix = as_of_suffix(a.date, today);
     let shown = detail.as_of.clone().unwrap_or_else(|| detail.latest.clone());
     let existed = detail.as_of.is_some();
     let current_successors = if existed {
         Vec::new()
     } else {
-        match s.store.current_successors(id, today).await {
+        match s.reader()?.current_successors(id).await {
             Ok(list) => list.iter().filter(|u| u.id != id).map(|u| unit_link(u, "")).collect(),
             Err(StoreError::NotFound) => Vec::new(),
             Err(e) => return Err(e.into()),
@@ -218,7 +217,7 @@ async fn unit_page(
     let filters = crate::query::MemberFilterParams { unit: id.to_string(), as_of: date_param.clone(), ..Default::default() };
     let (members, pager) = if existed {
         let query = MemberQuery { unit: Some(id), page: page_no, per_page: UNIT_PAGE_MEMBERS, ..MemberQuery::new(a.date) };
-        let result = s.store.find_members(&query).await?;
+        let result = s.reader()?.find_members(&query).await?;
         let base = format!("/units/{id}");
         let pager = Pager::new(&result, |n| format!("{base}{}", format::query_string(&[("as_of", &date_param), ("page", &n.to_string())])));
         (MemberRow::list(&result.items, a.date, today), pager)
@@ -296,11 +295,11 @@ struct SearchPage {
 }
 
 /// `GET /units/search?q=&members_only=1`: units by name or code (the forms' helper).
-async fn search(State(s): State<AppState>, chrome: Chrome, Query(p): Query<SearchParams>) -> Result<Response, AppError> {
+async fn search(s: Caller, chrome: Chrome, Query(p): Query<SearchParams>) -> Result<Response, AppError> {
     let as_of = parse_as_of(&p.as_of, s.today()).map_err(|e| AppError::bad_request(e.message))?;
     let members_only = parse_flag(&p.members_only);
     let q = p.q.trim().to_owned();
-    let results = if q.is_empty() { Vec::new() } else { s.store.find_units(&q, as_of, members_only, SEARCH_LIMIT).await? };
+    let results = if q.is_empty() { Vec::new() } else { s.reader()?.find_units(&q, as_of, members_only, SEARCH_LIMIT).await? };
     let view = SearchPage { chrome: chrome.titled("Tìm tổ chức đảng"), searched: !q.is_empty(), q, members_only, results };
     page(&view)
 }

@@ -1,0 +1,341 @@
+//! The authorization matrix, built from the router's own route table (`web::policy::table`): every
+//! route × every role × a record in scope and one out of scope → the status the policy promises.
+//! A route whose path parameters the matrix cannot fill fails the test, so a new route is
+//! covered the day it is added. Also: guessing identifiers never reveals out-of-scope records.
+
+use std::collections::HashMap;
+
+use domain::access::{Capability, Grant, Role};
+use domain::ids::{MemberId, UnitId};
+use reqwest::Method;
+use serde_json::Value;
+use storage::{MemberQuery, StatusFilter, Store};
+use web::policy::Policy;
+
+use crate::http_on_both_engines;
+use crate::support::{self, App, PASSWORD};
+
+http_on_both_engines!(0; every_route_every_role, guessed_identifiers_reveal_nothing);
+
+/// The organization used by both scenarios: province → commune A (chi bộ A1) and commune B (chi bộ B1).
+struct Fixture {
+    unit_in: UnitId,
+    unit_out: UnitId,
+    commune_a: UnitId,
+    /// Members of A1 (the first has an account with the member role) and of B1.
+    self_member: MemberId,
+    member_in: MemberId,
+    member_out: MemberId,
+    event_in: i64,
+    event_out: i64,
+    event_self: i64,
+}
+
+async fn fixture(store: &dyn Store) -> Fixture {
+    use domain::unit::UnitKind::*;
+    let ctx = storage::WriteContext::new("test", support::now());
+    let on = domain::dates::parse_date("01/01/2000").unwrap();
+    let decision = storage::OrgDecision {
+        effective: on,
+        basis: domain::unit::LegalBasis {
+            number: domain::ids::DecisionNumber::parse("1-QĐ/TU").unwrap(),
+            date: on,
+            issuer: "Tỉnh ủy".into(),
+        },
+        note: None,
+    };
+    let make = async |kind, code: &str, name: &str, parent| {
+        let spec = storage::UnitSpec { kind, code: domain::ids::UnitCode::parse(code).unwrap(), name: name.into(), parent };
+        store.create_unit(&ctx, storage::NewUnit { spec, decision: decision.clone() }).await.unwrap()
+    };
+    let p = make(Province, "T", "Tỉnh ủy", None).await;
+    let a = make(Commune, "A", "Đảng bộ xã An", Some(p)).await;
+    let b = make(Commune, "B", "Đảng bộ xã Bình", Some(p)).await;
+    let a1 = make(GrassrootsCell, "A1", "Chi bộ thôn An", Some(a)).await;
+    let b1 = make(GrassrootsCell, "B1", "Chi bộ thôn Bình", Some(b)).await;
+    let mut people = Vec::new();
+    for (i, (name, unit)) in [("Nguyễn Văn Tự", a1), ("Lê Thị Trong", a1), ("Trần Văn Ngoài", b1)].into_iter().enumerate() {
+        let identity = domain::member::IdentityInput {
+            full_name: name.into(),
+            gender: "nam".into(),
+            birth_date: "01/01/1980".into(),
+            ethnicity: "kinh".into(),
+            religion: "khong".into(),
+            citizen_id: format!("00108000000{i}"),
+            ..Default::default()
+        }
+        .parse(support::today())
+        .unwrap();
+        let profile = domain::member::ProfileInput {
+            general_education: "thpt".into(),
+            professional: "dai-hoc".into(),
+            occupation: "vien-chuc".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        let admitted = domain::event::EventData {
+            kind: domain::event::EventKind::Admitted { unit: unit_ref(unit) },
+            effective: domain::dates::parse_date("01/01/2010").unwrap(),
+            basis: Some(decision.basis.clone()),
+            note: None,
+        };
+        let new =
+            storage::NewMember { identity, profile: domain::member::DatedProfile { valid_from: None, profile }, events: vec![admitted] };
+        let id = store.create_member(&ctx, new).await.unwrap();
+        people.push((id, store.member(id).await.unwrap().events[0].id.0));
+    }
+    Fixture {
+        unit_in: a1,
+        unit_out: b1,
+        commune_a: a,
+        self_member: people[0].0,
+        member_in: people[1].0,
+        member_out: people[2].0,
+        event_self: people[0].1,
+        event_in: people[1].1,
+        event_out: people[2].1,
+    }
+}
+
+fn unit_ref(u: UnitId) -> domain::event::UnitRef {
+    domain::event::UnitRef::Internal(u)
+}
+
+/// One role: its logged-in client (pages), its token (API) and what it may reach.
+struct Actor {
+    role: Option<Role>,
+    client: reqwest::Client,
+    csrf: String,
+    token: String,
+    /// Its own spare tokens: the targets of the two token routes (revoking them harms nothing).
+    spare_tokens: [i64; 2],
+    account: i64,
+}
+
+impl Actor {
+    fn allows(&self, capability: Capability) -> bool {
+        self.role.is_some_and(|r| r.allows(capability))
+    }
+}
+
+async fn actor(app: &App, role: Option<Role>, grant_unit: Option<UnitId>, member: Option<MemberId>, name: &str) -> Actor {
+    let client = support::browser();
+    let Some(role) = role else {
+        // Anonymous: only the pre-login anti-forgery cookie.
+        let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+        return Actor { role: None, client, csrf: support::csrf_of(&page), token: String::new(), spare_tokens: [0, 0], account: 0 };
+    };
+    let account = support::account(app.store.as_ref(), name, vec![Grant { role, unit: grant_unit }], member).await;
+    let token = support::token(app.store.as_ref(), account).await;
+    let ctx = storage::WriteContext::new("test", support::now());
+    let mut spare_tokens = [0; 2];
+    for (i, t) in spare_tokens.iter_mut().enumerate() {
+        *t = app.store.create_token(&ctx, account, "spare", &format!("spare-{name}-{i}")).await.unwrap();
+    }
+    let res = support::login(&app.base, &client, name, PASSWORD).await;
+    assert_eq!(res.status().as_u16(), 303, "{name} logs in");
+    let csrf = support::session_csrf(&app.base, &client).await;
+    Actor { role: Some(role), client, csrf, token, spare_tokens, account }
+}
+
+/// What a path parameter's scope depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scoped {
+    /// Nothing: both cases are the same request.
+    No,
+    /// The register (the administrator reaches everything).
+    Register,
+    /// The caller's own account (nobody reaches another's tokens).
+    Own,
+}
+
+/// Fills the path's parameters for `who`, in or out of scope.
+fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account: i64, grant: i64, admin_token: i64) -> (String, Scoped) {
+    let member_role = who.role == Some(Role::Member);
+    let (member, event) = match (in_scope, member_role) {
+        (true, true) => (f.self_member, f.event_self),
+        (true, false) => (f.member_in, f.event_in),
+        (false, _) => (f.member_out, f.event_out),
+    };
+    let unit = if in_scope { f.unit_in } else { f.unit_out };
+    let mut scoped = Scoped::No;
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map(|e| start + e).unwrap();
+        out.push_str(&rest[..start]);
+        let name = &rest[start + 1..end];
+        let value = match (name, path) {
+            ("id", p) if p.starts_with("/members/") || p.starts_with("/api/v1/members/") => {
+                scoped = Scoped::Register;
+                member.0.to_string()
+            }
+            ("event_id", _) => event.to_string(),
+            ("id", p) if p.starts_with("/units/") || p.starts_with("/api/v1/units/") => {
+                scoped = Scoped::Register;
+                unit.0.to_string()
+            }
+            ("op", _) => "rename".into(),
+            ("id", p) if p.starts_with("/admin/accounts/") => throwaway_account.to_string(),
+            ("grant", _) => grant.to_string(),
+            ("id", p) if p.starts_with("/account/tokens/") || p.starts_with("/api/v1/tokens/") => {
+                scoped = Scoped::Own;
+                let spare = who.spare_tokens[usize::from(p.starts_with("/api/"))];
+                if in_scope { spare.to_string() } else { admin_token.to_string() }
+            }
+            (other, p) => panic!("the authorization matrix cannot fill {{{other}}} in {p}: add a fixture for it"),
+        };
+        out.push_str(&value);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    (out, scoped)
+}
+
+/// What the policy promises for `who` on this request.
+#[derive(Debug, PartialEq, Eq)]
+enum Expect {
+    /// The handler ran (any status but 401, 403, 404 or a redirect to the login page).
+    Allowed,
+    Status(u16),
+    /// A page: 303 to the login page.
+    Login,
+    /// A public route: anything but 401, 403 or 404 (a login step may send back to the login page).
+    Public,
+}
+
+fn expected(policy: Policy, api: bool, method: &Method, who: &Actor, scoped: Scoped, in_scope: bool, member_only_units: bool) -> Expect {
+    let in_scope = in_scope || (scoped == Scoped::Register && who.role == Some(Role::Admin));
+    let scoped = scoped != Scoped::No;
+    match (policy, who.role) {
+        (Policy::Public, _) => Expect::Public,
+        (_, None) if api => Expect::Status(401),
+        (_, None) if *method == Method::GET => Expect::Login,
+        (_, None) => Expect::Status(401),
+        (Policy::Needs(c), Some(_)) if !who.allows(c) => Expect::Status(403),
+        _ if scoped && (!in_scope || member_only_units) => Expect::Status(404),
+        _ => Expect::Allowed,
+    }
+}
+
+async fn every_route_every_role(app: &App) {
+    let f = fixture(app.store.as_ref()).await;
+    let admin_token = app.store.tokens_of(1).await.unwrap()[0].id;
+    let actors = vec![
+        actor(app, None, None, None, "").await,
+        actor(app, Some(Role::Admin), None, None, "m.admin").await,
+        actor(app, Some(Role::OrgBoardStaff), Some(f.commune_a), None, "m.staff").await,
+        actor(app, Some(Role::CommitteeLeader), Some(f.commune_a), None, "m.leader").await,
+        actor(app, Some(Role::CellSecretary), Some(f.unit_in), None, "m.secretary").await,
+        actor(app, Some(Role::Inspector), Some(f.commune_a), None, "m.inspector").await,
+        actor(app, Some(Role::Member), None, Some(f.self_member), "m.member").await,
+    ];
+    let throwaway =
+        support::account(app.store.as_ref(), "m.throwaway", vec![Grant { role: Role::Inspector, unit: Some(f.unit_in) }], None).await;
+    let grant = app.store.grants(throwaway, support::today()).await.unwrap()[0].id;
+    let table = web::policy::table();
+    assert!(table.len() > 40, "the route table lists every route");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (method, path, policy) in &table {
+        // Logging out would end the session the matrix uses; it is tested in auth.rs.
+        if *path == "/logout" {
+            continue;
+        }
+        let api = path.starts_with("/api/");
+        for who in &actors {
+            for in_scope in [true, false] {
+                let (url, scoped) = fill(path, &f, who, in_scope, throwaway, grant, admin_token);
+                if scoped == Scoped::No && !in_scope {
+                    continue;
+                }
+                let member_only_units =
+                    who.role == Some(Role::Member) && (path.starts_with("/units/") || path.starts_with("/api/v1/units/"));
+                let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
+                let want = expected(*policy, api, &method, who, scoped, in_scope, member_only_units);
+                let mut req = who.client.request(method.clone(), app.url(&url));
+                if api {
+                    if !who.token.is_empty() {
+                        req = req.bearer_auth(&who.token);
+                    }
+                    if method != Method::GET {
+                        req = req.json(&serde_json::json!({}));
+                    }
+                } else if method != Method::GET {
+                    req = req.form(&[("_csrf", who.csrf.as_str())]);
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status().as_u16();
+                let location = res.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_owned();
+                let ok = match &want {
+                    Expect::Allowed => ![401, 403, 404].contains(&status) && !location.starts_with("/login"),
+                    Expect::Status(s) => status == *s,
+                    Expect::Login => status == 303 && location.starts_with("/login"),
+                    Expect::Public => ![401, 403, 404].contains(&status),
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{method} {url} as {:?} (in scope: {in_scope}): expected {want:?}, got {status} {location}",
+                        who.role
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+async fn guessed_identifiers_reveal_nothing(app: &App) {
+    let f = fixture(app.store.as_ref()).await;
+    let staff = actor(app, Some(Role::OrgBoardStaff), Some(f.commune_a), None, "g.staff").await;
+    let everyone = app.store.find_members(&MemberQuery { status: StatusFilter::All, ..MemberQuery::new(support::today()) }).await.unwrap();
+    let visible: Vec<i64> = vec![f.self_member.0, f.member_in.0];
+    let mut bodies: HashMap<u16, Vec<String>> = HashMap::new();
+    let max_member = everyone.items.iter().map(|m| m.id.0).max().unwrap() + 3;
+    for id in 1..=max_member {
+        for path in [format!("/api/v1/members/{id}"), format!("/api/v1/members/{id}/events")] {
+            let res = staff.client.get(app.url(&path)).bearer_auth(&staff.token).send().await.unwrap();
+            let status = res.status().as_u16();
+            let body: Value = res.json().await.unwrap();
+            if visible.contains(&id) {
+                assert_eq!(status, 200, "{path}");
+            } else {
+                assert_eq!(status, 404, "{path}: {body}");
+                assert_eq!(body["error"]["code"], "not_found");
+                bodies.entry(status).or_default().push(body["error"]["message"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+        let page = staff.client.get(app.url(&format!("/members/{id}"))).send().await.unwrap();
+        let status = page.status().as_u16();
+        let html = page.text().await.unwrap();
+        if !visible.contains(&id) {
+            assert_eq!(status, 404);
+            assert!(!html.contains("Ngoài"), "an out-of-scope name leaked");
+        }
+    }
+    // Every refusal reads exactly like a missing record.
+    let messages = bodies.remove(&404).unwrap();
+    assert!(messages.windows(2).all(|w| w[0] == w[1]));
+    // Units and events of another commune; searches never find them.
+    for unit in 1..=10 {
+        let res = staff.client.get(app.url(&format!("/api/v1/units/{unit}"))).bearer_auth(&staff.token).send().await.unwrap();
+        let expected = if [f.commune_a.0, f.unit_in.0].contains(&unit) { 200 } else { 404 };
+        assert_eq!(res.status().as_u16(), expected, "unit {unit}");
+    }
+    let res = staff.client.get(app.url(&format!("/members/{}/events/{}/correct", f.member_out.0, f.event_out))).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+    let (_, v) = get_json(&staff, app, "/api/v1/members?q=ngoai&status=all").await;
+    assert_eq!(v["total"], 0);
+    let (_, v) = get_json(&staff, app, "/api/v1/members?status=all").await;
+    assert_eq!(v["total"], 2);
+    let (_, v) = get_json(&staff, app, "/api/v1/units/search?q=binh").await;
+    assert_eq!(v.as_array().map(Vec::len).unwrap_or(0), 0, "{v}");
+    let _ = staff.account;
+}
+
+async fn get_json(who: &Actor, app: &App, path: &str) -> (u16, Value) {
+    let res = who.client.get(app.url(path)).bearer_auth(&who.token).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}

@@ -1,0 +1,510 @@
+//! The logged-in person's own account: roles, password, second factor (TOTP) and API tokens.
+//!
+//! Changing the password or the second factor ends every session of the account (the store does
+//! it, the current session included), so those forms finish on [`relogin`], which explains why
+//! and leads back to the login page.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use domain::ValidationErrors;
+use serde::Deserialize;
+use storage::access::Access;
+use storage::{AccountChange, GrantRecord, StoreError};
+
+use super::{Chrome, Nav, page, render, see_other};
+use crate::error::AppError;
+use crate::extract::{Form, Query};
+use crate::format;
+use crate::forms::SummaryItem;
+use crate::policy::{Policy, Route};
+use crate::session::{AppState, Caller, SESSION_COOKIE, SessionInfo};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/account", Policy::LoggedIn, overview),
+        Route::get("/account/password", Policy::LoggedIn, password_form),
+        Route::post("/account/password", Policy::LoggedIn, change_password),
+        Route::get("/account/totp", Policy::LoggedIn, totp_form),
+        Route::post("/account/totp", Policy::LoggedIn, enrol_totp),
+        Route::post("/account/totp/remove", Policy::LoggedIn, remove_totp),
+        Route::post("/account/tokens", Policy::LoggedIn, create_token),
+        Route::post("/account/tokens/{id}/revoke", Policy::LoggedIn, revoke_token),
+        // Reached after the sessions were ended, so nobody is logged in any more.
+        Route::get("/account/relogin", Policy::Public, relogin),
+    ]
+}
+
+// --- shared helpers ------------------------------------------------------------------------------
+
+/// Argon2 hashing off the async threads.
+pub(crate) async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    match tokio::task::spawn_blocking(move || auth::password::hash(&password)).await {
+        Ok(Ok(hash)) => Ok(hash),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "password hashing failed");
+            Err(AppError::internal())
+        }
+        Err(_) => Err(AppError::internal()),
+    }
+}
+
+/// The summary at the top of a form: each error with the label of its field and a link to it.
+pub(crate) fn summary_of(errors: &ValidationErrors, labels: &[(&str, &str)]) -> Vec<SummaryItem> {
+    errors
+        .errors
+        .iter()
+        .map(|e| match labels.iter().find(|(field, _)| *field == e.field) {
+            Some((field, label)) => {
+                SummaryItem { label: (*label).to_owned(), message: e.message.clone(), anchor: Some(format!("f-{field}")) }
+            }
+            None => SummaryItem { label: String::new(), message: e.message.clone(), anchor: None },
+        })
+        .collect()
+}
+
+/// A role as a line of text: "Cán bộ tổ chức — Đảng bộ X (mã số 12)".
+pub(crate) struct RoleView {
+    pub role: &'static str,
+    pub unit: Option<String>,
+    pub unit_href: Option<String>,
+    /// The unit has ended: the grant covers nothing.
+    pub ended: bool,
+    pub granted: String,
+    pub id: i64,
+}
+
+impl RoleView {
+    pub(crate) fn of(g: &GrantRecord) -> RoleView {
+        RoleView {
+            role: g.role.label(),
+            unit: g.unit.map(|u| match &g.unit_name {
+                Some(name) => format!("{name} (mã số {u})"),
+                None => format!("Tổ chức mã số {u}"),
+            }),
+            unit_href: g.unit.filter(|_| g.unit_current).map(|u| format!("/units/{u}")),
+            ended: !g.unit_current,
+            granted: format!("{}, {}", format::instant(g.granted_at), g.granted_by),
+            id: g.id,
+        }
+    }
+
+    /// The one-line summary used in the account list.
+    pub(crate) fn text(&self) -> String {
+        let mut s = self.role.to_owned();
+        if let Some(u) = &self.unit {
+            s.push_str(" — ");
+            s.push_str(u);
+        }
+        if self.ended {
+            s.push_str(" (đơn vị đã kết thúc)");
+        }
+        s
+    }
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)
+}
+
+fn cleared_session(state: &AppState, to: &str) -> Response {
+    let mut res = see_other(to);
+    res.headers_mut().append(header::SET_COOKIE, crate::session::set_cookie(&state.auth, SESSION_COOKIE, "", Some(0)));
+    res
+}
+
+// --- overview --------------------------------------------------------------------------------------
+
+struct TokenView {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+    revoked: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    username: String,
+    display_name: String,
+    member_href: Option<String>,
+    totp: bool,
+    roles: Vec<RoleView>,
+    tokens: Vec<TokenView>,
+    token_name: String,
+    token_error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Done {
+    done: String,
+}
+
+fn notice_for(code: &str) -> Option<&'static str> {
+    match code {
+        "token_revoked" => Some("Đã thu hồi mã truy cập. Mọi chương trình dùng mã này sẽ không truy cập được nữa."),
+        _ => None,
+    }
+}
+
+async fn overview_page(
+    s: &Access,
+    chrome: Chrome,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    token_name: String,
+    token_error: Option<String>,
+) -> Result<Response, AppError> {
+    let own = s.own_account();
+    let account = own.account().await?;
+    let roles = own.grants().await?.iter().map(RoleView::of).collect();
+    let tokens = own
+        .tokens()
+        .await?
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            created: format::instant(t.created_at),
+            last_used: t.last_used_at.map_or_else(|| "Chưa dùng".to_owned(), format::instant),
+            revoked: t.revoked_at.map(format::instant),
+        })
+        .collect();
+    let view = OverviewPage {
+        chrome: chrome.titled("Tài khoản của tôi"),
+        username: account.username,
+        display_name: account.display_name,
+        member_href: account.member.map(|m| format!("/members/{}", m.0)),
+        totp: account.totp_enrolled,
+        roles,
+        tokens,
+        token_name,
+        token_error,
+        notice,
+    };
+    render(status, &view)
+}
+
+/// `GET /account`: who I am, my roles, the second factor and my API tokens.
+async fn overview(s: Caller, chrome: Chrome, Query(d): Query<Done>) -> Result<Response, AppError> {
+    overview_page(&s, chrome, StatusCode::OK, notice_for(&d.done), String::new(), None).await
+}
+
+// --- password --------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account_password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    username: String,
+    must_change: bool,
+    errors: ValidationErrors,
+    summary: Vec<SummaryItem>,
+}
+
+impl PasswordPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.message_for(field)
+    }
+}
+
+const PASSWORD_LABELS: &[(&str, &str)] =
+    &[("current_password", "Mật khẩu hiện tại"), ("new_password", "Mật khẩu mới"), ("repeat_password", "Nhập lại mật khẩu mới")];
+
+fn password_page(chrome: Chrome, username: String, must_change: bool, errors: ValidationErrors) -> Result<Response, AppError> {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let summary = summary_of(&errors, PASSWORD_LABELS);
+    render(status, &PasswordPage { chrome: chrome.titled("Đổi mật khẩu"), username, must_change, errors, summary })
+}
+
+/// `GET /account/password`.
+async fn password_form(s: Caller, session: Option<axum::Extension<SessionInfo>>, chrome: Chrome) -> Result<Response, AppError> {
+    let must_change = session.is_some_and(|x| x.must_change_password);
+    password_page(chrome, s.principal().username.clone(), must_change, ValidationErrors::default())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    repeat_password: String,
+}
+
+/// `POST /account/password`: checks the current password and the policy, then stores the new
+/// hash; every session ends, so the person logs in again with the new password.
+async fn change_password(
+    State(state): State<AppState>,
+    s: Caller,
+    session: Option<axum::Extension<SessionInfo>>,
+    chrome: Chrome,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let must_change = session.is_some_and(|x| x.must_change_password);
+    let own = s.own_account();
+    let account = own.account().await?;
+    let mut errors = ValidationErrors::default();
+    if f.current_password.is_empty() {
+        errors.push("current_password", "required", "Nhập mật khẩu hiện tại.");
+    } else if f.current_password.chars().count() > auth::password::MAX_CHARS {
+        errors.push("current_password", "wrong", "Mật khẩu hiện tại không đúng.");
+    } else {
+        match own.check_password(&f.current_password, &state.auth.login).await {
+            Ok(true) => {}
+            Ok(false) => errors.push("current_password", "wrong", "Mật khẩu hiện tại không đúng."),
+            Err(storage::StoreError::Invalid(e)) => errors.errors.extend(e.errors),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if f.new_password.is_empty() {
+        errors.push("new_password", "required", "Nhập mật khẩu mới.");
+    } else if let Err(problem) = auth::password::check_policy(&f.new_password, &account.username) {
+        errors.push("new_password", "policy", problem.to_string());
+    } else if f.new_password == f.current_password {
+        errors.push("new_password", "unchanged", "Mật khẩu mới phải khác mật khẩu hiện tại.");
+    }
+    if f.repeat_password != f.new_password {
+        errors.push("repeat_password", "mismatch", "Mật khẩu nhập lại không khớp với mật khẩu mới.");
+    }
+    if !errors.is_empty() {
+        return password_page(chrome, account.username, must_change, errors);
+    }
+    let hash = hash_password(&f.new_password).await?;
+    let change = AccountChange { expected_version: account.version, password: Some((hash, false)), ..AccountChange::default() };
+    match own.change(change).await {
+        Ok(()) => Ok(cleared_session(&state, "/account/relogin?reason=password")),
+        Err(StoreError::Conflict { .. }) => {
+            let message = "Tài khoản vừa được thay đổi ở nơi khác (ví dụ quản trị viên vừa cấp lại mật khẩu). Hãy thử lại.";
+            password_page(chrome, account.username, must_change, ValidationErrors::single("", "conflict", message))
+        }
+        Err(StoreError::Invalid(e)) => password_page(chrome, account.username, must_change, e),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// --- second factor ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account_totp.html")]
+struct TotpPage {
+    chrome: Chrome,
+    enrolled: bool,
+    /// Staff must keep a second factor (configuration): removing it is not offered.
+    required: bool,
+    secret: String,
+    secret_grouped: String,
+    uri: String,
+    error: Option<String>,
+}
+
+fn totp_enrol_page(chrome: Chrome, username: &str, secret: &auth::totp::Secret, error: Option<String>) -> Result<Response, AppError> {
+    let b32 = secret.to_base32();
+    let grouped = b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let view = TotpPage {
+        chrome: chrome.titled("Cài đặt xác thực hai lớp"),
+        enrolled: false,
+        required: false,
+        uri: auth::totp::provisioning_uri(secret, "Đảng vụ", username),
+        secret: b32,
+        secret_grouped: grouped,
+        error,
+    };
+    render(status, &view)
+}
+
+fn totp_status_page(chrome: Chrome, required: bool, error: Option<String>) -> Result<Response, AppError> {
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let view = TotpPage {
+        chrome: chrome.titled("Xác thực hai lớp"),
+        enrolled: true,
+        required,
+        secret: String::new(),
+        secret_grouped: String::new(),
+        uri: String::new(),
+        error,
+    };
+    render(status, &view)
+}
+
+/// Whether the configuration obliges this person to keep a second factor.
+fn totp_required(state: &AppState, s: &Access) -> bool {
+    state.auth.require_totp_for_staff && s.principal().has_staff_role()
+}
+
+/// `GET /account/totp`: the enrolment (a fresh secret) or, when enrolled, the way to remove it.
+async fn totp_form(State(state): State<AppState>, s: Caller, chrome: Chrome) -> Result<Response, AppError> {
+    let account = s.own_account().account().await?;
+    if account.totp_enrolled {
+        return totp_status_page(chrome, totp_required(&state, &s), None);
+    }
+    let secret = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
+    totp_enrol_page(chrome, &account.username, &secret, None)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EnrolForm {
+    secret: String,
+    code: String,
+}
+
+/// `POST /account/totp`: the first code proves the app holds the secret; then it is stored.
+async fn enrol_totp(State(state): State<AppState>, s: Caller, chrome: Chrome, Form(f): Form<EnrolForm>) -> Result<Response, AppError> {
+    let own = s.own_account();
+    let account = own.account().await?;
+    if account.totp_enrolled {
+        return Ok(see_other("/account/totp"));
+    }
+    let Ok(secret) = auth::totp::Secret::from_base32(&f.secret) else {
+        let fresh = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
+        return totp_enrol_page(
+            chrome,
+            &account.username,
+            &fresh,
+            Some("Khóa bí mật không hợp lệ; đây là khóa mới, hãy thêm lại vào ứng dụng.".to_owned()),
+        );
+    };
+    let step = match auth::totp::check(&secret, &f.code, s.now().timestamp(), None) {
+        Ok(step) => step,
+        Err(e) => return totp_enrol_page(chrome, &account.username, &secret, Some(e.to_string())),
+    };
+    let change =
+        AccountChange { expected_version: account.version, totp_secret: Some(Some(secret.to_base32())), ..AccountChange::default() };
+    match own.change(change).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict { .. }) => {
+            let message = "Tài khoản vừa được thay đổi ở nơi khác. Hãy nhập mã mới hiện trong ứng dụng và xác nhận lại.".to_owned();
+            return totp_enrol_page(chrome, &account.username, &secret, Some(message));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    // The code just used may not open a login.
+    own.use_totp_step(step).await?;
+    Ok(cleared_session(&state, "/account/relogin?reason=totp"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RemoveForm {
+    current_password: String,
+}
+
+/// `POST /account/totp/remove`: with the current password.
+async fn remove_totp(State(state): State<AppState>, s: Caller, chrome: Chrome, Form(f): Form<RemoveForm>) -> Result<Response, AppError> {
+    let own = s.own_account();
+    let account = own.account().await?;
+    if !account.totp_enrolled {
+        return Ok(see_other("/account/totp"));
+    }
+    let required = totp_required(&state, &s);
+    if required {
+        return totp_status_page(chrome, required, Some("Tài khoản cán bộ bắt buộc dùng xác thực hai lớp nên không thể tắt.".to_owned()));
+    }
+    if f.current_password.is_empty() {
+        return totp_status_page(chrome, required, Some("Nhập mật khẩu hiện tại để tắt xác thực hai lớp.".to_owned()));
+    }
+    let verified = match f.current_password.chars().count() > auth::password::MAX_CHARS {
+        true => Ok(false),
+        false => own.check_password(&f.current_password, &state.auth.login).await,
+    };
+    match verified {
+        Ok(true) => {}
+        Ok(false) => return totp_status_page(chrome, required, Some("Mật khẩu hiện tại không đúng.".to_owned())),
+        Err(storage::StoreError::Invalid(e)) => return totp_status_page(chrome, required, Some(e.summary())),
+        Err(e) => return Err(e.into()),
+    }
+    match own.change(AccountChange { expected_version: account.version, totp_secret: Some(None), ..AccountChange::default() }).await {
+        Ok(()) => Ok(cleared_session(&state, "/account/relogin?reason=totp_removed")),
+        Err(StoreError::Conflict { .. }) => {
+            totp_status_page(chrome, required, Some("Tài khoản vừa được thay đổi ở nơi khác. Hãy thử lại.".to_owned()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// --- after the sessions ended ----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account_relogin.html")]
+struct ReloginPage {
+    chrome: Chrome,
+    message: &'static str,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Reason {
+    reason: String,
+}
+
+/// `GET /account/relogin?reason=`: explains why the person must log in again.
+async fn relogin(mut chrome: Chrome, Query(r): Query<Reason>) -> Result<Response, AppError> {
+    let message = match r.reason.as_str() {
+        "password" => "Đã đổi mật khẩu. Để bảo đảm an toàn, mọi phiên đăng nhập của tài khoản (trên mọi thiết bị) đã kết thúc.",
+        "totp" => {
+            "Đã bật xác thực hai lớp. Từ nay mỗi lần đăng nhập cần thêm mã trong ứng dụng xác thực; mọi phiên đăng nhập cũ đã kết thúc."
+        }
+        "totp_removed" => "Đã tắt xác thực hai lớp. Mọi phiên đăng nhập của tài khoản đã kết thúc.",
+        _ => "Phiên đăng nhập đã kết thúc.",
+    };
+    // The session is gone: the layout shows nobody logged in.
+    chrome.user = None;
+    chrome.nav = Nav::default();
+    page(&ReloginPage { chrome: chrome.titled("Đăng nhập lại"), message })
+}
+
+// --- API tokens --------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account_token.html")]
+struct TokenCreatedPage {
+    chrome: Chrome,
+    name: String,
+    token: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TokenForm {
+    name: String,
+}
+
+/// `POST /account/tokens`: a new token, shown once (only its digest is stored).
+async fn create_token(s: Caller, chrome: Chrome, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+    let token = auth::token::random_token("dv_").map_err(|_| AppError::internal())?;
+    match s.own_account().create_token(&f.name, &auth::token::digest(&token)).await {
+        Ok(_) => {
+            let view = TokenCreatedPage { chrome: chrome.titled("Mã truy cập mới"), name: f.name.trim().to_owned(), token };
+            page(&view)
+        }
+        Err(StoreError::Invalid(e)) => {
+            let message = e.message_for("name").map(str::to_owned).unwrap_or_else(|| e.summary());
+            overview_page(&s, chrome, StatusCode::UNPROCESSABLE_ENTITY, None, f.name, Some(message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Revokes one of the caller's tokens; a token already revoked counts as done (so revoking is
+/// idempotent), another person's token or an unknown id is [`StoreError::NotFound`].
+pub(crate) async fn revoke_own_token(s: &Access, id: i64) -> Result<(), StoreError> {
+    let own = s.own_account();
+    match own.revoke_token(id).await {
+        Err(StoreError::NotFound) if own.tokens().await?.iter().any(|t| t.id == id && t.revoked_at.is_some()) => Ok(()),
+        other => other,
+    }
+}
+
+/// `POST /account/tokens/{id}/revoke`.
+async fn revoke_token(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    revoke_own_token(&s, id).await?;
+    Ok(see_other("/account?done=token_revoked"))
+}

@@ -1,0 +1,179 @@
+//! Every route with the access it requires, declared in one table ([`Route`]) from which the
+//! router is built: a route cannot exist without a policy. The authorization test walks the same
+//! table (`crates/dangvu/tests/it/authz.rs`).
+//!
+//! A policy says which capability a route needs *somewhere*; whether the particular record is
+//! within reach is decided by the scoped handles of [`storage::access`] (outside the scope: 404).
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::MethodRouter;
+use domain::access::Capability;
+use domain::ids::{MemberId, UnitId};
+use storage::access::Access;
+use storage::{ScopeTarget, SessionStage};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::format;
+use crate::session::SessionInfo;
+
+/// What a route requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Anyone, logged in or not (login, assets, health, the API description).
+    Public,
+    /// Any logged-in person (logout, their own account, the handbook).
+    LoggedIn,
+    /// A logged-in person with a grant carrying this capability.
+    Needs(Capability),
+}
+
+/// One method on one path, its handler and its policy.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub policy: Policy,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    fn new(method: Method, path: &'static str, policy: Policy, handler: MethodRouter<AppState>) -> Route {
+        Route { method, path, policy, handler }
+    }
+
+    pub fn get<H, T>(path: &'static str, policy: Policy, h: H) -> Route
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::GET, path, policy, axum::routing::get(h))
+    }
+
+    pub fn post<H, T>(path: &'static str, policy: Policy, h: H) -> Route
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::POST, path, policy, axum::routing::post(h))
+    }
+
+    pub fn put<H, T>(path: &'static str, policy: Policy, h: H) -> Route
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::PUT, path, policy, axum::routing::put(h))
+    }
+
+    pub fn delete<H, T>(path: &'static str, policy: Policy, h: H) -> Route
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::DELETE, path, policy, axum::routing::delete(h))
+    }
+}
+
+/// (method, path, policy) of every route, for tests and documentation.
+pub fn table() -> Vec<(Method, &'static str, Policy)> {
+    crate::routes().into_iter().map(|r| (r.method, r.path, r.policy)).collect()
+}
+
+/// Builds the router from the table, each handler behind its policy check.
+pub fn build(routes: Vec<Route>) -> Router<AppState> {
+    let mut router = Router::new();
+    for r in routes {
+        let (policy, pattern) = (r.policy, r.path);
+        let handler = r.handler.layer(axum::middleware::from_fn(move |req: Request, next: Next| enforce(policy, pattern, req, next)));
+        router = router.route(r.path, handler);
+    }
+    router
+}
+
+/// Where a page request without a full login goes: the pending login step, or the login page.
+fn to_login(req: &Request) -> Response {
+    if let Some(s) = req.extensions().get::<SessionInfo>() {
+        match s.stage {
+            SessionStage::Totp => return Redirect::to("/login/totp").into_response(),
+            SessionStage::Enroll => return Redirect::to("/login/enroll").into_response(),
+            SessionStage::Full => {}
+        }
+    }
+    let here = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    if *req.method() == Method::GET {
+        Redirect::to(&format!("/login{}", format::query_string(&[("next", here)]))).into_response()
+    } else {
+        AppError::unauthorized().into_response()
+    }
+}
+
+/// The member or unit a path names (`/members/{id}…`, `/api/v1/units/{id}…`): `Some(None)` when
+/// the id is not a number.
+fn path_target(pattern: &str, path: &str) -> Option<Option<ScopeTarget>> {
+    let mut previous = "";
+    for (p, actual) in pattern.split('/').zip(path.split('/')) {
+        if p == "{id}" {
+            let id = actual.parse::<i64>().ok().filter(|v| *v > 0);
+            return match previous {
+                "members" => Some(id.map(|v| ScopeTarget::Member(MemberId(v)))),
+                "units" => Some(id.map(|v| ScopeTarget::Unit(UnitId(v)))),
+                _ => None,
+            };
+        }
+        previous = p;
+    }
+    None
+}
+
+/// Whether `capability` reaches the record: outside the read scope it does not exist (404);
+/// readable but not reachable with this capability is forbidden (403).
+async fn check_target(access: &Access, capability: Capability, target: Option<ScopeTarget>) -> Result<(), AppError> {
+    let Some(target) = target else { return Err(AppError::not_found()) };
+    let reaches = |c| async move {
+        match target {
+            ScopeTarget::Member(m) => access.may_on_member(c, m).await,
+            ScopeTarget::Unit(u) => access.may_on_unit(c, u).await,
+        }
+    };
+    if reaches(capability).await {
+        Ok(())
+    } else if capability != Capability::ReadRegister && reaches(Capability::ReadRegister).await {
+        Err(AppError::forbidden())
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
+async fn enforce(policy: Policy, pattern: &'static str, req: Request, next: Next) -> Response {
+    if policy == Policy::Public {
+        return next.run(req).await;
+    }
+    let api = req.uri().path().starts_with("/api/");
+    let Some(access) = req.extensions().get::<Access>() else {
+        return if api { AppError::unauthorized().into_response() } else { to_login(&req) };
+    };
+    // A password set by an administrator must be replaced before anything else.
+    if !api
+        && req.extensions().get::<SessionInfo>().is_some_and(|s| s.must_change_password)
+        && !matches!(req.uri().path(), "/account/password" | "/logout")
+    {
+        return Redirect::to("/account/password").into_response();
+    }
+    if let Policy::Needs(capability) = policy {
+        if !access.can(capability) {
+            return AppError::forbidden().into_response();
+        }
+        // A route that names a member or a unit is checked against the scope before its handler
+        // reads any input (the scoped handles check again: defence in depth).
+        if let Some(target) = path_target(pattern, req.uri().path())
+            && let Err(e) = check_target(access, capability, target).await
+        {
+            return e.into_response();
+        }
+    }
+    next.run(req).await
+}

@@ -1,0 +1,340 @@
+//! Who is asking: sessions for the pages, bearer tokens for the API, and the [`Access`] handle
+//! every handler receives instead of the store.
+//!
+//! [`AppState`] keeps the store in a private field: only this module (login, sessions, tokens)
+//! touches it. [`authenticate`] runs before routing: it resolves the session cookie (pages) or
+//! the `Authorization: Bearer` token (API, which never accepts the cookie), checks the
+//! anti-forgery token of every state-changing page request, and puts the caller's [`Access`] into
+//! the request. Routes then declare what they need ([`crate::policy`]).
+
+pub mod login;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use domain::access::{LoginLimits, SessionLimits};
+use storage::access::{Access, RequestInfo};
+use storage::{SessionStage, Store};
+
+use crate::Clock;
+use crate::error::AppError;
+
+/// Name of the session cookie (an opaque random id; the database keeps only its digest).
+pub const SESSION_COOKIE: &str = "dangvu_session";
+/// Name of the anti-forgery cookie used before login (double-submit).
+pub const PRELOGIN_COOKIE: &str = "dangvu_csrf";
+/// Name of the anti-forgery form field (and `X-CSRF-Token` header).
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// Settings of authentication (from the configuration).
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// Mark cookies `Secure` (HTTPS only). Turn off only on a plain-HTTP local network.
+    pub cookie_secure: bool,
+    /// Staff roles must use a second factor (TOTP).
+    pub require_totp_for_staff: bool,
+    pub session: SessionLimits,
+    pub login: LoginLimits,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy only).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            cookie_secure: true,
+            require_totp_for_staff: false,
+            session: SessionLimits::default(),
+            login: LoginLimits::default(),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// What every handler's state holds. The store is private to this module.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub auth: Arc<AuthConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthConfig) -> Self {
+        AppState { store, clock, auth: Arc::new(auth) }
+    }
+
+    /// Today in Vietnam.
+    pub fn today(&self) -> NaiveDate {
+        storage::vietnam_today(self.clock.now())
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn healthy(&self) -> bool {
+        matches!(tokio::time::timeout(Duration::from_secs(5), self.store.health()).await, Ok(Ok(())))
+    }
+}
+
+/// The session behind a page request, as the layout and the forms need it.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub id_hash: String,
+    pub stage: SessionStage,
+    pub csrf: String,
+    pub display_name: String,
+    pub must_change_password: bool,
+    pub account_id: i64,
+}
+
+/// The anti-forgery token of a visitor who is not logged in (from [`PRELOGIN_COOKIE`]).
+#[derive(Debug, Clone)]
+pub struct PreloginToken(pub String);
+
+/// A session cookie that named an expired session (the login page says so).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionExpired;
+
+/// The extractor of the caller's [`Access`] (401 when nobody is logged in). Handlers receive this,
+/// never the store.
+#[derive(Clone)]
+pub struct Caller(pub Access);
+
+impl std::ops::Deref for Caller {
+    type Target = Access;
+
+    fn deref(&self) -> &Access {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Access>().cloned().map(Caller).ok_or_else(AppError::unauthorized)
+    }
+}
+
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+}
+
+/// `Set-Cookie` for `name=value` with the security attributes (`max_age` 0 deletes it).
+pub(crate) fn set_cookie(config: &AuthConfig, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if config.cookie_secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` entry when configured.
+pub(crate) fn client_address(config: &AuthConfig, headers: &HeaderMap, extensions: &axum::http::Extensions) -> String {
+    if config.trust_forwarded_for
+        && let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+        && first.trim().parse::<std::net::IpAddr>().is_ok()
+    {
+        return first.trim().to_owned();
+    }
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn request_info(state: &AppState, req: &Request) -> RequestInfo {
+    RequestInfo {
+        now: state.clock.now(),
+        client: Some(client_address(&state.auth, req.headers(), req.extensions())),
+        request_id: req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned),
+    }
+}
+
+/// Middleware: identifies the caller, checks anti-forgery tokens, and adds [`Access`] (and for
+/// pages [`SessionInfo`] or [`PreloginToken`]) to the request.
+pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match identify(&state, req).await {
+        Ok((req, set_cookie)) => {
+            let mut res = next.run(req).await;
+            if let Some(c) = set_cookie {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn identify(state: &AppState, mut req: Request) -> Result<(Request, Option<HeaderValue>), AppError> {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/static/") || path == "/healthz" || path == "/favicon.ico" {
+        return Ok((req, None));
+    }
+    let info = request_info(state, &req);
+    if is_api(&path) {
+        // The API authenticates only with bearer tokens (so cross-site forms cannot use a cookie).
+        if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+            let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
+            if token.is_empty() || token.len() > 200 {
+                return Err(AppError::unauthorized());
+            }
+            let found = state.store.token(&auth::token::digest(token), info.now).await?;
+            let Some(found) = found else { return Err(AppError::unauthorized()) };
+            let Some(principal) = state.store.principal(found.account_id).await? else { return Err(AppError::unauthorized()) };
+            req.extensions_mut().insert(Access::new(state.store.clone(), principal, info));
+        }
+        return Ok((req, None));
+    }
+    let mut set = None;
+    let mut expected_csrf = None;
+    if let Some(raw) = cookie(req.headers(), SESSION_COOKIE) {
+        let id_hash = auth::token::digest(raw);
+        match state.store.session(&id_hash).await? {
+            Some(s) if state.auth.session.is_live(s.created_at, s.last_seen_at, info.now) => {
+                let account = state.store.account(s.account_id).await.ok();
+                let principal = if s.stage == SessionStage::Full { state.store.principal(s.account_id).await? } else { None };
+                match account.filter(|a| !a.disabled) {
+                    Some(account) if s.stage != SessionStage::Full || principal.is_some() => {
+                        if info.now - s.last_seen_at > chrono::Duration::seconds(60) {
+                            state.store.touch_session(&id_hash, info.now).await?;
+                        }
+                        expected_csrf = Some(s.csrf_token.clone());
+                        req.extensions_mut().insert(SessionInfo {
+                            id_hash,
+                            stage: s.stage,
+                            csrf: s.csrf_token,
+                            display_name: account.display_name,
+                            must_change_password: account.must_change_password,
+                            account_id: account.id,
+                        });
+                        if let Some(p) = principal {
+                            req.extensions_mut().insert(Access::new(state.store.clone(), p, info.clone()));
+                        }
+                    }
+                    _ => {
+                        state.store.delete_session(&id_hash).await?;
+                        set = Some(set_cookie(&state.auth, SESSION_COOKIE, "", Some(0)));
+                    }
+                }
+            }
+            Some(_) => {
+                state.store.delete_session(&id_hash).await?;
+                req.extensions_mut().insert(SessionExpired);
+                set = Some(set_cookie(&state.auth, SESSION_COOKIE, "", Some(0)));
+            }
+            None => {
+                req.extensions_mut().insert(SessionExpired);
+                set = Some(set_cookie(&state.auth, SESSION_COOKIE, "", Some(0)));
+            }
+        }
+    }
+    if expected_csrf.is_none() {
+        match cookie(req.headers(), PRELOGIN_COOKIE).map(str::to_owned) {
+            Some(t) => {
+                expected_csrf = Some(t.clone());
+                req.extensions_mut().insert(PreloginToken(t));
+            }
+            None => {
+                let t = auth::token::random_token("").map_err(|_| AppError::internal())?;
+                req.extensions_mut().insert(PreloginToken(t.clone()));
+                set = Some(set_cookie(&state.auth, PRELOGIN_COOKIE, &t, None));
+            }
+        }
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        req = check_forgery(req, expected_csrf.as_deref()).await?;
+    }
+    Ok((req, set))
+}
+
+/// Refuses a state-changing page request from another site (`Origin`, `Sec-Fetch-Site`) or
+/// without the anti-forgery token of its session (form field `_csrf` or header `X-CSRF-Token`).
+async fn check_forgery(req: Request, expected: Option<&str>) -> Result<Request, AppError> {
+    let headers = req.headers();
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site" || v == "same-site") {
+        return Err(AppError::csrf());
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
+        if origin == "null" || origin_host != host {
+            return Err(AppError::csrf());
+        }
+    }
+    let Some(expected) = expected else { return Err(AppError::csrf()) };
+    if let Some(h) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return if auth::token::constant_time_eq(h, expected) { Ok(req) } else { Err(AppError::csrf()) };
+    }
+    let (parts, body) = req.into_parts();
+    let bytes =
+        axum::body::to_bytes(body, crate::BODY_LIMIT).await.map_err(|_| AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE))?;
+    let sent = form_urlencoded_value(&bytes, CSRF_FIELD);
+    if !sent.is_some_and(|s| auth::token::constant_time_eq(&s, expected)) {
+        return Err(AppError::csrf());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The first value of `name` in an `application/x-www-form-urlencoded` body.
+fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// Middleware: security headers on every response.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let secure_static = req.uri().path().starts_with("/static/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    if !secure_static {
+        // Pages and API answers carry personal data: never cache them.
+        set(h, "cache-control", "no-store");
+    }
+    res
+}
+
+fn set(h: &mut HeaderMap, name: &'static str, value: &'static str) {
+    if !h.contains_key(name) {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+}
+
+/// Adds `Strict-Transport-Security` when cookies are HTTPS-only (the site is served over HTTPS).
+pub async fn hsts(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if state.auth.cookie_secure {
+        res.headers_mut().insert("strict-transport-security", HeaderValue::from_static("max-age=31536000"));
+    }
+    res
+}
