@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use domain::access::{Grant, Role};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use storage::{MemberQuery, Store};
@@ -48,14 +49,19 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
     let served: Arc<dyn Store> = store.clone();
     tokio::spawn(async move { web::serve(listener, served, Arc::new(web::SystemClock), web::AuthConfig::default()).await });
-    let credentials = Credentials::open(store.as_ref()).await?;
+    let admin = Grant { role: Role::Admin, unit: None };
+    let credentials = Credentials::open(store.as_ref(), "bench", admin).await?;
     // No redirects: a login redirect must fail the measurement, not time the login page.
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
 
-    let queries = sample_queries(store.as_ref(), today, args.seed, 400).await?;
+    let queries = sample_queries(store.as_ref(), today, args.seed, 400, None).await?;
     let roots = store.children(None, today).await?;
     let root = roots.iter().max_by_key(|r| r.member_count).context("no unit in the database")?;
     let biggest_child = store.children(Some(root.unit.id), today).await?.into_iter().max_by_key(|c| c.member_count);
+    // A commune's organization-board staff: every list and search carries its scope.
+    let commune = biggest_child.as_ref().context("the province has no commune")?;
+    let staff = Credentials::open(store.as_ref(), "bench-xa", Grant { role: Role::OrgBoardStaff, unit: Some(commune.unit.id) }).await?;
+    let commune_queries = sample_queries(store.as_ref(), today, args.seed, 400, Some(commune.unit.id)).await?;
 
     let mut paths = Vec::new();
     paths
@@ -68,24 +74,50 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         paths.push(("first page of the largest commune, API", vec![format!("/api/v1/members?unit={}", c.unit.id)]));
     }
 
+    let search = |qs: &[String]| qs.iter().map(|q| format!("/api/v1/members?q={}", encode(q))).collect::<Vec<_>>();
+    let mut access_paths = vec![
+        ("search in one commune, API, administrator", search(&commune_queries), &credentials),
+        ("search in one commune, API, commune staff", search(&commune_queries), &staff),
+        ("search across the province, API, commune staff", search(&queries), &staff),
+        ("first page of the commune, API, commune staff", vec![format!("/api/v1/members?unit={}", commune.unit.id)], &staff),
+    ];
+    let mut labelled: Vec<(&str, Vec<String>, &Credentials)> = paths.into_iter().map(|(l, u)| (l, u, &credentials)).collect();
+    labelled.append(&mut access_paths);
+
     println!();
-    println!("{:<44} {:>7} {:>9} {:>9} {:>9} {:>9}", "measurement", "n", "p50 ms", "p95 ms", "p99 ms", "max ms");
-    for (label, urls) in paths {
+    println!("{:<48} {:>7} {:>9} {:>9} {:>9} {:>9}", "measurement", "n", "p50 ms", "p95 ms", "p99 ms", "max ms");
+    for (label, urls, who) in labelled {
         for url in urls.iter().take(20) {
-            get(&client, &credentials, &base, url).await?;
+            get(&client, who, &base, url).await?;
         }
         let mut times = Vec::with_capacity(args.requests);
         for i in 0..args.requests {
             let url = &urls[i % urls.len()];
             let t = Instant::now();
-            get(&client, &credentials, &base, url).await?;
+            get(&client, who, &base, url).await?;
             times.push(t.elapsed());
         }
         report(label, &mut times);
     }
+    // The same searches in process, without HTTP and without the audit entry each request writes.
+    let scope = storage::ScopeFilter { scope: domain::access::Scope { units: vec![commune.unit.id], ..Default::default() }, today };
+    for (label, scoped) in
+        [("search in one commune, in process, unscoped", None), ("search in one commune, in process, scoped", Some(scope))]
+    {
+        let mut times = Vec::with_capacity(args.requests);
+        for i in 0..args.requests {
+            let q = MemberQuery { q: commune_queries[i % commune_queries.len()].clone(), scope: scoped.clone(), ..MemberQuery::new(today) };
+            let t = Instant::now();
+            store.find_members(&q).await?;
+            times.push(t.elapsed());
+        }
+        report(label, &mut times);
+    }
+    measure_login(&base, store.as_ref()).await?;
     println!();
-    println!("members in the province subtree: {}", root.member_count);
+    println!("members in the province subtree: {}; in the commune: {}", root.member_count, commune.member_count);
     credentials.close(store.as_ref()).await?;
+    staff.close(store.as_ref()).await?;
     if args.database.is_none() {
         drop(store);
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
@@ -103,21 +135,21 @@ struct Credentials {
 }
 
 impl Credentials {
-    async fn open(store: &dyn Store) -> Result<Credentials> {
+    async fn open(store: &dyn Store, username: &str, grant: Grant) -> Result<Credentials> {
         let now = chrono::Utc::now();
         let ctx = storage::WriteContext::new(crate::users::cli_actor(), now);
-        let account = match store.account_for_login("bench").await? {
+        let account = match store.account_for_login(username).await? {
             Some((a, _)) => a.id,
             None => {
                 let password = auth::password::generate()?;
                 let new = storage::NewAccount {
-                    username: "bench".into(),
+                    username: username.into(),
                     display_name: "Đo hiệu năng (dangvu bench)".into(),
                     password_hash: crate::users::hash_password(password).await?,
                     member: None,
                     // Its password is never shown, so nobody logs in with it to change it.
                     must_change_password: false,
-                    grants: vec![domain::access::Grant { role: domain::access::Role::Admin, unit: None }],
+                    grants: vec![grant],
                 };
                 store.create_account(&ctx, new).await.context("cannot create the bench account")?
             }
@@ -159,18 +191,70 @@ fn report(label: &str, times: &mut [Duration]) {
         let i = ((times.len() as f64 * p).ceil() as usize).saturating_sub(1).min(times.len().saturating_sub(1));
         times.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
-    println!("{:<44} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}", label, times.len(), pick(0.50), pick(0.95), pick(0.99), pick(1.0));
+    println!("{:<48} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}", label, times.len(), pick(0.50), pick(0.95), pick(0.99), pick(1.0));
+}
+
+/// Login as people meet it: the Argon2id check alone, then the whole login form over HTTP (the
+/// pre-login page, the throttling lookups, the check, the session and the audit entry).
+async fn measure_login(base: &str, store: &dyn Store) -> Result<()> {
+    let password = "do-hieu-nang-dang-nhap";
+    let hash = crate::users::hash_password(password.to_owned()).await?;
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let (p, h) = (password.to_owned(), hash.clone());
+        let t = Instant::now();
+        let ok = tokio::task::spawn_blocking(move || auth::password::verify(&p, &h)).await?;
+        times.push(t.elapsed());
+        anyhow::ensure!(ok, "password check failed");
+    }
+    report("login: Argon2id verification alone", &mut times);
+    let ctx = storage::WriteContext::new(crate::users::cli_actor(), chrono::Utc::now());
+    let username = "bench-login";
+    if store.account_for_login(username).await?.is_none() {
+        let new = storage::NewAccount {
+            username: username.into(),
+            display_name: "Đo hiệu năng đăng nhập".into(),
+            password_hash: hash,
+            member: None,
+            must_change_password: false,
+            grants: vec![],
+        };
+        store.create_account(&ctx, new).await?;
+    }
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let jar = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build()?;
+        let page = jar.get(format!("{base}/login")).send().await?.text().await?;
+        let csrf = page.split(r#"name="_csrf" value=""#).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_owned();
+        let t = Instant::now();
+        let res = jar
+            .post(format!("{base}/login"))
+            .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", password)])
+            .send()
+            .await?;
+        times.push(t.elapsed());
+        anyhow::ensure!(res.status() == reqwest::StatusCode::SEE_OTHER, "login answered {}", res.status());
+    }
+    report("login: the whole form over HTTP", &mut times);
+    Ok(())
 }
 
 /// What people type: full names with and without diacritics, family + given name, a given name,
-/// the first letters of a given name, a CCCD — taken from random members.
-async fn sample_queries(store: &dyn Store, today: chrono::NaiveDate, seed: u64, n: usize) -> Result<Vec<String>> {
-    let total = store.find_members(&MemberQuery::new(today)).await?.total;
+/// the first letters of a given name, a CCCD — taken from random members (of `unit`'s subtree
+/// when given).
+async fn sample_queries(
+    store: &dyn Store,
+    today: chrono::NaiveDate,
+    seed: u64,
+    n: usize,
+    unit: Option<domain::ids::UnitId>,
+) -> Result<Vec<String>> {
+    let total = store.find_members(&MemberQuery { unit, ..MemberQuery::new(today) }).await?.total;
     anyhow::ensure!(total > 0, "no members to sample");
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let mut q = MemberQuery::new(today);
+        let mut q = MemberQuery { unit, ..MemberQuery::new(today) };
         q.per_page = 1;
         q.page = rng.random_range(1..=total);
         let Some(m) = store.find_members(&q).await?.items.into_iter().next() else { continue };
