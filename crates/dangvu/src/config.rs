@@ -21,6 +21,8 @@ pub struct Config {
     pub session_idle_minutes: Option<u32>,
     /// A session ends this many hours after login, however active. Default 12.
     pub session_absolute_hours: Option<u32>,
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`. Default false.
+    pub trust_forwarded_for: Option<bool>,
 }
 
 impl Config {
@@ -67,6 +69,10 @@ pub struct AuthFlags {
     /// Hours after login after which a session ends, however active.
     #[arg(long, env = "DANGVU_SESSION_ABSOLUTE_HOURS")]
     pub session_absolute_hours: Option<u32>,
+    /// Take the client address (for login throttling and the audit trail) from `X-Forwarded-For`;
+    /// only behind a reverse proxy that sets it.
+    #[arg(long, env = "DANGVU_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
+    pub trust_forwarded_for: Option<bool>,
 }
 
 /// The login and session settings, resolved.
@@ -76,11 +82,18 @@ pub struct AuthSettings {
     pub require_totp_for_staff: bool,
     pub session_idle_minutes: u32,
     pub session_absolute_hours: u32,
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        AuthSettings { cookie_secure: true, require_totp_for_staff: false, session_idle_minutes: 30, session_absolute_hours: 12 }
+        AuthSettings {
+            cookie_secure: true,
+            require_totp_for_staff: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            trust_forwarded_for: false,
+        }
     }
 }
 
@@ -92,6 +105,7 @@ impl AuthSettings {
             require_totp_for_staff: flags.require_totp_for_staff.or(file.require_totp_for_staff).unwrap_or(d.require_totp_for_staff),
             session_idle_minutes: flags.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(d.session_idle_minutes).max(1),
             session_absolute_hours: flags.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours).max(1),
+            trust_forwarded_for: flags.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(d.trust_forwarded_for),
         }
     }
 
@@ -104,6 +118,7 @@ impl AuthSettings {
                 idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
                 absolute: chrono::Duration::hours(i64::from(self.session_absolute_hours)),
             },
+            trust_forwarded_for: self.trust_forwarded_for,
             ..web::AuthConfig::default()
         }
     }

@@ -441,7 +441,11 @@ pub async fn run_audit(store: &dyn Store, command: AuditCommand) -> Result<()> {
         AuditCommand::Verify => {
             let report = store.verify_audit().await?;
             if report.problems.is_empty() {
-                println!("audit trail intact: {} entries (last #{})", report.entries, report.last_seq);
+                println!("audit trail intact: {} entries (last #{}, hash {})", report.entries, report.last_seq, report.last_hash);
+                println!(
+                    "keep this hash outside the database: a later check can then prove the trail up to #{} was not rewritten",
+                    report.last_seq
+                );
                 return Ok(());
             }
             println!("audit trail DAMAGED ({} entries read, last #{}):", report.entries, report.last_seq);

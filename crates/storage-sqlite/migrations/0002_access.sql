@@ -47,6 +47,7 @@ CREATE TABLE sessions (
     last_seen_at TEXT NOT NULL
 );
 CREATE INDEX sessions_account ON sessions (account_id);
+CREATE INDEX sessions_last_seen ON sessions (last_seen_at);
 
 CREATE TABLE api_tokens (
     id INTEGER PRIMARY KEY,
@@ -70,6 +71,7 @@ CREATE TABLE login_attempts (
 );
 CREATE INDEX login_attempts_username ON login_attempts (username, attempted_at);
 CREATE INDEX login_attempts_client ON login_attempts (client, attempted_at);
+CREATE INDEX login_attempts_time ON login_attempts (attempted_at);
 
 -- The audit trail. Each entry's hash covers the previous entry's hash and its own fields
 -- (auth::chain::link), so changing or deleting a past entry breaks the chain; audit_head holds

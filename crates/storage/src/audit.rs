@@ -147,7 +147,7 @@ impl SqlStore {
         } else if prev_hash != head_hash {
             problems.push(format!("mục {after}: không khớp mã băm đã lưu khi ghi"));
         }
-        Ok(ChainReport { entries, last_seq: after, problems })
+        Ok(ChainReport { entries, last_seq: after, last_hash: prev_hash, problems })
     }
 }
 

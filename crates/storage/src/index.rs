@@ -213,6 +213,9 @@ struct Snapshot {
     units: Vec<u32>,
     status: Vec<Option<Status>>,
     counts: Vec<u32>,
+    /// Each member's home unit (see `MemberEntry::home`), kept here next to the other columns
+    /// so that scope checks over many members read a compact array.
+    homes: Vec<u32>,
 }
 
 const NO_UNIT: u32 = u32::MAX;
@@ -409,6 +412,7 @@ impl Index {
             units: Vec::with_capacity(self.members.len()),
             status: Vec::with_capacity(self.members.len()),
             counts: vec![0; self.units.ids.len()],
+            homes: self.members.iter().map(|m| m.home).collect(),
         };
         for m in &self.members {
             match m.span_on(on) {
@@ -464,16 +468,23 @@ impl Index {
         let subtree = q.unit.map(|u| self.units.subtree(u, q.as_of));
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
         let snap = self.snapshot(q.as_of);
-        let scope = q.scope.as_ref().map(|f| (f, self.scope_marks(f)));
+        // (units in scope, the own member's position); no check at all for an administrator.
+        let scope = q
+            .scope
+            .as_ref()
+            .filter(|f| !f.scope.everything)
+            .map(|f| (self.scope_marks(f), f.scope.own_member.and_then(|m| self.pos.get(&m).copied())));
         let wanted = |i: u32| -> bool {
             let i = i as usize;
             if matches.as_ref().is_some_and(|m| !m[i]) {
                 return false;
             }
-            if let Some((f, marks)) = &scope
-                && !self.member_in_scope(i, marks, f)
-            {
-                return false;
+            if let Some((marks, own)) = &scope {
+                let home = snap.homes[i];
+                let in_scope = *own == Some(i as u32) || (home != NO_UNIT && marks[home as usize]);
+                if !in_scope {
+                    return false;
+                }
             }
             let Some(status) = snap.status[i] else { return false };
             let status_ok = match q.status {

@@ -128,6 +128,8 @@ pub trait Store: Send + Sync {
     async fn nodes(&self, units: &[UnitId], as_of: NaiveDate) -> Result<Vec<UnitNode>>;
     /// Whether a unit or a member lies within a scope (docs/design/access.md).
     async fn in_scope(&self, scope: &ScopeFilter, target: ScopeTarget) -> Result<bool>;
+    /// The same for many units at once.
+    async fn units_in_scope(&self, scope: &ScopeFilter, units: &[UnitId]) -> Result<Vec<bool>>;
 
     // --- members ---------------------------------------------------------------------------
     async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId>;
@@ -204,6 +206,9 @@ pub trait Store: Send + Sync {
     async fn delete_session(&self, id_hash: &str) -> Result<()>;
     /// Ends every session of the account except `keep`.
     async fn delete_sessions_of(&self, account: i64, keep: Option<&str>) -> Result<()>;
+    /// Removes sessions unused since `idle_before` or started before `started_before`, and login
+    /// attempts older than `attempts_before` (they only matter within the throttling window).
+    async fn prune_logins(&self, idle_before: DateTime<Utc>, started_before: DateTime<Utc>, attempts_before: DateTime<Utc>) -> Result<()>;
 
     // --- API tokens ------------------------------------------------------------------------------
     async fn create_token(&self, ctx: &WriteContext, account: i64, name: &str, token_hash: &str) -> Result<i64>;
@@ -403,6 +408,12 @@ impl Store for SqlStore {
         Ok(self.index.read().in_scope(scope, target))
     }
 
+    async fn units_in_scope(&self, scope: &ScopeFilter, units: &[UnitId]) -> Result<Vec<bool>> {
+        self.refresh_index().await?;
+        let index = self.index.read();
+        Ok(units.iter().map(|u| index.in_scope(scope, ScopeTarget::Unit(*u))).collect())
+    }
+
     async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
         self.create_member_impl(ctx, new).await
     }
@@ -562,6 +573,13 @@ impl Store for SqlStore {
     async fn delete_sessions_of(&self, account: i64, keep: Option<&str>) -> Result<()> {
         let mut tx = self.db.begin().await?;
         sql::access::delete_sessions_of(tx.as_mut(), account, keep.unwrap_or("")).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn prune_logins(&self, idle_before: DateTime<Utc>, started_before: DateTime<Utc>, attempts_before: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sql::access::prune_logins(tx.as_mut(), idle_before, started_before, attempts_before).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -493,6 +493,9 @@ pub struct AuditQuery {
 pub struct ChainReport {
     pub entries: i64,
     pub last_seq: i64,
+    /// The hash of the newest entry: keep it outside the database (a printout, another server)
+    /// to detect a trail rewritten as a whole later.
+    pub last_hash: String,
     /// Empty when the chain is intact.
     pub problems: Vec<String>,
 }

@@ -277,6 +277,18 @@ pub async fn delete_sessions_of(tx: &mut dyn Conn, account: i64, keep: &str) -> 
     Ok(())
 }
 
+pub async fn prune_logins(
+    tx: &mut dyn Conn,
+    idle_before: DateTime<Utc>,
+    started_before: DateTime<Utc>,
+    attempts_before: DateTime<Utc>,
+) -> R<()> {
+    tx.execute(&"DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2".into(), vec![idle_before.into(), started_before.into()])
+        .await?;
+    tx.execute(&"DELETE FROM login_attempts WHERE attempted_at < $1".into(), vec![attempts_before.into()]).await?;
+    Ok(())
+}
+
 // --- API tokens --------------------------------------------------------------------------------
 
 fn token_from_row(r: &Row) -> R<ApiToken> {

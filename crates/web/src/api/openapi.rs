@@ -16,9 +16,23 @@ use super::{members, tokens, units};
         tokens::list, tokens::revoke,
     ),
     components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerToken),
+    security(("bearer" = [])),
     tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"))
 )]
 pub struct ApiDoc;
+
+/// Every API call carries `Authorization: Bearer <token>` (tokens are made on the account page
+/// or with `dangvu token create`); a missing, unknown or revoked token answers 401.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
 
 /// `GET /api/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {

@@ -204,6 +204,9 @@ async fn login(
         SessionStage::Full
     };
     let actor = actor_for(&account.username, Some(account.id), &client.0, req_id.0.clone());
+    // Housekeeping: sessions past their limits and attempts older than a day are of no use.
+    let limits_s = state.auth.session;
+    state.store.prune_logins(now - limits_s.idle, now - limits_s.absolute, now - chrono::Duration::days(1).max(limits.window)).await?;
     if stage == SessionStage::Full {
         state.store.record_login_attempt(&username, &client.0, LoginOutcome::Success, now).await?;
         state.store.audit(&actor, now, vec![AuditRecord::new("login.success", "account", account.id, json!({}))]).await?;
