@@ -344,9 +344,11 @@ async fn list(store: &dyn Store) -> Result<()> {
     let accounts = store.accounts("", LIST_LIMIT).await?;
     let mut codes: HashMap<UnitId, String> = HashMap::new();
     let mut rows = vec![["id", "username", "name", "disabled", "2FA", "grants"].map(String::from).to_vec()];
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    let all_grants = store.grants_of(&ids, today).await?;
     for a in &accounts {
         let mut labels = Vec::new();
-        for g in store.grants(a.id, today).await? {
+        for g in all_grants.iter().filter(|g| g.account_id == a.id) {
             let code = match g.unit {
                 Some(u) => Some(match codes.get(&u) {
                     Some(c) => c.clone(),

@@ -402,6 +402,11 @@ impl Admin<'_> {
         self.store().grants(account, self.access.today()).await
     }
 
+    /// The grants of several accounts at once (the account list).
+    pub async fn grants_of(&self, accounts: &[i64]) -> Result<Vec<GrantRecord>> {
+        self.store().grants_of(accounts, self.access.today()).await
+    }
+
     /// `password_hash` comes from `auth::password::hash`.
     pub async fn create_account(&self, new: NewAccount) -> Result<i64> {
         self.store().create_account(&self.access.write_context(), new).await

@@ -143,19 +143,20 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(crate) async fn grants_impl(&self, account: i64, today: NaiveDate) -> Result<Vec<GrantRecord>> {
+    pub(crate) async fn grants_impl(&self, accounts: &[i64], today: NaiveDate) -> Result<Vec<GrantRecord>> {
         let mut conn = self.db.reader().await?;
-        let rows = sql::access::grants(conn.as_mut(), account).await?;
+        let rows = sql::access::grants_of(conn.as_mut(), accounts).await?;
         drop(conn);
         self.refresh_index().await?;
         let index = self.index.read();
         Ok(rows
             .into_iter()
-            .map(|(id, g, granted_at, granted_by)| {
+            .map(|(account_id, id, g, granted_at, granted_by)| {
                 let current = g.unit.and_then(|u| index.unit_version_on(u, today));
                 let latest = g.unit.and_then(|u| index.unit_latest(u));
                 GrantRecord {
                     id,
+                    account_id,
                     role: g.role,
                     unit: g.unit,
                     unit_name: current.or(latest).map(|v| v.name.clone()),

@@ -328,6 +328,7 @@ pub struct AccountSecrets {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GrantRecord {
     pub id: i64,
+    pub account_id: i64,
     pub role: domain::access::Role,
     pub unit: Option<UnitId>,
     pub unit_name: Option<String>,

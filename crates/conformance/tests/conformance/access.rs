@@ -266,6 +266,12 @@ async fn accounts_logins_sessions_and_tokens(t: &TestStore) {
     let g = s.add_grant(&ctx(), m, Grant { role: Role::Inspector, unit: Some(w.commune_b) }).await.unwrap();
     let grants = s.grants(m, d(2026, 11, 25)).await.unwrap();
     assert!(grants.iter().any(|r| r.id == g && r.unit_name.as_deref() == Some("Đảng bộ xã Bình") && r.unit_current));
+    // Several accounts at once, each grant with its account.
+    let both = s.grants_of(&[id, m], d(2026, 11, 25)).await.unwrap();
+    assert_eq!(
+        both.iter().map(|r| (r.account_id, r.role)).collect::<Vec<_>>(),
+        vec![(id, Role::CellSecretary), (m, Role::Member), (m, Role::Inspector)]
+    );
     s.revoke_grant(&ctx(), m, g).await.unwrap();
     assert!(s.grants(m, d(2026, 11, 25)).await.unwrap().iter().all(|r| r.id != g));
     assert_eq!(s.accounts("", 10).await.unwrap().len(), 2);

@@ -159,6 +159,26 @@ pub async fn grants(conn: &mut dyn Conn, account: i64) -> R<Vec<(i64, Grant, Dat
         .collect()
 }
 
+/// (account, grant id, role, unit, granted at, granted by) of the grants in force of these
+/// accounts, by account and grant.
+pub async fn grants_of(conn: &mut dyn Conn, accounts: &[i64]) -> R<Vec<(i64, i64, Grant, DateTime<Utc>, String)>> {
+    let mut out = Vec::new();
+    for chunk in accounts.chunks(500) {
+        let sql = super::in_list(
+            "SELECT account_id, id, role, unit_id, granted_at, granted_by FROM grants WHERE revoked_at IS NULL AND account_id IN",
+            chunk.len(),
+            " ORDER BY account_id, id",
+            1,
+        );
+        let rows = conn.query(&sql, chunk.iter().map(|a| Value::from(*a)).collect()).await?;
+        for r in &rows {
+            let role = Role::parse(&r.str(2)?).map_err(|e| DbError::Decode(e.message))?;
+            out.push((r.i64(0)?, r.i64(1)?, Grant { role, unit: r.opt_i64(3)?.map(UnitId) }, r.time(4)?, r.str(5)?));
+        }
+    }
+    Ok(out)
+}
+
 pub async fn insert_grant(tx: &mut dyn Conn, account: i64, grant: Grant, now: DateTime<Utc>, by: &str) -> R<i64> {
     let rows = tx
         .query(

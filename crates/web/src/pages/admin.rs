@@ -111,8 +111,10 @@ async fn accounts(s: Caller, chrome: Chrome, Query(p): Query<Search>) -> Result<
     let found = admin.accounts(&q.to_lowercase(), LIST_LIMIT + 1).await?;
     let truncated = found.len() > LIST_LIMIT;
     let mut rows = Vec::with_capacity(found.len().min(LIST_LIMIT));
+    let ids: Vec<i64> = found.iter().take(LIST_LIMIT).map(|a| a.id).collect();
+    let grants = admin.grants_of(&ids).await?;
     for a in found.into_iter().take(LIST_LIMIT) {
-        let roles = admin.grants(a.id).await?.iter().map(|g| RoleView::of(g).text()).collect::<Vec<_>>().join("; ");
+        let roles = grants.iter().filter(|g| g.account_id == a.id).map(|g| RoleView::of(g).text()).collect::<Vec<_>>().join("; ");
         rows.push(AccountRow {
             href: format!("/admin/accounts/{}", a.id),
             username: a.username,
