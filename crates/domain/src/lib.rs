@@ -8,7 +8,8 @@
 //! Reading order: [`text`] (Vietnamese names, search folding, register order), [`ids`]
 //! (identifiers that can only hold valid values), [`member`] (the member record and its closed
 //! lists), [`unit`] (the organization tree with history), [`event`] and [`history`] (membership as
-//! dated events, and the spans derived from them).
+//! dated events, and the spans derived from them), [`workdays`] (the working-day calendar that
+//! deadlines are counted on, with its lunar calendar).
 
 pub mod access;
 pub mod codes;
@@ -20,6 +21,7 @@ pub mod ids;
 pub mod member;
 pub mod text;
 pub mod unit;
+pub mod workdays;
 
 pub use chrono::NaiveDate;
 pub use error::{FieldError, ValidationErrors};
