@@ -86,6 +86,13 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn qr_codes_are_inline_svg() {
+        let svg = super::qr_svg("otpauth://totp/%C4%90%E1%BA%A3ng%20v%E1%BB%A5:an?secret=JBSWY3DPEHPK3PXP&issuer=x");
+        assert!(svg.starts_with(r#"<svg role="img""#) && svg.contains("<path") && svg.ends_with("</svg>"), "{svg}");
+        assert!(!svg.contains("<?xml"));
+    }
+
     use super::*;
 
     #[test]
@@ -128,5 +135,17 @@ mod tests {
         assert_eq!(encode("a&b=c/d"), "a%26b%3Dc%2Fd");
         assert_eq!(query_string(&[("q", "an"), ("unit", ""), ("page", "2")]), "?q=an&page=2");
         assert_eq!(query_string(&[("q", " ")]), "");
+    }
+}
+
+/// A QR code of `text` as inline SVG markup (for the second-factor enrolment: phones scan the
+/// `otpauth://` address instead of typing the secret). Empty when the text cannot be encoded.
+pub fn qr_svg(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else { return String::new() };
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
+    // Inline in HTML: drop the XML declaration and label the image for screen readers.
+    match svg.find("<svg") {
+        Some(start) => svg[start..].replacen("<svg", r#"<svg role="img" aria-label="Mã QR để thêm tài khoản vào ứng dụng xác thực""#, 1),
+        None => String::new(),
     }
 }

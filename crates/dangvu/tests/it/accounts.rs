@@ -84,6 +84,7 @@ async fn an_account_from_creation_to_revocation(app: &App) {
 
     // A second factor: enrol with the first code, then every login asks for one.
     let page = c.get(app.url("/account/totp")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"<svg role="img""#), "the enrolment page shows a QR code");
     let secret = auth::totp::Secret::from_base32(&hidden(&page, "secret")).unwrap();
     let now = support::now().timestamp();
     let r = form(&c, app, "/account/totp", &[("secret", &secret.to_base32()), ("code", "12ab56")]).await;

@@ -303,6 +303,12 @@ struct TotpPage {
     error: Option<String>,
 }
 
+impl TotpPage {
+    fn qr(&self) -> String {
+        crate::format::qr_svg(&self.uri)
+    }
+}
+
 fn totp_enrol_page(chrome: Chrome, username: &str, secret: &auth::totp::Secret, error: Option<String>) -> Result<Response, AppError> {
     let b32 = secret.to_base32();
     let grouped = b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");

@@ -53,6 +53,12 @@ struct CodePage {
     error: Option<String>,
 }
 
+impl CodePage {
+    fn qr(&self) -> String {
+        crate::format::qr_svg(&self.uri)
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Next {
