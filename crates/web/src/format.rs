@@ -84,6 +84,18 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
 }
 
+/// A QR code of `text` as inline SVG markup (for the second-factor enrolment: phones scan the
+/// `otpauth://` address instead of typing the secret). Empty when the text cannot be encoded.
+pub fn qr_svg(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else { return String::new() };
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
+    // Inline in HTML: drop the XML declaration and label the image for screen readers.
+    match svg.find("<svg") {
+        Some(start) => svg[start..].replacen("<svg", r#"<svg role="img" aria-label="Mã QR để thêm tài khoản vào ứng dụng xác thực""#, 1),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -135,17 +147,5 @@ mod tests {
         assert_eq!(encode("a&b=c/d"), "a%26b%3Dc%2Fd");
         assert_eq!(query_string(&[("q", "an"), ("unit", ""), ("page", "2")]), "?q=an&page=2");
         assert_eq!(query_string(&[("q", " ")]), "");
-    }
-}
-
-/// A QR code of `text` as inline SVG markup (for the second-factor enrolment: phones scan the
-/// `otpauth://` address instead of typing the secret). Empty when the text cannot be encoded.
-pub fn qr_svg(text: &str) -> String {
-    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else { return String::new() };
-    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
-    // Inline in HTML: drop the XML declaration and label the image for screen readers.
-    match svg.find("<svg") {
-        Some(start) => svg[start..].replacen("<svg", r#"<svg role="img" aria-label="Mã QR để thêm tài khoản vào ứng dụng xác thực""#, 1),
-        None => String::new(),
     }
 }
