@@ -9,9 +9,11 @@
 //! (identifiers that can only hold valid values), [`member`] (the member record and its closed
 //! lists), [`unit`] (the organization tree with history), [`event`] and [`history`] (membership as
 //! dated events, and the spans derived from them), [`workdays`] (the working-day calendar that
-//! deadlines are counted on, with its lunar calendar).
+//! deadlines are counted on, with its lunar calendar), [`admission`] (the admission pipeline's
+//! rules by regulation version: checks that block a file, and its deadlines).
 
 pub mod access;
+pub mod admission;
 pub mod codes;
 pub mod dates;
 pub mod error;
