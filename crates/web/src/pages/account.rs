@@ -310,16 +310,15 @@ impl TotpPage {
 }
 
 fn totp_enrol_page(chrome: Chrome, username: &str, secret: &auth::totp::Secret, error: Option<String>) -> Result<Response, AppError> {
-    let b32 = secret.to_base32();
-    let grouped = b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+    let e = crate::session::login::Enrolment::new(secret, username);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let view = TotpPage {
         chrome: chrome.titled("Cài đặt xác thực hai lớp"),
         enrolled: false,
         required: false,
-        uri: auth::totp::provisioning_uri(secret, "Đảng vụ", username),
-        secret: b32,
-        secret_grouped: grouped,
+        uri: e.uri,
+        secret: e.secret,
+        secret_grouped: e.grouped,
         error,
     };
     render(status, &view)

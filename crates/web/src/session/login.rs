@@ -323,17 +323,33 @@ async fn totp(
     }
 }
 
+/// What an enrolment page shows of a new secret: its base32 text (for the hidden field), the same
+/// in groups of four (to type), and the `otpauth://` address (the link and the QR code). Used
+/// by the login step and by the account page.
+pub(crate) struct Enrolment {
+    pub secret: String,
+    pub grouped: String,
+    pub uri: String,
+}
+
+impl Enrolment {
+    pub(crate) fn new(secret: &auth::totp::Secret, account: &str) -> Enrolment {
+        let b32 = secret.to_base32();
+        let grouped = b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+        Enrolment { uri: auth::totp::provisioning_uri(secret, "Đảng vụ", account), secret: b32, grouped }
+    }
+}
+
 /// The enrolment page for a new secret (shown once; the secret travels in the form until the
 /// first code proves the app has it).
 pub(crate) fn enrol_page(chrome: Chrome, account: &str, secret: &auth::totp::Secret, error: Option<String>) -> Result<Response, AppError> {
-    let b32 = secret.to_base32();
-    let grouped = b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+    let e = Enrolment::new(secret, account);
     let page = CodePage {
         chrome: chrome.titled("Cài đặt xác thực hai lớp"),
         enroll: true,
-        uri: auth::totp::provisioning_uri(secret, "Đảng vụ", account),
-        secret: b32,
-        secret_grouped: grouped,
+        uri: e.uri,
+        secret: e.secret,
+        secret_grouped: e.grouped,
         error,
     };
     render(if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
