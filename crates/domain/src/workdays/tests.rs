@@ -306,6 +306,15 @@ fn hung_kings_never_coincides_with_30_4_or_1_5() {
 }
 
 #[test]
+fn zero_working_days_from_a_day_off_is_the_next_working_day() {
+    // Saturday 28/4/2001, before the 30/4 and 1/5 holidays: found by the monotonicity property.
+    let cal = calendar();
+    assert_eq!(cal.add_working_days(d(2001, 4, 28), 0), d(2001, 5, 2));
+    assert_eq!(cal.add_working_days(d(2001, 4, 28), 1), d(2001, 5, 2));
+    assert_eq!(cal.add_working_days(d(2001, 4, 28), 2), d(2001, 5, 3));
+}
+
+#[test]
 fn weekday_count_starts_on_a_monday() {
     assert_eq!(d(1, 1, 1).weekday(), Weekday::Mon);
     assert_eq!(weekdays_up_to(d(1, 1, 5)) - weekdays_up_to(d(1, 1, 1)), 4);
@@ -332,7 +341,13 @@ proptest! {
     #[test]
     fn deadline_is_monotonic(start in day_in_range(), later in 0u64..60, n in 0u32..200, more in 1u32..30) {
         let cal = calendar();
-        prop_assert!(cal.add_working_days(start, n) < cal.add_working_days(start, n + more));
+        // Strictly later for every n ≥ 1; from n = 0 only not earlier, since "0 working days" from a
+        // day off is the next working day, which is also the first working day after it.
+        if n > 0 {
+            prop_assert!(cal.add_working_days(start, n) < cal.add_working_days(start, n + more));
+        } else {
+            prop_assert!(cal.add_working_days(start, 0) <= cal.add_working_days(start, more));
+        }
         prop_assert!(cal.add_working_days(start, n) <= cal.add_working_days(start + Days::new(later), n));
     }
 
