@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use conformance::{Engine, TestStore, on_both_engines};
 use domain::access::{Grant, Principal, Role};
-use domain::event::{EventKind, UnitRef};
+use domain::event::EventKind;
 use domain::ids::{MemberId, UnitId};
 use domain::unit::UnitKind::*;
 use storage::access::{Access, RequestInfo};
@@ -172,7 +172,6 @@ async fn grants_on_merged_units_cover_nothing(t: &TestStore) {
         .unwrap();
     let err = s.add_grant(&ctx(), staff, Grant { role: Role::OrgBoardStaff, unit: Some(w.commune_a) }).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref e) if e.errors[0].code == "not_current"), "{err:?}");
-    let _ = UnitRef::Internal(w.cell_a);
 }
 
 async fn accounts_logins_sessions_and_tokens(t: &TestStore) {
