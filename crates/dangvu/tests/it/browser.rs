@@ -82,6 +82,10 @@ async fn search_open_member_record_event() {
     let search = c.find(Locator::Css("form input[name=q]")).await.unwrap();
     search.send_keys(&typed).await.unwrap();
     search.send_keys("\u{E007}").await.unwrap(); // Enter
+    // The unfiltered list may already show the name: wait for the results page itself, or the
+    // link found would belong to the page being replaced.
+    wait_until(&c, |path, query| path == "/members" && query.is_some_and(|q| q.split('&').any(|p| p.starts_with("q=") && p.len() > 2)))
+        .await;
     let link = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::LinkText(&target.full_name)).await.unwrap();
     link.click().await.unwrap();
     wait_path(&c, &format!("/members/{}", target.id)).await;
@@ -104,11 +108,18 @@ async fn search_open_member_record_event() {
 
 /// Waits until the browser shows `path` (whatever the query string or fragment).
 async fn wait_path(c: &fantoccini::Client, path: &str) {
+    wait_until(c, |p, _| p == path).await;
+}
+
+/// Waits until the browser's address (path, query) satisfies `done` and its document has loaded.
+async fn wait_until(c: &fantoccini::Client, done: impl Fn(&str, Option<&str>) -> bool) {
     for _ in 0..100 {
-        if c.current_url().await.is_ok_and(|u| u.path() == path) {
+        if c.current_url().await.is_ok_and(|u| done(u.path(), u.query()))
+            && c.execute("return document.readyState", vec![]).await.is_ok_and(|s| s == "complete")
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the browser never reached {path}: {:?}", c.current_url().await);
+    panic!("the browser never reached the expected page: {:?}", c.current_url().await);
 }
