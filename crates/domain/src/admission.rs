@@ -16,7 +16,7 @@
 //! member admitted on 29/02/2024 becomes official on 28/02/2025.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dates::{self, add_months, format_vn, full_months_between};
 use crate::history::{PROBATION_MONTHS, READMISSION_MIN_MONTHS_OUT};
@@ -179,7 +179,8 @@ impl Default for AdmissionConfig {
 // ---------------------------------------------------------------------------------------------
 
 /// Why a lower education requirement applies (rules.md §2.1, "Education").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EducationException {
     /// Mountain, island, ethnic-minority or especially disadvantaged area.
     DisadvantagedArea,
@@ -188,7 +189,8 @@ pub enum EducationException {
 }
 
 /// On what ground an introducer knows the applicant (rules.md §2.2 point 6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Together {
     Work,
     Study,
@@ -222,7 +224,7 @@ pub enum Introduction {
 }
 
 /// The chi bộ meeting that considers the applicant (resolution 6-KNĐ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChiBoVote {
     pub on: NaiveDate,
     /// Official members of the chi bộ (probationary members do not vote).
@@ -420,7 +422,9 @@ fn organization_resolution_order(resolution_on: NaiveDate, vote_on: NaiveDate) -
     })
 }
 
-fn check_introducer(m: &Introducer, vote_on: NaiveDate) -> Vec<Blocker> {
+/// One introducer: official on the day of the letter, long enough with the applicant, on a
+/// ground the regulation in force accepts, and the letter before the vote.
+pub fn check_introducer(m: &Introducer, vote_on: NaiveDate) -> Vec<Blocker> {
     let rules = rules_on(m.introduced_on);
     let mut out = Vec::new();
     if m.official_since.is_none_or(|since| since > m.introduced_on) {

@@ -39,6 +39,13 @@ macro_rules! code_list {
             }
         }
 
+        impl From<$name> for usize {
+            /// The value's position in [`ALL`](Self::ALL) (variants are declared in that order).
+            fn from(v: $name) -> usize {
+                v as usize
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.label())

@@ -97,19 +97,27 @@ impl History {
     /// Party age in full months on `on`: months from the first admission decision minus the time
     /// out of the Party (struck off, exited, expelled) — rules.md §3 "Party age".
     pub fn party_age_months(&self, on: NaiveDate) -> Option<u32> {
-        let start = self.first_admission()?;
-        if on < start {
-            return None;
-        }
-        let end = self.spans.iter().find(|s| s.status == Status::Deceased).map_or(on, |s| s.from.min(on));
-        let out: u32 = self
-            .spans
-            .iter()
-            .filter(|s| matches!(s.status, Status::StruckOff | Status::Exited | Status::Expelled) && s.from < end)
-            .map(|s| full_months_between(s.from, s.to.map_or(end, |t| t.min(end))))
-            .sum();
-        Some(full_months_between(start, end).saturating_sub(out))
+        party_age_months(self.first_admission()?, self.spans.iter().map(|s| (s.status, s.from, s.to)), on)
     }
+}
+
+/// Party age in full months on `on` from the first admission decision, minus the time out of the
+/// Party (struck off, exited, expelled) and nothing after death — rules.md §3 "Party age". The
+/// spans are (status, from, to) in order; `None` before the admission.
+pub fn party_age_months(
+    first_admission: NaiveDate,
+    spans: impl Iterator<Item = (Status, NaiveDate, Option<NaiveDate>)> + Clone,
+    on: NaiveDate,
+) -> Option<u32> {
+    if on < first_admission {
+        return None;
+    }
+    let end = spans.clone().find(|s| s.0 == Status::Deceased).map_or(on, |s| s.1.min(on));
+    let out: u32 = spans
+        .filter(|s| matches!(s.0, Status::StruckOff | Status::Exited | Status::Expelled) && s.1 < end)
+        .map(|s| full_months_between(s.1, s.2.map_or(end, |t| t.min(end))))
+        .sum();
+    Some(full_months_between(first_admission, end).saturating_sub(out))
 }
 
 /// What derivation needs to know about units: their versions (validity, kind) and ancestry.

@@ -21,6 +21,8 @@ pub mod event;
 pub mod history;
 pub mod ids;
 pub mod member;
+pub mod pipeline;
+pub mod stats;
 pub mod text;
 pub mod unit;
 pub mod workdays;

@@ -267,6 +267,17 @@ const MIN_AGE_YEARS: u32 = 18;
 impl IdentityInput {
     /// Parses every field; `today` bounds the birth date (members are at least 18).
     pub fn parse(&self, today: NaiveDate) -> Result<Identity, ValidationErrors> {
+        self.parse_with_min_age(today, MIN_AGE_YEARS)
+    }
+
+    /// Parses a candidate's identity: the age condition is checked at the chi bộ vote
+    /// (domain::admission::check_age), so a younger person may already be followed; only a birth
+    /// date in the future is refused.
+    pub fn parse_candidate(&self, today: NaiveDate) -> Result<Identity, ValidationErrors> {
+        self.parse_with_min_age(today, 0)
+    }
+
+    fn parse_with_min_age(&self, today: NaiveDate, min_age: u32) -> Result<Identity, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let full_name = e.take("full_name", PersonName::parse(&self.full_name));
         let other_names = e.take("other_names", text::optional_text(&self.other_names, 100, "Tên gọi khác"));
@@ -275,7 +286,9 @@ impl IdentityInput {
         if let Some(b) = birth_date {
             if b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
                 e.push("birth_date", "out_of_range", "Ngày sinh trước năm 1900 không hợp lệ.");
-            } else if crate::dates::age_in_years(b, today) < MIN_AGE_YEARS {
+            } else if b > today {
+                e.push("birth_date", "out_of_range", "Ngày sinh sau hôm nay không hợp lệ.");
+            } else if crate::dates::age_in_years(b, today) < min_age {
                 e.push("birth_date", "out_of_range", "Đảng viên phải đủ 18 tuổi; kiểm tra lại ngày sinh.");
             }
         }

@@ -1,0 +1,287 @@
+use std::collections::HashMap;
+
+use chrono::{Duration, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::*;
+use crate::event::{Entry, EventData, RecordedEvent, StrikeOffReason};
+use crate::history::{self, LoadedUnits};
+use crate::ids::{DecisionNumber, EventId, UnitCode};
+use crate::unit::{LegalBasis, UnitKind, UnitVersion};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn version(id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Option<NaiveDate>) -> UnitVersion {
+    UnitVersion {
+        unit_id: UnitId(id),
+        valid_from: from,
+        valid_to: to,
+        kind,
+        code: UnitCode::parse(&format!("U{id}")).unwrap(),
+        name: format!("Tổ chức {id}"),
+        parent_id: parent.map(UnitId),
+    }
+}
+
+/// Province 1; communes 20 and 30; cells 21 (under 20), 31 (under 30), 22 (under 20, moved
+/// under 30 on 01/01/2020) and 23 (under 20, ended on 01/07/2021 — merged into 21).
+fn tree() -> LoadedUnits {
+    let start = d(1950, 1, 1);
+    let moved = d(2020, 1, 1);
+    let mut versions: HashMap<UnitId, Vec<UnitVersion>> = HashMap::new();
+    let mut add = |v: UnitVersion| versions.entry(v.unit_id).or_default().push(v);
+    add(version(1, UnitKind::Province, None, start, None));
+    add(version(20, UnitKind::Commune, Some(1), start, None));
+    add(version(30, UnitKind::Commune, Some(1), start, None));
+    add(version(21, UnitKind::Cell, Some(20), start, None));
+    add(version(31, UnitKind::Cell, Some(30), start, None));
+    add(version(22, UnitKind::Cell, Some(20), start, Some(moved)));
+    add(version(22, UnitKind::Cell, Some(30), moved, None));
+    add(version(23, UnitKind::Cell, Some(20), start, Some(merged())));
+    let closure = [1, 20, 30, 21, 31, 22, 23].iter().flat_map(|u| crate::unit::closure_rows(UnitId(*u), &versions)).collect();
+    LoadedUnits::new(versions, closure)
+}
+
+fn merged() -> NaiveDate {
+    d(2021, 7, 1)
+}
+
+fn tree_changes() -> Vec<NaiveDate> {
+    vec![d(2020, 1, 1), merged()]
+}
+
+fn history_of(events: &[(EventKind, NaiveDate)]) -> History {
+    let basis = LegalBasis { number: DecisionNumber::parse("1-QĐ/TU").unwrap(), date: d(2000, 1, 1), issuer: "Tỉnh ủy".into() };
+    let recorded: Vec<RecordedEvent> = events
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, on))| RecordedEvent {
+            id: EventId(i as i64 + 1),
+            entry: Entry::Event(EventData {
+                kind: kind.clone(),
+                effective: *on,
+                basis: Some(LegalBasis { date: *on, ..basis.clone() }),
+                note: None,
+            }),
+            corrects: None,
+            correction_reason: None,
+            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            recorded_by: "test".into(),
+        })
+        .collect();
+    history::derive(&recorded, &tree())
+}
+
+fn admitted(unit: i64) -> EventKind {
+    EventKind::Admitted { unit: UnitRef::Internal(UnitId(unit)) }
+}
+
+fn kinds(f: &[Flow]) -> Vec<(bool, FlowKind)> {
+    f.iter().map(|f| (f.inflow, f.kind)).collect()
+}
+
+#[test]
+fn admission_transfers_and_death_as_flows() {
+    let h = history_of(&[
+        (admitted(21), d(2015, 3, 2)),
+        (EventKind::RecognizedOfficial, d(2016, 3, 2)),
+        (EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(21), to: UnitRef::Internal(UnitId(30)) }, d(2018, 5, 10)),
+        (EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(31) }, d(2018, 6, 1)),
+        (EventKind::Died, d(2019, 9, 9)),
+    ]);
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    let units = tree();
+    let all = |root| kinds(&flows(&h, &units, UnitId(root), d(2015, 1, 1), d(2019, 12, 31), &tree_changes()));
+    // The province: admitted, out in transit, received back, died.
+    assert_eq!(
+        all(1),
+        vec![
+            (true, FlowKind::Admitted),
+            (false, FlowKind::TransferredOutWithin),
+            (true, FlowKind::TransferredInWithin),
+            (false, FlowKind::Died)
+        ]
+    );
+    assert_eq!(all(20), vec![(true, FlowKind::Admitted), (false, FlowKind::TransferredOutWithin)]);
+    assert_eq!(all(30), vec![(true, FlowKind::TransferredInWithin), (false, FlowKind::Died)]);
+    // Recognition changes the status, not the list.
+    assert!(flows(&h, &units, UnitId(21), d(2016, 1, 1), d(2016, 12, 31), &tree_changes()).is_empty());
+    // In transit the member is on no list.
+    assert_eq!(on_list(&h, &units, UnitId(1), d(2018, 5, 20)), None);
+    assert_eq!(on_list(&h, &units, UnitId(1), d(2018, 6, 1)), Some(Status::Official));
+}
+
+#[test]
+fn other_provinces_and_reorganizations() {
+    let units = tree();
+    let h = history_of(&[
+        (EventKind::Admitted { unit: UnitRef::External("Chi bộ thôn 3, tỉnh Nghệ An".into()) }, d(2010, 5, 19)),
+        (EventKind::RecognizedOfficial, d(2011, 5, 19)),
+        (EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(22) }, d(2017, 1, 5)),
+        (
+            EventKind::TransferredOut {
+                mode: TransferMode::Official, from: UnitId(22), to: UnitRef::External("Tỉnh ủy Hà Tĩnh".into())
+            },
+            d(2022, 2, 1),
+        ),
+    ]);
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    let f = |root| kinds(&flows(&h, &units, UnitId(root), d(2017, 1, 1), d(2022, 12, 31), &tree_changes()));
+    assert_eq!(f(1), vec![(true, FlowKind::TransferredInFromOutside), (false, FlowKind::TransferredOutToOutside)]);
+    // Cell 22 moved from commune 20 to commune 30 on 01/01/2020, with its member.
+    assert_eq!(f(20), vec![(true, FlowKind::TransferredInFromOutside), (false, FlowKind::Reorganization)]);
+    assert_eq!(f(30), vec![(true, FlowKind::Reorganization), (false, FlowKind::TransferredOutToOutside)]);
+}
+
+#[test]
+fn struck_off_keeps_the_status_it_left_with() {
+    let units = tree();
+    let h = history_of(&[
+        (admitted(21), d(2020, 3, 2)),
+        (EventKind::StruckOff { reason: StrikeOffReason::ProbationNotQualified }, d(2021, 3, 5)),
+    ]);
+    let f = flows(&h, &units, UnitId(20), d(2021, 1, 1), d(2021, 12, 31), &tree_changes());
+    assert_eq!(f, vec![Flow { on: d(2021, 3, 5), inflow: false, kind: FlowKind::StruckOff, status: Status::Probationary }]);
+}
+
+#[test]
+fn periods_are_inclusive_and_empty_when_reversed() {
+    let units = tree();
+    let h = history_of(&[(admitted(21), d(2020, 3, 2))]);
+    assert_eq!(flows(&h, &units, UnitId(1), d(2020, 3, 2), d(2020, 3, 2), &[]).len(), 1);
+    assert!(flows(&h, &units, UnitId(1), d(2020, 3, 3), d(2020, 12, 31), &[]).is_empty());
+    assert!(flows(&h, &units, UnitId(1), d(2020, 3, 1), d(2020, 3, 1), &[]).is_empty());
+    assert!(flows(&h, &units, UnitId(1), d(2020, 12, 31), d(2020, 1, 1), &[]).is_empty());
+}
+
+fn kind(i: usize) -> EventKind {
+    match i % 15 {
+        0 => admitted(21),
+        1 => EventKind::RecognizedOfficial,
+        2 => EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(21), to: UnitRef::Internal(UnitId(30)) },
+        3 => EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(31) },
+        4 => EventKind::Reassigned { to: UnitId(22) },
+        5 => EventKind::Reassigned { to: UnitId(23) },
+        6 => EventKind::Exempted,
+        7 => EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues },
+        8 => EventKind::Readmitted { unit: UnitId(21) },
+        9 => EventKind::Died,
+        10 => EventKind::Reassigned { to: UnitId(21) },
+        11 => EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(22), to: UnitRef::External("Tỉnh khác".into()) },
+        12 => EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(22) },
+        13 => admitted(23),
+        _ => EventKind::Admitted { unit: UnitRef::External("Tỉnh khác".into()) },
+    }
+}
+
+proptest! {
+    /// For every unit and every period: the list on the day before the period, plus the
+    /// inflows, minus the outflows, is the list on the last day — through admissions, transfers
+    /// in transit, departures, a cell moved to another commune and a cell merged away.
+    #[test]
+    fn the_balance_holds_for_every_unit_and_period(
+        steps in prop::collection::vec((0usize..15, 0i64..3000), 0..14),
+        first in 0i64..3200,
+        length in 0i64..2000,
+    ) {
+        let base = d(2015, 1, 1);
+        let mut drawn: Vec<(EventKind, NaiveDate)> = steps.iter().map(|(k, days)| (kind(*k), base + Duration::days(*days))).collect();
+        drawn.sort_by_key(|(_, on)| *on);
+        // Keep each drawn event only if the history stays possible with it.
+        let mut events = Vec::new();
+        for e in drawn {
+            events.push(e);
+            if !history_of(&events).problems.is_empty() {
+                events.pop();
+            }
+        }
+        let h = history_of(&events);
+        prop_assert!(h.problems.is_empty());
+        let units = tree();
+        let (p1, p2) = (base + Duration::days(first), base + Duration::days(first + length));
+        for root in [1, 20, 30, 21, 22, 23, 31] {
+            let root = UnitId(root);
+            let f = flows(&h, &units, root, p1, p2, &tree_changes());
+            let before = i64::from(on_list(&h, &units, root, p1.pred_opt().unwrap()).is_some());
+            let after = i64::from(on_list(&h, &units, root, p2).is_some());
+            let ins = f.iter().filter(|x| x.inflow).count() as i64;
+            let outs = f.iter().filter(|x| !x.inflow).count() as i64;
+            prop_assert_eq!(before + ins - outs, after, "{:?} {:?}", root, f);
+            // Flows alternate: a member cannot come onto a list they are already on.
+            for pair in f.windows(2) {
+                prop_assert_ne!(pair[0].inflow, pair[1].inflow);
+            }
+        }
+    }
+}
+
+#[test]
+fn age_bands_parse_label_and_place() {
+    let b = AgeBands::default();
+    assert_eq!(b.labels(), ["18–30", "31–35", "36–40", "41–45", "46–50", "51–55", "56–60", "Trên 60"]);
+    assert_eq!((b.band(18), b.band(30), b.band(31), b.band(60), b.band(61)), (0, 0, 1, 6, 7));
+    assert_eq!(AgeBands::parse("30, 40").unwrap().labels(), ["18–30", "31–40", "Trên 40"]);
+    for bad in ["", "40,30", "30,30", "10", "abc", "30,200"] {
+        assert!(AgeBands::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn breakdown_counts_on_the_date_by_month() {
+    use crate::member::*;
+    let bands = AgeBands::default();
+    let full = ProfileInput {
+        general_education: "thpt".into(),
+        professional: "dai-hoc".into(),
+        occupation: "vien-chuc".into(),
+        youth_union: "co".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let profile = ProfileFacts::from(&full);
+    let on = d(2026, 6, 30);
+    let woman = MemberFacts {
+        status: Status::Probationary,
+        gender: Gender::Female,
+        // 30 years and 11 months on the date: still in the first band.
+        birth_date: d(1995, 7, 1),
+        ethnicity: Ethnicity::Tay,
+        religion: Religion::Buddhism,
+        profile: Some(&profile),
+        party_age_months: Some(5),
+    };
+    let veteran = MemberFacts {
+        status: Status::Official,
+        gender: Gender::Male,
+        birth_date: d(1950, 6, 30),
+        ethnicity: Ethnicity::Kinh,
+        religion: Religion::None,
+        profile: None,
+        party_age_months: Some(45 * 12),
+    };
+    let mut a = Breakdown::new(&bands);
+    a.add(&woman, on, &bands);
+    let mut b = Breakdown::new(&bands);
+    b.add(&veteran, on, &bands);
+    a.merge(&b);
+    assert_eq!((a.total, a.probationary, a.official, a.women, a.ethnic_minority, a.religious, a.youth_union), (2, 1, 1, 1, 1, 1, 1));
+    assert_eq!(a.age, vec![1, 0, 0, 0, 0, 0, 0, 1]);
+    assert_eq!(&a.party_age[..4], &[1, 1, 1, 0]);
+    assert_eq!(a.no_profile, 1);
+    assert_eq!(a.general_education.iter().sum::<u64>(), 1);
+    // (30 y 11 m + 76 y 0 m) / 2 = 53,458 years.
+    assert_eq!(a.average_age(), Some(53.5));
+}
+
+#[test]
+fn code_list_positions_are_their_places_in_all() {
+    use crate::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+    assert!(GeneralEducation::ALL.iter().enumerate().all(|(i, v)| usize::from(*v) == i));
+    assert!(Professional::ALL.iter().enumerate().all(|(i, v)| usize::from(*v) == i));
+    assert!(PoliticalTheory::ALL.iter().enumerate().all(|(i, v)| usize::from(*v) == i));
+    assert!(OccupationGroup::ALL.iter().enumerate().all(|(i, v)| usize::from(*v) == i));
+    assert!(Religion::ALL.iter().enumerate().all(|(i, v)| usize::from(*v) == i));
+}
