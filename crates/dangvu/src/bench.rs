@@ -73,6 +73,11 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     if let Some(c) = &biggest_child {
         paths.push(("first page of the largest commune, API", vec![format!("/api/v1/members?unit={}", c.unit.id)]));
     }
+    paths.push(("counts report of the whole province, API", vec![format!("/api/v1/reports/counts?unit={}", root.unit.id)]));
+    paths.push(("counts report of the whole province, page", vec![format!("/reports/counts?unit={}", root.unit.id)]));
+    paths.push(("admission worklist of the province, API", vec![format!("/api/v1/admission/worklist?unit={}", root.unit.id)]));
+    paths.push(("admission worklist of the province, page", vec![format!("/admission/worklist?unit={}", root.unit.id)]));
+    paths.push(("admission targets of the province, API", vec![format!("/api/v1/admission/targets?unit={}", root.unit.id)]));
 
     let search = |qs: &[String]| qs.iter().map(|q| format!("/api/v1/members?q={}", encode(q))).collect::<Vec<_>>();
     let mut access_paths = vec![
@@ -80,6 +85,11 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         ("search in one commune, API, commune staff", search(&commune_queries), &staff),
         ("search across the province, API, commune staff", search(&queries), &staff),
         ("first page of the commune, API, commune staff", vec![format!("/api/v1/members?unit={}", commune.unit.id)], &staff),
+        (
+            "admission worklist of the commune, API, commune staff",
+            vec![format!("/api/v1/admission/worklist?unit={}", commune.unit.id)],
+            &staff,
+        ),
     ];
     let mut labelled: Vec<(&str, Vec<String>, &Credentials)> = paths.into_iter().map(|(l, u)| (l, u, &credentials)).collect();
     labelled.append(&mut access_paths);
@@ -113,9 +123,32 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         }
         report(label, &mut times);
     }
+    // The counts report of the whole province in process (no HTTP): today, and a past date whose
+    // snapshot is computed on the first request and then cached.
+    let bands = domain::stats::AgeBands::default();
+    let past = today - chrono::Duration::days(365);
+    for (label, on) in
+        [("counts report of the province, in process, today", today), ("counts report of the province, in process, a year ago", past)]
+    {
+        let mut times = Vec::with_capacity(args.requests);
+        for _ in 0..args.requests {
+            let t = Instant::now();
+            store.counts_report(root.unit.id, on, today, &bands).await?;
+            times.push(t.elapsed());
+        }
+        report(label, &mut times);
+    }
     measure_login(&base, store.as_ref()).await?;
     println!();
     println!("members in the province subtree: {}; in the commune: {}", root.member_count, commune.member_count);
+    let work = store.worklist(&storage::CaseQuery::new(today)).await?;
+    println!(
+        "open admission cases: {}; worklist items: {} ({} overdue, {} within 7 days)",
+        work.open_cases,
+        work.items.len(),
+        work.overdue,
+        work.soon
+    );
     credentials.close(store.as_ref()).await?;
     staff.close(store.as_ref()).await?;
     if args.database.is_none() {

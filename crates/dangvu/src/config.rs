@@ -23,6 +23,34 @@ pub struct Config {
     pub session_absolute_hours: Option<u32>,
     /// Behind a reverse proxy: take the client address from `X-Forwarded-For`. Default false.
     pub trust_forwarded_for: Option<bool>,
+    /// Numbers of the admission rules that the sources leave unconfirmed (`[admission]`).
+    pub admission: Option<AdmissionSettings>,
+}
+
+/// `[admission]` in the configuration file; each number defaults to `AdmissionConfig::default()`
+/// (docs/design/admission.md, rules.md §2.2–2.3 and "Open questions" 9, 14).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionSettings {
+    /// Months the party-awareness class certificate stays valid (default 60).
+    pub certificate_validity_months: Option<u32>,
+    /// Months after which a file the chi bộ has not considered must be renewed (default 12).
+    pub file_stale_after_months: Option<u32>,
+    /// Whether the trade-union executive may introduce an applicant with one official member (default true).
+    pub trade_union_introduction: Option<bool>,
+}
+
+impl Config {
+    /// The admission rules' numbers: the file's, or the defaults.
+    pub fn admission_config(&self) -> domain::admission::AdmissionConfig {
+        let mut c = domain::admission::AdmissionConfig::default();
+        if let Some(a) = &self.admission {
+            c.certificate_validity_months = a.certificate_validity_months.unwrap_or(c.certificate_validity_months);
+            c.file_stale_after_months = a.file_stale_after_months.unwrap_or(c.file_stale_after_months);
+            c.trade_union_introduction = a.trade_union_introduction.unwrap_or(c.trade_union_introduction);
+        }
+        c
+    }
 }
 
 impl Config {

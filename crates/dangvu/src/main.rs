@@ -3,8 +3,10 @@
 //! `DANGVU_*` environment variables, then a TOML config file (`--config`, default `dangvu.toml`
 //! when present), then defaults.
 
+mod admission;
 mod bench;
 mod config;
+mod report;
 mod users;
 
 use std::net::SocketAddr;
@@ -93,6 +95,30 @@ enum Command {
         #[command(subcommand)]
         command: users::AuditCommand,
     },
+    /// Admission pipeline: the worklist and the yearly targets.
+    Admission {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, global = true, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(subcommand)]
+        command: admission::AdmissionCommand,
+    },
+    /// Statistics of the register (JSON for scripts, or text).
+    Report {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, global = true, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(subcommand)]
+        command: report::ReportCommand,
+    },
+    /// The working-day calendar used for deadlines, and the operator's corrections per year.
+    Calendar {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, global = true, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(subcommand)]
+        command: admission::CalendarCommand,
+    },
 }
 
 #[tokio::main]
@@ -106,7 +132,7 @@ async fn main() -> Result<()> {
         Command::Serve { database, listen, auth } => {
             let settings = Settings::resolve(database, listen, &file);
             let auth = AuthSettings::resolve(&auth, &file);
-            let store = open_store(&settings.database).await?;
+            let store = open_store_with(&settings.database, file.admission_config()).await?;
             serve(store, settings.listen, &auth).await
         }
         Command::Migrate { database } => {
@@ -134,11 +160,28 @@ async fn main() -> Result<()> {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             users::run_audit(store.as_ref(), command).await
         }
+        Command::Admission { database, command } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, file.admission_config()).await?;
+            admission::run_admission(store.as_ref(), command).await
+        }
+        Command::Report { database, command } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            report::run(store.as_ref(), command).await
+        }
+        Command::Calendar { database, command } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            admission::run_calendar(store.as_ref(), command).await
+        }
     }
 }
 
 /// Opens (and migrates) the database named by `location` and loads the register index.
 pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
+    open_store_with(location, domain::admission::AdmissionConfig::default()).await
+}
+
+/// Opens the store applying the configuration file's admission numbers.
+pub async fn open_store_with(location: &str, admission: domain::admission::AdmissionConfig) -> Result<Arc<SqlStore>> {
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -151,7 +194,7 @@ pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
             storage_sqlite::SqliteDatabase::open(location).await.with_context(|| format!("cannot open the SQLite database {location}"))?,
         )
     };
-    Ok(Arc::new(SqlStore::open(db).await.context("cannot load the register index")?))
+    Ok(Arc::new(SqlStore::open(db).await.context("cannot load the register index")?.with_admission_config(admission)))
 }
 
 async fn serve(store: Arc<SqlStore>, listen: SocketAddr, auth: &AuthSettings) -> Result<()> {
@@ -180,6 +223,13 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
         report.events,
         started.elapsed().as_secs_f64()
     );
+    // Admission cases at every stage: one for about 150 members (a few thousand for a city).
+    let cases_started = Instant::now();
+    let ctx = storage::WriteContext::new("generator", chrono::Utc::now());
+    let cases = datagen::admission::generate_cases(store, (members / 150).max(20), seed, today, &ctx)
+        .await
+        .context("generating admission cases failed")?;
+    println!("Đã tạo {cases} hồ sơ phát triển đảng viên trong {:.1} giây.", cases_started.elapsed().as_secs_f64());
     Ok(report)
 }
 

@@ -592,13 +592,34 @@ struct DemoPicks {
     member: (MemberId, String),
 }
 
-/// The province, the first commune (by code) with a chi bộ that has active members, that chi bộ
-/// and its first member in register order.
+/// The province, the chi bộ with the most open admission cases (else the first commune by code
+/// with a chi bộ that has active members, and that chi bộ), its commune, and the chi bộ's first
+/// member in register order.
 async fn demo_picks(store: &dyn Store, today: NaiveDate) -> Result<Option<DemoPicks>> {
     let roots = store.children(None, today).await?;
     let Some(province) = roots.iter().find(|n| n.unit.kind == UnitKind::Province).or(roots.first()).map(|n| n.unit.clone()) else {
         return Ok(None);
     };
+    // The chi bộ with the most open admission cases, so the secretary's board has work on it.
+    let mut per_cell: Vec<(domain::ids::UnitId, usize)> = Vec::new();
+    for c in store.cases(&storage::CaseQuery::new(today)).await? {
+        match per_cell.iter_mut().find(|(u, _)| *u == c.unit) {
+            Some(e) => e.1 += 1,
+            None => per_cell.push((c.unit, 1)),
+        }
+    }
+    per_cell.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (cell, _) in per_cell.into_iter().take(20) {
+        let detail = store.unit(cell, today).await?;
+        let (Some(unit), Some(commune)) = (detail.as_of.clone(), detail.path.iter().find(|u| u.kind == UnitKind::Commune).cloned()) else {
+            continue;
+        };
+        let page = store.find_members(&MemberQuery { unit: Some(cell), per_page: 1, ..MemberQuery::new(today) }).await?;
+        if let Some(m) = page.items.first() {
+            let member = (m.id, m.full_name.clone());
+            return Ok(Some(DemoPicks { province, commune, cell: unit, member }));
+        }
+    }
     let mut communes: Vec<UnitSummary> =
         store.subtree(province.id, today).await?.into_iter().filter(|u| u.kind == UnitKind::Commune).collect();
     communes.sort_by(|a, b| a.code.cmp(&b.code));

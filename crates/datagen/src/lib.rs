@@ -9,6 +9,7 @@
 //! Modules: [`names`] (name tables and frequencies), [`tree`] (the organization tree and its
 //! history), [`people`] (identities, profiles and histories).
 
+pub mod admission;
 mod names;
 mod people;
 mod tree;

@@ -16,10 +16,13 @@ use domain::access::{Capability, Grant, Principal, Role};
 use domain::event::{Entry, EventData};
 use domain::ids::{EventId, MemberId, UnitId};
 
+use domain::pipeline::{Candidate, StepData, TargetGroup};
+
 use crate::{
-    Account, AccountChange, ApiToken, AuditActor, AuditEntry, AuditQuery, AuditRecord, ChainReport, GrantRecord, MemberDetail, MemberPage,
-    MemberQuery, MemberUpdate, MergeUnits, MoveUnit, NewAccount, NewMember, OrgDecision, RenameUnit, Result, ScopeFilter, ScopeTarget,
-    SplitUnit, Store, StoreError, Successor, UnitDetail, UnitNode, UnitSummary, WriteContext,
+    Account, AccountChange, ApiToken, AuditActor, AuditEntry, AuditQuery, AuditRecord, CaseDetail, CaseQuery, CaseSummary, ChainReport,
+    GrantRecord, MemberDetail, MemberPage, MemberQuery, MemberUpdate, MergeUnits, MoveUnit, NewAccount, NewMember, OrgDecision, RenameUnit,
+    Result, ScopeFilter, ScopeTarget, SplitUnit, Store, StoreError, Successor, TargetReport, UnitDetail, UnitNode, UnitSummary, Worklist,
+    WriteContext,
 };
 
 /// Where a request comes from (for the audit trail).
@@ -97,6 +100,36 @@ impl Access {
     pub fn admin(&self) -> Result<Admin<'_>> {
         self.filter(Capability::Administer)?;
         Ok(Admin { access: self })
+    }
+
+    /// The admission pipeline: reading needs the register's read scope; the chi bộ's steps need
+    /// `WriteRegister` or `RecordMeetings` (a secretary), the committee's decisions and targets
+    /// `WriteRegister` or `Decide` (a leader), each on the case's unit.
+    pub fn admission(&self) -> Result<AdmissionDesk<'_>> {
+        let union = |a: Capability, b: Capability| {
+            let (x, y) = (self.principal.scope(a), self.principal.scope(b));
+            let mut units = x.units;
+            units.extend(y.units);
+            units.sort();
+            units.dedup();
+            let scope = domain::access::Scope { everything: x.everything || y.everything, units, own_member: None };
+            (!scope.is_empty()).then_some(ScopeFilter { scope, today: self.today() })
+        };
+        Ok(AdmissionDesk {
+            access: self,
+            read: self.filter(Capability::ReadRegister)?,
+            file: union(Capability::WriteRegister, Capability::RecordMeetings),
+            decide: union(Capability::WriteRegister, Capability::Decide),
+        })
+    }
+
+    /// The working-day calendar in force (every logged-in person may read it).
+    pub async fn work_calendar(&self) -> Result<Arc<domain::workdays::WorkCalendar>> {
+        self.store.work_calendar().await
+    }
+
+    pub async fn calendar_overrides(&self) -> Result<Vec<domain::workdays::YearOverride>> {
+        self.store.calendar_overrides().await
     }
 
     /// The caller's own account: always available to a logged-in person.
@@ -217,6 +250,17 @@ impl Reader<'_> {
 
     pub async fn find_units(&self, q: &str, as_of: NaiveDate, members_only: bool, limit: usize) -> Result<Vec<UnitSummary>> {
         self.store().find_units(q, as_of, members_only, limit, Some(&self.scope)).await
+    }
+
+    /// The counts of a unit on a date (aggregates, not personal data: not audited); rows of units
+    /// outside the scope are left out.
+    pub async fn counts_report(&self, unit: UnitId, on: NaiveDate, bands: &domain::stats::AgeBands) -> Result<crate::CountsReport> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
+        let mut report = self.store().counts_report(unit, on, self.access.today(), bands).await?;
+        let ids: Vec<UnitId> = report.children.iter().map(|(u, _)| u.id).collect();
+        let keep = self.keep(&ids).await?;
+        report.children = report.children.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect();
+        Ok(report)
     }
 
     /// A member's record; the read is written to the audit trail.
@@ -441,6 +485,11 @@ impl Admin<'_> {
     pub async fn verify_audit(&self) -> Result<ChainReport> {
         self.store().verify_audit().await
     }
+
+    /// Replaces a year's working-day corrections.
+    pub async fn set_calendar_override(&self, o: domain::workdays::YearOverride) -> Result<()> {
+        self.store().set_calendar_override(&self.access.write_context(), o).await
+    }
 }
 
 /// The caller's own account: password, second factor, API tokens.
@@ -515,5 +564,131 @@ impl OwnAccount<'_> {
 
     pub async fn revoke_token(&self, token: i64) -> Result<()> {
         self.store().revoke_token(&self.access.write_context(), self.id(), token).await
+    }
+}
+
+/// The admission pipeline within the caller's scopes (see [`Access::admission`]).
+pub struct AdmissionDesk<'a> {
+    access: &'a Access,
+    read: ScopeFilter,
+    file: Option<ScopeFilter>,
+    decide: Option<ScopeFilter>,
+}
+
+impl AdmissionDesk<'_> {
+    fn store(&self) -> &dyn Store {
+        self.access.store.as_ref()
+    }
+
+    async fn require_in(&self, scope: Option<&ScopeFilter>, unit: UnitId) -> Result<()> {
+        match scope {
+            Some(s) => require_write(self.store(), s, &self.read, ScopeTarget::Unit(unit)).await,
+            None => require(self.store(), &self.read, ScopeTarget::Unit(unit)).await.and(Err(StoreError::Forbidden)),
+        }
+    }
+
+    /// Whether the caller may record the chi bộ's steps for this unit.
+    pub async fn may_file(&self, unit: UnitId) -> bool {
+        match &self.file {
+            Some(s) => self.store().in_scope(s, ScopeTarget::Unit(unit)).await.unwrap_or(false),
+            None => false,
+        }
+    }
+
+    /// Whether the caller may record the committee's decisions (and targets) for this unit.
+    pub async fn may_decide(&self, unit: UnitId) -> bool {
+        match &self.decide {
+            Some(s) => self.store().in_scope(s, ScopeTarget::Unit(unit)).await.unwrap_or(false),
+            None => false,
+        }
+    }
+
+    pub fn read_scope(&self) -> &ScopeFilter {
+        &self.read
+    }
+
+    /// Cases within the read scope; the list shown is written to the audit trail.
+    pub async fn cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>> {
+        if let Some(u) = query.unit {
+            require(self.store(), &self.read, ScopeTarget::Unit(u)).await?;
+        }
+        let scoped = CaseQuery { scope: Some(self.read.clone()), ..query.clone() };
+        let list = self.store().cases(&scoped).await?;
+        let details =
+            json!({ "unit": query.unit, "q": query.q, "shown": list.len(), "candidates": list.iter().map(|c| c.id).collect::<Vec<_>>() });
+        let record = AuditRecord { action: "read.candidates", object_kind: "", object_id: None, details };
+        self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
+        Ok(list)
+    }
+
+    /// What is due within the read scope (names shown are audited like a list).
+    pub async fn worklist(&self, query: &CaseQuery) -> Result<Worklist> {
+        if let Some(u) = query.unit {
+            require(self.store(), &self.read, ScopeTarget::Unit(u)).await?;
+        }
+        let scoped = CaseQuery { scope: Some(self.read.clone()), ..query.clone() };
+        let list = self.store().worklist(&scoped).await?;
+        let mut ids: Vec<i64> = list.items.iter().map(|i| i.case).collect();
+        ids.dedup();
+        let details = json!({ "unit": query.unit, "worklist": true, "shown": list.items.len(), "candidates": ids });
+        let record = AuditRecord { action: "read.candidates", object_kind: "", object_id: None, details };
+        self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
+        Ok(list)
+    }
+
+    /// Whether the case exists within the read scope (before anything the request carries is read).
+    pub async fn require_case(&self, id: i64) -> Result<()> {
+        let unit = self.store().candidate_unit(id).await?;
+        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await
+    }
+
+    /// One case; the read is audited.
+    pub async fn case(&self, id: i64) -> Result<CaseDetail> {
+        let unit = self.store().candidate_unit(id).await?;
+        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
+        let detail = self.store().case(id, self.access.today()).await?;
+        let record = AuditRecord::new("read.candidate", "candidate", id, json!({}));
+        self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
+        Ok(detail)
+    }
+
+    pub async fn create_candidate(&self, candidate: Candidate) -> Result<i64> {
+        if !self.may_file(candidate.unit).await {
+            return Err(StoreError::invalid("unit_id", "out_of_scope", "Chi bộ này nằm ngoài phạm vi bạn được giao."));
+        }
+        self.store().create_candidate(&self.access.write_context(), candidate).await
+    }
+
+    pub async fn update_candidate(&self, id: i64, expected_version: i64, candidate: Candidate) -> Result<()> {
+        let unit = self.store().candidate_unit(id).await?;
+        self.require_in(self.file.as_ref(), unit).await?;
+        if !self.may_file(candidate.unit).await {
+            return Err(StoreError::invalid("unit_id", "out_of_scope", "Chi bộ này nằm ngoài phạm vi bạn được giao."));
+        }
+        self.store().update_candidate(&self.access.write_context(), id, expected_version, candidate).await
+    }
+
+    /// A decision of the committee needs the decide scope; every other step the chi bộ's.
+    pub async fn record_step(&self, id: i64, expected_version: i64, step: StepData) -> Result<i64> {
+        let unit = self.store().candidate_unit(id).await?;
+        let scope = if step.kind().is_decision() { self.decide.as_ref() } else { self.file.as_ref() };
+        self.require_in(scope, unit).await?;
+        self.store().record_step(&self.access.write_context(), id, expected_version, step).await
+    }
+
+    pub async fn void_step(&self, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()> {
+        let unit = self.store().candidate_unit(id).await?;
+        self.require_in(self.file.as_ref(), unit).await?;
+        self.store().void_step(&self.access.write_context(), id, expected_version, step, reason).await
+    }
+
+    pub async fn set_target(&self, unit: UnitId, year: i32, group: Option<TargetGroup>, target: Option<u32>) -> Result<()> {
+        self.require_in(self.decide.as_ref(), unit).await?;
+        self.store().set_target(&self.access.write_context(), unit, year, group, target).await
+    }
+
+    pub async fn targets(&self, root: UnitId, year: i32) -> Result<TargetReport> {
+        require(self.store(), &self.read, ScopeTarget::Unit(root)).await?;
+        self.store().targets(root, year, self.access.today(), Some(&self.read)).await
     }
 }

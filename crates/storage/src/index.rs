@@ -175,6 +175,12 @@ struct MemberEntry {
     /// The unit of the latest span that has one (`NO_UNIT` if none): where the member's record
     /// belongs for access control.
     home: u32,
+    ethnicity: domain::member::Ethnicity,
+    religion: domain::member::Religion,
+    /// The dated attributes the statistics read, in `profile_on` order.
+    profiles: Vec<(Option<NaiveDate>, domain::stats::ProfileFacts)>,
+    /// Start of the first probationary or official span: the first admission (party age).
+    first_admission: Option<NaiveDate>,
 }
 
 /// (unit position in the unit table, unit id, status, from, to).
@@ -242,6 +248,7 @@ impl Index {
         let spans: Vec<IndexSpan> =
             m.spans.into_iter().map(|(u, s, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t)).collect();
         let home = spans.iter().filter_map(|s| s.0.map(|u| (s.3, u))).max_by_key(|(from, _)| *from).map_or(NO_UNIT, |(_, u)| u);
+        let first_admission = spans.iter().find(|s| matches!(s.2, Status::Probationary | Status::Official)).map(|s| s.3);
         MemberEntry {
             home,
             id: m.id,
@@ -253,6 +260,10 @@ impl Index {
             citizen_id: m.citizen_id,
             card: m.party_card_number,
             spans,
+            ethnicity: m.ethnicity,
+            religion: m.religion,
+            profiles: m.profiles,
+            first_admission,
         }
     }
 
@@ -588,6 +599,75 @@ impl Index {
         self.units.version_on(*self.units.pos.get(&unit)?, on)
     }
 
+    /// The members on the list of `root` on `on` (active in a chi bộ within it as the tree stood
+    /// that day), counted in every breakdown: for `root` itself and for each unit directly under
+    /// it that day, in the order of [`Index::children`]. `None` when `root` did not exist on `on`.
+    pub fn breakdown(
+        &self,
+        root: UnitId,
+        on: NaiveDate,
+        bands: &domain::stats::AgeBands,
+    ) -> Option<(domain::stats::Breakdown, Vec<(UnitVersion, domain::stats::Breakdown)>)> {
+        use domain::stats::{Breakdown, MemberFacts};
+        let &r = self.units.pos.get(&root)?;
+        self.units.version_on(r, on)?;
+        let children = self.units.children_on(Some(root), on);
+        // slot[u]: the child of `root` whose subtree holds unit u on `on` (children.len() for
+        // `root` itself), or NONE outside the subtree.
+        const NONE: u32 = u32::MAX;
+        let mut slot = vec![NONE; self.units.ids.len()];
+        slot[r as usize] = children.len() as u32;
+        for (k, &c) in children.iter().enumerate() {
+            let marks = self.units.subtree(self.units.ids[c as usize], on);
+            for (u, m) in marks.iter().enumerate() {
+                if *m {
+                    slot[u] = k as u32;
+                }
+            }
+        }
+        let snap = self.snapshot(on);
+        let mut own = Breakdown::new(bands);
+        let mut per_child: Vec<Breakdown> = children.iter().map(|_| Breakdown::new(bands)).collect();
+        for (i, m) in self.members.iter().enumerate() {
+            let (Some(status), unit) = (snap.status[i], snap.units[i]) else { continue };
+            if unit == NO_UNIT || !status.is_active() {
+                continue;
+            }
+            let k = slot[unit as usize];
+            if k == NONE {
+                continue;
+            }
+            let profile = m.profiles.iter().rev().find(|(from, _)| from.is_none_or(|f| f <= on)).map(|(_, p)| p);
+            let party_age =
+                m.first_admission.and_then(|first| domain::history::party_age_months(first, m.spans.iter().map(|s| (s.2, s.3, s.4)), on));
+            let facts = MemberFacts {
+                status,
+                gender: m.gender,
+                birth_date: m.birth,
+                ethnicity: m.ethnicity,
+                religion: m.religion,
+                profile,
+                party_age_months: party_age,
+            };
+            match per_child.get_mut(k as usize) {
+                Some(b) => b.add(&facts, on, bands),
+                None => own.add(&facts, on, bands),
+            }
+        }
+        let mut total = own;
+        for b in &per_child {
+            total.merge(b);
+        }
+        let rows = children.iter().zip(per_child).filter_map(|(&c, b)| Some((self.units.version_on(c, on)?.clone(), b))).collect();
+        Some((total, rows))
+    }
+
+    /// A member's status on a date (`None`: not a member then, or not in the register).
+    pub fn member_status(&self, member: MemberId, on: NaiveDate) -> Option<Status> {
+        let i = *self.pos.get(&member)?;
+        self.members[i as usize].span_on(on).map(|s| s.2)
+    }
+
     pub fn unit_latest(&self, unit: UnitId) -> Option<&UnitVersion> {
         self.units.latest(*self.units.pos.get(&unit)?)
     }
@@ -633,6 +713,10 @@ fn placeholder() -> MemberEntry {
         card: None,
         spans: Vec::new(),
         home: NO_UNIT,
+        ethnicity: domain::member::Ethnicity::Kinh,
+        religion: domain::member::Religion::None,
+        profiles: Vec::new(),
+        first_admission: None,
     }
 }
 
@@ -688,10 +772,22 @@ mod tests {
                 birth_date: d(birth_year, 6, 15),
                 citizen_id: format!("{:012}", id),
                 party_card_number: None,
+                ethnicity: if female { domain::member::Ethnicity::Tay } else { domain::member::Ethnicity::Kinh },
+                religion: domain::member::Religion::None,
                 spans: vec![
                     (Some(UnitId(unit1)), STATUSES[s1], d(1995, 1, 1), Some(d(switch_year, 3, 1))),
                     (Some(UnitId(unit2)), STATUSES[s2], d(switch_year, 3, 1), None),
                 ],
+                profiles: vec![(
+                    Some(d(switch_year, 3, 1)),
+                    domain::stats::ProfileFacts {
+                        general_education: domain::member::GeneralEducation::UpperSecondary,
+                        professional: domain::member::Professional::None,
+                        political_theory: domain::member::PoliticalTheory::None,
+                        occupation: domain::member::OccupationGroup::Other,
+                        youth_union: female,
+                    },
+                )],
             }
         }
     }
@@ -780,6 +876,11 @@ mod tests {
                 query.q = q.to_string();
                 query.status = StatusFilter::All;
                 prop_assert_eq!(index.find_members(&query), fresh.find_members(&query));
+            }
+            // The statistics read the same columns after incremental updates as after a reload.
+            let bands = domain::stats::AgeBands::default();
+            for on in [d(2010, 1, 1), d(2026, 1, 1)] {
+                prop_assert_eq!(index.breakdown(UnitId(1), on, &bands), fresh.breakdown(UnitId(1), on, &bands));
             }
         }
     }

@@ -11,6 +11,7 @@
 
 pub mod access;
 mod accounts;
+pub mod admission;
 mod audit;
 mod bulk;
 pub mod db;
@@ -226,6 +227,47 @@ pub trait Store: Send + Sync {
     async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
     /// Recomputes the whole chain.
     async fn verify_audit(&self) -> Result<ChainReport>;
+
+    // --- admission pipeline (docs/design/admission.md) --------------------------------------------
+    async fn create_candidate(&self, ctx: &WriteContext, candidate: domain::pipeline::Candidate) -> Result<i64>;
+    async fn update_candidate(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        expected_version: i64,
+        candidate: domain::pipeline::Candidate,
+    ) -> Result<()>;
+    /// The chi bộ of a case (for scope checks before anything else is read).
+    async fn candidate_unit(&self, id: i64) -> Result<UnitId>;
+    /// Records a step after every check; a decision step also writes the register.
+    async fn record_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: domain::pipeline::StepData) -> Result<i64>;
+    /// Voids the latest step (not a decision that wrote the register), with a reason.
+    async fn void_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()>;
+    async fn case(&self, id: i64, today: NaiveDate) -> Result<CaseDetail>;
+    async fn cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>>;
+    async fn worklist(&self, query: &CaseQuery) -> Result<Worklist>;
+    /// Sets (or with `None` removes) a unit's target for a year, in total or for a group.
+    async fn set_target(
+        &self,
+        ctx: &WriteContext,
+        unit: UnitId,
+        year: i32,
+        group: Option<domain::pipeline::TargetGroup>,
+        target: Option<u32>,
+    ) -> Result<()>;
+    async fn targets(&self, root: UnitId, year: i32, today: NaiveDate, scope: Option<&ScopeFilter>) -> Result<TargetReport>;
+    /// The working-day calendar with the operator's corrections.
+    async fn work_calendar(&self) -> Result<Arc<domain::workdays::WorkCalendar>>;
+    async fn calendar_overrides(&self) -> Result<Vec<domain::workdays::YearOverride>>;
+    /// Replaces a year's corrections (an empty one removes them).
+    async fn set_calendar_override(&self, ctx: &WriteContext, o: domain::workdays::YearOverride) -> Result<()>;
+    /// The numbers of the admission rules this store applies.
+    fn admission_config(&self) -> &domain::admission::AdmissionConfig;
+
+    // --- statistics (docs/design/statistics.md) -----------------------------------------------------
+    /// The members on the list of `unit` on `on` in every breakdown, for it and the units directly
+    /// under it that day; `today` refuses later dates.
+    async fn counts_report(&self, unit: UnitId, on: NaiveDate, today: NaiveDate, bands: &domain::stats::AgeBands) -> Result<CountsReport>;
 }
 
 /// What [`Store::in_scope`] checks.
@@ -239,6 +281,9 @@ pub enum ScopeTarget {
 pub struct SqlStore {
     db: Arc<dyn db::Database>,
     index: index::SharedIndex,
+    calendar: admission::CalendarCache,
+    open_cases: admission::OpenCases,
+    admission: domain::admission::AdmissionConfig,
 }
 
 impl SqlStore {
@@ -248,9 +293,21 @@ impl SqlStore {
         let mut tx = db.begin().await?;
         sql::create_member_indexes(tx.as_mut()).await?;
         tx.commit().await?;
-        let store = SqlStore { db, index: index::SharedIndex::default() };
+        let store = SqlStore {
+            db,
+            index: index::SharedIndex::default(),
+            calendar: admission::CalendarCache::default(),
+            open_cases: admission::OpenCases::default(),
+            admission: domain::admission::AdmissionConfig::default(),
+        };
         store.refresh_index().await?;
         Ok(store)
+    }
+
+    /// Applies the operator's numbers for the admission rules (configuration file).
+    pub fn with_admission_config(mut self, config: domain::admission::AdmissionConfig) -> Self {
+        self.admission = config;
+        self
     }
 
     pub fn engine(&self) -> db::Engine {
@@ -631,6 +688,97 @@ impl Store for SqlStore {
 
     async fn verify_audit(&self) -> Result<ChainReport> {
         self.verify_audit_impl().await
+    }
+
+    async fn create_candidate(&self, ctx: &WriteContext, candidate: domain::pipeline::Candidate) -> Result<i64> {
+        self.create_candidate_impl(ctx, candidate).await
+    }
+
+    async fn update_candidate(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        expected_version: i64,
+        candidate: domain::pipeline::Candidate,
+    ) -> Result<()> {
+        self.update_candidate_impl(ctx, id, expected_version, candidate).await
+    }
+
+    async fn candidate_unit(&self, id: i64) -> Result<UnitId> {
+        self.candidate_unit_impl(id).await
+    }
+
+    async fn record_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: domain::pipeline::StepData) -> Result<i64> {
+        self.record_step_impl(ctx, id, expected_version, step).await
+    }
+
+    async fn void_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()> {
+        self.void_step_impl(ctx, id, expected_version, step, reason).await
+    }
+
+    async fn case(&self, id: i64, today: NaiveDate) -> Result<CaseDetail> {
+        self.case_impl(id, today).await
+    }
+
+    async fn cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>> {
+        self.cases_impl(query).await
+    }
+
+    async fn worklist(&self, query: &CaseQuery) -> Result<Worklist> {
+        self.worklist_impl(query).await
+    }
+
+    async fn set_target(
+        &self,
+        ctx: &WriteContext,
+        unit: UnitId,
+        year: i32,
+        group: Option<domain::pipeline::TargetGroup>,
+        target: Option<u32>,
+    ) -> Result<()> {
+        self.set_target_impl(ctx, unit, year, group, target).await
+    }
+
+    async fn targets(&self, root: UnitId, year: i32, today: NaiveDate, scope: Option<&ScopeFilter>) -> Result<TargetReport> {
+        self.targets_impl(root, year, today, scope).await
+    }
+
+    async fn work_calendar(&self) -> Result<Arc<domain::workdays::WorkCalendar>> {
+        self.work_calendar_impl().await
+    }
+
+    async fn calendar_overrides(&self) -> Result<Vec<domain::workdays::YearOverride>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::admission::calendar_overrides(conn.as_mut()).await?)
+    }
+
+    async fn set_calendar_override(&self, ctx: &WriteContext, o: domain::workdays::YearOverride) -> Result<()> {
+        self.set_calendar_override_impl(ctx, o).await
+    }
+
+    fn admission_config(&self) -> &domain::admission::AdmissionConfig {
+        &self.admission
+    }
+
+    async fn counts_report(&self, unit: UnitId, on: NaiveDate, today: NaiveDate, bands: &domain::stats::AgeBands) -> Result<CountsReport> {
+        if on > today {
+            return Err(StoreError::invalid("date", "in_future", "Ngày báo cáo không được sau hôm nay."));
+        }
+        self.refresh_index().await?;
+        let index = self.index.read();
+        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
+        let Some((total, children)) = index.breakdown(unit, on, bands) else {
+            let msg = format!("{} không tồn tại vào ngày {}.", latest.name, domain::dates::format_vn(on));
+            return Err(StoreError::invalid("date", "unit_not_on_date", msg));
+        };
+        let shown = index.unit_version_on(unit, on).map(UnitSummary::from).ok_or(StoreError::NotFound)?;
+        Ok(CountsReport {
+            unit: shown,
+            on,
+            age_bands: bands.labels(),
+            total,
+            children: children.iter().map(|(v, b)| (UnitSummary::from(v), b.clone())).collect(),
+        })
     }
 }
 

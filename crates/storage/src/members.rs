@@ -48,25 +48,8 @@ impl SqlStore {
     }
 
     pub(crate) async fn create_member_impl(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
-        if new.events.is_empty() {
-            return Err(StoreError::invalid("kind", "required", "Ghi ít nhất một sự kiện (kết nạp hoặc tiếp nhận)."));
-        }
         let (mut tx, seq) = self.begin_write().await?;
-        check_unique(tx.as_mut(), &new.identity, None).await?;
-        let id = sql::insert_member(tx.as_mut(), &new.identity, ctx.now, &ctx.actor).await?;
-        sql::insert_profile(tx.as_mut(), id, &new.profile, ctx.now, &ctx.actor).await?;
-        let record = AuditRecord::new("member.create", "member", id.0, diff(&Value::Null, &json(&new)));
-        let events: Vec<RecordedEvent> = new
-            .events
-            .into_iter()
-            .enumerate()
-            .map(|(i, data)| recorded(EventId(i as i64 + 1), Entry::Event(data), None, None, ctx))
-            .collect();
-        let history = derive_checked(tx.as_mut(), &events).await?;
-        for e in &events {
-            sql::insert_event(tx.as_mut(), id, e).await?;
-        }
-        sql::replace_spans(tx.as_mut(), id, &history.spans).await?;
+        let (id, record) = insert_member_tx(tx.as_mut(), ctx, new).await?;
         self.commit_write(tx, seq, ctx, &[record], "member", &[id.0]).await?;
         Ok(id)
     }
@@ -111,43 +94,7 @@ impl SqlStore {
         corrects: Option<(EventId, String)>,
     ) -> Result<EventId> {
         let (mut tx, seq) = self.begin_write().await?;
-        let current = sql::member_row(tx.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
-        if expected_version.is_some_and(|v| v != current.0) {
-            return Err(StoreError::Conflict { current: current.0 });
-        }
-        let mut events = sql::events(tx.as_mut(), member).await?;
-        if let Some((target, _)) = &corrects {
-            match events.iter().find(|e| e.id == *target) {
-                None => return Err(StoreError::invalid("target", "not_found", "Không có sự kiện cần đính chính.")),
-                Some(t) if t.corrects.is_some() => {
-                    return Err(StoreError::invalid(
-                        "target",
-                        "is_correction",
-                        "Đính chính sự kiện gốc, không đính chính một lần đính chính.",
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        let provisional = EventId(events.iter().map(|e| e.id.0).max().unwrap_or(0) + 1);
-        let (target, reason) = corrects.map_or((None, None), |(t, r)| (Some(t), Some(r)));
-        events.push(recorded(provisional, entry, target, reason, ctx));
-        let history = derive_checked(tx.as_mut(), &events).await?;
-        let last = events.last().ok_or(StoreError::NotFound)?;
-        let id = sql::insert_event(tx.as_mut(), member, last).await?;
-        sql::replace_spans(tx.as_mut(), member, &history.spans).await?;
-        if !sql::touch_member(tx.as_mut(), member, expected_version, ctx.now, &ctx.actor).await? {
-            return Err(StoreError::Conflict { current: current.0 });
-        }
-        let record = match &last.corrects {
-            None => AuditRecord::new("event.record", "member", member.0, json!({ "event": id.0, "entry": json(&last.entry) })),
-            Some(target) => AuditRecord::new(
-                "event.correct",
-                "member",
-                member.0,
-                json!({ "event": id.0, "corrects": target.0, "reason": last.correction_reason, "entry": json(&last.entry) }),
-            ),
-        };
+        let (id, record) = append_event_tx(tx.as_mut(), ctx, member, expected_version, entry, corrects).await?;
         self.commit_write(tx, seq, ctx, &[record], "member", &[member.0]).await?;
         Ok(id)
     }
@@ -163,6 +110,72 @@ impl SqlStore {
             units.versions.iter().filter_map(|(id, vs)| vs.last().map(|v| (*id, v.name.clone()))).collect::<HashMap<UnitId, String>>();
         Ok(MemberDetail { id: member, version, identity, profiles, events, history, unit_names, updated_at, updated_by })
     }
+}
+
+/// Inserts a member with its first events inside the caller's transaction (the caller logs the
+/// change and appends the returned audit record).
+pub(crate) async fn insert_member_tx(tx: &mut dyn Conn, ctx: &WriteContext, new: NewMember) -> Result<(MemberId, AuditRecord)> {
+    if new.events.is_empty() {
+        return Err(StoreError::invalid("kind", "required", "Ghi ít nhất một sự kiện (kết nạp hoặc tiếp nhận)."));
+    }
+    check_unique(tx, &new.identity, None).await?;
+    let id = sql::insert_member(tx, &new.identity, ctx.now, &ctx.actor).await?;
+    sql::insert_profile(tx, id, &new.profile, ctx.now, &ctx.actor).await?;
+    let record = AuditRecord::new("member.create", "member", id.0, diff(&Value::Null, &json(&new)));
+    let events: Vec<RecordedEvent> =
+        new.events.into_iter().enumerate().map(|(i, data)| recorded(EventId(i as i64 + 1), Entry::Event(data), None, None, ctx)).collect();
+    let history = derive_checked(tx, &events).await?;
+    for e in &events {
+        sql::insert_event(tx, id, e).await?;
+    }
+    sql::replace_spans(tx, id, &history.spans).await?;
+    Ok((id, record))
+}
+
+/// Appends an event (or a correction) inside the caller's transaction after re-deriving the whole
+/// history with it.
+pub(crate) async fn append_event_tx(
+    tx: &mut dyn Conn,
+    ctx: &WriteContext,
+    member: MemberId,
+    expected_version: Option<i64>,
+    entry: Entry,
+    corrects: Option<(EventId, String)>,
+) -> Result<(EventId, AuditRecord)> {
+    let current = sql::member_row(tx, member).await?.ok_or(StoreError::NotFound)?;
+    if expected_version.is_some_and(|v| v != current.0) {
+        return Err(StoreError::Conflict { current: current.0 });
+    }
+    let mut events = sql::events(tx, member).await?;
+    if let Some((target, _)) = &corrects {
+        match events.iter().find(|e| e.id == *target) {
+            None => return Err(StoreError::invalid("target", "not_found", "Không có sự kiện cần đính chính.")),
+            Some(t) if t.corrects.is_some() => {
+                return Err(StoreError::invalid("target", "is_correction", "Đính chính sự kiện gốc, không đính chính một lần đính chính."));
+            }
+            Some(_) => {}
+        }
+    }
+    let provisional = EventId(events.iter().map(|e| e.id.0).max().unwrap_or(0) + 1);
+    let (target, reason) = corrects.map_or((None, None), |(t, r)| (Some(t), Some(r)));
+    events.push(recorded(provisional, entry, target, reason, ctx));
+    let history = derive_checked(tx, &events).await?;
+    let last = events.last().ok_or(StoreError::NotFound)?;
+    let id = sql::insert_event(tx, member, last).await?;
+    sql::replace_spans(tx, member, &history.spans).await?;
+    if !sql::touch_member(tx, member, expected_version, ctx.now, &ctx.actor).await? {
+        return Err(StoreError::Conflict { current: current.0 });
+    }
+    let record = match &last.corrects {
+        None => AuditRecord::new("event.record", "member", member.0, json!({ "event": id.0, "entry": json(&last.entry) })),
+        Some(target) => AuditRecord::new(
+            "event.correct",
+            "member",
+            member.0,
+            json!({ "event": id.0, "corrects": target.0, "reason": last.correction_reason, "entry": json(&last.entry) }),
+        ),
+    };
+    Ok((id, record))
 }
 
 pub(crate) fn recorded(id: EventId, entry: Entry, corrects: Option<EventId>, reason: Option<String>, ctx: &WriteContext) -> RecordedEvent {

@@ -500,3 +500,162 @@ pub struct ChainReport {
     /// Empty when the chain is intact.
     pub problems: Vec<String>,
 }
+
+// --- admission pipeline ----------------------------------------------------------------------------
+
+/// One step as stored, with who recorded it and, when voided, when, by whom and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRecord {
+    pub id: i64,
+    pub data: domain::pipeline::StepData,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub voided: Option<(DateTime<Utc>, String, String)>,
+}
+
+/// A case as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub id: i64,
+    pub version: i64,
+    pub candidate: domain::pipeline::Candidate,
+    pub unit_name: String,
+    pub stage: domain::pipeline::Stage,
+    /// Every step recorded, voided ones included, in order.
+    pub steps: Vec<StepRecord>,
+    pub next_steps: Vec<domain::pipeline::StepKind>,
+    /// What would stop the chi bộ if it considered the file today.
+    pub blockers: Vec<domain::admission::Blocker>,
+    pub due: Vec<(domain::pipeline::DueItem, domain::pipeline::Urgency)>,
+    /// The day the 12 months of probation end (after the decision).
+    pub official_date: Option<NaiveDate>,
+    pub certificate_valid_until: Option<NaiveDate>,
+    /// The member record created by the decision.
+    pub member: Option<MemberId>,
+    /// Names of the members the case mentions (helper, introducers, former record).
+    pub member_names: Vec<(MemberId, String)>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+impl CaseDetail {
+    pub fn member_name(&self, id: MemberId) -> Option<&str> {
+        self.member_names.iter().find(|(m, _)| *m == id).map(|(_, n)| n.as_str())
+    }
+}
+
+/// A line of the pipeline board or of a case list.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub version: i64,
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    pub source: domain::pipeline::CandidateSource,
+    pub stage: domain::pipeline::Stage,
+    pub member: Option<MemberId>,
+    /// The soonest item due, and how urgent it is today.
+    pub next_due: Option<domain::pipeline::DueItem>,
+    pub urgency: Option<domain::pipeline::Urgency>,
+    pub next_step: Option<domain::pipeline::StepKind>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which cases: within `scope` (the caller's), under `unit` (its subtree today), in `stages`
+/// (empty: every open stage), whose name contains `q`.
+#[derive(Debug, Clone)]
+pub struct CaseQuery {
+    pub scope: Option<ScopeFilter>,
+    pub unit: Option<UnitId>,
+    pub stages: Vec<domain::pipeline::Stage>,
+    pub q: String,
+    pub today: NaiveDate,
+}
+
+impl CaseQuery {
+    pub fn new(today: NaiveDate) -> Self {
+        CaseQuery { scope: None, unit: None, stages: Vec::new(), q: String::new(), today }
+    }
+}
+
+/// One line of the worklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkItem {
+    pub case: i64,
+    pub full_name: String,
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub stage: domain::pipeline::Stage,
+    pub item: domain::pipeline::DueItem,
+    pub urgency: domain::pipeline::Urgency,
+}
+
+/// What is due across the open cases of a subtree ("Việc cần làm").
+#[derive(Debug, Clone, Serialize)]
+pub struct Worklist {
+    pub today: NaiveDate,
+    pub open_cases: usize,
+    pub overdue: usize,
+    pub soon: usize,
+    pub later: usize,
+    pub by_stage: Vec<(domain::pipeline::Stage, usize)>,
+    /// Soonest first.
+    pub items: Vec<WorkItem>,
+}
+
+/// A target and the admissions against it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TargetCell {
+    pub target: Option<u32>,
+    pub admitted: u32,
+    pub percent: Option<f64>,
+}
+
+impl TargetCell {
+    pub fn new(target: Option<u32>, admitted: u32) -> Self {
+        TargetCell { target, admitted, percent: target.and_then(|t| domain::pipeline::progress_percent(admitted, t)) }
+    }
+}
+
+/// One unit's line in the target report.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRow {
+    pub unit: UnitSummary,
+    pub total: TargetCell,
+    pub groups: Vec<(domain::pipeline::TargetGroup, TargetCell)>,
+    /// Admissions whose ceremony fell on 3/2, 19/5, 2/9 or 7/11.
+    pub anniversary: u32,
+}
+
+/// Targets and progress of a unit and the units directly under it, for one year.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetReport {
+    pub year: i32,
+    /// The date the tree is taken on (the end of the year, or today in the current year).
+    pub shape_on: NaiveDate,
+    pub root: TargetRow,
+    pub children: Vec<TargetRow>,
+    /// Grassroots organizations (or, under a grassroots committee, chi bộ) with no admission.
+    pub zero_admission: Vec<UnitSummary>,
+    pub anniversaries: Vec<(String, u32)>,
+    /// Of the admissions, readmissions (kết nạp lại).
+    pub readmissions: u32,
+    pub open_candidates_by_source: Vec<(domain::pipeline::CandidateSource, usize)>,
+}
+
+// --- statistics ------------------------------------------------------------------------------------
+
+/// Members on the list of a unit on a date, in every breakdown, for the unit and for each unit
+/// directly under it that day (the structure of that date).
+#[derive(Debug, Clone, Serialize)]
+pub struct CountsReport {
+    pub unit: UnitSummary,
+    pub on: NaiveDate,
+    /// Labels of the age bands, in the order of `Breakdown::age`.
+    pub age_bands: Vec<String>,
+    pub total: domain::stats::Breakdown,
+    pub children: Vec<(UnitSummary, domain::stats::Breakdown)>,
+}

@@ -20,6 +20,7 @@ use crate::OrgDecision;
 use crate::db::{Conn, DbError, Row, Sql, Value};
 
 pub mod access;
+pub mod admission;
 
 type R<T> = Result<T, DbError>;
 
@@ -728,7 +729,11 @@ pub struct IndexMemberRow {
     pub birth_date: NaiveDate,
     pub citizen_id: String,
     pub party_card_number: Option<String>,
+    pub ethnicity: Ethnicity,
+    pub religion: Religion,
     pub spans: Vec<IndexSpanRow>,
+    /// The dated attributes the statistics read, oldest first (`None`: since always).
+    pub profiles: Vec<(Option<NaiveDate>, domain::stats::ProfileFacts)>,
 }
 
 /// (unit, status, from, to).
@@ -736,17 +741,23 @@ pub type IndexSpanRow = (Option<UnitId>, Status, NaiveDate, Option<NaiveDate>);
 
 /// Members with `after < id <= upto` (a page of at most `limit`), with their spans.
 pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec<IndexMemberRow>> {
-    let sql: Sql = "SELECT id, full_name, name_fold, sort_key, gender, birth_date, citizen_id, party_card_number \
+    let sql: Sql = "SELECT id, full_name, name_fold, sort_key, gender, birth_date, citizen_id, party_card_number, ethnicity, religion \
                     FROM members WHERE id > $1 ORDER BY id LIMIT $2"
         .into();
     let rows = conn.query(&sql, vec![after.into(), limit.into()]).await?;
     let mut members = rows.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
     let (Some(first), Some(last)) = (members.first(), members.last()) else { return Ok(members) };
+    let range = vec![Value::from(first.id.0), Value::from(last.id.0)];
     let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to FROM membership_spans \
                     WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, valid_from"
         .into();
-    let spans = conn.query(&sql, vec![first.id.0.into(), last.id.0.into()]).await?;
+    let spans = conn.query(&sql, range.clone()).await?;
     attach_spans(&mut members, &spans)?;
+    let sql: Sql = "SELECT member_id, valid_from, general_education, professional, political_theory, occupation, youth_union, id \
+                    FROM member_profiles WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, id"
+        .into();
+    let profiles = conn.query(&sql, range).await?;
+    attach_profiles(&mut members, &profiles)?;
     Ok(members)
 }
 
@@ -756,7 +767,8 @@ pub async fn index_members_by_id(conn: &mut dyn Conn, ids: &[MemberId]) -> R<Vec
     for chunk in ids.chunks(400) {
         let args: Vec<Value> = chunk.iter().map(|m| Value::from(m.0)).collect();
         let sql = in_list(
-            "SELECT id, full_name, name_fold, sort_key, gender, birth_date, citizen_id, party_card_number FROM members WHERE id IN",
+            "SELECT id, full_name, name_fold, sort_key, gender, birth_date, citizen_id, party_card_number, ethnicity, religion \
+             FROM members WHERE id IN",
             chunk.len(),
             " ORDER BY id",
             1,
@@ -768,8 +780,17 @@ pub async fn index_members_by_id(conn: &mut dyn Conn, ids: &[MemberId]) -> R<Vec
             " ORDER BY member_id, valid_from",
             1,
         );
-        let spans = conn.query(&sql, args).await?;
+        let spans = conn.query(&sql, args.clone()).await?;
         attach_spans(&mut members, &spans)?;
+        let sql = in_list(
+            "SELECT member_id, valid_from, general_education, professional, political_theory, occupation, youth_union, id \
+             FROM member_profiles WHERE member_id IN",
+            chunk.len(),
+            " ORDER BY member_id, id",
+            1,
+        );
+        let profiles = conn.query(&sql, args).await?;
+        attach_profiles(&mut members, &profiles)?;
         out.extend(members);
     }
     Ok(out)
@@ -785,8 +806,39 @@ fn index_member_from_row(r: &Row) -> R<IndexMemberRow> {
         birth_date: r.date(5)?,
         citizen_id: r.str(6)?,
         party_card_number: r.opt_str(7)?,
+        ethnicity: field(Ethnicity::parse(&r.str(8)?))?,
+        religion: field(Religion::parse(&r.str(9)?))?,
         spans: Vec::new(),
+        profiles: Vec::new(),
     })
+}
+
+/// Distributes profile rows (sorted by member, then as recorded) onto members (sorted by id),
+/// each member's list in the order `domain::member::profile_on` reads (since always first, then
+/// by date; on one date the later record wins).
+fn attach_profiles(members: &mut [IndexMemberRow], rows: &[Row]) -> R<()> {
+    let mut i = 0;
+    for r in rows {
+        let member = MemberId(r.i64(0)?);
+        while i < members.len() && members[i].id < member {
+            i += 1;
+        }
+        if let Some(m) = members.get_mut(i).filter(|m| m.id == member) {
+            let facts = domain::stats::ProfileFacts {
+                general_education: field(GeneralEducation::parse(&r.str(2)?))?,
+                professional: field(Professional::parse(&r.str(3)?))?,
+                political_theory: field(PoliticalTheory::parse(&r.str(4)?))?,
+                occupation: field(OccupationGroup::parse(&r.str(5)?))?,
+                youth_union: r.i64(6)? != 0,
+            };
+            m.profiles.push((r.opt_date(1)?, facts));
+        }
+    }
+    for m in members.iter_mut() {
+        // Stable: records on the same date keep their recorded order.
+        m.profiles.sort_by_key(|(from, _)| *from);
+    }
+    Ok(())
 }
 
 /// Distributes span rows (sorted by member id) onto members (sorted by id).

@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use crate::policy::{Policy, Route};
 
 /// The stylesheet's URL.
-pub const CSS_PATH: &str = "/static/app-4.css";
+pub const CSS_PATH: &str = "/static/app-5.css";
 /// The script's URL.
 pub const JS_PATH: &str = "/static/app-1.js";
 

@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod admission;
 mod events;
 mod fixtures;
 mod parity;
 mod search;
+mod stats;
 mod tree;

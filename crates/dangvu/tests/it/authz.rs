@@ -29,6 +29,9 @@ struct Fixture {
     event_in: i64,
     event_out: i64,
     event_self: i64,
+    /// Admission cases of a candidate of A1 and of B1.
+    case_in: i64,
+    case_out: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -54,7 +57,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
     let a1 = make(GrassrootsCell, "A1", "Chi bộ thôn An", Some(a)).await;
     let b1 = make(GrassrootsCell, "B1", "Chi bộ thôn Bình", Some(b)).await;
     let mut people = Vec::new();
-    for (i, (name, unit)) in [("Nguyễn Văn Tự", a1), ("Lê Thị Trong", a1), ("Trần Văn Ngoài", b1)].into_iter().enumerate() {
+    let person = |i: usize, name: &str| {
         let identity = domain::member::IdentityInput {
             full_name: name.into(),
             gender: "nam".into(),
@@ -74,6 +77,10 @@ async fn fixture(store: &dyn Store) -> Fixture {
         }
         .parse()
         .unwrap();
+        (identity, profile)
+    };
+    for (i, (name, unit)) in [("Nguyễn Văn Tự", a1), ("Lê Thị Trong", a1), ("Trần Văn Ngoài", b1)].into_iter().enumerate() {
+        let (identity, profile) = person(i, name);
         let admitted = domain::event::EventData {
             kind: domain::event::EventKind::Admitted { unit: unit_ref(unit) },
             effective: domain::dates::parse_date("01/01/2010").unwrap(),
@@ -85,6 +92,27 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let id = store.create_member(&ctx, new).await.unwrap();
         people.push((id, store.member(id).await.unwrap().events[0].id.0));
     }
+    let mut cases = Vec::new();
+    for (i, (name, unit)) in [(5, ("Phạm Quần Tự", a1)), (6, ("Phạm Quần Ngoài", b1))] {
+        let (identity, profile) = person(i, name);
+        let candidate = domain::pipeline::Candidate {
+            unit,
+            identity,
+            profile,
+            source: domain::pipeline::CandidateSource::YouthUnion,
+            target_group: None,
+            helper: None,
+            tasks: None,
+            certificate: None,
+            education_exception: None,
+            province_consent_on: None,
+            former_member: None,
+            record_expunged_on: None,
+            readmission_barred: false,
+            note: None,
+        };
+        cases.push(store.create_candidate(&ctx, candidate).await.unwrap());
+    }
     Fixture {
         unit_in: a1,
         unit_out: b1,
@@ -95,6 +123,8 @@ async fn fixture(store: &dyn Store) -> Fixture {
         event_self: people[0].1,
         event_in: people[1].1,
         event_out: people[2].1,
+        case_in: cases[0],
+        case_out: cases[1],
     }
 }
 
@@ -175,6 +205,13 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 scoped = Scoped::Register;
                 unit.0.to_string()
             }
+            ("id", p) if p.starts_with("/admission/cases/") || p.starts_with("/api/v1/admission/cases/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.case_in } else { f.case_out }).to_string()
+            }
+            // Any step: the case is checked first, and the body sent carries no version.
+            ("step", _) => "1".into(),
+            ("year", _) => "2026".into(),
             ("op", _) => "rename".into(),
             ("id", p) if p.starts_with("/admin/accounts/") => throwaway_account.to_string(),
             ("grant", _) => grant.to_string(),
@@ -249,8 +286,9 @@ async fn every_route_every_role(app: &App) {
                 if scoped == Scoped::No && !in_scope {
                     continue;
                 }
-                let member_only_units =
-                    who.role == Some(Role::Member) && (path.starts_with("/units/") || path.starts_with("/api/v1/units/"));
+                // A member's scope is their own record: no unit, so no admission case either.
+                let member_only_units = who.role == Some(Role::Member)
+                    && ["/units/", "/api/v1/units/", "/admission/cases/", "/api/v1/admission/cases/"].iter().any(|p| path.starts_with(p));
                 let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
                 let want = expected(*policy, api, &method, who, scoped, in_scope, member_only_units);
                 let mut req = who.client.request(method.clone(), app.url(&url));

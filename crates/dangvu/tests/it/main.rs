@@ -6,9 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod accounts;
+mod admission_api;
+mod admission_pages;
 mod auth;
 mod authz;
 mod browser;
 mod cli;
 mod http;
+mod reports;
 mod support;

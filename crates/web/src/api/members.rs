@@ -38,7 +38,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// Reads a JSON object of text fields, turning numbers and booleans into text first.
-fn text_fields<T: DeserializeOwned + Default>(value: Option<Value>, what: &str) -> Result<T, AppError> {
+pub(crate) fn text_fields<T: DeserializeOwned + Default>(value: Option<Value>, what: &str) -> Result<T, AppError> {
     let Some(value) = value else { return Ok(T::default()) };
     let Value::Object(map) = value else {
         return Err(AppError::bad_request(format!("“{what}” phải là một đối tượng JSON.")));

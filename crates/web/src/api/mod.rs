@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`, documented by [`openapi`].
 
+pub mod admission;
 pub mod members;
 pub mod openapi;
+pub mod reports;
 pub mod tokens;
 pub mod units;
 
@@ -11,6 +13,8 @@ pub fn routes() -> Vec<Route> {
     let mut routes = units::routes();
     routes.extend(members::routes());
     routes.extend(tokens::routes());
+    routes.extend(admission::routes());
+    routes.extend(reports::routes());
     routes
 }
 

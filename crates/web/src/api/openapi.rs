@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{members, tokens, units};
+use super::{admission, members, reports, tokens, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,11 +14,16 @@ use super::{members, tokens, units};
         members::list, members::create, members::detail, members::update, members::events, members::record_event,
         members::correct_event,
         tokens::list, tokens::revoke,
+        admission::list, admission::create, admission::detail, admission::update, admission::record_step, admission::void_step,
+        admission::worklist, admission::targets, admission::set_target, admission::calendar, admission::set_calendar,
+        reports::counts,
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(crate::error::ErrorBody, admission::VoidBody, admission::TargetBody, admission::CalendarBody, admission::NamedDay)),
     modifiers(&BearerToken),
     security(("bearer" = [])),
-    tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"))
+    tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"),
+        (name = "admission", description = "Phát triển đảng viên: hồ sơ, các bước, việc cần làm, chỉ tiêu"), (name = "calendar", description = "Lịch ngày làm việc"),
+        (name = "reports", description = "Thống kê đảng viên"))
 )]
 pub struct ApiDoc;
 

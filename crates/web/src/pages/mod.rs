@@ -3,8 +3,11 @@
 
 pub mod account;
 pub mod admin;
+pub mod admission;
+pub mod calendar;
 pub mod events;
 pub mod members;
+pub mod reports;
 pub mod unit_ops;
 pub mod units;
 
@@ -28,13 +31,17 @@ pub fn routes() -> Vec<Route> {
     routes.extend(units::routes());
     routes.extend(unit_ops::routes());
     routes.extend(members::routes());
+    routes.extend(reports::routes());
     routes.extend(events::routes());
     routes.extend(account::routes());
     routes.extend(admin::routes());
+    routes.extend(admission::routes());
+    routes.extend(calendar::routes());
     routes
 }
 
-/// `GET /`: the register for staff, the own record for a member.
+/// `GET /`: the register for staff, the admission board for a chi bộ secretary, the own record
+/// for a member.
 async fn home(access: Caller) -> Response {
     let p = access.principal();
     if p.grants.iter().all(|g| g.role == domain::access::Role::Member) {
@@ -42,6 +49,14 @@ async fn home(access: Caller) -> Response {
             Some(m) => Redirect::to(&format!("/members/{}", m.0)).into_response(),
             None => Redirect::to("/account").into_response(),
         };
+    }
+    // A chi bộ secretary's main screen is the admission board of their chi bộ.
+    let staff: Vec<&domain::access::Grant> = p.grants.iter().filter(|g| g.role != domain::access::Role::Member).collect();
+    if let [g] = staff.as_slice()
+        && g.role == domain::access::Role::CellSecretary
+        && let Some(unit) = g.unit
+    {
+        return Redirect::to(&format!("/units/{}/admission", unit.0)).into_response();
     }
     Redirect::to("/units").into_response()
 }

@@ -175,6 +175,8 @@ struct UnitPage {
     members_href: String,
     /// The operation forms ("Thao tác"), when the unit exists on the date shown.
     actions: Vec<Link>,
+    /// Admission cases and what is due (today's view of a unit that exists).
+    admission: Option<super::admission::UnitAdmission>,
 }
 
 /// Vietnamese name of an operation on units.
@@ -224,9 +226,11 @@ async fn unit_page(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(p): 
     } else {
         (Vec::new(), Pager::empty())
     };
+    let admission = if existed && a.date == today { Some(super::admission::unit_admission(&s, id).await?) } else { None };
     let version_link =
         |parent: Option<UnitId>| parent.map(|p| Link { href: format!("/units/{p}"), label: format!("Tổ chức số {p}") });
     let view = UnitPage {
+        admission,
         chrome: chrome.titled(shown.name.clone()),
         id: id.0,
         as_of_label: format::date(a.date),

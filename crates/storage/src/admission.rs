@@ -1,0 +1,735 @@
+//! Admission-pipeline use cases (docs/design/admission.md). As for members: every write loads what
+//! the rules need, asks `domain::pipeline`, and writes in one transaction or not at all. The
+//! decision steps write the register too — the admission decision creates the member record (or
+//! the readmission event of a former member), the recognition decision records the recognition,
+//! a strike-off decision the strike-off — in the same transaction as the step.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use domain::access::Scope;
+use domain::admission::{self, Readmission};
+use domain::event::{Entry, EventData, EventKind, StrikeOffReason, UnitRef};
+use domain::history::{self, Status};
+use domain::ids::{MemberId, UnitId};
+use domain::member::DatedProfile;
+use domain::pipeline::{
+    self, Candidate, CandidateSource, Facts, IntroducerFacts, Stage, StepData, StepKind, Steps, TargetGroup, Urgency, blockers_to_errors,
+};
+use domain::unit::UnitKind;
+use domain::workdays::{WorkCalendar, YearOverride};
+
+use crate::audit::{diff, json};
+use crate::db::Conn;
+use crate::members::{append_event_tx, insert_member_tx, load_units};
+use crate::sql::{self, admission as q};
+use crate::{
+    AuditRecord, CaseDetail, CaseQuery, CaseSummary, NewMember, Result, ScopeFilter, ScopeTarget, SqlStore, StepRecord, StoreError,
+    TargetCell, TargetReport, TargetRow, UnitSummary, WorkItem, Worklist, WriteContext,
+};
+
+/// The calendar built from the operator's corrections, rebuilt when they change.
+#[derive(Default)]
+pub(crate) struct CalendarCache(std::sync::Mutex<Option<(Vec<YearOverride>, Arc<WorkCalendar>)>>);
+
+/// The open cases with their steps in force, kept in step with the change log like the register
+/// index (entity `candidate`), so the worklist and the boards read memory, not the tables.
+#[derive(Default)]
+pub(crate) struct OpenCases(tokio::sync::Mutex<OpenState>);
+
+#[derive(Default)]
+struct OpenState {
+    seq: i64,
+    loaded: bool,
+    cases: HashMap<i64, Arc<OpenCase>>,
+}
+
+/// One open case as cached.
+pub(crate) struct OpenCase {
+    row: q::CandidateRow,
+    name_fold: String,
+    steps: Steps,
+}
+
+impl SqlStore {
+    /// Every open case, brought up to date with the change log first.
+    async fn open_cases(&self) -> Result<Vec<Arc<OpenCase>>> {
+        let mut state = self.open_cases.0.lock().await;
+        let mut conn = self.db.reader().await?;
+        let seq = sql::current_seq(conn.as_mut()).await?;
+        if !state.loaded || seq != state.seq {
+            let changes = if state.loaded { sql::changes_between(conn.as_mut(), state.seq, seq).await? } else { Vec::new() };
+            if !state.loaded || changes.iter().any(|(e, _)| e == "all") {
+                let mut steps: HashMap<i64, Vec<StepData>> = HashMap::new();
+                for s in q::open_steps(conn.as_mut()).await? {
+                    steps.entry(s.candidate).or_default().push(s.data);
+                }
+                state.cases = q::candidates(conn.as_mut(), true, "")
+                    .await?
+                    .into_iter()
+                    .map(|row| {
+                        let steps = Steps(steps.remove(&row.id).unwrap_or_default());
+                        (row.id, Arc::new(open_case(row, steps)))
+                    })
+                    .collect();
+            } else {
+                let mut ids: Vec<i64> = changes.iter().filter(|(e, _)| e == "candidate").map(|(_, id)| *id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for id in ids {
+                    match q::candidate(conn.as_mut(), id).await? {
+                        Some(row) if row.stage.is_open() => {
+                            let steps = in_force(&q::steps(conn.as_mut(), id).await?);
+                            state.cases.insert(id, Arc::new(open_case(row, steps)));
+                        }
+                        _ => {
+                            state.cases.remove(&id);
+                        }
+                    }
+                }
+            }
+            state.seq = seq;
+            state.loaded = true;
+        }
+        let mut list: Vec<Arc<OpenCase>> = state.cases.values().cloned().collect();
+        list.sort_by_key(|c| c.row.id);
+        Ok(list)
+    }
+
+    pub(crate) async fn work_calendar_impl(&self) -> Result<Arc<WorkCalendar>> {
+        let mut conn = self.db.reader().await?;
+        let overrides = q::calendar_overrides(conn.as_mut()).await?;
+        let mut cache = self.calendar.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((o, cal)) = cache.as_ref()
+            && *o == overrides
+        {
+            return Ok(cal.clone());
+        }
+        let cal = Arc::new(WorkCalendar::new(overrides.clone())?);
+        *cache = Some((overrides, cal.clone()));
+        Ok(cal)
+    }
+
+    pub(crate) async fn set_calendar_override_impl(&self, ctx: &WriteContext, o: YearOverride) -> Result<()> {
+        // Validated by building a calendar with it.
+        let mut conn = self.db.reader().await?;
+        let (before, mut all): (Vec<YearOverride>, Vec<YearOverride>) =
+            q::calendar_overrides(conn.as_mut()).await?.into_iter().partition(|x| x.year == o.year);
+        drop(conn);
+        let before = before.into_iter().next();
+        all.push(o.clone());
+        WorkCalendar::new(all)?;
+        let (mut tx, seq) = self.begin_write().await?;
+        q::set_calendar_override(tx.as_mut(), &o, ctx.now, &ctx.actor).await?;
+        let record = AuditRecord::new("calendar.set", "calendar", o.year, diff(&json(&before), &json(&o)));
+        self.commit_write(tx, seq, ctx, &[record], "calendar", &[i64::from(o.year)]).await
+    }
+
+    pub(crate) async fn create_candidate_impl(&self, ctx: &WriteContext, c: Candidate) -> Result<i64> {
+        let (mut tx, seq) = self.begin_write().await?;
+        check_candidate(tx.as_mut(), &c, None, ctx).await?;
+        let id = q::insert_candidate(tx.as_mut(), &c, Stage::Source, ctx.now, &ctx.actor).await?;
+        let record = AuditRecord::new("candidate.create", "candidate", id, diff(&serde_json::Value::Null, &json(&c)));
+        self.commit_write(tx, seq, ctx, &[record], "candidate", &[id]).await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn update_candidate_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, c: Candidate) -> Result<()> {
+        let (mut tx, seq) = self.begin_write().await?;
+        let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        if row.version != expected_version {
+            return Err(StoreError::Conflict { current: row.version });
+        }
+        if row.member.is_some() && (c.unit != row.candidate.unit || c.identity != row.candidate.identity) {
+            return Err(StoreError::invalid(
+                "unit_id",
+                "admitted",
+                "Người này đã được kết nạp: sửa lý lịch và chuyển sinh hoạt trong hồ sơ đảng viên, không sửa ở đây.",
+            ));
+        }
+        check_candidate(tx.as_mut(), &c, Some(id), ctx).await?;
+        if !q::update_candidate(tx.as_mut(), id, expected_version, &c, row.stage, row.member, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: row.version });
+        }
+        let record = AuditRecord::new("candidate.update", "candidate", id, diff(&json(&row.candidate), &json(&c)));
+        self.commit_write(tx, seq, ctx, &[record], "candidate", &[id]).await
+    }
+
+    pub(crate) async fn candidate_unit_impl(&self, id: i64) -> Result<UnitId> {
+        let mut conn = self.db.reader().await?;
+        q::candidate_unit(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub(crate) async fn record_step_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: StepData) -> Result<i64> {
+        let (mut tx, seq) = self.begin_write().await?;
+        let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        if row.version != expected_version {
+            return Err(StoreError::Conflict { current: row.version });
+        }
+        let steps = in_force(&q::steps(tx.as_mut(), id).await?);
+        let facts = facts(tx.as_mut(), &row.candidate, &steps, &step).await?;
+        let blockers = pipeline::check_step(&row.candidate, &steps, &step, &facts, &self.admission, ctx.today);
+        if !blockers.is_empty() {
+            return Err(StoreError::Invalid(blockers_to_errors(&blockers)));
+        }
+        let mut records = Vec::new();
+        let mut member = row.member;
+        let c = &row.candidate;
+        match &step {
+            StepData::Decision { basis, .. } => {
+                let event = |kind| EventData { kind, effective: basis.date, basis: Some(basis.clone()), note: None };
+                member = Some(match c.former_member {
+                    Some(former) => {
+                        let (_, record) = append_event_tx(
+                            tx.as_mut(),
+                            ctx,
+                            former,
+                            None,
+                            Entry::Event(event(EventKind::Readmitted { unit: c.unit })),
+                            None,
+                        )
+                        .await?;
+                        records.push(record);
+                        former
+                    }
+                    None => {
+                        let new = NewMember {
+                            identity: c.identity.clone(),
+                            profile: DatedProfile { valid_from: Some(basis.date), profile: c.profile.clone() },
+                            events: vec![event(EventKind::Admitted { unit: UnitRef::Internal(c.unit) })],
+                        };
+                        let (m, record) = insert_member_tx(tx.as_mut(), ctx, new).await?;
+                        records.push(record);
+                        m
+                    }
+                });
+            }
+            StepData::RecognitionDecision { basis, .. } | StepData::StrikeOffDecision { basis, .. } => {
+                let m = member.ok_or_else(|| StoreError::invalid("step", "no_member", "Hồ sơ chưa gắn với đảng viên nào."))?;
+                let decided =
+                    steps.decision_on().ok_or_else(|| StoreError::invalid("step", "no_decision", "Chưa có quyết định kết nạp."))?;
+                let data = match step.kind() {
+                    // Official on the day the 12 months end, whenever decided (rules.md §3).
+                    StepKind::RecognitionDecision => EventData {
+                        kind: EventKind::RecognizedOfficial,
+                        effective: admission::official_date(decided),
+                        basis: Some(basis.clone()),
+                        note: None,
+                    },
+                    _ => EventData {
+                        kind: EventKind::StruckOff { reason: StrikeOffReason::ProbationNotQualified },
+                        effective: basis.date,
+                        basis: Some(basis.clone()),
+                        note: None,
+                    },
+                };
+                let (_, record) = append_event_tx(tx.as_mut(), ctx, m, None, Entry::Event(data), None).await?;
+                records.push(record);
+            }
+            _ => {}
+        }
+        let step_id = q::insert_step(tx.as_mut(), id, &step, ctx.now, &ctx.actor).await?;
+        let mut all = steps.clone();
+        all.0.push(step.clone());
+        let stage = pipeline::stage(&all);
+        if !q::update_candidate(tx.as_mut(), id, expected_version, c, stage, member, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: row.version });
+        }
+        records.push(AuditRecord::new(
+            "candidate.step",
+            "candidate",
+            id,
+            json!({ "step": step_id, "kind": step.kind().code(), "data": json(&step), "stage": stage.code(), "member": member.map(|m| m.0) }),
+        ));
+        if let Some(m) = member.filter(|_| step.kind().writes_register()) {
+            sql::log_changes(tx.as_mut(), seq, "member", &[m.0], self.db.max_params()).await?;
+        }
+        self.commit_write(tx, seq, ctx, &records, "candidate", &[id]).await?;
+        Ok(step_id)
+    }
+
+    /// Voids the latest step in force (a typing mistake), unless it wrote the register.
+    pub(crate) async fn void_step_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()> {
+        let reason = reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(StoreError::invalid("reason", "required", "Nhập lý do hủy bước."));
+        }
+        let (mut tx, seq) = self.begin_write().await?;
+        let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        if row.version != expected_version {
+            return Err(StoreError::Conflict { current: row.version });
+        }
+        let rows = q::steps(tx.as_mut(), id).await?;
+        let last = rows.iter().rev().find(|s| s.voided.is_none()).ok_or(StoreError::NotFound)?;
+        if last.id != step {
+            return Err(StoreError::invalid("step", "not_last", "Chỉ hủy được bước ghi sau cùng; hủy lần lượt từ bước mới nhất."));
+        }
+        if last.data.kind().writes_register() {
+            return Err(StoreError::invalid(
+                "step",
+                "writes_register",
+                "Quyết định đã ghi vào hồ sơ đảng viên: đính chính sự kiện trong hồ sơ đảng viên, không hủy ở đây.",
+            ));
+        }
+        if !q::void_step(tx.as_mut(), step, ctx.now, &ctx.actor, &reason).await? {
+            return Err(StoreError::NotFound);
+        }
+        let remaining: Steps = Steps(rows.iter().filter(|s| s.voided.is_none() && s.id != step).map(|s| s.data.clone()).collect());
+        let stage = pipeline::stage(&remaining);
+        if !q::update_candidate(tx.as_mut(), id, expected_version, &row.candidate, stage, row.member, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: row.version });
+        }
+        let record = AuditRecord::new(
+            "candidate.step.void",
+            "candidate",
+            id,
+            json!({ "step": step, "kind": last.data.kind().code(), "reason": reason, "stage": stage.code() }),
+        );
+        self.commit_write(tx, seq, ctx, &[record], "candidate", &[id]).await
+    }
+
+    pub(crate) async fn case_impl(&self, id: i64, today: NaiveDate) -> Result<CaseDetail> {
+        self.refresh_index().await?;
+        let cal = self.work_calendar_impl().await?;
+        let mut conn = self.db.reader().await?;
+        let row = q::candidate(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        let rows = q::steps(conn.as_mut(), id).await?;
+        let steps = in_force(&rows);
+        let probe =
+            StepData::ChiBoVote { vote: admission::ChiBoVote { on: today, official_members: 0, present: 0, in_favour: 0, against: 0 } };
+        let facts = facts(conn.as_mut(), &row.candidate, &steps, &probe).await?;
+        let c = &row.candidate;
+        let stage = pipeline::stage(&steps);
+        let mut names: HashMap<MemberId, String> = HashMap::new();
+        let mut wanted: Vec<MemberId> = c.helper.into_iter().chain(c.former_member).chain(row.member).collect();
+        for s in &steps.0 {
+            if let StepData::Introduction { introducers, .. } = s {
+                wanted.extend(introducers.iter().map(|i| i.member));
+            }
+        }
+        for m in wanted {
+            if let Some((_, identity, _, _)) = sql::member_row(conn.as_mut(), m).await? {
+                names.insert(m, identity.full_name.as_str().to_owned());
+            }
+        }
+        let index = self.index.read();
+        let unit_name = index.unit_latest(c.unit).map(|v| v.name.clone()).unwrap_or_default();
+        let gone = if stage.is_open() { member_gone(&index, row.member, today) } else { None };
+        let mut blockers = pipeline::preview_blockers(c, &steps, &facts, &self.admission, today);
+        if let Some(status) = gone {
+            blockers.push(domain::admission::Blocker {
+                code: "member_not_active",
+                message: format!("Đảng viên hiện “{}” nên hồ sơ không còn việc phải làm tại chi bộ.", status.label().to_lowercase()),
+                source: "Sổ đảng viên (lịch sử sinh hoạt của đảng viên)",
+            });
+        }
+        let due = pipeline::due_items(c, &steps, &cal, &self.admission)
+            .into_iter()
+            .filter(|_| gone.is_none())
+            .map(|item| {
+                let urgency = Urgency::of(item.due, today);
+                (item, urgency)
+            })
+            .collect();
+        Ok(CaseDetail {
+            id: row.id,
+            version: row.version,
+            stage,
+            unit_name,
+            next_steps: if stage.is_open() { pipeline::next_steps(&steps) } else { Vec::new() },
+            blockers,
+            due,
+            official_date: steps.decision_on().map(admission::official_date),
+            certificate_valid_until: c.certificate.as_ref().map(|x| admission::certificate_last_valid_day(x.issued_on, &self.admission)),
+            steps: rows
+                .into_iter()
+                .map(|s| StepRecord { id: s.id, data: s.data, recorded_at: s.recorded_at, recorded_by: s.recorded_by, voided: s.voided })
+                .collect(),
+            member: row.member,
+            member_names: names.into_iter().collect(),
+            candidate: row.candidate,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by,
+        })
+    }
+
+    /// Open (or all) cases within the scope and the subtree asked, with their next due item.
+    pub(crate) async fn cases_impl(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>> {
+        self.refresh_index().await?;
+        let cal = self.work_calendar_impl().await?;
+        let q_fold = domain::text::fold(query.q.trim());
+        let open_only = query.stages.iter().all(|s| s.is_open());
+        let mut cases: Vec<Arc<OpenCase>> = self.open_cases().await?;
+        if !open_only {
+            let mut conn = self.db.reader().await?;
+            // An ended case has nothing due and no next step: its steps are not needed here.
+            for row in q::candidates(conn.as_mut(), false, &q_fold).await?.into_iter().filter(|r| !r.stage.is_open()) {
+                cases.push(Arc::new(open_case(row, Steps::default())));
+            }
+        }
+        let cases = self.keep_in_scope(cases, query);
+        let index = self.index.read();
+        let mut out: Vec<CaseSummary> = cases
+            .iter()
+            .filter(|c| query.stages.is_empty() || query.stages.contains(&c.row.stage))
+            .filter(|c| q_fold.is_empty() || c.name_fold.contains(&q_fold))
+            .map(|c| {
+                let (r, steps) = (&c.row, &c.steps);
+                let active = r.stage.is_open() && member_gone(&index, r.member, query.today).is_none();
+                let next_due =
+                    pipeline::due_items(&r.candidate, steps, &cal, &self.admission).into_iter().filter(|_| active).min_by_key(|d| d.due);
+                let next_steps = if r.stage.is_open() { pipeline::next_steps(steps) } else { Vec::new() };
+                CaseSummary {
+                    id: r.id,
+                    version: r.version,
+                    unit: r.candidate.unit,
+                    unit_name: index.unit_latest(r.candidate.unit).map(|v| v.name.clone()).unwrap_or_default(),
+                    full_name: r.candidate.identity.full_name.as_str().to_owned(),
+                    birth_date: r.candidate.identity.birth_date,
+                    source: r.candidate.source,
+                    stage: r.stage,
+                    member: r.member,
+                    urgency: next_due.as_ref().map(|d| Urgency::of(d.due, query.today)),
+                    next_due,
+                    next_step: next_steps.into_iter().find(|k| *k != StepKind::Closed && *k != StepKind::Extension),
+                    updated_at: r.updated_at,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| (a.stage, &a.unit_name, &a.full_name, a.id).cmp(&(b.stage, &b.unit_name, &b.full_name, b.id)));
+        Ok(out)
+    }
+
+    fn keep_in_scope(&self, rows: Vec<Arc<OpenCase>>, query: &CaseQuery) -> Vec<Arc<OpenCase>> {
+        let index = self.index.read();
+        let subtree = query.unit.map(|u| ScopeFilter { scope: Scope { units: vec![u], ..Scope::default() }, today: query.today });
+        rows.into_iter()
+            .filter(|r| {
+                let target = ScopeTarget::Unit(r.row.candidate.unit);
+                query.scope.as_ref().is_none_or(|s| index.in_scope(s, target)) && subtree.as_ref().is_none_or(|s| index.in_scope(s, target))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn worklist_impl(&self, query: &CaseQuery) -> Result<Worklist> {
+        self.refresh_index().await?;
+        let cal = self.work_calendar_impl().await?;
+        let cases = self.keep_in_scope(self.open_cases().await?, query);
+        let index = self.index.read();
+        let mut items = Vec::new();
+        let mut by_stage: HashMap<Stage, usize> = HashMap::new();
+        for c in &cases {
+            let r = &c.row;
+            *by_stage.entry(r.stage).or_default() += 1;
+            if member_gone(&index, r.member, query.today).is_some() {
+                continue;
+            }
+            for item in pipeline::due_items(&r.candidate, &c.steps, &cal, &self.admission) {
+                items.push(WorkItem {
+                    case: r.id,
+                    full_name: r.candidate.identity.full_name.as_str().to_owned(),
+                    unit: r.candidate.unit,
+                    unit_name: index.unit_latest(r.candidate.unit).map(|v| v.name.clone()).unwrap_or_default(),
+                    stage: r.stage,
+                    urgency: Urgency::of(item.due, query.today),
+                    item,
+                });
+            }
+        }
+        items.sort_by(|a, b| (a.item.due, &a.unit_name, &a.full_name).cmp(&(b.item.due, &b.unit_name, &b.full_name)));
+        let count = |u: Urgency| items.iter().filter(|i| i.urgency == u).count();
+        let (overdue, soon, later) = (count(Urgency::Overdue), count(Urgency::Soon), count(Urgency::Later));
+        let mut by_stage: Vec<(Stage, usize)> = by_stage.into_iter().collect();
+        by_stage.sort();
+        Ok(Worklist { today: query.today, open_cases: cases.len(), overdue, soon, later, by_stage, items })
+    }
+
+    pub(crate) async fn set_target_impl(
+        &self,
+        ctx: &WriteContext,
+        unit: UnitId,
+        year: i32,
+        group: Option<TargetGroup>,
+        target: Option<u32>,
+    ) -> Result<()> {
+        if !(2000..=2100).contains(&year) {
+            return Err(StoreError::invalid("year", "out_of_range", "Năm phải trong khoảng 2000–2100."));
+        }
+        self.refresh_index().await?;
+        let exists_in_year = {
+            let index = self.index.read();
+            let (first, last) = year_bounds(year);
+            let last_day = last.pred_opt().unwrap_or(last);
+            index.unit_version_on(unit, last_day.min(ctx.today.max(first))).is_some() || index.unit_version_on(unit, first).is_some()
+        };
+        if !exists_in_year {
+            return Err(StoreError::invalid("unit", "not_in_year", format!("Tổ chức không tồn tại trong năm {year}.")));
+        }
+        let kind = group.map_or("total", |g| g.code());
+        let (mut tx, seq) = self.begin_write().await?;
+        let before = q::target(tx.as_mut(), unit, year, kind).await?;
+        q::delete_target(tx.as_mut(), unit, year, kind).await?;
+        if let Some(t) = target {
+            q::insert_target(tx.as_mut(), unit, year, kind, t, ctx.now, &ctx.actor).await?;
+        }
+        let record = AuditRecord::new(
+            "target.set",
+            "unit",
+            unit.0,
+            json!({ "year": year, "kind": kind, "changes": [{ "field": "target", "before": before, "after": target }] }),
+        );
+        self.commit_write(tx, seq, ctx, &[record], "target", &[unit.0]).await
+    }
+
+    /// Targets and progress for `root` and the units directly under it, the grassroots
+    /// organizations with no admission, admissions on anniversaries, and candidates by source.
+    pub(crate) async fn targets_impl(
+        &self,
+        root: UnitId,
+        year: i32,
+        today: NaiveDate,
+        scope: Option<&ScopeFilter>,
+    ) -> Result<TargetReport> {
+        self.refresh_index().await?;
+        let (from, to) = year_bounds(year);
+        let shape_on = today.min(to.pred_opt().unwrap_or(to)).max(from);
+        let mut conn = self.db.reader().await?;
+        let subtree = sql::subtree_on(conn.as_mut(), root, shape_on).await?;
+        if subtree.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        let admissions = q::admissions_between(conn.as_mut(), from, to).await?;
+        let ceremonies: HashMap<MemberId, NaiveDate> = q::ceremonies_between(conn.as_mut(), from, to).await?.into_iter().collect();
+        let groups: HashMap<MemberId, Option<TargetGroup>> =
+            q::admitted_cases_between(conn.as_mut(), from, to).await?.into_iter().map(|(m, c)| (m, c.target_group)).collect();
+        let targets = q::targets(conn.as_mut(), year).await?;
+        drop(conn);
+        let candidates = self.open_cases().await?;
+        let index = self.index.read();
+        // Every admission counts for its unit and each ancestor on the day of the decision.
+        let mut admitted: HashMap<UnitId, [u32; 5]> = HashMap::new(); // total, three groups, anniversaries
+        for a in &admissions {
+            let group = groups.get(&a.member).copied().flatten();
+            let on_anniversary = ceremonies.get(&a.member).is_some_and(|d| pipeline::anniversary(*d).is_some());
+            let mut unit = Some(a.unit);
+            let mut guard = 0;
+            while let Some(u) = unit {
+                let cell = admitted.entry(u).or_default();
+                cell[0] += 1;
+                if let Some(g) = group {
+                    cell[1 + TargetGroup::ALL.iter().position(|x| *x == g).unwrap_or(0)] += 1;
+                }
+                if on_anniversary {
+                    cell[4] += 1;
+                }
+                unit = index.unit_version_on(u, a.on).and_then(|v| v.parent_id);
+                guard += 1;
+                if guard > 32 {
+                    break;
+                }
+            }
+        }
+        let target_of = |u: UnitId, kind: &str| targets.iter().find(|(x, k, _)| *x == u && k == kind).map(|(_, _, t)| *t);
+        let row = |v: &domain::unit::UnitVersion| {
+            let counts = admitted.get(&v.unit_id).copied().unwrap_or_default();
+            let total = TargetCell::new(target_of(v.unit_id, "total"), counts[0]);
+            let groups = TargetGroup::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (*g, TargetCell::new(target_of(v.unit_id, g.code()), counts[1 + i])))
+                .collect();
+            TargetRow { unit: UnitSummary::from(v), total, groups, anniversary: counts[4] }
+        };
+        let visible = |u: UnitId| scope.is_none_or(|s| index.in_scope(s, ScopeTarget::Unit(u)));
+        let root_version = subtree.iter().find(|v| v.unit_id == root).ok_or(StoreError::NotFound)?;
+        let children: Vec<TargetRow> =
+            subtree.iter().filter(|v| v.parent_id == Some(root) && visible(v.unit_id)).map(row).collect::<Vec<_>>();
+        let root_kind = root_version.kind;
+        let zero_kinds: &[UnitKind] =
+            if matches!(root_kind, UnitKind::GrassrootsCommittee | UnitKind::GrassrootsCell | UnitKind::SubCommittee) {
+                &[UnitKind::Cell, UnitKind::GrassrootsCell]
+            } else {
+                &[UnitKind::GrassrootsCommittee, UnitKind::GrassrootsCell]
+            };
+        let mut zero: Vec<UnitSummary> = subtree
+            .iter()
+            .filter(|v| zero_kinds.contains(&v.kind) && visible(v.unit_id))
+            .filter(|v| admitted.get(&v.unit_id).is_none_or(|c| c[0] == 0))
+            .map(UnitSummary::from)
+            .collect();
+        zero.sort_by(|a, b| a.name.cmp(&b.name));
+        let in_subtree: std::collections::HashSet<UnitId> = subtree.iter().map(|v| v.unit_id).collect();
+        let mut by_source: Vec<(CandidateSource, usize)> = CandidateSource::ALL.iter().map(|s| (*s, 0)).collect();
+        for c in candidates.iter().filter(|c| in_subtree.contains(&c.row.candidate.unit)) {
+            if let Some(e) = by_source.iter_mut().find(|(s, _)| *s == c.row.candidate.source) {
+                e.1 += 1;
+            }
+        }
+        let mut anniversaries: Vec<(String, u32)> = Vec::new();
+        for a in admissions.iter().filter(|a| admitted_under(&index, a, root)) {
+            if let Some(label) = ceremonies.get(&a.member).and_then(|d| pipeline::anniversary(*d)) {
+                match anniversaries.iter_mut().find(|(l, _)| l == label) {
+                    Some(e) => e.1 += 1,
+                    None => anniversaries.push((label.to_owned(), 1)),
+                }
+            }
+        }
+        let readmissions = admissions.iter().filter(|a| a.readmission && admitted_under(&index, a, root)).count() as u32;
+        Ok(TargetReport {
+            readmissions,
+            year,
+            shape_on,
+            root: row(root_version),
+            children,
+            zero_admission: zero,
+            anniversaries,
+            open_candidates_by_source: by_source,
+        })
+    }
+}
+
+fn admitted_under(index: &crate::index::Index, a: &q::AdmissionRow, root: UnitId) -> bool {
+    let mut unit = Some(a.unit);
+    for _ in 0..32 {
+        match unit {
+            Some(u) if u == root => return true,
+            Some(u) => unit = index.unit_version_on(u, a.on).and_then(|v| v.parent_id),
+            None => return false,
+        }
+    }
+    false
+}
+
+fn open_case(row: q::CandidateRow, steps: Steps) -> OpenCase {
+    let name_fold = domain::text::fold(row.candidate.identity.full_name.as_str());
+    OpenCase { row, name_fold, steps }
+}
+
+/// Whether an admitted case's member left the register's active list (died, transferred out,
+/// struck off …): the case then has nothing left to do here.
+fn member_gone(index: &crate::index::Index, member: Option<MemberId>, today: NaiveDate) -> Option<Status> {
+    let m = member?;
+    match index.member_status(m, today) {
+        Some(s) if s.is_active() => None,
+        Some(s) => Some(s),
+        None => None,
+    }
+}
+
+/// 1 January of `year` and of the next year.
+pub(crate) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    let d = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
+    (d(year), d(year + 1))
+}
+
+fn in_force(rows: &[q::StepRow]) -> Steps {
+    Steps(rows.iter().filter(|s| s.voided.is_none()).map(|s| s.data.clone()).collect())
+}
+
+/// The chi bộ holds members; the helper is an official member; the person is not followed twice
+/// nor already a member (unless a former one applying again).
+async fn check_candidate(conn: &mut dyn Conn, c: &Candidate, except: Option<i64>, ctx: &WriteContext) -> Result<()> {
+    let mut errors = domain::ValidationErrors::default();
+    let versions = sql::unit_versions(conn, &[c.unit]).await?;
+    match versions.get(&c.unit).and_then(|vs| vs.iter().map(|(_, v)| v).find(|v| v.covers(ctx.today))) {
+        None => errors.push("unit_id", "unknown", "Không có chi bộ này (hoặc chi bộ đã giải thể, hợp nhất)."),
+        Some(v) if !v.kind.holds_members() => {
+            errors.push("unit_id", "not_a_cell", format!("{} không phải chi bộ: quần chúng do một chi bộ theo dõi.", v.name))
+        }
+        Some(_) => {}
+    }
+    if let Some((other, name)) = q::open_candidate_with_citizen_id(conn, c.identity.citizen_id.as_str(), except).await? {
+        errors.push("citizen_id", "duplicate", format!("Số CCCD này đã có trong hồ sơ quần chúng {name} (mã số {other}) đang theo dõi."));
+    }
+    if let Some((member, name)) = sql::member_with(conn, sql::UniqueColumn::CitizenId, c.identity.citizen_id.as_str(), None).await?
+        && c.former_member != Some(member)
+    {
+        errors.push(
+            "citizen_id",
+            "duplicate",
+            format!("Số CCCD này thuộc đảng viên {name} (mã số {}); nếu là đảng viên cũ xin kết nạp lại, ghi mã số đó.", member.0),
+        );
+    }
+    if let Some(h) = c.helper {
+        match member_facts(conn, h, ctx.today).await? {
+            None => errors.push("helper_member_id", "unknown", format!("Không có đảng viên mã số {}.", h.0)),
+            Some(f) if f.official_since.is_none() => {
+                errors.push("helper_member_id", "not_official", format!("{} không phải đảng viên chính thức đang sinh hoạt.", f.name))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(former) = c.former_member {
+        match member_facts(conn, former, ctx.today).await? {
+            None => errors.push("former_member_id", "unknown", format!("Không có đảng viên mã số {}.", former.0)),
+            Some(f) if f.active => errors.push(
+                "former_member_id",
+                "still_member",
+                format!("{} vẫn đang sinh hoạt đảng: chỉ kết nạp lại người đã ra khỏi Đảng.", f.name),
+            ),
+            Some(_) => {}
+        }
+    }
+    errors.into_result().map_err(StoreError::Invalid)
+}
+
+/// A member as an introducer or helper on a date: name, official since (if official that day),
+/// active that day.
+async fn member_facts(conn: &mut dyn Conn, member: MemberId, on: NaiveDate) -> Result<Option<IntroducerFacts>> {
+    let Some((_, identity, _, _)) = sql::member_row(conn, member).await? else { return Ok(None) };
+    let events = sql::events(conn, member).await?;
+    let units = load_units(conn, &events).await?;
+    let h = history::derive(&events, &units);
+    let span = h.span_on(on);
+    let official = span.is_some_and(|s| s.status == Status::Official);
+    Ok(Some(IntroducerFacts {
+        name: identity.full_name.as_str().to_owned(),
+        official_since: official.then(|| h.official_since().filter(|d| *d <= on).unwrap_or(on)),
+        active: span.is_some_and(|s| s.status.is_active()),
+    }))
+}
+
+/// What the checks of `new` need from the register.
+async fn facts(conn: &mut dyn Conn, c: &Candidate, steps: &Steps, new: &StepData) -> Result<Facts> {
+    let mut out = Facts::default();
+    let intro = match new {
+        StepData::Introduction { .. } => Some(new),
+        _ => steps.introduction(),
+    };
+    if let Some(StepData::Introduction { introducers, .. }) = intro {
+        for i in introducers {
+            out.introducers.push((i.member, member_facts(conn, i.member, i.introduced_on).await?));
+        }
+    }
+    if let Some(former) = c.former_member
+        && sql::member_row(conn, former).await?.is_some()
+    {
+        let events = sql::events(conn, former).await?;
+        let units = load_units(conn, &events).await?;
+        let h = history::derive(&events, &units);
+        let left = h
+            .effective
+            .iter()
+            .rev()
+            .find(|(_, e)| matches!(e.kind, EventKind::StruckOff { .. } | EventKind::Exited { .. } | EventKind::Expelled));
+        if let Some((_, e)) = left {
+            let barred = matches!(
+                e.kind,
+                EventKind::Exited { difficult_family: false } | EventKind::StruckOff { reason: StrikeOffReason::AbandonedActivities }
+            );
+            let previous = h.effective.iter().filter(|(_, e)| matches!(e.kind, EventKind::Readmitted { .. })).count() as u32;
+            out.former = Some(Readmission {
+                left_on: e.effective,
+                previous_readmissions: previous,
+                barred,
+                record_expunged_on: None,
+                provincial_consent: false,
+            });
+        }
+    }
+    Ok(out)
+}

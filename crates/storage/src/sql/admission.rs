@@ -1,0 +1,300 @@
+//! SQL of the admission pipeline: candidates, their steps, targets, calendar corrections, and the
+//! admissions of a year counted from the register's events.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use domain::ids::{MemberId, UnitId};
+use domain::pipeline::{Candidate, Stage, StepData};
+use domain::text::fold;
+use domain::workdays::YearOverride;
+
+use super::{R, decode};
+use crate::db::{Conn, DbError, Row, Sql, Value};
+
+/// A candidate row: (id, version, stage, candidate, member, created, updated, updated by).
+#[derive(Debug, Clone)]
+pub struct CandidateRow {
+    pub id: i64,
+    pub version: i64,
+    pub stage: Stage,
+    pub candidate: Candidate,
+    pub member: Option<MemberId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+fn candidate_from_row(r: &Row) -> R<CandidateRow> {
+    let stage = r.str(2)?;
+    Ok(CandidateRow {
+        id: r.i64(0)?,
+        version: r.i64(1)?,
+        stage: Stage::parse(&stage).ok_or_else(|| DbError::Decode(format!("unknown stage {stage}")))?,
+        candidate: decode(serde_json::from_str(&r.str(3)?))?,
+        member: r.opt_i64(4)?.map(MemberId),
+        created_at: r.time(5)?,
+        updated_at: r.time(6)?,
+        updated_by: r.str(7)?,
+    })
+}
+
+fn json<T: serde::Serialize>(v: &T) -> R<String> {
+    decode(serde_json::to_string(v))
+}
+
+/// The candidate's columns, in the order both statements bind them: unit, name, folded name,
+/// birth date, CCCD, stage, data.
+fn candidate_values(c: &Candidate, stage: Stage) -> R<Vec<Value>> {
+    let name = c.identity.full_name.as_str();
+    Ok(vec![
+        c.unit.0.into(),
+        name.into(),
+        fold(name).into(),
+        c.identity.birth_date.into(),
+        c.identity.citizen_id.as_str().into(),
+        stage.code().into(),
+        json(c)?.into(),
+    ])
+}
+
+pub async fn insert_candidate(tx: &mut dyn Conn, c: &Candidate, stage: Stage, now: DateTime<Utc>, actor: &str) -> R<i64> {
+    let sql: Sql = "INSERT INTO candidates (version, unit_id, full_name, name_fold, birth_date, citizen_id, stage, data, member_id, \
+                    created_at, updated_at, updated_by) VALUES (1, $1, $2, $3, $4, $5, $6, $7, NULL, $8, $8, $9) RETURNING id"
+        .into();
+    let mut args = candidate_values(c, stage)?;
+    args.extend([now.into(), actor.into()]);
+    let rows = tx.query(&sql, args).await?;
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+}
+
+/// Replaces the candidate's data, stage and member link if the version still matches; false otherwise.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_candidate(
+    tx: &mut dyn Conn,
+    id: i64,
+    expected_version: i64,
+    c: &Candidate,
+    stage: Stage,
+    member: Option<MemberId>,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> R<bool> {
+    let sql: Sql = "UPDATE candidates SET version = version + 1, unit_id = $3, full_name = $4, name_fold = $5, birth_date = $6, \
+                    citizen_id = $7, stage = $8, data = $9, member_id = $10, updated_at = $11, updated_by = $12 \
+                    WHERE id = $1 AND version = $2"
+        .into();
+    let mut args = vec![id.into(), expected_version.into()];
+    args.extend(candidate_values(c, stage)?);
+    args.extend([Value::Int(member.map(|m| m.0)), now.into(), actor.into()]);
+    Ok(tx.execute(&sql, args).await? == 1)
+}
+
+pub async fn candidate(conn: &mut dyn Conn, id: i64) -> R<Option<CandidateRow>> {
+    let sql: Sql = "SELECT id, version, stage, data, member_id, created_at, updated_at, updated_by FROM candidates WHERE id = $1".into();
+    let rows = conn.query(&sql, vec![id.into()]).await?;
+    rows.first().map(candidate_from_row).transpose()
+}
+
+pub async fn candidate_unit(conn: &mut dyn Conn, id: i64) -> R<Option<UnitId>> {
+    let rows = conn.query(&"SELECT unit_id FROM candidates WHERE id = $1".into(), vec![id.into()]).await?;
+    rows.first().map(|r| r.i64(0).map(UnitId)).transpose()
+}
+
+/// Another open case for the same citizen id (a person is followed by one chi bộ at a time).
+pub async fn open_candidate_with_citizen_id(conn: &mut dyn Conn, citizen_id: &str, except: Option<i64>) -> R<Option<(i64, String)>> {
+    let rows = conn
+        .query(
+            &"SELECT id, full_name FROM candidates WHERE citizen_id = $1 AND id <> $2 \
+               AND stage NOT IN ('official', 'struck_off', 'closed')"
+                .into(),
+            vec![citizen_id.into(), except.unwrap_or(0).into()],
+        )
+        .await?;
+    rows.first().map(|r| Ok((r.i64(0)?, r.str(1)?))).transpose()
+}
+
+/// Candidates in these stages (all open ones when `open_only`), oldest first. Scope and subtree
+/// filters are applied by the caller over the in-memory index.
+pub async fn candidates(conn: &mut dyn Conn, open_only: bool, q_fold: &str) -> R<Vec<CandidateRow>> {
+    let pattern = format!("%{q_fold}%");
+    let sql: Sql = if open_only {
+        "SELECT id, version, stage, data, member_id, created_at, updated_at, updated_by FROM candidates \
+         WHERE stage NOT IN ('official', 'struck_off', 'closed') AND name_fold LIKE $1 ORDER BY id"
+            .into()
+    } else {
+        "SELECT id, version, stage, data, member_id, created_at, updated_at, updated_by FROM candidates \
+         WHERE name_fold LIKE $1 ORDER BY id"
+            .into()
+    };
+    let rows = conn.query(&sql, vec![pattern.into()]).await?;
+    rows.iter().map(candidate_from_row).collect()
+}
+
+/// A step as stored.
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub id: i64,
+    pub candidate: i64,
+    pub data: StepData,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub voided: Option<(DateTime<Utc>, String, String)>,
+}
+
+fn step_from_row(r: &Row) -> R<StepRow> {
+    let voided = match r.opt_time(6)? {
+        Some(at) => Some((at, r.opt_str(7)?.unwrap_or_default(), r.opt_str(8)?.unwrap_or_default())),
+        None => None,
+    };
+    Ok(StepRow {
+        id: r.i64(0)?,
+        candidate: r.i64(1)?,
+        data: decode(serde_json::from_str(&r.str(3)?))?,
+        recorded_at: r.time(4)?,
+        recorded_by: r.str(5)?,
+        voided,
+    })
+}
+
+/// Every step of one case (voided ones included), in the order recorded.
+pub async fn steps(conn: &mut dyn Conn, candidate: i64) -> R<Vec<StepRow>> {
+    let sql: Sql = "SELECT id, candidate_id, kind, data, recorded_at, recorded_by, voided_at, voided_by, void_reason \
+                    FROM admission_steps WHERE candidate_id = $1 ORDER BY id"
+        .into();
+    let rows = conn.query(&sql, vec![candidate.into()]).await?;
+    rows.iter().map(step_from_row).collect()
+}
+
+/// The steps in force (not voided) of every open case, by case then order recorded.
+pub async fn open_steps(conn: &mut dyn Conn) -> R<Vec<StepRow>> {
+    let sql: Sql = "SELECT s.id, s.candidate_id, s.kind, s.data, s.recorded_at, s.recorded_by, s.voided_at, s.voided_by, s.void_reason \
+                    FROM admission_steps s JOIN candidates c ON c.id = s.candidate_id \
+                    WHERE c.stage NOT IN ('official', 'struck_off', 'closed') AND s.voided_at IS NULL \
+                    ORDER BY s.candidate_id, s.id"
+        .into();
+    let rows = conn.query(&sql, vec![]).await?;
+    rows.iter().map(step_from_row).collect()
+}
+
+pub async fn insert_step(tx: &mut dyn Conn, candidate: i64, data: &StepData, now: DateTime<Utc>, actor: &str) -> R<i64> {
+    let sql: Sql = "INSERT INTO admission_steps (candidate_id, kind, on_date, data, recorded_at, recorded_by) \
+                    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        .into();
+    let args = vec![candidate.into(), data.kind().code().into(), data.on().into(), json(data)?.into(), now.into(), actor.into()];
+    let rows = tx.query(&sql, args).await?;
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+}
+
+pub async fn void_step(tx: &mut dyn Conn, step: i64, now: DateTime<Utc>, actor: &str, reason: &str) -> R<bool> {
+    let sql: Sql = "UPDATE admission_steps SET voided_at = $2, voided_by = $3, void_reason = $4 WHERE id = $1 AND voided_at IS NULL".into();
+    Ok(tx.execute(&sql, vec![step.into(), now.into(), actor.into(), reason.into()]).await? == 1)
+}
+
+// --- targets -------------------------------------------------------------------------------------
+
+/// (unit, kind, target) for a year.
+pub async fn targets(conn: &mut dyn Conn, year: i32) -> R<Vec<(UnitId, String, u32)>> {
+    let rows =
+        conn.query(&"SELECT unit_id, kind, target FROM admission_targets WHERE year = $1".into(), vec![i64::from(year).into()]).await?;
+    rows.iter().map(|r| Ok((UnitId(r.i64(0)?), r.str(1)?, u32::try_from(r.i64(2)?).unwrap_or(0)))).collect()
+}
+
+pub async fn target(conn: &mut dyn Conn, unit: UnitId, year: i32, kind: &str) -> R<Option<u32>> {
+    let rows = conn
+        .query(
+            &"SELECT target FROM admission_targets WHERE unit_id = $1 AND year = $2 AND kind = $3".into(),
+            vec![unit.0.into(), i64::from(year).into(), kind.into()],
+        )
+        .await?;
+    rows.first().map(|r| r.i64(0).map(|v| u32::try_from(v).unwrap_or(0))).transpose()
+}
+
+pub async fn delete_target(tx: &mut dyn Conn, unit: UnitId, year: i32, kind: &str) -> R<()> {
+    tx.execute(
+        &"DELETE FROM admission_targets WHERE unit_id = $1 AND year = $2 AND kind = $3".into(),
+        vec![unit.0.into(), i64::from(year).into(), kind.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_target(tx: &mut dyn Conn, unit: UnitId, year: i32, kind: &str, target: u32, now: DateTime<Utc>, actor: &str) -> R<()> {
+    tx.execute(
+        &"INSERT INTO admission_targets (unit_id, year, kind, target, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)".into(),
+        vec![unit.0.into(), i64::from(year).into(), kind.into(), i64::from(target).into(), now.into(), actor.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// One admission in the register: (member, unit admitted into, decision date, readmission).
+#[derive(Debug, Clone, Copy)]
+pub struct AdmissionRow {
+    pub member: MemberId,
+    pub unit: UnitId,
+    pub on: NaiveDate,
+    pub readmission: bool,
+}
+
+/// Admissions and readmissions into units of the register with a decision in `[from, to)`, as in
+/// force after corrections: an original counts unless corrected, a correction counts unless a
+/// later one corrects the same event.
+pub async fn admissions_between(conn: &mut dyn Conn, from: NaiveDate, to: NaiveDate) -> R<Vec<AdmissionRow>> {
+    let sql: Sql = "SELECT e.member_id, e.unit_id, e.effective_date, e.kind FROM membership_events e \
+                    WHERE e.kind IN ('ket-nap', 'ket-nap-lai') AND e.effective_date >= $1 AND e.effective_date < $2 \
+                    AND e.unit_id IS NOT NULL \
+                    AND NOT EXISTS (SELECT 1 FROM membership_events c \
+                        WHERE c.corrects_event_id = COALESCE(e.corrects_event_id, e.id) AND c.id > e.id)"
+        .into();
+    let rows = conn.query(&sql, vec![from.into(), to.into()]).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AdmissionRow {
+                member: MemberId(r.i64(0)?),
+                unit: UnitId(r.i64(1)?),
+                on: r.date(2)?,
+                readmission: r.str(3)? == "ket-nap-lai",
+            })
+        })
+        .collect()
+}
+
+/// Ceremonies held in `[from, to)` by cases that reached a decision: (member, ceremony date).
+pub async fn ceremonies_between(conn: &mut dyn Conn, from: NaiveDate, to: NaiveDate) -> R<Vec<(MemberId, NaiveDate)>> {
+    let sql: Sql = "SELECT c.member_id, s.on_date FROM admission_steps s JOIN candidates c ON c.id = s.candidate_id \
+                    WHERE s.kind = 'le-ket-nap' AND s.voided_at IS NULL AND c.member_id IS NOT NULL \
+                    AND s.on_date >= $1 AND s.on_date < $2"
+        .into();
+    let rows = conn.query(&sql, vec![from.into(), to.into()]).await?;
+    rows.iter().map(|r| Ok((MemberId(r.i64(0)?), r.date(1)?))).collect()
+}
+
+/// The candidate behind every admission decided through a case in `[from, to)`: (member, candidate).
+pub async fn admitted_cases_between(conn: &mut dyn Conn, from: NaiveDate, to: NaiveDate) -> R<Vec<(MemberId, Candidate)>> {
+    let sql: Sql = "SELECT c.member_id, c.data FROM candidates c JOIN admission_steps s ON s.candidate_id = c.id \
+                    WHERE s.kind = 'quyet-dinh' AND s.voided_at IS NULL AND c.member_id IS NOT NULL \
+                    AND s.on_date >= $1 AND s.on_date < $2"
+        .into();
+    let rows = conn.query(&sql, vec![from.into(), to.into()]).await?;
+    rows.iter().map(|r| Ok((MemberId(r.i64(0)?), decode(serde_json::from_str::<Candidate>(&r.str(1)?))?))).collect()
+}
+
+// --- calendar ------------------------------------------------------------------------------------
+
+pub async fn calendar_overrides(conn: &mut dyn Conn) -> R<Vec<YearOverride>> {
+    let rows = conn.query(&"SELECT data FROM calendar_overrides ORDER BY year".into(), vec![]).await?;
+    rows.iter().map(|r| decode(serde_json::from_str(&r.str(0)?))).collect()
+}
+
+pub async fn set_calendar_override(tx: &mut dyn Conn, o: &YearOverride, now: DateTime<Utc>, actor: &str) -> R<()> {
+    tx.execute(&"DELETE FROM calendar_overrides WHERE year = $1".into(), vec![i64::from(o.year).into()]).await?;
+    if o.days_off.is_empty() && o.extra_working_days.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        &"INSERT INTO calendar_overrides (year, data, updated_at, updated_by) VALUES ($1, $2, $3, $4)".into(),
+        vec![i64::from(o.year).into(), json(o)?.into(), now.into(), actor.into()],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! `/api/v1/admission`: candidates and their files, steps, the worklist, targets; and
+//! `/api/v1/calendar/{year}`: the working-day calendar and its corrections.
+//!
+//! Candidates and steps are sent as objects of text fields, the same inputs as the forms
+//! (`CandidateInput`, `StepInput`); numbers and booleans are accepted and read as text.
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use domain::ValidationErrors;
+use domain::access::Capability;
+use domain::dates::parse_date;
+use domain::pipeline::{CandidateInput, Stage, StepInput, TargetGroup, Urgency};
+use domain::workdays::YearOverride;
+use storage::CaseQuery;
+
+use super::members::text_fields;
+use super::units::created;
+use crate::error::AppError;
+use crate::extract::{Json, Query};
+use crate::policy::{Policy, Route};
+use crate::session::Caller;
+
+pub fn routes() -> Vec<Route> {
+    let read = Policy::Needs(Capability::ReadRegister);
+    vec![
+        Route::get("/api/v1/admission/cases", read, list),
+        Route::post("/api/v1/admission/cases", read, create),
+        Route::get("/api/v1/admission/cases/{id}", read, detail),
+        Route::put("/api/v1/admission/cases/{id}", read, update),
+        Route::post("/api/v1/admission/cases/{id}/steps", read, record_step),
+        Route::post("/api/v1/admission/cases/{id}/steps/{step}/void", read, void_step),
+        Route::get("/api/v1/admission/worklist", read, worklist),
+        Route::get("/api/v1/admission/targets", read, targets),
+        Route::put("/api/v1/admission/targets", read, set_target),
+        Route::get("/api/v1/calendar/{year}", Policy::LoggedIn, calendar),
+        Route::put("/api/v1/calendar/{year}", Policy::Needs(Capability::Administer), set_calendar),
+    ]
+}
+
+fn case_id(raw: &str) -> Result<i64, AppError> {
+    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)
+}
+
+fn unit_param(raw: &str, field: &str) -> Result<Option<domain::ids::UnitId>, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    domain::event::parse_unit_id(raw).map(Some).map_err(|e| AppError::bad_query(ValidationErrors::single(field, e.code, e.message)))
+}
+
+/// Query parameters of the case list and the worklist.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct CaseParams {
+    /// Unit id: cases of its subtree (today).
+    pub unit: String,
+    /// Stage codes separated by commas (source, file, awaiting_decision, awaiting_ceremony,
+    /// probation, awaiting_recognition, official, struck_off, closed); empty: every open stage.
+    pub stage: String,
+    /// Part of the name (with or without diacritics).
+    pub q: String,
+    /// Worklist only: overdue, soon or later.
+    pub urgency: String,
+}
+
+impl CaseParams {
+    fn query(&self, today: NaiveDate) -> Result<CaseQuery, AppError> {
+        let mut q = CaseQuery::new(today);
+        q.unit = unit_param(&self.unit, "unit")?;
+        for code in self.stage.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let stage = Stage::parse(code).ok_or_else(|| {
+                AppError::bad_query(ValidationErrors::single(
+                    "stage",
+                    "unknown_value",
+                    format!("Giai đoạn “{code}” không có trong danh mục."),
+                ))
+            })?;
+            q.stages.push(stage);
+        }
+        q.q = self.q.clone();
+        Ok(q)
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/admission/cases", tag = "admission", params(CaseParams),
+    responses((status = 200, description = "Cases with stage, next step and the soonest item due", body = serde_json::Value)))]
+async fn list(s: Caller, Query(p): Query<CaseParams>) -> Result<Response, AppError> {
+    let q = p.query(s.today())?;
+    Ok(axum::Json(s.admission()?.cases(&q).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/admission/cases", tag = "admission",
+    request_body(content = Object, description = "CandidateInput: identity fields (full_name, gender, birth_date, citizen_id, …), profile fields (general_education, occupation, youth_union, …), unit_id, source, target_group, helper_member_id, tasks, certificate_number, certificate_date, certificate_issuer, education_exception, province_consent_on, former_member_id, record_expunged_on, readmission_barred, note"),
+    responses((status = 201, description = "Created: `{\"id\": …}`", body = serde_json::Value),
+              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+async fn create(s: Caller, Json(body): Json<Value>) -> Result<Response, AppError> {
+    let input: CandidateInput = text_fields(Some(body), "candidate")?;
+    let candidate = input.parse(s.today()).map_err(AppError::validation)?;
+    let id = s.admission()?.create_candidate(candidate).await?;
+    Ok(created(id))
+}
+
+#[utoipa::path(get, path = "/api/v1/admission/cases/{id}", tag = "admission", params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, description = "The case: candidate, steps, stage, next steps, blockers with sources, items due, version", body = serde_json::Value),
+              (status = 404, description = "No such case (or outside your scope)", body = serde_json::Value)))]
+async fn detail(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
+    Ok(axum::Json(s.admission()?.case(case_id(&id)?).await?).into_response())
+}
+
+/// Splits `version` off a body whose other fields are text inputs.
+fn versioned(body: Value) -> Result<(i64, Value), AppError> {
+    let Value::Object(mut map) = body else { return Err(AppError::bad_request("Nội dung phải là một đối tượng JSON.")) };
+    let version = match map.remove("version") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    Ok((super::version_or_error(version)?, Value::Object(map)))
+}
+
+#[utoipa::path(put, path = "/api/v1/admission/cases/{id}", tag = "admission", params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`version` plus every CandidateInput field"),
+    responses((status = 204, description = "Saved"), (status = 409, description = "Version conflict", body = serde_json::Value),
+              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+async fn update(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> Result<Response, AppError> {
+    let id = case_id(&id)?;
+    s.admission()?.require_case(id).await?;
+    let (version, fields) = versioned(body)?;
+    let input: CandidateInput = text_fields(Some(fields), "candidate")?;
+    let candidate = input.parse(s.today()).map_err(AppError::validation)?;
+    s.admission()?.update_candidate(id, version, candidate).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/admission/cases/{id}/steps", tag = "admission", params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`version` plus StepInput: kind (a step code), on, number, text, clear, mode, resolution_on, introducer1_member_id, introducer1_on, introducer1_since, introducer1_together, introducer2_…, official_members, present, in_favour, against, proposal, decision_number, decision_date, issuer, signer"),
+    responses((status = 201, description = "Recorded: `{\"id\": step id, \"stage\": …, \"member\": member id once admitted}`", body = serde_json::Value),
+              (status = 409, description = "Version conflict", body = serde_json::Value),
+              (status = 422, description = "Invalid fields, or a rule refuses the step (field `step`, message with its source)", body = serde_json::Value)))]
+async fn record_step(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> Result<Response, AppError> {
+    let id = case_id(&id)?;
+    s.admission()?.require_case(id).await?;
+    let (version, fields) = versioned(body)?;
+    let input: StepInput = text_fields(Some(fields), "step")?;
+    let step = input.parse().map_err(AppError::validation)?;
+    let desk = s.admission()?;
+    let step_id = desk.record_step(id, version, step).await?;
+    let case = desk.case(id).await?;
+    let body = json!({ "id": step_id, "stage": case.stage, "member": case.member.map(|m| m.0), "version": case.version });
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// `POST /api/v1/admission/cases/{id}/steps/{step}/void`.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct VoidBody {
+    pub version: Option<i64>,
+    /// Why the step is voided (required).
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/admission/cases/{id}/steps/{step}/void", tag = "admission", request_body = VoidBody,
+    params(("id" = i64, Path, description = "Case id"), ("step" = i64, Path, description = "The latest step")),
+    responses((status = 204, description = "Voided"), (status = 409, description = "Version conflict", body = serde_json::Value),
+              (status = 422, description = "Not the latest step, a decision already in the register, or no reason", body = serde_json::Value)))]
+async fn void_step(s: Caller, Path((id, step)): Path<(String, String)>, Json(b): Json<VoidBody>) -> Result<Response, AppError> {
+    let id = case_id(&id)?;
+    let step = case_id(&step)?;
+    s.admission()?.require_case(id).await?;
+    let version = super::version_or_error(b.version)?;
+    s.admission()?.void_step(id, version, step, b.reason).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/admission/worklist", tag = "admission", params(CaseParams),
+    responses((status = 200, description = "What is due: counts (overdue, soon = within 7 days, later) and items, soonest first", body = serde_json::Value)))]
+async fn worklist(s: Caller, Query(p): Query<CaseParams>) -> Result<Response, AppError> {
+    let q = p.query(s.today())?;
+    let mut list = s.admission()?.worklist(&q).await?;
+    let wanted = match p.urgency.trim() {
+        "" => None,
+        "overdue" => Some(Urgency::Overdue),
+        "soon" => Some(Urgency::Soon),
+        "later" => Some(Urgency::Later),
+        other => {
+            return Err(AppError::bad_query(ValidationErrors::single(
+                "urgency",
+                "unknown_value",
+                format!("“{other}” không phải overdue, soon hoặc later."),
+            )));
+        }
+    };
+    if let Some(u) = wanted {
+        list.items.retain(|i| i.urgency == u);
+    }
+    Ok(axum::Json(list).into_response())
+}
+
+/// Query parameters of the target report.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct TargetParams {
+    /// Unit id (required).
+    pub unit: String,
+    /// Year; this year when empty.
+    pub year: String,
+}
+
+/// A year in a query string (this year when empty).
+pub(crate) fn year_param(raw: &str, today: NaiveDate) -> Result<i32, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(today.year());
+    }
+    raw.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| AppError::bad_query(ValidationErrors::single("year", "out_of_range", "Năm phải là số trong khoảng 2000–2100.")))
+}
+
+#[utoipa::path(get, path = "/api/v1/admission/targets", tag = "admission", params(TargetParams),
+    responses((status = 200, description = "Target, admitted and percent for the unit and the units under it; units with no admission; anniversaries", body = serde_json::Value)))]
+async fn targets(s: Caller, Query(p): Query<TargetParams>) -> Result<Response, AppError> {
+    let unit = unit_param(&p.unit, "unit")?
+        .ok_or_else(|| AppError::bad_query(ValidationErrors::single("unit", "required", "Chọn tổ chức (unit).")))?;
+    let year = year_param(&p.year, s.today())?;
+    Ok(axum::Json(s.admission()?.targets(unit, year).await?).into_response())
+}
+
+/// `PUT /api/v1/admission/targets`.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct TargetBody {
+    pub unit: i64,
+    pub year: i32,
+    /// A sub-target group code (doanh-nghiep-tu-nhan, hoc-sinh-sinh-vien, khu-dan-cu); empty: the total.
+    pub group: String,
+    /// The target; null removes it.
+    pub target: Option<u32>,
+}
+
+#[utoipa::path(put, path = "/api/v1/admission/targets", tag = "admission", request_body = TargetBody,
+    responses((status = 204, description = "Saved"), (status = 403, description = "You may not set targets for this unit", body = serde_json::Value),
+              (status = 422, description = "Invalid", body = serde_json::Value)))]
+async fn set_target(s: Caller, Json(b): Json<TargetBody>) -> Result<Response, AppError> {
+    let group = if b.group.trim().is_empty() {
+        None
+    } else {
+        Some(TargetGroup::parse(&b.group).map_err(|e| AppError::validation(ValidationErrors::single("group", e.code, e.message)))?)
+    };
+    if b.unit <= 0 {
+        return Err(AppError::validation(ValidationErrors::single("unit", "required", "Chọn tổ chức (unit).")));
+    }
+    s.admission()?.set_target(domain::ids::UnitId(b.unit), b.year, group, b.target).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// One named day.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct NamedDay {
+    /// dd/mm/yyyy or yyyy-mm-dd.
+    pub date: String,
+    pub name: String,
+}
+
+/// A year's working-day corrections.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CalendarBody {
+    /// Days that are not working days (an announced Tết range, a new holiday, …).
+    pub days_off: Vec<NamedDay>,
+    /// Days that are working days (a make-up Saturday, a cancelled day off).
+    pub extra_working_days: Vec<NamedDay>,
+}
+
+fn year_path(raw: &str) -> Result<i32, AppError> {
+    raw.trim().parse::<i32>().ok().filter(|y| (1900..=2100).contains(y)).ok_or_else(AppError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path, description = "Year")),
+    responses((status = 200, description = "The year's weekdays off and working weekend days in force, and the operator's corrections", body = serde_json::Value)))]
+async fn calendar(s: Caller, Path(year): Path<String>) -> Result<Response, AppError> {
+    let year = year_path(&year)?;
+    let cal = s.work_calendar().await?;
+    let corrections =
+        s.calendar_overrides().await?.into_iter().find(|o| o.year == year).unwrap_or(YearOverride { year, ..Default::default() });
+    let named = |list: Vec<(NaiveDate, String)>| list.into_iter().map(|(d, n)| json!({ "date": d, "name": n })).collect::<Vec<_>>();
+    Ok(axum::Json(json!({
+        "year": year,
+        "non_working_weekdays": named(cal.non_working_weekdays(year)),
+        "working_weekend_days": named(cal.working_weekend_days(year)),
+        "corrections": corrections,
+    }))
+    .into_response())
+}
+
+fn parse_days(list: &[NamedDay], field: &str, year: i32, e: &mut ValidationErrors) -> Vec<(NaiveDate, String)> {
+    let mut out = Vec::new();
+    for (i, d) in list.iter().enumerate() {
+        let f = format!("{field}[{i}]");
+        match parse_date(&d.date) {
+            Ok(date) if date.year() == year => {
+                let name = d.name.trim();
+                if name.is_empty() {
+                    e.push(&f, "required", "Ghi tên ngày hoặc căn cứ (ví dụ “Tết Nguyên đán” hoặc số thông báo).");
+                } else {
+                    out.push((date, name.to_owned()));
+                }
+            }
+            Ok(_) => e.push(&f, "wrong_year", format!("Ngày không thuộc năm {year}.")),
+            Err(err) => e.push(&f, err.code, err.message),
+        }
+    }
+    out
+}
+
+#[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "calendar", request_body = CalendarBody, params(("year" = i32, Path, description = "Year")),
+    responses((status = 204, description = "Saved (empty lists remove the year's corrections)"), (status = 422, description = "Invalid days", body = serde_json::Value)))]
+async fn set_calendar(s: Caller, Path(year): Path<String>, Json(b): Json<CalendarBody>) -> Result<Response, AppError> {
+    let year = year_path(&year)?;
+    let mut e = ValidationErrors::default();
+    let days_off = parse_days(&b.days_off, "days_off", year, &mut e);
+    let extra_working_days = parse_days(&b.extra_working_days, "extra_working_days", year, &mut e);
+    if !e.is_empty() {
+        return Err(AppError::validation(e));
+    }
+    s.admin()?.set_calendar_override(YearOverride { year, days_off, extra_working_days }).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
