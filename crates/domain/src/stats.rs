@@ -53,6 +53,41 @@ pub enum FlowKind {
 }
 
 impl FlowKind {
+    pub const ALL: [FlowKind; 11] = [
+        FlowKind::Admitted,
+        FlowKind::Readmitted,
+        FlowKind::TransferredInFromOutside,
+        FlowKind::TransferredInWithin,
+        FlowKind::Died,
+        FlowKind::Expelled,
+        FlowKind::StruckOff,
+        FlowKind::Exited,
+        FlowKind::TransferredOutToOutside,
+        FlowKind::TransferredOutWithin,
+        FlowKind::Reorganization,
+    ];
+
+    /// The stable code stored next to each span (`membership_spans.entered` / `left_by`).
+    pub fn code(self) -> &'static str {
+        match self {
+            FlowKind::Admitted => "ket-nap",
+            FlowKind::Readmitted => "ket-nap-lai",
+            FlowKind::TransferredInFromOutside => "den-ngoai-tinh",
+            FlowKind::TransferredInWithin => "den-trong-tinh",
+            FlowKind::Died => "tu-tran",
+            FlowKind::Expelled => "khai-tru",
+            FlowKind::StruckOff => "xoa-ten",
+            FlowKind::Exited => "ra-khoi-dang",
+            FlowKind::TransferredOutToOutside => "di-ngoai-tinh",
+            FlowKind::TransferredOutWithin => "di-trong-tinh",
+            FlowKind::Reorganization => "sap-xep",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<FlowKind> {
+        FlowKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FlowKind::Admitted => "Kết nạp",
@@ -93,10 +128,43 @@ pub fn on_list(h: &History, units: &dyn UnitFacts, root: UnitId, on: NaiveDate) 
     units.is_within(unit, root, on).then_some(span.status)
 }
 
+/// Why each span of a history began and ended, as movement reports classify them: what the
+/// storage keeps next to every span, so that reports need not re-read events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanCause {
+    /// The kind of inflow when the span puts the member onto a list (its first day).
+    pub entered: FlowKind,
+    /// The kind of outflow when the span's end takes the member off a list (`None`: open span).
+    pub left: Option<FlowKind>,
+}
+
+/// One [`SpanCause`] per span of `h`, in the same order.
+pub fn span_causes(h: &History) -> Vec<SpanCause> {
+    h.spans.iter().map(|s| SpanCause { entered: in_kind(h, s.from), left: s.to.map(|to| out_kind(h, to)) }).collect()
+}
+
+/// The kind of a flow on `day`: the cause recorded at the member's span boundary that day, or
+/// [`FlowKind::Reorganization`] when the member's own record did not change that day (the tree
+/// did). `spans` are `(from, to, cause)` in order.
+pub fn flow_kind_on(
+    spans: impl Iterator<Item = (NaiveDate, Option<NaiveDate>, SpanCause)> + Clone,
+    day: NaiveDate,
+    inflow: bool,
+) -> FlowKind {
+    let found = if inflow {
+        spans.clone().find(|(from, _, _)| *from == day).map(|(_, _, c)| c.entered)
+    } else {
+        spans.clone().find(|(_, to, _)| *to == Some(day)).and_then(|(_, _, c)| c.left)
+    };
+    found.unwrap_or(FlowKind::Reorganization)
+}
+
 /// Every change of the member's presence on the list of `root` from `first` to `last` (both
 /// included): the flows of a movement report over that period. `tree_changes` are the days the
 /// tree changed (sorted or not; only those inside the period matter).
 pub fn flows(h: &History, units: &dyn UnitFacts, root: UnitId, first: NaiveDate, last: NaiveDate, tree_changes: &[NaiveDate]) -> Vec<Flow> {
+    let causes = span_causes(h);
+    let spans = h.spans.iter().zip(causes.iter()).map(|(s, c)| (s.from, s.to, *c));
     let Some(before_first) = first.pred_opt() else { return Vec::new() };
     if last < first {
         return Vec::new();
@@ -115,8 +183,8 @@ pub fn flows(h: &History, units: &dyn UnitFacts, root: UnitId, first: NaiveDate,
     for day in days {
         let now = on_list(h, units, root, day);
         match (previous, now) {
-            (Some(status), None) => out.push(Flow { on: day, inflow: false, kind: out_kind(h, day), status }),
-            (None, Some(status)) => out.push(Flow { on: day, inflow: true, kind: in_kind(h, day), status }),
+            (Some(status), None) => out.push(Flow { on: day, inflow: false, kind: flow_kind_on(spans.clone(), day, false), status }),
+            (None, Some(status)) => out.push(Flow { on: day, inflow: true, kind: flow_kind_on(spans.clone(), day, true), status }),
             _ => {}
         }
         previous = now;
@@ -171,6 +239,151 @@ fn out_kind(h: &History, day: NaiveDate) -> FlowKind {
             FlowKind::TransferredOutWithin
         }
         _ => FlowKind::Reorganization,
+    }
+}
+
+/// Which structure of the tree a report's rows follow (issue: "structure of which date").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Structure {
+    /// The tree as it stood on each day counted: a member counts where their chi bộ stood then.
+    #[default]
+    OfDate,
+    /// Today's tree: units dissolved since are regrouped into their successors (merges and
+    /// splits; a split unit goes to its first successor), units moved since count where they
+    /// stand today. Members of units dissolved with no successor get a row of their own.
+    Current,
+}
+
+impl Structure {
+    pub fn code(self) -> &'static str {
+        match self {
+            Structure::OfDate => "of_date",
+            Structure::Current => "current",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Structure, crate::error::FieldError> {
+        match input.trim() {
+            "" | "of_date" => Ok(Structure::OfDate),
+            "current" => Ok(Structure::Current),
+            _ => Err(crate::error::FieldError::new(
+                "structure",
+                "invalid",
+                "Cơ cấu tổ chức phải là of_date (tại ngày báo cáo) hoặc current (hiện nay).".to_owned(),
+            )),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Structure::OfDate => "Theo cơ cấu tổ chức tại thời điểm báo cáo",
+            Structure::Current => "Theo cơ cấu tổ chức hiện nay (tổ chức đã sáp nhập, chia tách, giải thể được gộp vào tổ chức kế thừa)",
+        }
+    }
+}
+
+/// The movement report of one unit over a period (form 1-BTCTW, reports.md §2.1): the list at
+/// the start (A, the day before the period), the flows in (B) and out (C) by kind, the list at the
+/// end (D), and the "of which" lines that do not change the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Movement {
+    /// A: on the list the day before the period.
+    pub start: u64,
+    /// D: on the list on the last day.
+    pub end: u64,
+    /// B: inflows by kind, indexed like [`FlowKind::ALL`].
+    pub inflows: [u64; 11],
+    /// C: outflows by kind, indexed like [`FlowKind::ALL`].
+    pub outflows: [u64; 11],
+    /// C3, of which probationary members.
+    pub struck_off_probationary: u64,
+    /// Probationary members recognized as official during the period (on the list that day).
+    pub recognized: u64,
+    /// Members of the list who began temporary activity elsewhere during the period.
+    pub temporary_out: u64,
+    /// Members of other lists who began temporary activity here during the period.
+    pub temporary_in: u64,
+}
+
+impl Movement {
+    pub fn add(&mut self, f: &Flow) {
+        let k = FlowKind::ALL.iter().position(|x| *x == f.kind).unwrap_or(FlowKind::ALL.len() - 1);
+        if f.inflow {
+            self.inflows[k] += 1;
+        } else {
+            self.outflows[k] += 1;
+            if f.kind == FlowKind::StruckOff && f.status == Status::Probationary {
+                self.struck_off_probationary += 1;
+            }
+        }
+    }
+
+    pub fn inflow_total(&self) -> u64 {
+        self.inflows.iter().sum()
+    }
+
+    pub fn outflow_total(&self) -> u64 {
+        self.outflows.iter().sum()
+    }
+
+    /// `A + B − C = D`.
+    pub fn balances(&self) -> bool {
+        self.start + self.inflow_total() == self.end + self.outflow_total()
+    }
+
+    pub fn inflow(&self, kind: FlowKind) -> u64 {
+        FlowKind::ALL.iter().position(|x| *x == kind).map_or(0, |k| self.inflows[k])
+    }
+
+    pub fn outflow(&self, kind: FlowKind) -> u64 {
+        FlowKind::ALL.iter().position(|x| *x == kind).map_or(0, |k| self.outflows[k])
+    }
+
+    /// The lines of form 1-BTCTW (reports.md §2.1) with this report's figures: (row, label,
+    /// value). Reorganization lines and the "besides" lines (which do not change the list)
+    /// follow the form's rows.
+    pub fn form_lines(&self) -> Vec<(&'static str, &'static str, u64)> {
+        use FlowKind as K;
+        let transferred_in = self.inflow(K::TransferredInFromOutside) + self.inflow(K::TransferredInWithin);
+        let transferred_out = self.outflow(K::TransferredOutToOutside) + self.outflow(K::TransferredOutWithin);
+        vec![
+            ("A", "Đảng viên đầu kỳ (ngày trước ngày đầu kỳ)", self.start),
+            ("B", "Tăng trong kỳ", self.inflow_total()),
+            ("B1", "Kết nạp", self.inflow(K::Admitted) + self.inflow(K::Readmitted)),
+            ("", "trong đó: kết nạp lại", self.inflow(K::Readmitted)),
+            ("B2", "Chuyển đến", transferred_in),
+            ("B2a", "từ tỉnh, thành khác", self.inflow(K::TransferredInFromOutside)),
+            ("B2b", "từ đơn vị khác trong tỉnh", self.inflow(K::TransferredInWithin)),
+            ("B3", "Do sắp xếp tổ chức (tổ chức chuyển đến, hợp nhất, sáp nhập)", self.inflow(K::Reorganization)),
+            ("C", "Giảm trong kỳ", self.outflow_total()),
+            ("C1", "Từ trần", self.outflow(K::Died)),
+            ("C2", "Khai trừ", self.outflow(K::Expelled)),
+            ("C3", "Xóa tên", self.outflow(K::StruckOff)),
+            ("", "trong đó: đảng viên dự bị", self.struck_off_probationary),
+            ("C4", "Xin ra khỏi Đảng", self.outflow(K::Exited)),
+            ("C5", "Chuyển đi", transferred_out),
+            ("C5a", "đi tỉnh, thành khác", self.outflow(K::TransferredOutToOutside)),
+            ("C5b", "đi đơn vị khác trong tỉnh", self.outflow(K::TransferredOutWithin)),
+            ("C6", "Do sắp xếp tổ chức (tổ chức chuyển đi, chia tách, giải thể)", self.outflow(K::Reorganization)),
+            ("D", "Đảng viên cuối kỳ", self.end),
+            ("", "Ngoài ra: công nhận đảng viên chính thức trong kỳ", self.recognized),
+            ("", "Ngoài ra: bắt đầu sinh hoạt tạm thời nơi khác", self.temporary_out),
+            ("", "Ngoài ra: đến sinh hoạt tạm thời", self.temporary_in),
+        ]
+    }
+
+    pub fn merge(&mut self, o: &Movement) {
+        self.start += o.start;
+        self.end += o.end;
+        for k in 0..FlowKind::ALL.len() {
+            self.inflows[k] += o.inflows[k];
+            self.outflows[k] += o.outflows[k];
+        }
+        self.struck_off_probationary += o.struck_off_probationary;
+        self.recognized += o.recognized;
+        self.temporary_out += o.temporary_out;
+        self.temporary_in += o.temporary_in;
     }
 }
 

@@ -26,21 +26,25 @@ fn version(id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Op
 }
 
 /// Province 1; communes 20 and 30; cells 21 (under 20), 31 (under 30), 22 (under 20, moved
-/// under 30 on 01/01/2020) and 23 (under 20, ended on 01/07/2021 — merged into 21).
+/// under 30 on 01/01/2020) and 23 (under 20, ended on 01/07/2021 — merged into 21). On
+/// 01/03/2022 commune 20 is split into communes 40 (which takes cell 21) and 50.
 fn tree() -> LoadedUnits {
     let start = d(1950, 1, 1);
     let moved = d(2020, 1, 1);
     let mut versions: HashMap<UnitId, Vec<UnitVersion>> = HashMap::new();
     let mut add = |v: UnitVersion| versions.entry(v.unit_id).or_default().push(v);
     add(version(1, UnitKind::Province, None, start, None));
-    add(version(20, UnitKind::Commune, Some(1), start, None));
+    add(version(20, UnitKind::Commune, Some(1), start, Some(split())));
+    add(version(40, UnitKind::Commune, Some(1), split(), None));
+    add(version(50, UnitKind::Commune, Some(1), split(), None));
     add(version(30, UnitKind::Commune, Some(1), start, None));
-    add(version(21, UnitKind::Cell, Some(20), start, None));
+    add(version(21, UnitKind::Cell, Some(20), start, Some(split())));
+    add(version(21, UnitKind::Cell, Some(40), split(), None));
     add(version(31, UnitKind::Cell, Some(30), start, None));
     add(version(22, UnitKind::Cell, Some(20), start, Some(moved)));
     add(version(22, UnitKind::Cell, Some(30), moved, None));
     add(version(23, UnitKind::Cell, Some(20), start, Some(merged())));
-    let closure = [1, 20, 30, 21, 31, 22, 23].iter().flat_map(|u| crate::unit::closure_rows(UnitId(*u), &versions)).collect();
+    let closure = [1, 20, 30, 40, 50, 21, 31, 22, 23].iter().flat_map(|u| crate::unit::closure_rows(UnitId(*u), &versions)).collect();
     LoadedUnits::new(versions, closure)
 }
 
@@ -48,8 +52,12 @@ fn merged() -> NaiveDate {
     d(2021, 7, 1)
 }
 
+fn split() -> NaiveDate {
+    d(2022, 3, 1)
+}
+
 fn tree_changes() -> Vec<NaiveDate> {
-    vec![d(2020, 1, 1), merged()]
+    vec![d(2020, 1, 1), merged(), split()]
 }
 
 fn history_of(events: &[(EventKind, NaiveDate)]) -> History {
@@ -201,7 +209,9 @@ proptest! {
         prop_assert!(h.problems.is_empty());
         let units = tree();
         let (p1, p2) = (base + Duration::days(first), base + Duration::days(first + length));
-        for root in [1, 20, 30, 21, 22, 23, 31] {
+        let mut province = Movement::default();
+        let mut communes = Movement::default();
+        for root in [1, 20, 30, 40, 50, 21, 22, 23, 31] {
             let root = UnitId(root);
             let f = flows(&h, &units, root, p1, p2, &tree_changes());
             let before = i64::from(on_list(&h, &units, root, p1.pred_opt().unwrap()).is_some());
@@ -209,12 +219,49 @@ proptest! {
             let ins = f.iter().filter(|x| x.inflow).count() as i64;
             let outs = f.iter().filter(|x| !x.inflow).count() as i64;
             prop_assert_eq!(before + ins - outs, after, "{:?} {:?}", root, f);
+            let mut m = Movement { start: before as u64, end: after as u64, ..Movement::default() };
+            for x in &f {
+                m.add(x);
+            }
+            prop_assert!(m.balances());
+            match root.0 {
+                1 => province = m,
+                20 | 30 | 40 | 50 => communes.merge(&m),
+                _ => {}
+            }
             // Flows alternate: a member cannot come onto a list they are already on.
             for pair in f.windows(2) {
                 prop_assert_ne!(pair[0].inflow, pair[1].inflow);
             }
         }
+        // The communes partition the province's cells, so their lists add up to the province's
+        // at both ends; flows between communes cancel out in the sum.
+        prop_assert_eq!(communes.start, province.start);
+        prop_assert_eq!(communes.end, province.end);
+        let net = |m: &Movement| m.inflow_total() as i64 - m.outflow_total() as i64;
+        prop_assert_eq!(net(&communes), net(&province));
     }
+}
+
+#[test]
+fn span_causes_name_each_boundary_and_codes_round_trip() {
+    let h = history_of(&[
+        (admitted(21), d(2018, 1, 1)),
+        (EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(21), to: UnitRef::Internal(UnitId(31)) }, d(2019, 1, 1)),
+        (EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(31) }, d(2019, 2, 1)),
+        (EventKind::Died, d(2023, 5, 1)),
+    ]);
+    let causes = span_causes(&h);
+    assert_eq!(causes.len(), h.spans.len());
+    assert_eq!(causes[0], SpanCause { entered: FlowKind::Admitted, left: Some(FlowKind::TransferredOutWithin) });
+    let received = h.spans.iter().position(|s| s.from == d(2019, 2, 1)).unwrap();
+    assert_eq!(causes[received].entered, FlowKind::TransferredInWithin);
+    assert!(causes.last().unwrap().left.is_none());
+    assert_eq!(causes[causes.len() - 2].left, Some(FlowKind::Died));
+    for k in FlowKind::ALL {
+        assert_eq!(FlowKind::parse(k.code()), Some(k));
+    }
+    assert_eq!(FlowKind::parse("khac"), None);
 }
 
 #[test]
