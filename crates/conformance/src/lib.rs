@@ -35,11 +35,16 @@ pub struct TestStore {
 impl TestStore {
     /// Opens a second, independent store on the same database (as a second server process would).
     pub async fn reopen(&self) -> Arc<SqlStore> {
-        let db: Arc<dyn storage::db::Database> = match self.engine {
+        Arc::new(SqlStore::open(self.database().await).await.expect("open store"))
+    }
+
+    /// A new connection to the same database, below the store (to set up what only an older
+    /// version of the software could have written).
+    pub async fn database(&self) -> Arc<dyn storage::db::Database> {
+        match self.engine {
             Engine::Sqlite => Arc::new(SqliteDatabase::open(&self.location).await.expect("reopen sqlite")),
             Engine::Postgres => Arc::new(PostgresDatabase::open(&self.location).await.expect("reopen postgres")),
-        };
-        Arc::new(SqlStore::open(db).await.expect("open store"))
+        }
     }
 }
 

@@ -133,7 +133,26 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         let mut times = Vec::with_capacity(args.requests);
         for _ in 0..args.requests {
             let t = Instant::now();
-            store.counts_report(root.unit.id, on, today, &bands).await?;
+            store.counts_report(root.unit.id, on, domain::stats::Structure::OfDate, today, &bands).await?;
+            times.push(t.elapsed());
+        }
+        report(label, &mut times);
+    }
+    // The movement report of the whole province over a period, in process: this year so far, and
+    // the year of the 2025 reorganization (whose tree changes the report follows day by day),
+    // by the structure of each day and by today's.
+    use chrono::{Datelike, NaiveDate};
+    let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(today);
+    let dec31 = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or(today).min(today);
+    for (label, first, last, structure) in [
+        ("movement report of the province, this year", jan1(today.year()), today, domain::stats::Structure::OfDate),
+        ("movement report of the province, 2025 (reorganization)", jan1(2025), dec31, domain::stats::Structure::OfDate),
+        ("movement report of the province, 2025, today's structure", jan1(2025), dec31, domain::stats::Structure::Current),
+    ] {
+        let mut times = Vec::with_capacity(args.requests);
+        for _ in 0..args.requests {
+            let t = Instant::now();
+            store.movement_report(root.unit.id, first, last, structure, today).await?;
             times.push(t.elapsed());
         }
         report(label, &mut times);

@@ -2,12 +2,12 @@
 //! text for people.
 
 use anyhow::{Result, anyhow};
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use clap::{Subcommand, ValueEnum};
 
 use domain::dates::{format_vn, parse_date};
 use domain::ids::UnitId;
-use domain::stats::AgeBands;
+use domain::stats::{AgeBands, Structure};
 use storage::{Store, StoreError};
 
 #[derive(Subcommand)]
@@ -22,9 +22,43 @@ pub enum ReportCommand {
         /// Upper bounds of the age bands (default 30,35,40,45,50,55,60).
         #[arg(long)]
         age_bands: Option<String>,
+        /// of_date (the tree as it stood on the date) or current (today's tree, dissolved units
+        /// regrouped into their successors).
+        #[arg(long, default_value = "of_date")]
+        structure: String,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Movements of a unit's list over a period (form 1-BTCTW), in total and per unit under it.
+    Movements {
+        #[arg(long)]
+        unit: i64,
+        /// First day, dd/mm/yyyy or yyyy-mm-dd (default: 1 January of this year).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, included (default: today).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value = "of_date")]
+        structure: String,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+}
+
+fn date_arg(name: &str, value: Option<&str>, default: NaiveDate) -> Result<NaiveDate> {
+    match value {
+        None => Ok(default),
+        Some(d) => parse_date(d).map_err(|e| anyhow!("--{name}: {}", e.message)),
+    }
+}
+
+fn store_error(unit: i64) -> impl Fn(StoreError) -> anyhow::Error {
+    move |e| match e {
+        StoreError::Invalid(v) => anyhow!("{}", v.summary()),
+        StoreError::NotFound => anyhow!("không có tổ chức mã số {unit}"),
+        other => anyhow!(other),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -36,20 +70,14 @@ pub enum Format {
 pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
     let today = storage::vietnam_today(Utc::now());
     match command {
-        ReportCommand::Counts { unit, date, age_bands, format } => {
-            let on: NaiveDate = match date.as_deref() {
-                None => today,
-                Some(d) => parse_date(d).map_err(|e| anyhow!("--date: {}", e.message))?,
-            };
+        ReportCommand::Counts { unit, date, age_bands, structure, format } => {
+            let on = date_arg("date", date.as_deref(), today)?;
+            let structure = Structure::parse(&structure).map_err(|e| anyhow!("--structure: {}", e.message))?;
             let bands = match age_bands.as_deref() {
                 None => AgeBands::default(),
                 Some(b) => AgeBands::parse(b).map_err(|e| anyhow!("--age-bands: {}", e.message))?,
             };
-            let r = store.counts_report(UnitId(unit), on, today, &bands).await.map_err(|e| match e {
-                StoreError::Invalid(v) => anyhow!("{}", v.summary()),
-                StoreError::NotFound => anyhow!("không có tổ chức mã số {unit}"),
-                other => anyhow!(other),
-            })?;
+            let r = store.counts_report(UnitId(unit), on, structure, today, &bands).await.map_err(store_error(unit))?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
                 Format::Text => {
@@ -62,8 +90,28 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                     for (label, n) in r.age_bands.iter().zip(&b.age) {
                         println!("  {label:<10} {n}");
                     }
-                    for (u, c) in &r.children {
-                        println!("  {} [{}]: {}", u.name, u.id.0, c.total);
+                    for (head, c) in &r.children {
+                        println!("  {}: {}", head.label, c.total);
+                    }
+                }
+            }
+            Ok(())
+        }
+        ReportCommand::Movements { unit, from, to, structure, format } => {
+            let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+            let first = date_arg("from", from.as_deref(), year_start)?;
+            let last = date_arg("to", to.as_deref(), today)?;
+            let structure = Structure::parse(&structure).map_err(|e| anyhow!("--structure: {}", e.message))?;
+            let r = store.movement_report(UnitId(unit), first, last, structure, today).await.map_err(store_error(unit))?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
+                Format::Text => {
+                    println!("{} — từ {} đến {}", r.unit.name, format_vn(r.first), format_vn(r.last));
+                    for (row, label, v) in r.total.form_lines() {
+                        println!("  {row:<4} {label:<60} {v}");
+                    }
+                    for (head, m) in &r.rows {
+                        println!("  {}: {} + {} − {} = {}", head.label, m.start, m.inflow_total(), m.outflow_total(), m.end);
                     }
                 }
             }

@@ -254,13 +254,39 @@ impl Reader<'_> {
 
     /// The counts of a unit on a date (aggregates, not personal data: not audited); rows of units
     /// outside the scope are left out.
-    pub async fn counts_report(&self, unit: UnitId, on: NaiveDate, bands: &domain::stats::AgeBands) -> Result<crate::CountsReport> {
+    pub async fn counts_report(
+        &self,
+        unit: UnitId,
+        on: NaiveDate,
+        structure: domain::stats::Structure,
+        bands: &domain::stats::AgeBands,
+    ) -> Result<crate::CountsReport> {
         require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
-        let mut report = self.store().counts_report(unit, on, self.access.today(), bands).await?;
-        let ids: Vec<UnitId> = report.children.iter().map(|(u, _)| u.id).collect();
-        let keep = self.keep(&ids).await?;
-        report.children = report.children.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect();
+        let mut report = self.store().counts_report(unit, on, structure, self.access.today(), bands).await?;
+        report.children = self.rows_in_scope(report.children).await?;
         Ok(report)
+    }
+
+    /// The movements of a unit's list over a period (aggregates: not audited); rows of units
+    /// outside the scope are left out.
+    pub async fn movement_report(
+        &self,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+    ) -> Result<crate::MovementReport> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
+        let mut report = self.store().movement_report(unit, first, last, structure, self.access.today()).await?;
+        report.rows = self.rows_in_scope(report.rows).await?;
+        Ok(report)
+    }
+
+    /// Drops the rows of units outside the scope (group rows belong to the report's unit).
+    async fn rows_in_scope<T>(&self, rows: Vec<(crate::ReportRowHead, T)>) -> Result<Vec<(crate::ReportRowHead, T)>> {
+        let ids: Vec<UnitId> = rows.iter().filter_map(|(h, _)| h.unit.as_ref().map(|u| u.id)).collect();
+        let mut keep = self.keep(&ids).await?.into_iter();
+        Ok(rows.into_iter().filter(|(h, _)| h.unit.is_none() || keep.next().unwrap_or(false)).collect())
     }
 
     /// A member's record; the read is written to the audit trail.

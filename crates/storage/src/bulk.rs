@@ -125,13 +125,20 @@ struct GroupRows {
     profiles: Vec<Vec<Value>>,
     events: Vec<Vec<Value>>,
     spans: Vec<Vec<Value>>,
+    temporary: Vec<Vec<Value>>,
 }
 
 impl GroupRows {
     /// Derives every member's history (refusing the batch on the first problem) and turns the
     /// group into rows.
     fn build(group: &[BulkMember], units: &LoadedUnits, at: DateTime<Utc>, by: &str) -> Result<GroupRows> {
-        let mut rows = GroupRows { members: Vec::with_capacity(group.len()), profiles: Vec::new(), events: Vec::new(), spans: Vec::new() };
+        let mut rows = GroupRows {
+            members: Vec::with_capacity(group.len()),
+            profiles: Vec::new(),
+            events: Vec::new(),
+            spans: Vec::new(),
+            temporary: Vec::new(),
+        };
         for m in group {
             let h = history::derive(&m.events, units);
             if let Some(p) = h.problems.first() {
@@ -144,7 +151,9 @@ impl GroupRows {
             rows.members.push(sql::member_values(Some(m.id), &m.identity, at, by));
             rows.profiles.extend(m.profiles.iter().map(|p| sql::profile_values(m.id, p, at, by)));
             rows.events.extend(m.events.iter().map(|e| sql::event_values(Some(e.id), m.id, e)));
-            rows.spans.extend(h.spans.iter().map(|s| sql::span_values(m.id, s)));
+            let (spans, temporary) = sql::history_rows(m.id, &h);
+            rows.spans.extend(spans);
+            rows.temporary.extend(temporary);
         }
         Ok(rows)
     }
@@ -153,7 +162,8 @@ impl GroupRows {
         sql::insert_rows(conn, sql::INSERT_MEMBERS, 19, self.members, max).await?;
         sql::insert_rows(conn, sql::INSERT_PROFILES, 13, self.profiles, max).await?;
         sql::insert_rows(conn, sql::INSERT_EVENTS, 18, self.events, max).await?;
-        sql::insert_rows(conn, sql::INSERT_SPANS, 6, self.spans, max).await?;
+        sql::insert_rows(conn, sql::INSERT_SPANS, sql::SPAN_COLUMNS, self.spans, max).await?;
+        sql::insert_rows(conn, sql::INSERT_TEMPORARY_SPANS, sql::TEMPORARY_SPAN_COLUMNS, self.temporary, max).await?;
         Ok(())
     }
 }

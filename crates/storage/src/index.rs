@@ -21,6 +21,9 @@ use crate::db::Database;
 use crate::sql::{self, IndexMemberRow};
 use crate::{MemberListItem, MemberPage, MemberQuery, Result, ScopeFilter, ScopeTarget, StatusFilter, UnitSummary};
 
+mod reports;
+pub use reports::Row as ReportRow;
+
 /// Members loaded per query at start-up.
 const LOAD_BATCH: i64 = 20_000;
 
@@ -47,6 +50,7 @@ impl SharedIndex {
         let full = !loaded || changes.iter().any(|(e, _)| e == "all");
         if full {
             let units = sql::all_unit_versions(conn.as_mut()).await?;
+            let links = sql::all_unit_links(conn.as_mut()).await?;
             let mut members = Vec::new();
             let mut after = 0;
             loop {
@@ -55,7 +59,7 @@ impl SharedIndex {
                 after = last.id.0;
                 members.extend(batch);
             }
-            let fresh = Index::build(units, members, seq);
+            let fresh = Index::build(units, links, members, seq);
             *self.write() = fresh;
             return Ok(());
         }
@@ -63,11 +67,15 @@ impl SharedIndex {
         let mut member_ids: Vec<MemberId> = changes.iter().filter(|(e, _)| e == "member").map(|(_, id)| MemberId(*id)).collect();
         member_ids.sort();
         member_ids.dedup();
-        let units = if units_changed { Some(sql::all_unit_versions(conn.as_mut()).await?) } else { None };
+        let units = if units_changed {
+            Some((sql::all_unit_versions(conn.as_mut()).await?, sql::all_unit_links(conn.as_mut()).await?))
+        } else {
+            None
+        };
         let members = sql::index_members_by_id(conn.as_mut(), &member_ids).await?;
         let mut index = self.write();
-        if let Some(units) = units {
-            index.units = UnitTable::build(units);
+        if let Some((units, links)) = units {
+            index.units = UnitTable::build(units, links);
         }
         for m in members {
             index.upsert(m);
@@ -94,10 +102,14 @@ pub struct UnitTable {
     versions: Vec<Vec<UnitVersion>>,
     children: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
     roots: Vec<(u32, NaiveDate, Option<NaiveDate>)>,
+    /// Successors of merges and splits (unit_links), by position.
+    successors: Vec<Vec<u32>>,
+    /// Every day on which some version began or ended, sorted: the days the tree changed.
+    change_days: Vec<NaiveDate>,
 }
 
 impl UnitTable {
-    fn build(all: Vec<UnitVersion>) -> Self {
+    fn build(all: Vec<UnitVersion>, links: Vec<(UnitId, UnitId)>) -> Self {
         let mut t = UnitTable::default();
         for v in &all {
             if !t.pos.contains_key(&v.unit_id) {
@@ -105,6 +117,15 @@ impl UnitTable {
                 t.ids.push(v.unit_id);
                 t.versions.push(Vec::new());
                 t.children.push(Vec::new());
+                t.successors.push(Vec::new());
+            }
+        }
+        t.change_days = all.iter().flat_map(|v| std::iter::once(v.valid_from).chain(v.valid_to)).collect();
+        t.change_days.sort_unstable();
+        t.change_days.dedup();
+        for (from, to) in links {
+            if let (Some(&a), Some(&b)) = (t.pos.get(&from), t.pos.get(&to)) {
+                push_unique(&mut t.successors[a as usize], b);
             }
         }
         for v in all {
@@ -181,10 +202,12 @@ struct MemberEntry {
     profiles: Vec<(Option<NaiveDate>, domain::stats::ProfileFacts)>,
     /// Start of the first probationary or official span: the first admission (party age).
     first_admission: Option<NaiveDate>,
+    /// Periods of temporary activity: (host unit position, from, to).
+    temporary: Vec<(Option<u32>, NaiveDate, Option<NaiveDate>)>,
 }
 
-/// (unit position in the unit table, unit id, status, from, to).
-type IndexSpan = (Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>);
+/// (unit position in the unit table, unit id, status, from, to, why it began and ended).
+type IndexSpan = (Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>, domain::stats::SpanCause);
 
 impl MemberEntry {
     fn span_on(&self, on: NaiveDate) -> Option<(Option<u32>, Option<UnitId>, Status)> {
@@ -228,8 +251,8 @@ const NO_UNIT: u32 = u32::MAX;
 const SNAPSHOTS_KEPT: usize = 4;
 
 impl Index {
-    fn build(units: Vec<UnitVersion>, members: Vec<IndexMemberRow>, seq: i64) -> Self {
-        let mut index = Index { seq, loaded: true, units: UnitTable::build(units), ..Default::default() };
+    fn build(units: Vec<UnitVersion>, links: Vec<(UnitId, UnitId)>, members: Vec<IndexMemberRow>, seq: i64) -> Self {
+        let mut index = Index { seq, loaded: true, units: UnitTable::build(units, links), ..Default::default() };
         index.members.reserve(members.len());
         for m in members {
             let i = index.members.len() as u32;
@@ -246,7 +269,8 @@ impl Index {
 
     fn entry(&self, m: IndexMemberRow) -> MemberEntry {
         let spans: Vec<IndexSpan> =
-            m.spans.into_iter().map(|(u, s, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t)).collect();
+            m.spans.into_iter().map(|(u, s, f, t, c)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t, c)).collect();
+        let temporary = m.temporary.into_iter().map(|(u, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), f, t)).collect();
         let home = spans.iter().filter_map(|s| s.0.map(|u| (s.3, u))).max_by_key(|(from, _)| *from).map_or(NO_UNIT, |(_, u)| u);
         let first_admission = spans.iter().find(|s| matches!(s.2, Status::Probationary | Status::Official)).map(|s| s.3);
         MemberEntry {
@@ -264,6 +288,7 @@ impl Index {
             religion: m.religion,
             profiles: m.profiles,
             first_admission,
+            temporary,
         }
     }
 
@@ -599,69 +624,6 @@ impl Index {
         self.units.version_on(*self.units.pos.get(&unit)?, on)
     }
 
-    /// The members on the list of `root` on `on` (active in a chi bộ within it as the tree stood
-    /// that day), counted in every breakdown: for `root` itself and for each unit directly under
-    /// it that day, in the order of [`Index::children`]. `None` when `root` did not exist on `on`.
-    pub fn breakdown(
-        &self,
-        root: UnitId,
-        on: NaiveDate,
-        bands: &domain::stats::AgeBands,
-    ) -> Option<(domain::stats::Breakdown, Vec<(UnitVersion, domain::stats::Breakdown)>)> {
-        use domain::stats::{Breakdown, MemberFacts};
-        let &r = self.units.pos.get(&root)?;
-        self.units.version_on(r, on)?;
-        let children = self.units.children_on(Some(root), on);
-        // slot[u]: the child of `root` whose subtree holds unit u on `on` (children.len() for
-        // `root` itself), or NONE outside the subtree.
-        const NONE: u32 = u32::MAX;
-        let mut slot = vec![NONE; self.units.ids.len()];
-        slot[r as usize] = children.len() as u32;
-        for (k, &c) in children.iter().enumerate() {
-            let marks = self.units.subtree(self.units.ids[c as usize], on);
-            for (u, m) in marks.iter().enumerate() {
-                if *m {
-                    slot[u] = k as u32;
-                }
-            }
-        }
-        let snap = self.snapshot(on);
-        let mut own = Breakdown::new(bands);
-        let mut per_child: Vec<Breakdown> = children.iter().map(|_| Breakdown::new(bands)).collect();
-        for (i, m) in self.members.iter().enumerate() {
-            let (Some(status), unit) = (snap.status[i], snap.units[i]) else { continue };
-            if unit == NO_UNIT || !status.is_active() {
-                continue;
-            }
-            let k = slot[unit as usize];
-            if k == NONE {
-                continue;
-            }
-            let profile = m.profiles.iter().rev().find(|(from, _)| from.is_none_or(|f| f <= on)).map(|(_, p)| p);
-            let party_age =
-                m.first_admission.and_then(|first| domain::history::party_age_months(first, m.spans.iter().map(|s| (s.2, s.3, s.4)), on));
-            let facts = MemberFacts {
-                status,
-                gender: m.gender,
-                birth_date: m.birth,
-                ethnicity: m.ethnicity,
-                religion: m.religion,
-                profile,
-                party_age_months: party_age,
-            };
-            match per_child.get_mut(k as usize) {
-                Some(b) => b.add(&facts, on, bands),
-                None => own.add(&facts, on, bands),
-            }
-        }
-        let mut total = own;
-        for b in &per_child {
-            total.merge(b);
-        }
-        let rows = children.iter().zip(per_child).filter_map(|(&c, b)| Some((self.units.version_on(c, on)?.clone(), b))).collect();
-        Some((total, rows))
-    }
-
     /// A member's status on a date (`None`: not a member then, or not in the register).
     pub fn member_status(&self, member: MemberId, on: NaiveDate) -> Option<Status> {
         let i = *self.pos.get(&member)?;
@@ -717,6 +679,7 @@ fn placeholder() -> MemberEntry {
         religion: domain::member::Religion::None,
         profiles: Vec::new(),
         first_admission: None,
+        temporary: Vec::new(),
     }
 }
 
@@ -758,6 +721,9 @@ mod tests {
         ["Nguyễn Văn Đức", "Trần Thị Dung", "Lê Văn An", "Nguyễn Thị Ánh", "Đỗ Văn Duc", "Phạm Anh", "Hoàng Thị Ân", "Vũ Đức Anh"];
     const STATUSES: [Status; 4] = [Status::Probationary, Status::Official, Status::Exempt, Status::Deceased];
 
+    const CAUSE: domain::stats::SpanCause =
+        domain::stats::SpanCause { entered: domain::stats::FlowKind::Admitted, left: Some(domain::stats::FlowKind::Died) };
+
     prop_compose! {
         fn member(id: i64)(name in 0..NAMES.len(), female in any::<bool>(), birth_year in 1940..2005i32,
                            unit1 in 4..6i64, unit2 in 4..6i64, s1 in 0..4usize, s2 in 0..4usize, switch_year in 2000..2026i32)
@@ -775,9 +741,10 @@ mod tests {
                 ethnicity: if female { domain::member::Ethnicity::Tay } else { domain::member::Ethnicity::Kinh },
                 religion: domain::member::Religion::None,
                 spans: vec![
-                    (Some(UnitId(unit1)), STATUSES[s1], d(1995, 1, 1), Some(d(switch_year, 3, 1))),
-                    (Some(UnitId(unit2)), STATUSES[s2], d(switch_year, 3, 1), None),
+                    (Some(UnitId(unit1)), STATUSES[s1], d(1995, 1, 1), Some(d(switch_year, 3, 1)), CAUSE),
+                    (Some(UnitId(unit2)), STATUSES[s2], d(switch_year, 3, 1), None, CAUSE),
                 ],
+                temporary: Vec::new(),
                 profiles: vec![(
                     Some(d(switch_year, 3, 1)),
                     domain::stats::ProfileFacts {
@@ -852,7 +819,7 @@ mod tests {
             query.per_page = per_page;
             query.page = page;
             let expected = brute_force(&members, &query);
-            let index = Index::build(units(), members.clone(), 1);
+            let index = Index::build(units(), Vec::new(), members.clone(), 1);
             let got = index.find_members(&query);
             prop_assert_eq!(got.total, expected.len());
             let want: Vec<MemberId> = expected.into_iter().skip((page - 1) * per_page).take(per_page).collect();
@@ -861,7 +828,7 @@ mod tests {
 
         #[test]
         fn updates_keep_the_index_equal_to_a_fresh_build(members in population(), renamed in population()) {
-            let mut index = Index::build(units(), members.clone(), 1);
+            let mut index = Index::build(units(), Vec::new(), members.clone(), 1);
             let n = members.len().min(renamed.len());
             let mut expected = members.clone();
             for (i, r) in renamed.into_iter().take(n).enumerate() {
@@ -870,7 +837,7 @@ mod tests {
                 expected[i] = r;
             }
             index.clear_caches();
-            let fresh = Index::build(units(), expected, 1);
+            let fresh = Index::build(units(), Vec::new(), expected, 1);
             for q in ["", "duc", "anh", "nguyen thi"] {
                 let mut query = MemberQuery::new(d(2026, 1, 1));
                 query.q = q.to_string();
@@ -880,7 +847,10 @@ mod tests {
             // The statistics read the same columns after incremental updates as after a reload.
             let bands = domain::stats::AgeBands::default();
             for on in [d(2010, 1, 1), d(2026, 1, 1)] {
-                prop_assert_eq!(index.breakdown(UnitId(1), on, &bands), fresh.breakdown(UnitId(1), on, &bands));
+                for structure in [domain::stats::Structure::OfDate, domain::stats::Structure::Current] {
+                    prop_assert_eq!(index.breakdown(UnitId(1), on, structure, on, &bands), fresh.breakdown(UnitId(1), on, structure, on, &bands));
+                    prop_assert_eq!(index.movements(UnitId(1), d(2001, 1, 1), on, structure, on), fresh.movements(UnitId(1), d(2001, 1, 1), on, structure, on));
+                }
             }
         }
     }

@@ -267,7 +267,25 @@ pub trait Store: Send + Sync {
     // --- statistics (docs/design/statistics.md) -----------------------------------------------------
     /// The members on the list of `unit` on `on` in every breakdown, for it and the units directly
     /// under it that day; `today` refuses later dates.
-    async fn counts_report(&self, unit: UnitId, on: NaiveDate, today: NaiveDate, bands: &domain::stats::AgeBands) -> Result<CountsReport>;
+    async fn counts_report(
+        &self,
+        unit: UnitId,
+        on: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+        bands: &domain::stats::AgeBands,
+    ) -> Result<CountsReport>;
+
+    /// The movements of the unit's list from `first` to `last`, both included (errors:
+    /// `period_reversed`, `in_future`, `unit_not_on_date`, NotFound).
+    async fn movement_report(
+        &self,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+    ) -> Result<MovementReport>;
 }
 
 /// What [`Store::in_scope`] checks.
@@ -293,6 +311,7 @@ impl SqlStore {
         let mut tx = db.begin().await?;
         sql::create_member_indexes(tx.as_mut()).await?;
         tx.commit().await?;
+        members::backfill_span_causes(db.as_ref()).await?;
         let store = SqlStore {
             db,
             index: index::SharedIndex::default(),
@@ -760,26 +779,80 @@ impl Store for SqlStore {
         &self.admission
     }
 
-    async fn counts_report(&self, unit: UnitId, on: NaiveDate, today: NaiveDate, bands: &domain::stats::AgeBands) -> Result<CountsReport> {
+    async fn counts_report(
+        &self,
+        unit: UnitId,
+        on: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+        bands: &domain::stats::AgeBands,
+    ) -> Result<CountsReport> {
         if on > today {
             return Err(StoreError::invalid("date", "in_future", "Ngày báo cáo không được sau hôm nay."));
         }
         self.refresh_index().await?;
         let index = self.index.read();
         let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
-        let Some((total, children)) = index.breakdown(unit, on, bands) else {
-            let msg = format!("{} không tồn tại vào ngày {}.", latest.name, domain::dates::format_vn(on));
-            return Err(StoreError::invalid("date", "unit_not_on_date", msg));
+        let Some((total, rows)) = index.breakdown(unit, on, structure, today, bands) else {
+            return Err(not_on_date(&latest.name, structure, on, today));
         };
-        let shown = index.unit_version_on(unit, on).map(UnitSummary::from).ok_or(StoreError::NotFound)?;
+        let shown_on = if structure == domain::stats::Structure::Current { today } else { on };
+        let shown = index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound)?;
         Ok(CountsReport {
             unit: shown,
             on,
+            structure,
             age_bands: bands.labels(),
             total,
-            children: children.iter().map(|(v, b)| (UnitSummary::from(v), b.clone())).collect(),
+            children: rows.into_iter().map(|(r, b)| (ReportRowHead::from_row(r), b)).collect(),
         })
     }
+
+    async fn movement_report(
+        &self,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+    ) -> Result<MovementReport> {
+        if last < first {
+            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
+        }
+        if last > today {
+            return Err(StoreError::invalid("to", "in_future", "Ngày cuối kỳ không được sau hôm nay."));
+        }
+        self.refresh_index().await?;
+        let index = self.index.read();
+        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
+        let Some((total, rows)) = index.movements(unit, first, last, structure, today) else {
+            let missing = if index.unit_version_on(unit, first).is_none() { first } else { last };
+            return Err(not_on_date(&latest.name, structure, missing, today));
+        };
+        let shown_on = if structure == domain::stats::Structure::Current { today } else { last };
+        let shown = index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound)?;
+        Ok(MovementReport {
+            unit: shown,
+            first,
+            last,
+            structure,
+            total,
+            rows: rows.into_iter().map(|(r, m)| (ReportRowHead::from_row(r), m)).collect(),
+        })
+    }
+}
+
+/// The error of a report on a unit that did not stand on the day asked (by today's structure:
+/// that no longer stands).
+fn not_on_date(name: &str, structure: domain::stats::Structure, on: NaiveDate, today: NaiveDate) -> StoreError {
+    let msg = match structure {
+        domain::stats::Structure::OfDate => format!("{name} không tồn tại vào ngày {}.", domain::dates::format_vn(on)),
+        domain::stats::Structure::Current => format!(
+            "{name} không còn tồn tại vào ngày {} nên không thể nhóm theo cơ cấu hiện nay; hãy chọn cơ cấu tại thời điểm báo cáo.",
+            domain::dates::format_vn(today)
+        ),
+    };
+    StoreError::invalid("date", "unit_not_on_date", msg)
 }
 
 fn nodes(list: Vec<(domain::unit::UnitVersion, usize, usize)>) -> Vec<UnitNode> {

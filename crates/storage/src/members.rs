@@ -128,7 +128,7 @@ pub(crate) async fn insert_member_tx(tx: &mut dyn Conn, ctx: &WriteContext, new:
     for e in &events {
         sql::insert_event(tx, id, e).await?;
     }
-    sql::replace_spans(tx, id, &history.spans).await?;
+    sql::replace_spans(tx, id, &history).await?;
     Ok((id, record))
 }
 
@@ -162,7 +162,7 @@ pub(crate) async fn append_event_tx(
     let history = derive_checked(tx, &events).await?;
     let last = events.last().ok_or(StoreError::NotFound)?;
     let id = sql::insert_event(tx, member, last).await?;
-    sql::replace_spans(tx, member, &history.spans).await?;
+    sql::replace_spans(tx, member, &history).await?;
     if !sql::touch_member(tx, member, expected_version, ctx.now, &ctx.actor).await? {
         return Err(StoreError::Conflict { current: current.0 });
     }
@@ -231,4 +231,29 @@ async fn check_unique(conn: &mut dyn Conn, i: &Identity, except: Option<MemberId
         }
     }
     errors.into_result().map_err(StoreError::Invalid)
+}
+
+/// Re-derives the members whose spans were written before spans kept their causes (migration
+/// 0004), a batch per transaction, logging each member so every process reloads it. Returns how
+/// many were re-derived (none once done).
+pub(crate) async fn backfill_span_causes(db: &dyn crate::db::Database) -> Result<usize> {
+    let mut done = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let ids = sql::members_without_span_causes(tx.as_mut(), 500).await?;
+        if ids.is_empty() {
+            tx.commit().await?;
+            return Ok(done);
+        }
+        let seq = sql::next_seq(tx.as_mut()).await?;
+        for &m in &ids {
+            let events = sql::events(tx.as_mut(), m).await?;
+            let units = load_units(tx.as_mut(), &events).await?;
+            sql::replace_spans(tx.as_mut(), m, &history::derive(&events, &units)).await?;
+        }
+        let logged: Vec<i64> = ids.iter().map(|m| m.0).collect();
+        sql::log_changes(tx.as_mut(), seq, "member", &logged, db.max_params()).await?;
+        tx.commit().await?;
+        done += ids.len();
+    }
 }

@@ -648,14 +648,65 @@ pub struct TargetReport {
 
 // --- statistics ------------------------------------------------------------------------------------
 
-/// Members on the list of a unit on a date, in every breakdown, for the unit and for each unit
-/// directly under it that day (the structure of that date).
+/// What a row of a report stands for: a unit directly under the report's unit, or a group.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRowHead {
+    /// The unit of the row (as on the report's date, or today by today's structure); `None` for
+    /// the groups.
+    pub unit: Option<UnitSummary>,
+    /// `unit`; `direct` (members whose chi bộ is the report's unit itself); `dissolved` (by
+    /// today's structure: units dissolved with no successor).
+    pub group: &'static str,
+    /// What the row shows, in Vietnamese.
+    pub label: String,
+    /// Movements: the last day the unit stood under the report's unit, when before the end.
+    pub until: Option<NaiveDate>,
+}
+
+impl ReportRowHead {
+    pub(crate) fn from_row(row: crate::index::ReportRow) -> Self {
+        use crate::index::ReportRow;
+        match row {
+            ReportRow::Unit(v, until) => {
+                let label = match until {
+                    Some(d) => format!("{} (đến {})", v.name, domain::dates::format_vn(d)),
+                    None => v.name.clone(),
+                };
+                ReportRowHead { unit: Some(UnitSummary::from(&v)), group: "unit", label, until }
+            }
+            ReportRow::Direct => {
+                ReportRowHead { unit: None, group: "direct", label: "Đảng viên sinh hoạt trực tiếp".into(), until: None }
+            }
+            ReportRow::Dissolved => {
+                ReportRowHead {
+                    unit: None, group: "dissolved", label: "Tổ chức đã giải thể, không có tổ chức kế thừa".into(), until: None
+                }
+            }
+        }
+    }
+}
+
+/// Members on the list of a unit on a date, in every breakdown, in total and per row (units
+/// directly under it by the chosen structure).
 #[derive(Debug, Clone, Serialize)]
 pub struct CountsReport {
     pub unit: UnitSummary,
     pub on: NaiveDate,
+    pub structure: domain::stats::Structure,
     /// Labels of the age bands, in the order of `Breakdown::age`.
     pub age_bands: Vec<String>,
     pub total: domain::stats::Breakdown,
-    pub children: Vec<(UnitSummary, domain::stats::Breakdown)>,
+    pub children: Vec<(ReportRowHead, domain::stats::Breakdown)>,
+}
+
+/// The movements of a unit's list over a period (form 1-BTCTW), in total and per row; every
+/// row balances `start + inflows − outflows = end`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovementReport {
+    pub unit: UnitSummary,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub structure: domain::stats::Structure,
+    pub total: domain::stats::Movement,
+    pub rows: Vec<(ReportRowHead, domain::stats::Movement)>,
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use domain::event::{Entry, EventData, EventKind, EventKindCode, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
-use domain::history::{Span, Status};
+use domain::history::{History, Status};
 use domain::ids::{CitizenId, DecisionNumber, EventId, LyLichNumber, MemberId, PartyCardNumber, PhoneNumber, UnitCode, UnitId};
 use domain::member::{
     AcademicTitle, DatedProfile, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, ItLevel, OccupationGroup,
@@ -192,6 +192,12 @@ pub async fn all_unit_versions(conn: &mut dyn Conn) -> R<Vec<UnitVersion>> {
     let sql: Sql =
         "SELECT id, unit_id, valid_from, valid_to, kind, code, name, parent_id FROM unit_versions ORDER BY unit_id, valid_from".into();
     conn.query(&sql, vec![]).await?.iter().map(|r| version_from_row(r).map(|(_, v)| v)).collect()
+}
+
+/// Every successor link of merges and splits: (predecessor, successor).
+pub async fn all_unit_links(conn: &mut dyn Conn) -> R<Vec<(UnitId, UnitId)>> {
+    let sql: Sql = "SELECT predecessor_id, successor_id FROM unit_links ORDER BY predecessor_id, successor_id".into();
+    conn.query(&sql, vec![]).await?.iter().map(|r| Ok((UnitId(r.i64(0)?), UnitId(r.i64(1)?)))).collect()
 }
 
 /// Versions of children of `parent` valid on `on`.
@@ -640,19 +646,65 @@ fn event_from_row(r: &Row) -> R<RecordedEvent> {
     })
 }
 
-pub const INSERT_SPANS: &str = "INSERT INTO membership_spans (member_id, unit_id, external_unit, status, valid_from, valid_to) VALUES";
+pub const INSERT_SPANS: &str =
+    "INSERT INTO membership_spans (member_id, unit_id, external_unit, status, valid_from, valid_to, entered, left_by) VALUES";
+pub const SPAN_COLUMNS: usize = 8;
+pub const INSERT_TEMPORARY_SPANS: &str = "INSERT INTO temporary_spans (member_id, unit_id, external_unit, valid_from, valid_to) VALUES";
+pub const TEMPORARY_SPAN_COLUMNS: usize = 5;
 
-pub fn span_values(member: MemberId, s: &Span) -> Vec<Value> {
-    let (unit, external) = match &s.unit {
+fn unit_columns(u: &UnitRef) -> (Option<i64>, Option<String>) {
+    match u {
         UnitRef::Internal(u) => (Some(u.0), None),
         UnitRef::External(n) => (None, Some(n.clone())),
-    };
-    vec![member.0.into(), unit.into(), external.into(), s.status.code().into(), s.from.into(), s.to.into()]
+    }
 }
 
-pub async fn replace_spans(tx: &mut dyn Conn, member: MemberId, spans: &[Span]) -> R<()> {
+/// The rows of a derived history: its spans, each with why it began and ended, and its periods
+/// of temporary activity.
+pub fn history_rows(member: MemberId, h: &History) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    let causes = domain::stats::span_causes(h);
+    let spans = h
+        .spans
+        .iter()
+        .zip(causes)
+        .map(|(s, c)| {
+            let (unit, external) = unit_columns(&s.unit);
+            vec![
+                member.0.into(),
+                unit.into(),
+                external.into(),
+                s.status.code().into(),
+                s.from.into(),
+                s.to.into(),
+                c.entered.code().into(),
+                c.left.map(|k| k.code()).into(),
+            ]
+        })
+        .collect();
+    let temporary = h
+        .temporary
+        .iter()
+        .map(|t| {
+            let (unit, external) = unit_columns(&t.at);
+            vec![member.0.into(), unit.into(), external.into(), t.from.into(), t.to.into()]
+        })
+        .collect();
+    (spans, temporary)
+}
+
+/// Replaces the member's derived rows (spans and temporary activity) with those of `h`.
+pub async fn replace_spans(tx: &mut dyn Conn, member: MemberId, h: &History) -> R<()> {
     tx.execute(&"DELETE FROM membership_spans WHERE member_id = $1".into(), vec![member.0.into()]).await?;
-    insert_rows(tx, INSERT_SPANS, 6, spans.iter().map(|s| span_values(member, s)).collect(), 1000).await
+    tx.execute(&"DELETE FROM temporary_spans WHERE member_id = $1".into(), vec![member.0.into()]).await?;
+    let (spans, temporary) = history_rows(member, h);
+    insert_rows(tx, INSERT_SPANS, SPAN_COLUMNS, spans, 1000).await?;
+    insert_rows(tx, INSERT_TEMPORARY_SPANS, TEMPORARY_SPAN_COLUMNS, temporary, 1000).await
+}
+
+/// Members whose spans were written before spans kept their causes (migration 0004).
+pub async fn members_without_span_causes(conn: &mut dyn Conn, limit: i64) -> R<Vec<MemberId>> {
+    let sql: Sql = "SELECT DISTINCT member_id FROM membership_spans WHERE entered IS NULL ORDER BY member_id LIMIT $1".into();
+    conn.query(&sql, vec![limit.into()]).await?.iter().map(|r| Ok(MemberId(r.i64(0)?))).collect()
 }
 
 /// Members with an active span in one of `units` on or after `on`.
@@ -734,10 +786,12 @@ pub struct IndexMemberRow {
     pub spans: Vec<IndexSpanRow>,
     /// The dated attributes the statistics read, oldest first (`None`: since always).
     pub profiles: Vec<(Option<NaiveDate>, domain::stats::ProfileFacts)>,
+    /// Periods of temporary activity: (host unit, `None` outside the register; from; to).
+    pub temporary: Vec<(Option<UnitId>, NaiveDate, Option<NaiveDate>)>,
 }
 
-/// (unit, status, from, to).
-pub type IndexSpanRow = (Option<UnitId>, Status, NaiveDate, Option<NaiveDate>);
+/// (unit, status, from, to, why it began and ended).
+pub type IndexSpanRow = (Option<UnitId>, Status, NaiveDate, Option<NaiveDate>, domain::stats::SpanCause);
 
 /// Members with `after < id <= upto` (a page of at most `limit`), with their spans.
 pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec<IndexMemberRow>> {
@@ -748,11 +802,16 @@ pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec
     let mut members = rows.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
     let (Some(first), Some(last)) = (members.first(), members.last()) else { return Ok(members) };
     let range = vec![Value::from(first.id.0), Value::from(last.id.0)];
-    let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to FROM membership_spans \
+    let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by FROM membership_spans \
                     WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, valid_from"
         .into();
     let spans = conn.query(&sql, range.clone()).await?;
     attach_spans(&mut members, &spans)?;
+    let sql: Sql = "SELECT member_id, unit_id, valid_from, valid_to FROM temporary_spans \
+                    WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, valid_from"
+        .into();
+    let temporary = conn.query(&sql, range.clone()).await?;
+    attach_temporary(&mut members, &temporary)?;
     let sql: Sql = "SELECT member_id, valid_from, general_education, professional, political_theory, occupation, youth_union, id \
                     FROM member_profiles WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, id"
         .into();
@@ -775,13 +834,21 @@ pub async fn index_members_by_id(conn: &mut dyn Conn, ids: &[MemberId]) -> R<Vec
         );
         let mut members = conn.query(&sql, args.clone()).await?.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
         let sql = in_list(
-            "SELECT member_id, unit_id, status, valid_from, valid_to FROM membership_spans WHERE member_id IN",
+            "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by FROM membership_spans WHERE member_id IN",
             chunk.len(),
             " ORDER BY member_id, valid_from",
             1,
         );
         let spans = conn.query(&sql, args.clone()).await?;
         attach_spans(&mut members, &spans)?;
+        let sql = in_list(
+            "SELECT member_id, unit_id, valid_from, valid_to FROM temporary_spans WHERE member_id IN",
+            chunk.len(),
+            " ORDER BY member_id, valid_from",
+            1,
+        );
+        let temporary = conn.query(&sql, args.clone()).await?;
+        attach_temporary(&mut members, &temporary)?;
         let sql = in_list(
             "SELECT member_id, valid_from, general_education, professional, political_theory, occupation, youth_union, id \
              FROM member_profiles WHERE member_id IN",
@@ -810,6 +877,7 @@ fn index_member_from_row(r: &Row) -> R<IndexMemberRow> {
         religion: field(Religion::parse(&r.str(9)?))?,
         spans: Vec::new(),
         profiles: Vec::new(),
+        temporary: Vec::new(),
     })
 }
 
@@ -817,23 +885,17 @@ fn index_member_from_row(r: &Row) -> R<IndexMemberRow> {
 /// each member's list in the order `domain::member::profile_on` reads (since always first, then
 /// by date; on one date the later record wins).
 fn attach_profiles(members: &mut [IndexMemberRow], rows: &[Row]) -> R<()> {
-    let mut i = 0;
-    for r in rows {
-        let member = MemberId(r.i64(0)?);
-        while i < members.len() && members[i].id < member {
-            i += 1;
-        }
-        if let Some(m) = members.get_mut(i).filter(|m| m.id == member) {
-            let facts = domain::stats::ProfileFacts {
-                general_education: field(GeneralEducation::parse(&r.str(2)?))?,
-                professional: field(Professional::parse(&r.str(3)?))?,
-                political_theory: field(PoliticalTheory::parse(&r.str(4)?))?,
-                occupation: field(OccupationGroup::parse(&r.str(5)?))?,
-                youth_union: r.i64(6)? != 0,
-            };
-            m.profiles.push((r.opt_date(1)?, facts));
-        }
-    }
+    attach(members, rows, |m, r| {
+        let facts = domain::stats::ProfileFacts {
+            general_education: field(GeneralEducation::parse(&r.str(2)?))?,
+            professional: field(Professional::parse(&r.str(3)?))?,
+            political_theory: field(PoliticalTheory::parse(&r.str(4)?))?,
+            occupation: field(OccupationGroup::parse(&r.str(5)?))?,
+            youth_union: r.i64(6)? != 0,
+        };
+        m.profiles.push((r.opt_date(1)?, facts));
+        Ok(())
+    })?;
     for m in members.iter_mut() {
         // Stable: records on the same date keep their recorded order.
         m.profiles.sort_by_key(|(from, _)| *from);
@@ -843,14 +905,37 @@ fn attach_profiles(members: &mut [IndexMemberRow], rows: &[Row]) -> R<()> {
 
 /// Distributes span rows (sorted by member id) onto members (sorted by id).
 fn attach_spans(members: &mut [IndexMemberRow], spans: &[Row]) -> R<()> {
+    attach(members, spans, |m, r| {
+        // NULL only until the store's first opening after migration 0004 re-derives the member.
+        let kind = |v: Option<String>| v.as_deref().and_then(domain::stats::FlowKind::parse);
+        let cause = domain::stats::SpanCause {
+            entered: kind(r.opt_str(5)?).unwrap_or(domain::stats::FlowKind::Reorganization),
+            left: kind(r.opt_str(6)?),
+        };
+        m.spans.push((r.opt_i64(1)?.map(UnitId), field(Status::parse(&r.str(2)?))?, r.date(3)?, r.opt_date(4)?, cause));
+        Ok(())
+    })
+}
+
+/// Distributes temporary-activity rows (sorted by member id) onto members (sorted by id).
+fn attach_temporary(members: &mut [IndexMemberRow], rows: &[Row]) -> R<()> {
+    attach(members, rows, |m, r| {
+        m.temporary.push((r.opt_i64(1)?.map(UnitId), r.date(2)?, r.opt_date(3)?));
+        Ok(())
+    })
+}
+
+/// Walks rows sorted by member id (column 0) alongside members sorted by id, handing each row
+/// to its member (rows of members not in the list are skipped).
+fn attach(members: &mut [IndexMemberRow], rows: &[Row], mut add: impl FnMut(&mut IndexMemberRow, &Row) -> R<()>) -> R<()> {
     let mut i = 0;
-    for r in spans {
+    for r in rows {
         let member = MemberId(r.i64(0)?);
         while i < members.len() && members[i].id < member {
             i += 1;
         }
         if let Some(m) = members.get_mut(i).filter(|m| m.id == member) {
-            m.spans.push((r.opt_i64(1)?.map(UnitId), field(Status::parse(&r.str(2)?))?, r.date(3)?, r.opt_date(4)?));
+            add(m, r)?;
         }
     }
     Ok(())

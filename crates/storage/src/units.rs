@@ -368,7 +368,7 @@ async fn reassign(tx: &mut dyn Conn, ctx: &WriteContext, member: MemberId, to: U
     };
     let last = events.last().ok_or(StoreError::NotFound)?;
     sql::insert_event(tx, member, last).await?;
-    sql::replace_spans(tx, member, &history.spans).await?;
+    sql::replace_spans(tx, member, &history).await?;
     sql::touch_member(tx, member, None, ctx.now, &ctx.actor).await?;
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod policy;
 pub mod query;
 pub mod session;
 pub mod unit_input;
+pub mod xlsx;
 
 use std::sync::Arc;
 

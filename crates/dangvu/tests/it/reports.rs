@@ -5,6 +5,7 @@ use crate::http_on_both_engines;
 use crate::support::App;
 
 http_on_both_engines!(300; counts_report_over_http);
+http_on_both_engines!(300; movement_report_over_http);
 
 async fn counts_report_over_http(app: &App) {
     let (_, roots) = app.json("/api/v1/units").await;
@@ -37,6 +38,18 @@ async fn counts_report_over_http(app: &App) {
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let body = csv.text().await.unwrap();
     assert!(body.starts_with("\u{feff}Chỉ tiêu,Số lượng,Tỷ lệ") && body.contains("Tổng số đảng viên"));
+    // The workbook, read back: the total is a number in the summary sheet.
+    let sheet = workbook(app, &format!("/reports/counts?unit={province}&format=xlsx"), "Tổng hợp").await;
+    assert_eq!(sheet.get_value((3, 0)), Some(&calamine::Data::String("Tổng hợp".into())));
+    assert_eq!(sheet.get_value((4, 0)), Some(&calamine::Data::String("Tổng số đảng viên".into())));
+    assert_eq!(sheet.get_value((4, 1)), Some(&calamine::Data::Float(total as f64)));
+    // By today's structure: the same province total, rows of today's units.
+    let (status, cur) = app.json(&format!("/api/v1/reports/counts?unit={province}&structure=current")).await;
+    assert_eq!(status, 200, "{cur}");
+    assert_eq!(cur["total"]["total"], r["total"]["total"]);
+    assert_eq!(cur["structure"], "current");
+    let (status, v) = app.json(&format!("/api/v1/reports/counts?unit={province}&structure=yesterday")).await;
+    assert_eq!((status, v["error"]["fields"][0]["field"].as_str()), (400, Some("structure")), "{v}");
 
     // Bad input: absurd age bands, a date in the future, a unit that did not exist yet, none.
     let (status, v) = app.json(&format!("/api/v1/reports/counts?unit={province}&age_bands=40,30")).await;
@@ -49,4 +62,67 @@ async fn counts_report_over_http(app: &App) {
     let (status, page) = app.text(&format!("/reports/counts?unit={province}&age_bands=abc")).await;
     assert_eq!(status, 400);
     assert!(page.contains("Các mốc tuổi phải là số nguyên"));
+}
+
+/// A sheet of the workbook at `path`, read back with calamine.
+async fn workbook(app: &App, path: &str, name: &str) -> calamine::Range<calamine::Data> {
+    use calamine::Reader;
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let bytes = response.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    book.worksheet_range(name).unwrap()
+}
+
+async fn movement_report_over_http(app: &App) {
+    let (_, roots) = app.json("/api/v1/units").await;
+    let province = roots[0]["id"].as_i64().expect("a province");
+    // The year of the 2025 reorganization: the list at the start and the end are the counts of
+    // those days, and every row balances.
+    let (status, r) = app.json(&format!("/api/v1/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(status, 200, "{r}");
+    let (_, start) = app.json(&format!("/api/v1/reports/counts?unit={province}&date=31/12/2024")).await;
+    let (_, end) = app.json(&format!("/api/v1/reports/counts?unit={province}&date=31/12/2025")).await;
+    assert_eq!(r["total"]["start"], start["total"]["total"]);
+    assert_eq!(r["total"]["end"], end["total"]["total"]);
+    let sum = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).sum::<u64>();
+    let balances =
+        |m: &serde_json::Value| m["start"].as_u64().unwrap() + sum(&m["inflows"]) == m["end"].as_u64().unwrap() + sum(&m["outflows"]);
+    assert!(balances(&r["total"]), "{}", r["total"]);
+    let rows = r["rows"].as_array().unwrap();
+    assert!(rows.len() > 1 && rows.iter().all(|row| balances(&row[1])));
+    assert!(rows.iter().any(|row| row[0]["until"].is_string()), "units dissolved in 2025 show their last day");
+    assert_eq!(r["kinds"][0]["code"], "ket-nap");
+    assert!(sum(&r["total"]["inflows"]) > 0);
+
+    // The page in the layout of form 1-BTCTW, CSV and the workbook.
+    let (status, page) = app.text(&format!("/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("mẫu 1-BTCTW") && page.contains("Đầu kỳ + tăng − giảm = cuối kỳ ở mọi dòng"), "{page}");
+    let csv = app.get(&format!("/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025&format=csv")).await;
+    let body = csv.text().await.unwrap();
+    assert!(body.starts_with('\u{feff}') && body.contains("\"C3\",\"Xóa tên\""), "{body}");
+    let sheet =
+        workbook(app, &format!("/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025&format=xlsx"), "Biểu 1-BTCTW").await;
+    assert_eq!(sheet.get_value((3, 1)), Some(&calamine::Data::String("A".into())));
+    assert_eq!(sheet.get_value((3, 2)), Some(&calamine::Data::Float(r["total"]["start"].as_u64().unwrap() as f64)));
+
+    // By today's structure the province's lists at both ends are the same.
+    let (status, cur) =
+        app.json(&format!("/api/v1/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025&structure=current")).await;
+    assert_eq!(status, 200, "{cur}");
+    assert_eq!((cur["total"]["start"].clone(), cur["total"]["end"].clone()), (r["total"]["start"].clone(), r["total"]["end"].clone()));
+
+    // Bad input: a reversed period, a future end, a bad date, no unit.
+    let (status, v) = app.json(&format!("/api/v1/reports/movements?unit={province}&from=31/12/2025&to=01/01/2025")).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("period_reversed")), "{v}");
+    let (status, v) = app.json(&format!("/api/v1/reports/movements?unit={province}&to=01/01/2100")).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("in_future")), "{v}");
+    let (status, v) = app.json(&format!("/api/v1/reports/movements?unit={province}&from=32/01/2025")).await;
+    assert_eq!((status, v["error"]["fields"][0]["field"].as_str()), (400, Some("from")), "{v}");
+    assert_eq!(app.json("/api/v1/reports/movements").await.0, 400);
+    let (status, page) = app.text(&format!("/reports/movements?unit={province}&from=31/12/2025&to=01/01/2025")).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
 }

@@ -17,6 +17,7 @@ use super::{admission, members, reports, tokens, units};
         admission::list, admission::create, admission::detail, admission::update, admission::record_step, admission::void_step,
         admission::worklist, admission::targets, admission::set_target, admission::calendar, admission::set_calendar,
         reports::counts,
+        reports::movements,
     ),
     components(schemas(crate::error::ErrorBody, admission::VoidBody, admission::TargetBody, admission::CalendarBody, admission::NamedDay)),
     modifiers(&BearerToken),

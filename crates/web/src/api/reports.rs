@@ -1,14 +1,14 @@
 //! `/api/v1/reports`: statistics of the register (docs/design/statistics.md).
 
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use domain::ValidationErrors;
 use domain::access::Capability;
 use domain::dates::parse_date;
 use domain::ids::UnitId;
-use domain::stats::AgeBands;
+use domain::stats::{AgeBands, FlowKind, Structure};
 
 use crate::error::AppError;
 use crate::extract::Query;
@@ -16,7 +16,10 @@ use crate::policy::{Policy, Route};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::get("/api/v1/reports/counts", Policy::Needs(Capability::ReadRegister), counts)]
+    vec![
+        Route::get("/api/v1/reports/counts", Policy::Needs(Capability::ReadRegister), counts),
+        Route::get("/api/v1/reports/movements", Policy::Needs(Capability::ReadRegister), movements),
+    ]
 }
 
 /// Query parameters of the counts report.
@@ -30,30 +33,112 @@ pub struct CountsParams {
     pub date: String,
     /// Upper bounds of the age bands, e.g. `30,35,40,45,50,55,60` (the default).
     pub age_bands: String,
+    /// `of_date` (the tree as it stood on the date, the default) or `current` (today's tree,
+    /// dissolved units regrouped into their successors).
+    pub structure: String,
 }
 
-/// The parsed parameters: unit, date, age bands; every problem at once.
-pub fn counts_query(p: &CountsParams, today: NaiveDate) -> Result<(UnitId, NaiveDate, AgeBands), ValidationErrors> {
-    let mut e = ValidationErrors::default();
-    let unit = if p.unit.trim().is_empty() {
+/// The parsed counts parameters.
+pub struct CountsQuery {
+    pub unit: UnitId,
+    pub on: NaiveDate,
+    pub bands: AgeBands,
+    pub structure: Structure,
+}
+
+fn unit_param(e: &mut ValidationErrors, unit: &str) -> Option<UnitId> {
+    if unit.trim().is_empty() {
         e.push("unit", "required", "Chọn tổ chức (unit).");
         None
     } else {
-        e.take("unit", domain::event::parse_unit_id(&p.unit))
-    };
-    let on = if p.date.trim().is_empty() { Some(today) } else { e.take("date", parse_date(&p.date)) };
+        e.take("unit", domain::event::parse_unit_id(unit))
+    }
+}
+
+fn date_param(e: &mut ValidationErrors, field: &'static str, value: &str, default: NaiveDate) -> Option<NaiveDate> {
+    if value.trim().is_empty() { Some(default) } else { e.take(field, parse_date(value)) }
+}
+
+/// The parsed parameters; every problem at once.
+pub fn counts_query(p: &CountsParams, today: NaiveDate) -> Result<CountsQuery, ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    let unit = unit_param(&mut e, &p.unit);
+    let on = date_param(&mut e, "date", &p.date, today);
     let bands = if p.age_bands.trim().is_empty() { Some(AgeBands::default()) } else { e.take("age_bands", AgeBands::parse(&p.age_bands)) };
-    match (unit, on, bands) {
-        (Some(u), Some(on), Some(b)) if e.is_empty() => Ok((u, on, b)),
+    let structure = e.take("structure", Structure::parse(&p.structure));
+    match (unit, on, bands, structure) {
+        (Some(unit), Some(on), Some(bands), Some(structure)) if e.is_empty() => Ok(CountsQuery { unit, on, bands, structure }),
+        _ => Err(e),
+    }
+}
+
+/// Query parameters of the movement report.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct MovementParams {
+    /// Unit id (required).
+    pub unit: String,
+    /// First day of the period, dd/mm/yyyy or yyyy-mm-dd; 1 January of this year when empty.
+    pub from: String,
+    /// Last day of the period (included); today when empty.
+    pub to: String,
+    /// `of_date` (the tree as it stood on each day, the default) or `current` (today's tree).
+    pub structure: String,
+}
+
+/// The parsed movement parameters.
+pub struct MovementQuery {
+    pub unit: UnitId,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub structure: Structure,
+}
+
+pub fn movement_query(p: &MovementParams, today: NaiveDate) -> Result<MovementQuery, ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    let unit = unit_param(&mut e, &p.unit);
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let first = date_param(&mut e, "from", &p.from, year_start);
+    let last = date_param(&mut e, "to", &p.to, today);
+    let structure = e.take("structure", Structure::parse(&p.structure));
+    match (unit, first, last, structure) {
+        (Some(unit), Some(first), Some(last), Some(structure)) if e.is_empty() => Ok(MovementQuery { unit, first, last, structure }),
         _ => Err(e),
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/counts", tag = "reports", params(CountsParams),
-    responses((status = 200, description = "Members on the unit's list on the date in every breakdown (status, women, ethnic minority, religion, Youth Union, age bands, party age, education, professional level, political theory, occupation), for the unit and each unit directly under it that day", body = serde_json::Value),
+    responses((status = 200, description = "Members on the unit's list on the date in every breakdown (status, women, ethnic minority, religion, Youth Union, age bands, party age, education, professional level, political theory, occupation), in total and per row: the units directly under it (by the structure of the date, or today's), members directly in it, and by today's structure units dissolved with no successor", body = serde_json::Value),
               (status = 400, description = "Bad parameters", body = serde_json::Value),
-              (status = 422, description = "A date after today, or before the unit existed", body = serde_json::Value)))]
+              (status = 422, description = "A date after today, or a unit that did not exist on the date (or no longer exists, by today's structure)", body = serde_json::Value)))]
 async fn counts(s: Caller, Query(p): Query<CountsParams>) -> Result<Response, AppError> {
-    let (unit, on, bands) = counts_query(&p, s.today()).map_err(AppError::bad_query)?;
-    Ok(axum::Json(s.reader()?.counts_report(unit, on, &bands).await?).into_response())
+    let q = counts_query(&p, s.today()).map_err(AppError::bad_query)?;
+    Ok(axum::Json(s.reader()?.counts_report(q.unit, q.on, q.structure, &q.bands).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/movements", tag = "reports", params(MovementParams),
+    responses((status = 200, description = "Movements of the unit's list over the period (form 1-BTCTW): start (the day before `from`), inflows and outflows by kind in the order of `kinds`, struck off of which probationary, recognized official, temporary activity begun, end; in total and per row. Every row balances start + inflows − outflows = end", body = serde_json::Value),
+              (status = 400, description = "Bad parameters", body = serde_json::Value),
+              (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = serde_json::Value)))]
+async fn movements(s: Caller, Query(p): Query<MovementParams>) -> Result<Response, AppError> {
+    let q = movement_query(&p, s.today()).map_err(AppError::bad_query)?;
+    let report = s.reader()?.movement_report(q.unit, q.first, q.last, q.structure).await?;
+    let kinds = FlowKind::ALL.iter().map(|k| KindInfo { code: k.code(), label: k.label() }).collect();
+    Ok(axum::Json(MovementBody { report: &report, kinds }).into_response())
+}
+
+/// The movement report with the legend of its flow arrays.
+#[derive(serde::Serialize)]
+struct MovementBody<'a> {
+    #[serde(flatten)]
+    report: &'a storage::MovementReport,
+    /// The kinds, in the order of the `inflows` and `outflows` arrays.
+    kinds: Vec<KindInfo>,
+}
+
+#[derive(serde::Serialize)]
+struct KindInfo {
+    code: &'static str,
+    label: &'static str,
 }

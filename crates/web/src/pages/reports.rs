@@ -11,11 +11,11 @@ use domain::access::Capability;
 use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
-use domain::stats::{AgeBands, Breakdown, PARTY_AGE_THRESHOLDS};
-use storage::CountsReport;
+use domain::stats::{AgeBands, Breakdown, PARTY_AGE_THRESHOLDS, Structure};
+use storage::{CountsReport, MovementReport};
 
 use super::Chrome;
-use crate::api::reports::{CountsParams, counts_query};
+use crate::api::reports::{CountsParams, CountsQuery, MovementParams, MovementQuery, counts_query, movement_query};
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
@@ -23,7 +23,10 @@ use crate::policy::{Policy, Route};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::get("/reports/counts", Policy::Needs(Capability::ReadRegister), counts_page)]
+    vec![
+        Route::get("/reports/counts", Policy::Needs(Capability::ReadRegister), counts_page),
+        Route::get("/reports/movements", Policy::Needs(Capability::ReadRegister), movements_page),
+    ]
 }
 
 /// The page's query: the report's parameters and the output format.
@@ -33,6 +36,7 @@ struct PageParams {
     unit: String,
     date: String,
     age_bands: String,
+    structure: String,
     /// `csv` for a download.
     format: String,
 }
@@ -43,6 +47,9 @@ struct Line {
     count: String,
     share: String,
     href: Option<String>,
+    /// The count and the whole it is a share of (for the spreadsheet).
+    n: u64,
+    of: u64,
 }
 
 struct Table {
@@ -52,8 +59,8 @@ struct Table {
 
 struct ChildRow {
     name: String,
-    report_href: String,
-    members_href: String,
+    report_href: Option<String>,
+    members_href: Option<String>,
     total: String,
     women: String,
     minority: String,
@@ -68,6 +75,9 @@ struct CountsPage {
     unit: String,
     date: String,
     age_bands: String,
+    /// (code, label, selected) of the two structures.
+    structures: Vec<(&'static str, &'static str, bool)>,
+    structure_note: &'static str,
     errors: Vec<String>,
     title: String,
     summary: Vec<Line>,
@@ -75,13 +85,15 @@ struct CountsPage {
     children: Vec<ChildRow>,
     chart: String,
     csv_href: String,
+    xlsx_href: String,
     has_report: bool,
 }
 
 async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> Result<Response, AppError> {
     let today = s.today();
     let reader = s.reader()?;
-    let mut params = CountsParams { unit: p.unit.clone(), date: p.date.clone(), age_bands: p.age_bands.clone() };
+    let mut params =
+        CountsParams { unit: p.unit.clone(), date: p.date.clone(), age_bands: p.age_bands.clone(), structure: p.structure.clone() };
     if params.unit.trim().is_empty()
         && let Some(first) = reader.children(None, today).await?.first()
     {
@@ -92,6 +104,8 @@ async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> 
         unit: params.unit.clone(),
         date: if p.date.trim().is_empty() { format::date(today) } else { p.date.clone() },
         age_bands: if p.age_bands.trim().is_empty() { "30,35,40,45,50,55,60".into() } else { p.age_bands.clone() },
+        structures: structure_options(&p.structure),
+        structure_note: "",
         errors: Vec::new(),
         title: String::new(),
         summary: Vec::new(),
@@ -99,16 +113,17 @@ async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> 
         children: Vec::new(),
         chart: String::new(),
         csv_href: String::new(),
+        xlsx_href: String::new(),
         has_report: false,
     };
-    let (unit, on, bands) = match counts_query(&params, today) {
+    let CountsQuery { unit, on, bands, structure } = match counts_query(&params, today) {
         Ok(q) => q,
         Err(e) => {
             page.errors = e.errors.into_iter().map(|e| e.message).collect();
             return render(page, axum::http::StatusCode::BAD_REQUEST);
         }
     };
-    let report = match reader.counts_report(unit, on, &bands).await {
+    let report = match reader.counts_report(unit, on, structure, &bands).await {
         Ok(r) => r,
         Err(storage::StoreError::Invalid(v)) => {
             page.errors = v.errors.into_iter().map(|e| e.message).collect();
@@ -116,23 +131,36 @@ async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> 
         }
         Err(e) => return Err(e.into()),
     };
-    let links = Links { unit, on: format::date(on) };
+    // The member list selects by the structure of the date: by today's structure, the counts
+    // link to the rows' own reports instead.
+    let links = Links { unit, on: format::date(on), enabled: structure == Structure::OfDate };
     let (summary, tables) = tables(&report.total, &bands, &links);
     if p.format == "csv" {
         return Ok(csv(&report, &summary, &tables));
     }
+    if p.format == "xlsx" {
+        return Ok(counts_xlsx(&report, &summary, &tables));
+    }
     page.title = format!("{} — ngày {}", report.unit.name, format::date(on));
     page.chart = age_chart(&report.age_bands, &report.total.age);
+    page.structure_note = structure.label();
     page.children = report
         .children
         .iter()
-        .map(|(u, b)| ChildRow {
-            name: u.name.clone(),
-            report_href: format!(
-                "/reports/counts{}",
-                format::query_string(&[("unit", &u.id.to_string()), ("date", &links.on), ("age_bands", &p.age_bands)])
-            ),
-            members_href: Links { unit: u.id, on: links.on.clone() }.members(&[]),
+        .map(|(head, b)| ChildRow {
+            name: head.label.clone(),
+            report_href: head.unit.as_ref().map(|u| {
+                format!(
+                    "/reports/counts{}",
+                    format::query_string(&[
+                        ("unit", &u.id.to_string()),
+                        ("date", &links.on),
+                        ("age_bands", &p.age_bands),
+                        ("structure", structure.code())
+                    ])
+                )
+            }),
+            members_href: head.unit.as_ref().and_then(|u| Links { unit: u.id, on: links.on.clone(), enabled: links.enabled }.members(&[])),
             total: format::number(b.total),
             women: format::percent(b.women as usize, b.total as usize),
             minority: format::percent(b.ethnic_minority as usize, b.total as usize),
@@ -140,14 +168,34 @@ async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> 
             probationary: format::number(b.probationary),
         })
         .collect();
+    page.xlsx_href = page_href(
+        "/reports/counts",
+        &[
+            ("unit", &unit.to_string()),
+            ("date", &links.on),
+            ("age_bands", &p.age_bands),
+            ("structure", structure.code()),
+            ("format", "xlsx"),
+        ],
+    );
     page.csv_href = format!(
         "/reports/counts{}",
-        format::query_string(&[("unit", &unit.to_string()), ("date", &links.on), ("age_bands", &p.age_bands), ("format", "csv")])
+        format::query_string(&[
+            ("unit", &unit.to_string()),
+            ("date", &links.on),
+            ("age_bands", &p.age_bands),
+            ("structure", structure.code()),
+            ("format", "csv")
+        ])
     );
     page.summary = summary;
     page.tables = tables;
     page.has_report = true;
     render(page, axum::http::StatusCode::OK)
+}
+
+fn page_href(path: &str, pairs: &[(&str, &str)]) -> String {
+    format!("{path}{}", format::query_string(pairs))
 }
 
 fn render(page: CountsPage, status: axum::http::StatusCode) -> Result<Response, AppError> {
@@ -158,19 +206,32 @@ fn render(page: CountsPage, status: axum::http::StatusCode) -> Result<Response, 
 struct Links {
     unit: UnitId,
     on: String,
+    enabled: bool,
 }
 
 impl Links {
-    fn members(&self, extra: &[(&str, &str)]) -> String {
+    fn members(&self, extra: &[(&str, &str)]) -> Option<String> {
+        if !self.enabled {
+            return None;
+        }
         let mut pairs = vec![("unit", self.unit.to_string()), ("as_of", self.on.clone())];
         pairs.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        format!("/members{}", format::query_string(&refs))
+        Some(format!("/members{}", format::query_string(&refs)))
     }
 }
 
+/// The structure choices of the report forms: (code, label, selected).
+pub(crate) fn structure_options(current: &str) -> Vec<(&'static str, &'static str, bool)> {
+    let chosen = Structure::parse(current).unwrap_or_default();
+    [(Structure::OfDate, "Cơ cấu tại thời điểm báo cáo"), (Structure::Current, "Cơ cấu hiện nay")]
+        .into_iter()
+        .map(|(s, label)| (s.code(), label, s == chosen))
+        .collect()
+}
+
 fn line(label: impl Into<String>, n: u64, total: u64, href: Option<String>) -> Line {
-    Line { label: label.into(), count: format::number(n), share: format::percent(n as usize, total as usize), href }
+    Line { label: label.into(), count: format::number(n), share: format::percent(n as usize, total as usize), href, n, of: total }
 }
 
 /// The member-list filter of each age band (`18-30`, …, `61+`).
@@ -188,11 +249,11 @@ fn age_filters(bands: &AgeBands) -> Vec<String> {
 fn tables(b: &Breakdown, bands: &AgeBands, links: &Links) -> (Vec<Line>, Vec<Table>) {
     let t = b.total;
     let summary = vec![
-        line("Tổng số đảng viên", t, t, Some(links.members(&[]))),
-        line(Status::Official.label(), b.official, t, Some(links.members(&[("status", Status::Official.code())]))),
-        line(Status::Probationary.label(), b.probationary, t, Some(links.members(&[("status", Status::Probationary.code())]))),
-        line(Status::Exempt.label(), b.exempt, t, Some(links.members(&[("status", Status::Exempt.code())]))),
-        line("Đảng viên nữ", b.women, t, Some(links.members(&[("gender", "nu")]))),
+        line("Tổng số đảng viên", t, t, links.members(&[])),
+        line(Status::Official.label(), b.official, t, links.members(&[("status", Status::Official.code())])),
+        line(Status::Probationary.label(), b.probationary, t, links.members(&[("status", Status::Probationary.code())])),
+        line(Status::Exempt.label(), b.exempt, t, links.members(&[("status", Status::Exempt.code())])),
+        line("Đảng viên nữ", b.women, t, links.members(&[("gender", "nu")])),
         line("Dân tộc thiểu số", b.ethnic_minority, t, None),
         line("Có tôn giáo", b.religious, t, None),
         line("Đoàn viên Đoàn TNCS Hồ Chí Minh", b.youth_union, t, None),
@@ -205,7 +266,7 @@ fn tables(b: &Breakdown, bands: &AgeBands, links: &Links) -> (Vec<Line>, Vec<Tab
             .into_iter()
             .zip(&b.age)
             .zip(&filters)
-            .map(|((label, n), f)| line(label, *n, t, Some(links.members(&[("age", f)]))))
+            .map(|((label, n), f)| line(label, *n, t, links.members(&[("age", f)])))
             .collect(),
     };
     let coded = |title: &'static str, labels: Vec<&'static str>, counts: &[u64]| Table {
@@ -262,11 +323,303 @@ fn csv(report: &CountsReport, summary: &[Line], tables: &[Table]) -> Response {
         push(l);
     }
     for t in tables {
-        push(&Line { label: t.title.to_owned(), count: String::new(), share: String::new(), href: None });
+        push(&Line { label: t.title.to_owned(), count: String::new(), share: String::new(), href: None, n: 0, of: 0 });
         for l in &t.lines {
             push(l);
         }
     }
     let name = format!("attachment; filename=\"thong-ke-{}-{}.csv\"", report.unit.id.0, report.on);
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], out).into_response()
+}
+
+/// The report as a workbook: the breakdowns of the unit, then one row per unit under it.
+fn counts_xlsx(report: &CountsReport, summary: &[Line], tables: &[Table]) -> Response {
+    use crate::xlsx::{Cell, Sheet};
+    let heading = format!("{} — tính đến ngày {} ({})", report.unit.name, format::date(report.on), report.structure.label());
+    let mut rows = Vec::new();
+    let mut bold_rows = Vec::new();
+    let mut section = |title: &str, lines: &[Line], rows: &mut Vec<Vec<Cell>>| {
+        bold_rows.push(rows.len());
+        rows.push(vec![Cell::text(title), Cell::Empty, Cell::Empty]);
+        rows.extend(lines.iter().map(|l| vec![Cell::text(&l.label), Cell::Count(l.n), Cell::share(l.n, l.of)]));
+    };
+    section("Tổng hợp", summary, &mut rows);
+    for t in tables {
+        section(t.title, &t.lines, &mut rows);
+    }
+    let overview =
+        Sheet {
+            name: "Tổng hợp".into(), title: heading.clone(), header: vec!["Chỉ tiêu", "Số lượng", "Tỷ lệ"], rows, bold_rows
+        };
+    let units = Sheet {
+        name: "Tổ chức trực thuộc".into(),
+        title: heading,
+        header: vec!["Tổ chức", "Đảng viên", "Chính thức", "Dự bị", "Miễn sinh hoạt", "Nữ", "Dân tộc thiểu số", "Có tôn giáo", "Đoàn viên"],
+        rows: report
+            .children
+            .iter()
+            .map(|(head, b)| {
+                vec![
+                    Cell::text(&head.label),
+                    Cell::Count(b.total),
+                    Cell::Count(b.official),
+                    Cell::Count(b.probationary),
+                    Cell::Count(b.exempt),
+                    Cell::Count(b.women),
+                    Cell::Count(b.ethnic_minority),
+                    Cell::Count(b.religious),
+                    Cell::Count(b.youth_union),
+                ]
+            })
+            .collect(),
+        bold_rows: Vec::new(),
+    };
+    crate::xlsx::download(&[overview, units], &format!("thong-ke-{}-{}", report.unit.id.0, report.on))
+}
+
+// --- movements ----------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MovementPageParams {
+    unit: String,
+    from: String,
+    to: String,
+    structure: String,
+    /// `csv` or `xlsx` for a download.
+    format: String,
+}
+
+/// One line of form 1-BTCTW.
+struct FormLine {
+    row: &'static str,
+    label: &'static str,
+    value: String,
+    /// A sub-row (indented).
+    sub: bool,
+}
+
+struct MovementRow {
+    name: String,
+    href: Option<String>,
+    start: String,
+    inflow: String,
+    outflow: String,
+    end: String,
+    admitted: String,
+    transferred_in: String,
+    reorganized_in: String,
+    died: String,
+    struck_off: String,
+    transferred_out: String,
+    reorganized_out: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_movements.html")]
+struct MovementsPage {
+    chrome: Chrome,
+    unit: String,
+    from: String,
+    to: String,
+    structures: Vec<(&'static str, &'static str, bool)>,
+    structure_note: &'static str,
+    errors: Vec<String>,
+    title: String,
+    lines: Vec<FormLine>,
+    balanced: bool,
+    rows: Vec<MovementRow>,
+    csv_href: String,
+    xlsx_href: String,
+    has_report: bool,
+}
+
+async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageParams>) -> Result<Response, AppError> {
+    let today = s.today();
+    let reader = s.reader()?;
+    let mut params = MovementParams { unit: p.unit.clone(), from: p.from.clone(), to: p.to.clone(), structure: p.structure.clone() };
+    if params.unit.trim().is_empty()
+        && let Some(first) = reader.children(None, today).await?.first()
+    {
+        params.unit = first.unit.id.to_string();
+    }
+    let mut page = MovementsPage {
+        chrome: chrome.titled("Tăng, giảm đảng viên"),
+        unit: params.unit.clone(),
+        from: p.from.clone(),
+        to: p.to.clone(),
+        structures: structure_options(&p.structure),
+        structure_note: "",
+        errors: Vec::new(),
+        title: String::new(),
+        lines: Vec::new(),
+        balanced: false,
+        rows: Vec::new(),
+        csv_href: String::new(),
+        xlsx_href: String::new(),
+        has_report: false,
+    };
+    let MovementQuery { unit, first, last, structure } = match movement_query(&params, today) {
+        Ok(q) => q,
+        Err(e) => {
+            page.errors = e.errors.into_iter().map(|e| e.message).collect();
+            return super::render(axum::http::StatusCode::BAD_REQUEST, &page);
+        }
+    };
+    page.from = format::date(first);
+    page.to = format::date(last);
+    let report = match reader.movement_report(unit, first, last, structure).await {
+        Ok(r) => r,
+        Err(storage::StoreError::Invalid(v)) => {
+            page.errors = v.errors.into_iter().map(|e| e.message).collect();
+            return super::render(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match p.format.as_str() {
+        "csv" => return Ok(movements_csv(&report)),
+        "xlsx" => return Ok(movements_xlsx(&report)),
+        _ => {}
+    }
+    let href = |unit: UnitId, fmt: &str| {
+        let mut pairs = vec![("unit", unit.to_string()), ("from", page.from.clone()), ("to", page.to.clone())];
+        pairs.push(("structure", structure.code().to_owned()));
+        if !fmt.is_empty() {
+            pairs.push(("format", fmt.to_owned()));
+        }
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        page_href("/reports/movements", &refs)
+    };
+    page.csv_href = href(unit, "csv");
+    page.xlsx_href = href(unit, "xlsx");
+    page.title = format!("{} — từ {} đến {}", report.unit.name, page.from, page.to);
+    page.structure_note = structure.label();
+    page.balanced = report.total.balances() && report.rows.iter().all(|(_, m)| m.balances());
+    page.lines = report
+        .total
+        .form_lines()
+        .into_iter()
+        .map(|(row, label, v)| FormLine { row, label, value: format::number(v), sub: row.is_empty() || row.len() > 2 })
+        .collect();
+    use domain::stats::FlowKind as K;
+    page.rows = report
+        .rows
+        .iter()
+        .map(|(head, m)| MovementRow {
+            name: head.label.clone(),
+            href: head.unit.as_ref().map(|u| href(u.id, "")),
+            start: format::number(m.start),
+            inflow: format::number(m.inflow_total()),
+            outflow: format::number(m.outflow_total()),
+            end: format::number(m.end),
+            admitted: format::number(m.inflow(K::Admitted) + m.inflow(K::Readmitted)),
+            transferred_in: format::number(m.inflow(K::TransferredInFromOutside) + m.inflow(K::TransferredInWithin)),
+            reorganized_in: format::number(m.inflow(K::Reorganization)),
+            died: format::number(m.outflow(K::Died)),
+            struck_off: format::number(m.outflow(K::StruckOff)),
+            transferred_out: format::number(m.outflow(K::TransferredOutToOutside) + m.outflow(K::TransferredOutWithin)),
+            reorganized_out: format::number(m.outflow(K::Reorganization)),
+        })
+        .collect();
+    page.has_report = true;
+    super::render(axum::http::StatusCode::OK, &page)
+}
+
+/// The columns of the per-unit movement table (spreadsheet and CSV), after the unit's name.
+const MOVEMENT_COLUMNS: [&str; 17] = [
+    "Đầu kỳ",
+    "Tăng",
+    "Kết nạp",
+    "Kết nạp lại",
+    "Chuyển đến từ tỉnh khác",
+    "Chuyển đến trong tỉnh",
+    "Tăng do sắp xếp tổ chức",
+    "Giảm",
+    "Từ trần",
+    "Khai trừ",
+    "Xóa tên",
+    "Xin ra khỏi Đảng",
+    "Chuyển đi tỉnh khác",
+    "Chuyển đi trong tỉnh",
+    "Giảm do sắp xếp tổ chức",
+    "Cuối kỳ",
+    "Công nhận chính thức",
+];
+
+fn movement_values(m: &domain::stats::Movement) -> [u64; 17] {
+    use domain::stats::FlowKind as K;
+    [
+        m.start,
+        m.inflow_total(),
+        m.inflow(K::Admitted),
+        m.inflow(K::Readmitted),
+        m.inflow(K::TransferredInFromOutside),
+        m.inflow(K::TransferredInWithin),
+        m.inflow(K::Reorganization),
+        m.outflow_total(),
+        m.outflow(K::Died),
+        m.outflow(K::Expelled),
+        m.outflow(K::StruckOff),
+        m.outflow(K::Exited),
+        m.outflow(K::TransferredOutToOutside),
+        m.outflow(K::TransferredOutWithin),
+        m.outflow(K::Reorganization),
+        m.end,
+        m.recognized,
+    ]
+}
+
+fn movement_heading(r: &MovementReport) -> String {
+    format!("Tăng, giảm đảng viên: {} — từ {} đến {} ({})", r.unit.name, format::date(r.first), format::date(r.last), r.structure.label())
+}
+
+fn movements_xlsx(r: &MovementReport) -> Response {
+    use crate::xlsx::{Cell, Sheet};
+    let heading = movement_heading(r);
+    let lines = r.total.form_lines();
+    let form = Sheet {
+        name: "Biểu 1-BTCTW".into(),
+        title: heading.clone(),
+        header: vec!["Chỉ tiêu", "Mã", "Số lượng"],
+        bold_rows: lines.iter().enumerate().filter(|(_, (row, _, _))| row.len() == 1).map(|(i, _)| i).collect(),
+        rows: lines.iter().map(|(row, label, v)| vec![Cell::text(*label), Cell::text(*row), Cell::Count(*v)]).collect(),
+    };
+    let mut header = vec!["Tổ chức"];
+    header.extend(MOVEMENT_COLUMNS);
+    let mut rows: Vec<Vec<Cell>> = r
+        .rows
+        .iter()
+        .map(|(head, m)| std::iter::once(Cell::text(&head.label)).chain(movement_values(m).into_iter().map(Cell::Count)).collect())
+        .collect();
+    rows.push(std::iter::once(Cell::text("Tổng cộng")).chain(movement_values(&r.total).into_iter().map(Cell::Count)).collect());
+    let bold_rows = vec![rows.len() - 1];
+    let units = Sheet { name: "Theo tổ chức".into(), title: heading, header, rows, bold_rows };
+    crate::xlsx::download(&[form, units], &format!("tang-giam-{}-{}-{}", r.unit.id.0, r.first, r.last))
+}
+
+fn movements_csv(r: &MovementReport) -> Response {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from("\u{feff}");
+    out.push_str(&quote(&movement_heading(r)));
+    out.push('\n');
+    out.push_str("Mã,Chỉ tiêu,Số lượng\n");
+    for (row, label, v) in r.total.form_lines() {
+        out.push_str(&format!("{},{},{}\n", quote(row), quote(label), v));
+    }
+    out.push('\n');
+    out.push_str(&quote("Tổ chức"));
+    for c in MOVEMENT_COLUMNS {
+        out.push(',');
+        out.push_str(&quote(c));
+    }
+    out.push('\n');
+    for (label, m) in r.rows.iter().map(|(h, m)| (h.label.as_str(), m)).chain(std::iter::once(("Tổng cộng", &r.total))) {
+        out.push_str(&quote(label));
+        for v in movement_values(m) {
+            out.push_str(&format!(",{v}"));
+        }
+        out.push('\n');
+    }
+    let name = format!("attachment; filename=\"tang-giam-{}-{}-{}.csv\"", r.unit.id.0, r.first, r.last);
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], out).into_response()
 }

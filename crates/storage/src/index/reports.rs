@@ -1,0 +1,372 @@
+//! Statistics answered from the in-memory index: counts on a date in every breakdown, and the
+//! movements of a period with their balance, per unit directly under the report's unit and in
+//! total, by the structure of the date or by today's (docs/design/statistics.md).
+//!
+//! Both passes give each unit of the table a *row slot*: which row of the report holds a member
+//! whose chi bộ is that unit (`NONE`: not on the report's list). The slots depend on the day for
+//! the structure of the date (the tree changes), so a movement report keeps one slot array per
+//! day the tree changed inside the period, and looks at a member only on the days where their
+//! own record or their unit's slot changed.
+
+use chrono::NaiveDate;
+
+use domain::history::Status;
+use domain::ids::UnitId;
+use domain::stats::{AgeBands, Breakdown, Flow, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
+use domain::unit::UnitVersion;
+
+use super::{Index, MemberEntry, NO_UNIT};
+
+const NONE: u32 = u32::MAX;
+
+/// What a row of a report stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKey {
+    /// A unit directly under the report's unit (a unit table position).
+    Unit(u32),
+    /// Members whose chi bộ is the report's unit itself.
+    Direct,
+    /// By today's structure: members of units dissolved with no successor.
+    Dissolved,
+}
+
+/// A report row as callers see it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    /// The unit's version shown (on the report date, or today), and the last day it stood
+    /// directly under the report's unit when that is before the period's end.
+    Unit(UnitVersion, Option<NaiveDate>),
+    Direct,
+    Dissolved,
+}
+
+/// The rows of one report, in order of first appearance.
+struct Rows {
+    keys: Vec<RowKey>,
+}
+
+impl Rows {
+    fn slot(&mut self, key: RowKey) -> u32 {
+        match self.keys.iter().position(|k| *k == key) {
+            Some(i) => i as u32,
+            None => {
+                self.keys.push(key);
+                (self.keys.len() - 1) as u32
+            }
+        }
+    }
+}
+
+impl Index {
+    /// The row slot of every unit on `on`. `resolved`: for today's structure, each unit's row
+    /// once regrouped into today's tree (`NONE` outside `root` today, `DISSOLVED` when no
+    /// successor stands today).
+    fn slots_on(&self, r: u32, on: NaiveDate, structure: Structure, resolved: &[u32], rows: &mut Rows) -> Vec<u32> {
+        let root = self.units.ids[r as usize];
+        let mut slot = vec![NONE; self.units.ids.len()];
+        match structure {
+            Structure::OfDate => {
+                if self.units.version_on(r, on).is_none() {
+                    return slot;
+                }
+                slot[r as usize] = rows.slot(RowKey::Direct);
+                for c in self.units.children_on(Some(root), on) {
+                    let k = rows.slot(RowKey::Unit(c));
+                    for (u, m) in self.units.subtree(self.units.ids[c as usize], on).iter().enumerate() {
+                        if *m {
+                            slot[u] = k;
+                        }
+                    }
+                }
+            }
+            Structure::Current => {
+                let within_then = self.units.subtree(root, on);
+                for (u, &k) in resolved.iter().enumerate() {
+                    slot[u] = match k {
+                        DISSOLVED if within_then[u] => rows.slot(RowKey::Dissolved),
+                        DISSOLVED => NONE,
+                        k => k,
+                    };
+                }
+            }
+        }
+        slot
+    }
+
+    /// For today's structure: each unit's row once regrouped into today's tree.
+    fn resolve_today(&self, r: u32, today: NaiveDate, rows: &mut Rows) -> Vec<u32> {
+        let root = self.units.ids[r as usize];
+        let mut today_slot = vec![NONE; self.units.ids.len()];
+        today_slot[r as usize] = rows.slot(RowKey::Direct);
+        for c in self.units.children_on(Some(root), today) {
+            let k = rows.slot(RowKey::Unit(c));
+            for (u, m) in self.units.subtree(self.units.ids[c as usize], today).iter().enumerate() {
+                if *m {
+                    today_slot[u] = k;
+                }
+            }
+        }
+        (0..self.units.ids.len() as u32)
+            .map(|u| match self.successor_today(u, today) {
+                Some(t) => today_slot[t as usize],
+                None => DISSOLVED,
+            })
+            .collect()
+    }
+
+    /// The unit standing today that `u` became: itself, or (following merges and splits, the
+    /// first successor of a split) its successor's. `None`: dissolved with no successor.
+    fn successor_today(&self, mut u: u32, today: NaiveDate) -> Option<u32> {
+        for _ in 0..64 {
+            if self.units.version_on(u, today).is_some() {
+                return Some(u);
+            }
+            u = *self.units.successors[u as usize].first()?;
+        }
+        None
+    }
+
+    fn row_of(&self, key: RowKey, on: NaiveDate, last_day: Option<NaiveDate>) -> Option<Row> {
+        Some(match key {
+            RowKey::Unit(u) => {
+                let version =
+                    self.units.version_on(u, on).or_else(|| self.units.versions[u as usize].iter().rev().find(|v| v.valid_from <= on))?;
+                Row::Unit(version.clone(), last_day)
+            }
+            RowKey::Direct => Row::Direct,
+            RowKey::Dissolved => Row::Dissolved,
+        })
+    }
+
+    /// The members on the list of `root` on `on`, counted in every breakdown: in total and per
+    /// row. `None` when `root` did not exist on `on` (or, by today's structure, does not today).
+    pub fn breakdown(
+        &self,
+        root: UnitId,
+        on: NaiveDate,
+        structure: Structure,
+        today: NaiveDate,
+        bands: &AgeBands,
+    ) -> Option<(Breakdown, Vec<(Row, Breakdown)>)> {
+        let &r = self.units.pos.get(&root)?;
+        let shown_on = match structure {
+            Structure::OfDate => on,
+            Structure::Current => today,
+        };
+        self.units.version_on(r, shown_on)?;
+        let mut rows = Rows { keys: Vec::new() };
+        let resolved = match structure {
+            Structure::OfDate => Vec::new(),
+            Structure::Current => self.resolve_today(r, today, &mut rows),
+        };
+        let slot = self.slots_on(r, on, structure, &resolved, &mut rows);
+        let snap = self.snapshot(on);
+        let mut per_row: Vec<Breakdown> = rows.keys.iter().map(|_| Breakdown::new(bands)).collect();
+        for (i, m) in self.members.iter().enumerate() {
+            let (Some(status), unit) = (snap.status[i], snap.units[i]) else { continue };
+            if unit == NO_UNIT || !status.is_active() {
+                continue;
+            }
+            let k = slot[unit as usize];
+            if k == NONE {
+                continue;
+            }
+            per_row[k as usize].add(&facts(m, status, on), on, bands);
+        }
+        let mut total = Breakdown::new(bands);
+        for b in &per_row {
+            total.merge(b);
+        }
+        let out = rows
+            .keys
+            .iter()
+            .zip(per_row)
+            .filter(|(key, b)| b.total > 0 || matches!(key, RowKey::Unit(_)))
+            .filter_map(|(key, b)| Some((self.row_of(*key, shown_on, None)?, b)))
+            .collect();
+        Some((total, out))
+    }
+
+    /// The movements of `root`'s list from `first` to `last` (both included): in total and per
+    /// row, each balancing `start + inflows − outflows = end`. `None` when `root` did not exist on
+    /// both days (or, by today's structure, does not today).
+    pub fn movements(
+        &self,
+        root: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: Structure,
+        today: NaiveDate,
+    ) -> Option<(Movement, Vec<(Row, Movement)>)> {
+        let &r = self.units.pos.get(&root)?;
+        let before = first.pred_opt()?;
+        match structure {
+            Structure::OfDate => {
+                self.units.version_on(r, first)?;
+                self.units.version_on(r, last)?;
+            }
+            Structure::Current => {
+                self.units.version_on(r, today)?;
+            }
+        }
+        let mut rows = Rows { keys: Vec::new() };
+        let resolved = match structure {
+            Structure::OfDate => Vec::new(),
+            Structure::Current => self.resolve_today(r, today, &mut rows),
+        };
+        // One slot array per day the tree changed inside the period, the first for the day
+        // before it; `changes[u]`: the epochs at whose start unit u's slot differs from before.
+        let mut days = vec![before];
+        days.extend(self.units.change_days.iter().copied().filter(|d| *d >= first && *d <= last));
+        let epochs: Vec<Vec<u32>> = days.iter().map(|d| self.slots_on(r, *d, structure, &resolved, &mut rows)).collect();
+        let mut changes: Vec<Vec<u32>> = vec![Vec::new(); self.units.ids.len()];
+        let mut last_day: Vec<Option<NaiveDate>> = vec![None; rows.keys.len()];
+        for e in 1..epochs.len() {
+            for (u, list) in changes.iter_mut().enumerate() {
+                if epochs[e][u] != epochs[e - 1][u] {
+                    list.push(e as u32);
+                }
+            }
+        }
+        // A row whose unit stopped standing under `root` inside the period shows its last day.
+        for (k, key) in rows.keys.iter().enumerate() {
+            if let RowKey::Unit(u) = key {
+                let present = |e: usize| epochs[e][*u as usize] == k as u32;
+                if !present(epochs.len() - 1) {
+                    last_day[k] = (0..epochs.len()).rev().find(|e| present(*e)).and_then(|e| days.get(e + 1)).and_then(|d| d.pred_opt());
+                }
+            }
+        }
+        let epoch_of = |day: NaiveDate| days.partition_point(|d| *d <= day).saturating_sub(1);
+        let state = |m: &MemberEntry, day: NaiveDate| -> (u32, Option<Status>) {
+            match m.spans.iter().find(|s| s.3 <= day && s.4.is_none_or(|t| day < t)) {
+                Some(s) if s.2.is_active() => match s.0 {
+                    Some(u) => (epochs[epoch_of(day)][u as usize], Some(s.2)),
+                    None => (NONE, Some(s.2)),
+                },
+                Some(s) => (NONE, Some(s.2)),
+                None => (NONE, None),
+            }
+        };
+
+        let mut total = Movement::default();
+        let mut per_row: Vec<Movement> = rows.keys.iter().map(|_| Movement::default()).collect();
+        let mut check: Vec<NaiveDate> = Vec::new();
+        for m in &self.members {
+            if m.spans.iter().all(|s| s.4.is_some_and(|t| t <= before) || s.3 > last) {
+                continue;
+            }
+            check.clear();
+            for s in &m.spans {
+                for d in std::iter::once(s.3).chain(s.4) {
+                    if d >= first && d <= last {
+                        check.push(d);
+                    }
+                }
+                if let (Some(u), true) = (s.0, s.2.is_active()) {
+                    for &e in &changes[u as usize] {
+                        let d = days[e as usize];
+                        if s.3 <= d && s.4.is_none_or(|t| d < t) {
+                            check.push(d);
+                        }
+                    }
+                }
+            }
+            check.sort_unstable();
+            check.dedup();
+            let spans = m.spans.iter().map(|s| (s.3, s.4, s.5));
+            let (mut slot, mut status) = state(m, before);
+            if slot != NONE {
+                total.start += 1;
+                per_row[slot as usize].start += 1;
+            }
+            for &day in &check {
+                let (now, now_status) = state(m, day);
+                if now != slot {
+                    if slot != NONE {
+                        let f = flow(spans.clone(), day, false, status);
+                        per_row[slot as usize].add(&f);
+                        if now == NONE {
+                            total.add(&f);
+                        }
+                    }
+                    if now != NONE {
+                        let f = flow(spans.clone(), day, true, now_status);
+                        per_row[now as usize].add(&f);
+                        if slot == NONE {
+                            total.add(&f);
+                        }
+                    }
+                }
+                if now != NONE && status == Some(Status::Probationary) && now_status == Some(Status::Official) {
+                    per_row[now as usize].recognized += 1;
+                    total.recognized += 1;
+                }
+                (slot, status) = (now, now_status);
+            }
+            if slot != NONE {
+                total.end += 1;
+                per_row[slot as usize].end += 1;
+            }
+            for &(host, from, _) in &m.temporary {
+                if from < first || from > last {
+                    continue;
+                }
+                let (home, _) = state(m, from);
+                let there = host.map_or(NONE, |h| epochs[epoch_of(from)][h as usize]);
+                if home != NONE && there != home {
+                    per_row[home as usize].temporary_out += 1;
+                    if there == NONE {
+                        total.temporary_out += 1;
+                    }
+                }
+                if there != NONE && there != home {
+                    per_row[there as usize].temporary_in += 1;
+                    if home == NONE {
+                        total.temporary_in += 1;
+                    }
+                }
+            }
+        }
+        let shown_on = match structure {
+            Structure::OfDate => last,
+            Structure::Current => today,
+        };
+        let out = rows
+            .keys
+            .iter()
+            .zip(per_row)
+            .enumerate()
+            .filter(|(_, (key, mv))| matches!(key, RowKey::Unit(_)) || *mv != Movement::default())
+            .filter_map(|(k, (key, mv))| Some((self.row_of(*key, last_day[k].unwrap_or(shown_on), last_day[k])?, mv)))
+            .collect();
+        Some((total, out))
+    }
+}
+
+const DISSOLVED: u32 = u32::MAX - 1;
+
+fn flow(
+    spans: impl Iterator<Item = (NaiveDate, Option<NaiveDate>, SpanCause)> + Clone,
+    day: NaiveDate,
+    inflow: bool,
+    status: Option<Status>,
+) -> Flow {
+    Flow { on: day, inflow, kind: flow_kind_on(spans, day, inflow), status: status.unwrap_or(Status::Official) }
+}
+
+/// What the breakdowns read of one member on `on`.
+fn facts(m: &MemberEntry, status: Status, on: NaiveDate) -> MemberFacts<'_> {
+    let profile = m.profiles.iter().rev().find(|(from, _)| from.is_none_or(|f| f <= on)).map(|(_, p)| p);
+    let party_age =
+        m.first_admission.and_then(|first| domain::history::party_age_months(first, m.spans.iter().map(|s| (s.2, s.3, s.4)), on));
+    MemberFacts {
+        status,
+        gender: m.gender,
+        birth_date: m.birth,
+        ethnicity: m.ethnicity,
+        religion: m.religion,
+        profile,
+        party_age_months: party_age,
+    }
+}
