@@ -30,20 +30,39 @@ pub enum ReportCommand {
         format: Format,
     },
     /// Movements of a unit's list over a period (form 1-BTCTW), in total and per unit under it.
-    Movements {
-        #[arg(long)]
-        unit: i64,
-        /// First day, dd/mm/yyyy or yyyy-mm-dd (default: 1 January of this year).
-        #[arg(long)]
-        from: Option<String>,
-        /// Last day, included (default: today).
-        #[arg(long)]
-        to: Option<String>,
-        #[arg(long, default_value = "of_date")]
-        structure: String,
-        #[arg(long, value_enum, default_value_t = Format::Json)]
-        format: Format,
-    },
+    Movements(PeriodArgs),
+    /// Members admitted in a period, in the published breakdown, with the year's targets and the
+    /// grassroots organizations that admitted nobody.
+    Admissions(PeriodArgs),
+}
+
+/// The arguments of the period reports.
+#[derive(clap::Args)]
+pub struct PeriodArgs {
+    #[arg(long)]
+    unit: i64,
+    /// First day, dd/mm/yyyy or yyyy-mm-dd (default: 1 January of this year).
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day, included (default: today).
+    #[arg(long)]
+    to: Option<String>,
+    /// of_date (the tree as it stood on each day) or current (today's tree).
+    #[arg(long, default_value = "of_date")]
+    structure: String,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+}
+
+impl PeriodArgs {
+    /// The period and structure, checked.
+    fn parse(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate, Structure)> {
+        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        let first = date_arg("from", self.from.as_deref(), year_start)?;
+        let last = date_arg("to", self.to.as_deref(), today)?;
+        let structure = Structure::parse(&self.structure).map_err(|e| anyhow!("--structure: {}", e.message))?;
+        Ok((first, last, structure))
+    }
 }
 
 fn date_arg(name: &str, value: Option<&str>, default: NaiveDate) -> Result<NaiveDate> {
@@ -97,11 +116,9 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
             }
             Ok(())
         }
-        ReportCommand::Movements { unit, from, to, structure, format } => {
-            let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-            let first = date_arg("from", from.as_deref(), year_start)?;
-            let last = date_arg("to", to.as_deref(), today)?;
-            let structure = Structure::parse(&structure).map_err(|e| anyhow!("--structure: {}", e.message))?;
+        ReportCommand::Movements(args) => {
+            let (first, last, structure) = args.parse(today)?;
+            let (unit, format) = (args.unit, args.format);
             let r = store.movement_report(UnitId(unit), first, last, structure, today).await.map_err(store_error(unit))?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
@@ -113,6 +130,27 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                     for (head, m) in &r.rows {
                         println!("  {}: {} + {} − {} = {}", head.label, m.start, m.inflow_total(), m.outflow_total(), m.end);
                     }
+                }
+            }
+            Ok(())
+        }
+        ReportCommand::Admissions(args) => {
+            let (first, last, structure) = args.parse(today)?;
+            let (unit, format) = (args.unit, args.format);
+            let r = store.admission_report(UnitId(unit), first, last, structure, today).await.map_err(store_error(unit))?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
+                Format::Text => {
+                    println!("{} — từ {} đến {}", r.unit.name, format_vn(r.first), format_vn(r.last));
+                    let target = r.total_target.map(|t| format!(" / chỉ tiêu {t}")).unwrap_or_default();
+                    println!("  Kết nạp {}{target}", r.total.admitted);
+                    for (label, n) in r.total.lines() {
+                        println!("  {label:<40} {n}");
+                    }
+                    for row in &r.rows {
+                        println!("  {}: {}", row.head.label, row.tally.admitted);
+                    }
+                    println!("  Tổ chức cơ sở đảng chưa kết nạp: {}", r.zero_admission.len());
                 }
             }
             Ok(())

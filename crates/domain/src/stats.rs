@@ -387,6 +387,73 @@ impl Movement {
     }
 }
 
+/// The members admitted in a period, in the breakdown committees publish (form 2-BTCTW,
+/// reports.md §2.2): of which readmitted, women, ethnic minority, religious believers, Youth Union
+/// members, aged 18–30 (the form's first age band), college or higher, postgraduate. Each
+/// attribute is read on the admission date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct AdmissionTally {
+    pub admitted: u64,
+    pub readmitted: u64,
+    pub women: u64,
+    pub ethnic_minority: u64,
+    pub religious: u64,
+    pub youth_union: u64,
+    /// Aged 30 or less in full years (counted by month) on the admission date.
+    pub up_to_30: u64,
+    pub college_or_higher: u64,
+    pub postgraduate: u64,
+    /// Admitted with no profile recorded on the date (not in the profile columns).
+    pub no_profile: u64,
+}
+
+impl AdmissionTally {
+    /// Counts one admission (or readmission) on `on`.
+    pub fn add(&mut self, m: &MemberFacts, on: NaiveDate, readmitted: bool) {
+        self.admitted += 1;
+        self.readmitted += u64::from(readmitted);
+        self.women += u64::from(m.gender == crate::member::Gender::Female);
+        self.ethnic_minority += u64::from(m.ethnicity.is_minority());
+        self.religious += u64::from(m.religion != crate::member::Religion::None);
+        self.up_to_30 += u64::from(crate::dates::full_months_between(m.birth_date, on) / 12 <= 30);
+        match m.profile {
+            None => self.no_profile += 1,
+            Some(p) => {
+                self.youth_union += u64::from(p.youth_union);
+                self.college_or_higher += u64::from(p.professional.is_college_or_higher());
+                self.postgraduate += u64::from(p.professional.is_postgraduate());
+            }
+        }
+    }
+
+    pub fn merge(&mut self, o: &AdmissionTally) {
+        self.admitted += o.admitted;
+        self.readmitted += o.readmitted;
+        self.women += o.women;
+        self.ethnic_minority += o.ethnic_minority;
+        self.religious += o.religious;
+        self.youth_union += o.youth_union;
+        self.up_to_30 += o.up_to_30;
+        self.college_or_higher += o.college_or_higher;
+        self.postgraduate += o.postgraduate;
+        self.no_profile += o.no_profile;
+    }
+
+    /// The published lines: (label, count), each a share of `admitted`.
+    pub fn lines(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("Kết nạp lại", self.readmitted),
+            ("Nữ", self.women),
+            ("Dân tộc thiểu số", self.ethnic_minority),
+            ("Có tôn giáo", self.religious),
+            ("Đoàn viên Đoàn TNCS Hồ Chí Minh", self.youth_union),
+            ("Từ 18 đến 30 tuổi", self.up_to_30),
+            ("Trình độ cao đẳng trở lên", self.college_or_higher),
+            ("Trình độ sau đại học", self.postgraduate),
+        ]
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Counts on a date, in the breakdowns of the official forms (reports.md §5)
 // ---------------------------------------------------------------------------------------------

@@ -282,6 +282,25 @@ impl Reader<'_> {
         Ok(report)
     }
 
+    /// The members admitted to a unit's list over a period (aggregates: not audited); rows and
+    /// organizations outside the scope are left out.
+    pub async fn admission_report(
+        &self,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+    ) -> Result<crate::AdmissionReport> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
+        let mut report = self.store().admission_report(unit, first, last, structure, self.access.today()).await?;
+        let rows: Vec<(crate::ReportRowHead, crate::AdmissionRow)> = report.rows.into_iter().map(|r| (r.head.clone(), r)).collect();
+        report.rows = self.rows_in_scope(rows).await?.into_iter().map(|(_, r)| r).collect();
+        let ids: Vec<UnitId> = report.zero_admission.iter().map(|u| u.id).collect();
+        let keep = self.keep(&ids).await?;
+        report.zero_admission = report.zero_admission.into_iter().zip(keep).filter_map(|(u, k)| k.then_some(u)).collect();
+        Ok(report)
+    }
+
     /// Drops the rows of units outside the scope (group rows belong to the report's unit).
     async fn rows_in_scope<T>(&self, rows: Vec<(crate::ReportRowHead, T)>) -> Result<Vec<(crate::ReportRowHead, T)>> {
         let ids: Vec<UnitId> = rows.iter().filter_map(|(h, _)| h.unit.as_ref().map(|u| u.id)).collect();

@@ -286,6 +286,17 @@ pub trait Store: Send + Sync {
         structure: domain::stats::Structure,
         today: NaiveDate,
     ) -> Result<MovementReport>;
+
+    /// The members admitted to the unit's list from `first` to `last` (errors as
+    /// [`Store::movement_report`]).
+    async fn admission_report(
+        &self,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+    ) -> Result<AdmissionReport>;
 }
 
 /// What [`Store::in_scope`] checks.
@@ -816,21 +827,11 @@ impl Store for SqlStore {
         structure: domain::stats::Structure,
         today: NaiveDate,
     ) -> Result<MovementReport> {
-        if last < first {
-            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
-        }
-        if last > today {
-            return Err(StoreError::invalid("to", "in_future", "Ngày cuối kỳ không được sau hôm nay."));
-        }
+        Self::check_period(first, last, today)?;
         self.refresh_index().await?;
         let index = self.index.read();
-        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
-        let Some((total, rows)) = index.movements(unit, first, last, structure, today) else {
-            let missing = if index.unit_version_on(unit, first).is_none() { first } else { last };
-            return Err(not_on_date(&latest.name, structure, missing, today));
-        };
-        let shown_on = if structure == domain::stats::Structure::Current { today } else { last };
-        let shown = index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound)?;
+        let shown = Self::period_unit(&index, unit, first, last, structure, today)?;
+        let (total, rows) = index.movements(unit, first, last, structure, today).ok_or(StoreError::NotFound)?;
         Ok(MovementReport {
             unit: shown,
             first,
@@ -838,6 +839,94 @@ impl Store for SqlStore {
             structure,
             total,
             rows: rows.into_iter().map(|(r, m)| (ReportRowHead::from_row(r), m)).collect(),
+        })
+    }
+
+    async fn admission_report(
+        &self,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+    ) -> Result<AdmissionReport> {
+        self.admission_report_impl(unit, first, last, structure, today).await
+    }
+}
+
+impl SqlStore {
+    /// The checks every period report makes before reading the index.
+    fn check_period(first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Result<()> {
+        if last < first {
+            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
+        }
+        if last > today {
+            return Err(StoreError::invalid("to", "in_future", "Ngày cuối kỳ không được sau hôm nay."));
+        }
+        Ok(())
+    }
+
+    /// The unit as a period report shows it, or the error naming the day it did not stand.
+    fn period_unit(
+        index: &index::Index,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+    ) -> Result<UnitSummary> {
+        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
+        let shown_on = if structure == domain::stats::Structure::Current { today } else { last };
+        let missing = match structure {
+            domain::stats::Structure::OfDate => [first, last].into_iter().find(|d| index.unit_version_on(unit, *d).is_none()),
+            domain::stats::Structure::Current => index.unit_version_on(unit, today).is_none().then_some(today),
+        };
+        if let Some(day) = missing {
+            return Err(not_on_date(&latest.name, structure, day, today));
+        }
+        index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound)
+    }
+
+    async fn admission_report_impl(
+        &self,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+    ) -> Result<AdmissionReport> {
+        use chrono::Datelike;
+        Self::check_period(first, last, today)?;
+        self.refresh_index().await?;
+        let target_year = (first.year() == last.year()).then_some(first.year());
+        let targets = match target_year {
+            Some(year) => {
+                let mut conn = self.db.reader().await?;
+                sql::admission::targets(conn.as_mut(), year).await?
+            }
+            None => Vec::new(),
+        };
+        let target_of = |u: UnitId| targets.iter().find(|(x, k, _)| *x == u && k == "total").map(|(_, _, t)| *t);
+        let index = self.index.read();
+        let shown = Self::period_unit(&index, unit, first, last, structure, today)?;
+        let (total, rows, zero) = index.admissions(unit, first, last, structure, today).ok_or(StoreError::NotFound)?;
+        Ok(AdmissionReport {
+            total_target: target_year.and_then(|_| target_of(unit)),
+            unit: shown,
+            first,
+            last,
+            structure,
+            total,
+            target_year,
+            rows: rows
+                .into_iter()
+                .map(|(r, tally)| {
+                    let head = ReportRowHead::from_row(r);
+                    let target = head.unit.as_ref().and_then(|u| target_of(u.id));
+                    AdmissionRow { head, tally, target }
+                })
+                .collect(),
+            zero_admission: zero.iter().map(UnitSummary::from).collect(),
         })
     }
 }

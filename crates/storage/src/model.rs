@@ -710,3 +710,27 @@ pub struct MovementReport {
     pub total: domain::stats::Movement,
     pub rows: Vec<(ReportRowHead, domain::stats::Movement)>,
 }
+
+/// The members admitted to a unit's list in a period, in the breakdown committees publish, in
+/// total and per row, with the year's targets when the period lies within one year, and the
+/// grassroots organizations that admitted nobody.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdmissionReport {
+    pub unit: UnitSummary,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub structure: domain::stats::Structure,
+    pub total: domain::stats::AdmissionTally,
+    /// The year whose targets are shown (`None` when the period spans several years).
+    pub target_year: Option<i32>,
+    pub total_target: Option<u32>,
+    pub rows: Vec<AdmissionRow>,
+    pub zero_admission: Vec<UnitSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AdmissionRow {
+    pub head: ReportRowHead,
+    pub tally: domain::stats::AdmissionTally,
+    pub target: Option<u32>,
+}

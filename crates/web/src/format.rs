@@ -27,7 +27,11 @@ pub fn percent(part: usize, whole: usize) -> String {
         return "–".to_owned();
     }
     let tenths = (part as u128 * 1000 + whole as u128 / 2) / whole as u128;
-    format!("{},{}%", number((tenths / 10) as u64), tenths % 10)
+    // As committees publish them: `64%`, `81,4%`.
+    match tenths % 10 {
+        0 => format!("{}%", number((tenths / 10) as u64)),
+        d => format!("{},{d}%", number((tenths / 10) as u64)),
+    }
 }
 
 /// `dd/mm/yyyy`.
@@ -121,8 +125,10 @@ mod tests {
     #[test]
     fn percents_use_a_decimal_comma() {
         assert_eq!(percent(5, 6), "83,3%");
-        assert_eq!(percent(1, 1), "100,0%");
-        assert_eq!(percent(0, 7), "0,0%");
+        assert_eq!(percent(1, 1), "100%");
+        assert_eq!(percent(0, 7), "0%");
+        assert_eq!(percent(64, 100), "64%");
+        assert_eq!(percent(814, 1000), "81,4%");
         assert_eq!(percent(1, 0), "–");
     }
 

@@ -185,6 +185,27 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
         assert_eq!(&g, e, "unit {root}");
     }
     assert!(expected[0].inflow_total() + expected[0].outflow_total() > 0, "the period has movements");
+    // The admission report of a period counts the same admissions as the movement report, row by
+    // row; organizations listed as admitting nobody have no admission in their rows.
+    for (a, b) in [(d(2025, 1, 1), d(2025, 12, 31)), (first, last)] {
+        let moves = s.movement_report(province, a, b, Structure::OfDate, today).await.unwrap();
+        let adm = s.admission_report(province, a, b, Structure::OfDate, today).await.unwrap();
+        let admitted = |m: &Movement| m.inflow(domain::stats::FlowKind::Admitted) + m.inflow(domain::stats::FlowKind::Readmitted);
+        assert_eq!(adm.total.admitted, admitted(&moves.total));
+        assert_eq!(adm.total.readmitted, moves.total.inflow(domain::stats::FlowKind::Readmitted));
+        for row in &adm.rows {
+            let Some(u) = &row.head.unit else { continue };
+            let m = moves.rows.iter().find(|(h, _)| h.unit.as_ref().is_some_and(|x| x.id == u.id)).map(|(_, m)| m).unwrap();
+            assert_eq!(row.tally.admitted, admitted(m), "{}", u.name);
+            if row.tally.admitted > 0 {
+                assert!(!adm.zero_admission.iter().any(|z| z.id == u.id));
+            }
+        }
+        assert!(adm.total.women <= adm.total.admitted && adm.total.up_to_30 <= adm.total.admitted);
+    }
+    let year = s.admission_report(province, d(2025, 1, 1), d(2025, 12, 31), Structure::OfDate, today).await.unwrap();
+    assert!(year.total.admitted > 0 && year.target_year == Some(2025));
+    assert!(!year.zero_admission.is_empty(), "a small province has grassroots organizations that admitted nobody");
     // By today's structure every row balances too, and the province's ends are the same lists.
     let current = s.movement_report(province, first, last, Structure::Current, today).await.unwrap();
     assert!(current.rows.iter().all(|(_, m)| m.balances()) && current.total.balances());

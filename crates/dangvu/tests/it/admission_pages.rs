@@ -193,7 +193,7 @@ async fn a_candidate_through_the_pages(app: &App) {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), format!("/admission/targets?unit={commune}&year=2026&saved={cell}"));
     let (_, targets) = app.text(&location(&r)).await;
-    assert!(targets.contains("Đã lưu chỉ tiêu") && targets.contains("0,0%"), "{targets}");
+    assert!(targets.contains("Đã lưu chỉ tiêu") && targets.contains("0%"), "{targets}");
     let r = app.post_form("/admission/targets", &[("unit", &cell.to_string()), ("year", "2026"), ("target", "bốn")]).await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("chỉ tiêu phải là số nguyên không âm"));
@@ -336,7 +336,7 @@ async fn a_case_to_probation_as_the_pages_show_it(app: &App) {
         "Kết quả: lý lịch rõ ràng",
         "Hình thức: Hai đảng viên chính thức (3-KNĐ)",
         &format!("Người giới thiệu: Nguyễn Văn An (mã số {}); giấy giới thiệu ngày 05/03/2026; cùng cư trú từ 01/01/2020", a.0),
-        "tán thành: 2 (100,0% số đảng viên chính thức)",
+        "tán thành: 2 (100% số đảng viên chính thức)",
         "Số nghị quyết: 15-NQ/ĐU",
         "Quyết định số 9-QĐ/ĐU, ngày 15/04/2026, Ban Thường vụ Đảng ủy xã An Phú; người ký: Lê Văn Cường",
         "Nhân dịp Ngày sinh Chủ tịch Hồ Chí Minh (19/5)",

@@ -6,6 +6,7 @@ use crate::support::App;
 
 http_on_both_engines!(300; counts_report_over_http);
 http_on_both_engines!(300; movement_report_over_http);
+http_on_both_engines!(300; admission_report_over_http);
 
 async fn counts_report_over_http(app: &App) {
     let (_, roots) = app.json("/api/v1/units").await;
@@ -125,4 +126,37 @@ async fn movement_report_over_http(app: &App) {
     let (status, page) = app.text(&format!("/reports/movements?unit={province}&from=31/12/2025&to=01/01/2025")).await;
     assert_eq!(status, 422);
     assert!(page.contains("Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
+}
+
+async fn admission_report_over_http(app: &App) {
+    let (_, roots) = app.json("/api/v1/units").await;
+    let province = roots[0]["id"].as_i64().expect("a province");
+    let (status, r) = app.json(&format!("/api/v1/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(status, 200, "{r}");
+    let admitted = r["total"]["admitted"].as_u64().unwrap();
+    assert!(admitted > 0, "{r}");
+    let rows: u64 = r["rows"].as_array().unwrap().iter().map(|row| row["tally"]["admitted"].as_u64().unwrap()).sum();
+    assert_eq!(rows, admitted, "the rows add up");
+    assert_eq!(r["target_year"], 2025);
+    // The same admissions as the movement report of the period.
+    let (_, m) = app.json(&format!("/api/v1/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(m["total"]["inflows"][0].as_u64().unwrap() + m["total"]["inflows"][1].as_u64().unwrap(), admitted);
+
+    // The page: the headline, shares in Vietnamese format, the organizations with no admission.
+    let (status, page) = app.text(&format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("Kết nạp {admitted} đảng viên")), "{page}");
+    assert!(page.contains("Tổ chức cơ sở đảng chưa kết nạp đảng viên") && page.contains("Từ 18 đến 30 tuổi"));
+    let women = r["total"]["women"].as_u64().unwrap();
+    let share = {
+        let tenths = (women * 1000 + admitted / 2) / admitted;
+        if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{},{}%", tenths / 10, tenths % 10) }
+    };
+    assert!(page.contains(&share), "women {women}/{admitted} shown as {share}");
+    let sheet = workbook(app, &format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=xlsx"), "Tổng hợp").await;
+    assert_eq!(sheet.get_value((3, 1)), Some(&calamine::Data::Float(admitted as f64)));
+    let csv = app.get(&format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=csv")).await;
+    assert!(csv.text().await.unwrap().contains("Tổng cộng"));
+    let (status, v) = app.json(&format!("/api/v1/reports/admissions?unit={province}&from=31/12/2025&to=01/01/2025")).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("period_reversed")), "{v}");
 }

@@ -332,3 +332,36 @@ fn code_list_positions_are_their_places_in_all() {
     assert!(OccupationGroup::ALL.iter().enumerate().all(|(i, v)| usize::from(*v) == i));
     assert!(Religion::ALL.iter().enumerate().all(|(i, v)| usize::from(*v) == i));
 }
+
+#[test]
+fn admissions_are_tallied_on_their_date() {
+    use crate::member::{Ethnicity, Gender, GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+    let profile = ProfileFacts {
+        general_education: GeneralEducation::UpperSecondary,
+        professional: Professional::Master,
+        political_theory: PoliticalTheory::None,
+        occupation: OccupationGroup::Other,
+        youth_union: true,
+    };
+    let facts = |gender, birth_date, profile| MemberFacts {
+        status: Status::Probationary,
+        gender,
+        birth_date,
+        ethnicity: Ethnicity::Kinh,
+        religion: Religion::None,
+        profile,
+        party_age_months: None,
+    };
+    let mut t = AdmissionTally::default();
+    // 30 years and 11 months on the day: still in the 18–30 band.
+    t.add(&facts(Gender::Female, d(1994, 12, 2), Some(&profile)), d(2025, 11, 1), false);
+    // 31 the day before: not.
+    t.add(&facts(Gender::Male, d(1994, 10, 31), None), d(2025, 11, 1), true);
+    assert_eq!((t.admitted, t.readmitted, t.women, t.up_to_30, t.youth_union, t.postgraduate, t.no_profile), (2, 1, 1, 1, 1, 1, 1));
+    assert_eq!(t.college_or_higher, 1);
+    let mut sum = AdmissionTally::default();
+    sum.merge(&t);
+    sum.merge(&t);
+    assert_eq!(sum.admitted, 4);
+    assert_eq!(t.lines().len(), 8);
+}

@@ -12,12 +12,16 @@ use chrono::NaiveDate;
 
 use domain::history::Status;
 use domain::ids::UnitId;
-use domain::stats::{AgeBands, Breakdown, Flow, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
-use domain::unit::UnitVersion;
+use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, FlowKind, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
+use domain::unit::{UnitKind, UnitVersion};
 
 use super::{Index, MemberEntry, NO_UNIT};
 
 const NONE: u32 = u32::MAX;
+
+/// What [`Index::admissions`] returns: the total, the rows, the grassroots organizations that
+/// admitted nobody.
+pub type Admissions = (AdmissionTally, Vec<(Row, AdmissionTally)>, Vec<UnitVersion>);
 
 /// What a row of a report stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +95,115 @@ impl Index {
             }
         }
         slot
+    }
+
+    /// One slot array per day the tree changed after `start` up to `last`, the first for `start`
+    /// itself: (the days, the arrays).
+    fn epochs(
+        &self,
+        r: u32,
+        start: NaiveDate,
+        last: NaiveDate,
+        structure: Structure,
+        today: NaiveDate,
+        rows: &mut Rows,
+    ) -> (Vec<NaiveDate>, Vec<Vec<u32>>) {
+        let resolved = match structure {
+            Structure::OfDate => Vec::new(),
+            Structure::Current => self.resolve_today(r, today, rows),
+        };
+        let mut days = vec![start];
+        days.extend(self.units.change_days.iter().copied().filter(|d| *d > start && *d <= last));
+        let epochs = days.iter().map(|d| self.slots_on(r, *d, structure, &resolved, rows)).collect();
+        (days, epochs)
+    }
+
+    /// A period report's unit (its position) and the day its rows are shown on: the last day by
+    /// the structure of the date (it must stand on the first and the last), today by today's.
+    fn period_root(
+        &self,
+        root: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: Structure,
+        today: NaiveDate,
+    ) -> Option<(u32, NaiveDate)> {
+        let &r = self.units.pos.get(&root)?;
+        match structure {
+            Structure::OfDate => {
+                self.units.version_on(r, first)?;
+                self.units.version_on(r, last)?;
+                Some((r, last))
+            }
+            Structure::Current => self.units.version_on(r, today).map(|_| (r, today)),
+        }
+    }
+
+    /// The members admitted (or readmitted) to `root`'s list from `first` to `last`, tallied in
+    /// total and per row, and the grassroots organizations under `root` that admitted nobody.
+    /// `None` as for [`Index::movements`].
+    pub fn admissions(
+        &self,
+        root: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: Structure,
+        today: NaiveDate,
+    ) -> Option<Admissions> {
+        let (r, shown_on) = self.period_root(root, first, last, structure, today)?;
+        let mut rows = Rows { keys: Vec::new() };
+        let (days, epochs) = self.epochs(r, first, last, structure, today, &mut rows);
+        let mut per_row = vec![AdmissionTally::default(); rows.keys.len()];
+        let mut total = AdmissionTally::default();
+        // Admissions per unit where they happened (as the unit stood on `shown_on`).
+        let mut per_unit = vec![0u32; self.units.ids.len()];
+        for m in &self.members {
+            for s in &m.spans {
+                let readmitted = match s.5.entered {
+                    FlowKind::Admitted => false,
+                    FlowKind::Readmitted => true,
+                    _ => continue,
+                };
+                let (Some(u), true) = (s.0, s.3 >= first && s.3 <= last && s.2.is_active()) else { continue };
+                let slot = epochs[days.partition_point(|d| *d <= s.3).saturating_sub(1)][u as usize];
+                if slot == NONE {
+                    continue;
+                }
+                let f = facts(m, s.2, s.3);
+                per_row[slot as usize].add(&f, s.3, readmitted);
+                total.add(&f, s.3, readmitted);
+                let at = match structure {
+                    Structure::OfDate => Some(u),
+                    Structure::Current => self.successor_today(u, today),
+                };
+                if let Some(at) = at {
+                    per_unit[at as usize] += 1;
+                }
+            }
+        }
+        // Grassroots organizations standing under `root` on `shown_on` with no admission in
+        // their subtree.
+        let inside = self.units.subtree(root, shown_on);
+        let mut zero: Vec<UnitVersion> = Vec::new();
+        for (g, _) in inside.iter().enumerate().filter(|(_, m)| **m) {
+            let Some(v) = self.units.version_on(g as u32, shown_on) else { continue };
+            if !matches!(v.kind, UnitKind::GrassrootsCommittee | UnitKind::GrassrootsCell) {
+                continue;
+            }
+            let marks = self.units.subtree(v.unit_id, shown_on);
+            if marks.iter().zip(&per_unit).all(|(m, n)| !*m || *n == 0) {
+                zero.push(v.clone());
+            }
+        }
+        zero.sort_by_cached_key(|v| domain::text::collation_key(&v.name));
+        let out = rows
+            .keys
+            .iter()
+            .zip(per_row)
+            .filter(|(key, t)| matches!(key, RowKey::Unit(_)) || t.admitted > 0)
+            .filter_map(|(key, t)| Some((self.row_of(*key, shown_on, None)?, t)))
+            .collect();
+        Some((total, out, zero))
     }
 
     /// For today's structure: each unit's row once regrouped into today's tree.
@@ -198,27 +311,11 @@ impl Index {
         structure: Structure,
         today: NaiveDate,
     ) -> Option<(Movement, Vec<(Row, Movement)>)> {
-        let &r = self.units.pos.get(&root)?;
+        let (r, shown_on) = self.period_root(root, first, last, structure, today)?;
         let before = first.pred_opt()?;
-        match structure {
-            Structure::OfDate => {
-                self.units.version_on(r, first)?;
-                self.units.version_on(r, last)?;
-            }
-            Structure::Current => {
-                self.units.version_on(r, today)?;
-            }
-        }
         let mut rows = Rows { keys: Vec::new() };
-        let resolved = match structure {
-            Structure::OfDate => Vec::new(),
-            Structure::Current => self.resolve_today(r, today, &mut rows),
-        };
-        // One slot array per day the tree changed inside the period, the first for the day
-        // before it; `changes[u]`: the epochs at whose start unit u's slot differs from before.
-        let mut days = vec![before];
-        days.extend(self.units.change_days.iter().copied().filter(|d| *d >= first && *d <= last));
-        let epochs: Vec<Vec<u32>> = days.iter().map(|d| self.slots_on(r, *d, structure, &resolved, &mut rows)).collect();
+        let (days, epochs) = self.epochs(r, before, last, structure, today, &mut rows);
+        // `changes[u]`: the epochs at whose start unit u's slot differs from the one before.
         let mut changes: Vec<Vec<u32>> = vec![Vec::new(); self.units.ids.len()];
         let mut last_day: Vec<Option<NaiveDate>> = vec![None; rows.keys.len()];
         for e in 1..epochs.len() {
@@ -328,10 +425,6 @@ impl Index {
                 }
             }
         }
-        let shown_on = match structure {
-            Structure::OfDate => last,
-            Structure::Current => today,
-        };
         let out = rows
             .keys
             .iter()

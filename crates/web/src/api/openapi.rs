@@ -18,6 +18,7 @@ use super::{admission, members, reports, tokens, units};
         admission::worklist, admission::targets, admission::set_target, admission::calendar, admission::set_calendar,
         reports::counts,
         reports::movements,
+        reports::admissions,
     ),
     components(schemas(crate::error::ErrorBody, admission::VoidBody, admission::TargetBody, admission::CalendarBody, admission::NamedDay)),
     modifiers(&BearerToken),

@@ -19,6 +19,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/api/v1/reports/counts", Policy::Needs(Capability::ReadRegister), counts),
         Route::get("/api/v1/reports/movements", Policy::Needs(Capability::ReadRegister), movements),
+        Route::get("/api/v1/reports/admissions", Policy::Needs(Capability::ReadRegister), admissions),
     ]
 }
 
@@ -126,6 +127,15 @@ async fn movements(s: Caller, Query(p): Query<MovementParams>) -> Result<Respons
     let report = s.reader()?.movement_report(q.unit, q.first, q.last, q.structure).await?;
     let kinds = FlowKind::ALL.iter().map(|k| KindInfo { code: k.code(), label: k.label() }).collect();
     Ok(axum::Json(MovementBody { report: &report, kinds }).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/admissions", tag = "reports", params(MovementParams),
+    responses((status = 200, description = "Members admitted (or readmitted) to the unit's list in the period, in the published breakdown (women, ethnic minority, religious, Youth Union, aged 18–30, college or higher, postgraduate, each read on the admission date), in total and per row, with the year's targets when the period lies within one year, and the grassroots organizations that admitted nobody", body = serde_json::Value),
+              (status = 400, description = "Bad parameters", body = serde_json::Value),
+              (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = serde_json::Value)))]
+async fn admissions(s: Caller, Query(p): Query<MovementParams>) -> Result<Response, AppError> {
+    let q = movement_query(&p, s.today()).map_err(AppError::bad_query)?;
+    Ok(axum::Json(s.reader()?.admission_report(q.unit, q.first, q.last, q.structure).await?).into_response())
 }
 
 /// The movement report with the legend of its flow arrays.

@@ -12,7 +12,7 @@ use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
 use domain::stats::{AgeBands, Breakdown, PARTY_AGE_THRESHOLDS, Structure};
-use storage::{CountsReport, MovementReport};
+use storage::{AdmissionReport, CountsReport, MovementReport};
 
 use super::Chrome;
 use crate::api::reports::{CountsParams, CountsQuery, MovementParams, MovementQuery, counts_query, movement_query};
@@ -26,6 +26,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/reports/counts", Policy::Needs(Capability::ReadRegister), counts_page),
         Route::get("/reports/movements", Policy::Needs(Capability::ReadRegister), movements_page),
+        Route::get("/reports/admissions", Policy::Needs(Capability::ReadRegister), admissions_page),
     ]
 }
 
@@ -415,10 +416,10 @@ struct MovementRow {
     reorganized_out: String,
 }
 
-#[derive(Template)]
-#[template(path = "report_movements.html")]
-struct MovementsPage {
-    chrome: Chrome,
+/// The period form shared by the movement and admission pages, and the report's links.
+#[derive(Default)]
+struct PeriodForm {
+    path: &'static str,
     unit: String,
     from: String,
     to: String,
@@ -426,103 +427,158 @@ struct MovementsPage {
     structure_note: &'static str,
     errors: Vec<String>,
     title: String,
-    lines: Vec<FormLine>,
-    balanced: bool,
-    rows: Vec<MovementRow>,
     csv_href: String,
     xlsx_href: String,
     has_report: bool,
 }
 
-async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageParams>) -> Result<Response, AppError> {
-    let today = s.today();
-    let reader = s.reader()?;
-    let mut params = MovementParams { unit: p.unit.clone(), from: p.from.clone(), to: p.to.clone(), structure: p.structure.clone() };
-    if params.unit.trim().is_empty()
-        && let Some(first) = reader.children(None, today).await?.first()
-    {
-        params.unit = first.unit.id.to_string();
+impl PeriodForm {
+    /// The form as typed (the first unit of the tree when none is given) and the parsed query,
+    /// or the errors to show.
+    async fn start(s: &Caller, p: &MovementPageParams, path: &'static str) -> Result<(PeriodForm, Option<MovementQuery>), AppError> {
+        let today = s.today();
+        let mut params = MovementParams { unit: p.unit.clone(), from: p.from.clone(), to: p.to.clone(), structure: p.structure.clone() };
+        if params.unit.trim().is_empty()
+            && let Some(first) = s.reader()?.children(None, today).await?.first()
+        {
+            params.unit = first.unit.id.to_string();
+        }
+        let mut form = PeriodForm {
+            path,
+            unit: params.unit.clone(),
+            from: p.from.clone(),
+            to: p.to.clone(),
+            structures: structure_options(&p.structure),
+            ..PeriodForm::default()
+        };
+        match movement_query(&params, today) {
+            Ok(q) => {
+                form.from = format::date(q.first);
+                form.to = format::date(q.last);
+                Ok((form, Some(q)))
+            }
+            Err(e) => {
+                form.fail(e);
+                Ok((form, None))
+            }
+        }
     }
-    let mut page = MovementsPage {
-        chrome: chrome.titled("Tăng, giảm đảng viên"),
-        unit: params.unit.clone(),
-        from: p.from.clone(),
-        to: p.to.clone(),
-        structures: structure_options(&p.structure),
-        structure_note: "",
-        errors: Vec::new(),
-        title: String::new(),
-        lines: Vec::new(),
-        balanced: false,
-        rows: Vec::new(),
-        csv_href: String::new(),
-        xlsx_href: String::new(),
-        has_report: false,
+
+    fn fail(&mut self, e: domain::ValidationErrors) {
+        self.errors = e.errors.into_iter().map(|e| e.message).collect();
+    }
+
+    /// This page for another unit (`format` empty) or as a download.
+    fn href(&self, unit: UnitId, structure: Structure, fmt: &str) -> String {
+        let pairs = [
+            ("unit", unit.to_string()),
+            ("from", self.from.clone()),
+            ("to", self.to.clone()),
+            ("structure", structure.code().to_owned()),
+            ("format", fmt.to_owned()),
+        ];
+        let refs: Vec<(&str, &str)> = pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, v.as_str())).collect();
+        page_href(self.path, &refs)
+    }
+
+    /// Fills the title and links once the report is read.
+    fn finish(&mut self, unit_name: &str, q: &MovementQuery) {
+        self.title = format!("{unit_name} — từ {} đến {}", self.from, self.to);
+        self.structure_note = q.structure.label();
+        self.csv_href = self.href(q.unit, q.structure, "csv");
+        self.xlsx_href = self.href(q.unit, q.structure, "xlsx");
+        self.has_report = true;
+    }
+}
+
+/// Reads a period report for a page: the report, or the page to show instead (the form with
+/// its errors: 400 for a query that does not parse, 422 for one the store refuses).
+async fn period_report<T, R: Template>(
+    form: &mut PeriodForm,
+    query: Option<&MovementQuery>,
+    read: impl AsyncFnOnce(&MovementQuery) -> storage::Result<T>,
+    page: impl FnOnce(PeriodForm) -> R,
+) -> Result<Result<T, Response>, AppError> {
+    let Some(q) = query else {
+        return Ok(Err(super::render(axum::http::StatusCode::BAD_REQUEST, &page(std::mem::take(form)))?));
     };
-    let MovementQuery { unit, first, last, structure } = match movement_query(&params, today) {
-        Ok(q) => q,
-        Err(e) => {
-            page.errors = e.errors.into_iter().map(|e| e.message).collect();
-            return super::render(axum::http::StatusCode::BAD_REQUEST, &page);
-        }
-    };
-    page.from = format::date(first);
-    page.to = format::date(last);
-    let report = match reader.movement_report(unit, first, last, structure).await {
-        Ok(r) => r,
+    match read(q).await {
+        Ok(r) => Ok(Ok(r)),
         Err(storage::StoreError::Invalid(v)) => {
-            page.errors = v.errors.into_iter().map(|e| e.message).collect();
-            return super::render(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+            form.fail(v);
+            Ok(Err(super::render(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page(std::mem::take(form)))?))
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_movements.html")]
+struct MovementsPage {
+    chrome: Chrome,
+    form: PeriodForm,
+    body: MovementsBody,
+}
+
+#[derive(Default)]
+struct MovementsBody {
+    lines: Vec<FormLine>,
+    balanced: bool,
+    rows: Vec<MovementRow>,
+}
+
+async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageParams>) -> Result<Response, AppError> {
+    let chrome = chrome.titled("Tăng, giảm đảng viên");
+    let (mut form, q) = PeriodForm::start(&s, &p, "/reports/movements").await?;
+    let reader = s.reader()?;
+    let report = match period_report(
+        &mut form,
+        q.as_ref(),
+        async |q: &MovementQuery| reader.movement_report(q.unit, q.first, q.last, q.structure).await,
+        |form| MovementsPage { chrome: chrome.clone(), form, body: MovementsBody::default() },
+    )
+    .await?
+    {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
     };
     match p.format.as_str() {
         "csv" => return Ok(movements_csv(&report)),
         "xlsx" => return Ok(movements_xlsx(&report)),
         _ => {}
     }
-    let href = |unit: UnitId, fmt: &str| {
-        let mut pairs = vec![("unit", unit.to_string()), ("from", page.from.clone()), ("to", page.to.clone())];
-        pairs.push(("structure", structure.code().to_owned()));
-        if !fmt.is_empty() {
-            pairs.push(("format", fmt.to_owned()));
-        }
-        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        page_href("/reports/movements", &refs)
-    };
-    page.csv_href = href(unit, "csv");
-    page.xlsx_href = href(unit, "xlsx");
-    page.title = format!("{} — từ {} đến {}", report.unit.name, page.from, page.to);
-    page.structure_note = structure.label();
-    page.balanced = report.total.balances() && report.rows.iter().all(|(_, m)| m.balances());
-    page.lines = report
-        .total
-        .form_lines()
-        .into_iter()
-        .map(|(row, label, v)| FormLine { row, label, value: format::number(v), sub: row.is_empty() || row.len() > 2 })
-        .collect();
+    let Some(q) = q else { return Err(AppError::not_found()) };
+    form.finish(&report.unit.name, &q);
     use domain::stats::FlowKind as K;
-    page.rows = report
-        .rows
-        .iter()
-        .map(|(head, m)| MovementRow {
-            name: head.label.clone(),
-            href: head.unit.as_ref().map(|u| href(u.id, "")),
-            start: format::number(m.start),
-            inflow: format::number(m.inflow_total()),
-            outflow: format::number(m.outflow_total()),
-            end: format::number(m.end),
-            admitted: format::number(m.inflow(K::Admitted) + m.inflow(K::Readmitted)),
-            transferred_in: format::number(m.inflow(K::TransferredInFromOutside) + m.inflow(K::TransferredInWithin)),
-            reorganized_in: format::number(m.inflow(K::Reorganization)),
-            died: format::number(m.outflow(K::Died)),
-            struck_off: format::number(m.outflow(K::StruckOff)),
-            transferred_out: format::number(m.outflow(K::TransferredOutToOutside) + m.outflow(K::TransferredOutWithin)),
-            reorganized_out: format::number(m.outflow(K::Reorganization)),
-        })
-        .collect();
-    page.has_report = true;
-    super::render(axum::http::StatusCode::OK, &page)
+    let body = MovementsBody {
+        balanced: report.total.balances() && report.rows.iter().all(|(_, m)| m.balances()),
+        lines: report
+            .total
+            .form_lines()
+            .into_iter()
+            .map(|(row, label, v)| FormLine { row, label, value: format::number(v), sub: row.is_empty() || row.len() > 2 })
+            .collect(),
+        rows: report
+            .rows
+            .iter()
+            .map(|(head, m)| MovementRow {
+                name: head.label.clone(),
+                href: head.unit.as_ref().map(|u| form.href(u.id, q.structure, "")),
+                start: format::number(m.start),
+                inflow: format::number(m.inflow_total()),
+                outflow: format::number(m.outflow_total()),
+                end: format::number(m.end),
+                admitted: format::number(m.inflow(K::Admitted) + m.inflow(K::Readmitted)),
+                transferred_in: format::number(m.inflow(K::TransferredInFromOutside) + m.inflow(K::TransferredInWithin)),
+                reorganized_in: format::number(m.inflow(K::Reorganization)),
+                died: format::number(m.outflow(K::Died)),
+                struck_off: format::number(m.outflow(K::StruckOff)),
+                transferred_out: format::number(m.outflow(K::TransferredOutToOutside) + m.outflow(K::TransferredOutWithin)),
+                reorganized_out: format::number(m.outflow(K::Reorganization)),
+            })
+            .collect(),
+    };
+    super::render(axum::http::StatusCode::OK, &MovementsPage { chrome, form, body })
 }
 
 /// The columns of the per-unit movement table (spreadsheet and CSV), after the unit's name.
@@ -621,5 +677,212 @@ fn movements_csv(r: &MovementReport) -> Response {
         out.push('\n');
     }
     let name = format!("attachment; filename=\"tang-giam-{}-{}-{}.csv\"", r.unit.id.0, r.first, r.last);
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], out).into_response()
+}
+
+// --- admissions -------------------------------------------------------------------------------
+
+struct AdmissionLine {
+    label: &'static str,
+    count: String,
+    share: String,
+}
+
+struct AdmissionUnitRow {
+    name: String,
+    href: Option<String>,
+    target: String,
+    admitted: String,
+    progress: String,
+    women: String,
+    youth_union: String,
+    up_to_30: String,
+    college: String,
+    postgraduate: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_admissions.html")]
+struct AdmissionsPage {
+    chrome: Chrome,
+    form: PeriodForm,
+    body: AdmissionsBody,
+}
+
+#[derive(Default)]
+struct AdmissionsBody {
+    headline: String,
+    lines: Vec<AdmissionLine>,
+    rows: Vec<AdmissionUnitRow>,
+    has_targets: bool,
+    zero: Vec<(String, String)>,
+}
+
+/// `64%` of the target, or a dash without one.
+fn progress(admitted: u64, target: Option<u32>) -> String {
+    target.filter(|t| *t > 0).map_or_else(|| "–".to_owned(), |t| format::percent(admitted as usize, t as usize))
+}
+
+async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageParams>) -> Result<Response, AppError> {
+    let chrome = chrome.titled("Kết nạp đảng viên");
+    let (mut form, q) = PeriodForm::start(&s, &p, "/reports/admissions").await?;
+    let reader = s.reader()?;
+    let report = match period_report(
+        &mut form,
+        q.as_ref(),
+        async |q: &MovementQuery| reader.admission_report(q.unit, q.first, q.last, q.structure).await,
+        |form| AdmissionsPage { chrome: chrome.clone(), form, body: AdmissionsBody::default() },
+    )
+    .await?
+    {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
+    };
+    match p.format.as_str() {
+        "csv" => return Ok(admissions_csv(&report)),
+        "xlsx" => return Ok(admissions_xlsx(&report)),
+        _ => {}
+    }
+    let Some(q) = q else { return Err(AppError::not_found()) };
+    form.finish(&report.unit.name, &q);
+    let t = &report.total;
+    let body = AdmissionsBody {
+        headline: admission_headline(&report),
+        lines: t
+            .lines()
+            .into_iter()
+            .map(|(label, n)| AdmissionLine { label, count: format::number(n), share: format::percent(n as usize, t.admitted as usize) })
+            .collect(),
+        has_targets: report.target_year.is_some(),
+        rows: report
+            .rows
+            .iter()
+            .map(|r| {
+                let pct = |n: u64| format::percent(n as usize, r.tally.admitted as usize);
+                AdmissionUnitRow {
+                    name: r.head.label.clone(),
+                    href: r.head.unit.as_ref().map(|u| form.href(u.id, q.structure, "")),
+                    target: r.target.map_or_else(|| "–".to_owned(), |t| format::number(u64::from(t))),
+                    admitted: format::number(r.tally.admitted),
+                    progress: progress(r.tally.admitted, r.target),
+                    women: pct(r.tally.women),
+                    youth_union: pct(r.tally.youth_union),
+                    up_to_30: pct(r.tally.up_to_30),
+                    college: pct(r.tally.college_or_higher),
+                    postgraduate: pct(r.tally.postgraduate),
+                }
+            })
+            .collect(),
+        zero: report.zero_admission.iter().map(|u| (u.name.clone(), format!("/units/{}", u.id))).collect(),
+    };
+    super::render(axum::http::StatusCode::OK, &AdmissionsPage { chrome, form, body })
+}
+
+/// "Kết nạp 97 đảng viên, đạt 64% chỉ tiêu năm 2026 (150)", as committees write it.
+fn admission_headline(r: &AdmissionReport) -> String {
+    let n = r.total.admitted;
+    match (r.target_year, r.total_target) {
+        (Some(year), Some(target)) if target > 0 => format!(
+            "Kết nạp {} đảng viên, đạt {} chỉ tiêu năm {year} ({}).",
+            format::number(n),
+            format::percent(n as usize, target as usize),
+            format::number(u64::from(target))
+        ),
+        (Some(year), _) => format!("Kết nạp {} đảng viên (chưa giao chỉ tiêu năm {year}).", format::number(n)),
+        _ => format!("Kết nạp {} đảng viên.", format::number(n)),
+    }
+}
+
+const ADMISSION_COLUMNS: [&str; 11] = [
+    "Chỉ tiêu",
+    "Kết nạp",
+    "Kết nạp lại",
+    "Nữ",
+    "Dân tộc thiểu số",
+    "Có tôn giáo",
+    "Đoàn viên",
+    "Từ 18 đến 30 tuổi",
+    "Cao đẳng trở lên",
+    "Sau đại học",
+    "Chưa có thông tin trình độ",
+];
+
+fn admission_values(t: &domain::stats::AdmissionTally) -> [u64; 10] {
+    [
+        t.admitted,
+        t.readmitted,
+        t.women,
+        t.ethnic_minority,
+        t.religious,
+        t.youth_union,
+        t.up_to_30,
+        t.college_or_higher,
+        t.postgraduate,
+        t.no_profile,
+    ]
+}
+
+fn admission_heading(r: &AdmissionReport) -> String {
+    format!("Kết nạp đảng viên: {} — từ {} đến {} ({})", r.unit.name, format::date(r.first), format::date(r.last), r.structure.label())
+}
+
+fn admissions_xlsx(r: &AdmissionReport) -> Response {
+    use crate::xlsx::{Cell, Sheet};
+    let heading = admission_heading(r);
+    let t = &r.total;
+    let mut rows = vec![vec![Cell::text("Kết nạp"), Cell::Count(t.admitted), Cell::Empty]];
+    rows.extend(t.lines().into_iter().map(|(label, n)| vec![Cell::text(label), Cell::Count(n), Cell::share(n, t.admitted)]));
+    if let Some(target) = r.total_target {
+        rows.push(vec![Cell::text("Chỉ tiêu năm"), Cell::Count(u64::from(target)), Cell::share(t.admitted, u64::from(target))]);
+    }
+    let summary =
+        Sheet {
+            name: "Tổng hợp".into(), title: heading.clone(), header: vec!["Chỉ tiêu", "Số lượng", "Tỷ lệ"], rows, bold_rows: vec![0]
+        };
+    let mut header = vec!["Tổ chức"];
+    header.extend(ADMISSION_COLUMNS);
+    let unit_row = |label: &str, target: Option<u32>, tally: &domain::stats::AdmissionTally| -> Vec<Cell> {
+        let mut row = vec![Cell::text(label), target.map_or(Cell::Empty, |t| Cell::Count(u64::from(t)))];
+        row.extend(admission_values(tally).into_iter().map(Cell::Count));
+        row
+    };
+    let mut unit_rows: Vec<Vec<Cell>> = r.rows.iter().map(|row| unit_row(&row.head.label, row.target, &row.tally)).collect();
+    unit_rows.push(unit_row("Tổng cộng", r.total_target, t));
+    let units =
+        Sheet { name: "Theo tổ chức".into(), title: heading.clone(), header, bold_rows: vec![unit_rows.len() - 1], rows: unit_rows };
+    let zero = Sheet {
+        name: "Chưa kết nạp".into(),
+        title: format!("Tổ chức cơ sở đảng chưa kết nạp đảng viên — {heading}"),
+        header: vec!["Tổ chức cơ sở đảng", "Mã"],
+        rows: r.zero_admission.iter().map(|u| vec![Cell::text(&u.name), Cell::text(u.code.to_string())]).collect(),
+        bold_rows: Vec::new(),
+    };
+    crate::xlsx::download(&[summary, units, zero], &format!("ket-nap-{}-{}-{}", r.unit.id.0, r.first, r.last))
+}
+
+fn admissions_csv(r: &AdmissionReport) -> Response {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = format!("\u{feff}{}\n{}\n\n", quote(&admission_heading(r)), quote(&admission_headline(r)));
+    out.push_str(&quote("Tổ chức"));
+    for c in ADMISSION_COLUMNS {
+        out.push(',');
+        out.push_str(&quote(c));
+    }
+    out.push('\n');
+    let rows = r.rows.iter().map(|row| (row.head.label.as_str(), row.target, &row.tally));
+    for (label, target, tally) in rows.chain(std::iter::once(("Tổng cộng", r.total_target, &r.total))) {
+        out.push_str(&quote(label));
+        out.push(',');
+        out.push_str(&target.map(|t| t.to_string()).unwrap_or_default());
+        for v in admission_values(tally) {
+            out.push_str(&format!(",{v}"));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("\n{}\n", quote("Tổ chức cơ sở đảng chưa kết nạp đảng viên")));
+    for u in &r.zero_admission {
+        out.push_str(&format!("{},{}\n", quote(&u.name), quote(&u.code.to_string())));
+    }
+    let name = format!("attachment; filename=\"ket-nap-{}-{}-{}.csv\"", r.unit.id.0, r.first, r.last);
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], out).into_response()
 }
