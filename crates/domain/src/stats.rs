@@ -387,6 +387,100 @@ impl Movement {
     }
 }
 
+/// One cell of the breakdowns, as a filter of the member list: the drill-down from a count to the
+/// members behind it. Status, gender and age band have their own filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    EthnicMinority,
+    Religious,
+    YouthUnion,
+    /// No profile recorded on the date.
+    NoProfile,
+    Religion(crate::member::Religion),
+    GeneralEducation(crate::member::GeneralEducation),
+    Professional(crate::member::Professional),
+    PoliticalTheory(crate::member::PoliticalTheory),
+    Occupation(crate::member::OccupationGroup),
+    /// Party age of at least this many years.
+    PartyAgeAtLeast(u32),
+}
+
+impl Facet {
+    /// `dan-toc-thieu-so`, `ton-giao`, `doan-vien`, `chua-co-thong-tin`, `ton-giao:<code>`,
+    /// `gdpt:<code>`, `chuyen-mon:<code>`, `llct:<code>`, `nghe-nghiep:<code>`, `tuoi-dang:<years>`.
+    pub fn code(self) -> String {
+        match self {
+            Facet::EthnicMinority => "dan-toc-thieu-so".into(),
+            Facet::Religious => "ton-giao".into(),
+            Facet::YouthUnion => "doan-vien".into(),
+            Facet::NoProfile => "chua-co-thong-tin".into(),
+            Facet::Religion(v) => format!("ton-giao:{}", v.code()),
+            Facet::GeneralEducation(v) => format!("gdpt:{}", v.code()),
+            Facet::Professional(v) => format!("chuyen-mon:{}", v.code()),
+            Facet::PoliticalTheory(v) => format!("llct:{}", v.code()),
+            Facet::Occupation(v) => format!("nghe-nghiep:{}", v.code()),
+            Facet::PartyAgeAtLeast(y) => format!("tuoi-dang:{y}"),
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Facet, crate::error::FieldError> {
+        use crate::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+        let bad = || crate::error::FieldError::new("facet", "invalid", "Tiêu chí lọc không hợp lệ.".to_owned());
+        let input = input.trim();
+        Ok(match input.split_once(':') {
+            None => match input {
+                "dan-toc-thieu-so" => Facet::EthnicMinority,
+                "ton-giao" => Facet::Religious,
+                "doan-vien" => Facet::YouthUnion,
+                "chua-co-thong-tin" => Facet::NoProfile,
+                _ => return Err(bad()),
+            },
+            Some(("ton-giao", c)) => Facet::Religion(Religion::parse(c).map_err(|_| bad())?),
+            Some(("gdpt", c)) => Facet::GeneralEducation(GeneralEducation::parse(c).map_err(|_| bad())?),
+            Some(("chuyen-mon", c)) => Facet::Professional(Professional::parse(c).map_err(|_| bad())?),
+            Some(("llct", c)) => Facet::PoliticalTheory(PoliticalTheory::parse(c).map_err(|_| bad())?),
+            Some(("nghe-nghiep", c)) => Facet::Occupation(OccupationGroup::parse(c).map_err(|_| bad())?),
+            Some(("tuoi-dang", y)) => match y.parse::<u32>() {
+                Ok(y) if (1..=100).contains(&y) => Facet::PartyAgeAtLeast(y),
+                _ => return Err(bad()),
+            },
+            Some(_) => return Err(bad()),
+        })
+    }
+
+    /// What the filter shows, in Vietnamese.
+    pub fn label(self) -> String {
+        match self {
+            Facet::EthnicMinority => "Dân tộc thiểu số".into(),
+            Facet::Religious => "Có tôn giáo".into(),
+            Facet::YouthUnion => "Đoàn viên Đoàn TNCS Hồ Chí Minh".into(),
+            Facet::NoProfile => "Chưa có thông tin trình độ".into(),
+            Facet::Religion(v) => format!("Tôn giáo: {}", v.label()),
+            Facet::GeneralEducation(v) => format!("Giáo dục phổ thông: {}", v.label()),
+            Facet::Professional(v) => format!("Chuyên môn: {}", v.label()),
+            Facet::PoliticalTheory(v) => format!("Lý luận chính trị: {}", v.label()),
+            Facet::Occupation(v) => format!("Nghề nghiệp: {}", v.label()),
+            Facet::PartyAgeAtLeast(y) => format!("Tuổi đảng từ {y} năm trở lên"),
+        }
+    }
+
+    /// Whether a member on the list is counted in this cell by [`Breakdown::add`].
+    pub fn holds(self, m: &MemberFacts) -> bool {
+        match self {
+            Facet::EthnicMinority => m.ethnicity.is_minority(),
+            Facet::Religious => m.religion != crate::member::Religion::None,
+            Facet::Religion(r) => m.religion == r,
+            Facet::PartyAgeAtLeast(y) => m.party_age_months.is_some_and(|pa| pa >= y * 12),
+            Facet::NoProfile => m.profile.is_none(),
+            Facet::YouthUnion => m.profile.is_some_and(|p| p.youth_union),
+            Facet::GeneralEducation(v) => m.profile.is_some_and(|p| p.general_education == v),
+            Facet::Professional(v) => m.profile.is_some_and(|p| p.professional == v),
+            Facet::PoliticalTheory(v) => m.profile.is_some_and(|p| p.political_theory == v),
+            Facet::Occupation(v) => m.profile.is_some_and(|p| p.occupation == v),
+        }
+    }
+}
+
 /// The members admitted in a period, in the breakdown committees publish (form 2-BTCTW,
 /// reports.md §2.2): of which readmitted, women, ethnic minority, religious believers, Youth Union
 /// members, aged 18–30 (the form's first age band), college or higher, postgraduate. Each

@@ -546,6 +546,11 @@ impl Index {
             {
                 return false;
             }
+            if let Some(facet) = q.facet
+                && !facet.holds(&reports::facts(m, status, q.as_of))
+            {
+                return false;
+            }
             true
         };
         let per_page = q.per_page.clamp(1, 500);

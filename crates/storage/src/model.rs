@@ -214,6 +214,8 @@ pub struct MemberQuery {
     pub status: StatusFilter,
     pub gender: Option<Gender>,
     pub age: Option<AgeBand>,
+    /// One cell of the statistics' breakdowns (drill-down), read on `as_of`.
+    pub facet: Option<domain::stats::Facet>,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
@@ -237,6 +239,7 @@ impl MemberQuery {
             status: StatusFilter::Active,
             gender: None,
             age: None,
+            facet: None,
             page: 1,
             per_page: 50,
             scope: None,

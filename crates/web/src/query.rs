@@ -7,6 +7,7 @@ use domain::dates::{AgeBand, parse_date};
 use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::Gender;
+use domain::stats::Facet;
 use domain::{FieldError, ValidationErrors};
 use serde::Deserialize;
 use storage::{MemberQuery, StatusFilter};
@@ -93,6 +94,10 @@ pub struct MemberFilterParams {
     pub gender: String,
     /// Age band: `18-30`, `31-35`, …, `61+`.
     pub age: String,
+    /// One cell of the statistics (drill-down): `dan-toc-thieu-so`, `ton-giao`, `doan-vien`,
+    /// `chua-co-thong-tin`, `ton-giao:<code>`, `gdpt:<code>`, `chuyen-mon:<code>`, `llct:<code>`,
+    /// `nghe-nghiep:<code>`, `tuoi-dang:<years>`.
+    pub facet: String,
     /// Date the statuses and units are taken on (today when empty).
     pub as_of: String,
     /// 1-based page.
@@ -110,15 +115,16 @@ impl MemberFilterParams {
         let status = e.take("status", parse_status_filter(&self.status));
         let gender = e.take("gender", if self.gender.trim().is_empty() { Ok(None) } else { Gender::parse(&self.gender).map(Some) });
         let age = e.take("age", if self.age.trim().is_empty() { Ok(None) } else { AgeBand::parse(&self.age).map(Some) });
+        let facet = e.take("facet", if self.facet.trim().is_empty() { Ok(None) } else { Facet::parse(&self.facet).map(Some) });
         let page = e.take("page", parse_page(&self.page));
         let per_page = e.take("per_page", positive(&self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, "Số dòng mỗi trang"));
         let q = self.q.trim();
         if q.chars().count() > 100 {
             e.push("q", "too_long", "Từ khóa tìm kiếm tối đa 100 ký tự.");
         }
-        match (as_of, unit, status, gender, age, page, per_page) {
-            (Some(as_of), Some(unit), Some(status), Some(gender), Some(age), Some(page), Some(per_page)) if e.is_empty() => {
-                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, page, per_page, scope: None })
+        match (as_of, unit, status, gender, age, facet, page, per_page) {
+            (Some(as_of), Some(unit), Some(status), Some(gender), Some(age), Some(facet), Some(page), Some(per_page)) if e.is_empty() => {
+                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, facet, page, per_page, scope: None })
             }
             _ => Err(e),
         }
@@ -133,6 +139,7 @@ impl MemberFilterParams {
             ("status", &self.status),
             ("gender", &self.gender),
             ("age", &self.age),
+            ("facet", &self.facet),
             ("as_of", &self.as_of),
             ("per_page", &self.per_page),
             ("page", &page),
@@ -162,6 +169,7 @@ mod tests {
             status: "du-bi".into(),
             gender: "nu".into(),
             age: "31-35".into(),
+            facet: "llct:trung-cap".into(),
             as_of: "1/7/2025".into(),
             page: "3".into(),
             per_page: "20".into(),
@@ -185,6 +193,7 @@ mod tests {
             status: "x".into(),
             gender: "m".into(),
             age: "5".into(),
+            facet: "gdpt:khong-ro".into(),
             as_of: "32/13/2025".into(),
             page: "0".into(),
             per_page: "100000".into(),
@@ -192,7 +201,7 @@ mod tests {
         };
         let errs = p.parse(today()).unwrap_err();
         let fields: Vec<&str> = errs.errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["as_of", "unit", "status", "gender", "age", "page", "per_page"]);
+        assert_eq!(fields, vec!["as_of", "unit", "status", "gender", "age", "facet", "page", "per_page"]);
     }
 
     #[test]

@@ -35,6 +35,25 @@ async fn counts_report_over_http(app: &App) {
     assert_eq!(past["total"]["women"], women["total"]);
     let (_, young) = app.json(&format!("/api/v1/members?unit={province}&as_of=31/12/2024&age=18-30")).await;
     assert_eq!(past["total"]["age"][0], young["total"]);
+    // Every other cell drills down through `facet`, to exactly the members counted.
+    let listed = |facet: &'static str| {
+        let path = format!("/api/v1/members?unit={province}&as_of=31/12/2024&facet={facet}");
+        async move { app.json(&path).await.1["total"].clone() }
+    };
+    let b = &past["total"];
+    assert_eq!(listed("dan-toc-thieu-so").await, b["ethnic_minority"]);
+    assert_eq!(listed("ton-giao").await, b["religious"]);
+    assert_eq!(listed("doan-vien").await, b["youth_union"]);
+    assert_eq!(listed("chua-co-thong-tin").await, b["no_profile"]);
+    assert_eq!(listed("tuoi-dang:30").await, b["party_age"][0]);
+    let position = |list: &[&str], code: &str| list.iter().position(|c| *c == code).unwrap();
+    let ge: Vec<&str> = domain::member::GeneralEducation::ALL.iter().map(|v| v.code()).collect();
+    assert_eq!(listed("gdpt:thpt").await, b["general_education"][position(&ge, "thpt")]);
+    let pt: Vec<&str> = domain::member::PoliticalTheory::ALL.iter().map(|v| v.code()).collect();
+    assert_eq!(listed("llct:trung-cap").await, b["political_theory"][position(&pt, "trung-cap")]);
+    assert!(page.contains("facet=doan-vien") && page.contains("facet=tuoi-dang%3A30"), "every table links its cells");
+    let (status, v) = app.json(&format!("/api/v1/members?unit={province}&facet=gdpt:khong-co")).await;
+    assert_eq!((status, v["error"]["fields"][0]["field"].as_str()), (400, Some("facet")), "{v}");
     let csv = app.get(&format!("/reports/counts?unit={province}&format=csv")).await;
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let body = csv.text().await.unwrap();

@@ -365,3 +365,53 @@ fn admissions_are_tallied_on_their_date() {
     assert_eq!(sum.admitted, 4);
     assert_eq!(t.lines().len(), 8);
 }
+
+#[test]
+fn facets_filter_exactly_what_the_breakdown_counts() {
+    use crate::member::{Ethnicity, Gender, GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+    let profile = ProfileFacts {
+        general_education: GeneralEducation::UpperSecondary,
+        professional: Professional::University,
+        political_theory: PoliticalTheory::Intermediate,
+        occupation: OccupationGroup::Other,
+        youth_union: false,
+    };
+    let m = MemberFacts {
+        status: Status::Official,
+        gender: Gender::Male,
+        birth_date: d(1970, 1, 1),
+        ethnicity: Ethnicity::Tay,
+        religion: Religion::Buddhism,
+        profile: Some(&profile),
+        party_age_months: Some(40 * 12),
+    };
+    let bands = AgeBands::default();
+    let mut b = Breakdown::new(&bands);
+    b.add(&m, d(2026, 1, 1), &bands);
+    let mut facets = vec![Facet::EthnicMinority, Facet::Religious, Facet::YouthUnion, Facet::NoProfile];
+    facets.extend(Religion::ALL.iter().map(|v| Facet::Religion(*v)));
+    facets.extend(GeneralEducation::ALL.iter().map(|v| Facet::GeneralEducation(*v)));
+    facets.extend(Professional::ALL.iter().map(|v| Facet::Professional(*v)));
+    facets.extend(PoliticalTheory::ALL.iter().map(|v| Facet::PoliticalTheory(*v)));
+    facets.extend(OccupationGroup::ALL.iter().map(|v| Facet::Occupation(*v)));
+    facets.extend(PARTY_AGE_THRESHOLDS.map(Facet::PartyAgeAtLeast));
+    for f in facets {
+        assert_eq!(Facet::parse(&f.code()), Ok(f), "{}", f.code());
+        let counted = match f {
+            Facet::EthnicMinority => b.ethnic_minority,
+            Facet::Religious => b.religious,
+            Facet::YouthUnion => b.youth_union,
+            Facet::NoProfile => b.no_profile,
+            Facet::Religion(v) => b.religion[usize::from(v)],
+            Facet::GeneralEducation(v) => b.general_education[usize::from(v)],
+            Facet::Professional(v) => b.professional[usize::from(v)],
+            Facet::PoliticalTheory(v) => b.political_theory[usize::from(v)],
+            Facet::Occupation(v) => b.occupation[usize::from(v)],
+            Facet::PartyAgeAtLeast(y) => b.party_age[PARTY_AGE_THRESHOLDS.iter().position(|t| *t == y).unwrap()],
+        };
+        assert_eq!(u64::from(f.holds(&m)), counted, "{}", f.label());
+    }
+    for bad in ["", "gdpt:khong-co", "tuoi-dang:0", "tuoi-dang:x", "khac", "khac:1"] {
+        assert!(Facet::parse(bad).is_err(), "{bad}");
+    }
+}

@@ -449,7 +449,7 @@ fn flow(
 }
 
 /// What the breakdowns read of one member on `on`.
-fn facts(m: &MemberEntry, status: Status, on: NaiveDate) -> MemberFacts<'_> {
+pub(super) fn facts(m: &MemberEntry, status: Status, on: NaiveDate) -> MemberFacts<'_> {
     let profile = m.profiles.iter().rev().find(|(from, _)| from.is_none_or(|f| f <= on)).map(|(_, p)| p);
     let party_age =
         m.first_admission.and_then(|first| domain::history::party_age_months(first, m.spans.iter().map(|s| (s.2, s.3, s.4)), on));

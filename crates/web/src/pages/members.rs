@@ -14,6 +14,7 @@ use domain::event::{Entry, EventData, EventInput, EventKind, UnitRef};
 use domain::history::Status;
 use domain::ids::{EventId, MemberId};
 use domain::member::{Gender, IdentityInput, ProfileInput};
+use domain::stats::Facet;
 use serde::Deserialize;
 use storage::{MemberDetail, MemberListItem, MemberPage, StoreError};
 
@@ -125,14 +126,29 @@ fn filter_fields(p: &MemberFilterParams) -> Vec<Field> {
     let ages: Vec<(String, String)> =
         AgeBand::DEFAULT.iter().map(|b| (b.max.map_or_else(|| format!("{}+", b.min), |m| format!("{}-{}", b.min, m)), b.label())).collect();
     let status = if p.status.trim().is_empty() { "active" } else { p.status.as_str() };
+    let facets: Vec<(String, String)> = all_facets().into_iter().map(|f| (f.code(), f.label())).collect();
     vec![
         Field::text("q", "Họ tên, CCCD hoặc số thẻ", &p.q),
         Field::unit("unit", "Tổ chức (mã số)", &p.unit).hint("Gồm cả các tổ chức trực thuộc."),
         Field::select("status", "Tình trạng", status, None, statuses),
         Field::select("gender", "Giới tính", &p.gender, Some("Tất cả"), Gender::ALL.iter().map(|g| (g.code(), g.label()))),
         Field::select("age", "Độ tuổi", &p.age, Some("Tất cả"), ages.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
+        Field::select("facet", "Tiêu chí thống kê", &p.facet, Some("Tất cả"), facets.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
         Field::date("as_of", "Tính đến ngày", &p.as_of).hint("dd/mm/yyyy; để trống là hôm nay."),
     ]
+}
+
+/// Every cell of the statistics' breakdowns the list can filter on.
+fn all_facets() -> Vec<Facet> {
+    use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+    let mut out = vec![Facet::EthnicMinority, Facet::Religious, Facet::YouthUnion, Facet::NoProfile];
+    out.extend(domain::stats::PARTY_AGE_THRESHOLDS.iter().map(|y| Facet::PartyAgeAtLeast(*y)));
+    out.extend(GeneralEducation::ALL.iter().map(|v| Facet::GeneralEducation(*v)));
+    out.extend(Professional::ALL.iter().map(|v| Facet::Professional(*v)));
+    out.extend(PoliticalTheory::ALL.iter().map(|v| Facet::PoliticalTheory(*v)));
+    out.extend(OccupationGroup::ALL.iter().map(|v| Facet::Occupation(*v)));
+    out.extend(Religion::ALL.iter().map(|v| Facet::Religion(*v)));
+    out
 }
 
 /// `GET /members?q=&unit=&status=&gender=&age=&as_of=&page=`: search and list.

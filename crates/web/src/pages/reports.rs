@@ -11,7 +11,7 @@ use domain::access::Capability;
 use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
-use domain::stats::{AgeBands, Breakdown, PARTY_AGE_THRESHOLDS, Structure};
+use domain::stats::{AgeBands, Breakdown, Facet, PARTY_AGE_THRESHOLDS, Structure};
 use storage::{AdmissionReport, CountsReport, MovementReport};
 
 use super::Chrome;
@@ -220,6 +220,10 @@ impl Links {
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         Some(format!("/members{}", format::query_string(&refs)))
     }
+
+    fn facet(&self, f: Facet) -> Option<String> {
+        self.members(&[("facet", &f.code())])
+    }
 }
 
 /// The structure choices of the report forms: (code, label, selected).
@@ -255,9 +259,15 @@ fn tables(b: &Breakdown, bands: &AgeBands, links: &Links) -> (Vec<Line>, Vec<Tab
         line(Status::Probationary.label(), b.probationary, t, links.members(&[("status", Status::Probationary.code())])),
         line(Status::Exempt.label(), b.exempt, t, links.members(&[("status", Status::Exempt.code())])),
         line("Đảng viên nữ", b.women, t, links.members(&[("gender", "nu")])),
-        line("Dân tộc thiểu số", b.ethnic_minority, t, None),
-        line("Có tôn giáo", b.religious, t, None),
-        line("Đoàn viên Đoàn TNCS Hồ Chí Minh", b.youth_union, t, None),
+        line("Dân tộc thiểu số", b.ethnic_minority, t, links.facet(Facet::EthnicMinority)),
+        line("Có tôn giáo", b.religious, t, links.facet(Facet::Religious)),
+        line("Đoàn viên Đoàn TNCS Hồ Chí Minh", b.youth_union, t, links.facet(Facet::YouthUnion)),
+        line(
+            "Chưa có thông tin trình độ (không tính trong các bảng trình độ, nghề nghiệp)",
+            b.no_profile,
+            t,
+            links.facet(Facet::NoProfile),
+        ),
     ];
     let filters = age_filters(bands);
     let age = Table {
@@ -270,22 +280,34 @@ fn tables(b: &Breakdown, bands: &AgeBands, links: &Links) -> (Vec<Line>, Vec<Tab
             .map(|((label, n), f)| line(label, *n, t, links.members(&[("age", f)])))
             .collect(),
     };
-    let coded = |title: &'static str, labels: Vec<&'static str>, counts: &[u64]| Table {
+    let coded = |title: &'static str, cells: Vec<(&'static str, Facet)>, counts: &[u64]| Table {
         title,
-        lines: labels.into_iter().zip(counts).map(|(l, n)| line(l, *n, t, None)).collect(),
+        lines: cells.into_iter().zip(counts).map(|((l, f), n)| line(l, *n, t, links.facet(f))).collect(),
     };
     let party_age = Table {
         title: "Tuổi đảng",
-        lines: PARTY_AGE_THRESHOLDS.iter().zip(&b.party_age).map(|(y, n)| line(format!("Từ {y} năm trở lên"), *n, t, None)).collect(),
+        lines: PARTY_AGE_THRESHOLDS
+            .iter()
+            .zip(&b.party_age)
+            .map(|(y, n)| line(format!("Từ {y} năm trở lên"), *n, t, links.facet(Facet::PartyAgeAtLeast(*y))))
+            .collect(),
     };
     let tables = vec![
         age,
         party_age,
-        coded("Trình độ giáo dục phổ thông", GeneralEducation::ALL.iter().map(|v| v.label()).collect(), &b.general_education),
-        coded("Trình độ chuyên môn", Professional::ALL.iter().map(|v| v.label()).collect(), &b.professional),
-        coded("Trình độ lý luận chính trị", PoliticalTheory::ALL.iter().map(|v| v.label()).collect(), &b.political_theory),
-        coded("Nghề nghiệp", OccupationGroup::ALL.iter().map(|v| v.label()).collect(), &b.occupation),
-        coded("Tôn giáo", Religion::ALL.iter().map(|v| v.label()).collect(), &b.religion),
+        coded(
+            "Trình độ giáo dục phổ thông",
+            GeneralEducation::ALL.iter().map(|v| (v.label(), Facet::GeneralEducation(*v))).collect(),
+            &b.general_education,
+        ),
+        coded("Trình độ chuyên môn", Professional::ALL.iter().map(|v| (v.label(), Facet::Professional(*v))).collect(), &b.professional),
+        coded(
+            "Trình độ lý luận chính trị",
+            PoliticalTheory::ALL.iter().map(|v| (v.label(), Facet::PoliticalTheory(*v))).collect(),
+            &b.political_theory,
+        ),
+        coded("Nghề nghiệp", OccupationGroup::ALL.iter().map(|v| (v.label(), Facet::Occupation(*v))).collect(), &b.occupation),
+        coded("Tôn giáo", Religion::ALL.iter().map(|v| (v.label(), Facet::Religion(*v))).collect(), &b.religion),
     ];
     (summary, tables)
 }
