@@ -504,6 +504,15 @@ impl Index {
         let subtree = q.unit.map(|u| self.units.subtree(u, q.as_of));
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
         let snap = self.snapshot(q.as_of);
+        // The movement behind a count: the unit's list over a period, walked member by member.
+        let flow = match (&q.flow, q.unit) {
+            (Some(f), Some(unit)) => match self.flow_period(unit, f.first, f.last) {
+                Some(p) => Some((f, p)),
+                None => return MemberPage { total: 0, page: q.page.max(1), per_page: q.per_page.clamp(1, 500), items: Vec::new() },
+            },
+            _ => None,
+        };
+        let check = std::cell::RefCell::new(Vec::new());
         // (units in scope, the own member's position); no check at all for an administrator.
         let scope = q
             .scope
@@ -521,6 +530,9 @@ impl Index {
                 if !in_scope {
                     return false;
                 }
+            }
+            if let Some((f, p)) = &flow {
+                return self.has_flow(p, &self.members[i], f.inflow, &f.kinds, &mut check.borrow_mut());
             }
             let Some(status) = snap.status[i] else { return false };
             let status_ok = match q.status {

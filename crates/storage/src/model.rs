@@ -216,11 +216,57 @@ pub struct MemberQuery {
     pub age: Option<AgeBand>,
     /// One cell of the statistics' breakdowns (drill-down), read on `as_of`.
     pub facet: Option<domain::stats::Facet>,
+    /// The members behind a movement: those who came onto or left the list of `unit` in a
+    /// period. When set, only the text search and the scope filter besides (the members may
+    /// have left the list since).
+    pub flow: Option<FlowFilter>,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
     /// Only members within this scope (always set by [`crate::access::Access`]).
     pub scope: Option<ScopeFilter>,
+}
+
+/// Members who came onto (`inflow`) or left the list of the query's unit from `first` to
+/// `last`, by one of `kinds` (empty: any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowFilter {
+    pub inflow: bool,
+    pub kinds: Vec<domain::stats::FlowKind>,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl FlowFilter {
+    /// `vao` / `ra` (any inflow / outflow) or `vao:ket-nap,ket-nap-lai`, `ra:xoa-ten`, … (the
+    /// codes of [`domain::stats::FlowKind`]).
+    pub fn parse(input: &str, first: NaiveDate, last: NaiveDate) -> Result<FlowFilter, domain::FieldError> {
+        let bad = || domain::FieldError::new("flow", "invalid", "Loại biến động không hợp lệ.".to_owned());
+        let (direction, kinds) = input.trim().split_once(':').unwrap_or((input.trim(), ""));
+        let inflow = match direction {
+            "vao" => true,
+            "ra" => false,
+            _ => return Err(bad()),
+        };
+        let kinds = kinds
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| domain::stats::FlowKind::parse(k).ok_or_else(bad))
+            .collect::<Result<Vec<_>, _>>()?;
+        if last < first {
+            return Err(domain::FieldError::new("to", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ.".to_owned()));
+        }
+        Ok(FlowFilter { inflow, kinds, first, last })
+    }
+
+    pub fn code(&self) -> String {
+        let direction = if self.inflow { "vao" } else { "ra" };
+        if self.kinds.is_empty() {
+            return direction.to_owned();
+        }
+        let kinds: Vec<&str> = self.kinds.iter().map(|k| k.code()).collect();
+        format!("{direction}:{}", kinds.join(","))
+    }
 }
 
 /// A [`domain::access::Scope`] evaluated on a date (today).
@@ -240,6 +286,7 @@ impl MemberQuery {
             gender: None,
             age: None,
             facet: None,
+            flow: None,
             page: 1,
             per_page: 50,
             scope: None,

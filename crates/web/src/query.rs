@@ -98,6 +98,14 @@ pub struct MemberFilterParams {
     /// `chua-co-thong-tin`, `ton-giao:<code>`, `gdpt:<code>`, `chuyen-mon:<code>`, `llct:<code>`,
     /// `nghe-nghiep:<code>`, `tuoi-dang:<years>`.
     pub facet: String,
+    /// The members behind a movement of `unit`'s list from `from` to `to`: `vao`, `ra`, or with
+    /// kinds, e.g. `vao:ket-nap,ket-nap-lai`, `ra:tu-tran` (codes of the movement report's
+    /// `kinds`). Requires `unit`; status, gender, age and facet do not apply.
+    pub flow: String,
+    /// First day of the movement period (`flow`), dd/mm/yyyy or yyyy-mm-dd.
+    pub from: String,
+    /// Last day of the movement period (`flow`); `as_of` when empty.
+    pub to: String,
     /// Date the statuses and units are taken on (today when empty).
     pub as_of: String,
     /// 1-based page.
@@ -116,15 +124,35 @@ impl MemberFilterParams {
         let gender = e.take("gender", if self.gender.trim().is_empty() { Ok(None) } else { Gender::parse(&self.gender).map(Some) });
         let age = e.take("age", if self.age.trim().is_empty() { Ok(None) } else { AgeBand::parse(&self.age).map(Some) });
         let facet = e.take("facet", if self.facet.trim().is_empty() { Ok(None) } else { Facet::parse(&self.facet).map(Some) });
+        let flow = if self.flow.trim().is_empty() {
+            Some(None)
+        } else {
+            let first = e.take("from", parse_date(&self.from));
+            let last = match self.to.trim() {
+                "" => as_of,
+                to => e.take("to", parse_date(to)),
+            };
+            if unit.is_some_and(|u| u.is_none()) {
+                e.push("unit", "required", "Chọn tổ chức khi xem đảng viên theo biến động.");
+            }
+            match (first, last) {
+                (Some(first), Some(last)) => e.take("flow", storage::FlowFilter::parse(&self.flow, first, last).map(Some)),
+                _ => None,
+            }
+        };
         let page = e.take("page", parse_page(&self.page));
         let per_page = e.take("per_page", positive(&self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, "Số dòng mỗi trang"));
         let q = self.q.trim();
         if q.chars().count() > 100 {
             e.push("q", "too_long", "Từ khóa tìm kiếm tối đa 100 ký tự.");
         }
-        match (as_of, unit, status, gender, age, facet, page, per_page) {
-            (Some(as_of), Some(unit), Some(status), Some(gender), Some(age), Some(facet), Some(page), Some(per_page)) if e.is_empty() => {
-                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, facet, page, per_page, scope: None })
+        match (as_of, unit, status, gender, age, facet, flow, page, per_page) {
+            (Some(as_of), Some(unit), Some(status), Some(gender), Some(age), Some(facet), Some(flow), Some(page), Some(per_page))
+                if e.is_empty() =>
+            {
+                // The rows show each member as on the period's last day.
+                let as_of = flow.as_ref().map_or(as_of, |f: &storage::FlowFilter| f.last);
+                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, facet, flow, page, per_page, scope: None })
             }
             _ => Err(e),
         }
@@ -140,6 +168,9 @@ impl MemberFilterParams {
             ("gender", &self.gender),
             ("age", &self.age),
             ("facet", &self.facet),
+            ("flow", &self.flow),
+            ("from", &self.from),
+            ("to", &self.to),
             ("as_of", &self.as_of),
             ("per_page", &self.per_page),
             ("page", &page),
@@ -173,6 +204,7 @@ mod tests {
             as_of: "1/7/2025".into(),
             page: "3".into(),
             per_page: "20".into(),
+            ..Default::default()
         };
         let q = p.parse(today()).unwrap();
         assert_eq!(q.q, "an");
@@ -202,6 +234,33 @@ mod tests {
         let errs = p.parse(today()).unwrap_err();
         let fields: Vec<&str> = errs.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["as_of", "unit", "status", "gender", "age", "facet", "page", "per_page"]);
+    }
+
+    #[test]
+    fn movement_filters_need_a_unit_and_a_period() {
+        let p = MemberFilterParams {
+            unit: "5".into(),
+            flow: "vao:ket-nap,ket-nap-lai".into(),
+            from: "01/01/2025".into(),
+            ..Default::default()
+        };
+        let q = p.parse(today()).unwrap();
+        let f = q.flow.unwrap();
+        assert!(f.inflow && f.kinds.len() == 2 && f.last == today() && q.as_of == today());
+        assert_eq!(f.code(), "vao:ket-nap,ket-nap-lai");
+        let no_unit = MemberFilterParams { flow: "ra".into(), from: "01/01/2025".into(), ..Default::default() };
+        assert_eq!(no_unit.parse(today()).unwrap_err().errors[0].field, "unit");
+        let bad = MemberFilterParams { unit: "5".into(), flow: "ra:khac".into(), from: "x".into(), ..Default::default() };
+        let fields: Vec<String> = bad.parse(today()).unwrap_err().errors.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["from"]);
+        let reversed = MemberFilterParams {
+            unit: "5".into(),
+            flow: "ra".into(),
+            from: "02/01/2025".into(),
+            to: "01/01/2025".into(),
+            ..Default::default()
+        };
+        assert_eq!(reversed.parse(today()).unwrap_err().errors[0].code, "period_reversed");
     }
 
     #[test]

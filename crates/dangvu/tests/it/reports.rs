@@ -116,10 +116,31 @@ async fn movement_report_over_http(app: &App) {
     assert_eq!(r["kinds"][0]["code"], "ket-nap");
     assert!(sum(&r["total"]["inflows"]) > 0);
 
+    // Every line drills down to exactly the members behind it.
+    let kinds: Vec<String> = r["kinds"].as_array().unwrap().iter().map(|k| k["code"].as_str().unwrap().to_owned()).collect();
+    for (i, code) in kinds.iter().enumerate() {
+        for (direction, array) in [("vao", "inflows"), ("ra", "outflows")] {
+            let expected = &r["total"][array][i];
+            if expected == 0 {
+                continue;
+            }
+            let path = format!("/api/v1/members?unit={province}&flow={direction}:{code}&from=01/01/2025&to=31/12/2025&per_page=1");
+            let (status, list) = app.json(&path).await;
+            assert_eq!((status, &list["total"]), (200, expected), "{direction}:{code}");
+        }
+    }
+    let (_, everyone_out) = app.json(&format!("/api/v1/members?unit={province}&flow=ra&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(everyone_out["total"].as_u64().unwrap(), sum(&r["total"]["outflows"]));
+
     // The page in the layout of form 1-BTCTW, CSV and the workbook.
     let (status, page) = app.text(&format!("/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025")).await;
     assert_eq!(status, 200);
     assert!(page.contains("mẫu 1-BTCTW") && page.contains("Đầu kỳ + tăng − giảm = cuối kỳ ở mọi dòng"), "{page}");
+    assert!(page.contains("flow=vao%3Aket-nap%2Cket-nap-lai"), "the admitted line links to its members");
+    let (status, list) = app.text(&format!("/members?unit={province}&flow=ra:tu-tran&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(status, 200);
+    assert!(list.contains("Biến động: Giảm (Từ trần) từ 01/01/2025 đến 31/12/2025"), "{list}");
+    assert!(list.contains(r#"<input type="hidden" name="flow" value="ra:tu-tran">"#));
     let csv = app.get(&format!("/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025&format=csv")).await;
     let body = csv.text().await.unwrap();
     assert!(body.starts_with('\u{feff}') && body.contains("\"C3\",\"Xóa tên\""), "{body}");
@@ -172,6 +193,8 @@ async fn admission_report_over_http(app: &App) {
         if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{},{}%", tenths / 10, tenths % 10) }
     };
     assert!(page.contains(&share), "women {women}/{admitted} shown as {share}");
+    let (_, list) = app.json(&format!("/api/v1/members?unit={province}&flow=vao:ket-nap,ket-nap-lai&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(list["total"].as_u64(), Some(admitted), "the admitted drill down to themselves");
     let sheet = workbook(app, &format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=xlsx"), "Tổng hợp").await;
     assert_eq!(sheet.get_value((3, 1)), Some(&calamine::Data::Float(admitted as f64)));
     let csv = app.get(&format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=csv")).await;

@@ -118,6 +118,42 @@ impl Index {
         (days, epochs)
     }
 
+    /// The slots of a period report over `r`.
+    fn period(&self, r: u32, first: NaiveDate, last: NaiveDate, structure: Structure, today: NaiveDate, rows: &mut Rows) -> Option<Period> {
+        let before = first.pred_opt()?;
+        let (days, epochs) = self.epochs(r, before, last, structure, today, rows);
+        let mut changes: Vec<Vec<u32>> = vec![Vec::new(); self.units.ids.len()];
+        for e in 1..epochs.len() {
+            for (u, list) in changes.iter_mut().enumerate() {
+                if epochs[e][u] != epochs[e - 1][u] {
+                    list.push(e as u32);
+                }
+            }
+        }
+        Some(Period { before, first, last, days, epochs, changes })
+    }
+
+    /// For the member list: the period of `root`'s list (by the structure of each day) to look
+    /// for flows in. `None` when `root` did not stand on both days.
+    pub(super) fn flow_period(&self, root: UnitId, first: NaiveDate, last: NaiveDate) -> Option<Period> {
+        let (r, _) = self.period_root(root, first, last, Structure::OfDate, last)?;
+        self.period(r, first, last, Structure::OfDate, last, &mut Rows { keys: Vec::new() })
+    }
+
+    /// Whether the member came onto (`inflow`) or left `root`'s list in the period with a flow
+    /// of one of `kinds` (empty: any kind).
+    pub(super) fn has_flow(&self, p: &Period, m: &MemberEntry, inflow: bool, kinds: &[FlowKind], check: &mut Vec<NaiveDate>) -> bool {
+        let mut found = false;
+        p.walk(m, check, |day, (slot, status), (now, now_status)| {
+            let crossed = if inflow { slot == NONE && now != NONE } else { slot != NONE && now == NONE };
+            if crossed && !found {
+                let f = p.flow(m, day, inflow, if inflow { now_status } else { status });
+                found = kinds.is_empty() || kinds.contains(&f.kind);
+            }
+        });
+        found
+    }
+
     /// A period report's unit (its position) and the day its rows are shown on: the last day by
     /// the structure of the date (it must stand on the first and the last), today by today's.
     fn period_root(
@@ -312,83 +348,34 @@ impl Index {
         today: NaiveDate,
     ) -> Option<(Movement, Vec<(Row, Movement)>)> {
         let (r, shown_on) = self.period_root(root, first, last, structure, today)?;
-        let before = first.pred_opt()?;
         let mut rows = Rows { keys: Vec::new() };
-        let (days, epochs) = self.epochs(r, before, last, structure, today, &mut rows);
-        // `changes[u]`: the epochs at whose start unit u's slot differs from the one before.
-        let mut changes: Vec<Vec<u32>> = vec![Vec::new(); self.units.ids.len()];
-        let mut last_day: Vec<Option<NaiveDate>> = vec![None; rows.keys.len()];
-        for e in 1..epochs.len() {
-            for (u, list) in changes.iter_mut().enumerate() {
-                if epochs[e][u] != epochs[e - 1][u] {
-                    list.push(e as u32);
-                }
-            }
-        }
+        let p = self.period(r, first, last, structure, today, &mut rows)?;
         // A row whose unit stopped standing under `root` inside the period shows its last day.
+        let mut last_day: Vec<Option<NaiveDate>> = vec![None; rows.keys.len()];
         for (k, key) in rows.keys.iter().enumerate() {
             if let RowKey::Unit(u) = key {
-                let present = |e: usize| epochs[e][*u as usize] == k as u32;
-                if !present(epochs.len() - 1) {
-                    last_day[k] = (0..epochs.len()).rev().find(|e| present(*e)).and_then(|e| days.get(e + 1)).and_then(|d| d.pred_opt());
+                let present = |e: usize| p.epochs[e][*u as usize] == k as u32;
+                if !present(p.epochs.len() - 1) {
+                    last_day[k] =
+                        (0..p.epochs.len()).rev().find(|e| present(*e)).and_then(|e| p.days.get(e + 1)).and_then(|d| d.pred_opt());
                 }
             }
         }
-        let epoch_of = |day: NaiveDate| days.partition_point(|d| *d <= day).saturating_sub(1);
-        let state = |m: &MemberEntry, day: NaiveDate| -> (u32, Option<Status>) {
-            match m.spans.iter().find(|s| s.3 <= day && s.4.is_none_or(|t| day < t)) {
-                Some(s) if s.2.is_active() => match s.0 {
-                    Some(u) => (epochs[epoch_of(day)][u as usize], Some(s.2)),
-                    None => (NONE, Some(s.2)),
-                },
-                Some(s) => (NONE, Some(s.2)),
-                None => (NONE, None),
-            }
-        };
-
         let mut total = Movement::default();
         let mut per_row: Vec<Movement> = rows.keys.iter().map(|_| Movement::default()).collect();
         let mut check: Vec<NaiveDate> = Vec::new();
         for m in &self.members {
-            if m.spans.iter().all(|s| s.4.is_some_and(|t| t <= before) || s.3 > last) {
-                continue;
-            }
-            check.clear();
-            for s in &m.spans {
-                for d in std::iter::once(s.3).chain(s.4) {
-                    if d >= first && d <= last {
-                        check.push(d);
-                    }
-                }
-                if let (Some(u), true) = (s.0, s.2.is_active()) {
-                    for &e in &changes[u as usize] {
-                        let d = days[e as usize];
-                        if s.3 <= d && s.4.is_none_or(|t| d < t) {
-                            check.push(d);
-                        }
-                    }
-                }
-            }
-            check.sort_unstable();
-            check.dedup();
-            let spans = m.spans.iter().map(|s| (s.3, s.4, s.5));
-            let (mut slot, mut status) = state(m, before);
-            if slot != NONE {
-                total.start += 1;
-                per_row[slot as usize].start += 1;
-            }
-            for &day in &check {
-                let (now, now_status) = state(m, day);
+            let Some((start, end)) = p.walk(m, &mut check, |day, (slot, status), (now, now_status)| {
                 if now != slot {
                     if slot != NONE {
-                        let f = flow(spans.clone(), day, false, status);
+                        let f = p.flow(m, day, false, status);
                         per_row[slot as usize].add(&f);
                         if now == NONE {
                             total.add(&f);
                         }
                     }
                     if now != NONE {
-                        let f = flow(spans.clone(), day, true, now_status);
+                        let f = p.flow(m, day, true, now_status);
                         per_row[now as usize].add(&f);
                         if slot == NONE {
                             total.add(&f);
@@ -399,18 +386,23 @@ impl Index {
                     per_row[now as usize].recognized += 1;
                     total.recognized += 1;
                 }
-                (slot, status) = (now, now_status);
+            }) else {
+                continue;
+            };
+            if start != NONE {
+                total.start += 1;
+                per_row[start as usize].start += 1;
             }
-            if slot != NONE {
+            if end != NONE {
                 total.end += 1;
-                per_row[slot as usize].end += 1;
+                per_row[end as usize].end += 1;
             }
             for &(host, from, _) in &m.temporary {
-                if from < first || from > last {
+                if from < p.first || from > p.last {
                     continue;
                 }
-                let (home, _) = state(m, from);
-                let there = host.map_or(NONE, |h| epochs[epoch_of(from)][h as usize]);
+                let (home, _) = p.state(m, from);
+                let there = host.map_or(NONE, |h| p.slot_of(h, from));
                 if home != NONE && there != home {
                     per_row[home as usize].temporary_out += 1;
                     if there == NONE {
@@ -438,6 +430,74 @@ impl Index {
 }
 
 const DISSOLVED: u32 = u32::MAX - 1;
+
+/// What a period report walks members through: the row slot of every unit on every day the
+/// tree changed in the period (the first for the day before it), and for each unit the epochs at
+/// whose start its slot differs from the one before.
+pub(super) struct Period {
+    before: NaiveDate,
+    first: NaiveDate,
+    last: NaiveDate,
+    days: Vec<NaiveDate>,
+    epochs: Vec<Vec<u32>>,
+    changes: Vec<Vec<u32>>,
+}
+
+impl Period {
+    fn slot_of(&self, unit: u32, day: NaiveDate) -> u32 {
+        self.epochs[self.days.partition_point(|d| *d <= day).saturating_sub(1)][unit as usize]
+    }
+
+    /// The member's row slot and status on `day` (`NONE`: on no row).
+    fn state(&self, m: &MemberEntry, day: NaiveDate) -> (u32, Option<Status>) {
+        match m.spans.iter().find(|s| s.3 <= day && s.4.is_none_or(|t| day < t)) {
+            Some(s) if s.2.is_active() => (s.0.map_or(NONE, |u| self.slot_of(u, day)), Some(s.2)),
+            Some(s) => (NONE, Some(s.2)),
+            None => (NONE, None),
+        }
+    }
+
+    /// The flow of the member on `day` (its kind from the span causes).
+    fn flow(&self, m: &MemberEntry, day: NaiveDate, inflow: bool, status: Option<Status>) -> Flow {
+        flow(m.spans.iter().map(|s| (s.3, s.4, s.5)), day, inflow, status)
+    }
+
+    /// Walks the member through the period: `step(day, before, after)` on every day their row
+    /// or status may change. Returns the slots on the day before the period and on its last day,
+    /// or `None` for a member with no span touching the period.
+    fn walk(
+        &self,
+        m: &MemberEntry,
+        check: &mut Vec<NaiveDate>,
+        mut step: impl FnMut(NaiveDate, (u32, Option<Status>), (u32, Option<Status>)),
+    ) -> Option<(u32, u32)> {
+        if m.spans.iter().all(|s| s.4.is_some_and(|t| t <= self.before) || s.3 > self.last) {
+            return None;
+        }
+        check.clear();
+        for s in &m.spans {
+            check.extend(std::iter::once(s.3).chain(s.4).filter(|d| *d >= self.first && *d <= self.last));
+            if let (Some(u), true) = (s.0, s.2.is_active()) {
+                for &e in &self.changes[u as usize] {
+                    let d = self.days[e as usize];
+                    if s.3 <= d && s.4.is_none_or(|t| d < t) {
+                        check.push(d);
+                    }
+                }
+            }
+        }
+        check.sort_unstable();
+        check.dedup();
+        let start = self.state(m, self.before);
+        let mut now = start;
+        for &day in check.iter() {
+            let next = self.state(m, day);
+            step(day, now, next);
+            now = next;
+        }
+        Some((start.0, now.0))
+    }
+}
 
 fn flow(
     spans: impl Iterator<Item = (NaiveDate, Option<NaiveDate>, SpanCause)> + Clone,

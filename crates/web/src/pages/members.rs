@@ -114,6 +114,10 @@ struct ListPage {
     errors: Vec<String>,
     unit: Option<Link>,
     as_of_label: String,
+    /// The movement the list shows, when it was opened from a movement report.
+    flow_note: Option<String>,
+    /// The movement filter, kept through the form.
+    hidden: Vec<(&'static str, String)>,
     rows: Vec<MemberRow>,
     pager: Pager,
 }
@@ -136,6 +140,14 @@ fn filter_fields(p: &MemberFilterParams) -> Vec<Field> {
         Field::select("facet", "Tiêu chí thống kê", &p.facet, Some("Tất cả"), facets.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
         Field::date("as_of", "Tính đến ngày", &p.as_of).hint("dd/mm/yyyy; để trống là hôm nay."),
     ]
+}
+
+/// "Đảng viên chuyển đi (…) từ 01/01/2025 đến 31/12/2025": what a movement drill-down lists.
+fn flow_note(f: &storage::FlowFilter) -> String {
+    let direction = if f.inflow { "Tăng" } else { "Giảm" };
+    let kinds: Vec<&str> = f.kinds.iter().map(|k| k.label()).collect();
+    let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) };
+    format!("{direction}{kinds} từ {} đến {}; các tiêu chí khác không áp dụng.", format::date(f.first), format::date(f.last))
 }
 
 /// Every cell of the statistics' breakdowns the list can filter on.
@@ -166,6 +178,8 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilterParams>) ->
                 errors: summary.into_iter().map(|i| format!("{}: {}", i.label, i.message)).collect(),
                 unit: None,
                 as_of_label: String::new(),
+                flow_note: None,
+                hidden: Vec::new(),
                 rows: Vec::new(),
                 pager: Pager::empty(),
             };
@@ -200,6 +214,12 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilterParams>) ->
         errors,
         unit,
         as_of_label: format::date(query.as_of),
+        flow_note: query.flow.as_ref().map(flow_note),
+        hidden: if query.flow.is_some() {
+            vec![("flow", p.flow.clone()), ("from", p.from.clone()), ("to", p.to.clone())]
+        } else {
+            Vec::new()
+        },
         rows: MemberRow::list(&result.items, query.as_of, today),
         pager,
     };

@@ -418,6 +418,8 @@ struct FormLine {
     row: &'static str,
     label: &'static str,
     value: String,
+    /// The members behind the number.
+    href: Option<String>,
     /// A sub-row (indented).
     sub: bool,
 }
@@ -578,7 +580,13 @@ async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageP
             .total
             .form_lines()
             .into_iter()
-            .map(|(row, label, v)| FormLine { row, label, value: format::number(v), sub: row.is_empty() || row.len() > 2 })
+            .map(|(row, label, v)| FormLine {
+                row,
+                label,
+                value: format::number(v),
+                sub: row.is_empty() || row.len() > 2,
+                href: movement_members(&report, row),
+            })
             .collect(),
         rows: report
             .rows
@@ -601,6 +609,39 @@ async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageP
             .collect(),
     };
     super::render(axum::http::StatusCode::OK, &MovementsPage { chrome, form, body })
+}
+
+/// The member list behind a line of form 1-BTCTW: the lists on the day before the period (A)
+/// and on its last day (D), or the members with that flow.
+fn movement_members(r: &MovementReport, row: &str) -> Option<String> {
+    // The member list selects by the structure of each day.
+    if r.structure != Structure::OfDate {
+        return None;
+    }
+    let unit = r.unit.id.to_string();
+    let (from, to) = (format::date(r.first), format::date(r.last));
+    let list_on = |d: chrono::NaiveDate| page_href("/members", &[("unit", &unit), ("as_of", &format::date(d))]);
+    let flow = match row {
+        "A" => return r.first.pred_opt().map(list_on),
+        "D" => return Some(list_on(r.last)),
+        "B" => "vao",
+        "B1" => "vao:ket-nap,ket-nap-lai",
+        "B2" => "vao:den-ngoai-tinh,den-trong-tinh",
+        "B2a" => "vao:den-ngoai-tinh",
+        "B2b" => "vao:den-trong-tinh",
+        "B3" => "vao:sap-xep",
+        "C" => "ra",
+        "C1" => "ra:tu-tran",
+        "C2" => "ra:khai-tru",
+        "C3" => "ra:xoa-ten",
+        "C4" => "ra:ra-khoi-dang",
+        "C5" => "ra:di-ngoai-tinh,di-trong-tinh",
+        "C5a" => "ra:di-ngoai-tinh",
+        "C5b" => "ra:di-trong-tinh",
+        "C6" => "ra:sap-xep",
+        _ => return None,
+    };
+    Some(page_href("/members", &[("unit", &unit), ("flow", flow), ("from", &from), ("to", &to)]))
 }
 
 /// The columns of the per-unit movement table (spreadsheet and CSV), after the unit's name.
@@ -734,6 +775,8 @@ struct AdmissionsPage {
 #[derive(Default)]
 struct AdmissionsBody {
     headline: String,
+    /// The members admitted (by the structure of each day).
+    admitted_href: Option<String>,
     lines: Vec<AdmissionLine>,
     rows: Vec<AdmissionUnitRow>,
     has_targets: bool,
@@ -770,6 +813,12 @@ async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPage
     let t = &report.total;
     let body = AdmissionsBody {
         headline: admission_headline(&report),
+        admitted_href: (q.structure == Structure::OfDate).then(|| {
+            page_href(
+                "/members",
+                &[("unit", &q.unit.to_string()), ("flow", "vao:ket-nap,ket-nap-lai"), ("from", &form.from), ("to", &form.to)],
+            )
+        }),
         lines: t
             .lines()
             .into_iter()
