@@ -157,6 +157,13 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         }
         report(label, &mut times);
     }
+    let mut times = Vec::with_capacity(args.requests);
+    for _ in 0..args.requests {
+        let t = Instant::now();
+        store.admission_report(root.unit.id, jan1(2025), dec31, domain::stats::Structure::OfDate, today).await?;
+        times.push(t.elapsed());
+    }
+    report("admission report of the province, 2025", &mut times);
     measure_login(&base, store.as_ref()).await?;
     println!();
     println!("members in the province subtree: {}; in the commune: {}", root.member_count, commune.member_count);

@@ -137,6 +137,7 @@ async fn movement_report_over_http(app: &App) {
     assert_eq!(status, 200);
     assert!(page.contains("mẫu 1-BTCTW") && page.contains("Đầu kỳ + tăng − giảm = cuối kỳ ở mọi dòng"), "{page}");
     assert!(page.contains("flow=vao%3Aket-nap%2Cket-nap-lai"), "the admitted line links to its members");
+    assert!(page.contains(r#"aria-label="Biểu đồ tăng, giảm đảng viên theo loại biến động""#), "an SVG chart of the flows");
     let (status, list) = app.text(&format!("/members?unit={province}&flow=ra:tu-tran&from=01/01/2025&to=31/12/2025")).await;
     assert_eq!(status, 200);
     assert!(list.contains("Biến động: Giảm (Từ trần) từ 01/01/2025 đến 31/12/2025"), "{list}");
@@ -187,6 +188,7 @@ async fn admission_report_over_http(app: &App) {
     assert_eq!(status, 200);
     assert!(page.contains(&format!("Kết nạp {admitted} đảng viên")), "{page}");
     assert!(page.contains("Tổ chức cơ sở đảng chưa kết nạp đảng viên") && page.contains("Từ 18 đến 30 tuổi"));
+    assert!(page.contains(r#"<svg class="chart""#), "an SVG chart of the breakdown");
     let women = r["total"]["women"].as_u64().unwrap();
     let share = {
         let tenths = (women * 1000 + admitted / 2) / admitted;

@@ -312,23 +312,32 @@ fn tables(b: &Breakdown, bands: &AgeBands, links: &Links) -> (Vec<Line>, Vec<Tab
     (summary, tables)
 }
 
-/// A horizontal bar chart of the age bands, as inline SVG (only our own labels and numbers).
+/// A horizontal bar chart of the age bands, as inline SVG.
 fn age_chart(labels: &[String], counts: &[u64]) -> String {
-    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let bars: Vec<(&str, u64)> = labels.iter().map(String::as_str).zip(counts.iter().copied()).collect();
+    bar_chart("Biểu đồ số đảng viên theo độ tuổi", 100, &bars)
+}
+
+/// A horizontal bar chart as inline SVG, rendered here so no chart script is needed. Labels are
+/// our own (escaped all the same); `label_width` is the room the labels take, in the chart's units.
+fn bar_chart(title: &str, label_width: usize, bars: &[(&str, u64)]) -> String {
+    let escape = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let max = bars.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let row = 28;
-    let height = row * counts.len() + 8;
+    let height = row * bars.len() + 8;
+    let room = (640 - label_width - 90) as f64;
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 640 {height}" role="img" aria-label="Biểu đồ số đảng viên theo độ tuổi" xmlns="http://www.w3.org/2000/svg">"#
+        r#"<svg class="chart" viewBox="0 0 640 {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        escape(title)
     );
-    for (i, (label, n)) in labels.iter().zip(counts).enumerate() {
+    for (i, (label, n)) in bars.iter().enumerate() {
         let y = 4 + i * row;
-        let width = (*n as f64 / max as f64 * 440.0).round() as u64;
+        let width = (*n as f64 / max as f64 * room).round() as usize;
         svg.push_str(&format!(
-            r#"<text x="0" y="{}" font-size="14">{}</text><rect x="100" y="{}" width="{width}" height="20" rx="2"></rect><text x="{}" y="{}" font-size="14">{}</text>"#,
+            r#"<text x="0" y="{}" font-size="14">{}</text><rect x="{label_width}" y="{y}" width="{width}" height="20" rx="2"></rect><text x="{}" y="{}" font-size="14">{}</text>"#,
             y + 15,
-            label,
-            y,
-            106 + width,
+            escape(label),
+            label_width + width + 6,
             y + 15,
             format::number(*n)
         ));
@@ -546,6 +555,8 @@ struct MovementsPage {
 
 #[derive(Default)]
 struct MovementsBody {
+    /// Inflows and outflows by kind, as an SVG bar chart.
+    chart: String,
     lines: Vec<FormLine>,
     balanced: bool,
     rows: Vec<MovementRow>,
@@ -574,7 +585,20 @@ async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageP
     let Some(q) = q else { return Err(AppError::not_found()) };
     form.finish(&report.unit.name, &q);
     use domain::stats::FlowKind as K;
+    let mut bars: Vec<(String, u64)> = Vec::new();
+    for k in K::ALL {
+        if report.total.inflow(k) > 0 {
+            bars.push((format!("+ {}", k.label()), report.total.inflow(k)));
+        }
+    }
+    for k in K::ALL {
+        if report.total.outflow(k) > 0 {
+            bars.push((format!("− {}", k.label()), report.total.outflow(k)));
+        }
+    }
+    let bars: Vec<(&str, u64)> = bars.iter().map(|(l, n)| (l.as_str(), *n)).collect();
     let body = MovementsBody {
+        chart: bar_chart("Biểu đồ tăng, giảm đảng viên theo loại biến động", 290, &bars),
         balanced: report.total.balances() && report.rows.iter().all(|(_, m)| m.balances()),
         lines: report
             .total
@@ -774,6 +798,8 @@ struct AdmissionsPage {
 
 #[derive(Default)]
 struct AdmissionsBody {
+    /// The breakdown of the admitted, as an SVG bar chart.
+    chart: String,
     headline: String,
     /// The members admitted (by the structure of each day).
     admitted_href: Option<String>,
@@ -811,7 +837,10 @@ async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPage
     let Some(q) = q else { return Err(AppError::not_found()) };
     form.finish(&report.unit.name, &q);
     let t = &report.total;
+    let mut bars = vec![("Kết nạp", t.admitted)];
+    bars.extend(t.lines());
     let body = AdmissionsBody {
+        chart: bar_chart("Biểu đồ đảng viên được kết nạp theo đặc điểm", 230, &bars),
         headline: admission_headline(&report),
         admitted_href: (q.structure == Structure::OfDate).then(|| {
             page_href(
