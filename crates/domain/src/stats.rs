@@ -403,6 +403,10 @@ pub enum Facet {
     Occupation(crate::member::OccupationGroup),
     /// Party age of at least this many years.
     PartyAgeAtLeast(u32),
+    /// College or higher (the admission report's line).
+    CollegeOrHigher,
+    /// Master or doctor (the admission report's line).
+    Postgraduate,
 }
 
 impl Facet {
@@ -420,6 +424,8 @@ impl Facet {
             Facet::PoliticalTheory(v) => format!("llct:{}", v.code()),
             Facet::Occupation(v) => format!("nghe-nghiep:{}", v.code()),
             Facet::PartyAgeAtLeast(y) => format!("tuoi-dang:{y}"),
+            Facet::CollegeOrHigher => "cao-dang-tro-len".into(),
+            Facet::Postgraduate => "sau-dai-hoc".into(),
         }
     }
 
@@ -433,6 +439,8 @@ impl Facet {
                 "ton-giao" => Facet::Religious,
                 "doan-vien" => Facet::YouthUnion,
                 "chua-co-thong-tin" => Facet::NoProfile,
+                "cao-dang-tro-len" => Facet::CollegeOrHigher,
+                "sau-dai-hoc" => Facet::Postgraduate,
                 _ => return Err(bad()),
             },
             Some(("ton-giao", c)) => Facet::Religion(Religion::parse(c).map_err(|_| bad())?),
@@ -461,6 +469,8 @@ impl Facet {
             Facet::PoliticalTheory(v) => format!("Lý luận chính trị: {}", v.label()),
             Facet::Occupation(v) => format!("Nghề nghiệp: {}", v.label()),
             Facet::PartyAgeAtLeast(y) => format!("Tuổi đảng từ {y} năm trở lên"),
+            Facet::CollegeOrHigher => "Trình độ cao đẳng trở lên".into(),
+            Facet::Postgraduate => "Trình độ sau đại học".into(),
         }
     }
 
@@ -477,9 +487,14 @@ impl Facet {
             Facet::Professional(v) => m.profile.is_some_and(|p| p.professional == v),
             Facet::PoliticalTheory(v) => m.profile.is_some_and(|p| p.political_theory == v),
             Facet::Occupation(v) => m.profile.is_some_and(|p| p.occupation == v),
+            Facet::CollegeOrHigher => m.profile.is_some_and(|p| p.professional.is_college_or_higher()),
+            Facet::Postgraduate => m.profile.is_some_and(|p| p.professional.is_postgraduate()),
         }
     }
 }
+
+/// A member-list filter as (parameter, value), e.g. `("facet", "doan-vien")`.
+pub type ListFilter = (&'static str, String);
 
 /// The members admitted in a period, in the breakdown committees publish (form 2-BTCTW,
 /// reports.md §2.2): of which readmitted, women, ethnic minority, religious believers, Youth Union
@@ -535,15 +550,21 @@ impl AdmissionTally {
 
     /// The published lines: (label, count), each a share of `admitted`.
     pub fn lines(&self) -> Vec<(&'static str, u64)> {
+        self.lines_with_filters().into_iter().map(|(l, n, _)| (l, n)).collect()
+    }
+
+    /// [`AdmissionTally::lines`] with, for each, the filter of the admitted members behind it:
+    /// (parameter, value) of the member list, read on the admission date.
+    pub fn lines_with_filters(&self) -> Vec<(&'static str, u64, Option<ListFilter>)> {
         vec![
-            ("Kết nạp lại", self.readmitted),
-            ("Nữ", self.women),
-            ("Dân tộc thiểu số", self.ethnic_minority),
-            ("Có tôn giáo", self.religious),
-            ("Đoàn viên Đoàn TNCS Hồ Chí Minh", self.youth_union),
-            ("Từ 18 đến 30 tuổi", self.up_to_30),
-            ("Trình độ cao đẳng trở lên", self.college_or_higher),
-            ("Trình độ sau đại học", self.postgraduate),
+            ("Kết nạp lại", self.readmitted, None),
+            ("Nữ", self.women, Some(("gender", "nu".into()))),
+            ("Dân tộc thiểu số", self.ethnic_minority, Some(("facet", Facet::EthnicMinority.code()))),
+            ("Có tôn giáo", self.religious, Some(("facet", Facet::Religious.code()))),
+            ("Đoàn viên Đoàn TNCS Hồ Chí Minh", self.youth_union, Some(("facet", Facet::YouthUnion.code()))),
+            ("Từ 18 đến 30 tuổi", self.up_to_30, Some(("age", "18-30".into()))),
+            ("Trình độ cao đẳng trở lên", self.college_or_higher, Some(("facet", Facet::CollegeOrHigher.code()))),
+            ("Trình độ sau đại học", self.postgraduate, Some(("facet", Facet::Postgraduate.code()))),
         ]
     }
 }

@@ -532,7 +532,21 @@ impl Index {
                 }
             }
             if let Some((f, p)) = &flow {
-                return self.has_flow(p, &self.members[i], f.inflow, &f.kinds, &mut check.borrow_mut());
+                // The other filters apply to the member as they were on the flow's day.
+                let accept = |flow: &domain::stats::Flow, facts: &domain::stats::MemberFacts| {
+                    (f.kinds.is_empty() || f.kinds.contains(&flow.kind))
+                        && match q.status {
+                            StatusFilter::Only(s) => flow.status == s,
+                            _ => true,
+                        }
+                        && q.gender.is_none_or(|g| g == facts.gender)
+                        && q.age.is_none_or(|a| {
+                            let (earliest, latest) = a.birth_range(flow.on);
+                            facts.birth_date <= latest && earliest.is_none_or(|e| facts.birth_date > e)
+                        })
+                        && q.facet.is_none_or(|x| x.holds(facts))
+                };
+                return self.has_flow(p, &self.members[i], f.inflow, &mut check.borrow_mut(), accept);
             }
             let Some(status) = snap.status[i] else { return false };
             let status_ok = match q.status {

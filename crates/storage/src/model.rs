@@ -217,8 +217,9 @@ pub struct MemberQuery {
     /// One cell of the statistics' breakdowns (drill-down), read on `as_of`.
     pub facet: Option<domain::stats::Facet>,
     /// The members behind a movement: those who came onto or left the list of `unit` in a
-    /// period. When set, only the text search and the scope filter besides (the members may
-    /// have left the list since).
+    /// period. When set, the unit on `as_of` does not filter (the members may have left the list
+    /// since) and status, gender, age band and facet are read on the day of the flow (status:
+    /// the one the member left with, or came with).
     pub flow: Option<FlowFilter>,
     /// 1-based.
     pub page: usize,

@@ -100,7 +100,7 @@ pub struct MemberFilterParams {
     pub facet: String,
     /// The members behind a movement of `unit`'s list from `from` to `to`: `vao`, `ra`, or with
     /// kinds, e.g. `vao:ket-nap,ket-nap-lai`, `ra:tu-tran` (codes of the movement report's
-    /// `kinds`). Requires `unit`; status, gender, age and facet do not apply.
+    /// `kinds`). Requires `unit`; status, gender, age and facet are read on the flow's day.
     pub flow: String,
     /// First day of the movement period (`flow`), dd/mm/yyyy or yyyy-mm-dd.
     pub from: String,

@@ -129,6 +129,9 @@ async fn movement_report_over_http(app: &App) {
             assert_eq!((status, &list["total"]), (200, expected), "{direction}:{code}");
         }
     }
+    let (_, probationary) =
+        app.json(&format!("/api/v1/members?unit={province}&flow=ra:xoa-ten&status=du-bi&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(probationary["total"], r["total"]["struck_off_probationary"]);
     let (_, everyone_out) = app.json(&format!("/api/v1/members?unit={province}&flow=ra&from=01/01/2025&to=31/12/2025")).await;
     assert_eq!(everyone_out["total"].as_u64().unwrap(), sum(&r["total"]["outflows"]));
 
@@ -197,6 +200,22 @@ async fn admission_report_over_http(app: &App) {
     assert!(page.contains(&share), "women {women}/{admitted} shown as {share}");
     let (_, list) = app.json(&format!("/api/v1/members?unit={province}&flow=vao:ket-nap,ket-nap-lai&from=01/01/2025&to=31/12/2025")).await;
     assert_eq!(list["total"].as_u64(), Some(admitted), "the admitted drill down to themselves");
+    // Each line of the breakdown drills down to the admitted it counts, read on the admission date.
+    let t = &r["total"];
+    for (filter, field) in [
+        ("&gender=nu", "women"),
+        ("&facet=dan-toc-thieu-so", "ethnic_minority"),
+        ("&facet=ton-giao", "religious"),
+        ("&facet=doan-vien", "youth_union"),
+        ("&age=18-30", "up_to_30"),
+        ("&facet=cao-dang-tro-len", "college_or_higher"),
+        ("&facet=sau-dai-hoc", "postgraduate"),
+    ] {
+        let path = format!("/api/v1/members?unit={province}&flow=vao:ket-nap,ket-nap-lai&from=01/01/2025&to=31/12/2025{filter}");
+        assert_eq!(app.json(&path).await.1["total"], t[field], "{field}");
+    }
+    let (_, again) = app.json(&format!("/api/v1/members?unit={province}&flow=vao:ket-nap-lai&from=01/01/2025&to=31/12/2025")).await;
+    assert_eq!(again["total"], t["readmitted"]);
     let sheet = workbook(app, &format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=xlsx"), "Tổng hợp").await;
     assert_eq!(sheet.get_value((3, 1)), Some(&calamine::Data::Float(admitted as f64)));
     let csv = app.get(&format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=csv")).await;

@@ -395,6 +395,7 @@ fn facets_filter_exactly_what_the_breakdown_counts() {
     facets.extend(PoliticalTheory::ALL.iter().map(|v| Facet::PoliticalTheory(*v)));
     facets.extend(OccupationGroup::ALL.iter().map(|v| Facet::Occupation(*v)));
     facets.extend(PARTY_AGE_THRESHOLDS.map(Facet::PartyAgeAtLeast));
+    facets.extend([Facet::CollegeOrHigher, Facet::Postgraduate]);
     for f in facets {
         assert_eq!(Facet::parse(&f.code()), Ok(f), "{}", f.code());
         let counted = match f {
@@ -408,6 +409,10 @@ fn facets_filter_exactly_what_the_breakdown_counts() {
             Facet::PoliticalTheory(v) => b.political_theory[usize::from(v)],
             Facet::Occupation(v) => b.occupation[usize::from(v)],
             Facet::PartyAgeAtLeast(y) => b.party_age[PARTY_AGE_THRESHOLDS.iter().position(|t| *t == y).unwrap()],
+            Facet::CollegeOrHigher | Facet::Postgraduate => {
+                let wanted = |p: Professional| if f == Facet::CollegeOrHigher { p.is_college_or_higher() } else { p.is_postgraduate() };
+                Professional::ALL.iter().filter(|p| wanted(**p)).map(|p| b.professional[usize::from(*p)]).sum()
+            }
         };
         assert_eq!(u64::from(f.holds(&m)), counted, "{}", f.label());
     }

@@ -140,15 +140,22 @@ impl Index {
         self.period(r, first, last, Structure::OfDate, last, &mut Rows { keys: Vec::new() })
     }
 
-    /// Whether the member came onto (`inflow`) or left `root`'s list in the period with a flow
-    /// of one of `kinds` (empty: any kind).
-    pub(super) fn has_flow(&self, p: &Period, m: &MemberEntry, inflow: bool, kinds: &[FlowKind], check: &mut Vec<NaiveDate>) -> bool {
+    /// Whether the member came onto (`inflow`) or left `root`'s list in the period by a flow
+    /// that `accept` takes (it sees the flow and the member's facts on its day).
+    pub(super) fn has_flow(
+        &self,
+        p: &Period,
+        m: &MemberEntry,
+        inflow: bool,
+        check: &mut Vec<NaiveDate>,
+        accept: impl Fn(&Flow, &MemberFacts) -> bool,
+    ) -> bool {
         let mut found = false;
         p.walk(m, check, |day, (slot, status), (now, now_status)| {
             let crossed = if inflow { slot == NONE && now != NONE } else { slot != NONE && now == NONE };
             if crossed && !found {
                 let f = p.flow(m, day, inflow, if inflow { now_status } else { status });
-                found = kinds.is_empty() || kinds.contains(&f.kind);
+                found = accept(&f, &facts(m, f.status, day));
             }
         });
         found

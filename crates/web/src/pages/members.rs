@@ -147,7 +147,7 @@ fn flow_note(f: &storage::FlowFilter) -> String {
     let direction = if f.inflow { "Tăng" } else { "Giảm" };
     let kinds: Vec<&str> = f.kinds.iter().map(|k| k.label()).collect();
     let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) };
-    format!("{direction}{kinds} từ {} đến {}; các tiêu chí khác không áp dụng.", format::date(f.first), format::date(f.last))
+    format!("{direction}{kinds} từ {} đến {}; các tiêu chí khác tính tại ngày biến động.", format::date(f.first), format::date(f.last))
 }
 
 /// Every cell of the statistics' breakdowns the list can filter on.

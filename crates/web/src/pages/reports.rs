@@ -609,7 +609,7 @@ async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageP
                 label,
                 value: format::number(v),
                 sub: row.is_empty() || row.len() > 2,
-                href: movement_members(&report, row),
+                href: movement_members(&report, row, label),
             })
             .collect(),
         rows: report
@@ -637,7 +637,7 @@ async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageP
 
 /// The member list behind a line of form 1-BTCTW: the lists on the day before the period (A)
 /// and on its last day (D), or the members with that flow.
-fn movement_members(r: &MovementReport, row: &str) -> Option<String> {
+fn movement_members(r: &MovementReport, row: &str, label: &str) -> Option<String> {
     // The member list selects by the structure of each day.
     if r.structure != Structure::OfDate {
         return None;
@@ -645,7 +645,13 @@ fn movement_members(r: &MovementReport, row: &str) -> Option<String> {
     let unit = r.unit.id.to_string();
     let (from, to) = (format::date(r.first), format::date(r.last));
     let list_on = |d: chrono::NaiveDate| page_href("/members", &[("unit", &unit), ("as_of", &format::date(d))]);
+    let mut status = "";
     let flow = match row {
+        "" if label == "trong đó: kết nạp lại" => "vao:ket-nap-lai",
+        "" if label == "trong đó: đảng viên dự bị" => {
+            status = Status::Probationary.code();
+            "ra:xoa-ten"
+        }
         "A" => return r.first.pred_opt().map(list_on),
         "D" => return Some(list_on(r.last)),
         "B" => "vao",
@@ -665,7 +671,11 @@ fn movement_members(r: &MovementReport, row: &str) -> Option<String> {
         "C6" => "ra:sap-xep",
         _ => return None,
     };
-    Some(page_href("/members", &[("unit", &unit), ("flow", flow), ("from", &from), ("to", &to)]))
+    let mut pairs = vec![("unit", unit.as_str()), ("flow", flow), ("from", &from), ("to", &to)];
+    if !status.is_empty() {
+        pairs.push(("status", status));
+    }
+    Some(page_href("/members", &pairs))
 }
 
 /// The columns of the per-unit movement table (spreadsheet and CSV), after the unit's name.
@@ -773,6 +783,8 @@ struct AdmissionLine {
     label: &'static str,
     count: String,
     share: String,
+    /// The admitted members behind the line.
+    href: Option<String>,
 }
 
 struct AdmissionUnitRow {
@@ -849,9 +861,23 @@ async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPage
             )
         }),
         lines: t
-            .lines()
+            .lines_with_filters()
             .into_iter()
-            .map(|(label, n)| AdmissionLine { label, count: format::number(n), share: format::percent(n as usize, t.admitted as usize) })
+            .map(|(label, n, filter)| {
+                let (flow, extra) = match &filter {
+                    None => ("vao:ket-nap-lai", None),
+                    Some((k, v)) => ("vao:ket-nap,ket-nap-lai", Some((*k, v.as_str()))),
+                };
+                let unit = q.unit.to_string();
+                let mut pairs = vec![("unit", unit.as_str()), ("flow", flow), ("from", form.from.as_str()), ("to", form.to.as_str())];
+                pairs.extend(extra);
+                AdmissionLine {
+                    label,
+                    count: format::number(n),
+                    share: format::percent(n as usize, t.admitted as usize),
+                    href: (q.structure == Structure::OfDate).then(|| page_href("/members", &pairs)),
+                }
+            })
             .collect(),
         has_targets: report.target_year.is_some(),
         rows: report
