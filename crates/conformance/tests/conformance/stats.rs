@@ -210,6 +210,26 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     let current = s.movement_report(province, first, last, Structure::Current, today).await.unwrap();
     assert!(current.rows.iter().all(|(_, m)| m.balances()) && current.total.balances());
     assert_eq!((current.total.start, current.total.end), (report.total.start, report.total.end));
+    // A second server on the same database sees a write of the first before its next report.
+    let other = t.reopen().await;
+    let this_year = (d(2026, 1, 1), today);
+    let died_before = other.movement_report(province, this_year.0, this_year.1, Structure::OfDate, today).await.unwrap();
+    let bands = AgeBands::default();
+    let count_before = other.counts_report(province, today, Structure::OfDate, today, &bands).await.unwrap().total.total;
+    let mut q = MemberQuery::new(today);
+    q.unit = Some(province);
+    q.per_page = 1;
+    let someone = s.find_members(&q).await.unwrap().items.remove(0).id;
+    let version = s.member(someone).await.unwrap().version;
+    let died = domain::event::EventData { kind: domain::event::EventKind::Died, effective: today, basis: None, note: None };
+    s.record_event(&ctx(), someone, version, died).await.unwrap();
+    let died_after = other.movement_report(province, this_year.0, this_year.1, Structure::OfDate, today).await.unwrap();
+    let kind = domain::stats::FlowKind::Died;
+    assert_eq!(died_after.total.outflow(kind), died_before.total.outflow(kind) + 1);
+    assert_eq!(died_after.total.end + 1, died_before.total.end);
+    let count_after = other.counts_report(province, today, Structure::OfDate, today, &bands).await.unwrap().total.total;
+    assert_eq!(count_after + 1, count_before);
+    let report = s.movement_report(province, first, last, Structure::OfDate, today).await.unwrap();
     // Spans written before they kept their causes (migration 0004) are re-derived when a store
     // opens, and give the same report.
     let db = t.database().await;
