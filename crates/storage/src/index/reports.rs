@@ -73,15 +73,7 @@ impl Index {
                 if self.units.version_on(r, on).is_none() {
                     return slot;
                 }
-                slot[r as usize] = rows.slot(RowKey::Direct);
-                for c in self.units.children_on(Some(root), on) {
-                    let k = rows.slot(RowKey::Unit(c));
-                    for (u, m) in self.units.subtree(self.units.ids[c as usize], on).iter().enumerate() {
-                        if *m {
-                            slot[u] = k;
-                        }
-                    }
-                }
+                slot = self.tree_slots(r, on, rows);
             }
             Structure::Current => {
                 let within_then = self.units.subtree(root, on);
@@ -249,19 +241,25 @@ impl Index {
         Some((total, out, zero))
     }
 
-    /// For today's structure: each unit's row once regrouped into today's tree.
-    fn resolve_today(&self, r: u32, today: NaiveDate, rows: &mut Rows) -> Vec<u32> {
-        let root = self.units.ids[r as usize];
-        let mut today_slot = vec![NONE; self.units.ids.len()];
-        today_slot[r as usize] = rows.slot(RowKey::Direct);
-        for c in self.units.children_on(Some(root), today) {
+    /// The row slot of every unit as the tree stands on `on`: `r` itself is the direct row, each
+    /// unit directly under it a row holding its subtree.
+    fn tree_slots(&self, r: u32, on: NaiveDate, rows: &mut Rows) -> Vec<u32> {
+        let mut slot = vec![NONE; self.units.ids.len()];
+        slot[r as usize] = rows.slot(RowKey::Direct);
+        for c in self.units.children_on(Some(self.units.ids[r as usize]), on) {
             let k = rows.slot(RowKey::Unit(c));
-            for (u, m) in self.units.subtree(self.units.ids[c as usize], today).iter().enumerate() {
+            for (u, m) in self.units.subtree(self.units.ids[c as usize], on).iter().enumerate() {
                 if *m {
-                    today_slot[u] = k;
+                    slot[u] = k;
                 }
             }
         }
+        slot
+    }
+
+    /// For today's structure: each unit's row once regrouped into today's tree.
+    fn resolve_today(&self, r: u32, today: NaiveDate, rows: &mut Rows) -> Vec<u32> {
+        let today_slot = self.tree_slots(r, today, rows);
         (0..self.units.ids.len() as u32)
             .map(|u| match self.successor_today(u, today) {
                 Some(t) => today_slot[t as usize],
