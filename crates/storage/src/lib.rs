@@ -850,51 +850,6 @@ impl Store for SqlStore {
         structure: domain::stats::Structure,
         today: NaiveDate,
     ) -> Result<AdmissionReport> {
-        self.admission_report_impl(unit, first, last, structure, today).await
-    }
-}
-
-impl SqlStore {
-    /// The checks every period report makes before reading the index.
-    fn check_period(first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Result<()> {
-        if last < first {
-            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
-        }
-        if last > today {
-            return Err(StoreError::invalid("to", "in_future", "Ngày cuối kỳ không được sau hôm nay."));
-        }
-        Ok(())
-    }
-
-    /// The unit as a period report shows it, or the error naming the day it did not stand.
-    fn period_unit(
-        index: &index::Index,
-        unit: UnitId,
-        first: NaiveDate,
-        last: NaiveDate,
-        structure: domain::stats::Structure,
-        today: NaiveDate,
-    ) -> Result<UnitSummary> {
-        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
-        let shown_on = if structure == domain::stats::Structure::Current { today } else { last };
-        let missing = match structure {
-            domain::stats::Structure::OfDate => [first, last].into_iter().find(|d| index.unit_version_on(unit, *d).is_none()),
-            domain::stats::Structure::Current => index.unit_version_on(unit, today).is_none().then_some(today),
-        };
-        if let Some(day) = missing {
-            return Err(not_on_date(&latest.name, structure, day, today));
-        }
-        index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound)
-    }
-
-    async fn admission_report_impl(
-        &self,
-        unit: UnitId,
-        first: NaiveDate,
-        last: NaiveDate,
-        structure: domain::stats::Structure,
-        today: NaiveDate,
-    ) -> Result<AdmissionReport> {
         use chrono::Datelike;
         Self::check_period(first, last, today)?;
         self.refresh_index().await?;
@@ -928,6 +883,42 @@ impl SqlStore {
                 .collect(),
             zero_admission: zero.iter().map(UnitSummary::from).collect(),
         })
+    }
+}
+
+impl SqlStore {
+    /// The checks every period report makes before reading the index.
+    fn check_period(first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Result<()> {
+        if last < first {
+            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
+        }
+        if last > today {
+            return Err(StoreError::invalid("to", "in_future", "Ngày cuối kỳ không được sau hôm nay."));
+        }
+        Ok(())
+    }
+
+    /// The unit as a period report shows it, or the error naming the day it did not stand.
+    fn period_unit(
+        index: &index::Index,
+        unit: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: domain::stats::Structure,
+        today: NaiveDate,
+    ) -> Result<UnitSummary> {
+        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
+        match index.period_root(unit, first, last, structure, today) {
+            Some((_, shown_on)) => index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound),
+            None => {
+                let missing = match structure {
+                    domain::stats::Structure::OfDate if index.unit_version_on(unit, first).is_none() => first,
+                    domain::stats::Structure::OfDate => last,
+                    domain::stats::Structure::Current => today,
+                };
+                Err(not_on_date(&latest.name, structure, missing, today))
+            }
+        }
     }
 }
 

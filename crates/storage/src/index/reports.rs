@@ -155,7 +155,7 @@ impl Index {
 
     /// A period report's unit (its position) and the day its rows are shown on: the last day by
     /// the structure of the date (it must stand on the first and the last), today by today's.
-    fn period_root(
+    pub(crate) fn period_root(
         &self,
         root: UnitId,
         first: NaiveDate,
