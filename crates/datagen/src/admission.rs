@@ -206,7 +206,8 @@ async fn one_case(
     let official = officials.len() as u32;
     let vote = |on| ChiBoVote { on, official_members: official, present: official, in_favour: official, against: 0 };
     let decision_on = vote_on + days(20);
-    let end = domain::admission::official_date(decision_on);
+    let ceremony_on = decision_on + days(15);
+    let end = domain::admission::official_date(ceremony_on);
     let signer = "Bí thư Đảng ủy".to_owned();
     let issuer = "Ban Thường vụ Đảng ủy";
     let mut steps = vec![
@@ -235,7 +236,7 @@ async fn one_case(
             steps.push(StepData::DecisionReceived { on: decision_on + days(3) });
         }
         if stage >= 4 {
-            steps.push(StepData::Ceremony { on: decision_on + days(15) });
+            steps.push(StepData::Ceremony { on: ceremony_on });
             steps.push(StepData::NewMemberClass { on: decision_on + days(60), number: format!("{}/CN-ĐVM", 300 + index) });
             steps.push(StepData::SelfReview { on: end - days(10) });
             steps.push(StepData::HelperComment { on: end - days(9) });

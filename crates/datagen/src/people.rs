@@ -188,7 +188,11 @@ impl<'t> People<'t> {
     ) -> Result<NaiveDate, StoreError> {
         let today = self.today;
         let tree = self.tree;
-        let probation_end = add_months(admitted, PROBATION_MONTHS);
+        // The chi bộ holds the ceremony a few weeks after the decision (within 30 working days
+        // of receiving it); probation runs 12 months from the ceremony (rules.md §3). The delay
+        // is read off the birth date so that the random stream stays as it was.
+        let ceremony = ceremony_after(admitted, birth);
+        let probation_end = add_months(ceremony, PROBATION_MONTHS);
         let home_from = tree.cells[home].from;
         let arrival = if admitted < home_from || rng.random_bool(0.04) {
             let lower = home_from.max(add_months(admitted, PROBATION_MONTHS + 1));
@@ -220,6 +224,7 @@ impl<'t> People<'t> {
             };
             let b = basis(&format!("{}-QĐ/ĐU", rng.random_range(1..400)), admitted, &issuer)?;
             life.push(EventKind::Admitted { unit: UnitRef::External(org) }, admitted, Some(b.clone()));
+            life.push(EventKind::Ceremony, ceremony, None);
             let rb = basis(&format!("{}-QĐ/ĐU", rng.random_range(1..400)), probation_end, &issuer)?;
             life.push(EventKind::RecognizedOfficial, probation_end, Some(rb));
             life.recognized = true;
@@ -240,6 +245,9 @@ impl<'t> People<'t> {
             life.last = cell;
             let b = life.decision(rng, "Ban Thường vụ", admitted)?;
             life.push(EventKind::Admitted { unit: UnitRef::Internal(tree.cells[cell].id) }, admitted, Some(b));
+            if ceremony <= today {
+                life.push(EventKind::Ceremony, ceremony, None);
+            }
             if let Some(d) = death.filter(|d| *d <= probation_end) {
                 life.died(d);
                 return Ok(d);
@@ -417,7 +425,11 @@ impl<'t> People<'t> {
         life.last = cell;
         let b = life.decision(rng, "Ban Thường vụ", back)?;
         life.push(EventKind::Readmitted { unit: tree.cells[cell].id }, back, Some(b));
-        let official = add_months(back, PROBATION_MONTHS);
+        let ceremony = ceremony_after(back, birth);
+        if ceremony <= today && death.is_none_or(|d| d > ceremony) {
+            life.push(EventKind::Ceremony, ceremony, None);
+        }
+        let official = add_months(ceremony, PROBATION_MONTHS);
         if let Some(d) = death.filter(|d| *d <= official.min(today)) {
             life.advance(d)?;
             life.died(d);
@@ -685,4 +697,10 @@ impl Life<'_> {
         let upper = &self.tree.uppers[cell.upper_on(on)];
         basis(&format!("{}/GGT", rng.random_range(1..1000)), on, &format!("{} {}", upper.office, upper.name_on(on)))
     }
+}
+
+/// The day of the admission ceremony after a decision: 10 to 44 days later, read off the birth
+/// date (no draw from the random stream).
+fn ceremony_after(decided: NaiveDate, birth: NaiveDate) -> NaiveDate {
+    decided + Duration::days(10 + i64::from(birth.ordinal() % 35))
 }

@@ -603,15 +603,17 @@ pub fn ceremony_deadline(cal: &WorkCalendar, decision_received_on: NaiveDate) ->
     cal.add_working_days(decision_received_on, rules_on(decision_received_on).ceremony_working_days)
 }
 
-/// The day the member becomes official: the admission decision date plus exactly 12 months
-/// (Charter art. 5; point 4.2), whenever the recognition is decided.
-pub fn official_date(decision_on: NaiveDate) -> NaiveDate {
-    dates::add_months(decision_on, PROBATION_MONTHS)
+/// The day the member becomes official: exactly 12 months after the chi bộ held the admission
+/// ceremony (Charter art. 5 §1: "tính từ ngày chi bộ tổ chức lễ kết nạp"; point 4.2 — rules.md
+/// §3), whenever the recognition is decided. Party age still runs from the decision's date.
+pub fn official_date(ceremony_on: NaiveDate) -> NaiveDate {
+    dates::add_months(ceremony_on, PROBATION_MONTHS)
 }
 
-/// Last day for the chi bộ to propose recognition: 30 working days after the probation ends (point 4.2).
-pub fn recognition_proposal_deadline(cal: &WorkCalendar, decision_on: NaiveDate) -> NaiveDate {
-    let end = official_date(decision_on);
+/// Last day for the chi bộ to propose recognition: 30 working days after the probation ends,
+/// 12 months after the ceremony (point 4.2).
+pub fn recognition_proposal_deadline(cal: &WorkCalendar, ceremony_on: NaiveDate) -> NaiveDate {
+    let end = official_date(ceremony_on);
     cal.add_working_days(end, rules_on(end).recognition_proposal_working_days)
 }
 

@@ -59,6 +59,7 @@ code_list!(
     /// The kind of an event, as stored and sent by the API.
     EventKindCode, "Loại sự kiện", {
         Admitted = ("ket-nap", "Kết nạp"),
+        Ceremony = ("le-ket-nap", "Lễ kết nạp"),
         RecognizedOfficial = ("cong-nhan-chinh-thuc", "Công nhận đảng viên chính thức"),
         TransferredOut = ("chuyen-di", "Chuyển sinh hoạt đi"),
         TransferredIn = ("chuyen-den", "Tiếp nhận sinh hoạt"),
@@ -81,6 +82,10 @@ pub enum EventKind {
     Admitted {
         unit: UnitRef,
     },
+    /// Lễ kết nạp: the chi bộ holds the admission ceremony, usually weeks after the decision.
+    /// Probation runs 12 months from this day (Charter art. 5 §1: "tính từ ngày chi bộ tổ chức lễ
+    /// kết nạp" — rules.md §3); the basis is the chi bộ's record of the ceremony.
+    Ceremony,
     /// Công nhận chính thức, effective the day the 12 months of probation end (rules.md §3).
     RecognizedOfficial,
     /// Chuyển sinh hoạt đi: `from` must be the member's unit that day.
@@ -119,6 +124,7 @@ impl EventKind {
     pub fn code(&self) -> EventKindCode {
         match self {
             EventKind::Admitted { .. } => EventKindCode::Admitted,
+            EventKind::Ceremony => EventKindCode::Ceremony,
             EventKind::RecognizedOfficial => EventKindCode::RecognizedOfficial,
             EventKind::TransferredOut { .. } => EventKindCode::TransferredOut,
             EventKind::TransferredIn { .. } => EventKindCode::TransferredIn,
@@ -143,6 +149,28 @@ impl EventKind {
             _ => Vec::new(),
         }
     }
+
+    /// The internal units the event places the member in or takes them from, with the input
+    /// field naming each: whoever records the event must have them in their scope. The
+    /// destination of a transfer out is not one of them: it never places the member there (the
+    /// member is in transit until the receiving side records the acceptance).
+    pub fn units_acted_on(&self) -> Vec<NamedUnit> {
+        let named = |field: &'static str, unit: UnitId| NamedUnit { field, unit };
+        match self {
+            EventKind::Admitted { unit } => unit.internal().map(|u| named("unit_id", u)).into_iter().collect(),
+            EventKind::TransferredOut { from, .. } => vec![named("unit_id", *from)],
+            EventKind::TransferredIn { unit, .. } | EventKind::Readmitted { unit } => vec![named("unit_id", *unit)],
+            EventKind::Reassigned { to } => vec![named("to_unit_id", *to)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A unit an input names, with the field that names it (for field errors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NamedUnit {
+    pub field: &'static str,
+    pub unit: UnitId,
 }
 
 /// The content of an event.
@@ -252,7 +280,8 @@ impl EventInput {
         today: NaiveDate,
     ) -> Option<LegalBasis> {
         let any = !(self.decision_number.trim().is_empty() && self.decision_date.trim().is_empty() && self.issuer.trim().is_empty());
-        if !any && code == EventKindCode::Died {
+        // A death needs no document; the ceremony's record (biên bản) often carries no number.
+        if !any && matches!(code, EventKindCode::Died | EventKindCode::Ceremony) {
             return None;
         }
         let number = e.take("decision_number", DecisionNumber::parse(&self.decision_number));
@@ -283,6 +312,7 @@ impl EventInput {
                 _ => EventKind::Admitted { unit: UnitRef::Internal(unit(e, "unit_id", &self.unit_id)?) },
             },
             EventKindCode::RecognizedOfficial => EventKind::RecognizedOfficial,
+            EventKindCode::Ceremony => EventKind::Ceremony,
             EventKindCode::TransferredOut => {
                 let mode = e.take("mode", TransferMode::parse(&self.mode));
                 let from = unit(e, "unit_id", &self.unit_id);

@@ -76,7 +76,33 @@ pub struct History {
     pub temporary: Vec<TemporarySpan>,
     /// The events in force after corrections, in the order they apply.
     pub effective: Vec<(EventId, EventData)>,
+    /// Where the member is bound while a transfer out waits for the receiving side (the last
+    /// span is "transferred out" and open).
+    pub in_transit_to: Option<UnitRef>,
+    /// Each probation, oldest first: an admission (or readmission) with its ceremony and recognition.
+    pub probations: Vec<Probation>,
     pub problems: Vec<Problem>,
+}
+
+/// One probation (thời kỳ dự bị): the admission decision, the ceremony that starts the 12 months
+/// (Charter art. 5 §1 — rules.md §3) and the recognition that ended it, each once recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Probation {
+    /// Date of the admission (or readmission) decision: party age runs from it (art. 5 §4).
+    pub decided: NaiveDate,
+    /// Date the chi bộ held the admission ceremony; `None` until it is recorded.
+    pub ceremony: Option<NaiveDate>,
+    /// The recognition event and its date, once recorded.
+    pub recognized: Option<(EventId, NaiveDate)>,
+}
+
+impl Probation {
+    /// The day the member becomes official: exactly 12 months after the ceremony. Unknown until
+    /// the ceremony is recorded (rules.md §3 "before a ceremony is recorded, no official date can
+    /// be computed").
+    pub fn official_due(&self) -> Option<NaiveDate> {
+        self.ceremony.map(|c| add_months(c, PROBATION_MONTHS))
+    }
 }
 
 impl History {
@@ -87,6 +113,16 @@ impl History {
     /// Date of the first admission decision (party age starts here — rules.md §3).
     pub fn first_admission(&self) -> Option<NaiveDate> {
         self.effective.iter().find(|(_, e)| matches!(e.kind, EventKind::Admitted { .. })).map(|(_, e)| e.effective)
+    }
+
+    /// The probation under way on `on` (admitted, not yet recognized): `None` for an official
+    /// member or someone outside the Party.
+    pub fn probation_on(&self, on: NaiveDate) -> Option<&Probation> {
+        let span = self.span_on(on)?;
+        if span.status != Status::Probationary {
+            return None;
+        }
+        self.probations.iter().rev().find(|p| p.decided <= on)
     }
 
     /// Date of the latest official recognition.
@@ -182,11 +218,25 @@ fn exact_probation_rule_from() -> NaiveDate {
 /// 3.5, same in 232-QĐ/TW — rules.md §2.4).
 pub const READMISSION_MIN_MONTHS_OUT: u32 = 36;
 
+/// The admission a member's current membership comes from: the decision's date (party age) and
+/// the ceremony's (the start of probation), once recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Admission {
+    decided: NaiveDate,
+    ceremony: Option<NaiveDate>,
+}
+
+impl Admission {
+    fn decided(on: NaiveDate) -> Self {
+        Admission { decided: on, ceremony: None }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Standing {
     Never,
-    Active { unit: UnitRef, probationary: bool, exempt: bool, admitted: NaiveDate },
-    InTransit { from: UnitRef, probationary: bool, exempt: bool, admitted: NaiveDate, to: UnitRef },
+    Active { unit: UnitRef, probationary: bool, exempt: bool, admitted: Admission },
+    InTransit { from: UnitRef, probationary: bool, exempt: bool, admitted: Admission, to: UnitRef },
     Out { status: Status, since: NaiveDate, unit: UnitRef, readmittable: bool },
     Deceased { since: NaiveDate, unit: UnitRef },
 }
@@ -222,6 +272,27 @@ pub fn derive(events: &[RecordedEvent], units: &dyn UnitFacts) -> History {
                 continue;
             }
         };
+        match &ev.kind {
+            EventKind::Admitted { .. } | EventKind::Readmitted { .. } => {
+                history.probations.push(Probation { decided: date, ceremony: None, recognized: None })
+            }
+            EventKind::Ceremony => {
+                if let Some(p) = history.probations.last_mut() {
+                    p.ceremony = Some(date);
+                }
+            }
+            EventKind::RecognizedOfficial => {
+                if let Some(p) = history.probations.last_mut() {
+                    p.recognized = Some((*id, date));
+                }
+            }
+            _ => {}
+        }
+        // The ceremony starts the probation's 12 months but changes neither status nor unit.
+        if matches!(ev.kind, EventKind::Ceremony) {
+            standing = next;
+            continue;
+        }
         // Temporary activity is an overlay: it never changes the status or the home unit.
         if let EventKind::TransferredOut { mode: TransferMode::Temporary, to, .. } = &ev.kind {
             if temp.is_some() {
@@ -264,8 +335,39 @@ pub fn derive(events: &[RecordedEvent], units: &dyn UnitFacts) -> History {
     if let Some((at, from)) = temp {
         history.temporary.push(TemporarySpan { at, from, to: None });
     }
+    if let Standing::InTransit { to, .. } = &standing {
+        history.in_transit_to = Some(to.clone());
+    }
     check_units_outlive_spans(&mut history, units);
+    if !events.is_empty() && history.effective.is_empty() {
+        // A record must stay reachable: voiding its only event would leave a record without any
+        // history, which no list or search shows (nothing a user entered may become unreachable).
+        history.problems.push(Problem {
+            event: None,
+            code: "record_emptied",
+            message: "Không thể hủy sự kiện duy nhất còn hiệu lực của hồ sơ (hồ sơ sẽ không còn xem được); hãy sửa nội dung sự kiện đó thay vì hủy.".into(),
+        });
+    }
     history
+}
+
+/// Rules that apply to entries being recorded now, not to the history kept before them: a
+/// recognition needs the ceremony on the record, since probation runs 12 months from it (Charter
+/// art. 5 §1 — rules.md §3). Records kept before ceremonies were recorded keep their recognition
+/// as it stands. `new` are the events being recorded (a new record's every event).
+pub fn new_entry_problems(history: &History, new: &[EventId]) -> Vec<Problem> {
+    history
+        .probations
+        .iter()
+        .filter_map(|p| {
+            let (event, _) = p.recognized?;
+            (new.contains(&event) && p.ceremony.is_none() && p.decided >= exact_probation_rule_from()).then(|| Problem {
+                event: Some(event),
+                code: "no_ceremony",
+                message: "Chưa ghi lễ kết nạp: thời kỳ dự bị 12 tháng tính từ ngày chi bộ tổ chức lễ kết nạp (Điều lệ Đảng, Điều 5 khoản 1); ghi lễ kết nạp trước khi công nhận chính thức.".into(),
+            })
+        })
+        .collect()
 }
 
 fn is_transfer_destination(kind: &EventKind, unit: UnitId) -> bool {
@@ -308,25 +410,46 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
     let not_member = || ("not_a_member", "Chưa có quyết định kết nạp: người này chưa là đảng viên vào ngày đó.".to_string());
     match (&ev.kind, s) {
         (EventKind::Admitted { unit }, Standing::Never) => {
-            Ok(Standing::Active { unit: unit.clone(), probationary: true, exempt: false, admitted: date })
+            Ok(Standing::Active { unit: unit.clone(), probationary: true, exempt: false, admitted: Admission::decided(date) })
         }
         (EventKind::Admitted { .. }, Standing::Out { .. }) => {
             Err(("use_readmission", "Người đã ra khỏi Đảng được kết nạp lại, không kết nạp mới.".into()))
         }
         (EventKind::Admitted { .. }, _) => Err(("already_member", "Người này đã là đảng viên.".into())),
+        (EventKind::Ceremony, Standing::Active { unit, probationary: true, exempt, admitted }) => {
+            if let Some(held) = admitted.ceremony {
+                return Err(("ceremony_twice", format!("Lễ kết nạp đã được ghi (ngày {}).", format_vn(held))));
+            }
+            // Events apply in date order: a ceremony dated before the decision meets no
+            // membership and is refused as `not_a_member`.
+            let admitted = Admission { ceremony: Some(date), ..*admitted };
+            Ok(Standing::Active { unit: unit.clone(), probationary: true, exempt: *exempt, admitted })
+        }
+        (EventKind::Ceremony, Standing::Active { .. }) => {
+            Err(("already_official", "Đảng viên đã là đảng viên chính thức; lễ kết nạp thuộc thời kỳ dự bị.".into()))
+        }
         (EventKind::RecognizedOfficial, Standing::Active { unit, probationary: true, exempt, admitted }) => {
-            let due = add_months(*admitted, PROBATION_MONTHS);
-            if date < *admitted {
+            if date < admitted.decided {
                 return Err(("recognition_before_admission", "Ngày công nhận chính thức trước ngày kết nạp.".into()));
             }
-            if *admitted >= exact_probation_rule_from() && date != due {
-                return Err((
-                    "recognition_date",
-                    format!(
+            // Probation runs from the ceremony (Charter art. 5 §1). A record kept before ceremonies
+            // were recorded keeps the recognition it has, checked as it was then: 12 months from the
+            // decision (a new recognition without a ceremony is refused by `new_entry_problems`).
+            let start = admitted.ceremony.unwrap_or(admitted.decided);
+            let due = add_months(start, PROBATION_MONTHS);
+            if admitted.decided >= exact_probation_rule_from() && date != due {
+                let message = match admitted.ceremony {
+                    Some(ceremony) => format!(
+                        "Đảng viên được công nhận chính thức vào đúng ngày hết 12 tháng dự bị tính từ ngày tổ chức lễ kết nạp ({}): {} (Điều lệ Đảng, Điều 5 khoản 1; Quy định 294-QĐ/TW, điểm 4.2).",
+                        format_vn(ceremony),
+                        format_vn(due)
+                    ),
+                    None => format!(
                         "Đảng viên được công nhận chính thức vào đúng ngày hết 12 tháng dự bị: {} (Điều lệ Đảng, Điều 5; Quy định 294-QĐ/TW, điểm 4.2).",
                         format_vn(due)
                     ),
-                ));
+                };
+                return Err(("recognition_date", message));
             }
             Ok(Standing::Active { unit: unit.clone(), probationary: false, exempt: *exempt, admitted: *admitted })
         }
@@ -428,7 +551,7 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
                 ));
             }
             *readmitted_before = true;
-            Ok(Standing::Active { unit: UnitRef::Internal(*unit), probationary: true, exempt: false, admitted: date })
+            Ok(Standing::Active { unit: UnitRef::Internal(*unit), probationary: true, exempt: false, admitted: Admission::decided(date) })
         }
         (EventKind::Readmitted { .. }, Standing::Never) => Err(("use_admission", "Người này chưa từng là đảng viên; ghi kết nạp.".into())),
         (EventKind::Readmitted { .. }, _) => Err(("already_member", "Người này đang là đảng viên.".into())),

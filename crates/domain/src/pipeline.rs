@@ -191,9 +191,9 @@ impl StepKind {
         matches!(self, StepKind::Decision | StepKind::RecognitionDecision | StepKind::StrikeOffDecision | StepKind::Extension)
     }
 
-    /// Steps that write the register (admission, recognition, strike-off): they cannot be undone here.
+    /// Steps that write the register (admission, ceremony, recognition, strike-off): they cannot be undone here.
     pub fn writes_register(self) -> bool {
-        matches!(self, StepKind::Decision | StepKind::RecognitionDecision | StepKind::StrikeOffDecision)
+        matches!(self, StepKind::Decision | StepKind::Ceremony | StepKind::RecognitionDecision | StepKind::StrikeOffDecision)
     }
 
     /// Steps that may be recorded more than once.
@@ -347,7 +347,8 @@ impl Steps {
         self.last_of(kind).is_some()
     }
 
-    fn date_of(&self, kind: StepKind) -> Option<NaiveDate> {
+    /// The date of the latest step of this kind in force.
+    pub fn date_of(&self, kind: StepKind) -> Option<NaiveDate> {
         self.last_of(kind).map(StepData::on)
     }
 
@@ -698,14 +699,14 @@ pub fn check_step(
         }
         StepData::RecognitionVote { vote, .. } => {
             out.extend(admission::check_vote(vote));
-            if let Some(decided) = steps.decision_on() {
-                let end = admission::official_date(decided);
+            if let Some(ceremony) = steps.date_of(StepKind::Ceremony) {
+                let end = admission::official_date(ceremony);
                 if vote.on < end {
                     out.push(blocker(
                         "probation_not_over",
                         SRC_PROBATION,
                         format!(
-                            "Chi bộ chỉ xét công nhận sau khi hết 12 tháng dự bị (đến {}); ngày nghị quyết là {}.",
+                            "Chi bộ chỉ xét công nhận sau khi hết 12 tháng dự bị tính từ lễ kết nạp (đến {}); ngày nghị quyết là {}.",
                             format_vn(end),
                             format_vn(vote.on)
                         ),
@@ -903,7 +904,7 @@ pub fn due_items(candidate: &Candidate, steps: &Steps, cal: &WorkCalendar, confi
             }
         }
         Stage::Probation => {
-            if let Some(d) = steps.decision_on() {
+            if let Some(d) = steps.date_of(StepKind::Ceremony) {
                 out.push(DueItem {
                     code: "recognition_proposal",
                     label: "Chi bộ xét, đề nghị công nhận đảng viên chính thức",

@@ -200,6 +200,7 @@ fn event_on(h: &History, day: NaiveDate) -> Option<&EventKind> {
             k,
             EventKind::TransferredOut { mode: TransferMode::Temporary, .. }
                 | EventKind::TransferredIn { mode: TransferMode::Temporary, .. }
+                | EventKind::Ceremony
         )
     })
 }

@@ -207,15 +207,29 @@ impl SqlStore {
                     }
                 });
             }
+            StepData::Ceremony { on } => {
+                // The ceremony starts the 12 months of probation: it goes on the member's record
+                // (Charter art. 5 §1 — rules.md §3).
+                let m = member.ok_or_else(|| StoreError::invalid("step", "no_member", "Hồ sơ chưa gắn với đảng viên nào."))?;
+                let data = EventData {
+                    kind: EventKind::Ceremony,
+                    effective: *on,
+                    basis: None,
+                    note: Some(format!("Biên bản lễ kết nạp của chi bộ (hồ sơ phát triển đảng viên số {id}).")),
+                };
+                let (_, record) = append_event_tx(tx.as_mut(), ctx, m, None, Entry::Event(data), None).await?;
+                records.push(record);
+            }
             StepData::RecognitionDecision { basis, .. } | StepData::StrikeOffDecision { basis, .. } => {
                 let m = member.ok_or_else(|| StoreError::invalid("step", "no_member", "Hồ sơ chưa gắn với đảng viên nào."))?;
-                let decided =
-                    steps.decision_on().ok_or_else(|| StoreError::invalid("step", "no_decision", "Chưa có quyết định kết nạp."))?;
+                let ceremony = || {
+                    steps.date_of(StepKind::Ceremony).ok_or_else(|| StoreError::invalid("step", "no_ceremony", "Chưa tổ chức lễ kết nạp."))
+                };
                 let data = match step.kind() {
-                    // Official on the day the 12 months end, whenever decided (rules.md §3).
+                    // Official on the day the 12 months from the ceremony end, whenever decided (rules.md §3).
                     StepKind::RecognitionDecision => EventData {
                         kind: EventKind::RecognizedOfficial,
-                        effective: admission::official_date(decided),
+                        effective: admission::official_date(ceremony()?),
                         basis: Some(basis.clone()),
                         note: None,
                     },
@@ -342,7 +356,7 @@ impl SqlStore {
             next_steps: if stage.is_open() { pipeline::next_steps(&steps) } else { Vec::new() },
             blockers,
             due,
-            official_date: steps.decision_on().map(admission::official_date),
+            official_date: steps.date_of(StepKind::Ceremony).map(admission::official_date),
             certificate_valid_until: c.certificate.as_ref().map(|x| admission::certificate_last_valid_day(x.issued_on, &self.admission)),
             steps: rows
                 .into_iter()

@@ -204,12 +204,31 @@ struct MemberEntry {
     first_admission: Option<NaiveDate>,
     /// Periods of temporary activity: (host unit position, from, to).
     temporary: Vec<(Option<u32>, NaiveDate, Option<NaiveDate>)>,
+    /// While a transfer out waits for the receiving side: the position of the unit the letter
+    /// names (`NO_UNIT` otherwise). Its staff see the record and record the acceptance.
+    transit_to: u32,
 }
 
 /// (unit position in the unit table, unit id, status, from, to, why it began and ended).
 type IndexSpan = (Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>, domain::stats::SpanCause);
 
+/// How a scope reaches a member's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberReach {
+    /// The record belongs to a unit in scope (the member's latest unit).
+    pub home: bool,
+    /// The member is in transit to a unit in scope (the receiving side).
+    pub arriving: bool,
+    /// A transfer out waits for the receiving side (inside or outside the register).
+    pub in_transit: bool,
+}
+
 impl MemberEntry {
+    /// The latest span is an open "transferred out": the receiving side has not accepted yet.
+    fn in_transit(&self) -> bool {
+        self.spans.last().is_some_and(|s| s.2 == Status::TransferredOut && s.4.is_none())
+    }
+
     fn span_on(&self, on: NaiveDate) -> Option<(Option<u32>, Option<UnitId>, Status)> {
         self.spans.iter().find(|s| s.3 <= on && s.4.is_none_or(|t| on < t)).map(|s| (s.0, s.1, s.2))
     }
@@ -273,7 +292,9 @@ impl Index {
         let temporary = m.temporary.into_iter().map(|(u, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), f, t)).collect();
         let home = spans.iter().filter_map(|s| s.0.map(|u| (s.3, u))).max_by_key(|(from, _)| *from).map_or(NO_UNIT, |(_, u)| u);
         let first_admission = spans.iter().find(|s| matches!(s.2, Status::Probationary | Status::Official)).map(|s| s.3);
+        let transit_to = m.transit_to.and_then(|u| self.units.pos.get(&u).copied()).unwrap_or(NO_UNIT);
         MemberEntry {
+            transit_to,
             home,
             id: m.id,
             full_name: m.full_name,
@@ -417,10 +438,46 @@ impl Index {
         false
     }
 
-    /// Members within the scope: those whose record belongs to a unit in scope, and the own member.
+    /// Members within the scope: those whose record belongs to a unit in scope, those in transit
+    /// to a unit in scope (the receiving side), and the own member.
     fn member_in_scope(&self, i: usize, marks: &[bool], f: &ScopeFilter) -> bool {
+        let reach = self.reach(i, marks);
+        f.scope.own_member == Some(self.members[i].id) || reach.home || reach.arriving
+    }
+
+    fn reach(&self, i: usize, marks: &[bool]) -> MemberReach {
         let m = &self.members[i];
-        f.scope.own_member == Some(m.id) || (m.home != NO_UNIT && marks.get(m.home as usize).copied().unwrap_or(false))
+        let marked = |u: u32| u != NO_UNIT && marks.get(u as usize).copied().unwrap_or(false);
+        MemberReach { home: marked(m.home), arriving: marked(m.transit_to), in_transit: m.in_transit() }
+    }
+
+    /// How a scope reaches a member (`None`: not a member of the register).
+    pub fn member_reach(&self, f: &ScopeFilter, member: MemberId) -> Option<MemberReach> {
+        let &i = self.pos.get(&member)?;
+        let marks = self.scope_marks(f);
+        Some(self.reach(i as usize, &marks))
+    }
+
+    /// Members in transit to a unit within `root`'s subtree and within the scope (đang chuyển
+    /// đến), in register order.
+    pub fn arriving(&self, f: &ScopeFilter, root: UnitId, today: NaiveDate) -> Vec<MemberListItem> {
+        let marks = self.scope_marks(f);
+        let Some(&r) = self.units.pos.get(&root) else { return Vec::new() };
+        let under = self.units.subtree(root, today);
+        self.order
+            .iter()
+            .filter(|&&i| {
+                let t = self.members[i as usize].transit_to;
+                t != NO_UNIT
+                    && marks.get(t as usize).copied().unwrap_or(false)
+                    && (t == r || under.get(t as usize).copied().unwrap_or(false))
+            })
+            .map(|&i| {
+                let m = &self.members[i as usize];
+                let unit = self.units.ids.get(m.transit_to as usize).copied();
+                self.list_item(i, unit, Status::TransferredOut)
+            })
+            .collect()
     }
 
     pub fn in_scope(&self, f: &ScopeFilter, target: ScopeTarget) -> bool {
@@ -711,6 +768,7 @@ fn placeholder() -> MemberEntry {
         profiles: Vec::new(),
         first_admission: None,
         temporary: Vec::new(),
+        transit_to: NO_UNIT,
     }
 }
 
@@ -776,6 +834,7 @@ mod tests {
                     (Some(UnitId(unit2)), STATUSES[s2], d(switch_year, 3, 1), None, CAUSE),
                 ],
                 temporary: Vec::new(),
+                transit_to: None,
                 profiles: vec![(
                     Some(d(switch_year, 3, 1)),
                     domain::stats::ProfileFacts {

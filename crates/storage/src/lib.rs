@@ -131,6 +131,11 @@ pub trait Store: Send + Sync {
     async fn in_scope(&self, scope: &ScopeFilter, target: ScopeTarget) -> Result<bool>;
     /// The same for many units at once.
     async fn units_in_scope(&self, scope: &ScopeFilter, units: &[UnitId]) -> Result<Vec<bool>>;
+    /// How the scope reaches a member's record (its home unit, or a transfer to a unit in scope);
+    /// `NotFound` for no such member.
+    async fn member_reach(&self, scope: &ScopeFilter, member: MemberId) -> Result<index::MemberReach>;
+    /// Members in transit to a unit within `root`'s subtree and the scope (đang chuyển đến).
+    async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>>;
 
     // --- members ---------------------------------------------------------------------------
     async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId>;
@@ -501,6 +506,16 @@ impl Store for SqlStore {
         self.refresh_index().await?;
         let index = self.index.read();
         Ok(units.iter().map(|u| index.in_scope(scope, ScopeTarget::Unit(*u))).collect())
+    }
+
+    async fn member_reach(&self, scope: &ScopeFilter, member: MemberId) -> Result<index::MemberReach> {
+        self.refresh_index().await?;
+        self.index.read().member_reach(scope, member).ok_or(StoreError::NotFound)
+    }
+
+    async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>> {
+        self.refresh_index().await?;
+        Ok(self.index.read().arriving(scope, root, today))
     }
 
     async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {

@@ -125,6 +125,8 @@ pub(crate) async fn insert_member_tx(tx: &mut dyn Conn, ctx: &WriteContext, new:
     let events: Vec<RecordedEvent> =
         new.events.into_iter().enumerate().map(|(i, data)| recorded(EventId(i as i64 + 1), Entry::Event(data), None, None, ctx)).collect();
     let history = derive_checked(tx, &events).await?;
+    let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+    refuse(history::new_entry_problems(&history, &ids))?;
     for e in &events {
         sql::insert_event(tx, id, e).await?;
     }
@@ -160,6 +162,9 @@ pub(crate) async fn append_event_tx(
     let (target, reason) = corrects.map_or((None, None), |(t, r)| (Some(t), Some(r)));
     events.push(recorded(provisional, entry, target, reason, ctx));
     let history = derive_checked(tx, &events).await?;
+    if target.is_none() {
+        refuse(history::new_entry_problems(&history, &[provisional]))?;
+    }
     let last = events.last().ok_or(StoreError::NotFound)?;
     let id = sql::insert_event(tx, member, last).await?;
     sql::replace_spans(tx, member, &history).await?;
@@ -205,11 +210,17 @@ pub(crate) async fn load_units(conn: &mut dyn Conn, events: &[RecordedEvent]) ->
 pub(crate) async fn derive_checked(conn: &mut dyn Conn, events: &[RecordedEvent]) -> Result<History> {
     let units = load_units(conn, events).await?;
     let history = history::derive(events, &units);
-    if history.problems.is_empty() {
-        return Ok(history);
+    refuse(history.problems.clone())?;
+    Ok(history)
+}
+
+/// Problems of a history as a refusal (nothing is written).
+fn refuse(problems: Vec<history::Problem>) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
     }
     let mut errors = ValidationErrors::default();
-    for p in &history.problems {
+    for p in &problems {
         errors.push("event", p.code, p.message.clone());
     }
     Err(StoreError::Invalid(errors))

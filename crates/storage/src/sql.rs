@@ -553,8 +553,12 @@ pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) ->
                 EventKind::StruckOff { reason: r } => reason = Some(r.code()),
                 EventKind::Exited { difficult_family } => difficult = Some(i64::from(*difficult_family)),
                 EventKind::Readmitted { unit: u } => unit = Some(u.0),
-                EventKind::RecognizedOfficial | EventKind::Exempted | EventKind::ExemptionEnded | EventKind::Expelled | EventKind::Died => {
-                }
+                EventKind::Ceremony
+                | EventKind::RecognizedOfficial
+                | EventKind::Exempted
+                | EventKind::ExemptionEnded
+                | EventKind::Expelled
+                | EventKind::Died => {}
             }
             (d.kind.code().code(), Some(d.effective), d.basis.as_ref(), d.note.clone())
         }
@@ -619,6 +623,7 @@ fn event_from_row(r: &Row) -> R<RecordedEvent> {
         let event_kind = match code {
             EventKindCode::Admitted => EventKind::Admitted { unit: target(unit, external)? },
             EventKindCode::RecognizedOfficial => EventKind::RecognizedOfficial,
+            EventKindCode::Ceremony => EventKind::Ceremony,
             EventKindCode::TransferredOut => EventKind::TransferredOut { mode: mode()?, from: need(unit)?, to: target(to_unit, external)? },
             EventKindCode::TransferredIn => EventKind::TransferredIn { mode: mode()?, unit: need(unit)? },
             EventKindCode::Reassigned => EventKind::Reassigned { to: need(to_unit)? },
@@ -647,8 +652,8 @@ fn event_from_row(r: &Row) -> R<RecordedEvent> {
 }
 
 pub const INSERT_SPANS: &str =
-    "INSERT INTO membership_spans (member_id, unit_id, external_unit, status, valid_from, valid_to, entered, left_by) VALUES";
-pub const SPAN_COLUMNS: usize = 8;
+    "INSERT INTO membership_spans (member_id, unit_id, external_unit, status, valid_from, valid_to, entered, left_by, transit_to) VALUES";
+pub const SPAN_COLUMNS: usize = 9;
 pub const INSERT_TEMPORARY_SPANS: &str = "INSERT INTO temporary_spans (member_id, unit_id, external_unit, valid_from, valid_to) VALUES";
 pub const TEMPORARY_SPAN_COLUMNS: usize = 5;
 
@@ -678,6 +683,13 @@ pub fn history_rows(member: MemberId, h: &History) -> (Vec<Vec<Value>>, Vec<Vec<
                 s.to.into(),
                 c.entered.code().into(),
                 c.left.map(|k| k.code()).into(),
+                // The destination of a transfer not accepted yet: the open span of the transit.
+                h.in_transit_to
+                    .as_ref()
+                    .and_then(UnitRef::internal)
+                    .filter(|_| s.to.is_none() && s.status == Status::TransferredOut)
+                    .map(|u| u.0)
+                    .into(),
             ]
         })
         .collect();
@@ -788,6 +800,8 @@ pub struct IndexMemberRow {
     pub profiles: Vec<(Option<NaiveDate>, domain::stats::ProfileFacts)>,
     /// Periods of temporary activity: (host unit, `None` outside the register; from; to).
     pub temporary: Vec<(Option<UnitId>, NaiveDate, Option<NaiveDate>)>,
+    /// While a transfer out waits for the receiving side: the unit the letter names.
+    pub transit_to: Option<UnitId>,
 }
 
 /// (unit, status, from, to, why it began and ended).
@@ -802,7 +816,7 @@ pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec
     let mut members = rows.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
     let (Some(first), Some(last)) = (members.first(), members.last()) else { return Ok(members) };
     let range = vec![Value::from(first.id.0), Value::from(last.id.0)];
-    let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by FROM membership_spans \
+    let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by, transit_to FROM membership_spans \
                     WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, valid_from"
         .into();
     let spans = conn.query(&sql, range.clone()).await?;
@@ -834,7 +848,7 @@ pub async fn index_members_by_id(conn: &mut dyn Conn, ids: &[MemberId]) -> R<Vec
         );
         let mut members = conn.query(&sql, args.clone()).await?.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
         let sql = in_list(
-            "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by FROM membership_spans WHERE member_id IN",
+            "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by, transit_to FROM membership_spans WHERE member_id IN",
             chunk.len(),
             " ORDER BY member_id, valid_from",
             1,
@@ -878,6 +892,7 @@ fn index_member_from_row(r: &Row) -> R<IndexMemberRow> {
         spans: Vec::new(),
         profiles: Vec::new(),
         temporary: Vec::new(),
+        transit_to: None,
     })
 }
 
@@ -913,6 +928,9 @@ fn attach_spans(members: &mut [IndexMemberRow], spans: &[Row]) -> R<()> {
             left: kind(r.opt_str(6)?),
         };
         m.spans.push((r.opt_i64(1)?.map(UnitId), field(Status::parse(&r.str(2)?))?, r.date(3)?, r.opt_date(4)?, cause));
+        if let Some(to) = r.opt_i64(7)? {
+            m.transit_to = Some(UnitId(to));
+        }
         Ok(())
     })
 }

@@ -324,7 +324,12 @@ pub fn event_input_from(data: &EventData) -> EventInput {
         EventKind::StruckOff { reason } => input.reason = reason.code().to_owned(),
         EventKind::Exited { difficult_family } => input.difficult_family = difficult_family.to_string(),
         EventKind::Readmitted { unit } => input.unit_id = unit.to_string(),
-        EventKind::RecognizedOfficial | EventKind::Exempted | EventKind::ExemptionEnded | EventKind::Expelled | EventKind::Died => {}
+        EventKind::Ceremony
+        | EventKind::RecognizedOfficial
+        | EventKind::Exempted
+        | EventKind::ExemptionEnded
+        | EventKind::Expelled
+        | EventKind::Died => {}
     }
     input
 }

@@ -131,7 +131,8 @@ async fn candidate_becomes_official_member(t: &TestStore) {
     assert_eq!(m.identity.citizen_id.as_str(), cccd(101));
     assert_eq!(m.history.first_admission(), Some(d(2024, 4, 1)));
     assert_eq!(m.history.span_on(d(2024, 4, 1)).map(|sp| sp.status), Some(Status::Probationary));
-    assert_eq!(case.official_date, Some(d(2025, 4, 1)));
+    // Probation runs from the ceremony: until it is held no official date is known.
+    assert_eq!(case.official_date, None);
     for step in [
         StepData::DecisionReceived { on: d(2024, 4, 5) },
         StepData::Ceremony { on: d(2024, 5, 19) },
@@ -143,24 +144,31 @@ async fn candidate_becomes_official_member(t: &TestStore) {
         s.record_step(&ctx(), id, v, step).await.unwrap();
         v += 1;
     }
-    // The chi bộ considers recognition only once the 12 months are over.
-    let early = StepData::RecognitionVote { vote: vote(d(2025, 3, 31), 3, 3), proposal: RecognitionProposal::Recognize };
+    // The ceremony step wrote the ceremony on the member's record; official 12 months after it.
+    let m = s.member(member).await.unwrap();
+    assert_eq!(m.history.probations[0].ceremony, Some(d(2024, 5, 19)));
+    assert_eq!(s.case(id, d(2024, 5, 20)).await.unwrap().official_date, Some(d(2025, 5, 19)));
+    // The chi bộ considers recognition only once the 12 months from the ceremony are over.
+    let early = StepData::RecognitionVote { vote: vote(d(2025, 5, 18), 3, 3), proposal: RecognitionProposal::Recognize };
     assert_eq!(codes(s.record_step(&ctx(), id, v, early).await.unwrap_err()), vec!["probation_not_over"]);
     for step in [
-        StepData::RecognitionVote { vote: vote(d(2025, 4, 1), 3, 3), proposal: RecognitionProposal::Recognize },
-        StepData::RecognitionResolution { on: d(2025, 4, 8), number: "30-NQ/ĐU".into() },
-        StepData::RecognitionDecision { basis: decision_basis("140-QĐ/ĐU", d(2025, 4, 20)), signer: "Bí thư Đảng ủy".into() },
+        StepData::RecognitionVote { vote: vote(d(2025, 5, 19), 3, 3), proposal: RecognitionProposal::Recognize },
+        StepData::RecognitionResolution { on: d(2025, 5, 26), number: "30-NQ/ĐU".into() },
+        StepData::RecognitionDecision { basis: decision_basis("140-QĐ/ĐU", d(2025, 6, 5)), signer: "Bí thư Đảng ủy".into() },
     ] {
         s.record_step(&ctx(), id, v, step).await.unwrap();
         v += 1;
     }
-    let case = s.case(id, d(2025, 4, 21)).await.unwrap();
+    let case = s.case(id, d(2025, 6, 6)).await.unwrap();
     assert_eq!(case.stage, Stage::Official);
     assert!(case.next_steps.is_empty());
     let m = s.member(member).await.unwrap();
-    // Official on the day the 12 months end, though decided later.
-    assert_eq!(m.history.official_since(), Some(d(2025, 4, 1)));
-    assert_eq!(m.history.span_on(d(2025, 4, 2)).map(|sp| sp.status), Some(Status::Official));
+    // Official on the day the 12 months from the ceremony end, though decided later; party age
+    // still from the decision.
+    assert_eq!(m.history.official_since(), Some(d(2025, 5, 19)));
+    assert_eq!(m.history.span_on(d(2025, 5, 18)).map(|sp| sp.status), Some(Status::Probationary));
+    assert_eq!(m.history.span_on(d(2025, 5, 19)).map(|sp| sp.status), Some(Status::Official));
+    assert_eq!(m.history.first_admission(), Some(d(2024, 4, 1)));
     // The ceremony on 19/5 counts as an anniversary admission in the year's report.
     s.set_target(&ctx(), w.commune, 2024, None, Some(4)).await.unwrap();
     let r = s.targets(w.commune, 2024, d(2026, 11, 25), None).await.unwrap();
@@ -240,7 +248,7 @@ async fn refused_steps_leave_nothing_behind(t: &TestStore) {
     assert!(codes(err).contains(&"duplicate"));
     let case = s.case(id, d(2024, 4, 2)).await.unwrap();
     assert_eq!((case.stage, case.member, case.version), (Stage::AwaitingDecision, None, v));
-    assert_eq!(s.member(clash).await.unwrap().events.len(), 2);
+    assert_eq!(s.member(clash).await.unwrap().events.len(), 3);
     // Voiding the latest step brings the stage back; only the latest one may be voided.
     let last = case.steps.last().unwrap().id;
     let first = case.steps.first().unwrap().id;

@@ -42,15 +42,20 @@ async fn impossible_sequences_are_refused(t: &TestStore) {
     let detail = s.member(m).await.unwrap();
     assert_eq!((detail.version, detail.events.len()), (v, 1));
 
-    s.record_event(&ctx(), m, v, event(EventKind::RecognizedOfficial, d(2023, 4, 10))).await.unwrap();
-    s.record_event(&ctx(), m, v + 1, domain::event::EventData { kind: EventKind::Died, effective: d(2025, 2, 1), basis: None, note: None })
+    // Probation runs 12 months from the ceremony: without one on the record, no recognition.
+    assert_eq!(code(s.record_event(&ctx(), m, v, event(EventKind::RecognizedOfficial, d(2023, 4, 10))).await), "no_ceremony");
+    s.record_event(&ctx(), m, v, event(EventKind::Ceremony, d(2022, 4, 25))).await.unwrap();
+    // Twelve months from the decision is now too early.
+    assert_eq!(code(s.record_event(&ctx(), m, v + 1, event(EventKind::RecognizedOfficial, d(2023, 4, 10))).await), "recognition_date");
+    s.record_event(&ctx(), m, v + 1, event(EventKind::RecognizedOfficial, d(2023, 4, 25))).await.unwrap();
+    s.record_event(&ctx(), m, v + 2, domain::event::EventData { kind: EventKind::Died, effective: d(2025, 2, 1), basis: None, note: None })
         .await
         .unwrap();
     // Anything after death, even dated before today, is refused.
     let strike = EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues };
-    assert_eq!(code(s.record_event(&ctx(), m, v + 2, event(strike, d(2025, 6, 1))).await), "after_death");
+    assert_eq!(code(s.record_event(&ctx(), m, v + 3, event(strike, d(2025, 6, 1))).await), "after_death");
     // A back-dated event that contradicts later history is refused too.
-    assert_eq!(code(s.record_event(&ctx(), m, v + 2, event(EventKind::Expelled, d(2021, 1, 1))).await), "not_a_member");
+    assert_eq!(code(s.record_event(&ctx(), m, v + 3, event(EventKind::Expelled, d(2021, 1, 1))).await), "not_a_member");
     let detail = s.member(m).await.unwrap();
     assert_eq!(detail.history.span_on(d(2026, 1, 1)).unwrap().status, Status::Deceased);
     assert_eq!(detail.history.party_age_months(d(2026, 1, 1)), Some(33));
@@ -75,8 +80,8 @@ async fn corrections_and_versions(t: &TestStore) {
     assert!(matches!(missing_reason, Err(StoreError::Invalid(_))));
     s.correct_event(&ctx(), m, v + 1, died, Entry::Void, "Nhập nhầm người".into()).await.unwrap();
     let detail = s.member(m).await.unwrap();
-    assert_eq!(detail.events.len(), 4);
-    assert_eq!(detail.events[3].corrects, Some(died));
+    assert_eq!(detail.events.len(), 5);
+    assert_eq!(detail.events[4].corrects, Some(died));
     assert_eq!(detail.history.span_on(d(2026, 1, 1)).unwrap().status, Status::Official);
     let mut q = storage::MemberQuery::new(d(2026, 1, 1));
     q.unit = Some(c1);

@@ -60,7 +60,8 @@ pub fn profile() -> DatedProfile {
     DatedProfile { valid_from: None, profile }
 }
 
-/// A member admitted to `unit` on `admitted_on` (and recognized 12 months later when `official`).
+/// A member admitted to `unit` on `admitted_on` (with the ceremony that day and the recognition
+/// 12 months later when `official`).
 #[allow(clippy::too_many_arguments)]
 pub async fn member(
     store: &dyn Store,
@@ -74,6 +75,8 @@ pub async fn member(
 ) -> MemberId {
     let mut events = vec![admitted(unit, admitted_on)];
     if official {
+        // The ceremony the same day: probation runs 12 months from it (rules.md §3).
+        events.push(event(EventKind::Ceremony, admitted_on));
         events.push(event(EventKind::RecognizedOfficial, domain::dates::add_months(admitted_on, 12)));
     }
     store.create_member(&ctx(), NewMember { identity: identity(name, gender, birth, cccd), profile: profile(), events }).await.unwrap()

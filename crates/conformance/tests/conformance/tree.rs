@@ -114,7 +114,7 @@ async fn merge_moves_children_and_members(t: &TestStore) {
     let m = s.member(m1).await.unwrap();
     assert_eq!(m.history.span_on(d(2025, 9, 1)).unwrap().unit, domain::event::UnitRef::Internal(cell));
     assert_eq!(m.history.span_on(d(2025, 8, 31)).unwrap().unit, domain::event::UnitRef::Internal(ca));
-    assert_eq!(m.events.len(), 3);
+    assert_eq!(m.events.len(), 4);
     let mut q = storage::MemberQuery::new(d(2025, 9, 1));
     q.unit = Some(cell);
     assert_eq!(s.find_members(&q).await.unwrap().total, 2);

@@ -23,6 +23,7 @@ async fn official_member(app: &App, name: &str, cccd: &str, cell: i64) -> i64 {
         "profile": {"general_education": "thpt", "occupation": "vien-chuc"},
         "events": [
             {"kind": "ket-nap", "unit_id": cell, "decision_number": "21-QĐ/ĐU", "decision_date": "10/03/2005", "issuer": "Đảng ủy xã"},
+            {"kind": "le-ket-nap", "effective_date": "10/03/2005"},
             {"kind": "cong-nhan-chinh-thuc", "effective_date": "10/03/2006", "decision_number": "30-QĐ/ĐU", "decision_date": "20/03/2006", "issuer": "Đảng ủy xã"}
         ]
     });
@@ -132,25 +133,27 @@ async fn candidate_to_official_member_through_the_api(app: &App) {
         json!({"kind": "tu-kiem-diem", "on": "20/03/2025"}),
         json!({"kind": "nhan-xet-giup-do", "on": "21/03/2025"}),
         json!({"kind": "y-kien-du-bi", "on": "25/03/2025"}),
-        json!({"kind": "nghi-quyet-cong-nhan", "on": "02/04/2025", "official_members": 3, "present": 3, "in_favour": 3, "against": 0, "proposal": "cong-nhan"}),
+        json!({"kind": "nghi-quyet-cong-nhan", "on": "20/05/2025", "official_members": 3, "present": 3, "in_favour": 3, "against": 0, "proposal": "cong-nhan"}),
     ] {
         ok_step(app, case, fields).await;
     }
     let v = ok_step(
         app,
         case,
-        json!({"kind": "quyet-dinh-cong-nhan", "decision_number": "140-QĐ/ĐU", "decision_date": "20/04/2025",
+        json!({"kind": "quyet-dinh-cong-nhan", "decision_number": "140-QĐ/ĐU", "decision_date": "05/06/2025",
         "issuer": "Ban Thường vụ Đảng ủy xã An Phú", "signer": "Nguyễn Văn Tâm"}),
     )
     .await;
     assert_eq!(v["stage"], "official");
-    // Official on the day the 12 months end (01/04/2025), although decided on 20/04/2025.
+    // Official on the day the 12 months from the ceremony end (19/05/2025), although decided on
+    // 05/06/2025; the ceremony step wrote the ceremony on the record.
     let (_, m) = app.json(&format!("/api/v1/members/{member}")).await;
     let spans = m["history"]["spans"].as_array().unwrap();
     let official = spans.iter().find(|s| s["status"] == "chinh-thuc").expect("an official span");
-    assert_eq!(official["from"], "2025-04-01");
+    assert_eq!(official["from"], "2025-05-19");
+    assert_eq!(m["history"]["probations"][0]["ceremony"], "2024-05-19");
     // Nothing more may be recorded on a finished case.
-    let (status, v) = step(app, case, json!({"kind": "ngung-xem-xet", "on": "01/05/2025", "text": "x"})).await;
+    let (status, v) = step(app, case, json!({"kind": "ngung-xem-xet", "on": "10/06/2025", "text": "x"})).await;
     assert_eq!((status, codes(&v)), (422, vec!["case_closed".to_owned()]), "{v}");
 
     // Worklist, targets and the calendar.

@@ -265,6 +265,7 @@ async fn official_member(app: &App, name: &str, cccd: &str, cell: i64) -> Member
         "profile": {"general_education": "thpt", "professional": "dai-hoc", "occupation": "vien-chuc", "youth_union": "false"},
         "events": [
             {"kind": "ket-nap", "unit_id": cell.to_string(), "decision_number": "21-QĐ/ĐU", "decision_date": "10/03/2015", "issuer": "Đảng ủy xã"},
+            {"kind": "le-ket-nap", "effective_date": "10/03/2015"},
             {"kind": "cong-nhan-chinh-thuc", "effective_date": "10/03/2016", "decision_number": "30-QĐ/ĐU", "decision_date": "20/03/2016", "issuer": "Đảng ủy xã"}
         ]
     });
@@ -331,7 +332,8 @@ async fn a_case_to_probation_as_the_pages_show_it(app: &App) {
     for needle in [
         "Đảng viên dự bị",
         &format!(r#"href="/members/{}">Xem hồ sơ đảng viên"#, member.0),
-        "công nhận chính thức từ ngày <strong>15/04/2027</strong>",
+        // Twelve months from the ceremony (Charter art. 5 §1), not from the decision.
+        "công nhận chính thức từ ngày <strong>19/05/2027</strong>",
         "Gửi đến: Ủy ban nhân dân xã An Phú",
         "Kết quả: lý lịch rõ ràng",
         "Hình thức: Hai đảng viên chính thức (3-KNĐ)",
@@ -342,11 +344,14 @@ async fn a_case_to_probation_as_the_pages_show_it(app: &App) {
         "Nhân dịp Ngày sinh Chủ tịch Hồ Chí Minh (19/5)",
         "Chi bộ xét, đề nghị công nhận đảng viên chính thức",
         "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới",
-        "Hủy bước cuối (Lễ kết nạp, ngày 19/05/2026)",
         "Ghi bởi bí thư",
     ] {
         assert!(page.contains(needle), "{needle} on the case page");
     }
+    // The ceremony went on the member's record: it is corrected there, not undone here.
+    assert!(!page.contains("Hủy bước cuối (Lễ kết nạp"), "no void of a step that wrote the register");
+    let (_, record) = app.text(&format!("/members/{}", member.0)).await;
+    assert!(record.contains("<dt>Lễ kết nạp</dt><dd>19/05/2026</dd>") && record.contains("Dự kiến 19/05/2027"), "{record}");
     // On the board, the card sits in the probation column with its next deadline.
     let (status, board) = app.text(&format!("/units/{cell}/admission")).await;
     assert_eq!(status, 200);

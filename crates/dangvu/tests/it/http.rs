@@ -26,6 +26,7 @@ fn new_member(name: &str, cccd: &str, cell: i64) -> Value {
         "profile": {"general_education": "thpt", "professional": "dai-hoc", "occupation": "vien-chuc", "youth_union": "false"},
         "events": [
             {"kind": "ket-nap", "unit_id": cell.to_string(), "decision_number": "21-QĐ/ĐU", "decision_date": "10/03/2015", "issuer": "Đảng ủy xã"},
+            {"kind": "le-ket-nap", "effective_date": "10/03/2015"},
             {"kind": "cong-nhan-chinh-thuc", "effective_date": "10/03/2016", "decision_number": "30-QĐ/ĐU", "decision_date": "20/03/2016", "issuer": "Đảng ủy xã"}
         ]
     })
@@ -72,7 +73,7 @@ async fn api_register_lifecycle(app: &App) {
     assert_eq!(status, 409, "{v}");
     assert_eq!(v["error"]["code"], "conflict");
     let events = app.json(&format!("/api/v1/members/{id}/events")).await.1;
-    assert_eq!(events.as_array().unwrap().len(), 3);
+    assert_eq!(events.as_array().unwrap().len(), 4);
     assert_eq!(app.json("/api/v1/members?q=duc").await.1["total"], 0);
     assert_eq!(app.json("/api/v1/members?q=duc&status=all").await.1["total"], 1);
 
@@ -107,7 +108,7 @@ async fn bad_input_is_refused_clearly(app: &App) {
     }
     // A rule of the Charter: recognition must fall on the end of probation.
     let mut early = new_member("Trần Văn Bình", "001085012346", cell);
-    early["events"][1]["effective_date"] = json!("09/03/2016");
+    early["events"][2]["effective_date"] = json!("09/03/2016");
     let (status, v) = app.post_json("/api/v1/members", &early).await;
     assert_eq!(status, 422, "{v}");
     assert!(v["error"]["fields"][0]["message"].as_str().unwrap().contains("10/03/2016"), "{v}");

@@ -121,6 +121,106 @@ fn recognition_must_fall_on_the_end_of_probation() {
 }
 
 #[test]
+fn probation_runs_twelve_months_from_the_ceremony() {
+    // Decision 10/03/2020, ceremony 05/04/2020: official exactly on 05/04/2021 (Charter art. 5 §1);
+    // party age still from the decision (art. 5 §4).
+    let base = || Builder::new().add(admitted(10), d(2020, 3, 10)).add(EventKind::Ceremony, d(2020, 4, 5));
+    let h = base().add(EventKind::RecognizedOfficial, d(2021, 4, 5)).derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.first_admission(), Some(d(2020, 3, 10)));
+    assert_eq!(h.party_age_months(d(2021, 4, 10)), Some(13));
+    // The ceremony changes neither status nor unit: still two spans.
+    assert_eq!(h.spans.len(), 2);
+    assert_eq!(
+        h.probations,
+        vec![Probation { decided: d(2020, 3, 10), ceremony: Some(d(2020, 4, 5)), recognized: Some((EventId(3), d(2021, 4, 5))) }]
+    );
+    // Twelve months from the decision is now too early, and so is any other day.
+    for wrong in [d(2021, 3, 10), d(2021, 4, 4), d(2021, 4, 6)] {
+        let h = base().add(EventKind::RecognizedOfficial, wrong).derive();
+        assert_eq!(codes(&h), vec!["recognition_date"], "{wrong}");
+        assert!(h.problems[0].message.contains("05/04/2021"), "{}", h.problems[0].message);
+    }
+}
+
+#[test]
+fn ceremony_rules() {
+    let before = Builder::new().add(admitted(10), d(2020, 3, 10)).add(EventKind::Ceremony, d(2020, 3, 9)).derive();
+    assert_eq!(codes(&before), vec!["not_a_member"]);
+    let same_day = Builder::new().add(admitted(10), d(2020, 3, 10)).add(EventKind::Ceremony, d(2020, 3, 10)).derive();
+    assert!(same_day.problems.is_empty(), "{:?}", same_day.problems);
+    let twice = Builder::new()
+        .add(admitted(10), d(2020, 3, 10))
+        .add(EventKind::Ceremony, d(2020, 4, 1))
+        .add(EventKind::Ceremony, d(2020, 4, 2))
+        .derive();
+    assert_eq!(codes(&twice), vec!["ceremony_twice"]);
+    let official = Builder::new()
+        .add(admitted(10), d(1990, 1, 1))
+        .add(EventKind::RecognizedOfficial, d(1991, 1, 1))
+        .add(EventKind::Ceremony, d(1992, 1, 1));
+    assert_eq!(codes(&official.derive()), vec!["already_official"]);
+    let none = Builder::new().add(EventKind::Ceremony, d(2020, 3, 10)).derive();
+    assert_eq!(codes(&none), vec!["not_a_member"]);
+}
+
+#[test]
+fn until_the_ceremony_no_official_date_is_known() {
+    let h = Builder::new().add(admitted(10), d(2026, 3, 10)).derive();
+    let p = h.probation_on(d(2026, 6, 1)).unwrap();
+    assert_eq!((p.ceremony, p.official_due()), (None, None));
+    let h = Builder::new().add(admitted(10), d(2026, 3, 10)).add(EventKind::Ceremony, d(2026, 3, 31)).derive();
+    // 31/03 plus 12 months.
+    assert_eq!(h.probation_on(d(2026, 6, 1)).unwrap().official_due(), Some(d(2027, 3, 31)));
+    assert_eq!(h.probation_on(d(2026, 3, 1)), None, "before the admission");
+    // A readmission opens a new probation with its own ceremony.
+    let again = Builder::new()
+        .add(admitted(10), d(2000, 1, 10))
+        .add(EventKind::Ceremony, d(2000, 2, 1))
+        .add(EventKind::RecognizedOfficial, d(2001, 2, 1))
+        .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2010, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitId(11) }, d(2015, 1, 1))
+        .derive();
+    assert!(again.problems.is_empty(), "{:?}", again.problems);
+    assert_eq!(again.probations.len(), 2);
+    assert_eq!(again.probation_on(d(2015, 6, 1)).unwrap().ceremony, None);
+}
+
+#[test]
+fn a_new_recognition_needs_the_ceremony_but_kept_records_stand() {
+    // Kept before ceremonies were recorded: 12 months from the decision, as checked then.
+    let kept = Builder::new().add(admitted(10), d(2020, 3, 10)).add(EventKind::RecognizedOfficial, d(2021, 3, 10)).derive();
+    assert!(kept.problems.is_empty(), "{:?}", kept.problems);
+    assert!(new_entry_problems(&kept, &[EventId(1)]).is_empty(), "the admission alone is not refused");
+    // Recorded now, the same recognition is refused: the ceremony is missing.
+    let refused = new_entry_problems(&kept, &[EventId(2)]);
+    assert_eq!(refused.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["no_ceremony"]);
+    assert!(refused[0].message.contains("Điều 5"));
+    // With the ceremony on the record, nothing is refused.
+    let with = Builder::new()
+        .add(admitted(10), d(2020, 3, 10))
+        .add(EventKind::Ceremony, d(2020, 3, 20))
+        .add(EventKind::RecognizedOfficial, d(2021, 3, 20))
+        .derive();
+    assert!(new_entry_problems(&with, &[EventId(1), EventId(2), EventId(3)]).is_empty());
+    // Before the 2011 Charter the exact-date rule (and so this one) does not apply.
+    let old = Builder::new().add(admitted(10), d(1970, 3, 10)).add(EventKind::RecognizedOfficial, d(1970, 9, 10)).derive();
+    assert!(new_entry_problems(&old, &[EventId(2)]).is_empty());
+}
+
+#[test]
+fn voiding_the_only_event_is_refused() {
+    let h = Builder::new().add(admitted(10), d(2020, 3, 10)).correct(1, Entry::Void).derive();
+    assert_eq!(codes(&h), vec!["record_emptied"]);
+    // Replacing it instead is fine.
+    let fixed = Builder::new()
+        .add(admitted(10), d(2020, 3, 10))
+        .correct(1, Entry::Event(EventData { kind: admitted(11), effective: d(2020, 3, 10), basis: basis(), note: None }))
+        .derive();
+    assert!(fixed.problems.is_empty());
+}
+
+#[test]
 fn nothing_after_death() {
     let h = Builder::new()
         .add(admitted(10), d(1990, 1, 1))
@@ -174,6 +274,12 @@ fn official_transfer_in_transit_then_received() {
         .add(EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(21) }, d(2024, 3, 20))
         .derive();
     assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.in_transit_to, None, "received");
+    let waiting = Builder::new()
+        .add(admitted(10), d(1990, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(20)) }, d(2024, 3, 1))
+        .derive();
+    assert_eq!(waiting.in_transit_to, Some(UnitRef::Internal(UnitId(20))));
     let transit = h.span_on(d(2024, 3, 10)).unwrap();
     assert_eq!((transit.status, &transit.unit), (Status::TransferredOut, &UnitRef::Internal(UnitId(10))));
     assert_eq!(h.span_on(d(2024, 3, 20)).unwrap().unit, UnitRef::Internal(UnitId(21)));

@@ -138,9 +138,9 @@ fn path() -> Vec<StepData> {
         (SelfReview, d(2026, 7, 16)),
         (HelperComment, d(2026, 7, 16)),
         (ProbationOpinions, d(2026, 7, 17)),
-        (RecognitionVote, d(2026, 7, 20)),
-        (RecognitionResolution, d(2026, 7, 25)),
-        (RecognitionDecision, d(2026, 8, 1)),
+        (RecognitionVote, d(2026, 8, 3)),
+        (RecognitionResolution, d(2026, 8, 7)),
+        (RecognitionDecision, d(2026, 8, 14)),
     ]
     .into_iter()
     .map(|(k, on)| step(k, on))
@@ -232,7 +232,7 @@ fn stage_as_steps_accumulate() {
     for (n, stage_expected) in expected.into_iter().enumerate() {
         assert_eq!(stage(&prefix(n)), stage_expected, "after {n} steps");
     }
-    let struck = with(&through(StepKind::RecognitionVote), &[step(StepKind::StrikeOffDecision, d(2026, 8, 1))]);
+    let struck = with(&through(StepKind::RecognitionVote), &[step(StepKind::StrikeOffDecision, d(2026, 8, 14))]);
     assert_eq!(stage(&struck), StruckOff);
     let closed = with(&prefix(3), &[step(StepKind::Closed, d(2025, 5, 1))]);
     assert_eq!(stage(&closed), Closed);
@@ -306,7 +306,7 @@ fn decision_only_after_the_vote_and_nothing_after_the_end() {
     assert_eq!(check(&candidate(), &through(Decision), &step(Closed, d(2025, 7, 20)), &facts()), ["step_too_late"]);
     // Official, struck off or closed: nothing more.
     let official = prefix(path().len());
-    let struck = with(&through(RecognitionVote), &[step(StrikeOffDecision, d(2026, 8, 1))]);
+    let struck = with(&through(RecognitionVote), &[step(StrikeOffDecision, d(2026, 8, 14))]);
     let closed = with(&prefix(2), &[step(Closed, d(2025, 4, 20))]);
     for steps in [&official, &struck, &closed] {
         assert_eq!(next_steps(steps), []);
@@ -347,8 +347,8 @@ fn refusals_of_order_and_dates() {
         (through(GrassrootsResolution), step(Decision, d(2025, 6, 20)), &[]),
         // Ceremony before the chi bộ received the decision (17/07/2025).
         (through(DecisionReceived), step(Ceremony, d(2025, 7, 16)), &["dates_out_of_order"]),
-        // Recognition decision before the grassroots resolution on recognition (25/07/2026).
-        (through(RecognitionResolution), step(RecognitionDecision, d(2026, 7, 24)), &["dates_out_of_order"]),
+        // Recognition decision before the grassroots resolution on recognition (07/08/2026).
+        (through(RecognitionResolution), step(RecognitionDecision, d(2026, 8, 6)), &["dates_out_of_order"]),
     ];
     for (steps, new, expected) in cases {
         assert_eq!(check(&c, &steps, &new, &facts()), expected, "{new:?}");
@@ -373,13 +373,13 @@ fn one_extension_per_pending_proposal() {
     }
     assert!(!next_steps(&extended).contains(&Extension));
 
-    // The recognition proposal (20/07/2026) may be extended once more, even after an admission extension.
+    // The recognition proposal (03/08/2026) may be extended once more, even after an admission extension.
     let full = Steps(path().into_iter().filter(|s| s.kind() != RecognitionResolution && s.kind() != RecognitionDecision).collect());
     let full = Steps([&full.0[..7], &[step(Extension, d(2025, 6, 15))], &full.0[7..]].concat());
     assert_eq!(stage(&full), Stage::AwaitingRecognition);
-    assert_eq!(check(&c, &full, &step(Extension, d(2026, 7, 22)), &facts()), Vec::<&str>::new());
-    let again = with(&full, &[step(Extension, d(2026, 7, 22))]);
-    assert_eq!(check(&c, &again, &step(Extension, d(2026, 7, 30)), &facts()), ["already_extended"]);
+    assert_eq!(check(&c, &full, &step(Extension, d(2026, 8, 5)), &facts()), Vec::<&str>::new());
+    let again = with(&full, &[step(Extension, d(2026, 8, 5))]);
+    assert_eq!(check(&c, &again, &step(Extension, d(2026, 8, 12)), &facts()), ["already_extended"]);
 }
 
 #[test]
@@ -414,34 +414,36 @@ fn recognition_vote_waits_for_the_twelve_months() {
         .collect(),
     );
     assert_eq!(stage(&steps), Stage::Probation);
-    let cases: [(NaiveDate, &[&str]); 3] = [(d(2025, 2, 27), &["probation_not_over"]), (d(2025, 2, 28), &[]), (d(2025, 3, 1), &[])];
+    // Ceremony 15/03/2024 (the decision of 29/02/2024 does not count): official 15/03/2025
+    // (Charter art. 5 §1).
+    let cases: [(NaiveDate, &[&str]); 3] = [(d(2025, 3, 14), &["probation_not_over"]), (d(2025, 3, 15), &[]), (d(2025, 3, 16), &[])];
     for (on, expected) in cases {
         assert_eq!(check(&candidate(), &steps, &step(RecognitionVote, on), &facts()), expected, "{on}");
     }
-    // The path: decision 15/07/2025, so not before 15/07/2026.
+    // The path: decision 15/07/2025, ceremony 01/08/2025, so not before 01/08/2026.
     let path = before(RecognitionVote);
-    assert_eq!(check(&candidate(), &path, &step(RecognitionVote, d(2026, 7, 17)), &facts()), Vec::<&str>::new());
-    assert_eq!(check(&candidate(), &path, &step(RecognitionVote, d(2026, 7, 14)), &facts()).last(), Some(&"probation_not_over"));
+    assert_eq!(check(&candidate(), &path, &step(RecognitionVote, d(2026, 8, 1)), &facts()), Vec::<&str>::new());
+    assert_eq!(check(&candidate(), &path, &step(RecognitionVote, d(2026, 7, 31)), &facts()).last(), Some(&"probation_not_over"));
     // The two-thirds rule applies to the recognition vote too.
-    let weak = StepData::RecognitionVote { vote: vote(d(2026, 7, 20), 9, 9, 5, 4), proposal: RecognitionProposal::Recognize };
+    let weak = StepData::RecognitionVote { vote: vote(d(2026, 8, 3), 9, 9, 5, 4), proposal: RecognitionProposal::Recognize };
     assert_eq!(check(&candidate(), &path, &weak, &facts()), ["vote_below_two_thirds"]);
     let message =
-        &check_step(&candidate(), &steps, &step(RecognitionVote, d(2025, 2, 27)), &facts(), &AdmissionConfig::default(), today())[0];
-    assert!(message.message.contains("28/02/2025"), "{}", message.message);
+        &check_step(&candidate(), &steps, &step(RecognitionVote, d(2025, 3, 14)), &facts(), &AdmissionConfig::default(), today())[0];
+    assert!(message.message.contains("15/03/2025"), "{}", message.message);
 }
 
 #[test]
 fn the_decision_follows_the_chi_bo_proposal() {
     use StepKind::*;
     let c = candidate();
-    let strike = StepData::RecognitionVote { vote: vote(d(2026, 7, 20), 9, 9, 7, 2), proposal: RecognitionProposal::StrikeOff };
+    let strike = StepData::RecognitionVote { vote: vote(d(2026, 8, 3), 9, 9, 7, 2), proposal: RecognitionProposal::StrikeOff };
     let proposed_strike = with(&before(RecognitionVote), &[strike]);
     assert_eq!(stage(&proposed_strike), Stage::AwaitingRecognition);
-    assert_eq!(check(&c, &proposed_strike, &step(RecognitionDecision, d(2026, 8, 1)), &facts()), ["proposal_mismatch"]);
-    assert_eq!(check(&c, &proposed_strike, &step(StrikeOffDecision, d(2026, 8, 1)), &facts()), Vec::<&str>::new());
+    assert_eq!(check(&c, &proposed_strike, &step(RecognitionDecision, d(2026, 8, 14)), &facts()), ["proposal_mismatch"]);
+    assert_eq!(check(&c, &proposed_strike, &step(StrikeOffDecision, d(2026, 8, 14)), &facts()), Vec::<&str>::new());
     assert_eq!(next_steps(&proposed_strike), [Extension, RecognitionResolution, StrikeOffDecision]);
     let proposed_recognition = through(RecognitionVote);
-    assert_eq!(check(&c, &proposed_recognition, &step(StrikeOffDecision, d(2026, 8, 1)), &facts()), ["proposal_mismatch"]);
+    assert_eq!(check(&c, &proposed_recognition, &step(StrikeOffDecision, d(2026, 8, 14)), &facts()), ["proposal_mismatch"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -698,11 +700,12 @@ fn ceremony_counted_from_receipt_else_from_the_decision() {
 #[test]
 fn recognition_items_count_from_the_end_of_probation_and_the_vote() {
     use StepKind::*;
-    // Decision Tue 01/07/2025: official Wed 01/07/2026. From Thu 02/07: 02–03/07 (2), 06–31/07
-    // four weeks (22), 03–07/08 (27), 10–12/08 (30).
+    // Decision Tue 01/07/2025, ceremony Sun 20/07/2025: official Mon 20/07/2026 (12 months from
+    // the ceremony, Charter art. 5 §1). From Tue 21/07: 21–24/07 (4), 27–31/07 (9), 03–07/08
+    // (14), 10–14/08 (19), 17–21/08 (24), Sat 22/08 make-up day (25), 24–28/08 (30).
     let probation =
         [step(Application, d(2024, 10, 1)), step(ChiBoVote, d(2025, 5, 1)), step(Decision, d(2025, 7, 1)), step(Ceremony, d(2025, 7, 20))];
-    assert_eq!(due(&probation), [("recognition_proposal", d(2026, 8, 12))]);
+    assert_eq!(due(&probation), [("recognition_proposal", d(2026, 8, 28))]);
     // Recognition vote Fri 13/02/2026, before Tết: 30 working days → Fri 03/04/2026.
     let proposed = [probation.as_slice(), &[step(RecognitionVote, d(2026, 2, 13))]].concat();
     assert_eq!(due(&proposed), [("recognition_decision", d(2026, 4, 3))]);

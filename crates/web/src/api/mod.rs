@@ -5,6 +5,7 @@ pub mod members;
 pub mod openapi;
 pub mod reports;
 pub mod tokens;
+pub mod transfers;
 pub mod units;
 
 use crate::policy::Route;
@@ -15,6 +16,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(tokens::routes());
     routes.extend(admission::routes());
     routes.extend(reports::routes());
+    routes.extend(transfers::routes());
     routes
 }
 

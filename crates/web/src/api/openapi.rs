@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, members, reports, tokens, units};
+use super::{admission, members, reports, tokens, transfers, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,7 +12,7 @@ use super::{admission, members, reports, tokens, units};
         units::list, units::search, units::detail, units::subtree, units::successors, units::create, units::rename,
         units::move_unit, units::merge, units::split, units::dissolve,
         members::list, members::create, members::detail, members::update, members::events, members::record_event,
-        members::correct_event,
+        members::correct_event, transfers::arriving,
         tokens::list, tokens::revoke,
         admission::list, admission::create, admission::detail, admission::update, admission::record_step, admission::void_step,
         admission::worklist, admission::targets, admission::set_target, admission::calendar, admission::set_calendar,

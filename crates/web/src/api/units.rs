@@ -40,7 +40,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A unit id from the path; anything else is a 404.
-fn unit_path(raw: &str) -> Result<UnitId, AppError> {
+pub(crate) fn unit_path(raw: &str) -> Result<UnitId, AppError> {
     domain::event::parse_unit_id(raw).map_err(|_| AppError::not_found())
 }
 

@@ -5,7 +5,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ValidationErrors;
-use domain::event::{Entry, EventInput};
+use domain::event::{Entry, EventInput, EventKindCode, TransferMode, UnitRef};
 use domain::ids::{EventId, MemberId};
 use serde::Deserialize;
 use storage::{MemberDetail, StoreError};
@@ -13,7 +13,7 @@ use storage::{MemberDetail, StoreError};
 use super::members::member_id;
 use super::{Chrome, page, render, see_other};
 use crate::error::AppError;
-use crate::extract::Form;
+use crate::extract::{Form, Query};
 use crate::forms::{self, Field, Section, SummaryItem};
 use crate::policy::{Policy, Route};
 use crate::session::Caller;
@@ -95,10 +95,26 @@ fn record_page(chrome: Chrome, d: &MemberDetail, form: &EventForm, errors: &Vali
     }
 }
 
-/// `GET /members/{id}/events/new`.
-async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
+/// What the new-event form may start with (`?kind=chuyen-den` from "Tiếp nhận sinh hoạt").
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Prefill {
+    kind: String,
+}
+
+/// `GET /members/{id}/events/new`. An acceptance starts as an official transfer in, into the
+/// unit the letter names when it is a chi bộ.
+async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(prefill): Query<Prefill>) -> Result<Response, AppError> {
     let d = s.reader()?.member(member_id(&id)?).await?;
-    page(&record_page(chrome, &d, &EventForm::default(), &ValidationErrors::default(), false))
+    let mut form = EventForm::default();
+    if prefill.kind == EventKindCode::TransferredIn.code() {
+        form.event.kind = prefill.kind;
+        form.event.mode = TransferMode::Official.code().to_owned();
+        if let Some(UnitRef::Internal(u)) = &d.history.in_transit_to {
+            form.event.unit_id = u.to_string();
+        }
+    }
+    page(&record_page(chrome, &d, &form, &ValidationErrors::default(), false))
 }
 
 /// `POST /members/{id}/events`: records the event and goes back to the timeline.
@@ -165,7 +181,12 @@ fn event_id(raw: &str) -> Result<EventId, AppError> {
 }
 
 /// `GET /members/{id}/events/{event_id}/correct`: the form prefilled from the event as it stands.
-async fn correct_form(s: Caller, chrome: Chrome, Path((id, ev)): Path<(String, String)>) -> Result<Response, AppError> {
+async fn correct_form(
+    s: Caller,
+    chrome: Chrome,
+    Path((id, ev)): Path<(String, String)>,
+    Query(prefill): Query<CorrectPrefill>,
+) -> Result<Response, AppError> {
     let d = s.reader()?.member(member_id(&id)?).await?;
     let target = event_id(&ev)?;
     let original = d.events.iter().find(|e| e.id == target).ok_or_else(AppError::not_found)?;
@@ -183,8 +204,16 @@ async fn correct_form(s: Caller, chrome: Chrome, Path((id, ev)): Path<(String, S
             Entry::Event(data) => Some(data),
             Entry::Void => None,
         });
-    let form = EventForm { event: latest.map(forms::event_input_from).unwrap_or_default(), action: "replace".into(), ..Default::default() };
+    let action = if prefill.action == "void" { "void" } else { "replace" };
+    let form = EventForm { event: latest.map(forms::event_input_from).unwrap_or_default(), action: action.into(), ..Default::default() };
     page(&correct_page(chrome, &d, target, &form, &ValidationErrors::default(), false))
+}
+
+/// What the correction form may start with (`?action=void` from "Hủy chuyển sinh hoạt").
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CorrectPrefill {
+    action: String,
 }
 
 /// `POST /members/{id}/events/{event_id}/correct`.

@@ -251,6 +251,46 @@ struct TimelineItem {
     correct_href: String,
 }
 
+/// What this caller may do on the record, so that the page offers only what would succeed.
+#[derive(Default)]
+struct MemberActions {
+    /// Edit the identity, record events, correct them.
+    edit: bool,
+    /// The member is in transit: the receiving side (or the sender, for a return from outside
+    /// the register) records the acceptance.
+    accept: bool,
+    /// The sender cancels the pending transfer: the correction form of the transfer out.
+    cancel_href: Option<String>,
+    /// Where the member is bound while in transit.
+    bound_for: Option<String>,
+}
+
+async fn member_actions(s: &Caller, d: &MemberDetail) -> MemberActions {
+    let reach = match s.register_writer() {
+        Ok(w) => w.reach(d.id).await.ok(),
+        Err(_) => None,
+    };
+    let bound_for = d.history.in_transit_to.as_ref().map(|r| unit_ref_name(r, d));
+    let Some(reach) = reach else { return MemberActions { bound_for, ..Default::default() } };
+    if !reach.in_transit {
+        return MemberActions { edit: reach.home, bound_for, ..Default::default() };
+    }
+    let to_outside = matches!(d.history.in_transit_to, Some(UnitRef::External(_)));
+    let pending = d
+        .history
+        .effective
+        .iter()
+        .rev()
+        .find(|(_, e)| matches!(e.kind, EventKind::TransferredOut { mode: domain::event::TransferMode::Official, .. }))
+        .map(|(id, _)| *id);
+    MemberActions {
+        edit: false,
+        accept: reach.arriving || (reach.home && to_outside),
+        cancel_href: pending.filter(|_| reach.home).map(|e| format!("/members/{}/events/{}/correct?action=void", d.id.0, e.0)),
+        bound_for,
+    }
+}
+
 struct ProfileRow {
     from: String,
     education: String,
@@ -273,6 +313,8 @@ struct MemberView {
     status: String,
     unit: Option<Link>,
     party_age: String,
+    ceremony: String,
+    actions: MemberActions,
     admitted: String,
     official: String,
     problems: Vec<String>,
@@ -441,7 +483,16 @@ async fn detail(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Res
         }),
         party_age: d.history.party_age_months(today).map(format::years_months).unwrap_or_default(),
         admitted: format::opt_date(d.history.first_admission()),
-        official: format::opt_date(d.history.official_since()),
+        ceremony: ceremony_text(&d.history, today),
+        actions: member_actions(&s, &d).await,
+        official: match d.history.probation_on(today) {
+            // Probation runs 12 months from the ceremony (Charter art. 5 §1 — rules.md §3).
+            Some(p) => match p.official_due() {
+                Some(due) => format!("Dự kiến {} (hết 12 tháng dự bị)", format::date(due)),
+                None => "Chưa xác định: chưa tổ chức lễ kết nạp".to_owned(),
+            },
+            None => format::opt_date(d.history.official_since()),
+        },
         problems: d.history.problems.iter().map(|p| p.message.clone()).collect(),
         timeline: timeline(&d),
         temporary: d
@@ -498,6 +549,8 @@ pub struct NewMemberForm {
     adm_decision_number: String,
     adm_decision_date: String,
     adm_issuer: String,
+    /// Ngày chi bộ tổ chức lễ kết nạp: the 12 months of probation run from it.
+    cer_effective_date: String,
     off_effective_date: String,
     off_decision_number: String,
     off_decision_date: String,
@@ -524,6 +577,10 @@ impl NewMemberForm {
             issuer: self.adm_issuer.clone(),
             ..Default::default()
         }
+    }
+
+    fn ceremony(&self) -> EventInput {
+        EventInput { kind: "le-ket-nap".into(), effective_date: self.cer_effective_date.clone(), ..Default::default() }
     }
 
     fn official(&self) -> EventInput {
@@ -559,6 +616,9 @@ impl NewMemberForm {
     /// The events of the new member's history, each with the prefix of its form fields.
     fn events(&self) -> Vec<(String, EventInput)> {
         let mut events = vec![("adm_".to_owned(), self.admission())];
+        if !self.cer_effective_date.trim().is_empty() {
+            events.push(("cer_".to_owned(), self.ceremony()));
+        }
         if self.has_official() {
             events.push(("off_".to_owned(), self.official()));
         }
@@ -584,6 +644,10 @@ impl NewMemberForm {
                 .hint("Ví dụ: Chi bộ Trường THPT Chu Văn An, Đảng bộ tỉnh Lào Cai."),
         ];
         admission.extend(forms::decision_fields("adm_", &adm));
+        admission.push(
+            Field::date("cer_effective_date", "Ngày tổ chức lễ kết nạp", &self.cer_effective_date)
+                .hint("Thời kỳ dự bị 12 tháng tính từ ngày chi bộ tổ chức lễ kết nạp (Điều lệ Đảng, Điều 5)."),
+        );
         let mut official = vec![Field::date("off_effective_date", "Ngày công nhận chính thức", &self.off_effective_date)];
         official.extend(forms::decision_fields("off_", &self.official()));
         let mut transfer = vec![
@@ -762,5 +826,15 @@ async fn edit(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): For
             render(StatusCode::CONFLICT, &edit_page(chrome, id, &form, version, &ValidationErrors::default(), Some(rows)))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The admission ceremony of the latest probation: its date, or that it has not been held yet
+/// while the member is probationary.
+fn ceremony_text(h: &domain::history::History, today: chrono::NaiveDate) -> String {
+    match (h.probations.last(), h.probation_on(today)) {
+        (_, Some(p)) if p.ceremony.is_none() => "Chưa tổ chức lễ kết nạp".to_owned(),
+        (Some(p), _) => format::opt_date(p.ceremony),
+        (None, _) => String::new(),
     }
 }

@@ -177,6 +177,18 @@ struct UnitPage {
     actions: Vec<Link>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
+    /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
+    /// record the acceptance.
+    arriving: Vec<ArrivingRow>,
+}
+
+/// A member whose transfer letter names this unit (or one under it), waiting for the acceptance.
+struct ArrivingRow {
+    href: String,
+    name: String,
+    birth: String,
+    destination: String,
+    accept_href: String,
 }
 
 /// Vietnamese name of an operation on units.
@@ -227,10 +239,25 @@ async fn unit_page(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(p): 
         (Vec::new(), Pager::empty())
     };
     let admission = if existed && a.date == today { Some(super::admission::unit_admission(&s, id).await?) } else { None };
+    let arriving = match s.register_writer() {
+        Ok(w) if existed && a.date == today => w.arriving(id).await.unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let arriving = arriving
+        .into_iter()
+        .map(|m| ArrivingRow {
+            href: format!("/members/{}", m.id.0),
+            name: m.full_name,
+            birth: format::date(m.birth_date),
+            destination: m.unit_name.unwrap_or_default(),
+            accept_href: format!("/members/{}/events/new?kind=chuyen-den", m.id.0),
+        })
+        .collect();
     let version_link =
         |parent: Option<UnitId>| parent.map(|p| Link { href: format!("/units/{p}"), label: format!("Tổ chức số {p}") });
     let view = UnitPage {
         admission,
+        arriving,
         chrome: chrome.titled(shown.name.clone()),
         id: id.0,
         as_of_label: format::date(a.date),

@@ -1,0 +1,25 @@
+//! `/api/v1/units/{id}/arriving`: members in transit to a unit (đang chuyển đến), for the
+//! receiving side to record the acceptance (`chuyen-den` through the member's events).
+
+use axum::extract::Path;
+use axum::response::{IntoResponse, Response};
+
+use super::units::unit_path;
+use crate::error::AppError;
+use crate::policy::{Policy, Route};
+use crate::session::Caller;
+use domain::access::Capability;
+
+pub fn routes() -> Vec<Route> {
+    vec![Route::get("/api/v1/units/{id}/arriving", Policy::Needs(Capability::WriteRegister), arriving)]
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}/arriving", tag = "members", params(("id" = i64, Path, description = "Unit id")),
+    responses((status = 200, description = "Members whose transfer letter names this unit or one under it, not accepted yet: \
+        a list of `{id, full_name, gender, birth_date, citizen_id, party_card_number, status, unit_id, unit_name}` \
+        (`unit_id`: the unit the letter names)", body = serde_json::Value),
+              (status = 404, description = "No such unit within the caller's scope", body = crate::error::ErrorBody)))]
+pub(crate) async fn arriving(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = unit_path(&id)?;
+    Ok(axum::Json(s.register_writer()?.arriving(id).await?).into_response())
+}
