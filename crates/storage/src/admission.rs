@@ -211,20 +211,22 @@ impl SqlStore {
                 // The ceremony starts the 12 months of probation: it goes on the member's record
                 // (Charter art. 5 §1 — rules.md §3).
                 let m = member.ok_or_else(|| StoreError::invalid("step", "no_member", "Hồ sơ chưa gắn với đảng viên nào."))?;
-                let data = EventData {
-                    kind: EventKind::Ceremony,
-                    effective: *on,
-                    basis: None,
-                    note: Some(format!("Biên bản lễ kết nạp của chi bộ (hồ sơ phát triển đảng viên số {id}).")),
-                };
-                let (_, record) = append_event_tx(tx.as_mut(), ctx, m, None, Entry::Event(data), None).await?;
-                records.push(record);
+                records.push(record_ceremony(tx.as_mut(), ctx, m, *on, id).await?);
             }
             StepData::RecognitionDecision { basis, .. } | StepData::StrikeOffDecision { basis, .. } => {
                 let m = member.ok_or_else(|| StoreError::invalid("step", "no_member", "Hồ sơ chưa gắn với đảng viên nào."))?;
                 let ceremony = || {
                     steps.date_of(StepKind::Ceremony).ok_or_else(|| StoreError::invalid("step", "no_ceremony", "Chưa tổ chức lễ kết nạp."))
                 };
+                if step.kind() == StepKind::RecognitionDecision {
+                    // A ceremony step recorded before ceremonies went on the record (migration
+                    // 0005's upgrade) is written there now, so the recognition has its start.
+                    let events = sql::events(tx.as_mut(), m).await?;
+                    let h = history::derive(&events, &load_units(tx.as_mut(), &events).await?);
+                    if h.probations.last().is_some_and(|p| p.ceremony.is_none()) {
+                        records.push(record_ceremony(tx.as_mut(), ctx, m, ceremony()?, id).await?);
+                    }
+                }
                 let data = match step.kind() {
                     // Official on the day the 12 months from the ceremony end, whenever decided (rules.md §3).
                     StepKind::RecognitionDecision => EventData {
@@ -642,6 +644,17 @@ pub(crate) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
 
 fn in_force(rows: &[q::StepRow]) -> Steps {
     Steps(rows.iter().filter(|s| s.voided.is_none()).map(|s| s.data.clone()).collect())
+}
+
+/// Writes the admission ceremony of case `case` on the member's record.
+async fn record_ceremony(tx: &mut dyn Conn, ctx: &WriteContext, member: MemberId, on: NaiveDate, case: i64) -> Result<AuditRecord> {
+    let data = EventData {
+        kind: EventKind::Ceremony,
+        effective: on,
+        basis: None,
+        note: Some(format!("Biên bản lễ kết nạp của chi bộ (hồ sơ phát triển đảng viên số {case}).")),
+    };
+    Ok(append_event_tx(tx, ctx, member, None, Entry::Event(data), None).await?.1)
 }
 
 /// The chi bộ holds members; the helper is an official member; the person is not followed twice

@@ -148,6 +148,12 @@ async fn candidate_becomes_official_member(t: &TestStore) {
     let m = s.member(member).await.unwrap();
     assert_eq!(m.history.probations[0].ceremony, Some(d(2024, 5, 19)));
     assert_eq!(s.case(id, d(2024, 5, 20)).await.unwrap().official_date, Some(d(2025, 5, 19)));
+    // A record without the ceremony (a case filed before ceremonies went on the record, here
+    // made by voiding it) gets it from the case at the recognition decision.
+    let ceremony_event =
+        m.events.iter().find(|e| matches!(&e.entry, domain::event::Entry::Event(x) if x.kind == EventKind::Ceremony)).unwrap();
+    s.correct_event(&ctx(), member, m.version, ceremony_event.id, domain::event::Entry::Void, "ghi lại".into()).await.unwrap();
+    assert_eq!(s.member(member).await.unwrap().history.probations[0].ceremony, None);
     // The chi bộ considers recognition only once the 12 months from the ceremony are over.
     let early = StepData::RecognitionVote { vote: vote(d(2025, 5, 18), 3, 3), proposal: RecognitionProposal::Recognize };
     assert_eq!(codes(s.record_step(&ctx(), id, v, early).await.unwrap_err()), vec!["probation_not_over"]);
@@ -169,6 +175,7 @@ async fn candidate_becomes_official_member(t: &TestStore) {
     assert_eq!(m.history.span_on(d(2025, 5, 18)).map(|sp| sp.status), Some(Status::Probationary));
     assert_eq!(m.history.span_on(d(2025, 5, 19)).map(|sp| sp.status), Some(Status::Official));
     assert_eq!(m.history.first_admission(), Some(d(2024, 4, 1)));
+    assert_eq!(m.history.probations[0].ceremony, Some(d(2024, 5, 19)));
     // The ceremony on 19/5 counts as an anniversary admission in the year's report.
     s.set_target(&ctx(), w.commune, 2024, None, Some(4)).await.unwrap();
     let r = s.targets(w.commune, 2024, d(2026, 11, 25), None).await.unwrap();
