@@ -10,7 +10,7 @@ use domain::admission::{ChiBoVote, Together};
 use domain::ids::{CitizenId, MemberId, UnitId};
 use domain::member::{Gender, IdentityInput, ProfileInput};
 use domain::pipeline::{
-    Candidate, CandidateSource, Certificate, IntroducerRef, IntroductionMode, RecognitionProposal, StepData, TargetGroup,
+    Candidate, CandidateSource, Certificate, IntroducerId, IntroducerRef, IntroductionMode, RecognitionProposal, StepData, TargetGroup,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -182,7 +182,7 @@ async fn one_case(
             mode: IntroductionMode::YouthUnion,
             resolution_on: Some(intro_on - days(2)),
             introducers: vec![IntroducerRef {
-                member: officials[0],
+                who: IntroducerId::Member { member: officials[0] },
                 introduced_on: intro_on,
                 together_since: app_on - days(800),
                 together: Together::Work,
@@ -195,7 +195,7 @@ async fn one_case(
             introducers: officials[..2]
                 .iter()
                 .map(|m| IntroducerRef {
-                    member: *m,
+                    who: IntroducerId::Member { member: *m },
                     introduced_on: intro_on,
                     together_since: app_on - days(800),
                     together: Together::Residence,

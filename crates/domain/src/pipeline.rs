@@ -16,7 +16,7 @@ use crate::admission::{self, AdmissionConfig, AdmissionFile, Blocker, ChiBoVote,
 use crate::code_list;
 use crate::dates::{add_months, format_vn, parse_date};
 use crate::error::{FieldError, ValidationErrors};
-use crate::ids::{DecisionNumber, MemberId, UnitId};
+use crate::ids::{DecisionNumber, MemberId, PartyCardNumber, UnitId};
 use crate::member::{Identity, IdentityInput, Profile, ProfileInput};
 use crate::text;
 use crate::unit::LegalBasis;
@@ -97,14 +97,36 @@ pub struct Candidate {
     pub note: Option<String>,
 }
 
-/// An introducer named by their member id; the register supplies the rest ([`IntroducerFacts`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// An introducer of a candidate; the register supplies the rest ([`IntroducerFacts`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntroducerRef {
-    pub member: MemberId,
+    #[serde(flatten)]
+    pub who: IntroducerId,
     /// Date of the introduction letter (3-KNĐ).
     pub introduced_on: NaiveDate,
     pub together_since: NaiveDate,
     pub together: Together,
+}
+
+/// Who introduces: a member the caller may read, by member id; or a member of another
+/// organization (a real case: a colleague from the workplace's chi bộ), by full name **and** party
+/// card number. Knowing both is the proof that the caller may ask whether that member qualifies;
+/// the answer names nothing the caller did not type (issue: name look-ups outside the scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IntroducerId {
+    Member { member: MemberId },
+    Card { full_name: String, party_card_number: PartyCardNumber },
+}
+
+impl IntroducerId {
+    /// How the introducer is named to the caller in messages: as typed, never looked up.
+    pub fn described(&self) -> String {
+        match self {
+            IntroducerId::Member { member } => format!("Đảng viên mã số {}", member.0),
+            IntroducerId::Card { full_name, party_card_number } => format!("{full_name} (thẻ đảng viên số {})", party_card_number.as_str()),
+        }
+    }
 }
 
 /// What a step records. Dates are the dates of the documents.
@@ -512,16 +534,17 @@ pub struct IntroducerFacts {
 /// What storage looked up for the checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
-    /// Introducers by member id (`None`: no such member in the register).
-    pub introducers: Vec<(MemberId, Option<IntroducerFacts>)>,
+    /// Introducers as named in the step (`None`: no such member within the caller's reach, or a
+    /// name and card number that do not match the register).
+    pub introducers: Vec<(IntroducerId, Option<IntroducerFacts>)>,
     /// For a former member: the readmission facts the register shows (left on, times readmitted,
     /// barred by the register's reason for leaving).
     pub former: Option<admission::Readmission>,
 }
 
 impl Facts {
-    fn introducer(&self, id: MemberId) -> Option<&IntroducerFacts> {
-        self.introducers.iter().find(|(m, _)| *m == id).and_then(|(_, f)| f.as_ref())
+    fn introducer(&self, who: &IntroducerId) -> Option<&IntroducerFacts> {
+        self.introducers.iter().find(|(m, _)| m == who).and_then(|(_, f)| f.as_ref())
     }
 }
 
@@ -532,17 +555,23 @@ fn resolve_introduction(data: &StepData, facts: &Facts, out: &mut Vec<Blocker>) 
         out.push(blocker("introducer_count", "Điều lệ Đảng điều 4", format!("{} cần đúng {expected} đảng viên giới thiệu.", mode.label())));
         return None;
     }
-    if introducers.len() == 2 && introducers[0].member == introducers[1].member {
+    if introducers.len() == 2 && introducers[0].who == introducers[1].who {
         out.push(blocker("introducer_twice", "Điều lệ Đảng điều 4", "Hai người giới thiệu phải là hai đảng viên khác nhau."));
         return None;
     }
     let mut resolved = Vec::new();
     for r in introducers {
-        match facts.introducer(r.member) {
+        match facts.introducer(&r.who) {
             None => out.push(blocker(
                 "introducer_unknown",
                 "Điều lệ Đảng điều 4",
-                format!("Không có đảng viên mã số {} trong sổ đảng viên.", r.member.0),
+                match &r.who {
+                    IntroducerId::Member { member } => format!(
+                        "Không tìm thấy đảng viên mã số {} trong phạm vi bạn quản lý; người giới thiệu ở tổ chức khác thì nhập họ tên và số thẻ đảng viên.",
+                        member.0
+                    ),
+                    IntroducerId::Card { .. } => format!("{} không khớp với sổ đảng viên.", r.who.described()),
+                },
             )),
             Some(f) if !f.active => out.push(blocker(
                 "introducer_not_active",
@@ -584,7 +613,7 @@ fn known_introducers(data: &StepData, facts: &Facts) -> Vec<Introducer> {
     introducers
         .iter()
         .filter_map(|r| {
-            let f = facts.introducer(r.member).filter(|f| f.active)?;
+            let f = facts.introducer(&r.who).filter(|f| f.active)?;
             Some(Introducer {
                 name: f.name.clone(),
                 introduced_on: r.introduced_on,
@@ -984,11 +1013,17 @@ pub struct StepInput {
     /// Introduction mode (an [`IntroductionMode`] code).
     pub mode: String,
     pub resolution_on: String,
+    /// An introducer within the caller's scope: their member id.
     pub introducer1_member_id: String,
+    /// An introducer of another organization: full name and party card number, both.
+    pub introducer1_name: String,
+    pub introducer1_card: String,
     pub introducer1_on: String,
     pub introducer1_since: String,
     pub introducer1_together: String,
     pub introducer2_member_id: String,
+    pub introducer2_name: String,
+    pub introducer2_card: String,
     pub introducer2_on: String,
     pub introducer2_since: String,
     pub introducer2_together: String,
@@ -1124,28 +1159,82 @@ impl StepInput {
             e.push("resolution_on", "required", "Nhập ngày nghị quyết giới thiệu của Ban Chấp hành.");
         }
         let slots = [
-            (1, &self.introducer1_member_id, &self.introducer1_on, &self.introducer1_since, &self.introducer1_together),
-            (2, &self.introducer2_member_id, &self.introducer2_on, &self.introducer2_since, &self.introducer2_together),
+            IntroducerSlot {
+                n: 1,
+                member_id: &self.introducer1_member_id,
+                name: &self.introducer1_name,
+                card: &self.introducer1_card,
+                on: &self.introducer1_on,
+                since: &self.introducer1_since,
+                together: &self.introducer1_together,
+            },
+            IntroducerSlot {
+                n: 2,
+                member_id: &self.introducer2_member_id,
+                name: &self.introducer2_name,
+                card: &self.introducer2_card,
+                on: &self.introducer2_on,
+                since: &self.introducer2_since,
+                together: &self.introducer2_together,
+            },
         ];
         let wanted = if mode == IntroductionMode::TwoMembers { 2 } else { 1 };
         let mut introducers = Vec::new();
-        for (n, id, on, since, tog) in slots.into_iter().take(wanted) {
-            let f = |name: &str| format!("introducer{n}_{name}");
-            let member = match id.trim().parse::<i64>() {
-                Ok(v) if v > 0 => Some(MemberId(v)),
-                _ => {
-                    e.push(&f("member_id"), "required", format!("Chọn đảng viên giới thiệu thứ {n} (mã số đảng viên)."));
-                    None
-                }
-            };
-            let on = e.take(&f("on"), parse_date(on));
-            let since = e.take(&f("since"), parse_date(since));
-            let tog = e.take(&f("together"), together(tog));
-            if let (Some(member), Some(introduced_on), Some(together_since), Some(together)) = (member, on, since, tog) {
-                introducers.push(IntroducerRef { member, introduced_on, together_since, together });
+        for slot in slots.into_iter().take(wanted) {
+            let f = |name: &str| format!("introducer{}_{name}", slot.n);
+            let who = slot.who(e);
+            let on = e.take(&f("on"), parse_date(slot.on));
+            let since = e.take(&f("since"), parse_date(slot.since));
+            let tog = e.take(&f("together"), together(slot.together));
+            if let (Some(who), Some(introduced_on), Some(together_since), Some(together)) = (who, on, since, tog) {
+                introducers.push(IntroducerRef { who, introduced_on, together_since, together });
             }
         }
         (introducers.len() == wanted && e.is_empty()).then_some(StepData::Introduction { mode, resolution_on, introducers })
+    }
+}
+
+/// The fields of one introducer as typed.
+struct IntroducerSlot<'a> {
+    n: usize,
+    member_id: &'a str,
+    name: &'a str,
+    card: &'a str,
+    on: &'a str,
+    since: &'a str,
+    together: &'a str,
+}
+
+impl IntroducerSlot<'_> {
+    /// A member id, or a full name with a party card number (both), never a mix.
+    fn who(&self, e: &mut ValidationErrors) -> Option<IntroducerId> {
+        let n = self.n;
+        let f = |name: &str| format!("introducer{n}_{name}");
+        let by_card = !(self.name.trim().is_empty() && self.card.trim().is_empty());
+        if !self.member_id.trim().is_empty() {
+            if by_card {
+                e.push(&f("member_id"), "ambiguous", "Chọn đảng viên theo mã số hoặc nhập họ tên và số thẻ, không cả hai.");
+                return None;
+            }
+            return match self.member_id.trim().parse::<i64>() {
+                Ok(v) if v > 0 => Some(IntroducerId::Member { member: MemberId(v) }),
+                _ => {
+                    e.push(&f("member_id"), "invalid_format", "Mã số đảng viên là một số nguyên dương.");
+                    None
+                }
+            };
+        }
+        if !by_card {
+            e.push(
+                &f("member_id"),
+                "required",
+                format!("Chọn đảng viên giới thiệu thứ {n}; người ở tổ chức khác thì nhập họ tên và số thẻ đảng viên."),
+            );
+            return None;
+        }
+        let name = e.take(&f("name"), crate::text::PersonName::parse(self.name));
+        let card = e.take(&f("card"), PartyCardNumber::parse(self.card));
+        Some(IntroducerId::Card { full_name: name?.as_str().to_owned(), party_card_number: card? })
     }
 }
 

@@ -66,6 +66,7 @@ impl Access {
             account_id: Some(self.principal.account_id),
             client: self.info.client.clone(),
             request_id: self.info.request_id.clone(),
+            sees: Some(ScopeFilter { scope: self.principal.scope(Capability::ReadRegister), today: self.today() }),
             ..WriteContext::new(self.principal.username.clone(), self.info.now)
         }
     }
@@ -763,12 +764,21 @@ impl AdmissionDesk<'_> {
         require(self.store(), &self.read, ScopeTarget::Unit(unit)).await
     }
 
-    /// One case; the read is audited.
+    /// One case; the read is audited with the members it names. A member the caller may not
+    /// read (a helper or introducer since moved elsewhere) is shown by number only.
     pub async fn case(&self, id: i64) -> Result<CaseDetail> {
         let unit = self.store().candidate_unit(id).await?;
         require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
-        let detail = self.store().case(id, self.access.today()).await?;
-        let record = AuditRecord::new("read.candidate", "candidate", id, json!({}));
+        let mut detail = self.store().case(id, self.access.today()).await?;
+        let mut shown = Vec::new();
+        for (member, name) in std::mem::take(&mut detail.member_names) {
+            if self.store().in_scope(&self.read, ScopeTarget::Member(member)).await? {
+                shown.push(member.0);
+                detail.member_names.push((member, name));
+            }
+        }
+        shown.sort_unstable();
+        let record = AuditRecord::new("read.candidate", "candidate", id, json!({ "members": shown }));
         self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
         Ok(detail)
     }

@@ -17,13 +17,15 @@ use domain::history::{self, Status};
 use domain::ids::{MemberId, UnitId};
 use domain::member::DatedProfile;
 use domain::pipeline::{
-    self, Candidate, CandidateSource, Facts, IntroducerFacts, Stage, StepData, StepKind, Steps, TargetGroup, Urgency, blockers_to_errors,
+    self, Candidate, CandidateSource, Facts, IntroducerFacts, IntroducerId, Stage, StepData, StepKind, Steps, TargetGroup, Urgency,
+    blockers_to_errors,
 };
 use domain::unit::UnitKind;
 use domain::workdays::{WorkCalendar, YearOverride};
 
 use crate::audit::{diff, json};
 use crate::db::Conn;
+use crate::index::Sight;
 use crate::members::{append_event_tx, insert_member_tx, load_units};
 use crate::sql::{self, admission as q};
 use crate::{
@@ -129,8 +131,9 @@ impl SqlStore {
     }
 
     pub(crate) async fn create_candidate_impl(&self, ctx: &WriteContext, c: Candidate) -> Result<i64> {
+        let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
-        check_candidate(tx.as_mut(), &c, None, ctx).await?;
+        check_candidate(tx.as_mut(), &c, None, ctx, &sight).await?;
         let id = q::insert_candidate(tx.as_mut(), &c, Stage::Source, ctx.now, &ctx.actor).await?;
         let record = AuditRecord::new("candidate.create", "candidate", id, diff(&serde_json::Value::Null, &json(&c)));
         self.commit_write(tx, seq, ctx, &[record], "candidate", &[id]).await?;
@@ -138,6 +141,7 @@ impl SqlStore {
     }
 
     pub(crate) async fn update_candidate_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, c: Candidate) -> Result<()> {
+        let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         if row.version != expected_version {
@@ -150,7 +154,7 @@ impl SqlStore {
                 "Người này đã được kết nạp: sửa lý lịch và chuyển sinh hoạt trong hồ sơ đảng viên, không sửa ở đây.",
             ));
         }
-        check_candidate(tx.as_mut(), &c, Some(id), ctx).await?;
+        check_candidate(tx.as_mut(), &c, Some(id), ctx, &sight).await?;
         if !q::update_candidate(tx.as_mut(), id, expected_version, &c, row.stage, row.member, ctx.now, &ctx.actor).await? {
             return Err(StoreError::Conflict { current: row.version });
         }
@@ -164,13 +168,14 @@ impl SqlStore {
     }
 
     pub(crate) async fn record_step_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: StepData) -> Result<i64> {
+        let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         if row.version != expected_version {
             return Err(StoreError::Conflict { current: row.version });
         }
         let steps = in_force(&q::steps(tx.as_mut(), id).await?);
-        let facts = facts(tx.as_mut(), &row.candidate, &steps, &step).await?;
+        let facts = facts(tx.as_mut(), &row.candidate, &steps, &step, &sight).await?;
         let blockers = pipeline::check_step(&row.candidate, &steps, &step, &facts, &self.admission, ctx.today);
         if !blockers.is_empty() {
             return Err(StoreError::Invalid(blockers_to_errors(&blockers)));
@@ -201,7 +206,7 @@ impl SqlStore {
                             profile: DatedProfile { valid_from: Some(basis.date), profile: c.profile.clone() },
                             events: vec![event(EventKind::Admitted { unit: UnitRef::Internal(c.unit) })],
                         };
-                        let (m, record) = insert_member_tx(tx.as_mut(), ctx, new).await?;
+                        let (m, record) = insert_member_tx(tx.as_mut(), ctx, new, &sight).await?;
                         records.push(record);
                         m
                     }
@@ -316,14 +321,18 @@ impl SqlStore {
         let steps = in_force(&rows);
         let probe =
             StepData::ChiBoVote { vote: admission::ChiBoVote { on: today, official_members: 0, present: 0, in_favour: 0, against: 0 } };
-        let facts = facts(conn.as_mut(), &row.candidate, &steps, &probe).await?;
+        let everything = Sight { index: &self.index, scope: None };
+        let facts = facts(conn.as_mut(), &row.candidate, &steps, &probe, &everything).await?;
         let c = &row.candidate;
         let stage = pipeline::stage(&steps);
         let mut names: HashMap<MemberId, String> = HashMap::new();
         let mut wanted: Vec<MemberId> = c.helper.into_iter().chain(c.former_member).chain(row.member).collect();
         for s in &steps.0 {
             if let StepData::Introduction { introducers, .. } = s {
-                wanted.extend(introducers.iter().map(|i| i.member));
+                wanted.extend(introducers.iter().filter_map(|i| match i.who {
+                    IntroducerId::Member { member } => Some(member),
+                    IntroducerId::Card { .. } => None,
+                }));
             }
         }
         for m in wanted {
@@ -658,8 +667,9 @@ async fn record_ceremony(tx: &mut dyn Conn, ctx: &WriteContext, member: MemberId
 }
 
 /// The chi bộ holds members; the helper is an official member; the person is not followed twice
-/// nor already a member (unless a former one applying again).
-async fn check_candidate(conn: &mut dyn Conn, c: &Candidate, except: Option<i64>, ctx: &WriteContext) -> Result<()> {
+/// nor already a member (unless a former one applying again). Other people are named only to a
+/// writer who may read them; a member id outside that reach reads like one that does not exist.
+async fn check_candidate(conn: &mut dyn Conn, c: &Candidate, except: Option<i64>, ctx: &WriteContext, sight: &Sight<'_>) -> Result<()> {
     let mut errors = domain::ValidationErrors::default();
     let versions = sql::unit_versions(conn, &[c.unit]).await?;
     match versions.get(&c.unit).and_then(|vs| vs.iter().map(|(_, v)| v).find(|v| v.covers(ctx.today))) {
@@ -670,20 +680,30 @@ async fn check_candidate(conn: &mut dyn Conn, c: &Candidate, except: Option<i64>
         Some(_) => {}
     }
     if let Some((other, name)) = q::open_candidate_with_citizen_id(conn, c.identity.citizen_id.as_str(), except).await? {
-        errors.push("citizen_id", "duplicate", format!("Số CCCD này đã có trong hồ sơ quần chúng {name} (mã số {other}) đang theo dõi."));
+        let visible = match q::candidate_unit(conn, other).await? {
+            Some(unit) => sight.unit(unit),
+            None => false,
+        };
+        let message = if visible {
+            format!("Số CCCD này đã có trong hồ sơ quần chúng {name} (mã số {other}) đang theo dõi.")
+        } else {
+            "Số CCCD này đã có trong hồ sơ quần chúng do một chi bộ khác đang theo dõi; liên hệ ban tổ chức cấp trên.".to_owned()
+        };
+        errors.push("citizen_id", "duplicate", message);
     }
     if let Some((member, name)) = sql::member_with(conn, sql::UniqueColumn::CitizenId, c.identity.citizen_id.as_str(), None).await?
         && c.former_member != Some(member)
     {
-        errors.push(
-            "citizen_id",
-            "duplicate",
-            format!("Số CCCD này thuộc đảng viên {name} (mã số {}); nếu là đảng viên cũ xin kết nạp lại, ghi mã số đó.", member.0),
-        );
+        let message = if sight.member(member) {
+            format!("Số CCCD này thuộc đảng viên {name} (mã số {}); nếu là đảng viên cũ xin kết nạp lại, ghi mã số đó.", member.0)
+        } else {
+            crate::members::taken_elsewhere("Số CCCD")
+        };
+        errors.push("citizen_id", "duplicate", message);
     }
     if let Some(h) = c.helper {
-        match member_facts(conn, h, ctx.today).await? {
-            None => errors.push("helper_member_id", "unknown", format!("Không có đảng viên mã số {}.", h.0)),
+        match member_facts(conn, h, ctx.today).await?.filter(|_| sight.member(h)) {
+            None => errors.push("helper_member_id", "unknown", not_within_reach(h)),
             Some(f) if f.official_since.is_none() => {
                 errors.push("helper_member_id", "not_official", format!("{} không phải đảng viên chính thức đang sinh hoạt.", f.name))
             }
@@ -691,8 +711,8 @@ async fn check_candidate(conn: &mut dyn Conn, c: &Candidate, except: Option<i64>
         }
     }
     if let Some(former) = c.former_member {
-        match member_facts(conn, former, ctx.today).await? {
-            None => errors.push("former_member_id", "unknown", format!("Không có đảng viên mã số {}.", former.0)),
+        match member_facts(conn, former, ctx.today).await?.filter(|_| sight.member(former)) {
+            None => errors.push("former_member_id", "unknown", not_within_reach(former)),
             Some(f) if f.active => errors.push(
                 "former_member_id",
                 "still_member",
@@ -702,6 +722,11 @@ async fn check_candidate(conn: &mut dyn Conn, c: &Candidate, except: Option<i64>
         }
     }
     errors.into_result().map_err(StoreError::Invalid)
+}
+
+/// A member id that does not exist or lies outside the writer's reach: the same words for both.
+fn not_within_reach(member: MemberId) -> String {
+    format!("Không tìm thấy đảng viên mã số {} trong phạm vi bạn quản lý.", member.0)
 }
 
 /// A member as an introducer or helper on a date: name, official since (if official that day),
@@ -720,8 +745,28 @@ async fn member_facts(conn: &mut dyn Conn, member: MemberId, on: NaiveDate) -> R
     }))
 }
 
+/// An introducer as the register knows them on the letter's date: one the writer may read, by
+/// member id; or one of another organization whose full name and card number match the register
+/// (the name given is the one typed: nothing else is revealed).
+async fn introducer_facts(conn: &mut dyn Conn, who: &IntroducerId, on: NaiveDate, sight: &Sight<'_>) -> Result<Option<IntroducerFacts>> {
+    match who {
+        IntroducerId::Member { member } if sight.member(*member) => member_facts(conn, *member, on).await,
+        IntroducerId::Member { .. } => Ok(None),
+        IntroducerId::Card { full_name, party_card_number } => {
+            let Some((member, name)) = sql::member_with(conn, sql::UniqueColumn::CardNumber, party_card_number.as_str(), None).await?
+            else {
+                return Ok(None);
+            };
+            if domain::text::fold(&name) != domain::text::fold(full_name) {
+                return Ok(None);
+            }
+            Ok(member_facts(conn, member, on).await?.map(|f| IntroducerFacts { name: full_name.clone(), ..f }))
+        }
+    }
+}
+
 /// What the checks of `new` need from the register.
-async fn facts(conn: &mut dyn Conn, c: &Candidate, steps: &Steps, new: &StepData) -> Result<Facts> {
+async fn facts(conn: &mut dyn Conn, c: &Candidate, steps: &Steps, new: &StepData, sight: &Sight<'_>) -> Result<Facts> {
     let mut out = Facts::default();
     let intro = match new {
         StepData::Introduction { .. } => Some(new),
@@ -729,7 +774,7 @@ async fn facts(conn: &mut dyn Conn, c: &Candidate, steps: &Steps, new: &StepData
     };
     if let Some(StepData::Introduction { introducers, .. }) = intro {
         for i in introducers {
-            out.introducers.push((i.member, member_facts(conn, i.member, i.introduced_on).await?));
+            out.introducers.push((i.who.clone(), introducer_facts(conn, &i.who, i.introduced_on, sight).await?));
         }
     }
     if let Some(former) = c.former_member

@@ -34,6 +34,23 @@ pub struct SharedIndex {
     refreshing: tokio::sync::Mutex<()>,
 }
 
+/// What a writer may see of other members, for the messages of a refusal (see
+/// [`crate::WriteContext::sees`]). Read from the index as last refreshed.
+pub(crate) struct Sight<'a> {
+    pub index: &'a SharedIndex,
+    pub scope: Option<&'a ScopeFilter>,
+}
+
+impl Sight<'_> {
+    pub fn member(&self, member: MemberId) -> bool {
+        self.scope.is_none_or(|s| self.index.read().in_scope(s, ScopeTarget::Member(member)))
+    }
+
+    pub fn unit(&self, unit: UnitId) -> bool {
+        self.scope.is_none_or(|s| self.index.read().in_scope(s, ScopeTarget::Unit(unit)))
+    }
+}
+
 impl SharedIndex {
     pub async fn refresh(&self, db: &dyn Database) -> Result<()> {
         let _one_at_a_time = self.refreshing.lock().await;

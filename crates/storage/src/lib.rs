@@ -42,12 +42,16 @@ pub struct WriteContext {
     pub account_id: Option<i64>,
     pub client: Option<String>,
     pub request_id: Option<String>,
+    /// The members the writer may read: a refusal names another member (a duplicate citizen id,
+    /// a helper who is not official) only when the writer may read that member. `None`: an
+    /// operator's command or the system, who may read everything.
+    pub sees: Option<ScopeFilter>,
 }
 
 impl WriteContext {
     /// A write by `actor` (an operator's command line, a test) with no account behind it.
     pub fn new(actor: impl Into<String>, now: DateTime<Utc>) -> Self {
-        WriteContext { actor: actor.into(), now, today: vietnam_today(now), account_id: None, client: None, request_id: None }
+        WriteContext { actor: actor.into(), now, today: vietnam_today(now), account_id: None, client: None, request_id: None, sees: None }
     }
 
     /// The author as the audit trail records it.

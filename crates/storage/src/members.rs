@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::audit::{diff, json};
 use crate::db::{Conn, Tx};
+use crate::index::Sight;
 use crate::sql::{self, UniqueColumn};
 use crate::{AuditRecord, MemberDetail, MemberUpdate, NewMember, Result, SqlStore, StoreError, WriteContext};
 
@@ -47,20 +48,30 @@ impl SqlStore {
         Ok(())
     }
 
+    /// What the writer may see of other members (the index brought up to date first).
+    pub(crate) async fn sight<'a>(&'a self, ctx: &'a WriteContext) -> Result<Sight<'a>> {
+        if ctx.sees.is_some() {
+            self.refresh_index().await?;
+        }
+        Ok(Sight { index: &self.index, scope: ctx.sees.as_ref() })
+    }
+
     pub(crate) async fn create_member_impl(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
+        let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
-        let (id, record) = insert_member_tx(tx.as_mut(), ctx, new).await?;
+        let (id, record) = insert_member_tx(tx.as_mut(), ctx, new, &sight).await?;
         self.commit_write(tx, seq, ctx, &[record], "member", &[id.0]).await?;
         Ok(id)
     }
 
     pub(crate) async fn update_member_impl(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()> {
+        let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         let current = sql::member_row(tx.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
         if current.0 != update.expected_version {
             return Err(StoreError::Conflict { current: current.0 });
         }
-        check_unique(tx.as_mut(), &update.identity, Some(member)).await?;
+        check_unique(tx.as_mut(), &update.identity, Some(member), &sight).await?;
         if !sql::update_member(tx.as_mut(), member, update.expected_version, &update.identity, ctx.now, &ctx.actor).await? {
             return Err(StoreError::Conflict { current: current.0 });
         }
@@ -114,11 +125,16 @@ impl SqlStore {
 
 /// Inserts a member with its first events inside the caller's transaction (the caller logs the
 /// change and appends the returned audit record).
-pub(crate) async fn insert_member_tx(tx: &mut dyn Conn, ctx: &WriteContext, new: NewMember) -> Result<(MemberId, AuditRecord)> {
+pub(crate) async fn insert_member_tx(
+    tx: &mut dyn Conn,
+    ctx: &WriteContext,
+    new: NewMember,
+    sight: &Sight<'_>,
+) -> Result<(MemberId, AuditRecord)> {
     if new.events.is_empty() {
         return Err(StoreError::invalid("kind", "required", "Ghi ít nhất một sự kiện (kết nạp hoặc tiếp nhận)."));
     }
-    check_unique(tx, &new.identity, None).await?;
+    check_unique(tx, &new.identity, None, sight).await?;
     let id = sql::insert_member(tx, &new.identity, ctx.now, &ctx.actor).await?;
     sql::insert_profile(tx, id, &new.profile, ctx.now, &ctx.actor).await?;
     let record = AuditRecord::new("member.create", "member", id.0, diff(&Value::Null, &json(&new)));
@@ -226,8 +242,10 @@ fn refuse(problems: Vec<history::Problem>) -> Result<()> {
     Err(StoreError::Invalid(errors))
 }
 
-/// CCCD, card number and lý lịch number belong to one member each.
-async fn check_unique(conn: &mut dyn Conn, i: &Identity, except: Option<MemberId>) -> Result<()> {
+/// CCCD, card number and lý lịch number belong to one member each. The member who holds one is
+/// named only to a writer who may read them: anyone else learns only that the number is taken
+/// elsewhere, not by whom (a clerk must not test whether a citizen is a Party member).
+async fn check_unique(conn: &mut dyn Conn, i: &Identity, except: Option<MemberId>, sight: &Sight<'_>) -> Result<()> {
     let mut errors = ValidationErrors::default();
     let checks = [
         (UniqueColumn::CitizenId, "citizen_id", "Số CCCD", Some(i.citizen_id.as_str())),
@@ -238,10 +256,20 @@ async fn check_unique(conn: &mut dyn Conn, i: &Identity, except: Option<MemberId
         if let Some(v) = value
             && let Some((other, name)) = sql::member_with(conn, column, v, except).await?
         {
-            errors.push(field, "duplicate", format!("{label} {v} đã thuộc về đảng viên {name} (mã số {other})."));
+            let message = if sight.member(other) {
+                format!("{label} {v} đã thuộc về đảng viên {name} (mã số {other}).")
+            } else {
+                taken_elsewhere(label)
+            };
+            errors.push(field, "duplicate", message);
         }
     }
     errors.into_result().map_err(StoreError::Invalid)
+}
+
+/// A number held by a member the writer may not read: where to turn, and nothing more.
+pub(crate) fn taken_elsewhere(label: &str) -> String {
+    format!("{label} này đã có trong sổ đảng viên của một tổ chức khác; liên hệ ban tổ chức cấp trên.")
 }
 
 /// Re-derives the members whose spans were written before spans kept their causes (migration

@@ -10,7 +10,7 @@ use domain::event::EventKind;
 use domain::history::Status;
 use domain::ids::{DecisionNumber, MemberId, UnitId};
 use domain::pipeline::{
-    Candidate, CandidateSource, IntroducerRef, IntroductionMode, RecognitionProposal, Stage, StepData, TargetGroup, Urgency,
+    Candidate, CandidateSource, IntroducerId, IntroducerRef, IntroductionMode, RecognitionProposal, Stage, StepData, TargetGroup, Urgency,
 };
 use domain::unit::{LegalBasis, UnitKind::*};
 use domain::workdays::YearOverride;
@@ -78,7 +78,12 @@ fn introduction(w: &World, on: chrono::NaiveDate) -> StepData {
         introducers: w
             .introducers
             .iter()
-            .map(|m| IntroducerRef { member: *m, introduced_on: on, together_since: d(2020, 1, 1), together: Together::Residence })
+            .map(|m| IntroducerRef {
+                who: IntroducerId::Member { member: *m },
+                introduced_on: on,
+                together_since: d(2020, 1, 1),
+                together: Together::Residence,
+            })
             .collect(),
     }
 }
@@ -204,9 +209,14 @@ async fn refused_steps_leave_nothing_behind(t: &TestStore) {
         mode: IntroductionMode::TwoMembers,
         resolution_on: None,
         introducers: vec![
-            IntroducerRef { member: w.probationary, introduced_on: d(2024, 3, 5), together_since: d(2020, 1, 1), together: Together::Work },
             IntroducerRef {
-                member: MemberId(999_999),
+                who: IntroducerId::Member { member: w.probationary },
+                introduced_on: d(2024, 3, 5),
+                together_since: d(2020, 1, 1),
+                together: Together::Work,
+            },
+            IntroducerRef {
+                who: IntroducerId::Member { member: MemberId(999_999) },
                 introduced_on: d(2024, 3, 5),
                 together_since: d(2020, 1, 1),
                 together: Together::Work,

@@ -7,7 +7,7 @@
 use domain::access::{Grant, Role};
 use domain::admission::{ChiBoVote, Together};
 use domain::ids::{DecisionNumber, MemberId, UnitId};
-use domain::pipeline::{IntroducerRef, IntroductionMode, StepData};
+use domain::pipeline::{IntroducerId, IntroducerRef, IntroductionMode, StepData};
 use domain::unit::LegalBasis;
 use serde_json::json;
 use storage::Store;
@@ -297,7 +297,7 @@ async fn a_case_to_probation_as_the_pages_show_it(app: &App) {
     let introducers = [a, b]
         .into_iter()
         .map(|m| IntroducerRef {
-            member: m,
+            who: IntroducerId::Member { member: m },
             introduced_on: day(5, 3, 2026),
             together_since: day(1, 1, 2020),
             together: Together::Residence,

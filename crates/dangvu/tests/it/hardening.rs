@@ -5,11 +5,19 @@
 
 use domain::access::{Grant, Role};
 use serde_json::{Value, json};
+use storage::Store;
 
 use crate::http_on_both_engines;
 use crate::support::{self, App};
 
-http_on_both_engines!(0; units_in_bodies_stay_in_scope, transfers_go_in_transit_until_accepted, records_never_vanish, probation_from_the_ceremony);
+http_on_both_engines!(
+    0;
+    units_in_bodies_stay_in_scope,
+    transfers_go_in_transit_until_accepted,
+    records_never_vanish,
+    probation_from_the_ceremony,
+    names_are_told_only_within_the_scope
+);
 
 /// Province T with communes A (chi bộ A1, A2) and B (chi bộ B1); staff of commune A and of
 /// commune B, each with an API token.
@@ -330,4 +338,120 @@ async fn probation_from_the_ceremony(app: &App) {
     // Party age still runs from the decision.
     let first = &member["history"]["spans"][0];
     assert_eq!((first["from"].as_str(), first["status"].as_str()), (Some("2025-01-10"), Some("du-bi")));
+}
+
+/// The candidate of the add form (as in the pages test), with a helper named by number.
+fn candidate_form(helper: &str) -> Vec<(&'static str, String)> {
+    [
+        ("full_name", "Phạm Thị Lan"),
+        ("gender", "nu"),
+        ("birth_date", "12/05/2001"),
+        ("ethnicity", "kinh"),
+        ("religion", "khong"),
+        ("citizen_id", "001301012345"),
+        ("general_education", "thpt"),
+        ("occupation", "vien-chuc"),
+        ("youth_union", "true"),
+        ("source", "doan-thanh-nien"),
+        ("certificate_number", "125/GCN"),
+        ("certificate_date", "02/01/2026"),
+        ("certificate_issuer", "Trung tâm Chính trị"),
+        ("helper_member_id", helper),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+async fn post_page(client: &reqwest::Client, app: &App, csrf: &str, path: &str, fields: &[(&str, String)]) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf)];
+    form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    let res = client.post(app.url(path)).form(&form).send().await.unwrap();
+    let status = res.status().as_u16();
+    if status == 303 {
+        let location = res.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+        return (status, location);
+    }
+    (status, res.text().await.unwrap_or_default())
+}
+
+async fn names_are_told_only_within_the_scope(app: &App) {
+    let w = world(app).await;
+    // An official member of commune B with a party card; commune A's staff may not read them.
+    let events = vec![
+        admission(w.b1, "2015-03-10"),
+        json!({"kind": "le-ket-nap", "effective_date": "2015-03-25"}),
+        with(json!({"kind": "cong-nhan-chinh-thuc"}), decision("2016-03-25")),
+    ];
+    let mut body = new_member("Trần Văn Ngoài", "001085000009", events);
+    body["identity"]["party_card_number"] = json!("12345678");
+    let (status, v) = app.post_json("/api/v1/members", &body).await;
+    assert_eq!(status, 201, "{v}");
+    let outsider = v["id"].as_i64().unwrap();
+    let (client, csrf) = page_session(app, "xa.a.names", w.commune_a).await;
+
+    // A helper named by a number outside the scope reads like a number that does not exist.
+    let (status, html) =
+        post_page(&client, app, &csrf, &format!("/units/{}/admission/new", w.a1), &candidate_form(&outsider.to_string())).await;
+    assert_eq!(status, 422);
+    assert!(html.contains(&format!("Không tìm thấy đảng viên mã số {outsider} trong phạm vi")), "{html}");
+    assert!(!html.contains("Ngoài"), "the name leaked: {html}");
+    let (status, html) = post_page(&client, app, &csrf, &format!("/units/{}/admission/new", w.a1), &candidate_form("999999")).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Không tìm thấy đảng viên mã số 999999 trong phạm vi"), "{html}");
+
+    // A duplicate citizen id held outside the scope: taken elsewhere, by whom is not said.
+    let (status, v) = w.staff_a.post("/api/v1/members", &new_member("Ai Đó", "001085000009", vec![admission(w.a1, "2020-01-10")])).await;
+    assert_eq!(status, 422, "{v}");
+    let message = v["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(message.contains("tổ chức khác") && !message.contains("Ngoài") && !message.contains(&outsider.to_string()), "{message}");
+    // The administrator, who may read the member, is told who holds it.
+    let (_, v) = app.post_json("/api/v1/members", &new_member("Ai Đó", "001085000009", vec![admission(w.a1, "2020-01-10")])).await;
+    assert!(v["error"]["fields"][0]["message"].as_str().unwrap().contains("Trần Văn Ngoài"), "{v}");
+
+    // A case of A1 up to the introduction, then the introduction through the step form.
+    let (status, location) = post_page(&client, app, &csrf, &format!("/units/{}/admission/new", w.a1), &candidate_form("")).await;
+    assert_eq!(status, 303, "{location}");
+    let case: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let ctx = storage::WriteContext::new("test", support::now());
+    let on = |s: &str| domain::dates::parse_date(s).unwrap();
+    let steps = [
+        domain::pipeline::StepData::Application { on: on("01/02/2026") },
+        domain::pipeline::StepData::Autobiography { on: on("05/02/2026") },
+        domain::pipeline::StepData::VerificationRequest { on: on("10/02/2026"), to: "Công an xã".into() },
+        domain::pipeline::StepData::VerificationResult { on: on("01/03/2026"), clear: true, summary: "Rõ ràng".into() },
+    ];
+    for (i, step) in steps.into_iter().enumerate() {
+        app.store.record_step(&ctx, case, i as i64 + 1, step).await.unwrap();
+    }
+    let intro = |who: Vec<(&'static str, String)>| {
+        let mut f: Vec<(&'static str, String)> = vec![
+            ("kind", "gioi-thieu".into()),
+            ("version", "5".into()),
+            ("mode", "doan-thanh-nien".into()),
+            ("resolution_on", "04/03/2026".into()),
+            ("introducer1_on", "05/03/2026".into()),
+            ("introducer1_since", "01/01/2020".into()),
+            ("introducer1_together", "cong-tac".into()),
+        ];
+        f.extend(who);
+        f
+    };
+    let path = format!("/admission/cases/{case}/steps/new?kind=gioi-thieu");
+    // By number, outside the scope: unknown, nameless.
+    let (status, html) = post_page(&client, app, &csrf, &path, &intro(vec![("introducer1_member_id", outsider.to_string())])).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains(&format!("Không tìm thấy đảng viên mã số {outsider} trong phạm vi")) && !html.contains("Ngoài"), "{html}");
+    // By name and card number: a wrong pair does not match, and says nothing more.
+    let wrong = vec![("introducer1_name", "Trần Văn Khác".to_owned()), ("introducer1_card", "12345678".to_owned())];
+    let (status, html) = post_page(&client, app, &csrf, &path, &intro(wrong)).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("Trần Văn Khác (thẻ đảng viên số 12345678) không khớp với sổ đảng viên") && !html.contains("Ngoài"), "{html}");
+    // The right pair (typed without diacritics) identifies the member; the Charter checks run on them.
+    let right = vec![("introducer1_name", "Tran Van Ngoai".to_owned()), ("introducer1_card", "12345678".to_owned())];
+    let (status, html) = post_page(&client, app, &csrf, &path, &intro(right)).await;
+    assert_eq!(status, 303, "{html}");
+    let page = client.get(app.url(&format!("/admission/cases/{case}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Tran Van Ngoai (thẻ đảng viên số 12345678) — tổ chức khác"), "{page}");
+    assert!(!page.contains("Trần Văn Ngoài"), "only what was typed is shown");
 }

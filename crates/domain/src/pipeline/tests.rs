@@ -70,12 +70,16 @@ fn candidate() -> Candidate {
     }
 }
 
-fn introducer(member: i64, on: NaiveDate) -> IntroducerRef {
-    IntroducerRef { member: MemberId(member), introduced_on: on, together_since: d(2020, 1, 1), together: Together::Work }
+fn by_id(member: i64) -> IntroducerId {
+    IntroducerId::Member { member: MemberId(member) }
 }
 
-fn two_members(a: IntroducerRef, b: IntroducerRef) -> StepData {
-    StepData::Introduction { mode: IntroductionMode::TwoMembers, resolution_on: None, introducers: vec![a, b] }
+fn introducer(member: i64, on: NaiveDate) -> IntroducerRef {
+    IntroducerRef { who: by_id(member), introduced_on: on, together_since: d(2020, 1, 1), together: Together::Work }
+}
+
+fn two_members(a: &IntroducerRef, b: &IntroducerRef) -> StepData {
+    StepData::Introduction { mode: IntroductionMode::TwoMembers, resolution_on: None, introducers: vec![a.clone(), b.clone()] }
 }
 
 fn youth_union(resolution_on: Option<NaiveDate>, introducers: Vec<IntroducerRef>) -> StepData {
@@ -98,7 +102,7 @@ fn step(kind: StepKind, on: NaiveDate) -> StepData {
         StepKind::Autobiography => StepData::Autobiography { on },
         StepKind::VerificationRequest => StepData::VerificationRequest { on, to: "Đảng ủy xã nơi cư trú".into() },
         StepKind::VerificationResult => StepData::VerificationResult { on, clear: true, summary: "Lý lịch rõ ràng".into() },
-        StepKind::Introduction => two_members(introducer(11, on), introducer(12, on)),
+        StepKind::Introduction => two_members(&introducer(11, on), &introducer(12, on)),
         StepKind::Opinions => StepData::Opinions { on },
         StepKind::DocumentsRenewed => StepData::DocumentsRenewed { on },
         StepKind::ChiBoVote => StepData::ChiBoVote { vote: vote(on, 9, 8, 7, 1) },
@@ -177,13 +181,12 @@ fn official(name: &str) -> IntroducerFacts {
 /// Both introducers of [`path`] official since 2010 and active.
 fn facts() -> Facts {
     Facts {
-        introducers: vec![(MemberId(11), Some(official("Nguyễn Văn An"))), (MemberId(12), Some(official("Trần Thị Bình")))],
-        former: None,
+        introducers: vec![(by_id(11), Some(official("Nguyễn Văn An"))), (by_id(12), Some(official("Trần Thị Bình")))], former: None
     }
 }
 
 fn facts_with_12(f: Option<IntroducerFacts>) -> Facts {
-    Facts { introducers: vec![(MemberId(11), Some(official("Nguyễn Văn An"))), (MemberId(12), f)], former: None }
+    Facts { introducers: vec![(by_id(11), Some(official("Nguyễn Văn An"))), (by_id(12), f)], former: None }
 }
 
 fn check(c: &Candidate, steps: &Steps, new: &StepData, facts: &Facts) -> Vec<&'static str> {
@@ -457,35 +460,39 @@ fn introducers_at_the_introduction() {
     let on = d(2025, 5, 15);
     let a = introducer(11, on);
     let b = introducer(12, on);
-    let not_member = Facts { introducers: vec![(MemberId(11), Some(official("Nguyễn Văn An")))], former: None };
+    let not_member = Facts { introducers: vec![(by_id(11), Some(official("Nguyễn Văn An")))], former: None };
     let cases: [(StepData, Facts, &[&str]); 13] = [
-        (two_members(a, b), facts(), &[]),
+        (two_members(&a, &b), facts(), &[]),
         // Member 12 is not in the register (looked up and not found, or not looked up at all).
-        (two_members(a, b), facts_with_12(None), &["introducer_unknown"]),
-        (two_members(a, b), not_member, &["introducer_unknown"]),
+        (two_members(&a, &b), facts_with_12(None), &["introducer_unknown"]),
+        (two_members(&a, &b), not_member, &["introducer_unknown"]),
         // Probationary on the day of the letter.
         (
-            two_members(a, b),
+            two_members(&a, &b),
             facts_with_12(Some(IntroducerFacts { official_since: None, ..official("Lê Văn Cường") })),
             &["introducer_not_official"],
         ),
         (
-            two_members(a, b),
+            two_members(&a, &b),
             facts_with_12(Some(IntroducerFacts { official_since: Some(d(2025, 5, 16)), ..official("Lê Văn Cường") })),
             &["introducer_not_official"],
         ),
-        (two_members(a, b), facts_with_12(Some(IntroducerFacts { official_since: Some(on), ..official("Lê Văn Cường") })), &[]),
+        (two_members(&a, &b), facts_with_12(Some(IntroducerFacts { official_since: Some(on), ..official("Lê Văn Cường") })), &[]),
         // Not an active member on the date (struck off, transferred out, …).
-        (two_members(a, b), facts_with_12(Some(IntroducerFacts { active: false, ..official("Lê Văn Cường") })), &["introducer_not_active"]),
+        (
+            two_members(&a, &b),
+            facts_with_12(Some(IntroducerFacts { active: false, ..official("Lê Văn Cường") })),
+            &["introducer_not_active"],
+        ),
         // The same member twice.
-        (two_members(a, a), facts(), &["introducer_twice"]),
+        (two_members(&a, &a), facts(), &["introducer_twice"]),
         // Eleven months together, then twelve.
-        (two_members(a, IntroducerRef { together_since: d(2024, 5, 16), ..b }), facts(), &["introducer_too_short"]),
-        (two_members(a, IntroducerRef { together_since: d(2024, 5, 15), ..b }), facts(), &[]),
+        (two_members(&a, &IntroducerRef { together_since: d(2024, 5, 16), ..b.clone() }), facts(), &["introducer_too_short"]),
+        (two_members(&a, &IntroducerRef { together_since: d(2024, 5, 15), ..b.clone() }), facts(), &[]),
         // Youth Union executive plus one member; the count and the resolution must be there.
-        (youth_union(Some(d(2025, 5, 10)), vec![a]), facts(), &[]),
-        (youth_union(Some(d(2025, 5, 10)), vec![a, b]), facts(), &["introducer_count"]),
-        (youth_union(None, vec![a]), facts(), &["resolution_missing"]),
+        (youth_union(Some(d(2025, 5, 10)), vec![a.clone()]), facts(), &[]),
+        (youth_union(Some(d(2025, 5, 10)), vec![a.clone(), b.clone()]), facts(), &["introducer_count"]),
+        (youth_union(None, vec![a.clone()]), facts(), &["resolution_missing"]),
     ];
     for (new, f, expected) in cases {
         assert_eq!(check(&c, &steps, &new, &f), expected, "{new:?} {f:?}");
@@ -494,24 +501,24 @@ fn introducers_at_the_introduction() {
         check(
             &c,
             &steps,
-            &StepData::Introduction { mode: IntroductionMode::TwoMembers, resolution_on: None, introducers: vec![a] },
+            &StepData::Introduction { mode: IntroductionMode::TwoMembers, resolution_on: None, introducers: vec![a.clone()] },
             &facts()
         ),
         ["introducer_count"]
     );
     // Youth Union mode for a candidate who is not a Youth Union member.
     let not_youth = Candidate { profile: Profile { youth_union: false, ..candidate().profile }, ..candidate() };
-    assert_eq!(check(&not_youth, &steps, &youth_union(Some(d(2025, 5, 10)), vec![a]), &facts()), ["not_youth_union_member"]);
-    assert_eq!(check(&not_youth, &steps, &two_members(a, b), &facts()), Vec::<&str>::new());
+    assert_eq!(check(&not_youth, &steps, &youth_union(Some(d(2025, 5, 10)), vec![a.clone()]), &facts()), ["not_youth_union_member"]);
+    assert_eq!(check(&not_youth, &steps, &two_members(&a, &b), &facts()), Vec::<&str>::new());
     // Letter dated before the application (01/04/2025).
-    let early = two_members(introducer(11, d(2025, 3, 1)), introducer(12, d(2025, 3, 2)));
+    let early = two_members(&introducer(11, d(2025, 3, 1)), &introducer(12, d(2025, 3, 2)));
     assert_eq!(check(&c, &steps, &early, &facts()), ["dates_out_of_order"]);
 }
 
 #[test]
 fn an_introduction_dated_in_the_future_is_refused() {
     let steps = before(StepKind::Introduction);
-    let late = two_members(introducer(11, d(2025, 5, 15)), introducer(12, d(2026, 11, 26)));
+    let late = two_members(&introducer(11, d(2025, 5, 15)), &introducer(12, d(2026, 11, 26)));
     let got = check(&candidate(), &steps, &late, &facts());
     assert!(got.contains(&"step_in_future"), "{got:?}");
     assert!(got.iter().all(|c| *c == "step_in_future"), "{got:?}");
@@ -520,7 +527,7 @@ fn an_introduction_dated_in_the_future_is_refused() {
 #[test]
 fn a_future_introduction_letter_is_reported_once() {
     let steps = before(StepKind::Introduction);
-    let late = two_members(introducer(11, d(2025, 5, 15)), introducer(12, d(2026, 11, 26)));
+    let late = two_members(&introducer(11, d(2025, 5, 15)), &introducer(12, d(2026, 11, 26)));
     assert_eq!(check(&candidate(), &steps, &late, &facts()), ["step_in_future"]);
 }
 
@@ -1053,7 +1060,7 @@ fn step_kinds_and_dates() {
         assert_eq!(StepKind::parse(s.kind().code()), Ok(s.kind()));
     }
     assert_eq!(youth_union(Some(d(2025, 5, 20)), vec![introducer(11, d(2025, 5, 15))]).on(), d(2025, 5, 20));
-    assert_eq!(two_members(introducer(11, d(2025, 5, 15)), introducer(12, d(2025, 5, 16))).on(), d(2025, 5, 16));
+    assert_eq!(two_members(&introducer(11, d(2025, 5, 15)), &introducer(12, d(2025, 5, 16))).on(), d(2025, 5, 16));
     assert!(StepKind::Decision.writes_register() && !StepKind::Extension.writes_register() && StepKind::Extension.is_decision());
     assert!(!StepKind::Ceremony.is_decision());
 }
@@ -1079,4 +1086,42 @@ fn an_unclear_verification_blocks_the_vote_until_a_clear_one() {
     assert_eq!(check(&c, &unclear, &vote, &facts()), ["verification_not_clear"]);
     let cleared = with(&unclear, &[StepData::VerificationResult { on: vote_on, clear: true, summary: "Đã xác minh bổ sung".into() }]);
     assert_eq!(check(&c, &cleared, &vote, &facts()), Vec::<&str>::new());
+}
+
+#[test]
+fn introducers_by_number_or_by_name_and_card() {
+    let base = || StepInput {
+        mode: "doan-thanh-nien".into(),
+        resolution_on: "04/03/2025".into(),
+        introducer1_on: "05/03/2025".into(),
+        introducer1_since: "01/01/2020".into(),
+        introducer1_together: "cong-tac".into(),
+        ..step_input("gioi-thieu")
+    };
+    let who = |input: StepInput| match input.parse() {
+        Ok(StepData::Introduction { introducers, .. }) => Ok(introducers[0].who.clone()),
+        Ok(other) => panic!("{other:?}"),
+        Err(e) => Err(e.errors.iter().map(|x| (x.field.clone(), x.code)).collect::<Vec<_>>()),
+    };
+    assert_eq!(who(StepInput { introducer1_member_id: "11".into(), ..base() }), Ok(by_id(11)));
+    assert_eq!(
+        who(StepInput { introducer1_name: "Trần Văn Ngoài".into(), introducer1_card: "12345678".into(), ..base() }),
+        Ok(IntroducerId::Card { full_name: "Trần Văn Ngoài".into(), party_card_number: PartyCardNumber::parse("12345678").unwrap() })
+    );
+    // Both kinds at once, half a pair, or nothing: refused on the field concerned.
+    let both = StepInput { introducer1_member_id: "11".into(), introducer1_card: "12345678".into(), ..base() };
+    assert_eq!(who(both), Err(vec![("introducer1_member_id".into(), "ambiguous")]));
+    let half = StepInput { introducer1_name: "Trần Văn Ngoài".into(), ..base() };
+    assert_eq!(who(half).unwrap_err()[0].0, "introducer1_card");
+    assert_eq!(who(base()), Err(vec![("introducer1_member_id".into(), "required")]));
+    // What an unmatched pair is told names only what was typed.
+    let steps = before(StepKind::Introduction);
+    let card = IntroducerRef {
+        who: IntroducerId::Card { full_name: "Trần Văn Ngoài".into(), party_card_number: PartyCardNumber::parse("12345678").unwrap() },
+        ..introducer(11, d(2025, 5, 15))
+    };
+    let found =
+        check_step(&candidate(), &steps, &youth_union(Some(d(2025, 5, 10)), vec![card]), &facts(), &AdmissionConfig::default(), today());
+    assert_eq!(codes(&found), ["introducer_unknown"]);
+    assert_eq!(found[0].message, "Trần Văn Ngoài (thẻ đảng viên số 12345678) không khớp với sổ đảng viên.");
 }

@@ -761,6 +761,15 @@ fn named_member(d: &CaseDetail, m: MemberId) -> String {
     }
 }
 
+/// An introducer as the case names them: a member by the name the register holds (when the
+/// caller may read it), one of another organization by the name and card number typed.
+fn named_introducer(d: &CaseDetail, who: &domain::pipeline::IntroducerId) -> String {
+    match who {
+        domain::pipeline::IntroducerId::Member { member } => named_member(d, *member),
+        domain::pipeline::IntroducerId::Card { .. } => format!("{} — tổ chức khác", who.described()),
+    }
+}
+
 fn vote_details(v: &domain::admission::ChiBoVote) -> String {
     format!(
         "Đảng viên chính thức: {}; có mặt: {}; tán thành: {} ({} số đảng viên chính thức); không tán thành: {}",
@@ -791,7 +800,7 @@ fn step_details(data: &StepData, d: &CaseDetail) -> Vec<String> {
             out.extend(introducers.iter().map(|i| {
                 format!(
                     "Người giới thiệu: {}; giấy giới thiệu ngày {}; {} từ {}",
-                    named_member(d, i.member),
+                    named_introducer(d, &i.who),
                     format::date(i.introduced_on),
                     together_label(i.together),
                     format::date(i.together_since)
@@ -1104,10 +1113,14 @@ const INTRODUCER_LABELS: [[&str; 4]; 2] = [
     ],
 ];
 
-fn introducer_fields(n: usize, [id, on, since, together]: [&'static str; 4], values: [&str; 4]) -> Vec<Field> {
+fn introducer_fields(n: usize, [id, on, since, together]: [&'static str; 4], values: [&str; 6]) -> Vec<Field> {
     let name = |f: &str| format!("introducer{n}_{f}");
     vec![
-        Field::text(name("member_id"), id, values[0]).hint("Đảng viên chính thức; mã số là số cuối địa chỉ trang hồ sơ (/members/…)."),
+        Field::text(name("member_id"), id, values[0])
+            .hint("Đảng viên chính thức trong phạm vi bạn quản lý; mã số là số cuối địa chỉ trang hồ sơ (/members/…)."),
+        Field::text(name("name"), "Hoặc: họ và tên (đảng viên ở tổ chức khác)", values[4]),
+        Field::text(name("card"), "và số thẻ đảng viên của người đó", values[5])
+            .hint("Người giới thiệu ở tổ chức khác: nhập cả họ tên và số thẻ (8 chữ số), để trống mã số."),
         Field::date(name("on"), on, values[1]),
         Field::date(name("since"), since, values[2]),
         Field::select(
@@ -1193,7 +1206,14 @@ fn step_sections(kind: StepKind, i: &StepInput) -> Vec<Section> {
                     introducer_fields(
                         1,
                         INTRODUCER_LABELS[0],
-                        [&i.introducer1_member_id, &i.introducer1_on, &i.introducer1_since, &i.introducer1_together],
+                        [
+                            &i.introducer1_member_id,
+                            &i.introducer1_on,
+                            &i.introducer1_since,
+                            &i.introducer1_together,
+                            &i.introducer1_name,
+                            &i.introducer1_card,
+                        ],
                     ),
                 ),
                 Section::new(
@@ -1201,7 +1221,14 @@ fn step_sections(kind: StepKind, i: &StepInput) -> Vec<Section> {
                     introducer_fields(
                         2,
                         INTRODUCER_LABELS[1],
-                        [&i.introducer2_member_id, &i.introducer2_on, &i.introducer2_since, &i.introducer2_together],
+                        [
+                            &i.introducer2_member_id,
+                            &i.introducer2_on,
+                            &i.introducer2_since,
+                            &i.introducer2_together,
+                            &i.introducer2_name,
+                            &i.introducer2_card,
+                        ],
                     ),
                 ),
             ];
