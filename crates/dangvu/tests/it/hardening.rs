@@ -9,6 +9,7 @@ use storage::{AuditQuery, Store};
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};
 
+http_on_both_engines!(0; huge_page_numbers_are_refused);
 
 /// Logs in through the form as a client behind a proxy that sent `forwarded` as `X-Forwarded-For`.
 async fn login_via_proxy(app: &App, username: &str, password: &str, forwarded: &str) -> u16 {
@@ -59,4 +60,35 @@ async fn forwarded_for_is_read_from_the_right_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_for_is_read_from_the_right_postgres() {
     forwarded_for_is_read_from_the_right(conformance::Engine::Postgres).await;
+}
+
+// --- page numbers ------------------------------------------------------------------------------
+
+async fn create_unit(app: &App, kind: &str, code: &str, name: &str, parent: Option<i64>) -> i64 {
+    let on = "01/01/1980";
+    let body = json!({"kind": kind, "code": code, "name": name, "parent_id": parent,
+        "effective_date": on, "decision_number": "15-QĐ/TU", "decision_date": on, "issuer": "Ban Thường vụ Tỉnh ủy"});
+    let (status, v) = app.post_json("/api/v1/units", &body).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+/// `page × per_page` used to wrap around (`page=36893488147419105` showed the page at offset 384):
+/// pages and API refuse a page whose offset passes the limit, with the field named.
+async fn huge_page_numbers_are_refused(app: &App) {
+    let province = create_unit(app, "tinh-uy", "T", "Tỉnh ủy Bình An", None).await;
+    for query in ["page=36893488147419105", "page=36893488147419105&per_page=50", "page=2000002&per_page=50", "page=18446744073709551615"] {
+        let (status, v) = app.json(&format!("/api/v1/members?{query}")).await;
+        assert_eq!(status, 400, "{query}: {v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "page", "{query}: {v}");
+        let (status, html) = app.text(&format!("/members?{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert!(html.contains("Số trang"), "{query}");
+    }
+    let (status, _) = app.text(&format!("/units/{province}?page=36893488147419105")).await;
+    assert_eq!(status, 400);
+    // The last page within the limit still answers (empty).
+    let (status, v) = app.json("/api/v1/members?page=2000001&per_page=50").await;
+    assert_eq!((status, v["items"].as_array().map(Vec::len)), (200, Some(0)), "{v}");
+    assert_eq!(app.text(&format!("/units/{province}?page=2")).await.0, 200);
 }
