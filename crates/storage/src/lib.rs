@@ -524,7 +524,7 @@ impl Store for SqlStore {
         entry: Entry,
         reason: String,
     ) -> Result<EventId> {
-        let reason = domain::text::required_text(&reason, 500, "Lý do đính chính").map_err(|mut e| {
+        let reason = domain::text::required_lines(&reason, 500, "Lý do đính chính").map_err(|mut e| {
             e.field = "reason".into();
             StoreError::Invalid(ValidationErrors { errors: vec![e] })
         })?;
