@@ -9,7 +9,7 @@ use storage::{AuditQuery, Store};
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};
 
-http_on_both_engines!(0; huge_page_numbers_are_refused, hidden_and_garbling_text_is_refused);
+http_on_both_engines!(0; huge_page_numbers_are_refused, hidden_and_garbling_text_is_refused, admission_forms_authorize_first);
 
 /// Logs in through the form as a client behind a proxy that sent `forwarded` as `X-Forwarded-For`.
 async fn login_via_proxy(app: &App, username: &str, password: &str, forwarded: &str) -> u16 {
@@ -199,4 +199,109 @@ async fn hidden_and_garbling_text_is_refused(app: &App) {
     let events = app.json(&format!("/api/v1/members/{id}/events")).await.1;
     let notes: Vec<&str> = events.as_array().unwrap().iter().filter_map(|e| e["entry"]["event"]["note"].as_str()).collect();
     assert_eq!(notes, vec!["Gia đình báo tin.\nĐã viếng."], "{events}");
+}
+
+// --- admission forms authorize before they validate -------------------------------------------------
+
+/// A logged-in client (pages) with its API token.
+struct Staff {
+    client: reqwest::Client,
+    csrf: String,
+    token: String,
+}
+
+async fn staff(app: &App, name: &str, role: domain::access::Role, unit: i64) -> Staff {
+    let grant = domain::access::Grant { role, unit: Some(domain::ids::UnitId(unit)) };
+    let account = support::account(app.store.as_ref(), name, vec![grant], None).await;
+    let token = support::token(app.store.as_ref(), account).await;
+    let client = support::browser();
+    assert_eq!(support::login(&app.base, &client, name, PASSWORD).await.status().as_u16(), 303);
+    let csrf = support::session_csrf(&app.base, &client).await;
+    Staff { client, csrf, token }
+}
+
+impl Staff {
+    async fn api(&self, app: &App, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
+        let r = self.client.request(method, app.url(path)).bearer_auth(&self.token).json(body).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn form(&self, app: &App, path: &str, fields: &[(&str, &str)]) -> u16 {
+        let mut all = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client.post(app.url(path)).form(&all).send().await.unwrap().status().as_u16()
+    }
+}
+
+/// Someone who may read a case but not record a step on it gets 403 whatever the body holds, never
+/// the field errors of a bad body (which only those who may record it see); outside the read
+/// scope, 404. The same for the candidate forms and the targets.
+async fn admission_forms_authorize_first(app: &App) {
+    use domain::access::Role;
+    use reqwest::Method;
+    let province = create_unit(app, "tinh-uy", "T", "Tỉnh ủy Bình An", None).await;
+    let commune = create_unit(app, "xa-phuong", "X", "Đảng bộ xã An Phú", Some(province)).await;
+    let cell = create_unit(app, "chi-bo-co-so", "X1", "Chi bộ thôn Đông", Some(commune)).await;
+    let other = create_unit(app, "chi-bo-co-so", "X2", "Chi bộ thôn Tây", Some(commune)).await;
+    let candidate = json!({
+        "full_name": "Phạm Thị Dung", "gender": "nu", "birth_date": "15/06/2000", "ethnicity": "kinh", "religion": "khong",
+        "citizen_id": "001300000099", "general_education": "thpt", "occupation": "vien-chuc", "youth_union": true,
+        "unit_id": cell, "source": "doan-thanh-nien"
+    });
+    let (status, v) = app.post_json("/api/v1/admission/cases", &candidate).await;
+    assert_eq!(status, 201, "{v}");
+    let case = v["id"].as_i64().unwrap();
+    let version = || async { app.json(&format!("/api/v1/admission/cases/{case}")).await.1["version"].as_i64().unwrap() };
+    let before = version().await;
+
+    let inspector = staff(app, "kiem.tra", Role::Inspector, commune).await;
+    let leader = staff(app, "lanh.dao", Role::CommitteeLeader, commune).await;
+    let stranger = staff(app, "bi.thu.tay", Role::CellSecretary, other).await;
+    let steps = format!("/api/v1/admission/cases/{case}/steps");
+    let bad_step = json!({"version": before, "kind": "don", "on": "31/02/2024"});
+    let good_step = json!({"version": before, "kind": "don", "on": "01/02/2024"});
+    let bad_decision = json!({"version": before, "kind": "quyet-dinh", "decision_number": "", "decision_date": "x"});
+
+    // The inspector reads the case but records nothing: 403 for a bad body as for a good one.
+    assert_eq!(inspector.api(app, Method::GET, &format!("/api/v1/admission/cases/{case}"), &Value::Null).await.0, 200);
+    for body in [&bad_step, &good_step, &bad_decision, &json!({})] {
+        let (status, v) = inspector.api(app, Method::POST, &steps, body).await;
+        assert_eq!(status, 403, "{body} → {v}");
+    }
+    let page = format!("/admission/cases/{case}/steps/new?kind=don");
+    assert_eq!(inspector.form(app, &page, &[("version", &before.to_string()), ("on", "31/02/2024")]).await, 403);
+    assert_eq!(inspector.form(app, &page, &[("version", "x")]).await, 403);
+    let edit = json!({"version": before, "full_name": "Nguyễn Văn 3", "birth_date": "x"});
+    assert_eq!(inspector.api(app, Method::PUT, &format!("/api/v1/admission/cases/{case}"), &edit).await.0, 403);
+    assert_eq!(inspector.form(app, &format!("/admission/cases/{case}/edit"), &[("version", "1"), ("full_name", "3")]).await, 403);
+    assert_eq!(inspector.api(app, Method::POST, &format!("{steps}/1/void"), &json!({"reason": ""})).await.0, 403);
+    assert_eq!(inspector.form(app, &format!("/admission/cases/{case}/steps/1/void"), &[("reason", "")]).await, 403);
+    assert_eq!(inspector.api(app, Method::POST, "/api/v1/admission/cases", &json!({"unit_id": cell, "full_name": "3"})).await.0, 403);
+    assert_eq!(inspector.form(app, &format!("/units/{cell}/admission/new"), &[("full_name", "3")]).await, 403);
+    let target = json!({"unit": commune, "year": 2026, "group": "khong-co", "target": 5});
+    assert_eq!(inspector.api(app, Method::PUT, "/api/v1/admission/targets", &target).await.0, 403);
+    assert_eq!(inspector.form(app, "/admission/targets", &[("unit", &commune.to_string()), ("year", "2026"), ("target", "-1")]).await, 403);
+
+    // The committee's leader decides but does not keep the chi bộ's file: 403 for the chi bộ's
+    // steps, and for a decision the body's own errors (422).
+    assert_eq!(leader.api(app, Method::POST, &steps, &bad_step).await.0, 403);
+    let (status, v) = leader.api(app, Method::POST, &steps, &bad_decision).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(leader.form(app, &page, &[("version", &before.to_string()), ("on", "31/02/2024")]).await, 403);
+    let (status, v) = leader.api(app, Method::PUT, "/api/v1/admission/targets", &target).await;
+    assert_eq!(status, 422, "{v}");
+
+    // A secretary of another chi bộ does not see the case at all: 404, whatever the body.
+    for body in [&bad_step, &good_step] {
+        assert_eq!(stranger.api(app, Method::POST, &steps, body).await.0, 404);
+    }
+    assert_eq!(stranger.form(app, &page, &[("version", "x")]).await, 404);
+    assert_eq!(stranger.form(app, &format!("/units/{cell}/admission/new"), &[("full_name", "3")]).await, 404);
+    assert_eq!(stranger.api(app, Method::PUT, &format!("/api/v1/admission/cases/{case}"), &edit).await.0, 404);
+    // Nor does the secretary learn anything from a new candidate's fields in someone else's chi bộ.
+    let (status, v) = stranger.api(app, Method::POST, "/api/v1/admission/cases", &json!({"unit_id": cell, "full_name": "3"})).await;
+    assert_eq!((status, field_codes(&v)), (422, vec![("unit_id".to_owned(), "out_of_scope".to_owned())]), "{v}");
+
+    assert_eq!(version().await, before, "nothing was recorded");
 }
