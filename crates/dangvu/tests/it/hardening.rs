@@ -93,6 +93,98 @@ async fn huge_page_numbers_are_refused(app: &App) {
     assert_eq!(app.text(&format!("/units/{province}?page=2")).await.0, 200);
 }
 
+// --- the second factor's secret ------------------------------------------------------------------
+
+/// The secret nobody should ever be enrolled with: twenty zero bytes.
+const ZERO_SECRET: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+async fn posted(c: &reqwest::Client, app: &App, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let page = c.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    let csrf = support::csrf_of(&page);
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let r = c.post(app.url(path)).form(&all).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
+}
+
+async fn stored_secret(app: &App, username: &str) -> Option<String> {
+    app.store.account_for_login(username).await.unwrap().unwrap().1.totp_secret
+}
+
+/// The secret is the server's: a secret posted with the form (the all-zero one with its code) is
+/// ignored, enrolment on the account page asks for the current password (throttled), and only the
+/// secret offered to this session, proven by its code, is stored. The same at the login step.
+async fn second_factor_secret_stays_on_the_server(engine: conformance::Engine) {
+    let Some(app) = support::spawn(engine, 0).await else { return };
+    support::account(app.store.as_ref(), "tu.bat", vec![domain::access::Grant { role: domain::access::Role::Admin, unit: None }], None)
+        .await;
+    let c = support::browser();
+    assert_eq!(support::login(&app.base, &c, "tu.bat", PASSWORD).await.status().as_u16(), 303);
+    let page = c.get(app.url("/account/totp")).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains(r#"name="secret""#), "the form carries no secret");
+    let offered = support::offered_secret(&page);
+    // Reloading shows the same secret (it is kept with the session, not drawn anew).
+    let again = c.get(app.url("/account/totp")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(support::offered_secret(&again), offered);
+    let now = support::now().timestamp();
+    let zero = auth::totp::Secret::from_base32(ZERO_SECRET).unwrap();
+    let zero_code = auth::totp::code_at(&zero, now);
+    let (status, html) =
+        posted(&c, &app, "/account/totp", &[("current_password", PASSWORD), ("secret", ZERO_SECRET), ("code", &zero_code)]).await;
+    assert_eq!(status, 422, "{html}");
+    assert_eq!(stored_secret(&app, "tu.bat").await, None, "the posted secret was not enrolled");
+    // The right code without the password, or with a wrong one: refused, and the failure counts.
+    let code = auth::totp::code_at(&offered, now);
+    let (status, html) = posted(&c, &app, "/account/totp", &[("code", &code)]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Nhập mật khẩu hiện tại"), "{html}");
+    let (status, html) = posted(&c, &app, "/account/totp", &[("current_password", "sai-mat-khau-123"), ("code", &code)]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Mật khẩu hiện tại không đúng."), "{html}");
+    assert_eq!(stored_secret(&app, "tu.bat").await, None);
+    let failures = app
+        .store
+        .audit_entries(&AuditQuery { action: Some("account.reauth_failure".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(failures.len(), 1, "the wrong password is recorded and counts towards the lockout");
+    // Password and the offered secret's code: enrolled with exactly that secret.
+    let (status, _) = posted(&c, &app, "/account/totp", &[("current_password", PASSWORD), ("code", &code)]).await;
+    assert_eq!(status, 303);
+    assert_eq!(stored_secret(&app, "tu.bat").await, Some(offered.to_base32()));
+
+    // The enrolment required at login takes no secret from the form either.
+    let config = web::AuthConfig { cookie_secure: false, require_totp_for_staff: true, ..Default::default() };
+    let Some(app) = support::spawn_with(engine, 0, config).await else { return };
+    support::account(app.store.as_ref(), "can.bo", vec![domain::access::Grant { role: domain::access::Role::Admin, unit: None }], None)
+        .await;
+    let c = support::browser();
+    assert_eq!(support::login(&app.base, &c, "can.bo", PASSWORD).await.headers()["location"], "/login/enroll");
+    let page = c.get(app.url("/login/enroll")).send().await.unwrap().text().await.unwrap();
+    let offered = support::offered_secret(&page);
+    let csrf = support::csrf_of(&page);
+    let enrol = async |fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        c.post(app.url("/login/enroll")).form(&all).send().await.unwrap().status().as_u16()
+    };
+    assert_eq!(enrol(&[("secret", ZERO_SECRET), ("code", &zero_code)]).await, 422);
+    assert_eq!(stored_secret(&app, "can.bo").await, None);
+    assert_eq!(enrol(&[("code", &auth::totp::code_at(&offered, now))]).await, 303);
+    assert_eq!(stored_secret(&app, "can.bo").await, Some(offered.to_base32()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_factor_secret_stays_on_the_server_sqlite() {
+    second_factor_secret_stays_on_the_server(conformance::Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_factor_secret_stays_on_the_server_postgres() {
+    second_factor_secret_stays_on_the_server(conformance::Engine::Postgres).await;
+}
+
 // --- free text ------------------------------------------------------------------------------------
 
 fn new_member(name: &str, cccd: &str, cell: i64) -> Value {

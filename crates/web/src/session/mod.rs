@@ -97,6 +97,32 @@ pub struct SessionInfo {
     pub display_name: String,
     pub must_change_password: bool,
     pub account_id: i64,
+    /// The second-factor secret this session was offered at enrolment (base32), if any.
+    totp_pending: Option<String>,
+}
+
+impl SessionInfo {
+    /// The second-factor secret this session was offered and has not yet confirmed.
+    pub(crate) fn pending_totp_secret(&self) -> Option<auth::totp::Secret> {
+        self.totp_pending.as_deref().and_then(|b| auth::totp::Secret::from_base32(b).ok())
+    }
+}
+
+/// The secret to offer at enrolment: the one this session was already offered (so reloading the
+/// page shows the same QR code), or a new one generated here and kept with the session. The
+/// server alone chooses it: the enrolment form never carries it back.
+pub(crate) async fn offered_totp_secret(state: &AppState, session: &SessionInfo) -> Result<auth::totp::Secret, AppError> {
+    match session.pending_totp_secret() {
+        Some(secret) => Ok(secret),
+        None => fresh_totp_secret(state, session).await,
+    }
+}
+
+/// A new secret for this session's enrolment, replacing any it was offered before.
+pub(crate) async fn fresh_totp_secret(state: &AppState, session: &SessionInfo) -> Result<auth::totp::Secret, AppError> {
+    let secret = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
+    state.store.set_session_totp_pending(&session.id_hash, Some(&secret.to_base32())).await?;
+    Ok(secret)
 }
 
 /// The anti-forgery token of a visitor who is not logged in (from [`PRELOGIN_COOKIE`]).
@@ -247,6 +273,7 @@ async fn identify(state: &AppState, mut req: Request) -> Result<(Request, Option
                             display_name: account.display_name,
                             must_change_password: account.must_change_password,
                             account_id: account.id,
+                            totp_pending: s.totp_pending,
                         });
                         if let Some(p) = principal {
                             req.extensions_mut().insert(Access::new(state.store.clone(), p, info.clone()));
