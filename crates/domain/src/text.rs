@@ -57,12 +57,27 @@ fn is_combining_mark(c: char) -> bool {
 
 /// A person's full name as written on the ID card, split the Vietnamese way:
 /// family name (first word), middle names, given name (last word).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+///
+/// Typed input goes through [`PersonName::parse`]; what was stored (a database column, a
+/// serialized record) is read back as written ([`PersonName::from_stored`], `Deserialize`): it was
+/// checked when it was written, and a rule added since must never make a record unreadable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
 pub struct PersonName(String);
+
+impl<'de> Deserialize<'de> for PersonName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(PersonName::from_stored)
+    }
+}
 
 impl PersonName {
     pub const MAX_CHARS: usize = 100;
+
+    /// A name as stored, read back without the input rules (see the type's documentation).
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
 
     /// Parses a name: the rules of every free text ([`check_text`]), then letters, spaces,
     /// hyphens and apostrophes only, all from one script and none fullwidth. The apostrophes
@@ -586,6 +601,9 @@ mod tests {
             assert_eq!(PersonName::parse(typed).unwrap().as_str(), "Ksor H'Bơ Khắp", "{typed:?}");
             assert_eq!(fold(typed), "ksor h bo khap", "{typed:?}");
         }
+        // A name stored before a rule existed is read back as it was written.
+        let stored: PersonName = serde_json::from_str("\"Nguyễn Văn \u{0430}n\"").unwrap();
+        assert_eq!(stored.as_str(), "Nguyễn Văn \u{0430}n");
         // One script other than Latin is not mixing; Vietnamese letters of every tone are Latin.
         assert!(PersonName::parse("Иван Петров").is_ok());
         assert!(PersonName::parse("Đặng Thị Ưng Ỷ Nguyệt").is_ok());

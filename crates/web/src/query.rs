@@ -291,7 +291,8 @@ mod tests {
         assert!(parse_as_of("hôm qua", today()).is_err());
         assert_eq!(parse_page("").unwrap(), 1);
         assert!(parse_page("-1").is_err());
-        // Pages past any register are refused, never wrapped around (2^65 / 50 + 1 used to land on page 8).
+        // Pages past any register are refused, never wrapped around (page 36893488147419105 of 500
+        // used to land on offset 2^64 + 384, that is 384).
         assert_eq!(parse_page("36893488147419105").unwrap_err().code, "invalid_format");
         assert!(parse_page(&MAX_PAGE.to_string()).is_ok());
         assert!(check_offset(MAX_PAGE, 1).is_ok());
