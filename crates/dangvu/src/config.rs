@@ -23,6 +23,9 @@ pub struct Config {
     pub session_absolute_hours: Option<u32>,
     /// Behind a reverse proxy: take the client address from `X-Forwarded-For`. Default false.
     pub trust_forwarded_for: Option<bool>,
+    /// With `trust_forwarded_for`: how many reverse proxies append to `X-Forwarded-For` (the
+    /// client address is the entry that many from the right). Default 1.
+    pub trusted_proxy_hops: Option<u32>,
     /// Numbers of the admission rules that the sources leave unconfirmed (`[admission]`).
     pub admission: Option<AdmissionSettings>,
 }
@@ -98,9 +101,13 @@ pub struct AuthFlags {
     #[arg(long, env = "DANGVU_SESSION_ABSOLUTE_HOURS")]
     pub session_absolute_hours: Option<u32>,
     /// Take the client address (for login throttling and the audit trail) from `X-Forwarded-For`;
-    /// only behind a reverse proxy that sets it.
+    /// only behind a reverse proxy that appends to it.
     #[arg(long, env = "DANGVU_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
     pub trust_forwarded_for: Option<bool>,
+    /// How many reverse proxies in front of the server append to `X-Forwarded-For` (default 1):
+    /// the client address is the entry that many from the right.
+    #[arg(long, env = "DANGVU_TRUSTED_PROXY_HOPS", value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub trusted_proxy_hops: Option<u32>,
 }
 
 /// The login and session settings, resolved.
@@ -111,6 +118,7 @@ pub struct AuthSettings {
     pub session_idle_minutes: u32,
     pub session_absolute_hours: u32,
     pub trust_forwarded_for: bool,
+    pub trusted_proxy_hops: u32,
 }
 
 impl Default for AuthSettings {
@@ -121,6 +129,7 @@ impl Default for AuthSettings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
         }
     }
 }
@@ -134,6 +143,7 @@ impl AuthSettings {
             session_idle_minutes: flags.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(d.session_idle_minutes).max(1),
             session_absolute_hours: flags.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours).max(1),
             trust_forwarded_for: flags.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(d.trust_forwarded_for),
+            trusted_proxy_hops: flags.trusted_proxy_hops.or(file.trusted_proxy_hops).unwrap_or(d.trusted_proxy_hops).clamp(1, 10),
         }
     }
 
@@ -147,6 +157,7 @@ impl AuthSettings {
                 absolute: chrono::Duration::hours(i64::from(self.session_absolute_hours)),
             },
             trust_forwarded_for: self.trust_forwarded_for,
+            trusted_proxy_hops: self.trusted_proxy_hops as usize,
             ..web::AuthConfig::default()
         }
     }
@@ -178,5 +189,12 @@ mod tests {
         let flags = AuthFlags { cookie_secure: Some(true), require_totp_for_staff: Some(true), ..AuthFlags::default() };
         let s = AuthSettings::resolve(&flags, &file);
         assert!(s.cookie_secure && s.require_totp_for_staff);
+        assert_eq!(s.trusted_proxy_hops, 1);
+        let file: Config = toml::from_str("trust_forwarded_for = true\ntrusted_proxy_hops = 2").unwrap();
+        let s = AuthSettings::resolve(&AuthFlags::default(), &file);
+        assert!(s.trust_forwarded_for);
+        assert_eq!(s.auth_config().trusted_proxy_hops, 2);
+        let flags = AuthFlags { trusted_proxy_hops: Some(3), ..AuthFlags::default() };
+        assert_eq!(AuthSettings::resolve(&flags, &file).trusted_proxy_hops, 3);
     }
 }

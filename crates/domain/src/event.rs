@@ -264,7 +264,7 @@ impl EventInput {
             }
         }
         let basis = self.parse_basis(&mut e, code, decision_date, today);
-        let note = e.take("note", text::optional_text(&self.note, 1000, "Ghi chú")).flatten();
+        let note = e.take("note", text::optional_lines(&self.note, 1000, "Ghi chú")).flatten();
         let kind = self.parse_kind(&mut e, code);
         match (kind, effective) {
             (Some(kind), Some(effective)) if e.is_empty() => Ok(EventData { kind, effective, basis, note }),
@@ -305,7 +305,7 @@ impl EventInput {
             }
             e.take(field, parse_unit_id(raw))
         };
-        let external = text::optional_text(&self.external_unit, 300, "Tên tổ chức ngoài hệ thống").unwrap_or(None);
+        let external = e.take("external_unit", text::optional_text(&self.external_unit, 300, "Tên tổ chức ngoài hệ thống")).flatten();
         Some(match code {
             EventKindCode::Admitted => match external {
                 Some(name) if self.unit_id.trim().is_empty() => EventKind::Admitted { unit: UnitRef::External(name) },

@@ -1063,7 +1063,7 @@ impl StepInput {
             return Err(e);
         };
         let date = |e: &mut ValidationErrors, field: &str, raw: &str| e.take(field, parse_date(raw));
-        let text = |e: &mut ValidationErrors, field: &str, raw: &str, label: &str| e.take(field, text::required_text(raw, 1000, label));
+        let text = |e: &mut ValidationErrors, field: &str, raw: &str, label: &str| e.take(field, text::required_lines(raw, 1000, label));
         let vote = |e: &mut ValidationErrors| -> Option<ChiBoVote> {
             let on = date(e, "on", &self.on);
             let official = count(e, "official_members", &self.official_members, "Số đảng viên chính thức");
@@ -1298,7 +1298,7 @@ impl CandidateInput {
         let target_group =
             if self.target_group.trim().is_empty() { None } else { e.take("target_group", TargetGroup::parse(&self.target_group)) };
         let helper = opt_member(&mut e, "helper_member_id", &self.helper_member_id);
-        let tasks = e.take("tasks", text::optional_text(&self.tasks, 2000, "Nhiệm vụ được giao")).flatten();
+        let tasks = e.take("tasks", text::optional_lines(&self.tasks, 2000, "Nhiệm vụ được giao")).flatten();
         let any_cert = [&self.certificate_number, &self.certificate_date, &self.certificate_issuer].iter().any(|s| !s.trim().is_empty());
         let certificate = if any_cert {
             let number = e.take("certificate_number", text::required_text(&self.certificate_number, 40, "Số giấy chứng nhận"));
@@ -1331,7 +1331,7 @@ impl CandidateInput {
         } else {
             e.take("readmission_barred", crate::member::parse_yes_no(&self.readmission_barred))
         };
-        let note = e.take("note", text::optional_text(&self.note, 2000, "Ghi chú")).flatten();
+        let note = e.take("note", text::optional_lines(&self.note, 2000, "Ghi chú")).flatten();
         match (identity, profile, unit, source, readmission_barred) {
             (Some(identity), Some(profile), Some(unit), Some(source), Some(readmission_barred)) if e.is_empty() => {
                 let target_group = target_group.or_else(|| default_target_group(&profile));

@@ -459,6 +459,8 @@ fn validate(overrides: &[YearOverride]) -> Result<(), ValidationErrors> {
                 dates_seen.push(*day);
                 if name.trim().is_empty() {
                     errors.push(&field, "required", format!("Ngày {shown} cần có tên hoặc lý do."));
+                } else if let Err(e) = crate::text::optional_text(name, 200, &format!("Tên ngày {shown}")) {
+                    errors.push(&field, e.code, e.message);
                 }
             }
         }

@@ -16,7 +16,7 @@ use domain::access::{Capability, Grant, Principal, Role};
 use domain::event::{Entry, EventData, EventKind, TransferMode};
 use domain::ids::{EventId, MemberId, UnitId};
 
-use domain::pipeline::{Candidate, StepData, TargetGroup};
+use domain::pipeline::{Candidate, StepData, StepKind, TargetGroup};
 
 use crate::index::MemberReach;
 use crate::{
@@ -727,6 +727,52 @@ impl AdmissionDesk<'_> {
 
     pub fn read_scope(&self) -> &ScopeFilter {
         &self.read
+    }
+
+    /// Whether the caller may record the chi bộ's steps anywhere (before a body naming the chi bộ
+    /// is read, someone who may file nowhere is refused outright).
+    pub fn files_anywhere(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Whether the caller may record the committee's decisions and targets anywhere.
+    pub fn decides_anywhere(&self) -> bool {
+        self.decide.is_some()
+    }
+
+    // The `require_*` checks authorize a write before anything its request carries is read, so
+    // that someone who may not make it learns nothing from the validation of a body (403 when the
+    // record is readable, 404 when it is not, whatever the body holds).
+
+    /// The caller may record a step of `kind` on the case: the committee's decisions need the
+    /// decide scope, every other step the file scope; with no kind known (a body without a valid
+    /// one), either scope will do, and the body's errors are then the caller's to see.
+    pub async fn require_step(&self, id: i64, kind: Option<StepKind>) -> Result<()> {
+        let unit = self.store().candidate_unit(id).await?;
+        match kind {
+            Some(k) if k.is_decision() => self.require_in(self.decide.as_ref(), unit).await,
+            Some(_) => self.require_in(self.file.as_ref(), unit).await,
+            None => match self.require_in(self.file.as_ref(), unit).await {
+                Err(StoreError::Forbidden) => self.require_in(self.decide.as_ref(), unit).await,
+                other => other,
+            },
+        }
+    }
+
+    /// The caller may change the case's file (the candidate, voiding a step).
+    pub async fn require_filing(&self, id: i64) -> Result<()> {
+        let unit = self.store().candidate_unit(id).await?;
+        self.require_in(self.file.as_ref(), unit).await
+    }
+
+    /// The caller may open cases in this chi bộ.
+    pub async fn require_filing_in(&self, unit: UnitId) -> Result<()> {
+        self.require_in(self.file.as_ref(), unit).await
+    }
+
+    /// The caller may set this unit's targets.
+    pub async fn require_deciding_in(&self, unit: UnitId) -> Result<()> {
+        self.require_in(self.decide.as_ref(), unit).await
     }
 
     /// Cases within the read scope; the list shown is written to the audit trail.

@@ -274,10 +274,11 @@ impl SqlStore {
 
     /// Voids the latest step in force (a typing mistake), unless it wrote the register.
     pub(crate) async fn void_step_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(StoreError::invalid("reason", "required", "Nhập lý do hủy bước."));
-        }
+        let reason = match domain::text::optional_lines(&reason, 500, "Lý do hủy bước") {
+            Ok(Some(reason)) => reason,
+            Ok(None) => return Err(StoreError::invalid("reason", "required", "Nhập lý do hủy bước.")),
+            Err(e) => return Err(StoreError::invalid("reason", e.code, e.message)),
+        };
         let (mut tx, seq) = self.begin_write().await?;
         let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         if row.version != expected_version {

@@ -655,7 +655,8 @@ impl Index {
         };
         let per_page = q.per_page.clamp(1, 500);
         let page = q.page.max(1);
-        let skip = (page - 1) * per_page;
+        // Saturating: a page past any register is simply empty (the web layer refuses such pages).
+        let skip = (page - 1).saturating_mul(per_page);
         let mut total = 0;
         let mut items = Vec::new();
         for &i in &self.order {

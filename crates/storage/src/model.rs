@@ -449,6 +449,8 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// The second-factor secret offered at enrolment, awaiting its first code (base32).
+    pub totp_pending: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

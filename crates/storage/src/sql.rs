@@ -423,7 +423,8 @@ fn opt_field<T>(v: Option<String>, parse: fn(&str) -> Result<T, domain::FieldErr
 /// Identity from columns starting at `at` in MEMBER_COLUMNS order (full_name …).
 fn identity_from_row(r: &Row, at: usize) -> R<Identity> {
     Ok(Identity {
-        full_name: field(PersonName::parse(&r.str(at)?))?,
+        // As stored: checked when written; a rule added since must not make the record unreadable.
+        full_name: PersonName::from_stored(r.str(at)?),
         other_names: r.opt_str(at + 1)?,
         gender: field(Gender::parse(&r.str(at + 2)?))?,
         birth_date: r.date(at + 3)?,

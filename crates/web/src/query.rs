@@ -18,15 +18,33 @@ use crate::format;
 pub const DEFAULT_PER_PAGE: usize = 50;
 /// The most members one page may ask for.
 pub const MAX_PER_PAGE: usize = 500;
+/// The most members a page may skip, `(page − 1) × per_page`: well above any register (the Party
+/// has about 5,7 million members), far below where the arithmetic could overflow.
+pub const MAX_OFFSET: usize = 100_000_000;
+/// The largest page number, whatever the page size (the offset limit at one member per page).
+pub const MAX_PAGE: usize = MAX_OFFSET + 1;
 
 /// The `as_of` date: empty means today.
 pub fn parse_as_of(raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
     if raw.trim().is_empty() { Ok(today) } else { parse_date(raw) }
 }
 
-/// A 1-based page number: empty means 1.
+/// A 1-based page number: empty means 1; at most [`MAX_PAGE`].
 pub fn parse_page(raw: &str) -> Result<usize, FieldError> {
-    positive(raw, 1, usize::MAX, "Số trang")
+    positive(raw, 1, MAX_PAGE, "Số trang")
+}
+
+/// A page number and page size whose offset stays within [`MAX_OFFSET`] (checked, so a huge
+/// page number is refused instead of wrapping around to some other page).
+pub fn check_offset(page: usize, per_page: usize) -> Result<(), FieldError> {
+    match page.checked_sub(1).and_then(|p| p.checked_mul(per_page)) {
+        Some(offset) if offset <= MAX_OFFSET => Ok(()),
+        _ => Err(FieldError::new(
+            "",
+            "out_of_range",
+            format!("Số trang quá lớn: (số trang − 1) × số dòng mỗi trang không được vượt quá {}.", format::count(MAX_OFFSET)),
+        )),
+    }
 }
 
 fn positive(raw: &str, default: usize, max: usize, label: &str) -> Result<usize, FieldError> {
@@ -142,6 +160,9 @@ impl MemberFilterParams {
         };
         let page = e.take("page", parse_page(&self.page));
         let per_page = e.take("per_page", positive(&self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, "Số dòng mỗi trang"));
+        if let (Some(page), Some(per_page)) = (page, per_page) {
+            e.take("page", check_offset(page, per_page));
+        }
         let q = self.q.trim();
         if q.chars().count() > 100 {
             e.push("q", "too_long", "Từ khóa tìm kiếm tối đa 100 ký tự.");
@@ -270,6 +291,17 @@ mod tests {
         assert!(parse_as_of("hôm qua", today()).is_err());
         assert_eq!(parse_page("").unwrap(), 1);
         assert!(parse_page("-1").is_err());
+        // Pages past any register are refused, never wrapped around (page 36893488147419105 of 500
+        // used to land on offset 2^64 + 384, that is 384).
+        assert_eq!(parse_page("36893488147419105").unwrap_err().code, "invalid_format");
+        assert!(parse_page(&MAX_PAGE.to_string()).is_ok());
+        assert!(check_offset(MAX_PAGE, 1).is_ok());
+        assert_eq!(check_offset(MAX_PAGE, 2).unwrap_err().code, "out_of_range");
+        assert_eq!(check_offset(usize::MAX, MAX_PER_PAGE).unwrap_err().code, "out_of_range");
+        let p = MemberFilterParams { page: "2000001".into(), per_page: "50".into(), ..Default::default() };
+        assert!(p.parse(today()).is_ok());
+        let p = MemberFilterParams { page: "2000002".into(), per_page: "50".into(), ..Default::default() };
+        assert_eq!(p.parse(today()).unwrap_err().errors[0].field, "page");
         assert!(parse_flag("1") && !parse_flag(""));
     }
 

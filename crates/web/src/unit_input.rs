@@ -33,7 +33,7 @@ impl DecisionInput {
         let number = e.take("decision_number", DecisionNumber::parse(&self.decision_number));
         let date = e.take("decision_date", parse_date(&self.decision_date));
         let issuer = e.take("issuer", domain::text::required_text(&self.issuer, 200, "Cơ quan ban hành"));
-        let note = e.take("note", domain::text::optional_text(&self.note, 1000, "Ghi chú")).flatten();
+        let note = e.take("note", domain::text::optional_lines(&self.note, 1000, "Ghi chú")).flatten();
         Some(OrgDecision { effective: effective?, basis: LegalBasis { number: number?, date: date?, issuer: issuer? }, note })
     }
 }

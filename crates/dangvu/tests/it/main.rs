@@ -14,5 +14,6 @@ mod browser;
 mod cli;
 mod hardening;
 mod http;
+mod input_rules;
 mod reports;
 mod support;

@@ -62,6 +62,14 @@ pub fn csrf_of(html: &str) -> String {
     html[start..].split('"').next().unwrap_or_default().to_owned()
 }
 
+/// The second-factor secret an enrolment page offers (shown in groups of four, to type).
+pub fn offered_secret(html: &str) -> auth::totp::Secret {
+    let marker = r#"<strong class="once">"#;
+    let start = html.find(marker).map(|i| i + marker.len()).expect("the page offers a secret");
+    let grouped = html[start..].split('<').next().unwrap_or_default();
+    auth::totp::Secret::from_base32(grouped).expect("base32 secret")
+}
+
 /// Logs `client` in through the login form; returns the session's anti-forgery token.
 pub async fn login(base: &str, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
     let page = client.get(format!("{base}/login")).send().await.expect("login page").text().await.expect("body");

@@ -265,7 +265,7 @@ pub async fn insert_session(
 pub async fn session(conn: &mut dyn Conn, id_hash: &str) -> R<Option<SessionRecord>> {
     let rows = conn
         .query(
-            &"SELECT account_id, stage, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1".into(),
+            &"SELECT account_id, stage, csrf_token, created_at, last_seen_at, totp_pending FROM sessions WHERE id_hash = $1".into(),
             vec![id_hash.into()],
         )
         .await?;
@@ -277,6 +277,7 @@ pub async fn session(conn: &mut dyn Conn, id_hash: &str) -> R<Option<SessionReco
                 csrf_token: r.str(2)?,
                 created_at: r.time(3)?,
                 last_seen_at: r.time(4)?,
+                totp_pending: r.opt_str(5)?,
             })
         })
         .transpose()
@@ -284,6 +285,11 @@ pub async fn session(conn: &mut dyn Conn, id_hash: &str) -> R<Option<SessionReco
 
 pub async fn touch_session(tx: &mut dyn Conn, id_hash: &str, now: DateTime<Utc>) -> R<()> {
     tx.execute(&"UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2".into(), vec![now.into(), id_hash.into()]).await?;
+    Ok(())
+}
+
+pub async fn set_session_totp_pending(tx: &mut dyn Conn, id_hash: &str, secret: Option<&str>) -> R<()> {
+    tx.execute(&"UPDATE sessions SET totp_pending = $1 WHERE id_hash = $2".into(), vec![secret.into(), id_hash.into()]).await?;
     Ok(())
 }
 

@@ -101,9 +101,21 @@ async fn list(s: Caller, Query(p): Query<CaseParams>) -> Result<Response, AppErr
     responses((status = 201, description = "Created: `{\"id\": …}`", body = serde_json::Value),
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
 async fn create(s: Caller, Json(body): Json<Value>) -> Result<Response, AppError> {
+    // Authorized before the body is read: who may open cases nowhere is refused outright, and a
+    // chi bộ outside the file scope is refused before any other field is checked.
+    let desk = s.admission()?;
+    if !desk.files_anywhere() {
+        return Err(AppError::forbidden());
+    }
     let input: CandidateInput = text_fields(Some(body), "candidate")?;
+    if let Ok(unit) = domain::event::parse_unit_id(&input.unit_id)
+        && !desk.may_file(unit).await
+    {
+        let refused = ValidationErrors::single("unit_id", "out_of_scope", "Chi bộ này nằm ngoài phạm vi bạn được giao.");
+        return Err(AppError::validation(refused));
+    }
     let candidate = input.parse(s.today()).map_err(AppError::validation)?;
-    let id = s.admission()?.create_candidate(candidate).await?;
+    let id = desk.create_candidate(candidate).await?;
     Ok(created(id))
 }
 
@@ -131,7 +143,7 @@ fn versioned(body: Value) -> Result<(i64, Value), AppError> {
               (status = 422, description = "Invalid fields", body = serde_json::Value)))]
 async fn update(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> Result<Response, AppError> {
     let id = case_id(&id)?;
-    s.admission()?.require_case(id).await?;
+    s.admission()?.require_filing(id).await?;
     let (version, fields) = versioned(body)?;
     let input: CandidateInput = text_fields(Some(fields), "candidate")?;
     let candidate = input.parse(s.today()).map_err(AppError::validation)?;
@@ -146,7 +158,9 @@ async fn update(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> R
               (status = 422, description = "Invalid fields, or a rule refuses the step (field `step`, message with its source)", body = serde_json::Value)))]
 async fn record_step(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> Result<Response, AppError> {
     let id = case_id(&id)?;
-    s.admission()?.require_case(id).await?;
+    // Authorized before the body is read, for the kind of step it names (if it names one).
+    let kind = body.get("kind").and_then(Value::as_str).and_then(|k| domain::pipeline::StepKind::parse(k).ok());
+    s.admission()?.require_step(id, kind).await?;
     let (version, fields) = versioned(body)?;
     let input: StepInput = text_fields(Some(fields), "step")?;
     let step = input.parse().map_err(AppError::validation)?;
@@ -173,7 +187,7 @@ pub struct VoidBody {
 async fn void_step(s: Caller, Path((id, step)): Path<(String, String)>, Json(b): Json<VoidBody>) -> Result<Response, AppError> {
     let id = case_id(&id)?;
     let step = case_id(&step)?;
-    s.admission()?.require_case(id).await?;
+    s.admission()?.require_filing(id).await?;
     let version = super::version_or_error(b.version)?;
     s.admission()?.void_step(id, version, step, b.reason).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -251,6 +265,14 @@ pub struct TargetBody {
     responses((status = 204, description = "Saved"), (status = 403, description = "You may not set targets for this unit", body = serde_json::Value),
               (status = 422, description = "Invalid", body = serde_json::Value)))]
 async fn set_target(s: Caller, Json(b): Json<TargetBody>) -> Result<Response, AppError> {
+    // Authorized before the body is checked.
+    let desk = s.admission()?;
+    if !desk.decides_anywhere() {
+        return Err(AppError::forbidden());
+    }
+    if b.unit > 0 {
+        desk.require_deciding_in(domain::ids::UnitId(b.unit)).await?;
+    }
     let group = if b.group.trim().is_empty() {
         None
     } else {

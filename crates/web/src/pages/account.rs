@@ -297,10 +297,12 @@ struct TotpPage {
     enrolled: bool,
     /// Staff must keep a second factor (configuration): removing it is not offered.
     required: bool,
-    secret: String,
     secret_grouped: String,
     uri: String,
+    /// At enrolment, the problem with the code; when enrolled, why removal failed.
     error: Option<String>,
+    /// At enrolment, the problem with the current password.
+    password_error: Option<String>,
 }
 
 impl TotpPage {
@@ -309,17 +311,24 @@ impl TotpPage {
     }
 }
 
-fn totp_enrol_page(chrome: Chrome, username: &str, secret: &auth::totp::Secret, error: Option<String>) -> Result<Response, AppError> {
+/// What went wrong with an enrolment form: the password, the code, or both.
+#[derive(Default)]
+struct EnrolProblems {
+    password: Option<String>,
+    code: Option<String>,
+}
+
+fn totp_enrol_page(chrome: Chrome, username: &str, secret: &auth::totp::Secret, problems: EnrolProblems) -> Result<Response, AppError> {
     let e = crate::session::login::Enrolment::new(secret, username);
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if problems.password.is_some() || problems.code.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let view = TotpPage {
         chrome: chrome.titled("Cài đặt xác thực hai lớp"),
         enrolled: false,
         required: false,
         uri: e.uri,
-        secret: e.secret,
         secret_grouped: e.grouped,
-        error,
+        error: problems.code,
+        password_error: problems.password,
     };
     render(status, &view)
 }
@@ -330,10 +339,10 @@ fn totp_status_page(chrome: Chrome, required: bool, error: Option<String>) -> Re
         chrome: chrome.titled("Xác thực hai lớp"),
         enrolled: true,
         required,
-        secret: String::new(),
         secret_grouped: String::new(),
         uri: String::new(),
         error,
+        password_error: None,
     };
     render(status, &view)
 }
@@ -343,42 +352,77 @@ fn totp_required(state: &AppState, s: &Access) -> bool {
     state.auth.require_totp_for_staff && s.principal().has_staff_role()
 }
 
-/// `GET /account/totp`: the enrolment (a fresh secret) or, when enrolled, the way to remove it.
-async fn totp_form(State(state): State<AppState>, s: Caller, chrome: Chrome) -> Result<Response, AppError> {
+/// The page's own session (every page request has one; only a page reaches these routes).
+fn own_session(session: Option<axum::Extension<SessionInfo>>) -> Result<SessionInfo, AppError> {
+    session.map(|s| s.0).ok_or_else(AppError::unauthorized)
+}
+
+/// `GET /account/totp`: the enrolment (the secret offered to this session) or, when enrolled,
+/// the way to remove it.
+async fn totp_form(
+    State(state): State<AppState>,
+    s: Caller,
+    session: Option<axum::Extension<SessionInfo>>,
+    chrome: Chrome,
+) -> Result<Response, AppError> {
     let account = s.own_account().account().await?;
     if account.totp_enrolled {
         return totp_status_page(chrome, totp_required(&state, &s), None);
     }
-    let secret = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
-    totp_enrol_page(chrome, &account.username, &secret, None)
+    let secret = crate::session::offered_totp_secret(&state, &own_session(session)?).await?;
+    totp_enrol_page(chrome, &account.username, &secret, EnrolProblems::default())
 }
 
+/// The enrolment form: the current password and the first code. The secret is not a field: the
+/// server generated it and kept it with the session.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct EnrolForm {
-    secret: String,
+    current_password: String,
     code: String,
 }
 
-/// `POST /account/totp`: the first code proves the app holds the secret; then it is stored.
-async fn enrol_totp(State(state): State<AppState>, s: Caller, chrome: Chrome, Form(f): Form<EnrolForm>) -> Result<Response, AppError> {
+/// `POST /account/totp`: with the current password (checked and throttled as for removal), the
+/// first code proves the app holds the secret offered to this session; then it is stored.
+async fn enrol_totp(
+    State(state): State<AppState>,
+    s: Caller,
+    session: Option<axum::Extension<SessionInfo>>,
+    chrome: Chrome,
+    Form(f): Form<EnrolForm>,
+) -> Result<Response, AppError> {
+    let session = own_session(session)?;
     let own = s.own_account();
     let account = own.account().await?;
     if account.totp_enrolled {
         return Ok(see_other("/account/totp"));
     }
-    let Ok(secret) = auth::totp::Secret::from_base32(&f.secret) else {
-        let fresh = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
-        return totp_enrol_page(
-            chrome,
-            &account.username,
-            &fresh,
-            Some("Khóa bí mật không hợp lệ; đây là khóa mới, hãy thêm lại vào ứng dụng.".to_owned()),
-        );
+    let Some(secret) = session.pending_totp_secret() else {
+        let fresh = crate::session::fresh_totp_secret(&state, &session).await?;
+        let problems = EnrolProblems {
+            code: Some("Chưa có khóa bí mật cho lần cài đặt này; đây là khóa mới, hãy thêm vào ứng dụng.".to_owned()),
+            ..EnrolProblems::default()
+        };
+        return totp_enrol_page(chrome, &account.username, &fresh, problems);
     };
+    let verified = if f.current_password.is_empty() {
+        Err("Nhập mật khẩu hiện tại để bật xác thực hai lớp.".to_owned())
+    } else if f.current_password.chars().count() > auth::password::MAX_CHARS {
+        Err("Mật khẩu hiện tại không đúng.".to_owned())
+    } else {
+        match own.check_password(&f.current_password, &state.auth.login).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("Mật khẩu hiện tại không đúng.".to_owned()),
+            Err(StoreError::Invalid(e)) => Err(e.summary()),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    if let Err(message) = verified {
+        return totp_enrol_page(chrome, &account.username, &secret, EnrolProblems { password: Some(message), code: None });
+    }
     let step = match auth::totp::check(&secret, &f.code, s.now().timestamp(), None) {
         Ok(step) => step,
-        Err(e) => return totp_enrol_page(chrome, &account.username, &secret, Some(e.to_string())),
+        Err(e) => return totp_enrol_page(chrome, &account.username, &secret, EnrolProblems { password: None, code: Some(e.to_string()) }),
     };
     let change =
         AccountChange { expected_version: account.version, totp_secret: Some(Some(secret.to_base32())), ..AccountChange::default() };
@@ -386,7 +430,7 @@ async fn enrol_totp(State(state): State<AppState>, s: Caller, chrome: Chrome, Fo
         Ok(()) => {}
         Err(StoreError::Conflict { .. }) => {
             let message = "Tài khoản vừa được thay đổi ở nơi khác. Hãy nhập mã mới hiện trong ứng dụng và xác nhận lại.".to_owned();
-            return totp_enrol_page(chrome, &account.username, &secret, Some(message));
+            return totp_enrol_page(chrome, &account.username, &secret, EnrolProblems { password: None, code: Some(message) });
         }
         Err(e) => return Err(e.into()),
     }

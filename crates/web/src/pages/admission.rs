@@ -590,6 +590,8 @@ async fn create(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(mut form
     let unit = path_unit(&id)?;
     form.input.unit_id = unit.to_string();
     let desk = s.admission()?;
+    // Authorized before the form is read (403, or 404 outside the read scope).
+    desk.require_filing_in(unit).await?;
     let errors = match form.input.parse(s.today()) {
         Ok(candidate) => match desk.create_candidate(candidate).await {
             Ok(case) => return Ok(see_other(&case_href(case))),
@@ -647,7 +649,9 @@ fn compare(saved: &CandidateInput, typed: &CandidateInput) -> Vec<CompareRow> {
 /// `POST /admission/cases/{id}/edit`: saves the candidate, or shows both versions on a conflict.
 async fn edit(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): Form<CandidateForm>) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let d = desk.case(case_id(&id)?).await?;
+    let id = case_id(&id)?;
+    desk.require_filing(id).await?;
+    let d = desk.case(id).await?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của hồ sơ."))?;
     let allowed = desk.may_file(d.candidate.unit).await;
     let errors = match form.input.parse(s.today()) {
@@ -1006,7 +1010,9 @@ async fn void_step(
     Form(form): Form<VoidPost>,
 ) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let d = desk.case(case_id(&id)?).await?;
+    let id = case_id(&id)?;
+    desk.require_filing(id).await?;
+    let d = desk.case(id).await?;
     let step = case_id(&step)?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của hồ sơ."))?;
     let (problems, conflict, status) = match desk.void_step(d.id, version, step, form.reason.clone()).await {
@@ -1291,10 +1297,14 @@ async fn record_step(
     Form(mut form): Form<StepForm>,
 ) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let d = desk.case(case_id(&id)?).await?;
+    let id = case_id(&id)?;
     if form.input.kind.trim().is_empty() {
         form.input.kind = q.kind.clone();
     }
+    // Authorized before the form is read: someone who may not record this step gets 403 (404
+    // outside the read scope), never the form's field errors.
+    desk.require_step(id, StepKind::parse(&form.input.kind).ok()).await?;
+    let d = desk.case(id).await?;
     let kind = parse_kind(&form.input.kind)?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của hồ sơ."))?;
     let (errors, conflict) = match form.input.parse() {
@@ -1601,7 +1611,14 @@ fn parse_target(raw: &str) -> Result<Option<u32>, ()> {
 /// for a year; an empty box removes the target. Only what changed is written.
 async fn set_targets(s: Caller, chrome: Chrome, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
+    // Authorized before the form is read: who sets targets nowhere is refused outright, and for
+    // the unit named before any target typed is checked.
+    let desk = s.admission()?;
+    if !desk.decides_anywhere() {
+        return Err(AppError::forbidden());
+    }
     let unit = domain::event::parse_unit_id(get("unit")).map_err(|_| AppError::bad_request("Thiếu tổ chức cần đặt chỉ tiêu."))?;
+    desk.require_deciding_in(unit).await?;
     if get("year").trim().is_empty() {
         return Err(AppError::bad_request("Thiếu năm của chỉ tiêu."));
     }
@@ -1617,7 +1634,6 @@ async fn set_targets(s: Caller, chrome: Chrome, Form(fields): Form<Vec<(String, 
                 .push(format!("{}: chỉ tiêu phải là số nguyên không âm (để trống để bỏ chỉ tiêu).", g.map_or("Tổng số", |g| g.label()))),
         }
     }
-    let desk = s.admission()?;
     let current = desk.targets(unit, year).await?;
     if errors.is_empty() {
         for (group, target) in wanted {

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
 use crate::policy::{Policy, Route};
-use crate::query::{AsOfParams, parse_as_of, parse_flag, parse_page};
+use crate::query::{AsOfParams, check_offset, parse_as_of, parse_flag, parse_page};
 use crate::session::Caller;
 use domain::access::Capability;
 
@@ -213,7 +213,9 @@ async fn unit_page(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(p): 
     let id = domain::event::parse_unit_id(&id).map_err(|_| AppError::not_found())?;
     let today = s.today();
     let a = as_of(&p.as_of, today);
-    let page_no = parse_page(&p.page).unwrap_or(1);
+    let page_no = parse_page(&p.page)
+        .and_then(|n| check_offset(n, UNIT_PAGE_MEMBERS).map(|()| n))
+        .map_err(|e| AppError::bad_query(domain::ValidationErrors::single("page", e.code, e.message)))?;
     let detail = s.reader()?.unit(id, a.date).await?;
     let suffix = as_of_suffix(a.date, today);
     let shown = detail.as_of.clone().unwrap_or_else(|| detail.latest.clone());

@@ -47,7 +47,6 @@ struct LoginPage {
 struct CodePage {
     chrome: Chrome,
     enroll: bool,
-    secret: String,
     secret_grouped: String,
     uri: String,
     error: Option<String>,
@@ -240,22 +239,19 @@ async fn totp_form(session: Option<axum::Extension<SessionInfo>>, chrome: Chrome
     if pending(&session, SessionStage::Totp).is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
-    let page = CodePage {
-        chrome: chrome.titled("Mã xác thực"),
-        enroll: false,
-        secret: String::new(),
-        secret_grouped: String::new(),
-        uri: String::new(),
-        error: None,
-    };
+    let page =
+        CodePage {
+            chrome: chrome.titled("Mã xác thực"), enroll: false, secret_grouped: String::new(), uri: String::new(), error: None
+        };
     render(StatusCode::OK, &page)
 }
 
+/// A code typed at login or at enrolment. Enrolment takes no secret from the form: the server
+/// generated it and kept it with the session (`SessionInfo::pending_totp_secret`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct CodeForm {
     code: String,
-    secret: String,
 }
 
 async fn totp(
@@ -276,7 +272,6 @@ async fn totp(
         let page = CodePage {
             chrome: chrome.clone().titled("Mã xác thực"),
             enroll: false,
-            secret: String::new(),
             secret_grouped: String::new(),
             uri: String::new(),
             error: Some(message),
@@ -323,11 +318,10 @@ async fn totp(
     }
 }
 
-/// What an enrolment page shows of a new secret: its base32 text (for the hidden field), the same
-/// in groups of four (to type), and the `otpauth://` address (the link and the QR code). Used
-/// by the login step and by the account page.
+/// What an enrolment page shows of the secret offered: its base32 text in groups of four (to
+/// type) and the `otpauth://` address (the link and the QR code). Used by the login step and by
+/// the account page.
 pub(crate) struct Enrolment {
-    pub secret: String,
     pub grouped: String,
     pub uri: String,
 }
@@ -336,22 +330,16 @@ impl Enrolment {
     pub(crate) fn new(secret: &auth::totp::Secret, account: &str) -> Enrolment {
         let b32 = secret.to_base32();
         let grouped = b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
-        Enrolment { uri: auth::totp::provisioning_uri(secret, "Đảng vụ", account), secret: b32, grouped }
+        Enrolment { uri: auth::totp::provisioning_uri(secret, "Đảng vụ", account), grouped }
     }
 }
 
-/// The enrolment page for a new secret (shown once; the secret travels in the form until the
-/// first code proves the app has it).
+/// The enrolment page for the secret offered to this session (kept with the session until the
+/// first code proves the app has it; the form carries only the code).
 pub(crate) fn enrol_page(chrome: Chrome, account: &str, secret: &auth::totp::Secret, error: Option<String>) -> Result<Response, AppError> {
     let e = Enrolment::new(secret, account);
-    let page = CodePage {
-        chrome: chrome.titled("Cài đặt xác thực hai lớp"),
-        enroll: true,
-        uri: e.uri,
-        secret: e.secret,
-        secret_grouped: e.grouped,
-        error,
-    };
+    let page =
+        CodePage { chrome: chrome.titled("Cài đặt xác thực hai lớp"), enroll: true, uri: e.uri, secret_grouped: e.grouped, error };
     render(if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
 }
 
@@ -362,7 +350,7 @@ async fn enroll_form(
 ) -> Result<Response, AppError> {
     let Some(s) = pending(&session, SessionStage::Enroll) else { return Ok(Redirect::to("/login").into_response()) };
     let account = state.store.account(s.account_id).await?;
-    let secret = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
+    let secret = super::offered_totp_secret(&state, &s).await?;
     enrol_page(chrome, &account.username, &secret, None)
 }
 
@@ -377,9 +365,9 @@ async fn enroll(
     let Some(s) = pending(&session, SessionStage::Enroll) else { return Ok(Redirect::to("/login").into_response()) };
     let now = state.clock.now();
     let account = state.store.account(s.account_id).await?;
-    let Ok(secret) = auth::totp::Secret::from_base32(&f.secret) else {
-        let fresh = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
-        return enrol_page(chrome, &account.username, &fresh, Some("Khóa bí mật không hợp lệ; đây là khóa mới.".to_owned()));
+    let Some(secret) = s.pending_totp_secret() else {
+        let fresh = super::fresh_totp_secret(&state, &s).await?;
+        return enrol_page(chrome, &account.username, &fresh, Some("Chưa có khóa bí mật cho lần cài đặt này; đây là khóa mới.".to_owned()));
     };
     match auth::totp::check(&secret, &f.code, now.timestamp(), None) {
         Ok(step) => {

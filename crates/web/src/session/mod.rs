@@ -45,6 +45,10 @@ pub struct AuthConfig {
     pub login: LoginLimits,
     /// Take the client address from `X-Forwarded-For` (behind a reverse proxy only).
     pub trust_forwarded_for: bool,
+    /// How many reverse proxies in front of the server append to `X-Forwarded-For`: the client
+    /// address is the entry that many from the right (1: the right-most, the one the only proxy
+    /// appended). Entries further left were sent by the client and are never believed.
+    pub trusted_proxy_hops: usize,
 }
 
 impl Default for AuthConfig {
@@ -55,6 +59,7 @@ impl Default for AuthConfig {
             session: SessionLimits::default(),
             login: LoginLimits::default(),
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
         }
     }
 }
@@ -92,6 +97,32 @@ pub struct SessionInfo {
     pub display_name: String,
     pub must_change_password: bool,
     pub account_id: i64,
+    /// The second-factor secret this session was offered at enrolment (base32), if any.
+    totp_pending: Option<String>,
+}
+
+impl SessionInfo {
+    /// The second-factor secret this session was offered and has not yet confirmed.
+    pub(crate) fn pending_totp_secret(&self) -> Option<auth::totp::Secret> {
+        self.totp_pending.as_deref().and_then(|b| auth::totp::Secret::from_base32(b).ok())
+    }
+}
+
+/// The secret to offer at enrolment: the one this session was already offered (so reloading the
+/// page shows the same QR code), or a new one generated here and kept with the session. The
+/// server alone chooses it: the enrolment form never carries it back.
+pub(crate) async fn offered_totp_secret(state: &AppState, session: &SessionInfo) -> Result<auth::totp::Secret, AppError> {
+    match session.pending_totp_secret() {
+        Some(secret) => Ok(secret),
+        None => fresh_totp_secret(state, session).await,
+    }
+}
+
+/// A new secret for this session's enrolment, replacing any it was offered before.
+pub(crate) async fn fresh_totp_secret(state: &AppState, session: &SessionInfo) -> Result<auth::totp::Secret, AppError> {
+    let secret = auth::totp::Secret::generate().map_err(|_| AppError::internal())?;
+    state.store.set_session_totp_pending(&session.id_hash, Some(&secret.to_base32())).await?;
+    Ok(secret)
 }
 
 /// The anti-forgery token of a visitor who is not logged in (from [`PRELOGIN_COOKIE`]).
@@ -147,15 +178,31 @@ pub(crate) fn set_cookie(config: &AuthConfig, name: &str, value: &str, max_age: 
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For` entry when configured.
+/// The client's address: the socket peer or, when the server is configured to trust its reverse
+/// proxies, the address they appended to `X-Forwarded-For` (see [`forwarded_client`]).
 pub(crate) fn client_address(config: &AuthConfig, headers: &HeaderMap, extensions: &axum::http::Extensions) -> String {
     if config.trust_forwarded_for
-        && let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
-        && first.trim().parse::<std::net::IpAddr>().is_ok()
+        && let Some(ip) = forwarded_client(headers, config.trusted_proxy_hops)
     {
-        return first.trim().to_owned();
+        return ip.to_string();
     }
     extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+/// The address the trusted proxies saw the request come from: with `hops` proxies, each appends
+/// the address it received the request from, so the client's address is the `hops`-th entry from
+/// the right of every `X-Forwarded-For` line taken in order. Whatever lies further left the client
+/// wrote itself (the first entry is anyone's to forge). `None` — and so the socket peer — when the
+/// header has fewer entries, or that entry is not an address (`203.0.113.9`, `2001:db8::1`, or
+/// either with a port).
+pub(crate) fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<std::net::IpAddr> {
+    let mut entries: Vec<&str> = Vec::new();
+    for line in headers.get_all("x-forwarded-for") {
+        entries.extend(line.to_str().ok()?.split(',').map(str::trim));
+    }
+    let index = entries.len().checked_sub(hops.max(1))?;
+    let entry = *entries.get(index)?;
+    entry.parse::<std::net::IpAddr>().ok().or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
 fn is_api(path: &str) -> bool {
@@ -226,6 +273,7 @@ async fn identify(state: &AppState, mut req: Request) -> Result<(Request, Option
                             display_name: account.display_name,
                             must_change_password: account.must_change_password,
                             account_id: account.id,
+                            totp_pending: s.totp_pending,
                         });
                         if let Some(p) = principal {
                             req.extensions_mut().insert(Access::new(state.store.clone(), p, info.clone()));
@@ -337,4 +385,47 @@ pub async fn hsts(State(state): State<AppState>, req: Request, next: Next) -> Re
         res.headers_mut().insert("strict-transport-security", HeaderValue::from_static("max-age=31536000"));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(lines: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for l in lines {
+            h.append("x-forwarded-for", HeaderValue::from_str(l).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_forwarded_client_is_what_the_trusted_proxies_appended() {
+        let ip = |s: &str| Some(s.parse::<std::net::IpAddr>().unwrap());
+        // (header lines, trusted hops, address believed)
+        let cases: &[(&[&str], usize, Option<std::net::IpAddr>)] = &[
+            (&["198.51.100.7"], 1, ip("198.51.100.7")),
+            // The client wrote the first entry; the proxy appended the last.
+            (&["203.0.113.9, 198.51.100.7"], 1, ip("198.51.100.7")),
+            (&["203.0.113.9, 198.51.100.7"], 2, ip("203.0.113.9")),
+            (&["1.1.1.1, 203.0.113.9, 198.51.100.7, 10.0.0.2"], 2, ip("198.51.100.7")),
+            // Several header lines read as one list, in order.
+            (&["1.1.1.1, 203.0.113.9", "198.51.100.7"], 1, ip("198.51.100.7")),
+            (&["1.1.1.1", "203.0.113.9, 198.51.100.7"], 2, ip("203.0.113.9")),
+            (&["2001:db8::1"], 1, ip("2001:db8::1")),
+            (&["[2001:db8::1]:4711"], 1, ip("2001:db8::1")),
+            (&["198.51.100.7:4711"], 1, ip("198.51.100.7")),
+            // Zero hops make no sense: read as one.
+            (&["203.0.113.9, 198.51.100.7"], 0, ip("198.51.100.7")),
+            // Malformed or missing: the socket peer.
+            (&["203.0.113.9, nonsense"], 1, None),
+            (&["203.0.113.9, "], 1, None),
+            (&["unknown"], 1, None),
+            (&["198.51.100.7"], 2, None),
+            (&[], 1, None),
+        ];
+        for (lines, hops, want) in cases {
+            assert_eq!(forwarded_client(&headers(lines), *hops), *want, "{lines:?} with {hops} hops");
+        }
+    }
 }
