@@ -40,6 +40,7 @@ impl Status {
 /// "transferred out" it is the unit left (the member is in transit or gone elsewhere); for the
 /// other statuses it is the last unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     pub unit: UnitRef,
     pub status: Status,
@@ -55,6 +56,7 @@ impl Span {
 
 /// A period of temporary party activity away from the home chi bộ (rules.md §4 "Temporary transfer").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemporarySpan {
     pub at: UnitRef,
     pub from: NaiveDate,
@@ -63,6 +65,7 @@ pub struct TemporarySpan {
 
 /// Why a history is impossible, in Vietnamese, pointing at the event concerned when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub event: Option<EventId>,
     pub code: &'static str,
@@ -71,6 +74,7 @@ pub struct Problem {
 
 /// What [`derive`] returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     pub spans: Vec<Span>,
     pub temporary: Vec<TemporarySpan>,

@@ -62,6 +62,7 @@ code_list!(
 
 /// The party-awareness class certificate (giấy chứng nhận CN-NTVĐ; rules.md §2.2 point 2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub number: String,
     pub issued_on: NaiveDate,
@@ -71,6 +72,7 @@ pub struct Certificate {
 /// A candidate (quần chúng ưu tú, cảm tình Đảng) followed by a chi bộ. The identity and profile
 /// become the member record on the admission decision: nothing is typed twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Candidate {
     /// The chi bộ that follows the candidate and will admit them.
     pub unit: UnitId,
@@ -99,6 +101,7 @@ pub struct Candidate {
 
 /// An introducer named by their member id; the register supplies the rest ([`IntroducerFacts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntroducerRef {
     pub member: MemberId,
     /// Date of the introduction letter (3-KNĐ).
@@ -110,6 +113,7 @@ pub struct IntroducerRef {
 /// What a step records. Dates are the dates of the documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StepData {
     /// Đơn xin vào Đảng (1-KNĐ).
     Application { on: NaiveDate },
@@ -263,6 +267,7 @@ impl StepData {
 /// Where a case stands: the columns of the pipeline board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Stage {
     /// Quần chúng, no application yet.
     Source,
@@ -808,6 +813,7 @@ pub fn preview_blockers(candidate: &Candidate, steps: &Steps, facts: &Facts, con
 /// Who must act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Actor {
     ChiBo,
     Committee,
@@ -815,6 +821,7 @@ pub enum Actor {
 
 /// One piece of work with its last day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueItem {
     /// Stable code (`decision`, `ceremony`, …).
     pub code: &'static str,
@@ -827,6 +834,7 @@ pub struct DueItem {
 /// How urgent an item is on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Urgency {
     Overdue,
     /// Due within the next 7 days (today included).

@@ -245,6 +245,7 @@ fn out_kind(h: &History, day: NaiveDate) -> FlowKind {
 /// Which structure of the tree a report's rows follow (issue: "structure of which date").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Structure {
     /// The tree as it stood on each day counted: a member counts where their chi bộ stood then.
     #[default]
@@ -287,6 +288,7 @@ impl Structure {
 /// the start (A, the day before the period), the flows in (B) and out (C) by kind, the list at the
 /// end (D), and the "of which" lines that do not change the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Movement {
     /// A: on the list the day before the period.
     pub start: u64,
@@ -501,6 +503,7 @@ pub type ListFilter = (&'static str, String);
 /// members, aged 18–30 (the form's first age band), college or higher, postgraduate. Each
 /// attribute is read on the admission date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmissionTally {
     pub admitted: u64,
     pub readmitted: u64,
@@ -678,6 +681,7 @@ pub struct MemberFacts<'a> {
 /// Counts of members on a list on a date, in every breakdown of the official forms. Each vector
 /// is indexed like the `ALL` list of its code list (or the age bands).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     pub total: u64,
     pub probationary: u64,

@@ -57,6 +57,7 @@ fn is_combining_mark(c: char) -> bool {
 /// family name (first word), middle names, given name (last word).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonName(String);
 
 impl PersonName {

@@ -148,18 +148,24 @@ pub async fn not_found() -> AppError {
     AppError::not_found()
 }
 
-#[derive(Serialize)]
-struct ErrorEnvelope<'a> {
-    error: ErrorBody<'a>,
+/// Every error the API answers: `{"error": {…}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope<'a> {
+    pub error: ErrorBody<'a>,
 }
 
 /// The JSON error body of the API.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody<'a> {
+    /// Stable machine code: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `payload_too_large`, `unsupported_media_type`, `validation_failed`, `too_many_requests`, …
     pub code: &'a str,
+    /// What went wrong, in Vietnamese.
     pub message: &'a str,
-    #[schema(value_type = Vec<Object>)]
+    /// The fields concerned (query parameters on a 400, body fields on a 422), each with its own code.
+    #[schema(value_type = Vec<FieldError>)]
     pub fields: &'a [FieldError],
+    /// On a 409: the version now stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
     pub request_id: &'a str,

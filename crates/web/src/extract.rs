@@ -79,3 +79,9 @@ fn json_rejection(e: JsonRejection) -> AppError {
         }
     }
 }
+
+/// Reads a JSON value already received into its typed body, with the same 400 as [`Json`]
+/// (for handlers that must check the record's scope before they judge the body).
+pub fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_json::from_value(value).map_err(|e| AppError::bad_request(format!("Nội dung JSON không hợp lệ. {e}")))
+}

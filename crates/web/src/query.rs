@@ -74,6 +74,7 @@ pub fn parse_flag(raw: &str) -> bool {
 #[into_params(parameter_in = Query)]
 pub struct AsOfParams {
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
+    #[param(value_type = Option<crate::api::bodies::DateText>)]
     pub as_of: String,
     /// Page of the member list (unit page).
     pub page: String,
@@ -103,10 +104,13 @@ pub struct MemberFilterParams {
     /// `kinds`). Requires `unit`; status, gender, age and facet are read on the flow's day.
     pub flow: String,
     /// First day of the movement period (`flow`), dd/mm/yyyy or yyyy-mm-dd.
+    #[param(value_type = Option<crate::api::bodies::DateText>)]
     pub from: String,
     /// Last day of the movement period (`flow`); `as_of` when empty.
+    #[param(value_type = Option<crate::api::bodies::DateText>)]
     pub to: String,
     /// Date the statuses and units are taken on (today when empty).
+    #[param(value_type = Option<crate::api::bodies::DateText>)]
     pub as_of: String,
     /// 1-based page.
     pub page: String,

@@ -12,6 +12,7 @@ mod auth;
 mod authz;
 mod browser;
 mod cli;
+mod contract;
 mod http;
 mod reports;
 mod support;

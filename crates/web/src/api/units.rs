@@ -6,10 +6,11 @@ use axum::response::{IntoResponse, Response};
 use domain::ValidationErrors;
 use domain::ids::{MemberId, UnitId};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use storage::{MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, Successor};
+use storage::{UnitDetail, UnitSummary};
 use utoipa::ToSchema;
 
+use super::{Created, ErrorEnvelope, SplitDone};
 use crate::error::AppError;
 use crate::extract::{Json, Query};
 use crate::policy::{Policy, Route};
@@ -46,7 +47,7 @@ fn unit_path(raw: &str) -> Result<UnitId, AppError> {
 
 /// `201 Created` with the new id.
 pub fn created(id: i64) -> Response {
-    (StatusCode::CREATED, axum::Json(json!({ "id": id }))).into_response()
+    (StatusCode::CREATED, axum::Json(super::Created { id })).into_response()
 }
 
 /// Query parameters of the unit listing and search.
@@ -54,19 +55,21 @@ pub fn created(id: i64) -> Response {
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct UnitListParams {
-    /// Parent unit id; the roots when empty (ignored when `q` is given).
+    /// Parent unit id; the roots when absent (ignored when `q` is given).
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub parent: String,
     /// Search text (name or code, with or without diacritics).
     pub q: String,
     /// `1`: only units that hold members (chi bộ).
     pub members_only: String,
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
+    #[param(value_type = Option<crate::api::bodies::DateText>)]
     pub as_of: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitListParams),
-    responses((status = 200, description = "Children of `parent` (or roots) with member and child counts; or, with `q`, matching units", body = serde_json::Value),
-              (status = 400, description = "Bad parameter", body = serde_json::Value)))]
+    responses((status = 200, description = "Children of `parent` (or roots) with member and child counts; or, with `q`, matching units; without `q` each unit also carries `member_count` and `child_count` (a `UnitNode`)", body = Vec<UnitSummary>),
+              (status = 400, description = "Bad parameter", body = ErrorEnvelope)))]
 async fn list(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
     if !p.q.trim().is_empty() {
         return search(s, Query(p)).await;
@@ -81,7 +84,7 @@ async fn list(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, Ap
 }
 
 #[utoipa::path(get, path = "/api/v1/units/search", tag = "units", params(UnitListParams),
-    responses((status = 200, description = "Units whose name or code matches `q`", body = serde_json::Value)))]
+    responses((status = 200, description = "Units whose name or code matches `q`", body = Vec<UnitSummary>)))]
 async fn search(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
     let as_of = parse_as_of(&p.as_of, s.today()).map_err(|e| AppError::bad_query(ValidationErrors::single("as_of", e.code, e.message)))?;
     let q = p.q.trim();
@@ -95,6 +98,7 @@ async fn search(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, 
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
+    #[param(value_type = Option<crate::api::bodies::DateText>)]
     pub as_of: String,
 }
 
@@ -103,8 +107,8 @@ fn as_of_of(s: &Access, raw: &str) -> Result<chrono::NaiveDate, AppError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
-    responses((status = 200, description = "The unit on the date, its versions, operations, links, path, children and member count", body = serde_json::Value),
-              (status = 404, description = "No such unit", body = serde_json::Value)))]
+    responses((status = 200, description = "The unit on the date, its versions, operations, links, path, children and member count", body = UnitDetail),
+              (status = 404, description = "No such unit", body = ErrorEnvelope)))]
 async fn detail(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let as_of = as_of_of(&s, &p.as_of)?;
@@ -112,7 +116,7 @@ async fn detail(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/subtree", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
-    responses((status = 200, description = "Every unit of the subtree on the date, the root first", body = serde_json::Value)))]
+    responses((status = 200, description = "Every unit of the subtree on the date, the root first", body = Vec<UnitSummary>)))]
 async fn subtree(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let as_of = as_of_of(&s, &p.as_of)?;
@@ -120,7 +124,7 @@ async fn subtree(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) 
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/successors", tag = "units", params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 200, description = "Units valid today that the unit lives on in", body = serde_json::Value)))]
+    responses((status = 200, description = "Units valid today that the unit lives on in", body = Vec<UnitSummary>)))]
 async fn successors(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     Ok(axum::Json(s.reader()?.current_successors(id).await?).into_response())
@@ -151,8 +155,8 @@ fn required_version(e: &mut ValidationErrors, v: Option<i64>) -> Option<i64> {
 }
 
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = CreateUnitBody,
-    responses((status = 201, description = "Created: `{\"id\": …}`", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 201, description = "Created", body = Created),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn create(s: Caller, Json(b): Json<CreateUnitBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let spec = b.spec.parse(&mut e, "");
@@ -175,8 +179,8 @@ pub struct RenameBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/rename", tag = "units", request_body = RenameBody, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 204, description = "Renamed"), (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 204, description = "Renamed"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn rename(s: Caller, Path(id): Path<String>, Json(b): Json<RenameBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
@@ -203,8 +207,8 @@ pub struct MoveBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/move", tag = "units", request_body = MoveBody, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 204, description = "Moved"), (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 204, description = "Moved"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn move_unit(s: Caller, Path(id): Path<String>, Json(b): Json<MoveBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
@@ -255,8 +259,8 @@ pub struct MergeBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/merge", tag = "units", request_body = MergeBody,
-    responses((status = 201, description = "Merged: `{\"id\": target}`", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 201, description = "Merged: the target's id", body = Created),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn merge(s: Caller, Json(b): Json<MergeBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let sources = merge_sources(&mut e, &b.source_ids);
@@ -290,9 +294,9 @@ pub struct SplitBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/split", tag = "units", request_body = SplitBody, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 201, description = "Split: `{\"ids\": [successor ids]}`", body = serde_json::Value),
-              (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 201, description = "Split: the successors' ids", body = SplitDone),
+              (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
@@ -319,11 +323,11 @@ async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> R
         }),
     )?;
     let ids = s.unit_manager()?.split_unit(id, change).await?;
-    Ok((StatusCode::CREATED, axum::Json(json!({ "ids": ids }))).into_response())
+    Ok((StatusCode::CREATED, axum::Json(super::SplitDone { ids })).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/dissolve", tag = "units", request_body = DecisionInput, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 204, description = "Dissolved"), (status = 422, description = "Invalid fields or unit not empty", body = serde_json::Value)))]
+    responses((status = 204, description = "Dissolved"), (status = 422, description = "Invalid fields or unit not empty", body = ErrorEnvelope)))]
 async fn dissolve(s: Caller, Path(id): Path<String>, Json(b): Json<DecisionInput>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
