@@ -45,7 +45,14 @@ impl AppError {
     }
 
     /// A query string whose parameters do not parse (400, with the fields).
+    /// A date of the documented shape that is not in the calendar (`31/02/2025`) is a 422, like
+    /// the same date in a body: the shape is the document's, the calendar is a rule.
     pub fn bad_query(errors: ValidationErrors) -> AppError {
+        if !errors.errors.is_empty() && errors.errors.iter().all(|f| f.code == "invalid_date") {
+            let mut e = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Tham số truy vấn không hợp lệ.");
+            e.0.fields = errors.errors;
+            return e;
+        }
         let mut e = AppError::bad_request("Tham số truy vấn không hợp lệ.");
         e.0.fields = errors.errors;
         e

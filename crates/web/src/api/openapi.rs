@@ -45,9 +45,9 @@ impl utoipa::Modify for BearerToken {
 /// own description of a status wins): the body is always [`ErrorEnvelope`](crate::error::ErrorEnvelope).
 /// - every operation: 400 (a query parameter of the wrong type or format, a body that is not the
 ///   documented JSON), 401 (no valid bearer token), 403 (no grant allows it), 404 (no such record,
-///   or one outside the caller's scope);
-/// - with a request body: 413 (over 1 MiB), 415 (not `application/json`), 422 (a well-formed body
-///   that a rule refuses, with the fields concerned);
+///   or one outside the caller's scope), 422 (a well-formed request that a rule refuses: a date not
+///   in the calendar, a body's content, with the fields concerned);
+/// - with a request body: 413 (over 1 MiB), 415 (not `application/json`);
 /// - writes (`POST`, `PUT`, `DELETE`): 409 (the record changed since the version sent).
 struct StandardErrors;
 
@@ -75,11 +75,14 @@ impl utoipa::Modify for StandardErrors {
                     ("401", "Missing, unknown, expired or revoked bearer token"),
                     ("403", "No grant of the caller allows this here"),
                     ("404", "No such record, or one outside the caller's scope"),
+                    (
+                        "422",
+                        "A rule refuses the request: a date of the right shape that is not in the calendar, or (with a body) content a rule refuses; `fields` names each problem",
+                    ),
                 ];
                 if has_body {
                     wanted.push(("413", "Body over 1 MiB"));
                     wanted.push(("415", "Body not sent as `application/json`"));
-                    wanted.push(("422", "A rule refuses the content (`fields` names each problem)"));
                 }
                 if write {
                     wanted.push(("409", "The record changed since the version sent (`current_version`)"));
