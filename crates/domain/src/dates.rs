@@ -45,6 +45,15 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(d);
     }
+    // `YYYY-MM-DD` that names no day (`2025-02-30`): the shape is right, the calendar says no.
+    if let [y, m, d] = s.split('-').collect::<Vec<_>>().as_slice()
+        && y.len() == 4
+        && m.len() == 2
+        && d.len() == 2
+        && [y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(FieldError::new("", "invalid_date", format!("Ngày {s} không có trong lịch.")));
+    }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
     if let [d, m, y] = parts.as_slice()
         && y.len() == 4
@@ -122,6 +131,12 @@ impl AgeBand {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_iso_date_that_names_no_day_is_not_a_format_error() {
+        assert_eq!(super::parse_date("2025-02-30").unwrap_err().code, "invalid_date");
+        assert_eq!(super::parse_date("0000-13-01").unwrap_err().code, "invalid_date");
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -66,6 +66,7 @@ pub struct CaseParams {
     pub unit: String,
     /// Stage codes separated by commas (source, file, awaiting_decision, awaiting_ceremony,
     /// probation, awaiting_recognition, official, struck_off, closed); empty: every open stage.
+    #[param(value_type = Option<Vec<Stage>>, style = Form, explode = false)]
     pub stage: String,
     /// Part of the name (with or without diacritics).
     pub q: String,
