@@ -389,6 +389,9 @@ impl Movement {
     }
 }
 
+/// The party ages (full years) a `tuoi-dang:<years>` facet may name.
+pub const PARTY_AGE_YEARS: std::ops::RangeInclusive<u32> = 1..=100;
+
 /// One cell of the breakdowns, as a filter of the member list: the drill-down from a count to the
 /// members behind it. Status, gender and age band have their own filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,6 +415,21 @@ pub enum Facet {
 }
 
 impl Facet {
+    /// Every facet a member list can be filtered by, in the order of the counts report (the API
+    /// document lists their codes).
+    pub fn all() -> Vec<Facet> {
+        use crate::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+        let mut all = vec![Facet::EthnicMinority, Facet::Religious, Facet::YouthUnion, Facet::NoProfile];
+        all.extend(Religion::ALL.iter().map(|&v| Facet::Religion(v)));
+        all.extend(GeneralEducation::ALL.iter().map(|&v| Facet::GeneralEducation(v)));
+        all.extend(Professional::ALL.iter().map(|&v| Facet::Professional(v)));
+        all.extend(PoliticalTheory::ALL.iter().map(|&v| Facet::PoliticalTheory(v)));
+        all.extend(OccupationGroup::ALL.iter().map(|&v| Facet::Occupation(v)));
+        all.extend(PARTY_AGE_YEARS.map(Facet::PartyAgeAtLeast));
+        all.extend([Facet::CollegeOrHigher, Facet::Postgraduate]);
+        all
+    }
+
     /// `dan-toc-thieu-so`, `ton-giao`, `doan-vien`, `chua-co-thong-tin`, `ton-giao:<code>`,
     /// `gdpt:<code>`, `chuyen-mon:<code>`, `llct:<code>`, `nghe-nghiep:<code>`, `tuoi-dang:<years>`.
     pub fn code(self) -> String {
@@ -451,7 +469,7 @@ impl Facet {
             Some(("llct", c)) => Facet::PoliticalTheory(PoliticalTheory::parse(c).map_err(|_| bad())?),
             Some(("nghe-nghiep", c)) => Facet::Occupation(OccupationGroup::parse(c).map_err(|_| bad())?),
             Some(("tuoi-dang", y)) => match y.parse::<u32>() {
-                Ok(y) if (1..=100).contains(&y) => Facet::PartyAgeAtLeast(y),
+                Ok(y) if PARTY_AGE_YEARS.contains(&y) => Facet::PartyAgeAtLeast(y),
                 _ => return Err(bad()),
             },
             Some(_) => return Err(bad()),
@@ -590,23 +608,31 @@ impl Default for AgeBands {
     }
 }
 
+/// The upper bounds [`AgeBands`] may name.
+pub const AGE_BAND_BOUNDS: std::ops::RangeInclusive<u32> = 18..=100;
+
 impl AgeBands {
     /// Upper bounds separated by commas (`30,35,40,45,50,55,60`): strictly increasing, from 18 to 100.
     pub fn parse(input: &str) -> Result<AgeBands, crate::error::FieldError> {
-        let err = |m: &str| crate::error::FieldError::new("age_bands", "invalid", m.to_owned());
+        // The shape (1 to 20 whole numbers) is an `invalid_format` and a number outside 18–100
+        // `out_of_range`, as the API document's pattern says; bounds not increasing are
+        // `out_of_order`, a rule the pattern cannot say.
+        let err = |code: &'static str, m: &str| crate::error::FieldError::new("age_bands", code, m.to_owned());
         let mut upper = Vec::new();
         for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let v: u32 = part.parse().map_err(|_| err("Các mốc tuổi phải là số nguyên, cách nhau bởi dấu phẩy (ví dụ 30,35,40)."))?;
-            if !(18..=100).contains(&v) {
-                return Err(err("Mốc tuổi phải trong khoảng 18–100."));
-            }
-            if upper.last().is_some_and(|last| *last >= v) {
-                return Err(err("Các mốc tuổi phải tăng dần."));
-            }
+            let v: u32 = part
+                .parse()
+                .map_err(|_| err("invalid_format", "Các mốc tuổi phải là số nguyên, cách nhau bởi dấu phẩy (ví dụ 30,35,40)."))?;
             upper.push(v);
         }
         if upper.is_empty() || upper.len() > 20 {
-            return Err(err("Nhập từ 1 đến 20 mốc tuổi."));
+            return Err(err("invalid_format", "Nhập từ 1 đến 20 mốc tuổi."));
+        }
+        if upper.iter().any(|v| !AGE_BAND_BOUNDS.contains(v)) {
+            return Err(err("out_of_range", "Mốc tuổi phải trong khoảng 18–100."));
+        }
+        if upper.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(err("out_of_order", "Các mốc tuổi phải tăng dần."));
         }
         Ok(AgeBands { upper })
     }
