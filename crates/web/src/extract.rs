@@ -69,11 +69,14 @@ fn integral_numbers(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            // 2^63: every integral f64 below it in magnitude is an i64 (the larger ones stay
+            // numbers, and a field that wants an integer refuses them).
+            const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
             if let Some(f) = n.as_f64()
                 && f.fract() == 0.0
-                && f.abs() < 9.0e15
+                && (-I64_LIMIT..I64_LIMIT).contains(&f)
             {
-                // Exact below 2^53, so the conversion keeps the value.
+                // An integral f64 in the i64 range converts exactly.
                 #[allow(clippy::cast_possible_truncation)]
                 let i = f as i64;
                 *value = Value::from(i);
