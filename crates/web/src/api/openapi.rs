@@ -20,8 +20,16 @@ use super::{admission, members, reports, tokens, units};
         reports::movements,
         reports::admissions,
     ),
-    components(schemas(crate::error::ErrorEnvelope)),
-    modifiers(&BearerToken, &StandardErrors),
+    components(schemas(
+        crate::error::ErrorEnvelope,
+        crate::query::QueryDate,
+        crate::query::StatusFilterCode,
+        crate::query::AgeBandText,
+        crate::query::FacetCode,
+        crate::query::FlowCode,
+        crate::query::AgeBandsText,
+    )),
+    modifiers(&BearerToken, &StandardErrors, &BlankIsAbsent),
     security(("bearer" = [])),
     tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"),
         (name = "admission", description = "Phát triển đảng viên: hồ sơ, các bước, việc cần làm, chỉ tiêu"), (name = "calendar", description = "Lịch ngày làm việc"),
@@ -89,6 +97,44 @@ impl utoipa::Modify for StandardErrors {
                 }
                 for (status, description) in wanted {
                     operation.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description));
+                }
+            }
+        }
+    }
+}
+
+/// An optional query parameter sent blank (empty, or only white space) is read as absent, as a
+/// form sends an empty field: its schema is "the documented value, or blank"
+/// ([`crate::query::blank_pattern`]). Lists are left as they are: a blank list is empty.
+struct BlankIsAbsent;
+
+impl utoipa::Modify for BlankIsAbsent {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+        use utoipa::openapi::{RefOr, Required};
+        let blank = || {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::query::blank_pattern()))
+                .description(Some("Để trống: như không gửi"))
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let RefOr::T(parameter) = parameter else { continue };
+                    if parameter.parameter_in != ParameterIn::Query || parameter.required == Required::True {
+                        continue;
+                    }
+                    // A list (`a,b,c`) sent blank is the empty list: it is blank already.
+                    if matches!(parameter.schema, Some(RefOr::T(utoipa::openapi::schema::Schema::Array(_)))) {
+                        continue;
+                    }
+                    if let Some(schema) = parameter.schema.take() {
+                        let either = AnyOfBuilder::new().item(schema).item(blank()).build();
+                        parameter.schema = Some(RefOr::T(utoipa::openapi::schema::Schema::AnyOf(either)));
+                    }
                 }
             }
         }

@@ -6,7 +6,6 @@ use serde::Deserialize;
 
 use domain::ValidationErrors;
 use domain::access::Capability;
-use domain::dates::parse_date;
 use domain::ids::UnitId;
 use domain::stats::{AgeBands, FlowKind, Structure};
 
@@ -17,6 +16,7 @@ use super::ErrorEnvelope;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::policy::{Policy, Route};
+use crate::query::parse_query_date;
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
@@ -36,9 +36,11 @@ pub struct CountsParams {
     #[param(required = true, value_type = i64, minimum = 1)]
     pub unit: String,
     /// The report date; today when absent.
-    #[param(value_type = Option<crate::api::bodies::DateText>)]
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub date: String,
-    /// Upper bounds of the age bands, e.g. `30,35,40,45,50,55,60` (the default).
+    /// Upper bounds of the age bands, e.g. `30,35,40,45,50,55,60` (the default): 1 to 20
+    /// numbers from 18 to 100, increasing (bounds not increasing are a 422).
+    #[param(value_type = Option<crate::query::AgeBandsText>)]
     pub age_bands: String,
     /// `of_date` (the tree as it stood on the date, the default) or `current` (today's tree,
     /// dissolved units regrouped into their successors).
@@ -64,7 +66,7 @@ fn unit_param(e: &mut ValidationErrors, unit: &str) -> Option<UnitId> {
 }
 
 fn date_param(e: &mut ValidationErrors, field: &'static str, value: &str, default: NaiveDate) -> Option<NaiveDate> {
-    if value.trim().is_empty() { Some(default) } else { e.take(field, parse_date(value)) }
+    e.take(field, parse_query_date(value)).map(|d| d.unwrap_or(default))
 }
 
 /// The parsed parameters; every problem at once.
@@ -89,10 +91,10 @@ pub struct MovementParams {
     #[param(required = true, value_type = i64, minimum = 1)]
     pub unit: String,
     /// First day of the period; 1 January of this year when absent.
-    #[param(value_type = Option<crate::api::bodies::DateText>)]
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub from: String,
     /// Last day of the period (included); today when absent.
-    #[param(value_type = Option<crate::api::bodies::DateText>)]
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub to: String,
     /// `of_date` (the tree as it stood on each day, the default) or `current` (today's tree).
     #[param(value_type = Option<Structure>)]
