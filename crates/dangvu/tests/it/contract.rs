@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::http_on_both_engines;
 use crate::support::App;
 
-http_on_both_engines!(40; document_covers_every_api_route, answers_match_their_schemas);
+http_on_both_engines!(40; document_covers_every_api_route, answers_match_their_schemas, query_parameters_mean_what_the_document_says);
 
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     match schema["$ref"].as_str() {
@@ -181,4 +181,86 @@ async fn answers_match_their_schemas(app: &App) {
     check(&doc, &envelope, &v, "400");
     // The document refuses unknown fields, and so does the server.
     assert_eq!(resolve(&doc, &json!({"$ref": "#/components/schemas/CreateMemberBody"}))["additionalProperties"], false);
+}
+
+/// The schema of query parameter `name` of `GET template` (the documented value, without the
+/// blank alternative every optional parameter has).
+fn query_schema<'a>(doc: &'a Value, template: &str, name: &str) -> Option<&'a Value> {
+    let parameters = doc["paths"][template]["get"]["parameters"].as_array()?;
+    let parameter = parameters.iter().find(|p| p["name"] == name && p["in"] == "query")?;
+    let schema = &parameter["schema"];
+    Some(resolve(doc, schema["anyOf"].get(0).unwrap_or(schema)))
+}
+
+/// What the document says a query parameter takes is what the server reads: every documented
+/// code is accepted, blank is absent, the documented bounds hold, a value of the documented shape
+/// that a rule refuses is a 422 (not a 400), and an operation documents only what it reads.
+async fn query_parameters_mean_what_the_document_says(app: &App) {
+    let (_, doc) = app.json("/api/openapi.json").await;
+    let province = app.json("/api/v1/units").await.1[0]["id"].as_i64().unwrap();
+    for name in ["status", "gender", "facet"] {
+        let codes = query_schema(&doc, "/api/v1/members", name).unwrap()["enum"].as_array().unwrap();
+        assert!(!codes.is_empty(), "{name}");
+        for code in codes {
+            let path = format!("/api/v1/members?{name}={}&per_page=1", code.as_str().unwrap());
+            let (status, v) = app.json(&path).await;
+            assert_eq!(status, 200, "{path}: {v}");
+        }
+    }
+    let blank = doc["paths"]["/api/v1/members"]["get"]["parameters"][0]["schema"]["anyOf"][1]["pattern"].clone();
+    assert!(blank.as_str().is_some_and(|p| p.starts_with("^[")), "blank alternative: {blank}");
+
+    let page = query_schema(&doc, "/api/v1/members", "page").unwrap();
+    let max_page = page["maximum"].as_u64().unwrap();
+    assert_eq!(max_page, web::query::MAX_PAGE as u64);
+    let mut answers = Vec::new();
+    for path in [
+        format!("/api/v1/members?page={max_page}"),
+        format!("/api/v1/members?page={}", max_page + 1),
+        "/api/v1/members?as_of=&to=%20&from=&unit=&page=&status=&age=&facet=&flow=".to_owned(),
+        "/api/v1/members?as_of=%202025-01-01%20".to_owned(),
+        "/api/v1/members?as_of=2025-1-5".to_owned(),
+        "/api/v1/members?to=hôm-nay".to_owned(),
+        "/api/v1/members?age=40-30".to_owned(),
+        "/api/v1/members?age=18-131".to_owned(),
+        format!("/api/v1/members?unit={province}&flow=vao"),
+        "/api/v1/units?as_of=%20".to_owned(),
+        "/api/v1/units?q=a&parent=9223372036854775808".to_owned(),
+        format!("/api/v1/reports/counts?unit={province}&date=&age_bands=&structure="),
+        format!("/api/v1/reports/counts?unit={province}&age_bands=40,30"),
+        format!("/api/v1/reports/counts?unit={province}&age_bands=30,101"),
+        "/api/v1/admission/worklist?urgency=".to_owned(),
+    ] {
+        let (status, v) = app.json(&path).await;
+        answers.push(format!("{path} {status} {}", v["error"]["fields"][0]["code"].as_str().unwrap_or("")));
+    }
+    assert_eq!(
+        answers,
+        [
+            format!("/api/v1/members?page={max_page} 200 "),
+            format!("/api/v1/members?page={} 400 invalid_format", max_page + 1),
+            "/api/v1/members?as_of=&to=%20&from=&unit=&page=&status=&age=&facet=&flow= 200 ".to_owned(),
+            "/api/v1/members?as_of=%202025-01-01%20 200 ".to_owned(),
+            "/api/v1/members?as_of=2025-1-5 400 invalid_format".to_owned(),
+            "/api/v1/members?to=hôm-nay 400 invalid_format".to_owned(),
+            "/api/v1/members?age=40-30 422 out_of_order".to_owned(),
+            "/api/v1/members?age=18-131 400 out_of_range".to_owned(),
+            format!("/api/v1/members?unit={province}&flow=vao 422 required_with"),
+            "/api/v1/units?as_of=%20 200 ".to_owned(),
+            "/api/v1/units?q=a&parent=9223372036854775808 400 invalid_format".to_owned(),
+            format!("/api/v1/reports/counts?unit={province}&date=&age_bands=&structure= 200 "),
+            format!("/api/v1/reports/counts?unit={province}&age_bands=40,30 422 out_of_order"),
+            format!("/api/v1/reports/counts?unit={province}&age_bands=30,101 400 out_of_range"),
+            "/api/v1/admission/worklist?urgency= 200 ".to_owned(),
+        ]
+    );
+
+    // Each operation documents the parameters it reads, and no other.
+    assert!(query_schema(&doc, "/api/v1/units/search", "parent").is_none());
+    assert!(query_schema(&doc, "/api/v1/units", "parent").is_some());
+    assert!(query_schema(&doc, "/api/v1/admission/cases", "urgency").is_none());
+    assert!(query_schema(&doc, "/api/v1/admission/worklist", "urgency").is_some());
+    // A split's successor is a number the server can read.
+    let assignment = &doc["components"]["schemas"]["Assignment"];
+    assert_eq!(assignment["properties"]["successor"]["maximum"], json!(u32::MAX));
 }

@@ -70,7 +70,14 @@ pub struct CaseParams {
     pub stage: String,
     /// Part of the name (with or without diacritics).
     pub q: String,
-    /// Worklist only: overdue, soon or later.
+}
+
+/// The worklist's own query parameter.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct UrgencyParams {
+    /// overdue, soon or later; every item when absent.
     #[param(value_type = Option<Urgency>)]
     pub urgency: String,
 }
@@ -190,12 +197,12 @@ async fn void_step(s: Caller, Path((id, step)): Path<(String, String)>, Json(b):
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/admission/worklist", tag = "admission", params(CaseParams),
+#[utoipa::path(get, path = "/api/v1/admission/worklist", tag = "admission", params(CaseParams, UrgencyParams),
     responses((status = 200, description = "What is due: counts (overdue, soon = within 7 days, later) and items, soonest first", body = Worklist)))]
-async fn worklist(s: Caller, Query(p): Query<CaseParams>) -> Result<Response, AppError> {
+async fn worklist(s: Caller, Query(p): Query<CaseParams>, Query(u): Query<UrgencyParams>) -> Result<Response, AppError> {
     let q = p.query(s.today())?;
     let mut list = s.admission()?.worklist(&q).await?;
-    let wanted = match p.urgency.trim() {
+    let wanted = match u.urgency.trim() {
         "" => None,
         "overdue" => Some(Urgency::Overdue),
         "soon" => Some(Urgency::Soon),

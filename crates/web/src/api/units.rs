@@ -50,42 +50,47 @@ pub fn created(id: i64) -> Response {
     (StatusCode::CREATED, axum::Json(super::Created { id })).into_response()
 }
 
-/// Query parameters of the unit listing and search.
+/// Query parameters of the unit search.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
-pub struct UnitListParams {
-    /// Parent unit id; the roots when absent (ignored when `q` is given).
-    #[param(value_type = Option<i64>, minimum = 1)]
-    pub parent: String,
+pub struct UnitSearchParams {
     /// Search text (name or code, with or without diacritics).
     pub q: String,
     /// `1`: only units that hold members (chi bộ).
     pub members_only: String,
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
-    #[param(value_type = Option<crate::api::bodies::DateText>)]
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub as_of: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitListParams),
+/// Query parameters of the unit listing: the search's, and the parent.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct UnitParentParams {
+    /// Parent unit id; the roots when absent (with `q`, checked but not used).
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub parent: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitSearchParams, UnitParentParams),
     responses((status = 200, description = "Children of `parent` (or roots) with member and child counts; or, with `q`, matching units; without `q` each unit also carries `member_count` and `child_count` (a `UnitNode`)", body = Vec<UnitSummary>),
               (status = 400, description = "Bad parameter", body = ErrorEnvelope)))]
-async fn list(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
-    if !p.q.trim().is_empty() {
-        return search(s, Query(p)).await;
-    }
+async fn list(s: Caller, Query(p): Query<UnitSearchParams>, Query(parent): Query<UnitParentParams>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let as_of = e.take("as_of", parse_as_of(&p.as_of, s.today()));
-    let parent = e.take("parent", parse_optional_unit(&p.parent));
+    let parent = e.take("parent", parse_optional_unit(&parent.parent));
     match (as_of, parent) {
+        (Some(_), Some(_)) if !p.q.trim().is_empty() => search(s, Query(p)).await,
         (Some(as_of), Some(parent)) => Ok(axum::Json(s.reader()?.children(parent, as_of).await?).into_response()),
         _ => Err(AppError::bad_query(e)),
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/units/search", tag = "units", params(UnitListParams),
+#[utoipa::path(get, path = "/api/v1/units/search", tag = "units", params(UnitSearchParams),
     responses((status = 200, description = "Units whose name or code matches `q`", body = Vec<UnitSummary>)))]
-async fn search(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
+async fn search(s: Caller, Query(p): Query<UnitSearchParams>) -> Result<Response, AppError> {
     let as_of = parse_as_of(&p.as_of, s.today()).map_err(|e| AppError::bad_query(ValidationErrors::single("as_of", e.code, e.message)))?;
     let q = p.q.trim();
     let found = if q.is_empty() { Vec::new() } else { s.reader()?.find_units(q, as_of, parse_flag(&p.members_only), SEARCH_LIMIT).await? };
@@ -98,7 +103,7 @@ async fn search(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, 
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
-    #[param(value_type = Option<crate::api::bodies::DateText>)]
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub as_of: String,
 }
 
@@ -276,7 +281,9 @@ async fn merge(s: Caller, Json(b): Json<MergeBody>) -> Result<Response, AppError
 #[serde(default)]
 pub struct Assignment {
     pub id: i64,
-    pub successor: usize,
+    /// 0-based position in `successors` (one past the list is a 422).
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
+    pub successor: u32,
 }
 
 /// `POST /api/v1/units/{id}/split`.
@@ -306,7 +313,7 @@ async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> R
     }
     let successors: Vec<Option<Successor>> =
         b.successors.iter().enumerate().map(|(i, x)| x.parse(&mut e, &format!("successors[{i}]."))).collect();
-    let out_of_range = |a: &Assignment| a.successor >= b.successors.len();
+    let out_of_range = |a: &Assignment| a.successor as usize >= b.successors.len();
     if b.children.iter().chain(&b.members).any(out_of_range) {
         e.push("successors", "out_of_range", "Số thứ tự tổ chức tiếp nối không có trong danh sách.");
     }
@@ -317,8 +324,8 @@ async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> R
         version.zip(successors).zip(decision).map(|((expected_version, successors), decision)| SplitUnit {
             expected_version,
             successors,
-            children: b.children.iter().map(|a| (UnitId(a.id), a.successor)).collect(),
-            members: b.members.iter().map(|a| (MemberId(a.id), a.successor)).collect(),
+            children: b.children.iter().map(|a| (UnitId(a.id), a.successor as usize)).collect(),
+            members: b.members.iter().map(|a| (MemberId(a.id), a.successor as usize)).collect(),
             decision,
         }),
     )?;
