@@ -25,6 +25,7 @@ use crate::workdays::WorkCalendar;
 
 /// One reason the file cannot go on, in plain Vietnamese, with the clause it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Blocker {
     /// Stable machine code (`too_young`, `vote_below_two_thirds`, …).
     pub code: &'static str,
@@ -181,6 +182,7 @@ impl Default for AdmissionConfig {
 /// Why a lower education requirement applies (rules.md §2.1, "Education").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EducationException {
     /// Mountain, island, ethnic-minority or especially disadvantaged area.
     DisadvantagedArea,
@@ -191,6 +193,7 @@ pub enum EducationException {
 /// On what ground an introducer knows the applicant (rules.md §2.2 point 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Together {
     Work,
     Study,
@@ -225,6 +228,7 @@ pub enum Introduction {
 
 /// The chi bộ meeting that considers the applicant (resolution 6-KNĐ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChiBoVote {
     pub on: NaiveDate,
     /// Official members of the chi bộ (probationary members do not vote).

@@ -45,6 +45,15 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(d);
     }
+    // `YYYY-MM-DD` that names no day (`2025-02-30`): the shape is right, the calendar says no.
+    if let [y, m, d] = s.split('-').collect::<Vec<_>>().as_slice()
+        && y.len() == 4
+        && m.len() == 2
+        && d.len() == 2
+        && [y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(FieldError::new("", "invalid_date", format!("Ngày {s} không có trong lịch.")));
+    }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
     if let [d, m, y] = parts.as_slice()
         && y.len() == 4
@@ -60,6 +69,9 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
 pub fn format_vn(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
+
+/// The highest age an [`AgeBand`] may name.
+pub const MAX_AGE: u32 = 130;
 
 /// An age band of the statistical forms: `[min, max]` full years, `max = None` for "and over".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,19 +97,23 @@ impl AgeBand {
     pub fn parse(input: &str) -> Result<AgeBand, FieldError> {
         let s = input.trim();
         let bad = || FieldError::new("", "invalid_format", format!("Nhóm tuổi “{s}” phải có dạng 18-30 hoặc 61+."));
-        if let Some(min) = s.strip_suffix('+') {
-            let min = min.trim().parse::<u32>().map_err(|_| bad())?;
-            return Self::checked(min, None).ok_or_else(bad);
+        // Ages above 130 are `out_of_range`, as the API document's pattern says; a band that
+        // ends before it starts is `out_of_order`, a rule the pattern cannot say.
+        let out_of_range = || FieldError::new("", "out_of_range", format!("Nhóm tuổi “{s}”: tuổi từ 0 đến {MAX_AGE}."));
+        let (min, max) = match s.strip_suffix('+') {
+            Some(min) => (min.trim().parse::<u32>().map_err(|_| bad())?, None),
+            None => {
+                let (a, b) = s.split_once(['-', '–']).ok_or_else(bad)?;
+                (a.trim().parse::<u32>().map_err(|_| bad())?, Some(b.trim().parse::<u32>().map_err(|_| bad())?))
+            }
+        };
+        if min > MAX_AGE || max.is_some_and(|m| m > MAX_AGE) {
+            return Err(out_of_range());
         }
-        let (a, b) = s.split_once(['-', '–']).ok_or_else(bad)?;
-        let min = a.trim().parse::<u32>().map_err(|_| bad())?;
-        let max = b.trim().parse::<u32>().map_err(|_| bad())?;
-        Self::checked(min, Some(max)).ok_or_else(bad)
-    }
-
-    fn checked(min: u32, max: Option<u32>) -> Option<AgeBand> {
-        let sane = min <= 130 && max.is_none_or(|m| m >= min && m <= 130);
-        sane.then_some(AgeBand { min, max })
+        if max.is_some_and(|m| m < min) {
+            return Err(FieldError::new("", "out_of_order", format!("Nhóm tuổi “{s}”: tuổi đầu không được lớn hơn tuổi cuối.")));
+        }
+        Ok(AgeBand { min, max })
     }
 
     pub fn contains(&self, age: u32) -> bool {
@@ -122,6 +138,12 @@ impl AgeBand {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_iso_date_that_names_no_day_is_not_a_format_error() {
+        assert_eq!(super::parse_date("2025-02-30").unwrap_err().code, "invalid_date");
+        assert_eq!(super::parse_date("0000-13-01").unwrap_err().code, "invalid_date");
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -161,9 +183,9 @@ mod tests {
         let b = AgeBand::parse("18-30").unwrap();
         assert!(b.contains(18) && b.contains(30) && !b.contains(31));
         assert_eq!(AgeBand::parse("61+").unwrap(), AgeBand { min: 61, max: None });
-        assert!(AgeBand::parse("40-30").is_err());
-        assert!(AgeBand::parse("abc").is_err());
-        assert!(AgeBand::parse("18-999").is_err());
+        assert_eq!(AgeBand::parse("40-30").unwrap_err().code, "out_of_order");
+        assert_eq!(AgeBand::parse("abc").unwrap_err().code, "invalid_format");
+        assert_eq!(AgeBand::parse("18-999").unwrap_err().code, "out_of_range");
         let (earliest, latest) = b.birth_range(d(2026, 1, 1));
         assert_eq!(latest, d(2008, 1, 1));
         assert_eq!(earliest, Some(d(1995, 1, 1)));

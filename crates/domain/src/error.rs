@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// One problem with one field of a form or API body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field as named in forms and JSON bodies (`full_name`, `citizen_id`, …); empty for the whole record.
     pub field: String,

@@ -18,6 +18,7 @@ use crate::unit::LegalBasis;
 /// before arriving from another province, or the destination of a transfer out of the province).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitRef {
     Internal(UnitId),
     External(String),
@@ -77,6 +78,7 @@ code_list!(
 /// What happened. Units named by an event must exist on its effective date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
     /// Kết nạp: the decision date starts party age (rules.md §3 "Party age").
     Admitted {
@@ -175,6 +177,7 @@ pub struct NamedUnit {
 
 /// The content of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventData {
     #[serde(flatten)]
     pub kind: EventKind,
@@ -188,6 +191,7 @@ pub struct EventData {
 /// What a stored row says: an event, or (for a correction) the voiding of its target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Entry {
     Event(EventData),
     Void,
@@ -195,6 +199,7 @@ pub enum Entry {
 
 /// An event as stored: its content, whether it corrects an earlier one, and who recorded it when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordedEvent {
     pub id: EventId,
     pub entry: Entry,

@@ -40,6 +40,7 @@ impl Status {
 /// "transferred out" it is the unit left (the member is in transit or gone elsewhere); for the
 /// other statuses it is the last unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     pub unit: UnitRef,
     pub status: Status,
@@ -55,6 +56,7 @@ impl Span {
 
 /// A period of temporary party activity away from the home chi bộ (rules.md §4 "Temporary transfer").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemporarySpan {
     pub at: UnitRef,
     pub from: NaiveDate,
@@ -63,6 +65,7 @@ pub struct TemporarySpan {
 
 /// Why a history is impossible, in Vietnamese, pointing at the event concerned when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub event: Option<EventId>,
     pub code: &'static str,
@@ -71,6 +74,7 @@ pub struct Problem {
 
 /// What [`derive`] returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     pub spans: Vec<Span>,
     pub temporary: Vec<TemporarySpan>,
@@ -87,13 +91,22 @@ pub struct History {
 /// One probation (thời kỳ dự bị): the admission decision, the ceremony that starts the 12 months
 /// (Charter art. 5 §1 — rules.md §3) and the recognition that ended it, each once recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Probation {
     /// Date of the admission (or readmission) decision: party age runs from it (art. 5 §4).
     pub decided: NaiveDate,
     /// Date the chi bộ held the admission ceremony; `None` until it is recorded.
     pub ceremony: Option<NaiveDate>,
-    /// The recognition event and its date, once recorded.
-    pub recognized: Option<(EventId, NaiveDate)>,
+    /// The recognition, once recorded.
+    pub recognized: Option<Recognition>,
+}
+
+/// The event that recognized a probationary member as official, and its effective date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recognition {
+    pub event: EventId,
+    pub on: NaiveDate,
 }
 
 impl Probation {
@@ -283,7 +296,7 @@ pub fn derive(events: &[RecordedEvent], units: &dyn UnitFacts) -> History {
             }
             EventKind::RecognizedOfficial => {
                 if let Some(p) = history.probations.last_mut() {
-                    p.recognized = Some((*id, date));
+                    p.recognized = Some(Recognition { event: *id, on: date });
                 }
             }
             _ => {}
@@ -360,7 +373,7 @@ pub fn new_entry_problems(history: &History, new: &[EventId]) -> Vec<Problem> {
         .probations
         .iter()
         .filter_map(|p| {
-            let (event, _) = p.recognized?;
+            let event = p.recognized?.event;
             (new.contains(&event) && p.ceremony.is_none() && p.decided >= exact_probation_rule_from()).then(|| Problem {
                 event: Some(event),
                 code: "no_ceremony",

@@ -17,6 +17,7 @@ macro_rules! digits_id {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $name(String);
 
         impl $name {
@@ -73,6 +74,7 @@ digits_id!(
 /// Số lý lịch đảng viên: 6 digits then a 1–3 letter provincial code, stored upper case (e.g. `012345HN`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LyLichNumber(String);
 
 impl LyLichNumber {
@@ -117,6 +119,7 @@ impl std::fmt::Display for LyLichNumber {
 /// A Vietnamese phone number: 10 digits starting with 0, or +84 followed by 9 digits (stored as 0…).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
@@ -156,6 +159,7 @@ impl std::fmt::Display for PhoneNumber {
 /// A unit's code (mã tổ chức): 1–32 characters of A–Z, 0–9, `.`, `-`, `_`; stored upper case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitCode(String);
 
 impl UnitCode {
@@ -202,6 +206,7 @@ impl std::fmt::Display for UnitCode {
 /// characters of letters, digits, `-`, `/`, `.`, containing at least one digit. Kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionNumber(String);
 
 impl DecisionNumber {
@@ -250,6 +255,7 @@ macro_rules! row_id {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $name(pub i64);
 
         impl std::fmt::Display for $name {

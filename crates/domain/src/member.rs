@@ -180,6 +180,7 @@ code_list!(
 /// The dated attributes of a member: education, political theory, occupation, Youth Union
 /// membership, residence. One `Profile` is valid from `valid_from` until the next one starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     pub general_education: GeneralEducation,
     pub professional: Professional,
@@ -197,6 +198,7 @@ pub struct Profile {
 /// A profile with the date it takes effect; `None` means "since always" (an initial record whose
 /// start is unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatedProfile {
     pub valid_from: Option<NaiveDate>,
     pub profile: Profile,
@@ -209,6 +211,7 @@ pub fn profile_on(profiles: &[DatedProfile], on: NaiveDate) -> Option<&Profile> 
 
 /// Identity data of a member (the parts of the record that are not dated).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identity {
     pub full_name: PersonName,
     /// Tên gọi khác, bí danh.

@@ -62,6 +62,7 @@ code_list!(
 
 /// The party-awareness class certificate (giấy chứng nhận CN-NTVĐ; rules.md §2.2 point 2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub number: String,
     pub issued_on: NaiveDate,
@@ -71,6 +72,7 @@ pub struct Certificate {
 /// A candidate (quần chúng ưu tú, cảm tình Đảng) followed by a chi bộ. The identity and profile
 /// become the member record on the admission decision: nothing is typed twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Candidate {
     /// The chi bộ that follows the candidate and will admit them.
     pub unit: UnitId,
@@ -99,6 +101,7 @@ pub struct Candidate {
 
 /// An introducer of a candidate; the register supplies the rest ([`IntroducerFacts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntroducerRef {
     #[serde(flatten)]
     pub who: IntroducerId,
@@ -114,6 +117,7 @@ pub struct IntroducerRef {
 /// the answer names nothing the caller did not type (issue: name look-ups outside the scope).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum IntroducerId {
     Member { member: MemberId },
     Card { full_name: String, party_card_number: PartyCardNumber },
@@ -132,6 +136,7 @@ impl IntroducerId {
 /// What a step records. Dates are the dates of the documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StepData {
     /// Đơn xin vào Đảng (1-KNĐ).
     Application { on: NaiveDate },
@@ -285,6 +290,7 @@ impl StepData {
 /// Where a case stands: the columns of the pipeline board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Stage {
     /// Quần chúng, no application yet.
     Source,
@@ -838,6 +844,7 @@ pub fn preview_blockers(candidate: &Candidate, steps: &Steps, facts: &Facts, con
 /// Who must act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Actor {
     ChiBo,
     Committee,
@@ -845,6 +852,7 @@ pub enum Actor {
 
 /// One piece of work with its last day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueItem {
     /// Stable code (`decision`, `ceremony`, …).
     pub code: &'static str,
@@ -857,6 +865,7 @@ pub struct DueItem {
 /// How urgent an item is on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Urgency {
     Overdue,
     /// Due within the next 7 days (today included).

@@ -246,6 +246,7 @@ fn out_kind(h: &History, day: NaiveDate) -> FlowKind {
 /// Which structure of the tree a report's rows follow (issue: "structure of which date").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Structure {
     /// The tree as it stood on each day counted: a member counts where their chi bộ stood then.
     #[default]
@@ -288,6 +289,7 @@ impl Structure {
 /// the start (A, the day before the period), the flows in (B) and out (C) by kind, the list at the
 /// end (D), and the "of which" lines that do not change the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Movement {
     /// A: on the list the day before the period.
     pub start: u64,
@@ -388,6 +390,9 @@ impl Movement {
     }
 }
 
+/// The party ages (full years) a `tuoi-dang:<years>` facet may name.
+pub const PARTY_AGE_YEARS: std::ops::RangeInclusive<u32> = 1..=100;
+
 /// One cell of the breakdowns, as a filter of the member list: the drill-down from a count to the
 /// members behind it. Status, gender and age band have their own filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,6 +416,21 @@ pub enum Facet {
 }
 
 impl Facet {
+    /// Every facet a member list can be filtered by, in the order of the counts report (the API
+    /// document lists their codes).
+    pub fn all() -> Vec<Facet> {
+        use crate::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+        let mut all = vec![Facet::EthnicMinority, Facet::Religious, Facet::YouthUnion, Facet::NoProfile];
+        all.extend(Religion::ALL.iter().map(|&v| Facet::Religion(v)));
+        all.extend(GeneralEducation::ALL.iter().map(|&v| Facet::GeneralEducation(v)));
+        all.extend(Professional::ALL.iter().map(|&v| Facet::Professional(v)));
+        all.extend(PoliticalTheory::ALL.iter().map(|&v| Facet::PoliticalTheory(v)));
+        all.extend(OccupationGroup::ALL.iter().map(|&v| Facet::Occupation(v)));
+        all.extend(PARTY_AGE_YEARS.map(Facet::PartyAgeAtLeast));
+        all.extend([Facet::CollegeOrHigher, Facet::Postgraduate]);
+        all
+    }
+
     /// `dan-toc-thieu-so`, `ton-giao`, `doan-vien`, `chua-co-thong-tin`, `ton-giao:<code>`,
     /// `gdpt:<code>`, `chuyen-mon:<code>`, `llct:<code>`, `nghe-nghiep:<code>`, `tuoi-dang:<years>`.
     pub fn code(self) -> String {
@@ -450,7 +470,7 @@ impl Facet {
             Some(("llct", c)) => Facet::PoliticalTheory(PoliticalTheory::parse(c).map_err(|_| bad())?),
             Some(("nghe-nghiep", c)) => Facet::Occupation(OccupationGroup::parse(c).map_err(|_| bad())?),
             Some(("tuoi-dang", y)) => match y.parse::<u32>() {
-                Ok(y) if (1..=100).contains(&y) => Facet::PartyAgeAtLeast(y),
+                Ok(y) if PARTY_AGE_YEARS.contains(&y) => Facet::PartyAgeAtLeast(y),
                 _ => return Err(bad()),
             },
             Some(_) => return Err(bad()),
@@ -502,6 +522,7 @@ pub type ListFilter = (&'static str, String);
 /// members, aged 18–30 (the form's first age band), college or higher, postgraduate. Each
 /// attribute is read on the admission date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmissionTally {
     pub admitted: u64,
     pub readmitted: u64,
@@ -588,23 +609,31 @@ impl Default for AgeBands {
     }
 }
 
+/// The upper bounds [`AgeBands`] may name.
+pub const AGE_BAND_BOUNDS: std::ops::RangeInclusive<u32> = 18..=100;
+
 impl AgeBands {
     /// Upper bounds separated by commas (`30,35,40,45,50,55,60`): strictly increasing, from 18 to 100.
     pub fn parse(input: &str) -> Result<AgeBands, crate::error::FieldError> {
-        let err = |m: &str| crate::error::FieldError::new("age_bands", "invalid", m.to_owned());
+        // The shape (1 to 20 whole numbers) is an `invalid_format` and a number outside 18–100
+        // `out_of_range`, as the API document's pattern says; bounds not increasing are
+        // `out_of_order`, a rule the pattern cannot say.
+        let err = |code: &'static str, m: &str| crate::error::FieldError::new("age_bands", code, m.to_owned());
         let mut upper = Vec::new();
         for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let v: u32 = part.parse().map_err(|_| err("Các mốc tuổi phải là số nguyên, cách nhau bởi dấu phẩy (ví dụ 30,35,40)."))?;
-            if !(18..=100).contains(&v) {
-                return Err(err("Mốc tuổi phải trong khoảng 18–100."));
-            }
-            if upper.last().is_some_and(|last| *last >= v) {
-                return Err(err("Các mốc tuổi phải tăng dần."));
-            }
+            let v: u32 = part
+                .parse()
+                .map_err(|_| err("invalid_format", "Các mốc tuổi phải là số nguyên, cách nhau bởi dấu phẩy (ví dụ 30,35,40)."))?;
             upper.push(v);
         }
         if upper.is_empty() || upper.len() > 20 {
-            return Err(err("Nhập từ 1 đến 20 mốc tuổi."));
+            return Err(err("invalid_format", "Nhập từ 1 đến 20 mốc tuổi."));
+        }
+        if upper.iter().any(|v| !AGE_BAND_BOUNDS.contains(v)) {
+            return Err(err("out_of_range", "Mốc tuổi phải trong khoảng 18–100."));
+        }
+        if upper.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(err("out_of_order", "Các mốc tuổi phải tăng dần."));
         }
         Ok(AgeBands { upper })
     }
@@ -679,6 +708,7 @@ pub struct MemberFacts<'a> {
 /// Counts of members on a list on a date, in every breakdown of the official forms. Each vector
 /// is indexed like the `ALL` list of its code list (or the age bands).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     pub total: u64,
     pub probationary: u64,

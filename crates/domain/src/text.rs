@@ -63,6 +63,7 @@ fn is_combining_mark(c: char) -> bool {
 /// checked when it was written, and a rule added since must never make a record unreadable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonName(String);
 
 impl<'de> Deserialize<'de> for PersonName {

@@ -79,6 +79,7 @@ impl UnitKind {
 
 /// The reference of a decision: số, ngày, cơ quan ban hành (model.md "legal basis").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalBasis {
     pub number: DecisionNumber,
     pub date: NaiveDate,

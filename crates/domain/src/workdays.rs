@@ -47,6 +47,7 @@ pub const LAST_YEAR: i32 = 2100;
 
 /// The operator's corrections for one year; they win over the built-in rules and schedules.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearOverride {
     pub year: i32,
     /// Days that are not working days, with the name people read (“Ngày Văn hóa Việt Nam (24/11)”).

@@ -79,6 +79,7 @@ pub struct SplitUnit {
 
 /// A unit as of a date (or its last version when it no longer exists).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitSummary {
     pub id: UnitId,
     pub kind: UnitKind,
@@ -105,6 +106,7 @@ impl From<&UnitVersion> for UnitSummary {
 
 /// A unit in a tree listing: with the number of active members in its subtree and of its children.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitNode {
     #[serde(flatten)]
     pub unit: UnitSummary,
@@ -113,6 +115,7 @@ pub struct UnitNode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperationInfo {
     pub id: i64,
     /// create, rename, move, merge, split, dissolve.
@@ -126,6 +129,7 @@ pub struct OperationInfo {
 
 /// A predecessor or successor through a merge or split.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitLink {
     pub unit: UnitSummary,
     pub effective: NaiveDate,
@@ -134,6 +138,7 @@ pub struct UnitLink {
 
 /// Everything the unit page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitDetail {
     pub id: UnitId,
     pub version: i64,
@@ -170,6 +175,7 @@ pub struct MemberUpdate {
 
 /// Everything the member page shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberDetail {
     pub id: MemberId,
     pub version: i64,
@@ -178,7 +184,8 @@ pub struct MemberDetail {
     /// Every stored event, corrections included, in the order recorded.
     pub events: Vec<RecordedEvent>,
     pub history: History,
-    /// Names of the units the events and spans mention (their latest version).
+    /// Names of the units the events and spans mention (their latest version), keyed by unit id.
+    #[cfg_attr(feature = "openapi", schema(value_type = HashMap<String, String>))]
     pub unit_names: HashMap<UnitId, String>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
@@ -296,6 +303,7 @@ impl MemberQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberListItem {
     pub id: MemberId,
     pub full_name: String,
@@ -310,6 +318,7 @@ pub struct MemberListItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberPage {
     pub total: usize,
     pub page: usize,
@@ -454,6 +463,7 @@ pub struct SessionRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: i64,
     pub account_id: i64,
@@ -558,6 +568,7 @@ pub struct ChainReport {
 
 /// One step as stored, with who recorded it and, when voided, when, by whom and why.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepRecord {
     pub id: i64,
     pub data: domain::pipeline::StepData,
@@ -568,6 +579,7 @@ pub struct StepRecord {
 
 /// A case as its page shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetail {
     pub id: i64,
     pub version: i64,
@@ -600,6 +612,7 @@ impl CaseDetail {
 
 /// A line of the pipeline board or of a case list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: i64,
     pub version: i64,
@@ -636,6 +649,7 @@ impl CaseQuery {
 
 /// One line of the worklist.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkItem {
     pub case: i64,
     pub full_name: String,
@@ -648,6 +662,7 @@ pub struct WorkItem {
 
 /// What is due across the open cases of a subtree ("Việc cần làm").
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Worklist {
     pub today: NaiveDate,
     pub open_cases: usize,
@@ -661,6 +676,7 @@ pub struct Worklist {
 
 /// A target and the admissions against it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetCell {
     pub target: Option<u32>,
     pub admitted: u32,
@@ -675,6 +691,7 @@ impl TargetCell {
 
 /// One unit's line in the target report.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetRow {
     pub unit: UnitSummary,
     pub total: TargetCell,
@@ -685,6 +702,7 @@ pub struct TargetRow {
 
 /// Targets and progress of a unit and the units directly under it, for one year.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetReport {
     pub year: i32,
     /// The date the tree is taken on (the end of the year, or today in the current year).
@@ -703,6 +721,7 @@ pub struct TargetReport {
 
 /// What a row of a report stands for: a unit directly under the report's unit, or a group.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRowHead {
     /// The unit of the row (as on the report's date, or today by today's structure); `None` for
     /// the groups.
@@ -742,6 +761,7 @@ impl ReportRowHead {
 /// Members on the list of a unit on a date, in every breakdown, in total and per row (units
 /// directly under it by the chosen structure).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountsReport {
     pub unit: UnitSummary,
     pub on: NaiveDate,
@@ -755,6 +775,7 @@ pub struct CountsReport {
 /// The movements of a unit's list over a period (form 1-BTCTW), in total and per row; every
 /// row balances `start + inflows − outflows = end`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MovementReport {
     pub unit: UnitSummary,
     pub first: NaiveDate,
@@ -768,6 +789,7 @@ pub struct MovementReport {
 /// total and per row, with the year's targets when the period lies within one year, and the
 /// grassroots organizations that admitted nobody.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmissionReport {
     pub unit: UnitSummary,
     pub first: NaiveDate,
@@ -782,6 +804,7 @@ pub struct AdmissionReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmissionRow {
     pub head: ReportRowHead,
     pub tally: domain::stats::AdmissionTally,

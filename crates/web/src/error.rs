@@ -31,6 +31,10 @@ pub struct ErrorInfo {
 #[derive(Debug, Clone)]
 pub struct AppError(pub Box<ErrorInfo>);
 
+/// The codes of query-parameter problems that a rule finds in values of the documented shape
+/// (a 422, not a 400; see [`AppError::bad_query`]).
+pub const QUERY_RULE_CODES: &[&str] = &["invalid_date", "period_reversed", "out_of_order", "required_with"];
+
 impl AppError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
         AppError(Box::new(ErrorInfo { status, code, message: message.into(), fields: Vec::new(), current_version: None }))
@@ -45,7 +49,16 @@ impl AppError {
     }
 
     /// A query string whose parameters do not parse (400, with the fields).
+    /// Parameters that match the document but break a rule it can only describe are a 422, like
+    /// the same values in a body ([`QUERY_RULE_CODES`]): a date of the documented shape that is
+    /// not in the calendar (`31/02/2025`), a period or age band that ends before it starts, a
+    /// parameter another one requires.
     pub fn bad_query(errors: ValidationErrors) -> AppError {
+        if !errors.errors.is_empty() && errors.errors.iter().all(|f| QUERY_RULE_CODES.contains(&f.code)) {
+            let mut e = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Tham số truy vấn không hợp lệ.");
+            e.0.fields = errors.errors;
+            return e;
+        }
         let mut e = AppError::bad_request("Tham số truy vấn không hợp lệ.");
         e.0.fields = errors.errors;
         e
@@ -148,18 +161,24 @@ pub async fn not_found() -> AppError {
     AppError::not_found()
 }
 
-#[derive(Serialize)]
-struct ErrorEnvelope<'a> {
-    error: ErrorBody<'a>,
+/// Every error the API answers: `{"error": {…}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope<'a> {
+    pub error: ErrorBody<'a>,
 }
 
 /// The JSON error body of the API.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody<'a> {
+    /// Stable machine code: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `payload_too_large`, `unsupported_media_type`, `validation_failed`, `too_many_requests`, …
     pub code: &'a str,
+    /// What went wrong, in Vietnamese.
     pub message: &'a str,
-    #[schema(value_type = Vec<Object>)]
+    /// The fields concerned (query parameters on a 400, body fields on a 422), each with its own code.
+    #[schema(value_type = Vec<FieldError>)]
     pub fields: &'a [FieldError],
+    /// On a 409: the version now stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
     pub request_id: &'a str,

@@ -57,10 +57,34 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => typed(v).map(Json),
             Err(e) => Err(json_rejection(e)),
         }
+    }
+}
+
+/// JSON Schema counts `7.0` as an integer: such numbers become integers before the typed read.
+fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            // 2^63: every integral f64 below it in magnitude is an i64 (the larger ones stay
+            // numbers, and a field that wants an integer refuses them).
+            const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && (-I64_LIMIT..I64_LIMIT).contains(&f)
+            {
+                // An integral f64 in the i64 range converts exactly.
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                *value = Value::from(i);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 
@@ -78,4 +102,13 @@ fn json_rejection(e: JsonRejection) -> AppError {
             AppError::bad_request(format!("Nội dung JSON không hợp lệ. {detail}").trim_end().to_owned())
         }
     }
+}
+
+/// Reads a JSON value already received into its typed body, with the same 400 as [`Json`]
+/// (for handlers that must check the record's scope before they judge the body).
+pub fn typed<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, AppError> {
+    integral_numbers(&mut value);
+    // The error names the field (`identity.gender: …`) and what was expected; nothing internal.
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| AppError::bad_request(format!("Nội dung JSON không hợp lệ. {}: {}", e.path(), e.inner())))
 }

@@ -21,12 +21,28 @@ pub const MAX_PER_PAGE: usize = 500;
 /// The most members a page may skip, `(page − 1) × per_page`: well above any register (the Party
 /// has about 5,7 million members), far below where the arithmetic could overflow.
 pub const MAX_OFFSET: usize = 100_000_000;
-/// The largest page number, whatever the page size (the offset limit at one member per page).
-pub const MAX_PAGE: usize = MAX_OFFSET + 1;
+/// The highest page number a list may ask for (documented in the OpenAPI document); with
+/// [`MAX_PER_PAGE`] the offset stays within [`MAX_OFFSET`], which [`check_offset`] enforces for
+/// every page size.
+pub const MAX_PAGE: usize = 100_000;
 
-/// The `as_of` date: empty means today.
+/// A date in a query string: blank (empty, or only white space) means the parameter's default;
+/// otherwise the documented shape ([`QueryDate`]) is checked (`invalid_format`, a 400) and the
+/// calendar read by `parse_date` (`invalid_date`, a 422).
+pub fn parse_query_date(raw: &str) -> Result<Option<NaiveDate>, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        Ok(None)
+    } else if !crate::api::bodies::DateText::has_date_shape(s) {
+        Err(FieldError::new("", "invalid_format", "Ngày phải có dạng dd/mm/yyyy, ví dụ 02/09/2025."))
+    } else {
+        parse_date(s).map(Some)
+    }
+}
+
+/// The `as_of` date: blank means today.
 pub fn parse_as_of(raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
-    if raw.trim().is_empty() { Ok(today) } else { parse_date(raw) }
+    parse_query_date(raw).map(|d| d.unwrap_or(today))
 }
 
 /// A 1-based page number: empty means 1; at most [`MAX_PAGE`].
@@ -86,12 +102,164 @@ pub fn parse_flag(raw: &str) -> bool {
     matches!(raw.trim(), "1" | "true" | "on" | "yes")
 }
 
+/// The white space `str::trim` removes (`char::is_whitespace`), as ranges: a query parameter
+/// made only of these is blank, and a value may be surrounded by them.
+const BLANK: &[(char, char)] = &[
+    ('\t', '\r'),
+    (' ', ' '),
+    ('\u{85}', '\u{85}'),
+    ('\u{a0}', '\u{a0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200a}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202f}', '\u{202f}'),
+    ('\u{205f}', '\u{205f}'),
+    ('\u{3000}', '\u{3000}'),
+];
+
+/// [`BLANK`] as a regular-expression class (`\uXXXX` escapes, read alike by ECMA-262 and Python).
+fn blank_class() -> String {
+    let escape = |c: char| format!("\\u{:04X}", u32::from(c));
+    let ranges: String = BLANK.iter().map(|&(a, b)| if a == b { escape(a) } else { format!("{}-{}", escape(a), escape(b)) }).collect();
+    format!("[{ranges}]")
+}
+
+/// A string parameter of the document with a pattern and a description.
+fn text_schema(pattern: String, description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .into()
+}
+
+/// A string parameter of the document that is one of `codes`.
+fn codes_schema(codes: Vec<String>, description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(codes))
+        .description(Some(description))
+        .into()
+}
+
+/// The pattern of a blank query parameter (empty, or only white space): every optional query
+/// parameter may be sent blank, the same as leaving it out (as a form sends an empty field); the
+/// document says so on each (`api::openapi`).
+pub fn blank_pattern() -> String {
+    format!("^{}*$", blank_class())
+}
+
+/// The document's type of a date in a query string ([`parse_query_date`]): `YYYY-MM-DD` or
+/// `dd/mm/yyyy`, white space around it allowed.
+pub struct QueryDate;
+
+impl QueryDate {
+    pub fn pattern() -> String {
+        let blank = blank_class();
+        let date = crate::api::bodies::DATE_PATTERN.trim_start_matches('^').trim_end_matches('$');
+        format!("^{blank}*({date}){blank}*$")
+    }
+}
+
+impl utoipa::PartialSchema for QueryDate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        text_schema(QueryDate::pattern(), "Ngày: YYYY-MM-DD hoặc dd/mm/yyyy")
+    }
+}
+
+impl utoipa::ToSchema for QueryDate {}
+
+/// The document's type of the `status` filter ([`parse_status_filter`]).
+pub struct StatusFilterCode;
+
+impl utoipa::PartialSchema for StatusFilterCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let codes = ["active", "all"].into_iter().chain(Status::ALL.iter().map(|s| s.code())).map(str::to_owned).collect();
+        codes_schema(codes, "active: đang sinh hoạt (mặc định); all: tất cả; hoặc một tình trạng")
+    }
+}
+
+impl utoipa::ToSchema for StatusFilterCode {}
+
+/// A whole number from 0 to `MAX_AGE` (130; leading zeros allowed, as `u32` reads them).
+const AGE_PATTERN: &str = "0*(130|1[0-2][0-9]|[1-9]?[0-9])";
+
+/// The document's type of the `age` filter (`AgeBand::parse`): `18-30` or `61+`, ages up to 130.
+pub struct AgeBandText;
+
+impl AgeBandText {
+    pub fn pattern() -> String {
+        format!("^{AGE_PATTERN}(-{AGE_PATTERN}|\\+)$")
+    }
+}
+
+impl utoipa::PartialSchema for AgeBandText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        text_schema(AgeBandText::pattern(), "Nhóm tuổi: 18-30 hoặc 61+ (tuổi đầu lớn hơn tuổi cuối: 422)")
+    }
+}
+
+impl utoipa::ToSchema for AgeBandText {}
+
+/// The document's type of the `facet` filter: every code `Facet::parse` reads.
+pub struct FacetCode;
+
+impl utoipa::PartialSchema for FacetCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        codes_schema(Facet::all().into_iter().map(Facet::code).collect(), "Một ô của thống kê (xem danh sách từ đảng viên)")
+    }
+}
+
+impl utoipa::ToSchema for FacetCode {}
+
+/// The document's type of the `flow` filter (`FlowFilter::parse`): `vao` or `ra`, then
+/// optionally `:` and kind codes separated by commas (empty items are skipped).
+pub struct FlowCode;
+
+impl FlowCode {
+    pub fn pattern() -> String {
+        let kinds: Vec<&str> = domain::stats::FlowKind::ALL.iter().map(|k| k.code()).collect();
+        let kind = format!("({})", kinds.join("|"));
+        format!("^(vao|ra)(:{kind}?(,{kind}?)*)?$")
+    }
+}
+
+impl utoipa::PartialSchema for FlowCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        text_schema(FlowCode::pattern(), "Biến động: vao hoặc ra, có thể kèm :loại,loại")
+    }
+}
+
+impl utoipa::ToSchema for FlowCode {}
+
+/// A whole number in `AGE_BAND_BOUNDS` (18–100; leading zeros allowed).
+const AGE_BOUND_PATTERN: &str = "0*(1[89]|[2-9][0-9]|100)";
+
+/// The document's type of `age_bands` (`AgeBands::parse`): 1 to 20 upper bounds from 18 to
+/// 100, separated by commas (bounds not increasing: 422).
+pub struct AgeBandsText;
+
+impl AgeBandsText {
+    pub fn pattern() -> String {
+        format!("^{AGE_BOUND_PATTERN}(,{AGE_BOUND_PATTERN}){{0,19}}$")
+    }
+}
+
+impl utoipa::PartialSchema for AgeBandsText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        text_schema(AgeBandsText::pattern(), "Các mốc tuổi tăng dần, ví dụ 30,35,40,45,50,55,60 (mặc định)")
+    }
+}
+
+impl utoipa::ToSchema for AgeBandsText {}
+
 /// `?as_of=` alone (unit pages, the tree, the API).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct AsOfParams {
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
+    #[param(value_type = Option<QueryDate>)]
     pub as_of: String,
     /// Page of the member list (unit page).
     pub page: String,
@@ -105,30 +273,43 @@ pub struct MemberFilterParams {
     /// Name (with or without diacritics), CCCD or party card number.
     pub q: String,
     /// Unit id: members of its whole subtree.
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub unit: String,
     /// `active` (default), `all`, or a status code (`du-bi`, `chinh-thuc`, …).
+    #[param(value_type = Option<StatusFilterCode>)]
     pub status: String,
     /// `nam` or `nu`.
+    #[param(value_type = Option<Gender>)]
     pub gender: String,
-    /// Age band: `18-30`, `31-35`, …, `61+`.
+    /// Age band: `18-30`, `31-35`, …, `61+` (ages up to 130; a band that ends before it starts
+    /// is a 422).
+    #[param(value_type = Option<AgeBandText>)]
     pub age: String,
     /// One cell of the statistics (drill-down): `dan-toc-thieu-so`, `ton-giao`, `doan-vien`,
     /// `chua-co-thong-tin`, `ton-giao:<code>`, `gdpt:<code>`, `chuyen-mon:<code>`, `llct:<code>`,
     /// `nghe-nghiep:<code>`, `tuoi-dang:<years>`.
+    #[param(value_type = Option<FacetCode>)]
     pub facet: String,
     /// The members behind a movement of `unit`'s list from `from` to `to`: `vao`, `ra`, or with
     /// kinds, e.g. `vao:ket-nap,ket-nap-lai`, `ra:tu-tran` (codes of the movement report's
-    /// `kinds`). Requires `unit`; status, gender, age and facet are read on the flow's day.
+    /// `kinds`). Requires `unit` and `from` (a 422 names the one missing); status, gender, age
+    /// and facet are read on the flow's day.
+    #[param(value_type = Option<FlowCode>)]
     pub flow: String,
     /// First day of the movement period (`flow`), dd/mm/yyyy or yyyy-mm-dd.
+    #[param(value_type = Option<QueryDate>)]
     pub from: String,
     /// Last day of the movement period (`flow`); `as_of` when empty.
+    #[param(value_type = Option<QueryDate>)]
     pub to: String,
     /// Date the statuses and units are taken on (today when empty).
+    #[param(value_type = Option<QueryDate>)]
     pub as_of: String,
-    /// 1-based page.
+    /// 1-based page (at most 100 000).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100000)]
     pub page: String,
     /// Members per page (default 50, at most 500).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     pub per_page: String,
 }
 
@@ -142,19 +323,22 @@ impl MemberFilterParams {
         let gender = e.take("gender", if self.gender.trim().is_empty() { Ok(None) } else { Gender::parse(&self.gender).map(Some) });
         let age = e.take("age", if self.age.trim().is_empty() { Ok(None) } else { AgeBand::parse(&self.age).map(Some) });
         let facet = e.take("facet", if self.facet.trim().is_empty() { Ok(None) } else { Facet::parse(&self.facet).map(Some) });
+        // The period's dates are read (and refused when malformed) even without `flow`.
+        let from = e.take("from", parse_query_date(&self.from));
+        let to = e.take("to", parse_query_date(&self.to));
         let flow = if self.flow.trim().is_empty() {
             Some(None)
         } else {
-            let first = e.take("from", parse_date(&self.from));
-            let last = match self.to.trim() {
-                "" => as_of,
-                to => e.take("to", parse_date(to)),
-            };
+            // A flow needs a unit and a first day: rules across parameters (`required_with`,
+            // a 422), which the document can only describe.
             if unit.is_some_and(|u| u.is_none()) {
-                e.push("unit", "required", "Chọn tổ chức khi xem đảng viên theo biến động.");
+                e.push("unit", "required_with", "Chọn tổ chức khi xem đảng viên theo biến động.");
             }
-            match (first, last) {
-                (Some(first), Some(last)) => e.take("flow", storage::FlowFilter::parse(&self.flow, first, last).map(Some)),
+            if from.is_some_and(|d| d.is_none()) {
+                e.push("from", "required_with", "Nhập ngày đầu kỳ khi xem đảng viên theo biến động.");
+            }
+            match (from.flatten(), to.map(|d| d.or(as_of))) {
+                (Some(first), Some(Some(last))) => e.take("flow", storage::FlowFilter::parse(&self.flow, first, last).map(Some)),
                 _ => None,
             }
         };
@@ -295,14 +479,33 @@ mod tests {
         // used to land on offset 2^64 + 384, that is 384).
         assert_eq!(parse_page("36893488147419105").unwrap_err().code, "invalid_format");
         assert!(parse_page(&MAX_PAGE.to_string()).is_ok());
-        assert!(check_offset(MAX_PAGE, 1).is_ok());
-        assert_eq!(check_offset(MAX_PAGE, 2).unwrap_err().code, "out_of_range");
+        // The largest page at the largest size stays within the offset limit, which holds for any size.
+        assert!(check_offset(MAX_PAGE, MAX_PER_PAGE).is_ok());
+        assert!(check_offset(MAX_OFFSET + 1, 1).is_ok());
+        assert_eq!(check_offset(MAX_OFFSET + 2, 1).unwrap_err().code, "out_of_range");
         assert_eq!(check_offset(usize::MAX, MAX_PER_PAGE).unwrap_err().code, "out_of_range");
-        let p = MemberFilterParams { page: "2000001".into(), per_page: "50".into(), ..Default::default() };
+        let p = MemberFilterParams { page: MAX_PAGE.to_string(), per_page: MAX_PER_PAGE.to_string(), ..Default::default() };
         assert!(p.parse(today()).is_ok());
-        let p = MemberFilterParams { page: "2000002".into(), per_page: "50".into(), ..Default::default() };
+        let p = MemberFilterParams { page: (MAX_PAGE + 1).to_string(), per_page: "50".into(), ..Default::default() };
         assert_eq!(p.parse(today()).unwrap_err().errors[0].field, "page");
         assert!(parse_flag("1") && !parse_flag(""));
+    }
+
+    #[test]
+    fn blank_is_what_trim_removes() {
+        let in_blank = |c: char| BLANK.iter().any(|&(a, b)| (a..=b).contains(&c));
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(in_blank(c), c.is_whitespace(), "{:04X}", u32::from(c));
+        }
+        assert!(blank_pattern().starts_with("^[\\u0009-\\u000D\\u0020"));
+    }
+
+    #[test]
+    fn query_dates_have_the_documented_shape() {
+        assert_eq!(parse_query_date(" \u{a0}").unwrap(), None);
+        assert_eq!(parse_query_date(" 1/7/2025 ").unwrap(), NaiveDate::from_ymd_opt(2025, 7, 1));
+        assert_eq!(parse_query_date("2025-1-5").unwrap_err().code, "invalid_format");
+        assert_eq!(parse_query_date("2025-02-30").unwrap_err().code, "invalid_date");
     }
 
     #[test]

@@ -61,15 +61,19 @@ async fn candidate_to_official_member_through_the_api(app: &App) {
     official_member(app, "Lê Văn Cường", "001075000003", cell).await;
 
     // A candidate with bad fields is refused field by field.
-    let (status, v) = app.post_json("/api/v1/admission/cases", &json!({"full_name": "Phạm Thị Dung", "unit_id": cell})).await;
-    assert_eq!(status, 422, "{v}");
-    assert!(codes(&v).contains(&"required".to_owned()), "{v}");
     let candidate = json!({
-        "full_name": "Phạm Thị Dung", "gender": "nu", "birth_date": "15/06/2000", "ethnicity": "kinh", "religion": "khong",
-        "citizen_id": "001300000099", "general_education": "thpt", "occupation": "vien-chuc", "youth_union": true,
+        "identity": {"full_name": "Phạm Thị Dung", "gender": "nu", "birth_date": "15/06/2000", "ethnicity": "kinh", "religion": "khong",
+            "citizen_id": "001300000099"},
+        "profile": {"general_education": "thpt", "occupation": "vien-chuc", "youth_union": true},
         "unit_id": cell, "source": "doan-thanh-nien", "helper_member_id": a,
         "certificate_number": "125/CN", "certificate_date": "10/01/2024", "certificate_issuer": "Trung tâm Chính trị huyện"
     });
+    let mut bad = candidate.clone();
+    bad["identity"]["citizen_id"] = json!("");
+    bad["identity"]["birth_date"] = json!("31/02/2000");
+    let (status, v) = app.post_json("/api/v1/admission/cases", &bad).await;
+    assert_eq!(status, 422, "{v}");
+    assert!(codes(&v).contains(&"required".to_owned()), "{v}");
     let (status, v) = app.post_json("/api/v1/admission/cases", &candidate).await;
     assert_eq!(status, 201, "{v}");
     let case = v["id"].as_i64().unwrap();
@@ -88,7 +92,7 @@ async fn candidate_to_official_member_through_the_api(app: &App) {
     ok_step(app, case, json!({"kind": "don", "on": "01/02/2024"})).await;
     ok_step(app, case, json!({"kind": "ly-lich", "on": "05/02/2024"})).await;
     ok_step(app, case, json!({"kind": "tham-tra", "on": "10/02/2024", "text": "Công an xã An Phú"})).await;
-    ok_step(app, case, json!({"kind": "ket-qua-tham-tra", "on": "01/03/2024", "clear": "co", "text": "Lý lịch rõ ràng"})).await;
+    ok_step(app, case, json!({"kind": "ket-qua-tham-tra", "on": "01/03/2024", "clear": true, "text": "Lý lịch rõ ràng"})).await;
     // Youth Union introduction: the resolution plus one official member; an unknown member is refused.
     let intro = |member: i64| {
         json!({"kind": "gioi-thieu", "mode": "doan-thanh-nien", "resolution_on": "04/03/2024",

@@ -262,9 +262,9 @@ async fn a_candidate_through_the_pages(app: &App) {
 async fn official_member(app: &App, name: &str, cccd: &str, cell: i64) -> MemberId {
     let body = json!({
         "identity": {"full_name": name, "gender": "nam", "birth_date": "12/03/1975", "ethnicity": "kinh", "religion": "khong", "citizen_id": cccd},
-        "profile": {"general_education": "thpt", "professional": "dai-hoc", "occupation": "vien-chuc", "youth_union": "false"},
+        "profile": {"general_education": "thpt", "professional": "dai-hoc", "occupation": "vien-chuc", "youth_union": false},
         "events": [
-            {"kind": "ket-nap", "unit_id": cell.to_string(), "decision_number": "21-QĐ/ĐU", "decision_date": "10/03/2015", "issuer": "Đảng ủy xã"},
+            {"kind": "ket-nap", "unit_id": cell, "decision_number": "21-QĐ/ĐU", "decision_date": "10/03/2015", "issuer": "Đảng ủy xã"},
             {"kind": "le-ket-nap", "effective_date": "10/03/2015"},
             {"kind": "cong-nhan-chinh-thuc", "effective_date": "10/03/2016", "decision_number": "30-QĐ/ĐU", "decision_date": "20/03/2016", "issuer": "Đảng ủy xã"}
         ]

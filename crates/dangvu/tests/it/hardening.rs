@@ -156,13 +156,13 @@ async fn units_in_bodies_stay_in_scope(app: &App) {
         with(json!({"kind": "chuyen-di", "mode": "chinh-thuc", "unit_id": w.b1, "to_unit_id": w.a2}), decision("2026-01-05")),
     ];
     for event in out_of_scope {
-        let (status, body) = w.staff_a.post(&format!("/api/v1/members/{m}/events"), &with(json!({"version": v}), event.clone())).await;
+        let (status, body) = w.staff_a.post(&format!("/api/v1/members/{m}/events"), &json!({"version": v, "event": event.clone()})).await;
         assert_eq!(status, 422, "{event}: {body}");
         assert_eq!(field_error(&body).1, "out_of_scope", "{event}: {body}");
     }
     // A correction that moves the admission to another commune is refused the same way.
     let admitted = before[0]["id"].as_i64().unwrap();
-    let correction = with(json!({"version": v, "reason": "nhập sai chi bộ"}), admission(w.b1, "2015-03-10"));
+    let correction = json!({"version": v, "reason": "nhập sai chi bộ", "event": admission(w.b1, "2015-03-10")});
     let (status, body) = w.staff_a.post(&format!("/api/v1/members/{m}/events/{admitted}/corrections"), &correction).await;
     assert_eq!((status, field_error(&body)), (422, ("unit_id".to_owned(), "out_of_scope".to_owned())), "{body}");
     // Creating a record in scope and moving it out in the same request is refused too.
@@ -199,7 +199,7 @@ async fn units_in_bodies_stay_in_scope(app: &App) {
         .staff_a
         .post(
             &format!("/api/v1/members/{m}/events"),
-            &with(json!({"version": v, "kind": "dieu-chuyen", "to_unit_id": w.a2}), decision("2026-01-05")),
+            &json!({"version": v, "event": with(json!({"kind": "dieu-chuyen", "to_unit_id": w.a2}), decision("2026-01-05"))}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -220,10 +220,7 @@ async fn transfers_go_in_transit_until_accepted(app: &App) {
     let m = official(&w.staff_a, "Trần Thị Chuyển", "001185000003", w.a1).await;
     // Commune A may send a member to commune B: the letter names B's committee.
     let v = version(&w.staff_a, m).await;
-    let out = with(
-        json!({"version": v, "kind": "chuyen-di", "mode": "chinh-thuc", "unit_id": w.a1, "to_unit_id": w.commune_b}),
-        decision("2026-10-01"),
-    );
+    let out = json!({"version": v, "event": with(json!({"kind": "chuyen-di", "mode": "chinh-thuc", "unit_id": w.a1, "to_unit_id": w.commune_b}), decision("2026-10-01"))});
     let (status, body) = w.staff_a.post(&format!("/api/v1/members/{m}/events"), &out).await;
     assert_eq!(status, 201, "{body}");
     let transfer_out = body["id"].as_i64().unwrap();
@@ -234,7 +231,7 @@ async fn transfers_go_in_transit_until_accepted(app: &App) {
     let edit = json!({"version": v, "identity": identity("Trần Thị Chuyển Sửa", "001185000003")});
     let (status, body) = w.staff_a.put(&format!("/api/v1/members/{m}"), &edit).await;
     assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("in_transit")), "{body}");
-    let died = json!({"version": v, "kind": "tu-tran", "effective_date": "2026-11-01"});
+    let died = json!({"version": v, "event": {"kind": "tu-tran", "effective_date": "2026-11-01"}});
     let (status, body) = w.staff_a.post(&format!("/api/v1/members/{m}/events"), &died).await;
     assert_eq!((status, field_error(&body).1.as_str()), (422, "in_transit"), "{body}");
     // …nor void anything but the transfer itself.
@@ -260,7 +257,8 @@ async fn transfers_go_in_transit_until_accepted(app: &App) {
     // B may not edit the record either; it records the acceptance into its chi bộ.
     let (status, _) = w.staff_b.put(&format!("/api/v1/members/{m}"), &edit).await;
     assert_eq!(status, 422);
-    let accept = with(json!({"version": v, "kind": "chuyen-den", "mode": "chinh-thuc", "unit_id": w.b1}), decision("2026-10-20"));
+    let accept =
+        json!({"version": v, "event": with(json!({"kind": "chuyen-den", "mode": "chinh-thuc", "unit_id": w.b1}), decision("2026-10-20"))});
     let (status, body) = w.staff_b.post(&format!("/api/v1/members/{m}/events"), &accept).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(unit_of(app, m).await, (json!({"internal": w.b1}), json!("chinh-thuc")));
@@ -272,8 +270,7 @@ async fn transfers_go_in_transit_until_accepted(app: &App) {
     // The sender may cancel a transfer while it waits: the member is back on A's list.
     let back = official(&w.staff_a, "Phạm Văn Quay", "001085000004", w.a1).await;
     let v = version(&w.staff_a, back).await;
-    let out =
-        with(json!({"version": v, "kind": "chuyen-di", "mode": "chinh-thuc", "unit_id": w.a1, "to_unit_id": w.b1}), decision("2026-10-01"));
+    let out = json!({"version": v, "event": with(json!({"kind": "chuyen-di", "mode": "chinh-thuc", "unit_id": w.a1, "to_unit_id": w.b1}), decision("2026-10-01"))});
     let (_, body) = w.staff_a.post(&format!("/api/v1/members/{back}/events"), &out).await;
     let pending = body["id"].as_i64().unwrap();
     // The receiver cannot cancel it.
@@ -302,7 +299,7 @@ async fn records_never_vanish(app: &App) {
     assert_eq!(app.json(&format!("/api/v1/members/{m}")).await.0, 200);
     assert_eq!(app.json("/api/v1/members?q=do+van+con").await.1["total"], 1);
     // Replacing it instead keeps the record reachable.
-    let fix = with(json!({"version": v, "reason": "sai chi bộ"}), admission(w.a2, "2024-03-10"));
+    let fix = json!({"version": v, "reason": "sai chi bộ", "event": admission(w.a2, "2024-03-10")});
     assert_eq!(app.post_json(&format!("/api/v1/members/{m}/events/{only}/corrections"), &fix).await.0, 201);
     assert_eq!(unit_of(app, m).await.0, json!({"internal": w.a2}));
 }
@@ -313,7 +310,7 @@ async fn probation_from_the_ceremony(app: &App) {
         app.post_json("/api/v1/members", &new_member("Vũ Thị Lễ", "001185000006", vec![admission(w.a1, "2025-01-10")])).await;
     assert_eq!(status, 201, "{body}");
     let m = body["id"].as_i64().unwrap();
-    let events = |v: i64, e: Value| with(json!({"version": v}), e);
+    let events = |v: i64, e: Value| json!({"version": v, "event": e});
     let v = app.json(&format!("/api/v1/members/{m}")).await.1["version"].as_i64().unwrap();
     // No ceremony yet: no official date, and no recognition.
     let html = app.text(&format!("/members/{m}")).await.1;

@@ -12,6 +12,7 @@ mod auth;
 mod authz;
 mod browser;
 mod cli;
+mod contract;
 mod hardening;
 mod http;
 mod input_rules;

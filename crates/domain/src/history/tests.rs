@@ -133,7 +133,11 @@ fn probation_runs_twelve_months_from_the_ceremony() {
     assert_eq!(h.spans.len(), 2);
     assert_eq!(
         h.probations,
-        vec![Probation { decided: d(2020, 3, 10), ceremony: Some(d(2020, 4, 5)), recognized: Some((EventId(3), d(2021, 4, 5))) }]
+        vec![Probation {
+            decided: d(2020, 3, 10),
+            ceremony: Some(d(2020, 4, 5)),
+            recognized: Some(Recognition { event: EventId(3), on: d(2021, 4, 5) })
+        }]
     );
     // Twelve months from the decision is now too early, and so is any other day.
     for wrong in [d(2021, 3, 10), d(2021, 4, 4), d(2021, 4, 6)] {

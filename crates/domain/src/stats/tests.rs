@@ -270,9 +270,26 @@ fn age_bands_parse_label_and_place() {
     assert_eq!(b.labels(), ["18–30", "31–35", "36–40", "41–45", "46–50", "51–55", "56–60", "Trên 60"]);
     assert_eq!((b.band(18), b.band(30), b.band(31), b.band(60), b.band(61)), (0, 0, 1, 6, 7));
     assert_eq!(AgeBands::parse("30, 40").unwrap().labels(), ["18–30", "31–40", "Trên 40"]);
-    for bad in ["", "40,30", "30,30", "10", "abc", "30,200"] {
-        assert!(AgeBands::parse(bad).is_err(), "{bad}");
+    for (bad, code) in [
+        ("", "invalid_format"),
+        ("abc", "invalid_format"),
+        ("40,30", "out_of_order"),
+        ("30,30", "out_of_order"),
+        ("10", "out_of_range"),
+        ("30,200", "out_of_range"),
+    ] {
+        assert_eq!(AgeBands::parse(bad).unwrap_err().code, code, "{bad}");
     }
+}
+
+#[test]
+fn every_facet_code_reads_back() {
+    let all = Facet::all();
+    assert!(all.len() > 100);
+    for facet in all {
+        assert_eq!(Facet::parse(&facet.code()).unwrap(), facet);
+    }
+    assert!(Facet::parse("tuoi-dang:101").is_err());
 }
 
 #[test]

@@ -1,28 +1,30 @@
 //! `/api/v1/admission`: candidates and their files, steps, the worklist, targets; and
 //! `/api/v1/calendar/{year}`: the working-day calendar and its corrections.
 //!
-//! Candidates and steps are sent as objects of text fields, the same inputs as the forms
-//! (`CandidateInput`, `StepInput`); numbers and booleans are accepted and read as text.
+//! Candidates and steps are typed bodies ([`super::bodies`]) parsed by the same domain inputs as
+//! the forms (`CandidateInput`, `StepInput`).
 
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use domain::ValidationErrors;
 use domain::access::Capability;
 use domain::dates::parse_date;
-use domain::pipeline::{CandidateInput, Stage, StepInput, TargetGroup, Urgency};
+use domain::pipeline::{CandidateInput, Stage, TargetGroup, Urgency};
 use domain::workdays::YearOverride;
 use storage::CaseQuery;
 
-use super::members::text_fields;
+use super::bodies::{CandidateBody, StepBody};
 use super::units::created;
+use storage::{CaseDetail, CaseSummary, TargetReport, Worklist};
+
+use super::{Created, ErrorEnvelope};
 use crate::error::AppError;
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Query, typed};
 use crate::policy::{Policy, Route};
 use crate::session::Caller;
 
@@ -60,13 +62,23 @@ fn unit_param(raw: &str, field: &str) -> Result<Option<domain::ids::UnitId>, App
 #[into_params(parameter_in = Query)]
 pub struct CaseParams {
     /// Unit id: cases of its subtree (today).
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub unit: String,
     /// Stage codes separated by commas (source, file, awaiting_decision, awaiting_ceremony,
     /// probation, awaiting_recognition, official, struck_off, closed); empty: every open stage.
+    #[param(value_type = Option<Vec<Stage>>, style = Form, explode = false)]
     pub stage: String,
     /// Part of the name (with or without diacritics).
     pub q: String,
-    /// Worklist only: overdue, soon or later.
+}
+
+/// The worklist's own query parameter.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct UrgencyParams {
+    /// overdue, soon or later; every item when absent.
+    #[param(value_type = Option<Urgency>)]
     pub urgency: String,
 }
 
@@ -90,24 +102,23 @@ impl CaseParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/admission/cases", tag = "admission", params(CaseParams),
-    responses((status = 200, description = "Cases with stage, next step and the soonest item due", body = serde_json::Value)))]
+    responses((status = 200, description = "Cases with stage, next step and the soonest item due", body = Vec<CaseSummary>)))]
 async fn list(s: Caller, Query(p): Query<CaseParams>) -> Result<Response, AppError> {
     let q = p.query(s.today())?;
     Ok(axum::Json(s.admission()?.cases(&q).await?).into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/admission/cases", tag = "admission",
-    request_body(content = Object, description = "CandidateInput: identity fields (full_name, gender, birth_date, citizen_id, …), profile fields (general_education, occupation, youth_union, …), unit_id, source, target_group, helper_member_id, tasks, certificate_number, certificate_date, certificate_issuer, education_exception, province_consent_on, former_member_id, record_expunged_on, readmission_barred, note"),
-    responses((status = 201, description = "Created: `{\"id\": …}`", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn create(s: Caller, Json(body): Json<Value>) -> Result<Response, AppError> {
+#[utoipa::path(post, path = "/api/v1/admission/cases", tag = "admission", request_body = CandidateBody,
+    responses((status = 201, description = "Created", body = Created),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
+async fn create(s: Caller, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     // Authorized before the body is read: who may open cases nowhere is refused outright, and a
     // chi bộ outside the file scope is refused before any other field is checked.
     let desk = s.admission()?;
     if !desk.files_anywhere() {
         return Err(AppError::forbidden());
     }
-    let input: CandidateInput = text_fields(Some(body), "candidate")?;
+    let input = CandidateInput::from(typed::<CandidateBody>(body)?);
     if let Ok(unit) = domain::event::parse_unit_id(&input.unit_id)
         && !desk.may_file(unit).await
     {
@@ -120,60 +131,69 @@ async fn create(s: Caller, Json(body): Json<Value>) -> Result<Response, AppError
 }
 
 #[utoipa::path(get, path = "/api/v1/admission/cases/{id}", tag = "admission", params(("id" = i64, Path, description = "Case id")),
-    responses((status = 200, description = "The case: candidate, steps, stage, next steps, blockers with sources, items due, version", body = serde_json::Value),
-              (status = 404, description = "No such case (or outside your scope)", body = serde_json::Value)))]
+    responses((status = 200, description = "The case: candidate, steps, stage, next steps, blockers with sources, items due, version", body = CaseDetail),
+              (status = 404, description = "No such case (or outside your scope)", body = ErrorEnvelope)))]
 async fn detail(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
     Ok(axum::Json(s.admission()?.case(case_id(&id)?).await?).into_response())
 }
 
-/// Splits `version` off a body whose other fields are text inputs.
-fn versioned(body: Value) -> Result<(i64, Value), AppError> {
-    let Value::Object(mut map) = body else { return Err(AppError::bad_request("Nội dung phải là một đối tượng JSON.")) };
-    let version = match map.remove("version") {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    };
-    Ok((super::version_or_error(version)?, Value::Object(map)))
+/// `PUT /api/v1/admission/cases/{id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCaseBody {
+    /// The case's version read (optimistic concurrency).
+    pub version: i64,
+    pub candidate: CandidateBody,
 }
 
 #[utoipa::path(put, path = "/api/v1/admission/cases/{id}", tag = "admission", params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`version` plus every CandidateInput field"),
-    responses((status = 204, description = "Saved"), (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
-async fn update(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> Result<Response, AppError> {
+    request_body = UpdateCaseBody,
+    responses((status = 204, description = "Saved"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
+async fn update(s: Caller, Path(id): Path<String>, Json(b): Json<serde_json::Value>) -> Result<Response, AppError> {
     let id = case_id(&id)?;
+    // Authorized before the body is read: a case outside the scope looks missing, one the caller
+    // may only read is refused, whatever the body says.
     s.admission()?.require_filing(id).await?;
-    let (version, fields) = versioned(body)?;
-    let input: CandidateInput = text_fields(Some(fields), "candidate")?;
-    let candidate = input.parse(s.today()).map_err(AppError::validation)?;
-    s.admission()?.update_candidate(id, version, candidate).await?;
+    let b: UpdateCaseBody = typed(b)?;
+    let candidate = CandidateInput::from(b.candidate).parse(s.today()).map_err(AppError::validation)?;
+    s.admission()?.update_candidate(id, b.version, candidate).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/admission/cases/{id}/steps", tag = "admission", params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`version` plus StepInput: kind (a step code), on, number, text, clear, mode, resolution_on, introducer1_member_id, introducer1_on, introducer1_since, introducer1_together, introducer2_…, official_members, present, in_favour, against, proposal, decision_number, decision_date, issuer, signer"),
-    responses((status = 201, description = "Recorded: `{\"id\": step id, \"stage\": …, \"member\": member id once admitted}`", body = serde_json::Value),
-              (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields, or a rule refuses the step (field `step`, message with its source)", body = serde_json::Value)))]
-async fn record_step(s: Caller, Path(id): Path<String>, Json(body): Json<Value>) -> Result<Response, AppError> {
+    request_body = StepBody,
+    responses((status = 201, description = "Recorded: `{\"id\": step id, \"stage\": …, \"member\": member id once admitted}`", body = StepRecorded),
+              (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields, or a rule refuses the step (field `step`, message with its source)", body = ErrorEnvelope)))]
+async fn record_step(s: Caller, Path(id): Path<String>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let id = case_id(&id)?;
     // Authorized before the body is read, for the kind of step it names (if it names one).
-    let kind = body.get("kind").and_then(Value::as_str).and_then(|k| domain::pipeline::StepKind::parse(k).ok());
+    let kind = body.get("kind").and_then(serde_json::Value::as_str).and_then(|k| domain::pipeline::StepKind::parse(k).ok());
     s.admission()?.require_step(id, kind).await?;
-    let (version, fields) = versioned(body)?;
-    let input: StepInput = text_fields(Some(fields), "step")?;
+    let body: StepBody = typed(body)?;
+    let (version, input) = body.into_input();
     let step = input.parse().map_err(AppError::validation)?;
     let desk = s.admission()?;
     let step_id = desk.record_step(id, version, step).await?;
     let case = desk.case(id).await?;
-    let body = json!({ "id": step_id, "stage": case.stage, "member": case.member.map(|m| m.0), "version": case.version });
+    let body = StepRecorded { id: step_id, stage: case.stage, member: case.member, version: case.version };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// `201 Created` of a step: its id, the case's stage and version after it, and the member record
+/// once the admission decision created it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepRecorded {
+    pub id: i64,
+    pub stage: Stage,
+    pub member: Option<domain::ids::MemberId>,
+    pub version: i64,
 }
 
 /// `POST /api/v1/admission/cases/{id}/steps/{step}/void`.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct VoidBody {
     pub version: Option<i64>,
     /// Why the step is voided (required).
@@ -182,8 +202,8 @@ pub struct VoidBody {
 
 #[utoipa::path(post, path = "/api/v1/admission/cases/{id}/steps/{step}/void", tag = "admission", request_body = VoidBody,
     params(("id" = i64, Path, description = "Case id"), ("step" = i64, Path, description = "The latest step")),
-    responses((status = 204, description = "Voided"), (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Not the latest step, a decision already in the register, or no reason", body = serde_json::Value)))]
+    responses((status = 204, description = "Voided"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Not the latest step, a decision already in the register, or no reason", body = ErrorEnvelope)))]
 async fn void_step(s: Caller, Path((id, step)): Path<(String, String)>, Json(b): Json<VoidBody>) -> Result<Response, AppError> {
     let id = case_id(&id)?;
     let step = case_id(&step)?;
@@ -193,12 +213,12 @@ async fn void_step(s: Caller, Path((id, step)): Path<(String, String)>, Json(b):
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/admission/worklist", tag = "admission", params(CaseParams),
-    responses((status = 200, description = "What is due: counts (overdue, soon = within 7 days, later) and items, soonest first", body = serde_json::Value)))]
-async fn worklist(s: Caller, Query(p): Query<CaseParams>) -> Result<Response, AppError> {
+#[utoipa::path(get, path = "/api/v1/admission/worklist", tag = "admission", params(CaseParams, UrgencyParams),
+    responses((status = 200, description = "What is due: counts (overdue, soon = within 7 days, later) and items, soonest first", body = Worklist)))]
+async fn worklist(s: Caller, Query(p): Query<CaseParams>, Query(u): Query<UrgencyParams>) -> Result<Response, AppError> {
     let q = p.query(s.today())?;
     let mut list = s.admission()?.worklist(&q).await?;
-    let wanted = match p.urgency.trim() {
+    let wanted = match u.urgency.trim() {
         "" => None,
         "overdue" => Some(Urgency::Overdue),
         "soon" => Some(Urgency::Soon),
@@ -223,8 +243,10 @@ async fn worklist(s: Caller, Query(p): Query<CaseParams>) -> Result<Response, Ap
 #[into_params(parameter_in = Query)]
 pub struct TargetParams {
     /// Unit id (required).
+    #[param(required = true, value_type = i64, minimum = 1)]
     pub unit: String,
-    /// Year; this year when empty.
+    /// Year; this year when absent.
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub year: String,
 }
 
@@ -241,7 +263,7 @@ pub(crate) fn year_param(raw: &str, today: NaiveDate) -> Result<i32, AppError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/admission/targets", tag = "admission", params(TargetParams),
-    responses((status = 200, description = "Target, admitted and percent for the unit and the units under it; units with no admission; anniversaries", body = serde_json::Value)))]
+    responses((status = 200, description = "Target, admitted and percent for the unit and the units under it; units with no admission; anniversaries", body = TargetReport)))]
 async fn targets(s: Caller, Query(p): Query<TargetParams>) -> Result<Response, AppError> {
     let unit = unit_param(&p.unit, "unit")?
         .ok_or_else(|| AppError::bad_query(ValidationErrors::single("unit", "required", "Chọn tổ chức (unit).")))?;
@@ -251,7 +273,7 @@ async fn targets(s: Caller, Query(p): Query<TargetParams>) -> Result<Response, A
 
 /// `PUT /api/v1/admission/targets`.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TargetBody {
     pub unit: i64,
     pub year: i32,
@@ -262,8 +284,8 @@ pub struct TargetBody {
 }
 
 #[utoipa::path(put, path = "/api/v1/admission/targets", tag = "admission", request_body = TargetBody,
-    responses((status = 204, description = "Saved"), (status = 403, description = "You may not set targets for this unit", body = serde_json::Value),
-              (status = 422, description = "Invalid", body = serde_json::Value)))]
+    responses((status = 204, description = "Saved"), (status = 403, description = "You may not set targets for this unit", body = ErrorEnvelope),
+              (status = 422, description = "Invalid", body = ErrorEnvelope)))]
 async fn set_target(s: Caller, Json(b): Json<TargetBody>) -> Result<Response, AppError> {
     // Authorized before the body is checked.
     let desk = s.admission()?;
@@ -287,16 +309,16 @@ async fn set_target(s: Caller, Json(b): Json<TargetBody>) -> Result<Response, Ap
 
 /// One named day.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct NamedDay {
-    /// dd/mm/yyyy or yyyy-mm-dd.
+    #[schema(value_type = super::bodies::DateText)]
     pub date: String,
     pub name: String,
 }
 
 /// A year's working-day corrections.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CalendarBody {
     /// Days that are not working days (an announced Tết range, a new holiday, …).
     pub days_off: Vec<NamedDay>,
@@ -309,20 +331,39 @@ fn year_path(raw: &str) -> Result<i32, AppError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path, description = "Year")),
-    responses((status = 200, description = "The year's weekdays off and working weekend days in force, and the operator's corrections", body = serde_json::Value)))]
+    responses((status = 200, description = "The year's weekdays off and working weekend days in force, and the operator's corrections", body = CalendarYear)))]
 async fn calendar(s: Caller, Path(year): Path<String>) -> Result<Response, AppError> {
     let year = year_path(&year)?;
     let cal = s.work_calendar().await?;
     let corrections =
         s.calendar_overrides().await?.into_iter().find(|o| o.year == year).unwrap_or(YearOverride { year, ..Default::default() });
-    let named = |list: Vec<(NaiveDate, String)>| list.into_iter().map(|(d, n)| json!({ "date": d, "name": n })).collect::<Vec<_>>();
-    Ok(axum::Json(json!({
-        "year": year,
-        "non_working_weekdays": named(cal.non_working_weekdays(year)),
-        "working_weekend_days": named(cal.working_weekend_days(year)),
-        "corrections": corrections,
-    }))
+    let named = |list: Vec<(NaiveDate, String)>| list.into_iter().map(|(date, name)| DayName { date, name }).collect();
+    Ok(axum::Json(CalendarYear {
+        year,
+        non_working_weekdays: named(cal.non_working_weekdays(year)),
+        working_weekend_days: named(cal.working_weekend_days(year)),
+        corrections,
+    })
     .into_response())
+}
+
+/// A dated day and why it is (or is not) worked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayName {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
+/// `GET /api/v1/calendar/{year}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarYear {
+    pub year: i32,
+    /// Weekdays that are not worked (holidays, Tết, swapped days), from the rules and the corrections.
+    pub non_working_weekdays: Vec<DayName>,
+    /// Saturdays and Sundays that are worked (make-up days).
+    pub working_weekend_days: Vec<DayName>,
+    /// The operator's corrections for the year (empty lists when none).
+    pub corrections: YearOverride,
 }
 
 fn parse_days(list: &[NamedDay], field: &str, year: i32, e: &mut ValidationErrors) -> Vec<(NaiveDate, String)> {
@@ -346,7 +387,7 @@ fn parse_days(list: &[NamedDay], field: &str, year: i32, e: &mut ValidationError
 }
 
 #[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "calendar", request_body = CalendarBody, params(("year" = i32, Path, description = "Year")),
-    responses((status = 204, description = "Saved (empty lists remove the year's corrections)"), (status = 422, description = "Invalid days", body = serde_json::Value)))]
+    responses((status = 204, description = "Saved (empty lists remove the year's corrections)"), (status = 422, description = "Invalid days", body = ErrorEnvelope)))]
 async fn set_calendar(s: Caller, Path(year): Path<String>, Json(b): Json<CalendarBody>) -> Result<Response, AppError> {
     let year = year_path(&year)?;
     let mut e = ValidationErrors::default();

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by [`openapi`].
 
 pub mod admission;
+pub mod bodies;
 pub mod members;
 pub mod openapi;
 pub mod reports;
@@ -8,6 +9,10 @@ pub mod tokens;
 pub mod transfers;
 pub mod units;
 
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use crate::error::ErrorEnvelope;
 use crate::policy::Route;
 
 pub fn routes() -> Vec<Route> {
@@ -26,4 +31,16 @@ pub(crate) const VERSION_REQUIRED: &str = "Thiếu phiên bản của bản ghi 
 /// The version a write was read at, or a 422 on field `version`.
 pub(crate) fn version_or_error(version: Option<i64>) -> Result<i64, crate::error::AppError> {
     version.ok_or_else(|| crate::error::AppError::validation(domain::ValidationErrors::single("version", "required", VERSION_REQUIRED)))
+}
+
+/// `201 Created`: the id of what was created or recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// `201 Created` of a split: the ids of the successors, in the order they were given.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SplitDone {
+    pub ids: Vec<domain::ids::UnitId>,
 }

@@ -20,8 +20,16 @@ use super::{admission, members, reports, tokens, transfers, units};
         reports::movements,
         reports::admissions,
     ),
-    components(schemas(crate::error::ErrorBody, admission::VoidBody, admission::TargetBody, admission::CalendarBody, admission::NamedDay)),
-    modifiers(&BearerToken),
+    components(schemas(
+        crate::error::ErrorEnvelope,
+        crate::query::QueryDate,
+        crate::query::StatusFilterCode,
+        crate::query::AgeBandText,
+        crate::query::FacetCode,
+        crate::query::FlowCode,
+        crate::query::AgeBandsText,
+    )),
+    modifiers(&BearerToken, &StandardErrors, &BlankIsAbsent),
     security(("bearer" = [])),
     tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"),
         (name = "admission", description = "Phát triển đảng viên: hồ sơ, các bước, việc cần làm, chỉ tiêu"), (name = "calendar", description = "Lịch ngày làm việc"),
@@ -38,6 +46,98 @@ impl utoipa::Modify for BearerToken {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The error answers every operation can give, added to those its handler documents (a handler's
+/// own description of a status wins): the body is always [`ErrorEnvelope`](crate::error::ErrorEnvelope).
+/// - every operation: 400 (a query parameter of the wrong type or format, a body that is not the
+///   documented JSON), 401 (no valid bearer token), 403 (no grant allows it), 404 (no such record,
+///   or one outside the caller's scope), 422 (a well-formed request that a rule refuses: a date not
+///   in the calendar, a body's content, with the fields concerned);
+/// - with a request body: 413 (over 1 MiB), 415 (not `application/json`);
+/// - writes (`POST`, `PUT`, `DELETE`): 409 (the record changed since the version sent).
+struct StandardErrors;
+
+impl utoipa::Modify for StandardErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", utoipa::openapi::content::Content::new(Some(Ref::from_schema_name("ErrorEnvelope"))))
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [(&mut item.get, false), (&mut item.put, true), (&mut item.post, true), (&mut item.delete, true)];
+            for (operation, write) in operations {
+                let Some(operation) = operation else { continue };
+                let has_body = operation.request_body.is_some();
+                let mut wanted = vec![
+                    (
+                        "400",
+                        "Malformed request: a query parameter or body field of the wrong type or format, an unknown field, invalid JSON",
+                    ),
+                    ("401", "Missing, unknown, expired or revoked bearer token"),
+                    ("403", "No grant of the caller allows this here"),
+                    ("404", "No such record, or one outside the caller's scope"),
+                    (
+                        "422",
+                        "A rule refuses the request: a date of the right shape that is not in the calendar, or (with a body) content a rule refuses; `fields` names each problem",
+                    ),
+                ];
+                if has_body {
+                    wanted.push(("413", "Body over 1 MiB"));
+                    wanted.push(("415", "Body not sent as `application/json`"));
+                }
+                if write {
+                    wanted.push(("409", "The record changed since the version sent (`current_version`)"));
+                }
+                for (status, description) in wanted {
+                    operation.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description));
+                }
+            }
+        }
+    }
+}
+
+/// An optional query parameter sent blank (empty, or only white space) is read as absent, as a
+/// form sends an empty field: its schema is "the documented value, or blank"
+/// ([`crate::query::blank_pattern`]). Lists are left as they are: a blank list is empty.
+struct BlankIsAbsent;
+
+impl utoipa::Modify for BlankIsAbsent {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+        use utoipa::openapi::{RefOr, Required};
+        let blank = || {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::query::blank_pattern()))
+                .description(Some("Để trống: như không gửi"))
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let RefOr::T(parameter) = parameter else { continue };
+                    if parameter.parameter_in != ParameterIn::Query || parameter.required == Required::True {
+                        continue;
+                    }
+                    // A list (`a,b,c`) sent blank is the empty list: it is blank already.
+                    if matches!(parameter.schema, Some(RefOr::T(utoipa::openapi::schema::Schema::Array(_)))) {
+                        continue;
+                    }
+                    if let Some(schema) = parameter.schema.take() {
+                        let either = AnyOfBuilder::new().item(schema).item(blank()).build();
+                        parameter.schema = Some(RefOr::T(utoipa::openapi::schema::Schema::AnyOf(either)));
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -6,13 +6,17 @@ use serde::Deserialize;
 
 use domain::ValidationErrors;
 use domain::access::Capability;
-use domain::dates::parse_date;
 use domain::ids::UnitId;
 use domain::stats::{AgeBands, FlowKind, Structure};
 
+use storage::{AdmissionReport, CountsReport};
+use utoipa::ToSchema;
+
+use super::ErrorEnvelope;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::policy::{Policy, Route};
+use crate::query::parse_query_date;
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
@@ -29,13 +33,18 @@ pub fn routes() -> Vec<Route> {
 #[into_params(parameter_in = Query)]
 pub struct CountsParams {
     /// Unit id (required).
+    #[param(required = true, value_type = i64, minimum = 1)]
     pub unit: String,
-    /// The report date, dd/mm/yyyy or yyyy-mm-dd; today when empty.
+    /// The report date; today when absent.
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub date: String,
-    /// Upper bounds of the age bands, e.g. `30,35,40,45,50,55,60` (the default).
+    /// Upper bounds of the age bands, e.g. `30,35,40,45,50,55,60` (the default): 1 to 20
+    /// numbers from 18 to 100, increasing (bounds not increasing are a 422).
+    #[param(value_type = Option<crate::query::AgeBandsText>)]
     pub age_bands: String,
     /// `of_date` (the tree as it stood on the date, the default) or `current` (today's tree,
     /// dissolved units regrouped into their successors).
+    #[param(value_type = Option<Structure>)]
     pub structure: String,
 }
 
@@ -57,7 +66,7 @@ fn unit_param(e: &mut ValidationErrors, unit: &str) -> Option<UnitId> {
 }
 
 fn date_param(e: &mut ValidationErrors, field: &'static str, value: &str, default: NaiveDate) -> Option<NaiveDate> {
-    if value.trim().is_empty() { Some(default) } else { e.take(field, parse_date(value)) }
+    e.take(field, parse_query_date(value)).map(|d| d.unwrap_or(default))
 }
 
 /// The parsed parameters; every problem at once.
@@ -79,12 +88,16 @@ pub fn counts_query(p: &CountsParams, today: NaiveDate) -> Result<CountsQuery, V
 #[into_params(parameter_in = Query)]
 pub struct MovementParams {
     /// Unit id (required).
+    #[param(required = true, value_type = i64, minimum = 1)]
     pub unit: String,
-    /// First day of the period, dd/mm/yyyy or yyyy-mm-dd; 1 January of this year when empty.
+    /// First day of the period; 1 January of this year when absent.
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub from: String,
-    /// Last day of the period (included); today when empty.
+    /// Last day of the period (included); today when absent.
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub to: String,
     /// `of_date` (the tree as it stood on each day, the default) or `current` (today's tree).
+    #[param(value_type = Option<Structure>)]
     pub structure: String,
 }
 
@@ -110,45 +123,46 @@ pub fn movement_query(p: &MovementParams, today: NaiveDate) -> Result<MovementQu
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/counts", tag = "reports", params(CountsParams),
-    responses((status = 200, description = "Members on the unit's list on the date in every breakdown (status, women, ethnic minority, religion, Youth Union, age bands, party age, education, professional level, political theory, occupation), in total and per row: the units directly under it (by the structure of the date, or today's), members directly in it, and by today's structure units dissolved with no successor", body = serde_json::Value),
-              (status = 400, description = "Bad parameters", body = serde_json::Value),
-              (status = 422, description = "A date after today, or a unit that did not exist on the date (or no longer exists, by today's structure)", body = serde_json::Value)))]
+    responses((status = 200, description = "Members on the unit's list on the date in every breakdown (status, women, ethnic minority, religion, Youth Union, age bands, party age, education, professional level, political theory, occupation), in total and per row: the units directly under it (by the structure of the date, or today's), members directly in it, and by today's structure units dissolved with no successor", body = CountsReport),
+              (status = 400, description = "Bad parameters", body = ErrorEnvelope),
+              (status = 422, description = "A date after today, or a unit that did not exist on the date (or no longer exists, by today's structure)", body = ErrorEnvelope)))]
 async fn counts(s: Caller, Query(p): Query<CountsParams>) -> Result<Response, AppError> {
     let q = counts_query(&p, s.today()).map_err(AppError::bad_query)?;
     Ok(axum::Json(s.reader()?.counts_report(q.unit, q.on, q.structure, &q.bands).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/movements", tag = "reports", params(MovementParams),
-    responses((status = 200, description = "Movements of the unit's list over the period (form 1-BTCTW): start (the day before `from`), inflows and outflows by kind in the order of `kinds`, struck off of which probationary, recognized official, temporary activity begun, end; in total and per row. Every row balances start + inflows − outflows = end", body = serde_json::Value),
-              (status = 400, description = "Bad parameters", body = serde_json::Value),
-              (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = serde_json::Value)))]
+    responses((status = 200, description = "Movements of the unit's list over the period (form 1-BTCTW): start (the day before `from`), inflows and outflows by kind in the order of `kinds`, struck off of which probationary, recognized official, temporary activity begun, end; in total and per row. Every row balances start + inflows − outflows = end", body = MovementBody),
+              (status = 400, description = "Bad parameters", body = ErrorEnvelope),
+              (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = ErrorEnvelope)))]
 async fn movements(s: Caller, Query(p): Query<MovementParams>) -> Result<Response, AppError> {
     let q = movement_query(&p, s.today()).map_err(AppError::bad_query)?;
     let report = s.reader()?.movement_report(q.unit, q.first, q.last, q.structure).await?;
     let kinds = FlowKind::ALL.iter().map(|k| KindInfo { code: k.code(), label: k.label() }).collect();
-    Ok(axum::Json(MovementBody { report: &report, kinds }).into_response())
+    Ok(axum::Json(MovementBody { report, kinds }).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/admissions", tag = "reports", params(MovementParams),
-    responses((status = 200, description = "Members admitted (or readmitted) to the unit's list in the period, in the published breakdown (women, ethnic minority, religious, Youth Union, aged 18–30, college or higher, postgraduate, each read on the admission date), in total and per row, with the year's targets when the period lies within one year, and the grassroots organizations that admitted nobody", body = serde_json::Value),
-              (status = 400, description = "Bad parameters", body = serde_json::Value),
-              (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = serde_json::Value)))]
+    responses((status = 200, description = "Members admitted (or readmitted) to the unit's list in the period, in the published breakdown (women, ethnic minority, religious, Youth Union, aged 18–30, college or higher, postgraduate, each read on the admission date), in total and per row, with the year's targets when the period lies within one year, and the grassroots organizations that admitted nobody", body = AdmissionReport),
+              (status = 400, description = "Bad parameters", body = ErrorEnvelope),
+              (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = ErrorEnvelope)))]
 async fn admissions(s: Caller, Query(p): Query<MovementParams>) -> Result<Response, AppError> {
     let q = movement_query(&p, s.today()).map_err(AppError::bad_query)?;
     Ok(axum::Json(s.reader()?.admission_report(q.unit, q.first, q.last, q.structure).await?).into_response())
 }
 
 /// The movement report with the legend of its flow arrays.
-#[derive(serde::Serialize)]
-struct MovementBody<'a> {
+#[derive(serde::Serialize, ToSchema)]
+pub struct MovementBody {
     #[serde(flatten)]
-    report: &'a storage::MovementReport,
+    pub report: storage::MovementReport,
     /// The kinds, in the order of the `inflows` and `outflows` arrays.
-    kinds: Vec<KindInfo>,
+    pub kinds: Vec<KindInfo>,
 }
 
-#[derive(serde::Serialize)]
-struct KindInfo {
-    code: &'static str,
-    label: &'static str,
+/// One kind of movement: its code and its label.
+#[derive(serde::Serialize, ToSchema)]
+pub struct KindInfo {
+    pub code: &'static str,
+    pub label: &'static str,
 }

@@ -5,6 +5,9 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use storage::ApiToken;
+
+use super::ErrorEnvelope;
 use crate::error::AppError;
 use crate::policy::{Policy, Route};
 use crate::session::Caller;
@@ -14,15 +17,15 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
-    responses((status = 200, description = "The caller's tokens, newest first: id, account_id, name, created_at, last_used_at, revoked_at (never the token itself)", body = serde_json::Value),
-              (status = 401, description = "Missing, unknown or revoked token", body = serde_json::Value)))]
+    responses((status = 200, description = "The caller's tokens, newest first: id, account_id, name, created_at, last_used_at, revoked_at (never the token itself)", body = Vec<ApiToken>),
+              (status = 401, description = "Missing, unknown or revoked token", body = ErrorEnvelope)))]
 async fn list(s: Caller) -> Result<Response, AppError> {
     Ok(axum::Json(s.own_account().tokens().await?).into_response())
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = i64, Path, description = "Token id")),
     responses((status = 204, description = "Revoked (also when it already was)"),
-              (status = 404, description = "No such token of the caller", body = serde_json::Value)))]
+              (status = 404, description = "No such token of the caller", body = ErrorEnvelope)))]
 async fn revoke(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = id.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)?;
     crate::pages::account::revoke_own_token(&s, id).await?;

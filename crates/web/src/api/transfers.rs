@@ -15,10 +15,8 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/arriving", tag = "members", params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 200, description = "Members whose transfer letter names this unit or one under it, not accepted yet: \
-        a list of `{id, full_name, gender, birth_date, citizen_id, party_card_number, status, unit_id, unit_name}` \
-        (`unit_id`: the unit the letter names)", body = serde_json::Value),
-              (status = 404, description = "No such unit within the caller's scope", body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "Members whose transfer letter names this unit or one under it, not accepted yet \
+        (`unit_id`: the unit the letter names), in register order", body = Vec<storage::MemberListItem>)))]
 pub(crate) async fn arriving(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     Ok(axum::Json(s.register_writer()?.arriving(id).await?).into_response())

@@ -6,10 +6,11 @@ use axum::response::{IntoResponse, Response};
 use domain::ValidationErrors;
 use domain::ids::{MemberId, UnitId};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use storage::{MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, Successor};
+use storage::{UnitDetail, UnitSummary};
 use utoipa::ToSchema;
 
+use super::{Created, ErrorEnvelope, SplitDone};
 use crate::error::AppError;
 use crate::extract::{Json, Query};
 use crate::policy::{Policy, Route};
@@ -46,43 +47,50 @@ pub(crate) fn unit_path(raw: &str) -> Result<UnitId, AppError> {
 
 /// `201 Created` with the new id.
 pub fn created(id: i64) -> Response {
-    (StatusCode::CREATED, axum::Json(json!({ "id": id }))).into_response()
+    (StatusCode::CREATED, axum::Json(super::Created { id })).into_response()
 }
 
-/// Query parameters of the unit listing and search.
+/// Query parameters of the unit search.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
-pub struct UnitListParams {
-    /// Parent unit id; the roots when empty (ignored when `q` is given).
-    pub parent: String,
+pub struct UnitSearchParams {
     /// Search text (name or code, with or without diacritics).
     pub q: String,
     /// `1`: only units that hold members (chi bộ).
     pub members_only: String,
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub as_of: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitListParams),
-    responses((status = 200, description = "Children of `parent` (or roots) with member and child counts; or, with `q`, matching units", body = serde_json::Value),
-              (status = 400, description = "Bad parameter", body = serde_json::Value)))]
-async fn list(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
-    if !p.q.trim().is_empty() {
-        return search(s, Query(p)).await;
-    }
+/// Query parameters of the unit listing: the search's, and the parent.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct UnitParentParams {
+    /// Parent unit id; the roots when absent (with `q`, checked but not used).
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub parent: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitSearchParams, UnitParentParams),
+    responses((status = 200, description = "Children of `parent` (or roots) with member and child counts; or, with `q`, matching units; without `q` each unit also carries `member_count` and `child_count` (a `UnitNode`)", body = Vec<UnitSummary>),
+              (status = 400, description = "Bad parameter", body = ErrorEnvelope)))]
+async fn list(s: Caller, Query(p): Query<UnitSearchParams>, Query(parent): Query<UnitParentParams>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let as_of = e.take("as_of", parse_as_of(&p.as_of, s.today()));
-    let parent = e.take("parent", parse_optional_unit(&p.parent));
+    let parent = e.take("parent", parse_optional_unit(&parent.parent));
     match (as_of, parent) {
+        (Some(_), Some(_)) if !p.q.trim().is_empty() => search(s, Query(p)).await,
         (Some(as_of), Some(parent)) => Ok(axum::Json(s.reader()?.children(parent, as_of).await?).into_response()),
         _ => Err(AppError::bad_query(e)),
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/units/search", tag = "units", params(UnitListParams),
-    responses((status = 200, description = "Units whose name or code matches `q`", body = serde_json::Value)))]
-async fn search(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, AppError> {
+#[utoipa::path(get, path = "/api/v1/units/search", tag = "units", params(UnitSearchParams),
+    responses((status = 200, description = "Units whose name or code matches `q`", body = Vec<UnitSummary>)))]
+async fn search(s: Caller, Query(p): Query<UnitSearchParams>) -> Result<Response, AppError> {
     let as_of = parse_as_of(&p.as_of, s.today()).map_err(|e| AppError::bad_query(ValidationErrors::single("as_of", e.code, e.message)))?;
     let q = p.q.trim();
     let found = if q.is_empty() { Vec::new() } else { s.reader()?.find_units(q, as_of, parse_flag(&p.members_only), SEARCH_LIMIT).await? };
@@ -95,6 +103,7 @@ async fn search(s: Caller, Query(p): Query<UnitListParams>) -> Result<Response, 
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// Date (dd/mm/yyyy or yyyy-mm-dd); today when empty.
+    #[param(value_type = Option<crate::query::QueryDate>)]
     pub as_of: String,
 }
 
@@ -103,8 +112,8 @@ fn as_of_of(s: &Access, raw: &str) -> Result<chrono::NaiveDate, AppError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
-    responses((status = 200, description = "The unit on the date, its versions, operations, links, path, children and member count", body = serde_json::Value),
-              (status = 404, description = "No such unit", body = serde_json::Value)))]
+    responses((status = 200, description = "The unit on the date, its versions, operations, links, path, children and member count", body = UnitDetail),
+              (status = 404, description = "No such unit", body = ErrorEnvelope)))]
 async fn detail(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let as_of = as_of_of(&s, &p.as_of)?;
@@ -112,7 +121,7 @@ async fn detail(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/subtree", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
-    responses((status = 200, description = "Every unit of the subtree on the date, the root first", body = serde_json::Value)))]
+    responses((status = 200, description = "Every unit of the subtree on the date, the root first", body = Vec<UnitSummary>)))]
 async fn subtree(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let as_of = as_of_of(&s, &p.as_of)?;
@@ -120,7 +129,7 @@ async fn subtree(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) 
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/successors", tag = "units", params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 200, description = "Units valid today that the unit lives on in", body = serde_json::Value)))]
+    responses((status = 200, description = "Units valid today that the unit lives on in", body = Vec<UnitSummary>)))]
 async fn successors(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     Ok(axum::Json(s.reader()?.current_successors(id).await?).into_response())
@@ -151,8 +160,8 @@ fn required_version(e: &mut ValidationErrors, v: Option<i64>) -> Option<i64> {
 }
 
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = CreateUnitBody,
-    responses((status = 201, description = "Created: `{\"id\": …}`", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 201, description = "Created", body = Created),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn create(s: Caller, Json(b): Json<CreateUnitBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let spec = b.spec.parse(&mut e, "");
@@ -175,8 +184,8 @@ pub struct RenameBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/rename", tag = "units", request_body = RenameBody, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 204, description = "Renamed"), (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 204, description = "Renamed"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn rename(s: Caller, Path(id): Path<String>, Json(b): Json<RenameBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
@@ -203,8 +212,8 @@ pub struct MoveBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/move", tag = "units", request_body = MoveBody, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 204, description = "Moved"), (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 204, description = "Moved"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn move_unit(s: Caller, Path(id): Path<String>, Json(b): Json<MoveBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
@@ -255,8 +264,8 @@ pub struct MergeBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/merge", tag = "units", request_body = MergeBody,
-    responses((status = 201, description = "Merged: `{\"id\": target}`", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 201, description = "Merged: the target's id", body = Created),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn merge(s: Caller, Json(b): Json<MergeBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let sources = merge_sources(&mut e, &b.source_ids);
@@ -272,7 +281,9 @@ async fn merge(s: Caller, Json(b): Json<MergeBody>) -> Result<Response, AppError
 #[serde(default)]
 pub struct Assignment {
     pub id: i64,
-    pub successor: usize,
+    /// 0-based position in `successors` (one past the list is a 422).
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
+    pub successor: u32,
 }
 
 /// `POST /api/v1/units/{id}/split`.
@@ -290,9 +301,9 @@ pub struct SplitBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/split", tag = "units", request_body = SplitBody, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 201, description = "Split: `{\"ids\": [successor ids]}`", body = serde_json::Value),
-              (status = 409, description = "Version conflict", body = serde_json::Value),
-              (status = 422, description = "Invalid fields", body = serde_json::Value)))]
+    responses((status = 201, description = "Split: the successors' ids", body = SplitDone),
+              (status = 409, description = "Version conflict", body = ErrorEnvelope),
+              (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
@@ -302,7 +313,7 @@ async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> R
     }
     let successors: Vec<Option<Successor>> =
         b.successors.iter().enumerate().map(|(i, x)| x.parse(&mut e, &format!("successors[{i}]."))).collect();
-    let out_of_range = |a: &Assignment| a.successor >= b.successors.len();
+    let out_of_range = |a: &Assignment| a.successor as usize >= b.successors.len();
     if b.children.iter().chain(&b.members).any(out_of_range) {
         e.push("successors", "out_of_range", "Số thứ tự tổ chức tiếp nối không có trong danh sách.");
     }
@@ -313,17 +324,17 @@ async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> R
         version.zip(successors).zip(decision).map(|((expected_version, successors), decision)| SplitUnit {
             expected_version,
             successors,
-            children: b.children.iter().map(|a| (UnitId(a.id), a.successor)).collect(),
-            members: b.members.iter().map(|a| (MemberId(a.id), a.successor)).collect(),
+            children: b.children.iter().map(|a| (UnitId(a.id), a.successor as usize)).collect(),
+            members: b.members.iter().map(|a| (MemberId(a.id), a.successor as usize)).collect(),
             decision,
         }),
     )?;
     let ids = s.unit_manager()?.split_unit(id, change).await?;
-    Ok((StatusCode::CREATED, axum::Json(json!({ "ids": ids }))).into_response())
+    Ok((StatusCode::CREATED, axum::Json(super::SplitDone { ids })).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/dissolve", tag = "units", request_body = DecisionInput, params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 204, description = "Dissolved"), (status = 422, description = "Invalid fields or unit not empty", body = serde_json::Value)))]
+    responses((status = 204, description = "Dissolved"), (status = 422, description = "Invalid fields or unit not empty", body = ErrorEnvelope)))]
 async fn dissolve(s: Caller, Path(id): Path<String>, Json(b): Json<DecisionInput>) -> Result<Response, AppError> {
     let id = unit_path(&id)?;
     let mut e = ValidationErrors::default();
