@@ -15,7 +15,7 @@ use web::policy::Policy;
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};
 
-http_on_both_engines!(0; every_route_every_role, guessed_identifiers_reveal_nothing);
+http_on_both_engines!(0; every_route_every_role, guessed_identifiers_reveal_nothing, units_named_in_bodies);
 
 /// The organization used by both scenarios: province → commune A (chi bộ A1) and commune B (chi bộ B1).
 struct Fixture {
@@ -399,4 +399,117 @@ async fn guessed_identifiers_reveal_nothing(app: &App) {
 async fn get_json(who: &Actor, app: &App, path: &str) -> (u16, Value) {
     let res = who.client.get(app.url(path)).bearer_auth(&who.token).send().await.unwrap();
     (res.status().as_u16(), res.json().await.unwrap())
+}
+
+/// Body fields that name a unit, at any depth of a request body (an event's `unit_id`, a new
+/// parent, a merge's sources and target, a split's successors, a case's chi bộ, a target's unit).
+const UNIT_FIELDS: [&str; 7] = ["unit_id", "to_unit_id", "parent_id", "unit", "source_ids", "target_id", "successors"];
+
+/// Whether a schema of the OpenAPI document has a property naming a unit, following references.
+fn names_units(doc: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        return names_units(doc, &doc["components"]["schemas"][name], depth + 1);
+    }
+    let nested = |key: &str| schema[key].as_array().is_some_and(|list| list.iter().any(|s| names_units(doc, s, depth + 1)));
+    if nested("allOf")
+        || nested("oneOf")
+        || nested("anyOf")
+        || (schema["items"].is_object() && names_units(doc, &schema["items"], depth + 1))
+    {
+        return true;
+    }
+    schema["properties"]
+        .as_object()
+        .is_some_and(|props| props.iter().any(|(k, v)| UNIT_FIELDS.contains(&k.as_str()) || names_units(doc, v, depth + 1)))
+}
+
+/// Every write of the API whose body names a unit, as commune A's staff naming chi bộ B1 (outside
+/// their scope): refused before anything is written, with a field error (`out_of_scope`) or as
+/// a missing record. The operations come from the OpenAPI document, so an operation added with
+/// a unit in its body fails here until it has a case below.
+async fn units_named_in_bodies(app: &App) {
+    let f = fixture(app.store.as_ref()).await;
+    let staff = actor(app, Some(Role::OrgBoardStaff), Some(f.commune_a), None, "b.staff").await;
+    let (_, doc) = get_json(&staff, app, "/api/openapi.json").await;
+    let (out, inside) = (f.unit_out.0, f.unit_in.0);
+    let decision = serde_json::json!({"effective_date": "2026-01-05", "decision_number": "1-QĐ/TU", "decision_date": "2026-01-05", "issuer": "Tỉnh ủy"});
+    let with_decision = |v: Value| {
+        let mut v = v;
+        v.as_object_mut().unwrap().extend(decision.as_object().unwrap().clone());
+        v
+    };
+    let member_version = get_json(&staff, app, &format!("/api/v1/members/{}", f.member_in.0)).await.1["version"].as_i64().unwrap();
+    let case_version = get_json(&staff, app, &format!("/api/v1/admission/cases/{}", f.case_in)).await.1["version"].as_i64().unwrap();
+    let identity = serde_json::json!({"full_name": "Lê Văn Mới", "gender": "nam", "birth_date": "1990-01-01", "ethnicity": "kinh", "religion": "khong", "citizen_id": "001090000077"});
+    let profile = serde_json::json!({"general_education": "thpt", "occupation": "vien-chuc"});
+    let candidate = serde_json::json!({"identity": identity, "profile": profile, "unit_id": out, "source": "doan-thanh-nien"});
+    let admission = with_decision(serde_json::json!({"kind": "ket-nap", "unit_id": out}));
+    let cases: Vec<(&str, String, Value)> = vec![
+        ("post", "/api/v1/members".into(), serde_json::json!({"identity": identity, "profile": profile, "events": [admission]})),
+        (
+            "post",
+            format!("/api/v1/members/{}/events", f.member_in.0),
+            serde_json::json!({"version": member_version, "event": with_decision(serde_json::json!({"kind": "dieu-chuyen", "to_unit_id": out}))}),
+        ),
+        (
+            "post",
+            format!("/api/v1/members/{}/events/{}/corrections", f.member_in.0, f.event_in),
+            serde_json::json!({"version": member_version, "reason": "nhập sai", "event": admission}),
+        ),
+        (
+            "post",
+            "/api/v1/units".into(),
+            with_decision(serde_json::json!({"kind": "chi-bo", "code": "Z9", "name": "Chi bộ mới", "parent_id": out})),
+        ),
+        ("post", format!("/api/v1/units/{inside}/move"), with_decision(serde_json::json!({"version": 1, "parent_id": out}))),
+        ("post", "/api/v1/units/merge".into(), with_decision(serde_json::json!({"source_ids": [inside], "target_id": out}))),
+        (
+            "post",
+            format!("/api/v1/units/{inside}/split"),
+            with_decision(serde_json::json!({"version": 1, "successors": [
+                {"id": out},
+                {"kind": "chi-bo", "code": "A9", "name": "Chi bộ tách ra", "parent_id": f.commune_a.0}
+            ]})),
+        ),
+        ("post", "/api/v1/admission/cases".into(), candidate.clone()),
+        ("put", format!("/api/v1/admission/cases/{}", f.case_in), serde_json::json!({"version": case_version, "candidate": candidate})),
+        ("put", "/api/v1/admission/targets".into(), serde_json::json!({"unit": out, "year": 2026, "group": "", "target": 5})),
+    ];
+    // Every operation whose body names a unit has a case here.
+    let mut covered = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let body = &op["requestBody"]["content"]["application/json"]["schema"];
+            if body.is_null() || !names_units(&doc, body, 0) {
+                continue;
+            }
+            let matches = |template: &str| {
+                let (a, b): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+                a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| y.starts_with('{') || x == y)
+            };
+            assert!(cases.iter().any(|(m, p, _)| m == method && matches(p)), "{method} {path} names a unit in its body: add a case");
+            covered += 1;
+        }
+    }
+    assert_eq!(covered, cases.len(), "each case is an operation of the document");
+    let before = app.store.member(f.member_in).await.unwrap();
+    for (method, path, body) in &cases {
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let res = staff.client.request(method.clone(), app.url(path)).bearer_auth(&staff.token).json(body).send().await.unwrap();
+        let status = res.status().as_u16();
+        let v: Value = res.json().await.unwrap_or(Value::Null);
+        let refused_in_field =
+            status == 422 && v["error"]["fields"].as_array().is_some_and(|a| a.iter().any(|f| f["code"] == "out_of_scope"));
+        assert!(refused_in_field || status == 404, "{method} {path}: {status} {v}");
+    }
+    // Nothing was written: the member, the case and chi bộ B1 are as they were.
+    let after = app.store.member(f.member_in).await.unwrap();
+    assert_eq!((after.version, after.events.len()), (before.version, before.events.len()));
+    assert_eq!(get_json(&staff, app, &format!("/api/v1/admission/cases/{}", f.case_in)).await.1["version"].as_i64().unwrap(), case_version);
+    let everyone = app.store.find_members(&MemberQuery { unit: Some(f.unit_out), ..MemberQuery::new(support::today()) }).await.unwrap();
+    assert_eq!(everyone.total, 1, "only B1's own member");
 }
