@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::dates::{add_months, age_in_years, sub_months};
 use domain::event::{Entry, EventData, EventKind, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
-use domain::history::{PROBATION_MONTHS, READMISSION_MIN_MONTHS_OUT};
+use domain::history::{self, PROBATION_MONTHS, READMISSION_MIN_MONTHS_OUT};
 use domain::ids::{CitizenId, EventId, LyLichNumber, MemberId, PartyCardNumber, PhoneNumber};
 use domain::member::{
     AcademicTitle, DatedProfile, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, ItLevel, OccupationGroup,
@@ -192,7 +192,7 @@ impl<'t> People<'t> {
         // of receiving it); probation runs 12 months from the ceremony (rules.md §3). The delay
         // is read off the birth date so that the random stream stays as it was.
         let ceremony = ceremony_after(admitted, birth);
-        let probation_end = add_months(ceremony, PROBATION_MONTHS);
+        let probation_end = history::probation_end(ceremony);
         let home_from = tree.cells[home].from;
         let arrival = if admitted < home_from || rng.random_bool(0.04) {
             let lower = home_from.max(add_months(admitted, PROBATION_MONTHS + 1));
@@ -429,7 +429,7 @@ impl<'t> People<'t> {
         if ceremony <= today && death.is_none_or(|d| d > ceremony) {
             life.push(EventKind::Ceremony, ceremony, None);
         }
-        let official = add_months(ceremony, PROBATION_MONTHS);
+        let official = history::probation_end(ceremony);
         if let Some(d) = death.filter(|d| *d <= official.min(today)) {
             life.advance(d)?;
             life.died(d);

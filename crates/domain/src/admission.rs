@@ -18,8 +18,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::dates::{self, add_months, format_vn, full_months_between};
-use crate::history::{PROBATION_MONTHS, READMISSION_MIN_MONTHS_OUT};
+use crate::dates::{add_months, format_vn, full_months_between};
+use crate::history::{READMISSION_MIN_MONTHS_OUT, probation_end};
 use crate::member::GeneralEducation;
 use crate::workdays::WorkCalendar;
 
@@ -611,7 +611,7 @@ pub fn ceremony_deadline(cal: &WorkCalendar, decision_received_on: NaiveDate) ->
 /// ceremony (Charter art. 5 §1: "tính từ ngày chi bộ tổ chức lễ kết nạp"; point 4.2 — rules.md
 /// §3), whenever the recognition is decided. Party age still runs from the decision's date.
 pub fn official_date(ceremony_on: NaiveDate) -> NaiveDate {
-    dates::add_months(ceremony_on, PROBATION_MONTHS)
+    probation_end(ceremony_on)
 }
 
 /// Last day for the chi bộ to propose recognition: 30 working days after the probation ends,

@@ -114,7 +114,7 @@ impl Probation {
     /// the ceremony is recorded (rules.md §3 "before a ceremony is recorded, no official date can
     /// be computed").
     pub fn official_due(&self) -> Option<NaiveDate> {
-        self.ceremony.map(|c| add_months(c, PROBATION_MONTHS))
+        self.ceremony.map(probation_end)
     }
 }
 
@@ -225,6 +225,13 @@ impl UnitFacts for LoadedUnits {
 pub const PROBATION_MONTHS: u32 = 12;
 fn exact_probation_rule_from() -> NaiveDate {
     NaiveDate::from_ymd_opt(2011, 1, 19).unwrap_or(NaiveDate::MIN)
+}
+
+/// The day 12 months of probation that began on `start` end, and the member becomes official:
+/// from the ceremony, exactly 12 months later (29/02 → 28/02) — Charter art. 5 §1, rules.md §3.
+/// The one place this date is computed.
+pub fn probation_end(start: NaiveDate) -> NaiveDate {
+    add_months(start, PROBATION_MONTHS)
 }
 
 /// Readmission only after at least 36 months out of the Party, and only once (294-QĐ/TW point
@@ -449,7 +456,7 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
             // were recorded keeps the recognition it has, checked as it was then: 12 months from the
             // decision (a new recognition without a ceremony is refused by `new_entry_problems`).
             let start = admitted.ceremony.unwrap_or(admitted.decided);
-            let due = add_months(start, PROBATION_MONTHS);
+            let due = probation_end(start);
             if admitted.decided >= exact_probation_rule_from() && date != due {
                 let message = match admitted.ceremony {
                     Some(ceremony) => format!(
