@@ -9,7 +9,8 @@ use domain::dates::{format_vn, parse_date};
 use domain::ids::UnitId;
 use domain::pipeline::{TargetGroup, Urgency};
 use domain::workdays::YearOverride;
-use storage::{CaseQuery, Store, StoreError, WriteContext};
+use storage::prelude::*;
+use storage::{CaseQuery, StoreError, WriteContext};
 
 use crate::users::cli_actor;
 

@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 use domain::access::{Grant, Role};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use storage::{MemberQuery, Store};
+use storage::prelude::*;
+use storage::{MemberQuery, Period, ReportRequest};
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -133,7 +134,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         let mut times = Vec::with_capacity(args.requests);
         for _ in 0..args.requests {
             let t = Instant::now();
-            store.counts_report(root.unit.id, on, domain::stats::Structure::OfDate, today, &bands).await?;
+            store
+                .counts_report(ReportRequest { unit: root.unit.id, when: on, structure: domain::stats::Structure::OfDate, today }, &bands)
+                .await?;
             times.push(t.elapsed());
         }
         report(label, &mut times);
@@ -152,7 +155,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         let mut times = Vec::with_capacity(args.requests);
         for _ in 0..args.requests {
             let t = Instant::now();
-            store.movement_report(root.unit.id, first, last, structure, today).await?;
+            store.movement_report(ReportRequest { unit: root.unit.id, when: Period { first, last }, structure, today }).await?;
             times.push(t.elapsed());
         }
         report(label, &mut times);
@@ -160,7 +163,14 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let mut times = Vec::with_capacity(args.requests);
     for _ in 0..args.requests {
         let t = Instant::now();
-        store.admission_report(root.unit.id, jan1(2025), dec31, domain::stats::Structure::OfDate, today).await?;
+        store
+            .admission_report(ReportRequest {
+                unit: root.unit.id,
+                when: Period { first: jan1(2025), last: dec31 },
+                structure: domain::stats::Structure::OfDate,
+                today,
+            })
+            .await?;
         times.push(t.elapsed());
     }
     report("admission report of the province, 2025", &mut times);

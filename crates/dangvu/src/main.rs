@@ -16,7 +16,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use storage::{SqlStore, Store};
+use storage::SqlStore;
+use storage::prelude::*;
 
 use crate::config::{AuthFlags, AuthSettings, Config, Settings};
 

@@ -8,7 +8,8 @@ use clap::{Subcommand, ValueEnum};
 use domain::dates::{format_vn, parse_date};
 use domain::ids::UnitId;
 use domain::stats::{AgeBands, Structure};
-use storage::{Store, StoreError};
+use storage::prelude::*;
+use storage::{Period, ReportRequest, StoreError};
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
@@ -55,13 +56,13 @@ pub struct PeriodArgs {
 }
 
 impl PeriodArgs {
-    /// The period and structure, checked.
-    fn parse(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate, Structure)> {
+    /// The report asked for, checked.
+    fn request(&self, today: NaiveDate) -> Result<ReportRequest> {
         let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
         let first = date_arg("from", self.from.as_deref(), year_start)?;
         let last = date_arg("to", self.to.as_deref(), today)?;
         let structure = Structure::parse(&self.structure).map_err(|e| anyhow!("--structure: {}", e.message))?;
-        Ok((first, last, structure))
+        Ok(ReportRequest { unit: UnitId(self.unit), when: Period { first, last }, structure, today })
     }
 }
 
@@ -96,7 +97,8 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                 None => AgeBands::default(),
                 Some(b) => AgeBands::parse(b).map_err(|e| anyhow!("--age-bands: {}", e.message))?,
             };
-            let r = store.counts_report(UnitId(unit), on, structure, today, &bands).await.map_err(store_error(unit))?;
+            let request = ReportRequest { unit: UnitId(unit), when: on, structure, today };
+            let r = store.counts_report(request, &bands).await.map_err(store_error(unit))?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
                 Format::Text => {
@@ -117,9 +119,9 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
             Ok(())
         }
         ReportCommand::Movements(args) => {
-            let (first, last, structure) = args.parse(today)?;
+            let request = args.request(today)?;
             let (unit, format) = (args.unit, args.format);
-            let r = store.movement_report(UnitId(unit), first, last, structure, today).await.map_err(store_error(unit))?;
+            let r = store.movement_report(request).await.map_err(store_error(unit))?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
                 Format::Text => {
@@ -135,9 +137,9 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
             Ok(())
         }
         ReportCommand::Admissions(args) => {
-            let (first, last, structure) = args.parse(today)?;
+            let request = args.request(today)?;
             let (unit, format) = (args.unit, args.format);
-            let r = store.admission_report(UnitId(unit), first, last, structure, today).await.map_err(store_error(unit))?;
+            let r = store.admission_report(request).await.map_err(store_error(unit))?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
                 Format::Text => {

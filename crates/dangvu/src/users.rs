@@ -13,7 +13,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use domain::access::{Grant, Role};
 use domain::ids::{MemberId, UnitCode, UnitId};
 use domain::unit::UnitKind;
-use storage::{Account, AccountChange, AuditEntry, AuditQuery, MemberQuery, NewAccount, Store, StoreError, UnitSummary, WriteContext};
+use storage::prelude::*;
+use storage::{Account, AccountChange, AuditEntry, AuditQuery, MemberQuery, NewAccount, StoreError, UnitSummary, WriteContext};
 
 /// Accounts beyond this are not listed (a register has a few thousand at most).
 const LIST_LIMIT: usize = 100_000;

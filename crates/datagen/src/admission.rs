@@ -14,7 +14,8 @@ use domain::pipeline::{
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use storage::{MemberQuery, StatusFilter, Store, StoreError, WriteContext};
+use storage::prelude::*;
+use storage::{MemberQuery, StatusFilter, StoreError, WriteContext};
 
 use crate::{basis, field_error};
 

@@ -20,7 +20,8 @@ use domain::ids::{DecisionNumber, MemberId};
 use domain::unit::LegalBasis;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use storage::{BulkData, Store, StoreError};
+use storage::prelude::*;
+use storage::{BulkData, StoreError};
 
 /// Who the generated rows are recorded by.
 pub(crate) const RECORDED_BY: &str = "generator";

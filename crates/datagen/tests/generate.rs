@@ -9,7 +9,8 @@ use datagen::{Options, Report, generate};
 use domain::history::Status;
 use domain::ids::MemberId;
 use domain::unit::UnitKind;
-use storage::{MemberQuery, SqlStore, StatusFilter, Store};
+use storage::prelude::*;
+use storage::{MemberQuery, SqlStore, StatusFilter};
 use storage_sqlite::SqliteDatabase;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

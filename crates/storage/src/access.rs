@@ -18,13 +18,17 @@ use domain::ids::{EventId, MemberId, UnitId};
 
 use domain::pipeline::{Candidate, StepData, StepKind, TargetGroup};
 
+use crate::context::{WriteContext, vietnam_today};
+use crate::error::{Result, StoreError};
 use crate::index::MemberReach;
-use crate::{
-    Account, AccountChange, ApiToken, AuditActor, AuditEntry, AuditQuery, AuditRecord, CaseDetail, CaseQuery, CaseSummary, ChainReport,
-    GrantRecord, MemberDetail, MemberListItem, MemberPage, MemberQuery, MemberUpdate, MergeUnits, MoveUnit, NewAccount, NewMember,
-    OrgDecision, RenameUnit, Result, ScopeFilter, ScopeTarget, SplitUnit, Store, StoreError, Successor, TargetReport, UnitDetail, UnitNode,
-    UnitSummary, Worklist, WriteContext,
+use crate::model::{
+    Account, AccountChange, AccountSecrets, AdmissionReport, AdmissionRow, ApiToken, AuditActor, AuditEntry, AuditQuery, AuditRecord,
+    CaseDetail, CaseQuery, CaseSummary, ChainReport, CountsReport, GrantRecord, LoginOutcome, MemberDetail, MemberListItem, MemberPage,
+    MemberQuery, MemberUpdate, MergeUnits, MoveUnit, MovementReport, NewAccount, NewMember, NewUnit, OrgDecision, RenameUnit,
+    ReportRowHead, ScopeFilter, ScopeTarget, SplitUnit, Successor, TargetReport, UnitDetail, UnitNode, UnitSummary, Worklist,
 };
+use crate::prelude::*;
+use crate::reports::ReportRequest;
 
 /// Where a request comes from (for the audit trail).
 #[derive(Debug, Clone, Default)]
@@ -57,7 +61,7 @@ impl Access {
 
     /// Today in Vietnam: scopes are evaluated on this date.
     pub fn today(&self) -> NaiveDate {
-        crate::vietnam_today(self.info.now)
+        vietnam_today(self.info.now)
     }
 
     /// The context of a write by this person, now.
@@ -256,46 +260,28 @@ impl Reader<'_> {
 
     /// The counts of a unit on a date (aggregates, not personal data: not audited); rows of units
     /// outside the scope are left out.
-    pub async fn counts_report(
-        &self,
-        unit: UnitId,
-        on: NaiveDate,
-        structure: domain::stats::Structure,
-        bands: &domain::stats::AgeBands,
-    ) -> Result<crate::CountsReport> {
-        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
-        let mut report = self.store().counts_report(unit, on, structure, self.access.today(), bands).await?;
+    pub async fn counts_report(&self, request: ReportRequest<NaiveDate>, bands: &domain::stats::AgeBands) -> Result<CountsReport> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
+        let mut report = self.store().counts_report(request, bands).await?;
         report.children = self.rows_in_scope(report.children).await?;
         Ok(report)
     }
 
     /// The movements of a unit's list over a period (aggregates: not audited); rows of units
     /// outside the scope are left out.
-    pub async fn movement_report(
-        &self,
-        unit: UnitId,
-        first: NaiveDate,
-        last: NaiveDate,
-        structure: domain::stats::Structure,
-    ) -> Result<crate::MovementReport> {
-        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
-        let mut report = self.store().movement_report(unit, first, last, structure, self.access.today()).await?;
+    pub async fn movement_report(&self, request: ReportRequest) -> Result<MovementReport> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
+        let mut report = self.store().movement_report(request).await?;
         report.rows = self.rows_in_scope(report.rows).await?;
         Ok(report)
     }
 
     /// The members admitted to a unit's list over a period (aggregates: not audited); rows and
     /// organizations outside the scope are left out.
-    pub async fn admission_report(
-        &self,
-        unit: UnitId,
-        first: NaiveDate,
-        last: NaiveDate,
-        structure: domain::stats::Structure,
-    ) -> Result<crate::AdmissionReport> {
-        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
-        let mut report = self.store().admission_report(unit, first, last, structure, self.access.today()).await?;
-        let rows: Vec<(crate::ReportRowHead, crate::AdmissionRow)> = report.rows.into_iter().map(|r| (r.head.clone(), r)).collect();
+    pub async fn admission_report(&self, request: ReportRequest) -> Result<AdmissionReport> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
+        let mut report = self.store().admission_report(request).await?;
+        let rows: Vec<(ReportRowHead, AdmissionRow)> = report.rows.into_iter().map(|r| (r.head.clone(), r)).collect();
         report.rows = self.rows_in_scope(rows).await?.into_iter().map(|(_, r)| r).collect();
         let ids: Vec<UnitId> = report.zero_admission.iter().map(|u| u.id).collect();
         let keep = self.keep(&ids).await?;
@@ -304,7 +290,7 @@ impl Reader<'_> {
     }
 
     /// Drops the rows of units outside the scope (group rows belong to the report's unit).
-    async fn rows_in_scope<T>(&self, rows: Vec<(crate::ReportRowHead, T)>) -> Result<Vec<(crate::ReportRowHead, T)>> {
+    async fn rows_in_scope<T>(&self, rows: Vec<(ReportRowHead, T)>) -> Result<Vec<(ReportRowHead, T)>> {
         let ids: Vec<UnitId> = rows.iter().filter_map(|(h, _)| h.unit.as_ref().map(|u| u.id)).collect();
         let mut keep = self.keep(&ids).await?.into_iter();
         Ok(rows.into_iter().filter(|(h, _)| h.unit.is_none() || keep.next().unwrap_or(false)).collect())
@@ -506,7 +492,7 @@ impl UnitManager<'_> {
     }
 
     /// A unit under `parent` needs `parent` in scope; a new top-level unit needs an administrator.
-    pub async fn create_unit(&self, new: crate::NewUnit) -> Result<UnitId> {
+    pub async fn create_unit(&self, new: NewUnit) -> Result<UnitId> {
         match new.spec.parent {
             Some(p) => self.unit_target(p).await?,
             None if self.scope.scope.everything => {}
@@ -637,7 +623,7 @@ impl OwnAccount<'_> {
     }
 
     /// The password hash and TOTP state, for checking the current password or a code.
-    pub async fn secrets(&self) -> Result<crate::AccountSecrets> {
+    pub async fn secrets(&self) -> Result<AccountSecrets> {
         let account = self.account().await?;
         self.store().account_for_login(&account.username).await?.map(|(_, s)| s).ok_or(StoreError::NotFound)
     }
@@ -661,7 +647,7 @@ impl OwnAccount<'_> {
         let candidate = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || auth::password::verify(&candidate, &hash)).await.unwrap_or(false);
         if !ok {
-            self.store().record_login_attempt(&account.username, &client, crate::LoginOutcome::Failure, now).await?;
+            self.store().record_login_attempt(&account.username, &client, LoginOutcome::Failure, now).await?;
             let record = AuditRecord::new("account.reauth_failure", "account", account.id, json!({}));
             self.store().audit(&self.access.audit_actor(), now, vec![record]).await?;
         }

@@ -1,7 +1,8 @@
 //! Account use cases: accounts, grants and API tokens, each write audited in its transaction.
 //! Passwords arrive already hashed (`auth::password`); storage never sees a clear password.
 
-use chrono::NaiveDate;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use domain::ValidationErrors;
@@ -9,9 +10,40 @@ use domain::access::{Grant, Principal};
 use domain::ids::MemberId;
 
 use crate::audit::{self, json};
+use crate::context::WriteContext;
 use crate::db::DbError;
+use crate::error::{Result, StoreError};
+use crate::model::{Account, AccountChange, AccountSecrets, ApiToken, AuditRecord, GrantRecord, NewAccount};
 use crate::sql;
-use crate::{AccountChange, AuditRecord, GrantRecord, NewAccount, Result, SqlStore, StoreError, WriteContext};
+use crate::store::SqlStore;
+
+/// Accounts, their grants and their API tokens, each write audited in its transaction.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn create_account(&self, ctx: &WriteContext, new: NewAccount) -> Result<i64>;
+    async fn account(&self, id: i64) -> Result<Account>;
+    /// The account with this user name (any case) and its secrets, for login.
+    async fn account_for_login(&self, username: &str) -> Result<Option<(Account, AccountSecrets)>>;
+    /// Accounts whose user name or display name contains `q` (all when empty), by user name.
+    async fn accounts(&self, q: &str, limit: usize) -> Result<Vec<Account>>;
+    async fn account_count(&self) -> Result<i64>;
+    /// Changes an account (version-checked); a new password or second factor ends the
+    /// account's other sessions.
+    async fn change_account(&self, ctx: &WriteContext, id: i64, change: AccountChange) -> Result<()>;
+    /// The account's grants in force.
+    async fn grants(&self, account: i64, today: NaiveDate) -> Result<Vec<GrantRecord>>;
+    /// The grants in force of several accounts (by account, then grant), in one query.
+    async fn grants_of(&self, accounts: &[i64], today: NaiveDate) -> Result<Vec<GrantRecord>>;
+    async fn add_grant(&self, ctx: &WriteContext, account: i64, grant: Grant) -> Result<i64>;
+    async fn revoke_grant(&self, ctx: &WriteContext, account: i64, grant_id: i64) -> Result<()>;
+    /// The person behind an enabled account, with their grants; `None` when disabled or unknown.
+    async fn principal(&self, account: i64) -> Result<Option<Principal>>;
+    async fn create_token(&self, ctx: &WriteContext, account: i64, name: &str, token_hash: &str) -> Result<i64>;
+    /// The unrevoked token with this digest (its last use is recorded).
+    async fn token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<ApiToken>>;
+    async fn tokens_of(&self, account: i64) -> Result<Vec<ApiToken>>;
+    async fn revoke_token(&self, ctx: &WriteContext, account: i64, token: i64) -> Result<()>;
+}
 
 /// User names: 3 to 64 of a–z, 0–9, '.', '_' and '-' (stored lower case).
 pub fn check_username(username: &str) -> Result<String, ValidationErrors> {
@@ -40,8 +72,11 @@ impl SqlStore {
         };
         grant.role.check_grant(grant.unit, kind, member.is_some()).map_err(|e| StoreError::Invalid(ValidationErrors { errors: vec![e] }))
     }
+}
 
-    pub(crate) async fn create_account_impl(&self, ctx: &WriteContext, new: NewAccount) -> Result<i64> {
+#[async_trait]
+impl AccountStore for SqlStore {
+    async fn create_account(&self, ctx: &WriteContext, new: NewAccount) -> Result<i64> {
         let username = check_username(&new.username)?;
         let display_name = domain::text::required_text(&new.display_name, 200, "Họ và tên").map_err(|mut e| {
             e.field = "display_name".into();
@@ -91,7 +126,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(crate) async fn change_account_impl(&self, ctx: &WriteContext, id: i64, change: AccountChange) -> Result<()> {
+    async fn change_account(&self, ctx: &WriteContext, id: i64, change: AccountChange) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let (account, secrets) = sql::access::account(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         if account.version != change.expected_version {
@@ -143,7 +178,11 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(crate) async fn grants_impl(&self, accounts: &[i64], today: NaiveDate) -> Result<Vec<GrantRecord>> {
+    async fn grants(&self, account: i64, today: NaiveDate) -> Result<Vec<GrantRecord>> {
+        self.grants_of(&[account], today).await
+    }
+
+    async fn grants_of(&self, accounts: &[i64], today: NaiveDate) -> Result<Vec<GrantRecord>> {
         let mut conn = self.db.reader().await?;
         let rows = sql::access::grants_of(conn.as_mut(), accounts).await?;
         drop(conn);
@@ -168,8 +207,8 @@ impl SqlStore {
             .collect())
     }
 
-    pub(crate) async fn add_grant_impl(&self, ctx: &WriteContext, account: i64, grant: Grant) -> Result<i64> {
-        let existing = self.account_impl(account).await?;
+    async fn add_grant(&self, ctx: &WriteContext, account: i64, grant: Grant) -> Result<i64> {
+        let existing = self.account(account).await?;
         self.check_grant(grant, existing.member, ctx.today).await?;
         let mut tx = self.db.begin().await?;
         if sql::access::grants(tx.as_mut(), account).await?.iter().any(|(_, g, _, _)| *g == grant) {
@@ -184,7 +223,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(crate) async fn revoke_grant_impl(&self, ctx: &WriteContext, account: i64, grant_id: i64) -> Result<()> {
+    async fn revoke_grant(&self, ctx: &WriteContext, account: i64, grant_id: i64) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let grants = sql::access::grants(tx.as_mut(), account).await?;
         let Some((_, grant, _, _)) = grants.iter().find(|(id, _, _, _)| *id == grant_id) else { return Err(StoreError::NotFound) };
@@ -203,12 +242,27 @@ impl SqlStore {
         Ok(())
     }
 
-    async fn account_impl(&self, id: i64) -> Result<crate::Account> {
+    async fn account(&self, id: i64) -> Result<Account> {
         let mut conn = self.db.reader().await?;
         sql::access::account(conn.as_mut(), id).await?.map(|(a, _)| a).ok_or(StoreError::NotFound)
     }
 
-    pub(crate) async fn principal_impl(&self, account: i64) -> Result<Option<Principal>> {
+    async fn account_for_login(&self, username: &str) -> Result<Option<(Account, AccountSecrets)>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::account_by_username(conn.as_mut(), &username.trim().to_lowercase()).await?)
+    }
+
+    async fn accounts(&self, q: &str, limit: usize) -> Result<Vec<Account>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::accounts(conn.as_mut(), &q.trim().to_lowercase(), limit).await?)
+    }
+
+    async fn account_count(&self) -> Result<i64> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::account_count(conn.as_mut()).await?)
+    }
+
+    async fn principal(&self, account: i64) -> Result<Option<Principal>> {
         let mut conn = self.db.reader().await?;
         let Some((a, _)) = sql::access::account(conn.as_mut(), account).await? else { return Ok(None) };
         if a.disabled {
@@ -218,7 +272,7 @@ impl SqlStore {
         Ok(Some(Principal { account_id: a.id, username: a.username, display_name: a.display_name, member: a.member, grants }))
     }
 
-    pub(crate) async fn create_token_impl(&self, ctx: &WriteContext, account: i64, name: &str, token_hash: &str) -> Result<i64> {
+    async fn create_token(&self, ctx: &WriteContext, account: i64, name: &str, token_hash: &str) -> Result<i64> {
         let name = domain::text::required_text(name, 100, "Tên mã truy cập").map_err(|mut e| {
             e.field = "name".into();
             StoreError::Invalid(ValidationErrors { errors: vec![e] })
@@ -234,7 +288,26 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(crate) async fn revoke_token_impl(&self, ctx: &WriteContext, account: i64, token: i64) -> Result<()> {
+    async fn token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<ApiToken>> {
+        let mut conn = self.db.reader().await?;
+        let token = sql::access::token_by_hash(conn.as_mut(), token_hash).await?;
+        drop(conn);
+        if let Some(t) = &token
+            && t.last_used_at.is_none_or(|at| now - at > chrono::Duration::minutes(1))
+        {
+            let mut tx = self.db.begin().await?;
+            sql::access::touch_token(tx.as_mut(), t.id, now).await?;
+            tx.commit().await?;
+        }
+        Ok(token)
+    }
+
+    async fn tokens_of(&self, account: i64) -> Result<Vec<ApiToken>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::tokens_of(conn.as_mut(), account).await?)
+    }
+
+    async fn revoke_token(&self, ctx: &WriteContext, account: i64, token: i64) -> Result<()> {
         let mut tx = self.db.begin().await?;
         if !sql::access::revoke_token(tx.as_mut(), account, token, ctx.now).await? {
             return Err(StoreError::NotFound);

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -24,14 +25,44 @@ use domain::unit::UnitKind;
 use domain::workdays::{WorkCalendar, YearOverride};
 
 use crate::audit::{diff, json};
+use crate::context::WriteContext;
 use crate::db::Conn;
+use crate::error::{Result, StoreError};
 use crate::index::Sight;
 use crate::members::{append_event_tx, insert_member_tx, load_units};
-use crate::sql::{self, admission as q};
-use crate::{
-    AuditRecord, CaseDetail, CaseQuery, CaseSummary, NewMember, Result, ScopeFilter, ScopeTarget, SqlStore, StepRecord, StoreError,
-    TargetCell, TargetReport, TargetRow, UnitSummary, WorkItem, Worklist, WriteContext,
+use crate::model::{
+    AuditRecord, CaseDetail, CaseQuery, CaseSummary, NewMember, ScopeFilter, ScopeTarget, StepRecord, TargetCell, TargetReport, TargetRow,
+    UnitSummary, WorkItem, Worklist,
 };
+use crate::sql::{self, admission as q};
+use crate::store::SqlStore;
+
+/// The admission pipeline: candidates and the dated steps of their cases, the worklist, yearly
+/// targets, and the working-day calendar its deadlines count in.
+#[async_trait]
+pub trait AdmissionStore: Send + Sync {
+    async fn create_candidate(&self, ctx: &WriteContext, candidate: Candidate) -> Result<i64>;
+    async fn update_candidate(&self, ctx: &WriteContext, id: i64, expected_version: i64, candidate: Candidate) -> Result<()>;
+    /// The chi bộ of a case (for scope checks before anything else is read).
+    async fn candidate_unit(&self, id: i64) -> Result<UnitId>;
+    /// Records a step after every check; a decision step also writes the register.
+    async fn record_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: StepData) -> Result<i64>;
+    /// Voids the latest step (not a decision that wrote the register), with a reason.
+    async fn void_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()>;
+    async fn case(&self, id: i64, today: NaiveDate) -> Result<CaseDetail>;
+    async fn cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>>;
+    async fn worklist(&self, query: &CaseQuery) -> Result<Worklist>;
+    /// Sets (or with `None` removes) a unit's target for a year, in total or for a group.
+    async fn set_target(&self, ctx: &WriteContext, unit: UnitId, year: i32, group: Option<TargetGroup>, target: Option<u32>) -> Result<()>;
+    async fn targets(&self, root: UnitId, year: i32, today: NaiveDate, scope: Option<&ScopeFilter>) -> Result<TargetReport>;
+    /// The working-day calendar with the operator's corrections.
+    async fn work_calendar(&self) -> Result<Arc<WorkCalendar>>;
+    async fn calendar_overrides(&self) -> Result<Vec<YearOverride>>;
+    /// Replaces a year's corrections (an empty one removes them).
+    async fn set_calendar_override(&self, ctx: &WriteContext, o: YearOverride) -> Result<()>;
+    /// The numbers of the admission rules this store applies.
+    fn admission_config(&self) -> &admission::AdmissionConfig;
+}
 
 /// The calendar built from the operator's corrections, rebuilt when they change.
 #[derive(Default)]
@@ -101,7 +132,21 @@ impl SqlStore {
         Ok(list)
     }
 
-    pub(crate) async fn work_calendar_impl(&self) -> Result<Arc<WorkCalendar>> {
+    fn keep_in_scope(&self, rows: Vec<Arc<OpenCase>>, query: &CaseQuery) -> Vec<Arc<OpenCase>> {
+        let index = self.index.read();
+        let subtree = query.unit.map(|u| ScopeFilter { scope: Scope { units: vec![u], ..Scope::default() }, today: query.today });
+        rows.into_iter()
+            .filter(|r| {
+                let target = ScopeTarget::Unit(r.row.candidate.unit);
+                query.scope.as_ref().is_none_or(|s| index.in_scope(s, target)) && subtree.as_ref().is_none_or(|s| index.in_scope(s, target))
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl AdmissionStore for SqlStore {
+    async fn work_calendar(&self) -> Result<Arc<WorkCalendar>> {
         let mut conn = self.db.reader().await?;
         let overrides = q::calendar_overrides(conn.as_mut()).await?;
         let mut cache = self.calendar.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -115,7 +160,12 @@ impl SqlStore {
         Ok(cal)
     }
 
-    pub(crate) async fn set_calendar_override_impl(&self, ctx: &WriteContext, o: YearOverride) -> Result<()> {
+    async fn calendar_overrides(&self) -> Result<Vec<YearOverride>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::admission::calendar_overrides(conn.as_mut()).await?)
+    }
+
+    async fn set_calendar_override(&self, ctx: &WriteContext, o: YearOverride) -> Result<()> {
         // Validated by building a calendar with it.
         let mut conn = self.db.reader().await?;
         let (before, mut all): (Vec<YearOverride>, Vec<YearOverride>) =
@@ -130,7 +180,7 @@ impl SqlStore {
         self.commit_write(tx, seq, ctx, &[record], "calendar", &[i64::from(o.year)]).await
     }
 
-    pub(crate) async fn create_candidate_impl(&self, ctx: &WriteContext, c: Candidate) -> Result<i64> {
+    async fn create_candidate(&self, ctx: &WriteContext, c: Candidate) -> Result<i64> {
         let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         check_candidate(tx.as_mut(), &c, None, ctx, &sight).await?;
@@ -140,7 +190,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(crate) async fn update_candidate_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, c: Candidate) -> Result<()> {
+    async fn update_candidate(&self, ctx: &WriteContext, id: i64, expected_version: i64, c: Candidate) -> Result<()> {
         let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
@@ -162,12 +212,12 @@ impl SqlStore {
         self.commit_write(tx, seq, ctx, &[record], "candidate", &[id]).await
     }
 
-    pub(crate) async fn candidate_unit_impl(&self, id: i64) -> Result<UnitId> {
+    async fn candidate_unit(&self, id: i64) -> Result<UnitId> {
         let mut conn = self.db.reader().await?;
         q::candidate_unit(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)
     }
 
-    pub(crate) async fn record_step_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: StepData) -> Result<i64> {
+    async fn record_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: StepData) -> Result<i64> {
         let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         let row = q::candidate(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
@@ -273,7 +323,7 @@ impl SqlStore {
     }
 
     /// Voids the latest step in force (a typing mistake), unless it wrote the register.
-    pub(crate) async fn void_step_impl(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()> {
+    async fn void_step(&self, ctx: &WriteContext, id: i64, expected_version: i64, step: i64, reason: String) -> Result<()> {
         let reason = match domain::text::optional_lines(&reason, 500, "Lý do hủy bước") {
             Ok(Some(reason)) => reason,
             Ok(None) => return Err(StoreError::invalid("reason", "required", "Nhập lý do hủy bước.")),
@@ -313,9 +363,9 @@ impl SqlStore {
         self.commit_write(tx, seq, ctx, &[record], "candidate", &[id]).await
     }
 
-    pub(crate) async fn case_impl(&self, id: i64, today: NaiveDate) -> Result<CaseDetail> {
+    async fn case(&self, id: i64, today: NaiveDate) -> Result<CaseDetail> {
         self.refresh_index().await?;
-        let cal = self.work_calendar_impl().await?;
+        let cal = self.work_calendar().await?;
         let mut conn = self.db.reader().await?;
         let row = q::candidate(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         let rows = q::steps(conn.as_mut(), id).await?;
@@ -384,9 +434,9 @@ impl SqlStore {
     }
 
     /// Open (or all) cases within the scope and the subtree asked, with their next due item.
-    pub(crate) async fn cases_impl(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>> {
+    async fn cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>> {
         self.refresh_index().await?;
-        let cal = self.work_calendar_impl().await?;
+        let cal = self.work_calendar().await?;
         let q_fold = domain::text::fold(query.q.trim());
         let open_only = query.stages.iter().all(|s| s.is_open());
         let mut cases: Vec<Arc<OpenCase>> = self.open_cases().await?;
@@ -430,20 +480,9 @@ impl SqlStore {
         Ok(out)
     }
 
-    fn keep_in_scope(&self, rows: Vec<Arc<OpenCase>>, query: &CaseQuery) -> Vec<Arc<OpenCase>> {
-        let index = self.index.read();
-        let subtree = query.unit.map(|u| ScopeFilter { scope: Scope { units: vec![u], ..Scope::default() }, today: query.today });
-        rows.into_iter()
-            .filter(|r| {
-                let target = ScopeTarget::Unit(r.row.candidate.unit);
-                query.scope.as_ref().is_none_or(|s| index.in_scope(s, target)) && subtree.as_ref().is_none_or(|s| index.in_scope(s, target))
-            })
-            .collect()
-    }
-
-    pub(crate) async fn worklist_impl(&self, query: &CaseQuery) -> Result<Worklist> {
+    async fn worklist(&self, query: &CaseQuery) -> Result<Worklist> {
         self.refresh_index().await?;
-        let cal = self.work_calendar_impl().await?;
+        let cal = self.work_calendar().await?;
         let cases = self.keep_in_scope(self.open_cases().await?, query);
         let index = self.index.read();
         let mut items = Vec::new();
@@ -474,14 +513,7 @@ impl SqlStore {
         Ok(Worklist { today: query.today, open_cases: cases.len(), overdue, soon, later, by_stage, items })
     }
 
-    pub(crate) async fn set_target_impl(
-        &self,
-        ctx: &WriteContext,
-        unit: UnitId,
-        year: i32,
-        group: Option<TargetGroup>,
-        target: Option<u32>,
-    ) -> Result<()> {
+    async fn set_target(&self, ctx: &WriteContext, unit: UnitId, year: i32, group: Option<TargetGroup>, target: Option<u32>) -> Result<()> {
         if !(2000..=2100).contains(&year) {
             return Err(StoreError::invalid("year", "out_of_range", "Năm phải trong khoảng 2000–2100."));
         }
@@ -513,13 +545,7 @@ impl SqlStore {
 
     /// Targets and progress for `root` and the units directly under it, the grassroots
     /// organizations with no admission, admissions on anniversaries, and candidates by source.
-    pub(crate) async fn targets_impl(
-        &self,
-        root: UnitId,
-        year: i32,
-        today: NaiveDate,
-        scope: Option<&ScopeFilter>,
-    ) -> Result<TargetReport> {
+    async fn targets(&self, root: UnitId, year: i32, today: NaiveDate, scope: Option<&ScopeFilter>) -> Result<TargetReport> {
         self.refresh_index().await?;
         let (from, to) = year_bounds(year);
         let shape_on = today.min(to.pred_opt().unwrap_or(to)).max(from);
@@ -615,6 +641,10 @@ impl SqlStore {
             anniversaries,
             open_candidates_by_source: by_source,
         })
+    }
+
+    fn admission_config(&self) -> &admission::AdmissionConfig {
+        &self.admission
     }
 }
 

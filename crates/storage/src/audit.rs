@@ -6,11 +6,25 @@
 //! in commit order on PostgreSQL too; the head also remembers the newest hash, so removing the
 //! newest entries is detected as well as changing or removing older ones.
 
+use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::db::Conn;
+use crate::error::Result;
+use crate::model::{AuditActor, AuditEntry, AuditQuery, AuditRecord, ChainReport};
 use crate::sql;
-use crate::{AuditActor, AuditEntry, AuditRecord, ChainReport, Result, SqlStore};
+use crate::store::SqlStore;
+
+/// The audit trail: entries that accompany no write, the trail read back, and its check.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends entries that accompany no write (reads of personal data, logins).
+    async fn audit(&self, actor: &AuditActor, now: DateTime<Utc>, records: Vec<AuditRecord>) -> Result<()>;
+    /// Entries matching the filters, newest first.
+    async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
+    /// Recomputes the whole chain.
+    async fn verify_audit(&self) -> Result<ChainReport>;
+}
 
 /// The text the hash covers for an instant: RFC 3339 in UTC with microseconds.
 pub fn canonical_time(at: DateTime<Utc>) -> String {
@@ -109,8 +123,21 @@ pub fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-impl SqlStore {
-    pub(crate) async fn verify_audit_impl(&self) -> Result<ChainReport> {
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn audit(&self, actor: &AuditActor, now: DateTime<Utc>, records: Vec<AuditRecord>) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        append(tx.as_mut(), actor, now, &records).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::access::audit_entries(conn.as_mut(), q).await?)
+    }
+
+    async fn verify_audit(&self) -> Result<ChainReport> {
         let mut conn = self.db.reader().await?;
         let (head_seq, head_hash) = sql::access::audit_head(conn.as_mut()).await?;
         let mut problems = Vec::new();

@@ -4,6 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use async_trait::async_trait;
+
 use domain::ValidationErrors;
 use domain::history::{self, LoadedUnits};
 use domain::ids::UnitId;
@@ -12,19 +14,38 @@ use domain::unit::{UnitVersion, closure_rows};
 use chrono::{DateTime, Utc};
 
 use crate::db::{Conn, DbError, Value};
-use crate::{BulkData, BulkMember, Result, SqlStore, StoreError, sql};
+use crate::error::{Result, StoreError};
+use crate::model::{BulkData, BulkMember};
+use crate::sql;
+use crate::store::SqlStore;
 
 /// Members derived and written per round of statements.
 const MEMBERS_PER_GROUP: usize = 500;
 
-impl SqlStore {
-    pub(crate) async fn bulk_begin_impl(&self) -> Result<()> {
+/// Writing generated or imported data in large batches.
+#[async_trait]
+pub trait BulkStore: Send + Sync {
+    /// Writes generated or imported data in large batches (ids given by the caller).
+    async fn bulk_load(&self, data: BulkData) -> Result<()>;
+    /// Before many [`bulk_load`](Self::bulk_load)s of members: drops the member tables' secondary
+    /// indexes, so the loads append instead of inserting at random places in every index.
+    async fn bulk_begin(&self) -> Result<()>;
+    /// After them: builds those indexes (refusing duplicate identifiers) and refreshes the
+    /// planner's statistics.
+    async fn bulk_finish(&self) -> Result<()>;
+    /// The largest unit, member and event ids in use (for callers of [`bulk_load`](Self::bulk_load)).
+    async fn max_ids(&self) -> Result<(i64, i64, i64)>;
+}
+
+#[async_trait]
+impl BulkStore for SqlStore {
+    async fn bulk_begin(&self) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
         sql::drop_member_indexes(tx.as_mut()).await?;
         self.commit_unaudited(tx, seq, "all", &[0]).await
     }
 
-    pub(crate) async fn bulk_finish_impl(&self) -> Result<()> {
+    async fn bulk_finish(&self) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
         sql::create_member_indexes(tx.as_mut()).await.map_err(|e| match e {
             DbError::Unique(_) => StoreError::invalid(
@@ -40,7 +61,7 @@ impl SqlStore {
         self.commit_unaudited(tx, seq, "all", &[0]).await
     }
 
-    pub(crate) async fn bulk_load_impl(&self, data: BulkData) -> Result<()> {
+    async fn bulk_load(&self, data: BulkData) -> Result<()> {
         let max = self.db.max_params();
         let (mut tx, seq) = self.begin_write().await?;
         let conn = tx.as_mut();
@@ -104,6 +125,11 @@ impl SqlStore {
             conn.execute(&(*stmt).into(), vec![]).await?;
         }
         self.commit_unaudited(tx, seq, "all", &[0]).await
+    }
+
+    async fn max_ids(&self) -> Result<(i64, i64, i64)> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::max_ids(conn.as_mut()).await?)
     }
 }
 

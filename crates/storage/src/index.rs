@@ -18,8 +18,9 @@ use domain::text::fold;
 use domain::unit::UnitVersion;
 
 use crate::db::Database;
+use crate::error::Result;
+use crate::model::{MemberListItem, MemberPage, MemberQuery, ScopeFilter, ScopeTarget, StatusFilter, UnitSummary};
 use crate::sql::{self, IndexMemberRow};
-use crate::{MemberListItem, MemberPage, MemberQuery, Result, ScopeFilter, ScopeTarget, StatusFilter, UnitSummary};
 
 mod reports;
 pub use reports::Row as ReportRow;

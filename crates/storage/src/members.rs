@@ -3,8 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
 use domain::ValidationErrors;
-use domain::event::{Entry, RecordedEvent};
+use domain::event::{Entry, EventData, RecordedEvent};
 use domain::history::{self, History, LoadedUnits};
 use domain::ids::{EventId, MemberId, UnitId};
 use domain::member::Identity;
@@ -12,51 +15,42 @@ use domain::member::Identity;
 use serde_json::{Value, json};
 
 use crate::audit::{diff, json};
-use crate::db::{Conn, Tx};
+use crate::context::WriteContext;
+use crate::db::Conn;
+use crate::error::{Result, StoreError};
 use crate::index::Sight;
+use crate::model::{AuditRecord, MemberDetail, MemberListItem, MemberPage, MemberQuery, MemberUpdate, NewMember, ScopeFilter};
 use crate::sql::{self, UniqueColumn};
-use crate::{AuditRecord, MemberDetail, MemberUpdate, NewMember, Result, SqlStore, StoreError, WriteContext};
+use crate::store::SqlStore;
 
-impl SqlStore {
-    /// Starts a write: the transaction and its change-log sequence number.
-    pub(crate) async fn begin_write(&self) -> Result<(Box<dyn Tx>, i64)> {
-        let mut tx = self.db.begin().await?;
-        let seq = sql::next_seq(tx.as_mut()).await?;
-        Ok((tx, seq))
-    }
-
-    /// Ends a bulk write (generated or imported data, audited once by its caller).
-    pub(crate) async fn commit_unaudited(&self, mut tx: Box<dyn Tx>, seq: i64, entity: &'static str, ids: &[i64]) -> Result<()> {
-        sql::log_changes(tx.as_mut(), seq, entity, ids, self.db.max_params()).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Ends a write: logs what changed for the index, appends the audit entries and commits.
-    pub(crate) async fn commit_write(
+/// The register: member records, their events and corrections, and lists and searches of
+/// members.
+#[async_trait]
+pub trait RegisterStore: Send + Sync {
+    async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId>;
+    /// Replaces the identity data and, when given, records a new profile from its date.
+    async fn update_member(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()>;
+    async fn record_event(&self, ctx: &WriteContext, member: MemberId, expected_version: i64, event: EventData) -> Result<EventId>;
+    /// Records a correction of `target` (a replacement or a void) with its reason.
+    async fn correct_event(
         &self,
-        mut tx: Box<dyn Tx>,
-        seq: i64,
         ctx: &WriteContext,
-        audit: &[AuditRecord],
-        entity: &'static str,
-        ids: &[i64],
-    ) -> Result<()> {
-        sql::log_changes(tx.as_mut(), seq, entity, ids, self.db.max_params()).await?;
-        crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, audit).await?;
-        tx.commit().await?;
-        Ok(())
-    }
+        member: MemberId,
+        expected_version: i64,
+        target: EventId,
+        entry: Entry,
+        reason: String,
+    ) -> Result<EventId>;
+    async fn member(&self, member: MemberId) -> Result<MemberDetail>;
+    /// Lists or searches members: subtree, status, gender and age filters, register order, pages.
+    async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage>;
+    /// Members in transit to a unit within `root`'s subtree and the scope (đang chuyển đến).
+    async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>>;
+}
 
-    /// What the writer may see of other members (the index brought up to date first).
-    pub(crate) async fn sight<'a>(&'a self, ctx: &'a WriteContext) -> Result<Sight<'a>> {
-        if ctx.sees.is_some() {
-            self.refresh_index().await?;
-        }
-        Ok(Sight { index: &self.index, scope: ctx.sees.as_ref() })
-    }
-
-    pub(crate) async fn create_member_impl(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
+#[async_trait]
+impl RegisterStore for SqlStore {
+    async fn create_member(&self, ctx: &WriteContext, new: NewMember) -> Result<MemberId> {
         let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         let (id, record) = insert_member_tx(tx.as_mut(), ctx, new, &sight).await?;
@@ -64,7 +58,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(crate) async fn update_member_impl(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()> {
+    async fn update_member(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()> {
         let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
         let current = sql::member_row(tx.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
@@ -94,9 +88,53 @@ impl SqlStore {
         self.commit_write(tx, seq, ctx, &[record], "member", &[member.0]).await
     }
 
+    async fn record_event(&self, ctx: &WriteContext, member: MemberId, expected_version: i64, event: EventData) -> Result<EventId> {
+        self.append_event(ctx, member, Some(expected_version), Entry::Event(event), None).await
+    }
+
+    async fn correct_event(
+        &self,
+        ctx: &WriteContext,
+        member: MemberId,
+        expected_version: i64,
+        target: EventId,
+        entry: Entry,
+        reason: String,
+    ) -> Result<EventId> {
+        let reason = domain::text::required_lines(&reason, 500, "Lý do đính chính").map_err(|mut e| {
+            e.field = "reason".into();
+            StoreError::Invalid(ValidationErrors { errors: vec![e] })
+        })?;
+        self.append_event(ctx, member, Some(expected_version), entry, Some((target, reason))).await
+    }
+
+    async fn member(&self, member: MemberId) -> Result<MemberDetail> {
+        let mut conn = self.db.reader().await?;
+        let (version, identity, updated_at, updated_by) = sql::member_row(conn.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
+        let profiles = sql::profiles(conn.as_mut(), member).await?;
+        let events = sql::events(conn.as_mut(), member).await?;
+        let units = load_units(conn.as_mut(), &events).await?;
+        let history = history::derive(&events, &units);
+        let unit_names =
+            units.versions.iter().filter_map(|(id, vs)| vs.last().map(|v| (*id, v.name.clone()))).collect::<HashMap<UnitId, String>>();
+        Ok(MemberDetail { id: member, version, identity, profiles, events, history, unit_names, updated_at, updated_by })
+    }
+
+    async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
+        self.refresh_index().await?;
+        Ok(self.index.read().find_members(query))
+    }
+
+    async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>> {
+        self.refresh_index().await?;
+        Ok(self.index.read().arriving(scope, root, today))
+    }
+}
+
+impl SqlStore {
     /// Appends `entry` (an event, or a correction when `corrects` is set) after re-deriving the
     /// whole history with it.
-    pub(crate) async fn append_event(
+    async fn append_event(
         &self,
         ctx: &WriteContext,
         member: MemberId,
@@ -108,18 +146,6 @@ impl SqlStore {
         let (id, record) = append_event_tx(tx.as_mut(), ctx, member, expected_version, entry, corrects).await?;
         self.commit_write(tx, seq, ctx, &[record], "member", &[member.0]).await?;
         Ok(id)
-    }
-
-    pub(crate) async fn member_impl(&self, member: MemberId) -> Result<MemberDetail> {
-        let mut conn = self.db.reader().await?;
-        let (version, identity, updated_at, updated_by) = sql::member_row(conn.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
-        let profiles = sql::profiles(conn.as_mut(), member).await?;
-        let events = sql::events(conn.as_mut(), member).await?;
-        let units = load_units(conn.as_mut(), &events).await?;
-        let history = history::derive(&events, &units);
-        let unit_names =
-            units.versions.iter().filter_map(|(id, vs)| vs.last().map(|v| (*id, v.name.clone()))).collect::<HashMap<UnitId, String>>();
-        Ok(MemberDetail { id: member, version, identity, profiles, events, history, unit_names, updated_at, updated_by })
     }
 }
 

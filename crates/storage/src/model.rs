@@ -284,6 +284,13 @@ pub struct ScopeFilter {
     pub today: NaiveDate,
 }
 
+/// What [`ScopeStore::in_scope`](crate::ScopeStore::in_scope) checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeTarget {
+    Unit(UnitId),
+    Member(MemberId),
+}
+
 impl MemberQuery {
     pub fn new(as_of: NaiveDate) -> Self {
         MemberQuery {
@@ -332,7 +339,7 @@ impl MemberPage {
     }
 }
 
-/// Data written by [`Store::bulk_load`](crate::Store::bulk_load): ids chosen by the caller.
+/// Data written by [`BulkStore::bulk_load`](crate::BulkStore::bulk_load): ids chosen by the caller.
 #[derive(Debug, Clone, Default)]
 pub struct BulkData {
     pub operations: Vec<BulkOperation>,

@@ -16,8 +16,8 @@ use domain::member::{
 use domain::text::{PersonName, fold, sort_key};
 use domain::unit::{ClosureRow, LegalBasis, UnitKind, UnitVersion};
 
-use crate::OrgDecision;
 use crate::db::{Conn, DbError, Row, Sql, Value};
+use crate::model::OrgDecision;
 
 pub mod access;
 pub mod admission;

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use domain::ValidationErrors;
@@ -13,12 +14,16 @@ use domain::ids::{MemberId, UnitId};
 use domain::unit::{UnitVersion, closure_rows};
 
 use crate::audit::json;
-use crate::db::Conn;
+use crate::context::WriteContext;
+use crate::db::{Conn, Tx};
+use crate::error::{Result, StoreError};
 use crate::members::{derive_checked, recorded};
-use crate::{
-    AuditRecord, MergeUnits, MoveUnit, NewUnit, OrgDecision, RenameUnit, Result, SplitUnit, SqlStore, StoreError, Successor, UnitSpec,
-    WriteContext, sql,
+use crate::model::{
+    AuditRecord, MergeUnits, MoveUnit, NewUnit, OrgDecision, RenameUnit, ScopeFilter, SplitUnit, Successor, UnitDetail, UnitLink, UnitNode,
+    UnitSpec, UnitSummary,
 };
+use crate::sql;
+use crate::store::SqlStore;
 
 /// Everything one operation changed, for the change log.
 #[derive(Default)]
@@ -27,14 +32,50 @@ struct Touched {
     members: Vec<i64>,
 }
 
+/// The organization tree: operations on units and the tree as it stood on a date.
+#[async_trait]
+pub trait UnitStore: Send + Sync {
+    async fn create_unit(&self, ctx: &WriteContext, new: NewUnit) -> Result<UnitId>;
+    /// Renames a unit and/or changes its code or kind from a date.
+    async fn rename_unit(&self, ctx: &WriteContext, unit: UnitId, change: RenameUnit) -> Result<()>;
+    async fn move_unit(&self, ctx: &WriteContext, unit: UnitId, change: MoveUnit) -> Result<()>;
+    /// Ends the sources and hands their children and members to the target (returned).
+    async fn merge_units(&self, ctx: &WriteContext, merge: MergeUnits) -> Result<UnitId>;
+    /// Ends a unit and hands its children and members to several successors (returned in order).
+    async fn split_unit(&self, ctx: &WriteContext, unit: UnitId, split: SplitUnit) -> Result<Vec<UnitId>>;
+    /// Ends a unit that has no children and no members left.
+    async fn dissolve_unit(&self, ctx: &WriteContext, unit: UnitId, decision: OrgDecision) -> Result<()>;
+    async fn unit(&self, unit: UnitId, as_of: NaiveDate) -> Result<UnitDetail>;
+    /// The units directly under `parent` (the roots when `None`) on `as_of`, with member counts.
+    async fn children(&self, parent: Option<UnitId>, as_of: NaiveDate) -> Result<Vec<UnitNode>>;
+    /// Every unit in the subtree of `root` on `as_of` (the root first).
+    async fn subtree(&self, root: UnitId, as_of: NaiveDate) -> Result<Vec<UnitSummary>>;
+    /// The units valid on `today` that a dissolved, merged or split unit lives on in.
+    async fn current_successors(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<UnitSummary>>;
+    /// Units whose name or code matches `q` (with or without diacritics) on `as_of`.
+    async fn find_units(
+        &self,
+        q: &str,
+        as_of: NaiveDate,
+        members_only: bool,
+        limit: usize,
+        scope: Option<&ScopeFilter>,
+    ) -> Result<Vec<UnitSummary>>;
+    /// The nodes of these units on `as_of` (the starting points of a scoped tree), with counts.
+    async fn nodes(&self, units: &[UnitId], as_of: NaiveDate) -> Result<Vec<UnitNode>>;
+}
+
 impl SqlStore {
-    async fn finish(&self, tx: Box<dyn crate::db::Tx>, seq: i64, ctx: &WriteContext, record: AuditRecord, touched: Touched) -> Result<()> {
+    async fn finish(&self, tx: Box<dyn Tx>, seq: i64, ctx: &WriteContext, record: AuditRecord, touched: Touched) -> Result<()> {
         let mut tx = tx;
         sql::log_changes(tx.as_mut(), seq, "member", &touched.members, self.db.max_params()).await?;
         self.commit_write(tx, seq, ctx, &[record], "unit", &touched.units).await
     }
+}
 
-    pub(crate) async fn create_unit_impl(&self, ctx: &WriteContext, new: NewUnit) -> Result<UnitId> {
+#[async_trait]
+impl UnitStore for SqlStore {
+    async fn create_unit(&self, ctx: &WriteContext, new: NewUnit) -> Result<UnitId> {
         let (mut tx, seq) = self.begin_write().await?;
         let details = json(&new);
         let d = &new.decision;
@@ -46,7 +87,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(crate) async fn rename_unit_impl(&self, ctx: &WriteContext, unit: UnitId, change: RenameUnit) -> Result<()> {
+    async fn rename_unit(&self, ctx: &WriteContext, unit: UnitId, change: RenameUnit) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
         let details = json(&change);
         let on = change.decision.effective;
@@ -104,7 +145,7 @@ impl SqlStore {
         .await
     }
 
-    pub(crate) async fn move_unit_impl(&self, ctx: &WriteContext, unit: UnitId, change: MoveUnit) -> Result<()> {
+    async fn move_unit(&self, ctx: &WriteContext, unit: UnitId, change: MoveUnit) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
         let details = json(&change);
         let on = change.decision.effective;
@@ -132,7 +173,7 @@ impl SqlStore {
             .await
     }
 
-    pub(crate) async fn merge_units_impl(&self, ctx: &WriteContext, merge: MergeUnits) -> Result<UnitId> {
+    async fn merge_units(&self, ctx: &WriteContext, merge: MergeUnits) -> Result<UnitId> {
         let sources: Vec<UnitId> = dedup(&merge.sources);
         if sources.is_empty() || (sources.len() < 2 && matches!(merge.target, Successor::New(_))) {
             return Err(StoreError::invalid(
@@ -171,7 +212,7 @@ impl SqlStore {
         Ok(target)
     }
 
-    pub(crate) async fn split_unit_impl(&self, ctx: &WriteContext, unit: UnitId, split: SplitUnit) -> Result<Vec<UnitId>> {
+    async fn split_unit(&self, ctx: &WriteContext, unit: UnitId, split: SplitUnit) -> Result<Vec<UnitId>> {
         if split.successors.len() < 2 {
             return Err(StoreError::invalid("successors", "too_few", "Chia tách cần ít nhất hai tổ chức kế tiếp."));
         }
@@ -210,7 +251,7 @@ impl SqlStore {
         Ok(targets)
     }
 
-    pub(crate) async fn dissolve_unit_impl(&self, ctx: &WriteContext, unit: UnitId, d: OrgDecision) -> Result<()> {
+    async fn dissolve_unit(&self, ctx: &WriteContext, unit: UnitId, d: OrgDecision) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
         let details = json(&d);
         let (row, current) = current_version(tx.as_mut(), unit, d.effective).await?;
@@ -244,6 +285,118 @@ impl SqlStore {
         .await
     }
 
+    async fn unit(&self, unit: UnitId, as_of: NaiveDate) -> Result<UnitDetail> {
+        self.refresh_index().await?;
+        let mut conn = self.db.reader().await?;
+        let versions = sql::unit_versions(conn.as_mut(), &[unit]).await?;
+        let list: Vec<domain::unit::UnitVersion> =
+            versions.get(&unit).ok_or(StoreError::NotFound)?.iter().map(|(_, v)| v.clone()).collect();
+        let latest = list.last().map(UnitSummary::from).ok_or(StoreError::NotFound)?;
+        let version = sql::unit_row_version(conn.as_mut(), unit).await?.ok_or(StoreError::NotFound)?;
+        let at = list.iter().find(|v| v.covers(as_of)).map(UnitSummary::from);
+        let operations = sql::operations_of(conn.as_mut(), unit).await?;
+        let mut link_lists = Vec::new();
+        for successors in [false, true] {
+            let raw = sql::links(conn.as_mut(), unit, successors).await?;
+            let ids: Vec<UnitId> = raw.iter().map(|(u, _, _)| *u).collect();
+            let named = sql::unit_versions(conn.as_mut(), &ids).await?;
+            link_lists.push(
+                raw.into_iter()
+                    .filter_map(|(u, effective, operation_id)| {
+                        let v = named.get(&u)?.last()?;
+                        Some(UnitLink { unit: UnitSummary::from(&v.1), effective, operation_id })
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let successors = link_lists.pop().unwrap_or_default();
+        let predecessors = link_lists.pop().unwrap_or_default();
+        let mut path_rows: Vec<_> = sql::closure_of(conn.as_mut(), &[unit])
+            .await?
+            .into_iter()
+            .filter(|r| r.depth > 0 && r.valid_from <= as_of && r.valid_to.is_none_or(|t| as_of < t))
+            .collect();
+        path_rows.sort_by_key(|r| std::cmp::Reverse(r.depth));
+        let (path, children, member_count) = {
+            let index = self.index.read();
+            let path = path_rows.iter().filter_map(|r| index.unit_version_on(r.ancestor, as_of).map(UnitSummary::from)).collect();
+            let children = if at.is_some() { nodes(index.children(Some(unit), as_of)) } else { Vec::new() };
+            let count = if at.is_some() { index.member_count(unit, as_of) } else { 0 };
+            (path, children, count)
+        };
+        Ok(UnitDetail {
+            id: unit,
+            version,
+            as_of: at,
+            latest,
+            versions: list.iter().map(UnitSummary::from).collect(),
+            operations,
+            predecessors,
+            successors,
+            path,
+            children,
+            member_count,
+        })
+    }
+
+    async fn children(&self, parent: Option<UnitId>, as_of: NaiveDate) -> Result<Vec<UnitNode>> {
+        self.refresh_index().await?;
+        Ok(nodes(self.index.read().children(parent, as_of)))
+    }
+
+    async fn subtree(&self, root: UnitId, as_of: NaiveDate) -> Result<Vec<UnitSummary>> {
+        let mut conn = self.db.reader().await?;
+        let list = sql::subtree_on(conn.as_mut(), root, as_of).await?;
+        if list.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(list.iter().map(UnitSummary::from).collect())
+    }
+
+    async fn current_successors(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<UnitSummary>> {
+        let mut conn = self.db.reader().await?;
+        let mut out: Vec<UnitSummary> = Vec::new();
+        let mut queue = vec![unit];
+        let mut seen = vec![unit];
+        while let Some(u) = queue.pop() {
+            let versions = sql::unit_versions(conn.as_mut(), &[u]).await?;
+            let list = versions.get(&u).ok_or(StoreError::NotFound)?;
+            if let Some((_, v)) = list.iter().find(|(_, v)| v.covers(today)) {
+                if !out.iter().any(|o| o.id == u) {
+                    out.push(UnitSummary::from(v));
+                }
+                continue;
+            }
+            for (next, _, _) in sql::links(conn.as_mut(), u, true).await? {
+                if !seen.contains(&next) {
+                    seen.push(next);
+                    queue.push(next);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    async fn find_units(
+        &self,
+        q: &str,
+        as_of: NaiveDate,
+        members_only: bool,
+        limit: usize,
+        scope: Option<&ScopeFilter>,
+    ) -> Result<Vec<UnitSummary>> {
+        self.refresh_index().await?;
+        Ok(self.index.read().find_units(q, as_of, members_only, limit, scope))
+    }
+
+    async fn nodes(&self, units: &[UnitId], as_of: NaiveDate) -> Result<Vec<UnitNode>> {
+        self.refresh_index().await?;
+        Ok(nodes(self.index.read().nodes(units, as_of)))
+    }
+}
+
+impl SqlStore {
     /// Moves `children` and `members` (each with the index of its target) to `targets`, ends
     /// `sources`, links them to the targets and refreshes the closure.
     #[allow(clippy::too_many_arguments)]
@@ -496,4 +649,8 @@ fn dedup(ids: &[UnitId]) -> Vec<UnitId> {
         }
     }
     out
+}
+
+fn nodes(list: Vec<(domain::unit::UnitVersion, usize, usize)>) -> Vec<UnitNode> {
+    list.into_iter().map(|(v, member_count, child_count)| UnitNode { unit: UnitSummary::from(&v), member_count, child_count }).collect()
 }

@@ -10,8 +10,9 @@ use domain::event::EventKind;
 use domain::ids::{MemberId, UnitId};
 use domain::unit::UnitKind::*;
 use storage::access::{Access, RequestInfo};
+use storage::prelude::*;
 use storage::{
-    AccountChange, AuditQuery, LoginOutcome, MemberQuery, MergeUnits, NewAccount, SessionStage, StatusFilter, Store, StoreError, Successor,
+    AccountChange, AuditQuery, LoginOutcome, MemberQuery, MergeUnits, NewAccount, SessionStage, StatusFilter, StoreError, Successor,
 };
 
 use crate::fixtures::*;

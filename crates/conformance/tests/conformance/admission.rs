@@ -15,7 +15,8 @@ use domain::pipeline::{
 use domain::unit::{LegalBasis, UnitKind::*};
 use domain::workdays::YearOverride;
 use storage::access::{Access, RequestInfo};
-use storage::{CaseQuery, Store, StoreError};
+use storage::prelude::*;
+use storage::{CaseQuery, StoreError};
 
 use crate::fixtures::*;
 

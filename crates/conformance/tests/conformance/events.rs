@@ -6,7 +6,8 @@ use domain::event::{Entry, EventKind, StrikeOffReason, TransferMode, UnitRef};
 use domain::history::Status;
 use domain::member::IdentityInput;
 use domain::unit::UnitKind::*;
-use storage::{MemberUpdate, Store, StoreError};
+use storage::prelude::*;
+use storage::{MemberUpdate, StoreError};
 
 use crate::fixtures::*;
 

@@ -5,7 +5,8 @@ use domain::event::{EventData, EventKind, UnitRef};
 use domain::ids::{CitizenId, DecisionNumber, MemberId, UnitCode, UnitId};
 use domain::member::{DatedProfile, Identity, IdentityInput, ProfileInput};
 use domain::unit::{LegalBasis, UnitKind};
-use storage::{NewMember, NewUnit, OrgDecision, Store, UnitSpec, WriteContext};
+use storage::prelude::*;
+use storage::{NewMember, NewUnit, OrgDecision, UnitSpec, WriteContext};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

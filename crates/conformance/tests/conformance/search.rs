@@ -5,7 +5,8 @@ use domain::dates::AgeBand;
 use domain::history::Status;
 use domain::member::Gender;
 use domain::unit::UnitKind::*;
-use storage::{MemberQuery, StatusFilter, Store};
+use storage::prelude::*;
+use storage::{MemberQuery, StatusFilter};
 
 use crate::fixtures::*;
 

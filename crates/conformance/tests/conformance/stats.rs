@@ -5,7 +5,8 @@
 use conformance::{TestStore, on_both_engines};
 use domain::member::profile_on;
 use domain::stats::{AgeBands, Breakdown, MemberFacts, Movement, ProfileFacts, Structure};
-use storage::{MemberQuery, StatusFilter, Store, StoreError};
+use storage::prelude::*;
+use storage::{MemberQuery, Period, ReportRequest, StatusFilter, StoreError};
 
 use std::collections::{HashMap, HashSet};
 
@@ -58,8 +59,9 @@ async fn counts_match_the_records_member_by_member(t: &TestStore) {
     datagen::generate(s, &datagen::Options { members: 400, seed: 5, today }).await.unwrap();
     let bands = AgeBands::default();
     let province = s.children(None, today).await.unwrap()[0].unit.id;
+    let of_date = |when: NaiveDate| ReportRequest { unit: province, when, structure: Structure::OfDate, today };
     for on in [today, d(2025, 6, 30), d(2019, 12, 31)] {
-        let report = s.counts_report(province, on, Structure::OfDate, today, &bands).await.unwrap();
+        let report = s.counts_report(of_date(on), &bands).await.unwrap();
         let expected = by_hand(s, province, on, &bands).await;
         assert_eq!(report.total, expected, "province on {on}");
         assert!(report.total.total > 0 && report.total.women > 0 && report.total.youth_union > 0);
@@ -75,7 +77,7 @@ async fn counts_match_the_records_member_by_member(t: &TestStore) {
         assert_eq!(sum, report.total.total, "the rows (units and members directly in the province) add up");
         // By today's structure the same members are regrouped: the province's total is the same
         // unless units were dissolved with no successor (then they get a row of their own).
-        let current = s.counts_report(province, on, Structure::Current, today, &bands).await.unwrap();
+        let current = s.counts_report(ReportRequest { structure: Structure::Current, ..of_date(on) }, &bands).await.unwrap();
         assert_eq!(current.total.total, report.total.total, "province on {on}, today's structure");
         let today_children = s.children(Some(province), today).await.unwrap();
         for (head, _) in &current.children {
@@ -85,14 +87,11 @@ async fn counts_match_the_records_member_by_member(t: &TestStore) {
         }
     }
     // Bad input: a future date, a unit that did not exist yet, an unknown unit.
-    let err = s.counts_report(province, d(2026, 11, 26), Structure::OfDate, today, &bands).await.unwrap_err();
+    let err = s.counts_report(of_date(d(2026, 11, 26)), &bands).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "in_future"), "{err:?}");
-    let err = s.counts_report(province, d(1900, 1, 1), Structure::OfDate, today, &bands).await.unwrap_err();
+    let err = s.counts_report(of_date(d(1900, 1, 1)), &bands).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "unit_not_on_date"), "{err:?}");
-    assert!(matches!(
-        s.counts_report(domain::ids::UnitId(987_654), today, Structure::OfDate, today, &bands).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(s.counts_report(ReportRequest { unit: UnitId(987_654), ..of_date(today) }, &bands).await, Err(StoreError::NotFound)));
 }
 
 /// Which units lie within which root on which day, read from the store's closure (the only
@@ -121,8 +120,14 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     datagen::generate(s, &datagen::Options { members: 400, seed: 7, today }).await.unwrap();
     let province = s.children(None, today).await.unwrap()[0].unit.id;
     let (first, last) = (d(2025, 6, 1), d(2025, 7, 31));
+    let over = |first: NaiveDate, last: NaiveDate| ReportRequest {
+        unit: province,
+        when: Period { first, last },
+        structure: Structure::OfDate,
+        today,
+    };
     let before = first.pred_opt().unwrap();
-    let report = s.movement_report(province, first, last, Structure::OfDate, today).await.unwrap();
+    let report = s.movement_report(over(first, last)).await.unwrap();
     assert!(report.total.balances(), "{:?}", report.total);
     assert!(
         report.total.inflow(domain::stats::FlowKind::Reorganization) == 0,
@@ -188,8 +193,8 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     // The admission report of a period counts the same admissions as the movement report, row by
     // row; organizations listed as admitting nobody have no admission in their rows.
     for (a, b) in [(d(2025, 1, 1), d(2025, 12, 31)), (first, last)] {
-        let moves = s.movement_report(province, a, b, Structure::OfDate, today).await.unwrap();
-        let adm = s.admission_report(province, a, b, Structure::OfDate, today).await.unwrap();
+        let moves = s.movement_report(over(a, b)).await.unwrap();
+        let adm = s.admission_report(over(a, b)).await.unwrap();
         let admitted = |m: &Movement| m.inflow(domain::stats::FlowKind::Admitted) + m.inflow(domain::stats::FlowKind::Readmitted);
         assert_eq!(adm.total.admitted, admitted(&moves.total));
         assert_eq!(adm.total.readmitted, moves.total.inflow(domain::stats::FlowKind::Readmitted));
@@ -203,19 +208,20 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
         }
         assert!(adm.total.women <= adm.total.admitted && adm.total.up_to_30 <= adm.total.admitted);
     }
-    let year = s.admission_report(province, d(2025, 1, 1), d(2025, 12, 31), Structure::OfDate, today).await.unwrap();
+    let year = s.admission_report(over(d(2025, 1, 1), d(2025, 12, 31))).await.unwrap();
     assert!(year.total.admitted > 0 && year.target_year == Some(2025));
     assert!(!year.zero_admission.is_empty(), "a small province has grassroots organizations that admitted nobody");
     // By today's structure every row balances too, and the province's ends are the same lists.
-    let current = s.movement_report(province, first, last, Structure::Current, today).await.unwrap();
+    let current = s.movement_report(ReportRequest { structure: Structure::Current, ..over(first, last) }).await.unwrap();
     assert!(current.rows.iter().all(|(_, m)| m.balances()) && current.total.balances());
     assert_eq!((current.total.start, current.total.end), (report.total.start, report.total.end));
     // A second server on the same database sees a write of the first before its next report.
     let other = t.reopen().await;
     let this_year = (d(2026, 1, 1), today);
-    let died_before = other.movement_report(province, this_year.0, this_year.1, Structure::OfDate, today).await.unwrap();
+    let died_before = other.movement_report(over(this_year.0, this_year.1)).await.unwrap();
     let bands = AgeBands::default();
-    let count_before = other.counts_report(province, today, Structure::OfDate, today, &bands).await.unwrap().total.total;
+    let on_today = ReportRequest { unit: province, when: today, structure: Structure::OfDate, today };
+    let count_before = other.counts_report(on_today, &bands).await.unwrap().total.total;
     let mut q = MemberQuery::new(today);
     q.unit = Some(province);
     q.per_page = 1;
@@ -223,13 +229,13 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     let version = s.member(someone).await.unwrap().version;
     let died = domain::event::EventData { kind: domain::event::EventKind::Died, effective: today, basis: None, note: None };
     s.record_event(&ctx(), someone, version, died).await.unwrap();
-    let died_after = other.movement_report(province, this_year.0, this_year.1, Structure::OfDate, today).await.unwrap();
+    let died_after = other.movement_report(over(this_year.0, this_year.1)).await.unwrap();
     let kind = domain::stats::FlowKind::Died;
     assert_eq!(died_after.total.outflow(kind), died_before.total.outflow(kind) + 1);
     assert_eq!(died_after.total.end + 1, died_before.total.end);
-    let count_after = other.counts_report(province, today, Structure::OfDate, today, &bands).await.unwrap().total.total;
+    let count_after = other.counts_report(on_today, &bands).await.unwrap().total.total;
     assert_eq!(count_after + 1, count_before);
-    let report = s.movement_report(province, first, last, Structure::OfDate, today).await.unwrap();
+    let report = s.movement_report(over(first, last)).await.unwrap();
     // Spans written before they kept their causes (migration 0004) are re-derived when a store
     // opens, and give the same report.
     let db = t.database().await;
@@ -238,14 +244,14 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     tx.execute(&"DELETE FROM temporary_spans".into(), vec![]).await.unwrap();
     tx.commit().await.unwrap();
     let reopened = t.reopen().await;
-    let again = reopened.movement_report(province, first, last, Structure::OfDate, today).await.unwrap();
+    let again = reopened.movement_report(over(first, last)).await.unwrap();
     assert_eq!(again.total, report.total);
     assert_eq!(again.rows.len(), report.rows.len());
     // Bad input.
-    let err = s.movement_report(province, last, first, Structure::OfDate, today).await.unwrap_err();
+    let err = s.movement_report(over(last, first)).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "period_reversed"), "{err:?}");
-    let err = s.movement_report(province, first, d(2026, 12, 1), Structure::OfDate, today).await.unwrap_err();
+    let err = s.movement_report(over(first, d(2026, 12, 1))).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "in_future"), "{err:?}");
-    let err = s.movement_report(province, d(1900, 1, 1), last, Structure::OfDate, today).await.unwrap_err();
+    let err = s.movement_report(over(d(1900, 1, 1), last)).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "unit_not_on_date"), "{err:?}");
 }

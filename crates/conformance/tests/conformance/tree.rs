@@ -5,7 +5,8 @@ use conformance::{TestStore, on_both_engines};
 use domain::history::Status;
 use domain::ids::UnitId;
 use domain::unit::UnitKind::*;
-use storage::{MergeUnits, MoveUnit, RenameUnit, SplitUnit, StatusFilter, Store, StoreError, Successor};
+use storage::prelude::*;
+use storage::{MergeUnits, MoveUnit, RenameUnit, SplitUnit, StatusFilter, StoreError, Successor};
 
 use crate::fixtures::*;
 

@@ -4,7 +4,7 @@
 //! second factor required by configuration.
 
 use domain::access::{Grant, Role};
-use storage::Store;
+use storage::prelude::*;
 
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};

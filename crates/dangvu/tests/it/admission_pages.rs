@@ -10,7 +10,7 @@ use domain::ids::{DecisionNumber, MemberId, UnitId};
 use domain::pipeline::{IntroducerId, IntroducerRef, IntroductionMode, StepData};
 use domain::unit::LegalBasis;
 use serde_json::json;
-use storage::Store;
+use storage::prelude::*;
 
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};

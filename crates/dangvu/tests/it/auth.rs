@@ -3,7 +3,8 @@
 //! oversized requests, and reads written to the audit trail.
 
 use domain::access::{Grant, Role};
-use storage::{AuditQuery, Store};
+use storage::AuditQuery;
+use storage::prelude::*;
 
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};

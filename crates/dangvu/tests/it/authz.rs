@@ -9,7 +9,8 @@ use domain::access::{Capability, Grant, Role};
 use domain::ids::{MemberId, UnitId};
 use reqwest::Method;
 use serde_json::Value;
-use storage::{MemberQuery, StatusFilter, Store};
+use storage::prelude::*;
+use storage::{MemberQuery, StatusFilter};
 use web::policy::Policy;
 
 use crate::http_on_both_engines;

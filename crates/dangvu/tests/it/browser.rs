@@ -6,7 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
-use storage::{MemberQuery, Store};
+use storage::MemberQuery;
+use storage::prelude::*;
 
 use crate::support;
 

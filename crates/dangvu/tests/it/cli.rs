@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use conformance::{Engine, TestStore};
-use storage::Store;
+use storage::prelude::*;
 
 /// Where the binary connects: a `sqlite://` URL for the SQLite file, the URL for PostgreSQL.
 fn database(t: &TestStore) -> String {

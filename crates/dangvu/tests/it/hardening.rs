@@ -5,7 +5,7 @@
 
 use domain::access::{Grant, Role};
 use serde_json::{Value, json};
-use storage::Store;
+use storage::prelude::*;
 
 use crate::http_on_both_engines;
 use crate::support::{self, App};

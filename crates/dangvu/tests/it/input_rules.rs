@@ -4,7 +4,8 @@
 //! both engines.
 
 use serde_json::{Value, json};
-use storage::{AuditQuery, Store};
+use storage::AuditQuery;
+use storage::prelude::*;
 
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};

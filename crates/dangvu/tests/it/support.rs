@@ -7,7 +7,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use conformance::{Engine, TestStore};
 use domain::access::{Grant, Role};
 use domain::ids::MemberId;
-use storage::{SqlStore, Store};
+use storage::SqlStore;
+use storage::prelude::*;
 
 pub struct App {
     pub base: String,

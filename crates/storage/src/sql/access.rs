@@ -7,7 +7,7 @@ use domain::ids::{MemberId, UnitId};
 
 use super::R;
 use crate::db::{Conn, DbError, Row, Value};
-use crate::{Account, AccountSecrets, ApiToken, AuditEntry, AuditQuery, LoginOutcome, SessionRecord, SessionStage};
+use crate::model::{Account, AccountSecrets, ApiToken, AuditEntry, AuditQuery, LoginOutcome, SessionRecord, SessionStage};
 
 fn account_from_row(r: &Row) -> R<(Account, AccountSecrets)> {
     let totp_secret = r.opt_str(6)?;

@@ -9,7 +9,7 @@ use domain::access::Capability;
 use domain::ids::UnitId;
 use domain::stats::{AgeBands, FlowKind, Structure};
 
-use storage::{AdmissionReport, CountsReport};
+use storage::{AdmissionReport, CountsReport, Period, ReportRequest};
 use utoipa::ToSchema;
 
 use super::ErrorEnvelope;
@@ -54,6 +54,13 @@ pub struct CountsQuery {
     pub on: NaiveDate,
     pub bands: AgeBands,
     pub structure: Structure,
+}
+
+impl CountsQuery {
+    /// The report asked for, read on `today`.
+    pub fn request(&self, today: NaiveDate) -> ReportRequest<NaiveDate> {
+        ReportRequest { unit: self.unit, when: self.on, structure: self.structure, today }
+    }
 }
 
 fn unit_param(e: &mut ValidationErrors, unit: &str) -> Option<UnitId> {
@@ -109,6 +116,13 @@ pub struct MovementQuery {
     pub structure: Structure,
 }
 
+impl MovementQuery {
+    /// The report asked for, read on `today`.
+    pub fn request(&self, today: NaiveDate) -> ReportRequest {
+        ReportRequest { unit: self.unit, when: Period { first: self.first, last: self.last }, structure: self.structure, today }
+    }
+}
+
 pub fn movement_query(p: &MovementParams, today: NaiveDate) -> Result<MovementQuery, ValidationErrors> {
     let mut e = ValidationErrors::default();
     let unit = unit_param(&mut e, &p.unit);
@@ -128,7 +142,7 @@ pub fn movement_query(p: &MovementParams, today: NaiveDate) -> Result<MovementQu
               (status = 422, description = "A date after today, or a unit that did not exist on the date (or no longer exists, by today's structure)", body = ErrorEnvelope)))]
 async fn counts(s: Caller, Query(p): Query<CountsParams>) -> Result<Response, AppError> {
     let q = counts_query(&p, s.today()).map_err(AppError::bad_query)?;
-    Ok(axum::Json(s.reader()?.counts_report(q.unit, q.on, q.structure, &q.bands).await?).into_response())
+    Ok(axum::Json(s.reader()?.counts_report(q.request(s.today()), &q.bands).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/movements", tag = "reports", params(MovementParams),
@@ -137,7 +151,7 @@ async fn counts(s: Caller, Query(p): Query<CountsParams>) -> Result<Response, Ap
               (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = ErrorEnvelope)))]
 async fn movements(s: Caller, Query(p): Query<MovementParams>) -> Result<Response, AppError> {
     let q = movement_query(&p, s.today()).map_err(AppError::bad_query)?;
-    let report = s.reader()?.movement_report(q.unit, q.first, q.last, q.structure).await?;
+    let report = s.reader()?.movement_report(q.request(s.today())).await?;
     let kinds = FlowKind::ALL.iter().map(|k| KindInfo { code: k.code(), label: k.label() }).collect();
     Ok(axum::Json(MovementBody { report, kinds }).into_response())
 }
@@ -148,7 +162,7 @@ async fn movements(s: Caller, Query(p): Query<MovementParams>) -> Result<Respons
               (status = 422, description = "`to` before `from`, a date after today, or a unit that did not exist on the period's first or last day", body = ErrorEnvelope)))]
 async fn admissions(s: Caller, Query(p): Query<MovementParams>) -> Result<Response, AppError> {
     let q = movement_query(&p, s.today()).map_err(AppError::bad_query)?;
-    Ok(axum::Json(s.reader()?.admission_report(q.unit, q.first, q.last, q.structure).await?).into_response())
+    Ok(axum::Json(s.reader()?.admission_report(q.request(s.today())).await?).into_response())
 }
 
 /// The movement report with the legend of its flow arrays.

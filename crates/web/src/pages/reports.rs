@@ -12,7 +12,7 @@ use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
 use domain::stats::{AgeBands, Breakdown, Facet, PARTY_AGE_THRESHOLDS, Structure};
-use storage::{AdmissionReport, CountsReport, MovementReport};
+use storage::{AdmissionReport, CountsReport, MovementReport, ReportRequest};
 
 use super::Chrome;
 use crate::api::reports::{CountsParams, CountsQuery, MovementParams, MovementQuery, counts_query, movement_query};
@@ -124,7 +124,7 @@ async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> 
             return render(page, axum::http::StatusCode::BAD_REQUEST);
         }
     };
-    let report = match reader.counts_report(unit, on, structure, &bands).await {
+    let report = match reader.counts_report(ReportRequest { unit, when: on, structure, today }, &bands).await {
         Ok(r) => r,
         Err(storage::StoreError::Invalid(v)) => {
             page.errors = v.errors.into_iter().map(|e| e.message).collect();
@@ -569,7 +569,7 @@ async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageP
     let report = match period_report(
         &mut form,
         q.as_ref(),
-        async |q: &MovementQuery| reader.movement_report(q.unit, q.first, q.last, q.structure).await,
+        async |q: &MovementQuery| reader.movement_report(q.request(s.today())).await,
         |form| MovementsPage { chrome: chrome.clone(), form, body: MovementsBody::default() },
     )
     .await?
@@ -833,7 +833,7 @@ async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPage
     let report = match period_report(
         &mut form,
         q.as_ref(),
-        async |q: &MovementQuery| reader.admission_report(q.unit, q.first, q.last, q.structure).await,
+        async |q: &MovementQuery| reader.admission_report(q.request(s.today())).await,
         |form| AdmissionsPage { chrome: chrome.clone(), form, body: AdmissionsBody::default() },
     )
     .await?

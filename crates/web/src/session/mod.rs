@@ -21,8 +21,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{LoginLimits, SessionLimits};
+use storage::SessionStage;
 use storage::access::{Access, RequestInfo};
-use storage::{SessionStage, Store};
+use storage::prelude::*;
 
 use crate::Clock;
 use crate::error::AppError;

@@ -1,0 +1,171 @@
+//! Statistics of the register (docs/design/statistics.md): the counts of a day, the movements and
+//! the admissions of a period, read from the in-memory index (`index::reports`).
+
+use async_trait::async_trait;
+use chrono::{Datelike, NaiveDate};
+
+use domain::ids::UnitId;
+use domain::stats::{AgeBands, Structure};
+
+use crate::error::{Result, StoreError};
+use crate::index::Index;
+use crate::model::{AdmissionReport, AdmissionRow, CountsReport, MovementReport, ReportRowHead, UnitSummary};
+use crate::sql;
+use crate::store::SqlStore;
+
+/// A period of days, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+/// What a report is asked for: the unit, the day (a counts report) or the period (a movement or
+/// an admission report) it covers, the structure its rows follow, and today in Vietnam, which
+/// refuses later days and is the day of today's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportRequest<When = Period> {
+    pub unit: UnitId,
+    pub when: When,
+    pub structure: Structure,
+    pub today: NaiveDate,
+}
+
+/// The reports of the register's statistics.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// The members on the list of the unit on the day asked in every breakdown, for it and the
+    /// units directly under it that day (errors: `in_future`, `unit_not_on_date`, NotFound).
+    async fn counts_report(&self, request: ReportRequest<NaiveDate>, bands: &AgeBands) -> Result<CountsReport>;
+
+    /// The movements of the unit's list over the period, both ends included (errors:
+    /// `period_reversed`, `in_future`, `unit_not_on_date`, NotFound).
+    async fn movement_report(&self, request: ReportRequest) -> Result<MovementReport>;
+
+    /// The members admitted to the unit's list over the period (errors as
+    /// [`movement_report`](Self::movement_report)).
+    async fn admission_report(&self, request: ReportRequest) -> Result<AdmissionReport>;
+}
+
+#[async_trait]
+impl ReportStore for SqlStore {
+    async fn counts_report(&self, request: ReportRequest<NaiveDate>, bands: &AgeBands) -> Result<CountsReport> {
+        let ReportRequest { unit, when: on, structure, today } = request;
+        if on > today {
+            return Err(StoreError::invalid("date", "in_future", "Ngày báo cáo không được sau hôm nay."));
+        }
+        self.refresh_index().await?;
+        let index = self.index.read();
+        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
+        let Some((total, rows)) = index.breakdown(unit, on, structure, today, bands) else {
+            return Err(not_on_date(&latest.name, structure, on, today));
+        };
+        let shown_on = if structure == Structure::Current { today } else { on };
+        let shown = index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound)?;
+        Ok(CountsReport {
+            unit: shown,
+            on,
+            structure,
+            age_bands: bands.labels(),
+            total,
+            children: rows.into_iter().map(|(r, b)| (ReportRowHead::from_row(r), b)).collect(),
+        })
+    }
+
+    async fn movement_report(&self, request: ReportRequest) -> Result<MovementReport> {
+        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
+        Self::check_period(request)?;
+        self.refresh_index().await?;
+        let index = self.index.read();
+        let shown = Self::period_unit(&index, request)?;
+        let (total, rows) = index.movements(unit, first, last, structure, today).ok_or(StoreError::NotFound)?;
+        Ok(MovementReport {
+            unit: shown,
+            first,
+            last,
+            structure,
+            total,
+            rows: rows.into_iter().map(|(r, m)| (ReportRowHead::from_row(r), m)).collect(),
+        })
+    }
+
+    async fn admission_report(&self, request: ReportRequest) -> Result<AdmissionReport> {
+        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
+        Self::check_period(request)?;
+        self.refresh_index().await?;
+        let target_year = (first.year() == last.year()).then_some(first.year());
+        let targets = match target_year {
+            Some(year) => {
+                let mut conn = self.db.reader().await?;
+                sql::admission::targets(conn.as_mut(), year).await?
+            }
+            None => Vec::new(),
+        };
+        let target_of = |u: UnitId| targets.iter().find(|(x, k, _)| *x == u && k == "total").map(|(_, _, t)| *t);
+        let index = self.index.read();
+        let shown = Self::period_unit(&index, request)?;
+        let (total, rows, zero) = index.admissions(unit, first, last, structure, today).ok_or(StoreError::NotFound)?;
+        Ok(AdmissionReport {
+            total_target: target_year.and_then(|_| target_of(unit)),
+            unit: shown,
+            first,
+            last,
+            structure,
+            total,
+            target_year,
+            rows: rows
+                .into_iter()
+                .map(|(r, tally)| {
+                    let head = ReportRowHead::from_row(r);
+                    let target = head.unit.as_ref().and_then(|u| target_of(u.id));
+                    AdmissionRow { head, tally, target }
+                })
+                .collect(),
+            zero_admission: zero.iter().map(UnitSummary::from).collect(),
+        })
+    }
+}
+
+impl SqlStore {
+    /// The checks every period report makes before reading the index.
+    fn check_period(request: ReportRequest) -> Result<()> {
+        let ReportRequest { when: Period { first, last }, today, .. } = request;
+        if last < first {
+            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
+        }
+        if last > today {
+            return Err(StoreError::invalid("to", "in_future", "Ngày cuối kỳ không được sau hôm nay."));
+        }
+        Ok(())
+    }
+
+    /// The unit as a period report shows it, or the error naming the day it did not stand.
+    fn period_unit(index: &Index, request: ReportRequest) -> Result<UnitSummary> {
+        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
+        let latest = index.unit_latest(unit).ok_or(StoreError::NotFound)?;
+        match index.period_root(unit, first, last, structure, today) {
+            Some((_, shown_on)) => index.unit_version_on(unit, shown_on).map(UnitSummary::from).ok_or(StoreError::NotFound),
+            None => {
+                let missing = match structure {
+                    Structure::OfDate if index.unit_version_on(unit, first).is_none() => first,
+                    Structure::OfDate => last,
+                    Structure::Current => today,
+                };
+                Err(not_on_date(&latest.name, structure, missing, today))
+            }
+        }
+    }
+}
+
+/// The error of a report on a unit that did not stand on the day asked (by today's structure:
+/// that no longer stands).
+fn not_on_date(name: &str, structure: Structure, on: NaiveDate, today: NaiveDate) -> StoreError {
+    let msg = match structure {
+        Structure::OfDate => format!("{name} không tồn tại vào ngày {}.", domain::dates::format_vn(on)),
+        Structure::Current => format!(
+            "{name} không còn tồn tại vào ngày {} nên không thể nhóm theo cơ cấu hiện nay; hãy chọn cơ cấu tại thời điểm báo cáo.",
+            domain::dates::format_vn(today)
+        ),
+    };
+    StoreError::invalid("date", "unit_not_on_date", msg)
+}

@@ -1,0 +1,155 @@
+//! [`SqlStore`], the store over one database engine, with what every capability's writes share
+//! (the transaction, the change log, the audit entries, what the writer may see), and [`Store`]:
+//! every capability at once, as handlers, the CLI and tests hold it (`Arc<dyn Store>`).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::accounts::AccountStore;
+use crate::admission::{self, AdmissionStore};
+use crate::audit::AuditStore;
+use crate::bulk::BulkStore;
+use crate::context::WriteContext;
+use crate::db::{self, Tx};
+use crate::error::Result;
+use crate::index::{self, Sight};
+use crate::members::{self, RegisterStore};
+use crate::model::AuditRecord;
+use crate::reports::ReportStore;
+use crate::scope::ScopeStore;
+use crate::sessions::SessionStore;
+use crate::sql;
+use crate::units::UnitStore;
+
+/// The use cases of the register, every capability at once. Handlers, the CLI and tests talk to
+/// storage only through this (bring the methods into scope with `use storage::prelude::*`).
+pub trait Store:
+    Health
+    + UnitStore
+    + ScopeStore
+    + RegisterStore
+    + BulkStore
+    + AccountStore
+    + SessionStore
+    + AuditStore
+    + AdmissionStore
+    + ReportStore
+    + Send
+    + Sync
+{
+}
+
+impl<T> Store for T where
+    T: Health
+        + UnitStore
+        + ScopeStore
+        + RegisterStore
+        + BulkStore
+        + AccountStore
+        + SessionStore
+        + AuditStore
+        + AdmissionStore
+        + ReportStore
+        + Send
+        + Sync
+{
+}
+
+/// Whether the store can answer.
+#[async_trait]
+pub trait Health: Send + Sync {
+    /// Answers only when the database answers.
+    async fn health(&self) -> Result<()>;
+}
+
+/// The store over one database engine.
+pub struct SqlStore {
+    pub(crate) db: Arc<dyn db::Database>,
+    pub(crate) index: index::SharedIndex,
+    pub(crate) calendar: admission::CalendarCache,
+    pub(crate) open_cases: admission::OpenCases,
+    pub(crate) admission: domain::admission::AdmissionConfig,
+}
+
+impl SqlStore {
+    /// Wraps a migrated database and loads the in-memory index from it.
+    pub async fn open(db: Arc<dyn db::Database>) -> Result<Self> {
+        // A bulk load interrupted between `bulk_begin` and `bulk_finish` left indexes missing.
+        let mut tx = db.begin().await?;
+        sql::create_member_indexes(tx.as_mut()).await?;
+        tx.commit().await?;
+        members::backfill_span_causes(db.as_ref()).await?;
+        let store = SqlStore {
+            db,
+            index: index::SharedIndex::default(),
+            calendar: admission::CalendarCache::default(),
+            open_cases: admission::OpenCases::default(),
+            admission: domain::admission::AdmissionConfig::default(),
+        };
+        store.refresh_index().await?;
+        Ok(store)
+    }
+
+    /// Applies the operator's numbers for the admission rules (configuration file).
+    pub fn with_admission_config(mut self, config: domain::admission::AdmissionConfig) -> Self {
+        self.admission = config;
+        self
+    }
+
+    pub fn engine(&self) -> db::Engine {
+        self.db.engine()
+    }
+
+    /// Brings the in-memory index up to date with the change log (cheap when nothing changed).
+    pub(crate) async fn refresh_index(&self) -> Result<()> {
+        self.index.refresh(self.db.as_ref()).await
+    }
+
+    /// Starts a write: the transaction and its change-log sequence number.
+    pub(crate) async fn begin_write(&self) -> Result<(Box<dyn Tx>, i64)> {
+        let mut tx = self.db.begin().await?;
+        let seq = sql::next_seq(tx.as_mut()).await?;
+        Ok((tx, seq))
+    }
+
+    /// Ends a bulk write (generated or imported data, audited once by its caller).
+    pub(crate) async fn commit_unaudited(&self, mut tx: Box<dyn Tx>, seq: i64, entity: &'static str, ids: &[i64]) -> Result<()> {
+        sql::log_changes(tx.as_mut(), seq, entity, ids, self.db.max_params()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a write: logs what changed for the index, appends the audit entries and commits.
+    pub(crate) async fn commit_write(
+        &self,
+        mut tx: Box<dyn Tx>,
+        seq: i64,
+        ctx: &WriteContext,
+        audit: &[AuditRecord],
+        entity: &'static str,
+        ids: &[i64],
+    ) -> Result<()> {
+        sql::log_changes(tx.as_mut(), seq, entity, ids, self.db.max_params()).await?;
+        crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What the writer may see of other members (the index brought up to date first).
+    pub(crate) async fn sight<'a>(&'a self, ctx: &'a WriteContext) -> Result<Sight<'a>> {
+        if ctx.sees.is_some() {
+            self.refresh_index().await?;
+        }
+        Ok(Sight { index: &self.index, scope: ctx.sees.as_ref() })
+    }
+}
+
+#[async_trait]
+impl Health for SqlStore {
+    async fn health(&self) -> Result<()> {
+        let mut conn = self.db.reader().await?;
+        sql::current_seq(conn.as_mut()).await?;
+        Ok(())
+    }
+}
