@@ -261,6 +261,8 @@ impl Reader<'_> {
     /// The counts of a unit on a date (aggregates, not personal data: not audited); rows of units
     /// outside the scope are left out.
     pub async fn counts_report(&self, request: ReportRequest<NaiveDate>, bands: &domain::stats::AgeBands) -> Result<CountsReport> {
+        // Reports are computed for the handle's own day, whatever the caller put in the request.
+        let request = ReportRequest { today: self.access.today(), ..request };
         require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
         let mut report = self.store().counts_report(request, bands).await?;
         report.children = self.rows_in_scope(report.children).await?;
@@ -270,6 +272,7 @@ impl Reader<'_> {
     /// The movements of a unit's list over a period (aggregates: not audited); rows of units
     /// outside the scope are left out.
     pub async fn movement_report(&self, request: ReportRequest) -> Result<MovementReport> {
+        let request = ReportRequest { today: self.access.today(), ..request };
         require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
         let mut report = self.store().movement_report(request).await?;
         report.rows = self.rows_in_scope(report.rows).await?;
@@ -279,6 +282,7 @@ impl Reader<'_> {
     /// The members admitted to a unit's list over a period (aggregates: not audited); rows and
     /// organizations outside the scope are left out.
     pub async fn admission_report(&self, request: ReportRequest) -> Result<AdmissionReport> {
+        let request = ReportRequest { today: self.access.today(), ..request };
         require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
         let mut report = self.store().admission_report(request).await?;
         let rows: Vec<(ReportRowHead, AdmissionRow)> = report.rows.into_iter().map(|r| (r.head.clone(), r)).collect();
