@@ -12,9 +12,7 @@ use domain::unit::UnitKind;
 use storage::{MemberQuery, SqlStore, StatusFilter, Store};
 use storage_sqlite::SqliteDatabase;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use domain::testing::d;
 
 fn today() -> NaiveDate {
     d(2026, 3, 15)

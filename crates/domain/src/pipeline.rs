@@ -99,6 +99,29 @@ pub struct Candidate {
     pub note: Option<String>,
 }
 
+impl Candidate {
+    /// A candidate of chi bộ `unit` found through `source`, with nothing else on file yet: no
+    /// target group, helper, tasks, certificate, exception, consent or note, and not a former member.
+    pub fn new(unit: UnitId, identity: Identity, profile: Profile, source: CandidateSource) -> Self {
+        Candidate {
+            unit,
+            identity,
+            profile,
+            source,
+            target_group: None,
+            helper: None,
+            tasks: None,
+            certificate: None,
+            education_exception: None,
+            province_consent_on: None,
+            former_member: None,
+            record_expunged_on: None,
+            readmission_barred: false,
+            note: None,
+        }
+    }
+}
+
 /// An introducer of a candidate; the register supplies the rest ([`IntroducerFacts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

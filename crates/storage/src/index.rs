@@ -794,33 +794,20 @@ fn placeholder() -> MemberEntry {
 mod tests {
     use super::*;
     use domain::dates::AgeBand;
-    use domain::ids::UnitCode;
+    use domain::testing::{d, unit_version};
     use domain::text::{PersonName, sort_key};
     use domain::unit::UnitKind;
     use proptest::prelude::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
     /// Province 1 → communes 2, 3 → cells 4 (under 2), 5 (under 3; moved under 2 on 2020-01-01).
     fn units() -> Vec<UnitVersion> {
-        let v = |id: i64, kind, parent: Option<i64>, from, to| UnitVersion {
-            unit_id: UnitId(id),
-            valid_from: from,
-            valid_to: to,
-            kind,
-            code: UnitCode::parse(&format!("U{id}")).unwrap(),
-            name: format!("Đơn vị {id}"),
-            parent_id: parent.map(UnitId),
-        };
         vec![
-            v(1, UnitKind::Province, None, d(1990, 1, 1), None),
-            v(2, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
-            v(3, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
-            v(4, UnitKind::Cell, Some(2), d(1990, 1, 1), None),
-            v(5, UnitKind::Cell, Some(3), d(1990, 1, 1), Some(d(2020, 1, 1))),
-            v(5, UnitKind::Cell, Some(2), d(2020, 1, 1), None),
+            unit_version(1, UnitKind::Province, None, d(1990, 1, 1), None),
+            unit_version(2, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
+            unit_version(3, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
+            unit_version(4, UnitKind::Cell, Some(2), d(1990, 1, 1), None),
+            unit_version(5, UnitKind::Cell, Some(3), d(1990, 1, 1), Some(d(2020, 1, 1))),
+            unit_version(5, UnitKind::Cell, Some(2), d(2020, 1, 1), None),
         ]
     }
 

@@ -1,13 +1,7 @@
 use super::*;
 use crate::admission::Readmission;
-use crate::ids::CitizenId;
-use crate::member::{AcademicTitle, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, ItLevel, OccupationGroup};
-use crate::member::{PoliticalTheory, Professional, Religion};
-use crate::text::PersonName;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use crate::member::{GeneralEducation, OccupationGroup};
+use crate::testing::{basis, candidate, d};
 
 fn today() -> NaiveDate {
     d(2026, 11, 25)
@@ -22,53 +16,9 @@ fn fields(e: &ValidationErrors) -> Vec<&str> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fixture: a candidate whose whole file is in order, and the steps of a case that goes through
+// Fixture: a candidate whose whole file is in order (`testing::candidate`), and the steps of a
+// case that goes through
 // ---------------------------------------------------------------------------------------------
-
-/// A 25-year-old Youth Union member with a valid certificate; tests change one thing at a time.
-fn candidate() -> Candidate {
-    Candidate {
-        unit: UnitId(1),
-        identity: Identity {
-            full_name: PersonName::parse("Lê Thị Hoa").unwrap(),
-            other_names: None,
-            gender: Gender::Female,
-            birth_date: d(2000, 5, 10),
-            birthplace: None,
-            hometown: None,
-            ethnicity: Ethnicity::Kinh,
-            religion: Religion::None,
-            citizen_id: CitizenId::parse("001300012345").unwrap(),
-            phone: None,
-            party_card_number: None,
-            ly_lich_number: None,
-        },
-        profile: Profile {
-            general_education: GeneralEducation::UpperSecondary,
-            professional: Professional::University,
-            academic_title: AcademicTitle::None,
-            political_theory: PoliticalTheory::None,
-            foreign_language: ForeignLanguageLevel::None,
-            it_level: ItLevel::None,
-            occupation: OccupationGroup::PublicServiceEmployee,
-            youth_union: true,
-            residence: None,
-        },
-        source: CandidateSource::YouthUnion,
-        target_group: None,
-        helper: Some(MemberId(11)),
-        tasks: None,
-        certificate: Some(Certificate {
-            number: "125-GCN/TTCT".into(), issued_on: d(2025, 3, 1), issuer: "Trung tâm Chính trị".into()
-        }),
-        education_exception: None,
-        province_consent_on: None,
-        former_member: None,
-        record_expunged_on: None,
-        readmission_barred: false,
-        note: None,
-    }
-}
 
 fn by_id(member: i64) -> IntroducerId {
     IntroducerId::Member { member: MemberId(member) }
@@ -88,10 +38,6 @@ fn youth_union(resolution_on: Option<NaiveDate>, introducers: Vec<IntroducerRef>
 
 fn vote(on: NaiveDate, official_members: u32, present: u32, in_favour: u32, against: u32) -> ChiBoVote {
     ChiBoVote { on, official_members, present, in_favour, against }
-}
-
-fn basis(on: NaiveDate) -> LegalBasis {
-    LegalBasis { number: DecisionNumber::parse("125-QĐ/TU").unwrap(), date: on, issuer: "Ban Thường vụ Tỉnh ủy".into() }
 }
 
 /// A step of `kind` dated `on`, with ordinary content (9 official members, 8 present, 7 for; two
