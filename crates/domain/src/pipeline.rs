@@ -22,6 +22,9 @@ use crate::text;
 use crate::unit::LegalBasis;
 use crate::workdays::WorkCalendar;
 
+mod register;
+pub use register::{Case, CaseMember, RegisterWrite, register_writes};
+
 code_list!(
     /// Where the chi bộ found the candidate (nguồn phát triển đảng viên; README "Developing members").
     CandidateSource, "Nguồn quần chúng", {
