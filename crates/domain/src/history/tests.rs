@@ -419,3 +419,24 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn spans_carry_their_causes_and_flow_codes_round_trip() {
+    let h = Builder::new()
+        .add(admitted(10), d(2018, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(11)) }, d(2019, 1, 1))
+        .add(EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(11) }, d(2019, 2, 1))
+        .add(EventKind::Died, d(2023, 5, 1))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    let causes: Vec<SpanCause> = h.spans.iter().map(|s| s.cause).collect();
+    assert_eq!(causes[0], SpanCause { entered: FlowKind::Admitted, left: Some(FlowKind::TransferredOutWithin) });
+    let received = h.spans.iter().position(|s| s.from == d(2019, 2, 1)).unwrap();
+    assert_eq!(causes[received].entered, FlowKind::TransferredInWithin);
+    assert!(causes.last().unwrap().left.is_none());
+    assert_eq!(causes[causes.len() - 2].left, Some(FlowKind::Died));
+    for k in FlowKind::ALL {
+        assert_eq!(FlowKind::parse(k.code()), Some(k));
+    }
+    assert_eq!(FlowKind::parse("khac"), None);
+}

@@ -206,27 +206,6 @@ proptest! {
 }
 
 #[test]
-fn span_causes_name_each_boundary_and_codes_round_trip() {
-    let h = history_of(&[
-        (admitted(21), d(2018, 1, 1)),
-        (EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(21), to: UnitRef::Internal(UnitId(31)) }, d(2019, 1, 1)),
-        (EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(31) }, d(2019, 2, 1)),
-        (EventKind::Died, d(2023, 5, 1)),
-    ]);
-    let causes = span_causes(&h);
-    assert_eq!(causes.len(), h.spans.len());
-    assert_eq!(causes[0], SpanCause { entered: FlowKind::Admitted, left: Some(FlowKind::TransferredOutWithin) });
-    let received = h.spans.iter().position(|s| s.from == d(2019, 2, 1)).unwrap();
-    assert_eq!(causes[received].entered, FlowKind::TransferredInWithin);
-    assert!(causes.last().unwrap().left.is_none());
-    assert_eq!(causes[causes.len() - 2].left, Some(FlowKind::Died));
-    for k in FlowKind::ALL {
-        assert_eq!(FlowKind::parse(k.code()), Some(k));
-    }
-    assert_eq!(FlowKind::parse("khac"), None);
-}
-
-#[test]
 fn age_bands_parse_label_and_place() {
     let b = AgeBands::default();
     assert_eq!(b.labels(), ["18–30", "31–35", "36–40", "41–45", "46–50", "51–55", "56–60", "Trên 60"]);
