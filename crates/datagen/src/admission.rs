@@ -143,22 +143,21 @@ async fn one_case(
     };
     let app_on = vote_on - days(60);
     let certificate_on = app_on - days(rng.random_range(30..500));
-    let candidate = Candidate {
-        unit,
-        identity,
-        target_group: if student {
+    // Drawn in this order (target group, source, certificate): the generated data depends on it.
+    let target_group = if student {
             Some(TargetGroup::Student)
         } else if rng.random_bool(0.3) {
             Some(TargetGroup::Residential)
         } else {
             None
-        },
-        profile,
-        source: if youth {
+    };
+    let source = if youth {
             CandidateSource::YouthUnion
         } else {
             [CandidateSource::TradeUnion, CandidateSource::WomenUnion, CandidateSource::Other][rng.random_range(0..3)]
-        },
+    };
+    let candidate = Candidate {
+        target_group,
         helper: Some(officials[0]),
         tasks: Some("Tham gia phong trào, nhiệm vụ do chi bộ phân công".into()),
         certificate: (stage > 0 || rng.random_bool(0.6)).then(|| Certificate {
@@ -166,12 +165,7 @@ async fn one_case(
             issued_on: certificate_on.min(today),
             issuer: "Trung tâm Chính trị".into(),
         }),
-        education_exception: None,
-        province_consent_on: None,
-        former_member: None,
-        record_expunged_on: None,
-        readmission_barred: false,
-        note: None,
+        ..Candidate::new(unit, identity, profile, source)
     };
     let id = store.create_candidate(ctx, candidate).await?;
     if stage == 0 {

@@ -13,9 +13,7 @@ use storage::prelude::*;
 use storage::{MemberQuery, SqlStore, StatusFilter};
 use storage_sqlite::SqliteDatabase;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use domain::testing::d;
 
 fn today() -> NaiveDate {
     d(2026, 3, 15)

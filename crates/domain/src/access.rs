@@ -13,6 +13,9 @@ use crate::error::FieldError;
 use crate::ids::{MemberId, UnitId};
 use crate::unit::UnitKind;
 
+mod reach;
+pub use reach::{MemberReach, Tree, counting_roots, home, in_transit, judged_on, unit_within};
+
 code_list!(
     /// Vai trò: what a person does in the system.
     Role, "Vai trò", {
@@ -124,6 +127,15 @@ pub struct Scope {
 impl Scope {
     pub fn is_empty(&self) -> bool {
         !self.everything && self.units.is_empty() && self.own_member.is_none()
+    }
+
+    /// Where either scope reaches: everything if either does, the granted units of both (sorted,
+    /// once each), and an own member record if either has one.
+    pub fn union(&self, other: &Scope) -> Scope {
+        let mut units: Vec<UnitId> = self.units.iter().chain(&other.units).copied().collect();
+        units.sort();
+        units.dedup();
+        Scope { everything: self.everything || other.everything, units, own_member: self.own_member.or(other.own_member) }
     }
 }
 
@@ -293,6 +305,25 @@ mod tests {
         assert!(p.scope(Capability::Administer).is_empty());
         assert!(!p.can(Capability::Decide));
         assert!(p.can(Capability::ManageUnits));
+    }
+
+    #[test]
+    fn union_of_scopes() {
+        let units = |u: &[i64]| Scope { units: u.iter().map(|u| UnitId(*u)).collect(), ..Scope::default() };
+        assert_eq!(units(&[3, 7]).union(&units(&[5, 3])), units(&[3, 5, 7]));
+        assert_eq!(units(&[3]).union(&Scope::default()), units(&[3]));
+        assert!(Scope::default().union(&Scope::default()).is_empty());
+        let all = Scope { everything: true, ..Scope::default() };
+        assert_eq!(units(&[3]).union(&all), Scope { everything: true, units: vec![UnitId(3)], own_member: None });
+        let own = Scope { own_member: Some(MemberId(42)), ..Scope::default() };
+        assert_eq!(own.union(&units(&[3])).own_member, Some(MemberId(42)));
+        assert_eq!(units(&[3]).union(&own).own_member, Some(MemberId(42)));
+        // The admission desk's scopes: a secretary's meetings and a leader's decisions together.
+        let p = principal(&[(Role::CellSecretary, Some(21)), (Role::CommitteeLeader, Some(2)), (Role::OrgBoardStaff, Some(21))], None);
+        let file = p.scope(Capability::WriteRegister).union(&p.scope(Capability::RecordMeetings));
+        assert_eq!(file, units(&[21]));
+        let decide = p.scope(Capability::WriteRegister).union(&p.scope(Capability::Decide));
+        assert_eq!(decide, units(&[2, 21]));
     }
 
     #[test]

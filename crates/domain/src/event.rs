@@ -310,10 +310,13 @@ impl EventInput {
             }
             e.take(field, parse_unit_id(raw))
         };
-        let external = e.take("external_unit", text::optional_text(&self.external_unit, 300, "Tên tổ chức ngoài hệ thống")).flatten();
+        // `None`: a name was typed and refused (its own error is reported, nothing else is asked
+        // of that field); `Some(None)`: no name.
+        let external = e.take("external_unit", text::optional_text(&self.external_unit, 300, "Tên tổ chức ngoài hệ thống"));
         Some(match code {
             EventKindCode::Admitted => match external {
-                Some(name) if self.unit_id.trim().is_empty() => EventKind::Admitted { unit: UnitRef::External(name) },
+                Some(Some(name)) if self.unit_id.trim().is_empty() => EventKind::Admitted { unit: UnitRef::External(name) },
+                None if self.unit_id.trim().is_empty() => return None,
                 _ => EventKind::Admitted { unit: UnitRef::Internal(unit(e, "unit_id", &self.unit_id)?) },
             },
             EventKindCode::RecognizedOfficial => EventKind::RecognizedOfficial,
@@ -322,7 +325,8 @@ impl EventInput {
                 let mode = e.take("mode", TransferMode::parse(&self.mode));
                 let from = unit(e, "unit_id", &self.unit_id);
                 let to = match external {
-                    Some(name) if self.to_unit_id.trim().is_empty() => Some(UnitRef::External(name)),
+                    Some(Some(name)) if self.to_unit_id.trim().is_empty() => Some(UnitRef::External(name)),
+                    None if self.to_unit_id.trim().is_empty() => None,
                     _ => unit(e, "to_unit_id", &self.to_unit_id).map(UnitRef::Internal),
                 };
                 EventKind::TransferredOut { mode: mode?, from: from?, to: to? }
@@ -432,6 +436,30 @@ mod tests {
         let missing = EventInput { kind: "chuyen-di".into(), effective_date: "15/03/2020".into(), ..basis() };
         let fields: Vec<String> = missing.parse(today()).unwrap_err().errors.into_iter().map(|x| x.field).collect();
         assert_eq!(fields, vec!["mode", "unit_id", "to_unit_id"]);
+    }
+
+    #[test]
+    fn an_invalid_external_name_reports_only_its_own_error() {
+        let long = "Đ".repeat(301);
+        let admitted = EventInput { kind: "ket-nap".into(), external_unit: long.clone(), ..basis() };
+        let errors = admitted.parse(today()).unwrap_err().errors;
+        let found: Vec<(&str, &str)> = errors.iter().map(|x| (x.field.as_str(), x.code)).collect();
+        assert_eq!(found, vec![("external_unit", "too_long")]);
+        let out = EventInput {
+            kind: "chuyen-di".into(),
+            mode: "chinh-thuc".into(),
+            unit_id: "5".into(),
+            external_unit: long,
+            effective_date: "15/03/2020".into(),
+            ..basis()
+        };
+        let errors = out.parse(today()).unwrap_err().errors;
+        let found: Vec<(&str, &str)> = errors.iter().map(|x| (x.field.as_str(), x.code)).collect();
+        assert_eq!(found, vec![("external_unit", "too_long")]);
+        // A unit chosen in the list still counts alongside a refused name: only the name's error.
+        let both = EventInput { kind: "ket-nap".into(), unit_id: "7".into(), external_unit: "Đ".repeat(301), ..basis() };
+        let fields: Vec<String> = both.parse(today()).unwrap_err().errors.into_iter().map(|x| x.field).collect();
+        assert_eq!(fields, vec!["external_unit"]);
     }
 
     #[test]

@@ -15,6 +15,9 @@ use crate::event::{Entry, EventData, EventKind, RecordedEvent, StrikeOffReason, 
 use crate::ids::{EventId, UnitId};
 use crate::unit::{ClosureRow, UnitVersion};
 
+mod cause;
+pub use cause::{FlowKind, SpanCause};
+
 code_list!(
     /// A member's status on a day.
     Status, "Tình trạng", {
@@ -39,13 +42,17 @@ impl Status {
 /// One span of a member's history. For active statuses `unit` is where the member belongs; for
 /// "transferred out" it is the unit left (the member is in transit or gone elsewhere); for the
 /// other statuses it is the last unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     pub unit: UnitRef,
     pub status: Status,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
+    /// Why the span began and ended, as movement reports count it: stored next to the span, not
+    /// part of what the member's record shows.
+    #[serde(skip)]
+    pub cause: SpanCause,
 }
 
 impl Span {
@@ -344,13 +351,14 @@ pub fn derive(events: &[RecordedEvent], units: &dyn UnitFacts) -> History {
             history.temporary.push(TemporarySpan { at, from, to: Some(date) });
         }
         if let (Some(start), Some(span)) = (span_start, span_of(&standing)) {
-            close_span(&mut history.spans, span, start, date);
+            close_span(&mut history.spans, &effective, span, start, date);
         }
         span_start = Some(date);
         standing = next;
     }
     if let (Some(start), Some(span)) = (span_start, span_of(&standing)) {
-        history.spans.push(Span { unit: span.0, status: span.1, from: start, to: None });
+        let cause = SpanCause::of(&effective, &history.spans, start, None);
+        history.spans.push(Span { unit: span.0, status: span.1, from: start, to: None, cause });
     }
     if let Some((at, from)) = temp {
         history.temporary.push(TemporarySpan { at, from, to: None });
@@ -394,10 +402,18 @@ fn is_transfer_destination(kind: &EventKind, unit: UnitId) -> bool {
     matches!(kind, EventKind::TransferredOut { to: UnitRef::Internal(t), .. } if *t == unit)
 }
 
-/// Closes the current span at `date`; a zero-length span (two events the same day) is dropped.
-fn close_span(spans: &mut Vec<Span>, (unit, status): (UnitRef, Status), from: NaiveDate, date: NaiveDate) {
+/// Closes the current span at `date`, with its cause; a zero-length span (two events the same
+/// day) is dropped.
+fn close_span(
+    spans: &mut Vec<Span>,
+    effective: &[(EventId, EventData)],
+    (unit, status): (UnitRef, Status),
+    from: NaiveDate,
+    date: NaiveDate,
+) {
     if from < date {
-        spans.push(Span { unit, status, from, to: Some(date) });
+        let cause = SpanCause::of(effective, spans, from, Some(date));
+        spans.push(Span { unit, status, from, to: Some(date), cause });
     }
 }
 

@@ -23,6 +23,9 @@ pub mod ids;
 pub mod member;
 pub mod pipeline;
 pub mod stats;
+#[cfg(any(test, feature = "testing"))]
+#[allow(clippy::unwrap_used)]
+pub mod testing;
 pub mod text;
 pub mod unit;
 pub mod workdays;

@@ -22,6 +22,9 @@ use crate::text;
 use crate::unit::LegalBasis;
 use crate::workdays::WorkCalendar;
 
+mod register;
+pub use register::{Case, CaseMember, RegisterWrite, register_writes};
+
 code_list!(
     /// Where the chi bộ found the candidate (nguồn phát triển đảng viên; README "Developing members").
     CandidateSource, "Nguồn quần chúng", {
@@ -97,6 +100,29 @@ pub struct Candidate {
     /// does not show (serious disunity, corruption, a serious crime — 294-QĐ/TW point 3.5).
     pub readmission_barred: bool,
     pub note: Option<String>,
+}
+
+impl Candidate {
+    /// A candidate of chi bộ `unit` found through `source`, with nothing else on file yet: no
+    /// target group, helper, tasks, certificate, exception, consent or note, and not a former member.
+    pub fn new(unit: UnitId, identity: Identity, profile: Profile, source: CandidateSource) -> Self {
+        Candidate {
+            unit,
+            identity,
+            profile,
+            source,
+            target_group: None,
+            helper: None,
+            tasks: None,
+            certificate: None,
+            education_exception: None,
+            province_consent_on: None,
+            former_member: None,
+            record_expunged_on: None,
+            readmission_barred: false,
+            note: None,
+        }
+    }
 }
 
 /// An introducer of a candidate; the register supplies the rest ([`IntroducerFacts`]).

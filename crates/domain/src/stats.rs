@@ -20,90 +20,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::event::{EventKind, TransferMode, UnitRef};
+use crate::event::UnitRef;
+pub use crate::history::{FlowKind, SpanCause};
 use crate::history::{History, Status, UnitFacts};
 use crate::ids::UnitId;
-
-/// Why a member came onto or left a unit's list (rows B and C of 1-BTCTW).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlowKind {
-    /// B1: kết nạp.
-    Admitted,
-    /// B1, of which: kết nạp lại.
-    Readmitted,
-    /// B2a: from another province (an organization outside the register).
-    TransferredInFromOutside,
-    /// B2b: from another unit of the register (a transfer received, or a reassignment).
-    TransferredInWithin,
-    /// C1: từ trần.
-    Died,
-    /// C2: khai trừ.
-    Expelled,
-    /// C3: xóa tên.
-    StruckOff,
-    /// C4: xin ra khỏi Đảng.
-    Exited,
-    /// C5a: to another province.
-    TransferredOutToOutside,
-    /// C5b: to another unit of the register (in transit until received, or a reassignment).
-    TransferredOutWithin,
-    /// The member's chi bộ moved into or out of the unit (merger, split, move): no member event.
-    Reorganization,
-}
-
-impl FlowKind {
-    pub const ALL: [FlowKind; 11] = [
-        FlowKind::Admitted,
-        FlowKind::Readmitted,
-        FlowKind::TransferredInFromOutside,
-        FlowKind::TransferredInWithin,
-        FlowKind::Died,
-        FlowKind::Expelled,
-        FlowKind::StruckOff,
-        FlowKind::Exited,
-        FlowKind::TransferredOutToOutside,
-        FlowKind::TransferredOutWithin,
-        FlowKind::Reorganization,
-    ];
-
-    /// The stable code stored next to each span (`membership_spans.entered` / `left_by`).
-    pub fn code(self) -> &'static str {
-        match self {
-            FlowKind::Admitted => "ket-nap",
-            FlowKind::Readmitted => "ket-nap-lai",
-            FlowKind::TransferredInFromOutside => "den-ngoai-tinh",
-            FlowKind::TransferredInWithin => "den-trong-tinh",
-            FlowKind::Died => "tu-tran",
-            FlowKind::Expelled => "khai-tru",
-            FlowKind::StruckOff => "xoa-ten",
-            FlowKind::Exited => "ra-khoi-dang",
-            FlowKind::TransferredOutToOutside => "di-ngoai-tinh",
-            FlowKind::TransferredOutWithin => "di-trong-tinh",
-            FlowKind::Reorganization => "sap-xep",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<FlowKind> {
-        FlowKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            FlowKind::Admitted => "Kết nạp",
-            FlowKind::Readmitted => "Kết nạp lại",
-            FlowKind::TransferredInFromOutside => "Chuyển đến từ tỉnh, thành khác",
-            FlowKind::TransferredInWithin => "Chuyển đến từ đơn vị khác trong tỉnh",
-            FlowKind::Died => "Từ trần",
-            FlowKind::Expelled => "Khai trừ",
-            FlowKind::StruckOff => "Xóa tên",
-            FlowKind::Exited => "Xin ra khỏi Đảng",
-            FlowKind::TransferredOutToOutside => "Chuyển đi tỉnh, thành khác",
-            FlowKind::TransferredOutWithin => "Chuyển đi đơn vị khác trong tỉnh",
-            FlowKind::Reorganization => "Do sắp xếp tổ chức",
-        }
-    }
-}
 
 /// One change of a member's presence on a unit's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -128,21 +48,6 @@ pub fn on_list(h: &History, units: &dyn UnitFacts, root: UnitId, on: NaiveDate) 
     units.is_within(unit, root, on).then_some(span.status)
 }
 
-/// Why each span of a history began and ended, as movement reports classify them: what the
-/// storage keeps next to every span, so that reports need not re-read events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SpanCause {
-    /// The kind of inflow when the span puts the member onto a list (its first day).
-    pub entered: FlowKind,
-    /// The kind of outflow when the span's end takes the member off a list (`None`: open span).
-    pub left: Option<FlowKind>,
-}
-
-/// One [`SpanCause`] per span of `h`, in the same order.
-pub fn span_causes(h: &History) -> Vec<SpanCause> {
-    h.spans.iter().map(|s| SpanCause { entered: in_kind(h, s.from), left: s.to.map(|to| out_kind(h, to)) }).collect()
-}
-
 /// The kind of a flow on `day`: the cause recorded at the member's span boundary that day, or
 /// [`FlowKind::Reorganization`] when the member's own record did not change that day (the tree
 /// did). `spans` are `(from, to, cause)` in order.
@@ -163,8 +68,7 @@ pub fn flow_kind_on(
 /// included): the flows of a movement report over that period. `tree_changes` are the days the
 /// tree changed (sorted or not; only those inside the period matter).
 pub fn flows(h: &History, units: &dyn UnitFacts, root: UnitId, first: NaiveDate, last: NaiveDate, tree_changes: &[NaiveDate]) -> Vec<Flow> {
-    let causes = span_causes(h);
-    let spans = h.spans.iter().zip(causes.iter()).map(|(s, c)| (s.from, s.to, *c));
+    let spans = h.spans.iter().map(|s| (s.from, s.to, s.cause));
     let Some(before_first) = first.pred_opt() else { return Vec::new() };
     if last < first {
         return Vec::new();
@@ -190,57 +94,6 @@ pub fn flows(h: &History, units: &dyn UnitFacts, root: UnitId, first: NaiveDate,
         previous = now;
     }
     out
-}
-
-/// The member's own event that takes effect on `day` and changes where they stand (the last one
-/// recorded, as in the derivation).
-fn event_on(h: &History, day: NaiveDate) -> Option<&EventKind> {
-    h.effective.iter().rev().filter(|(_, e)| e.effective == day).map(|(_, e)| &e.kind).find(|k| {
-        !matches!(
-            k,
-            EventKind::TransferredOut { mode: TransferMode::Temporary, .. }
-                | EventKind::TransferredIn { mode: TransferMode::Temporary, .. }
-                | EventKind::Ceremony
-        )
-    })
-}
-
-fn in_kind(h: &History, day: NaiveDate) -> FlowKind {
-    match event_on(h, day) {
-        Some(EventKind::Admitted { .. }) => FlowKind::Admitted,
-        Some(EventKind::Readmitted { .. }) => FlowKind::Readmitted,
-        Some(EventKind::TransferredIn { .. }) => {
-            // Received from transit inside the register, or arriving from outside it.
-            let came_from_inside =
-                h.spans.iter().rev().find(|s| s.to == Some(day)).is_some_and(|s| {
-                    s.status == Status::TransferredOut && matches!(s.unit, UnitRef::Internal(_)) && !left_register(h, s.from)
-                });
-            if came_from_inside { FlowKind::TransferredInWithin } else { FlowKind::TransferredInFromOutside }
-        }
-        Some(EventKind::Reassigned { .. }) => FlowKind::TransferredInWithin,
-        _ => FlowKind::Reorganization,
-    }
-}
-
-/// Whether the transfer out that started on `day` went to an organization outside the register.
-fn left_register(h: &History, day: NaiveDate) -> bool {
-    h.effective.iter().any(|(_, e)| {
-        e.effective == day && matches!(&e.kind, EventKind::TransferredOut { mode: TransferMode::Official, to: UnitRef::External(_), .. })
-    })
-}
-
-fn out_kind(h: &History, day: NaiveDate) -> FlowKind {
-    match event_on(h, day) {
-        Some(EventKind::Died) => FlowKind::Died,
-        Some(EventKind::Expelled) => FlowKind::Expelled,
-        Some(EventKind::StruckOff { .. }) => FlowKind::StruckOff,
-        Some(EventKind::Exited { .. }) => FlowKind::Exited,
-        Some(EventKind::TransferredOut { to: UnitRef::External(_), .. }) => FlowKind::TransferredOutToOutside,
-        Some(EventKind::TransferredOut { .. } | EventKind::Reassigned { .. } | EventKind::TransferredIn { .. }) => {
-            FlowKind::TransferredOutWithin
-        }
-        _ => FlowKind::Reorganization,
-    }
 }
 
 /// Which structure of the tree a report's rows follow (issue: "structure of which date").

@@ -194,22 +194,7 @@ fn merge_adjacent(mut rows: Vec<ClosureRow>) -> Vec<ClosureRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    fn v(id: i64, from: NaiveDate, to: Option<NaiveDate>, kind: UnitKind, parent: Option<i64>) -> UnitVersion {
-        UnitVersion {
-            unit_id: UnitId(id),
-            valid_from: from,
-            valid_to: to,
-            kind,
-            code: UnitCode::parse(&format!("U{id}")).unwrap(),
-            name: format!("Unit {id}"),
-            parent_id: parent.map(UnitId),
-        }
-    }
+    use crate::testing::{d, unit_version};
 
     #[test]
     fn placement_rules() {
@@ -231,16 +216,16 @@ mod tests {
     fn closure_follows_moves_and_merges_renames() {
         use UnitKind::*;
         let mut versions = HashMap::new();
-        versions.insert(UnitId(1), vec![v(1, d(2000, 1, 1), None, Province, None)]);
-        versions.insert(UnitId(2), vec![v(2, d(2000, 1, 1), Some(d(2025, 7, 1)), District, Some(1))]);
-        versions.insert(UnitId(3), vec![v(3, d(2025, 7, 1), None, Commune, Some(1))]);
+        versions.insert(UnitId(1), vec![unit_version(1, Province, None, d(2000, 1, 1), None)]);
+        versions.insert(UnitId(2), vec![unit_version(2, District, Some(1), d(2000, 1, 1), Some(d(2025, 7, 1)))]);
+        versions.insert(UnitId(3), vec![unit_version(3, Commune, Some(1), d(2025, 7, 1), None)]);
         // Grassroots cell under the district, renamed in 2010 (same parent), moved to the commune in 2025.
         versions.insert(
             UnitId(4),
             vec![
-                v(4, d(2005, 1, 1), Some(d(2010, 1, 1)), GrassrootsCell, Some(2)),
-                v(4, d(2010, 1, 1), Some(d(2025, 7, 1)), GrassrootsCell, Some(2)),
-                v(4, d(2025, 7, 1), None, GrassrootsCell, Some(3)),
+                unit_version(4, GrassrootsCell, Some(2), d(2005, 1, 1), Some(d(2010, 1, 1))),
+                unit_version(4, GrassrootsCell, Some(2), d(2010, 1, 1), Some(d(2025, 7, 1))),
+                unit_version(4, GrassrootsCell, Some(3), d(2025, 7, 1), None),
             ],
         );
         let rows = closure_rows(UnitId(4), &versions);
@@ -261,8 +246,8 @@ mod tests {
     fn cycles_do_not_loop() {
         use UnitKind::*;
         let mut versions = HashMap::new();
-        versions.insert(UnitId(1), vec![v(1, d(2000, 1, 1), None, Cell, Some(2))]);
-        versions.insert(UnitId(2), vec![v(2, d(2000, 1, 1), None, Cell, Some(1))]);
+        versions.insert(UnitId(1), vec![unit_version(1, Cell, Some(2), d(2000, 1, 1), None)]);
+        versions.insert(UnitId(2), vec![unit_version(2, Cell, Some(1), d(2000, 1, 1), None)]);
         assert!(closure_rows(UnitId(1), &versions).is_empty());
     }
 }

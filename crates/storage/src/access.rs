@@ -113,12 +113,7 @@ impl Access {
     /// `WriteRegister` or `Decide` (a leader), each on the case's unit.
     pub fn admission(&self) -> Result<AdmissionDesk<'_>> {
         let union = |a: Capability, b: Capability| {
-            let (x, y) = (self.principal.scope(a), self.principal.scope(b));
-            let mut units = x.units;
-            units.extend(y.units);
-            units.sort();
-            units.dedup();
-            let scope = domain::access::Scope { everything: x.everything || y.everything, units, own_member: None };
+            let scope = self.principal.scope(a).union(&self.principal.scope(b));
             (!scope.is_empty()).then_some(ScopeFilter { scope, today: self.today() })
         };
         Ok(AdmissionDesk {

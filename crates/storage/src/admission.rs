@@ -13,13 +13,12 @@ use serde_json::json;
 
 use domain::access::Scope;
 use domain::admission::{self, Readmission};
-use domain::event::{Entry, EventData, EventKind, StrikeOffReason, UnitRef};
+use domain::event::{Entry, EventKind, StrikeOffReason};
 use domain::history::{self, Status};
 use domain::ids::{MemberId, UnitId};
-use domain::member::DatedProfile;
 use domain::pipeline::{
-    self, Candidate, CandidateSource, Facts, IntroducerFacts, IntroducerId, Stage, StepData, StepKind, Steps, TargetGroup, Urgency,
-    blockers_to_errors,
+    self, Candidate, CandidateSource, Facts, IntroducerFacts, IntroducerId, RegisterWrite, Stage, StepData, StepKind, Steps, TargetGroup,
+    Urgency, blockers_to_errors,
 };
 use domain::unit::UnitKind;
 use domain::workdays::{WorkCalendar, YearOverride};
@@ -233,74 +232,28 @@ impl AdmissionStore for SqlStore {
         let mut records = Vec::new();
         let mut member = row.member;
         let c = &row.candidate;
-        match &step {
-            StepData::Decision { basis, .. } => {
-                let event = |kind| EventData { kind, effective: basis.date, basis: Some(basis.clone()), note: None };
-                member = Some(match c.former_member {
-                    Some(former) => {
-                        let (_, record) = append_event_tx(
-                            tx.as_mut(),
-                            ctx,
-                            former,
-                            None,
-                            Entry::Event(event(EventKind::Readmitted { unit: c.unit })),
-                            None,
-                        )
-                        .await?;
-                        records.push(record);
-                        former
-                    }
-                    None => {
-                        let new = NewMember {
-                            identity: c.identity.clone(),
-                            profile: DatedProfile { valid_from: Some(basis.date), profile: c.profile.clone() },
-                            events: vec![event(EventKind::Admitted { unit: UnitRef::Internal(c.unit) })],
-                        };
-                        let (m, record) = insert_member_tx(tx.as_mut(), ctx, new, &sight).await?;
-                        records.push(record);
-                        m
-                    }
-                });
-            }
-            StepData::Ceremony { on } => {
-                // The ceremony starts the 12 months of probation: it goes on the member's record
-                // (Charter art. 5 §1 — rules.md §3).
-                let m = member.ok_or_else(|| StoreError::invalid("step", "no_member", "Hồ sơ chưa gắn với đảng viên nào."))?;
-                records.push(record_ceremony(tx.as_mut(), ctx, m, *on, id).await?);
-            }
-            StepData::RecognitionDecision { basis, .. } | StepData::StrikeOffDecision { basis, .. } => {
-                let m = member.ok_or_else(|| StoreError::invalid("step", "no_member", "Hồ sơ chưa gắn với đảng viên nào."))?;
-                let ceremony = || {
-                    steps.date_of(StepKind::Ceremony).ok_or_else(|| StoreError::invalid("step", "no_ceremony", "Chưa tổ chức lễ kết nạp."))
-                };
-                if step.kind() == StepKind::RecognitionDecision {
-                    // A ceremony step recorded before ceremonies went on the record (migration
-                    // 0005's upgrade) is written there now, so the recognition has its start.
+        // The domain decides what the step writes on the register; the member's history is read
+        // only for the steps that write there.
+        let history = match member.filter(|_| step.kind().writes_register()) {
+            Some(m) => {
                     let events = sql::events(tx.as_mut(), m).await?;
-                    let h = history::derive(&events, &load_units(tx.as_mut(), &events).await?);
-                    if h.probations.last().is_some_and(|p| p.ceremony.is_none()) {
-                        records.push(record_ceremony(tx.as_mut(), ctx, m, ceremony()?, id).await?);
+                Some(history::derive(&events, &load_units(tx.as_mut(), &events).await?))
                     }
-                }
-                let data = match step.kind() {
-                    // Official on the day the 12 months from the ceremony end, whenever decided (rules.md §3).
-                    StepKind::RecognitionDecision => EventData {
-                        kind: EventKind::RecognizedOfficial,
-                        effective: admission::official_date(ceremony()?),
-                        basis: Some(basis.clone()),
-                        note: None,
-                    },
-                    _ => EventData {
-                        kind: EventKind::StruckOff { reason: StrikeOffReason::ProbationNotQualified },
-                        effective: basis.date,
-                        basis: Some(basis.clone()),
-                        note: None,
-                    },
+            None => None,
                 };
-                let (_, record) = append_event_tx(tx.as_mut(), ctx, m, None, Entry::Event(data), None).await?;
-                records.push(record);
+        let on_record = member.zip(history.as_ref()).map(|(id, history)| pipeline::CaseMember { id, history });
+        let case = pipeline::Case { id, candidate: c, steps: &steps, member: on_record };
+        for write in pipeline::register_writes(&step, &case)? {
+            let (m, record) = match write {
+                RegisterWrite::NewMember { identity, profile, event } => {
+                    insert_member_tx(tx.as_mut(), ctx, NewMember { identity: *identity, profile, events: vec![event] }, &sight).await?
             }
-            _ => {}
+                RegisterWrite::Event { member, event } => {
+                    (member, append_event_tx(tx.as_mut(), ctx, member, None, Entry::Event(event), None).await?.1)
+                }
+            };
+            records.push(record);
+            member = Some(m);
         }
         let step_id = q::insert_step(tx.as_mut(), id, &step, ctx.now, &ctx.actor).await?;
         let mut all = steps.clone();
@@ -684,17 +637,6 @@ pub(crate) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
 
 fn in_force(rows: &[q::StepRow]) -> Steps {
     Steps(rows.iter().filter(|s| s.voided.is_none()).map(|s| s.data.clone()).collect())
-}
-
-/// Writes the admission ceremony of case `case` on the member's record.
-async fn record_ceremony(tx: &mut dyn Conn, ctx: &WriteContext, member: MemberId, on: NaiveDate, case: i64) -> Result<AuditRecord> {
-    let data = EventData {
-        kind: EventKind::Ceremony,
-        effective: on,
-        basis: None,
-        note: Some(format!("Biên bản lễ kết nạp của chi bộ (hồ sơ phát triển đảng viên số {case}).")),
-    };
-    Ok(append_event_tx(tx, ctx, member, None, Entry::Event(data), None).await?.1)
 }
 
 /// The chi bộ holds members; the helper is an official member; the person is not followed twice

@@ -201,6 +201,19 @@ impl UnitTable {
     }
 }
 
+/// The tree as the reach rules of `domain::access` read it, by position.
+impl domain::access::Tree for UnitTable {
+    type Unit = u32;
+
+    fn versions(&self, unit: u32) -> &[UnitVersion] {
+        self.versions.get(unit as usize).map_or(&[], Vec::as_slice)
+    }
+
+    fn parent_on(&self, unit: u32, on: NaiveDate) -> Option<u32> {
+        self.version_on(unit, on)?.parent_id.and_then(|p| self.pos.get(&p).copied())
+    }
+}
+
 struct MemberEntry {
     id: MemberId,
     full_name: String,
@@ -230,21 +243,12 @@ struct MemberEntry {
 /// (unit position in the unit table, unit id, status, from, to, why it began and ended).
 type IndexSpan = (Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>, domain::stats::SpanCause);
 
-/// How a scope reaches a member's record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemberReach {
-    /// The record belongs to a unit in scope (the member's latest unit).
-    pub home: bool,
-    /// The member is in transit to a unit in scope (the receiving side).
-    pub arriving: bool,
-    /// A transfer out waits for the receiving side (inside or outside the register).
-    pub in_transit: bool,
-}
+pub use domain::access::MemberReach;
 
 impl MemberEntry {
     /// The latest span is an open "transferred out": the receiving side has not accepted yet.
     fn in_transit(&self) -> bool {
-        self.spans.last().is_some_and(|s| s.2 == Status::TransferredOut && s.4.is_none())
+        domain::access::in_transit(self.spans.last().map(|s| (s.2, s.4)))
     }
 
     fn span_on(&self, on: NaiveDate) -> Option<(Option<u32>, Option<UnitId>, Status)> {
@@ -308,7 +312,7 @@ impl Index {
         let spans: Vec<IndexSpan> =
             m.spans.into_iter().map(|(u, s, f, t, c)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t, c)).collect();
         let temporary = m.temporary.into_iter().map(|(u, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), f, t)).collect();
-        let home = spans.iter().filter_map(|s| s.0.map(|u| (s.3, u))).max_by_key(|(from, _)| *from).map_or(NO_UNIT, |(_, u)| u);
+        let home = domain::access::home(spans.iter().map(|s| (s.3, s.0))).unwrap_or(NO_UNIT);
         let first_admission = spans.iter().find(|s| matches!(s.2, Status::Probationary | Status::Official)).map(|s| s.3);
         let transit_to = m.transit_to.and_then(|u| self.units.pos.get(&u).copied()).unwrap_or(NO_UNIT);
         MemberEntry {
@@ -407,17 +411,12 @@ impl Index {
         let marks = if f.scope.everything {
             vec![true; n]
         } else {
-            let roots: Vec<u32> = f
-                .scope
-                .units
-                .iter()
-                .filter_map(|u| self.units.pos.get(u).copied())
-                .filter(|&r| self.units.version_on(r, f.today).is_some())
-                .collect();
+            let granted = f.scope.units.iter().filter_map(|u| self.units.pos.get(u).copied());
+            let roots = domain::access::counting_roots(&self.units, granted, f.today);
             let mut marks = vec![false; n];
             if !roots.is_empty() {
                 for i in 0..n as u32 {
-                    marks[i as usize] = self.within_on_its_day(i, &roots, f.today);
+                    marks[i as usize] = domain::access::unit_within(&self.units, i, &roots, f.today);
                 }
             }
             marks
@@ -430,37 +429,10 @@ impl Index {
         marks
     }
 
-    /// Whether unit `i` lies under one of `roots` on `today` if it exists then, else on its last
-    /// day (or first day, for a unit that starts later).
-    fn within_on_its_day(&self, i: u32, roots: &[u32], today: NaiveDate) -> bool {
-        let Some(versions) = self.units.versions.get(i as usize) else { return false };
-        let day = if versions.iter().any(|v| v.covers(today)) {
-            today
-        } else {
-            match versions.iter().filter(|v| v.valid_from <= today).filter_map(|v| v.valid_to).max() {
-                Some(end) => end.pred_opt().unwrap_or(end),
-                None => versions.first().map_or(today, |v| v.valid_from),
-            }
-        };
-        let mut cur = i;
-        for _ in 0..64 {
-            if roots.contains(&cur) {
-                return true;
-            }
-            let Some(parent) = self.units.version_on(cur, day).and_then(|v| v.parent_id).and_then(|p| self.units.pos.get(&p).copied())
-            else {
-                return false;
-            };
-            cur = parent;
-        }
-        false
-    }
-
     /// Members within the scope: those whose record belongs to a unit in scope, those in transit
     /// to a unit in scope (the receiving side), and the own member.
     fn member_in_scope(&self, i: usize, marks: &[bool], f: &ScopeFilter) -> bool {
-        let reach = self.reach(i, marks);
-        f.scope.own_member == Some(self.members[i].id) || reach.home || reach.arriving
+        self.reach(i, marks).in_scope(&f.scope, self.members[i].id)
     }
 
     fn reach(&self, i: usize, marks: &[bool]) -> MemberReach {
@@ -795,33 +767,20 @@ fn placeholder() -> MemberEntry {
 mod tests {
     use super::*;
     use domain::dates::AgeBand;
-    use domain::ids::UnitCode;
+    use domain::testing::{d, unit_version};
     use domain::text::{PersonName, sort_key};
     use domain::unit::UnitKind;
     use proptest::prelude::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
     /// Province 1 → communes 2, 3 → cells 4 (under 2), 5 (under 3; moved under 2 on 2020-01-01).
     fn units() -> Vec<UnitVersion> {
-        let v = |id: i64, kind, parent: Option<i64>, from, to| UnitVersion {
-            unit_id: UnitId(id),
-            valid_from: from,
-            valid_to: to,
-            kind,
-            code: UnitCode::parse(&format!("U{id}")).unwrap(),
-            name: format!("Đơn vị {id}"),
-            parent_id: parent.map(UnitId),
-        };
         vec![
-            v(1, UnitKind::Province, None, d(1990, 1, 1), None),
-            v(2, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
-            v(3, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
-            v(4, UnitKind::Cell, Some(2), d(1990, 1, 1), None),
-            v(5, UnitKind::Cell, Some(3), d(1990, 1, 1), Some(d(2020, 1, 1))),
-            v(5, UnitKind::Cell, Some(2), d(2020, 1, 1), None),
+            unit_version(1, UnitKind::Province, None, d(1990, 1, 1), None),
+            unit_version(2, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
+            unit_version(3, UnitKind::Commune, Some(1), d(1990, 1, 1), None),
+            unit_version(4, UnitKind::Cell, Some(2), d(1990, 1, 1), None),
+            unit_version(5, UnitKind::Cell, Some(3), d(1990, 1, 1), Some(d(2020, 1, 1))),
+            unit_version(5, UnitKind::Cell, Some(2), d(2020, 1, 1), None),
         ]
     }
 

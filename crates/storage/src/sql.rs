@@ -668,12 +668,10 @@ fn unit_columns(u: &UnitRef) -> (Option<i64>, Option<String>) {
 /// The rows of a derived history: its spans, each with why it began and ended, and its periods
 /// of temporary activity.
 pub fn history_rows(member: MemberId, h: &History) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
-    let causes = domain::stats::span_causes(h);
     let spans = h
         .spans
         .iter()
-        .zip(causes)
-        .map(|(s, c)| {
+        .map(|s| {
             let (unit, external) = unit_columns(&s.unit);
             vec![
                 member.0.into(),
@@ -682,8 +680,8 @@ pub fn history_rows(member: MemberId, h: &History) -> (Vec<Vec<Value>>, Vec<Vec<
                 s.status.code().into(),
                 s.from.into(),
                 s.to.into(),
-                c.entered.code().into(),
-                c.left.map(|k| k.code()).into(),
+                s.cause.entered.code().into(),
+                s.cause.left.map(|k| k.code()).into(),
                 // The destination of a transfer not accepted yet: the open span of the transit.
                 h.in_transit_to
                     .as_ref()

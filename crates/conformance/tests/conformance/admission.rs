@@ -42,25 +42,16 @@ async fn world(s: &dyn Store) -> World {
 }
 
 fn candidate(unit: UnitId, n: u32) -> Candidate {
+    let identity = identity("Phạm Thị Dung", "nu", "15/6/2000", &cccd(100 + n));
     Candidate {
-        unit,
-        identity: identity("Phạm Thị Dung", "nu", "15/6/2000", &cccd(100 + n)),
-        profile: profile().profile,
-        source: CandidateSource::YouthUnion,
         target_group: Some(TargetGroup::Residential),
-        helper: None,
         tasks: Some("Phụ trách phong trào thanh niên thôn".into()),
         certificate: Some(domain::pipeline::Certificate {
             number: "125/CN".into(),
             issued_on: d(2024, 1, 10),
             issuer: "Trung tâm Chính trị huyện".into(),
         }),
-        education_exception: None,
-        province_consent_on: None,
-        former_member: None,
-        record_expunged_on: None,
-        readmission_barred: false,
-        note: None,
+        ..Candidate::new(unit, identity, profile().profile, CandidateSource::YouthUnion)
     }
 }
 

@@ -8,9 +8,7 @@ use domain::unit::{LegalBasis, UnitKind};
 use storage::prelude::*;
 use storage::{NewMember, NewUnit, OrgDecision, UnitSpec, WriteContext};
 
-pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+pub use domain::testing::d;
 
 pub fn ctx() -> WriteContext {
     WriteContext::new("tester", Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap())

@@ -96,22 +96,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
     let mut cases = Vec::new();
     for (i, (name, unit)) in [(5, ("Phạm Quần Tự", a1)), (6, ("Phạm Quần Ngoài", b1))] {
         let (identity, profile) = person(i, name);
-        let candidate = domain::pipeline::Candidate {
-            unit,
-            identity,
-            profile,
-            source: domain::pipeline::CandidateSource::YouthUnion,
-            target_group: None,
-            helper: None,
-            tasks: None,
-            certificate: None,
-            education_exception: None,
-            province_consent_on: None,
-            former_member: None,
-            record_expunged_on: None,
-            readmission_barred: false,
-            note: None,
-        };
+        let candidate = domain::pipeline::Candidate::new(unit, identity, profile, domain::pipeline::CandidateSource::YouthUnion);
         cases.push(store.create_candidate(&ctx, candidate).await.unwrap());
     }
     Fixture {

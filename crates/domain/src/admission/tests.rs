@@ -1,8 +1,5 @@
 use super::*;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use crate::testing::d;
 
 fn codes(blockers: &[Blocker]) -> Vec<&'static str> {
     blockers.iter().map(|b| b.code).collect()

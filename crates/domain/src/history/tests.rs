@@ -2,30 +2,15 @@ use chrono::{TimeZone, Utc};
 
 use super::*;
 use crate::event::{Entry, EventData, EventKind, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
-use crate::ids::{DecisionNumber, UnitCode};
-use crate::unit::{LegalBasis, UnitKind, UnitVersion};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use crate::testing::{self, admitted, d, unit_version};
+use crate::unit::{LegalBasis, UnitKind};
 
 /// Units 1 (province), 10 and 11 (cells since 2000), 12 (a cell merged away on 01/7/2025),
 /// 20 (a commune committee, not a cell) with cell 21 under it.
 fn units() -> LoadedUnits {
     let mut u = LoadedUnits::default();
     let mut add = |id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Option<NaiveDate>| {
-        u.versions.insert(
-            UnitId(id),
-            vec![UnitVersion {
-                unit_id: UnitId(id),
-                valid_from: from,
-                valid_to: to,
-                kind,
-                code: UnitCode::parse(&format!("U{id}")).unwrap(),
-                name: format!("Tổ chức {id}"),
-                parent_id: parent.map(UnitId),
-            }],
-        );
+        u.versions.insert(UnitId(id), vec![unit_version(id, kind, parent, from, to)]);
     };
     add(1, UnitKind::Province, None, d(1950, 1, 1), None);
     add(10, UnitKind::GrassrootsCell, Some(1), d(1950, 1, 1), None);
@@ -38,7 +23,7 @@ fn units() -> LoadedUnits {
 }
 
 fn basis() -> Option<LegalBasis> {
-    Some(LegalBasis { number: DecisionNumber::parse("1-QĐ/ĐU").unwrap(), date: d(2000, 1, 1), issuer: "Đảng ủy".into() })
+    Some(testing::basis(d(2000, 1, 1)))
 }
 
 struct Builder {
@@ -51,27 +36,18 @@ impl Builder {
     }
 
     fn add(mut self, kind: EventKind, date: NaiveDate) -> Self {
-        let id = EventId(self.events.len() as i64 + 1);
-        self.events.push(RecordedEvent {
-            id,
-            entry: Entry::Event(EventData { kind, effective: date, basis: basis(), note: None }),
-            corrects: None,
-            correction_reason: None,
-            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-            recorded_by: "test".into(),
-        });
+        let id = self.events.len() as i64 + 1;
+        self.events.push(testing::recorded(id, Entry::Event(EventData { kind, effective: date, basis: basis(), note: None })));
         self
     }
 
     fn correct(mut self, target: i64, entry: Entry) -> Self {
-        let id = EventId(self.events.len() as i64 + 1);
+        let id = self.events.len() as i64 + 1;
         self.events.push(RecordedEvent {
-            id,
-            entry,
             corrects: Some(EventId(target)),
             correction_reason: Some("nhập sai".into()),
             recorded_at: Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap(),
-            recorded_by: "test".into(),
+            ..testing::recorded(id, entry)
         });
         self
     }
@@ -79,10 +55,6 @@ impl Builder {
     fn derive(&self) -> History {
         derive(&self.events, &units())
     }
-}
-
-fn admitted(unit: i64) -> EventKind {
-    EventKind::Admitted { unit: UnitRef::Internal(UnitId(unit)) }
 }
 
 fn codes(h: &History) -> Vec<&'static str> {
@@ -446,4 +418,25 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn spans_carry_their_causes_and_flow_codes_round_trip() {
+    let h = Builder::new()
+        .add(admitted(10), d(2018, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(11)) }, d(2019, 1, 1))
+        .add(EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(11) }, d(2019, 2, 1))
+        .add(EventKind::Died, d(2023, 5, 1))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    let causes: Vec<SpanCause> = h.spans.iter().map(|s| s.cause).collect();
+    assert_eq!(causes[0], SpanCause { entered: FlowKind::Admitted, left: Some(FlowKind::TransferredOutWithin) });
+    let received = h.spans.iter().position(|s| s.from == d(2019, 2, 1)).unwrap();
+    assert_eq!(causes[received].entered, FlowKind::TransferredInWithin);
+    assert!(causes.last().unwrap().left.is_none());
+    assert_eq!(causes[causes.len() - 2].left, Some(FlowKind::Died));
+    for k in FlowKind::ALL {
+        assert_eq!(FlowKind::parse(k.code()), Some(k));
+    }
+    assert_eq!(FlowKind::parse("khac"), None);
 }

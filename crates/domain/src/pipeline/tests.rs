@@ -1,13 +1,7 @@
 use super::*;
 use crate::admission::Readmission;
-use crate::ids::CitizenId;
-use crate::member::{AcademicTitle, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, ItLevel, OccupationGroup};
-use crate::member::{PoliticalTheory, Professional, Religion};
-use crate::text::PersonName;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use crate::member::{GeneralEducation, OccupationGroup};
+use crate::testing::{basis, candidate, d};
 
 fn today() -> NaiveDate {
     d(2026, 11, 25)
@@ -22,53 +16,9 @@ fn fields(e: &ValidationErrors) -> Vec<&str> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fixture: a candidate whose whole file is in order, and the steps of a case that goes through
+// Fixture: a candidate whose whole file is in order (`testing::candidate`), and the steps of a
+// case that goes through
 // ---------------------------------------------------------------------------------------------
-
-/// A 25-year-old Youth Union member with a valid certificate; tests change one thing at a time.
-fn candidate() -> Candidate {
-    Candidate {
-        unit: UnitId(1),
-        identity: Identity {
-            full_name: PersonName::parse("Lê Thị Hoa").unwrap(),
-            other_names: None,
-            gender: Gender::Female,
-            birth_date: d(2000, 5, 10),
-            birthplace: None,
-            hometown: None,
-            ethnicity: Ethnicity::Kinh,
-            religion: Religion::None,
-            citizen_id: CitizenId::parse("001300012345").unwrap(),
-            phone: None,
-            party_card_number: None,
-            ly_lich_number: None,
-        },
-        profile: Profile {
-            general_education: GeneralEducation::UpperSecondary,
-            professional: Professional::University,
-            academic_title: AcademicTitle::None,
-            political_theory: PoliticalTheory::None,
-            foreign_language: ForeignLanguageLevel::None,
-            it_level: ItLevel::None,
-            occupation: OccupationGroup::PublicServiceEmployee,
-            youth_union: true,
-            residence: None,
-        },
-        source: CandidateSource::YouthUnion,
-        target_group: None,
-        helper: Some(MemberId(11)),
-        tasks: None,
-        certificate: Some(Certificate {
-            number: "125-GCN/TTCT".into(), issued_on: d(2025, 3, 1), issuer: "Trung tâm Chính trị".into()
-        }),
-        education_exception: None,
-        province_consent_on: None,
-        former_member: None,
-        record_expunged_on: None,
-        readmission_barred: false,
-        note: None,
-    }
-}
 
 fn by_id(member: i64) -> IntroducerId {
     IntroducerId::Member { member: MemberId(member) }
@@ -88,10 +38,6 @@ fn youth_union(resolution_on: Option<NaiveDate>, introducers: Vec<IntroducerRef>
 
 fn vote(on: NaiveDate, official_members: u32, present: u32, in_favour: u32, against: u32) -> ChiBoVote {
     ChiBoVote { on, official_members, present, in_favour, against }
-}
-
-fn basis(on: NaiveDate) -> LegalBasis {
-    LegalBasis { number: DecisionNumber::parse("125-QĐ/TU").unwrap(), date: on, issuer: "Ban Thường vụ Tỉnh ủy".into() }
 }
 
 /// A step of `kind` dated `on`, with ordinary content (9 official members, 8 present, 7 for; two
@@ -1124,4 +1070,129 @@ fn introducers_by_number_or_by_name_and_card() {
         check_step(&candidate(), &steps, &youth_union(Some(d(2025, 5, 10)), vec![card]), &facts(), &AdmissionConfig::default(), today());
     assert_eq!(codes(&found), ["introducer_unknown"]);
     assert_eq!(found[0].message, "Trần Văn Ngoài (thẻ đảng viên số 12345678) không khớp với sổ đảng viên.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each step writes on the register
+// ---------------------------------------------------------------------------------------------
+
+/// The history of member 50 admitted to chi bộ 1 on 15/07/2025, with the ceremony of 01/08/2025
+/// on the record or not.
+fn member_history(ceremony_on_record: bool) -> crate::history::History {
+    use crate::history::LoadedUnits;
+    use crate::testing::{admitted, recorded_events, unit_version};
+    let versions = [(UnitId(1), vec![unit_version(1, crate::unit::UnitKind::GrassrootsCell, None, d(1950, 1, 1), None)])];
+    let units = LoadedUnits::new(versions.into_iter().collect(), Vec::new());
+    let mut events = vec![(admitted(1), d(2025, 7, 15))];
+    if ceremony_on_record {
+        events.push((crate::event::EventKind::Ceremony, d(2025, 8, 1)));
+    }
+    let h = crate::history::derive(&recorded_events(&events), &units);
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    h
+}
+
+fn writes(step: &StepData, candidate: &Candidate, steps: &Steps, member: Option<&crate::history::History>) -> Vec<RegisterWrite> {
+    let member = member.map(|history| CaseMember { id: MemberId(50), history });
+    register_writes(step, &Case { id: 7, candidate, steps, member }).unwrap()
+}
+
+fn refusal(step: &StepData, steps: &Steps, member: Option<&crate::history::History>) -> Vec<&'static str> {
+    let member = member.map(|history| CaseMember { id: MemberId(50), history });
+    let e = register_writes(step, &Case { id: 7, candidate: &candidate(), steps, member }).unwrap_err();
+    assert!(e.errors.iter().all(|x| x.field == "step"));
+    e.errors.iter().map(|x| x.code).collect()
+}
+
+fn event_on(member: i64, kind: crate::event::EventKind, on: NaiveDate, basis: Option<LegalBasis>) -> RegisterWrite {
+    RegisterWrite::Event { member: MemberId(member), event: crate::event::EventData { kind, effective: on, basis, note: None } }
+}
+
+fn ceremony_write(on: NaiveDate) -> RegisterWrite {
+    let event = crate::event::EventData {
+        kind: crate::event::EventKind::Ceremony,
+        effective: on,
+        basis: None,
+        note: Some("Biên bản lễ kết nạp của chi bộ (hồ sơ phát triển đảng viên số 7).".into()),
+    };
+    RegisterWrite::Event { member: MemberId(50), event }
+}
+
+#[test]
+fn exactly_the_steps_that_write_the_register_write_it() {
+    let h = member_history(true);
+    for kind in StepKind::ALL {
+        let written = writes(&step(*kind, d(2026, 8, 3)), &candidate(), &through(StepKind::Ceremony), Some(&h));
+        assert_eq!(!written.is_empty(), kind.writes_register(), "{kind:?}");
+    }
+}
+
+#[test]
+fn the_admission_decision_opens_a_record_or_readmits_the_former_member() {
+    let decision = step(StepKind::Decision, d(2025, 7, 15));
+    let c = candidate();
+    let admitted = crate::event::EventKind::Admitted { unit: crate::event::UnitRef::Internal(UnitId(1)) };
+    assert_eq!(
+        writes(&decision, &c, &before(StepKind::Decision), None),
+        vec![RegisterWrite::NewMember {
+            identity: Box::new(c.identity.clone()),
+            profile: crate::member::DatedProfile { valid_from: Some(d(2025, 7, 15)), profile: c.profile.clone() },
+            event: crate::event::EventData { kind: admitted, effective: d(2025, 7, 15), basis: Some(basis(d(2025, 7, 15))), note: None },
+        }]
+    );
+    let former = Candidate { former_member: Some(MemberId(99)), ..candidate() };
+    let readmitted = crate::event::EventKind::Readmitted { unit: UnitId(1) };
+    assert_eq!(
+        writes(&decision, &former, &before(StepKind::Decision), None),
+        vec![event_on(99, readmitted, d(2025, 7, 15), Some(basis(d(2025, 7, 15))))]
+    );
+}
+
+#[test]
+fn the_ceremony_goes_on_the_members_record() {
+    let ceremony = step(StepKind::Ceremony, d(2025, 8, 1));
+    let h = member_history(false);
+    assert_eq!(writes(&ceremony, &candidate(), &before(StepKind::Ceremony), Some(&h)), vec![ceremony_write(d(2025, 8, 1))]);
+    assert_eq!(refusal(&ceremony, &before(StepKind::Ceremony), None), ["no_member"]);
+}
+
+#[test]
+fn recognition_is_official_on_the_day_the_twelve_months_from_the_ceremony_end() {
+    // Decided late: still official on 01/08/2026, 12 months after the ceremony of 01/08/2025.
+    let recognition = step(StepKind::RecognitionDecision, d(2026, 9, 15));
+    let steps = before(StepKind::RecognitionDecision);
+    let official = event_on(50, crate::event::EventKind::RecognizedOfficial, d(2026, 8, 1), Some(basis(d(2026, 9, 15))));
+    let h = member_history(true);
+    assert_eq!(writes(&recognition, &candidate(), &steps, Some(&h)), vec![official.clone()]);
+    // A record without its ceremony gets it first, from the case's ceremony step.
+    let without = member_history(false);
+    assert_eq!(writes(&recognition, &candidate(), &steps, Some(&without)), vec![ceremony_write(d(2025, 8, 1)), official]);
+    // A ceremony on 29/02 ends the probation on 28/02.
+    let leap = Steps(
+        steps
+            .0
+            .iter()
+            .map(|s| if s.kind() == StepKind::Ceremony { StepData::Ceremony { on: d(2024, 2, 29) } } else { s.clone() })
+            .collect(),
+    );
+    let RegisterWrite::Event { event, .. } = &writes(&recognition, &candidate(), &leap, Some(&h))[0] else { panic!("an event") };
+    assert_eq!(event.effective, d(2025, 2, 28));
+    // No member record, or no ceremony among the steps: refused.
+    assert_eq!(refusal(&recognition, &steps, None), ["no_member"]);
+    let no_ceremony = Steps(steps.0.iter().filter(|s| s.kind() != StepKind::Ceremony).cloned().collect());
+    assert_eq!(refusal(&recognition, &no_ceremony, Some(&h)), ["no_ceremony"]);
+    assert_eq!(refusal(&recognition, &no_ceremony, Some(&without)), ["no_ceremony"]);
+}
+
+#[test]
+fn a_strike_off_decision_strikes_the_probationary_member_off_on_its_date() {
+    let strike_off = step(StepKind::StrikeOffDecision, d(2026, 9, 15));
+    let steps = before(StepKind::RecognitionDecision);
+    let h = member_history(true);
+    let struck_off = crate::event::EventKind::StruckOff { reason: crate::event::StrikeOffReason::ProbationNotQualified };
+    assert_eq!(
+        writes(&strike_off, &candidate(), &steps, Some(&h)),
+        vec![event_on(50, struck_off, d(2026, 9, 15), Some(basis(d(2026, 9, 15))))]
+    );
+    assert_eq!(refusal(&strike_off, &steps, None), ["no_member"]);
 }

@@ -1,29 +1,13 @@
 use std::collections::HashMap;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::event::{Entry, EventData, RecordedEvent, StrikeOffReason};
+use crate::event::{EventKind, StrikeOffReason, TransferMode};
 use crate::history::{self, LoadedUnits};
-use crate::ids::{DecisionNumber, EventId, UnitCode};
-use crate::unit::{LegalBasis, UnitKind, UnitVersion};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn version(id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Option<NaiveDate>) -> UnitVersion {
-    UnitVersion {
-        unit_id: UnitId(id),
-        valid_from: from,
-        valid_to: to,
-        kind,
-        code: UnitCode::parse(&format!("U{id}")).unwrap(),
-        name: format!("Tổ chức {id}"),
-        parent_id: parent.map(UnitId),
-    }
-}
+use crate::testing::{admitted, d, recorded_events, unit_version as version};
+use crate::unit::{UnitKind, UnitVersion};
 
 /// Province 1; communes 20 and 30; cells 21 (under 20), 31 (under 30), 22 (under 20, moved
 /// under 30 on 01/01/2020) and 23 (under 20, ended on 01/07/2021 — merged into 21). On
@@ -61,29 +45,7 @@ fn tree_changes() -> Vec<NaiveDate> {
 }
 
 fn history_of(events: &[(EventKind, NaiveDate)]) -> History {
-    let basis = LegalBasis { number: DecisionNumber::parse("1-QĐ/TU").unwrap(), date: d(2000, 1, 1), issuer: "Tỉnh ủy".into() };
-    let recorded: Vec<RecordedEvent> = events
-        .iter()
-        .enumerate()
-        .map(|(i, (kind, on))| RecordedEvent {
-            id: EventId(i as i64 + 1),
-            entry: Entry::Event(EventData {
-                kind: kind.clone(),
-                effective: *on,
-                basis: Some(LegalBasis { date: *on, ..basis.clone() }),
-                note: None,
-            }),
-            corrects: None,
-            correction_reason: None,
-            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-            recorded_by: "test".into(),
-        })
-        .collect();
-    history::derive(&recorded, &tree())
-}
-
-fn admitted(unit: i64) -> EventKind {
-    EventKind::Admitted { unit: UnitRef::Internal(UnitId(unit)) }
+    history::derive(&recorded_events(events), &tree())
 }
 
 fn kinds(f: &[Flow]) -> Vec<(bool, FlowKind)> {
@@ -241,27 +203,6 @@ proptest! {
         let net = |m: &Movement| m.inflow_total() as i64 - m.outflow_total() as i64;
         prop_assert_eq!(net(&communes), net(&province));
     }
-}
-
-#[test]
-fn span_causes_name_each_boundary_and_codes_round_trip() {
-    let h = history_of(&[
-        (admitted(21), d(2018, 1, 1)),
-        (EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(21), to: UnitRef::Internal(UnitId(31)) }, d(2019, 1, 1)),
-        (EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(31) }, d(2019, 2, 1)),
-        (EventKind::Died, d(2023, 5, 1)),
-    ]);
-    let causes = span_causes(&h);
-    assert_eq!(causes.len(), h.spans.len());
-    assert_eq!(causes[0], SpanCause { entered: FlowKind::Admitted, left: Some(FlowKind::TransferredOutWithin) });
-    let received = h.spans.iter().position(|s| s.from == d(2019, 2, 1)).unwrap();
-    assert_eq!(causes[received].entered, FlowKind::TransferredInWithin);
-    assert!(causes.last().unwrap().left.is_none());
-    assert_eq!(causes[causes.len() - 2].left, Some(FlowKind::Died));
-    for k in FlowKind::ALL {
-        assert_eq!(FlowKind::parse(k.code()), Some(k));
-    }
-    assert_eq!(FlowKind::parse("khac"), None);
 }
 
 #[test]

@@ -303,13 +303,10 @@ fn date_from_jdn(jdn: i64) -> Option<NaiveDate> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::testing::d;
     use proptest::prelude::*;
 
     const CHINA_UTC_OFFSET: f64 = 8.0;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
 
     /// One row of holidays.md, "Lunar dates … 2020–2030".
     struct Row {

@@ -4,10 +4,7 @@ use chrono::Days;
 use proptest::prelude::*;
 
 use super::*;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use crate::testing::d;
 
 /// Built once: every test reads the same calendar.
 fn calendar() -> &'static WorkCalendar {
