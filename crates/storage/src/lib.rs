@@ -19,6 +19,7 @@ pub mod index;
 mod members;
 pub mod model;
 mod sql;
+mod stored;
 mod units;
 
 use std::sync::Arc;

@@ -8,8 +8,9 @@ use domain::pipeline::{Candidate, Stage, StepData};
 use domain::text::fold;
 use domain::workdays::YearOverride;
 
-use super::{R, decode};
+use super::R;
 use crate::db::{Conn, DbError, Row, Sql, Value};
+use crate::stored;
 
 /// A candidate row: (id, version, stage, candidate, member, created, updated, updated by).
 #[derive(Debug, Clone)]
@@ -30,16 +31,12 @@ fn candidate_from_row(r: &Row) -> R<CandidateRow> {
         id: r.i64("id")?,
         version: r.i64("version")?,
         stage: Stage::parse(&stage).ok_or_else(|| DbError::Decode(format!("unknown stage {stage}")))?,
-        candidate: decode(serde_json::from_str(&r.str("data")?))?,
+        candidate: stored::candidate::from_json(&r.str("data")?)?,
         member: r.opt_i64("member_id")?.map(MemberId),
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
         updated_by: r.str("updated_by")?,
     })
-}
-
-fn json<T: serde::Serialize>(v: &T) -> R<String> {
-    decode(serde_json::to_string(v))
 }
 
 /// The candidate's columns, in the order both statements bind them: unit, name, folded name,
@@ -53,7 +50,7 @@ fn candidate_values(c: &Candidate, stage: Stage) -> R<Vec<Value>> {
         c.identity.birth_date.into(),
         c.identity.citizen_id.as_str().into(),
         stage.code().into(),
-        json(c)?.into(),
+        stored::candidate::to_json(c)?.into(),
     ])
 }
 
@@ -149,7 +146,7 @@ fn step_from_row(r: &Row) -> R<StepRow> {
     Ok(StepRow {
         id: r.i64("id")?,
         candidate: r.i64("candidate_id")?,
-        data: decode(serde_json::from_str(&r.str("data")?))?,
+        data: stored::step::from_json(&r.str("data")?)?,
         recorded_at: r.time("recorded_at")?,
         recorded_by: r.str("recorded_by")?,
         voided,
@@ -180,7 +177,8 @@ pub async fn insert_step(tx: &mut dyn Conn, candidate: i64, data: &StepData, now
     let sql: Sql = "INSERT INTO admission_steps (candidate_id, kind, on_date, data, recorded_at, recorded_by) \
                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
         .into();
-    let args = vec![candidate.into(), data.kind().code().into(), data.on().into(), json(data)?.into(), now.into(), actor.into()];
+    let args =
+        vec![candidate.into(), data.kind().code().into(), data.on().into(), stored::step::to_json(data)?.into(), now.into(), actor.into()];
     let rows = tx.query(&sql, args).await?;
     rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }
@@ -276,14 +274,14 @@ pub async fn admitted_cases_between(conn: &mut dyn Conn, from: NaiveDate, to: Na
                     AND s.on_date >= $1 AND s.on_date < $2"
         .into();
     let rows = conn.query(&sql, vec![from.into(), to.into()]).await?;
-    rows.iter().map(|r| Ok((MemberId(r.i64("member_id")?), decode(serde_json::from_str::<Candidate>(&r.str("data")?))?))).collect()
+    rows.iter().map(|r| Ok((MemberId(r.i64("member_id")?), stored::candidate::from_json(&r.str("data")?)?))).collect()
 }
 
 // --- calendar ------------------------------------------------------------------------------------
 
 pub async fn calendar_overrides(conn: &mut dyn Conn) -> R<Vec<YearOverride>> {
     let rows = conn.query(&"SELECT data FROM calendar_overrides ORDER BY year".into(), vec![]).await?;
-    rows.iter().map(|r| decode(serde_json::from_str(&r.str("data")?))).collect()
+    rows.iter().map(|r| stored::calendar::from_json(&r.str("data")?)).collect()
 }
 
 pub async fn set_calendar_override(tx: &mut dyn Conn, o: &YearOverride, now: DateTime<Utc>, actor: &str) -> R<()> {
@@ -293,7 +291,7 @@ pub async fn set_calendar_override(tx: &mut dyn Conn, o: &YearOverride, now: Dat
     }
     tx.execute(
         &"INSERT INTO calendar_overrides (year, data, updated_at, updated_by) VALUES ($1, $2, $3, $4)".into(),
-        vec![i64::from(o.year).into(), json(o)?.into(), now.into(), actor.into()],
+        vec![i64::from(o.year).into(), stored::calendar::to_json(o)?.into(), now.into(), actor.into()],
     )
     .await?;
     Ok(())
