@@ -64,7 +64,7 @@ code_list!(
 );
 
 /// The party-awareness class certificate (giấy chứng nhận CN-NTVĐ; rules.md §2.2 point 2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub number: String,
@@ -74,7 +74,7 @@ pub struct Certificate {
 
 /// A candidate (quần chúng ưu tú, cảm tình Đảng) followed by a chi bộ. The identity and profile
 /// become the member record on the admission decision: nothing is typed twice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Candidate {
     /// The chi bộ that follows the candidate and will admit them.
@@ -126,7 +126,7 @@ impl Candidate {
 }
 
 /// An introducer of a candidate; the register supplies the rest ([`IntroducerFacts`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntroducerRef {
     #[serde(flatten)]
@@ -141,7 +141,7 @@ pub struct IntroducerRef {
 /// organization (a real case: a colleague from the workplace's chi bộ), by full name **and** party
 /// card number. Knowing both is the proof that the caller may ask whether that member qualifies;
 /// the answer names nothing the caller did not type (issue: name look-ups outside the scope).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum IntroducerId {
@@ -160,7 +160,7 @@ impl IntroducerId {
 }
 
 /// What a step records. Dates are the dates of the documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StepData {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, Column, PgConnection, PgPool, Postgres, Row as _, TypeInfo, ValueRef};
-use storage::db::{Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
+use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
 
 pub struct PostgresDatabase {
     pool: PgPool,
@@ -43,7 +43,12 @@ fn bind(q: sqlx::query::Query<'_, Postgres, PgArguments>, v: Value) -> sqlx::que
     }
 }
 
-fn decode(row: &PgRow) -> Result<Row, DbError> {
+/// The lower-case names of a result's columns, built once and shared by its rows.
+fn column_names(row: &PgRow) -> ColumnNames {
+    row.columns().iter().map(|c| c.name().to_lowercase().into_boxed_str()).collect()
+}
+
+fn decode(row: &PgRow, names: &ColumnNames) -> Result<Row, DbError> {
     let mut out = Vec::with_capacity(row.columns().len());
     for (i, column) in row.columns().iter().enumerate() {
         let null = row.try_get_raw(i).map_err(other)?.is_null();
@@ -61,12 +66,15 @@ fn decode(row: &PgRow) -> Result<Row, DbError> {
         };
         out.push(value);
     }
-    Ok(Row(out))
+    Ok(Row::new(names.clone(), out))
 }
 
 async fn query(conn: &mut PgConnection, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
     let q = args.into_iter().fold(sqlx::query(AssertSqlSafe(sql.as_str().to_owned())), bind);
-    q.fetch_all(conn).await.map_err(map_err)?.iter().map(decode).collect()
+    let rows = q.fetch_all(conn).await.map_err(map_err)?;
+    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+    let names = column_names(first);
+    rows.iter().map(|r| decode(r, &names)).collect()
 }
 
 async fn execute(conn: &mut PgConnection, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {

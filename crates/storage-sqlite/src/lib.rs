@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, Row as _, Sqlite, SqliteConnection, SqlitePool, TypeInfo, ValueRef};
-use storage::db::{Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
+use sqlx::{AssertSqlSafe, Column, Row as _, Sqlite, SqliteConnection, SqlitePool, TypeInfo, ValueRef};
+use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
 
 pub struct SqliteDatabase {
     readers: SqlitePool,
@@ -64,7 +64,12 @@ fn bind(q: sqlx::query::Query<'_, Sqlite, SqliteArguments>, v: Value) -> sqlx::q
     }
 }
 
-fn decode(row: &SqliteRow) -> Result<Row, DbError> {
+/// The lower-case names of a result's columns, built once and shared by its rows.
+fn column_names(row: &SqliteRow) -> ColumnNames {
+    row.columns().iter().map(|c| c.name().to_lowercase().into_boxed_str()).collect()
+}
+
+fn decode(row: &SqliteRow, names: &ColumnNames) -> Result<Row, DbError> {
     let mut out = Vec::with_capacity(row.columns().len());
     for (i, _) in row.columns().iter().enumerate() {
         let raw = row.try_get_raw(i).map_err(other)?;
@@ -79,12 +84,15 @@ fn decode(row: &SqliteRow) -> Result<Row, DbError> {
         };
         out.push(value);
     }
-    Ok(Row(out))
+    Ok(Row::new(names.clone(), out))
 }
 
 async fn query(conn: &mut SqliteConnection, sql: &Sql, args: Vec<Value>) -> Result<Vec<Row>, DbError> {
     let q = args.into_iter().fold(sqlx::query(AssertSqlSafe(sql.as_str().to_owned())), bind);
-    q.fetch_all(conn).await.map_err(map_err)?.iter().map(decode).collect()
+    let rows = q.fetch_all(conn).await.map_err(map_err)?;
+    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+    let names = column_names(first);
+    rows.iter().map(|r| decode(r, &names)).collect()
 }
 
 async fn execute(conn: &mut SqliteConnection, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {

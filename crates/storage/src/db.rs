@@ -3,6 +3,7 @@
 //! is written once in this crate, so both engines behave the same by construction.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -137,68 +138,108 @@ impl From<DateTime<Utc>> for Value {
     }
 }
 
-/// One result row, read by position. Engines decode columns by their storage type; the accessors
-/// convert (SQLite keeps dates as `YYYY-MM-DD` text, PostgreSQL as `DATE`).
+/// The names of a result's columns, lower case, built once per result and shared by its rows.
+pub type ColumnNames = Arc<[Box<str>]>;
+
+/// One result row. Columns are read by their name in the statement (`row.i64("id")`, the
+/// column's own name or its `AS` alias), which both engines give in lower case. Engines decode
+/// columns by their storage type; the accessors convert (SQLite keeps dates as `YYYY-MM-DD`
+/// text, PostgreSQL as `DATE`).
 #[derive(Debug, Clone)]
-pub struct Row(pub Vec<Value>);
+pub struct Row {
+    names: ColumnNames,
+    values: Vec<Value>,
+}
+
+/// How a row's column is named to its accessors: by name (`&str`), or by position (`usize`).
+pub trait Column: Copy + std::fmt::Display {
+    /// The column's position among `names`, if the row has it.
+    fn position(self, names: &[Box<str>]) -> Option<usize>;
+}
+
+impl Column for &str {
+    fn position(self, names: &[Box<str>]) -> Option<usize> {
+        // A row has a handful of columns: a scan is as fast as any map, and needs none.
+        names.iter().position(|n| **n == *self)
+    }
+}
+
+impl Column for usize {
+    fn position(self, names: &[Box<str>]) -> Option<usize> {
+        (self < names.len()).then_some(self)
+    }
+}
 
 impl Row {
-    fn at(&self, i: usize) -> Result<&Value, DbError> {
-        self.0.get(i).ok_or_else(|| DbError::Decode(format!("column {i} missing")))
+    /// A row of `values`, named by `names` (the same for every row of a result; one name per value).
+    pub fn new(names: ColumnNames, values: Vec<Value>) -> Row {
+        debug_assert_eq!(names.len(), values.len(), "one name per column");
+        Row { names, values }
     }
 
-    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, DbError> {
-        match self.at(i)? {
+    /// The names of the columns, in the order of the statement.
+    pub fn names(&self) -> &[Box<str>] {
+        &self.names
+    }
+
+    fn at(&self, c: impl Column) -> Result<&Value, DbError> {
+        c.position(&self.names)
+            .and_then(|i| self.values.get(i))
+            .ok_or_else(|| DbError::Decode(format!("no column \"{c}\" in the row (its columns: {})", self.names.join(", "))))
+    }
+
+    pub fn opt_i64(&self, c: impl Column) -> Result<Option<i64>, DbError> {
+        match self.at(c)? {
             Value::Int(v) => Ok(*v),
             Value::Float(v) => Ok(v.map(|f| f as i64)),
             Value::Text(None) | Value::Date(None) | Value::Time(None) => Ok(None),
-            Value::Text(Some(s)) => s.parse().map(Some).map_err(|_| DbError::Decode(format!("column {i}: not an integer"))),
-            other => Err(DbError::Decode(format!("column {i}: expected integer, got {other:?}"))),
+            Value::Text(Some(s)) => s.parse().map(Some).map_err(|_| DbError::Decode(format!("column {c}: not an integer"))),
+            other => Err(DbError::Decode(format!("column {c}: expected integer, got {other:?}"))),
         }
     }
 
-    pub fn i64(&self, i: usize) -> Result<i64, DbError> {
-        self.opt_i64(i)?.ok_or_else(|| DbError::Decode(format!("column {i} is NULL")))
+    pub fn i64(&self, c: impl Column) -> Result<i64, DbError> {
+        self.opt_i64(c)?.ok_or_else(|| DbError::Decode(format!("column {c} is NULL")))
     }
 
-    pub fn opt_str(&self, i: usize) -> Result<Option<String>, DbError> {
-        match self.at(i)? {
+    pub fn opt_str(&self, c: impl Column) -> Result<Option<String>, DbError> {
+        match self.at(c)? {
             Value::Text(v) => Ok(v.clone()),
             Value::Int(None) | Value::Float(None) | Value::Date(None) | Value::Time(None) => Ok(None),
             Value::Int(Some(v)) => Ok(Some(v.to_string())),
             Value::Date(Some(d)) => Ok(Some(d.format("%Y-%m-%d").to_string())),
-            other => Err(DbError::Decode(format!("column {i}: expected text, got {other:?}"))),
+            other => Err(DbError::Decode(format!("column {c}: expected text, got {other:?}"))),
         }
     }
 
-    pub fn str(&self, i: usize) -> Result<String, DbError> {
-        self.opt_str(i)?.ok_or_else(|| DbError::Decode(format!("column {i} is NULL")))
+    pub fn str(&self, c: impl Column) -> Result<String, DbError> {
+        self.opt_str(c)?.ok_or_else(|| DbError::Decode(format!("column {c} is NULL")))
     }
 
-    pub fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, DbError> {
-        match self.at(i)? {
+    pub fn opt_date(&self, c: impl Column) -> Result<Option<NaiveDate>, DbError> {
+        match self.at(c)? {
             Value::Date(v) => Ok(*v),
             Value::Text(None) | Value::Int(None) => Ok(None),
             Value::Text(Some(s)) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| DbError::Decode(format!("column {i}: not a date: {s}"))),
-            other => Err(DbError::Decode(format!("column {i}: expected date, got {other:?}"))),
+                .map_err(|_| DbError::Decode(format!("column {c}: not a date: {s}"))),
+            other => Err(DbError::Decode(format!("column {c}: expected date, got {other:?}"))),
         }
     }
 
-    pub fn date(&self, i: usize) -> Result<NaiveDate, DbError> {
-        self.opt_date(i)?.ok_or_else(|| DbError::Decode(format!("column {i} is NULL")))
+    pub fn date(&self, c: impl Column) -> Result<NaiveDate, DbError> {
+        self.opt_date(c)?.ok_or_else(|| DbError::Decode(format!("column {c} is NULL")))
     }
 
-    pub fn opt_time(&self, i: usize) -> Result<Option<DateTime<Utc>>, DbError> {
-        match self.at(i)? {
+    pub fn opt_time(&self, c: impl Column) -> Result<Option<DateTime<Utc>>, DbError> {
+        match self.at(c)? {
             Value::Time(None) | Value::Text(None) | Value::Int(None) | Value::Date(None) | Value::Float(None) => Ok(None),
-            _ => self.time(i).map(Some),
+            _ => self.time(c).map(Some),
         }
     }
 
-    pub fn time(&self, i: usize) -> Result<DateTime<Utc>, DbError> {
-        match self.at(i)? {
+    pub fn time(&self, c: impl Column) -> Result<DateTime<Utc>, DbError> {
+        match self.at(c)? {
             Value::Time(Some(t)) => Ok(*t),
             Value::Text(Some(s)) => DateTime::parse_from_rfc3339(s)
                 .map(|t| t.with_timezone(&Utc))
@@ -207,8 +248,8 @@ impl Row {
                         .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
                         .map(|n| n.and_utc())
                 })
-                .map_err(|_| DbError::Decode(format!("column {i}: not a timestamp: {s}"))),
-            other => Err(DbError::Decode(format!("column {i}: expected timestamp, got {other:?}"))),
+                .map_err(|_| DbError::Decode(format!("column {c}: not a timestamp: {s}"))),
+            other => Err(DbError::Decode(format!("column {c}: expected timestamp, got {other:?}"))),
         }
     }
 }
@@ -256,4 +297,35 @@ pub trait Database: Send + Sync {
     fn after_bulk_load(&self) -> &'static [&'static str];
     /// Statements that refresh the query planner's statistics after a large load.
     fn refresh_statistics(&self) -> &'static [&'static str];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> Row {
+        let names: ColumnNames = ["id", "name", "born"].into_iter().map(Box::from).collect();
+        Row::new(names, vec![Value::Int(Some(7)), Value::Text(Some("Lan".into())), Value::Text(Some("1990-05-02".into()))])
+    }
+
+    #[test]
+    fn columns_are_read_by_name() {
+        let r = row();
+        assert_eq!(r.i64("id").unwrap(), 7);
+        assert_eq!(r.str("name").unwrap(), "Lan");
+        assert_eq!(r.date("born").unwrap(), NaiveDate::from_ymd_opt(1990, 5, 2).unwrap());
+        assert_eq!(r.str(1).unwrap(), "Lan");
+        assert_eq!(r.names().len(), 3);
+    }
+
+    #[test]
+    fn a_missing_column_is_a_decode_error_naming_it() {
+        let r = row();
+        let e = r.i64("member_id").unwrap_err();
+        assert!(matches!(e, DbError::Decode(_)), "{e:?}");
+        assert_eq!(e.to_string(), "cannot decode a row: no column \"member_id\" in the row (its columns: id, name, born)");
+        // Names are matched exactly: the engines give them in lower case.
+        assert!(matches!(r.str("Name"), Err(DbError::Decode(_))));
+        assert!(matches!(r.str(3), Err(DbError::Decode(_))));
+    }
 }

@@ -32,6 +32,7 @@ mod scope;
 mod sessions;
 mod sql;
 mod store;
+mod stored;
 mod units;
 
 pub use accounts::AccountStore;

@@ -50,7 +50,7 @@ fn in_list(prefix: &'static str, n: usize, suffix: &'static str, first: usize) -
 /// writers (PostgreSQL) and orders the change log by commit.
 pub async fn next_seq(tx: &mut dyn Conn) -> R<i64> {
     let rows = tx.query(&"UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq".into(), vec![]).await?;
-    rows.first().ok_or_else(|| DbError::Other("change_counter row missing".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("change_counter row missing".into()))?.i64("seq")
 }
 
 pub async fn log_changes(tx: &mut dyn Conn, seq: i64, entity: &'static str, ids: &[i64], max_params: usize) -> R<()> {
@@ -60,41 +60,41 @@ pub async fn log_changes(tx: &mut dyn Conn, seq: i64, entity: &'static str, ids:
 
 pub async fn current_seq(conn: &mut dyn Conn) -> R<i64> {
     let rows = conn.query(&"SELECT seq FROM change_counter WHERE id = 1".into(), vec![]).await?;
-    rows.first().ok_or_else(|| DbError::Other("change_counter row missing".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("change_counter row missing".into()))?.i64("seq")
 }
 
 /// (entity, id) changed after `seq`, up to `upto`.
 pub async fn changes_between(conn: &mut dyn Conn, after: i64, upto: i64) -> R<Vec<(String, i64)>> {
     let rows =
         conn.query(&"SELECT entity, entity_id FROM changes WHERE seq > $1 AND seq <= $2".into(), vec![after.into(), upto.into()]).await?;
-    rows.iter().map(|r| Ok((r.str(0)?, r.i64(1)?))).collect()
+    rows.iter().map(|r| Ok((r.str("entity")?, r.i64("entity_id")?))).collect()
 }
 
 // --- units -------------------------------------------------------------------------------------
 
 fn version_from_row(r: &Row) -> R<(i64, UnitVersion)> {
     Ok((
-        r.i64(0)?,
+        r.i64("id")?,
         UnitVersion {
-            unit_id: UnitId(r.i64(1)?),
-            valid_from: r.date(2)?,
-            valid_to: r.opt_date(3)?,
-            kind: decode(UnitKind::parse(&r.str(4)?).map_err(|e| e.message))?,
-            code: decode(UnitCode::parse(&r.str(5)?).map_err(|e| e.message))?,
-            name: r.str(6)?,
-            parent_id: r.opt_i64(7)?.map(UnitId),
+            unit_id: UnitId(r.i64("unit_id")?),
+            valid_from: r.date("valid_from")?,
+            valid_to: r.opt_date("valid_to")?,
+            kind: decode(UnitKind::parse(&r.str("kind")?).map_err(|e| e.message))?,
+            code: decode(UnitCode::parse(&r.str("code")?).map_err(|e| e.message))?,
+            name: r.str("name")?,
+            parent_id: r.opt_i64("parent_id")?.map(UnitId),
         },
     ))
 }
 
 pub async fn insert_unit(tx: &mut dyn Conn, now: DateTime<Utc>) -> R<UnitId> {
     let rows = tx.query(&"INSERT INTO units (version, created_at) VALUES (1, $1) RETURNING id".into(), vec![now.into()]).await?;
-    Ok(UnitId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)?))
+    Ok(UnitId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64("id")?))
 }
 
 pub async fn unit_row_version(conn: &mut dyn Conn, unit: UnitId) -> R<Option<i64>> {
     let rows = conn.query(&"SELECT version FROM units WHERE id = $1".into(), vec![unit.0.into()]).await?;
-    rows.first().map(|r| r.i64(0)).transpose()
+    rows.first().map(|r| r.i64("version")).transpose()
 }
 
 /// Bumps the unit's version when it is still `expected`; false when someone saved first.
@@ -118,7 +118,7 @@ pub async fn insert_operation(tx: &mut dyn Conn, kind: &str, d: &OrgDecision, by
             operation_values(kind, d, by, at),
         )
         .await?;
-    rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64("id")
 }
 
 pub fn operation_values(kind: &str, d: &OrgDecision, by: &str, at: DateTime<Utc>) -> Vec<Value> {
@@ -197,7 +197,7 @@ pub async fn all_unit_versions(conn: &mut dyn Conn) -> R<Vec<UnitVersion>> {
 /// Every successor link of merges and splits: (predecessor, successor).
 pub async fn all_unit_links(conn: &mut dyn Conn) -> R<Vec<(UnitId, UnitId)>> {
     let sql: Sql = "SELECT predecessor_id, successor_id FROM unit_links ORDER BY predecessor_id, successor_id".into();
-    conn.query(&sql, vec![]).await?.iter().map(|r| Ok((UnitId(r.i64(0)?), UnitId(r.i64(1)?)))).collect()
+    conn.query(&sql, vec![]).await?.iter().map(|r| Ok((UnitId(r.i64("predecessor_id")?), UnitId(r.i64("successor_id")?)))).collect()
 }
 
 /// Versions of children of `parent` valid on `on`.
@@ -212,7 +212,7 @@ pub async fn children_on(conn: &mut dyn Conn, parent: UnitId, on: NaiveDate) -> 
 /// operation at `on` must take care of.
 pub async fn children_from(conn: &mut dyn Conn, parent: UnitId, on: NaiveDate) -> R<Vec<UnitId>> {
     let sql: Sql = "SELECT DISTINCT unit_id FROM unit_versions WHERE parent_id = $1 AND (valid_to IS NULL OR valid_to > $2)".into();
-    conn.query(&sql, vec![parent.0.into(), on.into()]).await?.iter().map(|r| r.i64(0).map(UnitId)).collect()
+    conn.query(&sql, vec![parent.0.into(), on.into()]).await?.iter().map(|r| r.i64("unit_id").map(UnitId)).collect()
 }
 
 /// Units with `code` valid on or after `from`, other than `except`.
@@ -220,7 +220,7 @@ pub async fn units_with_code(conn: &mut dyn Conn, code: &UnitCode, from: NaiveDa
     let sql: Sql =
         "SELECT DISTINCT unit_id FROM unit_versions WHERE code = $1 AND (valid_to IS NULL OR valid_to > $2) AND unit_id <> $3".into();
     let rows = conn.query(&sql, vec![code.as_str().into(), from.into(), except.map_or(0, |u| u.0).into()]).await?;
-    rows.iter().map(|r| r.i64(0).map(UnitId)).collect()
+    rows.iter().map(|r| r.i64("unit_id").map(UnitId)).collect()
 }
 
 pub fn closure_values(r: &ClosureRow) -> Vec<Value> {
@@ -243,7 +243,7 @@ pub async fn descendants_ever(conn: &mut dyn Conn, ancestors: &[UnitId]) -> R<Ve
     for chunk in ancestors.chunks(500) {
         let sql = in_list("SELECT DISTINCT descendant_id FROM unit_closure WHERE ancestor_id IN", chunk.len(), "", 1);
         for r in conn.query(&sql, chunk.iter().map(|u| Value::from(u.0)).collect()).await? {
-            out.push(UnitId(r.i64(0)?));
+            out.push(UnitId(r.i64("descendant_id")?));
         }
     }
     Ok(out)
@@ -261,11 +261,11 @@ pub async fn closure_of(conn: &mut dyn Conn, units: &[UnitId]) -> R<Vec<ClosureR
         );
         for r in conn.query(&sql, chunk.iter().map(|u| Value::from(u.0)).collect()).await? {
             out.push(ClosureRow {
-                ancestor: UnitId(r.i64(0)?),
-                descendant: UnitId(r.i64(1)?),
-                depth: r.i64(2)? as u32,
-                valid_from: r.date(3)?,
-                valid_to: r.opt_date(4)?,
+                ancestor: UnitId(r.i64("ancestor_id")?),
+                descendant: UnitId(r.i64("descendant_id")?),
+                depth: r.i64("depth")? as u32,
+                valid_from: r.date("valid_from")?,
+                valid_to: r.opt_date("valid_to")?,
             });
         }
     }
@@ -299,11 +299,12 @@ pub const INSERT_LINKS: &str = "INSERT INTO unit_links (predecessor_id, successo
 /// (other unit, date, operation) for links of `unit`; `successors` picks the direction.
 pub async fn links(conn: &mut dyn Conn, unit: UnitId, successors: bool) -> R<Vec<(UnitId, NaiveDate, i64)>> {
     let sql: Sql = if successors {
-        "SELECT successor_id, effective_date, operation_id FROM unit_links WHERE predecessor_id = $1".into()
+        "SELECT successor_id AS other_id, effective_date, operation_id FROM unit_links WHERE predecessor_id = $1".into()
     } else {
-        "SELECT predecessor_id, effective_date, operation_id FROM unit_links WHERE successor_id = $1".into()
+        "SELECT predecessor_id AS other_id, effective_date, operation_id FROM unit_links WHERE successor_id = $1".into()
     };
-    conn.query(&sql, vec![unit.0.into()]).await?.iter().map(|r| Ok((UnitId(r.i64(0)?), r.date(1)?, r.i64(2)?))).collect()
+    let rows = conn.query(&sql, vec![unit.0.into()]).await?;
+    rows.iter().map(|r| Ok((UnitId(r.i64("other_id")?), r.date("effective_date")?, r.i64("operation_id")?))).collect()
 }
 
 pub async fn operations_of(conn: &mut dyn Conn, unit: UnitId) -> R<Vec<crate::OperationInfo>> {
@@ -317,17 +318,17 @@ pub async fn operations_of(conn: &mut dyn Conn, unit: UnitId) -> R<Vec<crate::Op
     rows.iter()
         .map(|r| {
             Ok(crate::OperationInfo {
-                id: r.i64(0)?,
-                kind: r.str(1)?,
-                effective: r.date(2)?,
+                id: r.i64("id")?,
+                kind: r.str("kind")?,
+                effective: r.date("effective_date")?,
                 basis: LegalBasis {
-                    number: decode(DecisionNumber::parse(&r.str(3)?).map_err(|e| e.message))?,
-                    date: r.date(4)?,
-                    issuer: r.str(5)?,
+                    number: decode(DecisionNumber::parse(&r.str("decision_number")?).map_err(|e| e.message))?,
+                    date: r.date("decision_date")?,
+                    issuer: r.str("issuer")?,
                 },
-                note: r.opt_str(6)?,
-                recorded_at: r.time(7)?,
-                recorded_by: r.str(8)?,
+                note: r.opt_str("note")?,
+                recorded_at: r.time("recorded_at")?,
+                recorded_by: r.str("recorded_by")?,
             })
         })
         .collect()
@@ -370,7 +371,7 @@ pub async fn insert_member(tx: &mut dyn Conn, i: &Identity, at: DateTime<Utc>, b
     let mut values = member_values(None, i, at, by);
     values.remove(0);
     let rows = tx.query(&sql, values).await?;
-    Ok(MemberId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)?))
+    Ok(MemberId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64("id")?))
 }
 
 /// Replaces identity data when the version is still `expected`; false when someone saved first.
@@ -409,7 +410,7 @@ pub async fn member_row(conn: &mut dyn Conn, id: MemberId) -> R<Option<(i64, Ide
         .into();
     let rows = conn.query(&sql, vec![id.0.into()]).await?;
     let Some(r) = rows.first() else { return Ok(None) };
-    Ok(Some((r.i64(1)?, identity_from_row(r, 2)?, r.time(14)?, r.str(15)?)))
+    Ok(Some((r.i64("version")?, identity_from_row(r)?, r.time("updated_at")?, r.str("updated_by")?)))
 }
 
 fn field<T>(r: Result<T, domain::FieldError>) -> R<T> {
@@ -420,22 +421,22 @@ fn opt_field<T>(v: Option<String>, parse: fn(&str) -> Result<T, domain::FieldErr
     v.map(|s| field(parse(&s))).transpose()
 }
 
-/// Identity from columns starting at `at` in MEMBER_COLUMNS order (full_name …).
-fn identity_from_row(r: &Row, at: usize) -> R<Identity> {
+/// Identity from the columns of `members` that hold it (full_name …).
+fn identity_from_row(r: &Row) -> R<Identity> {
     Ok(Identity {
         // As stored: checked when written; a rule added since must not make the record unreadable.
-        full_name: PersonName::from_stored(r.str(at)?),
-        other_names: r.opt_str(at + 1)?,
-        gender: field(Gender::parse(&r.str(at + 2)?))?,
-        birth_date: r.date(at + 3)?,
-        birthplace: r.opt_str(at + 4)?,
-        hometown: r.opt_str(at + 5)?,
-        ethnicity: field(Ethnicity::parse(&r.str(at + 6)?))?,
-        religion: field(Religion::parse(&r.str(at + 7)?))?,
-        citizen_id: field(CitizenId::parse(&r.str(at + 8)?))?,
-        phone: opt_field(r.opt_str(at + 9)?, PhoneNumber::parse)?,
-        party_card_number: opt_field(r.opt_str(at + 10)?, PartyCardNumber::parse)?,
-        ly_lich_number: opt_field(r.opt_str(at + 11)?, LyLichNumber::parse)?,
+        full_name: PersonName::from_stored(r.str("full_name")?),
+        other_names: r.opt_str("other_names")?,
+        gender: field(Gender::parse(&r.str("gender")?))?,
+        birth_date: r.date("birth_date")?,
+        birthplace: r.opt_str("birthplace")?,
+        hometown: r.opt_str("hometown")?,
+        ethnicity: field(Ethnicity::parse(&r.str("ethnicity")?))?,
+        religion: field(Religion::parse(&r.str("religion")?))?,
+        citizen_id: field(CitizenId::parse(&r.str("citizen_id")?))?,
+        phone: opt_field(r.opt_str("phone")?, PhoneNumber::parse)?,
+        party_card_number: opt_field(r.opt_str("party_card_number")?, PartyCardNumber::parse)?,
+        ly_lich_number: opt_field(r.opt_str("ly_lich_number")?, LyLichNumber::parse)?,
     })
 }
 
@@ -452,7 +453,7 @@ pub async fn member_with(
         UniqueColumn::LyLich => "SELECT id, full_name FROM members WHERE ly_lich_number = $1 AND id <> $2".into(),
     };
     let rows = conn.query(&sql, vec![value.into(), except.map_or(0, |m| m.0).into()]).await?;
-    rows.first().map(|r| Ok((MemberId(r.i64(0)?), r.str(1)?))).transpose()
+    rows.first().map(|r| Ok((MemberId(r.i64("id")?), r.str("full_name")?))).transpose()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -497,17 +498,17 @@ pub async fn profiles(conn: &mut dyn Conn, member: MemberId) -> R<Vec<DatedProfi
     let mut out: Vec<DatedProfile> = Vec::new();
     for r in rows {
         let p = DatedProfile {
-            valid_from: r.opt_date(0)?,
+            valid_from: r.opt_date("valid_from")?,
             profile: Profile {
-                general_education: field(GeneralEducation::parse(&r.str(1)?))?,
-                professional: field(Professional::parse(&r.str(2)?))?,
-                academic_title: field(AcademicTitle::parse(&r.str(3)?))?,
-                political_theory: field(PoliticalTheory::parse(&r.str(4)?))?,
-                foreign_language: field(ForeignLanguageLevel::parse(&r.str(5)?))?,
-                it_level: field(ItLevel::parse(&r.str(6)?))?,
-                occupation: field(OccupationGroup::parse(&r.str(7)?))?,
-                youth_union: r.i64(8)? != 0,
-                residence: r.opt_str(9)?,
+                general_education: field(GeneralEducation::parse(&r.str("general_education")?))?,
+                professional: field(Professional::parse(&r.str("professional")?))?,
+                academic_title: field(AcademicTitle::parse(&r.str("academic_title")?))?,
+                political_theory: field(PoliticalTheory::parse(&r.str("political_theory")?))?,
+                foreign_language: field(ForeignLanguageLevel::parse(&r.str("foreign_language")?))?,
+                it_level: field(ItLevel::parse(&r.str("it_level")?))?,
+                occupation: field(OccupationGroup::parse(&r.str("occupation")?))?,
+                youth_union: r.i64("youth_union")? != 0,
+                residence: r.opt_str("residence")?,
             },
         };
         match out.last_mut() {
@@ -594,7 +595,7 @@ pub async fn insert_event(tx: &mut dyn Conn, member: MemberId, e: &RecordedEvent
     let mut values = event_values(None, member, e);
     values.remove(0);
     let rows = tx.query(&sql, values).await?;
-    Ok(EventId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64(0)?))
+    Ok(EventId(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64("id")?))
 }
 
 pub async fn events(conn: &mut dyn Conn, member: MemberId) -> R<Vec<RecordedEvent>> {
@@ -606,21 +607,21 @@ pub async fn events(conn: &mut dyn Conn, member: MemberId) -> R<Vec<RecordedEven
 }
 
 fn event_from_row(r: &Row) -> R<RecordedEvent> {
-    let kind = r.str(2)?;
+    let kind = r.str("kind")?;
     let entry = if kind == "huy" {
         Entry::Void
     } else {
         let code = field(EventKindCode::parse(&kind))?;
-        let unit = r.opt_i64(4)?.map(UnitId);
-        let to_unit = r.opt_i64(5)?.map(UnitId);
-        let external = r.opt_str(6)?;
+        let unit = r.opt_i64("unit_id")?.map(UnitId);
+        let to_unit = r.opt_i64("to_unit_id")?.map(UnitId);
+        let external = r.opt_str("external_unit")?;
         let need = |u: Option<UnitId>| u.ok_or_else(|| DbError::Decode(format!("event {} lacks its unit", kind)));
         let target = |u: Option<UnitId>, ext: Option<String>| match (u, ext) {
             (Some(u), _) => Ok(UnitRef::Internal(u)),
             (None, Some(n)) => Ok(UnitRef::External(n)),
             (None, None) => Err(DbError::Decode("event lacks its unit".into())),
         };
-        let mode = || r.opt_str(7).and_then(|m| field(TransferMode::parse(&m.unwrap_or_default())));
+        let mode = || r.opt_str("mode").and_then(|m| field(TransferMode::parse(&m.unwrap_or_default())));
         let event_kind = match code {
             EventKindCode::Admitted => EventKind::Admitted { unit: target(unit, external)? },
             EventKindCode::RecognizedOfficial => EventKind::RecognizedOfficial,
@@ -630,25 +631,25 @@ fn event_from_row(r: &Row) -> R<RecordedEvent> {
             EventKindCode::Reassigned => EventKind::Reassigned { to: need(to_unit)? },
             EventKindCode::Exempted => EventKind::Exempted,
             EventKindCode::ExemptionEnded => EventKind::ExemptionEnded,
-            EventKindCode::StruckOff => EventKind::StruckOff { reason: field(StrikeOffReason::parse(&r.str(8)?))? },
-            EventKindCode::Exited => EventKind::Exited { difficult_family: r.opt_i64(9)?.unwrap_or(0) != 0 },
+            EventKindCode::StruckOff => EventKind::StruckOff { reason: field(StrikeOffReason::parse(&r.str("reason")?))? },
+            EventKindCode::Exited => EventKind::Exited { difficult_family: r.opt_i64("difficult_family")?.unwrap_or(0) != 0 },
             EventKindCode::Expelled => EventKind::Expelled,
             EventKindCode::Died => EventKind::Died,
             EventKindCode::Readmitted => EventKind::Readmitted { unit: need(unit)? },
         };
-        let basis = match (r.opt_str(10)?, r.opt_date(11)?, r.opt_str(12)?) {
+        let basis = match (r.opt_str("decision_number")?, r.opt_date("decision_date")?, r.opt_str("issuer")?) {
             (Some(n), Some(d), Some(i)) => Some(LegalBasis { number: field(DecisionNumber::parse(&n))?, date: d, issuer: i }),
             _ => None,
         };
-        Entry::Event(EventData { kind: event_kind, effective: r.date(3)?, basis, note: r.opt_str(13)? })
+        Entry::Event(EventData { kind: event_kind, effective: r.date("effective_date")?, basis, note: r.opt_str("note")? })
     };
     Ok(RecordedEvent {
-        id: EventId(r.i64(0)?),
+        id: EventId(r.i64("id")?),
         entry,
-        corrects: r.opt_i64(14)?.map(EventId),
-        correction_reason: r.opt_str(15)?,
-        recorded_at: r.time(16)?,
-        recorded_by: r.str(17)?,
+        corrects: r.opt_i64("corrects_event_id")?.map(EventId),
+        correction_reason: r.opt_str("correction_reason")?,
+        recorded_at: r.time("recorded_at")?,
+        recorded_by: r.str("recorded_by")?,
     })
 }
 
@@ -715,7 +716,7 @@ pub async fn replace_spans(tx: &mut dyn Conn, member: MemberId, h: &History) -> 
 /// Members whose spans were written before spans kept their causes (migration 0004).
 pub async fn members_without_span_causes(conn: &mut dyn Conn, limit: i64) -> R<Vec<MemberId>> {
     let sql: Sql = "SELECT DISTINCT member_id FROM membership_spans WHERE entered IS NULL ORDER BY member_id LIMIT $1".into();
-    conn.query(&sql, vec![limit.into()]).await?.iter().map(|r| Ok(MemberId(r.i64(0)?))).collect()
+    conn.query(&sql, vec![limit.into()]).await?.iter().map(|r| Ok(MemberId(r.i64("member_id")?))).collect()
 }
 
 /// Members with an active span in one of `units` on or after `on`.
@@ -732,7 +733,7 @@ pub async fn members_in_units_from(conn: &mut dyn Conn, units: &[UnitId], on: Na
         let mut args = vec![Value::from(on)];
         args.extend(chunk.iter().map(|u| Value::from(u.0)));
         for r in conn.query(&sql, args).await? {
-            out.push(MemberId(r.i64(0)?));
+            out.push(MemberId(r.i64("member_id")?));
         }
     }
     out.sort();
@@ -878,16 +879,16 @@ pub async fn index_members_by_id(conn: &mut dyn Conn, ids: &[MemberId]) -> R<Vec
 
 fn index_member_from_row(r: &Row) -> R<IndexMemberRow> {
     Ok(IndexMemberRow {
-        id: MemberId(r.i64(0)?),
-        full_name: r.str(1)?,
-        name_fold: r.str(2)?,
-        sort_key: r.str(3)?,
-        gender: field(Gender::parse(&r.str(4)?))?,
-        birth_date: r.date(5)?,
-        citizen_id: r.str(6)?,
-        party_card_number: r.opt_str(7)?,
-        ethnicity: field(Ethnicity::parse(&r.str(8)?))?,
-        religion: field(Religion::parse(&r.str(9)?))?,
+        id: MemberId(r.i64("id")?),
+        full_name: r.str("full_name")?,
+        name_fold: r.str("name_fold")?,
+        sort_key: r.str("sort_key")?,
+        gender: field(Gender::parse(&r.str("gender")?))?,
+        birth_date: r.date("birth_date")?,
+        citizen_id: r.str("citizen_id")?,
+        party_card_number: r.opt_str("party_card_number")?,
+        ethnicity: field(Ethnicity::parse(&r.str("ethnicity")?))?,
+        religion: field(Religion::parse(&r.str("religion")?))?,
         spans: Vec::new(),
         profiles: Vec::new(),
         temporary: Vec::new(),
@@ -901,13 +902,13 @@ fn index_member_from_row(r: &Row) -> R<IndexMemberRow> {
 fn attach_profiles(members: &mut [IndexMemberRow], rows: &[Row]) -> R<()> {
     attach(members, rows, |m, r| {
         let facts = domain::stats::ProfileFacts {
-            general_education: field(GeneralEducation::parse(&r.str(2)?))?,
-            professional: field(Professional::parse(&r.str(3)?))?,
-            political_theory: field(PoliticalTheory::parse(&r.str(4)?))?,
-            occupation: field(OccupationGroup::parse(&r.str(5)?))?,
-            youth_union: r.i64(6)? != 0,
+            general_education: field(GeneralEducation::parse(&r.str("general_education")?))?,
+            professional: field(Professional::parse(&r.str("professional")?))?,
+            political_theory: field(PoliticalTheory::parse(&r.str("political_theory")?))?,
+            occupation: field(OccupationGroup::parse(&r.str("occupation")?))?,
+            youth_union: r.i64("youth_union")? != 0,
         };
-        m.profiles.push((r.opt_date(1)?, facts));
+        m.profiles.push((r.opt_date("valid_from")?, facts));
         Ok(())
     })?;
     for m in members.iter_mut() {
@@ -937,17 +938,17 @@ fn attach_spans(members: &mut [IndexMemberRow], spans: &[Row]) -> R<()> {
 /// Distributes temporary-activity rows (sorted by member id) onto members (sorted by id).
 fn attach_temporary(members: &mut [IndexMemberRow], rows: &[Row]) -> R<()> {
     attach(members, rows, |m, r| {
-        m.temporary.push((r.opt_i64(1)?.map(UnitId), r.date(2)?, r.opt_date(3)?));
+        m.temporary.push((r.opt_i64("unit_id")?.map(UnitId), r.date("valid_from")?, r.opt_date("valid_to")?));
         Ok(())
     })
 }
 
-/// Walks rows sorted by member id (column 0) alongside members sorted by id, handing each row
-/// to its member (rows of members not in the list are skipped).
+/// Walks rows sorted by member id (column `member_id`) alongside members sorted by id, handing
+/// each row to its member (rows of members not in the list are skipped).
 fn attach(members: &mut [IndexMemberRow], rows: &[Row], mut add: impl FnMut(&mut IndexMemberRow, &Row) -> R<()>) -> R<()> {
     let mut i = 0;
     for r in rows {
-        let member = MemberId(r.i64(0)?);
+        let member = MemberId(r.i64("member_id")?);
         while i < members.len() && members[i].id < member {
             i += 1;
         }
@@ -959,10 +960,10 @@ fn attach(members: &mut [IndexMemberRow], rows: &[Row], mut add: impl FnMut(&mut
 }
 
 pub async fn max_ids(conn: &mut dyn Conn) -> R<(i64, i64, i64)> {
-    let sql: Sql = "SELECT (SELECT COALESCE(MAX(id), 0) FROM units), (SELECT COALESCE(MAX(id), 0) FROM members), \
-                    (SELECT COALESCE(MAX(id), 0) FROM membership_events)"
+    let sql: Sql = "SELECT (SELECT COALESCE(MAX(id), 0) FROM units) AS units, (SELECT COALESCE(MAX(id), 0) FROM members) AS members, \
+                    (SELECT COALESCE(MAX(id), 0) FROM membership_events) AS events"
         .into();
     let rows = conn.query(&sql, vec![]).await?;
     let r = rows.first().ok_or_else(|| DbError::Other("no row".into()))?;
-    Ok((r.i64(0)?, r.i64(1)?, r.i64(2)?))
+    Ok((r.i64("units")?, r.i64("members")?, r.i64("events")?))
 }

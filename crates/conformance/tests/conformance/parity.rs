@@ -85,3 +85,24 @@ async fn schemas_are_the_same() {
     assert_eq!(si, pi);
     assert!(sc.len() > 60, "expected the whole register schema, got {} columns", sc.len());
 }
+
+/// Both engines name a result's columns alike, so row mappers read them by name on either: a
+/// column is named as in its table (without the table's alias), an expression by its `AS` alias,
+/// all in lower case; a name the statement does not have is a decode error that names it.
+async fn columns_are_named_alike(t: &conformance::TestStore) {
+    use storage::db::DbError;
+    let db = t.database().await;
+    let mut conn = db.reader().await.unwrap();
+    let sql = "SELECT c.seq, c.seq + 1 AS Next, COUNT(*) AS n FROM change_counter c GROUP BY c.seq".into();
+    let rows = conn.query(&sql, vec![]).await.unwrap();
+    let r = rows.first().unwrap();
+    assert_eq!(r.names().iter().map(|n| &**n).collect::<Vec<_>>(), ["seq", "next", "n"]);
+    assert_eq!(r.i64("next").unwrap(), r.i64("seq").unwrap() + 1);
+    assert_eq!(r.i64("n").unwrap(), 1);
+    match r.i64("count") {
+        Err(DbError::Decode(message)) => assert!(message.contains("\"count\""), "{message}"),
+        other => panic!("a missing column must be a decode error, got {other:?}"),
+    }
+}
+
+conformance::on_both_engines!(columns_are_named_alike);

@@ -67,6 +67,9 @@ async fn tamper(t: &TestStore, sqlite: &'static str, postgres: &'static str) {
     }
 }
 
+// The command runs with the real clock, so the test compares with it (clippy.toml
+// `disallowed-methods`).
+#[allow(clippy::disallowed_methods)]
 async fn accounts_tokens_and_a_changed_entry(t: &TestStore) {
     let db = database(t);
     let today = storage::vietnam_today(chrono::Utc::now());

@@ -10,21 +10,21 @@ use crate::db::{Conn, DbError, Row, Value};
 use crate::model::{Account, AccountSecrets, ApiToken, AuditEntry, AuditQuery, LoginOutcome, SessionRecord, SessionStage};
 
 fn account_from_row(r: &Row) -> R<(Account, AccountSecrets)> {
-    let totp_secret = r.opt_str(6)?;
+    let totp_secret = r.opt_str("totp_secret")?;
     Ok((
         Account {
-            id: r.i64(0)?,
-            username: r.str(1)?,
-            display_name: r.str(2)?,
-            member: r.opt_i64(3)?.map(MemberId),
-            must_change_password: r.i64(4)? != 0,
-            disabled: r.i64(5)? != 0,
+            id: r.i64("id")?,
+            username: r.str("username")?,
+            display_name: r.str("display_name")?,
+            member: r.opt_i64("member_id")?.map(MemberId),
+            must_change_password: r.i64("must_change_password")? != 0,
+            disabled: r.i64("disabled")? != 0,
             totp_enrolled: totp_secret.is_some(),
-            version: r.i64(7)?,
-            created_at: r.time(8)?,
-            updated_at: r.time(9)?,
+            version: r.i64("version")?,
+            created_at: r.time("created_at")?,
+            updated_at: r.time("updated_at")?,
         },
-        AccountSecrets { password_hash: r.str(10)?, totp_secret, totp_last_step: r.opt_i64(11)? },
+        AccountSecrets { password_hash: r.str("password_hash")?, totp_secret, totp_last_step: r.opt_i64("totp_last_step")? },
     ))
 }
 
@@ -54,7 +54,7 @@ pub async fn account_by_username(conn: &mut dyn Conn, username: &str) -> R<Optio
 
 pub async fn account_by_member(conn: &mut dyn Conn, member: MemberId) -> R<Option<i64>> {
     let rows = conn.query(&"SELECT id FROM accounts WHERE member_id = $1".into(), vec![member.0.into()]).await?;
-    rows.first().map(|r| r.i64(0)).transpose()
+    rows.first().map(|r| r.i64("id")).transpose()
 }
 
 /// `q` is lower case; matched against the user name and the lower-cased display name.
@@ -73,8 +73,8 @@ pub async fn accounts(conn: &mut dyn Conn, q: &str, limit: usize) -> R<Vec<Accou
 }
 
 pub async fn account_count(conn: &mut dyn Conn) -> R<i64> {
-    let rows = conn.query(&"SELECT COUNT(*) FROM accounts".into(), vec![]).await?;
-    rows.first().map(|r| r.i64(0)).transpose().map(Option::unwrap_or_default)
+    let rows = conn.query(&"SELECT COUNT(*) AS n FROM accounts".into(), vec![]).await?;
+    rows.first().map(|r| r.i64("n")).transpose().map(Option::unwrap_or_default)
 }
 
 pub async fn insert_account(
@@ -94,7 +94,7 @@ pub async fn insert_account(
             vec![username.into(), display_name.into(), password_hash.into(), member.map(|m| m.0).into(), must_change.into(), now.into()],
         )
         .await?;
-    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }
 
 /// Writes the account's changeable fields if its version is still `expected`.
@@ -153,8 +153,8 @@ pub async fn grants(conn: &mut dyn Conn, account: i64) -> R<Vec<(i64, Grant, Dat
         .await?;
     rows.iter()
         .map(|r| {
-            let role = Role::parse(&r.str(1)?).map_err(|e| DbError::Decode(e.message))?;
-            Ok((r.i64(0)?, Grant { role, unit: r.opt_i64(2)?.map(UnitId) }, r.time(3)?, r.str(4)?))
+            let role = Role::parse(&r.str("role")?).map_err(|e| DbError::Decode(e.message))?;
+            Ok((r.i64("id")?, Grant { role, unit: r.opt_i64("unit_id")?.map(UnitId) }, r.time("granted_at")?, r.str("granted_by")?))
         })
         .collect()
 }
@@ -172,8 +172,9 @@ pub async fn grants_of(conn: &mut dyn Conn, accounts: &[i64]) -> R<Vec<(i64, i64
         );
         let rows = conn.query(&sql, chunk.iter().map(|a| Value::from(*a)).collect()).await?;
         for r in &rows {
-            let role = Role::parse(&r.str(2)?).map_err(|e| DbError::Decode(e.message))?;
-            out.push((r.i64(0)?, r.i64(1)?, Grant { role, unit: r.opt_i64(3)?.map(UnitId) }, r.time(4)?, r.str(5)?));
+            let role = Role::parse(&r.str("role")?).map_err(|e| DbError::Decode(e.message))?;
+            let grant = Grant { role, unit: r.opt_i64("unit_id")?.map(UnitId) };
+            out.push((r.i64("account_id")?, r.i64("id")?, grant, r.time("granted_at")?, r.str("granted_by")?));
         }
     }
     Ok(out)
@@ -186,7 +187,7 @@ pub async fn insert_grant(tx: &mut dyn Conn, account: i64, grant: Grant, now: Da
             vec![account.into(), grant.role.code().into(), grant.unit.map(|u| u.0).into(), now.into(), by.into()],
         )
         .await?;
-    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }
 
 pub async fn revoke_grant(tx: &mut dyn Conn, account: i64, grant: i64, now: DateTime<Utc>, by: &str) -> R<bool> {
@@ -219,14 +220,14 @@ pub async fn insert_login_attempt(tx: &mut dyn Conn, username: &str, client: &st
 
 fn failure_count(rows: &[Row]) -> R<FailureCount> {
     let Some(r) = rows.first() else { return Ok(FailureCount::default()) };
-    let count = r.i64(0)?;
-    Ok(FailureCount { count: u32::try_from(count).unwrap_or(u32::MAX), latest: if count > 0 { Some(r.time(1)?) } else { None } })
+    let count = r.i64("failures")?;
+    Ok(FailureCount { count: u32::try_from(count).unwrap_or(u32::MAX), latest: if count > 0 { Some(r.time("latest")?) } else { None } })
 }
 
 pub async fn login_failures(conn: &mut dyn Conn, username: &str, client: &str, since: DateTime<Utc>) -> R<(FailureCount, FailureCount)> {
     let account = conn
         .query(
-            &"SELECT COUNT(*), MAX(attempted_at) FROM login_attempts WHERE username = $1 AND outcome = 'failure' AND attempted_at >= $2 \
+            &"SELECT COUNT(*) AS failures, MAX(attempted_at) AS latest FROM login_attempts WHERE username = $1 AND outcome = 'failure' AND attempted_at >= $2 \
                AND attempted_at > COALESCE((SELECT MAX(attempted_at) FROM login_attempts WHERE username = $1 AND outcome = 'success'), $2)"
                 .into(),
             vec![username.into(), since.into()],
@@ -234,7 +235,7 @@ pub async fn login_failures(conn: &mut dyn Conn, username: &str, client: &str, s
         .await?;
     let client = conn
         .query(
-            &"SELECT COUNT(*), MAX(attempted_at) FROM login_attempts WHERE client = $1 AND outcome = 'failure' AND attempted_at >= $2"
+            &"SELECT COUNT(*) AS failures, MAX(attempted_at) AS latest FROM login_attempts WHERE client = $1 AND outcome = 'failure' AND attempted_at >= $2"
                 .into(),
             vec![client.into(), since.into()],
         )
@@ -272,12 +273,12 @@ pub async fn session(conn: &mut dyn Conn, id_hash: &str) -> R<Option<SessionReco
     rows.first()
         .map(|r| {
             Ok(SessionRecord {
-                account_id: r.i64(0)?,
-                stage: SessionStage::parse(&r.str(1)?).ok_or_else(|| DbError::Decode("unknown session stage".into()))?,
-                csrf_token: r.str(2)?,
-                created_at: r.time(3)?,
-                last_seen_at: r.time(4)?,
-                totp_pending: r.opt_str(5)?,
+                account_id: r.i64("account_id")?,
+                stage: SessionStage::parse(&r.str("stage")?).ok_or_else(|| DbError::Decode("unknown session stage".into()))?,
+                csrf_token: r.str("csrf_token")?,
+                created_at: r.time("created_at")?,
+                last_seen_at: r.time("last_seen_at")?,
+                totp_pending: r.opt_str("totp_pending")?,
             })
         })
         .transpose()
@@ -319,12 +320,12 @@ pub async fn prune_logins(
 
 fn token_from_row(r: &Row) -> R<ApiToken> {
     Ok(ApiToken {
-        id: r.i64(0)?,
-        account_id: r.i64(1)?,
-        name: r.str(2)?,
-        created_at: r.time(3)?,
-        last_used_at: r.opt_time(4)?,
-        revoked_at: r.opt_time(5)?,
+        id: r.i64("id")?,
+        account_id: r.i64("account_id")?,
+        name: r.str("name")?,
+        created_at: r.time("created_at")?,
+        last_used_at: r.opt_time("last_used_at")?,
+        revoked_at: r.opt_time("revoked_at")?,
     })
 }
 
@@ -335,7 +336,7 @@ pub async fn insert_token(tx: &mut dyn Conn, account: i64, name: &str, hash: &st
             vec![account.into(), name.into(), hash.into(), now.into()],
         )
         .await?;
-    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }
 
 pub async fn token_by_hash(conn: &mut dyn Conn, hash: &str) -> R<Option<ApiToken>> {
@@ -381,7 +382,7 @@ pub async fn revoke_token(tx: &mut dyn Conn, account: i64, id: i64, now: DateTim
 pub async fn lock_audit_head(tx: &mut dyn Conn) -> R<(i64, String)> {
     let rows = tx.query(&"UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash".into(), vec![]).await?;
     let r = rows.first().ok_or_else(|| DbError::Other("audit_head row missing".into()))?;
-    Ok((r.i64(0)?, r.str(1)?))
+    Ok((r.i64("seq")?, r.str("hash")?))
 }
 
 pub async fn set_audit_head(tx: &mut dyn Conn, seq: i64, hash: &str) -> R<()> {
@@ -392,7 +393,7 @@ pub async fn set_audit_head(tx: &mut dyn Conn, seq: i64, hash: &str) -> R<()> {
 pub async fn audit_head(conn: &mut dyn Conn) -> R<(i64, String)> {
     let rows = conn.query(&"SELECT seq, hash FROM audit_head WHERE id = 1".into(), vec![]).await?;
     let r = rows.first().ok_or_else(|| DbError::Other("audit_head row missing".into()))?;
-    Ok((r.i64(0)?, r.str(1)?))
+    Ok((r.i64("seq")?, r.str("hash")?))
 }
 
 pub async fn insert_audit(tx: &mut dyn Conn, e: &AuditEntry) -> R<()> {
@@ -421,18 +422,18 @@ pub async fn insert_audit(tx: &mut dyn Conn, e: &AuditEntry) -> R<()> {
 
 fn audit_from_row(r: &Row) -> R<AuditEntry> {
     Ok(AuditEntry {
-        seq: r.i64(0)?,
-        at: r.str(1)?,
-        account_id: r.opt_i64(2)?,
-        actor: r.str(3)?,
-        client: r.opt_str(4)?,
-        request_id: r.opt_str(5)?,
-        action: r.str(6)?,
-        object_kind: r.opt_str(7)?,
-        object_id: r.opt_str(8)?,
-        details: r.str(9)?,
-        prev_hash: r.str(10)?,
-        hash: r.str(11)?,
+        seq: r.i64("seq")?,
+        at: r.str("at")?,
+        account_id: r.opt_i64("account_id")?,
+        actor: r.str("actor")?,
+        client: r.opt_str("client")?,
+        request_id: r.opt_str("request_id")?,
+        action: r.str("action")?,
+        object_kind: r.opt_str("object_kind")?,
+        object_id: r.opt_str("object_id")?,
+        details: r.str("details")?,
+        prev_hash: r.str("prev_hash")?,
+        hash: r.str("hash")?,
     })
 }
 

@@ -8,8 +8,9 @@ use domain::pipeline::{Candidate, Stage, StepData};
 use domain::text::fold;
 use domain::workdays::YearOverride;
 
-use super::{R, decode};
+use super::R;
 use crate::db::{Conn, DbError, Row, Sql, Value};
+use crate::stored;
 
 /// A candidate row: (id, version, stage, candidate, member, created, updated, updated by).
 #[derive(Debug, Clone)]
@@ -25,21 +26,17 @@ pub struct CandidateRow {
 }
 
 fn candidate_from_row(r: &Row) -> R<CandidateRow> {
-    let stage = r.str(2)?;
+    let stage = r.str("stage")?;
     Ok(CandidateRow {
-        id: r.i64(0)?,
-        version: r.i64(1)?,
+        id: r.i64("id")?,
+        version: r.i64("version")?,
         stage: Stage::parse(&stage).ok_or_else(|| DbError::Decode(format!("unknown stage {stage}")))?,
-        candidate: decode(serde_json::from_str(&r.str(3)?))?,
-        member: r.opt_i64(4)?.map(MemberId),
-        created_at: r.time(5)?,
-        updated_at: r.time(6)?,
-        updated_by: r.str(7)?,
+        candidate: stored::candidate::from_json(&r.str("data")?)?,
+        member: r.opt_i64("member_id")?.map(MemberId),
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+        updated_by: r.str("updated_by")?,
     })
-}
-
-fn json<T: serde::Serialize>(v: &T) -> R<String> {
-    decode(serde_json::to_string(v))
 }
 
 /// The candidate's columns, in the order both statements bind them: unit, name, folded name,
@@ -53,7 +50,7 @@ fn candidate_values(c: &Candidate, stage: Stage) -> R<Vec<Value>> {
         c.identity.birth_date.into(),
         c.identity.citizen_id.as_str().into(),
         stage.code().into(),
-        json(c)?.into(),
+        stored::candidate::to_json(c)?.into(),
     ])
 }
 
@@ -64,7 +61,7 @@ pub async fn insert_candidate(tx: &mut dyn Conn, c: &Candidate, stage: Stage, no
     let mut args = candidate_values(c, stage)?;
     args.extend([now.into(), actor.into()]);
     let rows = tx.query(&sql, args).await?;
-    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }
 
 /// Replaces the candidate's data, stage and member link if the version still matches; false otherwise.
@@ -97,7 +94,7 @@ pub async fn candidate(conn: &mut dyn Conn, id: i64) -> R<Option<CandidateRow>> 
 
 pub async fn candidate_unit(conn: &mut dyn Conn, id: i64) -> R<Option<UnitId>> {
     let rows = conn.query(&"SELECT unit_id FROM candidates WHERE id = $1".into(), vec![id.into()]).await?;
-    rows.first().map(|r| r.i64(0).map(UnitId)).transpose()
+    rows.first().map(|r| r.i64("unit_id").map(UnitId)).transpose()
 }
 
 /// Another open case for the same citizen id (a person is followed by one chi bộ at a time).
@@ -110,7 +107,7 @@ pub async fn open_candidate_with_citizen_id(conn: &mut dyn Conn, citizen_id: &st
             vec![citizen_id.into(), except.unwrap_or(0).into()],
         )
         .await?;
-    rows.first().map(|r| Ok((r.i64(0)?, r.str(1)?))).transpose()
+    rows.first().map(|r| Ok((r.i64("id")?, r.str("full_name")?))).transpose()
 }
 
 /// Candidates in these stages (all open ones when `open_only`), oldest first. Scope and subtree
@@ -142,16 +139,16 @@ pub struct StepRow {
 }
 
 fn step_from_row(r: &Row) -> R<StepRow> {
-    let voided = match r.opt_time(6)? {
-        Some(at) => Some((at, r.opt_str(7)?.unwrap_or_default(), r.opt_str(8)?.unwrap_or_default())),
+    let voided = match r.opt_time("voided_at")? {
+        Some(at) => Some((at, r.opt_str("voided_by")?.unwrap_or_default(), r.opt_str("void_reason")?.unwrap_or_default())),
         None => None,
     };
     Ok(StepRow {
-        id: r.i64(0)?,
-        candidate: r.i64(1)?,
-        data: decode(serde_json::from_str(&r.str(3)?))?,
-        recorded_at: r.time(4)?,
-        recorded_by: r.str(5)?,
+        id: r.i64("id")?,
+        candidate: r.i64("candidate_id")?,
+        data: stored::step::from_json(&r.str("data")?)?,
+        recorded_at: r.time("recorded_at")?,
+        recorded_by: r.str("recorded_by")?,
         voided,
     })
 }
@@ -180,9 +177,10 @@ pub async fn insert_step(tx: &mut dyn Conn, candidate: i64, data: &StepData, now
     let sql: Sql = "INSERT INTO admission_steps (candidate_id, kind, on_date, data, recorded_at, recorded_by) \
                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
         .into();
-    let args = vec![candidate.into(), data.kind().code().into(), data.on().into(), json(data)?.into(), now.into(), actor.into()];
+    let args =
+        vec![candidate.into(), data.kind().code().into(), data.on().into(), stored::step::to_json(data)?.into(), now.into(), actor.into()];
     let rows = tx.query(&sql, args).await?;
-    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64(0)
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }
 
 pub async fn void_step(tx: &mut dyn Conn, step: i64, now: DateTime<Utc>, actor: &str, reason: &str) -> R<bool> {
@@ -196,7 +194,7 @@ pub async fn void_step(tx: &mut dyn Conn, step: i64, now: DateTime<Utc>, actor: 
 pub async fn targets(conn: &mut dyn Conn, year: i32) -> R<Vec<(UnitId, String, u32)>> {
     let rows =
         conn.query(&"SELECT unit_id, kind, target FROM admission_targets WHERE year = $1".into(), vec![i64::from(year).into()]).await?;
-    rows.iter().map(|r| Ok((UnitId(r.i64(0)?), r.str(1)?, u32::try_from(r.i64(2)?).unwrap_or(0)))).collect()
+    rows.iter().map(|r| Ok((UnitId(r.i64("unit_id")?), r.str("kind")?, u32::try_from(r.i64("target")?).unwrap_or(0)))).collect()
 }
 
 pub async fn target(conn: &mut dyn Conn, unit: UnitId, year: i32, kind: &str) -> R<Option<u32>> {
@@ -206,7 +204,7 @@ pub async fn target(conn: &mut dyn Conn, unit: UnitId, year: i32, kind: &str) ->
             vec![unit.0.into(), i64::from(year).into(), kind.into()],
         )
         .await?;
-    rows.first().map(|r| r.i64(0).map(|v| u32::try_from(v).unwrap_or(0))).transpose()
+    rows.first().map(|r| r.i64("target").map(|v| u32::try_from(v).unwrap_or(0))).transpose()
 }
 
 pub async fn delete_target(tx: &mut dyn Conn, unit: UnitId, year: i32, kind: &str) -> R<()> {
@@ -266,7 +264,7 @@ pub async fn ceremonies_between(conn: &mut dyn Conn, from: NaiveDate, to: NaiveD
                     AND s.on_date >= $1 AND s.on_date < $2"
         .into();
     let rows = conn.query(&sql, vec![from.into(), to.into()]).await?;
-    rows.iter().map(|r| Ok((MemberId(r.i64(0)?), r.date(1)?))).collect()
+    rows.iter().map(|r| Ok((MemberId(r.i64("member_id")?), r.date("on_date")?))).collect()
 }
 
 /// The candidate behind every admission decided through a case in `[from, to)`: (member, candidate).
@@ -276,14 +274,14 @@ pub async fn admitted_cases_between(conn: &mut dyn Conn, from: NaiveDate, to: Na
                     AND s.on_date >= $1 AND s.on_date < $2"
         .into();
     let rows = conn.query(&sql, vec![from.into(), to.into()]).await?;
-    rows.iter().map(|r| Ok((MemberId(r.i64(0)?), decode(serde_json::from_str::<Candidate>(&r.str(1)?))?))).collect()
+    rows.iter().map(|r| Ok((MemberId(r.i64("member_id")?), stored::candidate::from_json(&r.str("data")?)?))).collect()
 }
 
 // --- calendar ------------------------------------------------------------------------------------
 
 pub async fn calendar_overrides(conn: &mut dyn Conn) -> R<Vec<YearOverride>> {
     let rows = conn.query(&"SELECT data FROM calendar_overrides ORDER BY year".into(), vec![]).await?;
-    rows.iter().map(|r| decode(serde_json::from_str(&r.str(0)?))).collect()
+    rows.iter().map(|r| stored::calendar::from_json(&r.str("data")?)).collect()
 }
 
 pub async fn set_calendar_override(tx: &mut dyn Conn, o: &YearOverride, now: DateTime<Utc>, actor: &str) -> R<()> {
@@ -293,7 +291,7 @@ pub async fn set_calendar_override(tx: &mut dyn Conn, o: &YearOverride, now: Dat
     }
     tx.execute(
         &"INSERT INTO calendar_overrides (year, data, updated_at, updated_by) VALUES ($1, $2, $3, $4)".into(),
-        vec![i64::from(o.year).into(), json(o)?.into(), now.into(), actor.into()],
+        vec![i64::from(o.year).into(), stored::calendar::to_json(o)?.into(), now.into(), actor.into()],
     )
     .await?;
     Ok(())
