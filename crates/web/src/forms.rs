@@ -8,6 +8,9 @@ use domain::member::{
     Professional, ProfileInput, Religion,
 };
 
+/// The message for a write sent without the version it was read at (optimistic concurrency).
+pub const VERSION_REQUIRED: &str = "Thiếu phiên bản của bản ghi (version).";
+
 /// One option of a select.
 #[derive(Debug, Clone)]
 pub struct Opt {

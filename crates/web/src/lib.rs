@@ -16,6 +16,8 @@
 
 pub mod api;
 pub mod assets;
+pub mod chrome;
+pub mod clock;
 pub mod error;
 pub mod extract;
 pub mod format;
@@ -23,6 +25,7 @@ pub mod forms;
 pub mod pages;
 pub mod policy;
 pub mod query;
+pub mod respond;
 pub mod session;
 pub mod unit_input;
 pub mod xlsx;
@@ -30,43 +33,21 @@ pub mod xlsx;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::Method;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use extract::BODY_LIMIT;
+use policy::{Policy, Route};
+
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use session::{AppState, AuthConfig};
 
-/// Largest request body accepted (forms and JSON): 1 MiB.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-
-/// Where "now" comes from: the system clock in production, a fixed instant in tests.
-pub trait Clock: Send + Sync + 'static {
-    fn now(&self) -> chrono::DateTime<chrono::Utc>;
-}
-
-/// The real clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-}
-
-/// A clock stopped at one instant (tests).
-pub struct FixedClock(pub chrono::DateTime<chrono::Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0
-    }
-}
-
-/// Every route of the application with its policy.
-pub fn routes() -> Vec<policy::Route> {
-    use policy::{Policy, Route};
+/// Every route of the application with its policy: the route table the router is built from.
+pub fn routes() -> Vec<Route> {
     let mut routes =
         vec![Route::get("/healthz", Policy::Public, health), Route::get("/api/openapi.json", Policy::Public, api::openapi::document)];
     routes.extend(assets::routes());
@@ -74,6 +55,19 @@ pub fn routes() -> Vec<policy::Route> {
     routes.extend(pages::routes());
     routes.extend(api::routes());
     routes
+}
+
+/// (method, path, policy) of every route, for tests and documentation.
+pub fn route_table() -> Vec<(Method, &'static str, Policy)> {
+    routes().into_iter().map(|r| (r.method, r.path, r.policy)).collect()
+}
+
+/// Builds the router from the table, each handler behind its policy check.
+fn build(routes: Vec<Route>) -> Router<AppState> {
+    routes.into_iter().fold(Router::new(), |router, r| {
+        let (path, handler) = r.guarded();
+        router.route(path, handler)
+    })
 }
 
 /// The whole application: pages, API, assets and middleware.
@@ -89,7 +83,7 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
-    policy::build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
+    build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes open requests.

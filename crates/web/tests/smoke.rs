@@ -182,7 +182,7 @@ async fn pages_and_api_answer() {
     assert!(body.contains("Không tìm thấy"));
     let (s, body) = get(&app, "/healthz").await;
     assert_eq!((s, body.as_str()), (StatusCode::OK, "ok"));
-    let (s, _) = get(&app, web::assets::CSS_PATH).await;
+    let (s, _) = get(&app, web::chrome::CSS_PATH).await;
     assert_eq!(s, StatusCode::OK);
 }
 

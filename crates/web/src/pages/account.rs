@@ -5,7 +5,7 @@
 //! and leads back to the login page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use domain::ValidationErrors;
@@ -13,12 +13,13 @@ use serde::Deserialize;
 use storage::access::Access;
 use storage::{AccountChange, GrantRecord, StoreError};
 
-use super::{Chrome, Nav, page, render, see_other};
+use crate::chrome::{Chrome, Nav};
 use crate::error::AppError;
-use crate::extract::{Form, Query};
+use crate::extract::{Form, PathId, Query};
 use crate::format;
 use crate::forms::SummaryItem;
 use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
 use crate::session::{AppState, Caller, SESSION_COOKIE, SessionInfo};
 
 pub fn routes() -> Vec<Route> {
@@ -103,10 +104,6 @@ impl RoleView {
         }
         s
     }
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)
 }
 
 fn cleared_session(state: &AppState, to: &str) -> Response {
@@ -541,19 +538,8 @@ async fn create_token(s: Caller, chrome: Chrome, Form(f): Form<TokenForm>) -> Re
     }
 }
 
-/// Revokes one of the caller's tokens; a token already revoked counts as done (so revoking is
-/// idempotent), another person's token or an unknown id is [`StoreError::NotFound`].
-pub(crate) async fn revoke_own_token(s: &Access, id: i64) -> Result<(), StoreError> {
-    let own = s.own_account();
-    match own.revoke_token(id).await {
-        Err(StoreError::NotFound) if own.tokens().await?.iter().any(|t| t.id == id && t.revoked_at.is_some()) => Ok(()),
-        other => other,
-    }
-}
-
 /// `POST /account/tokens/{id}/revoke`.
-async fn revoke_token(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
-    revoke_own_token(&s, id).await?;
+async fn revoke_token(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    crate::session::revoke_own_token(&s, id).await?;
     Ok(see_other("/account?done=token_revoked"))
 }

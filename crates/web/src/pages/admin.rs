@@ -2,7 +2,6 @@
 //! Every route needs [`Capability::Administer`].
 
 use askama::Template;
-use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -14,12 +13,13 @@ use storage::access::Access;
 use storage::{Account, AccountChange, AuditEntry, AuditQuery, NewAccount, StoreError};
 
 use super::account::{RoleView, hash_password};
-use super::{Chrome, page, render, see_other};
+use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, Query};
+use crate::extract::{Form, PathId, PathIds, Query};
 use crate::format;
 use crate::forms::{self, Field, Section, SummaryItem};
 use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
@@ -51,10 +51,6 @@ const CSV_MAX_ROWS: usize = 100_000;
 const CSV_BATCH: usize = 5_000;
 
 const CONFLICT_MESSAGE: &str = "Tài khoản vừa được người khác thay đổi nên thao tác chưa được thực hiện. Trang đã hiển thị thông tin mới nhất; hãy kiểm tra rồi làm lại.";
-
-fn path_id(raw: &str) -> Result<i64, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)
-}
 
 fn role_options() -> Vec<(&'static str, &'static str)> {
     Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
@@ -343,8 +339,7 @@ struct Done {
 }
 
 /// `GET /admin/accounts/{id}`.
-async fn detail(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(d): Query<Done>) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Query(d): Query<Done>) -> Result<Response, AppError> {
     detail_page(&s, chrome, id, DetailExtras { notice: notice_for(&d.done), ..DetailExtras::default() }).await
 }
 
@@ -359,8 +354,7 @@ async fn action_failed(s: &Access, chrome: Chrome, id: i64, e: StoreError) -> Re
 }
 
 /// `POST /admin/accounts/{id}/grants` (`role`, `unit`).
-async fn add_grant(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(f): Form<GrantForm>) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+async fn add_grant(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<GrantForm>) -> Result<Response, AppError> {
     let admin = s.admin()?;
     admin.account(id).await?;
     let mut errors = ValidationErrors::default();
@@ -382,9 +376,7 @@ async fn add_grant(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(f): F
 }
 
 /// `POST /admin/accounts/{id}/grants/{grant}/revoke`.
-async fn revoke_grant(s: Caller, chrome: Chrome, Path((id, grant)): Path<(String, String)>) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
-    let grant = path_id(&grant)?;
+async fn revoke_grant(s: Caller, chrome: Chrome, PathIds(id, grant): PathIds<i64, i64>) -> Result<Response, AppError> {
     match s.admin()?.revoke_grant(id, grant).await {
         Ok(()) => Ok(see_other(&format!("/admin/accounts/{id}?done=grant_revoked"))),
         Err(e) => action_failed(&s, chrome, id, e).await,
@@ -399,7 +391,7 @@ struct VersionForm {
 
 impl VersionForm {
     fn version(&self) -> Result<i64, AppError> {
-        self.version.trim().parse::<i64>().map_err(|_| AppError::bad_request(crate::api::VERSION_REQUIRED))
+        self.version.trim().parse::<i64>().map_err(|_| AppError::bad_request(crate::forms::VERSION_REQUIRED))
     }
 }
 
@@ -413,8 +405,7 @@ async fn apply(s: &Access, chrome: Chrome, id: i64, change: AccountChange, done:
 
 /// `POST /admin/accounts/{id}/reset-password`: a generated password, shown once, to be changed at
 /// the next login; every session of the account ends.
-async fn reset_password(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+async fn reset_password(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
     let version = f.version()?;
     let admin = s.admin()?;
     let account = admin.account(id).await?;
@@ -440,22 +431,19 @@ async fn reset_password(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(
 }
 
 /// `POST /admin/accounts/{id}/disable`.
-async fn disable(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+async fn disable(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
     let change = AccountChange { expected_version: f.version()?, disabled: Some(true), ..AccountChange::default() };
     apply(&s, chrome, id, change, "disabled").await
 }
 
 /// `POST /admin/accounts/{id}/enable`.
-async fn enable(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+async fn enable(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
     let change = AccountChange { expected_version: f.version()?, disabled: Some(false), ..AccountChange::default() };
     apply(&s, chrome, id, change, "enabled").await
 }
 
 /// `POST /admin/accounts/{id}/reset-2fa`: removes the second factor (a lost phone).
-async fn reset_totp(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+async fn reset_totp(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
     let change = AccountChange { expected_version: f.version()?, totp_secret: Some(None), ..AccountChange::default() };
     apply(&s, chrome, id, change, "totp_reset").await
 }

@@ -8,7 +8,6 @@
 //! scope). A case is read — and so checked against the scope — before anything posted is looked at.
 
 use askama::Template;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
@@ -25,12 +24,14 @@ use storage::access::{Access, AdmissionDesk};
 use storage::{CaseDetail, CaseQuery, CaseSummary, StoreError, TargetCell, TargetRow};
 
 use super::units::Link;
-use super::{Chrome, page, render, see_other};
+use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, Query};
+use crate::extract::{Form, PathId, PathIds, Query};
 use crate::format;
 use crate::forms::{self, Field, Section, SummaryItem};
 use crate::policy::{Policy, Route};
+use crate::query;
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
@@ -54,17 +55,9 @@ pub fn routes() -> Vec<Route> {
 
 // --- shared pieces -----------------------------------------------------------------------------
 
-fn case_id(raw: &str) -> Result<i64, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)
-}
-
-fn path_unit(raw: &str) -> Result<UnitId, AppError> {
-    domain::event::parse_unit_id(raw).map_err(|_| AppError::not_found())
-}
-
 /// `?unit=`: empty is none, anything but a unit id is a bad request.
 fn query_unit(raw: &str) -> Result<Option<UnitId>, AppError> {
-    crate::query::parse_optional_unit(raw).map_err(|e| AppError::bad_query(ValidationErrors::single("unit", e.code, e.message)))
+    query::param("unit", query::parse_optional_unit(raw))
 }
 
 fn case_href(id: i64) -> String {
@@ -359,8 +352,7 @@ fn card(c: &CaseSummary) -> Card {
 
 /// `GET /units/{id}/admission`: the open cases of a chi bộ in one column per stage (for a larger
 /// unit, the cases of its subtree grouped by stage); `?closed=1` adds the cases that ended.
-async fn board(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(p): Query<BoardParams>) -> Result<Response, AppError> {
-    let id = path_unit(&id)?;
+async fn board(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(p): Query<BoardParams>) -> Result<Response, AppError> {
     let today = s.today();
     let detail = s.reader()?.unit(id, today).await?;
     let shown = detail.as_of.clone().unwrap_or_else(|| detail.latest.clone());
@@ -577,8 +569,7 @@ fn new_page(
 }
 
 /// `GET /units/{id}/admission/new`.
-async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
-    let unit = path_unit(&id)?;
+async fn new_form(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>) -> Result<Response, AppError> {
     let cell = cell_link(&s, unit).await?;
     let allowed = s.admission()?.may_file(unit).await;
     let input = CandidateInput { unit_id: unit.to_string(), ..Default::default() };
@@ -586,8 +577,12 @@ async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<R
 }
 
 /// `POST /units/{id}/admission/new`: adds the candidate and opens the case.
-async fn create(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(mut form): Form<CandidateForm>) -> Result<Response, AppError> {
-    let unit = path_unit(&id)?;
+async fn create(
+    s: Caller,
+    chrome: Chrome,
+    PathId(unit): PathId<UnitId>,
+    Form(mut form): Form<CandidateForm>,
+) -> Result<Response, AppError> {
     form.input.unit_id = unit.to_string();
     let desk = s.admission()?;
     // Authorized before the form is read (403, or 404 outside the read scope).
@@ -619,9 +614,9 @@ fn edit_page(
 }
 
 /// `GET /admission/cases/{id}/edit`.
-async fn edit_form(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(s: Caller, chrome: Chrome, PathId(id): PathId<i64>) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let d = desk.case(case_id(&id)?).await?;
+    let d = desk.case(id).await?;
     let allowed = desk.may_file(d.candidate.unit).await;
     page(&edit_page(chrome, &d, &CandidateInput::from_candidate(&d.candidate), d.version, &ValidationErrors::default(), allowed))
 }
@@ -647,9 +642,8 @@ fn compare(saved: &CandidateInput, typed: &CandidateInput) -> Vec<CompareRow> {
 }
 
 /// `POST /admission/cases/{id}/edit`: saves the candidate, or shows both versions on a conflict.
-async fn edit(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): Form<CandidateForm>) -> Result<Response, AppError> {
+async fn edit(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(form): Form<CandidateForm>) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let id = case_id(&id)?;
     desk.require_filing(id).await?;
     let d = desk.case(id).await?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của hồ sơ."))?;
@@ -989,9 +983,9 @@ async fn case_view(
 }
 
 /// `GET /admission/cases/{id}`: the candidate, what stops the file, what is due, the steps.
-async fn case_page(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn case_page(s: Caller, chrome: Chrome, PathId(id): PathId<i64>) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let d = desk.case(case_id(&id)?).await?;
+    let d = desk.case(id).await?;
     page(&case_view(&desk, chrome, &d, Vec::new(), false, "").await)
 }
 
@@ -1006,14 +1000,12 @@ struct VoidPost {
 async fn void_step(
     s: Caller,
     chrome: Chrome,
-    Path((id, step)): Path<(String, String)>,
+    PathIds(id, step): PathIds<i64, i64>,
     Form(form): Form<VoidPost>,
 ) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let id = case_id(&id)?;
     desk.require_filing(id).await?;
     let d = desk.case(id).await?;
-    let step = case_id(&step)?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của hồ sơ."))?;
     let (problems, conflict, status) = match desk.void_step(d.id, version, step, form.reason.clone()).await {
         Ok(()) => return Ok(see_other(&format!("{}#buoc", case_href(d.id)))),
@@ -1279,9 +1271,9 @@ async fn may_record(desk: &AdmissionDesk<'_>, d: &CaseDetail, kind: StepKind) ->
 }
 
 /// `GET /admission/cases/{id}/steps/new?kind=`.
-async fn step_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(q): Query<KindParam>) -> Result<Response, AppError> {
+async fn step_form(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Query(q): Query<KindParam>) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let d = desk.case(case_id(&id)?).await?;
+    let d = desk.case(id).await?;
     let kind = parse_kind(&q.kind)?;
     let allowed = may_record(&desk, &d, kind).await;
     let input = StepInput { kind: kind.code().to_owned(), ..Default::default() };
@@ -1292,12 +1284,11 @@ async fn step_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(q): 
 async fn record_step(
     s: Caller,
     chrome: Chrome,
-    Path(id): Path<String>,
+    PathId(id): PathId<i64>,
     Query(q): Query<KindParam>,
     Form(mut form): Form<StepForm>,
 ) -> Result<Response, AppError> {
     let desk = s.admission()?;
-    let id = case_id(&id)?;
     if form.input.kind.trim().is_empty() {
         form.input.kind = q.kind.clone();
     }
@@ -1474,7 +1465,7 @@ struct TargetsPage {
 }
 
 fn parse_year(raw: &str, today: NaiveDate) -> Result<i32, AppError> {
-    crate::api::admission::year_param(raw, today)
+    query::param("year", query::parse_year(raw, today))
 }
 
 fn cell_view(c: &TargetCell) -> CellView {

@@ -14,11 +14,12 @@ use serde::Deserialize;
 use storage::StoreError;
 use storage::access::Access;
 
-use super::{Chrome, page, render, see_other};
+use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, Query};
 use crate::format;
 use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {

@@ -1,7 +1,6 @@
 //! Recording an event on a member and correcting a recorded event (replace or void, with a reason).
 
 use askama::Template;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ValidationErrors;
@@ -10,12 +9,12 @@ use domain::ids::{EventId, MemberId};
 use serde::Deserialize;
 use storage::{MemberDetail, StoreError};
 
-use super::members::member_id;
-use super::{Chrome, page, render, see_other};
+use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, Query};
+use crate::extract::{Form, PathId, PathIds, Query};
 use crate::forms::{self, Field, Section, SummaryItem};
 use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 use domain::access::Capability;
 
@@ -104,8 +103,8 @@ pub struct Prefill {
 
 /// `GET /members/{id}/events/new`. An acceptance starts as an official transfer in, into the
 /// unit the letter names when it is a chi bộ.
-async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(prefill): Query<Prefill>) -> Result<Response, AppError> {
-    let d = s.reader()?.member(member_id(&id)?).await?;
+async fn new_form(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Query(prefill): Query<Prefill>) -> Result<Response, AppError> {
+    let d = s.reader()?.member(id).await?;
     let mut form = EventForm::default();
     if prefill.kind == EventKindCode::TransferredIn.code() {
         form.event.kind = prefill.kind;
@@ -118,8 +117,7 @@ async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(prefi
 }
 
 /// `POST /members/{id}/events`: records the event and goes back to the timeline.
-async fn record(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): Form<EventForm>) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
+async fn record(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Form(form): Form<EventForm>) -> Result<Response, AppError> {
     let version = form.version()?;
     let outcome = match form.event.parse(s.today()) {
         Ok(data) => match s.register_writer()?.record_event(id, version, data).await {
@@ -176,19 +174,14 @@ fn correct_page(
     }
 }
 
-fn event_id(raw: &str) -> Result<EventId, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).map(EventId).ok_or_else(AppError::not_found)
-}
-
 /// `GET /members/{id}/events/{event_id}/correct`: the form prefilled from the event as it stands.
 async fn correct_form(
     s: Caller,
     chrome: Chrome,
-    Path((id, ev)): Path<(String, String)>,
+    PathIds(id, target): PathIds<MemberId, EventId>,
     Query(prefill): Query<CorrectPrefill>,
 ) -> Result<Response, AppError> {
-    let d = s.reader()?.member(member_id(&id)?).await?;
-    let target = event_id(&ev)?;
+    let d = s.reader()?.member(id).await?;
     let original = d.events.iter().find(|e| e.id == target).ok_or_else(AppError::not_found)?;
     // Prefill with the latest content: the last replacement of this event, or the event itself.
     let latest = d
@@ -220,11 +213,9 @@ pub struct CorrectPrefill {
 async fn correct(
     s: Caller,
     chrome: Chrome,
-    Path((id, ev)): Path<(String, String)>,
+    PathIds(id, target): PathIds<MemberId, EventId>,
     Form(form): Form<EventForm>,
 ) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
-    let target = event_id(&ev)?;
     let version = form.version()?;
     let entry = if form.action == "void" { Ok(Entry::Void) } else { form.event.parse(s.today()).map(Entry::Event) };
     let outcome = match entry {

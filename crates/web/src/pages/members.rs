@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -19,13 +18,14 @@ use serde::Deserialize;
 use storage::{MemberDetail, MemberListItem, MemberPage, StoreError};
 
 use super::units::Link;
-use super::{Chrome, page, render, see_other};
+use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, Query};
+use crate::extract::{Form, PathId, Query};
 use crate::format;
 use crate::forms::{self, Field, Section, SummaryItem};
 use crate::policy::{Policy, Route};
 use crate::query::MemberFilterParams;
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 use domain::access::Capability;
 
@@ -38,11 +38,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/members/{id}/edit", Policy::Needs(Capability::WriteRegister), edit_form),
         Route::post("/members/{id}/edit", Policy::Needs(Capability::WriteRegister), edit),
     ]
-}
-
-/// Parses a member id from the path (anything else is a 404).
-pub fn member_id(raw: &str) -> Result<MemberId, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).map(MemberId).ok_or_else(AppError::not_found)
 }
 
 /// One line of a member table.
@@ -417,8 +412,7 @@ fn opt(s: Option<&str>) -> String {
 }
 
 /// `GET /members/{id}`: the record, status, party age and the event timeline.
-async fn detail(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
+async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>) -> Result<Response, AppError> {
     let d = s.reader()?.member(id).await?;
     let today = s.today();
     let i = &d.identity;
@@ -784,8 +778,7 @@ fn edit_page(
 }
 
 /// `GET /members/{id}/edit`.
-async fn edit_form(s: Caller, chrome: Chrome, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
+async fn edit_form(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>) -> Result<Response, AppError> {
     let d = s.reader()?.member(id).await?;
     page(&edit_page(chrome, id, &EditForm::from_detail(&d), d.version, &ValidationErrors::default(), None))
 }
@@ -807,8 +800,7 @@ fn compare(saved: &IdentityInput, typed: &IdentityInput) -> Vec<CompareRow> {
 }
 
 /// `POST /members/{id}/edit`: saves identity data (and a new profile), or explains a conflict.
-async fn edit(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): Form<EditForm>) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
+async fn edit(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Form(form): Form<EditForm>) -> Result<Response, AppError> {
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của bản ghi."))?;
     let today = s.today();
     let new_profile = form.wants_new_profile().then_some((&form.profile, form.profile_from.as_str()));

@@ -14,12 +14,12 @@ use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Profess
 use domain::stats::{AgeBands, Breakdown, Facet, PARTY_AGE_THRESHOLDS, Structure};
 use storage::{AdmissionReport, CountsReport, MovementReport};
 
-use super::Chrome;
-use crate::api::reports::{CountsParams, CountsQuery, MovementParams, MovementQuery, counts_query, movement_query};
+use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
 use crate::policy::{Policy, Route};
+use crate::query::reports::{CountsParams, CountsQuery, MovementParams, MovementQuery};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
@@ -117,7 +117,7 @@ async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> 
         xlsx_href: String::new(),
         has_report: false,
     };
-    let CountsQuery { unit, on, bands, structure } = match counts_query(&params, today) {
+    let CountsQuery { unit, on, bands, structure } = match params.parse(today) {
         Ok(q) => q,
         Err(e) => {
             page.errors = e.errors.into_iter().map(|e| e.message).collect();
@@ -200,7 +200,7 @@ fn page_href(path: &str, pairs: &[(&str, &str)]) -> String {
 }
 
 fn render(page: CountsPage, status: axum::http::StatusCode) -> Result<Response, AppError> {
-    super::render(status, &page)
+    crate::respond::render(status, &page)
 }
 
 /// Links to the member list with the report's unit and date.
@@ -484,7 +484,7 @@ impl PeriodForm {
             structures: structure_options(&p.structure),
             ..PeriodForm::default()
         };
-        match movement_query(&params, today) {
+        match params.parse(today) {
             Ok(q) => {
                 form.from = format::date(q.first);
                 form.to = format::date(q.last);
@@ -533,13 +533,13 @@ async fn period_report<T, R: Template>(
     page: impl FnOnce(PeriodForm) -> R,
 ) -> Result<Result<T, Response>, AppError> {
     let Some(q) = query else {
-        return Ok(Err(super::render(axum::http::StatusCode::BAD_REQUEST, &page(std::mem::take(form)))?));
+        return Ok(Err(crate::respond::render(axum::http::StatusCode::BAD_REQUEST, &page(std::mem::take(form)))?));
     };
     match read(q).await {
         Ok(r) => Ok(Ok(r)),
         Err(storage::StoreError::Invalid(v)) => {
             form.fail(v);
-            Ok(Err(super::render(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page(std::mem::take(form)))?))
+            Ok(Err(crate::respond::render(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page(std::mem::take(form)))?))
         }
         Err(e) => Err(e.into()),
     }
@@ -632,7 +632,7 @@ async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPageP
             })
             .collect(),
     };
-    super::render(axum::http::StatusCode::OK, &MovementsPage { chrome, form, body })
+    crate::respond::render(axum::http::StatusCode::OK, &MovementsPage { chrome, form, body })
 }
 
 /// The member list behind a line of form 1-BTCTW: the lists on the day before the period (A)
@@ -901,7 +901,7 @@ async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<MovementPage
             .collect(),
         zero: report.zero_admission.iter().map(|u| (u.name.clone(), format!("/units/{}", u.id))).collect(),
     };
-    super::render(axum::http::StatusCode::OK, &AdmissionsPage { chrome, form, body })
+    crate::respond::render(axum::http::StatusCode::OK, &AdmissionsPage { chrome, form, body })
 }
 
 /// "Kết nạp 97 đảng viên, đạt 64% chỉ tiêu năm 2026 (150)", as committees write it.

@@ -13,10 +13,11 @@ use serde_json::json;
 use storage::{AccountChange, AuditActor, AuditRecord, LoginOutcome, SessionStage};
 
 use super::{AppState, Caller, SESSION_COOKIE, SessionExpired, SessionInfo, client_address, set_cookie};
+use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, Query};
-use crate::pages::{Chrome, render};
 use crate::policy::{Policy, Route};
+use crate::respond::render;
 
 pub fn routes() -> Vec<Route> {
     vec![
