@@ -224,3 +224,23 @@ impl<A: FromPathSegment + Send, B: FromPathSegment + Send, S: Send + Sync> FromR
         from_path(parts, state).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::ids::{MemberId, UnitId};
+
+    #[test]
+    fn path_segments_name_positive_ids_or_nothing() {
+        assert_eq!(MemberId::from_segment("12"), Some(MemberId(12)));
+        assert_eq!(UnitId::from_segment(" 5 "), Some(UnitId(5)));
+        for bad in ["0", "-3", "abc", "", "1.5", "99999999999999999999"] {
+            assert_eq!(i64::from_segment(bad), None, "{bad}");
+        }
+        assert_eq!(PathYear::from_segment("2026"), Some(PathYear(2026)));
+        assert_eq!(PathYear::from_segment("1899"), None);
+        assert!(PathIds::<MemberId, i64>::from_path(&["3", "4"]).is_some_and(|PathIds(m, e)| m == MemberId(3) && e == 4));
+        assert!(PathIds::<MemberId, i64>::from_path(&["3", "x"]).is_none());
+        assert!(PathId::<i64>::from_path(&["3", "4"]).is_none());
+    }
+}

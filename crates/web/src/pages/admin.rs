@@ -17,7 +17,7 @@ use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, PathId, PathIds, Query};
 use crate::format;
-use crate::forms::{self, Field, Section, SummaryItem};
+use crate::forms::{self, Field, Refusal, Section, SummaryItem};
 use crate::policy::{Policy, Route};
 use crate::respond::{page, render, see_other};
 use crate::session::Caller;
@@ -234,8 +234,7 @@ async fn create(s: Caller, chrome: Chrome, Form(f): Form<NewAccountForm>) -> Res
             };
             page(&view)
         }
-        Err(StoreError::Invalid(e)) => new_account_page(chrome, &f, &e),
-        Err(e) => Err(e.into()),
+        Err(e) => new_account_page(chrome, &f, &forms::invalid(e)?),
     }
 }
 
@@ -345,10 +344,11 @@ async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Query(d): Qu
 
 /// The detail page again with the problem of an action (409 on a conflict, 422 when refused).
 async fn action_failed(s: &Access, chrome: Chrome, id: i64, e: StoreError) -> Result<Response, AppError> {
-    let (status, problems) = match e {
-        StoreError::Conflict { .. } => (StatusCode::CONFLICT, vec![CONFLICT_MESSAGE.to_owned()]),
-        StoreError::Invalid(v) => (StatusCode::UNPROCESSABLE_ENTITY, v.errors.into_iter().map(|e| e.message).collect()),
-        other => return Err(other.into()),
+    let refused = forms::refusal(e)?;
+    let status = refused.status();
+    let problems = match refused {
+        Refusal::Conflict { .. } => vec![CONFLICT_MESSAGE.to_owned()],
+        Refusal::Invalid(v) => forms::messages(v),
     };
     detail_page(s, chrome, id, DetailExtras { status, problems, ..DetailExtras::default() }).await
 }
@@ -359,20 +359,16 @@ async fn add_grant(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): 
     admin.account(id).await?;
     let mut errors = ValidationErrors::default();
     let grant = parse_grant(&f.role, &f.unit, &mut errors);
-    let result = match grant.filter(|_| errors.is_empty()) {
-        Some(g) => admin.add_grant(id, g).await.map(|_| ()),
-        None => Err(StoreError::Invalid(errors)),
+    let errors = match grant.filter(|_| errors.is_empty()) {
+        Some(g) => match admin.add_grant(id, g).await {
+            Ok(_) => return Ok(see_other(&format!("/admin/accounts/{id}?done=grant_added"))),
+            Err(e) => forms::invalid(e)?,
+        },
+        None => errors,
     };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/admin/accounts/{id}?done=grant_added"))),
-        Err(StoreError::Invalid(e)) => {
-            // "member" errors concern the account, not a field of this form: they go to the summary.
-            let extras =
-                DetailExtras { status: StatusCode::UNPROCESSABLE_ENTITY, grant_form: f, grant_errors: e, ..DetailExtras::default() };
-            detail_page(&s, chrome, id, extras).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    // "member" errors concern the account, not a field of this form: they go to the summary.
+    let extras = DetailExtras { status: StatusCode::UNPROCESSABLE_ENTITY, grant_form: f, grant_errors: errors, ..DetailExtras::default() };
+    detail_page(&s, chrome, id, extras).await
 }
 
 /// `POST /admin/accounts/{id}/grants/{grant}/revoke`.

@@ -21,14 +21,14 @@ use domain::pipeline::{
 };
 use serde::Deserialize;
 use storage::access::{Access, AdmissionDesk};
-use storage::{CaseDetail, CaseQuery, CaseSummary, StoreError, TargetCell, TargetRow};
+use storage::{CaseDetail, CaseQuery, CaseSummary, TargetCell, TargetRow};
 
 use super::units::Link;
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, PathId, PathIds, Query};
 use crate::format;
-use crate::forms::{self, Field, Section, SummaryItem};
+use crate::forms::{self, Field, Refusal, Section, SummaryItem};
 use crate::policy::{Policy, Route};
 use crate::query;
 use crate::respond::{page, render, see_other};
@@ -590,8 +590,7 @@ async fn create(
     let errors = match form.input.parse(s.today()) {
         Ok(candidate) => match desk.create_candidate(candidate).await {
             Ok(case) => return Ok(see_other(&case_href(case))),
-            Err(StoreError::Invalid(e)) => e,
-            Err(e) => return Err(e.into()),
+            Err(e) => forms::invalid(e)?,
         },
         Err(e) => e,
     };
@@ -651,15 +650,17 @@ async fn edit(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(form): Fo
     let errors = match form.input.parse(s.today()) {
         Ok(candidate) => match desk.update_candidate(d.id, version, candidate).await {
             Ok(()) => return Ok(see_other(&case_href(d.id))),
-            Err(StoreError::Invalid(e)) => e,
-            Err(StoreError::Conflict { current }) => {
-                let fresh = desk.case(d.id).await?;
-                let rows = compare(&CandidateInput::from_candidate(&fresh.candidate), &form.input);
-                let mut view = edit_page(chrome, &fresh, &form.input, current.max(fresh.version), &ValidationErrors::default(), allowed);
-                view.conflict = Some(rows);
-                return render(StatusCode::CONFLICT, &view);
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => match forms::refusal(e)? {
+                Refusal::Invalid(e) => e,
+                Refusal::Conflict { current } => {
+                    let fresh = desk.case(d.id).await?;
+                    let rows = compare(&CandidateInput::from_candidate(&fresh.candidate), &form.input);
+                    let mut view =
+                        edit_page(chrome, &fresh, &form.input, current.max(fresh.version), &ValidationErrors::default(), allowed);
+                    view.conflict = Some(rows);
+                    return render(StatusCode::CONFLICT, &view);
+                }
+            },
         },
         Err(e) => e,
     };
@@ -1007,14 +1008,13 @@ async fn void_step(
     desk.require_filing(id).await?;
     let d = desk.case(id).await?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của hồ sơ."))?;
-    let (problems, conflict, status) = match desk.void_step(d.id, version, step, form.reason.clone()).await {
+    let refused = match desk.void_step(d.id, version, step, form.reason.clone()).await {
         Ok(()) => return Ok(see_other(&format!("{}#buoc", case_href(d.id)))),
-        Err(StoreError::Invalid(e)) => (e.errors.into_iter().map(|e| e.message).collect(), false, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(StoreError::Conflict { .. }) => (Vec::new(), true, StatusCode::CONFLICT),
-        Err(e) => return Err(e.into()),
+        Err(e) => forms::refusal(e)?,
     };
+    let (status, conflict) = (refused.status(), refused.is_conflict());
     let fresh = desk.case(d.id).await?;
-    render(status, &case_view(&desk, chrome, &fresh, problems, conflict, &form.reason).await)
+    render(status, &case_view(&desk, chrome, &fresh, forms::messages(refused.errors()), conflict, &form.reason).await)
 }
 
 // --- recording a step --------------------------------------------------------------------------
@@ -1298,22 +1298,20 @@ async fn record_step(
     let d = desk.case(id).await?;
     let kind = parse_kind(&form.input.kind)?;
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("Thiếu phiên bản của hồ sơ."))?;
-    let (errors, conflict) = match form.input.parse() {
+    let refused = match form.input.parse() {
         Ok(data) => match desk.record_step(d.id, version, data).await {
             Ok(_) => return Ok(see_other(&format!("{}#buoc", case_href(d.id)))),
-            Err(StoreError::Invalid(e)) => (e, false),
-            Err(StoreError::Conflict { .. }) => (ValidationErrors::default(), true),
-            Err(e) => return Err(e.into()),
+            Err(e) => forms::refusal(e)?,
         },
-        Err(e) => (e, false),
+        Err(e) => Refusal::Invalid(e),
     };
     let allowed = may_record(&desk, &d, kind).await;
-    if conflict {
+    if refused.is_conflict() {
         let fresh = desk.case(d.id).await?;
-        let view = step_page(chrome, &fresh, kind, &form.input, fresh.version, &errors, true, allowed);
+        let view = step_page(chrome, &fresh, kind, &form.input, fresh.version, &refused.errors(), true, allowed);
         return render(StatusCode::CONFLICT, &view);
     }
-    render(StatusCode::UNPROCESSABLE_ENTITY, &step_page(chrome, &d, kind, &form.input, version, &errors, false, allowed))
+    render(StatusCode::UNPROCESSABLE_ENTITY, &step_page(chrome, &d, kind, &form.input, version, &refused.errors(), false, allowed))
 }
 
 // --- the worklist ------------------------------------------------------------------------------
@@ -1635,10 +1633,8 @@ async fn set_targets(s: Caller, chrome: Chrome, Form(fields): Form<Vec<(String, 
             if now == target {
                 continue;
             }
-            match desk.set_target(unit, year, group, target).await {
-                Ok(()) => {}
-                Err(StoreError::Invalid(e)) => errors.extend(e.errors.into_iter().map(|e| e.message)),
-                Err(e) => return Err(e.into()),
+            if let Err(e) = desk.set_target(unit, year, group, target).await {
+                errors.extend(forms::messages(forms::invalid(e)?));
             }
         }
     }

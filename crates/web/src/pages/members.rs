@@ -22,7 +22,7 @@ use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, PathId, Query};
 use crate::format;
-use crate::forms::{self, Field, Section, SummaryItem};
+use crate::forms::{self, Field, Refusal, Section, SummaryItem};
 use crate::policy::{Policy, Route};
 use crate::query::MemberFilterParams;
 use crate::respond::{page, render, see_other};
@@ -708,8 +708,7 @@ async fn create(s: Caller, chrome: Chrome, Form(form): Form<NewMemberForm>) -> R
     };
     match s.register_writer()?.create_member(new).await {
         Ok(id) => Ok(see_other(&format!("/members/{}", id.0))),
-        Err(StoreError::Invalid(e)) => render(StatusCode::UNPROCESSABLE_ENTITY, &new_member_page(chrome, &form, &e)),
-        Err(e) => Err(e.into()),
+        Err(e) => render(StatusCode::UNPROCESSABLE_ENTITY, &new_member_page(chrome, &form, &forms::invalid(e)?)),
     }
 }
 
@@ -808,16 +807,18 @@ async fn edit(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Form(form
         Ok(u) => u,
         Err(e) => return render(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(chrome, id, &form, version, &e, None)),
     };
-    match s.register_writer()?.update_member(id, update).await {
-        Ok(()) => Ok(see_other(&format!("/members/{}", id.0))),
-        Err(StoreError::Invalid(e)) => render(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(chrome, id, &form, version, &e, None)),
-        Err(StoreError::Conflict { current }) => {
+    let refused = match s.register_writer()?.update_member(id, update).await {
+        Ok(()) => return Ok(see_other(&format!("/members/{}", id.0))),
+        Err(e) => forms::refusal(e)?,
+    };
+    match refused {
+        Refusal::Invalid(e) => render(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(chrome, id, &form, version, &e, None)),
+        Refusal::Conflict { current } => {
             let d = s.reader()?.member(id).await?;
             let rows = compare(&IdentityInput::from_identity(&d.identity), &form.identity);
             let version = current.max(d.version);
             render(StatusCode::CONFLICT, &edit_page(chrome, id, &form, version, &ValidationErrors::default(), Some(rows)))
         }
-        Err(e) => Err(e.into()),
     }
 }
 

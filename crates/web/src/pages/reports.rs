@@ -18,6 +18,7 @@ use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
+use crate::forms;
 use crate::policy::{Policy, Route};
 use crate::query::reports::{CountsParams, CountsQuery, MovementParams, MovementQuery};
 use crate::session::Caller;
@@ -120,17 +121,16 @@ async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> 
     let CountsQuery { unit, on, bands, structure } = match params.parse(today) {
         Ok(q) => q,
         Err(e) => {
-            page.errors = e.errors.into_iter().map(|e| e.message).collect();
+            page.errors = forms::messages(e);
             return render(page, axum::http::StatusCode::BAD_REQUEST);
         }
     };
     let report = match reader.counts_report(unit, on, structure, &bands).await {
         Ok(r) => r,
-        Err(storage::StoreError::Invalid(v)) => {
-            page.errors = v.errors.into_iter().map(|e| e.message).collect();
+        Err(e) => {
+            page.errors = forms::messages(forms::invalid(e)?);
             return render(page, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
         }
-        Err(e) => return Err(e.into()),
     };
     // The member list selects by the structure of the date: by today's structure, the counts
     // link to the rows' own reports instead.
@@ -498,7 +498,7 @@ impl PeriodForm {
     }
 
     fn fail(&mut self, e: domain::ValidationErrors) {
-        self.errors = e.errors.into_iter().map(|e| e.message).collect();
+        self.errors = forms::messages(e);
     }
 
     /// This page for another unit (`format` empty) or as a download.
@@ -537,11 +537,10 @@ async fn period_report<T, R: Template>(
     };
     match read(q).await {
         Ok(r) => Ok(Ok(r)),
-        Err(storage::StoreError::Invalid(v)) => {
-            form.fail(v);
+        Err(e) => {
+            form.fail(forms::invalid(e)?);
             Ok(Err(crate::respond::render(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page(std::mem::take(form)))?))
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::ValidationErrors;
@@ -18,13 +17,12 @@ use domain::ids::{MemberId, UnitId};
 use domain::unit::UnitKind;
 use storage::{MemberQuery, MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, StoreError, Successor, UnitDetail, UnitSummary};
 
-use super::events::form_errors;
 use super::units::Link;
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, FromPathSegment, PathId, PathIds, Query};
 use crate::format;
-use crate::forms::{Field, Opt, Section, SummaryItem, attach_errors};
+use crate::forms::{self, Field, Opt, Section, SummaryItem, attach_errors};
 use crate::policy::{Policy, Route};
 use crate::query::{AsOfParams, parse_as_of, parse_optional_unit};
 use crate::respond::{page, render, see_other};
@@ -233,11 +231,11 @@ async fn submit(s: &Access, chrome: Chrome, op: Op, unit: Option<UnitId>, v: Val
         Ok((id, on)) => return Ok(see_other(&unit_href(id, on))),
         Err(err) => err,
     };
-    let (errors, conflict) = form_errors(err)?;
+    let refused = forms::refusal(err)?;
+    let (status, conflict) = (refused.status(), refused.is_conflict());
     // After a conflict the form carries the version now stored.
     let d = if conflict { load(s, unit, date).await? } else { d };
-    let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(status, &view(s, chrome, op, d.as_ref(), &v, &errors, conflict).await?)
+    render(status, &view(s, chrome, op, d.as_ref(), &v, &refused.errors(), conflict).await?)
 }
 
 // --- parsing the form ------------------------------------------------------------------------
