@@ -17,7 +17,7 @@ use domain::stats::Facet;
 use serde::Deserialize;
 use storage::{MemberDetail, MemberListItem, MemberPage, StoreError};
 
-use super::units::Link;
+use super::Link;
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, PathId, Query};

@@ -34,6 +34,13 @@ pub fn routes() -> Vec<Route> {
     routes
 }
 
+/// A link with its text.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
 /// `GET /`: the register for staff, the admission board for a chi bộ secretary, the own record
 /// for a member.
 async fn home(access: Caller) -> Response {

@@ -17,7 +17,7 @@ use domain::ids::{MemberId, UnitId};
 use domain::unit::UnitKind;
 use storage::{MemberQuery, MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, StoreError, Successor, UnitDetail, UnitSummary};
 
-use super::units::Link;
+use super::Link;
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, FromPathSegment, PathId, PathIds, Query};

@@ -8,6 +8,7 @@ use domain::ids::UnitId;
 use serde::Deserialize;
 use storage::{MemberQuery, StoreError, UnitLink, UnitNode, UnitSummary};
 
+use super::Link;
 use super::members::{MemberRow, Pager};
 use crate::chrome::Chrome;
 use crate::error::AppError;
@@ -30,13 +31,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/units/search", Policy::Needs(Capability::ReadRegister), search),
         Route::get("/units/{id}", Policy::Needs(Capability::ReadRegister), unit_page),
     ]
-}
-
-/// A link with its text.
-#[derive(Debug, Clone)]
-pub struct Link {
-    pub href: String,
-    pub label: String,
 }
 
 /// A unit in a list of children or roots.
