@@ -68,17 +68,17 @@ fn member_href(m: MemberId) -> String {
 /// `/admission/worklist?unit=&urgency=`.
 fn worklist_href(unit: Option<UnitId>, urgency: Option<Urgency>) -> String {
     let unit = unit.map(|u| u.to_string()).unwrap_or_default();
-    format!("/admission/worklist{}", format::query_string(&[("unit", &unit), ("urgency", urgency.map_or("", urgency_code))]))
+    format::href("/admission/worklist", &[("unit", &unit), ("urgency", urgency.map_or("", urgency_code))])
 }
 
 fn targets_href(unit: UnitId, year: Option<i32>) -> String {
     let year = year.map(|y| y.to_string()).unwrap_or_default();
-    format!("/admission/targets{}", format::query_string(&[("unit", &unit.to_string()), ("year", &year)]))
+    format::href("/admission/targets", &[("unit", &unit.to_string()), ("year", &year)])
 }
 
 fn overview_href(unit: Option<UnitId>) -> String {
     let unit = unit.map(|u| u.to_string()).unwrap_or_default();
-    format!("/admission{}", format::query_string(&[("unit", &unit)]))
+    format::href("/admission", &[("unit", &unit)])
 }
 
 fn urgency_code(u: Urgency) -> &'static str {

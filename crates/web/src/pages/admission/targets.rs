@@ -267,10 +267,8 @@ pub(super) async fn set_targets(s: Caller, chrome: Chrome, Form(fields): Form<Ve
         }
     }
     if errors.is_empty() {
-        let to = format!(
-            "/admission/targets{}",
-            format::query_string(&[("unit", &back.to_string()), ("year", &year.to_string()), ("saved", &unit.to_string())])
-        );
+        let to =
+            format::href("/admission/targets", &[("unit", &back.to_string()), ("year", &year.to_string()), ("saved", &unit.to_string())]);
         return Ok(see_other(&to));
     }
     let errors = errors.into_iter().map(|e| format!("{}: {e}", current.root.unit.name)).collect();
