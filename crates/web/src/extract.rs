@@ -1,6 +1,7 @@
 //! Extractors whose rejections become our own errors (so axum's plain-text rejections never
 //! reach a client): [`Query`], [`Form`] and [`Json`] behave like axum's but reject with
-//! [`AppError`] (`bad_request`, or `payload_too_large` when the body limit is hit).
+//! [`AppError`] (`bad_request`, or `payload_too_large` when the body limit is hit); [`PathId`] and
+//! [`PathIds`] read typed ids from the path (404 when a segment names nothing).
 
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -182,12 +183,13 @@ impl<T: FromPathSegment> FromPath for PathId<T> {
     }
 }
 
-/// The typed values of a route's path parameters: `PathId<MemberId>` for `/members/{id}`,
-/// `PathId<(i64, i64)>`-like pairs through [`PathIds`]. A segment that does not parse is a 404
-/// (the record it would name does not exist); a path that cannot be decoded is a 400.
+/// The typed value of a route's one path parameter: `PathId<MemberId>` for `/members/{id}`,
+/// `PathId<i64>` for a case or an account. A segment that does not parse is a 404 (the record it
+/// would name does not exist); a path that cannot be decoded is a 400.
 pub struct PathId<T>(pub T);
 
-/// Two path parameters, typed in the route's order (`/members/{id}/events/{event_id}`).
+/// Two path parameters, typed in the route's order (`PathIds<MemberId, EventId>` for
+/// `/members/{id}/events/{event_id}`), with the same rejections as [`PathId`].
 pub struct PathIds<A, B>(pub A, pub B);
 
 impl<A: FromPathSegment, B: FromPathSegment> FromPath for PathIds<A, B> {

@@ -1,18 +1,22 @@
 //! HTTP layer of dangvu: server-rendered Vietnamese pages and the JSON API under `/api/v1`.
 //!
 //! Reading order:
-//! * [`router`] assembles everything: the page routes ([`pages`]), the API routes ([`api`]), the
-//!   static assets ([`assets`]) and the middleware stack (request id, tracing, error rendering,
-//!   panic catching, body limit).
+//! * [`routes`] is the table of every route with the access it requires ([`policy::Policy`]);
+//!   [`router`] builds the router from it (so no route exists without a policy) and adds the
+//!   middleware stack (request id, tracing, error rendering, panic catching, body limit).
+//! * [`pages`] (one module per screen or feature) and [`api`] hold the handlers; neither imports
+//!   the other. They use the shared modules below, which never import them.
 //! * [`session`] identifies the caller (session cookie for pages, bearer token for the API),
 //!   checks anti-forgery tokens and gives handlers a [`storage::access::Access`] — never the store.
-//! * [`policy`] is the table of every route with the access it requires; the router is built
-//!   from it, so no route exists without a policy.
-//! * [`query`] parses the filters shared by the member list page and the API; [`forms`] builds
-//!   the form fields and turns form values into domain inputs; [`unit_input`] parses the operations
-//!   on units (decision, new unit, rename, merge target) for both the unit forms and the API;
-//!   [`format`] formats numbers and dates.
-//! * [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
+//! * [`policy`] declares a route with its policy ([`policy::Route`]) and checks it before the
+//!   handler (`enforce`).
+//! * [`query`] parses every query parameter, once for pages and API; [`forms`] builds the form
+//!   fields, turns form values into domain inputs and a use case's refusal into the form's answer;
+//!   [`unit_input`] parses the operations on units for both the unit forms and the API;
+//!   [`extract`] holds extractors whose rejections are our errors, typed path ids among them;
+//!   [`format`] formats numbers, dates and links.
+//! * [`chrome`] is what the layout of every page needs, [`respond`] renders pages and redirects,
+//!   [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
 
 pub mod api;
 pub mod assets;

@@ -1,5 +1,5 @@
 //! The access every route requires ([`Policy`]), the declaration of a route with its policy
-//! ([`Route`]), and the check made before each handler ([`enforce`]). The route table itself is
+//! ([`Route`]), and the check made before each handler (`enforce`). The route table itself is
 //! `crate::routes`, from which the router is built (each handler behind its check): a route
 //! cannot exist without a policy. The authorization test walks the same table
 //! (`crate::route_table`, in `crates/dangvu/tests/it/authz.rs`).
@@ -77,7 +77,7 @@ impl Route {
         Route::new(Method::DELETE, path, policy, axum::routing::delete(h))
     }
 
-    /// The path and the handler behind its policy check ([`enforce`]), for the router.
+    /// The path and the handler behind its policy check (`enforce`), for the router.
     pub fn guarded(self) -> (&'static str, MethodRouter<AppState>) {
         let (policy, pattern) = (self.policy, self.path);
         let handler = self.handler.layer(axum::middleware::from_fn(move |req: Request, next: Next| enforce(policy, pattern, req, next)));
