@@ -55,10 +55,24 @@ pub fn routes() -> Vec<Route> {
     let mut routes =
         vec![Route::get("/healthz", Policy::Public, health), Route::get("/api/openapi.json", Policy::Public, api::openapi::document)];
     routes.extend(assets::routes());
-    routes.extend(session::login::routes());
+    routes.extend(login_routes());
     routes.extend(pages::routes());
     routes.extend(api::routes());
     routes
+}
+
+/// The login pages: their handlers live in `session::login`, the one place that may use the store.
+fn login_routes() -> Vec<Route> {
+    use session::login;
+    vec![
+        Route::get("/login", Policy::Public, login::login_form),
+        Route::post("/login", Policy::Public, login::login),
+        Route::get("/login/totp", Policy::Public, login::totp_form),
+        Route::post("/login/totp", Policy::Public, login::totp),
+        Route::get("/login/enroll", Policy::Public, login::enroll_form),
+        Route::post("/login/enroll", Policy::Public, login::enroll),
+        Route::post("/logout", Policy::LoggedIn, login::logout),
+    ]
 }
 
 /// (method, path, policy) of every route, for tests and documentation.
