@@ -145,16 +145,16 @@ async fn one_case(
     let certificate_on = app_on - days(rng.random_range(30..500));
     // Drawn in this order (target group, source, certificate): the generated data depends on it.
     let target_group = if student {
-            Some(TargetGroup::Student)
-        } else if rng.random_bool(0.3) {
-            Some(TargetGroup::Residential)
-        } else {
-            None
+        Some(TargetGroup::Student)
+    } else if rng.random_bool(0.3) {
+        Some(TargetGroup::Residential)
+    } else {
+        None
     };
     let source = if youth {
-            CandidateSource::YouthUnion
-        } else {
-            [CandidateSource::TradeUnion, CandidateSource::WomenUnion, CandidateSource::Other][rng.random_range(0..3)]
+        CandidateSource::YouthUnion
+    } else {
+        [CandidateSource::TradeUnion, CandidateSource::WomenUnion, CandidateSource::Other][rng.random_range(0..3)]
     };
     let candidate = Candidate {
         target_group,

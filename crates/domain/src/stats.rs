@@ -518,6 +518,14 @@ impl AgeBands {
     }
 }
 
+/// The upper bounds as [`AgeBands::parse`] reads them: `30,35,40,45,50,55,60`.
+impl std::fmt::Display for AgeBands {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bounds: Vec<String> = self.upper.iter().map(u32::to_string).collect();
+        f.write_str(&bounds.join(","))
+    }
+}
+
 /// Party age thresholds in years: the badge milestones 30, 40, 45, 50 … 90 (reports.md §5 "Party
 /// age"; rules.md §6). A member counts under every threshold they reach ("từ 30 năm trở lên").
 pub const PARTY_AGE_THRESHOLDS: [u32; 12] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];

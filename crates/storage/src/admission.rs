@@ -236,18 +236,18 @@ impl AdmissionStore for SqlStore {
         // only for the steps that write there.
         let history = match member.filter(|_| step.kind().writes_register()) {
             Some(m) => {
-                    let events = sql::events(tx.as_mut(), m).await?;
+                let events = sql::events(tx.as_mut(), m).await?;
                 Some(history::derive(&events, &load_units(tx.as_mut(), &events).await?))
-                    }
+            }
             None => None,
-                };
+        };
         let on_record = member.zip(history.as_ref()).map(|(id, history)| pipeline::CaseMember { id, history });
         let case = pipeline::Case { id, candidate: c, steps: &steps, member: on_record };
         for write in pipeline::register_writes(&step, &case)? {
             let (m, record) = match write {
                 RegisterWrite::NewMember { identity, profile, event } => {
                     insert_member_tx(tx.as_mut(), ctx, NewMember { identity: *identity, profile, events: vec![event] }, &sight).await?
-            }
+                }
                 RegisterWrite::Event { member, event } => {
                     (member, append_event_tx(tx.as_mut(), ctx, member, None, Entry::Event(event), None).await?.1)
                 }

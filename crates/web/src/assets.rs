@@ -1,15 +1,12 @@
-//! Static assets, compiled into the binary and served under versioned names (bump the number
-//! when the file changes, so browsers may cache them forever).
+//! Static assets, compiled into the binary and served under versioned names (the layout's
+//! [`CSS_PATH`] and [`JS_PATH`]: bump the number when the file changes, so browsers may cache
+//! them forever).
 
 use axum::http::header;
 use axum::response::IntoResponse;
 
+use crate::chrome::{CSS_PATH, JS_PATH};
 use crate::policy::{Policy, Route};
-
-/// The stylesheet's URL.
-pub const CSS_PATH: &str = "/static/app-5.css";
-/// The script's URL.
-pub const JS_PATH: &str = "/static/app-1.js";
 
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");

@@ -12,7 +12,7 @@ use domain::{FieldError, ValidationErrors};
 use serde::Serialize;
 use storage::StoreError;
 
-use crate::pages::Chrome;
+use crate::chrome::Chrome;
 
 /// What went wrong, before it is rendered as a page or as JSON.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Extractors whose rejections become our own errors (so axum's plain-text rejections never
 //! reach a client): [`Query`], [`Form`] and [`Json`] behave like axum's but reject with
-//! [`AppError`] (`bad_request`, or `payload_too_large` when the body limit is hit).
+//! [`AppError`] (`bad_request`, or `payload_too_large` when the body limit is hit); [`PathId`] and
+//! [`PathIds`] read typed ids from the path (404 when a segment names nothing).
 
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -9,6 +10,9 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+
+/// Largest request body accepted (forms and JSON): 1 MiB.
+pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Query-string parameters.
 pub struct Query<T>(pub T);
@@ -111,4 +115,134 @@ pub fn typed<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, App
     // The error names the field (`identity.gender: …`) and what was expected; nothing internal.
     serde_path_to_error::deserialize(value)
         .map_err(|e| AppError::bad_request(format!("Nội dung JSON không hợp lệ. {}: {}", e.path(), e.inner())))
+}
+
+/// A value one segment of a path names: a row id (`/members/{id}`, `/admission/cases/{id}`), a
+/// year, or any text (`{op}`). `None` when the segment names nothing of the kind: the route then
+/// answers 404, as for a record that does not exist.
+pub trait FromPathSegment: Sized {
+    fn from_segment(segment: &str) -> Option<Self>;
+}
+
+/// A positive number (white space around it allowed).
+fn positive_id(segment: &str) -> Option<i64> {
+    segment.trim().parse::<i64>().ok().filter(|v| *v > 0)
+}
+
+impl FromPathSegment for i64 {
+    fn from_segment(segment: &str) -> Option<Self> {
+        positive_id(segment)
+    }
+}
+
+impl FromPathSegment for domain::ids::MemberId {
+    fn from_segment(segment: &str) -> Option<Self> {
+        positive_id(segment).map(domain::ids::MemberId)
+    }
+}
+
+impl FromPathSegment for domain::ids::UnitId {
+    fn from_segment(segment: &str) -> Option<Self> {
+        positive_id(segment).map(domain::ids::UnitId)
+    }
+}
+
+impl FromPathSegment for domain::ids::EventId {
+    fn from_segment(segment: &str) -> Option<Self> {
+        positive_id(segment).map(domain::ids::EventId)
+    }
+}
+
+impl FromPathSegment for String {
+    fn from_segment(segment: &str) -> Option<Self> {
+        Some(segment.to_owned())
+    }
+}
+
+/// A year of the working-day calendar in a path (`/api/v1/calendar/{year}`): 1900–2100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathYear(pub i32);
+
+impl FromPathSegment for PathYear {
+    fn from_segment(segment: &str) -> Option<Self> {
+        segment.trim().parse::<i32>().ok().filter(|y| (1900..=2100).contains(y)).map(PathYear)
+    }
+}
+
+/// What a whole path names: one segment ([`FromPathSegment`]) or two, in the route's order.
+pub trait FromPath: Sized {
+    fn from_path(segments: &[&str]) -> Option<Self>;
+}
+
+impl<T: FromPathSegment> FromPath for PathId<T> {
+    fn from_path(segments: &[&str]) -> Option<Self> {
+        match segments {
+            [one] => T::from_segment(one).map(PathId),
+            _ => None,
+        }
+    }
+}
+
+/// The typed value of a route's one path parameter: `PathId<MemberId>` for `/members/{id}`,
+/// `PathId<i64>` for a case or an account. A segment that does not parse is a 404 (the record it
+/// would name does not exist); a path that cannot be decoded is a 400.
+pub struct PathId<T>(pub T);
+
+/// Two path parameters, typed in the route's order (`PathIds<MemberId, EventId>` for
+/// `/members/{id}/events/{event_id}`), with the same rejections as [`PathId`].
+pub struct PathIds<A, B>(pub A, pub B);
+
+impl<A: FromPathSegment, B: FromPathSegment> FromPath for PathIds<A, B> {
+    fn from_path(segments: &[&str]) -> Option<Self> {
+        match segments {
+            [a, b] => Some(PathIds(A::from_segment(a)?, B::from_segment(b)?)),
+            _ => None,
+        }
+    }
+}
+
+/// Reads the path's parameters (percent-decoded) into `T`.
+async fn from_path<T: FromPath, S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<T, AppError> {
+    let params = match axum::extract::RawPathParams::from_request_parts(parts, state).await {
+        Ok(p) => p,
+        Err(e) => return Err(AppError::for_status(e.status())),
+    };
+    let segments: Vec<&str> = params.iter().map(|(_, v)| v).collect();
+    T::from_path(&segments).ok_or_else(AppError::not_found)
+}
+
+impl<T: FromPathSegment + Send, S: Send + Sync> FromRequestParts<S> for PathId<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        from_path(parts, state).await
+    }
+}
+
+impl<A: FromPathSegment + Send, B: FromPathSegment + Send, S: Send + Sync> FromRequestParts<S> for PathIds<A, B> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        from_path(parts, state).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::ids::{MemberId, UnitId};
+
+    #[test]
+    fn path_segments_name_positive_ids_or_nothing() {
+        assert_eq!(MemberId::from_segment("12"), Some(MemberId(12)));
+        assert_eq!(UnitId::from_segment(" 5 "), Some(UnitId(5)));
+        for bad in ["0", "-3", "abc", "", "1.5", "99999999999999999999"] {
+            assert_eq!(i64::from_segment(bad), None, "{bad}");
+        }
+        assert_eq!(PathYear::from_segment("2026"), Some(PathYear(2026)));
+        assert_eq!(PathYear::from_segment("1899"), None);
+        assert!(PathIds::<MemberId, i64>::from_path(&["3", "4"]).is_some_and(|PathIds(m, e)| m == MemberId(3) && e == 4));
+        assert!(PathIds::<MemberId, i64>::from_path(&["3", "x"]).is_none());
+        assert!(PathId::<i64>::from_path(&["3", "4"]).is_none());
+    }
 }

@@ -88,6 +88,11 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
 }
 
+/// A link: `path` and the query string of the non-empty pairs ([`query_string`]).
+pub fn href(path: &str, pairs: &[(&str, &str)]) -> String {
+    format!("{path}{}", query_string(pairs))
+}
+
 /// A QR code of `text` as inline SVG markup (for the second-factor enrolment: phones scan the
 /// `otpauth://` address instead of typing the secret). Empty when the text cannot be encoded.
 pub fn qr_svg(text: &str) -> String {
@@ -153,5 +158,7 @@ mod tests {
         assert_eq!(encode("a&b=c/d"), "a%26b%3Dc%2Fd");
         assert_eq!(query_string(&[("q", "an"), ("unit", ""), ("page", "2")]), "?q=an&page=2");
         assert_eq!(query_string(&[("q", " ")]), "");
+        assert_eq!(href("/members", &[("unit", "5"), ("as_of", "")]), "/members?unit=5");
+        assert_eq!(href("/reports/counts", &[]), "/reports/counts");
     }
 }

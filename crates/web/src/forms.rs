@@ -1,12 +1,20 @@
 //! Form fields shared by the member, edit, event and correction forms: how each field is shown
-//! (label, control, kept value, inline error) and how form values become domain inputs.
+//! (label, control, kept value, inline error) and how form values become domain inputs; and how a
+//! use case's refusal comes back to the form ([`refusal`]).
 
+use axum::http::StatusCode;
 use domain::ValidationErrors;
 use domain::event::{EventData, EventInput, EventKind, EventKindCode, StrikeOffReason, TransferMode, UnitRef};
 use domain::member::{
     AcademicTitle, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, IdentityInput, ItLevel, OccupationGroup, PoliticalTheory,
     Professional, ProfileInput, Religion,
 };
+use storage::StoreError;
+
+use crate::error::AppError;
+
+/// The message for a write sent without the version it was read at (optimistic concurrency).
+pub const VERSION_REQUIRED: &str = "Thiếu phiên bản của bản ghi (version).";
 
 /// One option of a select.
 #[derive(Debug, Clone)]
@@ -148,6 +156,61 @@ pub fn attach_errors(sections: &mut [Section], errors: &ValidationErrors) -> Vec
         }
     }
     summary
+}
+
+/// Why a use case refused what a form sent, as the form shows it again (the typed values kept).
+#[derive(Debug)]
+pub enum Refusal {
+    /// The rules' problems, by field: 422.
+    Invalid(ValidationErrors),
+    /// Someone changed the record since the form was read: 409, with the version now stored.
+    Conflict { current: i64 },
+}
+
+impl Refusal {
+    /// 422 for problems, 409 for a conflict.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::Conflict { .. } => StatusCode::CONFLICT,
+        }
+    }
+
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Refusal::Conflict { .. })
+    }
+
+    /// The problems by field (none on a conflict: the form says so as a whole).
+    pub fn errors(self) -> ValidationErrors {
+        match self {
+            Refusal::Invalid(errors) => errors,
+            Refusal::Conflict { .. } => ValidationErrors::default(),
+        }
+    }
+}
+
+/// A use case's error as the form answers it: the field problems or the conflict, shown in the
+/// form again; anything else (a record gone or out of reach, a refusal of access, the database)
+/// is the error page.
+pub fn refusal(e: StoreError) -> Result<Refusal, AppError> {
+    match e {
+        StoreError::Invalid(errors) => Ok(Refusal::Invalid(errors)),
+        StoreError::Conflict { current } => Ok(Refusal::Conflict { current }),
+        other => Err(other.into()),
+    }
+}
+
+/// [`refusal`] for a form that shows only field problems: a conflict is the error page too.
+pub fn invalid(e: StoreError) -> Result<ValidationErrors, AppError> {
+    match refusal(e)? {
+        Refusal::Invalid(errors) => Ok(errors),
+        Refusal::Conflict { current } => Err(AppError::conflict(current)),
+    }
+}
+
+/// The problems as sentences, for pages that list them above the form.
+pub fn messages(errors: ValidationErrors) -> Vec<String> {
+    errors.errors.into_iter().map(|e| e.message).collect()
 }
 
 /// Renames the fields of `errors` with a prefix (the same event fields appear several times in
@@ -417,6 +480,20 @@ mod tests {
         assert_eq!(summary.len(), 2);
         assert_eq!(summary[0].anchor.as_deref(), Some("f-citizen_id"));
         assert_eq!(summary[1].anchor, None);
+    }
+
+    #[test]
+    fn refusals_come_back_to_the_form_and_the_rest_is_the_error_page() {
+        let problems = refusal(StoreError::Invalid(ValidationErrors::single("name", "required", "Nhập tên."))).unwrap();
+        assert_eq!(problems.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(messages(problems.errors()), vec!["Nhập tên.".to_owned()]);
+        let conflict = refusal(StoreError::Conflict { current: 7 }).unwrap();
+        assert!(conflict.is_conflict() && conflict.status() == StatusCode::CONFLICT && conflict.errors().is_empty());
+        assert_eq!(refusal(StoreError::NotFound).unwrap_err().0.status, StatusCode::NOT_FOUND);
+        assert_eq!(refusal(StoreError::Forbidden).unwrap_err().0.status, StatusCode::FORBIDDEN);
+        // A form without a version shows no conflict: that is the error page with the version.
+        let e = invalid(StoreError::Conflict { current: 7 }).unwrap_err();
+        assert_eq!((e.0.status, e.0.current_version), (StatusCode::CONFLICT, Some(7)));
     }
 
     #[test]

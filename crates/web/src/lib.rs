@@ -1,21 +1,27 @@
 //! HTTP layer of dangvu: server-rendered Vietnamese pages and the JSON API under `/api/v1`.
 //!
 //! Reading order:
-//! * [`router`] assembles everything: the page routes ([`pages`]), the API routes ([`api`]), the
-//!   static assets ([`assets`]) and the middleware stack (request id, tracing, error rendering,
-//!   panic catching, body limit).
+//! * [`routes`] is the table of every route with the access it requires ([`policy::Policy`]);
+//!   [`router`] builds the router from it (so no route exists without a policy) and adds the
+//!   middleware stack (request id, tracing, error rendering, panic catching, body limit).
+//! * [`pages`] (one module per screen or feature) and [`api`] hold the handlers; neither imports
+//!   the other. They use the shared modules below, which never import them.
 //! * [`session`] identifies the caller (session cookie for pages, bearer token for the API),
 //!   checks anti-forgery tokens and gives handlers a [`storage::access::Access`] — never the store.
-//! * [`policy`] is the table of every route with the access it requires; the router is built
-//!   from it, so no route exists without a policy.
-//! * [`query`] parses the filters shared by the member list page and the API; [`forms`] builds
-//!   the form fields and turns form values into domain inputs; [`unit_input`] parses the operations
-//!   on units (decision, new unit, rename, merge target) for both the unit forms and the API;
-//!   [`format`] formats numbers and dates.
-//! * [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
+//! * [`policy`] declares a route with its policy ([`policy::Route`]) and checks it before the
+//!   handler (`enforce`).
+//! * [`query`] parses every query parameter, once for pages and API; [`forms`] builds the form
+//!   fields, turns form values into domain inputs and a use case's refusal into the form's answer;
+//!   [`unit_input`] parses the operations on units for both the unit forms and the API;
+//!   [`extract`] holds extractors whose rejections are our errors, typed path ids among them;
+//!   [`format`] formats numbers, dates and links.
+//! * [`chrome`] is what the layout of every page needs, [`respond`] renders pages and redirects,
+//!   [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
 
 pub mod api;
 pub mod assets;
+pub mod chrome;
+pub mod clock;
 pub mod error;
 pub mod extract;
 pub mod format;
@@ -23,6 +29,7 @@ pub mod forms;
 pub mod pages;
 pub mod policy;
 pub mod query;
+pub mod respond;
 pub mod session;
 pub mod unit_input;
 pub mod xlsx;
@@ -30,52 +37,55 @@ pub mod xlsx;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::Method;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use extract::BODY_LIMIT;
+use policy::{Policy, Route};
+
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use session::{AppState, AuthConfig};
 
-/// Largest request body accepted (forms and JSON): 1 MiB.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-
-/// Where "now" comes from: the system clock in production, a fixed instant in tests.
-pub trait Clock: Send + Sync + 'static {
-    fn now(&self) -> chrono::DateTime<chrono::Utc>;
-}
-
-/// The real clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    // The one place the server reads the clock (clippy.toml `disallowed-methods`).
-    #[allow(clippy::disallowed_methods)]
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-}
-
-/// A clock stopped at one instant (tests).
-pub struct FixedClock(pub chrono::DateTime<chrono::Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0
-    }
-}
-
-/// Every route of the application with its policy.
-pub fn routes() -> Vec<policy::Route> {
-    use policy::{Policy, Route};
+/// Every route of the application with its policy: the route table the router is built from.
+pub fn routes() -> Vec<Route> {
     let mut routes =
         vec![Route::get("/healthz", Policy::Public, health), Route::get("/api/openapi.json", Policy::Public, api::openapi::document)];
     routes.extend(assets::routes());
-    routes.extend(session::login::routes());
+    routes.extend(login_routes());
     routes.extend(pages::routes());
     routes.extend(api::routes());
     routes
+}
+
+/// The login pages: their handlers live in `session::login`, the one place that may use the store.
+fn login_routes() -> Vec<Route> {
+    use session::login;
+    vec![
+        Route::get("/login", Policy::Public, login::login_form),
+        Route::post("/login", Policy::Public, login::login),
+        Route::get("/login/totp", Policy::Public, login::totp_form),
+        Route::post("/login/totp", Policy::Public, login::totp),
+        Route::get("/login/enroll", Policy::Public, login::enroll_form),
+        Route::post("/login/enroll", Policy::Public, login::enroll),
+        Route::post("/logout", Policy::LoggedIn, login::logout),
+    ]
+}
+
+/// (method, path, policy) of every route, for tests and documentation.
+pub fn route_table() -> Vec<(Method, &'static str, Policy)> {
+    routes().into_iter().map(|r| (r.method, r.path, r.policy)).collect()
+}
+
+/// Builds the router from the table, each handler behind its policy check.
+fn build(routes: Vec<Route>) -> Router<AppState> {
+    routes.into_iter().fold(Router::new(), |router, r| {
+        let (path, handler) = r.guarded();
+        router.route(path, handler)
+    })
 }
 
 /// The whole application: pages, API, assets and middleware.
@@ -91,7 +101,7 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
-    policy::build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
+    build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes open requests.

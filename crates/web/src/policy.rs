@@ -1,11 +1,12 @@
-//! Every route with the access it requires, declared in one table ([`Route`]) from which the
-//! router is built: a route cannot exist without a policy. The authorization test walks the same
-//! table (`crates/dangvu/tests/it/authz.rs`).
+//! The access every route requires ([`Policy`]), the declaration of a route with its policy
+//! ([`Route`]), and the check made before each handler (`enforce`). The route table itself is
+//! `crate::routes`, from which the router is built (each handler behind its check): a route
+//! cannot exist without a policy. The authorization test walks the same table
+//! (`crate::route_table`, in `crates/dangvu/tests/it/authz.rs`).
 //!
 //! A policy says which capability a route needs *somewhere*; whether the particular record is
 //! within reach is decided by the scoped handles of [`storage::access`] (outside the scope: 404).
 
-use axum::Router;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware::Next;
@@ -16,10 +17,9 @@ use domain::ids::{MemberId, UnitId};
 use storage::access::Access;
 use storage::{ScopeTarget, SessionStage};
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::format;
-use crate::session::SessionInfo;
+use crate::session::{AppState, SessionInfo};
 
 /// What a route requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,22 +76,13 @@ impl Route {
     {
         Route::new(Method::DELETE, path, policy, axum::routing::delete(h))
     }
-}
 
-/// (method, path, policy) of every route, for tests and documentation.
-pub fn table() -> Vec<(Method, &'static str, Policy)> {
-    crate::routes().into_iter().map(|r| (r.method, r.path, r.policy)).collect()
-}
-
-/// Builds the router from the table, each handler behind its policy check.
-pub fn build(routes: Vec<Route>) -> Router<AppState> {
-    let mut router = Router::new();
-    for r in routes {
-        let (policy, pattern) = (r.policy, r.path);
-        let handler = r.handler.layer(axum::middleware::from_fn(move |req: Request, next: Next| enforce(policy, pattern, req, next)));
-        router = router.route(r.path, handler);
+    /// The path and the handler behind its policy check (`enforce`), for the router.
+    pub fn guarded(self) -> (&'static str, MethodRouter<AppState>) {
+        let (policy, pattern) = (self.policy, self.path);
+        let handler = self.handler.layer(axum::middleware::from_fn(move |req: Request, next: Next| enforce(policy, pattern, req, next)));
+        (self.path, handler)
     }
-    router
 }
 
 /// Where a page request without a full login goes: the pending login step, or the login page.

@@ -1,4 +1,4 @@
-//! The authorization matrix, built from the router's own route table (`web::policy::table`): every
+//! The authorization matrix, built from the router's own route table (`web::route_table`): every
 //! route × every role × a record in scope and one out of scope → the status the policy promises.
 //! A route whose path parameters the matrix cannot fill fails the test, so a new route is
 //! covered the day it is added. Also: guessing identifiers never reveals out-of-scope records.
@@ -278,7 +278,7 @@ async fn every_route_every_role(app: &App) {
     let throwaway =
         support::account(app.store.as_ref(), "m.throwaway", vec![Grant { role: Role::Inspector, unit: Some(f.unit_in) }], None).await;
     let grant = app.store.grants(throwaway, support::today()).await.unwrap()[0].id;
-    let table = web::policy::table();
+    let table = web::route_table();
     assert!(table.len() > 40, "the route table lists every route");
     let mut checked = 0;
     let mut failures = Vec::new();

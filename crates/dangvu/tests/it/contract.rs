@@ -1,5 +1,5 @@
 //! The API document and the server agree: every `/api/` route of the route table
-//! (`web::policy::table`) is in `/api/openapi.json` with its error answers, every schema it
+//! (`web::route_table`) is in `/api/openapi.json` with its error answers, every schema it
 //! references exists, and real answers of the server match the schemas the document gives them.
 //! (`scripts/contract` goes further with schemathesis over generated requests.)
 
@@ -101,7 +101,7 @@ async fn document_covers_every_api_route(app: &App) {
     assert_eq!(status, 200);
     every_reference_resolves(&doc, &doc);
     let mut checked = 0;
-    for (method, path, _) in web::policy::table() {
+    for (method, path, _) in web::route_table() {
         if !path.starts_with("/api/v1/") {
             continue;
         }

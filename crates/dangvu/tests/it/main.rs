@@ -1,6 +1,7 @@
 //! Integration tests of the whole binary's pieces: the real server on a random port against a
-//! real database (SQLite and PostgreSQL), the account, token and audit commands of the built
-//! binary, and a smoke test in headless Chromium.
+//! real database (SQLite and PostgreSQL), every page and API route answering over a generated
+//! register (`smoke`), the account, token and audit commands of the built binary, and a smoke
+//! test in headless Chromium.
 
 // Test code: a failed expectation must stop the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -17,4 +18,5 @@ mod hardening;
 mod http;
 mod input_rules;
 mod reports;
+mod smoke;
 mod support;

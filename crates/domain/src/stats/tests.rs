@@ -211,6 +211,8 @@ fn age_bands_parse_label_and_place() {
     assert_eq!(b.labels(), ["18–30", "31–35", "36–40", "41–45", "46–50", "51–55", "56–60", "Trên 60"]);
     assert_eq!((b.band(18), b.band(30), b.band(31), b.band(60), b.band(61)), (0, 0, 1, 6, 7));
     assert_eq!(AgeBands::parse("30, 40").unwrap().labels(), ["18–30", "31–40", "Trên 40"]);
+    assert_eq!(b.to_string(), "30,35,40,45,50,55,60");
+    assert_eq!(AgeBands::parse(" 30, 40 ").unwrap().to_string(), "30,40");
     for (bad, code) in [
         ("", "invalid_format"),
         ("abc", "invalid_format"),

@@ -4,7 +4,6 @@
 //! Candidates and steps are typed bodies ([`super::bodies`]) parsed by the same domain inputs as
 //! the forms (`CandidateInput`, `StepInput`).
 
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
@@ -24,8 +23,9 @@ use storage::{CaseDetail, CaseSummary, TargetReport, Worklist};
 
 use super::{Created, ErrorEnvelope};
 use crate::error::AppError;
-use crate::extract::{Json, Query, typed};
+use crate::extract::{Json, PathId, PathIds, PathYear, Query, typed};
 use crate::policy::{Policy, Route};
+use crate::query;
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
@@ -43,17 +43,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/v1/calendar/{year}", Policy::LoggedIn, calendar),
         Route::put("/api/v1/calendar/{year}", Policy::Needs(Capability::Administer), set_calendar),
     ]
-}
-
-fn case_id(raw: &str) -> Result<i64, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)
-}
-
-fn unit_param(raw: &str, field: &str) -> Result<Option<domain::ids::UnitId>, AppError> {
-    if raw.trim().is_empty() {
-        return Ok(None);
-    }
-    domain::event::parse_unit_id(raw).map(Some).map_err(|e| AppError::bad_query(ValidationErrors::single(field, e.code, e.message)))
 }
 
 /// Query parameters of the case list and the worklist.
@@ -85,7 +74,7 @@ pub struct UrgencyParams {
 impl CaseParams {
     fn query(&self, today: NaiveDate) -> Result<CaseQuery, AppError> {
         let mut q = CaseQuery::new(today);
-        q.unit = unit_param(&self.unit, "unit")?;
+        q.unit = query::param("unit", query::parse_optional_unit(&self.unit))?;
         for code in self.stage.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let stage = Stage::parse(code).ok_or_else(|| {
                 AppError::bad_query(ValidationErrors::single(
@@ -133,8 +122,8 @@ async fn create(s: Caller, Json(body): Json<serde_json::Value>) -> Result<Respon
 #[utoipa::path(get, path = "/api/v1/admission/cases/{id}", tag = "admission", params(("id" = i64, Path, description = "Case id")),
     responses((status = 200, description = "The case: candidate, steps, stage, next steps, blockers with sources, items due, version", body = CaseDetail),
               (status = 404, description = "No such case (or outside your scope)", body = ErrorEnvelope)))]
-async fn detail(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
-    Ok(axum::Json(s.admission()?.case(case_id(&id)?).await?).into_response())
+async fn detail(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    Ok(axum::Json(s.admission()?.case(id).await?).into_response())
 }
 
 /// `PUT /api/v1/admission/cases/{id}`.
@@ -150,8 +139,7 @@ pub struct UpdateCaseBody {
     request_body = UpdateCaseBody,
     responses((status = 204, description = "Saved"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
               (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
-async fn update(s: Caller, Path(id): Path<String>, Json(b): Json<serde_json::Value>) -> Result<Response, AppError> {
-    let id = case_id(&id)?;
+async fn update(s: Caller, PathId(id): PathId<i64>, Json(b): Json<serde_json::Value>) -> Result<Response, AppError> {
     // Authorized before the body is read: a case outside the scope looks missing, one the caller
     // may only read is refused, whatever the body says.
     s.admission()?.require_filing(id).await?;
@@ -166,8 +154,7 @@ async fn update(s: Caller, Path(id): Path<String>, Json(b): Json<serde_json::Val
     responses((status = 201, description = "Recorded: `{\"id\": step id, \"stage\": …, \"member\": member id once admitted}`", body = StepRecorded),
               (status = 409, description = "Version conflict", body = ErrorEnvelope),
               (status = 422, description = "Invalid fields, or a rule refuses the step (field `step`, message with its source)", body = ErrorEnvelope)))]
-async fn record_step(s: Caller, Path(id): Path<String>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    let id = case_id(&id)?;
+async fn record_step(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     // Authorized before the body is read, for the kind of step it names (if it names one).
     let kind = body.get("kind").and_then(serde_json::Value::as_str).and_then(|k| domain::pipeline::StepKind::parse(k).ok());
     s.admission()?.require_step(id, kind).await?;
@@ -204,9 +191,7 @@ pub struct VoidBody {
     params(("id" = i64, Path, description = "Case id"), ("step" = i64, Path, description = "The latest step")),
     responses((status = 204, description = "Voided"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
               (status = 422, description = "Not the latest step, a decision already in the register, or no reason", body = ErrorEnvelope)))]
-async fn void_step(s: Caller, Path((id, step)): Path<(String, String)>, Json(b): Json<VoidBody>) -> Result<Response, AppError> {
-    let id = case_id(&id)?;
-    let step = case_id(&step)?;
+async fn void_step(s: Caller, PathIds(id, step): PathIds<i64, i64>, Json(b): Json<VoidBody>) -> Result<Response, AppError> {
     s.admission()?.require_filing(id).await?;
     let version = super::version_or_error(b.version)?;
     s.admission()?.void_step(id, version, step, b.reason).await?;
@@ -250,24 +235,12 @@ pub struct TargetParams {
     pub year: String,
 }
 
-/// A year in a query string (this year when empty).
-pub(crate) fn year_param(raw: &str, today: NaiveDate) -> Result<i32, AppError> {
-    if raw.trim().is_empty() {
-        return Ok(today.year());
-    }
-    raw.trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| AppError::bad_query(ValidationErrors::single("year", "out_of_range", "Năm phải là số trong khoảng 2000–2100.")))
-}
-
 #[utoipa::path(get, path = "/api/v1/admission/targets", tag = "admission", params(TargetParams),
     responses((status = 200, description = "Target, admitted and percent for the unit and the units under it; units with no admission; anniversaries", body = TargetReport)))]
 async fn targets(s: Caller, Query(p): Query<TargetParams>) -> Result<Response, AppError> {
-    let unit = unit_param(&p.unit, "unit")?
+    let unit = query::param("unit", query::parse_optional_unit(&p.unit))?
         .ok_or_else(|| AppError::bad_query(ValidationErrors::single("unit", "required", "Chọn tổ chức (unit).")))?;
-    let year = year_param(&p.year, s.today())?;
+    let year = query::param("year", query::parse_year(&p.year, s.today()))?;
     Ok(axum::Json(s.admission()?.targets(unit, year).await?).into_response())
 }
 
@@ -326,14 +299,9 @@ pub struct CalendarBody {
     pub extra_working_days: Vec<NamedDay>,
 }
 
-fn year_path(raw: &str) -> Result<i32, AppError> {
-    raw.trim().parse::<i32>().ok().filter(|y| (1900..=2100).contains(y)).ok_or_else(AppError::not_found)
-}
-
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path, description = "Year")),
     responses((status = 200, description = "The year's weekdays off and working weekend days in force, and the operator's corrections", body = CalendarYear)))]
-async fn calendar(s: Caller, Path(year): Path<String>) -> Result<Response, AppError> {
-    let year = year_path(&year)?;
+async fn calendar(s: Caller, PathId(PathYear(year)): PathId<PathYear>) -> Result<Response, AppError> {
     let cal = s.work_calendar().await?;
     let corrections =
         s.calendar_overrides().await?.into_iter().find(|o| o.year == year).unwrap_or(YearOverride { year, ..Default::default() });
@@ -388,8 +356,7 @@ fn parse_days(list: &[NamedDay], field: &str, year: i32, e: &mut ValidationError
 
 #[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "calendar", request_body = CalendarBody, params(("year" = i32, Path, description = "Year")),
     responses((status = 204, description = "Saved (empty lists remove the year's corrections)"), (status = 422, description = "Invalid days", body = ErrorEnvelope)))]
-async fn set_calendar(s: Caller, Path(year): Path<String>, Json(b): Json<CalendarBody>) -> Result<Response, AppError> {
-    let year = year_path(&year)?;
+async fn set_calendar(s: Caller, PathId(PathYear(year)): PathId<PathYear>, Json(b): Json<CalendarBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let days_off = parse_days(&b.days_off, "days_off", year, &mut e);
     let extra_working_days = parse_days(&b.extra_working_days, "extra_working_days", year, &mut e);

@@ -20,30 +20,12 @@ use domain::pipeline::{CandidateInput, CandidateSource, IntroductionMode, Recogn
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// The pattern of a date as the API accepts it: `YYYY-MM-DD`, or the Vietnamese `dd/mm/yyyy`
-/// (`-` or `.` may stand for `/`). A date of that shape that is not in the calendar, or that a
-/// rule refuses, is a 422 on its field.
-pub const DATE_PATTERN: &str = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4})$";
+use crate::query::{DATE_PATTERN, has_date_shape};
 
 /// A date as sent: checked for its shape ([`DATE_PATTERN`]) here, read by the domain's
 /// `parse_date` with the rest of the input.
 #[derive(Debug, Clone)]
 pub struct DateText(String);
-
-impl DateText {
-    /// Whether `s` has the shape of [`DATE_PATTERN`].
-    pub fn has_date_shape(s: &str) -> bool {
-        let digits = |p: &str, min: usize, max: usize| (min..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
-        if let [y, m, d] = s.split('-').collect::<Vec<_>>().as_slice()
-            && digits(y, 4, 4)
-            && digits(m, 2, 2)
-            && digits(d, 2, 2)
-        {
-            return true;
-        }
-        matches!(s.split(['/', '.', '-']).collect::<Vec<_>>().as_slice(), [d, m, y] if digits(d, 1, 2) && digits(m, 1, 2) && digits(y, 4, 4))
-    }
-}
 
 impl std::fmt::Display for DateText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,7 +36,7 @@ impl std::fmt::Display for DateText {
 impl<'de> Deserialize<'de> for DateText {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        if DateText::has_date_shape(&s) {
+        if has_date_shape(&s) {
             Ok(DateText(s))
         } else {
             Err(serde::de::Error::custom(format!("“{s}” không phải ngày dạng YYYY-MM-DD hoặc dd/mm/yyyy")))

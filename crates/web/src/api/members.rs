@@ -2,11 +2,10 @@
 //!
 //! Bodies are typed ([`super::bodies`]) and parsed by the same domain inputs as the forms.
 
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::event::{Entry, EventInput};
-use domain::ids::EventId;
+use domain::ids::{EventId, MemberId};
 use domain::member::{IdentityInput, ProfileInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -18,9 +17,8 @@ use storage::{MemberDetail, MemberPage};
 use super::bodies::{DateText, EventBody, IdentityBody, ProfileBody};
 use super::{Created, ErrorEnvelope};
 use crate::error::AppError;
-use crate::extract::{Json, Query};
+use crate::extract::{Json, PathId, PathIds, Query};
 use crate::forms;
-use crate::pages::members::member_id;
 use crate::policy::{Policy, Route};
 use crate::query::MemberFilterParams;
 use crate::session::Caller;
@@ -76,8 +74,8 @@ async fn create(s: Caller, Json(b): Json<CreateMemberBody>) -> Result<Response, 
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path, description = "Member id")),
     responses((status = 200, description = "The member: identity, profiles, events, derived history, unit names, version", body = MemberDetail),
               (status = 404, description = "No such member", body = ErrorEnvelope)))]
-async fn detail(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
-    Ok(axum::Json(s.reader()?.member(member_id(&id)?).await?).into_response())
+async fn detail(s: Caller, PathId(id): PathId<MemberId>) -> Result<Response, AppError> {
+    Ok(axum::Json(s.reader()?.member(id).await?).into_response())
 }
 
 /// `PUT /api/v1/members/{id}`.
@@ -95,8 +93,7 @@ pub struct UpdateMemberBody {
 #[utoipa::path(put, path = "/api/v1/members/{id}", tag = "members", request_body = UpdateMemberBody, params(("id" = i64, Path, description = "Member id")),
     responses((status = 204, description = "Saved"), (status = 409, description = "Someone else saved first (`current_version`)", body = ErrorEnvelope),
               (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
-async fn update(s: Caller, Path(id): Path<String>, Json(b): Json<UpdateMemberBody>) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
+async fn update(s: Caller, PathId(id): PathId<MemberId>, Json(b): Json<UpdateMemberBody>) -> Result<Response, AppError> {
     let identity = IdentityInput::from(b.identity);
     let profile = b.profile.map(ProfileInput::from);
     let profile_from = b.profile_from.map(|d| d.to_string()).unwrap_or_default();
@@ -108,8 +105,8 @@ async fn update(s: Caller, Path(id): Path<String>, Json(b): Json<UpdateMemberBod
 
 #[utoipa::path(get, path = "/api/v1/members/{id}/events", tag = "members", params(("id" = i64, Path, description = "Member id")),
     responses((status = 200, description = "Every stored event, corrections included, in the order recorded", body = Vec<RecordedEvent>)))]
-async fn events(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
-    Ok(axum::Json(s.reader()?.member(member_id(&id)?).await?.events).into_response())
+async fn events(s: Caller, PathId(id): PathId<MemberId>) -> Result<Response, AppError> {
+    Ok(axum::Json(s.reader()?.member(id).await?.events).into_response())
 }
 
 /// `POST /api/v1/members/{id}/events`.
@@ -125,8 +122,7 @@ pub struct RecordEventBody {
     responses((status = 201, description = "Recorded: the event's id", body = Created),
               (status = 409, description = "Version conflict", body = ErrorEnvelope),
               (status = 422, description = "Invalid fields or a rule refuses the event (field `event`)", body = ErrorEnvelope)))]
-async fn record_event(s: Caller, Path(id): Path<String>, Json(b): Json<RecordEventBody>) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
+async fn record_event(s: Caller, PathId(id): PathId<MemberId>, Json(b): Json<RecordEventBody>) -> Result<Response, AppError> {
     let data = EventInput::from(b.event).parse(s.today()).map_err(AppError::validation)?;
     let event = s.register_writer()?.record_event(id, b.version, data).await?;
     Ok(created(event.0))
@@ -154,11 +150,9 @@ pub struct CorrectionBody {
               (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
 async fn correct_event(
     s: Caller,
-    Path((id, event_id)): Path<(String, String)>,
+    PathIds(id, target): PathIds<MemberId, EventId>,
     Json(b): Json<CorrectionBody>,
 ) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
-    let target = event_id.trim().parse::<i64>().ok().filter(|v| *v > 0).map(EventId).ok_or_else(AppError::not_found)?;
     let entry = match (b.void, b.event) {
         (true, _) => Entry::Void,
         (false, Some(event)) => Entry::Event(EventInput::from(event).parse(s.today()).map_err(AppError::validation)?),

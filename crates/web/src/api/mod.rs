@@ -25,12 +25,11 @@ pub fn routes() -> Vec<Route> {
     routes
 }
 
-/// The message for a write sent without the version it was read at (optimistic concurrency).
-pub(crate) const VERSION_REQUIRED: &str = "Thiếu phiên bản của bản ghi (version).";
-
 /// The version a write was read at, or a 422 on field `version`.
 pub(crate) fn version_or_error(version: Option<i64>) -> Result<i64, crate::error::AppError> {
-    version.ok_or_else(|| crate::error::AppError::validation(domain::ValidationErrors::single("version", "required", VERSION_REQUIRED)))
+    version.ok_or_else(|| {
+        crate::error::AppError::validation(domain::ValidationErrors::single("version", "required", crate::forms::VERSION_REQUIRED))
+    })
 }
 
 /// `201 Created`: the id of what was created or recorded.

@@ -1,7 +1,6 @@
 //! `/api/v1/tokens`: the caller's own API tokens (list and revoke). New tokens are made in the
 //! account page or the command line only: a token cannot mint tokens.
 
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -9,6 +8,7 @@ use storage::ApiToken;
 
 use super::ErrorEnvelope;
 use crate::error::AppError;
+use crate::extract::PathId;
 use crate::policy::{Policy, Route};
 use crate::session::Caller;
 
@@ -26,8 +26,7 @@ async fn list(s: Caller) -> Result<Response, AppError> {
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = i64, Path, description = "Token id")),
     responses((status = 204, description = "Revoked (also when it already was)"),
               (status = 404, description = "No such token of the caller", body = ErrorEnvelope)))]
-async fn revoke(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id = id.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)?;
-    crate::pages::account::revoke_own_token(&s, id).await?;
+async fn revoke(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    crate::session::revoke_own_token(&s, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,6 +1,5 @@
 //! `/api/v1/units`: the organization tree (read and change, with decisions).
 
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::ValidationErrors;
@@ -12,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{Created, ErrorEnvelope, SplitDone};
 use crate::error::AppError;
-use crate::extract::{Json, Query};
+use crate::extract::{Json, PathId, Query};
 use crate::policy::{Policy, Route};
 use crate::query::{parse_as_of, parse_flag, parse_optional_unit};
 use crate::session::Caller;
@@ -38,11 +37,6 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/units/{id}/split", Policy::Needs(Capability::ManageUnits), split),
         Route::post("/api/v1/units/{id}/dissolve", Policy::Needs(Capability::ManageUnits), dissolve),
     ]
-}
-
-/// A unit id from the path; anything else is a 404.
-pub(crate) fn unit_path(raw: &str) -> Result<UnitId, AppError> {
-    domain::event::parse_unit_id(raw).map_err(|_| AppError::not_found())
 }
 
 /// `201 Created` with the new id.
@@ -114,24 +108,21 @@ fn as_of_of(s: &Access, raw: &str) -> Result<chrono::NaiveDate, AppError> {
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
     responses((status = 200, description = "The unit on the date, its versions, operations, links, path, children and member count", body = UnitDetail),
               (status = 404, description = "No such unit", body = ErrorEnvelope)))]
-async fn detail(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
-    let id = unit_path(&id)?;
+async fn detail(s: Caller, PathId(id): PathId<UnitId>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let as_of = as_of_of(&s, &p.as_of)?;
     Ok(axum::Json(s.reader()?.unit(id, as_of).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/subtree", tag = "units", params(("id" = i64, Path, description = "Unit id"), AsOfQuery),
     responses((status = 200, description = "Every unit of the subtree on the date, the root first", body = Vec<UnitSummary>)))]
-async fn subtree(s: Caller, Path(id): Path<String>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
-    let id = unit_path(&id)?;
+async fn subtree(s: Caller, PathId(id): PathId<UnitId>, Query(p): Query<AsOfQuery>) -> Result<Response, AppError> {
     let as_of = as_of_of(&s, &p.as_of)?;
     Ok(axum::Json(s.reader()?.subtree(id, as_of).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/successors", tag = "units", params(("id" = i64, Path, description = "Unit id")),
     responses((status = 200, description = "Units valid today that the unit lives on in", body = Vec<UnitSummary>)))]
-async fn successors(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id = unit_path(&id)?;
+async fn successors(s: Caller, PathId(id): PathId<UnitId>) -> Result<Response, AppError> {
     Ok(axum::Json(s.reader()?.current_successors(id).await?).into_response())
 }
 
@@ -154,7 +145,7 @@ fn done<T>(e: ValidationErrors, v: Option<T>) -> Result<T, AppError> {
 
 fn required_version(e: &mut ValidationErrors, v: Option<i64>) -> Option<i64> {
     if v.is_none() {
-        e.push("version", "required", super::VERSION_REQUIRED);
+        e.push("version", "required", crate::forms::VERSION_REQUIRED);
     }
     v
 }
@@ -186,8 +177,7 @@ pub struct RenameBody {
 #[utoipa::path(post, path = "/api/v1/units/{id}/rename", tag = "units", request_body = RenameBody, params(("id" = i64, Path, description = "Unit id")),
     responses((status = 204, description = "Renamed"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
               (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
-async fn rename(s: Caller, Path(id): Path<String>, Json(b): Json<RenameBody>) -> Result<Response, AppError> {
-    let id = unit_path(&id)?;
+async fn rename(s: Caller, PathId(id): PathId<UnitId>, Json(b): Json<RenameBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
     fn given(v: &Option<String>) -> Option<&str> {
@@ -214,8 +204,7 @@ pub struct MoveBody {
 #[utoipa::path(post, path = "/api/v1/units/{id}/move", tag = "units", request_body = MoveBody, params(("id" = i64, Path, description = "Unit id")),
     responses((status = 204, description = "Moved"), (status = 409, description = "Version conflict", body = ErrorEnvelope),
               (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
-async fn move_unit(s: Caller, Path(id): Path<String>, Json(b): Json<MoveBody>) -> Result<Response, AppError> {
-    let id = unit_path(&id)?;
+async fn move_unit(s: Caller, PathId(id): PathId<UnitId>, Json(b): Json<MoveBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
     let parent = new_parent(&mut e, b.parent_id);
@@ -304,8 +293,7 @@ pub struct SplitBody {
     responses((status = 201, description = "Split: the successors' ids", body = SplitDone),
               (status = 409, description = "Version conflict", body = ErrorEnvelope),
               (status = 422, description = "Invalid fields", body = ErrorEnvelope)))]
-async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> Result<Response, AppError> {
-    let id = unit_path(&id)?;
+async fn split(s: Caller, PathId(id): PathId<UnitId>, Json(b): Json<SplitBody>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let version = required_version(&mut e, b.version);
     if b.successors.len() < 2 {
@@ -335,8 +323,7 @@ async fn split(s: Caller, Path(id): Path<String>, Json(b): Json<SplitBody>) -> R
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/dissolve", tag = "units", request_body = DecisionInput, params(("id" = i64, Path, description = "Unit id")),
     responses((status = 204, description = "Dissolved"), (status = 422, description = "Invalid fields or unit not empty", body = ErrorEnvelope)))]
-async fn dissolve(s: Caller, Path(id): Path<String>, Json(b): Json<DecisionInput>) -> Result<Response, AppError> {
-    let id = unit_path(&id)?;
+async fn dissolve(s: Caller, PathId(id): PathId<UnitId>, Json(b): Json<DecisionInput>) -> Result<Response, AppError> {
     let mut e = ValidationErrors::default();
     let decision = b.parse(&mut e);
     let decision = done(e, decision)?;

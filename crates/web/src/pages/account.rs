@@ -5,7 +5,7 @@
 //! and leads back to the login page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use domain::ValidationErrors;
@@ -13,12 +13,13 @@ use serde::Deserialize;
 use storage::access::Access;
 use storage::{AccountChange, GrantRecord, StoreError};
 
-use super::{Chrome, Nav, page, render, see_other};
+use crate::chrome::{Chrome, Nav};
 use crate::error::AppError;
-use crate::extract::{Form, Query};
+use crate::extract::{Form, PathId, Query};
 use crate::format;
-use crate::forms::SummaryItem;
+use crate::forms::{self, Refusal, SummaryItem};
 use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
 use crate::session::{AppState, Caller, SESSION_COOKIE, SessionInfo};
 
 pub fn routes() -> Vec<Route> {
@@ -103,10 +104,6 @@ impl RoleView {
         }
         s
     }
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(AppError::not_found)
 }
 
 fn cleared_session(state: &AppState, to: &str) -> Response {
@@ -258,8 +255,7 @@ async fn change_password(
         match own.check_password(&f.current_password, &state.auth.login).await {
             Ok(true) => {}
             Ok(false) => errors.push("current_password", "wrong", "Mật khẩu hiện tại không đúng."),
-            Err(storage::StoreError::Invalid(e)) => errors.errors.extend(e.errors),
-            Err(e) => return Err(e.into()),
+            Err(e) => errors.errors.extend(forms::invalid(e)?.errors),
         }
     }
     if f.new_password.is_empty() {
@@ -277,15 +273,18 @@ async fn change_password(
     }
     let hash = hash_password(&f.new_password).await?;
     let change = AccountChange { expected_version: account.version, password: Some((hash, false)), ..AccountChange::default() };
-    match own.change(change).await {
-        Ok(()) => Ok(cleared_session(&state, "/account/relogin?reason=password")),
-        Err(StoreError::Conflict { .. }) => {
+    let refused = match own.change(change).await {
+        Ok(()) => return Ok(cleared_session(&state, "/account/relogin?reason=password")),
+        Err(e) => forms::refusal(e)?,
+    };
+    let errors = match refused {
+        Refusal::Conflict { .. } => {
             let message = "Tài khoản vừa được thay đổi ở nơi khác (ví dụ quản trị viên vừa cấp lại mật khẩu). Hãy thử lại.";
-            password_page(chrome, account.username, must_change, ValidationErrors::single("", "conflict", message))
+            ValidationErrors::single("", "conflict", message)
         }
-        Err(StoreError::Invalid(e)) => password_page(chrome, account.username, must_change, e),
-        Err(e) => Err(e.into()),
-    }
+        Refusal::Invalid(e) => e,
+    };
+    password_page(chrome, account.username, must_change, errors)
 }
 
 // --- second factor ---------------------------------------------------------------------------------
@@ -413,8 +412,7 @@ async fn enrol_totp(
         match own.check_password(&f.current_password, &state.auth.login).await {
             Ok(true) => Ok(()),
             Ok(false) => Err("Mật khẩu hiện tại không đúng.".to_owned()),
-            Err(StoreError::Invalid(e)) => Err(e.summary()),
-            Err(e) => return Err(e.into()),
+            Err(e) => Err(forms::invalid(e)?.summary()),
         }
     };
     if let Err(message) = verified {
@@ -466,8 +464,7 @@ async fn remove_totp(State(state): State<AppState>, s: Caller, chrome: Chrome, F
     match verified {
         Ok(true) => {}
         Ok(false) => return totp_status_page(chrome, required, Some("Mật khẩu hiện tại không đúng.".to_owned())),
-        Err(storage::StoreError::Invalid(e)) => return totp_status_page(chrome, required, Some(e.summary())),
-        Err(e) => return Err(e.into()),
+        Err(e) => return totp_status_page(chrome, required, Some(forms::invalid(e)?.summary())),
     }
     match own.change(AccountChange { expected_version: account.version, totp_secret: Some(None), ..AccountChange::default() }).await {
         Ok(()) => Ok(cleared_session(&state, "/account/relogin?reason=totp_removed")),
@@ -533,27 +530,16 @@ async fn create_token(s: Caller, chrome: Chrome, Form(f): Form<TokenForm>) -> Re
             let view = TokenCreatedPage { chrome: chrome.titled("Mã truy cập mới"), name: f.name.trim().to_owned(), token };
             page(&view)
         }
-        Err(StoreError::Invalid(e)) => {
+        Err(e) => {
+            let e = forms::invalid(e)?;
             let message = e.message_for("name").map(str::to_owned).unwrap_or_else(|| e.summary());
             overview_page(&s, chrome, StatusCode::UNPROCESSABLE_ENTITY, None, f.name, Some(message)).await
         }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Revokes one of the caller's tokens; a token already revoked counts as done (so revoking is
-/// idempotent), another person's token or an unknown id is [`StoreError::NotFound`].
-pub(crate) async fn revoke_own_token(s: &Access, id: i64) -> Result<(), StoreError> {
-    let own = s.own_account();
-    match own.revoke_token(id).await {
-        Err(StoreError::NotFound) if own.tokens().await?.iter().any(|t| t.id == id && t.revoked_at.is_some()) => Ok(()),
-        other => other,
     }
 }
 
 /// `POST /account/tokens/{id}/revoke`.
-async fn revoke_token(s: Caller, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
-    revoke_own_token(&s, id).await?;
+async fn revoke_token(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    crate::session::revoke_own_token(&s, id).await?;
     Ok(see_other("/account?done=token_revoked"))
 }

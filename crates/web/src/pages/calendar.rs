@@ -11,14 +11,15 @@ use domain::dates::parse_date;
 use domain::workdays::{FIRST_YEAR, LAST_YEAR, YearOverride};
 use domain::{FieldError, ValidationErrors};
 use serde::Deserialize;
-use storage::StoreError;
 use storage::access::Access;
 
-use super::{Chrome, page, render, see_other};
+use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, Query};
 use crate::format;
+use crate::forms;
 use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
@@ -198,7 +199,8 @@ async fn save(s: Caller, chrome: Chrome, Form(f): Form<CalendarForm>) -> Result<
             if both.is_empty() {
                 match admin.set_calendar_override(YearOverride { year, days_off, extra_working_days }).await {
                     Ok(()) => return Ok(see_other(&format!("{}&saved=1", calendar_href(year)))),
-                    Err(StoreError::Invalid(e)) => {
+                    Err(e) => {
+                        let e = forms::invalid(e)?;
                         let mut view = calendar_page(&s, chrome, year, Some(&f), false).await?;
                         for e in e.errors {
                             if e.field.contains("extra_working_days") {
@@ -211,7 +213,6 @@ async fn save(s: Caller, chrome: Chrome, Form(f): Form<CalendarForm>) -> Result<
                         }
                         view
                     }
-                    Err(e) => return Err(e.into()),
                 }
             } else {
                 let mut view = calendar_page(&s, chrome, year, Some(&f), false).await?;

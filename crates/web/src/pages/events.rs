@@ -1,21 +1,19 @@
 //! Recording an event on a member and correcting a recorded event (replace or void, with a reason).
 
 use askama::Template;
-use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ValidationErrors;
 use domain::event::{Entry, EventInput, EventKindCode, TransferMode, UnitRef};
 use domain::ids::{EventId, MemberId};
 use serde::Deserialize;
-use storage::{MemberDetail, StoreError};
+use storage::MemberDetail;
 
-use super::members::member_id;
-use super::{Chrome, page, render, see_other};
+use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, Query};
-use crate::forms::{self, Field, Section, SummaryItem};
+use crate::extract::{Form, PathId, PathIds, Query};
+use crate::forms::{self, Field, Refusal, Section, SummaryItem};
 use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 use domain::access::Capability;
 
@@ -66,15 +64,6 @@ fn timeline_href(id: MemberId) -> String {
     format!("/members/{}#timeline", id.0)
 }
 
-/// Store errors that the form shows (rule problems come under field `event`).
-pub(super) fn form_errors(e: StoreError) -> Result<(ValidationErrors, bool), AppError> {
-    match e {
-        StoreError::Invalid(errors) => Ok((errors, false)),
-        StoreError::Conflict { .. } => Ok((ValidationErrors::default(), true)),
-        other => Err(other.into()),
-    }
-}
-
 fn record_page(chrome: Chrome, d: &MemberDetail, form: &EventForm, errors: &ValidationErrors, conflict: bool) -> EventFormPage {
     let mut sections = vec![
         Section::new("Sự kiện", forms::event_fields(&form.event))
@@ -104,8 +93,8 @@ pub struct Prefill {
 
 /// `GET /members/{id}/events/new`. An acceptance starts as an official transfer in, into the
 /// unit the letter names when it is a chi bộ.
-async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(prefill): Query<Prefill>) -> Result<Response, AppError> {
-    let d = s.reader()?.member(member_id(&id)?).await?;
+async fn new_form(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Query(prefill): Query<Prefill>) -> Result<Response, AppError> {
+    let d = s.reader()?.member(id).await?;
     let mut form = EventForm::default();
     if prefill.kind == EventKindCode::TransferredIn.code() {
         form.event.kind = prefill.kind;
@@ -118,20 +107,18 @@ async fn new_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(prefi
 }
 
 /// `POST /members/{id}/events`: records the event and goes back to the timeline.
-async fn record(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(form): Form<EventForm>) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
+async fn record(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Form(form): Form<EventForm>) -> Result<Response, AppError> {
     let version = form.version()?;
-    let outcome = match form.event.parse(s.today()) {
+    let refused = match form.event.parse(s.today()) {
         Ok(data) => match s.register_writer()?.record_event(id, version, data).await {
             Ok(_) => return Ok(see_other(&timeline_href(id))),
-            Err(e) => form_errors(e)?,
+            Err(e) => forms::refusal(e)?,
         },
-        Err(errors) => (errors, false),
+        Err(errors) => Refusal::Invalid(errors),
     };
     let d = s.reader()?.member(id).await?;
-    let (errors, conflict) = outcome;
-    let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(status, &record_page(chrome, &d, &form, &errors, conflict))
+    let (status, conflict) = (refused.status(), refused.is_conflict());
+    render(status, &record_page(chrome, &d, &form, &refused.errors(), conflict))
 }
 
 fn correct_page(
@@ -176,19 +163,14 @@ fn correct_page(
     }
 }
 
-fn event_id(raw: &str) -> Result<EventId, AppError> {
-    raw.trim().parse::<i64>().ok().filter(|v| *v > 0).map(EventId).ok_or_else(AppError::not_found)
-}
-
 /// `GET /members/{id}/events/{event_id}/correct`: the form prefilled from the event as it stands.
 async fn correct_form(
     s: Caller,
     chrome: Chrome,
-    Path((id, ev)): Path<(String, String)>,
+    PathIds(id, target): PathIds<MemberId, EventId>,
     Query(prefill): Query<CorrectPrefill>,
 ) -> Result<Response, AppError> {
-    let d = s.reader()?.member(member_id(&id)?).await?;
-    let target = event_id(&ev)?;
+    let d = s.reader()?.member(id).await?;
     let original = d.events.iter().find(|e| e.id == target).ok_or_else(AppError::not_found)?;
     // Prefill with the latest content: the last replacement of this event, or the event itself.
     let latest = d
@@ -220,39 +202,38 @@ pub struct CorrectPrefill {
 async fn correct(
     s: Caller,
     chrome: Chrome,
-    Path((id, ev)): Path<(String, String)>,
+    PathIds(id, target): PathIds<MemberId, EventId>,
     Form(form): Form<EventForm>,
 ) -> Result<Response, AppError> {
-    let id = member_id(&id)?;
-    let target = event_id(&ev)?;
     let version = form.version()?;
     let entry = if form.action == "void" { Ok(Entry::Void) } else { form.event.parse(s.today()).map(Entry::Event) };
-    let outcome = match entry {
+    let refused = match entry {
         Ok(entry) => {
             match s.register_writer()?.correct_event(id, version, target, entry, form.correction_reason.clone()).await {
                 Ok(_) => return Ok(see_other(&timeline_href(id))),
-                Err(e) => {
+                Err(e) => match forms::refusal(e)? {
                     // The store names the correction's reason `reason`; the form calls it
                     // `correction_reason` (`reason` is the strike-off reason of the event).
-                    let (mut errors, conflict) = form_errors(e)?;
-                    for e in &mut errors.errors {
-                        if e.field == "reason" {
-                            e.field = "correction_reason".into();
+                    Refusal::Invalid(mut errors) => {
+                        for e in &mut errors.errors {
+                            if e.field == "reason" {
+                                e.field = "correction_reason".into();
+                            }
                         }
+                        Refusal::Invalid(errors)
                     }
-                    (errors, conflict)
-                }
+                    conflict => conflict,
+                },
             }
         }
         Err(mut errors) => {
             if form.correction_reason.trim().is_empty() {
                 errors.push("correction_reason", "required", "Nhập lý do đính chính.");
             }
-            (errors, false)
+            Refusal::Invalid(errors)
         }
     };
     let d = s.reader()?.member(id).await?;
-    let (errors, conflict) = outcome;
-    let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(status, &correct_page(chrome, &d, target, &form, &errors, conflict))
+    let (status, conflict) = (refused.status(), refused.is_conflict());
+    render(status, &correct_page(chrome, &d, target, &form, &refused.errors(), conflict))
 }

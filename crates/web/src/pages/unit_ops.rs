@@ -9,8 +9,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::ValidationErrors;
@@ -19,15 +17,15 @@ use domain::ids::{MemberId, UnitId};
 use domain::unit::UnitKind;
 use storage::{MemberQuery, MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, StoreError, Successor, UnitDetail, UnitSummary};
 
-use super::events::form_errors;
-use super::units::Link;
-use super::{Chrome, page, render, see_other};
+use super::Link;
+use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, Query};
+use crate::extract::{Form, FromPathSegment, PathId, PathIds, Query};
 use crate::format;
-use crate::forms::{Field, Opt, Section, SummaryItem, attach_errors};
+use crate::forms::{self, Field, Opt, Section, SummaryItem, attach_errors};
 use crate::policy::{Policy, Route};
 use crate::query::{AsOfParams, parse_as_of, parse_optional_unit};
+use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 use crate::unit_input::{DecisionInput, UnitSpecInput, merge_sources, merge_target, new_parent, rename_changes};
 use domain::access::Capability;
@@ -160,12 +158,11 @@ fn unit_href(id: UnitId, on: NaiveDate) -> String {
 
 // --- handlers --------------------------------------------------------------------------------
 
-fn unit_path(raw: &str) -> Result<UnitId, AppError> {
-    parse_unit_id(raw).map_err(|_| AppError::not_found())
-}
-
-fn op_path(raw: &str) -> Result<Op, AppError> {
-    Op::ON_UNIT.into_iter().find(|op| op.slug() == raw).ok_or_else(AppError::not_found)
+/// The operation a path names (`/units/{id}/rename`…); any other word is a 404.
+impl FromPathSegment for Op {
+    fn from_segment(segment: &str) -> Option<Op> {
+        Op::ON_UNIT.into_iter().find(|op| op.slug() == segment)
+    }
 }
 
 /// `GET /units/new`.
@@ -179,28 +176,28 @@ async fn root_submit(s: Caller, chrome: Chrome, Form(v): Form<Values>) -> Result
 }
 
 /// `GET /units/{id}/children/new`.
-async fn child_form(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(q): Query<AsOfParams>) -> Result<Response, AppError> {
-    show(&s, chrome, Op::CreateChild, Some(unit_path(&id)?), &q.as_of).await
+async fn child_form(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(q): Query<AsOfParams>) -> Result<Response, AppError> {
+    show(&s, chrome, Op::CreateChild, Some(id), &q.as_of).await
 }
 
 /// `POST /units/{id}/children/new`.
-async fn child_submit(s: Caller, chrome: Chrome, Path(id): Path<String>, Form(v): Form<Values>) -> Result<Response, AppError> {
-    submit(&s, chrome, Op::CreateChild, Some(unit_path(&id)?), v).await
+async fn child_submit(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Form(v): Form<Values>) -> Result<Response, AppError> {
+    submit(&s, chrome, Op::CreateChild, Some(id), v).await
 }
 
 /// `GET /units/{id}/{rename|move|merge|split|dissolve}`.
 async fn op_form(
     s: Caller,
     chrome: Chrome,
-    Path((id, op)): Path<(String, String)>,
+    PathIds(id, op): PathIds<UnitId, Op>,
     Query(q): Query<AsOfParams>,
 ) -> Result<Response, AppError> {
-    show(&s, chrome, op_path(&op)?, Some(unit_path(&id)?), &q.as_of).await
+    show(&s, chrome, op, Some(id), &q.as_of).await
 }
 
 /// `POST /units/{id}/{rename|move|merge|split|dissolve}`.
-async fn op_submit(s: Caller, chrome: Chrome, Path((id, op)): Path<(String, String)>, Form(v): Form<Values>) -> Result<Response, AppError> {
-    submit(&s, chrome, op_path(&op)?, Some(unit_path(&id)?), v).await
+async fn op_submit(s: Caller, chrome: Chrome, PathIds(id, op): PathIds<UnitId, Op>, Form(v): Form<Values>) -> Result<Response, AppError> {
+    submit(&s, chrome, op, Some(id), v).await
 }
 
 async fn load(s: &Access, unit: Option<UnitId>, on: NaiveDate) -> Result<Option<UnitDetail>, AppError> {
@@ -234,11 +231,11 @@ async fn submit(s: &Access, chrome: Chrome, op: Op, unit: Option<UnitId>, v: Val
         Ok((id, on)) => return Ok(see_other(&unit_href(id, on))),
         Err(err) => err,
     };
-    let (errors, conflict) = form_errors(err)?;
+    let refused = forms::refusal(err)?;
+    let (status, conflict) = (refused.status(), refused.is_conflict());
     // After a conflict the form carries the version now stored.
     let d = if conflict { load(s, unit, date).await? } else { d };
-    let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(status, &view(s, chrome, op, d.as_ref(), &v, &errors, conflict).await?)
+    render(status, &view(s, chrome, op, d.as_ref(), &v, &refused.errors(), conflict).await?)
 }
 
 // --- parsing the form ------------------------------------------------------------------------
@@ -651,7 +648,7 @@ mod tests {
         let l = links(UnitId(5), "?as_of=01%2F01%2F2020");
         assert_eq!(l.len(), 6);
         assert_eq!(l[0].href, "/units/5/children/new?as_of=01%2F01%2F2020");
-        assert!(Op::ON_UNIT.iter().all(|op| op_path(op.slug()).is_ok()));
-        assert!(op_path("children").is_err());
+        assert!(Op::ON_UNIT.iter().all(|op| Op::from_segment(op.slug()).is_some()));
+        assert!(Op::from_segment("children").is_none());
     }
 }

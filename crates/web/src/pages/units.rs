@@ -1,7 +1,6 @@
 //! The organization tree as of a date, unit pages, and the unit search used by the forms.
 
 use askama::Template;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -9,13 +8,15 @@ use domain::ids::UnitId;
 use serde::Deserialize;
 use storage::{MemberQuery, StoreError, UnitLink, UnitNode, UnitSummary};
 
+use super::Link;
 use super::members::{MemberRow, Pager};
-use super::{Chrome, page, render};
+use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::Query;
+use crate::extract::{PathId, Query};
 use crate::format;
 use crate::policy::{Policy, Route};
 use crate::query::{AsOfParams, check_offset, parse_as_of, parse_flag, parse_page};
+use crate::respond::{page, render};
 use crate::session::Caller;
 use domain::access::Capability;
 
@@ -30,13 +31,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/units/search", Policy::Needs(Capability::ReadRegister), search),
         Route::get("/units/{id}", Policy::Needs(Capability::ReadRegister), unit_page),
     ]
-}
-
-/// A link with its text.
-#[derive(Debug, Clone)]
-pub struct Link {
-    pub href: String,
-    pub label: String,
 }
 
 /// A unit in a list of children or roots.
@@ -209,8 +203,7 @@ fn link_rows(links: &[UnitLink], suffix: &str) -> Vec<LinkRow> {
 }
 
 /// `GET /units/{id}?as_of=&page=`: a unit on a date, its history and its members.
-async fn unit_page(s: Caller, chrome: Chrome, Path(id): Path<String>, Query(p): Query<AsOfParams>) -> Result<Response, AppError> {
-    let id = domain::event::parse_unit_id(&id).map_err(|_| AppError::not_found())?;
+async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(p): Query<AsOfParams>) -> Result<Response, AppError> {
     let today = s.today();
     let a = as_of(&p.as_of, today);
     let page_no = parse_page(&p.page)

@@ -1,7 +1,8 @@
-//! Login, the second factor, and logout. Every attempt is throttled (per account and per client
-//! address, `domain::access::LoginLimits`), recorded, and written to the audit trail. A new
-//! session id is issued at every step up (password, then code), so an id seen before login is
-//! never the id of a logged-in session.
+//! Login, the second factor, and logout; their routes are declared with the others in
+//! `crate::routes`. Every attempt is throttled (per account and per client address,
+//! `domain::access::LoginLimits`), recorded, and written to the audit trail. A new session id is
+//! issued at every step up (password, then code), so an id seen before login is never the id of
+//! a logged-in session.
 
 use askama::Template;
 use axum::extract::State;
@@ -13,22 +14,10 @@ use serde_json::json;
 use storage::{AccountChange, AuditActor, AuditRecord, LoginOutcome, SessionStage};
 
 use super::{AppState, Caller, SESSION_COOKIE, SessionExpired, SessionInfo, client_address, set_cookie};
+use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, Query};
-use crate::pages::{Chrome, render};
-use crate::policy::{Policy, Route};
-
-pub fn routes() -> Vec<Route> {
-    vec![
-        Route::get("/login", Policy::Public, login_form),
-        Route::post("/login", Policy::Public, login),
-        Route::get("/login/totp", Policy::Public, totp_form),
-        Route::post("/login/totp", Policy::Public, totp),
-        Route::get("/login/enroll", Policy::Public, enroll_form),
-        Route::post("/login/enroll", Policy::Public, enroll),
-        Route::post("/logout", Policy::LoggedIn, logout),
-    ]
-}
+use crate::respond::render;
 
 const GENERIC_FAILURE: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
 
@@ -60,7 +49,7 @@ impl CodePage {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Next {
+pub(crate) struct Next {
     next: String,
 }
 
@@ -73,7 +62,7 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-async fn login_form(
+pub(crate) async fn login_form(
     session: Option<axum::Extension<SessionInfo>>,
     expired: Option<axum::Extension<SessionExpired>>,
     chrome: Chrome,
@@ -88,7 +77,7 @@ async fn login_form(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct LoginForm {
+pub(crate) struct LoginForm {
     username: String,
     password: String,
     next: String,
@@ -120,7 +109,7 @@ fn with_cookie(mut res: Response, cookie: HeaderValue) -> Response {
     res
 }
 
-async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     session: Option<axum::Extension<SessionInfo>>,
     chrome: Chrome,
@@ -235,7 +224,7 @@ fn pending(session: &Option<axum::Extension<SessionInfo>>, stage: SessionStage) 
     session.as_ref().filter(|s| s.stage == stage).map(|s| s.0.clone())
 }
 
-async fn totp_form(session: Option<axum::Extension<SessionInfo>>, chrome: Chrome) -> Result<Response, AppError> {
+pub(crate) async fn totp_form(session: Option<axum::Extension<SessionInfo>>, chrome: Chrome) -> Result<Response, AppError> {
     if pending(&session, SessionStage::Totp).is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
@@ -250,11 +239,11 @@ async fn totp_form(session: Option<axum::Extension<SessionInfo>>, chrome: Chrome
 /// generated it and kept it with the session (`SessionInfo::pending_totp_secret`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct CodeForm {
+pub(crate) struct CodeForm {
     code: String,
 }
 
-async fn totp(
+pub(crate) async fn totp(
     State(state): State<AppState>,
     session: Option<axum::Extension<SessionInfo>>,
     chrome: Chrome,
@@ -343,7 +332,7 @@ pub(crate) fn enrol_page(chrome: Chrome, account: &str, secret: &auth::totp::Sec
     render(if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
 }
 
-async fn enroll_form(
+pub(crate) async fn enroll_form(
     State(state): State<AppState>,
     session: Option<axum::Extension<SessionInfo>>,
     chrome: Chrome,
@@ -354,7 +343,7 @@ async fn enroll_form(
     enrol_page(chrome, &account.username, &secret, None)
 }
 
-async fn enroll(
+pub(crate) async fn enroll(
     State(state): State<AppState>,
     session: Option<axum::Extension<SessionInfo>>,
     chrome: Chrome,
@@ -397,7 +386,7 @@ async fn enroll(
     }
 }
 
-async fn logout(
+pub(crate) async fn logout(
     State(state): State<AppState>,
     session: Option<axum::Extension<SessionInfo>>,
     access: Caller,

@@ -22,18 +22,19 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{LoginLimits, SessionLimits};
 use storage::SessionStage;
+use storage::StoreError;
 use storage::access::{Access, RequestInfo};
 use storage::prelude::*;
 
-use crate::Clock;
+use crate::chrome::{CSRF_FIELD, Chrome, Nav};
+use crate::clock::Clock;
 use crate::error::AppError;
+use crate::extract::BODY_LIMIT;
 
 /// Name of the session cookie (an opaque random id; the database keeps only its digest).
 pub const SESSION_COOKIE: &str = "dangvu_session";
 /// Name of the anti-forgery cookie used before login (double-submit).
 pub const PRELOGIN_COOKIE: &str = "dangvu_csrf";
-/// Name of the anti-forgery form field (and `X-CSRF-Token` header).
-pub const CSRF_FIELD: &str = "_csrf";
 
 /// Settings of authentication (from the configuration).
 #[derive(Debug, Clone)]
@@ -126,6 +127,17 @@ pub(crate) async fn fresh_totp_secret(state: &AppState, session: &SessionInfo) -
     Ok(secret)
 }
 
+/// Revokes one of the caller's own tokens (the account page and `DELETE /api/v1/tokens/{id}`); a
+/// token already revoked counts as done (so revoking is idempotent), another person's token or an
+/// unknown id is [`StoreError::NotFound`].
+pub(crate) async fn revoke_own_token(s: &Access, id: i64) -> Result<(), StoreError> {
+    let own = s.own_account();
+    match own.revoke_token(id).await {
+        Err(StoreError::NotFound) if own.tokens().await?.iter().any(|t| t.id == id && t.revoked_at.is_some()) => Ok(()),
+        other => other,
+    }
+}
+
 /// The anti-forgery token of a visitor who is not logged in (from [`PRELOGIN_COOKIE`]).
 #[derive(Debug, Clone)]
 pub struct PreloginToken(pub String);
@@ -152,6 +164,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         parts.extensions.get::<Access>().cloned().map(Caller).ok_or_else(AppError::unauthorized)
+    }
+}
+
+/// The layout of a page as the session knows it: the anti-forgery token, who is logged in and
+/// the menu they may use (a visitor before login gets the pre-login token).
+impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let mut chrome = Chrome::from_parts(&parts.headers, &parts.uri);
+        if let Some(s) = parts.extensions.get::<SessionInfo>() {
+            chrome.csrf = s.csrf.clone();
+            chrome.user = Some(s.display_name.clone());
+        } else if let Some(t) = parts.extensions.get::<PreloginToken>() {
+            chrome.csrf = t.0.clone();
+        }
+        if let Some(a) = parts.extensions.get::<Access>() {
+            chrome.nav = Nav::of(a);
+        }
+        Ok(chrome)
     }
 }
 
@@ -336,7 +368,7 @@ async fn check_forgery(req: Request, expected: Option<&str>) -> Result<Request, 
     }
     let (parts, body) = req.into_parts();
     let bytes =
-        axum::body::to_bytes(body, crate::BODY_LIMIT).await.map_err(|_| AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE))?;
+        axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE))?;
     let sent = form_urlencoded_value(&bytes, CSRF_FIELD);
     if !sent.is_some_and(|s| auth::token::constant_time_eq(&s, expected)) {
         return Err(AppError::csrf());

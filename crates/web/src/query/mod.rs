@@ -1,8 +1,11 @@
-//! Query-string parameters shared by pages and the API: the "as of" date, page numbers and the
-//! member filters. Every parameter arrives as text (so a wrong value never becomes axum's plain
-//! text rejection) and is parsed here with Vietnamese messages, all problems collected.
+//! Query-string parameters shared by pages and the API: the "as of" date, page numbers, units,
+//! years, the member filters and the reports' parameters ([`reports`]). Every parameter arrives
+//! as text (so a wrong value never becomes axum's plain text rejection) and is parsed here with
+//! Vietnamese messages, all problems collected.
 
-use chrono::NaiveDate;
+pub mod reports;
+
+use chrono::{Datelike, NaiveDate};
 use domain::dates::{AgeBand, parse_date};
 use domain::history::Status;
 use domain::ids::UnitId;
@@ -12,7 +15,32 @@ use domain::{FieldError, ValidationErrors};
 use serde::Deserialize;
 use storage::{MemberQuery, StatusFilter};
 
+use crate::error::AppError;
 use crate::format;
+
+/// The pattern of a date as pages and the API accept it: `YYYY-MM-DD`, or the Vietnamese
+/// `dd/mm/yyyy` (`-` or `.` may stand for `/`). A date of that shape that is not in the calendar,
+/// or that a rule refuses, is a 422 on its field.
+pub const DATE_PATTERN: &str = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4})$";
+
+/// Whether `s` has the shape of [`DATE_PATTERN`].
+pub fn has_date_shape(s: &str) -> bool {
+    let digits = |p: &str, min: usize, max: usize| (min..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if let [y, m, d] = s.split('-').collect::<Vec<_>>().as_slice()
+        && digits(y, 4, 4)
+        && digits(m, 2, 2)
+        && digits(d, 2, 2)
+    {
+        return true;
+    }
+    matches!(s.split(['/', '.', '-']).collect::<Vec<_>>().as_slice(), [d, m, y] if digits(d, 1, 2) && digits(m, 1, 2) && digits(y, 4, 4))
+}
+
+/// One parameter's problem as the answer to the request, under the parameter's name (a 400, or a
+/// 422 for a rule: [`AppError::bad_query`]).
+pub fn param<T>(field: &str, parsed: Result<T, FieldError>) -> Result<T, AppError> {
+    parsed.map_err(|e| AppError::bad_query(ValidationErrors::single(field, e.code, e.message)))
+}
 
 /// Members per page when the request does not say.
 pub const DEFAULT_PER_PAGE: usize = 50;
@@ -33,7 +61,7 @@ pub fn parse_query_date(raw: &str) -> Result<Option<NaiveDate>, FieldError> {
     let s = raw.trim();
     if s.is_empty() {
         Ok(None)
-    } else if !crate::api::bodies::DateText::has_date_shape(s) {
+    } else if !has_date_shape(s) {
         Err(FieldError::new("", "invalid_format", "Ngày phải có dạng dd/mm/yyyy, ví dụ 02/09/2025."))
     } else {
         parse_date(s).map(Some)
@@ -77,6 +105,18 @@ fn positive(raw: &str, default: usize, max: usize, label: &str) -> Result<usize,
 /// A unit id in a query string: empty means none.
 pub fn parse_optional_unit(raw: &str) -> Result<Option<UnitId>, FieldError> {
     if raw.trim().is_empty() { Ok(None) } else { domain::event::parse_unit_id(raw).map(Some) }
+}
+
+/// A year in a query string: this year when empty, otherwise 2000–2100.
+pub fn parse_year(raw: &str, today: NaiveDate) -> Result<i32, FieldError> {
+    if raw.trim().is_empty() {
+        return Ok(today.year());
+    }
+    raw.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| FieldError::new("", "out_of_range", "Năm phải là số trong khoảng 2000–2100."))
 }
 
 /// `active` (default: on the register), `all`, or a [`Status`] code.
@@ -156,7 +196,7 @@ pub struct QueryDate;
 impl QueryDate {
     pub fn pattern() -> String {
         let blank = blank_class();
-        let date = crate::api::bodies::DATE_PATTERN.trim_start_matches('^').trim_end_matches('$');
+        let date = DATE_PATTERN.trim_start_matches('^').trim_end_matches('$');
         format!("^{blank}*({date}){blank}*$")
     }
 }

@@ -1,0 +1,142 @@
+//! `/members`: the member list and search with its filters (as of a date, by unit, status,
+//! gender, age band, a cell of the statistics or a movement of a period).
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::dates::AgeBand;
+use domain::history::Status;
+use domain::member::Gender;
+use domain::stats::Facet;
+use storage::{MemberPage, StoreError};
+
+use super::{MemberRow, Pager};
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::extract::Query;
+use crate::format;
+use crate::forms::{self, Field, Section};
+use crate::pages::Link;
+use crate::query::MemberFilterParams;
+use crate::respond::{page, render};
+use crate::session::Caller;
+
+#[derive(Template)]
+#[template(path = "members_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    filters: Vec<Field>,
+    errors: Vec<String>,
+    unit: Option<Link>,
+    as_of_label: String,
+    /// The movement the list shows, when it was opened from a movement report.
+    flow_note: Option<String>,
+    /// The movement filter, kept through the form.
+    hidden: Vec<(&'static str, String)>,
+    rows: Vec<MemberRow>,
+    pager: Pager,
+}
+
+fn filter_fields(p: &MemberFilterParams) -> Vec<Field> {
+    let statuses: Vec<(&str, &str)> = [("active", "Đang sinh hoạt (dự bị, chính thức, miễn)"), ("all", "Tất cả")]
+        .into_iter()
+        .chain(Status::ALL.iter().map(|s| (s.code(), s.label())))
+        .collect();
+    let ages: Vec<(String, String)> =
+        AgeBand::DEFAULT.iter().map(|b| (b.max.map_or_else(|| format!("{}+", b.min), |m| format!("{}-{}", b.min, m)), b.label())).collect();
+    let status = if p.status.trim().is_empty() { "active" } else { p.status.as_str() };
+    let facets: Vec<(String, String)> = all_facets().into_iter().map(|f| (f.code(), f.label())).collect();
+    vec![
+        Field::text("q", "Họ tên, CCCD hoặc số thẻ", &p.q),
+        Field::unit("unit", "Tổ chức (mã số)", &p.unit).hint("Gồm cả các tổ chức trực thuộc."),
+        Field::select("status", "Tình trạng", status, None, statuses),
+        Field::select("gender", "Giới tính", &p.gender, Some("Tất cả"), Gender::ALL.iter().map(|g| (g.code(), g.label()))),
+        Field::select("age", "Độ tuổi", &p.age, Some("Tất cả"), ages.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
+        Field::select("facet", "Tiêu chí thống kê", &p.facet, Some("Tất cả"), facets.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
+        Field::date("as_of", "Tính đến ngày", &p.as_of).hint("dd/mm/yyyy; để trống là hôm nay."),
+    ]
+}
+
+/// "Đảng viên chuyển đi (…) từ 01/01/2025 đến 31/12/2025": what a movement drill-down lists.
+fn flow_note(f: &storage::FlowFilter) -> String {
+    let direction = if f.inflow { "Tăng" } else { "Giảm" };
+    let kinds: Vec<&str> = f.kinds.iter().map(|k| k.label()).collect();
+    let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) };
+    format!("{direction}{kinds} từ {} đến {}; các tiêu chí khác tính tại ngày biến động.", format::date(f.first), format::date(f.last))
+}
+
+/// Every cell of the statistics' breakdowns the list can filter on.
+fn all_facets() -> Vec<Facet> {
+    use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
+    let mut out = vec![Facet::EthnicMinority, Facet::Religious, Facet::YouthUnion, Facet::NoProfile];
+    out.extend(domain::stats::PARTY_AGE_THRESHOLDS.iter().map(|y| Facet::PartyAgeAtLeast(*y)));
+    out.extend(GeneralEducation::ALL.iter().map(|v| Facet::GeneralEducation(*v)));
+    out.extend(Professional::ALL.iter().map(|v| Facet::Professional(*v)));
+    out.extend(PoliticalTheory::ALL.iter().map(|v| Facet::PoliticalTheory(*v)));
+    out.extend(OccupationGroup::ALL.iter().map(|v| Facet::Occupation(*v)));
+    out.extend(Religion::ALL.iter().map(|v| Facet::Religion(*v)));
+    out
+}
+
+/// `GET /members?q=&unit=&status=&gender=&age=&as_of=&page=`: search and list.
+pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilterParams>) -> Result<Response, AppError> {
+    let today = s.today();
+    let mut filters = filter_fields(&p);
+    let query = match p.parse(today) {
+        Ok(q) => q,
+        Err(errors) => {
+            let mut sections = vec![Section::new("", filters)];
+            let summary = forms::attach_errors(&mut sections, &errors);
+            let view = ListPage {
+                chrome: chrome.titled("Đảng viên"),
+                filters: sections.into_iter().flat_map(|s| s.fields).collect(),
+                errors: summary.into_iter().map(|i| format!("{}: {}", i.label, i.message)).collect(),
+                unit: None,
+                as_of_label: String::new(),
+                flow_note: None,
+                hidden: Vec::new(),
+                rows: Vec::new(),
+                pager: Pager::empty(),
+            };
+            return render(StatusCode::BAD_REQUEST, &view);
+        }
+    };
+    let mut errors = Vec::new();
+    let unit = match query.unit {
+        Some(id) => match s.reader()?.unit(id, query.as_of).await {
+            Ok(d) => Some(Link { href: format!("/units/{id}"), label: d.as_of.unwrap_or(d.latest).name }),
+            Err(StoreError::NotFound) => {
+                let message = format!("Không có tổ chức đảng mã số {id}.");
+                if let Some(f) = filters.iter_mut().find(|f| f.name == "unit") {
+                    f.error = Some(message.clone());
+                }
+                errors.push(message);
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let result = if errors.is_empty() {
+        s.reader()?.find_members(&query).await?
+    } else {
+        MemberPage { total: 0, page: 1, per_page: 1, items: vec![] }
+    };
+    let pager = Pager::new(&result, |n| format!("/members{}", p.to_query_string(Some(n))));
+    let view = ListPage {
+        chrome: chrome.titled("Đảng viên"),
+        filters,
+        errors,
+        unit,
+        as_of_label: format::date(query.as_of),
+        flow_note: query.flow.as_ref().map(flow_note),
+        hidden: if query.flow.is_some() {
+            vec![("flow", p.flow.clone()), ("from", p.from.clone()), ("to", p.to.clone())]
+        } else {
+            Vec::new()
+        },
+        rows: MemberRow::list(&result.items, query.as_of, today),
+        pager,
+    };
+    page(&view)
+}

@@ -1,0 +1,85 @@
+//! Member pages: the list and search (`list`), the member record with its event timeline
+//! (`record`), adding a member and editing identity data (`form`); the member table rows and the
+//! pager, which the unit pages show too, are here.
+
+mod form;
+mod list;
+mod record;
+
+use chrono::NaiveDate;
+use storage::{MemberListItem, MemberPage};
+
+use crate::format;
+use crate::pages::Link;
+use crate::policy::{Policy, Route};
+use domain::access::Capability;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/members", Policy::Needs(Capability::ReadRegister), list::list),
+        Route::post("/members", Policy::Needs(Capability::WriteRegister), form::create),
+        Route::get("/members/new", Policy::Needs(Capability::WriteRegister), form::new_form),
+        Route::get("/members/{id}", Policy::Needs(Capability::ReadRegister), record::detail),
+        Route::get("/members/{id}/edit", Policy::Needs(Capability::WriteRegister), form::edit_form),
+        Route::post("/members/{id}/edit", Policy::Needs(Capability::WriteRegister), form::edit),
+    ]
+}
+
+/// One line of a member table.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub href: String,
+    pub full_name: String,
+    pub gender: &'static str,
+    pub birth_date: String,
+    pub status: &'static str,
+    pub unit: Option<Link>,
+    pub card: String,
+}
+
+impl MemberRow {
+    /// Rows for a list on `as_of` (unit links keep the date when it is not today).
+    pub fn list(items: &[MemberListItem], as_of: NaiveDate, today: NaiveDate) -> Vec<MemberRow> {
+        let suffix = if as_of == today { String::new() } else { format::query_string(&[("as_of", &format::date(as_of))]) };
+        items
+            .iter()
+            .map(|m| MemberRow {
+                href: format!("/members/{}", m.id.0),
+                full_name: m.full_name.clone(),
+                gender: m.gender.label(),
+                birth_date: format::date(m.birth_date),
+                status: m.status.label(),
+                unit: m.unit_id.map(|u| Link {
+                    href: format!("/units/{u}{suffix}"),
+                    label: m.unit_name.clone().unwrap_or_else(|| format!("Tổ chức {u}")),
+                }),
+                card: m.party_card_number.clone().unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+/// "Trang x/y" with previous and next links.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub label: String,
+    pub total: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(page: &MemberPage, href: impl Fn(usize) -> String) -> Pager {
+        let count = page.page_count();
+        Pager {
+            label: format!("Trang {}/{}", format::count(page.page), format::count(count)),
+            total: format::count(page.total),
+            prev: (page.page > 1).then(|| href(page.page.min(count + 1) - 1)),
+            next: (page.page < count).then(|| href(page.page + 1)),
+        }
+    }
+
+    pub fn empty() -> Pager {
+        Pager { label: String::new(), total: "0".to_owned(), prev: None, next: None }
+    }
+}

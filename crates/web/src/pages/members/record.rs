@@ -1,0 +1,309 @@
+//! `/members/{id}`: the member record with its event timeline, corrections and the actions the
+//! caller may take.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::response::Response;
+use chrono::NaiveDate;
+use domain::event::{Entry, EventData, EventKind, UnitRef};
+use domain::ids::{EventId, MemberId};
+use storage::MemberDetail;
+
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::extract::PathId;
+use crate::format;
+use crate::pages::Link;
+use crate::respond::page;
+use crate::session::Caller;
+
+/// One correction shown under the event it corrects.
+struct CorrectionView {
+    void: bool,
+    summary: String,
+    reason: String,
+    recorded: String,
+}
+
+/// One event of the timeline, with its corrections.
+struct TimelineItem {
+    id: i64,
+    date: String,
+    kind: &'static str,
+    details: String,
+    basis: String,
+    note: String,
+    recorded: String,
+    /// `""`, `"corrected"` or `"void"`.
+    state: &'static str,
+    corrections: Vec<CorrectionView>,
+    correct_href: String,
+}
+
+/// What this caller may do on the record, so that the page offers only what would succeed.
+#[derive(Default)]
+struct MemberActions {
+    /// Edit the identity, record events, correct them.
+    edit: bool,
+    /// The member is in transit: the receiving side (or the sender, for a return from outside
+    /// the register) records the acceptance.
+    accept: bool,
+    /// The sender cancels the pending transfer: the correction form of the transfer out.
+    cancel_href: Option<String>,
+    /// Where the member is bound while in transit.
+    bound_for: Option<String>,
+}
+
+async fn member_actions(s: &Caller, d: &MemberDetail) -> MemberActions {
+    let reach = match s.register_writer() {
+        Ok(w) => w.reach(d.id).await.ok(),
+        Err(_) => None,
+    };
+    let bound_for = d.history.in_transit_to.as_ref().map(|r| unit_ref_name(r, d));
+    let Some(reach) = reach else { return MemberActions { bound_for, ..Default::default() } };
+    if !reach.in_transit {
+        return MemberActions { edit: reach.home, bound_for, ..Default::default() };
+    }
+    let to_outside = matches!(d.history.in_transit_to, Some(UnitRef::External(_)));
+    let pending = d
+        .history
+        .effective
+        .iter()
+        .rev()
+        .find(|(_, e)| matches!(e.kind, EventKind::TransferredOut { mode: domain::event::TransferMode::Official, .. }))
+        .map(|(id, _)| *id);
+    MemberActions {
+        edit: false,
+        accept: reach.arriving || (reach.home && to_outside),
+        cancel_href: pending.filter(|_| reach.home).map(|e| format!("/members/{}/events/{}/correct?action=void", d.id.0, e.0)),
+        bound_for,
+    }
+}
+
+struct ProfileRow {
+    from: String,
+    education: String,
+    theory: &'static str,
+    occupation: &'static str,
+    youth_union: &'static str,
+    residence: String,
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberView {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    identity: Vec<(&'static str, String)>,
+    profile: Vec<(&'static str, String)>,
+    profile_from: String,
+    profiles: Vec<ProfileRow>,
+    status: String,
+    unit: Option<Link>,
+    party_age: String,
+    ceremony: String,
+    actions: MemberActions,
+    admitted: String,
+    official: String,
+    problems: Vec<String>,
+    timeline: Vec<TimelineItem>,
+    temporary: Vec<String>,
+    updated: String,
+}
+
+fn unit_ref_name(r: &UnitRef, d: &MemberDetail) -> String {
+    match r {
+        UnitRef::Internal(id) => d.unit_name(*id),
+        UnitRef::External(name) => format!("{name} (ngoài hệ thống)"),
+    }
+}
+
+/// The units and particulars of an event, in words.
+fn event_details(kind: &EventKind, d: &MemberDetail) -> String {
+    match kind {
+        EventKind::Admitted { unit } => format!("Tại {}", unit_ref_name(unit, d)),
+        EventKind::TransferredOut { mode, from, to } => {
+            format!("{}: từ {} đến {}", mode.label(), d.unit_name(*from), unit_ref_name(to, d))
+        }
+        EventKind::TransferredIn { mode, unit } => format!("{}: vào {}", mode.label(), d.unit_name(*unit)),
+        EventKind::Reassigned { to } => format!("Đến {}", d.unit_name(*to)),
+        EventKind::StruckOff { reason } => format!("Lý do: {}", reason.label()),
+        EventKind::Exited { difficult_family: true } => "Vì hoàn cảnh gia đình khó khăn".to_owned(),
+        EventKind::Readmitted { unit } => format!("Tại {}", d.unit_name(*unit)),
+        _ => String::new(),
+    }
+}
+
+fn basis_text(data: &EventData) -> String {
+    data.basis
+        .as_ref()
+        .map_or_else(|| "Không có văn bản".to_owned(), |b| format!("Số {}, ngày {}, {}", b.number, format::date(b.date), b.issuer))
+}
+
+/// The timeline: original events in effective order, each with its corrections.
+fn timeline(d: &MemberDetail) -> Vec<TimelineItem> {
+    let by_id: HashMap<EventId, &domain::event::RecordedEvent> = d.events.iter().map(|e| (e.id, e)).collect();
+    // A correction may correct a correction: attach it to the original at the root of the chain.
+    let root = |mut id: EventId| {
+        for _ in 0..d.events.len() {
+            match by_id.get(&id).and_then(|e| e.corrects) {
+                Some(t) => id = t,
+                None => break,
+            }
+        }
+        id
+    };
+    let mut items: Vec<(NaiveDate, i64, TimelineItem)> = Vec::new();
+    for e in d.events.iter().filter(|e| e.corrects.is_none()) {
+        let Entry::Event(data) = &e.entry else { continue };
+        let corrections: Vec<&domain::event::RecordedEvent> =
+            d.events.iter().filter(|c| c.corrects.is_some_and(|t| root(t) == e.id)).collect();
+        let state = match corrections.last().map(|c| &c.entry) {
+            Some(Entry::Void) => "void",
+            Some(Entry::Event(_)) => "corrected",
+            None => "",
+        };
+        let sort_date = match corrections.last().map(|c| &c.entry) {
+            Some(Entry::Event(latest)) => latest.effective,
+            _ => data.effective,
+        };
+        let item = TimelineItem {
+            id: e.id.0,
+            date: format::date(data.effective),
+            kind: data.kind.code().label(),
+            details: event_details(&data.kind, d),
+            basis: basis_text(data),
+            note: data.note.clone().unwrap_or_default(),
+            recorded: format!("{}, {}", e.recorded_by, format::instant(e.recorded_at)),
+            state,
+            corrections: corrections
+                .iter()
+                .map(|c| CorrectionView {
+                    void: matches!(c.entry, Entry::Void),
+                    summary: match &c.entry {
+                        Entry::Void => "Hủy sự kiện".to_owned(),
+                        Entry::Event(n) => {
+                            let details = event_details(&n.kind, d);
+                            let sep = if details.is_empty() { "" } else { " — " };
+                            format!("{} ngày {}{sep}{details}. Căn cứ: {}", n.kind.code().label(), format::date(n.effective), basis_text(n))
+                        }
+                    },
+                    reason: c.correction_reason.clone().unwrap_or_default(),
+                    recorded: format!("{}, {}", c.recorded_by, format::instant(c.recorded_at)),
+                })
+                .collect(),
+            correct_href: format!("/members/{}/events/{}/correct", d.id.0, e.id.0),
+        };
+        items.push((sort_date, e.id.0, item));
+    }
+    items.sort_by_key(|(date, id, _)| (*date, *id));
+    items.into_iter().map(|(_, _, i)| i).collect()
+}
+
+fn opt(s: Option<&str>) -> String {
+    s.unwrap_or("").to_owned()
+}
+
+/// `GET /members/{id}`: the record, status, party age and the event timeline.
+pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>) -> Result<Response, AppError> {
+    let d = s.reader()?.member(id).await?;
+    let today = s.today();
+    let i = &d.identity;
+    let identity = vec![
+        ("Họ và tên", i.full_name.to_string()),
+        ("Tên gọi khác", opt(i.other_names.as_deref())),
+        ("Giới tính", i.gender.label().to_owned()),
+        ("Ngày sinh", format::date(i.birth_date)),
+        ("Nơi sinh", opt(i.birthplace.as_deref())),
+        ("Quê quán", opt(i.hometown.as_deref())),
+        ("Dân tộc", i.ethnicity.label().to_owned()),
+        ("Tôn giáo", i.religion.label().to_owned()),
+        ("Số CCCD", i.citizen_id.to_string()),
+        ("Số điện thoại", i.phone.as_ref().map(|p| p.to_string()).unwrap_or_default()),
+        ("Số thẻ đảng viên", i.party_card_number.as_ref().map(|p| p.to_string()).unwrap_or_default()),
+        ("Số lý lịch", i.ly_lich_number.as_ref().map(|p| p.to_string()).unwrap_or_default()),
+    ];
+    let yes_no = |b: bool| if b { "Có" } else { "Không" };
+    let current = d.profiles.last();
+    let profile = current
+        .map(|p| {
+            let p = &p.profile;
+            vec![
+                ("Giáo dục phổ thông", p.general_education.label().to_owned()),
+                ("Chuyên môn nghiệp vụ", p.professional.label().to_owned()),
+                ("Học hàm", p.academic_title.label().to_owned()),
+                ("Lý luận chính trị", p.political_theory.label().to_owned()),
+                ("Ngoại ngữ", p.foreign_language.label().to_owned()),
+                ("Tin học", p.it_level.label().to_owned()),
+                ("Nghề nghiệp", p.occupation.label().to_owned()),
+                ("Đoàn viên", yes_no(p.youth_union).to_owned()),
+                ("Nơi ở hiện nay", opt(p.residence.as_deref())),
+            ]
+        })
+        .unwrap_or_default();
+    let from_text = |f: Option<NaiveDate>| f.map_or_else(|| "Từ đầu".to_owned(), format::date);
+    let span = d.history.span_on(today);
+    let view = MemberView {
+        chrome: chrome.titled(i.full_name.to_string()),
+        id: id.0,
+        name: i.full_name.to_string(),
+        identity,
+        profile,
+        profile_from: current.map(|p| from_text(p.valid_from)).unwrap_or_default(),
+        profiles: d
+            .profiles
+            .iter()
+            .map(|p| ProfileRow {
+                from: from_text(p.valid_from),
+                education: format!("{}; {}", p.profile.general_education.label(), p.profile.professional.label()),
+                theory: p.profile.political_theory.label(),
+                occupation: p.profile.occupation.label(),
+                youth_union: yes_no(p.profile.youth_union),
+                residence: opt(p.profile.residence.as_deref()),
+            })
+            .collect(),
+        status: span
+            .map_or_else(|| "Chưa có trong danh sách".to_owned(), |s| format!("{} (từ {})", s.status.label(), format::date(s.from))),
+        unit: span.map(|s| match &s.unit {
+            UnitRef::Internal(u) => Link { href: format!("/units/{u}"), label: d.unit_name(*u) },
+            UnitRef::External(name) => Link { href: String::new(), label: name.clone() },
+        }),
+        party_age: d.history.party_age_months(today).map(format::years_months).unwrap_or_default(),
+        admitted: format::opt_date(d.history.first_admission()),
+        ceremony: ceremony_text(&d.history, today),
+        actions: member_actions(&s, &d).await,
+        official: match d.history.probation_on(today) {
+            // Probation runs 12 months from the ceremony (Charter art. 5 §1 — rules.md §3).
+            Some(p) => match p.official_due() {
+                Some(due) => format!("Dự kiến {} (hết 12 tháng dự bị)", format::date(due)),
+                None => "Chưa xác định: chưa tổ chức lễ kết nạp".to_owned(),
+            },
+            None => format::opt_date(d.history.official_since()),
+        },
+        problems: d.history.problems.iter().map(|p| p.message.clone()).collect(),
+        timeline: timeline(&d),
+        temporary: d
+            .history
+            .temporary
+            .iter()
+            .map(|t| {
+                let to = t.to.map_or_else(|| "nay".to_owned(), format::date);
+                format!("{}: {} – {}", unit_ref_name(&t.at, &d), format::date(t.from), to)
+            })
+            .collect(),
+        updated: format!("{}, {}", d.updated_by, format::instant(d.updated_at)),
+    };
+    page(&view)
+}
+
+/// The admission ceremony of the latest probation: its date, or that it has not been held yet
+/// while the member is probationary.
+fn ceremony_text(h: &domain::history::History, today: chrono::NaiveDate) -> String {
+    match (h.probations.last(), h.probation_on(today)) {
+        (_, Some(p)) if p.ceremony.is_none() => "Chưa tổ chức lễ kết nạp".to_owned(),
+        (Some(p), _) => format::opt_date(p.ceremony),
+        (None, _) => String::new(),
+    }
+}
