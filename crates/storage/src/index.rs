@@ -26,7 +26,9 @@ use crate::db::Database;
 use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 use crate::{MemberListItem, MemberPage, MemberQuery, Result, ScopeFilter, ScopeTarget, StatusFilter, UnitSummary};
 
+mod admissions;
 mod reports;
+pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use reports::Row as ReportRow;
 
 /// Members loaded per query at start-up.
@@ -939,6 +941,72 @@ mod tests {
             .collect();
         hits.sort_by(|a, b| (a.sort_key.as_str(), a.id).cmp(&(b.sort_key.as_str(), b.id)));
         hits.iter().map(|m| m.id).collect()
+    }
+
+    /// Admissions count for the chi bộ and its ancestors on the decision date: cell 5 admitted
+    /// under committee 3 in 2019, then moved under committee 2; cell 4 readmitted in 2020.
+    #[test]
+    fn admissions_count_for_the_ancestors_of_their_day() {
+        use domain::stats::{FlowKind, SpanCause, Structure};
+        let units: Vec<UnitVersion> = units()
+            .into_iter()
+            .map(|v| match v.kind {
+                UnitKind::Commune => UnitVersion { kind: UnitKind::GrassrootsCommittee, ..v },
+                _ => v,
+            })
+            .collect();
+        let member = |id: i64, unit: i64, from: NaiveDate, entered: FlowKind| IndexMemberRow {
+            id: MemberId(id),
+            full_name: "Lê Văn An".into(),
+            name_fold: "le van an".into(),
+            sort_key: "an".into(),
+            gender: Gender::Female,
+            birth_date: d(1995, 1, 1),
+            citizen_id: format!("{id:012}"),
+            party_card_number: None,
+            ethnicity: domain::member::Ethnicity::Kinh,
+            religion: domain::member::Religion::None,
+            spans: vec![IndexSpanRow {
+                unit: Some(UnitId(unit)),
+                status: Status::Probationary,
+                from,
+                to: None,
+                cause: SpanCause { entered, left: None },
+            }],
+            temporary: Vec::new(),
+            transit_to: None,
+            profiles: Vec::new(),
+        };
+        let members = vec![
+            member(1, 5, d(2019, 5, 10), FlowKind::Admitted),
+            member(2, 4, d(2020, 3, 2), FlowKind::Readmitted),
+            member(3, 4, d(2019, 8, 1), FlowKind::TransferredInWithin),
+        ];
+        let index = Index::build(units, Vec::new(), members, 1);
+        let case = |m: MemberId| match m.0 {
+            1 => CaseFacts { group: Some(domain::pipeline::TargetGroup::Student), ceremony: Some(d(2019, 5, 19)) },
+            _ => CaseFacts::default(),
+        };
+        let (first, last) = (d(2019, 1, 1), d(2020, 12, 31));
+        let counted = index.admissions_by_unit(first, last, case);
+        let admitted = |u: i64| counted.of(UnitId(u)).admitted;
+        assert_eq!([admitted(1), admitted(2), admitted(3), admitted(4), admitted(5)], [2, 1, 1, 1, 1]);
+        let province = counted.of(UnitId(1));
+        assert_eq!((province.readmitted, province.groups.student, province.on_anniversary), (1, 1, 1));
+        assert_eq!(counted.occasions(UnitId(1)), vec![("Ngày sinh Chủ tịch Hồ Chí Minh (19/5)".to_owned(), 1)]);
+        assert!(counted.occasions(UnitId(2)).is_empty());
+        // The admission report reads the same admissions, in the rows of their day.
+        let (total, rows, zero) = index.admissions(UnitId(1), first, last, Structure::OfDate, last).unwrap();
+        assert_eq!((total.admitted, total.readmitted), (2, 1));
+        let row = |u: i64| rows.iter().find(|(r, _)| matches!(r, ReportRow::Unit(v, _) if v.unit_id == UnitId(u))).map(|(_, t)| t.admitted);
+        assert_eq!((row(2), row(3)), (Some(1), Some(1)));
+        assert!(zero.is_empty());
+        // In 2020 only committee 2 admitted; under committee 2, only cell 4.
+        let in_2020 = index.admissions_by_unit(d(2020, 1, 1), last, |_| CaseFacts::default());
+        let ids = |list: Vec<UnitVersion>| list.iter().map(|v| v.unit_id.0).collect::<Vec<_>>();
+        assert_eq!(ids(index.without_admission(UnitId(1), last, Structure::OfDate, &in_2020)), vec![3]);
+        assert_eq!(ids(index.without_admission(UnitId(2), last, Structure::OfDate, &in_2020)), vec![5]);
+        assert_eq!(ids(index.without_admission(UnitId(2), last, Structure::OfDate, &counted)), Vec::<i64>::new());
     }
 
     proptest! {

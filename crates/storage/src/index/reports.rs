@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 
 use domain::history::Status;
 use domain::ids::UnitId;
-use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, FlowKind, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
-use domain::unit::{UnitKind, UnitVersion};
+use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
+use domain::unit::UnitVersion;
 
 use super::{Index, MemberEntry};
 
@@ -200,8 +200,8 @@ impl Index {
     }
 
     /// The members admitted (or readmitted) to `root`'s list from `first` to `last`, tallied in
-    /// total and per row, and the grassroots organizations under `root` that admitted nobody.
-    /// `None` as for [`Index::movements`].
+    /// total and per row, and the organizations under `root` that admitted nobody
+    /// ([`Index::without_admission`]). `None` as for [`Index::movements`].
     pub fn admissions(
         &self,
         root: UnitId,
@@ -215,44 +215,15 @@ impl Index {
         let (days, epochs) = self.epochs(r, first, last, structure, today, &mut rows);
         let mut per_row = vec![AdmissionTally::default(); rows.keys.len()];
         let mut total = AdmissionTally::default();
-        // Admissions per unit where they happened (as the unit stood on `shown_on`).
-        let mut per_unit = vec![0u32; self.units.ids.len()];
-        for m in &self.members {
-            for s in &m.spans {
-                let readmitted = match s.span.cause.entered {
-                    FlowKind::Admitted => false,
-                    FlowKind::Readmitted => true,
-                    _ => continue,
-                };
-                let (Some(u), true) = (s.at, s.span.from >= first && s.span.from <= last && s.span.status.is_active()) else { continue };
-                let Some(row) = at(&mut per_row, slot_on(&days, &epochs, u, s.span.from)) else { continue };
-                let f = facts(m, s.span.status, s.span.from);
-                row.add(&f, s.span.from, readmitted);
-                total.add(&f, s.span.from, readmitted);
-                let at = match structure {
-                    Structure::OfDate => Some(u),
-                    Structure::Current => self.units.successor_on(u, today),
-                };
-                if let Some(n) = at.and_then(|at| per_unit.get_mut(at as usize)) {
-                    *n += 1;
-                }
-            }
+        let admitted: Vec<_> = self.admitted_between(first, last).collect();
+        for a in &admitted {
+            let Some(row) = at(&mut per_row, slot_on(&days, &epochs, a.unit, a.on)) else { continue };
+            let f = facts(a.member, a.status, a.on);
+            row.add(&f, a.on, a.readmitted);
+            total.add(&f, a.on, a.readmitted);
         }
-        // Grassroots organizations standing under `root` on `shown_on` with no admission in
-        // their subtree.
-        let inside = self.units.subtree(root, shown_on);
-        let mut zero: Vec<UnitVersion> = Vec::new();
-        for (g, _) in (0..self.units.ids.len() as u32).zip(inside).filter(|(_, inside)| *inside) {
-            let Some(v) = self.units.version_on(g, shown_on) else { continue };
-            if !matches!(v.kind, UnitKind::GrassrootsCommittee | UnitKind::GrassrootsCell) {
-                continue;
-            }
-            let marks = self.units.subtree(v.unit_id, shown_on);
-            if marks.iter().zip(&per_unit).all(|(m, n)| !*m || *n == 0) {
-                zero.push(v.clone());
-            }
-        }
-        zero.sort_by_cached_key(|v| domain::text::collation_key(&v.name));
+        let by_unit = self.count_by_unit(admitted, first, last, |_| Default::default());
+        let zero = self.without_admission(root, shown_on, structure, &by_unit);
         let out = rows
             .keys
             .iter()
