@@ -17,10 +17,9 @@ use domain::event::{Entry, EventKind, StrikeOffReason};
 use domain::history::{self, Status};
 use domain::ids::{MemberId, UnitId};
 use domain::pipeline::{
-    self, Candidate, CandidateSource, Facts, IntroducerFacts, IntroducerId, RegisterWrite, Stage, StepData, StepKind, Steps, TargetGroup,
-    Urgency, blockers_to_errors,
+    self, Candidate, Facts, IntroducerFacts, IntroducerId, RegisterWrite, Stage, StepData, StepKind, Steps, TargetGroup, Urgency,
+    blockers_to_errors,
 };
-use domain::unit::UnitKind;
 use domain::workdays::{WorkCalendar, YearOverride};
 
 use crate::audit::{diff, json};
@@ -30,11 +29,12 @@ use crate::error::{Result, StoreError};
 use crate::index::Sight;
 use crate::members::{append_event_tx, insert_member_tx, load_units};
 use crate::model::{
-    AuditRecord, CaseDetail, CaseQuery, CaseSummary, NewMember, ScopeFilter, ScopeTarget, StepRecord, TargetCell, TargetReport, TargetRow,
-    UnitSummary, WorkItem, Worklist,
+    AuditRecord, CaseDetail, CaseQuery, CaseSummary, NewMember, ScopeFilter, ScopeTarget, StepRecord, TargetReport, WorkItem, Worklist,
 };
 use crate::sql::{self, admission as q};
 use crate::store::SqlStore;
+
+mod targets;
 
 /// The admission pipeline: candidates and the dated steps of their cases, the worklist, yearly
 /// targets, and the working-day calendar its deadlines count in.
@@ -496,121 +496,13 @@ impl AdmissionStore for SqlStore {
         self.commit_write(tx, seq, ctx, &[record], "target", &[unit.0]).await
     }
 
-    /// Targets and progress for `root` and the units directly under it, the grassroots
-    /// organizations with no admission, admissions on anniversaries, and candidates by source.
     async fn targets(&self, root: UnitId, year: i32, today: NaiveDate, scope: Option<&ScopeFilter>) -> Result<TargetReport> {
-        self.refresh_index().await?;
-        let (from, to) = year_bounds(year);
-        let shape_on = today.min(to.pred_opt().unwrap_or(to)).max(from);
-        let mut conn = self.db.reader().await?;
-        let subtree = sql::subtree_on(conn.as_mut(), root, shape_on).await?;
-        if subtree.is_empty() {
-            return Err(StoreError::NotFound);
-        }
-        let admissions = q::admissions_between(conn.as_mut(), from, to).await?;
-        let ceremonies: HashMap<MemberId, NaiveDate> = q::ceremonies_between(conn.as_mut(), from, to).await?.into_iter().collect();
-        let groups: HashMap<MemberId, Option<TargetGroup>> =
-            q::admitted_cases_between(conn.as_mut(), from, to).await?.into_iter().map(|(m, c)| (m, c.target_group)).collect();
-        let targets = q::targets(conn.as_mut(), year).await?;
-        drop(conn);
-        let candidates = self.open_cases().await?;
-        let index = self.index.read();
-        // Every admission counts for its unit and each ancestor on the day of the decision.
-        let mut admitted: HashMap<UnitId, [u32; 5]> = HashMap::new(); // total, three groups, anniversaries
-        for a in &admissions {
-            let group = groups.get(&a.member).copied().flatten();
-            let on_anniversary = ceremonies.get(&a.member).is_some_and(|d| pipeline::anniversary(*d).is_some());
-            let mut unit = Some(a.unit);
-            let mut guard = 0;
-            while let Some(u) = unit {
-                let cell = admitted.entry(u).or_default();
-                cell[0] += 1;
-                if let Some(g) = group {
-                    cell[1 + TargetGroup::ALL.iter().position(|x| *x == g).unwrap_or(0)] += 1;
-                }
-                if on_anniversary {
-                    cell[4] += 1;
-                }
-                unit = index.unit_version_on(u, a.on).and_then(|v| v.parent_id);
-                guard += 1;
-                if guard > 32 {
-                    break;
-                }
-            }
-        }
-        let target_of = |u: UnitId, kind: &str| targets.iter().find(|(x, k, _)| *x == u && k == kind).map(|(_, _, t)| *t);
-        let row = |v: &domain::unit::UnitVersion| {
-            let counts = admitted.get(&v.unit_id).copied().unwrap_or_default();
-            let total = TargetCell::new(target_of(v.unit_id, "total"), counts[0]);
-            let groups = TargetGroup::ALL
-                .iter()
-                .enumerate()
-                .map(|(i, g)| (*g, TargetCell::new(target_of(v.unit_id, g.code()), counts[1 + i])))
-                .collect();
-            TargetRow { unit: UnitSummary::from(v), total, groups, anniversary: counts[4] }
-        };
-        let visible = |u: UnitId| scope.is_none_or(|s| index.in_scope(s, ScopeTarget::Unit(u)));
-        let root_version = subtree.iter().find(|v| v.unit_id == root).ok_or(StoreError::NotFound)?;
-        let children: Vec<TargetRow> =
-            subtree.iter().filter(|v| v.parent_id == Some(root) && visible(v.unit_id)).map(row).collect::<Vec<_>>();
-        let root_kind = root_version.kind;
-        let zero_kinds: &[UnitKind] =
-            if matches!(root_kind, UnitKind::GrassrootsCommittee | UnitKind::GrassrootsCell | UnitKind::SubCommittee) {
-                &[UnitKind::Cell, UnitKind::GrassrootsCell]
-            } else {
-                &[UnitKind::GrassrootsCommittee, UnitKind::GrassrootsCell]
-            };
-        let mut zero: Vec<UnitSummary> = subtree
-            .iter()
-            .filter(|v| zero_kinds.contains(&v.kind) && visible(v.unit_id))
-            .filter(|v| admitted.get(&v.unit_id).is_none_or(|c| c[0] == 0))
-            .map(UnitSummary::from)
-            .collect();
-        zero.sort_by(|a, b| a.name.cmp(&b.name));
-        let in_subtree: std::collections::HashSet<UnitId> = subtree.iter().map(|v| v.unit_id).collect();
-        let mut by_source: Vec<(CandidateSource, usize)> = CandidateSource::ALL.iter().map(|s| (*s, 0)).collect();
-        for c in candidates.iter().filter(|c| in_subtree.contains(&c.row.candidate.unit)) {
-            if let Some(e) = by_source.iter_mut().find(|(s, _)| *s == c.row.candidate.source) {
-                e.1 += 1;
-            }
-        }
-        let mut anniversaries: Vec<(String, u32)> = Vec::new();
-        for a in admissions.iter().filter(|a| admitted_under(&index, a, root)) {
-            if let Some(label) = ceremonies.get(&a.member).and_then(|d| pipeline::anniversary(*d)) {
-                match anniversaries.iter_mut().find(|(l, _)| l == label) {
-                    Some(e) => e.1 += 1,
-                    None => anniversaries.push((label.to_owned(), 1)),
-                }
-            }
-        }
-        let readmissions = admissions.iter().filter(|a| a.readmission && admitted_under(&index, a, root)).count() as u32;
-        Ok(TargetReport {
-            readmissions,
-            year,
-            shape_on,
-            root: row(root_version),
-            children,
-            zero_admission: zero,
-            anniversaries,
-            open_candidates_by_source: by_source,
-        })
+        self.targets_report(root, year, today, scope).await
     }
 
     fn admission_config(&self) -> &admission::AdmissionConfig {
         &self.admission
     }
-}
-
-fn admitted_under(index: &crate::index::Index, a: &q::AdmissionRow, root: UnitId) -> bool {
-    let mut unit = Some(a.unit);
-    for _ in 0..32 {
-        match unit {
-            Some(u) if u == root => return true,
-            Some(u) => unit = index.unit_version_on(u, a.on).and_then(|v| v.parent_id),
-            None => return false,
-        }
-    }
-    false
 }
 
 fn open_case(row: q::CandidateRow, steps: Steps) -> OpenCase {

@@ -5,6 +5,11 @@
 //! counter (one single-row query) and reloads just what the change log names. Every write bumps
 //! the counter inside its own transaction, so a process always sees its own writes and those of
 //! any other process sharing the database (docs/design/register-index.md).
+//!
+//! The index works on positions (members, units, report rows); a position is read with `get`,
+//! never by indexing, so a wrong one is an absent answer, not a panic (the lint below covers
+//! this module and its submodules).
+#![deny(clippy::indexing_slicing)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
@@ -20,9 +25,11 @@ use domain::unit::UnitVersion;
 use crate::db::Database;
 use crate::error::Result;
 use crate::model::{MemberListItem, MemberPage, MemberQuery, ScopeFilter, ScopeTarget, StatusFilter, UnitSummary};
-use crate::sql::{self, IndexMemberRow};
+use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 
+mod admissions;
 mod reports;
+pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use reports::Row as ReportRow;
 
 /// Members loaded per query at start-up.
@@ -142,19 +149,54 @@ impl UnitTable {
         t.change_days.sort_unstable();
         t.change_days.dedup();
         for (from, to) in links {
-            if let (Some(&a), Some(&b)) = (t.pos.get(&from), t.pos.get(&to)) {
-                push_unique(&mut t.successors[a as usize], b);
+            if let (Some(&a), Some(&b)) = (t.pos.get(&from), t.pos.get(&to))
+                && let Some(list) = t.successors.get_mut(a as usize)
+            {
+                push_unique(list, b);
             }
         }
         for v in all {
-            let i = t.pos[&v.unit_id];
-            match v.parent_id.and_then(|p| t.pos.get(&p).copied()) {
-                Some(p) => t.children[p as usize].push((i, v.valid_from, v.valid_to)),
-                None => t.roots.push((i, v.valid_from, v.valid_to)),
+            // Every version's unit was given a position above.
+            let Some(&i) = t.pos.get(&v.unit_id) else { continue };
+            let edge = (i, v.valid_from, v.valid_to);
+            match v.parent_id.and_then(|p| t.pos.get(&p)).and_then(|&p| t.children.get_mut(p as usize)) {
+                Some(list) => list.push(edge),
+                None => t.roots.push(edge),
             }
-            t.versions[i as usize].push(v);
+            if let Some(list) = t.versions.get_mut(i as usize) {
+                list.push(v);
+            }
         }
         t
+    }
+
+    /// The unit at position `i`.
+    fn id(&self, i: u32) -> Option<UnitId> {
+        self.ids.get(i as usize).copied()
+    }
+
+    /// Every child unit `i` ever had, with the interval it stood under `i`.
+    fn children_of(&self, i: u32) -> &[(u32, NaiveDate, Option<NaiveDate>)] {
+        self.children.get(i as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The units `i` became through merges and splits.
+    fn successors_of(&self, i: u32) -> &[u32] {
+        self.successors.get(i as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// `i` and its ancestors as the tree stood on `on`, nearest first; the walk stops at a unit
+    /// with no version that day (or after [`MAX_WALK`] units).
+    fn ancestors_on(&self, i: u32, on: NaiveDate) -> impl Iterator<Item = u32> + '_ {
+        std::iter::successors(Some(i), move |&u| self.version_on(u, on)?.parent_id.and_then(|p| self.pos.get(&p).copied())).take(MAX_WALK)
+    }
+
+    /// The unit standing on `today` that `i` became: itself, or (following merges and splits,
+    /// the first successor of a split) its successor's. `None`: dissolved with no successor.
+    fn successor_on(&self, i: u32, today: NaiveDate) -> Option<u32> {
+        std::iter::successors(Some(i), |&u| self.successors_of(u).first().copied())
+            .take(MAX_WALK)
+            .find(|&u| self.version_on(u, today).is_some())
     }
 
     fn version_on(&self, i: u32, on: NaiveDate) -> Option<&UnitVersion> {
@@ -174,14 +216,11 @@ impl UnitTable {
         }
         let mut stack = vec![r];
         while let Some(u) = stack.pop() {
-            if std::mem::replace(&mut marks[u as usize], true) {
+            let Some(mark) = marks.get_mut(u as usize) else { continue };
+            if std::mem::replace(mark, true) {
                 continue;
             }
-            for &(c, from, to) in &self.children[u as usize] {
-                if from <= on && to.is_none_or(|t| on < t) {
-                    stack.push(c);
-                }
-            }
+            stack.extend(self.children_of(u).iter().filter(|(_, from, to)| *from <= on && to.is_none_or(|t| on < t)).map(|(c, _, _)| *c));
         }
         marks
     }
@@ -190,7 +229,7 @@ impl UnitTable {
         let list = match parent {
             None => &self.roots,
             Some(p) => match self.pos.get(&p) {
-                Some(&i) => &self.children[i as usize],
+                Some(&i) => self.children_of(i),
                 None => return Vec::new(),
             },
         };
@@ -240,19 +279,29 @@ struct MemberEntry {
     transit_to: u32,
 }
 
-/// (unit position in the unit table, unit id, status, from, to, why it began and ended).
-type IndexSpan = (Option<u32>, Option<UnitId>, Status, NaiveDate, Option<NaiveDate>, domain::stats::SpanCause);
+/// A span as the index keeps it: the row read from the database, and the position of its chi
+/// bộ in the unit table (`None`: outside the register, or a unit the table does not hold).
+struct IndexSpan {
+    at: Option<u32>,
+    span: IndexSpanRow,
+}
+
+impl IndexSpan {
+    fn covers(&self, on: NaiveDate) -> bool {
+        self.span.from <= on && self.span.to.is_none_or(|t| on < t)
+    }
+}
 
 pub use domain::access::MemberReach;
 
 impl MemberEntry {
     /// The latest span is an open "transferred out": the receiving side has not accepted yet.
     fn in_transit(&self) -> bool {
-        domain::access::in_transit(self.spans.last().map(|s| (s.2, s.4)))
+        domain::access::in_transit(self.spans.last().map(|s| (s.span.status, s.span.to)))
     }
 
-    fn span_on(&self, on: NaiveDate) -> Option<(Option<u32>, Option<UnitId>, Status)> {
-        self.spans.iter().find(|s| s.3 <= on && s.4.is_none_or(|t| on < t)).map(|s| (s.0, s.1, s.2))
+    fn span_on(&self, on: NaiveDate) -> Option<&IndexSpan> {
+        self.spans.iter().find(|s| s.covers(on))
     }
 }
 
@@ -290,6 +339,9 @@ struct Snapshot {
 
 const NO_UNIT: u32 = u32::MAX;
 const SNAPSHOTS_KEPT: usize = 4;
+/// The most units a walk up the tree or along successors visits (the register's tree is six
+/// levels deep): a guard against a cycle in stored data, never reached otherwise.
+const MAX_WALK: usize = 64;
 
 impl Index {
     fn build(units: Vec<UnitVersion>, links: Vec<(UnitId, UnitId)>, members: Vec<IndexMemberRow>, seq: i64) -> Self {
@@ -310,10 +362,10 @@ impl Index {
 
     fn entry(&self, m: IndexMemberRow) -> MemberEntry {
         let spans: Vec<IndexSpan> =
-            m.spans.into_iter().map(|(u, s, f, t, c)| (u.and_then(|u| self.units.pos.get(&u).copied()), u, s, f, t, c)).collect();
+            m.spans.into_iter().map(|span| IndexSpan { at: span.unit.and_then(|u| self.units.pos.get(&u).copied()), span }).collect();
         let temporary = m.temporary.into_iter().map(|(u, f, t)| (u.and_then(|u| self.units.pos.get(&u).copied()), f, t)).collect();
-        let home = domain::access::home(spans.iter().map(|s| (s.3, s.0))).unwrap_or(NO_UNIT);
-        let first_admission = spans.iter().find(|s| matches!(s.2, Status::Probationary | Status::Official)).map(|s| s.3);
+        let home = domain::access::home(spans.iter().map(|s| (s.span.from, s.at))).unwrap_or(NO_UNIT);
+        let first_admission = spans.iter().find(|s| matches!(s.span.status, Status::Probationary | Status::Official)).map(|s| s.span.from);
         let transit_to = m.transit_to.and_then(|u| self.units.pos.get(&u).copied()).unwrap_or(NO_UNIT);
         MemberEntry {
             transit_to,
@@ -336,8 +388,8 @@ impl Index {
     }
 
     fn cmp_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        let (x, y) = (&self.members[a as usize], &self.members[b as usize]);
-        (x.sort_key.as_str(), x.id).cmp(&(y.sort_key.as_str(), y.id))
+        let key = |i: u32| self.members.get(i as usize).map(|m| (m.sort_key.as_str(), m.id));
+        key(a).cmp(&key(b))
     }
 
     fn add_terms(&mut self, i: u32, e: &MemberEntry) {
@@ -368,12 +420,14 @@ impl Index {
         let entry = self.entry(m);
         match self.pos.get(&entry.id).copied() {
             Some(i) => {
-                let old = std::mem::replace(&mut self.members[i as usize], entry);
+                let Some(old) = self.members.get_mut(i as usize).map(|m| std::mem::replace(m, placeholder())) else { return };
                 self.remove_terms(i, &old);
-                let e = std::mem::replace(&mut self.members[i as usize], placeholder());
-                self.add_terms(i, &e);
-                self.members[i as usize] = e;
-                if old.sort_key != self.members[i as usize].sort_key {
+                self.add_terms(i, &entry);
+                let moved = old.sort_key != entry.sort_key;
+                if let Some(m) = self.members.get_mut(i as usize) {
+                    *m = entry;
+                }
+                if moved {
                     self.order.retain(|x| *x != i);
                     self.insert_in_order(i);
                 }
@@ -413,13 +467,11 @@ impl Index {
         } else {
             let granted = f.scope.units.iter().filter_map(|u| self.units.pos.get(u).copied());
             let roots = domain::access::counting_roots(&self.units, granted, f.today);
-            let mut marks = vec![false; n];
-            if !roots.is_empty() {
-                for i in 0..n as u32 {
-                    marks[i as usize] = domain::access::unit_within(&self.units, i, &roots, f.today);
-                }
+            if roots.is_empty() {
+                vec![false; n]
+            } else {
+                (0..n as u32).map(|i| domain::access::unit_within(&self.units, i, &roots, f.today)).collect()
             }
-            marks
         };
         let marks = Arc::new(marks);
         if cache.len() >= SNAPSHOTS_KEPT * 4 {
@@ -431,21 +483,22 @@ impl Index {
 
     /// Members within the scope: those whose record belongs to a unit in scope, those in transit
     /// to a unit in scope (the receiving side), and the own member.
-    fn member_in_scope(&self, i: usize, marks: &[bool], f: &ScopeFilter) -> bool {
-        self.reach(i, marks).in_scope(&f.scope, self.members[i].id)
+    fn member_in_scope(m: &MemberEntry, marks: &[bool], f: &ScopeFilter) -> bool {
+        Self::reach(m, marks).in_scope(&f.scope, m.id)
     }
 
-    fn reach(&self, i: usize, marks: &[bool]) -> MemberReach {
-        let m = &self.members[i];
-        let marked = |u: u32| u != NO_UNIT && marks.get(u as usize).copied().unwrap_or(false);
-        MemberReach { home: marked(m.home), arriving: marked(m.transit_to), in_transit: m.in_transit() }
+    fn reach(m: &MemberEntry, marks: &[bool]) -> MemberReach {
+        MemberReach { home: marked(marks, m.home), arriving: marked(marks, m.transit_to), in_transit: m.in_transit() }
     }
 
     /// How a scope reaches a member (`None`: not a member of the register).
     pub fn member_reach(&self, f: &ScopeFilter, member: MemberId) -> Option<MemberReach> {
-        let &i = self.pos.get(&member)?;
-        let marks = self.scope_marks(f);
-        Some(self.reach(i as usize, &marks))
+        let m = self.member(member)?;
+        Some(Self::reach(m, &self.scope_marks(f)))
+    }
+
+    fn member(&self, member: MemberId) -> Option<&MemberEntry> {
+        self.members.get(*self.pos.get(&member)? as usize)
     }
 
     /// Members in transit to a unit within `root`'s subtree and within the scope (đang chuyển
@@ -454,19 +507,9 @@ impl Index {
         let marks = self.scope_marks(f);
         let Some(&r) = self.units.pos.get(&root) else { return Vec::new() };
         let under = self.units.subtree(root, today);
-        self.order
-            .iter()
-            .filter(|&&i| {
-                let t = self.members[i as usize].transit_to;
-                t != NO_UNIT
-                    && marks.get(t as usize).copied().unwrap_or(false)
-                    && (t == r || under.get(t as usize).copied().unwrap_or(false))
-            })
-            .map(|&i| {
-                let m = &self.members[i as usize];
-                let unit = self.units.ids.get(m.transit_to as usize).copied();
-                self.list_item(i, unit, Status::TransferredOut)
-            })
+        self.in_order()
+            .filter(|m| marked(&marks, m.transit_to) && (m.transit_to == r || marked(&under, m.transit_to)))
+            .map(|m| self.list_item(m, self.units.id(m.transit_to), Status::TransferredOut))
             .collect()
     }
 
@@ -474,14 +517,14 @@ impl Index {
         match target {
             ScopeTarget::Unit(u) => {
                 let marks = self.scope_marks(f);
-                self.units.pos.get(&u).is_some_and(|&i| marks[i as usize])
+                self.units.pos.get(&u).is_some_and(|&i| marked(&marks, i))
             }
             ScopeTarget::Member(m) => {
                 if f.scope.own_member == Some(m) {
                     return self.pos.contains_key(&m);
                 }
                 let marks = self.scope_marks(f);
-                self.pos.get(&m).is_some_and(|&i| self.member_in_scope(i as usize, &marks, f))
+                self.member(m).is_some_and(|m| Self::member_in_scope(m, &marks, f))
             }
         }
     }
@@ -499,13 +542,14 @@ impl Index {
         };
         for m in &self.members {
             match m.span_on(on) {
-                Some((u, _, status)) => {
-                    let u = u.unwrap_or(NO_UNIT);
-                    if u != NO_UNIT && status.is_active() {
-                        snap.counts[u as usize] += 1;
+                Some(s) => {
+                    if let (Some(u), true) = (s.at, s.span.status.is_active())
+                        && let Some(count) = snap.counts.get_mut(u as usize)
+                    {
+                        *count += 1;
                     }
-                    snap.units.push(u);
-                    snap.status.push(Some(status));
+                    snap.units.push(s.at.unwrap_or(NO_UNIT));
+                    snap.status.push(Some(s.span.status));
                 }
                 None => {
                     snap.units.push(NO_UNIT);
@@ -534,7 +578,9 @@ impl Index {
             let map = if w.chars().all(|c| c.is_ascii_digit()) { &self.digits } else { &self.words };
             for (_, list) in map.range(w.to_owned()..).take_while(|(k, _)| k.starts_with(w)) {
                 for &i in list {
-                    marks[i as usize] = true;
+                    if let Some(mark) = marks.get_mut(i as usize) {
+                        *mark = true;
+                    }
                 }
             }
             result = Some(match result {
@@ -566,14 +612,13 @@ impl Index {
             .as_ref()
             .filter(|f| !f.scope.everything)
             .map(|f| (self.scope_marks(f), f.scope.own_member.and_then(|m| self.pos.get(&m).copied())));
-        let wanted = |i: u32| -> bool {
-            let i = i as usize;
-            if matches.as_ref().is_some_and(|m| !m[i]) {
+        // Member `i`, whose entry is `m`.
+        let wanted = |i: u32, m: &MemberEntry| -> bool {
+            if matches.as_ref().is_some_and(|marks| !marked(marks, i)) {
                 return false;
             }
             if let Some((marks, own)) = &scope {
-                let home = snap.homes[i];
-                let in_scope = *own == Some(i as u32) || (home != NO_UNIT && marks[home as usize]);
+                let in_scope = *own == Some(i) || snap.homes.get(i as usize).is_some_and(|&home| marked(marks, home));
                 if !in_scope {
                     return false;
                 }
@@ -593,9 +638,9 @@ impl Index {
                         })
                         && q.facet.is_none_or(|x| x.holds(facts))
                 };
-                return self.has_flow(p, &self.members[i], f.inflow, &mut check.borrow_mut(), accept);
+                return self.has_flow(p, m, f.inflow, &mut check.borrow_mut(), accept);
             }
-            let Some(status) = snap.status[i] else { return false };
+            let Some(status) = snap.status.get(i as usize).copied().flatten() else { return false };
             let status_ok = match q.status {
                 StatusFilter::Active => status.is_active(),
                 StatusFilter::All => true,
@@ -604,13 +649,11 @@ impl Index {
             if !status_ok {
                 return false;
             }
-            if let Some(marks) = &subtree {
-                let u = snap.units[i];
-                if u == NO_UNIT || !marks[u as usize] {
-                    return false;
-                }
+            if let Some(marks) = &subtree
+                && !snap.units.get(i as usize).is_some_and(|&u| marked(marks, u))
+            {
+                return false;
             }
-            let m = &self.members[i];
             if q.gender.is_some_and(|g| g != m.gender) {
                 return false;
             }
@@ -633,12 +676,13 @@ impl Index {
         let mut total = 0;
         let mut items = Vec::new();
         for &i in &self.order {
-            if wanted(i) {
+            let Some(m) = self.members.get(i as usize) else { continue };
+            if wanted(i, m) {
                 if total >= skip
                     && items.len() < per_page
-                    && let Some((_, unit, status)) = self.members[i as usize].span_on(q.as_of)
+                    && let Some(s) = m.span_on(q.as_of)
                 {
-                    items.push(self.list_item(i, unit, status));
+                    items.push(self.list_item(m, s.span.unit, s.span.status));
                 }
                 total += 1;
             }
@@ -646,8 +690,7 @@ impl Index {
         MemberPage { total, page, per_page, items }
     }
 
-    fn list_item(&self, i: u32, unit: Option<UnitId>, status: Status) -> MemberListItem {
-        let m = &self.members[i as usize];
+    fn list_item(&self, m: &MemberEntry, unit: Option<UnitId>, status: Status) -> MemberListItem {
         let unit_name = unit.and_then(|u| self.units.pos.get(&u)).and_then(|p| self.units.latest(*p)).map(|v| v.name.clone());
         MemberListItem {
             id: m.id,
@@ -670,7 +713,7 @@ impl Index {
 
     /// The children of `parent` (roots when `None`) on `on`: (version, subtree member count, child count).
     pub fn children(&self, parent: Option<UnitId>, on: NaiveDate) -> Vec<(UnitVersion, usize, usize)> {
-        let ids: Vec<UnitId> = self.units.children_on(parent, on).into_iter().map(|c| self.units.ids[c as usize]).collect();
+        let ids: Vec<UnitId> = self.units.children_on(parent, on).into_iter().filter_map(|c| self.units.id(c)).collect();
         self.nodes(&ids, on)
     }
 
@@ -681,7 +724,7 @@ impl Index {
         let marks = scope.map(|f| self.scope_marks(f));
         let mut out = Vec::new();
         for i in 0..self.units.ids.len() as u32 {
-            if marks.as_ref().is_some_and(|m| !m[i as usize]) {
+            if marks.as_ref().is_some_and(|m| !marked(m, i)) {
                 continue;
             }
             let Some(v) = self.units.version_on(i, on) else { continue };
@@ -705,8 +748,12 @@ impl Index {
 
     /// A member's status on a date (`None`: not a member then, or not in the register).
     pub fn member_status(&self, member: MemberId, on: NaiveDate) -> Option<Status> {
-        let i = *self.pos.get(&member)?;
-        self.members[i as usize].span_on(on).map(|s| s.2)
+        self.member(member)?.span_on(on).map(|s| s.span.status)
+    }
+
+    /// The members in register order.
+    fn in_order(&self) -> impl Iterator<Item = &MemberEntry> {
+        self.order.iter().filter_map(|&i| self.members.get(i as usize))
     }
 
     pub fn unit_latest(&self, unit: UnitId) -> Option<&UnitVersion> {
@@ -727,6 +774,11 @@ impl Index {
         out.sort_by_cached_key(|(v, _, _)| domain::text::collation_key(&v.name));
         out
     }
+}
+
+/// Whether position `i` is marked (`NO_UNIT` and positions past the marks are not).
+fn marked(marks: &[bool], i: u32) -> bool {
+    marks.get(i as usize).copied().unwrap_or(false)
 }
 
 /// Keeps posting lists sorted and free of repeats.
@@ -792,10 +844,11 @@ mod tests {
         domain::stats::SpanCause { entered: domain::stats::FlowKind::Admitted, left: Some(domain::stats::FlowKind::Died) };
 
     prop_compose! {
-        fn member(id: i64)(name in 0..NAMES.len(), female in any::<bool>(), birth_year in 1940..2005i32,
-                           unit1 in 4..6i64, unit2 in 4..6i64, s1 in 0..4usize, s2 in 0..4usize, switch_year in 2000..2026i32)
+        fn member(id: i64)(name in prop::sample::select(NAMES.to_vec()), female in any::<bool>(), birth_year in 1940..2005i32,
+                           unit1 in 4..6i64, unit2 in 4..6i64, s1 in prop::sample::select(STATUSES.to_vec()),
+                           s2 in prop::sample::select(STATUSES.to_vec()), switch_year in 2000..2026i32)
                            -> IndexMemberRow {
-            let full = PersonName::parse(NAMES[name]).unwrap();
+            let full = PersonName::parse(name).unwrap();
             IndexMemberRow {
                 id: MemberId(id),
                 full_name: full.to_string(),
@@ -808,8 +861,8 @@ mod tests {
                 ethnicity: if female { domain::member::Ethnicity::Tay } else { domain::member::Ethnicity::Kinh },
                 religion: domain::member::Religion::None,
                 spans: vec![
-                    (Some(UnitId(unit1)), STATUSES[s1], d(1995, 1, 1), Some(d(switch_year, 3, 1)), CAUSE),
-                    (Some(UnitId(unit2)), STATUSES[s2], d(switch_year, 3, 1), None, CAUSE),
+                    IndexSpanRow { unit: Some(UnitId(unit1)), status: s1, from: d(1995, 1, 1), to: Some(d(switch_year, 3, 1)), cause: CAUSE },
+                    IndexSpanRow { unit: Some(UnitId(unit2)), status: s2, from: d(switch_year, 3, 1), to: None, cause: CAUSE },
                 ],
                 temporary: Vec::new(),
                 transit_to: None,
@@ -850,19 +903,85 @@ mod tests {
             .filter(|m| q.gender.is_none_or(|g| g == m.gender))
             .filter(|m| q.age.is_none_or(|a| a.contains(domain::dates::age_in_years(m.birth_date, q.as_of))))
             .filter(|m| {
-                let span = m.spans.iter().find(|s| s.2 <= q.as_of && s.3.is_none_or(|t| q.as_of < t));
+                let span = m.spans.iter().find(|s| s.from <= q.as_of && s.to.is_none_or(|t| q.as_of < t));
                 span.is_some_and(|s| {
                     let status_ok = match q.status {
-                        StatusFilter::Active => s.1.is_active(),
+                        StatusFilter::Active => s.status.is_active(),
                         StatusFilter::All => true,
-                        StatusFilter::Only(x) => x == s.1,
+                        StatusFilter::Only(x) => x == s.status,
                     };
-                    status_ok && s.0.is_some_and(subtree)
+                    status_ok && s.unit.is_some_and(subtree)
                 })
             })
             .collect();
         hits.sort_by(|a, b| (a.sort_key.as_str(), a.id).cmp(&(b.sort_key.as_str(), b.id)));
         hits.iter().map(|m| m.id).collect()
+    }
+
+    /// Admissions count for the chi bộ and its ancestors on the decision date: cell 5 admitted
+    /// under committee 3 in 2019, then moved under committee 2; cell 4 readmitted in 2020.
+    #[test]
+    fn admissions_count_for_the_ancestors_of_their_day() {
+        use domain::stats::{FlowKind, SpanCause, Structure};
+        let units: Vec<UnitVersion> = units()
+            .into_iter()
+            .map(|v| match v.kind {
+                UnitKind::Commune => UnitVersion { kind: UnitKind::GrassrootsCommittee, ..v },
+                _ => v,
+            })
+            .collect();
+        let member = |id: i64, unit: i64, from: NaiveDate, entered: FlowKind| IndexMemberRow {
+            id: MemberId(id),
+            full_name: "Lê Văn An".into(),
+            name_fold: "le van an".into(),
+            sort_key: "an".into(),
+            gender: Gender::Female,
+            birth_date: d(1995, 1, 1),
+            citizen_id: format!("{id:012}"),
+            party_card_number: None,
+            ethnicity: domain::member::Ethnicity::Kinh,
+            religion: domain::member::Religion::None,
+            spans: vec![IndexSpanRow {
+                unit: Some(UnitId(unit)),
+                status: Status::Probationary,
+                from,
+                to: None,
+                cause: SpanCause { entered, left: None },
+            }],
+            temporary: Vec::new(),
+            transit_to: None,
+            profiles: Vec::new(),
+        };
+        let members = vec![
+            member(1, 5, d(2019, 5, 10), FlowKind::Admitted),
+            member(2, 4, d(2020, 3, 2), FlowKind::Readmitted),
+            member(3, 4, d(2019, 8, 1), FlowKind::TransferredInWithin),
+        ];
+        let index = Index::build(units, Vec::new(), members, 1);
+        let case = |m: MemberId| match m.0 {
+            1 => CaseFacts { group: Some(domain::pipeline::TargetGroup::Student), ceremony: Some(d(2019, 5, 19)) },
+            _ => CaseFacts::default(),
+        };
+        let (first, last) = (d(2019, 1, 1), d(2020, 12, 31));
+        let counted = index.admissions_by_unit(first, last, case);
+        let admitted = |u: i64| counted.of(UnitId(u)).admitted;
+        assert_eq!([admitted(1), admitted(2), admitted(3), admitted(4), admitted(5)], [2, 1, 1, 1, 1]);
+        let province = counted.of(UnitId(1));
+        assert_eq!((province.readmitted, province.groups.student, province.on_anniversary), (1, 1, 1));
+        assert_eq!(counted.occasions(UnitId(1)), vec![("Ngày sinh Chủ tịch Hồ Chí Minh (19/5)".to_owned(), 1)]);
+        assert!(counted.occasions(UnitId(2)).is_empty());
+        // The admission report reads the same admissions, in the rows of their day.
+        let (total, rows, zero) = index.admissions(UnitId(1), first, last, Structure::OfDate, last).unwrap();
+        assert_eq!((total.admitted, total.readmitted), (2, 1));
+        let row = |u: i64| rows.iter().find(|(r, _)| matches!(r, ReportRow::Unit(v, _) if v.unit_id == UnitId(u))).map(|(_, t)| t.admitted);
+        assert_eq!((row(2), row(3)), (Some(1), Some(1)));
+        assert!(zero.is_empty());
+        // In 2020 only committee 2 admitted; under committee 2, only cell 4.
+        let in_2020 = index.admissions_by_unit(d(2020, 1, 1), last, |_| CaseFacts::default());
+        let ids = |list: Vec<UnitVersion>| list.iter().map(|v| v.unit_id.0).collect::<Vec<_>>();
+        assert_eq!(ids(index.without_admission(UnitId(1), last, Structure::OfDate, &in_2020)), vec![3]);
+        assert_eq!(ids(index.without_admission(UnitId(2), last, Structure::OfDate, &in_2020)), vec![5]);
+        assert_eq!(ids(index.without_admission(UnitId(2), last, Structure::OfDate, &counted)), Vec::<i64>::new());
     }
 
     proptest! {
@@ -872,7 +991,7 @@ mod tests {
             q in prop::sample::select(vec!["", "duc", "Đức", "nguyen", "an", "anh", "thi d", "xyz"]),
             unit in prop::option::of(1i64..4),
             year in 1994..2027i32,
-            status in 0..4usize,
+            status in prop::sample::select(vec![StatusFilter::Active, StatusFilter::All, StatusFilter::Only(Status::Deceased), StatusFilter::Only(Status::Official)]),
             gender in prop::option::of(any::<bool>()),
             band in prop::option::of(prop::sample::select(vec!["18-30", "31-60", "61+"])),
             per_page in 1usize..6,
@@ -881,7 +1000,7 @@ mod tests {
             let mut query = MemberQuery::new(d(year, 7, 1));
             query.q = q.to_string();
             query.unit = unit.map(UnitId);
-            query.status = [StatusFilter::Active, StatusFilter::All, StatusFilter::Only(Status::Deceased), StatusFilter::Only(Status::Official)][status];
+            query.status = status;
             query.gender = gender.map(|f| if f { Gender::Female } else { Gender::Male });
             query.age = band.map(|b| AgeBand::parse(b).unwrap());
             query.per_page = per_page;
@@ -897,12 +1016,11 @@ mod tests {
         #[test]
         fn updates_keep_the_index_equal_to_a_fresh_build(members in population(), renamed in population()) {
             let mut index = Index::build(units(), Vec::new(), members.clone(), 1);
-            let n = members.len().min(renamed.len());
             let mut expected = members.clone();
-            for (i, r) in renamed.into_iter().take(n).enumerate() {
-                let r = IndexMemberRow { id: members[i].id, ..r };
+            for (e, r) in expected.iter_mut().zip(renamed) {
+                let r = IndexMemberRow { id: e.id, ..r };
                 index.upsert(r.clone());
-                expected[i] = r;
+                *e = r;
             }
             index.clear_caches();
             let fresh = Index::build(units(), Vec::new(), expected, 1);

@@ -804,8 +804,18 @@ pub struct IndexMemberRow {
     pub transit_to: Option<UnitId>,
 }
 
-/// (unit, status, from, to, why it began and ended).
-pub type IndexSpanRow = (Option<UnitId>, Status, NaiveDate, Option<NaiveDate>, domain::stats::SpanCause);
+/// One membership span as the index reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexSpanRow {
+    /// The chi bộ (`None`: outside the register, or no unit).
+    pub unit: Option<UnitId>,
+    pub status: Status,
+    pub from: NaiveDate,
+    /// The first day the span no longer holds (`None`: open).
+    pub to: Option<NaiveDate>,
+    /// Why it began and ended.
+    pub cause: domain::stats::SpanCause,
+}
 
 /// Members with `after < id <= upto` (a page of at most `limit`), with their spans.
 pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec<IndexMemberRow>> {
@@ -927,7 +937,13 @@ fn attach_spans(members: &mut [IndexMemberRow], spans: &[Row]) -> R<()> {
             entered: kind(r.opt_str(5)?).unwrap_or(domain::stats::FlowKind::Reorganization),
             left: kind(r.opt_str(6)?),
         };
-        m.spans.push((r.opt_i64(1)?.map(UnitId), field(Status::parse(&r.str(2)?))?, r.date(3)?, r.opt_date(4)?, cause));
+        m.spans.push(IndexSpanRow {
+            unit: r.opt_i64(1)?.map(UnitId),
+            status: field(Status::parse(&r.str(2)?))?,
+            from: r.date(3)?,
+            to: r.opt_date(4)?,
+            cause,
+        });
         if let Some(to) = r.opt_i64(7)? {
             m.transit_to = Some(UnitId(to));
         }

@@ -211,6 +211,9 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     let year = s.admission_report(over(d(2025, 1, 1), d(2025, 12, 31))).await.unwrap();
     assert!(year.total.admitted > 0 && year.target_year == Some(2025));
     assert!(!year.zero_admission.is_empty(), "a small province has grassroots organizations that admitted nobody");
+    for y in [2025, 2026] {
+        targets_count_like_the_admission_report(s, province, y, today).await;
+    }
     // By today's structure every row balances too, and the province's ends are the same lists.
     let current = s.movement_report(ReportRequest { structure: Structure::Current, ..over(first, last) }).await.unwrap();
     assert!(current.rows.iter().all(|(_, m)| m.balances()) && current.total.balances());
@@ -254,4 +257,36 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "in_future"), "{err:?}");
     let err = s.movement_report(over(d(1900, 1, 1), last)).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "unit_not_on_date"), "{err:?}");
+}
+
+/// The targets page and the admission report of one year read the same admissions: the same
+/// total and readmissions, the same count for every unit that stood under the province all
+/// year, and the same organizations that admitted nobody.
+async fn targets_count_like_the_admission_report(s: &dyn Store, province: UnitId, year: i32, today: NaiveDate) {
+    let first = d(year, 1, 1);
+    let last = d(year, 12, 31).min(today);
+    let targets = s.targets(province, year, today, None).await.unwrap();
+    let report = s
+        .admission_report(ReportRequest { unit: province, when: Period { first, last }, structure: Structure::OfDate, today })
+        .await
+        .unwrap();
+    assert!(report.total.admitted > 0, "{year}: admissions to compare");
+    assert_eq!(u64::from(targets.root.total.admitted), report.total.admitted, "{year}: the province");
+    assert_eq!(u64::from(targets.readmissions), report.total.readmitted, "{year}: readmissions");
+    let all_year: HashSet<UnitId> = s.children(Some(province), first).await.unwrap().iter().map(|c| c.unit.id).collect();
+    let mut compared = 0;
+    for row in targets.children.iter().filter(|r| all_year.contains(&r.unit.id)) {
+        let in_report = report.rows.iter().find(|r| r.head.unit.as_ref().is_some_and(|u| u.id == row.unit.id)).unwrap();
+        assert_eq!(u64::from(row.total.admitted), in_report.tally.admitted, "{year}: {}", row.unit.name);
+        // The unit's own report counts the same as its row.
+        let own = s
+            .admission_report(ReportRequest { unit: row.unit.id, when: Period { first, last }, structure: Structure::OfDate, today })
+            .await
+            .unwrap();
+        assert_eq!(u64::from(row.total.admitted), own.total.admitted, "{year}: {}'s own report", row.unit.name);
+        compared += 1;
+    }
+    assert!(compared > 0, "{year}: some unit stood under the province all year");
+    let ids = |list: &[storage::UnitSummary]| list.iter().map(|u| u.id).collect::<Vec<_>>();
+    assert_eq!(ids(&targets.zero_admission), ids(&report.zero_admission), "{year}: organizations that admitted nobody");
 }

@@ -3,7 +3,7 @@
 //! total, by the structure of the date or by today's (docs/design/statistics.md).
 //!
 //! Both passes give each unit of the table a *row slot*: which row of the report holds a member
-//! whose chi bộ is that unit (`NONE`: not on the report's list). The slots depend on the day for
+//! whose chi bộ is that unit ([`Slot::OFF_LIST`]: not on the report's list). The slots depend on the day for
 //! the structure of the date (the tree changes), so a movement report keeps one slot array per
 //! day the tree changed inside the period, and looks at a member only on the days where their
 //! own record or their unit's slot changed.
@@ -12,12 +12,40 @@ use chrono::NaiveDate;
 
 use domain::history::Status;
 use domain::ids::UnitId;
-use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, FlowKind, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
-use domain::unit::{UnitKind, UnitVersion};
+use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
+use domain::unit::UnitVersion;
 
-use super::{Index, MemberEntry, NO_UNIT};
+use super::{Index, MemberEntry};
 
-const NONE: u32 = u32::MAX;
+/// The row of a report that holds the members of a unit on a day, or none: the unit is off the
+/// report's list that day. Four bytes, like the `u32` it wraps: a period report keeps one slot
+/// per unit for every day the tree changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot(u32);
+
+impl Slot {
+    /// Not on the report's list.
+    const OFF_LIST: Slot = Slot(u32::MAX);
+
+    /// The slot of row `row` (rows are numbered from 0, far below `u32::MAX`).
+    fn of_row(row: usize) -> Slot {
+        u32::try_from(row).ok().filter(|r| *r != u32::MAX).map_or(Slot::OFF_LIST, Slot)
+    }
+
+    /// The row, or `None` off the list.
+    fn row(self) -> Option<usize> {
+        (self != Slot::OFF_LIST).then_some(self.0 as usize)
+    }
+
+    fn is_on_list(self) -> bool {
+        self != Slot::OFF_LIST
+    }
+}
+
+/// The entry of `rows` for `slot` (`None` off the list).
+fn at<T>(rows: &mut [T], slot: Slot) -> Option<&mut T> {
+    rows.get_mut(slot.row()?)
+}
 
 /// What [`Index::admissions`] returns: the total, the rows, the grassroots organizations that
 /// admitted nobody.
@@ -50,12 +78,12 @@ struct Rows {
 }
 
 impl Rows {
-    fn slot(&mut self, key: RowKey) -> u32 {
+    fn slot(&mut self, key: RowKey) -> Slot {
         match self.keys.iter().position(|k| *k == key) {
-            Some(i) => i as u32,
+            Some(i) => Slot::of_row(i),
             None => {
                 self.keys.push(key);
-                (self.keys.len() - 1) as u32
+                Slot::of_row(self.keys.len() - 1)
             }
         }
     }
@@ -63,30 +91,26 @@ impl Rows {
 
 impl Index {
     /// The row slot of every unit on `on`. `resolved`: for today's structure, each unit's row
-    /// once regrouped into today's tree (`NONE` outside `root` today, `DISSOLVED` when no
+    /// once regrouped into today's tree (`OFF_LIST` outside `root` today, `None` when no
     /// successor stands today).
-    fn slots_on(&self, r: u32, on: NaiveDate, structure: Structure, resolved: &[u32], rows: &mut Rows) -> Vec<u32> {
-        let root = self.units.ids[r as usize];
-        let mut slot = vec![NONE; self.units.ids.len()];
+    fn slots_on(&self, r: u32, on: NaiveDate, structure: Structure, resolved: &[Option<Slot>], rows: &mut Rows) -> Vec<Slot> {
         match structure {
-            Structure::OfDate => {
-                if self.units.version_on(r, on).is_none() {
-                    return slot;
-                }
-                slot = self.tree_slots(r, on, rows);
-            }
+            Structure::OfDate if self.units.version_on(r, on).is_none() => vec![Slot::OFF_LIST; self.units.ids.len()],
+            Structure::OfDate => self.tree_slots(r, on, rows),
             Structure::Current => {
+                let Some(root) = self.units.id(r) else { return vec![Slot::OFF_LIST; self.units.ids.len()] };
                 let within_then = self.units.subtree(root, on);
-                for (u, &k) in resolved.iter().enumerate() {
-                    slot[u] = match k {
-                        DISSOLVED if within_then[u] => rows.slot(RowKey::Dissolved),
-                        DISSOLVED => NONE,
-                        k => k,
-                    };
-                }
+                resolved
+                    .iter()
+                    .zip(within_then)
+                    .map(|(k, within)| match k {
+                        Some(k) => *k,
+                        None if within => rows.slot(RowKey::Dissolved),
+                        None => Slot::OFF_LIST,
+                    })
+                    .collect()
             }
         }
-        slot
     }
 
     /// One slot array per day the tree changed after `start` up to `last`, the first for `start`
@@ -99,7 +123,7 @@ impl Index {
         structure: Structure,
         today: NaiveDate,
         rows: &mut Rows,
-    ) -> (Vec<NaiveDate>, Vec<Vec<u32>>) {
+    ) -> (Vec<NaiveDate>, Vec<Vec<Slot>>) {
         let resolved = match structure {
             Structure::OfDate => Vec::new(),
             Structure::Current => self.resolve_today(r, today, rows),
@@ -115,10 +139,11 @@ impl Index {
         let before = first.pred_opt()?;
         let (days, epochs) = self.epochs(r, before, last, structure, today, rows);
         let mut changes: Vec<Vec<u32>> = vec![Vec::new(); self.units.ids.len()];
-        for e in 1..epochs.len() {
-            for (u, list) in changes.iter_mut().enumerate() {
-                if epochs[e][u] != epochs[e - 1][u] {
-                    list.push(e as u32);
+        for (e, pair) in (1u32..).zip(epochs.windows(2)) {
+            let [previous, next] = pair else { continue };
+            for ((list, a), b) in changes.iter_mut().zip(previous).zip(next) {
+                if a != b {
+                    list.push(e);
                 }
             }
         }
@@ -144,7 +169,7 @@ impl Index {
     ) -> bool {
         let mut found = false;
         p.walk(m, check, |day, (slot, status), (now, now_status)| {
-            let crossed = if inflow { slot == NONE && now != NONE } else { slot != NONE && now == NONE };
+            let crossed = if inflow { !slot.is_on_list() && now.is_on_list() } else { slot.is_on_list() && !now.is_on_list() };
             if crossed && !found {
                 let f = p.flow(m, day, inflow, if inflow { now_status } else { status });
                 found = accept(&f, &facts(m, f.status, day));
@@ -175,8 +200,8 @@ impl Index {
     }
 
     /// The members admitted (or readmitted) to `root`'s list from `first` to `last`, tallied in
-    /// total and per row, and the grassroots organizations under `root` that admitted nobody.
-    /// `None` as for [`Index::movements`].
+    /// total and per row, and the organizations under `root` that admitted nobody
+    /// ([`Index::without_admission`]). `None` as for [`Index::movements`].
     pub fn admissions(
         &self,
         root: UnitId,
@@ -190,47 +215,15 @@ impl Index {
         let (days, epochs) = self.epochs(r, first, last, structure, today, &mut rows);
         let mut per_row = vec![AdmissionTally::default(); rows.keys.len()];
         let mut total = AdmissionTally::default();
-        // Admissions per unit where they happened (as the unit stood on `shown_on`).
-        let mut per_unit = vec![0u32; self.units.ids.len()];
-        for m in &self.members {
-            for s in &m.spans {
-                let readmitted = match s.5.entered {
-                    FlowKind::Admitted => false,
-                    FlowKind::Readmitted => true,
-                    _ => continue,
-                };
-                let (Some(u), true) = (s.0, s.3 >= first && s.3 <= last && s.2.is_active()) else { continue };
-                let slot = epochs[days.partition_point(|d| *d <= s.3).saturating_sub(1)][u as usize];
-                if slot == NONE {
-                    continue;
-                }
-                let f = facts(m, s.2, s.3);
-                per_row[slot as usize].add(&f, s.3, readmitted);
-                total.add(&f, s.3, readmitted);
-                let at = match structure {
-                    Structure::OfDate => Some(u),
-                    Structure::Current => self.successor_today(u, today),
-                };
-                if let Some(at) = at {
-                    per_unit[at as usize] += 1;
-                }
-            }
+        let admitted: Vec<_> = self.admitted_between(first, last).collect();
+        for a in &admitted {
+            let Some(row) = at(&mut per_row, slot_on(&days, &epochs, a.unit, a.on)) else { continue };
+            let f = facts(a.member, a.status, a.on);
+            row.add(&f, a.on, a.readmitted);
+            total.add(&f, a.on, a.readmitted);
         }
-        // Grassroots organizations standing under `root` on `shown_on` with no admission in
-        // their subtree.
-        let inside = self.units.subtree(root, shown_on);
-        let mut zero: Vec<UnitVersion> = Vec::new();
-        for (g, _) in inside.iter().enumerate().filter(|(_, m)| **m) {
-            let Some(v) = self.units.version_on(g as u32, shown_on) else { continue };
-            if !matches!(v.kind, UnitKind::GrassrootsCommittee | UnitKind::GrassrootsCell) {
-                continue;
-            }
-            let marks = self.units.subtree(v.unit_id, shown_on);
-            if marks.iter().zip(&per_unit).all(|(m, n)| !*m || *n == 0) {
-                zero.push(v.clone());
-            }
-        }
-        zero.sort_by_cached_key(|v| domain::text::collation_key(&v.name));
+        let by_unit = self.count_by_unit(admitted, first, last, |_| Default::default());
+        let zero = self.without_admission(root, shown_on, structure, &by_unit);
         let out = rows
             .keys
             .iter()
@@ -243,48 +236,39 @@ impl Index {
 
     /// The row slot of every unit as the tree stands on `on`: `r` itself is the direct row, each
     /// unit directly under it a row holding its subtree.
-    fn tree_slots(&self, r: u32, on: NaiveDate, rows: &mut Rows) -> Vec<u32> {
-        let mut slot = vec![NONE; self.units.ids.len()];
-        slot[r as usize] = rows.slot(RowKey::Direct);
-        for c in self.units.children_on(Some(self.units.ids[r as usize]), on) {
+    fn tree_slots(&self, r: u32, on: NaiveDate, rows: &mut Rows) -> Vec<Slot> {
+        let mut slot = vec![Slot::OFF_LIST; self.units.ids.len()];
+        if let Some(s) = slot.get_mut(r as usize) {
+            *s = rows.slot(RowKey::Direct);
+        }
+        for c in self.units.children_on(self.units.id(r), on) {
             let k = rows.slot(RowKey::Unit(c));
-            for (u, m) in self.units.subtree(self.units.ids[c as usize], on).iter().enumerate() {
-                if *m {
-                    slot[u] = k;
+            let Some(child) = self.units.id(c) else { continue };
+            for (s, inside) in slot.iter_mut().zip(self.units.subtree(child, on)) {
+                if inside {
+                    *s = k;
                 }
             }
         }
         slot
     }
 
-    /// For today's structure: each unit's row once regrouped into today's tree.
-    fn resolve_today(&self, r: u32, today: NaiveDate, rows: &mut Rows) -> Vec<u32> {
+    /// For today's structure: each unit's row once regrouped into today's tree (`None`:
+    /// dissolved with no successor standing today).
+    fn resolve_today(&self, r: u32, today: NaiveDate, rows: &mut Rows) -> Vec<Option<Slot>> {
         let today_slot = self.tree_slots(r, today, rows);
         (0..self.units.ids.len() as u32)
-            .map(|u| match self.successor_today(u, today) {
-                Some(t) => today_slot[t as usize],
-                None => DISSOLVED,
-            })
+            .map(|u| self.units.successor_on(u, today).map(|t| today_slot.get(t as usize).copied().unwrap_or(Slot::OFF_LIST)))
             .collect()
-    }
-
-    /// The unit standing today that `u` became: itself, or (following merges and splits, the
-    /// first successor of a split) its successor's. `None`: dissolved with no successor.
-    fn successor_today(&self, mut u: u32, today: NaiveDate) -> Option<u32> {
-        for _ in 0..64 {
-            if self.units.version_on(u, today).is_some() {
-                return Some(u);
-            }
-            u = *self.units.successors[u as usize].first()?;
-        }
-        None
     }
 
     fn row_of(&self, key: RowKey, on: NaiveDate, last_day: Option<NaiveDate>) -> Option<Row> {
         Some(match key {
             RowKey::Unit(u) => {
-                let version =
-                    self.units.version_on(u, on).or_else(|| self.units.versions[u as usize].iter().rev().find(|v| v.valid_from <= on))?;
+                let version = self
+                    .units
+                    .version_on(u, on)
+                    .or_else(|| self.units.versions.get(u as usize)?.iter().rev().find(|v| v.valid_from <= on))?;
                 Row::Unit(version.clone(), last_day)
             }
             RowKey::Direct => Row::Direct,
@@ -316,16 +300,11 @@ impl Index {
         let slot = self.slots_on(r, on, structure, &resolved, &mut rows);
         let snap = self.snapshot(on);
         let mut per_row: Vec<Breakdown> = rows.keys.iter().map(|_| Breakdown::new(bands)).collect();
-        for (i, m) in self.members.iter().enumerate() {
-            let (Some(status), unit) = (snap.status[i], snap.units[i]) else { continue };
-            if unit == NO_UNIT || !status.is_active() {
-                continue;
-            }
-            let k = slot[unit as usize];
-            if k == NONE {
-                continue;
-            }
-            per_row[k as usize].add(&facts(m, status, on), on, bands);
+        for ((m, status), unit) in self.members.iter().zip(&snap.status).zip(&snap.units) {
+            let Some(status) = status.filter(|s| s.is_active()) else { continue };
+            // `NO_UNIT` lies past the slots.
+            let Some(row) = slot.get(*unit as usize).and_then(|k| at(&mut per_row, *k)) else { continue };
+            row.add(&facts(m, status, on), on, bands);
         }
         let mut total = Breakdown::new(bands);
         for b in &per_row {
@@ -356,67 +335,76 @@ impl Index {
         let mut rows = Rows { keys: Vec::new() };
         let p = self.period(r, first, last, structure, today, &mut rows)?;
         // A row whose unit stopped standing under `root` inside the period shows its last day.
-        let mut last_day: Vec<Option<NaiveDate>> = vec![None; rows.keys.len()];
-        for (k, key) in rows.keys.iter().enumerate() {
-            if let RowKey::Unit(u) = key {
-                let present = |e: usize| p.epochs[e][*u as usize] == k as u32;
-                if !present(p.epochs.len() - 1) {
-                    last_day[k] =
-                        (0..p.epochs.len()).rev().find(|e| present(*e)).and_then(|e| p.days.get(e + 1)).and_then(|d| d.pred_opt());
+        let last_day: Vec<Option<NaiveDate>> = rows
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(k, key)| {
+                let RowKey::Unit(u) = key else { return None };
+                let present = |epoch: &Vec<Slot>| epoch.get(*u as usize) == Some(&Slot::of_row(k));
+                if p.epochs.last().is_some_and(present) {
+                    return None;
                 }
-            }
-        }
+                p.epochs.iter().rposition(present).and_then(|e| p.days.get(e + 1)).and_then(|d| d.pred_opt())
+            })
+            .collect();
         let mut total = Movement::default();
         let mut per_row: Vec<Movement> = rows.keys.iter().map(|_| Movement::default()).collect();
         let mut check: Vec<NaiveDate> = Vec::new();
         for m in &self.members {
             let Some((start, end)) = p.walk(m, &mut check, |day, (slot, status), (now, now_status)| {
                 if now != slot {
-                    if slot != NONE {
+                    if let Some(row) = at(&mut per_row, slot) {
                         let f = p.flow(m, day, false, status);
-                        per_row[slot as usize].add(&f);
-                        if now == NONE {
+                        row.add(&f);
+                        if !now.is_on_list() {
                             total.add(&f);
                         }
                     }
-                    if now != NONE {
+                    if let Some(row) = at(&mut per_row, now) {
                         let f = p.flow(m, day, true, now_status);
-                        per_row[now as usize].add(&f);
-                        if slot == NONE {
+                        row.add(&f);
+                        if !slot.is_on_list() {
                             total.add(&f);
                         }
                     }
                 }
-                if now != NONE && status == Some(Status::Probationary) && now_status == Some(Status::Official) {
-                    per_row[now as usize].recognized += 1;
+                if status == Some(Status::Probationary)
+                    && now_status == Some(Status::Official)
+                    && let Some(row) = at(&mut per_row, now)
+                {
+                    row.recognized += 1;
                     total.recognized += 1;
                 }
             }) else {
                 continue;
             };
-            if start != NONE {
+            if let Some(row) = at(&mut per_row, start) {
                 total.start += 1;
-                per_row[start as usize].start += 1;
+                row.start += 1;
             }
-            if end != NONE {
+            if let Some(row) = at(&mut per_row, end) {
                 total.end += 1;
-                per_row[end as usize].end += 1;
+                row.end += 1;
             }
             for &(host, from, _) in &m.temporary {
                 if from < p.first || from > p.last {
                     continue;
                 }
                 let (home, _) = p.state(m, from);
-                let there = host.map_or(NONE, |h| p.slot_of(h, from));
-                if home != NONE && there != home {
-                    per_row[home as usize].temporary_out += 1;
-                    if there == NONE {
+                let there = host.map_or(Slot::OFF_LIST, |h| p.slot_of(h, from));
+                if there == home {
+                    continue;
+                }
+                if let Some(row) = at(&mut per_row, home) {
+                    row.temporary_out += 1;
+                    if !there.is_on_list() {
                         total.temporary_out += 1;
                     }
                 }
-                if there != NONE && there != home {
-                    per_row[there as usize].temporary_in += 1;
-                    if home == NONE {
+                if let Some(row) = at(&mut per_row, there) {
+                    row.temporary_in += 1;
+                    if !home.is_on_list() {
                         total.temporary_in += 1;
                     }
                 }
@@ -426,15 +414,20 @@ impl Index {
             .keys
             .iter()
             .zip(per_row)
-            .enumerate()
-            .filter(|(_, (key, mv))| matches!(key, RowKey::Unit(_)) || *mv != Movement::default())
-            .filter_map(|(k, (key, mv))| Some((self.row_of(*key, last_day[k].unwrap_or(shown_on), last_day[k])?, mv)))
+            .zip(last_day)
+            .filter(|((key, mv), _)| matches!(key, RowKey::Unit(_)) || *mv != Movement::default())
+            .filter_map(|((key, mv), until)| Some((self.row_of(*key, until.unwrap_or(shown_on), until)?, mv)))
             .collect();
         Some((total, out))
     }
 }
 
-const DISSOLVED: u32 = u32::MAX - 1;
+/// The slot of `unit` on `day`: its slot in the epoch that holds the day (`days` are the epochs'
+/// first days, sorted).
+fn slot_on(days: &[NaiveDate], epochs: &[Vec<Slot>], unit: u32, day: NaiveDate) -> Slot {
+    let epoch = days.partition_point(|d| *d <= day).saturating_sub(1);
+    epochs.get(epoch).and_then(|e| e.get(unit as usize)).copied().unwrap_or(Slot::OFF_LIST)
+}
 
 /// What a period report walks members through: the row slot of every unit on every day the
 /// tree changed in the period (the first for the day before it), and for each unit the epochs at
@@ -444,27 +437,27 @@ pub(super) struct Period {
     first: NaiveDate,
     last: NaiveDate,
     days: Vec<NaiveDate>,
-    epochs: Vec<Vec<u32>>,
+    epochs: Vec<Vec<Slot>>,
     changes: Vec<Vec<u32>>,
 }
 
 impl Period {
-    fn slot_of(&self, unit: u32, day: NaiveDate) -> u32 {
-        self.epochs[self.days.partition_point(|d| *d <= day).saturating_sub(1)][unit as usize]
+    fn slot_of(&self, unit: u32, day: NaiveDate) -> Slot {
+        slot_on(&self.days, &self.epochs, unit, day)
     }
 
-    /// The member's row slot and status on `day` (`NONE`: on no row).
-    fn state(&self, m: &MemberEntry, day: NaiveDate) -> (u32, Option<Status>) {
-        match m.spans.iter().find(|s| s.3 <= day && s.4.is_none_or(|t| day < t)) {
-            Some(s) if s.2.is_active() => (s.0.map_or(NONE, |u| self.slot_of(u, day)), Some(s.2)),
-            Some(s) => (NONE, Some(s.2)),
-            None => (NONE, None),
+    /// The member's row slot and status on `day`.
+    fn state(&self, m: &MemberEntry, day: NaiveDate) -> (Slot, Option<Status>) {
+        match m.span_on(day) {
+            Some(s) if s.span.status.is_active() => (s.at.map_or(Slot::OFF_LIST, |u| self.slot_of(u, day)), Some(s.span.status)),
+            Some(s) => (Slot::OFF_LIST, Some(s.span.status)),
+            None => (Slot::OFF_LIST, None),
         }
     }
 
     /// The flow of the member on `day` (its kind from the span causes).
     fn flow(&self, m: &MemberEntry, day: NaiveDate, inflow: bool, status: Option<Status>) -> Flow {
-        flow(m.spans.iter().map(|s| (s.3, s.4, s.5)), day, inflow, status)
+        flow(m.spans.iter().map(|s| (s.span.from, s.span.to, s.span.cause)), day, inflow, status)
     }
 
     /// Walks the member through the period: `step(day, before, after)` on every day their row
@@ -474,21 +467,17 @@ impl Period {
         &self,
         m: &MemberEntry,
         check: &mut Vec<NaiveDate>,
-        mut step: impl FnMut(NaiveDate, (u32, Option<Status>), (u32, Option<Status>)),
-    ) -> Option<(u32, u32)> {
-        if m.spans.iter().all(|s| s.4.is_some_and(|t| t <= self.before) || s.3 > self.last) {
+        mut step: impl FnMut(NaiveDate, (Slot, Option<Status>), (Slot, Option<Status>)),
+    ) -> Option<(Slot, Slot)> {
+        if m.spans.iter().all(|s| s.span.to.is_some_and(|t| t <= self.before) || s.span.from > self.last) {
             return None;
         }
         check.clear();
         for s in &m.spans {
-            check.extend(std::iter::once(s.3).chain(s.4).filter(|d| *d >= self.first && *d <= self.last));
-            if let (Some(u), true) = (s.0, s.2.is_active()) {
-                for &e in &self.changes[u as usize] {
-                    let d = self.days[e as usize];
-                    if s.3 <= d && s.4.is_none_or(|t| d < t) {
-                        check.push(d);
-                    }
-                }
+            check.extend(std::iter::once(s.span.from).chain(s.span.to).filter(|d| *d >= self.first && *d <= self.last));
+            if let (Some(u), true) = (s.at, s.span.status.is_active()) {
+                let changed = self.changes.get(u as usize).into_iter().flatten().filter_map(|&e| self.days.get(e as usize));
+                check.extend(changed.filter(|d| s.covers(**d)));
             }
         }
         check.sort_unstable();
@@ -516,8 +505,9 @@ fn flow(
 /// What the breakdowns read of one member on `on`.
 pub(super) fn facts(m: &MemberEntry, status: Status, on: NaiveDate) -> MemberFacts<'_> {
     let profile = m.profiles.iter().rev().find(|(from, _)| from.is_none_or(|f| f <= on)).map(|(_, p)| p);
-    let party_age =
-        m.first_admission.and_then(|first| domain::history::party_age_months(first, m.spans.iter().map(|s| (s.2, s.3, s.4)), on));
+    let party_age = m
+        .first_admission
+        .and_then(|first| domain::history::party_age_months(first, m.spans.iter().map(|s| (s.span.status, s.span.from, s.span.to)), on));
     MemberFacts {
         status,
         gender: m.gender,

@@ -1,5 +1,5 @@
-//! SQL of the admission pipeline: candidates, their steps, targets, calendar corrections, and the
-//! admissions of a year counted from the register's events.
+//! SQL of the admission pipeline: candidates, their steps, targets, calendar corrections, and
+//! what the cases of a year add to its admissions (sub-target groups, ceremonies).
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -223,38 +223,6 @@ pub async fn insert_target(tx: &mut dyn Conn, unit: UnitId, year: i32, kind: &st
     )
     .await?;
     Ok(())
-}
-
-/// One admission in the register: (member, unit admitted into, decision date, readmission).
-#[derive(Debug, Clone, Copy)]
-pub struct AdmissionRow {
-    pub member: MemberId,
-    pub unit: UnitId,
-    pub on: NaiveDate,
-    pub readmission: bool,
-}
-
-/// Admissions and readmissions into units of the register with a decision in `[from, to)`, as in
-/// force after corrections: an original counts unless corrected, a correction counts unless a
-/// later one corrects the same event.
-pub async fn admissions_between(conn: &mut dyn Conn, from: NaiveDate, to: NaiveDate) -> R<Vec<AdmissionRow>> {
-    let sql: Sql = "SELECT e.member_id, e.unit_id, e.effective_date, e.kind FROM membership_events e \
-                    WHERE e.kind IN ('ket-nap', 'ket-nap-lai') AND e.effective_date >= $1 AND e.effective_date < $2 \
-                    AND e.unit_id IS NOT NULL \
-                    AND NOT EXISTS (SELECT 1 FROM membership_events c \
-                        WHERE c.corrects_event_id = COALESCE(e.corrects_event_id, e.id) AND c.id > e.id)"
-        .into();
-    let rows = conn.query(&sql, vec![from.into(), to.into()]).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AdmissionRow {
-                member: MemberId(r.i64(0)?),
-                unit: UnitId(r.i64(1)?),
-                on: r.date(2)?,
-                readmission: r.str(3)? == "ket-nap-lai",
-            })
-        })
-        .collect()
 }
 
 /// Ceremonies held in `[from, to)` by cases that reached a decision: (member, ceremony date).
