@@ -3,7 +3,7 @@
 //! docs/design/statistics.md "Admissions of a period").
 //!
 //! An admission is a span that opened by an admission or readmission decision (its cause, as
-//! `domain::stats::span_causes` found it from the member's events after corrections) in a chi bộ
+//! `domain::history::derive` found it from the member's events after corrections) in a chi bộ
 //! of the register. It counts for that chi bộ and for every unit above it **on the decision
 //! date**: the committees that proposed and decided it (rules.md §1.3, §2 step 9), whatever
 //! became of the tree afterwards.
