@@ -934,17 +934,17 @@ fn attach_spans(members: &mut [IndexMemberRow], spans: &[Row]) -> R<()> {
         // NULL only until the store's first opening after migration 0004 re-derives the member.
         let kind = |v: Option<String>| v.as_deref().and_then(domain::stats::FlowKind::parse);
         let cause = domain::stats::SpanCause {
-            entered: kind(r.opt_str(5)?).unwrap_or(domain::stats::FlowKind::Reorganization),
-            left: kind(r.opt_str(6)?),
+            entered: kind(r.opt_str("entered")?).unwrap_or(domain::stats::FlowKind::Reorganization),
+            left: kind(r.opt_str("left_by")?),
         };
         m.spans.push(IndexSpanRow {
-            unit: r.opt_i64(1)?.map(UnitId),
-            status: field(Status::parse(&r.str(2)?))?,
-            from: r.date(3)?,
-            to: r.opt_date(4)?,
+            unit: r.opt_i64("unit_id")?.map(UnitId),
+            status: field(Status::parse(&r.str("status")?))?,
+            from: r.date("valid_from")?,
+            to: r.opt_date("valid_to")?,
             cause,
         });
-        if let Some(to) = r.opt_i64(7)? {
+        if let Some(to) = r.opt_i64("transit_to")? {
             m.transit_to = Some(UnitId(to));
         }
         Ok(())
