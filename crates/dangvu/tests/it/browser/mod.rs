@@ -1,0 +1,124 @@
+//! Tests in real headless Chromium (Debian's chromium + chromium-driver) through chromedriver.
+//! They run when DANGVU_TEST_BROWSER=1 (CI, where a missing browser fails the test) and are
+//! skipped otherwise. [`Browser`] starts one chromedriver and one browser window of a chosen
+//! width; each test file drives its own.
+
+mod smoke;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::support;
+
+/// Whether the browser tests are asked for (DANGVU_TEST_BROWSER=1); prints why not otherwise.
+pub fn wanted(test: &str) -> bool {
+    let on = std::env::var("DANGVU_TEST_BROWSER").as_deref() == Ok("1");
+    if !on {
+        eprintln!("browser test {test} skipped (DANGVU_TEST_BROWSER is not 1)");
+    }
+    on
+}
+
+/// A chromedriver process and one headless Chromium window driven through it; both end on drop
+/// (the window with [`Browser::close`], which tests call at the end).
+pub struct Browser {
+    pub client: Client,
+    _profile: tempfile::TempDir,
+    _driver: Driver,
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn chromium_binary() -> String {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map_or("chromium".into(), |p| p.to_string())
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and a headless window `width` × `height` CSS pixels.
+    pub async fn start(width: u32, height: u32) -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Driver(
+            Command::new("chromedriver")
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver must be installed (apt-get install chromium chromium-driver)"),
+        );
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium_binary(),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                         "--disable-sync", "--hide-scrollbars", format!("--window-size={width},{height}"),
+                         format!("--user-data-dir={}", profile.path().display())]
+            }),
+        );
+        let mut client = None;
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            if let Ok(c) = ClientBuilder::new(connector).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+                client = Some(c);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Browser { client: client.expect("connect to chromedriver"), _profile: profile, _driver: driver }
+    }
+
+    #[allow(dead_code)] // for the tests of the pages behind the login
+    /// Logs in through the login form as `username` (password [`support::PASSWORD`]) and waits
+    /// for the page the login leads to.
+    pub async fn login(&self, app: &support::App, username: &str) {
+        let c = &self.client;
+        c.goto(&app.url("/login")).await.unwrap();
+        c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("input[name=username]")).await.unwrap();
+        c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys(username).await.unwrap();
+        c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(support::PASSWORD).await.unwrap();
+        c.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+        wait_until(c, |path, _| !path.starts_with("/login")).await;
+    }
+
+    /// Opens `path` and waits until its document has loaded.
+    pub async fn open(&self, app: &support::App, path: &str) {
+        self.client.goto(&app.url(path)).await.unwrap();
+        wait_until(&self.client, |_, _| true).await;
+    }
+
+    pub async fn close(self) {
+        self.client.close().await.unwrap();
+    }
+}
+
+/// Waits until the browser shows `path` (whatever the query string or fragment).
+pub async fn wait_path(c: &Client, path: &str) {
+    wait_until(c, |p, _| p == path).await;
+}
+
+/// Waits until the browser's address (path, query) satisfies `done` and its document has loaded.
+pub async fn wait_until(c: &Client, done: impl Fn(&str, Option<&str>) -> bool) {
+    for _ in 0..100 {
+        if c.current_url().await.is_ok_and(|u| done(u.path(), u.query()))
+            && c.execute("return document.readyState", vec![]).await.is_ok_and(|s| s == "complete")
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the browser never reached the expected page: {:?}", c.current_url().await);
+}
