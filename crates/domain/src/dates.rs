@@ -62,7 +62,11 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
         return NaiveDate::from_ymd_opt(y, m, d)
             .ok_or_else(|| FieldError::new("", "invalid_date", format!("Ngày {s} không có trong lịch.")));
     }
-    Err(FieldError::new("", "invalid_format", "Ngày phải có dạng dd/mm/yyyy, ví dụ 02/09/2025."))
+    Err(FieldError::new(
+        "",
+        "invalid_format",
+        "Ngày phải có dạng ngày/tháng/năm, ví dụ 02/09/2025 (cũng nhận 2/9/2025, 02.09.2025, 02-09-2025).",
+    ))
 }
 
 /// Formats a date as `dd/mm/yyyy`.
@@ -170,6 +174,11 @@ mod tests {
         assert_eq!(parse_date("2/9/2025").unwrap(), d(2025, 9, 2));
         assert_eq!(parse_date("02/09/2025").unwrap(), d(2025, 9, 2));
         assert_eq!(parse_date("2025-09-02").unwrap(), d(2025, 9, 2));
+        // What people type on a phone's number pad, or out of habit.
+        assert_eq!(parse_date("01.01.2026").unwrap(), d(2026, 1, 1));
+        assert_eq!(parse_date("01-01-2026").unwrap(), d(2026, 1, 1));
+        assert_eq!(parse_date("1/1/2026").unwrap(), d(2026, 1, 1));
+        assert_eq!(parse_date(" 1.1.2026 ").unwrap(), d(2026, 1, 1));
         assert_eq!(parse_date("31/02/2025").unwrap_err().code, "invalid_date");
         assert_eq!(parse_date("2025/09").unwrap_err().code, "invalid_format");
         assert_eq!(format_vn(d(2025, 9, 2)), "02/09/2025");

@@ -57,7 +57,11 @@ impl Field {
     }
 
     pub fn date(name: impl Into<String>, label: &'static str, value: &str) -> Field {
-        Field { kind: "date", hint: Some("dd/mm/yyyy, ví dụ 02/09/2025"), ..Field::text(name, label, value) }
+        Field {
+            kind: "date",
+            hint: Some("Ngày/tháng/năm, ví dụ 02/09/2025; cũng nhận 2/9/2025, 02.09.2025, 02-09-2025."),
+            ..Field::text(name, label, value)
+        }
     }
 
     pub fn textarea(name: impl Into<String>, label: &'static str, value: &str) -> Field {

@@ -14,7 +14,7 @@
 //!   fields, turns form values into domain inputs and a use case's refusal into the form's answer;
 //!   [`unit_input`] parses the operations on units for both the unit forms and the API;
 //!   [`extract`] holds extractors whose rejections are our errors, typed path ids among them;
-//!   [`format`] formats numbers, dates and links.
+//!   [`format`] formats numbers, dates and links; [`csv`] and [`xlsx`] write the downloads.
 //! * [`chrome`] is what the layout of every page needs, [`respond`] renders pages and redirects,
 //!   [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
 
@@ -22,6 +22,7 @@ pub mod api;
 pub mod assets;
 pub mod chrome;
 pub mod clock;
+pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod format;

@@ -57,7 +57,10 @@ async fn counts_report_over_http(app: &App) {
     let csv = app.get(&format!("/reports/counts?unit={province}&format=csv")).await;
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let body = csv.text().await.unwrap();
-    assert!(body.starts_with("\u{feff}Chỉ tiêu,Số lượng,Tỷ lệ") && body.contains("Tổng số đảng viên"));
+    // CSV for machines: one header row, then data rows only; plain digits, ISO dates, `.` decimals.
+    assert!(body.starts_with("\u{feff}Mã tổ chức,Tổ chức,Ngày,Nhóm,Chỉ tiêu,Số lượng,Tỷ lệ (%)\r\n"), "{body}");
+    assert!(body.contains(&format!(",2026-11-25,Tổng hợp,Tổng số đảng viên,{total},")), "{body}");
+    assert_rectangular(&body);
     // The workbook, read back: the total is a number in the summary sheet.
     let sheet = workbook(app, &format!("/reports/counts?unit={province}&format=xlsx"), "Tổng hợp").await;
     assert_eq!(sheet.get_value((3, 0)), Some(&calamine::Data::String("Tổng hợp".into())));
@@ -147,7 +150,10 @@ async fn movement_report_over_http(app: &App) {
     assert!(list.contains(r#"<input type="hidden" name="flow" value="ra:tu-tran">"#));
     let csv = app.get(&format!("/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025&format=csv")).await;
     let body = csv.text().await.unwrap();
-    assert!(body.starts_with('\u{feff}') && body.contains("\"C3\",\"Xóa tên\""), "{body}");
+    assert!(body.starts_with("\u{feff}Mã tổ chức,Tổ chức,Từ ngày,Đến ngày,Đầu kỳ,Tăng,"), "{body}");
+    let total_row = format!(",Tổng cộng,2025-01-01,2025-12-31,{},", r["total"]["start"]);
+    assert!(body.lines().last().is_some_and(|l| l.starts_with(&total_row)), "{body}");
+    assert_rectangular(&body);
     let sheet =
         workbook(app, &format!("/reports/movements?unit={province}&from=01/01/2025&to=31/12/2025&format=xlsx"), "Biểu 1-BTCTW").await;
     assert_eq!(sheet.get_value((3, 1)), Some(&calamine::Data::String("A".into())));
@@ -220,7 +226,48 @@ async fn admission_report_over_http(app: &App) {
     let sheet = workbook(app, &format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=xlsx"), "Tổng hợp").await;
     assert_eq!(sheet.get_value((3, 1)), Some(&calamine::Data::Float(admitted as f64)));
     let csv = app.get(&format!("/reports/admissions?unit={province}&from=01/01/2025&to=31/12/2025&format=csv")).await;
-    assert!(csv.text().await.unwrap().contains("Tổng cộng"));
+    let body = csv.text().await.unwrap();
+    assert!(body.starts_with("\u{feff}Mã tổ chức,Tổ chức,Từ ngày,Đến ngày,Chỉ tiêu,Kết nạp,"), "{body}");
+    assert!(body.contains(",Tổng cộng,2025-01-01,2025-12-31,"), "{body}");
+    assert_rectangular(&body);
     let (status, v) = app.json(&format!("/api/v1/reports/admissions?unit={province}&from=31/12/2025&to=01/01/2025")).await;
     assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("period_reversed")), "{v}");
+}
+
+/// Every record of a CSV body has as many fields as its header (no title or blank rows), read
+/// by RFC 4180's rules (fields in double quotes may hold commas and doubled quotes).
+fn assert_rectangular(body: &str) {
+    let records = csv_records(body.trim_start_matches('\u{feff}'));
+    let width = records.first().map_or(0, Vec::len);
+    assert!(width > 1 && records.len() > 1, "{body}");
+    for r in &records {
+        assert_eq!(r.len(), width, "{r:?}");
+    }
+}
+
+/// The records of a CSV text (CRLF line ends).
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {
+                chars.next();
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted && field.is_empty() && record.is_empty(), "the CSV ends with a line break");
+    records
 }

@@ -62,7 +62,11 @@ pub fn parse_query_date(raw: &str) -> Result<Option<NaiveDate>, FieldError> {
     if s.is_empty() {
         Ok(None)
     } else if !has_date_shape(s) {
-        Err(FieldError::new("", "invalid_format", "Ngày phải có dạng dd/mm/yyyy, ví dụ 02/09/2025."))
+        Err(FieldError::new(
+            "",
+            "invalid_format",
+            "Ngày phải có dạng ngày/tháng/năm, ví dụ 02/09/2025 (cũng nhận 2/9/2025, 02.09.2025, 02-09-2025).",
+        ))
     } else {
         parse_date(s).map(Some)
     }

@@ -1,14 +1,15 @@
 //! The audit trail: the list with its filters, the CSV export and the check of the hash chain.
 
 use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::ValidationErrors;
 use serde::Deserialize;
 use storage::{AuditEntry, AuditQuery};
 
 use crate::chrome::Chrome;
+use crate::csv::{Csv, Value};
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
@@ -92,10 +93,10 @@ fn vietnam_midnight(d: NaiveDate) -> DateTime<Utc> {
     d.and_time(NaiveTime::MIN).and_utc() - chrono::Duration::hours(7)
 }
 
-/// An instant as Vietnam time with seconds: `25/11/2026 10:00:05`.
-fn vietnam_time(rfc3339: &str) -> String {
+/// An instant as Vietnam time (UTC+7) in `format`: `%d/%m/%Y %H:%M:%S` for pages, ISO for the CSV.
+fn vietnam_time(rfc3339: &str, format: &str) -> String {
     match DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => (t.with_timezone(&Utc) + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M:%S").to_string(),
+        Ok(t) => (t.with_timezone(&Utc) + chrono::Duration::hours(7)).format(format).to_string(),
         Err(_) => rfc3339.to_owned(),
     }
 }
@@ -229,7 +230,7 @@ fn audit_row(e: &AuditEntry) -> AuditRow {
         serde_json::from_str::<serde_json::Value>(&e.details).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or(compact);
     AuditRow {
         seq: e.seq,
-        at: vietnam_time(&e.at),
+        at: vietnam_time(&e.at, "%d/%m/%Y %H:%M:%S"),
         actor: e.actor.clone(),
         actor_href: e.account_id.map(|a| format!("/admin/accounts/{a}")),
         client: e.client.clone().unwrap_or_default(),
@@ -315,38 +316,6 @@ pub(super) async fn verify(s: Caller, chrome: Chrome) -> Result<Response, AppErr
     page(&view)
 }
 
-/// One CSV field (RFC 4180): quoted when needed, inner quotes doubled. A text starting like a
-/// spreadsheet formula gets a leading apostrophe so Excel shows it instead of running it.
-fn csv_field(out: &mut String, value: &str, text: bool) {
-    let guarded = text && value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let needs_quotes = guarded || value.contains([',', '"', '\n', '\r']);
-    if needs_quotes {
-        out.push('"');
-    }
-    if guarded {
-        out.push('\'');
-    }
-    for c in value.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
-    }
-    if needs_quotes {
-        out.push('"');
-    }
-}
-
-fn csv_row(out: &mut String, fields: &[(&str, bool)]) {
-    for (i, (v, text)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(out, v, *text);
-    }
-    out.push_str("\r\n");
-}
-
 /// `GET /admin/audit.csv` with the filters of the page: at most 100 000 entries, newest first,
 /// UTF-8 with a byte order mark (so Excel reads the Vietnamese letters).
 pub(super) async fn audit_csv(s: Caller, Query(p): Query<AuditParams>) -> Result<Response, AppError> {
@@ -354,52 +323,44 @@ pub(super) async fn audit_csv(s: Caller, Query(p): Query<AuditParams>) -> Result
     let mut query = p.parse().map_err(AppError::bad_query)?;
     // Exporting the trail is itself recorded, with the filters used.
     s.record("audit.export", "", "", serde_json::json!({ "filters": p.query_string(None) })).await?;
-    let mut out = String::from("\u{feff}");
-    csv_row(
-        &mut out,
-        &[
-            ("Số thứ tự", true),
-            ("Thời điểm (giờ Việt Nam)", true),
-            ("Thời điểm (UTC)", true),
-            ("Người thực hiện", true),
-            ("Mã tài khoản", true),
-            ("Địa chỉ máy", true),
-            ("Mã yêu cầu", true),
-            ("Hành động", true),
-            ("Diễn giải", true),
-            ("Loại đối tượng", true),
-            ("Mã đối tượng", true),
-            ("Chi tiết", true),
-            ("Mã băm mục trước", true),
-            ("Mã băm", true),
-        ],
-    );
+    let mut csv = Csv::new(&[
+        "Số thứ tự",
+        "Thời điểm (giờ Việt Nam)",
+        "Thời điểm (UTC)",
+        "Người thực hiện",
+        "Mã tài khoản",
+        "Địa chỉ máy",
+        "Mã yêu cầu",
+        "Hành động",
+        "Diễn giải",
+        "Loại đối tượng",
+        "Mã đối tượng",
+        "Chi tiết",
+        "Mã băm mục trước",
+        "Mã băm",
+    ]);
     let mut written = 0;
     while written < CSV_MAX_ROWS {
         query.limit = CSV_BATCH.min(CSV_MAX_ROWS - written);
         let batch = admin.audit_entries(&query).await?;
         for e in &batch {
-            let seq = e.seq.to_string();
-            let account = e.account_id.map(|a| a.to_string()).unwrap_or_default();
-            csv_row(
-                &mut out,
-                &[
-                    (&seq, false),
-                    (&vietnam_time(&e.at), false),
-                    (&e.at, false),
-                    (&e.actor, true),
-                    (&account, false),
-                    (e.client.as_deref().unwrap_or(""), true),
-                    (e.request_id.as_deref().unwrap_or(""), true),
-                    (&e.action, true),
-                    (action_label(&e.action).unwrap_or(""), true),
-                    (e.object_kind.as_deref().unwrap_or(""), true),
-                    (e.object_id.as_deref().unwrap_or(""), true),
-                    (&e.details, true),
-                    (&e.prev_hash, false),
-                    (&e.hash, false),
-                ],
-            );
+            let local = vietnam_time(&e.at, "%Y-%m-%d %H:%M:%S");
+            csv.row([
+                Value::Count(u64::try_from(e.seq).unwrap_or(0)),
+                Value::Raw(&local),
+                Value::Raw(&e.at),
+                Value::Text(&e.actor),
+                e.account_id.and_then(|a| u64::try_from(a).ok()).map_or(Value::Empty, Value::Count),
+                Value::Text(e.client.as_deref().unwrap_or("")),
+                Value::Text(e.request_id.as_deref().unwrap_or("")),
+                Value::Text(&e.action),
+                Value::Text(action_label(&e.action).unwrap_or("")),
+                Value::Text(e.object_kind.as_deref().unwrap_or("")),
+                Value::Text(e.object_id.as_deref().unwrap_or("")),
+                Value::Text(&e.details),
+                Value::Raw(&e.prev_hash),
+                Value::Raw(&e.hash),
+            ]);
         }
         written += batch.len();
         match batch.last() {
@@ -407,9 +368,5 @@ pub(super) async fn audit_csv(s: Caller, Query(p): Query<AuditParams>) -> Result
             _ => break,
         }
     }
-    let mut res = out.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"nhat-ky-kiem-toan.csv\""));
-    Ok(res)
+    Ok(csv.download("nhat-ky-kiem-toan"))
 }

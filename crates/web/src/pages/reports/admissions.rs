@@ -144,7 +144,7 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
 }
 
 /// "Kết nạp 97 đảng viên, đạt 64% chỉ tiêu năm 2026 (150)", as committees write it.
-pub(super) fn admission_headline(r: &AdmissionReport) -> String {
+fn admission_headline(r: &AdmissionReport) -> String {
     let n = r.total.admitted;
     match (r.target_year, r.total_target) {
         (Some(year), Some(target)) if target > 0 => format!(

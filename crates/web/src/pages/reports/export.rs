@@ -1,12 +1,12 @@
-//! The reports as downloads: CSV (UTF-8 with a byte-order mark, so spreadsheets read the
-//! diacritics) and `.xlsx` workbooks (`crate::xlsx`), with the columns both formats share.
+//! The reports as downloads: CSV for machines and spreadsheets' import (`crate::csv`: one header
+//! row, plain numbers, ISO dates) and `.xlsx` workbooks for people (`crate::xlsx`, Vietnamese
+//! formats), with the columns both formats share; both carry each unit's code.
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use storage::{AdmissionReport, CountsReport, MovementReport};
+use axum::response::Response;
+use storage::{AdmissionReport, CountsReport, MovementReport, ReportRowHead};
 
-use super::admissions::admission_headline;
 use super::counts::{Line, Table};
+use crate::csv::{Csv, Value};
 use crate::format;
 use crate::xlsx::{self, Cell, Sheet};
 
@@ -92,86 +92,77 @@ fn admission_heading(r: &AdmissionReport) -> String {
     format!("Kết nạp đảng viên: {} — từ {} đến {} ({})", r.unit.name, format::date(r.first), format::date(r.last), r.structure.label())
 }
 
-// --- CSV -----------------------------------------------------------------------------------------
+// --- CSV ------------------------------------------------------------------------------------------
 
-/// A CSV field between double quotes (a quote inside is doubled).
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+/// The code and name of a report row's unit (empty code for the groups and the total).
+fn row_unit(head: &ReportRowHead) -> (String, &str) {
+    (head.unit.as_ref().map(|u| u.code.to_string()).unwrap_or_default(), head.label.as_str())
 }
 
-/// A CSV file to download as `{name}.csv`.
-fn csv_download(name: &str, body: String) -> Response {
-    let disposition = format!("attachment; filename=\"{name}.csv\"");
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+/// A share as a percentage with one decimal (`None` when the whole is zero).
+fn percent(n: u64, of: u64) -> Value<'static> {
+    if of == 0 { Value::Empty } else { Value::Decimal(n as f64 * 100.0 / of as f64) }
 }
 
-/// The counts as CSV: the unit's breakdowns, one table after the other.
+/// The counts as CSV: one row per figure of the unit's breakdowns, the breakdown named in the
+/// first column.
 pub(super) fn counts_csv(report: &CountsReport, summary: &[Line], tables: &[Table]) -> Response {
-    let mut out = String::from("\u{feff}Chỉ tiêu,Số lượng,Tỷ lệ\n");
-    out.push_str(&format!("{},,\n", quote(&format!("{} — ngày {}", report.unit.name, format::date(report.on)))));
-    let mut push = |label: &str, count: &str, share: &str| out.push_str(&format!("{},{},{}\n", quote(label), quote(count), quote(share)));
-    for l in summary {
-        push(&l.label, &l.count, &l.share);
-    }
-    for t in tables {
-        push(t.title, "", "");
-        for l in &t.lines {
-            push(&l.label, &l.count, &l.share);
+    let mut csv = Csv::new(&["Mã tổ chức", "Tổ chức", "Ngày", "Nhóm", "Chỉ tiêu", "Số lượng", "Tỷ lệ (%)"]);
+    let code = report.unit.code.to_string();
+    let groups = std::iter::once(("Tổng hợp", summary)).chain(tables.iter().map(|t| (t.title, t.lines.as_slice())));
+    for (group, lines) in groups {
+        for l in lines {
+            csv.row([
+                Value::Raw(&code),
+                Value::Text(&report.unit.name),
+                Value::Date(report.on),
+                Value::Text(group),
+                Value::Text(&l.label),
+                Value::Count(l.n),
+                percent(l.n, l.of),
+            ]);
         }
     }
-    csv_download(&format!("thong-ke-{}-{}", report.unit.id.0, report.on), out)
+    csv.download(&format!("thong-ke-{}-{}", report.unit.code, report.on))
 }
 
-/// The movements as CSV: form 1-BTCTW, then one row per unit.
+/// The movements as CSV: one row per unit under the report's unit, then the total (whose code is
+/// empty); the columns of form 1-BTCTW.
 pub(super) fn movements_csv(r: &MovementReport) -> Response {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&quote(&movement_heading(r)));
-    out.push('\n');
-    out.push_str("Mã,Chỉ tiêu,Số lượng\n");
-    for (row, label, v) in r.total.form_lines() {
-        out.push_str(&format!("{},{},{}\n", quote(row), quote(label), v));
+    let mut header = vec!["Mã tổ chức", "Tổ chức", "Từ ngày", "Đến ngày"];
+    header.extend(MOVEMENT_COLUMNS);
+    let mut csv = Csv::new(&header);
+    let rows = r.rows.iter().map(|(h, m)| (row_unit(h), m)).chain(std::iter::once(((String::new(), "Tổng cộng"), &r.total)));
+    for ((code, label), m) in rows {
+        let head = [Value::Raw(&code), Value::Text(label), Value::Date(r.first), Value::Date(r.last)];
+        csv.row(head.into_iter().chain(movement_values(m).into_iter().map(Value::Count)));
     }
-    out.push('\n');
-    out.push_str(&quote("Tổ chức"));
-    for c in MOVEMENT_COLUMNS {
-        out.push(',');
-        out.push_str(&quote(c));
-    }
-    out.push('\n');
-    for (label, m) in r.rows.iter().map(|(h, m)| (h.label.as_str(), m)).chain(std::iter::once(("Tổng cộng", &r.total))) {
-        out.push_str(&quote(label));
-        for v in movement_values(m) {
-            out.push_str(&format!(",{v}"));
-        }
-        out.push('\n');
-    }
-    csv_download(&format!("tang-giam-{}-{}-{}", r.unit.id.0, r.first, r.last), out)
+    csv.download(&format!("tang-giam-{}-{}-{}", r.unit.code, r.first, r.last))
 }
 
-/// The admissions as CSV: one row per unit with the targets, then the units that admitted nobody.
+/// The admissions as CSV: one row per unit under the report's unit with its target, then the
+/// total (whose code is empty). The grassroots organizations that admitted nobody are a sheet of
+/// the workbook.
 pub(super) fn admissions_csv(r: &AdmissionReport) -> Response {
-    let mut out = format!("\u{feff}{}\n{}\n\n", quote(&admission_heading(r)), quote(&admission_headline(r)));
-    out.push_str(&quote("Tổ chức"));
-    for c in ADMISSION_COLUMNS {
-        out.push(',');
-        out.push_str(&quote(c));
+    let mut header = vec!["Mã tổ chức", "Tổ chức", "Từ ngày", "Đến ngày"];
+    header.extend(ADMISSION_COLUMNS);
+    let mut csv = Csv::new(&header);
+    let rows = r.rows.iter().map(|row| (row_unit(&row.head), row.target, &row.tally)).chain(std::iter::once((
+        (String::new(), "Tổng cộng"),
+        r.total_target,
+        &r.total,
+    )));
+    for ((code, label), target, tally) in rows {
+        let head = [
+            Value::Raw(&code),
+            Value::Text(label),
+            Value::Date(r.first),
+            Value::Date(r.last),
+            target.map_or(Value::Empty, |t| Value::Count(u64::from(t))),
+        ];
+        csv.row(head.into_iter().chain(admission_values(tally).into_iter().map(Value::Count)));
     }
-    out.push('\n');
-    let rows = r.rows.iter().map(|row| (row.head.label.as_str(), row.target, &row.tally));
-    for (label, target, tally) in rows.chain(std::iter::once(("Tổng cộng", r.total_target, &r.total))) {
-        out.push_str(&quote(label));
-        out.push(',');
-        out.push_str(&target.map(|t| t.to_string()).unwrap_or_default());
-        for v in admission_values(tally) {
-            out.push_str(&format!(",{v}"));
-        }
-        out.push('\n');
-    }
-    out.push_str(&format!("\n{}\n", quote("Tổ chức cơ sở đảng chưa kết nạp đảng viên")));
-    for u in &r.zero_admission {
-        out.push_str(&format!("{},{}\n", quote(&u.name), quote(&u.code.to_string())));
-    }
-    csv_download(&format!("ket-nap-{}-{}-{}", r.unit.id.0, r.first, r.last), out)
+    csv.download(&format!("ket-nap-{}-{}-{}", r.unit.code, r.first, r.last))
 }
 
 // --- XLSX ----------------------------------------------------------------------------------------
@@ -197,13 +188,26 @@ pub(super) fn counts_xlsx(report: &CountsReport, summary: &[Line], tables: &[Tab
     let units = Sheet {
         name: "Tổ chức trực thuộc".into(),
         title: heading,
-        header: vec!["Tổ chức", "Đảng viên", "Chính thức", "Dự bị", "Miễn sinh hoạt", "Nữ", "Dân tộc thiểu số", "Có tôn giáo", "Đoàn viên"],
+        header: vec![
+            "Mã tổ chức",
+            "Tổ chức",
+            "Đảng viên",
+            "Chính thức",
+            "Dự bị",
+            "Miễn sinh hoạt",
+            "Nữ",
+            "Dân tộc thiểu số",
+            "Có tôn giáo",
+            "Đoàn viên",
+        ],
         rows: report
             .children
             .iter()
             .map(|(head, b)| {
+                let (code, label) = row_unit(head);
                 vec![
-                    Cell::text(&head.label),
+                    Cell::text(code),
+                    Cell::text(label),
                     Cell::Count(b.total),
                     Cell::Count(b.official),
                     Cell::Count(b.probationary),
@@ -217,7 +221,7 @@ pub(super) fn counts_xlsx(report: &CountsReport, summary: &[Line], tables: &[Tab
             .collect(),
         bold_rows: Vec::new(),
     };
-    xlsx::download(&[overview, units], &format!("thong-ke-{}-{}", report.unit.id.0, report.on))
+    xlsx::download(&[overview, units], &format!("thong-ke-{}-{}", report.unit.code, report.on))
 }
 
 /// The movements as a workbook: form 1-BTCTW, then one row per unit.
@@ -231,17 +235,20 @@ pub(super) fn movements_xlsx(r: &MovementReport) -> Response {
         bold_rows: lines.iter().enumerate().filter(|(_, (row, _, _))| row.len() == 1).map(|(i, _)| i).collect(),
         rows: lines.iter().map(|(row, label, v)| vec![Cell::text(*label), Cell::text(*row), Cell::Count(*v)]).collect(),
     };
-    let mut header = vec!["Tổ chức"];
+    let mut header = vec!["Mã tổ chức", "Tổ chức"];
     header.extend(MOVEMENT_COLUMNS);
     let mut rows: Vec<Vec<Cell>> = r
         .rows
         .iter()
-        .map(|(head, m)| std::iter::once(Cell::text(&head.label)).chain(movement_values(m).into_iter().map(Cell::Count)).collect())
+        .map(|(head, m)| {
+            let (code, label) = row_unit(head);
+            [Cell::text(code), Cell::text(label)].into_iter().chain(movement_values(m).into_iter().map(Cell::Count)).collect()
+        })
         .collect();
-    rows.push(std::iter::once(Cell::text("Tổng cộng")).chain(movement_values(&r.total).into_iter().map(Cell::Count)).collect());
+    rows.push([Cell::Empty, Cell::text("Tổng cộng")].into_iter().chain(movement_values(&r.total).into_iter().map(Cell::Count)).collect());
     let bold_rows = vec![rows.len() - 1];
     let units = Sheet { name: "Theo tổ chức".into(), title: heading, header, rows, bold_rows };
-    xlsx::download(&[form, units], &format!("tang-giam-{}-{}-{}", r.unit.id.0, r.first, r.last))
+    xlsx::download(&[form, units], &format!("tang-giam-{}-{}-{}", r.unit.code, r.first, r.last))
 }
 
 /// The admissions as a workbook: the breakdown, one row per unit, the units that admitted nobody.
@@ -257,23 +264,23 @@ pub(super) fn admissions_xlsx(r: &AdmissionReport) -> Response {
         Sheet {
             name: "Tổng hợp".into(), title: heading.clone(), header: vec!["Chỉ tiêu", "Số lượng", "Tỷ lệ"], rows, bold_rows: vec![0]
         };
-    let mut header = vec!["Tổ chức"];
+    let mut header = vec!["Mã tổ chức", "Tổ chức"];
     header.extend(ADMISSION_COLUMNS);
-    let unit_row = |label: &str, target: Option<u32>, tally: &domain::stats::AdmissionTally| -> Vec<Cell> {
-        let mut row = vec![Cell::text(label), target.map_or(Cell::Empty, |t| Cell::Count(u64::from(t)))];
+    let unit_row = |(code, label): (String, &str), target: Option<u32>, tally: &domain::stats::AdmissionTally| -> Vec<Cell> {
+        let mut row = vec![Cell::text(code), Cell::text(label), target.map_or(Cell::Empty, |t| Cell::Count(u64::from(t)))];
         row.extend(admission_values(tally).into_iter().map(Cell::Count));
         row
     };
-    let mut unit_rows: Vec<Vec<Cell>> = r.rows.iter().map(|row| unit_row(&row.head.label, row.target, &row.tally)).collect();
-    unit_rows.push(unit_row("Tổng cộng", r.total_target, t));
+    let mut unit_rows: Vec<Vec<Cell>> = r.rows.iter().map(|row| unit_row(row_unit(&row.head), row.target, &row.tally)).collect();
+    unit_rows.push(unit_row((String::new(), "Tổng cộng"), r.total_target, t));
     let units =
         Sheet { name: "Theo tổ chức".into(), title: heading.clone(), header, bold_rows: vec![unit_rows.len() - 1], rows: unit_rows };
     let zero = Sheet {
         name: "Chưa kết nạp".into(),
         title: format!("Tổ chức cơ sở đảng chưa kết nạp đảng viên — {heading}"),
-        header: vec!["Tổ chức cơ sở đảng", "Mã"],
-        rows: r.zero_admission.iter().map(|u| vec![Cell::text(&u.name), Cell::text(u.code.to_string())]).collect(),
+        header: vec!["Mã tổ chức", "Tổ chức cơ sở đảng"],
+        rows: r.zero_admission.iter().map(|u| vec![Cell::text(u.code.to_string()), Cell::text(&u.name)]).collect(),
         bold_rows: Vec::new(),
     };
-    xlsx::download(&[summary, units, zero], &format!("ket-nap-{}-{}-{}", r.unit.id.0, r.first, r.last))
+    xlsx::download(&[summary, units, zero], &format!("ket-nap-{}-{}-{}", r.unit.code, r.first, r.last))
 }
