@@ -79,6 +79,20 @@ pub(crate) fn base32_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Lowercase hexadecimal.
+/// The bytes of a hexadecimal text (either case), or `None` when it is not one.
+pub(crate) fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let digit = |b: u8| char::from(b).to_digit(16);
+            u8::try_from(digit(*pair.first()?)? * 16 + digit(*pair.get(1)?)?).ok()
+        })
+        .collect()
+}
+
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {

@@ -35,6 +35,31 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
+/// `token` hidden under a fresh random pad, for a page: `hex(pad) + hex(pad XOR token)`.
+/// Each response then carries different bytes for the same session token, so compressing the
+/// page (whose size an eavesdropper sees) reveals nothing about the token (the BREACH attack).
+/// [`unmask`] gives the token back.
+///
+/// # Errors
+/// [`AuthError::Random`] when the OS random number generator fails.
+pub fn mask(token: &str) -> Result<String, AuthError> {
+    let mut pad = vec![0u8; token.len()];
+    crate::fill_random(&mut pad)?;
+    let hidden: Vec<u8> = pad.iter().zip(token.as_bytes()).map(|(p, t)| p ^ t).collect();
+    Ok(format!("{}{}", hex_lower(&pad), hex_lower(&hidden)))
+}
+
+/// The token a [`mask`] hid, or `None` when `masked` is not one.
+#[must_use]
+pub fn unmask(masked: &str) -> Option<String> {
+    let bytes = crate::encoding::from_hex(masked)?;
+    let (pad, hidden) = bytes.split_at(bytes.len() / 2);
+    if pad.len() != hidden.len() {
+        return None;
+    }
+    String::from_utf8(pad.iter().zip(hidden).map(|(p, h)| p ^ h).collect()).ok()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -61,6 +86,19 @@ mod tests {
         let token = random_token("dv_").unwrap();
         assert_eq!(digest(&token), digest(&token));
         assert_ne!(digest(&token), digest(&random_token("dv_").unwrap()));
+    }
+
+    #[test]
+    fn masked_tokens_differ_each_time_and_unmask_to_the_token() {
+        let token = random_token("").unwrap();
+        let (a, b) = (mask(&token).unwrap(), mask(&token).unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), token.len() * 4);
+        assert_eq!(unmask(&a).as_deref(), Some(token.as_str()));
+        assert_eq!(unmask(&b).as_deref(), Some(token.as_str()));
+        assert_eq!(unmask(&token), None, "not hex");
+        assert_eq!(unmask("abc"), None, "odd length");
+        assert_eq!(unmask("00ff"), None, "not text");
     }
 
     #[test]

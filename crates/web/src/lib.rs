@@ -41,6 +41,8 @@ use axum::Router;
 use axum::http::Method;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -95,6 +97,7 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(compression())
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(session::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::hsts))
@@ -103,6 +106,18 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
+}
+
+/// Responses are sent gzip-compressed to clients that accept it (pages shrink to a fifth on a
+/// slow mobile link), except the small ones and the `.xlsx` workbooks, which are zip files
+/// already. Pages carry their anti-forgery token masked afresh each time (`auth::token::mask`),
+/// so compression reveals nothing about it.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = SizeAbove::new(1024)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::const_new("application/vnd.openxmlformats"));
+    CompressionLayer::new().gzip(true).no_br().no_deflate().no_zstd().compress_when(predicate)
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes open requests.

@@ -174,11 +174,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let mut chrome = Chrome::from_parts(&parts.headers, &parts.uri);
+        // Pages carry the token masked afresh (see `auth::token::mask`), since they are compressed.
+        let masked = |token: &str| auth::token::mask(token).unwrap_or_default();
         if let Some(s) = parts.extensions.get::<SessionInfo>() {
-            chrome.csrf = s.csrf.clone();
+            chrome.csrf = masked(&s.csrf);
             chrome.user = Some(s.display_name.clone());
         } else if let Some(t) = parts.extensions.get::<PreloginToken>() {
-            chrome.csrf = t.0.clone();
+            chrome.csrf = masked(&t.0);
         }
         if let Some(a) = parts.extensions.get::<Access>() {
             chrome.nav = Nav::of(a);
@@ -364,16 +366,21 @@ async fn check_forgery(req: Request, expected: Option<&str>) -> Result<Request, 
     }
     let Some(expected) = expected else { return Err(AppError::csrf()) };
     if let Some(h) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
-        return if auth::token::constant_time_eq(h, expected) { Ok(req) } else { Err(AppError::csrf()) };
+        return if csrf_matches(h, expected) { Ok(req) } else { Err(AppError::csrf()) };
     }
     let (parts, body) = req.into_parts();
     let bytes =
         axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE))?;
     let sent = form_urlencoded_value(&bytes, CSRF_FIELD);
-    if !sent.is_some_and(|s| auth::token::constant_time_eq(&s, expected)) {
+    if !sent.is_some_and(|s| csrf_matches(&s, expected)) {
         return Err(AppError::csrf());
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Whether a sent anti-forgery token is the session's: as a page carries it (masked) or as is.
+fn csrf_matches(sent: &str, expected: &str) -> bool {
+    auth::token::constant_time_eq(sent, expected) || auth::token::unmask(sent).is_some_and(|t| auth::token::constant_time_eq(&t, expected))
 }
 
 /// The first value of `name` in an `application/x-www-form-urlencoded` body.

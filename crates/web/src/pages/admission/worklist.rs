@@ -7,12 +7,16 @@ use domain::pipeline::Urgency;
 use serde::Deserialize;
 use storage::CaseQuery;
 
-use super::{Badge, UrgencyCount, actor_label, badge, board_href, case_href, overview_href, query_unit, urgency_counts, worklist_href};
+use super::{
+    Badge, UrgencyCount, actor_label, badge, board_href, case_href, overview_href, query_unit, urgency_code, urgency_counts, worklist_href,
+};
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::format;
 use crate::pages::Link;
+use crate::pages::members::Pager;
+use crate::query::parse_page;
 use crate::respond::page;
 use crate::session::Caller;
 
@@ -21,7 +25,11 @@ use crate::session::Caller;
 pub(super) struct WorklistParams {
     unit: String,
     urgency: String,
+    page: String,
 }
+
+/// Rows of the worklist on one page: a province's list runs to thousands of items.
+const PER_PAGE: usize = 50;
 
 struct WorkRow {
     case_href: String,
@@ -46,6 +54,7 @@ struct WorklistPage {
     all_href: String,
     filtered: Option<&'static str>,
     rows: Vec<WorkRow>,
+    pager: Pager,
     overview: String,
 }
 
@@ -54,6 +63,10 @@ pub(super) async fn worklist(s: Caller, chrome: Chrome, Query(p): Query<Worklist
     let today = s.today();
     let unit = query_unit(&p.unit)?;
     let urgency = parse_urgency(&p.urgency)?;
+    let mut e = ValidationErrors::default();
+    let page_no = e.take("page", parse_page(&p.page));
+    e.into_result().map_err(AppError::bad_query)?;
+    let page_no = page_no.unwrap_or(1);
     let unit_link = match unit {
         Some(u) => {
             let d = s.reader()?.unit(u, today).await?;
@@ -62,10 +75,16 @@ pub(super) async fn worklist(s: Caller, chrome: Chrome, Query(p): Query<Worklist
         None => None,
     };
     let list = s.admission()?.worklist(&CaseQuery { unit, ..CaseQuery::new(today) }).await?;
-    let rows = list
-        .items
-        .iter()
-        .filter(|i| urgency.is_none_or(|u| i.urgency == u))
+    let matching: Vec<_> = list.items.iter().filter(|i| urgency.is_none_or(|u| i.urgency == u)).collect();
+    let page_count = matching.len().div_ceil(PER_PAGE).max(1);
+    let pager = Pager::of(page_no, page_count, matching.len(), |n| {
+        let unit = unit.map(|u| u.to_string()).unwrap_or_default();
+        format::href("/admission/worklist", &[("unit", &unit), ("urgency", urgency.map_or("", urgency_code)), ("page", &n.to_string())])
+    });
+    let rows = matching
+        .into_iter()
+        .skip((page_no - 1).saturating_mul(PER_PAGE))
+        .take(PER_PAGE)
         .map(|i| WorkRow {
             case_href: case_href(i.case),
             name: i.full_name.clone(),
@@ -87,6 +106,7 @@ pub(super) async fn worklist(s: Caller, chrome: Chrome, Query(p): Query<Worklist
         all_href: worklist_href(unit, None),
         filtered: urgency.map(Urgency::label),
         rows,
+        pager,
         overview: overview_href(unit),
     };
     page(&view)

@@ -70,12 +70,16 @@ pub struct Pager {
 
 impl Pager {
     pub fn new(page: &MemberPage, href: impl Fn(usize) -> String) -> Pager {
-        let count = page.page_count();
+        Pager::of(page.page, page.page_count(), page.total, href)
+    }
+
+    /// Page `page` of `count` pages holding `total` rows in all.
+    pub fn of(page: usize, count: usize, total: usize, href: impl Fn(usize) -> String) -> Pager {
         Pager {
-            label: format!("Trang {}/{}", format::count(page.page), format::count(count)),
-            total: format::count(page.total),
-            prev: (page.page > 1).then(|| href(page.page.min(count + 1) - 1)),
-            next: (page.page < count).then(|| href(page.page + 1)),
+            label: format!("Trang {}/{}", format::count(page), format::count(count)),
+            total: format::count(total),
+            prev: (page > 1).then(|| href(page.min(count + 1) - 1)),
+            next: (page < count).then(|| href(page + 1)),
         }
     }
 
