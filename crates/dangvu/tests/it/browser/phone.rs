@@ -1,8 +1,8 @@
 //! Phones: the main pages at 360 px, for every role that may open them, in normal and large text.
-//! No page scrolls sideways (the failure names the page and the element that sticks out), and
-//! every visible link, button and menu toggle is a target of at least 44 × 44 px (WCAG 2.5.5),
-//! except links inside running text (WCAG 2.5.8's inline exception: a link in a paragraph, list
-//! item or definition next to other words). The same pages pass axe-core with no violation, at
+//! No page scrolls sideways, nor any table inside its frame (the failure names the page and the
+//! element that sticks out), and every visible link, button and menu toggle is a target of at
+//! least 44 × 44 px (WCAG 2.5.5), except links inside running text (WCAG 2.5.8's inline
+//! exception: a link in a paragraph, list item or definition next to other words). The same pages pass axe-core with no violation, at
 //! 360 px and at 1280 px. One server, one phone window (the desk window only for axe), one login
 //! per role.
 //!
@@ -31,9 +31,9 @@ struct Layout {
     problems: Vec<String>,
 }
 
-/// Measures the page as shown: opens every `details` (the header's menu, folded filters) so their
-/// contents are measured too, then compares the document's width with the screen's and measures
-/// every link, button and summary. Exempt: what is not shown (zero size, or off the screen's left
+/// Measures the page as shown: compares the document's width with the screen's, opens every
+/// `details` (the header's menu, folded filters) so their contents are measured too, compares
+/// each table's width with its frame's and measures every link, button and summary. Exempt: what is not shown (zero size, or off the screen's left
 /// edge like the skip link until it has focus) and links inside running text.
 const MEASURE: &str = r#"
 const minTarget = arguments[0];
@@ -53,6 +53,12 @@ const sideways = () => {
 sideways();
 document.querySelectorAll('details').forEach(d => d.open = true);
 if (!problems.length) sideways();
+// A table's frame scrolls by itself without widening the page: its columns must fit too.
+for (const frame of document.querySelectorAll('.table-wrap')) {
+  if (frame.getBoundingClientRect().width > 0 && frame.scrollWidth > frame.clientWidth + 1) {
+    problems.push('a table scrolls sideways in its frame: ' + frame.scrollWidth + ' px > ' + frame.clientWidth + ' px: ' + describe(frame.querySelector('table') || frame));
+  }
+}
 // A link "inside running text": its paragraph, list item or definition has other words too.
 const inline = el => {
   if (el.tagName !== 'A' || el.classList.contains('button')) return false;
@@ -234,7 +240,8 @@ async fn main_pages_fit_a_phone_and_pass_axe() {
         }
     }
 
-    // The check itself: a page made too wide, with a small button, is reported.
+    // The checks themselves: a page made too wide, with a small button, a table wider than its
+    // frame and an image without a text, is reported.
     open(&phone, &app, "/account").await.unwrap();
     phone
         .client
@@ -242,7 +249,9 @@ async fn main_pages_fit_a_phone_and_pass_axe() {
             "const d = document.createElement('div'); d.style.cssText = 'width:600px;height:1em'; d.className = 'control'; \
              const b = document.createElement('button'); b.textContent = 'x'; b.style.cssText = 'min-height:0;min-width:0;padding:0'; \
              const i = document.createElement('img'); i.src = '/favicon.ico'; \
-             document.querySelector('main').append(d, b, i);",
+             const w = document.createElement('div'); w.className = 'table-wrap'; \
+             const t = document.createElement('table'); t.style.cssText = 'width:800px'; t.textContent = 'x'; w.append(t); \
+             document.querySelector('main').append(d, b, i, w);",
             vec![],
         )
         .await
@@ -250,6 +259,7 @@ async fn main_pages_fit_a_phone_and_pass_axe() {
     let control = layout(&phone).await;
     assert!(control.problems.iter().any(|p| p.starts_with("scrolls sideways") && p.contains("div.control")), "{:?}", control.problems);
     assert!(control.problems.iter().any(|p| p.starts_with("small target") && p.contains("button")), "{:?}", control.problems);
+    assert!(control.problems.iter().any(|p| p.starts_with("a table scrolls sideways")), "{:?}", control.problems);
     let control = axe(&phone).await;
     assert!(control.iter().any(|v| v.starts_with("image-alt")), "{control:?}");
     phone.close().await;
