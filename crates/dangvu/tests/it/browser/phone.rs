@@ -1,10 +1,10 @@
 //! Phones: the main pages at 360 px, for every role that may open them, in normal and large text.
-//! No page scrolls sideways, nor any table inside its frame (the failure names the page and the
-//! element that sticks out), and every visible link, button and menu toggle is a target of at
-//! least 44 × 44 px (WCAG 2.5.5), except links inside running text (WCAG 2.5.8's inline
-//! exception: a link in a paragraph, list item or definition next to other words). The same pages pass axe-core with no violation, at
-//! 360 px and at 1280 px. One server, one phone window (the desk window only for axe), one login
-//! per role.
+//! No page scrolls sideways, nor any table inside its frame, and no chart cuts its labels (the
+//! failure names the page and the element that sticks out); every visible link, button and menu
+//! toggle is a target of at least 44 × 44 px (WCAG 2.5.5), except links inside running text
+//! (WCAG 2.5.8's inline exception: a link in a paragraph, list item or definition next to other
+//! words). The same pages pass axe-core with no violation, at 360 px and at 1280 px. One server,
+//! one phone window (the desk window only for axe), one login per role.
 //!
 //! axe-core is vendored unmodified as `axe.min.js` (version 4.10.3, MPL-2.0, its licence header
 //! kept; <https://github.com/dequelabs/axe-core>).
@@ -33,14 +33,15 @@ struct Layout {
 
 /// Measures the page as shown: compares the document's width with the screen's, opens every
 /// `details` (the header's menu, folded filters) so their contents are measured too, compares
-/// each table's width with its frame's and measures every link, button and summary. Exempt: what is not shown (zero size, or off the screen's left
+/// each table's width with its frame's, looks for chart text cut at the chart's edge and
+/// measures every link, button and summary. Exempt: what is not shown (zero size, or off the screen's left
 /// edge like the skip link until it has focus) and links inside running text.
 const MEASURE: &str = r#"
 const minTarget = arguments[0];
 const problems = [];
 const width = document.documentElement.clientWidth;
 const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.classList.length ? '.' + [...el.classList].join('.') : '')
-    + ' "' + (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 40) + '"';
+    + ' "' + (el.innerText || el.textContent || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 40) + '"';
 const clipped = el => { for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o !== 'visible') return p !== document.documentElement && p !== document.body; } return false; };
 // Closed as the page opens, then with every fold open.
 const sideways = () => {
@@ -57,6 +58,13 @@ if (!problems.length) sideways();
 for (const frame of document.querySelectorAll('.table-wrap')) {
   if (frame.getBoundingClientRect().width > 0 && frame.scrollWidth > frame.clientWidth + 1) {
     problems.push('a table scrolls sideways in its frame: ' + frame.scrollWidth + ' px > ' + frame.clientWidth + ' px: ' + describe(frame.querySelector('table') || frame));
+  }
+}
+// A chart's labels and numbers stay inside the chart.
+for (const text of document.querySelectorAll('svg.chart text')) {
+  const box = text.getBBox();
+  if (box.x < -0.5 || box.x + box.width > text.ownerSVGElement.viewBox.baseVal.width + 0.5) {
+    problems.push('a chart cuts its text: ' + describe(text));
   }
 }
 // A link "inside running text": its paragraph, list item or definition has other words too.
@@ -241,7 +249,7 @@ async fn main_pages_fit_a_phone_and_pass_axe() {
     }
 
     // The checks themselves: a page made too wide, with a small button, a table wider than its
-    // frame and an image without a text, is reported.
+    // frame, a chart label past the chart's edge and an image without a text, is reported.
     open(&phone, &app, "/account").await.unwrap();
     phone
         .client
@@ -251,7 +259,11 @@ async fn main_pages_fit_a_phone_and_pass_axe() {
              const i = document.createElement('img'); i.src = '/favicon.ico'; \
              const w = document.createElement('div'); w.className = 'table-wrap'; \
              const t = document.createElement('table'); t.style.cssText = 'width:800px'; t.textContent = 'x'; w.append(t); \
-             document.querySelector('main').append(d, b, i, w);",
+             const ns = 'http://www.w3.org/2000/svg'; const svg = document.createElementNS(ns, 'svg'); \
+             svg.setAttribute('class', 'chart'); svg.setAttribute('viewBox', '0 0 100 20'); \
+             const l = document.createElementNS(ns, 'text'); l.setAttribute('x', '60'); l.setAttribute('y', '15'); \
+             l.textContent = 'Đoàn TNCS Hồ Chí Minh'; svg.append(l); \
+             document.querySelector('main').append(d, b, i, w, svg);",
             vec![],
         )
         .await
@@ -260,6 +272,7 @@ async fn main_pages_fit_a_phone_and_pass_axe() {
     assert!(control.problems.iter().any(|p| p.starts_with("scrolls sideways") && p.contains("div.control")), "{:?}", control.problems);
     assert!(control.problems.iter().any(|p| p.starts_with("small target") && p.contains("button")), "{:?}", control.problems);
     assert!(control.problems.iter().any(|p| p.starts_with("a table scrolls sideways")), "{:?}", control.problems);
+    assert!(control.problems.iter().any(|p| p.starts_with("a chart cuts its text")), "{:?}", control.problems);
     let control = axe(&phone).await;
     assert!(control.iter().any(|v| v.starts_with("image-alt")), "{control:?}");
     phone.close().await;

@@ -6,7 +6,7 @@ use crate::format;
 /// 14-unit label is about 13 px tall.
 const WIDTH: usize = 360;
 /// Room right of the longest bar for its number.
-const NUMBER_ROOM: usize = 64;
+const NUMBER_ROOM: usize = 72;
 
 /// A horizontal bar chart as inline SVG, rendered here so no chart script is needed: each label
 /// on its own line over its bar, so a long label ("Đoàn viên Đoàn TNCS Hồ Chí Minh") is never cut
@@ -25,7 +25,7 @@ pub(super) fn bar_chart(title: &str, bars: &[(&str, u64)]) -> String {
         let y = 2 + i * row;
         let width = (*n as f64 / max as f64 * room).round() as usize;
         svg.push_str(&format!(
-            r#"<text x="0" y="{}" font-size="14">{}</text><rect x="0" y="{}" width="{width}" height="14" rx="2"></rect><text x="{}" y="{}" font-size="14">{}</text>"#,
+            r#"<text x="2" y="{}" font-size="14">{}</text><rect x="0" y="{}" width="{width}" height="14" rx="2"></rect><text x="{}" y="{}" font-size="14">{}</text>"#,
             y + 14,
             escape(label),
             y + 20,
@@ -46,7 +46,7 @@ mod tests {
     fn labels_sit_over_their_bars_and_are_escaped() {
         let svg = bar_chart("Biểu đồ <thử>", &[("Đoàn viên Đoàn TNCS Hồ Chí Minh", 30), ("Nữ", 60)]);
         assert!(svg.contains(r#"aria-label="Biểu đồ &lt;thử&gt;""#));
-        assert!(svg.contains(r#"<text x="0" y="16" font-size="14">Đoàn viên Đoàn TNCS Hồ Chí Minh</text>"#));
+        assert!(svg.contains(r#"<text x="2" y="16" font-size="14">Đoàn viên Đoàn TNCS Hồ Chí Minh</text>"#));
         // The largest bar takes the whole room left of its number.
         assert!(svg.contains(&format!(r#"width="{}""#, WIDTH - NUMBER_ROOM)));
     }
