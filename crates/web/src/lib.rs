@@ -27,6 +27,7 @@ pub mod error;
 pub mod extract;
 pub mod format;
 pub mod forms;
+pub mod layout;
 pub mod pages;
 pub mod policy;
 pub mod query;

@@ -382,6 +382,9 @@ async fn the_calendar_corrections(app: &App) {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let (_, html) = app.text(&location(&r)).await;
-    assert!(html.contains("Đã lưu điều chỉnh lịch năm 2026") && html.contains("<td>Ngày Văn hóa Việt Nam</td>"), "{html}");
+    assert!(
+        html.contains("Đã lưu điều chỉnh lịch năm 2026") && html.contains(r#"<td data-label="Lý do">Ngày Văn hóa Việt Nam</td>"#),
+        "{html}"
+    );
     assert_eq!(app.text("/admin/calendar?year=3000").await.0, 400);
 }

@@ -3,6 +3,7 @@
 //! skipped otherwise. [`Browser`] starts one chromedriver and one browser window of a chosen
 //! width; each test file drives its own.
 
+mod phone;
 mod smoke;
 
 use std::process::{Child, Command, Stdio};
@@ -45,8 +46,12 @@ fn chromium_binary() -> String {
         .map_or("chromium".into(), |p| p.to_string())
 }
 
+/// Headless Chromium's windows are never narrower than this; a narrower [`Browser`] is a phone.
+const MIN_WINDOW_WIDTH: u32 = 500;
+
 impl Browser {
-    /// Starts chromedriver on a free port and a headless window `width` × `height` CSS pixels.
+    /// Starts chromedriver on a free port and a headless window `width` × `height` CSS pixels
+    /// (below 500 px, an emulated phone screen of that size).
     pub async fn start(width: u32, height: u32) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = Driver(
@@ -59,16 +64,19 @@ impl Browser {
         );
         let profile = tempfile::tempdir().unwrap();
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": chromium_binary(),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                         "--disable-sync", "--hide-scrollbars", format!("--window-size={width},{height}"),
-                         format!("--user-data-dir={}", profile.path().display())]
-            }),
-        );
+        let mut options = serde_json::json!({
+            "binary": chromium_binary(),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                     "--disable-sync", "--hide-scrollbars", format!("--window-size={},{height}", width.max(MIN_WINDOW_WIDTH)),
+                     format!("--user-data-dir={}", profile.path().display())]
+        });
+        if width < MIN_WINDOW_WIDTH {
+            // Narrower than a headless window may be: a phone's screen (viewport, touch), as
+            // Chromium's device emulation shows it.
+            options["mobileEmulation"] = serde_json::json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 } });
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let mut client = None;
         for _ in 0..50 {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -81,7 +89,6 @@ impl Browser {
         Browser { client: client.expect("connect to chromedriver"), _profile: profile, _driver: driver }
     }
 
-    #[allow(dead_code)] // for the tests of the pages behind the login
     /// Logs in through the login form as `username` (password [`support::PASSWORD`]) and waits
     /// for the page the login leads to.
     pub async fn login(&self, app: &support::App, username: &str) {

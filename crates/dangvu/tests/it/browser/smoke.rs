@@ -34,7 +34,9 @@ async fn search_open_member_record_event() {
     c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(support::PASSWORD).await.unwrap();
     c.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
     wait_path(c, "/members").await;
-    let search = c.find(Locator::Css("form input[name=q]")).await.unwrap();
+    // A 400 px screen: the header's search sits in its folded menu.
+    c.find(Locator::Css("header details.menu summary")).await.unwrap().click().await.unwrap();
+    let search = c.find(Locator::Css("header input[name=q]")).await.unwrap();
     search.send_keys(&typed).await.unwrap();
     search.send_keys("\u{E007}").await.unwrap(); // Enter
     // The unfiltered list may already show the name: wait for the results page itself, or the

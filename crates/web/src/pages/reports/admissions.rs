@@ -91,7 +91,7 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
     let mut bars = vec![("Kết nạp", t.admitted)];
     bars.extend(t.lines());
     let body = AdmissionsBody {
-        chart: bar_chart("Biểu đồ đảng viên được kết nạp theo đặc điểm", 230, &bars),
+        chart: bar_chart("Biểu đồ đảng viên được kết nạp theo đặc điểm", &bars),
         headline: admission_headline(&report),
         admitted_href: (q.structure == Structure::OfDate).then(|| {
             format::href(

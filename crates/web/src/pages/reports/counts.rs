@@ -271,5 +271,5 @@ fn tables(b: &Breakdown, bands: &AgeBands, links: &Links) -> (Vec<Line>, Vec<Tab
 /// A horizontal bar chart of the age bands, as inline SVG.
 fn age_chart(labels: &[String], counts: &[u64]) -> String {
     let bars: Vec<(&str, u64)> = labels.iter().map(String::as_str).zip(counts.iter().copied()).collect();
-    bar_chart("Biểu đồ số đảng viên theo độ tuổi", 100, &bars)
+    bar_chart("Biểu đồ số đảng viên theo độ tuổi", &bars)
 }

@@ -99,7 +99,7 @@ pub(super) async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<Pe
     }
     let bars: Vec<(&str, u64)> = bars.iter().map(|(l, n)| (l.as_str(), *n)).collect();
     let body = MovementsBody {
-        chart: bar_chart("Biểu đồ tăng, giảm đảng viên theo loại biến động", 290, &bars),
+        chart: bar_chart("Biểu đồ tăng, giảm đảng viên theo loại biến động", &bars),
         balanced: report.total.balances() && report.rows.iter().all(|(_, m)| m.balances()),
         lines: report
             .total
