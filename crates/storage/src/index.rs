@@ -598,12 +598,42 @@ impl Index {
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
         let snap = self.snapshot(q.as_of);
         // The movement behind a count: the unit's list over a period, walked member by member.
+        let empty = || MemberPage { total: 0, page: q.page.max(1), per_page: q.per_page.clamp(1, 500), items: Vec::new() };
         let flow = match (&q.flow, q.unit) {
-            (Some(f), Some(unit)) => match self.flow_period(unit, f.first, f.last) {
+            (Some(f), Some(unit)) => match self.flow_period(unit, f.first, f.last, q.cell.as_ref()) {
                 Some(p) => Some((f, p)),
-                None => return MemberPage { total: 0, page: q.page.max(1), per_page: q.per_page.clamp(1, 500), items: Vec::new() },
+                None => return empty(),
             },
             _ => None,
+        };
+        // The admissions behind a count of the admission report, counted as it counts them.
+        let admitted = match (&q.admitted, q.unit) {
+            (Some(a), Some(unit)) if flow.is_none() => match self.admission_cells(unit, a.first, a.last, q.cell.as_ref()) {
+                Some(c) => Some((a, c)),
+                None => return empty(),
+            },
+            _ => None,
+        };
+        // A row (or the total by today's structure) of the count report on `as_of`.
+        let cell = match (&q.cell, q.unit) {
+            (Some(c), Some(unit)) if flow.is_none() && admitted.is_none() => match self.cell_on(unit, q.as_of, c) {
+                Some(c) => Some(c),
+                None => return empty(),
+            },
+            _ => None,
+        };
+        // Status, gender, age band and facet of a member as they were on `on` (a flow's or an
+        // admission's day).
+        let facts_match = |on: NaiveDate, status: Status, facts: &domain::stats::MemberFacts| {
+            (match q.status {
+                StatusFilter::Only(s) => status == s,
+                _ => true,
+            }) && q.gender.is_none_or(|g| g == facts.gender)
+                && q.age.is_none_or(|a| {
+                    let (earliest, latest) = a.birth_range(on);
+                    facts.birth_date <= latest && earliest.is_none_or(|e| facts.birth_date > e)
+                })
+                && q.facet.is_none_or(|x| x.holds(facts))
         };
         let check = std::cell::RefCell::new(Vec::new());
         // (units in scope, the own member's position); no check at all for an administrator.
@@ -623,22 +653,19 @@ impl Index {
                     return false;
                 }
             }
-            if let Some((f, p)) = &flow {
+            if let Some((f, (p, want))) = &flow {
                 // The other filters apply to the member as they were on the flow's day.
                 let accept = |flow: &domain::stats::Flow, facts: &domain::stats::MemberFacts| {
-                    (f.kinds.is_empty() || f.kinds.contains(&flow.kind))
-                        && match q.status {
-                            StatusFilter::Only(s) => flow.status == s,
-                            _ => true,
-                        }
-                        && q.gender.is_none_or(|g| g == facts.gender)
-                        && q.age.is_none_or(|a| {
-                            let (earliest, latest) = a.birth_range(flow.on);
-                            facts.birth_date <= latest && earliest.is_none_or(|e| facts.birth_date > e)
-                        })
-                        && q.facet.is_none_or(|x| x.holds(facts))
+                    (f.kinds.is_empty() || f.kinds.contains(&flow.kind)) && facts_match(flow.on, flow.status, facts)
                 };
-                return self.has_flow(p, m, f.inflow, &mut check.borrow_mut(), accept);
+                return self.has_flow(p, *want, m, f.inflow, &mut check.borrow_mut(), accept);
+            }
+            if let Some((a, c)) = &admitted {
+                return admissions::admissions_of(m, a.first, a.last).any(|x| {
+                    (x.readmitted || !a.readmitted_only)
+                        && c.counts(x.unit, x.on)
+                        && facts_match(x.on, x.status, &reports::facts(m, x.status, x.on))
+                });
             }
             let Some(status) = snap.status.get(i as usize).copied().flatten() else { return false };
             let status_ok = match q.status {
@@ -649,8 +676,13 @@ impl Index {
             if !status_ok {
                 return false;
             }
-            if let Some(marks) = &subtree
-                && !snap.units.get(i as usize).is_some_and(|&u| marked(marks, u))
+            let unit = snap.units.get(i as usize).copied().unwrap_or(NO_UNIT);
+            if let Some(c) = &cell {
+                if !c.counts(unit, q.as_of) {
+                    return false;
+                }
+            } else if let Some(marks) = &subtree
+                && !marked(marks, unit)
             {
                 return false;
             }

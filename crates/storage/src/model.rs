@@ -228,6 +228,14 @@ pub struct MemberQuery {
     /// since) and status, gender, age band and facet are read on the day of the flow (status:
     /// the one the member left with, or came with).
     pub flow: Option<FlowFilter>,
+    /// The members behind the admission report's count: admitted (or readmitted) to the list
+    /// of `unit` in a period, counted as the report counts them (`Index::admitted_between`);
+    /// status, gender, age band and facet are read on the decision's day.
+    pub admitted: Option<AdmittedFilter>,
+    /// One number of a statistics report of `unit`: its total or one of its rows, by the
+    /// report's structure. `None`: the list of `unit`'s whole subtree by the tree of `as_of`
+    /// (the report's total by the structure of the date).
+    pub cell: Option<ReportCell>,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
@@ -277,6 +285,38 @@ impl FlowFilter {
     }
 }
 
+/// Members admitted or readmitted from `first` to `last` (both included), as the admission
+/// report counts them; only the readmitted when `readmitted_only`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdmittedFilter {
+    pub readmitted_only: bool,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+/// Which number of a statistics report of the query's unit a member list gives: the total or
+/// one row, by the report's structure. The rows are those of the reports
+/// (`Index::breakdown`, `movements`, `admissions`): the report's unit itself (its own chi bộ
+/// members), a unit directly under it (with its subtree), or, by today's structure, the units
+/// dissolved with no successor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportCell {
+    /// `None`: the report's total.
+    pub row: Option<CellRow>,
+    pub structure: domain::stats::Structure,
+    /// Today: today's structure regroups by the tree of this day.
+    pub today: NaiveDate,
+}
+
+/// A row of a statistics report (see [`ReportCell`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellRow {
+    /// A unit directly under the report's unit; the report's unit itself is its direct row.
+    Unit(UnitId),
+    /// By today's structure: the members of units dissolved with no successor.
+    Dissolved,
+}
+
 /// A [`domain::access::Scope`] evaluated on a date (today).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopeFilter {
@@ -302,6 +342,8 @@ impl MemberQuery {
             age: None,
             facet: None,
             flow: None,
+            admitted: None,
+            cell: None,
             page: 1,
             per_page: 50,
             scope: None,

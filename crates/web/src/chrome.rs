@@ -10,7 +10,7 @@ use crate::format;
 
 /// The stylesheet's URL (served by `assets`; bump the number when the file changes, so
 /// browsers may cache it forever).
-pub const CSS_PATH: &str = "/static/app-6.css";
+pub const CSS_PATH: &str = "/static/app-7.css";
 /// The script's URL (the same rule).
 pub const JS_PATH: &str = "/static/app-1.js";
 /// The hidden field carrying the anti-forgery token in every form that posts.
@@ -33,8 +33,10 @@ pub struct Chrome {
 }
 
 /// Which menu entries the person may use.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Nav {
+    /// Where the logo leads: the person's home ([`Home`]).
+    pub home: String,
     pub register: bool,
     pub write: bool,
     pub admin: bool,
@@ -47,10 +49,44 @@ impl Nav {
         use domain::access::{Capability, Role};
         let p = access.principal();
         Nav {
+            home: Home::of(p).href(),
             register: p.grants.iter().any(|g| g.role != Role::Member),
             write: access.can(Capability::WriteRegister),
             admin: access.can(Capability::Administer),
             own_member: p.member.map(|m| m.0),
+        }
+    }
+}
+
+/// Where a person lands and where the logo leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Home {
+    /// The staff home page (`/`).
+    Staff,
+    /// A chi bộ secretary's board of their chi bộ.
+    Board(domain::ids::UnitId),
+    /// A member's own record.
+    OwnRecord(i64),
+    /// An account with no role yet: its own page.
+    Account,
+}
+
+impl Home {
+    pub fn of(p: &domain::access::Principal) -> Home {
+        let staff: Vec<_> = p.grants.iter().filter(|g| g.role != domain::access::Role::Member).collect();
+        match staff.as_slice() {
+            [] => p.member.map_or(Home::Account, |m| Home::OwnRecord(m.0)),
+            [g] if g.role == domain::access::Role::CellSecretary => g.unit.map_or(Home::Account, Home::Board),
+            _ => Home::Staff,
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self {
+            Home::Staff => "/".to_owned(),
+            Home::Board(u) => format!("/units/{u}/admission"),
+            Home::OwnRecord(m) => format!("/members/{m}"),
+            Home::Account => "/account".to_owned(),
         }
     }
 }

@@ -28,6 +28,9 @@ pub enum Policy {
     Public,
     /// Any logged-in person (logout, their own account, the handbook).
     LoggedIn,
+    /// A logged-in person holding a staff role, the administrator's included: anything but the
+    /// member role alone (API tokens are tools of the staff's work).
+    Staff,
     /// A logged-in person with a grant carrying this capability.
     Needs(Capability),
 }
@@ -139,6 +142,51 @@ async fn check_target(access: &Access, capability: Capability, target: Option<Sc
     }
 }
 
+/// Whether `policy` lets this caller through on `target` (the member or unit the path names,
+/// `Some(None)` for an id that is not one): the check made before every handler, and the one
+/// pages ask before they offer a link ([`may`]).
+async fn admits(access: &Access, policy: Policy, target: Option<Option<ScopeTarget>>) -> Result<(), AppError> {
+    match policy {
+        Policy::Public | Policy::LoggedIn => Ok(()),
+        Policy::Staff if access.principal().has_staff_role() => Ok(()),
+        Policy::Staff => Err(AppError::forbidden()),
+        Policy::Needs(capability) if !access.can(capability) => Err(AppError::forbidden()),
+        // A route that names a member or a unit is checked against the scope before its handler
+        // reads any input (the scoped handles check again: defence in depth).
+        Policy::Needs(capability) => match target {
+            Some(target) => check_target(access, capability, target).await,
+            None => Ok(()),
+        },
+    }
+}
+
+/// The policy of each route of the table, by method and path pattern.
+fn policy_of(method: &Method, pattern: &str) -> Option<Policy> {
+    static TABLE: std::sync::OnceLock<Vec<(Method, &'static str, Policy)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(crate::route_table);
+    table.iter().find(|(m, p, _)| m == method && *p == pattern).map(|(_, _, policy)| *policy)
+}
+
+/// Whether this caller may follow `method pattern` (a path of the route table, `{id}` and all)
+/// for `target`, the member or unit its `{id}` names: the route's own policy and scope check,
+/// asked before a page offers a link or a button (a route missing from the table: no).
+/// Handlers that authorize further inside (the admission desk's file and decide scopes, the
+/// unit manager's top level) add their own question next to this one.
+pub async fn may(access: &Access, method: Method, pattern: &str, target: Option<ScopeTarget>) -> bool {
+    let Some(policy) = policy_of(&method, pattern) else {
+        debug_assert!(false, "no route {method} {pattern}");
+        return false;
+    };
+    // Only member and unit paths are checked against the scope (`path_target`).
+    let target = path_target(pattern, pattern).map(|_| target);
+    admits(access, policy, target).await.is_ok()
+}
+
+/// [`may`] for a `GET` of a page.
+pub async fn may_open(access: &Access, pattern: &str, target: Option<ScopeTarget>) -> bool {
+    may(access, Method::GET, pattern, target).await
+}
+
 async fn enforce(policy: Policy, pattern: &'static str, req: Request, next: Next) -> Response {
     if policy == Policy::Public {
         return next.run(req).await;
@@ -154,17 +202,8 @@ async fn enforce(policy: Policy, pattern: &'static str, req: Request, next: Next
     {
         return Redirect::to("/account/password").into_response();
     }
-    if let Policy::Needs(capability) = policy {
-        if !access.can(capability) {
-            return AppError::forbidden().into_response();
-        }
-        // A route that names a member or a unit is checked against the scope before its handler
-        // reads any input (the scoped handles check again: defence in depth).
-        if let Some(target) = path_target(pattern, req.uri().path())
-            && let Err(e) = check_target(access, capability, target).await
-        {
-            return e.into_response();
-        }
+    if let Err(e) = admits(access, policy, path_target(pattern, req.uri().path())).await {
+        return e.into_response();
     }
     next.run(req).await
 }

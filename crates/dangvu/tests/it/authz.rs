@@ -258,6 +258,7 @@ fn expected(policy: Policy, api: bool, method: &Method, who: &Actor, scoped: Sco
         (_, None) if *method == Method::GET => Expect::Login,
         (_, None) => Expect::Status(401),
         (Policy::Needs(c), Some(_)) if !who.allows(c) => Expect::Status(403),
+        (Policy::Staff, Some(Role::Member)) => Expect::Status(403),
         _ if scoped && (!in_scope || member_only_units) => Expect::Status(404),
         _ => Expect::Allowed,
     }
@@ -300,6 +301,11 @@ async fn every_route_every_role(app: &App) {
                 let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
                 let mut want = expected(*policy, api, &method, who, scoped, in_scope, member_only_units);
                 if want == Expect::Allowed && admission_write(&method, path).is_some_and(|needs| !needs.iter().any(|c| who.allows(*c))) {
+                    want = Expect::Status(403);
+                }
+                // A top-level unit is the administrator's to establish (`UnitManager::create_unit`):
+                // its form opens for no one else.
+                if want == Expect::Allowed && method == Method::GET && *path == "/units/new" && who.role != Some(Role::Admin) {
                     want = Expect::Status(403);
                 }
                 let mut req = who.client.request(method.clone(), app.url(&url));

@@ -31,7 +31,10 @@ async fn pages_and_api_answer(app: &App) {
     let store = app.store.as_ref();
     let today = today();
 
-    assert_eq!(app.text("/").await.0, 303);
+    // The administrator's home: what is due and the key counts of the register.
+    let (s, body) = app.text("/").await;
+    assert_eq!(s, 200);
+    assert!(body.contains("Việc cần làm") && body.contains("Đảng viên dự bị"), "{body}");
     let (s, body) = app.text("/units").await;
     assert_eq!(s, 200, "{body}");
     assert!(body.contains("lang=\"vi\""));

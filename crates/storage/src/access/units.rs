@@ -49,6 +49,11 @@ impl UnitManager<'_> {
         Ok(())
     }
 
+    /// Whether this person may establish a top-level unit (an administrator's scope).
+    pub fn may_create_root(&self) -> bool {
+        self.scope.scope.everything
+    }
+
     /// A unit under `parent` needs `parent` in scope; a new top-level unit needs an administrator.
     pub async fn create_unit(&self, new: NewUnit) -> Result<UnitId> {
         match new.spec.parent {

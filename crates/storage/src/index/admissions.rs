@@ -121,27 +121,31 @@ impl UnitAdmissions {
     }
 }
 
+/// The member's admissions and readmissions decided from `first` to `last` (both included)
+/// into a chi bộ of the register: the spans opened by such a decision.
+pub(super) fn admissions_of(m: &MemberEntry, first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = Admitted<'_>> {
+    m.spans.iter().filter_map(move |s| {
+        let readmitted = match s.span.cause.entered {
+            FlowKind::Admitted => false,
+            FlowKind::Readmitted => true,
+            _ => return None,
+        };
+        let unit = s.at?;
+        (s.span.from >= first && s.span.from <= last && s.span.status.is_active()).then_some(Admitted {
+            member: m,
+            unit,
+            on: s.span.from,
+            status: s.span.status,
+            readmitted,
+        })
+    })
+}
+
 impl Index {
     /// Every admission and readmission decided from `first` to `last` (both included) into a
     /// chi bộ of the register, member by member.
     pub(super) fn admitted_between(&self, first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = Admitted<'_>> {
-        self.members.iter().flat_map(move |m| {
-            m.spans.iter().filter_map(move |s| {
-                let readmitted = match s.span.cause.entered {
-                    FlowKind::Admitted => false,
-                    FlowKind::Readmitted => true,
-                    _ => return None,
-                };
-                let unit = s.at?;
-                (s.span.from >= first && s.span.from <= last && s.span.status.is_active()).then_some(Admitted {
-                    member: m,
-                    unit,
-                    on: s.span.from,
-                    status: s.span.status,
-                    readmitted,
-                })
-            })
-        })
+        self.members.iter().flat_map(move |m| admissions_of(m, first, last))
     }
 
     /// The admissions decided from `first` to `last` (both included), counted for each chi bộ

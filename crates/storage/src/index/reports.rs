@@ -16,6 +16,7 @@ use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, MemberFacts, Move
 use domain::unit::UnitVersion;
 
 use super::{Index, MemberEntry};
+use crate::model::{CellRow, ReportCell};
 
 /// The row of a report that holds the members of a unit on a day, or none: the unit is off the
 /// report's list that day. Four bytes, like the `u32` it wraps: a period report keeps one slot
@@ -150,18 +151,25 @@ impl Index {
         Some(Period { before, first, last, days, epochs, changes })
     }
 
-    /// For the member list: the period of `root`'s list (by the structure of each day) to look
-    /// for flows in. `None` when `root` did not stand on both days.
-    pub(super) fn flow_period(&self, root: UnitId, first: NaiveDate, last: NaiveDate) -> Option<Period> {
-        let (r, _) = self.period_root(root, first, last, Structure::OfDate, last)?;
-        self.period(r, first, last, Structure::OfDate, last, &mut Rows { keys: Vec::new() })
+    /// For the member list: the period of `root`'s report to look for flows in, by the cell's
+    /// structure (the structure of each day without one), and the row wanted (`None`: the total).
+    /// `None` when the report could not be read (`root` did not stand on both days, or by
+    /// today's structure does not today).
+    pub(super) fn flow_period(&self, root: UnitId, first: NaiveDate, last: NaiveDate, cell: Option<&ReportCell>) -> Option<(Period, Want)> {
+        let (structure, today) = cell.map_or((Structure::OfDate, last), |c| (c.structure, c.today));
+        let (r, _) = self.period_root(root, first, last, structure, today)?;
+        let mut rows = Rows { keys: Vec::new() };
+        let p = self.period(r, first, last, structure, today, &mut rows)?;
+        Some((p, self.want(r, cell, &mut rows)))
     }
 
-    /// Whether the member came onto (`inflow`) or left `root`'s list in the period by a flow
-    /// that `accept` takes (it sees the flow and the member's facts on its day).
+    /// Whether the member came into (`inflow`) or left the wanted row of the report (the report's
+    /// list for its total) in the period by a flow that `accept` takes (it sees the flow and the
+    /// member's facts on its day): the crossings `movements` counts.
     pub(super) fn has_flow(
         &self,
         p: &Period,
+        want: Want,
         m: &MemberEntry,
         inflow: bool,
         check: &mut Vec<NaiveDate>,
@@ -169,13 +177,62 @@ impl Index {
     ) -> bool {
         let mut found = false;
         p.walk(m, check, |day, (slot, status), (now, now_status)| {
-            let crossed = if inflow { !slot.is_on_list() && now.is_on_list() } else { slot.is_on_list() && !now.is_on_list() };
+            let crossed = if inflow { !want.holds(slot) && want.holds(now) } else { want.holds(slot) && !want.holds(now) };
             if crossed && !found {
                 let f = p.flow(m, day, inflow, if inflow { now_status } else { status });
                 found = accept(&f, &facts(m, f.status, day));
             }
         });
         found
+    }
+
+    /// The slot of the cell's row in `r`'s report (`rows` as the report numbers them).
+    fn want(&self, r: u32, cell: Option<&ReportCell>, rows: &mut Rows) -> Want {
+        let key = match cell.and_then(|c| c.row) {
+            None => return Want(None),
+            Some(CellRow::Dissolved) => RowKey::Dissolved,
+            Some(CellRow::Unit(u)) => match self.units.pos.get(&u) {
+                Some(&p) if p == r => RowKey::Direct,
+                Some(&p) => RowKey::Unit(p),
+                // No such unit: a row no member is in.
+                None => RowKey::Unit(u32::MAX),
+            },
+        };
+        Want(Some(rows.slot(key)))
+    }
+
+    /// For the member list: the row slots of `root`'s report on `on` (the count report) and the
+    /// row wanted. `None` when that report could not be read.
+    pub(super) fn cell_on(&self, root: UnitId, on: NaiveDate, cell: &ReportCell) -> Option<CellSlots> {
+        let mut rows = Rows { keys: Vec::new() };
+        let (r, _, slots) = self.day_slots(root, on, cell.structure, cell.today, &mut rows)?;
+        Some(CellSlots { days: vec![on], epochs: vec![slots], want: self.want(r, Some(cell), &mut rows) })
+    }
+
+    /// For the member list: the row slots of `root`'s admission report over the period and the
+    /// row wanted (by the structure of each day without a cell). `None` when that report could
+    /// not be read.
+    pub(super) fn admission_cells(&self, root: UnitId, first: NaiveDate, last: NaiveDate, cell: Option<&ReportCell>) -> Option<CellSlots> {
+        let (structure, today) = cell.map_or((Structure::OfDate, last), |c| (c.structure, c.today));
+        let mut rows = Rows { keys: Vec::new() };
+        let (r, days, epochs) = self.admission_epochs(root, first, last, structure, today, &mut rows)?;
+        Some(CellSlots { days, epochs, want: self.want(r, cell, &mut rows) })
+    }
+
+    /// The report's unit and its row slots over a period of admissions (each admission is
+    /// counted in the row of its chi bộ on the decision day).
+    fn admission_epochs(
+        &self,
+        root: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        structure: Structure,
+        today: NaiveDate,
+        rows: &mut Rows,
+    ) -> Option<(u32, Vec<NaiveDate>, Vec<Vec<Slot>>)> {
+        let (r, _) = self.period_root(root, first, last, structure, today)?;
+        let (days, epochs) = self.epochs(r, first, last, structure, today, rows);
+        Some((r, days, epochs))
     }
 
     /// A period report's unit (its position) and the day its rows are shown on: the last day by
@@ -210,9 +267,9 @@ impl Index {
         structure: Structure,
         today: NaiveDate,
     ) -> Option<Admissions> {
-        let (r, shown_on) = self.period_root(root, first, last, structure, today)?;
+        let (_, shown_on) = self.period_root(root, first, last, structure, today)?;
         let mut rows = Rows { keys: Vec::new() };
-        let (days, epochs) = self.epochs(r, first, last, structure, today, &mut rows);
+        let (_, days, epochs) = self.admission_epochs(root, first, last, structure, today, &mut rows)?;
         let mut per_row = vec![AdmissionTally::default(); rows.keys.len()];
         let mut total = AdmissionTally::default();
         let admitted: Vec<_> = self.admitted_between(first, last).collect();
@@ -276,6 +333,30 @@ impl Index {
         })
     }
 
+    /// The row slot of every unit in `root`'s report on `on`: (`root`'s position, the day its
+    /// rows are shown on, the slots). `None` when `root` did not exist on `on` (or, by today's
+    /// structure, does not today).
+    fn day_slots(
+        &self,
+        root: UnitId,
+        on: NaiveDate,
+        structure: Structure,
+        today: NaiveDate,
+        rows: &mut Rows,
+    ) -> Option<(u32, NaiveDate, Vec<Slot>)> {
+        let &r = self.units.pos.get(&root)?;
+        let shown_on = match structure {
+            Structure::OfDate => on,
+            Structure::Current => today,
+        };
+        self.units.version_on(r, shown_on)?;
+        let resolved = match structure {
+            Structure::OfDate => Vec::new(),
+            Structure::Current => self.resolve_today(r, today, rows),
+        };
+        Some((r, shown_on, self.slots_on(r, on, structure, &resolved, rows)))
+    }
+
     /// The members on the list of `root` on `on`, counted in every breakdown: in total and per
     /// row. `None` when `root` did not exist on `on` (or, by today's structure, does not today).
     pub fn breakdown(
@@ -286,18 +367,8 @@ impl Index {
         today: NaiveDate,
         bands: &AgeBands,
     ) -> Option<(Breakdown, Vec<(Row, Breakdown)>)> {
-        let &r = self.units.pos.get(&root)?;
-        let shown_on = match structure {
-            Structure::OfDate => on,
-            Structure::Current => today,
-        };
-        self.units.version_on(r, shown_on)?;
         let mut rows = Rows { keys: Vec::new() };
-        let resolved = match structure {
-            Structure::OfDate => Vec::new(),
-            Structure::Current => self.resolve_today(r, today, &mut rows),
-        };
-        let slot = self.slots_on(r, on, structure, &resolved, &mut rows);
+        let (_, shown_on, slot) = self.day_slots(root, on, structure, today, &mut rows)?;
         let snap = self.snapshot(on);
         let mut per_row: Vec<Breakdown> = rows.keys.iter().map(|_| Breakdown::new(bands)).collect();
         for ((m, status), unit) in self.members.iter().zip(&snap.status).zip(&snap.units) {
@@ -419,6 +490,36 @@ impl Index {
             .filter_map(|((key, mv), until)| Some((self.row_of(*key, until.unwrap_or(shown_on), until)?, mv)))
             .collect();
         Some((total, out))
+    }
+}
+
+/// The row a member list wants of a report: `None` for the report's total (any row).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Want(Option<Slot>);
+
+impl Want {
+    /// Whether a member in `slot` is counted in the number wanted.
+    fn holds(self, slot: Slot) -> bool {
+        match self.0 {
+            Some(w) => slot == w,
+            None => slot.is_on_list(),
+        }
+    }
+}
+
+/// What a member list reads one number of a report by: the row slots of every unit from the
+/// first day it looks at (one array per day the tree changed), and the row wanted.
+pub(super) struct CellSlots {
+    days: Vec<NaiveDate>,
+    epochs: Vec<Vec<Slot>>,
+    want: Want,
+}
+
+impl CellSlots {
+    /// Whether a member whose chi bộ is `unit` (a position; `NO_UNIT` is off every list) on
+    /// `day` is counted in the number.
+    pub(super) fn counts(&self, unit: u32, day: NaiveDate) -> bool {
+        self.want.holds(slot_on(&self.days, &self.epochs, unit, day))
     }
 }
 

@@ -27,6 +27,8 @@ use super::{admission, members, reports, tokens, transfers, units};
         crate::query::AgeBandText,
         crate::query::FacetCode,
         crate::query::FlowCode,
+        crate::query::AdmittedCode,
+        crate::query::RowCode,
         crate::query::AgeBandsText,
     )),
     modifiers(&BearerToken, &StandardErrors, &BlankIsAbsent),

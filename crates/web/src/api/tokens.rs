@@ -13,7 +13,7 @@ use crate::policy::{Policy, Route};
 use crate::session::Caller;
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::get("/api/v1/tokens", Policy::LoggedIn, list), Route::delete("/api/v1/tokens/{id}", Policy::LoggedIn, revoke)]
+    vec![Route::get("/api/v1/tokens", Policy::Staff, list), Route::delete("/api/v1/tokens/{id}", Policy::Staff, revoke)]
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",

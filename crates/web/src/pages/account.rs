@@ -30,8 +30,8 @@ pub fn routes() -> Vec<Route> {
         Route::get("/account/totp", Policy::LoggedIn, totp_form),
         Route::post("/account/totp", Policy::LoggedIn, enrol_totp),
         Route::post("/account/totp/remove", Policy::LoggedIn, remove_totp),
-        Route::post("/account/tokens", Policy::LoggedIn, create_token),
-        Route::post("/account/tokens/{id}/revoke", Policy::LoggedIn, revoke_token),
+        Route::post("/account/tokens", Policy::Staff, create_token),
+        Route::post("/account/tokens/{id}/revoke", Policy::Staff, revoke_token),
         // Reached after the sessions were ended, so nobody is logged in any more.
         Route::get("/account/relogin", Policy::Public, relogin),
     ]
@@ -131,6 +131,8 @@ struct OverviewPage {
     member_href: Option<String>,
     totp: bool,
     roles: Vec<RoleView>,
+    /// The API token section, for those whose policy lets them make tokens (staff roles).
+    offers_tokens: bool,
     tokens: Vec<TokenView>,
     token_name: String,
     token_error: Option<String>,
@@ -161,9 +163,9 @@ async fn overview_page(
     let own = s.own_account();
     let account = own.account().await?;
     let roles = own.grants().await?.iter().map(RoleView::of).collect();
-    let tokens = own
-        .tokens()
-        .await?
+    let offers_tokens = crate::policy::may(s, axum::http::Method::POST, "/account/tokens", None).await;
+    let tokens = if offers_tokens { own.tokens().await? } else { Vec::new() };
+    let tokens = tokens
         .into_iter()
         .map(|t| TokenView {
             id: t.id,
@@ -180,6 +182,7 @@ async fn overview_page(
         member_href: account.member.map(|m| format!("/members/{}", m.0)),
         totp: account.totp_enrolled,
         roles,
+        offers_tokens,
         tokens,
         token_name,
         token_error,

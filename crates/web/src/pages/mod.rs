@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admission;
 pub mod calendar;
 pub mod events;
+pub mod home;
 pub mod members;
 pub mod reports;
 pub mod unit_ops;
@@ -17,11 +18,10 @@ use serde::Deserialize;
 
 use crate::extract::Query;
 use crate::policy::{Policy, Route};
-use crate::session::Caller;
 
 /// The page routes.
 pub fn routes() -> Vec<Route> {
-    let mut routes = vec![Route::get("/", Policy::LoggedIn, home), Route::get("/prefs/text", Policy::Public, text_size)];
+    let mut routes = vec![Route::get("/", Policy::LoggedIn, home::home), Route::get("/prefs/text", Policy::Public, text_size)];
     routes.extend(units::routes());
     routes.extend(unit_ops::routes());
     routes.extend(members::routes());
@@ -34,32 +34,40 @@ pub fn routes() -> Vec<Route> {
     routes
 }
 
-/// A link with its text.
+/// A link with its text (an empty `href`: the text alone, nothing to follow).
 #[derive(Debug, Clone)]
 pub struct Link {
     pub href: String,
     pub label: String,
 }
 
-/// `GET /`: the register for staff, the admission board for a chi bộ secretary, the own record
-/// for a member.
-async fn home(access: Caller) -> Response {
-    let p = access.principal();
-    if p.grants.iter().all(|g| g.role == domain::access::Role::Member) {
-        return match p.member {
-            Some(m) => Redirect::to(&format!("/members/{}", m.0)).into_response(),
-            None => Redirect::to("/account").into_response(),
-        };
+impl Link {
+    /// A link to `href` (a page of `pattern`, whose `{id}` is `target`) when this person may
+    /// open it (`policy::may_open`), otherwise the text alone.
+    pub async fn if_allowed(
+        access: &storage::access::Access,
+        pattern: &str,
+        target: Option<storage::ScopeTarget>,
+        href: String,
+        label: String,
+    ) -> Link {
+        let href = if crate::policy::may_open(access, pattern, target).await { href } else { String::new() };
+        Link { href, label }
     }
-    // A chi bộ secretary's main screen is the admission board of their chi bộ.
-    let staff: Vec<&domain::access::Grant> = p.grants.iter().filter(|g| g.role != domain::access::Role::Member).collect();
-    if let [g] = staff.as_slice()
-        && g.role == domain::access::Role::CellSecretary
-        && let Some(unit) = g.unit
-    {
-        return Redirect::to(&format!("/units/{}/admission", unit.0)).into_response();
+
+    /// A unit's page (`/units/{id}` and `suffix`), or its name alone outside this person's scope.
+    pub async fn unit(access: &storage::access::Access, id: domain::ids::UnitId, suffix: &str, label: String) -> Link {
+        Link::if_allowed(access, "/units/{id}", Some(storage::ScopeTarget::Unit(id)), format!("/units/{id}{suffix}"), label).await
     }
-    Redirect::to("/units").into_response()
+
+    /// Each of `links` (units' pages, in order) checked with [`Link::unit`].
+    pub async fn units(access: &storage::access::Access, links: Vec<(domain::ids::UnitId, String, String)>) -> Vec<Link> {
+        let mut out = Vec::new();
+        for (id, suffix, label) in links {
+            out.push(Link::unit(access, id, &suffix, label).await);
+        }
+        out
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

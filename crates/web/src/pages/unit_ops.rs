@@ -15,7 +15,9 @@ use domain::ValidationErrors;
 use domain::event::parse_unit_id;
 use domain::ids::{MemberId, UnitId};
 use domain::unit::UnitKind;
-use storage::{MemberQuery, MergeUnits, MoveUnit, NewUnit, RenameUnit, SplitUnit, StoreError, Successor, UnitDetail, UnitSummary};
+use storage::{
+    MemberQuery, MergeUnits, MoveUnit, NewUnit, RenameUnit, ScopeTarget, SplitUnit, StoreError, Successor, UnitDetail, UnitSummary,
+};
 
 use super::Link;
 use crate::chrome::Chrome;
@@ -23,7 +25,7 @@ use crate::error::AppError;
 use crate::extract::{Form, FromPathSegment, PathId, PathIds, Query};
 use crate::format;
 use crate::forms::{self, Field, Opt, Section, SummaryItem, attach_errors};
-use crate::policy::{Policy, Route};
+use crate::policy::{self, Policy, Route};
 use crate::query::{AsOfParams, parse_as_of, parse_optional_unit};
 use crate::respond::{page, render, see_other};
 use crate::session::Caller;
@@ -144,11 +146,31 @@ impl Op {
 }
 
 /// The links of the "Thao tác" section of a unit page (`suffix` keeps the date shown).
-pub fn links(id: UnitId, suffix: &str) -> Vec<Link> {
+pub async fn links(s: &Caller, id: UnitId, suffix: &str) -> Vec<Link> {
+    let mut out = Vec::new();
+    for (pattern, link) in all_links(id, suffix) {
+        if policy::may_open(s, pattern, Some(ScopeTarget::Unit(id))).await {
+            out.push(link);
+        }
+    }
+    out
+}
+
+/// Every operation on the unit: its route's pattern and its link.
+fn all_links(id: UnitId, suffix: &str) -> Vec<(&'static str, Link)> {
     std::iter::once(Op::CreateChild)
         .chain(Op::ON_UNIT)
-        .map(|op| Link { href: format!("{}{suffix}", op.action(Some(id))), label: op.heading().to_owned() })
+        .map(|op| {
+            let pattern = if op == Op::CreateChild { "/units/{id}/children/new" } else { "/units/{id}/{op}" };
+            (pattern, Link { href: format!("{}{suffix}", op.action(Some(id))), label: op.heading().to_owned() })
+        })
         .collect()
+}
+
+/// Whether this person may establish a top-level unit: the route's policy and the unit
+/// manager's rule (an administrator's scope).
+pub async fn may_create_root(s: &Caller) -> bool {
+    policy::may_open(s, "/units/new", None).await && s.unit_manager().is_ok_and(|m| m.may_create_root())
 }
 
 /// The unit page on a date.
@@ -167,6 +189,9 @@ impl FromPathSegment for Op {
 
 /// `GET /units/new`.
 async fn root_form(s: Caller, chrome: Chrome, Query(q): Query<AsOfParams>) -> Result<Response, AppError> {
+    if !may_create_root(&s).await {
+        return Err(AppError::forbidden());
+    }
     show(&s, chrome, Op::CreateRoot, None, &q.as_of).await
 }
 
@@ -645,9 +670,12 @@ mod tests {
 
     #[test]
     fn every_unit_operation_has_a_link() {
-        let l = links(UnitId(5), "?as_of=01%2F01%2F2020");
+        let l = all_links(UnitId(5), "?as_of=01%2F01%2F2020");
         assert_eq!(l.len(), 6);
-        assert_eq!(l[0].href, "/units/5/children/new?as_of=01%2F01%2F2020");
+        assert_eq!(l[0].1.href, "/units/5/children/new?as_of=01%2F01%2F2020");
+        // Each pattern is a route of the table.
+        let table = crate::route_table();
+        assert!(l.iter().all(|(p, _)| table.iter().any(|(m, path, _)| m == axum::http::Method::GET && path == p)));
         assert!(Op::ON_UNIT.iter().all(|op| Op::from_segment(op.slug()).is_some()));
         assert!(Op::from_segment("children").is_none());
     }

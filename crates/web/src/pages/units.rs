@@ -69,10 +69,6 @@ fn node_rows(nodes: &[UnitNode], as_of: NaiveDate, today: NaiveDate) -> Vec<Node
         .collect()
 }
 
-fn unit_link(u: &UnitSummary, suffix: &str) -> Link {
-    Link { href: format!("/units/{}{}", u.id, suffix), label: u.name.clone() }
-}
-
 /// The date form shared by the tree and unit pages: the typed value, and its error.
 struct AsOf {
     input: String,
@@ -97,6 +93,8 @@ struct TreePage {
     roots: Vec<NodeRow>,
     total_members: String,
     as_of_action: &'static str,
+    /// Offer to establish a province or city committee (top-level units: administrators only).
+    may_create_root: bool,
 }
 
 /// `GET /units?as_of=`: the top of the tree on a date.
@@ -113,6 +111,7 @@ async fn tree(s: Caller, chrome: Chrome, Query(p): Query<AsOfParams>) -> Result<
         as_of_input: a.input,
         as_of_error: a.error,
         as_of_action: "/units",
+        may_create_root: super::unit_ops::may_create_root(&s).await,
     };
     render(status, &view)
 }
@@ -198,8 +197,13 @@ pub fn operation_label(kind: &str) -> &'static str {
     }
 }
 
-fn link_rows(links: &[UnitLink], suffix: &str) -> Vec<LinkRow> {
-    links.iter().map(|l| LinkRow { link: unit_link(&l.unit, suffix), date: format::date(l.effective) }).collect()
+/// Predecessors or successors: each a link when this person may open it, else its name.
+async fn link_rows(s: &Caller, links: &[UnitLink], suffix: &str) -> Vec<LinkRow> {
+    let mut out = Vec::new();
+    for l in links {
+        out.push(LinkRow { link: Link::unit(s, l.unit.id, suffix, l.unit.name.clone()).await, date: format::date(l.effective) });
+    }
+    out
 }
 
 /// `GET /units/{id}?as_of=&page=`: a unit on a date, its history and its members.
@@ -217,7 +221,10 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         Vec::new()
     } else {
         match s.reader()?.current_successors(id).await {
-            Ok(list) => list.iter().filter(|u| u.id != id).map(|u| unit_link(u, "")).collect(),
+            Ok(list) => {
+                let others = list.iter().filter(|u| u.id != id).map(|u| (u.id, String::new(), u.name.clone())).collect();
+                Link::units(&s, others).await
+            }
             Err(StoreError::NotFound) => Vec::new(),
             Err(e) => return Err(e.into()),
         }
@@ -229,7 +236,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         let result = s.reader()?.find_members(&query).await?;
         let base = format!("/units/{id}");
         let pager = Pager::new(&result, |n| format!("{base}{}", format::query_string(&[("as_of", &date_param), ("page", &n.to_string())])));
-        (MemberRow::list(&result.items, a.date, today), pager)
+        (MemberRow::list(&s, &result.items, a.date, today).await, pager)
     } else {
         (Vec::new(), Pager::empty())
     };
@@ -248,8 +255,24 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
             accept_href: format!("/members/{}/events/new?kind=chuyen-den", m.id.0),
         })
         .collect();
-    let version_link =
-        |parent: Option<UnitId>| parent.map(|p| Link { href: format!("/units/{p}"), label: format!("Tổ chức số {p}") });
+    let mut versions = Vec::new();
+    for v in &detail.versions {
+        let parent = match v.parent_id {
+            Some(p) => Some(Link::unit(&s, p, "", format!("Tổ chức số {p}")).await),
+            None => None,
+        };
+        versions.push(VersionRow {
+            validity: format::validity(v.valid_from, v.valid_to),
+            name: v.name.clone(),
+            code: v.code.clone(),
+            kind: v.kind.label(),
+            parent,
+        });
+    }
+    let path = Link::units(&s, detail.path.iter().map(|u| (u.id, suffix.clone(), u.name.clone())).collect()).await;
+    let predecessors = link_rows(&s, &detail.predecessors, &suffix).await;
+    let successors = link_rows(&s, &detail.successors, &suffix).await;
+    let actions = if existed { super::unit_ops::links(&s, id, &suffix).await } else { Vec::new() };
     let view = UnitPage {
         admission,
         arriving,
@@ -263,19 +286,9 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         kind: shown.kind.label(),
         code: shown.code.clone(),
         validity: format::validity(shown.valid_from, shown.valid_to),
-        path: detail.path.iter().map(|u| unit_link(u, &suffix)).collect(),
+        path,
         children: node_rows(&detail.children, a.date, today),
-        versions: detail
-            .versions
-            .iter()
-            .map(|v| VersionRow {
-                validity: format::validity(v.valid_from, v.valid_to),
-                name: v.name.clone(),
-                code: v.code.clone(),
-                kind: v.kind.label(),
-                parent: version_link(v.parent_id),
-            })
-            .collect(),
+        versions,
         operations: detail
             .operations
             .iter()
@@ -289,15 +302,15 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
                 recorded: format!("{} ({})", o.recorded_by, format::instant(o.recorded_at)),
             })
             .collect(),
-        predecessors: link_rows(&detail.predecessors, &suffix),
-        successors: link_rows(&detail.successors, &suffix),
+        predecessors,
+        successors,
         current_successors,
         member_count: format::count(detail.member_count),
         rows: members,
         pager,
         as_of_action: format!("/units/{id}"),
         members_href: format!("/members{}", filters.to_query_string(None)),
-        actions: if existed { super::unit_ops::links(id, &suffix) } else { Vec::new() },
+        actions,
     };
     page(&view)
 }

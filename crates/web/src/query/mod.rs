@@ -10,7 +10,7 @@ use domain::dates::{AgeBand, parse_date};
 use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::Gender;
-use domain::stats::Facet;
+use domain::stats::{Facet, Structure};
 use domain::{FieldError, ValidationErrors};
 use serde::Deserialize;
 use storage::{MemberQuery, StatusFilter};
@@ -276,6 +276,54 @@ impl utoipa::PartialSchema for FlowCode {
 
 impl utoipa::ToSchema for FlowCode {}
 
+/// `ket-nap` (admissions, readmissions included) or `ket-nap-lai` (readmissions only), over a
+/// period: the admission report's counts.
+pub fn parse_admitted(raw: &str, first: NaiveDate, last: NaiveDate) -> Result<storage::AdmittedFilter, FieldError> {
+    let readmitted_only = match raw.trim() {
+        "ket-nap" => false,
+        "ket-nap-lai" => true,
+        _ => return Err(FieldError::new("", "invalid", "Phải là ket-nap (kết nạp, gồm kết nạp lại) hoặc ket-nap-lai (chỉ kết nạp lại).")),
+    };
+    if last < first {
+        return Err(FieldError::new("", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
+    }
+    Ok(storage::AdmittedFilter { readmitted_only, first, last })
+}
+
+/// A row of a report: a unit id, or `giai-the`; blank is none (the report's total).
+pub fn parse_row(raw: &str) -> Result<Option<storage::CellRow>, FieldError> {
+    match raw.trim() {
+        "" => Ok(None),
+        ROW_DISSOLVED => Ok(Some(storage::CellRow::Dissolved)),
+        id => domain::event::parse_unit_id(id).map(|u| Some(storage::CellRow::Unit(u))),
+    }
+}
+
+/// The `row` of the units dissolved with no successor (today's structure).
+pub const ROW_DISSOLVED: &str = "giai-the";
+
+/// The document's type of the `admitted` filter ([`parse_admitted`]).
+pub struct AdmittedCode;
+
+impl utoipa::PartialSchema for AdmittedCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        codes_schema(vec!["ket-nap".into(), "ket-nap-lai".into()], "ket-nap: kết nạp (gồm kết nạp lại); ket-nap-lai: chỉ kết nạp lại")
+    }
+}
+
+impl utoipa::ToSchema for AdmittedCode {}
+
+/// The document's type of the `row` filter ([`parse_row`]).
+pub struct RowCode;
+
+impl utoipa::PartialSchema for RowCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        text_schema(format!("^([1-9][0-9]{{0,17}}|{ROW_DISSOLVED})$"), "Mã số tổ chức của dòng, hoặc giai-the")
+    }
+}
+
+impl utoipa::ToSchema for RowCode {}
+
 /// A whole number in `AGE_BAND_BOUNDS` (18–100; leading zeros allowed).
 const AGE_BOUND_PATTERN: &str = "0*(1[89]|[2-9][0-9]|100)";
 
@@ -346,6 +394,21 @@ pub struct MemberFilterParams {
     /// Last day of the movement period (`flow`); `as_of` when empty.
     #[param(value_type = Option<QueryDate>)]
     pub to: String,
+    /// The members behind the admission report's counts: admitted to `unit`'s list from `from`
+    /// to `to`, as the report counts them: `ket-nap` (readmissions included) or `ket-nap-lai`
+    /// (readmissions only). Requires `unit` and `from`; not with `flow`. Status, gender, age and
+    /// facet are read on the decision's day.
+    #[param(value_type = Option<AdmittedCode>)]
+    pub admitted: String,
+    /// One row of `unit`'s report instead of its total: the id of `unit` itself (its own chi bộ
+    /// members) or of a unit directly under it, or `giai-the` (by today's structure: units
+    /// dissolved with no successor). Requires `unit`.
+    #[param(value_type = Option<RowCode>)]
+    pub row: String,
+    /// The report's structure: `of_date` (default: the tree of each day) or `current` (today's
+    /// tree, dissolved units regrouped into their successors).
+    #[param(value_type = Option<Structure>)]
+    pub structure: String,
     /// Date the statuses and units are taken on (today when empty).
     #[param(value_type = Option<QueryDate>)]
     pub as_of: String,
@@ -370,21 +433,45 @@ impl MemberFilterParams {
         // The period's dates are read (and refused when malformed) even without `flow`.
         let from = e.take("from", parse_query_date(&self.from));
         let to = e.take("to", parse_query_date(&self.to));
+        // A flow or the admissions of a period need a unit and a first day: rules across
+        // parameters (`required_with`, a 422), which the document can only describe. The period
+        // is `(first, last)` when both are known.
+        let period = |e: &mut ValidationErrors, what: &str| {
+            if unit.is_some_and(|u| u.is_none()) {
+                e.push("unit", "required_with", format!("Chọn tổ chức khi xem đảng viên {what}."));
+            }
+            if from.is_some_and(|d| d.is_none()) {
+                e.push("from", "required_with", format!("Nhập ngày đầu kỳ khi xem đảng viên {what}."));
+            }
+            match (from.flatten(), to.map(|d| d.or(as_of))) {
+                (Some(first), Some(Some(last))) => Some((first, last)),
+                _ => None,
+            }
+        };
         let flow = if self.flow.trim().is_empty() {
             Some(None)
         } else {
-            // A flow needs a unit and a first day: rules across parameters (`required_with`,
-            // a 422), which the document can only describe.
-            if unit.is_some_and(|u| u.is_none()) {
-                e.push("unit", "required_with", "Chọn tổ chức khi xem đảng viên theo biến động.");
+            period(&mut e, "theo biến động")
+                .and_then(|(first, last)| e.take("flow", storage::FlowFilter::parse(&self.flow, first, last).map(Some)))
+        };
+        let admitted = if self.admitted.trim().is_empty() {
+            Some(None)
+        } else {
+            if !self.flow.trim().is_empty() {
+                e.push("admitted", "conflict", "Chỉ chọn một trong hai: biến động hoặc kết nạp.");
             }
-            if from.is_some_and(|d| d.is_none()) {
-                e.push("from", "required_with", "Nhập ngày đầu kỳ khi xem đảng viên theo biến động.");
-            }
-            match (from.flatten(), to.map(|d| d.or(as_of))) {
-                (Some(first), Some(Some(last))) => e.take("flow", storage::FlowFilter::parse(&self.flow, first, last).map(Some)),
-                _ => None,
-            }
+            period(&mut e, "được kết nạp")
+                .and_then(|(first, last)| e.take("admitted", parse_admitted(&self.admitted, first, last).map(Some)))
+        };
+        let structure = e.take("structure", Structure::parse(&self.structure));
+        let row = e.take("row", parse_row(&self.row));
+        if (row.is_some_and(|r| r.is_some()) || structure == Some(Structure::Current)) && unit.is_some_and(|u| u.is_none()) {
+            e.push("unit", "required_with", "Chọn tổ chức khi xem một dòng của báo cáo.");
+        }
+        let cell = match (row, structure) {
+            (Some(None), Some(Structure::OfDate)) => Some(None),
+            (Some(row), Some(structure)) => Some(Some(storage::ReportCell { row, structure, today })),
+            _ => None,
         };
         let page = e.take("page", parse_page(&self.page));
         let per_page = e.take("per_page", positive(&self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, "Số dòng mỗi trang"));
@@ -395,13 +482,37 @@ impl MemberFilterParams {
         if q.chars().count() > 100 {
             e.push("q", "too_long", "Từ khóa tìm kiếm tối đa 100 ký tự.");
         }
-        match (as_of, unit, status, gender, age, facet, flow, page, per_page) {
-            (Some(as_of), Some(unit), Some(status), Some(gender), Some(age), Some(facet), Some(flow), Some(page), Some(per_page))
-                if e.is_empty() =>
-            {
+        match (as_of, unit, status, gender, age, facet, flow, admitted, cell, page, per_page) {
+            (
+                Some(as_of),
+                Some(unit),
+                Some(status),
+                Some(gender),
+                Some(age),
+                Some(facet),
+                Some(flow),
+                Some(admitted),
+                Some(cell),
+                Some(page),
+                Some(per_page),
+            ) if e.is_empty() => {
                 // The rows show each member as on the period's last day.
-                let as_of = flow.as_ref().map_or(as_of, |f: &storage::FlowFilter| f.last);
-                Ok(MemberQuery { q: q.to_owned(), unit, as_of, status, gender, age, facet, flow, page, per_page, scope: None })
+                let as_of = flow.as_ref().map(|f: &storage::FlowFilter| f.last).or(admitted.as_ref().map(|a| a.last)).unwrap_or(as_of);
+                Ok(MemberQuery {
+                    q: q.to_owned(),
+                    unit,
+                    as_of,
+                    status,
+                    gender,
+                    age,
+                    facet,
+                    flow,
+                    admitted,
+                    cell,
+                    page,
+                    per_page,
+                    scope: None,
+                })
             }
             _ => Err(e),
         }
@@ -420,6 +531,9 @@ impl MemberFilterParams {
             ("flow", &self.flow),
             ("from", &self.from),
             ("to", &self.to),
+            ("admitted", &self.admitted),
+            ("row", &self.row),
+            ("structure", &self.structure),
             ("as_of", &self.as_of),
             ("per_page", &self.per_page),
             ("page", &page),
@@ -510,6 +624,32 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(reversed.parse(today()).unwrap_err().errors[0].code, "period_reversed");
+    }
+
+    #[test]
+    fn report_cells_and_admissions() {
+        let p = MemberFilterParams {
+            unit: "5".into(),
+            row: "7".into(),
+            structure: "current".into(),
+            admitted: "ket-nap-lai".into(),
+            from: "01/01/2025".into(),
+            to: "31/12/2025".into(),
+            ..Default::default()
+        };
+        let q = p.parse(today()).unwrap();
+        let cell = q.cell.unwrap();
+        assert_eq!((cell.row, cell.structure, cell.today), (Some(storage::CellRow::Unit(UnitId(7))), Structure::Current, today()));
+        let a = q.admitted.unwrap();
+        assert!(a.readmitted_only && q.as_of == a.last && a.last == NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+        assert!(p.to_query_string(None).contains("&from=01%2F01%2F2025&to=31%2F12%2F2025&admitted=ket-nap-lai&row=7&structure=current"));
+        // The total by the structure of the date is the plain list of the unit.
+        assert_eq!(MemberFilterParams { unit: "5".into(), ..Default::default() }.parse(today()).unwrap().cell, None);
+        let dissolved = MemberFilterParams { unit: "5".into(), row: ROW_DISSOLVED.into(), ..Default::default() };
+        assert_eq!(dissolved.parse(today()).unwrap().cell.unwrap().row, Some(storage::CellRow::Dissolved));
+        let bad = MemberFilterParams { row: "x".into(), admitted: "ket-nap".into(), flow: "vao".into(), ..Default::default() };
+        let fields: Vec<String> = bad.parse(today()).unwrap_err().errors.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["unit", "from", "admitted", "unit", "from", "row"]);
     }
 
     #[test]

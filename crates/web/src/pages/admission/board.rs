@@ -6,7 +6,7 @@ use axum::response::Response;
 use domain::ids::UnitId;
 use domain::pipeline::{Stage, Urgency};
 use serde::Deserialize;
-use storage::{CaseQuery, CaseSummary};
+use storage::{CaseQuery, CaseSummary, ScopeTarget};
 
 use super::{Badge, badge, board_href, case_href, member_href, overview_href, targets_href, worklist_href};
 use crate::chrome::Chrome;
@@ -124,10 +124,14 @@ pub(super) async fn board(
         None
     };
     let is_cell = shown.kind.holds_members();
+    let mut path = Vec::new();
+    for u in &detail.path {
+        path.push(Link::if_allowed(&s, "/units/{id}/admission", Some(ScopeTarget::Unit(u.id)), board_href(u.id), u.name.clone()).await);
+    }
     let view = BoardPage {
         chrome: chrome.titled(format!("Phát triển đảng viên: {}", shown.name)),
         kind: shown.kind.label(),
-        path: detail.path.iter().map(|u| Link { href: board_href(u.id), label: u.name.clone() }).collect(),
+        path,
         is_cell,
         may_file: is_cell && detail.as_of.is_some() && desk.may_file(id).await,
         new_href: format!("/units/{id}/admission/new"),

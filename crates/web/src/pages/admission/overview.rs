@@ -5,7 +5,7 @@ use askama::Template;
 use axum::response::Response;
 use domain::pipeline::Stage;
 use serde::Deserialize;
-use storage::CaseQuery;
+use storage::{CaseQuery, ScopeTarget};
 
 use super::{UrgencyCount, board_href, overview_href, query_unit, targets_href, unit_chooser, urgency_counts, worklist_href};
 use crate::chrome::Chrome;
@@ -93,14 +93,16 @@ pub(super) async fn overview(s: Caller, chrome: Chrome, Query(p): Query<UnitPara
             }
         })
         .collect();
+    // The overview of an ancestor outside the scope would not open: its name alone.
+    let mut path = Vec::new();
+    for u in detail.as_ref().map(|d| d.path.as_slice()).unwrap_or_default() {
+        path.push(Link::if_allowed(&s, "/units/{id}", Some(ScopeTarget::Unit(u.id)), overview_href(Some(u.id)), u.name.clone()).await);
+    }
     let view = OverviewPage {
         chrome: chrome.titled("Phát triển đảng viên"),
         filters: vec![unit_chooser(&roots, chosen.zip(name.as_deref()), Some("— Toàn bộ phạm vi được giao —"))],
         unit: chosen.zip(name).map(|(u, label)| Link { href: format!("/units/{u}"), label }),
-        path: detail
-            .as_ref()
-            .map(|d| d.path.iter().map(|u| Link { href: overview_href(Some(u.id)), label: u.name.clone() }).collect())
-            .unwrap_or_default(),
+        path,
         counts: urgency_counts(chosen, list.overdue, list.soon, list.later, None),
         open_cases: format::count(list.open_cases),
         stages,

@@ -37,6 +37,7 @@ struct CellView {
 }
 
 struct TargetRowView {
+    admitted_href: String,
     is_root: bool,
     name: String,
     href: String,
@@ -107,6 +108,17 @@ fn row_view(r: &TargetRow, year: i32, is_root: bool) -> TargetRowView {
         is_root,
         name: r.unit.name.clone(),
         href: targets_href(r.unit.id, Some(year)),
+        // The members behind the count: admitted in the year to the unit's list, as the
+        // admission report counts them.
+        admitted_href: format::href(
+            "/members",
+            &[
+                ("unit", &r.unit.id.to_string()),
+                ("admitted", "ket-nap"),
+                ("from", &format!("01/01/{year}")),
+                ("to", &format!("31/12/{year}")),
+            ],
+        ),
         kind: r.unit.kind.label(),
         total: cell_view(&r.total),
         groups: TargetGroup::ALL

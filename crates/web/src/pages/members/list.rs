@@ -65,6 +65,12 @@ fn flow_note(f: &storage::FlowFilter) -> String {
     format!("{direction}{kinds} từ {} đến {}; các tiêu chí khác tính tại ngày biến động.", format::date(f.first), format::date(f.last))
 }
 
+/// "Kết nạp từ 01/01/2025 đến 31/12/2025": what an admission drill-down lists.
+fn admitted_note(a: &storage::AdmittedFilter) -> String {
+    let what = if a.readmitted_only { "Kết nạp lại" } else { "Kết nạp (gồm kết nạp lại)" };
+    format!("{what} từ {} đến {}; các tiêu chí khác tính tại ngày quyết định kết nạp.", format::date(a.first), format::date(a.last))
+}
+
 /// Every cell of the statistics' breakdowns the list can filter on.
 fn all_facets() -> Vec<Facet> {
     use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
@@ -129,13 +135,21 @@ pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilter
         errors,
         unit,
         as_of_label: format::date(query.as_of),
-        flow_note: query.flow.as_ref().map(flow_note),
-        hidden: if query.flow.is_some() {
-            vec![("flow", p.flow.clone()), ("from", p.from.clone()), ("to", p.to.clone())]
-        } else {
-            Vec::new()
-        },
-        rows: MemberRow::list(&result.items, query.as_of, today),
+        flow_note: query.flow.as_ref().map(flow_note).or(query.admitted.as_ref().map(admitted_note)),
+        // The report's number the list gives, kept through the form.
+        hidden: [
+            ("flow", &p.flow),
+            ("admitted", &p.admitted),
+            ("from", &p.from),
+            ("to", &p.to),
+            ("row", &p.row),
+            ("structure", &p.structure),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty() && (query.flow.is_some() || query.admitted.is_some() || query.cell.is_some()))
+        .map(|(k, v)| (k, v.clone()))
+        .collect(),
+        rows: MemberRow::list(&s, &result.items, query.as_of, today).await,
         pager,
     };
     page(&view)

@@ -38,24 +38,39 @@ pub struct MemberRow {
 }
 
 impl MemberRow {
-    /// Rows for a list on `as_of` (unit links keep the date when it is not today).
-    pub fn list(items: &[MemberListItem], as_of: NaiveDate, today: NaiveDate) -> Vec<MemberRow> {
+    /// Rows for a list on `as_of` (unit links keep the date when it is not today; a unit this
+    /// person may not open is named without a link).
+    pub async fn list(access: &storage::access::Access, items: &[MemberListItem], as_of: NaiveDate, today: NaiveDate) -> Vec<MemberRow> {
         let suffix = if as_of == today { String::new() } else { format::query_string(&[("as_of", &format::date(as_of))]) };
-        items
-            .iter()
-            .map(|m| MemberRow {
+        let mut opens: std::collections::HashMap<domain::ids::UnitId, bool> = std::collections::HashMap::new();
+        let mut rows = Vec::new();
+        for m in items {
+            let unit = match m.unit_id {
+                Some(u) => {
+                    let label = m.unit_name.clone().unwrap_or_else(|| format!("Tổ chức {u}"));
+                    let open = match opens.get(&u) {
+                        Some(o) => *o,
+                        None => {
+                            let o = !Link::unit(access, u, "", String::new()).await.href.is_empty();
+                            opens.insert(u, o);
+                            o
+                        }
+                    };
+                    Some(Link { href: if open { format!("/units/{u}{suffix}") } else { String::new() }, label })
+                }
+                None => None,
+            };
+            rows.push(MemberRow {
                 href: format!("/members/{}", m.id.0),
                 full_name: m.full_name.clone(),
                 gender: m.gender.label(),
                 birth_date: format::date(m.birth_date),
                 status: m.status.label(),
-                unit: m.unit_id.map(|u| Link {
-                    href: format!("/units/{u}{suffix}"),
-                    label: m.unit_name.clone().unwrap_or_else(|| format!("Tổ chức {u}")),
-                }),
+                unit,
                 card: m.party_card_number.clone().unwrap_or_default(),
-            })
-            .collect()
+            });
+        }
+        rows
     }
 }
 

@@ -266,10 +266,11 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
             .collect(),
         status: span
             .map_or_else(|| "Chưa có trong danh sách".to_owned(), |s| format!("{} (từ {})", s.status.label(), format::date(s.from))),
-        unit: span.map(|s| match &s.unit {
-            UnitRef::Internal(u) => Link { href: format!("/units/{u}"), label: d.unit_name(*u) },
-            UnitRef::External(name) => Link { href: String::new(), label: name.clone() },
-        }),
+        unit: match span.map(|s| &s.unit) {
+            Some(UnitRef::Internal(u)) => Some(Link::unit(&s, *u, "", d.unit_name(*u)).await),
+            Some(UnitRef::External(name)) => Some(Link { href: String::new(), label: name.clone() }),
+            None => None,
+        },
         party_age: d.history.party_age_months(today).map(format::years_months).unwrap_or_default(),
         admitted: format::opt_date(d.history.first_admission()),
         ceremony: ceremony_text(&d.history, today),

@@ -5,11 +5,10 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use domain::stats::Structure;
 use storage::AdmissionReport;
 
 use super::chart::bar_chart;
-use super::{PeriodForm, PeriodPageParams, export, period_report};
+use super::{Drill, PeriodForm, PeriodPageParams, export, period_report};
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Query;
@@ -31,6 +30,8 @@ struct AdmissionUnitRow {
     href: Option<String>,
     target: String,
     admitted: String,
+    /// The members admitted in the row.
+    admitted_href: String,
     progress: String,
     women: String,
     youth_union: String,
@@ -88,34 +89,22 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
     let Some(q) = q else { return Err(AppError::not_found()) };
     form.finish(&report.unit.name, &q);
     let t = &report.total;
+    let total = Drill::total(q.unit, q.structure);
     let mut bars = vec![("Kết nạp", t.admitted)];
     bars.extend(t.lines());
     let body = AdmissionsBody {
         chart: bar_chart("Biểu đồ đảng viên được kết nạp theo đặc điểm", &bars),
         headline: admission_headline(&report),
-        admitted_href: (q.structure == Structure::OfDate).then(|| {
-            format::href(
-                "/members",
-                &[("unit", &q.unit.to_string()), ("flow", "vao:ket-nap,ket-nap-lai"), ("from", &form.from), ("to", &form.to)],
-            )
-        }),
+        admitted_href: Some(admitted_list(&total, &form, "ket-nap", None)),
         lines: t
             .lines_with_filters()
             .into_iter()
             .map(|(label, n, filter)| {
-                let (flow, extra) = match &filter {
-                    None => ("vao:ket-nap-lai", None),
-                    Some((k, v)) => ("vao:ket-nap,ket-nap-lai", Some((*k, v.as_str()))),
+                let href = match &filter {
+                    None => admitted_list(&total, &form, "ket-nap-lai", None),
+                    Some((k, v)) => admitted_list(&total, &form, "ket-nap", Some((k, v.as_str()))),
                 };
-                let unit = q.unit.to_string();
-                let mut pairs = vec![("unit", unit.as_str()), ("flow", flow), ("from", form.from.as_str()), ("to", form.to.as_str())];
-                pairs.extend(extra);
-                AdmissionLine {
-                    label,
-                    count: format::number(n),
-                    share: format::percent(n as usize, t.admitted as usize),
-                    href: (q.structure == Structure::OfDate).then(|| format::href("/members", &pairs)),
-                }
+                AdmissionLine { label, count: format::number(n), share: format::percent(n as usize, t.admitted as usize), href: Some(href) }
             })
             .collect(),
         has_targets: report.target_year.is_some(),
@@ -129,6 +118,7 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
                     href: r.head.unit.as_ref().map(|u| form.href(u.id, q.structure, "")),
                     target: r.target.map_or_else(|| "–".to_owned(), |t| format::number(u64::from(t))),
                     admitted: format::number(r.tally.admitted),
+                    admitted_href: admitted_list(&Drill::row(q.unit, q.structure, &r.head), &form, "ket-nap", None),
                     progress: progress(r.tally.admitted, r.target),
                     women: pct(r.tally.women),
                     youth_union: pct(r.tally.youth_union),
@@ -141,6 +131,14 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
         zero: report.zero_admission.iter().map(|u| (u.name.clone(), format!("/units/{}", u.id))).collect(),
     };
     render(StatusCode::OK, &AdmissionsPage { chrome, form, body })
+}
+
+/// The members of the report's total or of a row admitted in the period (`admitted`: `ket-nap`
+/// or `ket-nap-lai`), with a filter of a line of the breakdown.
+fn admitted_list(drill: &Drill, form: &PeriodForm, admitted: &str, filter: Option<(&str, &str)>) -> String {
+    let mut pairs = vec![("admitted", admitted), ("from", form.from.as_str()), ("to", form.to.as_str())];
+    pairs.extend(filter);
+    drill.href(&pairs)
 }
 
 /// "Kết nạp 97 đảng viên, đạt 64% chỉ tiêu năm 2026 (150)", as committees write it.

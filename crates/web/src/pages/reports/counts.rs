@@ -11,10 +11,10 @@ use storage::ReportRequest;
 use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
-use domain::stats::{AgeBands, Breakdown, Facet, PARTY_AGE_THRESHOLDS, Structure};
+use domain::stats::{AgeBands, Breakdown, Facet, PARTY_AGE_THRESHOLDS};
 
 use super::chart::bar_chart;
-use super::{export, structure_options};
+use super::{Drill, export, structure_options};
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Query;
@@ -57,6 +57,7 @@ struct ChildRow {
     name: String,
     report_href: Option<String>,
     members_href: Option<String>,
+    probationary_href: Option<String>,
     total: String,
     women: String,
     minority: String,
@@ -126,9 +127,9 @@ pub(super) async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageP
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    // The member list selects by the structure of the date: by today's structure, the counts
-    // link to the rows' own reports instead.
-    let links = Links { unit, on: format::date(on), enabled: structure == Structure::OfDate };
+    // Every count links to the members behind it, counted as the report counts them (by its
+    // structure, row by row).
+    let links = Links { drill: Drill::total(unit, structure), on: format::date(on) };
     let (summary, tables) = tables(&report.total, &bands, &links);
     if p.format == "csv" {
         return Ok(export::counts_csv(&report, &summary, &tables));
@@ -152,7 +153,9 @@ pub(super) async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageP
         .map(|(head, b)| ChildRow {
             name: head.label.clone(),
             report_href: head.unit.as_ref().map(|u| report_href(u.id, "")),
-            members_href: head.unit.as_ref().and_then(|u| Links { unit: u.id, on: links.on.clone(), enabled: links.enabled }.members(&[])),
+            members_href: Links { drill: Drill::row(unit, structure, head), on: links.on.clone() }.members(&[]),
+            probationary_href: Links { drill: Drill::row(unit, structure, head), on: links.on.clone() }
+                .members(&[("status", Status::Probationary.code())]),
             total: format::number(b.total),
             women: format::percent(b.women as usize, b.total as usize),
             minority: format::percent(b.ethnic_minority as usize, b.total as usize),
@@ -168,22 +171,17 @@ pub(super) async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageP
     render(StatusCode::OK, &page)
 }
 
-/// Links to the member list with the report's unit and date.
+/// Links to the member list with the report's unit (or row) and date.
 struct Links {
-    unit: UnitId,
+    drill: Drill,
     on: String,
-    enabled: bool,
 }
 
 impl Links {
     fn members(&self, extra: &[(&str, &str)]) -> Option<String> {
-        if !self.enabled {
-            return None;
-        }
-        let unit = self.unit.to_string();
-        let mut pairs = vec![("unit", unit.as_str()), ("as_of", self.on.as_str())];
+        let mut pairs = vec![("as_of", self.on.as_str())];
         pairs.extend_from_slice(extra);
-        Some(format::href("/members", &pairs))
+        Some(self.drill.href(&pairs))
     }
 
     fn facet(&self, f: Facet) -> Option<String> {

@@ -35,6 +35,42 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// The member list behind the numbers of one report of `unit` (its total, or one of its rows),
+/// by the report's structure: the list's `row` and `structure` filters count exactly as the
+/// report does (`storage::ReportCell`).
+struct Drill {
+    unit: String,
+    /// Empty for the report's total.
+    row: String,
+    structure: Structure,
+}
+
+impl Drill {
+    /// The report's total.
+    fn total(unit: UnitId, structure: Structure) -> Drill {
+        Drill { unit: unit.to_string(), row: String::new(), structure }
+    }
+
+    /// One row of the report (`head` as the report gives it).
+    fn row(unit: UnitId, structure: Structure, head: &storage::ReportRowHead) -> Drill {
+        let row = match (head.group, &head.unit) {
+            ("dissolved", _) => crate::query::ROW_DISSOLVED.to_owned(),
+            (_, Some(u)) => u.id.to_string(),
+            // The report's unit itself: its own members.
+            _ => unit.to_string(),
+        };
+        Drill { unit: unit.to_string(), row, structure }
+    }
+
+    /// The member list with these filters added.
+    fn href(&self, filters: &[(&str, &str)]) -> String {
+        let structure = if self.structure == Structure::OfDate { "" } else { self.structure.code() };
+        let mut pairs = vec![("unit", self.unit.as_str()), ("row", self.row.as_str()), ("structure", structure)];
+        pairs.extend_from_slice(filters);
+        format::href("/members", &pairs)
+    }
+}
+
 /// The structure choices of the report forms: (code, label, selected).
 fn structure_options(current: &str) -> Vec<(&'static str, &'static str, bool)> {
     let chosen = Structure::parse(current).unwrap_or_default();

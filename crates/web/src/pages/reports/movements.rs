@@ -6,11 +6,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use domain::history::Status;
-use domain::stats::Structure;
 use storage::MovementReport;
 
 use super::chart::bar_chart;
-use super::{PeriodForm, PeriodPageParams, export, period_report};
+use super::{Drill, PeriodForm, PeriodPageParams, export, period_report};
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Query;
@@ -30,20 +29,20 @@ struct FormLine {
     sub: bool,
 }
 
+/// A number with the members behind it.
+struct Count {
+    /// The column's heading (labels the number when the table becomes cards on a phone).
+    label: &'static str,
+    value: String,
+    href: String,
+}
+
 struct MovementRow {
     name: String,
     href: Option<String>,
-    start: String,
-    inflow: String,
-    outflow: String,
-    end: String,
-    admitted: String,
-    transferred_in: String,
-    reorganized_in: String,
-    died: String,
-    struck_off: String,
-    transferred_out: String,
-    reorganized_out: String,
+    /// Start, inflow, admitted, transferred in, reorganized in, outflow, died, struck off,
+    /// transferred out, reorganized out, end: the columns of the table.
+    counts: Vec<Count>,
 }
 
 #[derive(Template)]
@@ -119,17 +118,7 @@ pub(super) async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<Pe
             .map(|(head, m)| MovementRow {
                 name: head.label.clone(),
                 href: head.unit.as_ref().map(|u| form.href(u.id, q.structure, "")),
-                start: format::number(m.start),
-                inflow: format::number(m.inflow_total()),
-                outflow: format::number(m.outflow_total()),
-                end: format::number(m.end),
-                admitted: format::number(m.inflow(K::Admitted) + m.inflow(K::Readmitted)),
-                transferred_in: format::number(m.inflow(K::TransferredInFromOutside) + m.inflow(K::TransferredInWithin)),
-                reorganized_in: format::number(m.inflow(K::Reorganization)),
-                died: format::number(m.outflow(K::Died)),
-                struck_off: format::number(m.outflow(K::StruckOff)),
-                transferred_out: format::number(m.outflow(K::TransferredOutToOutside) + m.outflow(K::TransferredOutWithin)),
-                reorganized_out: format::number(m.outflow(K::Reorganization)),
+                counts: row_counts(&report, &Drill::row(report.unit.id, q.structure, head), m),
             })
             .collect(),
     };
@@ -139,13 +128,6 @@ pub(super) async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<Pe
 /// The member list behind a line of form 1-BTCTW: the lists on the day before the period (A)
 /// and on its last day (D), or the members with that flow.
 fn movement_members(r: &MovementReport, row: &str, label: &str) -> Option<String> {
-    // The member list selects by the structure of each day.
-    if r.structure != Structure::OfDate {
-        return None;
-    }
-    let unit = r.unit.id.to_string();
-    let (from, to) = (format::date(r.first), format::date(r.last));
-    let list_on = |d: chrono::NaiveDate| format::href("/members", &[("unit", &unit), ("as_of", &format::date(d))]);
     let mut status = "";
     let flow = match row {
         "" if label == "trong đó: kết nạp lại" => "vao:ket-nap-lai",
@@ -153,8 +135,7 @@ fn movement_members(r: &MovementReport, row: &str, label: &str) -> Option<String
             status = Status::Probationary.code();
             "ra:xoa-ten"
         }
-        "A" => return r.first.pred_opt().map(list_on),
-        "D" => return Some(list_on(r.last)),
+        "A" | "D" => "",
         "B" => "vao",
         "B1" => "vao:ket-nap,ket-nap-lai",
         "B2" => "vao:den-ngoai-tinh,den-trong-tinh",
@@ -172,5 +153,40 @@ fn movement_members(r: &MovementReport, row: &str, label: &str) -> Option<String
         "C6" => "ra:sap-xep",
         _ => return None,
     };
-    Some(format::href("/members", &[("unit", &unit), ("flow", flow), ("from", &from), ("to", &to), ("status", status)]))
+    let drill = Drill::total(r.unit.id, r.structure);
+    match row {
+        "A" => r.first.pred_opt().map(|d| list_on(&drill, d)),
+        "D" => Some(list_on(&drill, r.last)),
+        _ => Some(flow_list(r, &drill, flow, status)),
+    }
+}
+
+/// The list of a row (or the total) on a day.
+fn list_on(drill: &Drill, day: chrono::NaiveDate) -> String {
+    drill.href(&[("as_of", &format::date(day))])
+}
+
+/// The members of a row (or the total) with a flow in the period.
+fn flow_list(r: &MovementReport, drill: &Drill, flow: &str, status: &str) -> String {
+    drill.href(&[("flow", flow), ("from", &format::date(r.first)), ("to", &format::date(r.last)), ("status", status)])
+}
+
+/// The numbers of a row of the table by unit, each with the members behind it.
+fn row_counts(r: &MovementReport, drill: &Drill, m: &domain::stats::Movement) -> Vec<Count> {
+    use domain::stats::FlowKind as K;
+    let flows = |label, n: u64, flow: &str| Count { label, value: format::number(n), href: flow_list(r, drill, flow, "") };
+    let start = r.first.pred_opt().map(|d| list_on(drill, d)).unwrap_or_default();
+    vec![
+        Count { label: "Đầu kỳ", value: format::number(m.start), href: start },
+        flows("Tăng", m.inflow_total(), "vao"),
+        flows("Kết nạp", m.inflow(K::Admitted) + m.inflow(K::Readmitted), "vao:ket-nap,ket-nap-lai"),
+        flows("Chuyển đến", m.inflow(K::TransferredInFromOutside) + m.inflow(K::TransferredInWithin), "vao:den-ngoai-tinh,den-trong-tinh"),
+        flows("Sắp xếp (+)", m.inflow(K::Reorganization), "vao:sap-xep"),
+        flows("Giảm", m.outflow_total(), "ra"),
+        flows("Từ trần", m.outflow(K::Died), "ra:tu-tran"),
+        flows("Xóa tên", m.outflow(K::StruckOff), "ra:xoa-ten"),
+        flows("Chuyển đi", m.outflow(K::TransferredOutToOutside) + m.outflow(K::TransferredOutWithin), "ra:di-ngoai-tinh,di-trong-tinh"),
+        flows("Sắp xếp (−)", m.outflow(K::Reorganization), "ra:sap-xep"),
+        Count { label: "Cuối kỳ", value: format::number(m.end), href: list_on(drill, r.last) },
+    ]
 }
