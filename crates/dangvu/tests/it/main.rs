@@ -15,6 +15,7 @@ mod browser;
 mod cli;
 mod contract;
 mod hardening;
+mod history;
 mod http;
 mod input_rules;
 mod reports;

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::ids::UnitId;
 use serde::Deserialize;
@@ -128,10 +128,17 @@ struct OperationRow {
     recorded: String,
 }
 
-/// A predecessor or successor with its date.
+/// A predecessor or successor with its date, linked when this person may open it.
 struct LinkRow {
-    link: Link,
+    label: String,
+    href: Option<String>,
     date: String,
+}
+
+/// A step of the breadcrumb, linked when this person may open it.
+struct Crumb {
+    label: String,
+    href: Option<String>,
 }
 
 struct VersionRow {
@@ -139,7 +146,7 @@ struct VersionRow {
     name: String,
     code: String,
     kind: &'static str,
-    parent: Option<Link>,
+    parent: Option<Crumb>,
 }
 
 #[derive(Template)]
@@ -155,7 +162,7 @@ struct UnitPage {
     kind: &'static str,
     code: String,
     validity: String,
-    path: Vec<Link>,
+    path: Vec<Crumb>,
     children: Vec<NodeRow>,
     versions: Vec<VersionRow>,
     operations: Vec<OperationRow>,
@@ -198,8 +205,29 @@ pub fn operation_label(kind: &str) -> &'static str {
     }
 }
 
-fn link_rows(links: &[UnitLink], suffix: &str) -> Vec<LinkRow> {
-    links.iter().map(|l| LinkRow { link: unit_link(&l.unit, suffix), date: format::date(l.effective) }).collect()
+/// The units a unit was formed from, each linked as of its last day (the day before the link's
+/// date), when this person reads it then (historical reach: docs/design/access.md).
+async fn predecessor_rows(s: &Caller, links: &[UnitLink], today: NaiveDate) -> Result<Vec<LinkRow>, AppError> {
+    let reader = s.reader()?;
+    let mut rows = Vec::with_capacity(links.len());
+    for l in links {
+        let day = l.effective.pred_opt().unwrap_or(l.effective);
+        let href = reader.reads_unit_on(l.unit.id, day).await.then(|| format!("/units/{}{}", l.unit.id, as_of_suffix(day, today)));
+        rows.push(LinkRow { label: l.unit.name.clone(), href, date: format::date(l.effective) });
+    }
+    Ok(rows)
+}
+
+/// The units a unit became, each linked as of the link's date when this person reads it then.
+async fn successor_rows(s: &Caller, links: &[UnitLink], today: NaiveDate) -> Result<Vec<LinkRow>, AppError> {
+    let reader = s.reader()?;
+    let mut rows = Vec::with_capacity(links.len());
+    for l in links {
+        let day = l.effective.min(today);
+        let href = reader.reads_unit_on(l.unit.id, day).await.then(|| format!("/units/{}{}", l.unit.id, as_of_suffix(day, today)));
+        rows.push(LinkRow { label: l.unit.name.clone(), href, date: format::date(l.effective) });
+    }
+    Ok(rows)
 }
 
 /// `GET /units/{id}?as_of=&page=`: a unit on a date, its history and its members.
@@ -209,7 +237,19 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
     let page_no = parse_page(&p.page)
         .and_then(|n| check_offset(n, UNIT_PAGE_MEMBERS).map(|()| n))
         .map_err(|e| AppError::bad_query(domain::ValidationErrors::single("page", e.code, e.message)))?;
-    let detail = s.reader()?.unit(id, a.date).await?;
+    let detail = match s.reader()?.unit(id, a.date).await {
+        Ok(detail) => detail,
+        // A predecessor read by historical reach, asked for a day from its end on (or for today):
+        // its history as of its last day (docs/design/access.md, "Historical reach").
+        Err(StoreError::NotFound) => match s.reader()?.history_end(id).await? {
+            Some(end) if a.error.is_none() && a.date >= end => {
+                let last = end.pred_opt().unwrap_or(end);
+                return Ok(Redirect::to(&format!("/units/{id}{}", as_of_suffix(last, today))).into_response());
+            }
+            _ => return Err(StoreError::NotFound.into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     let suffix = as_of_suffix(a.date, today);
     let shown = detail.as_of.clone().unwrap_or_else(|| detail.latest.clone());
     let existed = detail.as_of.is_some();
@@ -248,8 +288,30 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
             accept_href: format!("/members/{}/events/new?kind=chuyen-den", m.id.0),
         })
         .collect();
-    let version_link =
-        |parent: Option<UnitId>| parent.map(|p| Link { href: format!("/units/{p}"), label: format!("Tổ chức số {p}") });
+    let mut path = Vec::with_capacity(detail.path.len());
+    for u in &detail.path {
+        let href = s.reader()?.reads_unit_on(u.id, a.date).await.then(|| format!("/units/{}{suffix}", u.id));
+        path.push(Crumb { label: u.name.clone(), href });
+    }
+    let mut versions = Vec::with_capacity(detail.versions.len());
+    for v in &detail.versions {
+        let parent = match v.parent_id {
+            Some(p) => {
+                let href = s.may_read_unit_history(p).await.then(|| format!("/units/{p}"));
+                Some(Crumb { label: format!("Tổ chức số {p}"), href })
+            }
+            None => None,
+        };
+        versions.push(VersionRow {
+            validity: format::validity(v.valid_from, v.valid_to),
+            name: v.name.clone(),
+            code: v.code.clone(),
+            kind: v.kind.label(),
+            parent,
+        });
+    }
+    let predecessors = predecessor_rows(&s, &detail.predecessors, today).await?;
+    let successors = successor_rows(&s, &detail.successors, today).await?;
     let view = UnitPage {
         admission,
         arriving,
@@ -263,19 +325,9 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         kind: shown.kind.label(),
         code: shown.code.clone(),
         validity: format::validity(shown.valid_from, shown.valid_to),
-        path: detail.path.iter().map(|u| unit_link(u, &suffix)).collect(),
+        path,
         children: node_rows(&detail.children, a.date, today),
-        versions: detail
-            .versions
-            .iter()
-            .map(|v| VersionRow {
-                validity: format::validity(v.valid_from, v.valid_to),
-                name: v.name.clone(),
-                code: v.code.clone(),
-                kind: v.kind.label(),
-                parent: version_link(v.parent_id),
-            })
-            .collect(),
+        versions,
         operations: detail
             .operations
             .iter()
@@ -289,8 +341,8 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
                 recorded: format!("{} ({})", o.recorded_by, format::instant(o.recorded_at)),
             })
             .collect(),
-        predecessors: link_rows(&detail.predecessors, &suffix),
-        successors: link_rows(&detail.successors, &suffix),
+        predecessors,
+        successors,
         current_successors,
         member_count: format::count(detail.member_count),
         rows: members,

@@ -104,7 +104,14 @@ pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilter
     let mut errors = Vec::new();
     let unit = match query.unit {
         Some(id) => match s.reader()?.unit(id, query.as_of).await {
-            Ok(d) => Some(Link { href: format!("/units/{id}"), label: d.as_of.unwrap_or(d.latest).name }),
+            Ok(d) => {
+                // The unit as of the list's day (a predecessor is read only before its end).
+                let date = if query.as_of == s.today() { String::new() } else { format::date(query.as_of) };
+                Some(Link {
+                    href: format!("/units/{id}{}", format::query_string(&[("as_of", &date)])),
+                    label: d.as_of.unwrap_or(d.latest).name,
+                })
+            }
             Err(StoreError::NotFound) => {
                 let message = format!("Không có tổ chức đảng mã số {id}.");
                 if let Some(f) = filters.iter_mut().find(|f| f.name == "unit") {
