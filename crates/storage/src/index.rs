@@ -331,7 +331,7 @@ pub struct Index {
     /// The units within a scope, per scope asked recently.
     scopes: Mutex<Vec<(ScopeFilter, Arc<Vec<bool>>)>>,
     /// The predecessors whose history a scope reads, per scope asked recently (`past`).
-    pasts: Mutex<Vec<(ScopeFilter, Arc<Vec<domain::access::PastUnit<u32>>>)>>,
+    pasts: Mutex<Vec<(ScopeFilter, Arc<past::PastUnits>)>>,
 }
 
 /// Where every member stands on one date: `units[i]` is the position of member i's unit

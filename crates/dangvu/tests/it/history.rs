@@ -142,6 +142,8 @@ async fn a_merged_commune_reads_its_predecessors(app: &App) {
     assert!(body.contains("Đảng bộ xã An") && body.contains("Chi bộ thôn An Tây"), "{body}");
     // The province above it is named but not linked (it is not readable).
     assert!(!body.contains("href=\"/units/1?"), "no link to the province");
+    // It is read-only: no operation forms.
+    assert!(!body.contains(&format!("/units/{an}/")), "no operations offered: {body}");
     // From the merger on (or today) it no longer exists for them: they are sent to its last day.
     for path in [format!("/units/{an}?{}", on("as_of", "02/07/2025")), format!("/units/{an}")] {
         let (status, location, _) = page(app, &client, &path).await;
@@ -187,6 +189,16 @@ async fn a_merged_commune_reads_its_predecessors(app: &App) {
     let (status, _, body) = page(app, &client, &format!("/reports/movements?unit={an}&{year}")).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("đến hết ngày 30/06/2025"), "{body}");
+    // … and its numbers lead to its members then: the list at the end of that part of the year.
+    let end_list = format!("/members?unit={an}&#38;as_of=30%2F06%2F2025");
+    assert!(body.contains(&end_list), "{body}");
+    let (status, outflows) = api(app, &token, &format!("/api/v1/members?unit={an}&flow=ra&from=01/01/2025&to=30/06/2025")).await;
+    assert_eq!(status, 200, "{outflows}");
+    assert_eq!(outflows["total"], 0, "nobody left An's list before the merger: {outflows}");
+    let (status, _, body) =
+        page(app, &client, &format!("/members?unit={an}&flow=vao&{}&{}", on("from", "01/01/2025"), on("to", "30/06/2025"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains("Không có tổ chức đảng mã số"), "{body}");
 
     // The counts report on a day before the new commune stood offers its predecessors.
     let (status, _, body) = page(app, &client, &format!("/reports/counts?unit={hoa_binh}&{}", on("date", "30/06/2025"))).await;

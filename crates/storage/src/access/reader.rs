@@ -161,19 +161,20 @@ impl Reader<'_> {
     /// Lists or searches members within the scope; the query and how many records were shown
     /// are written to the audit trail.
     ///
-    /// The list of a unit read by historical reach on the query's day (and, for the members
-    /// behind a movement, on the period's last day) shows every member on its list then,
+    /// The list of a unit read by historical reach on the query's day (for the members behind a
+    /// movement, on the period's days) shows every member on its list then,
     /// including those whose record now belongs outside the scope: they are marked not
     /// `readable`, and their records still answer as missing.
     pub async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
         let mut past = false;
         if let Some(u) = query.unit {
-            require(self.store(), &self.scope, ScopeTarget::UnitOn(u, query.as_of)).await?;
-            let mut days = vec![query.as_of];
-            if let Some(f) = &query.flow {
-                require(self.store(), &self.scope, ScopeTarget::UnitOn(u, f.last)).await?;
-                days.extend([f.first, f.last]);
-            }
+            // The members behind a movement are on the unit's list in the period, whatever the
+            // query's day: the unit is checked on the period's days.
+            let days = match &query.flow {
+                Some(f) => vec![f.last, f.first],
+                None => vec![query.as_of],
+            };
+            require(self.store(), &self.scope, ScopeTarget::UnitOn(u, days[0])).await?;
             past = !self.scope.scope.everything;
             for day in days {
                 past = past && self.store().reads_past(&self.scope, u, day).await?;

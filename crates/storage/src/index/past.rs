@@ -13,6 +13,9 @@ use domain::ids::UnitId;
 use super::{Index, SNAPSHOTS_KEPT, UnitTable, marked};
 use crate::model::ScopeFilter;
 
+/// The predecessors a scope reads, by unit position, each with its end.
+pub(super) type PastUnits = Vec<PastUnit<u32>>;
+
 impl Lineage for UnitTable {
     fn predecessors(&self, unit: u32) -> &[u32] {
         self.predecessors.get(unit as usize).map_or(&[], Vec::as_slice)
@@ -21,7 +24,7 @@ impl Lineage for UnitTable {
 
 impl Index {
     /// The predecessors (transitively) of the units within the scope, each with its end.
-    fn past_units(&self, f: &ScopeFilter) -> Arc<Vec<PastUnit<u32>>> {
+    fn past_units(&self, f: &ScopeFilter) -> Arc<PastUnits> {
         let mut cache = self.pasts.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, past)) = cache.iter().find(|(k, _)| k == f) {
             return past.clone();

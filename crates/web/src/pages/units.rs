@@ -310,6 +310,8 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
             parent,
         });
     }
+    // A predecessor read by historical reach is read-only: no operation forms.
+    let may_manage = s.may_on_unit(Capability::ManageUnits, id).await;
     let predecessors = predecessor_rows(&s, &detail.predecessors, today).await?;
     let successors = successor_rows(&s, &detail.successors, today).await?;
     let view = UnitPage {
@@ -349,7 +351,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         pager,
         as_of_action: format!("/units/{id}"),
         members_href: format!("/members{}", filters.to_query_string(None)),
-        actions: if existed { super::unit_ops::links(id, &suffix) } else { Vec::new() },
+        actions: if existed && may_manage { super::unit_ops::links(id, &suffix) } else { Vec::new() },
     };
     page(&view)
 }
