@@ -19,6 +19,8 @@ mod reach;
 pub use reach::{MemberReach, Tree, counting_roots, home, in_transit, judged_on, unit_within};
 mod past;
 pub use past::{Lineage, PastUnit, predecessors_reached, reads_past, roots_on};
+#[cfg(test)]
+mod test_tree;
 
 code_list!(
     /// Vai trò: what a person does in the system.

@@ -61,25 +61,7 @@ async fn world(store: &dyn Store) -> World {
     make(GrassrootsCell, "C1", "Chi bộ thôn Cát Bắc", Some(cat)).await;
     let mut people = Vec::new();
     for (i, (name, unit)) in [("Nguyễn Văn Ở Lại", an_dong), ("Trần Thị Đi Xa", an_tay)].into_iter().enumerate() {
-        let identity = domain::member::IdentityInput {
-            full_name: name.into(),
-            gender: "nam".into(),
-            birth_date: "01/01/1980".into(),
-            ethnicity: "kinh".into(),
-            religion: "khong".into(),
-            citizen_id: format!("00108000010{i}"),
-            ..Default::default()
-        }
-        .parse(support::today())
-        .unwrap();
-        let profile = domain::member::ProfileInput {
-            general_education: "thpt".into(),
-            professional: "dai-hoc".into(),
-            occupation: "vien-chuc".into(),
-            ..Default::default()
-        }
-        .parse()
-        .unwrap();
+        let (identity, profile) = support::person(name, &format!("00108000010{i}"));
         let admitted = EventData {
             kind: EventKind::Admitted { unit: UnitRef::Internal(unit) },
             effective: parse_date("01/01/2010").unwrap(),

@@ -110,66 +110,12 @@ pub fn roots_on<T: Lineage>(tree: &T, roots: &[T::Unit], on: NaiveDate) -> Vec<T
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
     use crate::access::reach::{counting_roots, unit_within};
+    use crate::access::test_tree::{Units, reorganized, start, today};
     use crate::ids::UnitId;
-    use crate::testing::{d, unit_version};
-    use crate::unit::UnitKind::{self, *};
-    use crate::unit::UnitVersion;
-
-    /// A tree by unit id, with its links.
-    #[derive(Default)]
-    struct Units {
-        versions: HashMap<UnitId, Vec<UnitVersion>>,
-        predecessors: HashMap<UnitId, Vec<UnitId>>,
-        ids: Vec<UnitId>,
-    }
-
-    impl Units {
-        fn add(mut self, id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Option<NaiveDate>) -> Self {
-            self.versions.entry(UnitId(id)).or_default().push(unit_version(id, kind, parent, from, to));
-            if !self.ids.contains(&UnitId(id)) {
-                self.ids.push(UnitId(id));
-            }
-            self
-        }
-
-        /// `from` became (wholly or partly) `to`.
-        fn link(mut self, from: i64, to: i64) -> Self {
-            self.predecessors.entry(UnitId(to)).or_default().push(UnitId(from));
-            self
-        }
-    }
-
-    impl Tree for Units {
-        type Unit = UnitId;
-        fn versions(&self, unit: UnitId) -> &[UnitVersion] {
-            self.versions.get(&unit).map_or(&[], Vec::as_slice)
-        }
-        fn parent_on(&self, unit: UnitId, on: NaiveDate) -> Option<UnitId> {
-            self.versions(unit).iter().find(|v| v.covers(on))?.parent_id
-        }
-    }
-
-    impl Lineage for Units {
-        fn predecessors(&self, unit: UnitId) -> &[UnitId] {
-            self.predecessors.get(&unit).map_or(&[], Vec::as_slice)
-        }
-    }
-
-    fn today() -> NaiveDate {
-        d(2026, 11, 25)
-    }
-
-    fn start() -> NaiveDate {
-        d(2000, 1, 1)
-    }
-
-    fn merger() -> NaiveDate {
-        d(2025, 7, 1)
-    }
+    use crate::testing::d;
+    use crate::unit::UnitKind::*;
 
     fn before() -> NaiveDate {
         d(2025, 6, 30)
@@ -181,7 +127,7 @@ mod tests {
     /// 50 (under 5, to 6), 70 (under 7). Commune 8 was merged into 3 on 01/01/2020 (a chain
     /// of two merges), its cell 80 dissolved with it.
     fn tree() -> Units {
-        let (s, m) = (start(), merger());
+        let (s, m) = (start(), reorganized());
         let old = d(2020, 1, 1);
         Units::default()
             .add(1, Province, None, s, None)
@@ -237,7 +183,7 @@ mod tests {
         let past = past_of(&t, &[4]);
         // 2, 3 and 5 became 4; 8 became 3 (a chain of two merges).
         assert_eq!(units(&past), vec![2, 3, 5, 8]);
-        assert_eq!(past.iter().find(|p| p.unit == UnitId(2)).unwrap().ended, merger());
+        assert_eq!(past.iter().find(|p| p.unit == UnitId(2)).unwrap().ended, reorganized());
         assert_eq!(past.iter().find(|p| p.unit == UnitId(8)).unwrap().ended, d(2020, 1, 1));
         // The day before the merger: the predecessors and every unit under them then, including
         // the cell that went on to another commune (22) and the split commune's cell (50).
@@ -246,13 +192,13 @@ mod tests {
 
     #[test]
     fn dates_from_the_change_on_are_refused() {
-        assert!(read_on(&[4], merger()).is_empty());
+        assert!(read_on(&[4], reorganized()).is_empty());
         assert!(read_on(&[4], today()).is_empty());
         let t = tree();
         let past = past_of(&t, &[4]);
         assert!(reads_past(&t, UnitId(2), before(), &past));
-        assert!(!reads_past(&t, UnitId(2), merger(), &past));
-        assert!(!reads_past(&t, UnitId(22), merger(), &past));
+        assert!(!reads_past(&t, UnitId(2), reorganized(), &past));
+        assert!(!reads_past(&t, UnitId(22), reorganized(), &past));
     }
 
     #[test]
@@ -302,9 +248,9 @@ mod tests {
     #[test]
     fn a_cycle_of_links_does_not_loop() {
         let t = Units::default()
-            .add(1, Commune, None, start(), Some(merger()))
-            .add(2, Commune, None, start(), Some(merger()))
-            .add(3, Commune, None, merger(), None)
+            .add(1, Commune, None, start(), Some(reorganized()))
+            .add(2, Commune, None, start(), Some(reorganized()))
+            .add(3, Commune, None, reorganized(), None)
             .link(1, 2)
             .link(2, 1)
             .link(1, 3);
@@ -334,11 +280,11 @@ mod tests {
     #[test]
     fn a_merger_into_a_standing_unit_shows_both_before_it() {
         // Commune 7 absorbs commune 2 on 01/07/2025: before that, both stood.
-        let t = Units::default().add(2, Commune, None, start(), Some(merger())).add(7, Commune, None, start(), None).link(2, 7);
+        let t = Units::default().add(2, Commune, None, start(), Some(reorganized())).add(7, Commune, None, start(), None).link(2, 7);
         assert_eq!(roots_on(&t, &[UnitId(7)], before()), vec![UnitId(7), UnitId(2)]);
-        assert_eq!(roots_on(&t, &[UnitId(7)], merger()), vec![UnitId(7)]);
+        assert_eq!(roots_on(&t, &[UnitId(7)], reorganized()), vec![UnitId(7)]);
         let past = predecessors_reached(&t, [UnitId(7)]);
         assert!(reads_past(&t, UnitId(2), before(), &past));
-        assert!(!reads_past(&t, UnitId(2), merger(), &past));
+        assert!(!reads_past(&t, UnitId(2), reorganized(), &past));
     }
 }
