@@ -126,6 +126,7 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
                 Format::Text => {
                     println!("{} — từ {} đến {}", r.unit.name, format_vn(r.first), format_vn(r.last));
+                    adjusted_line(r.adjusted.as_ref(), r.structure);
                     for (row, label, v) in r.total.form_lines() {
                         println!("  {row:<4} {label:<60} {v}");
                     }
@@ -144,6 +145,7 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
                 Format::Text => {
                     println!("{} — từ {} đến {}", r.unit.name, format_vn(r.first), format_vn(r.last));
+                    adjusted_line(r.adjusted.as_ref(), r.structure);
                     let target = r.total_target.map(|t| format!(" / chỉ tiêu {t}")).unwrap_or_default();
                     println!("  Kết nạp {}{target}", r.total.admitted);
                     for (label, n) in r.total.lines() {
@@ -156,6 +158,22 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                 }
             }
             Ok(())
+        }
+    }
+}
+
+/// The note of a period report over a unit that did not stand for the whole period asked
+/// (docs/design/statistics.md, "A unit that did not stand for the whole period").
+fn adjusted_line(adjusted: Option<&storage::PeriodAdjustment>, structure: Structure) {
+    if let Some(a) = adjusted {
+        let asked = format!("{} – {}", format_vn(a.asked_first), format_vn(a.asked_last));
+        match a.unit_to {
+            None => println!(
+                "  (Tổ chức thành lập ngày {}, không tồn tại trong toàn bộ kỳ {asked}: {})",
+                format_vn(a.unit_from),
+                structure.label()
+            ),
+            Some(_) => println!("  (Tổ chức không tồn tại trong toàn bộ kỳ {asked}: chỉ tính phần kỳ tổ chức còn tồn tại)"),
         }
     }
 }

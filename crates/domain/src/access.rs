@@ -4,7 +4,9 @@
 //! A grant on a unit covers that unit's subtree **as of today** (docs/design/access.md). A grant
 //! never follows a unit into its successors: when a unit is merged, split or dissolved, grants on
 //! it cover nothing from the date it ends, and an administrator grants again on the successor.
-//! This way a reorganization can only narrow what somebody sees, never silently widen it.
+//! This way a reorganization can only narrow what somebody sees, never silently widen it. The
+//! other way round, the staff of a successor read the history of its predecessors, up to the day
+//! they ended (`past`, historical reach): reading only.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -15,6 +17,10 @@ use crate::unit::UnitKind;
 
 mod reach;
 pub use reach::{MemberReach, Tree, counting_roots, home, in_transit, judged_on, unit_within};
+mod past;
+pub use past::{Lineage, PastUnit, predecessors_reached, reads_past, roots_on};
+#[cfg(test)]
+mod test_tree;
 
 code_list!(
     /// Vai trò: what a person does in the system.

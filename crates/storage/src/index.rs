@@ -28,6 +28,7 @@ use crate::model::{MemberListItem, MemberPage, MemberQuery, ScopeFilter, ScopeTa
 use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 
 mod admissions;
+mod past;
 mod reports;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use reports::Row as ReportRow;
@@ -129,6 +130,8 @@ pub struct UnitTable {
     roots: Vec<(u32, NaiveDate, Option<NaiveDate>)>,
     /// Successors of merges and splits (unit_links), by position.
     successors: Vec<Vec<u32>>,
+    /// The same links the other way: the units each unit was formed from.
+    predecessors: Vec<Vec<u32>>,
     /// Every day on which some version began or ended, sorted: the days the tree changed.
     change_days: Vec<NaiveDate>,
 }
@@ -143,6 +146,7 @@ impl UnitTable {
                 t.versions.push(Vec::new());
                 t.children.push(Vec::new());
                 t.successors.push(Vec::new());
+                t.predecessors.push(Vec::new());
             }
         }
         t.change_days = all.iter().flat_map(|v| std::iter::once(v.valid_from).chain(v.valid_to)).collect();
@@ -153,6 +157,9 @@ impl UnitTable {
                 && let Some(list) = t.successors.get_mut(a as usize)
             {
                 push_unique(list, b);
+                if let Some(back) = t.predecessors.get_mut(b as usize) {
+                    push_unique(back, a);
+                }
             }
         }
         for v in all {
@@ -323,6 +330,8 @@ pub struct Index {
     snapshots: Mutex<Vec<(NaiveDate, Arc<Snapshot>)>>,
     /// The units within a scope, per scope asked recently.
     scopes: Mutex<Vec<(ScopeFilter, Arc<Vec<bool>>)>>,
+    /// The predecessors whose history a scope reads, per scope asked recently (`past`).
+    pasts: Mutex<Vec<(ScopeFilter, Arc<past::PastUnits>)>>,
 }
 
 /// Where every member stands on one date: `units[i]` is the position of member i's unit
@@ -450,6 +459,7 @@ impl Index {
     fn clear_caches(&self) {
         self.snapshots.lock().unwrap_or_else(|e| e.into_inner()).clear();
         self.scopes.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.pasts.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// A mark per unit: within the scope (docs/design/access.md). A granted unit that exists
@@ -519,6 +529,7 @@ impl Index {
                 let marks = self.scope_marks(f);
                 self.units.pos.get(&u).is_some_and(|&i| marked(&marks, i))
             }
+            ScopeTarget::UnitOn(u, on) => self.reads_unit_on(f, u, on),
             ScopeTarget::Member(m) => {
                 if f.scope.own_member == Some(m) {
                     return self.pos.contains_key(&m);
@@ -734,6 +745,7 @@ impl Index {
             status,
             unit_id: unit,
             unit_name,
+            readable: true,
         }
     }
 

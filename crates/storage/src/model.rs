@@ -329,6 +329,9 @@ pub struct ScopeFilter {
 pub enum ScopeTarget {
     Unit(UnitId),
     Member(MemberId),
+    /// A unit as of a day: within the scope, or read on that day by historical reach (a
+    /// predecessor of a unit in scope, or a unit under it then, before it ended).
+    UnitOn(UnitId, NaiveDate),
 }
 
 impl MemberQuery {
@@ -364,6 +367,10 @@ pub struct MemberListItem {
     pub status: Status,
     pub unit_id: Option<UnitId>,
     pub unit_name: Option<String>,
+    /// Whether the caller may open the record. False only on the list of a predecessor read by
+    /// historical reach, for a member whose record now belongs outside the caller's scope: listed
+    /// as they were then, but their record answers as missing (docs/design/access.md).
+    pub readable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -832,6 +839,26 @@ pub struct MovementReport {
     pub structure: domain::stats::Structure,
     pub total: domain::stats::Movement,
     pub rows: Vec<(ReportRowHead, domain::stats::Movement)>,
+    /// Set when the unit did not stand for the whole period asked: what was asked and why the
+    /// report differs (`first`, `last` and `structure` above are what it covers).
+    pub adjusted: Option<PeriodAdjustment>,
+}
+
+/// A period report over a unit that did not stand for the whole period (docs/design/statistics.md,
+/// "A unit that did not stand for the whole period"): a unit standing today is reported by
+/// today's structure over the whole period (its predecessors' members counted in the rows of the
+/// units that succeeded theirs); a unit that no longer stands, over the part of the period it
+/// stood, by the structure of each day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PeriodAdjustment {
+    /// The period and structure asked.
+    pub asked_first: NaiveDate,
+    pub asked_last: NaiveDate,
+    pub asked_structure: domain::stats::Structure,
+    /// The unit's first day in the register and the day it ended (`None`: it stands today).
+    pub unit_from: NaiveDate,
+    pub unit_to: Option<NaiveDate>,
 }
 
 /// The members admitted to a unit's list in a period, in the breakdown committees publish, in
@@ -850,6 +877,8 @@ pub struct AdmissionReport {
     pub total_target: Option<u32>,
     pub rows: Vec<AdmissionRow>,
     pub zero_admission: Vec<UnitSummary>,
+    /// As [`MovementReport::adjusted`].
+    pub adjusted: Option<PeriodAdjustment>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,7 +9,7 @@ use domain::stats::{AgeBands, Structure};
 
 use crate::error::{Result, StoreError};
 use crate::index::Index;
-use crate::model::{AdmissionReport, AdmissionRow, CountsReport, MovementReport, ReportRowHead, UnitSummary};
+use crate::model::{AdmissionReport, AdmissionRow, CountsReport, MovementReport, PeriodAdjustment, ReportRowHead, UnitSummary};
 use crate::sql;
 use crate::store::SqlStore;
 
@@ -73,10 +73,11 @@ impl ReportStore for SqlStore {
     }
 
     async fn movement_report(&self, request: ReportRequest) -> Result<MovementReport> {
-        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
         Self::check_period(request)?;
         self.refresh_index().await?;
         let index = self.index.read();
+        let (request, adjusted) = Self::adjust_period(&index, request)?;
+        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
         let shown = Self::period_unit(&index, request)?;
         let (total, rows) = index.movements(unit, first, last, structure, today).ok_or(StoreError::NotFound)?;
         Ok(MovementReport {
@@ -86,13 +87,15 @@ impl ReportStore for SqlStore {
             structure,
             total,
             rows: rows.into_iter().map(|(r, m)| (ReportRowHead::from_row(r), m)).collect(),
+            adjusted,
         })
     }
 
     async fn admission_report(&self, request: ReportRequest) -> Result<AdmissionReport> {
-        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
         Self::check_period(request)?;
         self.refresh_index().await?;
+        let (request, adjusted) = Self::adjust_period(&self.index.read(), request)?;
+        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
         let target_year = (first.year() == last.year()).then_some(first.year());
         let targets = match target_year {
             Some(year) => {
@@ -122,6 +125,7 @@ impl ReportStore for SqlStore {
                 })
                 .collect(),
             zero_admission: zero.iter().map(UnitSummary::from).collect(),
+            adjusted,
         })
     }
 }
@@ -137,6 +141,30 @@ impl SqlStore {
             return Err(StoreError::invalid("to", "in_future", "Ngày cuối kỳ không được sau hôm nay."));
         }
         Ok(())
+    }
+
+    /// A period report over a unit that did not stand for the whole period (by today's structure:
+    /// that does not stand today) is not refused (docs/design/statistics.md, "A unit that did not
+    /// stand for the whole period"): a unit standing today is reported by today's structure over
+    /// the whole period; one that no longer stands, over the part of the period it stood, by the
+    /// structure of each day. A unit that stood on none of the period's days is still refused
+    /// (`unit_not_on_date`, from [`Self::period_unit`]).
+    fn adjust_period(index: &Index, request: ReportRequest) -> Result<(ReportRequest, Option<PeriodAdjustment>)> {
+        let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
+        if index.period_root(unit, first, last, structure, today).is_some() {
+            return Ok((request, None));
+        }
+        let Some((unit_from, unit_to)) = index.unit_span(unit) else { return Err(StoreError::NotFound) };
+        let adjusted = Some(PeriodAdjustment { asked_first: first, asked_last: last, asked_structure: structure, unit_from, unit_to });
+        if unit_to.is_none() {
+            return Ok((ReportRequest { structure: Structure::Current, ..request }, adjusted));
+        }
+        let stood_last = unit_to.and_then(|t| t.pred_opt()).unwrap_or(last);
+        let clipped = Period { first: first.max(unit_from), last: last.min(stood_last) };
+        if clipped.first > clipped.last {
+            return Ok((request, None));
+        }
+        Ok((ReportRequest { when: clipped, structure: Structure::OfDate, ..request }, adjusted))
     }
 
     /// The unit as a period report shows it, or the error naming the day it did not stand.

@@ -130,7 +130,11 @@ async fn check_target(access: &Access, capability: Capability, target: Option<Sc
     let reaches = |c| async move {
         match target {
             ScopeTarget::Member(m) => access.may_on_member(c, m).await,
+            // A predecessor read by historical reach passes here; the handler's scoped handle
+            // checks the day asked (docs/design/access.md, "Historical reach").
+            ScopeTarget::Unit(u) if c == Capability::ReadRegister => access.may_read_unit_history(u).await,
             ScopeTarget::Unit(u) => access.may_on_unit(c, u).await,
+            ScopeTarget::UnitOn(u, on) => c == Capability::ReadRegister && access.may_read_unit_on(u, on).await,
         }
     };
     if reaches(capability).await {

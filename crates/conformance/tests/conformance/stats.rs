@@ -255,7 +255,29 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "period_reversed"), "{err:?}");
     let err = s.movement_report(over(first, d(2026, 12, 1))).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "in_future"), "{err:?}");
-    let err = s.movement_report(over(d(1900, 1, 1), last)).await.unwrap_err();
+    // A period reaching before the unit stood is reported by today's structure, and says so
+    // (docs/design/statistics.md, "A unit that did not stand for the whole period").
+    let early = s.movement_report(over(d(1900, 1, 1), last)).await.unwrap();
+    assert_eq!(early.structure, Structure::Current);
+    assert!(early.adjusted.is_some_and(|a| a.asked_first == d(1900, 1, 1) && a.unit_to.is_none()), "{:?}", early.adjusted);
+    assert!(early.total.balances(), "{:?}", early.total);
+    // A unit that ended inside the period is reported over the days it stood, by the structure of
+    // each day; over a period after its end it is refused.
+    let mut ended = None;
+    for (head, _) in &report.rows {
+        if let Some(u) = head.unit.as_ref().filter(|_| head.until.is_some())
+            && s.unit(u.id, today).await.unwrap().as_of.is_none()
+        {
+            ended = Some(u.id);
+            break;
+        }
+    }
+    let ended = ended.expect("a commune merged on 01/07/2025");
+    let part = s.movement_report(ReportRequest { unit: ended, ..over(first, last) }).await.unwrap();
+    assert_eq!((part.first, part.last, part.structure), (first, d(2025, 6, 30), Structure::OfDate));
+    assert!(part.adjusted.is_some_and(|a| a.unit_to == Some(d(2025, 7, 1))), "{:?}", part.adjusted);
+    assert!(part.total.balances(), "{:?}", part.total);
+    let err = s.movement_report(ReportRequest { unit: ended, ..over(d(2026, 1, 1), d(2026, 2, 1)) }).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(ref v) if v.errors[0].code == "unit_not_on_date"), "{err:?}");
 }
 

@@ -58,28 +58,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
     let a1 = make(GrassrootsCell, "A1", "Chi bộ thôn An", Some(a)).await;
     let b1 = make(GrassrootsCell, "B1", "Chi bộ thôn Bình", Some(b)).await;
     let mut people = Vec::new();
-    let person = |i: usize, name: &str| {
-        let identity = domain::member::IdentityInput {
-            full_name: name.into(),
-            gender: "nam".into(),
-            birth_date: "01/01/1980".into(),
-            ethnicity: "kinh".into(),
-            religion: "khong".into(),
-            citizen_id: format!("00108000000{i}"),
-            ..Default::default()
-        }
-        .parse(support::today())
-        .unwrap();
-        let profile = domain::member::ProfileInput {
-            general_education: "thpt".into(),
-            professional: "dai-hoc".into(),
-            occupation: "vien-chuc".into(),
-            ..Default::default()
-        }
-        .parse()
-        .unwrap();
-        (identity, profile)
-    };
+    let person = |i: usize, name: &str| support::person(name, &format!("00108000000{i}"));
     for (i, (name, unit)) in [("Nguyễn Văn Tự", a1), ("Lê Thị Trong", a1), ("Trần Văn Ngoài", b1)].into_iter().enumerate() {
         let (identity, profile) = person(i, name);
         let admitted = domain::event::EventData {

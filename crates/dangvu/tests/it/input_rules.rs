@@ -296,26 +296,8 @@ async fn hidden_and_garbling_text_is_refused(app: &App) {
     assert_eq!(notes, vec!["Gia đình báo tin.\nĐã viếng."], "{events}");
 
     // A name stored before these rules existed (written here straight to the store) stays readable.
-    let mut identity = domain::member::IdentityInput {
-        full_name: "Trần Văn An".into(),
-        gender: "nam".into(),
-        birth_date: "01/01/1980".into(),
-        ethnicity: "kinh".into(),
-        religion: "khong".into(),
-        citizen_id: "001080000777".into(),
-        ..Default::default()
-    }
-    .parse(support::today())
-    .unwrap();
+    let (mut identity, profile) = support::person("Trần Văn An", "001080000777");
     identity.full_name = domain::text::PersonName::from_stored("Trần Văn \u{0430}n".into());
-    let profile = domain::member::ProfileInput {
-        general_education: "thpt".into(),
-        professional: "dai-hoc".into(),
-        occupation: "vien-chuc".into(),
-        ..Default::default()
-    }
-    .parse()
-    .unwrap();
     let on = domain::dates::parse_date("01/01/2010").unwrap();
     let admitted = domain::event::EventData {
         kind: domain::event::EventKind::Admitted { unit: domain::event::UnitRef::Internal(domain::ids::UnitId(cell)) },

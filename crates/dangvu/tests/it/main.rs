@@ -17,6 +17,7 @@ mod contract;
 mod delivery;
 mod drilldown;
 mod hardening;
+mod history;
 mod http;
 mod input_rules;
 mod links;

@@ -44,6 +44,31 @@ pub async fn account(store: &dyn Store, username: &str, grants: Vec<Grant>, memb
         .expect("create account")
 }
 
+/// A man born 01/01/1980 (Kinh, no religion) with this name and citizen id, and his profile
+/// (upper secondary school, university, public employee).
+pub fn person(name: &str, citizen_id: &str) -> (domain::member::Identity, domain::member::Profile) {
+    let identity = domain::member::IdentityInput {
+        full_name: name.into(),
+        gender: "nam".into(),
+        birth_date: "01/01/1980".into(),
+        ethnicity: "kinh".into(),
+        religion: "khong".into(),
+        citizen_id: citizen_id.into(),
+        ..Default::default()
+    }
+    .parse(today())
+    .expect("identity");
+    let profile = domain::member::ProfileInput {
+        general_education: "thpt".into(),
+        professional: "dai-hoc".into(),
+        occupation: "vien-chuc".into(),
+        ..Default::default()
+    }
+    .parse()
+    .expect("profile");
+    (identity, profile)
+}
+
 /// An API token for the account, made directly in the store.
 pub async fn token(store: &dyn Store, account: i64) -> String {
     let token = auth::token::random_token("dv_").expect("token");

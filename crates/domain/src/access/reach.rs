@@ -92,45 +92,11 @@ impl MemberReach {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
+    use crate::access::test_tree::{Units, reorganized, start, today};
     use crate::ids::UnitId;
-    use crate::testing::{d, unit_version};
-    use crate::unit::UnitKind::{self, *};
-
-    /// A tree by unit id.
-    #[derive(Default)]
-    struct Units(HashMap<UnitId, Vec<UnitVersion>>);
-
-    impl Units {
-        fn add(mut self, id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDate, to: Option<NaiveDate>) -> Self {
-            self.0.entry(UnitId(id)).or_default().push(unit_version(id, kind, parent, from, to));
-            self
-        }
-    }
-
-    impl Tree for Units {
-        type Unit = UnitId;
-        fn versions(&self, unit: UnitId) -> &[UnitVersion] {
-            self.0.get(&unit).map_or(&[], Vec::as_slice)
-        }
-        fn parent_on(&self, unit: UnitId, on: NaiveDate) -> Option<UnitId> {
-            self.versions(unit).iter().find(|v| v.covers(on))?.parent_id
-        }
-    }
-
-    fn today() -> NaiveDate {
-        d(2026, 11, 25)
-    }
-
-    fn start() -> NaiveDate {
-        d(2000, 1, 1)
-    }
-
-    fn reorganized() -> NaiveDate {
-        d(2025, 7, 1)
-    }
+    use crate::testing::d;
+    use crate::unit::UnitKind::*;
 
     /// Province 1; communes 2 and 3 (2 merged into 4 on 01/07/2025); cells 20 (under 2, handed to
     /// 4 by the merger), 21 (under 2, dissolved on 01/03/2024), 22 (under 2, moved under 3 on
@@ -153,7 +119,7 @@ mod tests {
     fn reached(granted: &[i64]) -> Vec<i64> {
         let t = tree();
         let roots = counting_roots(&t, granted.iter().map(|u| UnitId(*u)), today());
-        let mut all: Vec<i64> = t.0.keys().filter(|u| unit_within(&t, **u, &roots, today())).map(|u| u.0).collect();
+        let mut all: Vec<i64> = t.ids.iter().filter(|u| unit_within(&t, **u, &roots, today())).map(|u| u.0).collect();
         all.sort();
         all
     }

@@ -134,6 +134,22 @@ impl Access {
         }
     }
 
+    /// Whether this person reads the unit on some day: it is in scope, or it is read up to its
+    /// end by historical reach (the paths' check before a handler, which then checks the day).
+    pub async fn may_read_unit_history(&self, unit: UnitId) -> bool {
+        let Ok(f) = self.filter(Capability::ReadRegister) else { return false };
+        self.store.in_scope(&f, ScopeTarget::Unit(unit)).await.unwrap_or(false)
+            || self.store.history_end(&f, unit).await.ok().flatten().is_some()
+    }
+
+    /// Whether this person reads the unit as of `on` (historical reach included).
+    pub async fn may_read_unit_on(&self, unit: UnitId, on: NaiveDate) -> bool {
+        match self.filter(Capability::ReadRegister) {
+            Ok(f) => self.store.in_scope(&f, ScopeTarget::UnitOn(unit, on)).await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
     /// Whether `capability` reaches this member (for showing or hiding actions).
     pub async fn may_on_member(&self, capability: Capability, member: MemberId) -> bool {
         match self.filter(capability) {

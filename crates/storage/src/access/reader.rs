@@ -24,41 +24,68 @@ impl Reader<'_> {
         &self.scope
     }
 
+    /// A unit as of a day: within the scope, or read that day by historical reach (a
+    /// predecessor of a unit in scope before it ended, and what stood under it then).
     pub async fn unit(&self, unit: UnitId, as_of: NaiveDate) -> Result<UnitDetail> {
-        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
+        require(self.store(), &self.scope, ScopeTarget::UnitOn(unit, as_of)).await?;
         let mut detail = self.store().unit(unit, as_of).await?;
         // Children are in scope by construction; the counts stay (they are not personal data).
         let ids: Vec<UnitId> = detail.children.iter().map(|c| c.unit.id).collect();
-        let keep = self.keep(&ids).await?;
+        let keep = self.keep_on(&ids, as_of).await?;
         detail.children = detail.children.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect();
         Ok(detail)
     }
 
-    /// Which of these units are in scope (all, for an administrator, without looking).
-    async fn keep(&self, units: &[UnitId]) -> Result<Vec<bool>> {
+    /// Which of these units the scope reads as of `on`, historical reach included (all, for an
+    /// administrator, without looking).
+    async fn keep_on(&self, units: &[UnitId], on: NaiveDate) -> Result<Vec<bool>> {
         if self.scope.scope.everything {
             return Ok(vec![true; units.len()]);
         }
-        self.store().units_in_scope(&self.scope, units).await
+        self.store().units_in_scope_on(&self.scope, units, on).await
     }
 
-    /// The units directly under `parent`, or the starting points of this person's tree.
+    /// Whether this person reads the unit as of `on` (for showing or hiding links).
+    pub async fn reads_unit_on(&self, unit: UnitId, on: NaiveDate) -> bool {
+        self.store().in_scope(&self.scope, ScopeTarget::UnitOn(unit, on)).await.unwrap_or(false)
+    }
+
+    /// For a unit this person reads only as a predecessor of theirs: the day it ended (its
+    /// history is readable up to the day before). `None` for any other unit.
+    pub async fn history_end(&self, unit: UnitId) -> Result<Option<NaiveDate>> {
+        self.store().history_end(&self.scope, unit).await
+    }
+
+    /// The units `unit` was formed from that stood on `on` and this person reads then (the
+    /// counts report offers them for a day before `unit` stood).
+    pub async fn predecessors_on(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<UnitSummary>> {
+        require(self.store(), &self.scope, ScopeTarget::Unit(unit)).await?;
+        let ids = self.store().predecessors_on(&self.scope, unit, on).await?;
+        let nodes = self.store().nodes(&ids, on).await?;
+        Ok(nodes.into_iter().map(|n| n.unit).collect())
+    }
+
+    /// The units directly under `parent`, or the starting points of this person's tree (on a
+    /// day before a granted unit stood, the predecessors that stood then).
     pub async fn children(&self, parent: Option<UnitId>, as_of: NaiveDate) -> Result<Vec<UnitNode>> {
         match parent {
             Some(p) => {
-                require(self.store(), &self.scope, ScopeTarget::Unit(p)).await?;
+                require(self.store(), &self.scope, ScopeTarget::UnitOn(p, as_of)).await?;
                 self.store().children(Some(p), as_of).await
             }
             None if self.scope.scope.everything => self.store().children(None, as_of).await,
-            None => self.store().nodes(&self.scope.scope.units, as_of).await,
+            None => {
+                let roots = self.store().roots_on(&self.scope, as_of).await?;
+                self.store().nodes(&roots, as_of).await
+            }
         }
     }
 
     pub async fn subtree(&self, root: UnitId, as_of: NaiveDate) -> Result<Vec<UnitSummary>> {
-        require(self.store(), &self.scope, ScopeTarget::Unit(root)).await?;
+        require(self.store(), &self.scope, ScopeTarget::UnitOn(root, as_of)).await?;
         let all = self.store().subtree(root, as_of).await?;
         let ids: Vec<UnitId> = all.iter().map(|u| u.id).collect();
-        let keep = self.keep(&ids).await?;
+        let keep = self.keep_on(&ids, as_of).await?;
         Ok(all.into_iter().zip(keep).filter_map(|(u, k)| k.then_some(u)).collect())
     }
 
@@ -76,9 +103,10 @@ impl Reader<'_> {
     pub async fn counts_report(&self, request: ReportRequest<NaiveDate>, bands: &domain::stats::AgeBands) -> Result<CountsReport> {
         // Reports are computed for the handle's own day, whatever the caller put in the request.
         let request = ReportRequest { today: self.access.today(), ..request };
-        require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
+        require(self.store(), &self.scope, ScopeTarget::UnitOn(request.unit, request.when)).await?;
         let mut report = self.store().counts_report(request, bands).await?;
-        report.children = self.rows_in_scope(report.children).await?;
+        let shown_on = if report.structure == domain::stats::Structure::Current { request.today } else { report.on };
+        report.children = self.rows_in_scope(report.children, shown_on).await?;
         Ok(report)
     }
 
@@ -86,9 +114,10 @@ impl Reader<'_> {
     /// outside the scope are left out.
     pub async fn movement_report(&self, request: ReportRequest) -> Result<MovementReport> {
         let request = ReportRequest { today: self.access.today(), ..request };
-        require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
+        require(self.store(), &self.scope, ScopeTarget::UnitOn(request.unit, request.when.first)).await?;
         let mut report = self.store().movement_report(request).await?;
-        report.rows = self.rows_in_scope(report.rows).await?;
+        let shown_on = Self::shown_on(report.structure, report.last, request.today);
+        report.rows = self.rows_in_scope(report.rows, shown_on).await?;
         Ok(report)
     }
 
@@ -96,20 +125,27 @@ impl Reader<'_> {
     /// organizations outside the scope are left out.
     pub async fn admission_report(&self, request: ReportRequest) -> Result<AdmissionReport> {
         let request = ReportRequest { today: self.access.today(), ..request };
-        require(self.store(), &self.scope, ScopeTarget::Unit(request.unit)).await?;
+        require(self.store(), &self.scope, ScopeTarget::UnitOn(request.unit, request.when.first)).await?;
         let mut report = self.store().admission_report(request).await?;
+        let shown_on = Self::shown_on(report.structure, report.last, request.today);
         let rows: Vec<(ReportRowHead, AdmissionRow)> = report.rows.into_iter().map(|r| (r.head.clone(), r)).collect();
-        report.rows = self.rows_in_scope(rows).await?.into_iter().map(|(_, r)| r).collect();
+        report.rows = self.rows_in_scope(rows, shown_on).await?.into_iter().map(|(_, r)| r).collect();
         let ids: Vec<UnitId> = report.zero_admission.iter().map(|u| u.id).collect();
-        let keep = self.keep(&ids).await?;
+        let keep = self.keep_on(&ids, shown_on).await?;
         report.zero_admission = report.zero_admission.into_iter().zip(keep).filter_map(|(u, k)| k.then_some(u)).collect();
         Ok(report)
     }
 
-    /// Drops the rows of units outside the scope (group rows belong to the report's unit).
-    async fn rows_in_scope<T>(&self, rows: Vec<(ReportRowHead, T)>) -> Result<Vec<(ReportRowHead, T)>> {
+    /// The day a period report's rows are shown on (the units it names stood then).
+    fn shown_on(structure: domain::stats::Structure, last: NaiveDate, today: NaiveDate) -> NaiveDate {
+        if structure == domain::stats::Structure::Current { today } else { last }
+    }
+
+    /// Drops the rows of units the scope does not read as of `on`, the day the rows are shown
+    /// (group rows belong to the report's unit).
+    async fn rows_in_scope<T>(&self, rows: Vec<(ReportRowHead, T)>, on: NaiveDate) -> Result<Vec<(ReportRowHead, T)>> {
         let ids: Vec<UnitId> = rows.iter().filter_map(|(h, _)| h.unit.as_ref().map(|u| u.id)).collect();
-        let mut keep = self.keep(&ids).await?.into_iter();
+        let mut keep = self.keep_on(&ids, on).await?.into_iter();
         Ok(rows.into_iter().filter(|(h, _)| h.unit.is_none() || keep.next().unwrap_or(false)).collect())
     }
 
@@ -124,12 +160,33 @@ impl Reader<'_> {
 
     /// Lists or searches members within the scope; the query and how many records were shown
     /// are written to the audit trail.
+    ///
+    /// The list of a unit read by historical reach on the query's day (for the members behind a
+    /// movement, on the period's days) shows every member on its list then,
+    /// including those whose record now belongs outside the scope: they are marked not
+    /// `readable`, and their records still answer as missing.
     pub async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
+        let mut past = false;
         if let Some(u) = query.unit {
-            require(self.store(), &self.scope, ScopeTarget::Unit(u)).await?;
+            // The members behind a movement are on the unit's list in the period, whatever the
+            // query's day: the unit is checked on the period's days.
+            let days = match &query.flow {
+                Some(f) => vec![f.last, f.first],
+                None => vec![query.as_of],
+            };
+            require(self.store(), &self.scope, ScopeTarget::UnitOn(u, days[0])).await?;
+            past = !self.scope.scope.everything;
+            for day in days {
+                past = past && self.store().reads_past(&self.scope, u, day).await?;
+            }
         }
-        let scoped = MemberQuery { scope: Some(self.scope.clone()), ..query.clone() };
-        let page = self.store().find_members(&scoped).await?;
+        let scoped = MemberQuery { scope: (!past).then(|| self.scope.clone()), ..query.clone() };
+        let mut page = self.store().find_members(&scoped).await?;
+        if past {
+            for item in &mut page.items {
+                item.readable = self.store().in_scope(&self.scope, ScopeTarget::Member(item.id)).await?;
+            }
+        }
         let details = json!({
             "q": query.q, "unit": query.unit, "as_of": query.as_of, "status": format!("{:?}", query.status),
             "gender": query.gender, "age": query.age.map(|a| format!("{a:?}")), "page": page.page,

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::ids::UnitId;
 use serde::Deserialize;
@@ -127,10 +127,17 @@ struct OperationRow {
     recorded: String,
 }
 
-/// A predecessor or successor with its date.
+/// A predecessor or successor with its date, linked when this person may open it.
 struct LinkRow {
-    link: Link,
+    label: String,
+    href: Option<String>,
     date: String,
+}
+
+/// A step of the breadcrumb, linked when this person may open it.
+struct Crumb {
+    label: String,
+    href: Option<String>,
 }
 
 struct VersionRow {
@@ -138,7 +145,7 @@ struct VersionRow {
     name: String,
     code: String,
     kind: &'static str,
-    parent: Option<Link>,
+    parent: Option<Crumb>,
 }
 
 #[derive(Template)]
@@ -154,7 +161,7 @@ struct UnitPage {
     kind: &'static str,
     code: String,
     validity: String,
-    path: Vec<Link>,
+    path: Vec<Crumb>,
     children: Vec<NodeRow>,
     versions: Vec<VersionRow>,
     operations: Vec<OperationRow>,
@@ -197,13 +204,29 @@ pub fn operation_label(kind: &str) -> &'static str {
     }
 }
 
-/// Predecessors or successors: each a link when this person may open it, else its name.
-async fn link_rows(s: &Caller, links: &[UnitLink], suffix: &str) -> Vec<LinkRow> {
-    let mut out = Vec::new();
+/// The units a unit was formed from, each linked as of its last day (the day before the link's
+/// date), when this person reads it then (historical reach: docs/design/access.md).
+async fn predecessor_rows(s: &Caller, links: &[UnitLink], today: NaiveDate) -> Result<Vec<LinkRow>, AppError> {
+    let reader = s.reader()?;
+    let mut rows = Vec::with_capacity(links.len());
     for l in links {
-        out.push(LinkRow { link: Link::unit(s, l.unit.id, suffix, l.unit.name.clone()).await, date: format::date(l.effective) });
+        let day = l.effective.pred_opt().unwrap_or(l.effective);
+        let href = reader.reads_unit_on(l.unit.id, day).await.then(|| format!("/units/{}{}", l.unit.id, as_of_suffix(day, today)));
+        rows.push(LinkRow { label: l.unit.name.clone(), href, date: format::date(l.effective) });
     }
-    out
+    Ok(rows)
+}
+
+/// The units a unit became, each linked as of the link's date when this person reads it then.
+async fn successor_rows(s: &Caller, links: &[UnitLink], today: NaiveDate) -> Result<Vec<LinkRow>, AppError> {
+    let reader = s.reader()?;
+    let mut rows = Vec::with_capacity(links.len());
+    for l in links {
+        let day = l.effective.min(today);
+        let href = reader.reads_unit_on(l.unit.id, day).await.then(|| format!("/units/{}{}", l.unit.id, as_of_suffix(day, today)));
+        rows.push(LinkRow { label: l.unit.name.clone(), href, date: format::date(l.effective) });
+    }
+    Ok(rows)
 }
 
 /// `GET /units/{id}?as_of=&page=`: a unit on a date, its history and its members.
@@ -213,7 +236,19 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
     let page_no = parse_page(&p.page)
         .and_then(|n| check_offset(n, UNIT_PAGE_MEMBERS).map(|()| n))
         .map_err(|e| AppError::bad_query(domain::ValidationErrors::single("page", e.code, e.message)))?;
-    let detail = s.reader()?.unit(id, a.date).await?;
+    let detail = match s.reader()?.unit(id, a.date).await {
+        Ok(detail) => detail,
+        // A predecessor read by historical reach, asked for a day from its end on (or for today):
+        // its history as of its last day (docs/design/access.md, "Historical reach").
+        Err(StoreError::NotFound) => match s.reader()?.history_end(id).await? {
+            Some(end) if a.error.is_none() && a.date >= end => {
+                let last = end.pred_opt().unwrap_or(end);
+                return Ok(Redirect::to(&format!("/units/{id}{}", as_of_suffix(last, today))).into_response());
+            }
+            _ => return Err(StoreError::NotFound.into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     let suffix = as_of_suffix(a.date, today);
     let shown = detail.as_of.clone().unwrap_or_else(|| detail.latest.clone());
     let existed = detail.as_of.is_some();
@@ -255,10 +290,18 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
             accept_href: format!("/members/{}/events/new?kind=chuyen-den", m.id.0),
         })
         .collect();
-    let mut versions = Vec::new();
+    let mut path = Vec::with_capacity(detail.path.len());
+    for u in &detail.path {
+        let href = s.reader()?.reads_unit_on(u.id, a.date).await.then(|| format!("/units/{}{suffix}", u.id));
+        path.push(Crumb { label: u.name.clone(), href });
+    }
+    let mut versions = Vec::with_capacity(detail.versions.len());
     for v in &detail.versions {
         let parent = match v.parent_id {
-            Some(p) => Some(Link::unit(&s, p, "", format!("Tổ chức số {p}")).await),
+            Some(p) => {
+                let href = s.may_read_unit_history(p).await.then(|| format!("/units/{p}"));
+                Some(Crumb { label: format!("Tổ chức số {p}"), href })
+            }
             None => None,
         };
         versions.push(VersionRow {
@@ -269,10 +312,10 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
             parent,
         });
     }
-    let path = Link::units(&s, detail.path.iter().map(|u| (u.id, suffix.clone(), u.name.clone())).collect()).await;
-    let predecessors = link_rows(&s, &detail.predecessors, &suffix).await;
-    let successors = link_rows(&s, &detail.successors, &suffix).await;
-    let actions = if existed { super::unit_ops::links(&s, id, &suffix).await } else { Vec::new() };
+    // A predecessor read by historical reach is read-only: no operation forms.
+    let may_manage = s.may_on_unit(Capability::ManageUnits, id).await;
+    let predecessors = predecessor_rows(&s, &detail.predecessors, today).await?;
+    let successors = successor_rows(&s, &detail.successors, today).await?;
     let view = UnitPage {
         admission,
         arriving,
@@ -310,7 +353,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         pager,
         as_of_action: format!("/units/{id}"),
         members_href: format!("/members{}", filters.to_query_string(None)),
-        actions,
+        actions: if existed && may_manage { super::unit_ops::links(&s, id, &suffix).await } else { Vec::new() },
     };
     page(&view)
 }

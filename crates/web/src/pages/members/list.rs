@@ -108,9 +108,18 @@ pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilter
         }
     };
     let mut errors = Vec::new();
+    let unit_day = query.flow.as_ref().map_or(query.as_of, |f| f.last);
     let unit = match query.unit {
-        Some(id) => match s.reader()?.unit(id, query.as_of).await {
-            Ok(d) => Some(Link { href: format!("/units/{id}"), label: d.as_of.unwrap_or(d.latest).name }),
+        // The unit as of the list's day, or the movement period's last day (a predecessor is read
+        // only before its end).
+        Some(id) => match s.reader()?.unit(id, unit_day).await {
+            Ok(d) => {
+                let date = if unit_day == s.today() { String::new() } else { format::date(unit_day) };
+                Some(Link {
+                    href: format!("/units/{id}{}", format::query_string(&[("as_of", &date)])),
+                    label: d.as_of.unwrap_or(d.latest).name,
+                })
+            }
             Err(StoreError::NotFound) => {
                 let message = format!("Không có tổ chức đảng mã số {id}.");
                 if let Some(f) = filters.iter_mut().find(|f| f.name == "unit") {

@@ -28,7 +28,9 @@ pub fn routes() -> Vec<Route> {
 /// One line of a member table.
 #[derive(Debug, Clone)]
 pub struct MemberRow {
-    pub href: String,
+    /// The record's page; `None` for a member listed on a predecessor's list whose record now
+    /// belongs outside the reader's scope (it would answer as missing).
+    pub href: Option<String>,
     pub full_name: String,
     pub gender: &'static str,
     pub birth_date: String,
@@ -61,7 +63,7 @@ impl MemberRow {
                 None => None,
             };
             rows.push(MemberRow {
-                href: format!("/members/{}", m.id.0),
+                href: m.readable.then(|| format!("/members/{}", m.id.0)),
                 full_name: m.full_name.clone(),
                 gender: m.gender.label(),
                 birth_date: format::date(m.birth_date),

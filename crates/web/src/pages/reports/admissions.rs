@@ -87,7 +87,8 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
         _ => {}
     }
     let Some(q) = q else { return Err(AppError::not_found()) };
-    form.finish(&report.unit.name, &q);
+    let q = super::effective(&q, report.first, report.last, report.structure);
+    form.finish(&report.unit.name, &q, report.adjusted.as_ref());
     let t = &report.total;
     let total = Drill::total(q.unit, q.structure);
     let mut bars = vec![("Kết nạp", t.admitted)];

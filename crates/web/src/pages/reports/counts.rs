@@ -11,7 +11,7 @@ use storage::ReportRequest;
 use domain::history::Status;
 use domain::ids::UnitId;
 use domain::member::{GeneralEducation, OccupationGroup, PoliticalTheory, Professional, Religion};
-use domain::stats::{AgeBands, Breakdown, Facet, PARTY_AGE_THRESHOLDS};
+use domain::stats::{AgeBands, Breakdown, Facet, PARTY_AGE_THRESHOLDS, Structure};
 
 use super::chart::bar_chart;
 use super::{Drill, export, structure_options};
@@ -84,6 +84,9 @@ struct CountsPage {
     csv_href: String,
     xlsx_href: String,
     has_report: bool,
+    /// For a day before the unit stood: this report for each of its predecessors that stood
+    /// then and that this person reads (historical reach).
+    predecessors: Vec<crate::pages::Link>,
 }
 
 pub(super) async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageParams>) -> Result<Response, AppError> {
@@ -112,6 +115,7 @@ pub(super) async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageP
         csv_href: String::new(),
         xlsx_href: String::new(),
         has_report: false,
+        predecessors: Vec::new(),
     };
     let CountsQuery { unit, on, bands, structure } = match params.parse(today) {
         Ok(q) => q,
@@ -124,6 +128,15 @@ pub(super) async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageP
         Ok(r) => r,
         Err(e) => {
             page.errors = forms::messages(forms::invalid(e)?);
+            if structure == Structure::OfDate {
+                let date = format::date(on);
+                let pairs = |u: &storage::UnitSummary| {
+                    let unit = u.id.to_string();
+                    format::href("/reports/counts", &[("unit", unit.as_str()), ("date", &date), ("age_bands", &p.age_bands)])
+                };
+                let found = reader.predecessors_on(unit, on).await.unwrap_or_default();
+                page.predecessors = found.iter().map(|u| crate::pages::Link { href: pairs(u), label: u.name.clone() }).collect();
+            }
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };

@@ -15,9 +15,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use chrono::NaiveDate;
 use domain::access::Capability;
 use domain::ids::UnitId;
 use domain::stats::Structure;
+use storage::PeriodAdjustment;
 
 use crate::error::AppError;
 use crate::format;
@@ -101,6 +103,9 @@ struct PeriodForm {
     to: String,
     structures: Vec<(&'static str, &'static str, bool)>,
     structure_note: &'static str,
+    /// Why the report differs from what was asked (a unit that did not stand for the whole
+    /// period), in Vietnamese.
+    adjusted_note: Option<String>,
     errors: Vec<String>,
     title: String,
     csv_href: String,
@@ -153,13 +158,52 @@ impl PeriodForm {
         )
     }
 
-    /// Fills the title and links once the report is read.
-    fn finish(&mut self, unit_name: &str, q: &MovementQuery) {
+    /// Fills the title and links once the report is read: `q` is what the report covers (see
+    /// [`effective`]), `adjusted` why it differs from what was asked.
+    fn finish(&mut self, unit_name: &str, q: &MovementQuery, adjusted: Option<&PeriodAdjustment>) {
+        if let Some(a) = adjusted {
+            self.adjusted_note = Some(adjusted_note(unit_name, q, a));
+            self.from = format::date(q.first);
+            self.to = format::date(q.last);
+            self.structures = structure_options(q.structure.code());
+        }
         self.title = format!("{unit_name} — từ {} đến {}", self.from, self.to);
         self.structure_note = q.structure.label();
         self.csv_href = self.href(q.unit, q.structure, "csv");
         self.xlsx_href = self.href(q.unit, q.structure, "xlsx");
         self.has_report = true;
+    }
+}
+
+/// What a period report covers: the query, with the period and structure the store used (they
+/// differ for a unit that did not stand for the whole period).
+fn effective(q: &MovementQuery, first: NaiveDate, last: NaiveDate, structure: Structure) -> MovementQuery {
+    MovementQuery { unit: q.unit, first, last, structure }
+}
+
+/// The note of a report over a unit that did not stand for the whole period asked
+/// (docs/design/statistics.md, "A unit that did not stand for the whole period").
+fn adjusted_note(unit_name: &str, q: &MovementQuery, a: &PeriodAdjustment) -> String {
+    let asked = format!("từ {} đến {}", format::date(a.asked_first), format::date(a.asked_last));
+    match a.unit_to {
+        None => format!(
+            "{unit_name} được thành lập ngày {}, không tồn tại trong toàn bộ kỳ {asked}. Báo cáo lập theo cơ cấu tổ chức hiện nay cho cả kỳ:              đảng viên của các tổ chức tiền thân (hợp nhất, chia tách) được tính vào tổ chức hiện nay tiếp nối tổ chức của họ;              tổ chức đã chuyển sang nơi khác được tính ở nơi đó.",
+            format::date(a.unit_from)
+        ),
+        Some(end) => {
+            let current = if a.asked_structure == Structure::Current {
+                " Tổ chức không còn tồn tại nên không thể nhóm theo cơ cấu hiện nay; báo cáo nhóm theo cơ cấu tại thời điểm báo cáo."
+            } else {
+                ""
+            };
+            format!(
+                "{unit_name} chỉ tồn tại từ ngày {} đến hết ngày {}, không trong toàn bộ kỳ {asked}. Báo cáo chỉ tính phần kỳ tổ chức còn tồn tại: từ {} đến {}.{current}",
+                format::date(a.unit_from),
+                format::date(end.pred_opt().unwrap_or(end)),
+                format::date(q.first),
+                format::date(q.last),
+            )
+        }
     }
 }
 

@@ -83,7 +83,8 @@ pub(super) async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<Pe
         _ => {}
     }
     let Some(q) = q else { return Err(AppError::not_found()) };
-    form.finish(&report.unit.name, &q);
+    let q = super::effective(&q, report.first, report.last, report.structure);
+    form.finish(&report.unit.name, &q, report.adjusted.as_ref());
     use domain::stats::FlowKind as K;
     let mut bars: Vec<(String, u64)> = Vec::new();
     for k in K::ALL {
