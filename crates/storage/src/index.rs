@@ -28,6 +28,7 @@ use crate::model::{MemberListItem, MemberPage, MemberQuery, ScopeFilter, ScopeTa
 use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 
 mod admissions;
+mod picker;
 mod reports;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use reports::Row as ReportRow;
