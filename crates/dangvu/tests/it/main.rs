@@ -17,6 +17,7 @@ mod contract;
 mod hardening;
 mod http;
 mod input_rules;
+mod picker;
 mod reports;
 mod smoke;
 mod support;

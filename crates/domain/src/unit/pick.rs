@@ -15,7 +15,8 @@ pub enum Match {
     Exact,
     /// The name (or the code) starts with the query.
     Prefix,
-    /// Every word of the query starts a word of the name or a part of the code.
+    /// The query starts at a word of the name, or every word of the query starts a word of the
+    /// name, or the query starts a part of the code (`X003` in `T01.X003`).
     WordPrefix,
     /// Every word of the query occurs somewhere in the name or the code.
     Contains,
@@ -57,8 +58,12 @@ impl PickQuery {
         if name.starts_with(&self.text) || code.starts_with(&self.text) {
             return Some(Match::Prefix);
         }
-        let starts: Vec<&str> = name.split(' ').chain(code.split(' ')).collect();
-        if self.words.iter().all(|w| starts.iter().any(|n| n.starts_with(w.as_str()))) {
+        let name_words: Vec<&str> = name.split(' ').collect();
+        let phrase = format!(" {}", self.text);
+        let at_a_word = format!(" {name}").contains(&phrase);
+        let every_word_starts_one = self.words.iter().all(|w| name_words.iter().any(|n| n.starts_with(w.as_str())));
+        let starts_a_code_part = code.split(' ').any(|part| part.starts_with(&self.text));
+        if at_a_word || every_word_starts_one || starts_a_code_part {
             return Some(Match::WordPrefix);
         }
         if self.words.iter().all(|w| name.contains(w.as_str()) || code.contains(w.as_str())) {

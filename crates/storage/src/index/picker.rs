@@ -11,7 +11,7 @@ use crate::model::{PickFilter, ScopeFilter, UnitChoice, UnitSummary};
 
 impl Index {
     /// Units valid on `on` (within `scope` when given) that match `q`: exact matches first, then
-    /// prefix, word-prefix and contains; ties by depth, then name.
+    /// prefix, word-prefix and contains; ties by depth, then name, then code.
     pub fn pick_units(&self, q: &str, on: NaiveDate, filter: PickFilter, limit: usize, scope: Option<&ScopeFilter>) -> Vec<UnitChoice> {
         let query = PickQuery::new(q);
         let marks = scope.map(|f| self.scope_marks(f));
@@ -26,11 +26,13 @@ impl Index {
             }
             if let Some(rank) = query.rank(&v.name, v.code.as_str()) {
                 let path = self.path_names(i, on);
-                found.push((rank, path.len(), collation_key(&v.name), UnitChoice { unit: UnitSummary::from(v), path, matched: Some(rank) }));
+                let key = (rank, path.len(), collation_key(&v.name), v.code.to_string());
+                found.push((key, UnitChoice { unit: UnitSummary::from(v), path, matched: Some(rank) }));
             }
         }
-        found.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
-        found.into_iter().take(limit).map(|(_, _, _, c)| c).collect()
+        // Ties: nearer the top first, then by name, then by code (units sharing a name).
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.into_iter().take(limit).map(|(_, c)| c).collect()
     }
 
     /// One unit as the picker shows it, when it is valid on `on` (and within `scope` when given).

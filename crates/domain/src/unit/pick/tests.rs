@@ -21,6 +21,13 @@ fn a_number_must_be_a_word_of_its_own_or_it_only_contains() {
 }
 
 #[test]
+fn a_word_matched_inside_another_word_is_only_contained() {
+    // "thon 3" must bring "Chi bộ thôn 3" before a unit whose name has "thông" and whose code a 3.
+    assert_eq!(rank("thon 3", "Chi bộ thôn 3", "X01.C03"), Some(Match::WordPrefix));
+    assert_eq!(rank("thon 3", "Chi bộ Phòng Cảnh sát giao thông", "CA.P3"), Some(Match::Contains));
+}
+
+#[test]
 fn diacritics_are_folded_only_when_not_typed() {
     assert_eq!(rank("loi trung", "Đảng bộ phường Lợi Trung", "T01.X003"), Some(Match::WordPrefix));
     assert_eq!(rank("dang bo phuong loi trung", "Đảng bộ phường Lợi Trung", "T01.X003"), Some(Match::Exact));

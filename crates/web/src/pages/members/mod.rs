@@ -41,9 +41,11 @@ impl MemberRow {
     /// Rows for a list on `as_of` (unit links keep the date when it is not today).
     pub fn list(items: &[MemberListItem], as_of: NaiveDate, today: NaiveDate) -> Vec<MemberRow> {
         let suffix = if as_of == today { String::new() } else { format::query_string(&[("as_of", &format::date(as_of))]) };
+        let names = crate::picker::distinct_names(items.iter().map(|m| (m.unit_id, m.unit_name.as_deref().unwrap_or_default())));
         items
             .iter()
-            .map(|m| MemberRow {
+            .zip(names)
+            .map(|(m, name)| MemberRow {
                 href: format!("/members/{}", m.id.0),
                 full_name: m.full_name.clone(),
                 gender: m.gender.label(),
@@ -51,7 +53,7 @@ impl MemberRow {
                 status: m.status.label(),
                 unit: m.unit_id.map(|u| Link {
                     href: format!("/units/{u}{suffix}"),
-                    label: m.unit_name.clone().unwrap_or_else(|| format!("Tổ chức {u}")),
+                    label: if name.is_empty() { format!("Tổ chức {u}") } else { name },
                 }),
                 card: m.party_card_number.clone().unwrap_or_default(),
             })
