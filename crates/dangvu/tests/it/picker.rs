@@ -122,13 +122,49 @@ async fn names_and_codes_in_forms(app: &App) {
     assert!(list.contains("Trần Văn Bình"), "{list}");
     assert!(list.contains(&format!(r#"name="unit" value="{}""#, t.loi_trung)));
 
+    // Two rows whose units share a name show each unit's parent.
+    official_member(app, "Đỗ Thị Mai", "001175000789", t.kp8_an_phu).await;
+    let (_, list) = app.text("/members").await;
+    assert!(
+        list.contains("Chi bộ khu phố 8 — Đảng bộ phường Lợi Trung") && list.contains("Chi bộ khu phố 8 — Đảng bộ phường An Phú"),
+        "{list}"
+    );
+    // A report's unit filter takes a code.
+    let (status, report) = app.text("/reports/counts?unit__text=T01.X003").await;
+    assert_eq!(status, 200);
+    assert!(report.contains("Thống kê đảng viên: Đảng bộ phường Lợi Trung"), "{report}");
+    // An operation on units takes its new parent by name: the chi bộ of tổ dân phố 2 moves to An Phú.
+    let (_, form) = app.text(&format!("/units/{}/move", t.tdp2)).await;
+    let marker = r#"name="version" value=""#;
+    let at = form.find(marker).unwrap() + marker.len();
+    let unit_version = form[at..].split('"').next().unwrap().to_owned();
+    let r = app
+        .post_form(
+            &format!("/units/{}/move", t.tdp2),
+            &[
+                ("version", &unit_version),
+                ("parent_id", ""),
+                ("parent_id__text", "dang bo phuong an phu"),
+                ("effective_date", "01/06/2026"),
+                ("decision_number", "50-QĐ/TU"),
+                ("decision_date", "01/06/2026"),
+                ("issuer", "Ban Thường vụ Tỉnh ủy"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap_or_default());
+    let (_, found) = app.text("/units/search?q=t%E1%BB%95+d%C3%A2n+ph%E1%BB%91+2").await;
+    assert!(found.contains(r#"data-label="Chi bộ tổ dân phố 2 — Đảng bộ phường An Phú — Tỉnh ủy Bình An""#), "{found}");
+
     // The suggestions: exact and prefix matches first, each with its path and code.
     let (_, found) = app.text("/units/search?q=khu+ph%E1%BB%91+8&members_only=1").await;
     assert!(found.contains(r#"data-label="Chi bộ khu phố 8 — Đảng bộ phường Lợi Trung — Tỉnh ủy Bình An""#), "{found}");
     assert!(!found.contains("Chi bộ khu phố 4"), "a different number is not a match");
-    let (_, found) = app.text("/units/search?q=chi+b%E1%BB%99+kh").await;
-    let kp = found.find("khu phố 4").unwrap();
-    assert!(found.find("tổ dân phố").is_none_or(|i| i > kp));
+    let (_, found) = app.text("/units/search?q=khu+ph%E1%BB%91").await;
+    for code in ["mã X003.C04", "mã X003.C08", "mã X004.C08"] {
+        assert!(found.contains(code), "{code} in {found}");
+    }
+    assert!(!found.contains("Chi bộ tổ dân phố 2"), "{found}");
 }
 
 async fn the_scope_decides_the_offer(app: &App) {
