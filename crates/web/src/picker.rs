@@ -238,8 +238,10 @@ pub fn view(field: &str, value: &str) -> PickerView {
     let value = value.trim();
     let access = PICKS.try_with(|p| p.access.clone()).ok().flatten();
     let shown = value.parse::<i64>().ok().filter(|i| *i > 0).zip(access.as_ref()).and_then(|(id, a)| {
-        // The transfer destination is shown from the whole tree to those who may record one.
-        a.picker(display.offer).or_else(|_| a.picker(Offer::Register)).ok().and_then(|p| p.peek(UnitId(id)))
+        // A unit already chosen (a stored event's, a transfer destination) is shown in words to
+        // those who may see the whole tree's names (writers, who are offered any transfer
+        // destination); to readers only within their scope.
+        a.picker(Offer::TransferDestination).or_else(|_| a.picker(Offer::Register)).ok().and_then(|p| p.peek(UnitId(id)))
     });
     match shown {
         Some(c) => {
