@@ -15,6 +15,8 @@ use crate::code_list;
 use crate::error::FieldError;
 use crate::ids::{DecisionNumber, UnitCode, UnitId};
 
+pub mod pick;
+
 code_list!(
     /// Unit types of rules.md §1.1–1.2 (pre- and post-1 July 2025 structure).
     UnitKind, "Loại tổ chức", {

@@ -29,6 +29,7 @@ use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 
 mod admissions;
 mod past;
+mod picker;
 mod reports;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use reports::Row as ReportRow;

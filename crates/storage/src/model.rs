@@ -104,6 +104,26 @@ impl From<&UnitVersion> for UnitSummary {
     }
 }
 
+/// A unit as the organization picker offers it: with the names of the units above it (nearest
+/// first), so that units sharing a name can be told apart, and how well it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitChoice {
+    pub unit: UnitSummary,
+    /// The names of the units above, the parent first.
+    pub path: Vec<String>,
+    /// How the typed text matched (`None` for a unit looked up by id).
+    #[serde(skip)]
+    pub matched: Option<domain::unit::pick::Match>,
+}
+
+/// Which units a picker offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PickFilter {
+    /// Only units where members are recorded (chi bộ and the like).
+    pub members_only: bool,
+}
+
 /// A unit in a tree listing: with the number of active members in its subtree and of its children.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

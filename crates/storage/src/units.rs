@@ -19,8 +19,8 @@ use crate::db::{Conn, Tx};
 use crate::error::{Result, StoreError};
 use crate::members::{derive_checked, recorded};
 use crate::model::{
-    AuditRecord, MergeUnits, MoveUnit, NewUnit, OrgDecision, RenameUnit, ScopeFilter, SplitUnit, Successor, UnitDetail, UnitLink, UnitNode,
-    UnitSpec, UnitSummary,
+    AuditRecord, MergeUnits, MoveUnit, NewUnit, OrgDecision, PickFilter, RenameUnit, ScopeFilter, SplitUnit, Successor, UnitChoice,
+    UnitDetail, UnitLink, UnitNode, UnitSpec, UnitSummary,
 };
 use crate::sql;
 use crate::store::SqlStore;
@@ -63,6 +63,19 @@ pub trait UnitStore: Send + Sync {
     ) -> Result<Vec<UnitSummary>>;
     /// The nodes of these units on `as_of` (the starting points of a scoped tree), with counts.
     async fn nodes(&self, units: &[UnitId], as_of: NaiveDate) -> Result<Vec<UnitNode>>;
+    /// The organization picker's offer for a typed name or code on `as_of`, best first, each
+    /// unit with the names above it.
+    async fn pick_units(
+        &self,
+        q: &str,
+        as_of: NaiveDate,
+        filter: PickFilter,
+        limit: usize,
+        scope: Option<&ScopeFilter>,
+    ) -> Result<Vec<UnitChoice>>;
+    /// One unit with the names above it, as last read (no database round trip: for showing a
+    /// chosen unit in a form).
+    fn peek_unit(&self, unit: UnitId, as_of: NaiveDate, scope: Option<&ScopeFilter>) -> Option<UnitChoice>;
 }
 
 impl SqlStore {
@@ -393,6 +406,22 @@ impl UnitStore for SqlStore {
     async fn nodes(&self, units: &[UnitId], as_of: NaiveDate) -> Result<Vec<UnitNode>> {
         self.refresh_index().await?;
         Ok(nodes(self.index.read().nodes(units, as_of)))
+    }
+
+    async fn pick_units(
+        &self,
+        q: &str,
+        as_of: NaiveDate,
+        filter: PickFilter,
+        limit: usize,
+        scope: Option<&ScopeFilter>,
+    ) -> Result<Vec<UnitChoice>> {
+        self.refresh_index().await?;
+        Ok(self.index.read().pick_units(q, as_of, filter, limit, scope))
+    }
+
+    fn peek_unit(&self, unit: UnitId, as_of: NaiveDate, scope: Option<&ScopeFilter>) -> Option<UnitChoice> {
+        self.index.read().peek_unit(unit, as_of, scope)
     }
 }
 

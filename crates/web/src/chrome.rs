@@ -10,9 +10,9 @@ use crate::format;
 
 /// The stylesheet's URL (served by `assets`; bump the number when the file changes, so
 /// browsers may cache it forever).
-pub const CSS_PATH: &str = "/static/app-7.css";
+pub const CSS_PATH: &str = "/static/app-8.css";
 /// The script's URL (the same rule).
-pub const JS_PATH: &str = "/static/app-1.js";
+pub const JS_PATH: &str = "/static/app-2.js";
 /// The hidden field carrying the anti-forgery token in every form that posts.
 pub const CSRF_FIELD: &str = "_csrf";
 

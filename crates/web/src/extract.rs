@@ -21,13 +21,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(Query(v)),
+        let bad = || AppError::bad_request("Tham số truy vấn không đúng định dạng.");
+        match axum::extract::Query::<Vec<(String, String)>>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(pairs)) => typed_pairs(crate::picker::resolve(pairs).await).map(Query).ok_or_else(bad),
             Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
                 tracing::debug!(error = %e, "bad query string");
-                Err(AppError::bad_request("Tham số truy vấn không đúng định dạng."))
+                Err(bad())
             }
-            Err(_) => Err(AppError::bad_request("Tham số truy vấn không đúng định dạng.")),
+            Err(_) => Err(bad()),
         }
     }
 }
@@ -39,11 +40,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(v)) => Ok(Form(v)),
+        match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
+            Ok(axum::Form(pairs)) => typed_pairs(crate::picker::resolve(pairs).await)
+                .map(Form)
+                .ok_or_else(|| AppError::bad_request("Dữ liệu biểu mẫu không đúng định dạng.")),
             Err(e) => Err(form_rejection(e)),
         }
     }
+}
+
+/// Reads name–value pairs (after the organization picker has put ids for the names typed) into
+/// the typed form.
+fn typed_pairs<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Option<T> {
+    let encoded = serde_urlencoded::to_string(&pairs).ok()?;
+    serde_urlencoded::from_str(&encoded).map_err(|e| tracing::debug!(error = %e, "bad form values")).ok()
 }
 
 fn form_rejection(e: FormRejection) -> AppError {

@@ -30,15 +30,13 @@ pub struct Field {
     /// The form field name (and the `ValidationErrors` field its error comes under).
     pub name: String,
     pub label: &'static str,
-    /// `text`, `date`, `select`, `checkbox` or `textarea`.
+    /// `text`, `date`, `select`, `checkbox`, `textarea` or `unit` (the organization picker).
     pub kind: &'static str,
     pub value: String,
     pub options: Vec<Opt>,
     pub error: Option<String>,
     pub hint: Option<&'static str>,
     pub required: bool,
-    /// A unit id input that the script can complete from `/units/search`.
-    pub unit_suggest: bool,
 }
 
 impl Field {
@@ -52,7 +50,6 @@ impl Field {
             error: None,
             hint: None,
             required: false,
-            unit_suggest: false,
         }
     }
 
@@ -87,13 +84,19 @@ impl Field {
         Field { kind: "select", options, ..Field::text(name, label, value) }
     }
 
-    /// A unit id input (with suggestions when scripts run).
+    /// A unit: the organization picker ([`crate::picker`]); `value` is the chosen unit's id.
     pub fn unit(name: impl Into<String>, label: &'static str, value: &str) -> Field {
         Field {
-            unit_suggest: true,
-            hint: Some("Mã số tổ chức (số hiện trên trang tổ chức); gõ tên để được gợi ý."),
+            kind: "unit",
+            hint: Some("Gõ tên (có dấu hoặc không) hoặc mã tổ chức, rồi chọn trong danh sách gợi ý."),
             ..Field::text(name, label, value)
         }
+    }
+
+    /// How a unit field is drawn: the chosen unit in words, its id, the candidates after an
+    /// ambiguous text.
+    pub fn picker(&self) -> crate::picker::PickerView {
+        crate::picker::view(&self.name, &self.value)
     }
 
     pub fn required(mut self) -> Field {
@@ -149,14 +152,16 @@ pub fn attach_errors(sections: &mut [Section], errors: &ValidationErrors) -> Vec
     let mut summary = Vec::new();
     for e in &errors.errors {
         let field = sections.iter_mut().flat_map(|s| s.fields.iter_mut()).find(|f| f.name == e.field);
+        // A unit field whose typed text named no single unit says why, rather than the parser.
+        let message = crate::picker::error(&e.field).unwrap_or_else(|| e.message.clone());
         match field {
             Some(f) => {
                 if f.error.is_none() {
-                    f.error = Some(e.message.clone());
+                    f.error = Some(message.clone());
                 }
-                summary.push(SummaryItem { label: f.label.to_owned(), message: e.message.clone(), anchor: Some(f.id()) });
+                summary.push(SummaryItem { label: f.label.to_owned(), message, anchor: Some(f.id()) });
             }
-            None => summary.push(SummaryItem { label: String::new(), message: e.message.clone(), anchor: None }),
+            None => summary.push(SummaryItem { label: String::new(), message, anchor: None }),
         }
     }
     summary
@@ -214,7 +219,7 @@ pub fn invalid(e: StoreError) -> Result<ValidationErrors, AppError> {
 
 /// The problems as sentences, for pages that list them above the form.
 pub fn messages(errors: ValidationErrors) -> Vec<String> {
-    errors.errors.into_iter().map(|e| e.message).collect()
+    errors.errors.into_iter().map(|e| crate::picker::error(&e.field).unwrap_or(e.message)).collect()
 }
 
 /// Renames the fields of `errors` with a prefix (the same event fields appear several times in

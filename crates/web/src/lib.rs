@@ -29,6 +29,7 @@ pub mod format;
 pub mod forms;
 pub mod layout;
 pub mod pages;
+pub mod picker;
 pub mod policy;
 pub mod query;
 pub mod respond;
@@ -105,6 +106,7 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
+        .layer(axum::middleware::from_fn(picker::scope))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
 }

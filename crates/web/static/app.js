@@ -1,6 +1,6 @@
 // Đảng vụ — optional enhancements; every page works without this file.
 // 1. Forms marked data-live update their results region as the user types (debounced).
-// 2. Inputs marked data-unit-suggest propose units from /units/search.
+// 2. The organization picker on inputs marked data-picker (suggestions from /units/search).
 (function () {
   "use strict";
   function debounce(fn, ms) {
@@ -27,35 +27,137 @@
         if (fresh) { target.innerHTML = fresh.innerHTML; history.replaceState(null, "", url); }
       }).catch(function () {});
     }, 350);
-    form.addEventListener("input", update);
-    form.addEventListener("change", update);
+    // A unit being typed in the organization picker updates the results once it is picked.
+    var unlessPicking = function (ev) { if (!(ev.target && ev.target.hasAttribute("data-picker"))) update(); };
+    form.addEventListener("input", unlessPicking);
+    form.addEventListener("change", unlessPicking);
   });
-  document.querySelectorAll("input[data-unit-suggest]").forEach(function (input) {
+  // The organization picker (ARIA 1.2 combobox with a listbox popup): type a name or a code,
+  // Down/Up move through the suggestions, Enter picks (and does not submit while the list is
+  // open), Esc closes. The visible field shows the chosen unit's name and path; its id goes into
+  // the hidden input of the field's own name. Without this script the server reads the text.
+  var pickers = 0;
+  document.querySelectorAll("input[data-picker]").forEach(function (input) {
+    var box = input.closest("[data-picker-box]");
+    var hidden = box && box.querySelector("input[data-picker-id]");
+    if (!box || !hidden) return;
+    var n = ++pickers;
     var list = document.createElement("ul");
     list.className = "suggest";
+    list.id = input.id + "-list";
     list.hidden = true;
     list.setAttribute("role", "listbox");
-    input.insertAdjacentElement("afterend", list);
+    list.setAttribute("aria-label", "Tổ chức gợi ý");
+    box.appendChild(list);
+    var status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    box.appendChild(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    var active = -1;
+    var seq = 0;
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function close() {
+      list.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function open() {
+      if (options().length === 0) return;
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function highlight(i) {
+      var opts = options();
+      if (opts.length === 0) return;
+      active = (i + opts.length) % opts.length;
+      opts.forEach(function (o, k) { o.setAttribute("aria-selected", k === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    }
+    function pick(opt) {
+      input.value = opt.getAttribute("data-label");
+      hidden.value = opt.getAttribute("data-id");
+      box.parentNode.querySelectorAll("input[type=radio][name='" + hidden.name + "']").forEach(function (r) { r.checked = false; });
+      close();
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    }
+    function offer() {
+      var kind = input.form && input.form.elements.namedItem("kind");
+      var transferKind = input.getAttribute("data-transfer-kind");
+      if (transferKind && kind && kind.value !== transferKind) return "register";
+      return input.getAttribute("data-offer") || "register";
+    }
     var lookup = debounce(function () {
       var q = input.value.trim();
-      if (q.length < 2 || /^\d+$/.test(q)) { list.hidden = true; return; }
-      fetch("/units/search?members_only=" + (input.getAttribute("data-unit-suggest") || "") + "&q=" + encodeURIComponent(q))
-        .then(function (r) { return r.text(); })
+      var mine = ++seq;
+      if (q.length < 2) { list.innerHTML = ""; close(); return; }
+      var membersOnly = offer() === "register" ? (input.getAttribute("data-members-only") || "") : "";
+      var url = "/units/search?offer=" + offer() + "&members_only=" + membersOnly + "&q=" + encodeURIComponent(q);
+      fetch(url, { headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) {
+          if (mine !== seq) return;
           var doc = new DOMParser().parseFromString(html, "text/html");
-          var items = doc.querySelectorAll("li[data-id]");
           list.innerHTML = "";
-          items.forEach(function (li) { list.appendChild(document.importNode(li, true)); });
-          list.hidden = items.length === 0;
+          doc.querySelectorAll("li[data-id]").forEach(function (li, k) {
+            var opt = document.createElement("li");
+            opt.id = "picker" + n + "-opt" + k;
+            opt.setAttribute("role", "option");
+            opt.setAttribute("aria-selected", "false");
+            opt.setAttribute("data-id", li.getAttribute("data-id"));
+            opt.setAttribute("data-label", li.getAttribute("data-label"));
+            var name = document.createElement("span");
+            name.className = "name";
+            name.textContent = li.getAttribute("data-name");
+            opt.appendChild(name);
+            var more = document.createElement("span");
+            more.className = "path";
+            var path = li.getAttribute("data-path");
+            more.textContent = (path ? path + " · " : "") + "mã " + li.getAttribute("data-code");
+            opt.appendChild(more);
+            list.appendChild(opt);
+          });
+          active = -1;
+          input.removeAttribute("aria-activedescendant");
+          var count = options().length;
+          status.textContent = count === 0 ? "Không có tổ chức nào khớp." : count + " tổ chức gợi ý.";
+          if (count === 0) close(); else open();
         }).catch(function () {});
-    }, 300);
-    input.addEventListener("input", lookup);
-    list.addEventListener("click", function (ev) {
-      var li = ev.target.closest("li[data-id]");
-      if (!li) return;
-      input.value = li.getAttribute("data-id");
-      list.hidden = true;
-      input.focus();
+    }, 250);
+    input.addEventListener("input", function () { hidden.value = ""; lookup(); });
+    input.addEventListener("keydown", function (ev) {
+      var isOpen = !list.hidden;
+      if (ev.key === "ArrowDown" || ev.key === "Down") {
+        ev.preventDefault();
+        if (!isOpen) { open(); if (list.hidden) { lookup(); return; } }
+        highlight(active + 1);
+      } else if (ev.key === "ArrowUp" || ev.key === "Up") {
+        ev.preventDefault();
+        if (!isOpen) open();
+        highlight(active < 0 ? -1 : active - 1);
+      } else if (ev.key === "Enter") {
+        if (!isOpen) return;
+        ev.preventDefault();
+        var opts = options();
+        if (active >= 0 && opts[active]) pick(opts[active]);
+        else if (opts.length === 1) pick(opts[0]);
+      } else if (ev.key === "Escape" || ev.key === "Esc") {
+        if (isOpen) { ev.preventDefault(); close(); }
+      } else if (ev.key === "Tab") {
+        close();
+      }
     });
+    list.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+    list.addEventListener("click", function (ev) {
+      var opt = ev.target.closest("[role=option]");
+      if (opt) pick(opt);
+    });
+    input.addEventListener("blur", function () { close(); });
   });
 })();

@@ -21,6 +21,7 @@ mod history;
 mod http;
 mod input_rules;
 mod links;
+mod picker;
 mod reports;
 mod smoke;
 mod support;

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use conformance::{Engine, TestStore};
 use domain::access::{Grant, Role};
 use domain::ids::MemberId;
+use serde_json::json;
 use storage::SqlStore;
 use storage::prelude::*;
 
@@ -191,6 +192,31 @@ impl App {
         fields.extend_from_slice(form);
         self.client.post(self.url(path)).form(&fields).send().await.expect("POST form")
     }
+}
+
+/// Creates a unit through the API (decided on 01/01/1980); returns its id.
+pub async fn create_unit(app: &App, kind: &str, code: &str, name: &str, parent: Option<i64>) -> i64 {
+    let body = json!({"kind": kind, "code": code, "name": name, "parent_id": parent, "effective_date": "01/01/1980",
+        "decision_number": "15-QĐ/TU", "decision_date": "01/01/1980", "issuer": "Ban Thường vụ Tỉnh ủy"});
+    let (status, v) = app.post_json("/api/v1/units", &body).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+/// An official member of `cell` since 2006, through the API; returns its id.
+pub async fn official_member(app: &App, name: &str, cccd: &str, cell: i64) -> i64 {
+    let body = json!({
+        "identity": {"full_name": name, "gender": "nam", "birth_date": "12/03/1975", "ethnicity": "kinh", "religion": "khong", "citizen_id": cccd},
+        "profile": {"general_education": "thpt", "occupation": "vien-chuc"},
+        "events": [
+            {"kind": "ket-nap", "unit_id": cell, "decision_number": "21-QĐ/ĐU", "decision_date": "10/03/2005", "issuer": "Đảng ủy xã"},
+            {"kind": "le-ket-nap", "effective_date": "10/03/2005"},
+            {"kind": "cong-nhan-chinh-thuc", "effective_date": "10/03/2006", "decision_number": "30-QĐ/ĐU", "decision_date": "20/03/2006", "issuer": "Đảng ủy xã"}
+        ]
+    });
+    let (status, v) = app.post_json("/api/v1/members", &body).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_i64().unwrap()
 }
 
 /// Declares a test per engine running `scenario(&App)` over `members` generated members.

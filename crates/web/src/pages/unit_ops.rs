@@ -298,6 +298,17 @@ fn version(e: &mut ValidationErrors, v: &Values) -> Option<i64> {
     parsed
 }
 
+/// The other units a merge takes in, each its own organization picker.
+const SOURCE_LABELS: [&str; 3] = [
+    "Tổ chức khác cùng sáp nhập, hợp nhất",
+    "Tổ chức khác cùng sáp nhập, hợp nhất (thứ hai)",
+    "Tổ chức khác cùng sáp nhập, hợp nhất (thứ ba)",
+];
+
+fn source_field(i: usize) -> String {
+    format!("source_id_{}", i + 1)
+}
+
 /// Unit ids separated by commas, semicolons or spaces.
 fn id_list(e: &mut ValidationErrors, field: &str, raw: &str) -> Vec<i64> {
     raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
@@ -396,6 +407,8 @@ async fn execute(s: &Access, op: Op, unit: Option<UnitId>, d: Option<&UnitDetail
         }
         (Op::Merge, _) => {
             let mut ids = vec![id()?.0];
+            ids.extend((0..SOURCE_LABELS.len()).filter_map(|i| unit_field(&mut e, v, &source_field(i)).flatten()));
+            // Ids typed in one field, as earlier versions of the form sent them.
             ids.extend(id_list(&mut e, "source_ids", val(v, "source_ids")));
             let sources = merge_sources(&mut e, &ids);
             let new = spec(&mut e, v, "target.");
@@ -493,7 +506,7 @@ fn spec_fields(v: &Values, prefix: &str, with_parent: bool) -> Vec<Field> {
         Field::text(name("name"), "Tên tổ chức", val(v, &name("name"))).required().hint("Ghi đầy đủ, có dấu, ví dụ Chi bộ Khu phố 3."),
     ];
     if with_parent {
-        fields.push(Field::unit(name("parent_id"), "Trực thuộc tổ chức (mã số)", val(v, &name("parent_id"))).required());
+        fields.push(Field::unit(name("parent_id"), "Trực thuộc tổ chức", val(v, &name("parent_id"))).required());
     }
     fields
 }
@@ -516,22 +529,33 @@ fn op_sections(op: Op, v: &Values) -> Vec<Section> {
     match op {
         Op::CreateRoot | Op::CreateChild => vec![Section::new("Tổ chức mới", spec_fields(v, "", false))],
         Op::Rename => vec![Section::new("Tên, mã, loại mới", spec_fields(v, "", false))],
-        Op::Move => vec![Section::new(
-            "Trực thuộc mới",
-            vec![Field::unit("parent_id", "Tổ chức cấp trên mới (mã số)", val(v, "parent_id")).required()],
-        )],
+        Op::Move => {
+            vec![Section::new("Trực thuộc mới", vec![Field::unit("parent_id", "Tổ chức cấp trên mới", val(v, "parent_id")).required()])]
+        }
         Op::Merge => vec![
             Section::new(
                 "Các tổ chức bị sáp nhập, hợp nhất",
-                vec![Field::text("source_ids", "Mã số các tổ chức khác cùng sáp nhập, hợp nhất", val(v, "source_ids")).hint(
-                    "Tổ chức này luôn nằm trong danh sách. Nhập thêm mã số các tổ chức khác, cách nhau bằng dấu phẩy hoặc dấu cách; để trống nếu chỉ sáp nhập tổ chức này.",
-                )],
+                SOURCE_LABELS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, label)| {
+                        let name = source_field(i);
+                        let field = Field::unit(name.clone(), label, val(v, &name));
+                        if i == 0 {
+                            field.hint("Tổ chức này luôn được sáp nhập; thêm các tổ chức khác cùng sáp nhập, hợp nhất (nếu có).")
+                        } else {
+                            field
+                        }
+                    })
+                    .collect(),
             ),
-            Section::new("Sáp nhập vào tổ chức đã có", vec![Field::unit("target_id", "Tổ chức nhận (mã số)", val(v, "target_id"))]),
+            Section::new("Sáp nhập vào tổ chức đã có", vec![Field::unit("target_id", "Tổ chức nhận", val(v, "target_id"))]),
             Section::new("Hoặc hợp nhất thành tổ chức mới", spec_fields(v, "target.", true))
                 .note("Chỉ điền khi không nhập tổ chức nhận ở trên."),
         ],
-        Op::Split => (0..SPLIT_SUCCESSORS).map(|i| Section::new(SUCCESSOR_LEGENDS[i], spec_fields(v, &successor_prefix(i), true))).collect(),
+        Op::Split => {
+            (0..SPLIT_SUCCESSORS).map(|i| Section::new(SUCCESSOR_LEGENDS[i], spec_fields(v, &successor_prefix(i), true))).collect()
+        }
         Op::Dissolve => Vec::new(),
     }
 }

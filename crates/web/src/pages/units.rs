@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::ids::UnitId;
 use serde::Deserialize;
-use storage::{MemberQuery, StoreError, UnitLink, UnitNode, UnitSummary};
+use storage::access::Offer;
+use storage::{MemberQuery, PickFilter, StoreError, UnitLink, UnitNode};
 
 use super::Link;
 use super::members::{MemberRow, Pager};
@@ -363,7 +364,26 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
 struct SearchParams {
     q: String,
     members_only: String,
-    as_of: String,
+    /// `register` (the read scope, the default) or `transfer` (a transfer destination: the whole
+    /// tree, for those who may record one).
+    offer: String,
+    /// The field of the form to go back to with the choice, and that form's path (a GET form).
+    field: String,
+    back: String,
+}
+
+/// One unit found: its name, the names above it and its code, the way back to the form.
+struct SearchRow {
+    id: i64,
+    name: String,
+    path: String,
+    label: String,
+    kind: &'static str,
+    code: String,
+    /// The unit's page, when this user may open it.
+    href: Option<String>,
+    /// The form again with this unit chosen.
+    choose_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -372,16 +392,56 @@ struct SearchPage {
     chrome: Chrome,
     q: String,
     members_only: bool,
-    results: Vec<UnitSummary>,
+    transfer: bool,
+    field: String,
+    back: String,
+    results: Vec<SearchRow>,
     searched: bool,
 }
 
-/// `GET /units/search?q=&members_only=1`: units by name or code (the forms' helper).
+/// A path on this site to go back to (never another host).
+fn local_path(back: &str) -> Option<&str> {
+    let ok = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') && !back.contains(['\r', '\n']);
+    ok.then_some(back)
+}
+
+/// `GET /units/search?q=&members_only=1&offer=&field=&back=`: units by name or code, best first,
+/// each with the units above it and its code (the organization picker's suggestions, and its
+/// page for those without scripts).
 async fn search(s: Caller, chrome: Chrome, Query(p): Query<SearchParams>) -> Result<Response, AppError> {
-    let as_of = parse_as_of(&p.as_of, s.today()).map_err(|e| AppError::bad_request(e.message))?;
-    let members_only = parse_flag(&p.members_only);
+    let transfer = p.offer == "transfer";
+    let offer = if transfer { Offer::TransferDestination } else { Offer::Register };
+    let members_only = parse_flag(&p.members_only) && !transfer;
     let q = p.q.trim().to_owned();
-    let results = if q.is_empty() { Vec::new() } else { s.reader()?.find_units(&q, as_of, members_only, SEARCH_LIMIT).await? };
-    let view = SearchPage { chrome: chrome.titled("Tìm tổ chức đảng"), searched: !q.is_empty(), q, members_only, results };
+    let found = if q.is_empty() { Vec::new() } else { s.picker(offer)?.search(&q, PickFilter { members_only }, SEARCH_LIMIT).await? };
+    let readable = s.picker(Offer::Register)?;
+    let field = p.field.trim();
+    let back = local_path(p.back.trim()).filter(|_| !field.is_empty());
+    let results = found
+        .iter()
+        .map(|c| SearchRow {
+            id: c.unit.id.0,
+            name: c.unit.name.clone(),
+            path: c.path.join(crate::picker::PATH_SEPARATOR),
+            label: crate::picker::label(c),
+            kind: c.unit.kind.label(),
+            code: c.unit.code.clone(),
+            href: readable.peek(c.unit.id).map(|_| format!("/units/{}", c.unit.id)),
+            choose_href: back.map(|b| {
+                let sep = if b.contains('?') { '&' } else { '?' };
+                format!("{b}{sep}{}={}", format::encode(field), c.unit.id)
+            }),
+        })
+        .collect();
+    let view = SearchPage {
+        chrome: chrome.titled("Tìm tổ chức đảng"),
+        searched: !q.is_empty(),
+        q,
+        members_only,
+        transfer,
+        field: field.to_owned(),
+        back: back.unwrap_or_default().to_owned(),
+        results,
+    };
     page(&view)
 }

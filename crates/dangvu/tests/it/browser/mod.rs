@@ -4,6 +4,7 @@
 //! width; each test file drives its own.
 
 mod phone;
+mod picker;
 mod smoke;
 
 use std::process::{Child, Command, Stdio};

@@ -30,7 +30,7 @@ fn role_options() -> Vec<(&'static str, &'static str)> {
     Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
 }
 
-const UNIT_HINT: &str = "Mã số tổ chức (gõ tên để được gợi ý). Để trống với vai trò Quản trị hệ thống và Đảng viên.";
+const UNIT_HINT: &str = "Gõ tên hoặc mã tổ chức rồi chọn trong danh sách gợi ý. Để trống với vai trò Quản trị hệ thống và Đảng viên.";
 
 /// Parses a role and its unit from a form (`role`, `unit`).
 fn parse_grant(role: &str, unit: &str, errors: &mut ValidationErrors) -> Option<Grant> {

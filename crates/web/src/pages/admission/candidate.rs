@@ -57,7 +57,7 @@ fn candidate_sections(i: &CandidateInput, with_unit: bool) -> Vec<Section> {
     let profile: Vec<Field> = forms::profile_fields(&i.profile, "").into_iter().filter(|f| f.name != "profile_from").collect();
     let mut follow = Vec::new();
     if with_unit {
-        follow.push(Field::unit("unit_id", "Chi bộ theo dõi (mã số)", &i.unit_id).required());
+        follow.push(Field::unit("unit_id", "Chi bộ theo dõi", &i.unit_id).required());
     }
     follow.extend([
         Field::select(

@@ -48,7 +48,7 @@ fn filter_fields(p: &MemberFilterParams) -> Vec<Field> {
     let facets: Vec<(String, String)> = all_facets().into_iter().map(|f| (f.code(), f.label())).collect();
     vec![
         Field::text("q", "Họ tên, CCCD hoặc số thẻ", &p.q),
-        Field::unit("unit", "Tổ chức (mã số)", &p.unit).hint("Gồm cả các tổ chức trực thuộc."),
+        Field::unit("unit", "Tổ chức", &p.unit).hint("Gồm cả các tổ chức trực thuộc."),
         Field::select("status", "Tình trạng", status, None, statuses),
         Field::select("gender", "Giới tính", &p.gender, Some("Tất cả"), Gender::ALL.iter().map(|g| (g.code(), g.label()))),
         Field::select("age", "Độ tuổi", &p.age, Some("Tất cả"), ages.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
@@ -121,7 +121,7 @@ pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilter
                 })
             }
             Err(StoreError::NotFound) => {
-                let message = format!("Không có tổ chức đảng mã số {id}.");
+                let message = "Không tìm thấy tổ chức này trong phạm vi được xem.".to_owned();
                 if let Some(f) = filters.iter_mut().find(|f| f.name == "unit") {
                     f.error = Some(message.clone());
                 }

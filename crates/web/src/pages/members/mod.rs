@@ -44,12 +44,13 @@ impl MemberRow {
     /// person may not open is named without a link).
     pub async fn list(access: &storage::access::Access, items: &[MemberListItem], as_of: NaiveDate, today: NaiveDate) -> Vec<MemberRow> {
         let suffix = if as_of == today { String::new() } else { format::query_string(&[("as_of", &format::date(as_of))]) };
+        let names = crate::picker::distinct_names(items.iter().map(|m| (m.unit_id, m.unit_name.as_deref().unwrap_or_default())));
         let mut opens: std::collections::HashMap<domain::ids::UnitId, bool> = std::collections::HashMap::new();
         let mut rows = Vec::new();
-        for m in items {
+        for (m, name) in items.iter().zip(names) {
             let unit = match m.unit_id {
                 Some(u) => {
-                    let label = m.unit_name.clone().unwrap_or_else(|| format!("Tổ chức {u}"));
+                    let label = if name.is_empty() { format!("Tổ chức {u}") } else { name };
                     let open = match opens.get(&u) {
                         Some(o) => *o,
                         None => {

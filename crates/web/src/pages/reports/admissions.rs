@@ -112,10 +112,11 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
         rows: report
             .rows
             .iter()
-            .map(|r| {
+            .zip(crate::picker::distinct_names(report.rows.iter().map(|r| (r.head.unit.as_ref().map(|u| u.id), r.head.label.as_str()))))
+            .map(|(r, name)| {
                 let pct = |n: u64| format::percent(n as usize, r.tally.admitted as usize);
                 AdmissionUnitRow {
-                    name: r.head.label.clone(),
+                    name,
                     href: r.head.unit.as_ref().map(|u| form.href(u.id, q.structure, "")),
                     target: r.target.map_or_else(|| "–".to_owned(), |t| format::number(u64::from(t))),
                     admitted: format::number(r.tally.admitted),

@@ -160,11 +160,13 @@ pub(super) async fn counts_page(s: Caller, chrome: Chrome, Query(p): Query<PageP
     page.title = format!("{} — ngày {}", report.unit.name, format::date(on));
     page.chart = age_chart(&report.age_bands, &report.total.age);
     page.structure_note = structure.label();
+    let names = crate::picker::distinct_names(report.children.iter().map(|(h, _)| (h.unit.as_ref().map(|u| u.id), h.label.as_str())));
     page.children = report
         .children
         .iter()
-        .map(|(head, b)| ChildRow {
-            name: head.label.clone(),
+        .zip(names)
+        .map(|((head, b), name)| ChildRow {
+            name,
             report_href: head.unit.as_ref().map(|u| report_href(u.id, "")),
             members_href: Links { drill: Drill::row(unit, structure, head), on: links.on.clone() }.members(&[]),
             probationary_href: Links { drill: Drill::row(unit, structure, head), on: links.on.clone() }

@@ -116,8 +116,9 @@ pub(super) async fn movements_page(s: Caller, chrome: Chrome, Query(p): Query<Pe
         rows: report
             .rows
             .iter()
-            .map(|(head, m)| MovementRow {
-                name: head.label.clone(),
+            .zip(crate::picker::distinct_names(report.rows.iter().map(|(h, _)| (h.unit.as_ref().map(|u| u.id), h.label.as_str()))))
+            .map(|((head, m), name)| MovementRow {
+                name,
                 href: head.unit.as_ref().map(|u| form.href(u.id, q.structure, "")),
                 counts: row_counts(&report, &Drill::row(report.unit.id, q.structure, head), m),
             })
