@@ -130,6 +130,22 @@ impl History {
         self.spans.iter().find(|s| s.covers(on))
     }
 
+    /// The day the status held on `on` began: the start of the run of adjoining spans with that
+    /// status, so a move to another chi bộ (a new span, same status) keeps the day the member
+    /// became, say, probationary. `None` when no span covers `on`.
+    pub fn status_since(&self, on: NaiveDate) -> Option<NaiveDate> {
+        let at = self.spans.iter().position(|s| s.covers(on))?;
+        let status = self.spans[at].status;
+        let mut from = self.spans[at].from;
+        for earlier in self.spans[..at].iter().rev() {
+            if earlier.status != status || earlier.to != Some(from) {
+                break;
+            }
+            from = earlier.from;
+        }
+        Some(from)
+    }
+
     /// Date of the first admission decision (party age starts here — rules.md §3).
     pub fn first_admission(&self) -> Option<NaiveDate> {
         self.effective.iter().find(|(_, e)| matches!(e.kind, EventKind::Admitted { .. })).map(|(_, e)| e.effective)

@@ -374,6 +374,28 @@ fn same_day_events_apply_in_recorded_order() {
     assert_eq!(h.spans[0].unit, UnitRef::Internal(UnitId(11)));
 }
 
+#[test]
+fn a_move_keeps_the_start_of_the_status() {
+    let h = Builder::new()
+        .add(admitted(10), d(2026, 3, 10))
+        .add(EventKind::Reassigned { to: UnitId(11) }, d(2026, 11, 1))
+        .add(EventKind::Reassigned { to: UnitId(10) }, d(2026, 11, 20))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.span_on(d(2026, 11, 25)).unwrap().from, d(2026, 11, 20));
+    assert_eq!(h.status_since(d(2026, 11, 25)), Some(d(2026, 3, 10)));
+    assert_eq!(h.status_since(d(2026, 3, 9)), None);
+    // A new status starts anew, and a move after it keeps that start.
+    let official = Builder::new()
+        .add(admitted(10), d(2020, 2, 29))
+        .add(EventKind::RecognizedOfficial, d(2021, 2, 28))
+        .add(EventKind::Reassigned { to: UnitId(11) }, d(2023, 5, 1))
+        .derive();
+    assert!(official.problems.is_empty(), "{:?}", official.problems);
+    assert_eq!(official.status_since(d(2026, 1, 1)), Some(d(2021, 2, 28)));
+    assert_eq!(official.status_since(d(2021, 1, 1)), Some(d(2020, 2, 29)));
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;

@@ -264,8 +264,14 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
                 residence: opt(p.profile.residence.as_deref()),
             })
             .collect(),
-        status: span
-            .map_or_else(|| "Chưa có trong danh sách".to_owned(), |s| format!("{} (từ {})", s.status.label(), format::date(s.from))),
+        status: span.map_or_else(
+            || "Chưa có trong danh sách".to_owned(),
+            |s| {
+                // The status's own start, not the latest span's: a move keeps the status (issue §6).
+                let since = d.history.status_since(today).unwrap_or(s.from);
+                format!("{} (từ {})", s.status.label(), format::date(since))
+            },
+        ),
         unit: span.map(|s| match &s.unit {
             UnitRef::Internal(u) => Link { href: format!("/units/{u}"), label: d.unit_name(*u) },
             UnitRef::External(name) => Link { href: String::new(), label: name.clone() },
