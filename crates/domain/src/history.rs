@@ -16,6 +16,7 @@ use crate::ids::{EventId, UnitId};
 use crate::unit::{ClosureRow, UnitVersion};
 
 mod cause;
+mod next;
 pub use cause::{FlowKind, SpanCause};
 
 code_list!(

@@ -27,6 +27,7 @@ pub mod error;
 pub mod extract;
 pub mod format;
 pub mod forms;
+pub mod notice;
 pub mod pages;
 pub mod policy;
 pub mod query;
@@ -101,6 +102,7 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), notice::notices))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
 }

@@ -14,6 +14,7 @@ mod authz;
 mod browser;
 mod cli;
 mod contract;
+mod forms;
 mod hardening;
 mod http;
 mod input_rules;

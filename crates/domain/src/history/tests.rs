@@ -462,3 +462,41 @@ fn spans_carry_their_causes_and_flow_codes_round_trip() {
     }
     assert_eq!(FlowKind::parse("khac"), None);
 }
+
+#[test]
+fn next_kinds_follow_the_status() {
+    use crate::event::EventKindCode as K;
+    let admitted_only = Builder::new().add(admitted(10), d(2024, 1, 1)).derive();
+    assert_eq!(
+        admitted_only.next_kinds(d(2024, 2, 1)),
+        vec![K::Ceremony, K::TransferredOut, K::Reassigned, K::StruckOff, K::Exited, K::Expelled, K::Died]
+    );
+    assert!(admitted_only.next_kinds(d(2023, 2, 1)).is_empty());
+    let ceremony = Builder::new().add(admitted(10), d(2024, 1, 1)).add(EventKind::Ceremony, d(2024, 2, 1)).derive();
+    assert_eq!(ceremony.next_kinds(d(2024, 3, 1))[0], K::RecognizedOfficial);
+    let official = Builder::new().add(admitted(10), d(1980, 1, 1)).add(EventKind::RecognizedOfficial, d(1981, 1, 1)).derive();
+    assert!(official.next_kinds(d(2024, 1, 1)).contains(&K::Exempted));
+    assert!(!official.next_kinds(d(2024, 1, 1)).contains(&K::TransferredIn));
+    let away = Builder::new()
+        .add(admitted(10), d(1980, 1, 1))
+        .add(EventKind::RecognizedOfficial, d(1981, 1, 1))
+        .add(
+            EventKind::TransferredOut { mode: TransferMode::Temporary, from: UnitId(10), to: UnitRef::Internal(UnitId(11)) },
+            d(2024, 1, 1),
+        )
+        .derive();
+    assert!(away.problems.is_empty(), "{:?}", away.problems);
+    assert!(away.next_kinds(d(2024, 6, 1)).contains(&K::TransferredIn));
+    let transit = Builder::new()
+        .add(admitted(10), d(1980, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(21)) }, d(2024, 1, 1))
+        .derive();
+    assert_eq!(transit.next_kinds(d(2024, 6, 1)), vec![K::TransferredIn]);
+    let died = Builder::new().add(admitted(10), d(1980, 1, 1)).add(EventKind::Died, d(2024, 1, 1)).derive();
+    assert!(died.next_kinds(d(2024, 6, 1)).is_empty());
+    let struck = Builder::new()
+        .add(admitted(10), d(1980, 1, 1))
+        .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2024, 1, 1))
+        .derive();
+    assert_eq!(struck.next_kinds(d(2024, 6, 1)), vec![K::Readmitted]);
+}
