@@ -11,7 +11,7 @@ use storage::{MemberQuery, StatusFilter};
 use crate::http_on_both_engines;
 use crate::support::{App, today};
 
-http_on_both_engines!(300; one_form_per_kind, status_keeps_its_start_after_a_move, search_keeps_typed_diacritics);
+http_on_both_engines!(300; one_form_per_kind, status_keeps_its_start_after_a_move, search_keeps_typed_diacritics, words_not_codes);
 
 /// Posts a page form; returns the status and the `Location` header (empty when none).
 async fn post(app: &App, path: &str, form: &[(&str, &str)]) -> (u16, String) {
@@ -148,4 +148,33 @@ async fn search_keeps_typed_diacritics(app: &App) {
     assert!(units.contains("<li data-id=") && !units.contains("Không tìm thấy"), "{units}");
     let (_, units) = app.text("/units/search?q=chi+bo").await;
     assert!(units.contains("<li data-id="), "{units}");
+}
+
+async fn words_not_codes(app: &App) {
+    let m = member_with(app, Status::Official).await;
+    let name = m.identity.full_name.to_string();
+    // Generated records are recorded by "dữ liệu mẫu", in Vietnamese.
+    let (_, body) = app.text(&format!("/members/{}", m.id.0)).await;
+    assert!(body.contains("Ghi nhận bởi dữ liệu mẫu") && !body.contains("generator"), "{body}");
+    let version = m.version.to_string();
+    let fields = [("version", version.as_str()), ("kind", "tu-tran"), ("effective_date", "20/11/2026")];
+    post(app, &format!("/members/{}/events", m.id.0), &fields).await;
+    // Nothing can follow a death: the record offers no "Ghi nhận sự kiện" any more.
+    let (_, body) = app.text(&format!("/members/{}", m.id.0)).await;
+    assert!(body.contains("Sửa lý lịch") && !body.contains(&format!("/members/{}/events/new\"", m.id.0)), "{body}");
+    app.text("/members?q=nguyen").await;
+    // The trail in words: the action described, the member by name, the details as a list.
+    let (s, audit) = app.text("/admin/audit").await;
+    assert_eq!(s, 200, "{audit}");
+    for code in ["event.record", "read.members", "read.member<", "{&quot;", "{\""] {
+        assert!(!audit.contains(code), "{code} shown: {audit}");
+    }
+    assert!(audit.contains("Ghi sự kiện") && audit.contains("Tra cứu danh sách đảng viên"), "{audit}");
+    assert!(audit.contains(&format!("Đảng viên: {name}")), "{name}: {audit}");
+    assert!(audit.contains("<li>Từ khóa tìm: nguyen</li>"), "{audit}");
+    assert!(!audit.contains(&format!("Đảng viên {}", m.id.0)));
+    // A message names the field in words only.
+    let (s, body) = app.text("/api/v1/reports/counts").await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("Chọn tổ chức.") && !body.contains("(unit)"), "{body}");
 }

@@ -55,7 +55,13 @@ const ACTION_CHOICES: &[(&str, &str)] = &[
     ("token.", "Mã truy cập"),
 ];
 
-const KIND_CHOICES: &[(&str, &str)] = &[("member", "Đảng viên"), ("unit", "Tổ chức"), ("account", "Tài khoản")];
+const KIND_CHOICES: &[(&str, &str)] = &[
+    ("member", "Đảng viên"),
+    ("unit", "Tổ chức"),
+    ("account", "Tài khoản"),
+    ("candidate", "Người xin vào Đảng"),
+    ("calendar", "Lịch làm việc"),
+];
 
 fn plain_code(s: &str, max: usize, allow: impl Fn(char) -> bool) -> bool {
     !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || allow(c))
@@ -188,7 +194,7 @@ impl AuditRow {
 fn object_ref(e: &AuditEntry) -> Option<(String, i64)> {
     let kind = e.object_kind.as_deref()?;
     let id = e.object_id.as_deref()?.parse::<i64>().ok().filter(|n| *n > 0)?;
-    matches!(kind, "member" | "unit" | "account").then(|| (kind.to_owned(), id))
+    matches!(kind, "member" | "unit" | "account" | "candidate").then(|| (kind.to_owned(), id))
 }
 
 fn audit_row(e: &AuditEntry, names: &HashMap<(String, i64), String>) -> AuditRow {
@@ -198,6 +204,7 @@ fn audit_row(e: &AuditEntry, names: &HashMap<(String, i64), String>) -> AuditRow
     let object_href = object_ref.as_ref().map(|(kind, id)| match kind.as_str() {
         "member" => format!("/members/{id}"),
         "unit" => format!("/units/{id}"),
+        "candidate" => format!("/admission/cases/{id}"),
         _ => format!("/admin/accounts/{id}"),
     });
     let kind_label = KIND_CHOICES.iter().find(|(k, _)| *k == kind).map_or(kind, |(_, l)| l);
