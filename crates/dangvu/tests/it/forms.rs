@@ -172,6 +172,7 @@ async fn words_not_codes(app: &App) {
     assert!(audit.contains("Ghi sự kiện") && audit.contains("Tra cứu danh sách đảng viên"), "{audit}");
     assert!(audit.contains(&format!("Đảng viên: {name}")), "{name}: {audit}");
     assert!(audit.contains("<li>Từ khóa tìm: nguyen</li>"), "{audit}");
+    assert!(audit.contains("<li>Nội dung: Từ trần, có hiệu lực 20/11/2026</li>"), "{audit}");
     assert!(!audit.contains(&format!("Đảng viên {}", m.id.0)));
     // A message names the field in words only.
     let (s, body) = app.text("/api/v1/reports/counts").await;

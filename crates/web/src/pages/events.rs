@@ -232,7 +232,7 @@ fn correct_page(
     let summary = forms::attach_errors(&mut sections, errors);
     EventFormPage {
         chrome: chrome.titled("Đính chính sự kiện"),
-        heading: format!("Đính chính sự kiện số {}", target.0),
+        heading: format!("Đính chính sự kiện: {}", kind.map_or("sự kiện đã ghi", |k| k.label())),
         member_name: d.identity.full_name.to_string(),
         member_href: format!("/members/{}", d.id.0),
         action: format!("/members/{}/events/{}/correct", d.id.0, target.0),

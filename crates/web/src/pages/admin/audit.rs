@@ -219,7 +219,7 @@ fn audit_row(e: &AuditEntry, names: &HashMap<(String, i64), String>) -> AuditRow
     AuditRow {
         seq: e.seq,
         at: vietnam_time(&e.at, "%d/%m/%Y %H:%M:%S"),
-        actor: e.actor.clone(),
+        actor: describe::actor(&e.actor),
         actor_href: e.account_id.map(|a| format!("/admin/accounts/{a}")),
         client: e.client.clone().unwrap_or_default(),
         action: action_label(&e.action).map_or_else(|| e.action.clone(), str::to_owned),

@@ -25,6 +25,7 @@ pub fn action_label(action: &str) -> Option<&'static str> {
         "candidate.step" => "Ghi bước của hồ sơ kết nạp",
         "candidate.step.void" => "Hủy bước của hồ sơ kết nạp",
         "calendar.set" => "Sửa lịch làm việc",
+        "target.set" => "Đặt chỉ tiêu kết nạp",
         "audit.export" => "Tải nhật ký kiểm toán",
         "login.success" => "Đăng nhập thành công",
         "login.failure" => "Đăng nhập sai",
@@ -42,6 +43,15 @@ pub fn action_label(action: &str) -> Option<&'static str> {
         "data.generate" => "Sinh dữ liệu mẫu",
         _ => return None,
     })
+}
+
+/// Who acted, in words: the command line on the server (`cli`, `cli:<OS user>`) is named so.
+pub fn actor(name: &str) -> String {
+    match name.strip_prefix("cli") {
+        Some("") => "Dòng lệnh trên máy chủ".to_owned(),
+        Some(rest) if rest.starts_with(':') => format!("Dòng lệnh trên máy chủ ({})", &rest[1..]),
+        _ => name.to_owned(),
+    }
 }
 
 /// A word of the details (a key of the JSON) in Vietnamese; `None` for one not listed.
@@ -128,7 +138,8 @@ fn text(v: &Value) -> String {
         Value::Bool(true) => "có".to_owned(),
         Value::Bool(false) => "không".to_owned(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
+        // Dates as people write them.
+        Value::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_or_else(|_| s.clone(), crate::format::date),
         Value::Array(items) if items.is_empty() => "(không có)".to_owned(),
         Value::Array(items) => {
             let shown: Vec<String> = items.iter().take(LIST_SHOWN).map(text).collect();
@@ -139,6 +150,23 @@ fn text(v: &Value) -> String {
         }
         Value::Object(map) => map.iter().map(|(k, v)| format!("{}: {}", label(k), text(v))).collect::<Vec<_>>().join("; "),
     }
+}
+
+/// An event's content in words: its kind, date, basis and note.
+fn event_text(v: &Value) -> Option<String> {
+    use domain::event::Entry;
+    let data = match serde_json::from_value::<Entry>(v.clone()).ok()? {
+        Entry::Void => return Some("Hủy sự kiện".to_owned()),
+        Entry::Event(data) => data,
+    };
+    let mut out = format!("{}, có hiệu lực {}", data.kind.code().label(), crate::format::date(data.effective));
+    if let Some(b) = &data.basis {
+        out.push_str(&format!("; căn cứ {} ngày {} của {}", b.number, crate::format::date(b.date), b.issuer));
+    }
+    if let Some(n) = &data.note {
+        out.push_str(&format!("; ghi chú: {n}"));
+    }
+    Some(out)
 }
 
 /// One line of the details.
@@ -170,6 +198,9 @@ pub fn details(raw: &str) -> Vec<Detail> {
                     vec![Detail { label: label(k), value: format!("{} hồ sơ", ids.len()) }]
                 }
                 Some(a) if changes(a).is_some_and(|c| !c.is_empty()) => changes(a).unwrap_or_default(),
+                _ if k == "entry" && event_text(v).is_some() => {
+                    vec![Detail { label: "Nội dung".into(), value: event_text(v).unwrap_or_default() }]
+                }
                 _ => vec![Detail { label: label(k), value: text(v) }],
             })
             .collect(),
@@ -190,7 +221,7 @@ mod tests {
     #[test]
     fn details_read_as_labelled_lines() {
         let d = details(r#"{"q":"nguyen","total":3,"members":[1,2,3]}"#);
-        assert_eq!(d[0], Detail { label: "Từ khóa tìm".into(), value: "nguyen".into() });
+        assert!(d.contains(&Detail { label: "Từ khóa tìm".into(), value: "nguyen".into() }));
         assert!(d.contains(&Detail { label: "Đảng viên".into(), value: "3 hồ sơ".into() }));
         let d = details(r#"[{"field":"identity.full_name","before":"Lê An","after":"Lê Văn An"}]"#);
         assert_eq!(d, vec![Detail { label: "Lý lịch › Họ và tên".into(), value: "Lê An → Lê Văn An".into() }]);
@@ -198,6 +229,11 @@ mod tests {
         let d = details(&serde_json::json!({ "units": many }).to_string());
         assert!(d[0].value.ends_with("và 15 mục khác"), "{:?}", d);
         assert!(details("").is_empty());
+        let entry = r#"{"event":7,"entry":{"event":{"kind":"died","effective":"2026-11-20","basis":null,"note":null}}}"#;
+        assert_eq!(details(entry)[0], Detail { label: "Nội dung".into(), value: "Từ trần, có hiệu lực 20/11/2026".into() });
+        assert_eq!(text(&Value::String("2026-11-20".into())), "20/11/2026");
+        assert_eq!(actor("cli:root"), "Dòng lệnh trên máy chủ (root)");
+        assert_eq!((actor("cli"), actor("client")), ("Dòng lệnh trên máy chủ".to_owned(), "client".to_owned()));
         assert_eq!(action_label("read.candidates"), Some("Tra cứu danh sách người xin vào Đảng"));
     }
 }
