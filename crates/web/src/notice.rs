@@ -29,12 +29,12 @@ const MESSAGES: &[(&str, &str)] = &[
     ("saved", "Đã lưu."),
 ];
 
-/// The message a successful post to `path` leaves (`None`: logging in or out, which say so
-/// themselves).
+/// The message a successful post to `path` leaves (`None`: logging in or out, and the second
+/// factor, whose pages say what happened themselves).
 fn code_for(path: &str) -> Option<&'static str> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     Some(match parts.as_slice() {
-        ["login", ..] | ["logout"] | ["prefs", ..] => return None,
+        ["login", ..] | ["logout"] | ["prefs", ..] | ["account", "totp", ..] => return None,
         ["members"] => "member_new",
         ["members", _, "edit"] => "member",
         ["members", _, "events"] => "event",
@@ -96,6 +96,7 @@ mod tests {
         assert_eq!(code_for("/units/4/admission/new"), Some("case_new"));
         assert_eq!(code_for("/login"), None);
         assert_eq!(code_for("/logout"), None);
+        assert_eq!(code_for("/account/totp/remove"), None);
         assert_eq!(code_for("/admin/calendar"), Some("saved"));
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("a=b; saved=event"));
