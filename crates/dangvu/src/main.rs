@@ -230,7 +230,7 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     );
     // Admission cases at every stage: one for about 150 members (a few thousand for a city).
     let cases_started = Instant::now();
-    let ctx = storage::WriteContext::new("generator", chrono::Utc::now());
+    let ctx = storage::WriteContext::new("dữ liệu mẫu", chrono::Utc::now());
     let cases = datagen::admission::generate_cases(store, (members / 150).max(20), seed, today, &ctx)
         .await
         .context("generating admission cases failed")?;

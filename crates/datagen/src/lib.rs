@@ -24,7 +24,7 @@ use storage::prelude::*;
 use storage::{BulkData, StoreError};
 
 /// Who the generated rows are recorded by.
-pub(crate) const RECORDED_BY: &str = "generator";
+pub(crate) const RECORDED_BY: &str = "dữ liệu mẫu";
 /// Members per `bulk_load` call.
 const CHUNK: usize = 100_000;
 

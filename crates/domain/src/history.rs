@@ -16,6 +16,7 @@ use crate::ids::{EventId, UnitId};
 use crate::unit::{ClosureRow, UnitVersion};
 
 mod cause;
+mod next;
 pub use cause::{FlowKind, SpanCause};
 
 code_list!(
@@ -128,6 +129,22 @@ impl Probation {
 impl History {
     pub fn span_on(&self, on: NaiveDate) -> Option<&Span> {
         self.spans.iter().find(|s| s.covers(on))
+    }
+
+    /// The day the status held on `on` began: the start of the run of adjoining spans with that
+    /// status, so a move to another chi bộ (a new span, same status) keeps the day the member
+    /// became, say, probationary. `None` when no span covers `on`.
+    pub fn status_since(&self, on: NaiveDate) -> Option<NaiveDate> {
+        let at = self.spans.iter().position(|s| s.covers(on))?;
+        let status = self.spans[at].status;
+        let mut from = self.spans[at].from;
+        for earlier in self.spans[..at].iter().rev() {
+            if earlier.status != status || earlier.to != Some(from) {
+                break;
+            }
+            from = earlier.from;
+        }
+        Some(from)
     }
 
     /// Date of the first admission decision (party age starts here — rules.md §3).

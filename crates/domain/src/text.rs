@@ -14,6 +14,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::FieldError;
 
+mod typed;
+pub use typed::{TypedWord, typed_words};
+
 /// Trims, collapses inner white space and normalises to NFC.
 pub fn clean(input: &str) -> String {
     let nfc: String = input.nfc().collect();

@@ -10,7 +10,7 @@ use crate::format;
 
 /// The stylesheet's URL (served by `assets`; bump the number when the file changes, so
 /// browsers may cache it forever).
-pub const CSS_PATH: &str = "/static/app-8.css";
+pub const CSS_PATH: &str = "/static/app-9.css";
 /// The script's URL (the same rule).
 pub const JS_PATH: &str = "/static/app-2.js";
 /// The hidden field carrying the anti-forgery token in every form that posts.
@@ -30,6 +30,8 @@ pub struct Chrome {
     /// The logged-in person's name (none on the login pages).
     pub user: Option<String>,
     pub nav: Nav,
+    /// What the form just posted saved, shown once (`notice`).
+    pub notice: Option<&'static str>,
 }
 
 /// Which menu entries the person may use.
@@ -101,7 +103,7 @@ impl Chrome {
             .flat_map(|v| v.split(';'))
             .any(|c| c.trim() == "text=large");
         let here = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
-        Chrome { large_text, here, ..Chrome::default() }
+        Chrome { large_text, here, notice: crate::notice::message(headers), ..Chrome::default() }
     }
 
     /// The hidden anti-forgery field, for templates: `{{ chrome.csrf_field()|safe }}`.

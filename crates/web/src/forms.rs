@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use domain::ValidationErrors;
-use domain::event::{EventData, EventInput, EventKind, EventKindCode, StrikeOffReason, TransferMode, UnitRef};
+use domain::event::{EventData, EventInput, EventKind, UnitRef};
 use domain::member::{
     AcademicTitle, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, IdentityInput, ItLevel, OccupationGroup, PoliticalTheory,
     Professional, ProfileInput, Religion,
@@ -237,7 +237,8 @@ pub fn prefixed(errors: ValidationErrors, prefix: &str) -> ValidationErrors {
     }
 }
 
-fn codes<T: Copy>(all: &'static [T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+/// `(code, label)` pairs of a closed list, for a select.
+pub fn codes<T: Copy>(all: &'static [T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
     all.iter().map(|v| (code(*v), label(*v))).collect()
 }
 
@@ -323,44 +324,6 @@ pub fn decision_fields(prefix: &str, e: &EventInput) -> Vec<Field> {
         Field::date(format!("{prefix}decision_date"), "Ngày ký văn bản", &e.decision_date),
         Field::text(format!("{prefix}issuer"), "Cơ quan ban hành", &e.issuer).hint("Ví dụ Đảng ủy phường Ba Đình."),
     ]
-}
-
-/// Every field of an event (kind select included), for recording or correcting an event.
-pub fn event_fields(e: &EventInput) -> Vec<Field> {
-    let mut fields = vec![
-        Field::select(
-            "kind",
-            "Loại sự kiện",
-            &e.kind,
-            Some("— Chọn —"),
-            codes(EventKindCode::ALL, EventKindCode::code, EventKindCode::label),
-        )
-        .required(),
-        Field::date("effective_date", "Ngày có hiệu lực", &e.effective_date)
-            .hint("dd/mm/yyyy. Với kết nạp: để trống thì lấy ngày ký quyết định."),
-        Field::unit("unit_id", "Tổ chức đảng (nơi kết nạp, nơi tiếp nhận, nơi chuyển đi)", &e.unit_id),
-        Field::unit("to_unit_id", "Tổ chức đảng chuyển đến (trong hệ thống)", &e.to_unit_id),
-        Field::text("external_unit", "Tổ chức ngoài hệ thống", &e.external_unit)
-            .hint("Nơi kết nạp hoặc nơi chuyển đến nếu không thuộc hệ thống này."),
-        Field::select(
-            "mode",
-            "Hình thức chuyển sinh hoạt",
-            &e.mode,
-            Some("—"),
-            codes(TransferMode::ALL, TransferMode::code, TransferMode::label),
-        ),
-        Field::select(
-            "reason",
-            "Lý do xóa tên",
-            &e.reason,
-            Some("—"),
-            codes(StrikeOffReason::ALL, StrikeOffReason::code, StrikeOffReason::label),
-        ),
-        Field::checkbox("difficult_family", "Xin ra khỏi Đảng vì hoàn cảnh gia đình khó khăn", &e.difficult_family),
-    ];
-    fields.extend(decision_fields("", e));
-    fields.push(Field::textarea("note", "Ghi chú", &e.note));
-    fields
 }
 
 /// The form representation of a stored event (to prefill a correction).

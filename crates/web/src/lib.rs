@@ -28,6 +28,7 @@ pub mod extract;
 pub mod format;
 pub mod forms;
 pub mod layout;
+pub mod notice;
 pub mod pages;
 pub mod picker;
 pub mod policy;
@@ -107,6 +108,7 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
         .layer(axum::middleware::from_fn(picker::scope))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), notice::notices))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
 }

@@ -10,7 +10,7 @@ use storage::{MemberQuery, StatusFilter};
 
 use crate::fixtures::*;
 
-on_both_engines!(search_with_and_without_diacritics, filters_and_paging);
+on_both_engines!(search_with_and_without_diacritics, typed_diacritics_are_kept, filters_and_paging);
 
 async fn names(s: &dyn Store, q: MemberQuery) -> Vec<String> {
     s.find_members(&q).await.unwrap().items.into_iter().map(|i| i.full_name).collect()
@@ -59,6 +59,32 @@ async fn search_with_and_without_diacritics(t: &TestStore) {
         names(s, MemberQuery::new(d(2026, 1, 1))).await,
         vec!["Phạm Văn Anh", "Lê Thị Ánh", "Nguyễn Thị Ân", "Đỗ Thị Dung", "Nguyễn Văn Đức", "Trần Văn Đức"]
     );
+}
+
+/// Typed with diacritics means with diacritics (ui.md): "Nguyên" is not every Nguyễn; "nguyen"
+/// is both; a bare letter stands for any of its marked forms.
+async fn typed_diacritics_are_kept(t: &TestStore) {
+    let s = t.store.as_ref();
+    let (c1, _) = population(s).await;
+    member(s, "Trần Nguyên Hải", "nam", "1/1/1980", &cccd(200), c1, d(2020, 6, 1), true).await;
+    assert_eq!(names(s, q("Nguyên")).await, vec!["Trần Nguyên Hải"]);
+    assert_eq!(names(s, q("nguyen")).await, vec!["Nguyễn Thị Ân", "Nguyễn Văn Đức", "Trần Nguyên Hải"]);
+    assert_eq!(names(s, q("Nguyễn")).await, vec!["Nguyễn Thị Ân", "Nguyễn Văn Đức"]);
+    assert_eq!(names(s, q("Ân")).await, vec!["Nguyễn Thị Ân"]);
+    assert_eq!(names(s, q("an")).await, vec!["Phạm Văn Anh", "Lê Thị Ánh", "Nguyễn Thị Ân"]);
+    assert_eq!(names(s, q("Đỗ dung")).await, vec!["Đỗ Thị Dung"]);
+    assert_eq!(names(s, q("Đô")).await, Vec::<String>::new());
+    // Units alike, by any part of the name.
+    let found = |q: &'static str| async move {
+        s.find_units(q, d(2026, 1, 1), false, 10, None).await.unwrap().into_iter().map(|u| u.name).collect::<Vec<_>>()
+    };
+    let province = unit(s, Province, "TH", "Tỉnh ủy Hai", None, d(1980, 1, 1)).await;
+    let ward = unit(s, Commune, "PH", "Đảng bộ phường Hai", Some(province), d(1980, 1, 1)).await;
+    unit(s, GrassrootsCell, "KP", "Chi bộ Khu phố Nguyên Hồng", Some(ward), d(1980, 1, 1)).await;
+    assert_eq!(found("khu pho").await, vec!["Chi bộ Khu phố Nguyên Hồng"]);
+    assert_eq!(found("phố nguyên").await, vec!["Chi bộ Khu phố Nguyên Hồng"]);
+    assert_eq!(found("phô").await, Vec::<String>::new());
+    assert_eq!(found("bộ 2").await, vec!["Chi bộ 2"]);
 }
 
 async fn filters_and_paging(t: &TestStore) {

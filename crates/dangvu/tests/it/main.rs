@@ -16,6 +16,7 @@ mod cli;
 mod contract;
 mod delivery;
 mod drilldown;
+mod forms;
 mod hardening;
 mod history;
 mod http;

@@ -374,6 +374,28 @@ fn same_day_events_apply_in_recorded_order() {
     assert_eq!(h.spans[0].unit, UnitRef::Internal(UnitId(11)));
 }
 
+#[test]
+fn a_move_keeps_the_start_of_the_status() {
+    let h = Builder::new()
+        .add(admitted(10), d(2026, 3, 10))
+        .add(EventKind::Reassigned { to: UnitId(11) }, d(2026, 11, 1))
+        .add(EventKind::Reassigned { to: UnitId(10) }, d(2026, 11, 20))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.span_on(d(2026, 11, 25)).unwrap().from, d(2026, 11, 20));
+    assert_eq!(h.status_since(d(2026, 11, 25)), Some(d(2026, 3, 10)));
+    assert_eq!(h.status_since(d(2026, 3, 9)), None);
+    // A new status starts anew, and a move after it keeps that start.
+    let official = Builder::new()
+        .add(admitted(10), d(2020, 2, 29))
+        .add(EventKind::RecognizedOfficial, d(2021, 2, 28))
+        .add(EventKind::Reassigned { to: UnitId(11) }, d(2023, 5, 1))
+        .derive();
+    assert!(official.problems.is_empty(), "{:?}", official.problems);
+    assert_eq!(official.status_since(d(2026, 1, 1)), Some(d(2021, 2, 28)));
+    assert_eq!(official.status_since(d(2021, 1, 1)), Some(d(2020, 2, 29)));
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
@@ -439,4 +461,42 @@ fn spans_carry_their_causes_and_flow_codes_round_trip() {
         assert_eq!(FlowKind::parse(k.code()), Some(k));
     }
     assert_eq!(FlowKind::parse("khac"), None);
+}
+
+#[test]
+fn next_kinds_follow_the_status() {
+    use crate::event::EventKindCode as K;
+    let admitted_only = Builder::new().add(admitted(10), d(2024, 1, 1)).derive();
+    assert_eq!(
+        admitted_only.next_kinds(d(2024, 2, 1)),
+        vec![K::Ceremony, K::TransferredOut, K::Reassigned, K::StruckOff, K::Exited, K::Expelled, K::Died]
+    );
+    assert!(admitted_only.next_kinds(d(2023, 2, 1)).is_empty());
+    let ceremony = Builder::new().add(admitted(10), d(2024, 1, 1)).add(EventKind::Ceremony, d(2024, 2, 1)).derive();
+    assert_eq!(ceremony.next_kinds(d(2024, 3, 1))[0], K::RecognizedOfficial);
+    let official = Builder::new().add(admitted(10), d(1980, 1, 1)).add(EventKind::RecognizedOfficial, d(1981, 1, 1)).derive();
+    assert!(official.next_kinds(d(2024, 1, 1)).contains(&K::Exempted));
+    assert!(!official.next_kinds(d(2024, 1, 1)).contains(&K::TransferredIn));
+    let away = Builder::new()
+        .add(admitted(10), d(1980, 1, 1))
+        .add(EventKind::RecognizedOfficial, d(1981, 1, 1))
+        .add(
+            EventKind::TransferredOut { mode: TransferMode::Temporary, from: UnitId(10), to: UnitRef::Internal(UnitId(11)) },
+            d(2024, 1, 1),
+        )
+        .derive();
+    assert!(away.problems.is_empty(), "{:?}", away.problems);
+    assert!(away.next_kinds(d(2024, 6, 1)).contains(&K::TransferredIn));
+    let transit = Builder::new()
+        .add(admitted(10), d(1980, 1, 1))
+        .add(EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(10), to: UnitRef::Internal(UnitId(21)) }, d(2024, 1, 1))
+        .derive();
+    assert_eq!(transit.next_kinds(d(2024, 6, 1)), vec![K::TransferredIn]);
+    let died = Builder::new().add(admitted(10), d(1980, 1, 1)).add(EventKind::Died, d(2024, 1, 1)).derive();
+    assert!(died.next_kinds(d(2024, 6, 1)).is_empty());
+    let struck = Builder::new()
+        .add(admitted(10), d(1980, 1, 1))
+        .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2024, 1, 1))
+        .derive();
+    assert_eq!(struck.next_kinds(d(2024, 6, 1)), vec![K::Readmitted]);
 }

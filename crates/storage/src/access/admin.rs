@@ -68,6 +68,28 @@ impl Admin<'_> {
         self.store().audit_entries(q).await
     }
 
+    /// The names of the objects audit entries name (members, units, accounts, candidates), so the trail
+    /// reads with names rather than numbers; an object no longer found is left out.
+    pub async fn object_names(&self, objects: &[(String, i64)]) -> Result<std::collections::HashMap<(String, i64), String>> {
+        let mut names = std::collections::HashMap::new();
+        for (kind, id) in objects {
+            if names.contains_key(&(kind.clone(), *id)) {
+                continue;
+            }
+            let name = match kind.as_str() {
+                "member" => self.store().member(MemberId(*id)).await.ok().map(|m| m.identity.full_name.to_string()),
+                "unit" => self.store().unit(UnitId(*id), self.access.today()).await.ok().map(|u| u.latest.name),
+                "account" => self.store().account(*id).await.ok().map(|a| a.display_name),
+                "candidate" => self.store().case(*id, self.access.today()).await.ok().map(|c| c.candidate.identity.full_name.to_string()),
+                _ => None,
+            };
+            if let Some(name) = name {
+                names.insert((kind.clone(), *id), name);
+            }
+        }
+        Ok(names)
+    }
+
     pub async fn verify_audit(&self) -> Result<ChainReport> {
         self.store().verify_audit().await
     }

@@ -239,7 +239,7 @@ pub struct TargetParams {
     responses((status = 200, description = "Target, admitted and percent for the unit and the units under it; units with no admission; anniversaries", body = TargetReport)))]
 async fn targets(s: Caller, Query(p): Query<TargetParams>) -> Result<Response, AppError> {
     let unit = query::param("unit", query::parse_optional_unit(&p.unit))?
-        .ok_or_else(|| AppError::bad_query(ValidationErrors::single("unit", "required", "Chọn tổ chức (unit).")))?;
+        .ok_or_else(|| AppError::bad_query(ValidationErrors::single("unit", "required", "Chọn tổ chức.")))?;
     let year = query::param("year", query::parse_year(&p.year, s.today()))?;
     Ok(axum::Json(s.admission()?.targets(unit, year).await?).into_response())
 }
@@ -274,7 +274,7 @@ async fn set_target(s: Caller, Json(b): Json<TargetBody>) -> Result<Response, Ap
         Some(TargetGroup::parse(&b.group).map_err(|e| AppError::validation(ValidationErrors::single("group", e.code, e.message)))?)
     };
     if b.unit <= 0 {
-        return Err(AppError::validation(ValidationErrors::single("unit", "required", "Chọn tổ chức (unit).")));
+        return Err(AppError::validation(ValidationErrors::single("unit", "required", "Chọn tổ chức.")));
     }
     s.admission()?.set_target(domain::ids::UnitId(b.unit), b.year, group, b.target).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

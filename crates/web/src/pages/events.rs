@@ -1,10 +1,14 @@
-//! Recording an event on a member and correcting a recorded event (replace or void, with a reason).
+//! Recording an event on a member (first the kinds that can follow the member's status, then
+//! the form of the kind chosen) and correcting a recorded event (replace or void, with a reason).
+
+mod kinds;
 
 use askama::Template;
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ValidationErrors;
 use domain::event::{Entry, EventInput, EventKindCode, TransferMode, UnitRef};
-use domain::ids::{EventId, MemberId};
+use domain::ids::{EventId, MemberId, UnitId};
 use serde::Deserialize;
 use storage::MemberDetail;
 
@@ -16,6 +20,7 @@ use crate::policy::{Policy, Route};
 use crate::respond::{page, render, see_other};
 use crate::session::Caller;
 use domain::access::Capability;
+use kinds::{Fact, Origin};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -35,10 +40,33 @@ struct EventFormPage {
     member_href: String,
     action: String,
     version: i64,
+    /// The kind, sent with the form (each kind has its own form).
+    kind: String,
+    /// What the register already knows, shown as text.
+    facts: Vec<Fact>,
+    /// Back to the list of kinds (recording only).
+    choose_href: Option<String>,
     sections: Vec<Section>,
     summary: Vec<SummaryItem>,
     conflict: bool,
     submit: &'static str,
+}
+
+/// One kind on the list of kinds.
+struct KindChoice {
+    href: String,
+    label: &'static str,
+    explanation: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "event_kinds.html")]
+struct EventKindsPage {
+    chrome: Chrome,
+    member_name: String,
+    member_href: String,
+    status: String,
+    kinds: Vec<KindChoice>,
 }
 
 /// The event form as posted (also the correction form: `action` and `reason` are then used).
@@ -64,19 +92,53 @@ fn timeline_href(id: MemberId) -> String {
     format!("/members/{}#timeline", id.0)
 }
 
-fn record_page(chrome: Chrome, d: &MemberDetail, form: &EventForm, errors: &ValidationErrors, conflict: bool) -> EventFormPage {
-    let mut sections = vec![
-        Section::new("Sự kiện", forms::event_fields(&form.event))
-            .note("Chỉ điền các ô phù hợp với loại sự kiện. Từ trần không bắt buộc có văn bản."),
-    ];
+/// The unit the member belongs to today, when the register has it.
+fn current_unit(d: &MemberDetail, today: chrono::NaiveDate) -> Option<UnitId> {
+    d.history.span_on(today).and_then(|s| s.unit.internal())
+}
+
+/// The kinds that can follow this member's status today (`History::next_kinds`).
+fn kinds_page(chrome: Chrome, d: &MemberDetail, today: chrono::NaiveDate) -> EventKindsPage {
+    let status = d.history.span_on(today).map_or_else(|| "Chưa có trong danh sách".to_owned(), |s| s.status.label().to_owned());
+    EventKindsPage {
+        chrome: chrome.titled("Ghi nhận sự kiện"),
+        member_name: d.identity.full_name.to_string(),
+        member_href: format!("/members/{}", d.id.0),
+        status,
+        kinds: d
+            .history
+            .next_kinds(today)
+            .into_iter()
+            .map(|k| KindChoice {
+                href: format!("/members/{}/events/new?kind={}", d.id.0, k.code()),
+                label: k.label(),
+                explanation: kinds::explanation(k),
+            })
+            .collect(),
+    }
+}
+
+fn record_page(
+    chrome: Chrome,
+    d: &MemberDetail,
+    kind: EventKindCode,
+    form: &EventForm,
+    errors: &ValidationErrors,
+    conflict: bool,
+    today: chrono::NaiveDate,
+) -> EventFormPage {
+    let mut sections = kinds::sections(kind, &form.event, Origin::Known);
     let summary = forms::attach_errors(&mut sections, errors);
     EventFormPage {
-        chrome: chrome.titled("Ghi nhận sự kiện"),
-        heading: "Ghi nhận sự kiện".to_owned(),
+        chrome: chrome.titled(format!("Ghi nhận: {}", kind.label())),
+        heading: format!("Ghi nhận: {}", kind.label()),
         member_name: d.identity.full_name.to_string(),
         member_href: format!("/members/{}", d.id.0),
         action: format!("/members/{}/events", d.id.0),
         version: d.version,
+        kind: kind.code().to_owned(),
+        facts: kinds::facts(kind, current_unit(d, today).map(|u| d.unit_name(u))),
+        choose_href: Some(format!("/members/{}/events/new", d.id.0)),
         sections,
         summary,
         conflict,
@@ -91,25 +153,42 @@ pub struct Prefill {
     kind: String,
 }
 
-/// `GET /members/{id}/events/new`. An acceptance starts as an official transfer in, into the
-/// unit the letter names when it is a chi bộ.
+/// `GET /members/{id}/events/new`: the kinds that can follow the member's status; with
+/// `?kind=<code>` (one of them), that kind's form. An acceptance starts as an official transfer
+/// in, into the unit the letter names when it is a chi bộ.
 async fn new_form(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Query(prefill): Query<Prefill>) -> Result<Response, AppError> {
     let d = s.reader()?.member(id).await?;
+    let today = s.today();
+    let Some(kind) = EventKindCode::parse(&prefill.kind).ok().filter(|k| d.history.next_kinds(today).contains(k)) else {
+        return page(&kinds_page(chrome, &d, today));
+    };
     let mut form = EventForm::default();
-    if prefill.kind == EventKindCode::TransferredIn.code() {
-        form.event.kind = prefill.kind;
+    if kind == EventKindCode::TransferredIn {
         form.event.mode = TransferMode::Official.code().to_owned();
         if let Some(UnitRef::Internal(u)) = &d.history.in_transit_to {
             form.event.unit_id = u.to_string();
         }
     }
-    page(&record_page(chrome, &d, &form, &ValidationErrors::default(), false))
+    page(&record_page(chrome, &d, kind, &form, &ValidationErrors::default(), false, today))
 }
 
-/// `POST /members/{id}/events`: records the event and goes back to the timeline.
-async fn record(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Form(form): Form<EventForm>) -> Result<Response, AppError> {
+/// `POST /members/{id}/events`: records the event and goes back to the timeline. The unit a
+/// transfer out leaves is the member's unit today unless the request names one (the register
+/// knows it; the form does not ask).
+async fn record(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Form(mut form): Form<EventForm>) -> Result<Response, AppError> {
     let version = form.version()?;
-    let refused = match form.event.parse(s.today()) {
+    let today = s.today();
+    let d = s.reader()?.member(id).await?;
+    let Ok(kind) = EventKindCode::parse(&form.event.kind) else {
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &kinds_page(chrome, &d, today));
+    };
+    if kind == EventKindCode::TransferredOut
+        && form.event.unit_id.trim().is_empty()
+        && let Some(u) = current_unit(&d, today)
+    {
+        form.event.unit_id = u.to_string();
+    }
+    let refused = match form.event.parse(today) {
         Ok(data) => match s.register_writer()?.record_event(id, version, data).await {
             Ok(_) => return Ok(see_other(&timeline_href(id))),
             Err(e) => forms::refusal(e)?,
@@ -118,7 +197,7 @@ async fn record(s: Caller, chrome: Chrome, PathId(id): PathId<MemberId>, Form(fo
     };
     let d = s.reader()?.member(id).await?;
     let (status, conflict) = (refused.status(), refused.is_conflict());
-    render(status, &record_page(chrome, &d, &form, &refused.errors(), conflict))
+    render(status, &record_page(chrome, &d, kind, &form, &refused.errors(), conflict, today))
 }
 
 fn correct_page(
@@ -146,16 +225,21 @@ fn correct_page(
             ],
         )
         .note("Sự kiện gốc vẫn được giữ và hiển thị, kèm dấu “đã đính chính” hoặc “đã hủy” và lý do."),
-        Section::new("Nội dung mới của sự kiện", forms::event_fields(&form.event)),
     ];
+    // The new content, in the form of the event's own kind.
+    let kind = EventKindCode::parse(&form.event.kind).ok();
+    sections.extend(kind.map(|k| kinds::sections(k, &form.event, Origin::Typed)).unwrap_or_default());
     let summary = forms::attach_errors(&mut sections, errors);
     EventFormPage {
         chrome: chrome.titled("Đính chính sự kiện"),
-        heading: format!("Đính chính sự kiện số {}", target.0),
+        heading: format!("Đính chính sự kiện: {}", kind.map_or("sự kiện đã ghi", |k| k.label())),
         member_name: d.identity.full_name.to_string(),
         member_href: format!("/members/{}", d.id.0),
         action: format!("/members/{}/events/{}/correct", d.id.0, target.0),
         version: d.version,
+        kind: form.event.kind.clone(),
+        facts: Vec::new(),
+        choose_href: None,
         sections,
         summary,
         conflict,

@@ -41,7 +41,7 @@ pub struct CountsQuery {
 
 fn unit_param(e: &mut ValidationErrors, unit: &str) -> Option<UnitId> {
     if unit.trim().is_empty() {
-        e.push("unit", "required", "Chọn tổ chức (unit).");
+        e.push("unit", "required", "Chọn tổ chức.");
         None
     } else {
         e.take("unit", domain::event::parse_unit_id(unit))

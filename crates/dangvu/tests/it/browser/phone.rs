@@ -156,6 +156,8 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/members/{member}"),
             format!("/members/{member}/edit"),
             format!("/members/{member}/events/new"),
+            format!("/members/{member}/events/new?kind=chuyen-di"),
+            "/units/search?q=chi+bo".into(),
             format!("/reports/counts?unit={unit}"),
             format!("/reports/movements?unit={unit}"),
             format!("/reports/admissions?unit={unit}"),
@@ -211,7 +213,8 @@ async fn layout(browser: &Browser) -> Layout {
     serde_json::from_value(v).unwrap()
 }
 
-async fn axe(browser: &Browser) -> Vec<String> {
+/// The axe-core violations of the page the browser shows (id, impact, targets), one per line.
+pub(super) async fn axe(browser: &Browser) -> Vec<String> {
     browser.client.execute(&format!("{AXE}\nreturn true;"), vec![]).await.unwrap();
     let v = browser.client.execute_async(AXE_RUN, vec![]).await.unwrap();
     serde_json::from_value(v).unwrap()

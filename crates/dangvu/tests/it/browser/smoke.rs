@@ -50,12 +50,15 @@ async fn search_open_member_record_event() {
     assert!(page.contains(&target.full_name));
 
     browser.open(&app, &format!("/members/{}/events/new", target.id)).await;
-    c.find(Locator::Css("select[name=kind]")).await.unwrap().select_by_value("tu-tran").await.unwrap();
+    // The kinds that can follow the member's status, then that kind's own form.
+    c.find(Locator::LinkText("Từ trần")).await.unwrap().click().await.unwrap();
+    wait_until(c, |path, query| path.ends_with("/events/new") && query.is_some_and(|q| q.contains("kind=tu-tran"))).await;
     c.find(Locator::Css("input[name=effective_date]")).await.unwrap().send_keys("20/11/2026").await.unwrap();
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_path(c, &format!("/members/{}", target.id)).await;
     let page = c.source().await.unwrap();
     assert!(page.contains("Từ trần"), "timeline shows the new event");
+    assert!(page.contains("Đã ghi nhận sự kiện."), "the saved message");
     assert!(page.contains("20/11/2026"));
     browser.close().await;
 

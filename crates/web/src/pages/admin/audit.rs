@@ -1,5 +1,7 @@
 //! The audit trail: the list with its filters, the CSV export and the check of the hash chain.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,6 +18,9 @@ use crate::format;
 use crate::forms::{self, Field, Section, SummaryItem};
 use crate::respond::{page, render};
 use crate::session::Caller;
+
+mod describe;
+use describe::{Detail, action_label};
 
 /// Audit entries per page.
 const AUDIT_PAGE: usize = 100;
@@ -50,39 +55,13 @@ const ACTION_CHOICES: &[(&str, &str)] = &[
     ("token.", "Mã truy cập"),
 ];
 
-const KIND_CHOICES: &[(&str, &str)] = &[("member", "Đảng viên"), ("unit", "Tổ chức"), ("account", "Tài khoản")];
-
-/// A known action in words.
-fn action_label(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "read.member" => "Xem hồ sơ đảng viên",
-        "read.members" => "Tra cứu danh sách đảng viên",
-        "member.create" => "Thêm đảng viên",
-        "member.update" => "Sửa hồ sơ đảng viên",
-        "event.record" => "Ghi sự kiện",
-        "event.correct" => "Đính chính sự kiện",
-        "unit.create" => "Thành lập tổ chức",
-        "unit.rename" => "Đổi tên tổ chức",
-        "unit.move" => "Chuyển tổ chức trực thuộc",
-        "unit.merge" => "Hợp nhất tổ chức",
-        "unit.split" => "Chia tách tổ chức",
-        "unit.dissolve" => "Giải thể tổ chức",
-        "login.success" => "Đăng nhập thành công",
-        "login.failure" => "Đăng nhập sai",
-        "login.refused" => "Đăng nhập bị chặn",
-        "login.password_ok" => "Đúng mật khẩu, chờ bước tiếp theo",
-        "logout" => "Đăng xuất",
-        "account.create" => "Tạo tài khoản",
-        "account.update" => "Sửa tài khoản",
-        "account.self_update" => "Tự sửa tài khoản",
-        "grant.add" => "Cấp vai trò",
-        "grant.revoke" => "Thu hồi vai trò",
-        "token.create" => "Tạo mã truy cập",
-        "token.revoke" => "Thu hồi mã truy cập",
-        "data.generate" => "Sinh dữ liệu mẫu",
-        _ => return None,
-    })
-}
+const KIND_CHOICES: &[(&str, &str)] = &[
+    ("member", "Đảng viên"),
+    ("unit", "Tổ chức"),
+    ("account", "Tài khoản"),
+    ("candidate", "Người xin vào Đảng"),
+    ("calendar", "Lịch làm việc"),
+];
 
 fn plain_code(s: &str, max: usize, allow: impl Fn(char) -> bool) -> bool {
     !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || allow(c))
@@ -194,53 +173,59 @@ struct AuditRow {
     actor: String,
     actor_href: Option<String>,
     client: String,
+    /// The action in words (its code when it has none).
     action: String,
-    action_label: Option<&'static str>,
     object: String,
     object_href: Option<String>,
-    details_short: String,
-    details_full: String,
-    long: bool,
+    details: Vec<Detail>,
 }
 
-/// Characters of the details shown in the table before the rest is folded away.
-const DETAILS_SHORT: usize = 80;
+/// Lines of details shown before the rest is folded away.
+const DETAILS_SHOWN: usize = 4;
 
-fn audit_row(e: &AuditEntry) -> AuditRow {
+impl AuditRow {
+    /// Many lines of details: folded behind a summary.
+    fn folded(&self) -> bool {
+        self.details.len() > DETAILS_SHOWN
+    }
+}
+
+/// The object an entry names, as (kind, number) when it is a record with a page.
+fn object_ref(e: &AuditEntry) -> Option<(String, i64)> {
+    let kind = e.object_kind.as_deref()?;
+    let id = e.object_id.as_deref()?.parse::<i64>().ok().filter(|n| *n > 0)?;
+    matches!(kind, "member" | "unit" | "account" | "candidate").then(|| (kind.to_owned(), id))
+}
+
+fn audit_row(e: &AuditEntry, names: &HashMap<(String, i64), String>) -> AuditRow {
     let kind = e.object_kind.as_deref().unwrap_or("");
     let id = e.object_id.as_deref().unwrap_or("");
-    let numeric = id.parse::<i64>().is_ok_and(|n| n > 0);
-    let object_href = match kind {
-        "member" if numeric => Some(format!("/members/{id}")),
-        "unit" if numeric => Some(format!("/units/{id}")),
-        "account" if numeric => Some(format!("/admin/accounts/{id}")),
-        _ => None,
-    };
+    let object_ref = object_ref(e);
+    let object_href = object_ref.as_ref().map(|(kind, id)| match kind.as_str() {
+        "member" => format!("/members/{id}"),
+        "unit" => format!("/units/{id}"),
+        "candidate" => format!("/admission/cases/{id}"),
+        _ => format!("/admin/accounts/{id}"),
+    });
     let kind_label = KIND_CHOICES.iter().find(|(k, _)| *k == kind).map_or(kind, |(_, l)| l);
-    let object = match (kind_label.is_empty(), id.is_empty()) {
-        (true, true) => String::new(),
-        (false, true) => kind_label.to_owned(),
-        (true, false) => id.to_owned(),
-        (false, false) => format!("{kind_label} {id}"),
+    let name = object_ref.as_ref().and_then(|r| names.get(r));
+    let object = match (kind_label.is_empty(), id.is_empty(), name) {
+        (_, _, Some(name)) => format!("{kind_label}: {name}"),
+        (true, true, None) => String::new(),
+        (false, true, None) => kind_label.to_owned(),
+        (true, false, None) => id.to_owned(),
+        (false, false, None) => format!("{kind_label} (mã số {id})"),
     };
-    let compact = e.details.clone();
-    let long = compact.chars().count() > DETAILS_SHORT;
-    let details_short = if long { format!("{}…", compact.chars().take(DETAILS_SHORT).collect::<String>()) } else { compact.clone() };
-    let details_full =
-        serde_json::from_str::<serde_json::Value>(&e.details).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or(compact);
     AuditRow {
         seq: e.seq,
         at: vietnam_time(&e.at, "%d/%m/%Y %H:%M:%S"),
-        actor: e.actor.clone(),
+        actor: describe::actor(&e.actor),
         actor_href: e.account_id.map(|a| format!("/admin/accounts/{a}")),
         client: e.client.clone().unwrap_or_default(),
-        action: e.action.clone(),
-        action_label: action_label(&e.action),
+        action: action_label(&e.action).map_or_else(|| e.action.clone(), str::to_owned),
         object,
         object_href,
-        details_short,
-        details_full,
-        long,
+        details: describe::details(&e.details),
     }
 }
 
@@ -283,11 +268,13 @@ pub(super) async fn audit(s: Caller, chrome: Chrome, Query(p): Query<AuditParams
     let more = entries.len() > AUDIT_PAGE;
     entries.truncate(AUDIT_PAGE);
     let older_href = if more { entries.last().map(|e| format!("/admin/audit{}", p.query_string(Some(e.seq)))) } else { None };
+    let objects: Vec<(String, i64)> = entries.iter().filter_map(object_ref).collect();
+    let names = admin.object_names(&objects).await?;
     let view = AuditPage {
         chrome: chrome.titled("Nhật ký kiểm toán"),
         filters: p.fields(),
         summary: Vec::new(),
-        rows: entries.iter().map(audit_row).collect(),
+        rows: entries.iter().map(|e| audit_row(e, &names)).collect(),
         newest_href: before.map(|_| format!("/admin/audit{}", p.query_string(None))),
         older_href,
         csv_href: format!("/admin/audit.csv{}", p.query_string(None)),

@@ -46,6 +46,8 @@ struct TimelineItem {
 struct MemberActions {
     /// Edit the identity, record events, correct them.
     edit: bool,
+    /// Record an event: some kind can still follow the status (`History::next_kinds`).
+    record: bool,
     /// The member is in transit: the receiving side (or the sender, for a return from outside
     /// the register) records the acceptance.
     accept: bool,
@@ -63,7 +65,8 @@ async fn member_actions(s: &Caller, d: &MemberDetail) -> MemberActions {
     let bound_for = d.history.in_transit_to.as_ref().map(|r| unit_ref_name(r, d));
     let Some(reach) = reach else { return MemberActions { bound_for, ..Default::default() } };
     if !reach.in_transit {
-        return MemberActions { edit: reach.home, bound_for, ..Default::default() };
+        let record = reach.home && !d.history.next_kinds(s.today()).is_empty();
+        return MemberActions { edit: reach.home, record, bound_for, ..Default::default() };
     }
     let to_outside = matches!(d.history.in_transit_to, Some(UnitRef::External(_)));
     let pending = d
@@ -75,6 +78,7 @@ async fn member_actions(s: &Caller, d: &MemberDetail) -> MemberActions {
         .map(|(id, _)| *id);
     MemberActions {
         edit: false,
+        record: false,
         accept: reach.arriving || (reach.home && to_outside),
         cancel_href: pending.filter(|_| reach.home).map(|e| format!("/members/{}/events/{}/correct?action=void", d.id.0, e.0)),
         bound_for,
@@ -264,8 +268,14 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
                 residence: opt(p.profile.residence.as_deref()),
             })
             .collect(),
-        status: span
-            .map_or_else(|| "Chưa có trong danh sách".to_owned(), |s| format!("{} (từ {})", s.status.label(), format::date(s.from))),
+        status: span.map_or_else(
+            || "Chưa có trong danh sách".to_owned(),
+            |s| {
+                // The status's own start, not the latest span's: a move keeps the status (issue §6).
+                let since = d.history.status_since(today).unwrap_or(s.from);
+                format!("{} (từ {})", s.status.label(), format::date(since))
+            },
+        ),
         unit: match span.map(|s| &s.unit) {
             Some(UnitRef::Internal(u)) => Some(Link::unit(&s, *u, "", d.unit_name(*u)).await),
             Some(UnitRef::External(name)) => Some(Link { href: String::new(), label: name.clone() }),

@@ -1,0 +1,107 @@
+//! The message after a saved form: a form that saves answers with a redirect (303), and the page
+//! it leads to says, once, what was saved — a polite `role="status"` banner. The middleware
+//! ([`notices`]) sets a short-lived cookie naming the message on the redirect and deletes it when
+//! the next page shows it, so a reload does not show it again.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::session::{AppState, cookie, set_cookie};
+
+/// The cookie that names the message.
+const COOKIE: &str = "saved";
+
+/// Each message by its code; the code is what the cookie holds (nothing typed travels in it).
+const MESSAGES: &[(&str, &str)] = &[
+    ("member_new", "Đã lưu hồ sơ đảng viên mới."),
+    ("member", "Đã lưu thay đổi hồ sơ đảng viên."),
+    ("event", "Đã ghi nhận sự kiện."),
+    ("correction", "Đã ghi nhận đính chính."),
+    ("unit_new", "Đã tạo tổ chức đảng."),
+    ("unit", "Đã ghi nhận thay đổi của tổ chức đảng."),
+    ("case_new", "Đã lập hồ sơ người xin vào Đảng."),
+    ("case", "Đã lưu hồ sơ người xin vào Đảng."),
+    ("step", "Đã ghi nhận bước của hồ sơ."),
+    ("step_void", "Đã hủy bước của hồ sơ."),
+    ("targets", "Đã lưu chỉ tiêu."),
+    ("saved", "Đã lưu."),
+];
+
+/// The message a successful post to `path` leaves (`None`: logging in or out, and the second
+/// factor, whose pages say what happened themselves).
+fn code_for(path: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    Some(match parts.as_slice() {
+        ["login", ..] | ["logout"] | ["prefs", ..] | ["account", "totp", ..] => return None,
+        ["members"] => "member_new",
+        ["members", _, "edit"] => "member",
+        ["members", _, "events"] => "event",
+        ["members", _, "events", _, "correct"] => "correction",
+        ["units", "new"] | ["units", _, "children", "new"] => "unit_new",
+        ["units", _, "admission", "new"] => "case_new",
+        ["units", _, _] => "unit",
+        ["admission", "cases", _, "edit"] => "case",
+        ["admission", "cases", _, "steps", "new"] => "step",
+        ["admission", "cases", _, "steps", _, "void"] => "step_void",
+        ["admission", "targets"] => "targets",
+        _ => "saved",
+    })
+}
+
+/// The message the cookie of this request names, if any.
+pub fn message(headers: &HeaderMap) -> Option<&'static str> {
+    let code = cookie(headers, COOKIE)?;
+    MESSAGES.iter().find(|(c, _)| *c == code).map(|(_, m)| *m)
+}
+
+/// Middleware: after a page form's successful post (a 303), the cookie naming its message; on the
+/// next page that shows it, the cookie's deletion. A redirect whose address already carries its
+/// own notice (`done=`, `saved=`) gets none.
+pub async fn notices(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let is_page = !path.starts_with("/api/") && !path.starts_with("/static/");
+    let posted = req.method() == Method::POST;
+    let pending = message(req.headers()).is_some();
+    let mut res = next.run(req).await;
+    if !is_page {
+        return res;
+    }
+    if posted && res.status() == StatusCode::SEE_OTHER {
+        let location = res.headers().get(header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default();
+        let own_notice = location.contains("done=") || location.contains("saved=");
+        if let Some(code) = code_for(&path).filter(|_| !own_notice) {
+            res.headers_mut().append(header::SET_COOKIE, set_cookie(&state.auth, COOKIE, code, Some(120)));
+        }
+        return res;
+    }
+    let html = res.headers().get(header::CONTENT_TYPE).and_then(|c| c.to_str().ok()).is_some_and(|c| c.starts_with("text/html"));
+    if pending && html && !res.status().is_redirection() {
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(&state.auth, COOKIE, "", Some(0)));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn every_post_has_its_message() {
+        assert_eq!(code_for("/members/12/events"), Some("event"));
+        assert_eq!(code_for("/members/12/events/3/correct"), Some("correction"));
+        assert_eq!(code_for("/units/4/rename"), Some("unit"));
+        assert_eq!(code_for("/units/4/admission/new"), Some("case_new"));
+        assert_eq!(code_for("/login"), None);
+        assert_eq!(code_for("/logout"), None);
+        assert_eq!(code_for("/account/totp/remove"), None);
+        assert_eq!(code_for("/admin/calendar"), Some("saved"));
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=b; saved=event"));
+        assert_eq!(message(&h), Some("Đã ghi nhận sự kiện."));
+        h.insert(header::COOKIE, HeaderValue::from_static("saved=<b>"));
+        assert_eq!(message(&h), None);
+    }
+}
