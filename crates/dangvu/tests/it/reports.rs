@@ -54,6 +54,9 @@ async fn counts_report_over_http(app: &App) {
     assert!(page.contains("facet=doan-vien") && page.contains("facet=tuoi-dang%3A30"), "every table links its cells");
     let (status, v) = app.json(&format!("/api/v1/members?unit={province}&facet=gdpt:khong-co")).await;
     assert_eq!((status, v["error"]["fields"][0]["field"].as_str()), (400, Some("facet")), "{v}");
+    // Two drill-downs at once is a rule the document can only describe: 422, naming the parameter.
+    let (status, v) = app.json(&format!("/api/v1/members?unit={province}&flow=vao&from=01/01/2025&to=31/12/2025&admitted=ket-nap")).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("excluded_by")), "{v}");
     let csv = app.get(&format!("/reports/counts?unit={province}&format=csv")).await;
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let body = csv.text().await.unwrap();

@@ -458,7 +458,7 @@ impl MemberFilterParams {
             Some(None)
         } else {
             if !self.flow.trim().is_empty() {
-                e.push("admitted", "conflict", "Chỉ chọn một trong hai: biến động hoặc kết nạp.");
+                e.push("admitted", "excluded_by", "Chỉ chọn một trong hai: biến động hoặc kết nạp.");
             }
             period(&mut e, "được kết nạp")
                 .and_then(|(first, last)| e.take("admitted", parse_admitted(&self.admitted, first, last).map(Some)))
