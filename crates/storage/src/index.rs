@@ -476,7 +476,14 @@ impl Index {
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
         let snap = self.snapshot(q.as_of);
         // The movement behind a count: the unit's list over a period, walked member by member.
-        let empty = || MemberPage { total: 0, page: q.page.max(1), per_page: q.per_page.clamp(1, 500), items: Vec::new() };
+        let counted = q.flow.is_some() || q.admitted.is_some();
+        let empty = || MemberPage {
+            total: 0,
+            events: counted.then_some(0),
+            page: q.page.max(1),
+            per_page: q.per_page.clamp(1, 500),
+            items: Vec::new(),
+        };
         let flow = match (&q.flow, q.unit) {
             (Some(f), Some(unit)) => match self.flow_period(unit, f.first, f.last, q.cell.as_ref()) {
                 Some(p) => Some((f, p)),
@@ -520,31 +527,8 @@ impl Index {
             .as_ref()
             .filter(|f| !f.scope.everything)
             .map(|f| (self.scope_marks(f), f.scope.own_member.and_then(|m| self.pos.get(&m).copied())));
-        // Member `i`, whose entry is `m`.
-        let wanted = |i: u32, m: &MemberEntry| -> bool {
-            if matches.as_ref().is_some_and(|marks| !marked(marks, i)) {
-                return false;
-            }
-            if let Some((marks, own)) = &scope {
-                let in_scope = *own == Some(i) || snap.homes.get(i as usize).is_some_and(|&home| marked(marks, home));
-                if !in_scope {
-                    return false;
-                }
-            }
-            if let Some((f, (p, want))) = &flow {
-                // The other filters apply to the member as they were on the flow's day.
-                let accept = |flow: &domain::stats::Flow, facts: &domain::stats::MemberFacts| {
-                    (f.kinds.is_empty() || f.kinds.contains(&flow.kind)) && facts_match(flow.on, flow.status, facts)
-                };
-                return self.has_flow(p, *want, m, f.inflow, &mut check.borrow_mut(), accept);
-            }
-            if let Some((a, c)) = &admitted {
-                return admissions::admissions_of(m, a.first, a.last).any(|x| {
-                    (x.readmitted || !a.readmitted_only)
-                        && c.counts(x.unit, x.on)
-                        && facts_match(x.on, x.status, &reports::facts(m, x.status, x.on))
-                });
-            }
+        // Member `i` on the list of `as_of` by the other filters.
+        let listed = |i: u32, m: &MemberEntry| -> bool {
             let Some(status) = snap.status.get(i as usize).copied().flatten() else { return false };
             let status_ok = match q.status {
                 StatusFilter::Active => status.is_active(),
@@ -579,15 +563,48 @@ impl Index {
             }
             true
         };
+        // Member `i`, whose entry is `m`: how many times the list counts them (0: not listed). A
+        // movement or admission count counts each of a member's movements or admissions; any
+        // other list counts the member once.
+        let wanted = |i: u32, m: &MemberEntry| -> usize {
+            if matches.as_ref().is_some_and(|marks| !marked(marks, i)) {
+                return 0;
+            }
+            if let Some((marks, own)) = &scope {
+                let in_scope = *own == Some(i) || snap.homes.get(i as usize).is_some_and(|&home| marked(marks, home));
+                if !in_scope {
+                    return 0;
+                }
+            }
+            if let Some((f, (p, want))) = &flow {
+                // The other filters apply to the member as they were on the flow's day.
+                let accept = |flow: &domain::stats::Flow, facts: &domain::stats::MemberFacts| {
+                    (f.kinds.is_empty() || f.kinds.contains(&flow.kind)) && facts_match(flow.on, flow.status, facts)
+                };
+                return self.flow_count(p, *want, m, f.inflow, &mut check.borrow_mut(), accept);
+            }
+            if let Some((a, c)) = &admitted {
+                return admissions::admissions_of(m, a.first, a.last)
+                    .filter(|x| {
+                        (x.readmitted || !a.readmitted_only)
+                            && c.counts(x.unit, x.on)
+                            && facts_match(x.on, x.status, &reports::facts(m, x.status, x.on))
+                    })
+                    .count();
+            }
+            usize::from(listed(i, m))
+        };
         let per_page = q.per_page.clamp(1, 500);
         let page = q.page.max(1);
         // Saturating: a page past any register is simply empty (the web layer refuses such pages).
         let skip = (page - 1).saturating_mul(per_page);
         let mut total = 0;
+        let mut events = 0;
         let mut items = Vec::new();
         for &i in &self.order {
             let Some(m) = self.members.get(i as usize) else { continue };
-            if wanted(i, m) {
+            let times = wanted(i, m);
+            if times > 0 {
                 if total >= skip
                     && items.len() < per_page
                     && let Some(s) = m.span_on(q.as_of)
@@ -595,9 +612,10 @@ impl Index {
                     items.push(self.list_item(m, s.span.unit, s.span.status));
                 }
                 total += 1;
+                events += times;
             }
         }
-        MemberPage { total, page, per_page, items }
+        MemberPage { total, events: counted.then_some(events), page, per_page, items }
     }
 
     fn list_item(&self, m: &MemberEntry, unit: Option<UnitId>, status: Status) -> MemberListItem {

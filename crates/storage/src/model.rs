@@ -396,7 +396,12 @@ pub struct MemberListItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberPage {
+    /// The members listed (over every page).
     pub total: usize,
+    /// For the members behind a movement or admission count: the movements or admissions they
+    /// make, which is the report's number (a member who moved twice, or was admitted and later
+    /// readmitted, in the period counts twice there). `None` for any other list.
+    pub events: Option<usize>,
     pub page: usize,
     pub per_page: usize,
     pub items: Vec<MemberListItem>,

@@ -163,10 +163,10 @@ impl Index {
         Some((p, self.want(r, cell, &mut rows)))
     }
 
-    /// Whether the member came into (`inflow`) or left the wanted row of the report (the report's
-    /// list for its total) in the period by a flow that `accept` takes (it sees the flow and the
-    /// member's facts on its day): the crossings `movements` counts.
-    pub(super) fn has_flow(
+    /// How many times the member came into (`inflow`) or left the wanted row of the report (the
+    /// report's list for its total) in the period by a flow that `accept` takes (it sees the flow
+    /// and the member's facts on its day): the crossings `movements` counts, each once.
+    pub(super) fn flow_count(
         &self,
         p: &Period,
         want: Want,
@@ -174,13 +174,13 @@ impl Index {
         inflow: bool,
         check: &mut Vec<NaiveDate>,
         accept: impl Fn(&Flow, &MemberFacts) -> bool,
-    ) -> bool {
-        let mut found = false;
+    ) -> usize {
+        let mut found = 0;
         p.walk(m, check, |day, (slot, status), (now, now_status)| {
             let crossed = if inflow { !want.holds(slot) && want.holds(now) } else { want.holds(slot) && !want.holds(now) };
-            if crossed && !found {
+            if crossed {
                 let f = p.flow(m, day, inflow, if inflow { now_status } else { status });
-                found = accept(&f, &facts(m, f.status, day));
+                found += usize::from(accept(&f, &facts(m, f.status, day)));
             }
         });
         found

@@ -35,6 +35,9 @@ struct ListPage {
     hidden: Vec<(&'static str, String)>,
     rows: Vec<MemberRow>,
     pager: Pager,
+    /// The movements or admissions behind the report's number, when some member counts more
+    /// than once (moved in twice, admitted and readmitted, in the period).
+    events: Option<String>,
 }
 
 fn filter_fields(p: &MemberFilterParams) -> Vec<Field> {
@@ -103,6 +106,7 @@ pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilter
                 hidden: Vec::new(),
                 rows: Vec::new(),
                 pager: Pager::empty(),
+                events: None,
             };
             return render(StatusCode::BAD_REQUEST, &view);
         }
@@ -135,7 +139,7 @@ pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilter
     let result = if errors.is_empty() {
         s.reader()?.find_members(&query).await?
     } else {
-        MemberPage { total: 0, page: 1, per_page: 1, items: vec![] }
+        MemberPage { total: 0, events: None, page: 1, per_page: 1, items: vec![] }
     };
     let pager = Pager::new(&result, |n| format!("/members{}", p.to_query_string(Some(n))));
     let view = ListPage {
@@ -159,6 +163,7 @@ pub(super) async fn list(s: Caller, chrome: Chrome, Query(p): Query<MemberFilter
         .map(|(k, v)| (k, v.clone()))
         .collect(),
         rows: MemberRow::list(&s, &result.items, query.as_of, today).await,
+        events: result.events.filter(|e| *e != result.total).map(format::count),
         pager,
     };
     page(&view)
