@@ -34,7 +34,7 @@ use crate::model::{
 use crate::sql::{self, admission as q};
 use crate::store::SqlStore;
 
-mod targets;
+pub(crate) mod targets;
 
 /// The admission pipeline: candidates and the dated steps of their cases, the worklist, yearly
 /// targets, and the working-day calendar its deadlines count in.

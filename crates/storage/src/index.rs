@@ -470,7 +470,9 @@ impl Index {
         result
     }
 
-    pub fn find_members(&self, q: &MemberQuery) -> MemberPage {
+    /// The members `q` asks for; `cases` holds what the cases behind the period's admissions add
+    /// (read only for the targets' credit, [`crate::Credit`]).
+    pub fn find_members(&self, q: &MemberQuery, cases: &HashMap<MemberId, CaseFacts>) -> MemberPage {
         let matches = self.matching(&q.q);
         let subtree = q.unit.map(|u| self.units.subtree(u, q.as_of));
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
@@ -493,8 +495,13 @@ impl Index {
         };
         // The admissions behind a count of the admission report, counted as it counts them.
         let admitted = match (&q.admitted, q.unit) {
+            // As the targets page credits them: the unit among the chi bộ's ancestors on the day.
+            (Some(a), Some(unit)) if flow.is_none() && a.credit.is_some() => match self.units.pos.get(&unit) {
+                Some(&u) => Some((a, Counted::Credited(u))),
+                None => return empty(),
+            },
             (Some(a), Some(unit)) if flow.is_none() => match self.admission_cells(unit, a.first, a.last, q.cell.as_ref()) {
-                Some(c) => Some((a, c)),
+                Some(c) => Some((a, Counted::Cells(c))),
                 None => return empty(),
             },
             _ => None,
@@ -583,12 +590,22 @@ impl Index {
                 };
                 return self.flow_count(p, *want, m, f.inflow, &mut check.borrow_mut(), accept);
             }
-            if let Some((a, c)) = &admitted {
+            if let Some((a, counted)) = &admitted {
+                let counts = |x: &admissions::Admitted<'_>| match counted {
+                    Counted::Cells(c) => c.counts(x.unit, x.on),
+                    Counted::Credited(u) => {
+                        let case = cases.get(&m.id).copied().unwrap_or_default();
+                        self.units.ancestors_on(x.unit, x.on).any(|p| p == *u)
+                            && match a.credit {
+                                Some(crate::Credit::Group(g)) => case.group == Some(g),
+                                Some(crate::Credit::Anniversary) => admissions::on_anniversary(&case, a.first, a.last).is_some(),
+                                _ => true,
+                            }
+                    }
+                };
                 return admissions::admissions_of(m, a.first, a.last)
                     .filter(|x| {
-                        (x.readmitted || !a.readmitted_only)
-                            && c.counts(x.unit, x.on)
-                            && facts_match(x.on, x.status, &reports::facts(m, x.status, x.on))
+                        (x.readmitted || !a.readmitted_only) && counts(x) && facts_match(x.on, x.status, &reports::facts(m, x.status, x.on))
                     })
                     .count();
             }
@@ -707,6 +724,13 @@ impl Index {
 }
 
 /// Whether position `i` is marked (`NO_UNIT` and positions past the marks are not).
+/// How an admissions list counts: as the admission report's cells, or credited to a unit and its
+/// ancestors on the decision day as the targets page counts.
+enum Counted {
+    Cells(reports::CellSlots),
+    Credited(u32),
+}
+
 fn marked(marks: &[bool], i: u32) -> bool {
     marks.get(i as usize).copied().unwrap_or(false)
 }

@@ -122,7 +122,15 @@ impl RegisterStore for SqlStore {
 
     async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
         self.refresh_index().await?;
-        Ok(self.index.read().find_members(query))
+        // The targets' credit reads the cases behind the admissions (their group, the ceremony).
+        let cases = match &query.admitted {
+            Some(a) if a.credit.is_some() => {
+                let mut conn = self.db.reader().await?;
+                crate::admission::targets::case_facts(conn.as_mut(), a.first, a.last.succ_opt().unwrap_or(a.last)).await?
+            }
+            _ => Default::default(),
+        };
+        Ok(self.index.read().find_members(query, &cases))
     }
 
     async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>> {

@@ -306,12 +306,24 @@ impl FlowFilter {
 }
 
 /// Members admitted or readmitted from `first` to `last` (both included), as the admission
-/// report counts them; only the readmitted when `readmitted_only`.
+/// report counts them (or, with `credit`, as the targets page does); only the readmitted when
+/// `readmitted_only`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdmittedFilter {
     pub readmitted_only: bool,
     pub first: NaiveDate,
     pub last: NaiveDate,
+    pub credit: Option<Credit>,
+}
+
+/// The admissions the targets page credits to the query's unit: each counts for its chi bộ and
+/// every unit above it on the decision date (`Index::admissions_by_unit`), all of them, those of
+/// one sub-target group (the case's), or those whose ceremony fell on an anniversary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credit {
+    All,
+    Group(domain::pipeline::TargetGroup),
+    Anniversary,
 }
 
 /// Which number of a statistics report of the query's unit a member list gives: the total or

@@ -77,7 +77,15 @@ async fn every_report_number_opens_its_members(app: &App) {
             checked += check_page(app, &format!("/reports/counts?unit={unit}&date=31/12/2025&structure={structure}")).await;
         }
     }
-    checked += check_page(app, &format!("/admission/targets?unit={province}&year=2026")).await;
+    // The targets of the year, with admissions decided through cases (groups, ceremonies): every
+    // cell of the page — total, each sub-target group, anniversaries — opens its members.
+    let ctx = storage::WriteContext::new("test", crate::support::now());
+    datagen::admission::generate_cases(app.store.as_ref(), 60, 7, crate::support::today(), &ctx).await.unwrap();
+    let targets = format!("/admission/targets?unit={province}&year=2026");
+    let (_, html) = app.text(&targets).await;
+    let groups: u64 = member_links(&html).iter().filter(|(q, _)| q.contains("admitted=chi-tieu%3A")).map(|(_, n)| n).sum();
+    assert!(groups > 0, "some admission of the year counts towards a sub-target group: {html}");
+    checked += check_page(app, &targets).await;
     checked += check_page(app, "/").await;
     // Totals and per-unit rows of three reports, each a few dozen numbers.
     assert!(checked > 300, "{checked} numbers followed");

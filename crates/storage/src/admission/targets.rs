@@ -73,7 +73,7 @@ impl SqlStore {
 
 /// What the cases decided in `[from, to)` add to their members' admissions: the sub-target
 /// group, and the ceremony when it was held in the same period.
-async fn case_facts(conn: &mut dyn Conn, from: NaiveDate, to: NaiveDate) -> Result<HashMap<MemberId, CaseFacts>> {
+pub(crate) async fn case_facts(conn: &mut dyn Conn, from: NaiveDate, to: NaiveDate) -> Result<HashMap<MemberId, CaseFacts>> {
     let mut facts: HashMap<MemberId, CaseFacts> = HashMap::new();
     for (member, case) in q::admitted_cases_between(conn, from, to).await? {
         facts.entry(member).or_default().group = case.target_group;

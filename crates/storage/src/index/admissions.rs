@@ -80,6 +80,11 @@ pub struct AdmissionCount {
     pub on_anniversary: u32,
 }
 
+/// The ceremony of the case, when it fell in the period on an anniversary (with its name).
+pub(super) fn on_anniversary(case: &CaseFacts, first: NaiveDate, last: NaiveDate) -> Option<(NaiveDate, &'static str)> {
+    case.ceremony.filter(|d| (first..=last).contains(d)).and_then(|d| pipeline::anniversary(d).map(|label| (d, label)))
+}
+
 /// The admissions of a period, per unit: each counts for its chi bộ and every ancestor of the
 /// chi bộ on the decision date.
 #[derive(Debug, Default)]
@@ -166,8 +171,7 @@ impl Index {
         let mut out = UnitAdmissions::default();
         for a in admitted {
             let case = case_of(a.member.id);
-            let occasion =
-                case.ceremony.filter(|d| (first..=last).contains(d)).and_then(|d| pipeline::anniversary(d).map(|label| (d, label)));
+            let occasion = on_anniversary(&case, first, last);
             for u in self.units.ancestors_on(a.unit, a.on) {
                 if let Some(id) = self.units.id(u) {
                     out.add(id, a.readmitted, &case, occasion);

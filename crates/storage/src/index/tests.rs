@@ -194,7 +194,7 @@ proptest! {
         query.page = page;
         let expected = brute_force(&members, &query);
         let index = Index::build(units(), Vec::new(), members.clone(), 1);
-        let got = index.find_members(&query);
+        let got = index.find_members(&query, &HashMap::new());
         prop_assert_eq!(got.total, expected.len());
         let want: Vec<MemberId> = expected.into_iter().skip((page - 1) * per_page).take(per_page).collect();
         prop_assert_eq!(got.items.iter().map(|i| i.id).collect::<Vec<_>>(), want);
@@ -215,7 +215,7 @@ proptest! {
             let mut query = MemberQuery::new(d(2026, 1, 1));
             query.q = q.to_string();
             query.status = StatusFilter::All;
-            prop_assert_eq!(index.find_members(&query), fresh.find_members(&query));
+            prop_assert_eq!(index.find_members(&query, &HashMap::new()), fresh.find_members(&query, &HashMap::new()));
         }
         // The statistics read the same columns after incremental updates as after a reload.
         let bands = domain::stats::AgeBands::default();

@@ -276,18 +276,45 @@ impl utoipa::PartialSchema for FlowCode {
 
 impl utoipa::ToSchema for FlowCode {}
 
-/// `ket-nap` (admissions, readmissions included) or `ket-nap-lai` (readmissions only), over a
-/// period: the admission report's counts.
+/// The prefix of the `admitted` codes that count as the targets page does ([`storage::Credit`]).
+pub const CREDIT: &str = "chi-tieu";
+/// The `admitted` code of the admissions whose ceremony fell on an anniversary.
+pub const CREDIT_ANNIVERSARY: &str = "chi-tieu:ky-niem";
+
+/// The `admitted` codes, over a period: `ket-nap` (admissions, readmissions included) or
+/// `ket-nap-lai` (readmissions only), the admission report's counts; `chi-tieu` (as the targets
+/// page credits them to the unit), `chi-tieu:<nhóm>` (of one sub-target group) or
+/// `chi-tieu:ky-niem` (ceremony on an anniversary).
+pub fn admitted_codes() -> Vec<String> {
+    let mut codes = vec!["ket-nap".to_owned(), "ket-nap-lai".to_owned(), CREDIT.to_owned(), CREDIT_ANNIVERSARY.to_owned()];
+    codes.extend(domain::pipeline::TargetGroup::ALL.iter().map(|g| format!("{CREDIT}:{}", g.code())));
+    codes
+}
+
+/// An `admitted` code ([`admitted_codes`]) over a period.
 pub fn parse_admitted(raw: &str, first: NaiveDate, last: NaiveDate) -> Result<storage::AdmittedFilter, FieldError> {
-    let readmitted_only = match raw.trim() {
-        "ket-nap" => false,
-        "ket-nap-lai" => true,
-        _ => return Err(FieldError::new("", "invalid", "Phải là ket-nap (kết nạp, gồm kết nạp lại) hoặc ket-nap-lai (chỉ kết nạp lại).")),
+    use storage::Credit;
+    let raw = raw.trim();
+    let (readmitted_only, credit) = match raw {
+        "ket-nap" => (false, None),
+        "ket-nap-lai" => (true, None),
+        CREDIT => (false, Some(Credit::All)),
+        CREDIT_ANNIVERSARY => (false, Some(Credit::Anniversary)),
+        _ => match raw.strip_prefix(CREDIT).and_then(|g| g.strip_prefix(':')).map(domain::pipeline::TargetGroup::parse) {
+            Some(Ok(g)) => (false, Some(Credit::Group(g))),
+            _ => {
+                return Err(FieldError::new(
+                    "",
+                    "invalid",
+                    "Phải là ket-nap (kết nạp, gồm kết nạp lại), ket-nap-lai (chỉ kết nạp lại) hoặc chi-tieu, chi-tieu:<nhóm>, chi-tieu:ky-niem (như trang chỉ tiêu tính).",
+                ));
+            }
+        },
     };
     if last < first {
         return Err(FieldError::new("", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
     }
-    Ok(storage::AdmittedFilter { readmitted_only, first, last })
+    Ok(storage::AdmittedFilter { readmitted_only, first, last, credit })
 }
 
 /// A row of a report: a unit id, or `giai-the`; blank is none (the report's total).
@@ -307,7 +334,10 @@ pub struct AdmittedCode;
 
 impl utoipa::PartialSchema for AdmittedCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        codes_schema(vec!["ket-nap".into(), "ket-nap-lai".into()], "ket-nap: kết nạp (gồm kết nạp lại); ket-nap-lai: chỉ kết nạp lại")
+        codes_schema(
+            admitted_codes(),
+            "ket-nap: kết nạp (gồm kết nạp lại); ket-nap-lai: chỉ kết nạp lại; chi-tieu: như trang chỉ tiêu tính cho tổ chức (chi bộ và các cấp trên vào ngày quyết định); chi-tieu:<nhóm>: của một nhóm chỉ tiêu; chi-tieu:ky-niem: lễ kết nạp vào ngày kỷ niệm",
+        )
     }
 }
 
@@ -396,7 +426,8 @@ pub struct MemberFilterParams {
     pub to: String,
     /// The members behind the admission report's counts: admitted to `unit`'s list from `from`
     /// to `to`, as the report counts them: `ket-nap` (readmissions included) or `ket-nap-lai`
-    /// (readmissions only). Requires `unit` and `from`; not with `flow`. Status, gender, age and
+    /// (readmissions only); or as the targets page credits them to `unit` (its chi bộ and every
+    /// unit above on the decision day): `chi-tieu`, `chi-tieu:<group>`, `chi-tieu:ky-niem`. Requires `unit` and `from`; not with `flow`. Status, gender, age and
     /// facet are read on the decision's day.
     #[param(value_type = Option<AdmittedCode>)]
     pub admitted: String,
@@ -624,6 +655,20 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(reversed.parse(today()).unwrap_err().errors[0].code, "period_reversed");
+    }
+
+    #[test]
+    fn the_targets_credit_codes() {
+        use storage::Credit;
+        let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+        let credit = |raw: &str| parse_admitted(raw, d(1), d(12)).map(|a| a.credit);
+        assert_eq!(credit("ket-nap"), Ok(None));
+        assert_eq!(credit("chi-tieu"), Ok(Some(Credit::All)));
+        assert_eq!(credit("chi-tieu:ky-niem"), Ok(Some(Credit::Anniversary)));
+        assert_eq!(credit("chi-tieu:hoc-sinh-sinh-vien"), Ok(Some(Credit::Group(domain::pipeline::TargetGroup::Student))));
+        assert_eq!(credit("chi-tieu:khac").unwrap_err().code, "invalid");
+        assert_eq!(credit("chi-tieu-x").unwrap_err().code, "invalid");
+        assert_eq!(admitted_codes().len(), 4 + domain::pipeline::TargetGroup::ALL.len());
     }
 
     #[test]

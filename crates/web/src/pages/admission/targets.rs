@@ -43,8 +43,15 @@ struct TargetRowView {
     href: String,
     kind: &'static str,
     total: CellView,
-    groups: Vec<CellView>,
+    groups: Vec<GroupView>,
     anniversary: String,
+    anniversary_href: String,
+}
+
+/// A sub-target group's cell with the members behind its count.
+struct GroupView {
+    cell: CellView,
+    href: String,
 }
 
 struct TargetInputView {
@@ -110,23 +117,28 @@ fn row_view(r: &TargetRow, year: i32, is_root: bool) -> TargetRowView {
         href: targets_href(r.unit.id, Some(year)),
         // The members behind the count: admitted in the year to the unit's list, as the
         // admission report counts them.
-        admitted_href: format::href(
-            "/members",
-            &[
-                ("unit", &r.unit.id.to_string()),
-                ("admitted", "ket-nap"),
-                ("from", &format!("01/01/{year}")),
-                ("to", &format!("31/12/{year}")),
-            ],
-        ),
+        admitted_href: credited_href(r.unit.id, year, query::CREDIT),
         kind: r.unit.kind.label(),
         total: cell_view(&r.total),
         groups: TargetGroup::ALL
             .iter()
-            .map(|g| r.groups.iter().find(|(x, _)| x == g).map_or(cell_view(&TargetCell::new(None, 0)), |(_, c)| cell_view(c)))
+            .map(|g| {
+                let cell = r.groups.iter().find(|(x, _)| x == g).map_or(cell_view(&TargetCell::new(None, 0)), |(_, c)| cell_view(c));
+                GroupView { cell, href: credited_href(r.unit.id, year, &format!("{}:{}", query::CREDIT, g.code())) }
+            })
             .collect(),
         anniversary: format::number(u64::from(r.anniversary)),
+        anniversary_href: credited_href(r.unit.id, year, query::CREDIT_ANNIVERSARY),
     }
+}
+
+/// The members behind a number of the page: admitted in the year and credited to the unit as
+/// the page counts them (its chi bộ and every unit above on the decision day).
+fn credited_href(unit: UnitId, year: i32, admitted: &str) -> String {
+    format::href(
+        "/members",
+        &[("unit", &unit.to_string()), ("admitted", admitted), ("from", &format!("01/01/{year}")), ("to", &format!("31/12/{year}"))],
+    )
 }
 
 fn target_field(group: Option<TargetGroup>) -> String {

@@ -70,7 +70,18 @@ fn flow_note(f: &storage::FlowFilter) -> String {
 
 /// "Kết nạp từ 01/01/2025 đến 31/12/2025": what an admission drill-down lists.
 fn admitted_note(a: &storage::AdmittedFilter) -> String {
-    let what = if a.readmitted_only { "Kết nạp lại" } else { "Kết nạp (gồm kết nạp lại)" };
+    use storage::Credit;
+    let group;
+    let what = match a.credit {
+        Some(Credit::All) => "Kết nạp (gồm kết nạp lại), tính cho tổ chức như trang chỉ tiêu",
+        Some(Credit::Anniversary) => "Kết nạp có lễ kết nạp vào ngày kỷ niệm, tính như trang chỉ tiêu",
+        Some(Credit::Group(g)) => {
+            group = format!("Kết nạp thuộc nhóm chỉ tiêu “{}”", g.label());
+            group.as_str()
+        }
+        None if a.readmitted_only => "Kết nạp lại",
+        None => "Kết nạp (gồm kết nạp lại)",
+    };
     format!("{what} từ {} đến {}; các tiêu chí khác tính tại ngày quyết định kết nạp.", format::date(a.first), format::date(a.last))
 }
 
