@@ -1000,15 +1000,17 @@ pub fn due_items(candidate: &Candidate, steps: &Steps, cal: &WorkCalendar, confi
 
 /// The anniversaries on which admissions are customarily held (the occasions of rules.md §6:
 /// 3/2 founding of the Party, 19/5 President Hồ Chí Minh's birthday, 2/9 National Day, 7/11 the
-/// October Revolution).
+/// October Revolution), as (day, month, name).
+pub const ANNIVERSARIES: [(u32, u32, &str); 4] = [
+    (3, 2, "Ngày thành lập Đảng (3/2)"),
+    (19, 5, "Ngày sinh Chủ tịch Hồ Chí Minh (19/5)"),
+    (2, 9, "Quốc khánh (2/9)"),
+    (7, 11, "Cách mạng Tháng Mười Nga (7/11)"),
+];
+
+/// The anniversary `on` falls on, by its name.
 pub fn anniversary(on: NaiveDate) -> Option<&'static str> {
-    match (on.day(), on.month()) {
-        (3, 2) => Some("Ngày thành lập Đảng (3/2)"),
-        (19, 5) => Some("Ngày sinh Chủ tịch Hồ Chí Minh (19/5)"),
-        (2, 9) => Some("Quốc khánh (2/9)"),
-        (7, 11) => Some("Cách mạng Tháng Mười Nga (7/11)"),
-        _ => None,
-    }
+    ANNIVERSARIES.iter().find(|(d, m, _)| *d == on.day() && *m == on.month()).map(|(_, _, name)| *name)
 }
 
 /// Progress in percent, one decimal; `None` without a target.

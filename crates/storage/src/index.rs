@@ -598,7 +598,8 @@ impl Index {
                         self.units.ancestors_on(x.unit, x.on).any(|p| p == *u)
                             && match a.credit {
                                 Some(crate::Credit::Group(g)) => case.group == Some(g),
-                                Some(crate::Credit::Anniversary) => admissions::on_anniversary(&case, a.first, a.last).is_some(),
+                                Some(crate::Credit::Anniversary(name)) => admissions::on_anniversary(&case, a.first, a.last)
+                                    .is_some_and(|(_, occasion)| name.is_none_or(|n| n == occasion)),
                                 _ => true,
                             }
                     }

@@ -318,12 +318,13 @@ pub struct AdmittedFilter {
 
 /// The admissions the targets page credits to the query's unit: each counts for its chi bộ and
 /// every unit above it on the decision date (`Index::admissions_by_unit`), all of them, those of
-/// one sub-target group (the case's), or those whose ceremony fell on an anniversary.
+/// one sub-target group (the case's), or those whose ceremony fell on an anniversary (any, or the
+/// one of this name, from `domain::pipeline::ANNIVERSARIES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credit {
     All,
     Group(domain::pipeline::TargetGroup),
-    Anniversary,
+    Anniversary(Option<&'static str>),
 }
 
 /// Which number of a statistics report of the query's unit a member list gives: the total or

@@ -362,7 +362,10 @@ async fn a_case_to_probation_as_the_pages_show_it(app: &App) {
     app.store.set_target(&ctx, UnitId(commune), 2026, None, Some(3)).await.unwrap();
     let (status, targets) = app.text(&format!("/admission/targets?unit={commune}&year=2026")).await;
     assert_eq!(status, 200);
-    assert!(targets.contains("33,3%") && targets.contains("Ngày sinh Chủ tịch Hồ Chí Minh (19/5): 1"), "{targets}");
+    assert!(targets.contains("33,3%") && targets.contains("Ngày sinh Chủ tịch Hồ Chí Minh (19/5): <a href="), "{targets}");
+    // The occasion's count opens the one member admitted on it.
+    let (_, list) = app.json(&format!("/api/v1/members?unit={commune}&admitted=chi-tieu:ky-niem:19-5&from=01/01/2026&to=31/12/2026")).await;
+    assert_eq!(list["total"], 1, "{list}");
     assert!(!targets[targets.find("chưa kết nạp được").unwrap()..].contains("Chi bộ thôn Đông</a></li>"));
 }
 

@@ -288,7 +288,14 @@ pub const CREDIT_ANNIVERSARY: &str = "chi-tieu:ky-niem";
 pub fn admitted_codes() -> Vec<String> {
     let mut codes = vec!["ket-nap".to_owned(), "ket-nap-lai".to_owned(), CREDIT.to_owned(), CREDIT_ANNIVERSARY.to_owned()];
     codes.extend(domain::pipeline::TargetGroup::ALL.iter().map(|g| format!("{CREDIT}:{}", g.code())));
+    codes.extend(domain::pipeline::ANNIVERSARIES.iter().filter_map(|(_, _, name)| occasion_code(name)));
     codes
+}
+
+/// The `admitted` code of the admissions whose ceremony fell on the anniversary `name`
+/// (`chi-tieu:ky-niem:19-5`).
+pub fn occasion_code(name: &str) -> Option<String> {
+    domain::pipeline::ANNIVERSARIES.iter().find(|(_, _, n)| *n == name).map(|(d, m, _)| format!("{CREDIT_ANNIVERSARY}:{d}-{m}"))
 }
 
 /// An `admitted` code ([`admitted_codes`]) over a period.
@@ -299,9 +306,15 @@ pub fn parse_admitted(raw: &str, first: NaiveDate, last: NaiveDate) -> Result<st
         "ket-nap" => (false, None),
         "ket-nap-lai" => (true, None),
         CREDIT => (false, Some(Credit::All)),
-        CREDIT_ANNIVERSARY => (false, Some(Credit::Anniversary)),
+        CREDIT_ANNIVERSARY => (false, Some(Credit::Anniversary(None))),
         _ => match raw.strip_prefix(CREDIT).and_then(|g| g.strip_prefix(':')).map(domain::pipeline::TargetGroup::parse) {
             Some(Ok(g)) => (false, Some(Credit::Group(g))),
+            _ if raw.starts_with(CREDIT_ANNIVERSARY) => {
+                match domain::pipeline::ANNIVERSARIES.iter().find(|(_, _, name)| occasion_code(name).as_deref() == Some(raw)) {
+                    Some((_, _, name)) => (false, Some(Credit::Anniversary(Some(name)))),
+                    None => return Err(FieldError::new("", "invalid", "Ngày kỷ niệm phải là 3-2, 19-5, 2-9 hoặc 7-11.")),
+                }
+            }
             _ => {
                 return Err(FieldError::new(
                     "",
@@ -664,11 +677,13 @@ mod tests {
         let credit = |raw: &str| parse_admitted(raw, d(1), d(12)).map(|a| a.credit);
         assert_eq!(credit("ket-nap"), Ok(None));
         assert_eq!(credit("chi-tieu"), Ok(Some(Credit::All)));
-        assert_eq!(credit("chi-tieu:ky-niem"), Ok(Some(Credit::Anniversary)));
+        assert_eq!(credit("chi-tieu:ky-niem"), Ok(Some(Credit::Anniversary(None))));
+        assert_eq!(credit("chi-tieu:ky-niem:19-5"), Ok(Some(Credit::Anniversary(Some("Ngày sinh Chủ tịch Hồ Chí Minh (19/5)")))));
+        assert_eq!(credit("chi-tieu:ky-niem:1-1").unwrap_err().code, "invalid");
         assert_eq!(credit("chi-tieu:hoc-sinh-sinh-vien"), Ok(Some(Credit::Group(domain::pipeline::TargetGroup::Student))));
         assert_eq!(credit("chi-tieu:khac").unwrap_err().code, "invalid");
         assert_eq!(credit("chi-tieu-x").unwrap_err().code, "invalid");
-        assert_eq!(admitted_codes().len(), 4 + domain::pipeline::TargetGroup::ALL.len());
+        assert_eq!(admitted_codes().len(), 4 + domain::pipeline::TargetGroup::ALL.len() + domain::pipeline::ANNIVERSARIES.len());
     }
 
     #[test]

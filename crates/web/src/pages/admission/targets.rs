@@ -88,7 +88,8 @@ struct TargetsPage {
     group_labels: Vec<&'static str>,
     rows: Vec<TargetRowView>,
     zero: Vec<Link>,
-    anniversaries: Vec<(String, String)>,
+    /// Each occasion's admissions with the members behind the count.
+    anniversaries: Vec<(String, Link)>,
     readmissions: String,
     by_source: Vec<(&'static str, String)>,
     forms: Vec<TargetFormView>,
@@ -209,7 +210,15 @@ async fn targets_view(
         group_labels: TargetGroup::ALL.iter().map(|g| g.label()).collect(),
         rows: std::iter::once(row_view(&report.root, year, true)).chain(report.children.iter().map(|r| row_view(r, year, false))).collect(),
         zero: report.zero_admission.iter().map(|u| Link { href: targets_href(u.id, Some(year)), label: u.name.clone() }).collect(),
-        anniversaries: report.anniversaries.iter().map(|(l, n)| (l.clone(), format::number(u64::from(*n)))).collect(),
+        anniversaries: report
+            .anniversaries
+            .iter()
+            .map(|(name, n)| {
+                let href =
+                    query::occasion_code(name).map(|code| credited_href(report.root.unit.id, report.year, &code)).unwrap_or_default();
+                (name.clone(), Link { href, label: format::number(u64::from(*n)) })
+            })
+            .collect(),
         readmissions: format::number(u64::from(report.readmissions)),
         by_source: report.open_candidates_by_source.iter().map(|(src, n)| (src.label(), format::count(*n))).collect(),
         forms,

@@ -74,7 +74,11 @@ fn admitted_note(a: &storage::AdmittedFilter) -> String {
     let group;
     let what = match a.credit {
         Some(Credit::All) => "Kết nạp (gồm kết nạp lại), tính cho tổ chức như trang chỉ tiêu",
-        Some(Credit::Anniversary) => "Kết nạp có lễ kết nạp vào ngày kỷ niệm, tính như trang chỉ tiêu",
+        Some(Credit::Anniversary(None)) => "Kết nạp có lễ kết nạp vào ngày kỷ niệm, tính như trang chỉ tiêu",
+        Some(Credit::Anniversary(Some(name))) => {
+            group = format!("Kết nạp có lễ kết nạp vào dịp {name}, tính như trang chỉ tiêu");
+            group.as_str()
+        }
         Some(Credit::Group(g)) => {
             group = format!("Kết nạp thuộc nhóm chỉ tiêu “{}”", g.label());
             group.as_str()
