@@ -54,6 +54,26 @@ async fn check_page(app: &App, page: &str) -> usize {
     links.len()
 }
 
+/// Every count of organizations on `page` (the units under a unit) links to the page listing
+/// those units, with as many rows; returns how many were followed.
+async fn check_unit_counts(app: &App, page: &str) -> usize {
+    let (status, html) = app.text(page).await;
+    assert_eq!(status, 200, "{page}");
+    let mut followed = 0;
+    for piece in html.split("<a href=\"").skip(1) {
+        let Some((href, rest)) = piece.split_once("\">") else { continue };
+        let Some(target) = href.strip_suffix("#truc-thuoc") else { continue };
+        let n: usize = rest.split('<').next().unwrap_or_default().replace('.', "").parse().expect("a count");
+        let (status, listed) = app.text(&unescape(target)).await;
+        assert_eq!(status, 200, "{target}");
+        let table = listed.split("id=\"truc-thuoc\"").nth(1).and_then(|t| t.split("</table>").next()).expect("the units listed");
+        assert_eq!(table.matches("<td data-label=\"Tổ chức\">").count(), n, "{page} → {target}");
+        followed += 1;
+    }
+    assert!(followed > 0, "{page} has counts of organizations");
+    followed
+}
+
 async fn every_report_number_opens_its_members(app: &App) {
     let (_, roots) = app.json("/api/v1/units").await;
     let province = roots[0]["id"].as_i64().expect("a province");
@@ -87,6 +107,8 @@ async fn every_report_number_opens_its_members(app: &App) {
     assert!(groups > 0, "some admission of the year counts towards a sub-target group: {html}");
     checked += check_page(app, &targets).await;
     checked += check_page(app, "/").await;
+    checked += check_unit_counts(app, "/units").await;
+    checked += check_unit_counts(app, &format!("/units/{province}")).await;
     // Totals and per-unit rows of three reports, each a few dozen numbers.
     assert!(checked > 300, "{checked} numbers followed");
 }

@@ -121,7 +121,7 @@ impl Op {
             }
             Op::Merge => &[
                 "Các tổ chức trực thuộc và đảng viên của các tổ chức bị sáp nhập, hợp nhất chuyển sang tổ chức nhận; các tổ chức bị sáp nhập, hợp nhất chấm dứt hoạt động từ ngày có hiệu lực.",
-                "Sáp nhập: nhập mã số tổ chức nhận đã có. Hợp nhất: để trống ô đó và mô tả tổ chức mới được thành lập.",
+                "Sáp nhập: chọn tổ chức nhận đã có (gõ tên hoặc mã). Hợp nhất: để trống ô đó và mô tả tổ chức mới được thành lập.",
             ],
             Op::Split => &[
                 "Tổ chức này chấm dứt hoạt động từ ngày có hiệu lực; các tổ chức kế tiếp được thành lập và nhận các tổ chức trực thuộc, đảng viên theo lựa chọn ở từng dòng (mặc định tổ chức kế tiếp số 1).",
