@@ -223,7 +223,7 @@ impl<'t> People<'t> {
                 )
             };
             let b = basis(&format!("{}-QĐ/ĐU", rng.random_range(1..400)), admitted, &issuer)?;
-            life.push(EventKind::Admitted { unit: UnitRef::External(org) }, admitted, Some(b.clone()));
+            life.push(EventKind::Admitted { unit: UnitRef::External(org), origin: Default::default() }, admitted, Some(b.clone()));
             life.push(EventKind::Ceremony, ceremony, None);
             let rb = basis(&format!("{}-QĐ/ĐU", rng.random_range(1..400)), probation_end, &issuer)?;
             life.push(EventKind::RecognizedOfficial, probation_end, Some(rb));
@@ -244,7 +244,7 @@ impl<'t> People<'t> {
             life.cur = Some(cell);
             life.last = cell;
             let b = life.decision(rng, "Ban Thường vụ", admitted)?;
-            life.push(EventKind::Admitted { unit: UnitRef::Internal(tree.cells[cell].id) }, admitted, Some(b));
+            life.push(EventKind::Admitted { unit: UnitRef::Internal(tree.cells[cell].id), origin: Default::default() }, admitted, Some(b));
             if ceremony <= today {
                 life.push(EventKind::Ceremony, ceremony, None);
             }
@@ -424,7 +424,7 @@ impl<'t> People<'t> {
         life.cur = Some(cell);
         life.last = cell;
         let b = life.decision(rng, "Ban Thường vụ", back)?;
-        life.push(EventKind::Readmitted { unit: tree.cells[cell].id }, back, Some(b));
+        life.push(EventKind::Readmitted { unit: tree.cells[cell].id, origin: Default::default() }, back, Some(b));
         let ceremony = ceremony_after(back, birth);
         if ceremony <= today && death.is_none_or(|d| d > ceremony) {
             life.push(EventKind::Ceremony, ceremony, None);

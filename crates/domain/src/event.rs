@@ -11,6 +11,7 @@ use crate::dates::parse_date;
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{DecisionNumber, EventId, UnitId};
 use crate::member::parse_yes_no;
+use crate::pipeline::{CandidateSource, TargetGroup};
 use crate::text;
 use crate::unit::LegalBasis;
 
@@ -30,6 +31,26 @@ impl UnitRef {
             UnitRef::Internal(id) => Some(*id),
             UnitRef::External(_) => None,
         }
+    }
+}
+
+/// Who introduced an admitted member (nguồn giới thiệu) and which sub-target the admission counts
+/// towards: a case's admission takes both from the case; an admission typed in a record or
+/// imported carries them itself, so the admission report's breakdowns leave nobody out. Either may
+/// be unknown (docs/design/admission.md "Admission report over any period").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdmissionOrigin {
+    #[serde(default)]
+    pub source: Option<CandidateSource>,
+    #[serde(default)]
+    pub target_group: Option<TargetGroup>,
+}
+
+impl AdmissionOrigin {
+    /// Fills what this origin leaves unknown from `other`.
+    pub fn or(self, other: AdmissionOrigin) -> AdmissionOrigin {
+        AdmissionOrigin { source: self.source.or(other.source), target_group: self.target_group.or(other.target_group) }
     }
 }
 
@@ -83,6 +104,8 @@ pub enum EventKind {
     /// Kết nạp: the decision date starts party age (rules.md §3 "Party age").
     Admitted {
         unit: UnitRef,
+        #[serde(default)]
+        origin: AdmissionOrigin,
     },
     /// Lễ kết nạp: the chi bộ holds the admission ceremony, usually weeks after the decision.
     /// Probation runs 12 months from this day (Charter art. 5 §1: "tính từ ngày chi bộ tổ chức lễ
@@ -119,6 +142,8 @@ pub enum EventKind {
     Died,
     Readmitted {
         unit: UnitId,
+        #[serde(default)]
+        origin: AdmissionOrigin,
     },
 }
 
@@ -141,12 +166,21 @@ impl EventKind {
         }
     }
 
+    /// Who introduced the member and which sub-target counts the admission, for an admission or
+    /// a readmission (`None` for any other event).
+    pub fn origin(&self) -> Option<AdmissionOrigin> {
+        match self {
+            EventKind::Admitted { origin, .. } | EventKind::Readmitted { origin, .. } => Some(*origin),
+            _ => None,
+        }
+    }
+
     /// Every internal unit the event names.
     pub fn units(&self) -> Vec<UnitId> {
         match self {
-            EventKind::Admitted { unit } => unit.internal().into_iter().collect(),
+            EventKind::Admitted { unit, .. } => unit.internal().into_iter().collect(),
             EventKind::TransferredOut { from, to, .. } => std::iter::once(*from).chain(to.internal()).collect(),
-            EventKind::TransferredIn { unit, .. } | EventKind::Readmitted { unit } => vec![*unit],
+            EventKind::TransferredIn { unit, .. } | EventKind::Readmitted { unit, .. } => vec![*unit],
             EventKind::Reassigned { to } => vec![*to],
             _ => Vec::new(),
         }
@@ -159,9 +193,9 @@ impl EventKind {
     pub fn units_acted_on(&self) -> Vec<NamedUnit> {
         let named = |field: &'static str, unit: UnitId| NamedUnit { field, unit };
         match self {
-            EventKind::Admitted { unit } => unit.internal().map(|u| named("unit_id", u)).into_iter().collect(),
+            EventKind::Admitted { unit, .. } => unit.internal().map(|u| named("unit_id", u)).into_iter().collect(),
             EventKind::TransferredOut { from, .. } => vec![named("unit_id", *from)],
-            EventKind::TransferredIn { unit, .. } | EventKind::Readmitted { unit } => vec![named("unit_id", *unit)],
+            EventKind::TransferredIn { unit, .. } | EventKind::Readmitted { unit, .. } => vec![named("unit_id", *unit)],
             EventKind::Reassigned { to } => vec![named("to_unit_id", *to)],
             _ => Vec::new(),
         }
@@ -227,6 +261,10 @@ pub struct EventInput {
     pub mode: String,
     pub reason: String,
     pub difficult_family: String,
+    /// Of an admission or readmission: who introduced the member ([`CandidateSource`] code; empty: unknown).
+    pub source: String,
+    /// Of an admission or readmission: the sub-target group ([`TargetGroup`] code; empty: none known).
+    pub target_group: String,
     pub decision_number: String,
     pub decision_date: String,
     pub issuer: String,
@@ -313,12 +351,21 @@ impl EventInput {
         // `None`: a name was typed and refused (its own error is reported, nothing else is asked
         // of that field); `Some(None)`: no name.
         let external = e.take("external_unit", text::optional_text(&self.external_unit, 300, "Tên tổ chức ngoài hệ thống"));
+        let origin = |e: &mut ValidationErrors| -> Option<AdmissionOrigin> {
+            let source = optional_code(e, "source", &self.source, CandidateSource::parse);
+            let target_group = optional_code(e, "target_group", &self.target_group, TargetGroup::parse);
+            Some(AdmissionOrigin { source: source?, target_group: target_group? })
+        };
         Some(match code {
-            EventKindCode::Admitted => match external {
-                Some(Some(name)) if self.unit_id.trim().is_empty() => EventKind::Admitted { unit: UnitRef::External(name) },
-                None if self.unit_id.trim().is_empty() => return None,
-                _ => EventKind::Admitted { unit: UnitRef::Internal(unit(e, "unit_id", &self.unit_id)?) },
-            },
+            EventKindCode::Admitted => {
+                let origin = origin(e);
+                let unit = match external {
+                    Some(Some(name)) if self.unit_id.trim().is_empty() => UnitRef::External(name),
+                    None if self.unit_id.trim().is_empty() => return None,
+                    _ => UnitRef::Internal(unit(e, "unit_id", &self.unit_id)?),
+                };
+                EventKind::Admitted { unit, origin: origin? }
+            }
             EventKindCode::RecognizedOfficial => EventKind::RecognizedOfficial,
             EventKindCode::Ceremony => EventKind::Ceremony,
             EventKindCode::TransferredOut => {
@@ -345,9 +392,20 @@ impl EventInput {
             }
             EventKindCode::Expelled => EventKind::Expelled,
             EventKindCode::Died => EventKind::Died,
-            EventKindCode::Readmitted => EventKind::Readmitted { unit: unit(e, "unit_id", &self.unit_id)? },
+            EventKindCode::Readmitted => {
+                let origin = origin(e);
+                EventKind::Readmitted { unit: unit(e, "unit_id", &self.unit_id)?, origin: origin? }
+            }
         })
     }
+}
+
+/// A code of a closed list that may be left empty: `Some(None)` when empty, `None` when refused.
+fn optional_code<T>(e: &mut ValidationErrors, field: &str, raw: &str, parse: fn(&str) -> Result<T, FieldError>) -> Option<Option<T>> {
+    if raw.trim().is_empty() {
+        return Some(None);
+    }
+    e.take(field, parse(raw)).map(Some)
 }
 
 fn opt_date(e: &mut ValidationErrors, field: &str, raw: &str) -> Option<NaiveDate> {
@@ -388,7 +446,7 @@ mod tests {
     fn admission_takes_the_decision_date() {
         let ev = EventInput { kind: "ket-nap".into(), unit_id: "7".into(), ..basis() }.parse(today()).unwrap();
         assert_eq!(ev.effective, NaiveDate::from_ymd_opt(2020, 3, 10).unwrap());
-        assert_eq!(ev.kind, EventKind::Admitted { unit: UnitRef::Internal(UnitId(7)) });
+        assert_eq!(ev.kind, EventKind::Admitted { unit: UnitRef::Internal(UnitId(7)), origin: Default::default() });
         let bad = EventInput { kind: "ket-nap".into(), unit_id: "7".into(), effective_date: "11/03/2020".into(), ..basis() };
         assert_eq!(bad.parse(today()).unwrap_err().errors[0].code, "mismatch");
     }

@@ -17,7 +17,7 @@ use crate::unit::{ClosureRow, UnitVersion};
 
 mod cause;
 mod next;
-pub use cause::{FlowKind, SpanCause};
+pub use cause::{AdmissionFacts, FlowKind, SpanCause};
 
 code_list!(
     /// A member's status on a day.
@@ -462,7 +462,7 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
     }
     let not_member = || ("not_a_member", "Chưa có quyết định kết nạp: người này chưa là đảng viên vào ngày đó.".to_string());
     match (&ev.kind, s) {
-        (EventKind::Admitted { unit }, Standing::Never) => {
+        (EventKind::Admitted { unit, .. }, Standing::Never) => {
             Ok(Standing::Active { unit: unit.clone(), probationary: true, exempt: false, admitted: Admission::decided(date) })
         }
         (EventKind::Admitted { .. }, Standing::Out { .. }) => {
@@ -586,7 +586,7 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
         (EventKind::Died, Standing::Active { unit, .. } | Standing::InTransit { from: unit, .. }) => {
             Ok(Standing::Deceased { since: date, unit: unit.clone() })
         }
-        (EventKind::Readmitted { unit }, Standing::Out { since, readmittable, .. }) => {
+        (EventKind::Readmitted { unit, .. }, Standing::Out { since, readmittable, .. }) => {
             if *readmitted_before {
                 return Err(("readmitted_twice", "Chỉ được kết nạp lại một lần (Quy định 294-QĐ/TW, điểm 3.5).".into()));
             }

@@ -23,6 +23,7 @@ pub mod ids;
 pub mod member;
 pub mod pipeline;
 pub mod stats;
+pub mod targets;
 #[cfg(any(test, feature = "testing"))]
 #[allow(clippy::unwrap_used)]
 pub mod testing;

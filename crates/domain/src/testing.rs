@@ -38,7 +38,7 @@ pub fn unit_version(id: i64, kind: UnitKind, parent: Option<i64>, from: NaiveDat
 
 /// An admission into unit `unit` of the register.
 pub fn admitted(unit: i64) -> EventKind {
-    EventKind::Admitted { unit: UnitRef::Internal(UnitId(unit)) }
+    EventKind::Admitted { unit: UnitRef::Internal(UnitId(unit)), origin: Default::default() }
 }
 
 /// An event of `kind` effective `on`, on a decision of that day ([`basis`]).

@@ -187,7 +187,7 @@ impl GroupRows {
     async fn write(self, conn: &mut dyn Conn, max: usize) -> Result<()> {
         sql::insert_rows(conn, sql::INSERT_MEMBERS, 19, self.members, max).await?;
         sql::insert_rows(conn, sql::INSERT_PROFILES, 13, self.profiles, max).await?;
-        sql::insert_rows(conn, sql::INSERT_EVENTS, 18, self.events, max).await?;
+        sql::insert_rows(conn, sql::INSERT_EVENTS, 20, self.events, max).await?;
         sql::insert_rows(conn, sql::INSERT_SPANS, sql::SPAN_COLUMNS, self.spans, max).await?;
         sql::insert_rows(conn, sql::INSERT_TEMPORARY_SPANS, sql::TEMPORARY_SPAN_COLUMNS, self.temporary, max).await?;
         Ok(())

@@ -13,6 +13,7 @@ use domain::member::{
     AcademicTitle, DatedProfile, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, ItLevel, OccupationGroup,
     PoliticalTheory, Professional, Profile, Religion,
 };
+use domain::pipeline::{CandidateSource, TargetGroup};
 use domain::text::{PersonName, fold, sort_key};
 use domain::unit::{ClosureRow, LegalBasis, UnitKind, UnitVersion};
 

@@ -327,6 +327,12 @@ pub fn decision_fields(prefix: &str, e: &EventInput) -> Vec<Field> {
 }
 
 /// The form representation of a stored event (to prefill a correction).
+/// An admission's origin as the form's fields.
+fn origin_input(origin: &domain::event::AdmissionOrigin, input: &mut EventInput) {
+    input.source = origin.source.map(|c| c.code().to_owned()).unwrap_or_default();
+    input.target_group = origin.target_group.map(|c| c.code().to_owned()).unwrap_or_default();
+}
+
 pub fn event_input_from(data: &EventData) -> EventInput {
     let mut input = EventInput {
         kind: data.kind.code().code().to_owned(),
@@ -345,7 +351,10 @@ pub fn event_input_from(data: &EventData) -> EventInput {
         UnitRef::External(name) => input.external_unit = name.clone(),
     };
     match &data.kind {
-        EventKind::Admitted { unit } => internal_or_external(unit, &mut input, false),
+        EventKind::Admitted { unit, origin } => {
+            internal_or_external(unit, &mut input, false);
+            origin_input(origin, &mut input);
+        }
         EventKind::TransferredOut { mode, from, to } => {
             input.mode = mode.code().to_owned();
             input.unit_id = from.to_string();
@@ -358,7 +367,10 @@ pub fn event_input_from(data: &EventData) -> EventInput {
         EventKind::Reassigned { to } => input.to_unit_id = to.to_string(),
         EventKind::StruckOff { reason } => input.reason = reason.code().to_owned(),
         EventKind::Exited { difficult_family } => input.difficult_family = difficult_family.to_string(),
-        EventKind::Readmitted { unit } => input.unit_id = unit.to_string(),
+        EventKind::Readmitted { unit, origin } => {
+            input.unit_id = unit.to_string();
+            origin_input(origin, &mut input);
+        }
         EventKind::Ceremony
         | EventKind::RecognizedOfficial
         | EventKind::Exempted

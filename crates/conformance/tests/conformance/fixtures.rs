@@ -35,7 +35,7 @@ pub fn event(kind: EventKind, on: NaiveDate) -> EventData {
 }
 
 pub fn admitted(unit: UnitId, on: NaiveDate) -> EventData {
-    event(EventKind::Admitted { unit: UnitRef::Internal(unit) }, on)
+    event(EventKind::Admitted { unit: UnitRef::Internal(unit), origin: Default::default() }, on)
 }
 
 /// A valid identity (Kinh, no religion) for the scenarios.

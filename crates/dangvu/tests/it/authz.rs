@@ -62,7 +62,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
     for (i, (name, unit)) in [("Nguyễn Văn Tự", a1), ("Lê Thị Trong", a1), ("Trần Văn Ngoài", b1)].into_iter().enumerate() {
         let (identity, profile) = person(i, name);
         let admitted = domain::event::EventData {
-            kind: domain::event::EventKind::Admitted { unit: unit_ref(unit) },
+            kind: domain::event::EventKind::Admitted { unit: unit_ref(unit), origin: Default::default() },
             effective: domain::dates::parse_date("01/01/2010").unwrap(),
             basis: Some(decision.basis.clone()),
             note: None,

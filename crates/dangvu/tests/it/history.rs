@@ -63,7 +63,7 @@ async fn world(store: &dyn Store) -> World {
     for (i, (name, unit)) in [("Nguyễn Văn Ở Lại", an_dong), ("Trần Thị Đi Xa", an_tay)].into_iter().enumerate() {
         let (identity, profile) = support::person(name, &format!("00108000010{i}"));
         let admitted = EventData {
-            kind: EventKind::Admitted { unit: UnitRef::Internal(unit) },
+            kind: EventKind::Admitted { unit: UnitRef::Internal(unit), origin: Default::default() },
             effective: parse_date("01/01/2010").unwrap(),
             basis: Some(decision("01/01/2010").basis),
             note: None,

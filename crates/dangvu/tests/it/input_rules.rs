@@ -300,7 +300,10 @@ async fn hidden_and_garbling_text_is_refused(app: &App) {
     identity.full_name = domain::text::PersonName::from_stored("Trần Văn \u{0430}n".into());
     let on = domain::dates::parse_date("01/01/2010").unwrap();
     let admitted = domain::event::EventData {
-        kind: domain::event::EventKind::Admitted { unit: domain::event::UnitRef::Internal(domain::ids::UnitId(cell)) },
+        kind: domain::event::EventKind::Admitted {
+            unit: domain::event::UnitRef::Internal(domain::ids::UnitId(cell)),
+            origin: Default::default(),
+        },
         effective: on,
         basis: Some(domain::unit::LegalBasis {
             number: domain::ids::DecisionNumber::parse("1-QĐ/ĐU").unwrap(),

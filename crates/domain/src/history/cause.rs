@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Span, Status};
-use crate::event::{EventData, EventKind, TransferMode, UnitRef};
+use crate::event::{AdmissionOrigin, EventData, EventKind, TransferMode, UnitRef};
 use crate::ids::EventId;
 
 /// Why a member came onto or left a unit's list (rows B and C of 1-BTCTW).
@@ -154,5 +154,30 @@ fn out_kind(effective: &[(EventId, EventData)], day: NaiveDate) -> FlowKind {
             FlowKind::TransferredOutWithin
         }
         _ => FlowKind::Reorganization,
+    }
+}
+
+/// What the admission report reads of a span opened by an admission or readmission decision:
+/// the ceremony that followed it (an occasion is judged by the ceremony's day) and who
+/// introduced the member, with the sub-target group, as the decision's event says. Kept next to
+/// the span, like its cause (docs/design/admission.md "Admission report over any period").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AdmissionFacts {
+    pub ceremony: Option<NaiveDate>,
+    pub origin: AdmissionOrigin,
+}
+
+impl super::History {
+    /// The admission facts of `span` when an admission or readmission decision opened it
+    /// (`None` for any other span): the probation decided on its first day and the decision's
+    /// event in force.
+    pub fn admission_facts(&self, span: &Span) -> Option<AdmissionFacts> {
+        if !matches!(span.cause.entered, FlowKind::Admitted | FlowKind::Readmitted) {
+            return None;
+        }
+        let ceremony = self.probations.iter().rev().find(|p| p.decided == span.from).and_then(|p| p.ceremony);
+        let origin =
+            self.effective.iter().rev().filter(|(_, e)| e.effective == span.from).find_map(|(_, e)| e.kind.origin()).unwrap_or_default();
+        Some(AdmissionFacts { ceremony, origin })
     }
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::{Candidate, StepData, StepKind, Steps};
 use crate::admission;
 use crate::error::ValidationErrors;
-use crate::event::{EventData, EventKind, StrikeOffReason, UnitRef};
+use crate::event::{AdmissionOrigin, EventData, EventKind, StrikeOffReason, UnitRef};
 use crate::history::History;
 use crate::ids::MemberId;
 use crate::member::{DatedProfile, Identity};
@@ -52,14 +52,18 @@ pub fn register_writes(step: &StepData, case: &Case<'_>) -> Result<Vec<RegisterW
     let ceremony = || {
         case.steps.date_of(StepKind::Ceremony).ok_or_else(|| ValidationErrors::single("step", "no_ceremony", "Chưa tổ chức lễ kết nạp."))
     };
+    // The record keeps who introduced the member and the sub-target group, as the case says.
+    let origin = AdmissionOrigin { source: Some(c.source), target_group: c.target_group };
     Ok(match step {
         // The admission decision (9-KNĐ): party age runs from its date (rules.md §3).
         StepData::Decision { basis, .. } => match c.former_member {
-            Some(former) => vec![RegisterWrite::Event { member: former, event: decided(EventKind::Readmitted { unit: c.unit }, basis) }],
+            Some(former) => {
+                vec![RegisterWrite::Event { member: former, event: decided(EventKind::Readmitted { unit: c.unit, origin }, basis) }]
+            }
             None => vec![RegisterWrite::NewMember {
                 identity: Box::new(c.identity.clone()),
                 profile: DatedProfile { valid_from: Some(basis.date), profile: c.profile.clone() },
-                event: decided(EventKind::Admitted { unit: UnitRef::Internal(c.unit) }, basis),
+                event: decided(EventKind::Admitted { unit: UnitRef::Internal(c.unit), origin }, basis),
             }],
         },
         // The ceremony starts the 12 months of probation: it goes on the member's record

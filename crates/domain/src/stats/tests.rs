@@ -87,7 +87,7 @@ fn admission_transfers_and_death_as_flows() {
 fn other_provinces_and_reorganizations() {
     let units = tree();
     let h = history_of(&[
-        (EventKind::Admitted { unit: UnitRef::External("Chi bộ thôn 3, tỉnh Nghệ An".into()) }, d(2010, 5, 19)),
+        (EventKind::Admitted { unit: UnitRef::External("Chi bộ thôn 3, tỉnh Nghệ An".into()), origin: Default::default() }, d(2010, 5, 19)),
         (EventKind::RecognizedOfficial, d(2011, 5, 19)),
         (EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(22) }, d(2017, 1, 5)),
         (
@@ -136,13 +136,13 @@ fn kind(i: usize) -> EventKind {
         5 => EventKind::Reassigned { to: UnitId(23) },
         6 => EventKind::Exempted,
         7 => EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues },
-        8 => EventKind::Readmitted { unit: UnitId(21) },
+        8 => EventKind::Readmitted { unit: UnitId(21), origin: Default::default() },
         9 => EventKind::Died,
         10 => EventKind::Reassigned { to: UnitId(21) },
         11 => EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(22), to: UnitRef::External("Tỉnh khác".into()) },
         12 => EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(22) },
         13 => admitted(23),
-        _ => EventKind::Admitted { unit: UnitRef::External("Tỉnh khác".into()) },
+        _ => EventKind::Admitted { unit: UnitRef::External("Tỉnh khác".into()), origin: Default::default() },
     }
 }
 

@@ -44,8 +44,8 @@ prop_compose! {
             ethnicity: if female { domain::member::Ethnicity::Tay } else { domain::member::Ethnicity::Kinh },
             religion: domain::member::Religion::None,
             spans: vec![
-                IndexSpanRow { unit: Some(UnitId(unit1)), status: s1, from: d(1995, 1, 1), to: Some(d(switch_year, 3, 1)), cause: CAUSE },
-                IndexSpanRow { unit: Some(UnitId(unit2)), status: s2, from: d(switch_year, 3, 1), to: None, cause: CAUSE },
+                IndexSpanRow { unit: Some(UnitId(unit1)), status: s1, from: d(1995, 1, 1), to: Some(d(switch_year, 3, 1)), cause: CAUSE, admission: None },
+                IndexSpanRow { unit: Some(UnitId(unit2)), status: s2, from: d(switch_year, 3, 1), to: None, cause: CAUSE, admission: None },
             ],
             temporary: Vec::new(),
             transit_to: None,
@@ -134,6 +134,7 @@ fn admissions_count_for_the_ancestors_of_their_day() {
             from,
             to: None,
             cause: SpanCause { entered, left: None },
+            admission: None,
         }],
         temporary: Vec::new(),
         transit_to: None,

@@ -37,6 +37,8 @@ pub struct IndexSpanRow {
     pub to: Option<NaiveDate>,
     /// Why it began and ended.
     pub cause: domain::stats::SpanCause,
+    /// When an admission or readmission opened it: its ceremony and origin.
+    pub admission: Option<domain::history::AdmissionFacts>,
 }
 
 /// Members with `after < id <= upto` (a page of at most `limit`), with their spans.
@@ -48,7 +50,7 @@ pub async fn index_members(conn: &mut dyn Conn, after: i64, limit: i64) -> R<Vec
     let mut members = rows.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
     let (Some(first), Some(last)) = (members.first(), members.last()) else { return Ok(members) };
     let range = vec![Value::from(first.id.0), Value::from(last.id.0)];
-    let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by, transit_to FROM membership_spans \
+    let sql: Sql = "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by, transit_to, ceremony, admission_source, target_group FROM membership_spans \
                     WHERE member_id >= $1 AND member_id <= $2 ORDER BY member_id, valid_from"
         .into();
     let spans = conn.query(&sql, range.clone()).await?;
@@ -80,7 +82,7 @@ pub async fn index_members_by_id(conn: &mut dyn Conn, ids: &[MemberId]) -> R<Vec
         );
         let mut members = conn.query(&sql, args.clone()).await?.iter().map(index_member_from_row).collect::<R<Vec<_>>>()?;
         let sql = in_list(
-            "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by, transit_to FROM membership_spans WHERE member_id IN",
+            "SELECT member_id, unit_id, status, valid_from, valid_to, entered, left_by, transit_to, ceremony, admission_source, target_group FROM membership_spans WHERE member_id IN",
             chunk.len(),
             " ORDER BY member_id, valid_from",
             1,
@@ -159,12 +161,23 @@ fn attach_spans(members: &mut [IndexMemberRow], spans: &[Row]) -> R<()> {
             entered: kind(r.opt_str("entered")?).unwrap_or(domain::stats::FlowKind::Reorganization),
             left: kind(r.opt_str("left_by")?),
         };
+        let admission = match cause.entered {
+            domain::stats::FlowKind::Admitted | domain::stats::FlowKind::Readmitted => Some(domain::history::AdmissionFacts {
+                ceremony: r.opt_date("ceremony")?,
+                origin: domain::event::AdmissionOrigin {
+                    source: r.opt_str("admission_source")?.map(|c| field(CandidateSource::parse(&c))).transpose()?,
+                    target_group: r.opt_str("target_group")?.map(|c| field(TargetGroup::parse(&c))).transpose()?,
+                },
+            }),
+            _ => None,
+        };
         m.spans.push(IndexSpanRow {
             unit: r.opt_i64("unit_id")?.map(UnitId),
             status: field(Status::parse(&r.str("status")?))?,
             from: r.date("valid_from")?,
             to: r.opt_date("valid_to")?,
             cause,
+            admission,
         });
         if let Some(to) = r.opt_i64("transit_to")? {
             m.transit_to = Some(UnitId(to));

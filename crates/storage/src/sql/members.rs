@@ -163,7 +163,8 @@ pub async fn profiles(conn: &mut dyn Conn, member: MemberId) -> R<Vec<DatedProfi
 }
 
 pub const INSERT_EVENTS: &str = "INSERT INTO membership_events (id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, \
-    mode, reason, difficult_family, decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by) VALUES";
+    mode, reason, difficult_family, decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by, \
+    admission_source, target_group) VALUES";
 
 pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) -> Vec<Value> {
     let mut unit: Option<i64> = None;
@@ -172,14 +173,18 @@ pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) ->
     let mut mode: Option<&str> = None;
     let mut reason: Option<&str> = None;
     let mut difficult: Option<i64> = None;
+    let mut origin = domain::event::AdmissionOrigin::default();
     let (kind, effective, basis, note) = match &e.entry {
         Entry::Void => ("huy", None, None, None),
         Entry::Event(d) => {
             match &d.kind {
-                EventKind::Admitted { unit: u } => match u {
-                    UnitRef::Internal(id) => unit = Some(id.0),
-                    UnitRef::External(n) => external = Some(n.clone()),
-                },
+                EventKind::Admitted { unit: u, origin: o } => {
+                    origin = *o;
+                    match u {
+                        UnitRef::Internal(id) => unit = Some(id.0),
+                        UnitRef::External(n) => external = Some(n.clone()),
+                    }
+                }
                 EventKind::TransferredOut { mode: m, from, to } => {
                     unit = Some(from.0);
                     mode = Some(m.code());
@@ -195,7 +200,10 @@ pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) ->
                 EventKind::Reassigned { to } => to_unit = Some(to.0),
                 EventKind::StruckOff { reason: r } => reason = Some(r.code()),
                 EventKind::Exited { difficult_family } => difficult = Some(i64::from(*difficult_family)),
-                EventKind::Readmitted { unit: u } => unit = Some(u.0),
+                EventKind::Readmitted { unit: u, origin: o } => {
+                    origin = *o;
+                    unit = Some(u.0);
+                }
                 EventKind::Ceremony
                 | EventKind::RecognizedOfficial
                 | EventKind::Exempted
@@ -225,13 +233,16 @@ pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) ->
         e.correction_reason.clone().into(),
         e.recorded_at.into(),
         e.recorded_by.as_str().into(),
+        origin.source.map(|c| c.code()).into(),
+        origin.target_group.map(|c| c.code()).into(),
     ]
 }
 
 pub async fn insert_event(tx: &mut dyn Conn, member: MemberId, e: &RecordedEvent) -> R<EventId> {
     let sql: Sql = "INSERT INTO membership_events (member_id, kind, effective_date, unit_id, to_unit_id, external_unit, mode, reason, \
-                    difficult_family, decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by) \
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
+                    difficult_family, decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by, \
+                    admission_source, target_group) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id"
         .into();
     let mut values = event_values(None, member, e);
     values.remove(0);
@@ -241,8 +252,8 @@ pub async fn insert_event(tx: &mut dyn Conn, member: MemberId, e: &RecordedEvent
 
 pub async fn events(conn: &mut dyn Conn, member: MemberId) -> R<Vec<RecordedEvent>> {
     let sql: Sql = "SELECT id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, mode, reason, difficult_family, \
-                    decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by \
-                    FROM membership_events WHERE member_id = $1 ORDER BY id"
+                    decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by, \
+                    admission_source, target_group FROM membership_events WHERE member_id = $1 ORDER BY id"
         .into();
     conn.query(&sql, vec![member.0.into()]).await?.iter().map(event_from_row).collect()
 }
@@ -262,9 +273,14 @@ fn event_from_row(r: &Row) -> R<RecordedEvent> {
             (None, Some(n)) => Ok(UnitRef::External(n)),
             (None, None) => Err(DbError::Decode("event lacks its unit".into())),
         };
+        let origin = || -> R<domain::event::AdmissionOrigin> {
+            let source = r.opt_str("admission_source")?.map(|c| field(CandidateSource::parse(&c))).transpose()?;
+            let target_group = r.opt_str("target_group")?.map(|c| field(TargetGroup::parse(&c))).transpose()?;
+            Ok(domain::event::AdmissionOrigin { source, target_group })
+        };
         let mode = || r.opt_str("mode").and_then(|m| field(TransferMode::parse(&m.unwrap_or_default())));
         let event_kind = match code {
-            EventKindCode::Admitted => EventKind::Admitted { unit: target(unit, external)? },
+            EventKindCode::Admitted => EventKind::Admitted { unit: target(unit, external)?, origin: origin()? },
             EventKindCode::RecognizedOfficial => EventKind::RecognizedOfficial,
             EventKindCode::Ceremony => EventKind::Ceremony,
             EventKindCode::TransferredOut => EventKind::TransferredOut { mode: mode()?, from: need(unit)?, to: target(to_unit, external)? },
@@ -276,7 +292,7 @@ fn event_from_row(r: &Row) -> R<RecordedEvent> {
             EventKindCode::Exited => EventKind::Exited { difficult_family: r.opt_i64("difficult_family")?.unwrap_or(0) != 0 },
             EventKindCode::Expelled => EventKind::Expelled,
             EventKindCode::Died => EventKind::Died,
-            EventKindCode::Readmitted => EventKind::Readmitted { unit: need(unit)? },
+            EventKindCode::Readmitted => EventKind::Readmitted { unit: need(unit)?, origin: origin()? },
         };
         let basis = match (r.opt_str("decision_number")?, r.opt_date("decision_date")?, r.opt_str("issuer")?) {
             (Some(n), Some(d), Some(i)) => Some(LegalBasis { number: field(DecisionNumber::parse(&n))?, date: d, issuer: i }),
@@ -294,9 +310,9 @@ fn event_from_row(r: &Row) -> R<RecordedEvent> {
     })
 }
 
-pub const INSERT_SPANS: &str =
-    "INSERT INTO membership_spans (member_id, unit_id, external_unit, status, valid_from, valid_to, entered, left_by, transit_to) VALUES";
-pub const SPAN_COLUMNS: usize = 9;
+pub const INSERT_SPANS: &str = "INSERT INTO membership_spans (member_id, unit_id, external_unit, status, valid_from, valid_to, entered, left_by, transit_to, \
+    ceremony, admission_source, target_group) VALUES";
+pub const SPAN_COLUMNS: usize = 12;
 pub const INSERT_TEMPORARY_SPANS: &str = "INSERT INTO temporary_spans (member_id, unit_id, external_unit, valid_from, valid_to) VALUES";
 pub const TEMPORARY_SPAN_COLUMNS: usize = 5;
 
@@ -315,6 +331,7 @@ pub fn history_rows(member: MemberId, h: &History) -> (Vec<Vec<Value>>, Vec<Vec<
         .iter()
         .map(|s| {
             let (unit, external) = unit_columns(&s.unit);
+            let admission = h.admission_facts(s).unwrap_or_default();
             vec![
                 member.0.into(),
                 unit.into(),
@@ -331,6 +348,9 @@ pub fn history_rows(member: MemberId, h: &History) -> (Vec<Vec<Value>>, Vec<Vec<
                     .filter(|_| s.to.is_none() && s.status == Status::TransferredOut)
                     .map(|u| u.0)
                     .into(),
+                admission.ceremony.into(),
+                admission.origin.source.map(|c| c.code()).into(),
+                admission.origin.target_group.map(|c| c.code()).into(),
             ]
         })
         .collect();

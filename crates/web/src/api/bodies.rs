@@ -160,6 +160,10 @@ pub struct EventBody {
     pub reason: Option<StrikeOffReason>,
     /// Of an exit: left for a difficult family situation.
     pub difficult_family: Option<bool>,
+    /// Of an admission or readmission: who introduced the member (absent: unknown).
+    pub source: Option<domain::pipeline::CandidateSource>,
+    /// Of an admission or readmission: the sub-target group it counts towards (absent: none known).
+    pub target_group: Option<domain::pipeline::TargetGroup>,
     pub decision_number: Option<String>,
     pub decision_date: Option<DateText>,
     pub issuer: Option<String>,
@@ -177,6 +181,8 @@ impl From<EventBody> for EventInput {
             mode: code(b.mode, TransferMode::code),
             reason: code(b.reason, StrikeOffReason::code),
             difficult_family: text(b.difficult_family),
+            source: code(b.source, domain::pipeline::CandidateSource::code),
+            target_group: code(b.target_group, domain::pipeline::TargetGroup::code),
             decision_number: text(b.decision_number),
             decision_date: text(b.decision_date),
             issuer: text(b.issuer),

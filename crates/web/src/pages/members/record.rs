@@ -127,7 +127,7 @@ fn unit_ref_name(r: &UnitRef, d: &MemberDetail) -> String {
 /// The units and particulars of an event, in words.
 fn event_details(kind: &EventKind, d: &MemberDetail) -> String {
     match kind {
-        EventKind::Admitted { unit } => format!("Tại {}", unit_ref_name(unit, d)),
+        EventKind::Admitted { unit, .. } => format!("Tại {}", unit_ref_name(unit, d)),
         EventKind::TransferredOut { mode, from, to } => {
             format!("{}: từ {} đến {}", mode.label(), d.unit_name(*from), unit_ref_name(to, d))
         }
@@ -135,7 +135,7 @@ fn event_details(kind: &EventKind, d: &MemberDetail) -> String {
         EventKind::Reassigned { to } => format!("Đến {}", d.unit_name(*to)),
         EventKind::StruckOff { reason } => format!("Lý do: {}", reason.label()),
         EventKind::Exited { difficult_family: true } => "Vì hoàn cảnh gia đình khó khăn".to_owned(),
-        EventKind::Readmitted { unit } => format!("Tại {}", d.unit_name(*unit)),
+        EventKind::Readmitted { unit, .. } => format!("Tại {}", d.unit_name(*unit)),
         _ => String::new(),
     }
 }
