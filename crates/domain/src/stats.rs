@@ -21,9 +21,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::event::UnitRef;
+mod origins;
+
 pub use crate::history::{FlowKind, SpanCause};
 use crate::history::{History, Status, UnitFacts};
 use crate::ids::UnitId;
+pub use origins::OriginTally;
 
 /// One change of a member's presence on a unit's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,7 +14,7 @@ mod tests;
 
 pub use occasions::{Occasion, OccasionList};
 pub use period::PeriodTarget;
-pub use terms::{Lineage, Predecessor, Term, TermInForce, TermSource, terms_over};
+pub use terms::{Predecessor, Term, TermInForce, TermSource, UnitLineage, terms_over};
 
 /// `years` as committees write them: "2023", or "2020–2022" (an en dash).
 pub fn years_label(first: i32, last: i32) -> String {

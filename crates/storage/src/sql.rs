@@ -24,6 +24,7 @@ pub mod access;
 pub mod admission;
 mod index_feed;
 mod members;
+pub mod plans;
 mod units;
 
 pub use index_feed::*;

@@ -74,7 +74,7 @@ pub struct Predecessor {
 
 /// The lineage of a unit: the units it succeeded, and the day it ended (`None`: stands today).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Lineage {
+pub struct UnitLineage {
     pub predecessors: Vec<Predecessor>,
     pub ended: Option<NaiveDate>,
 }
@@ -82,7 +82,7 @@ pub struct Lineage {
 /// What storage reads for [`terms_over`]: the terms recorded for a unit and its lineage.
 pub trait TermSource {
     fn terms(&self, unit: UnitId) -> Vec<Term>;
-    fn lineage(&self, unit: UnitId) -> Lineage;
+    fn lineage(&self, unit: UnitId) -> UnitLineage;
 }
 
 /// A term in force for a unit: its own, or inherited from the units it merged from.

@@ -64,14 +64,14 @@ fn a_zero_target_is_a_target() {
 #[derive(Default)]
 struct Tree {
     terms: Vec<Term>,
-    lineage: HashMap<UnitId, Lineage>,
+    lineage: HashMap<UnitId, UnitLineage>,
 }
 
 impl TermSource for Tree {
     fn terms(&self, unit: UnitId) -> Vec<Term> {
         self.terms.iter().filter(|t| t.unit == unit).cloned().collect()
     }
-    fn lineage(&self, unit: UnitId) -> Lineage {
+    fn lineage(&self, unit: UnitId) -> UnitLineage {
         self.lineage.get(&unit).cloned().unwrap_or_default()
     }
 }
@@ -84,12 +84,12 @@ fn term(id: i64, unit: i64, first: NaiveDate, last: NaiveDate, target: Option<u3
 /// held its own congress on 20/7/2025, before the old term's planned end (31/7); commune 4 split on the same day into 11 and 12.
 fn reorganized() -> Tree {
     let old = |id, unit, target| term(id, unit, d(2020, 8, 1), d(2025, 7, 31), target);
-    let merged = Lineage {
+    let merged = UnitLineage {
         predecessors: [1, 2, 3].iter().map(|u| Predecessor { unit: UnitId(*u), on: d(2025, 7, 1), sole_successor: true }).collect(),
         ended: None,
     };
-    let split = Lineage { predecessors: vec![Predecessor { unit: UnitId(4), on: d(2025, 7, 1), sole_successor: false }], ended: None };
-    let ended = Lineage { predecessors: Vec::new(), ended: Some(d(2025, 7, 1)) };
+    let split = UnitLineage { predecessors: vec![Predecessor { unit: UnitId(4), on: d(2025, 7, 1), sole_successor: false }], ended: None };
+    let ended = UnitLineage { predecessors: Vec::new(), ended: Some(d(2025, 7, 1)) };
     Tree {
         terms: vec![
             old(1, 1, Some(30)),
@@ -163,7 +163,7 @@ fn inheritance_follows_a_chain_of_mergers() {
     tree.terms.retain(|t| t.id != 5);
     tree.lineage.insert(
         UnitId(20),
-        Lineage { predecessors: vec![Predecessor { unit: UnitId(10), on: d(2025, 7, 20), sole_successor: true }], ended: None },
+        UnitLineage { predecessors: vec![Predecessor { unit: UnitId(10), on: d(2025, 7, 20), sole_successor: true }], ended: None },
     );
     let terms = terms_over(UnitId(20), d(2025, 7, 20), d(2025, 7, 25), &tree);
     assert_eq!(terms.len(), 1);

@@ -93,3 +93,31 @@ impl Index {
             .collect()
     }
 }
+
+impl Index {
+    /// The lineage of a unit for its congress terms (`domain::targets::terms`): each unit it was
+    /// formed from, with the day that unit ended and whether this unit was its only successor,
+    /// and the day this unit ended.
+    pub fn unit_lineage(&self, unit: UnitId) -> domain::targets::UnitLineage {
+        let Some(&i) = self.units.pos.get(&unit) else { return Default::default() };
+        let predecessors = self
+            .units
+            .predecessors
+            .get(i as usize)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&p| {
+                let id = self.units.id(p)?;
+                let (_, Some(on)) = self.unit_span(id)? else { return None };
+                Some(domain::targets::Predecessor { unit: id, on, sole_successor: self.units.successors_of(p) == [i] })
+            })
+            .collect();
+        domain::targets::UnitLineage { predecessors, ended: self.unit_span(unit).and_then(|(_, end)| end) }
+    }
+
+    /// `unit` and the units above it on `on` (`unit` first).
+    pub fn ancestors_of(&self, unit: UnitId, on: NaiveDate) -> Vec<UnitId> {
+        let Some(&i) = self.units.pos.get(&unit) else { return Vec::new() };
+        self.units.ancestors_on(i, on).filter_map(|u| self.units.id(u)).collect()
+    }
+}
