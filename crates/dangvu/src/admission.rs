@@ -160,8 +160,9 @@ pub async fn run_admission(store: &dyn Store, command: AdmissionCommand) -> Resu
                 println!("{indent}{} [{}]: kết nạp {} / chỉ tiêu {target}{pct}", row.unit.name, row.unit.id.0, row.total.admitted);
             }
             println!(
-                "Kết nạp vào các ngày kỷ niệm: {}",
-                r.anniversaries.iter().map(|(l, n)| format!("{l}: {n}")).collect::<Vec<_>>().join("; ")
+                "Kết nạp nhân dịp lễ, kỷ niệm ({}): {}",
+                r.occasions.list,
+                r.occasions.lines.iter().map(|o| format!("{}: {}", o.day_month, o.admitted)).collect::<Vec<_>>().join("; ")
             );
             println!("Kết nạp lại: {}", r.readmissions);
             println!("Tổ chức chưa kết nạp được đảng viên: {}", r.zero_admission.len());

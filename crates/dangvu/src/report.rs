@@ -146,13 +146,36 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                 Format::Text => {
                     println!("{} — từ {} đến {}", r.unit.name, format_vn(r.first), format_vn(r.last));
                     adjusted_line(r.adjusted.as_ref(), r.structure);
-                    let target = r.total_target.map(|t| format!(" / chỉ tiêu {t}")).unwrap_or_default();
-                    println!("  Kết nạp {}{target}", r.total.admitted);
+                    println!("  {}", web::admission_words::sentence(&r));
+                    println!("  Chỉ tiêu: {}", r.target.label);
+                    for term in &r.terms {
+                        println!("  {}", web::admission_words::term_line(term));
+                    }
+                    println!("  Kết nạp {}", r.total.admitted);
                     for (label, n) in r.total.lines() {
                         println!("  {label:<40} {n}");
                     }
+                    println!("  Theo nguồn giới thiệu:");
+                    for l in &r.sources {
+                        println!("    {:<40} {}", l.label, l.admitted);
+                    }
+                    println!("  Theo nhóm chỉ tiêu:");
+                    for g in &r.groups {
+                        let target = g.target.as_ref().map(|t| web::admission_words::target_cell(Some(t))).unwrap_or_default();
+                        println!(
+                            "    {:<40} {} {}",
+                            g.label,
+                            g.admitted,
+                            if target.is_empty() { String::new() } else { format!("/ chỉ tiêu {target}") }
+                        );
+                    }
+                    println!("  Nhân dịp lễ, kỷ niệm ({}): {}", r.occasions.list, r.occasions.on_occasions);
+                    for o in &r.occasions.lines {
+                        println!("    {:<6} {:<40} {}", o.day_month, o.name, o.admitted);
+                    }
                     for row in &r.rows {
-                        println!("  {}: {}", row.head.label, row.tally.admitted);
+                        let target = web::admission_words::target_cell(row.target.as_ref());
+                        println!("  {}: {} / chỉ tiêu kỳ {target}", row.head.label, row.tally.admitted);
                     }
                     println!("  Tổ chức cơ sở đảng chưa kết nạp: {}", r.zero_admission.len());
                 }

@@ -13,7 +13,7 @@ pub mod terms;
 mod tests;
 
 pub use occasions::{Occasion, OccasionList};
-pub use period::PeriodTarget;
+pub use period::{PeriodTarget, year_target};
 pub use terms::{Predecessor, Term, TermInForce, TermSource, UnitLineage, terms_over};
 
 /// `years` as committees write them: "2023", or "2020–2022" (an en dash).

@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use domain::history::Status;
 use domain::ids::{MemberId, UnitId};
 use domain::member::Gender;
+use domain::targets::OccasionList;
 use domain::text::{TypedWord, fold, typed_words};
 use domain::unit::UnitVersion;
 
@@ -33,7 +34,7 @@ mod picker;
 mod reports;
 mod units;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
-pub use reports::Row as ReportRow;
+pub use reports::{AdmissionContext, Admissions, Row as ReportRow, RowAdmissions};
 pub use units::UnitTable;
 
 /// Members loaded per query at start-up.
@@ -470,9 +471,10 @@ impl Index {
         result
     }
 
-    /// The members `q` asks for; `cases` holds what the cases behind the period's admissions add
-    /// (read only for the targets' credit, [`crate::Credit`]).
-    pub fn find_members(&self, q: &MemberQuery, cases: &HashMap<MemberId, CaseFacts>) -> MemberPage {
+    /// The members `q` asks for; `cases` holds what the cases behind the period's admissions say
+    /// where the record does not, and `occasions` the occasion list of the query's unit (both
+    /// read only for an admitted filter that needs them).
+    pub fn find_members(&self, q: &MemberQuery, cases: &HashMap<MemberId, CaseFacts>, occasions: &OccasionList) -> MemberPage {
         let matches = self.matching(&q.q);
         let subtree = q.unit.map(|u| self.units.subtree(u, q.as_of));
         let birth_range = q.age.map(|a| a.birth_range(q.as_of));
@@ -591,15 +593,27 @@ impl Index {
                 return self.flow_count(p, *want, m, f.inflow, &mut check.borrow_mut(), accept);
             }
             if let Some((a, counted)) = &admitted {
+                let case = cases.get(&m.id).copied().unwrap_or_default();
+                let on_occasion = |x: &admissions::Admitted<'_>, which: Option<(u32, u32)>| {
+                    x.occasion(&case, a.first, a.last, occasions)
+                        .and_then(|i| occasions.items().get(i))
+                        .is_some_and(|o| which.is_none_or(|(day, month)| o.day == day && o.month == month))
+                };
                 let counts = |x: &admissions::Admitted<'_>| match counted {
-                    Counted::Cells(c) => c.counts(x.unit, x.on),
+                    Counted::Cells(c) => {
+                        c.counts(x.unit, x.on)
+                            && match a.origin {
+                                None => true,
+                                Some(crate::OriginFilter::Source(s)) => x.origin(&case).source == s,
+                                Some(crate::OriginFilter::Group(g)) => x.origin(&case).target_group == g,
+                                Some(crate::OriginFilter::Occasion(which)) => on_occasion(x, which),
+                            }
+                    }
                     Counted::Credited(u) => {
-                        let case = cases.get(&m.id).copied().unwrap_or_default();
                         self.units.ancestors_on(x.unit, x.on).any(|p| p == *u)
                             && match a.credit {
-                                Some(crate::Credit::Group(g)) => case.group == Some(g),
-                                Some(crate::Credit::Anniversary(name)) => admissions::on_anniversary(&case, a.first, a.last)
-                                    .is_some_and(|(_, occasion)| name.is_none_or(|n| n == occasion)),
+                                Some(crate::Credit::Group(g)) => x.origin(&case).target_group == Some(g),
+                                Some(crate::Credit::Occasion(which)) => on_occasion(x, which),
                                 _ => true,
                             }
                     }

@@ -27,7 +27,6 @@ mod error;
 pub mod index;
 mod members;
 pub mod model;
-#[allow(dead_code)] // read by the admission report (next commit)
 mod plans;
 mod reports;
 mod scope;

@@ -122,15 +122,23 @@ impl RegisterStore for SqlStore {
 
     async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
         self.refresh_index().await?;
-        // The targets' credit reads the cases behind the admissions (their group, the ceremony).
-        let cases = match &query.admitted {
-            Some(a) if a.credit.is_some() => {
+        // The targets' credit and the origin lines read the cases behind the admissions (where
+        // the record does not say their group, source or ceremony) and the unit's occasions.
+        let (cases, plans) = match &query.admitted {
+            Some(a) if a.credit.is_some() || a.origin.is_some() => {
                 let mut conn = self.db.reader().await?;
-                crate::admission::targets::case_facts(conn.as_mut(), a.first, a.last.succ_opt().unwrap_or(a.last)).await?
+                let cases =
+                    crate::admission::targets::case_facts(self, conn.as_mut(), a.first, a.last.succ_opt().unwrap_or(a.last)).await?;
+                (cases, Some(crate::plans::Plans::load(conn.as_mut()).await?))
             }
             _ => Default::default(),
         };
-        Ok(self.index.read().find_members(query, &cases))
+        let index = self.index.read();
+        let occasions = match (&plans, query.unit) {
+            (Some(p), Some(unit)) => p.occasions_for(&index, unit),
+            _ => Default::default(),
+        };
+        Ok(index.find_members(query, &cases, &occasions))
     }
 
     async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>> {

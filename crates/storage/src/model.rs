@@ -307,24 +307,36 @@ impl FlowFilter {
 
 /// Members admitted or readmitted from `first` to `last` (both included), as the admission
 /// report counts them (or, with `credit`, as the targets page does); only the readmitted when
-/// `readmitted_only`.
+/// `readmitted_only`; with `origin`, those of one line of the report's breakdowns by origin and
+/// occasion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdmittedFilter {
     pub readmitted_only: bool,
     pub first: NaiveDate,
     pub last: NaiveDate,
     pub credit: Option<Credit>,
+    pub origin: Option<OriginFilter>,
 }
 
 /// The admissions the targets page credits to the query's unit: each counts for its chi bộ and
 /// every unit above it on the decision date (`Index::admissions_by_unit`), all of them, those of
-/// one sub-target group (the case's), or those whose ceremony fell on an anniversary (any, or the
-/// one of this name, from `domain::pipeline::ANNIVERSARIES`).
+/// one sub-target group, or those whose ceremony fell on an occasion of the unit's list (any, or
+/// the one of this day and month).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credit {
     All,
     Group(domain::pipeline::TargetGroup),
-    Anniversary(Option<&'static str>),
+    Occasion(Option<(u32, u32)>),
+}
+
+/// A line of the admission report's breakdowns by origin and occasion: one source (`None`:
+/// unknown), one sub-target group (`None`: none), or the ceremonies on an occasion of the
+/// report's list (`None`: any; else its day and month).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginFilter {
+    Source(Option<domain::pipeline::CandidateSource>),
+    Group(Option<domain::pipeline::TargetGroup>),
+    Occasion(Option<(u32, u32)>),
 }
 
 /// Which number of a statistics report of the query's unit a member list gives: the total or
@@ -590,7 +602,7 @@ pub struct TargetRow {
     pub unit: UnitSummary,
     pub total: TargetCell,
     pub groups: Vec<(domain::pipeline::TargetGroup, TargetCell)>,
-    /// Admissions whose ceremony fell on 3/2, 19/5, 2/9 or 7/11.
+    /// Admissions whose ceremony fell on an occasion of the root's list (`occasions`).
     pub anniversary: u32,
 }
 
@@ -605,7 +617,8 @@ pub struct TargetReport {
     pub children: Vec<TargetRow>,
     /// Grassroots organizations (or, under a grassroots committee, chi bộ) with no admission.
     pub zero_admission: Vec<UnitSummary>,
-    pub anniversaries: Vec<(String, u32)>,
+    /// The root's occasion list and the admissions counted for the root on each.
+    pub occasions: OccasionLines,
     /// Of the admissions, readmissions (kết nạp lại).
     pub readmissions: u32,
     pub open_candidates_by_source: Vec<(domain::pipeline::CandidateSource, usize)>,

@@ -3,8 +3,6 @@
 //! (`domain::targets::terms_over` follows mergers), and the occasion list of a report's unit
 //! (the defaults with those added by the unit and the units above it).
 
-use chrono::NaiveDate;
-
 use domain::ids::UnitId;
 use domain::targets::{Occasion, OccasionList, Term, TermSource, UnitLineage};
 
@@ -32,9 +30,9 @@ impl Plans {
     }
 
     /// The occasions a report on `unit` uses: the defaults with those added by `unit` and every
-    /// unit above it on `on`.
-    pub(crate) fn occasions_for(&self, index: &Index, unit: UnitId, on: NaiveDate) -> OccasionList {
-        let above = index.ancestors_of(unit, on);
+    /// unit above it (as the tree stands today, or stood when the unit ended).
+    pub(crate) fn occasions_for(&self, index: &Index, unit: UnitId) -> OccasionList {
+        let above = index.ancestors_latest(unit);
         OccasionList::new(self.occasions.iter().filter(|o| o.added_by.is_some_and(|u| above.contains(&u))).cloned().collect())
     }
 }

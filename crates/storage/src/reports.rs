@@ -2,16 +2,24 @@
 //! the admissions of a period, read from the in-memory index (`index::reports`).
 
 use async_trait::async_trait;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-use domain::ids::UnitId;
+use domain::ids::{MemberId, UnitId};
 use domain::stats::{AgeBands, Structure};
 
+use crate::admission::targets::case_facts;
 use crate::error::{Result, StoreError};
-use crate::index::Index;
-use crate::model::{AdmissionReport, AdmissionRow, CountsReport, MovementReport, PeriodAdjustment, ReportRowHead, UnitSummary};
+use crate::index::{AdmissionContext, Index};
+use crate::model::{
+    AdmissionReport, AdmissionRow, CountsReport, MovementReport, OccasionLines, PeriodAdjustment, ReportRowHead, UnitSummary,
+};
+use crate::plans::Plans;
 use crate::sql;
 use crate::store::SqlStore;
+
+mod plan;
+
+use plan::{PlanReader, YearTargets};
 
 /// A period of days, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,35 +104,51 @@ impl ReportStore for SqlStore {
         self.refresh_index().await?;
         let (request, adjusted) = Self::adjust_period(&self.index.read(), request)?;
         let ReportRequest { unit, when: Period { first, last }, structure, today } = request;
-        let target_year = (first.year() == last.year()).then_some(first.year());
-        let targets = match target_year {
-            Some(year) => {
-                let mut conn = self.db.reader().await?;
-                sql::admission::targets(conn.as_mut(), year).await?
-            }
-            None => Vec::new(),
-        };
-        let target_of = |u: UnitId| targets.iter().find(|(x, k, _)| *x == u && k == "total").map(|(_, _, t)| *t);
+        let mut conn = self.db.reader().await?;
+        let (first_year, last_year) = plan::years(first, last);
+        let targets = YearTargets::new(sql::admission::targets_between(conn.as_mut(), first_year, last_year).await?);
+        let plans = Plans::load(conn.as_mut()).await?;
+        let cases = case_facts(self, conn.as_mut(), first, last.succ_opt().unwrap_or(last)).await?;
+        drop(conn);
         let index = self.index.read();
         let shown = Self::period_unit(&index, request)?;
-        let (total, rows, zero) = index.admissions(unit, first, last, structure, today).ok_or(StoreError::NotFound)?;
+        let occasions = plans.occasions_for(&index, unit);
+        let case_of = |m: MemberId| cases.get(&m).copied().unwrap_or_default();
+        let context = AdmissionContext { case_of: &case_of, occasions: &occasions };
+        let counted = index.admissions(unit, first, last, structure, today, &context).ok_or(StoreError::NotFound)?;
+        let plan = PlanReader { targets: &targets, plans: &plans, index: &index, first, last };
+        let every_day: Vec<NaiveDate> = counted.rows.iter().flat_map(|r| r.days.iter().copied()).collect();
+        let rows = counted
+            .rows
+            .into_iter()
+            .map(|r| {
+                let head = ReportRowHead::from_row(r.row);
+                let u = head.unit.as_ref().map(|u| u.id);
+                AdmissionRow {
+                    target: u.map(|u| plan.period_target(u, None, r.tally.admitted)),
+                    terms: u.map(|u| plan.terms(u, &r.days)).unwrap_or_default(),
+                    sources: plan::source_lines(&r.origins),
+                    groups: plan.group_lines(u, &r.origins),
+                    on_occasions: r.origins.on_occasion,
+                    occasions: (0..occasions.items().len()).map(|i| r.origins.occasion(i)).collect(),
+                    head,
+                    tally: r.tally,
+                }
+            })
+            .collect();
         Ok(AdmissionReport {
-            total_target: target_year.and_then(|_| target_of(unit)),
             unit: shown,
             first,
             last,
             structure,
-            total,
-            target_year,
-            rows: rows
-                .into_iter()
-                .map(|(r, tally)| {
-                    let head = ReportRowHead::from_row(r);
-                    let target = head.unit.as_ref().and_then(|u| target_of(u.id));
-                    AdmissionRow { head, tally, target }
-                })
-                .collect(),
-            zero_admission: zero.iter().map(UnitSummary::from).collect(),
+            target: plan.period_target(unit, None, counted.total.admitted),
+            terms: plan.terms(unit, &every_day),
+            sources: plan::source_lines(&counted.origins),
+            groups: plan.group_lines(Some(unit), &counted.origins),
+            occasions: OccasionLines::of(&occasions, |i| counted.origins.occasion(i)),
+            total: counted.total,
+            rows,
+            zero_admission: counted.zero.iter().map(UnitSummary::from).collect(),
             adjusted,
         })
     }

@@ -162,3 +162,11 @@ mod tests {
         assert_eq!(href("/reports/counts", &[]), "/reports/counts");
     }
 }
+
+/// A number with at most one decimal and a comma: `64`, `81,4`.
+pub fn decimal(x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let (whole, tenth) = (tenths / 10, (tenths % 10).abs());
+    let whole = if whole < 0 { format!("-{}", number(whole.unsigned_abs())) } else { number(whole as u64) };
+    if tenth == 0 { whole } else { format!("{whole},{tenth}") }
+}

@@ -18,6 +18,7 @@
 //! * [`chrome`] is what the layout of every page needs, [`respond`] renders pages and redirects,
 //!   [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
 
+pub mod admission_words;
 pub mod api;
 pub mod assets;
 pub mod chrome;

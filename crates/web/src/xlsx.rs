@@ -30,10 +30,15 @@ pub struct Sheet {
     /// At most 31 characters (the format's limit), no `[]:*?/\`.
     pub name: String,
     pub title: String,
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     /// Rows (by index) shown in bold: section titles and totals.
     pub bold_rows: Vec<usize>,
+}
+
+/// A header row from its column names.
+pub fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
 }
 
 /// The workbook's bytes.
@@ -56,7 +61,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(&sheet.name)?;
         ws.write_string_with_format(0, 0, &sheet.title, &title)?;
         for (c, h) in sheet.header.iter().enumerate() {
-            ws.write_string_with_format(2, c as u16, *h, &head)?;
+            ws.write_string_with_format(2, c as u16, h.as_str(), &head)?;
             ws.set_column_width(c as u16, if c == 0 { 48 } else { 14 })?;
         }
         ws.set_row_height(2, 32)?;

@@ -209,7 +209,17 @@ async fn movements_match_the_histories_member_by_member(t: &TestStore) {
         assert!(adm.total.women <= adm.total.admitted && adm.total.up_to_30 <= adm.total.admitted);
     }
     let year = s.admission_report(over(d(2025, 1, 1), d(2025, 12, 31))).await.unwrap();
-    assert!(year.total.admitted > 0 && year.target_year == Some(2025));
+    assert!(year.total.admitted > 0 && (year.target.first_year, year.target.last_year) == (2025, 2025));
+    // Every breakdown by origin and occasion adds up, in total and row by row.
+    for (total, sources, groups) in
+        std::iter::once((&year.total, &year.sources, &year.groups)).chain(year.rows.iter().map(|r| (&r.tally, &r.sources, &r.groups)))
+    {
+        assert_eq!(sources.iter().map(|l| l.admitted).sum::<u64>(), total.admitted);
+        assert_eq!(groups.iter().map(|l| l.admitted).sum::<u64>(), total.admitted);
+    }
+    for (i, line) in year.occasions.lines.iter().enumerate() {
+        assert_eq!(year.rows.iter().map(|r| r.occasions[i]).sum::<u64>(), line.admitted, "{}", line.name);
+    }
     assert!(!year.zero_admission.is_empty(), "a small province has grassroots organizations that admitted nobody");
     for y in [2025, 2026] {
         targets_count_like_the_admission_report(s, province, y, today).await;

@@ -9,6 +9,7 @@
 mod accounts;
 mod admission_api;
 mod admission_pages;
+mod admission_periods;
 mod auth;
 mod authz;
 mod browser;

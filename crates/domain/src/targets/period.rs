@@ -7,8 +7,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::terms::UnitLineage;
 use super::years_label;
 use crate::dates::format_vn;
+use crate::ids::UnitId;
 
 /// The target of a period `[first, last]` (both included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,4 +91,39 @@ impl PeriodTarget {
         }
         out
     }
+}
+
+/// A unit's target for one year as reports read it: its own, or, for a year it set none, the sum
+/// of those of the units it merged from that stood that year — the rule of congress terms
+/// ([`super::terms`]): a merged committee carries on its predecessors' plans until it sets its
+/// own; after a split nothing is inherited. `None` when neither says anything.
+pub fn year_target(
+    unit: UnitId,
+    year: i32,
+    own: &dyn Fn(UnitId, i32) -> Option<u32>,
+    lineage: &dyn Fn(UnitId) -> UnitLineage,
+) -> Option<u32> {
+    inherited_year_target(unit, year, own, lineage, 32)
+}
+
+fn inherited_year_target(
+    unit: UnitId,
+    year: i32,
+    own: &dyn Fn(UnitId, i32) -> Option<u32>,
+    lineage: &dyn Fn(UnitId) -> UnitLineage,
+    depth: u32,
+) -> Option<u32> {
+    if let Some(t) = own(unit, year) {
+        return Some(t);
+    }
+    if depth == 0 {
+        return None;
+    }
+    let new_year = NaiveDate::from_ymd_opt(year, 1, 1)?;
+    lineage(unit)
+        .predecessors
+        .iter()
+        .filter(|p| p.sole_successor && p.on > new_year)
+        .filter_map(|p| inherited_year_target(p.unit, year, own, lineage, depth - 1))
+        .reduce(u32::saturating_add)
 }

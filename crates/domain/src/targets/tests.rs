@@ -208,3 +208,24 @@ fn an_occasion_is_refused_on_a_day_the_list_has_or_a_day_that_does_not_exist() {
     assert_eq!(parse_day_month("1/2/2024"), None);
     assert_eq!(parse_day_month("x"), None);
 }
+
+#[test]
+fn a_merged_unit_carries_its_predecessors_yearly_targets_until_it_sets_its_own() {
+    let tree = reorganized();
+    let own = |u: UnitId, y: i32| -> Option<u32> {
+        match (u.0, y) {
+            (1, 2024 | 2025) => Some(10),
+            (2, 2024 | 2025) => Some(20),
+            (3, 2024) => Some(5),
+            (10, 2026) => Some(50),
+            (4, 2025) => Some(8),
+            _ => None,
+        }
+    };
+    let lineage = |u: UnitId| tree.lineage(u);
+    assert_eq!(year_target(UnitId(10), 2024, &own, &lineage), Some(35), "10 + 20 + 5");
+    assert_eq!(year_target(UnitId(10), 2025, &own, &lineage), Some(30), "commune 3 set none for 2025");
+    assert_eq!(year_target(UnitId(10), 2026, &own, &lineage), Some(50), "its own");
+    assert_eq!(year_target(UnitId(10), 2027, &own, &lineage), None);
+    assert_eq!(year_target(UnitId(11), 2025, &own, &lineage), None, "a split passes nothing on");
+}

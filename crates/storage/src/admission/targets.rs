@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use domain::event::AdmissionOrigin;
 use domain::ids::{MemberId, UnitId};
 use domain::pipeline::{CandidateSource, TargetGroup};
 use domain::stats::Structure;
@@ -15,7 +16,8 @@ use super::year_bounds;
 use crate::db::Conn;
 use crate::error::{Result, StoreError};
 use crate::index::{CaseFacts, UnitAdmissions};
-use crate::model::{ScopeFilter, ScopeTarget, TargetCell, TargetReport, TargetRow, UnitSummary};
+use crate::model::{OccasionLines, ScopeFilter, ScopeTarget, TargetCell, TargetReport, TargetRow, UnitSummary};
+use crate::plans::Plans;
 use crate::sql::{self, admission as q};
 use crate::store::SqlStore;
 
@@ -36,12 +38,14 @@ impl SqlStore {
         let mut conn = self.db.reader().await?;
         let subtree = sql::subtree_on(conn.as_mut(), root, shape_on).await?;
         let root_version = subtree.iter().find(|v| v.unit_id == root).ok_or(StoreError::NotFound)?;
-        let cases = case_facts(conn.as_mut(), from, to).await?;
+        let cases = case_facts(self, conn.as_mut(), from, to).await?;
         let targets = Targets(q::targets(conn.as_mut(), year).await?);
+        let plans = Plans::load(conn.as_mut()).await?;
         drop(conn);
         let candidates = self.open_cases().await?;
         let index = self.index.read();
-        let admitted = index.admissions_by_unit(from, last, |m| cases.get(&m).copied().unwrap_or_default());
+        let occasions = plans.occasions_for(&index, root);
+        let admitted = index.admissions_by_unit(from, last, |m| cases.get(&m).copied().unwrap_or_default(), &occasions);
         let visible = |u: UnitId| scope.is_none_or(|s| index.in_scope(s, ScopeTarget::Unit(u)));
         let row = |v: &UnitVersion| targets.row(v, &admitted);
         let children = subtree.iter().filter(|v| v.parent_id == Some(root) && visible(v.unit_id)).map(row).collect();
@@ -65,18 +69,28 @@ impl SqlStore {
             root: row(root_version),
             children,
             zero_admission,
-            anniversaries: admitted.occasions(root),
+            occasions: OccasionLines::of(&occasions, |i| u64::from(admitted.on_occasion(root, i))),
             open_candidates_by_source: by_source,
         })
     }
 }
 
-/// What the cases decided in `[from, to)` add to their members' admissions: the sub-target
-/// group, and the ceremony when it was held in the same period.
-pub(crate) async fn case_facts(conn: &mut dyn Conn, from: NaiveDate, to: NaiveDate) -> Result<HashMap<MemberId, CaseFacts>> {
+/// What the cases decided in `[from, to)` say of their members' admissions: the source and the
+/// sub-target group, and the ceremony when it was held in the same period (read where the record
+/// does not say them: admissions decided before the record kept them). Nothing is read when
+/// every admission of the period has them on its record (`Index::needs_case_facts`).
+pub(crate) async fn case_facts(
+    store: &SqlStore,
+    conn: &mut dyn Conn,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<MemberId, CaseFacts>> {
     let mut facts: HashMap<MemberId, CaseFacts> = HashMap::new();
+    if !store.index.read().needs_case_facts(from, to.pred_opt().unwrap_or(to)) {
+        return Ok(facts);
+    }
     for (member, case) in q::admitted_cases_between(conn, from, to).await? {
-        facts.entry(member).or_default().group = case.target_group;
+        facts.entry(member).or_default().origin = AdmissionOrigin { source: Some(case.source), target_group: case.target_group };
     }
     for (member, day) in q::ceremonies_between(conn, from, to).await? {
         facts.entry(member).or_default().ceremony = Some(day);

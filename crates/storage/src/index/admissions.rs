@@ -10,12 +10,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-use domain::history::Status;
+use domain::event::AdmissionOrigin;
+use domain::history::{AdmissionFacts, Status};
 use domain::ids::{MemberId, UnitId};
-use domain::pipeline::{self, TargetGroup};
+use domain::pipeline::TargetGroup;
 use domain::stats::{FlowKind, Structure};
+use domain::targets::OccasionList;
 use domain::unit::{UnitKind, UnitVersion};
 
 use super::{Index, MemberEntry, marked};
@@ -29,14 +31,36 @@ pub(super) struct Admitted<'a> {
     pub on: NaiveDate,
     pub status: Status,
     pub readmitted: bool,
+    /// What the record says of it: its ceremony and origin.
+    pub facts: AdmissionFacts,
 }
 
-/// What the case behind an admission adds to the register: the sub-target group it counts
-/// towards and the day of the ceremony. An admission typed directly in a member's record has
-/// neither.
+impl Admitted<'_> {
+    /// Who introduced the member and the sub-target group: the record's, and where the record
+    /// does not say (an admission decided before the record kept it), the case's.
+    pub fn origin(&self, case: &CaseFacts) -> AdmissionOrigin {
+        self.facts.origin.or(case.origin)
+    }
+
+    /// The ceremony that followed the decision: the record's, else the case's.
+    pub fn ceremony(&self, case: &CaseFacts) -> Option<NaiveDate> {
+        self.facts.ceremony.or(case.ceremony)
+    }
+
+    /// The position in `list` of the occasion the ceremony fell on, when it was held from
+    /// `first` to `last` (an occasion is judged by the ceremony's day, the admission counted by
+    /// the decision's).
+    pub fn occasion(&self, case: &CaseFacts, first: NaiveDate, last: NaiveDate, list: &OccasionList) -> Option<usize> {
+        let day = self.ceremony(case).filter(|d| (first..=last).contains(d))?;
+        list.items().iter().position(|o| o.falls_on(day))
+    }
+}
+
+/// What the case behind an admission says, for admissions whose record does not (decided before
+/// the record kept the origin and the ceremony). An admission typed in a record has no case.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CaseFacts {
-    pub group: Option<TargetGroup>,
+    pub origin: AdmissionOrigin,
     pub ceremony: Option<NaiveDate>,
 }
 
@@ -74,15 +98,10 @@ pub struct AdmissionCount {
     pub admitted: u32,
     /// Of which readmissions (kết nạp lại).
     pub readmitted: u32,
-    /// By the sub-target group of the case.
+    /// By sub-target group (the record's, else the case's).
     pub groups: GroupCounts,
-    /// Whose ceremony, inside the period, fell on an anniversary (`pipeline::anniversary`).
+    /// Whose ceremony, inside the period, fell on an occasion of the list.
     pub on_anniversary: u32,
-}
-
-/// The ceremony of the case, when it fell in the period on an anniversary (with its name).
-pub(super) fn on_anniversary(case: &CaseFacts, first: NaiveDate, last: NaiveDate) -> Option<(NaiveDate, &'static str)> {
-    case.ceremony.filter(|d| (first..=last).contains(d)).and_then(|d| pipeline::anniversary(d).map(|label| (d, label)))
 }
 
 /// The admissions of a period, per unit: each counts for its chi bộ and every ancestor of the
@@ -90,8 +109,8 @@ pub(super) fn on_anniversary(case: &CaseFacts, first: NaiveDate, last: NaiveDate
 #[derive(Debug, Default)]
 pub struct UnitAdmissions {
     counts: HashMap<UnitId, AdmissionCount>,
-    /// Per unit, the admissions on each anniversary (the day of the ceremony, to order them).
-    occasions: HashMap<UnitId, Vec<(NaiveDate, &'static str, u32)>>,
+    /// Per unit, the admissions on each occasion of the list (by its position).
+    occasions: HashMap<UnitId, Vec<u32>>,
 }
 
 impl UnitAdmissions {
@@ -100,28 +119,25 @@ impl UnitAdmissions {
         self.counts.get(&unit).copied().unwrap_or_default()
     }
 
-    /// The admissions counted for `unit` whose ceremony fell on an anniversary, per occasion, in
-    /// the order of the calendar.
-    pub fn occasions(&self, unit: UnitId) -> Vec<(String, u32)> {
-        let mut list = self.occasions.get(&unit).cloned().unwrap_or_default();
-        list.sort_by_key(|(day, _, _)| (day.month(), day.day()));
-        list.into_iter().map(|(_, label, n)| (label.to_owned(), n)).collect()
+    /// The admissions counted for `unit` on the occasion at position `i` of the list.
+    pub fn on_occasion(&self, unit: UnitId, i: usize) -> u32 {
+        self.occasions.get(&unit).and_then(|l| l.get(i)).copied().unwrap_or(0)
     }
 
-    fn add(&mut self, unit: UnitId, readmitted: bool, case: &CaseFacts, occasion: Option<(NaiveDate, &'static str)>) {
+    fn add(&mut self, unit: UnitId, readmitted: bool, group: Option<TargetGroup>, occasion: Option<usize>) {
         let count = self.counts.entry(unit).or_default();
         count.admitted += 1;
         count.readmitted += u32::from(readmitted);
-        if let Some(g) = case.group {
+        if let Some(g) = group {
             count.groups.add(g);
         }
-        if let Some((day, label)) = occasion {
+        if let Some(i) = occasion {
             count.on_anniversary += 1;
             let list = self.occasions.entry(unit).or_default();
-            match list.iter_mut().find(|(_, l, _)| *l == label) {
-                Some((_, _, n)) => *n += 1,
-                None => list.push((day, label, 1)),
+            if list.len() <= i {
+                list.resize(i + 1, 0);
             }
+            list[i] += 1;
         }
     }
 }
@@ -142,6 +158,7 @@ pub(super) fn admissions_of(m: &MemberEntry, first: NaiveDate, last: NaiveDate) 
             on: s.span.from,
             status: s.span.status,
             readmitted,
+            facts: s.span.admission.unwrap_or_default(),
         })
     })
 }
@@ -153,11 +170,25 @@ impl Index {
         self.members.iter().flat_map(move |m| admissions_of(m, first, last))
     }
 
+    /// Whether some admission decided from `first` to `last` lacks, on its record, who introduced
+    /// the member or the ceremony: only then are the cases read ([`CaseFacts`]), which an
+    /// admission recorded since the record keeps them never needs.
+    pub fn needs_case_facts(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.admitted_between(first, last).any(|a| a.facts.origin.source.is_none() || a.facts.ceremony.is_none())
+    }
+
     /// The admissions decided from `first` to `last` (both included), counted for each chi bộ
     /// and every ancestor it had on the decision date. `case_of` tells what the case behind a
-    /// member's admission adds; a ceremony outside the period counts on no anniversary.
-    pub fn admissions_by_unit(&self, first: NaiveDate, last: NaiveDate, case_of: impl Fn(MemberId) -> CaseFacts) -> UnitAdmissions {
-        self.count_by_unit(self.admitted_between(first, last), first, last, case_of)
+    /// member's admission says where the record does not; a ceremony outside the period counts
+    /// on no occasion of `occasions`.
+    pub fn admissions_by_unit(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        case_of: impl Fn(MemberId) -> CaseFacts,
+        occasions: &OccasionList,
+    ) -> UnitAdmissions {
+        self.count_by_unit(self.admitted_between(first, last), first, last, case_of, occasions)
     }
 
     /// [`Index::admissions_by_unit`] over admissions already read.
@@ -167,14 +198,16 @@ impl Index {
         first: NaiveDate,
         last: NaiveDate,
         case_of: impl Fn(MemberId) -> CaseFacts,
+        occasions: &OccasionList,
     ) -> UnitAdmissions {
         let mut out = UnitAdmissions::default();
         for a in admitted {
             let case = case_of(a.member.id);
-            let occasion = on_anniversary(&case, first, last);
+            let occasion = a.occasion(&case, first, last, occasions);
+            let group = a.origin(&case).target_group;
             for u in self.units.ancestors_on(a.unit, a.on) {
                 if let Some(id) = self.units.id(u) {
-                    out.add(id, a.readmitted, &case, occasion);
+                    out.add(id, a.readmitted, group, occasion);
                 }
             }
         }

@@ -115,9 +115,9 @@ impl Index {
         domain::targets::UnitLineage { predecessors, ended: self.unit_span(unit).and_then(|(_, end)| end) }
     }
 
-    /// `unit` and the units above it on `on` (`unit` first).
-    pub fn ancestors_of(&self, unit: UnitId, on: NaiveDate) -> Vec<UnitId> {
-        let Some(&i) = self.units.pos.get(&unit) else { return Vec::new() };
-        self.units.ancestors_on(i, on).filter_map(|u| self.units.id(u)).collect()
+    /// `unit` and the units above it, each as its latest version places it (`unit` first): the
+    /// tree as it stands today for a standing unit, or as it stood when the unit ended.
+    pub fn ancestors_latest(&self, unit: UnitId) -> Vec<UnitId> {
+        std::iter::successors(Some(unit), |u| self.unit_latest(*u)?.parent_id).take(super::MAX_WALK).collect()
     }
 }

@@ -11,11 +11,12 @@
 use chrono::NaiveDate;
 
 use domain::history::Status;
-use domain::ids::UnitId;
-use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, MemberFacts, Movement, SpanCause, Structure, flow_kind_on};
+use domain::ids::{MemberId, UnitId};
+use domain::stats::{AdmissionTally, AgeBands, Breakdown, Flow, MemberFacts, Movement, OriginTally, SpanCause, Structure, flow_kind_on};
+use domain::targets::OccasionList;
 use domain::unit::UnitVersion;
 
-use super::{Index, MemberEntry};
+use super::{CaseFacts, Index, MemberEntry};
 use crate::model::{CellRow, ReportCell};
 
 /// The row of a report that holds the members of a unit on a day, or none: the unit is off the
@@ -50,7 +51,30 @@ fn at<T>(rows: &mut [T], slot: Slot) -> Option<&mut T> {
 
 /// What [`Index::admissions`] returns: the total, the rows, the grassroots organizations that
 /// admitted nobody.
-pub type Admissions = (AdmissionTally, Vec<(Row, AdmissionTally)>, Vec<UnitVersion>);
+#[derive(Debug)]
+pub struct Admissions {
+    pub total: AdmissionTally,
+    pub origins: OriginTally,
+    pub rows: Vec<RowAdmissions>,
+    pub zero: Vec<UnitVersion>,
+}
+
+/// A row of the admission report and what it counted.
+#[derive(Debug)]
+pub struct RowAdmissions {
+    pub row: Row,
+    pub tally: AdmissionTally,
+    pub origins: OriginTally,
+    /// The decision day of each of its admissions (to count them inside a term).
+    pub days: Vec<NaiveDate>,
+}
+
+/// What the admission report reads besides the register: the cases behind admissions whose
+/// record does not say their origin or ceremony, and the occasion list it counts by.
+pub struct AdmissionContext<'a> {
+    pub case_of: &'a dyn Fn(MemberId) -> CaseFacts,
+    pub occasions: &'a OccasionList,
+}
 
 /// What a row of a report stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,8 +281,9 @@ impl Index {
     }
 
     /// The members admitted (or readmitted) to `root`'s list from `first` to `last`, tallied in
-    /// total and per row, and the organizations under `root` that admitted nobody
-    /// ([`Index::without_admission`]). `None` as for [`Index::movements`].
+    /// total and per row (in the published breakdown and by origin and occasion), and the
+    /// organizations under `root` that admitted nobody ([`Index::without_admission`]). `None` as
+    /// for [`Index::movements`].
     pub fn admissions(
         &self,
         root: UnitId,
@@ -266,29 +291,39 @@ impl Index {
         last: NaiveDate,
         structure: Structure,
         today: NaiveDate,
+        context: &AdmissionContext<'_>,
     ) -> Option<Admissions> {
         let (_, shown_on) = self.period_root(root, first, last, structure, today)?;
         let mut rows = Rows { keys: Vec::new() };
         let (_, days, epochs) = self.admission_epochs(root, first, last, structure, today, &mut rows)?;
-        let mut per_row = vec![AdmissionTally::default(); rows.keys.len()];
-        let mut total = AdmissionTally::default();
+        let occasions = context.occasions.items().len();
+        let blank = || (AdmissionTally::default(), OriginTally::new(occasions), Vec::new());
+        let mut per_row: Vec<(AdmissionTally, OriginTally, Vec<NaiveDate>)> = (0..rows.keys.len()).map(|_| blank()).collect();
+        let (mut total, mut total_origins, _) = blank();
         let admitted: Vec<_> = self.admitted_between(first, last).collect();
         for a in &admitted {
-            let Some(row) = at(&mut per_row, slot_on(&days, &epochs, a.unit, a.on)) else { continue };
+            let Some((tally, origins, on)) = at(&mut per_row, slot_on(&days, &epochs, a.unit, a.on)) else { continue };
             let f = facts(a.member, a.status, a.on);
-            row.add(&f, a.on, a.readmitted);
+            let case = (context.case_of)(a.member.id);
+            let (origin, occasion) = (a.origin(&case), a.occasion(&case, first, last, context.occasions));
+            tally.add(&f, a.on, a.readmitted);
+            origins.add(origin, occasion);
+            on.push(a.on);
             total.add(&f, a.on, a.readmitted);
+            total_origins.add(origin, occasion);
         }
-        let by_unit = self.count_by_unit(admitted, first, last, |_| Default::default());
+        let by_unit = self.count_by_unit(admitted, first, last, context.case_of, context.occasions);
         let zero = self.without_admission(root, shown_on, structure, &by_unit);
         let out = rows
             .keys
             .iter()
             .zip(per_row)
-            .filter(|(key, t)| matches!(key, RowKey::Unit(_)) || t.admitted > 0)
-            .filter_map(|(key, t)| Some((self.row_of(*key, shown_on, None)?, t)))
+            .filter(|(key, (t, _, _))| matches!(key, RowKey::Unit(_)) || t.admitted > 0)
+            .filter_map(|(key, (tally, origins, days))| {
+                Some(RowAdmissions { row: self.row_of(*key, shown_on, None)?, tally, origins, days })
+            })
             .collect();
-        Some((total, out, zero))
+        Some(Admissions { total, origins: total_origins, rows: out, zero })
     }
 
     /// The row slot of every unit as the tree stands on `on`: `r` itself is the direct row, each

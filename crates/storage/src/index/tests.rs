@@ -145,27 +145,54 @@ fn admissions_count_for_the_ancestors_of_their_day() {
         member(2, 4, d(2020, 3, 2), FlowKind::Readmitted),
         member(3, 4, d(2019, 8, 1), FlowKind::TransferredInWithin),
     ];
+    // Member 2's record keeps its ceremony (on 26/3, an occasion the list adds) and its source;
+    // member 1's says nothing, its case does.
+    let mut members = members;
+    let youth = domain::event::AdmissionOrigin { source: Some(domain::pipeline::CandidateSource::YouthUnion), target_group: None };
+    members[1].spans[0].admission = Some(domain::history::AdmissionFacts { ceremony: Some(d(2020, 3, 26)), origin: youth });
     let index = Index::build(units, Vec::new(), members, 1);
     let case = |m: MemberId| match m.0 {
-        1 => CaseFacts { group: Some(domain::pipeline::TargetGroup::Student), ceremony: Some(d(2019, 5, 19)) },
+        1 => CaseFacts {
+            origin: domain::event::AdmissionOrigin { source: None, target_group: Some(domain::pipeline::TargetGroup::Student) },
+            ceremony: Some(d(2019, 5, 19)),
+        },
+        // Where the record says it, the case is not read.
+        2 => CaseFacts {
+            origin: domain::event::AdmissionOrigin { source: Some(domain::pipeline::CandidateSource::Other), target_group: None },
+            ceremony: Some(d(2020, 4, 1)),
+        },
         _ => CaseFacts::default(),
     };
+    let added = domain::targets::Occasion { day: 26, month: 3, name: "Ngày thành lập Đoàn".into(), added_by: Some(UnitId(1)) };
+    let occasions = domain::targets::OccasionList::new(vec![added]);
+    let position = |code: &str| occasions.items().iter().position(|o| o.code() == code).unwrap();
     let (first, last) = (d(2019, 1, 1), d(2020, 12, 31));
-    let counted = index.admissions_by_unit(first, last, case);
+    let counted = index.admissions_by_unit(first, last, case, &occasions);
     let admitted = |u: i64| counted.of(UnitId(u)).admitted;
     assert_eq!([admitted(1), admitted(2), admitted(3), admitted(4), admitted(5)], [2, 1, 1, 1, 1]);
     let province = counted.of(UnitId(1));
-    assert_eq!((province.readmitted, province.groups.student, province.on_anniversary), (1, 1, 1));
-    assert_eq!(counted.occasions(UnitId(1)), vec![("Ngày sinh Chủ tịch Hồ Chí Minh (19/5)".to_owned(), 1)]);
-    assert!(counted.occasions(UnitId(2)).is_empty());
+    assert_eq!((province.readmitted, province.groups.student, province.on_anniversary), (1, 1, 2));
+    assert_eq!((counted.on_occasion(UnitId(1), position("19-5")), counted.on_occasion(UnitId(1), position("26-3"))), (1, 1));
+    assert_eq!((counted.on_occasion(UnitId(2), position("19-5")), counted.on_occasion(UnitId(2), position("26-3"))), (0, 1));
     // The admission report reads the same admissions, in the rows of their day.
-    let (total, rows, zero) = index.admissions(UnitId(1), first, last, Structure::OfDate, last).unwrap();
-    assert_eq!((total.admitted, total.readmitted), (2, 1));
-    let row = |u: i64| rows.iter().find(|(r, _)| matches!(r, ReportRow::Unit(v, _) if v.unit_id == UnitId(u))).map(|(_, t)| t.admitted);
-    assert_eq!((row(2), row(3)), (Some(1), Some(1)));
-    assert!(zero.is_empty());
+    let context = AdmissionContext { case_of: &case, occasions: &occasions };
+    let report = index.admissions(UnitId(1), first, last, Structure::OfDate, last, &context).unwrap();
+    assert_eq!((report.total.admitted, report.total.readmitted), (2, 1));
+    let row = |u: i64| report.rows.iter().find(|r| matches!(&r.row, ReportRow::Unit(v, _) if v.unit_id == UnitId(u)));
+    assert_eq!((row(2).map(|r| r.tally.admitted), row(3).map(|r| r.tally.admitted)), (Some(1), Some(1)));
+    assert!(report.zero.is_empty());
+    // By origin: the record's source for member 2, the case's group for member 1, nothing else.
+    let o = &report.origins;
+    assert_eq!((o.source(Some(domain::pipeline::CandidateSource::YouthUnion)), o.source(None)), (1, 1));
+    assert_eq!(o.source(Some(domain::pipeline::CandidateSource::Other)), 0, "the record wins over the case");
+    assert_eq!((o.group(Some(domain::pipeline::TargetGroup::Student)), o.group(None)), (1, 1));
+    assert_eq!((o.on_occasion, o.occasion(position("26-3"))), (2, 1));
+    assert_eq!(row(2).map(|r| r.days.clone()), Some(vec![d(2020, 3, 2)]));
+    // A ceremony outside the period counts on no occasion.
+    let early = index.admissions(UnitId(1), first, d(2020, 3, 20), Structure::OfDate, last, &context).unwrap();
+    assert_eq!((early.total.admitted, early.origins.on_occasion), (2, 1));
     // In 2020 only committee 2 admitted; under committee 2, only cell 4.
-    let in_2020 = index.admissions_by_unit(d(2020, 1, 1), last, |_| CaseFacts::default());
+    let in_2020 = index.admissions_by_unit(d(2020, 1, 1), last, |_| CaseFacts::default(), &occasions);
     let ids = |list: Vec<UnitVersion>| list.iter().map(|v| v.unit_id.0).collect::<Vec<_>>();
     assert_eq!(ids(index.without_admission(UnitId(1), last, Structure::OfDate, &in_2020)), vec![3]);
     assert_eq!(ids(index.without_admission(UnitId(2), last, Structure::OfDate, &in_2020)), vec![5]);
@@ -195,7 +222,7 @@ proptest! {
         query.page = page;
         let expected = brute_force(&members, &query);
         let index = Index::build(units(), Vec::new(), members.clone(), 1);
-        let got = index.find_members(&query, &HashMap::new());
+        let got = index.find_members(&query, &HashMap::new(), &Default::default());
         prop_assert_eq!(got.total, expected.len());
         let want: Vec<MemberId> = expected.into_iter().skip((page - 1) * per_page).take(per_page).collect();
         prop_assert_eq!(got.items.iter().map(|i| i.id).collect::<Vec<_>>(), want);
@@ -216,7 +243,7 @@ proptest! {
             let mut query = MemberQuery::new(d(2026, 1, 1));
             query.q = q.to_string();
             query.status = StatusFilter::All;
-            prop_assert_eq!(index.find_members(&query, &HashMap::new()), fresh.find_members(&query, &HashMap::new()));
+            prop_assert_eq!(index.find_members(&query, &HashMap::new(), &Default::default()), fresh.find_members(&query, &HashMap::new(), &Default::default()));
         }
         // The statistics read the same columns after incremental updates as after a reload.
         let bands = domain::stats::AgeBands::default();

@@ -197,6 +197,31 @@ pub async fn targets(conn: &mut dyn Conn, year: i32) -> R<Vec<(UnitId, String, u
     rows.iter().map(|r| Ok((UnitId(r.i64("unit_id")?), r.str("kind")?, u32::try_from(r.i64("target")?).unwrap_or(0)))).collect()
 }
 
+/// A target as stored: a unit's, for a year, of a kind (`total` or a `TargetGroup` code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearTarget {
+    pub unit: UnitId,
+    pub year: i32,
+    pub kind: String,
+    pub target: u32,
+}
+
+/// Every target set for the years `first..=last`.
+pub async fn targets_between(conn: &mut dyn Conn, first: i32, last: i32) -> R<Vec<YearTarget>> {
+    let sql: Sql = "SELECT unit_id, year, kind, target FROM admission_targets WHERE year >= $1 AND year <= $2".into();
+    let rows = conn.query(&sql, vec![i64::from(first).into(), i64::from(last).into()]).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(YearTarget {
+                unit: UnitId(r.i64("unit_id")?),
+                year: i32::try_from(r.i64("year")?).map_err(|e| DbError::Decode(e.to_string()))?,
+                kind: r.str("kind")?,
+                target: u32::try_from(r.i64("target")?).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
 pub async fn target(conn: &mut dyn Conn, unit: UnitId, year: i32, kind: &str) -> R<Option<u32>> {
     let rows = conn
         .query(

@@ -3,7 +3,10 @@
 //! as text (so a wrong value never becomes axum's plain text rejection) and is parsed here with
 //! Vietnamese messages, all problems collected.
 
+pub mod admitted;
 pub mod reports;
+
+pub use admitted::{AdmittedCode, CREDIT, CREDIT_ANNIVERSARY, admitted_codes, credit_occasion_code, parse_admitted};
 
 use chrono::{Datelike, NaiveDate};
 use domain::dates::{AgeBand, parse_date};
@@ -178,7 +181,7 @@ fn text_schema(pattern: String, description: &str) -> utoipa::openapi::RefOr<uto
 }
 
 /// A string parameter of the document that is one of `codes`.
-fn codes_schema(codes: Vec<String>, description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+pub(crate) fn codes_schema(codes: Vec<String>, description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     utoipa::openapi::schema::ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::Type::String)
         .enum_values(Some(codes))
@@ -276,60 +279,6 @@ impl utoipa::PartialSchema for FlowCode {
 
 impl utoipa::ToSchema for FlowCode {}
 
-/// The prefix of the `admitted` codes that count as the targets page does ([`storage::Credit`]).
-pub const CREDIT: &str = "chi-tieu";
-/// The `admitted` code of the admissions whose ceremony fell on an anniversary.
-pub const CREDIT_ANNIVERSARY: &str = "chi-tieu:ky-niem";
-
-/// The `admitted` codes, over a period: `ket-nap` (admissions, readmissions included) or
-/// `ket-nap-lai` (readmissions only), the admission report's counts; `chi-tieu` (as the targets
-/// page credits them to the unit), `chi-tieu:<nhóm>` (of one sub-target group) or
-/// `chi-tieu:ky-niem` (ceremony on an anniversary).
-pub fn admitted_codes() -> Vec<String> {
-    let mut codes = vec!["ket-nap".to_owned(), "ket-nap-lai".to_owned(), CREDIT.to_owned(), CREDIT_ANNIVERSARY.to_owned()];
-    codes.extend(domain::pipeline::TargetGroup::ALL.iter().map(|g| format!("{CREDIT}:{}", g.code())));
-    codes.extend(domain::pipeline::ANNIVERSARIES.iter().filter_map(|(_, _, name)| occasion_code(name)));
-    codes
-}
-
-/// The `admitted` code of the admissions whose ceremony fell on the anniversary `name`
-/// (`chi-tieu:ky-niem:19-5`).
-pub fn occasion_code(name: &str) -> Option<String> {
-    domain::pipeline::ANNIVERSARIES.iter().find(|(_, _, n)| *n == name).map(|(d, m, _)| format!("{CREDIT_ANNIVERSARY}:{d}-{m}"))
-}
-
-/// An `admitted` code ([`admitted_codes`]) over a period.
-pub fn parse_admitted(raw: &str, first: NaiveDate, last: NaiveDate) -> Result<storage::AdmittedFilter, FieldError> {
-    use storage::Credit;
-    let raw = raw.trim();
-    let (readmitted_only, credit) = match raw {
-        "ket-nap" => (false, None),
-        "ket-nap-lai" => (true, None),
-        CREDIT => (false, Some(Credit::All)),
-        CREDIT_ANNIVERSARY => (false, Some(Credit::Anniversary(None))),
-        _ => match raw.strip_prefix(CREDIT).and_then(|g| g.strip_prefix(':')).map(domain::pipeline::TargetGroup::parse) {
-            Some(Ok(g)) => (false, Some(Credit::Group(g))),
-            _ if raw.starts_with(CREDIT_ANNIVERSARY) => {
-                match domain::pipeline::ANNIVERSARIES.iter().find(|(_, _, name)| occasion_code(name).as_deref() == Some(raw)) {
-                    Some((_, _, name)) => (false, Some(Credit::Anniversary(Some(name)))),
-                    None => return Err(FieldError::new("", "invalid", "Ngày kỷ niệm phải là 3-2, 19-5, 2-9 hoặc 7-11.")),
-                }
-            }
-            _ => {
-                return Err(FieldError::new(
-                    "",
-                    "invalid",
-                    "Phải là ket-nap (kết nạp, gồm kết nạp lại), ket-nap-lai (chỉ kết nạp lại) hoặc chi-tieu, chi-tieu:<nhóm>, chi-tieu:ky-niem (như trang chỉ tiêu tính).",
-                ));
-            }
-        },
-    };
-    if last < first {
-        return Err(FieldError::new("", "period_reversed", "Ngày cuối kỳ phải sau hoặc trùng ngày đầu kỳ."));
-    }
-    Ok(storage::AdmittedFilter { readmitted_only, first, last, credit })
-}
-
 /// A row of a report: a unit id, or `giai-the`; blank is none (the report's total).
 pub fn parse_row(raw: &str) -> Result<Option<storage::CellRow>, FieldError> {
     match raw.trim() {
@@ -341,20 +290,6 @@ pub fn parse_row(raw: &str) -> Result<Option<storage::CellRow>, FieldError> {
 
 /// The `row` of the units dissolved with no successor (today's structure).
 pub const ROW_DISSOLVED: &str = "giai-the";
-
-/// The document's type of the `admitted` filter ([`parse_admitted`]).
-pub struct AdmittedCode;
-
-impl utoipa::PartialSchema for AdmittedCode {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        codes_schema(
-            admitted_codes(),
-            "ket-nap: kết nạp (gồm kết nạp lại); ket-nap-lai: chỉ kết nạp lại; chi-tieu: như trang chỉ tiêu tính cho tổ chức (chi bộ và các cấp trên vào ngày quyết định); chi-tieu:<nhóm>: của một nhóm chỉ tiêu; chi-tieu:ky-niem: lễ kết nạp vào ngày kỷ niệm",
-        )
-    }
-}
-
-impl utoipa::ToSchema for AdmittedCode {}
 
 /// The document's type of the `row` filter ([`parse_row`]).
 pub struct RowCode;
@@ -668,22 +603,6 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(reversed.parse(today()).unwrap_err().errors[0].code, "period_reversed");
-    }
-
-    #[test]
-    fn the_targets_credit_codes() {
-        use storage::Credit;
-        let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
-        let credit = |raw: &str| parse_admitted(raw, d(1), d(12)).map(|a| a.credit);
-        assert_eq!(credit("ket-nap"), Ok(None));
-        assert_eq!(credit("chi-tieu"), Ok(Some(Credit::All)));
-        assert_eq!(credit("chi-tieu:ky-niem"), Ok(Some(Credit::Anniversary(None))));
-        assert_eq!(credit("chi-tieu:ky-niem:19-5"), Ok(Some(Credit::Anniversary(Some("Ngày sinh Chủ tịch Hồ Chí Minh (19/5)")))));
-        assert_eq!(credit("chi-tieu:ky-niem:1-1").unwrap_err().code, "invalid");
-        assert_eq!(credit("chi-tieu:hoc-sinh-sinh-vien"), Ok(Some(Credit::Group(domain::pipeline::TargetGroup::Student))));
-        assert_eq!(credit("chi-tieu:khac").unwrap_err().code, "invalid");
-        assert_eq!(credit("chi-tieu-x").unwrap_err().code, "invalid");
-        assert_eq!(admitted_codes().len(), 4 + domain::pipeline::TargetGroup::ALL.len() + domain::pipeline::ANNIVERSARIES.len());
     }
 
     #[test]

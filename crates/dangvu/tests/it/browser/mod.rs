@@ -3,6 +3,7 @@
 //! skipped otherwise. [`Browser`] starts one chromedriver and one browser window of a chosen
 //! width; each test file drives its own.
 
+mod admissions;
 mod phone;
 mod picker;
 mod smoke;

@@ -18,6 +18,8 @@ mod steps;
 mod targets;
 mod worklist;
 
+pub(crate) use targets::occasion_label;
+
 use domain::access::Capability;
 use domain::ids::{MemberId, UnitId};
 use domain::pipeline::{Actor, Urgency};

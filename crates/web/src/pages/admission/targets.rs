@@ -89,6 +89,8 @@ struct TargetsPage {
     rows: Vec<TargetRowView>,
     zero: Vec<Link>,
     /// Each occasion's admissions with the members behind the count.
+    /// Which occasion list the page counts by.
+    occasion_list: String,
     anniversaries: Vec<(String, Link)>,
     readmissions: String,
     by_source: Vec<(&'static str, String)>,
@@ -131,6 +133,12 @@ fn row_view(r: &TargetRow, year: i32, is_root: bool) -> TargetRowView {
         anniversary: format::number(u64::from(r.anniversary)),
         anniversary_href: credited_href(r.unit.id, year, query::CREDIT_ANNIVERSARY),
     }
+}
+
+/// "Ngày Quốc tế Phụ nữ (8/3)": an occasion with its day (the default names carry it already).
+pub(crate) fn occasion_label(o: &storage::OccasionLine) -> String {
+    let day = format!("({})", o.day_month);
+    if o.name.contains(&day) { o.name.clone() } else { format!("{} {day}", o.name) }
 }
 
 /// The members behind a number of the page: admitted in the year and credited to the unit as
@@ -210,13 +218,14 @@ async fn targets_view(
         group_labels: TargetGroup::ALL.iter().map(|g| g.label()).collect(),
         rows: std::iter::once(row_view(&report.root, year, true)).chain(report.children.iter().map(|r| row_view(r, year, false))).collect(),
         zero: report.zero_admission.iter().map(|u| Link { href: targets_href(u.id, Some(year)), label: u.name.clone() }).collect(),
+        occasion_list: report.occasions.list.clone(),
         anniversaries: report
-            .anniversaries
+            .occasions
+            .lines
             .iter()
-            .map(|(name, n)| {
-                let href =
-                    query::occasion_code(name).map(|code| credited_href(report.root.unit.id, report.year, &code)).unwrap_or_default();
-                (name.clone(), Link { href, label: format::number(u64::from(*n)) })
+            .map(|o| {
+                let href = credited_href(report.root.unit.id, report.year, &query::credit_occasion_code(&o.code));
+                (occasion_label(o), Link { href, label: format::number(o.admitted) })
             })
             .collect(),
         readmissions: format::number(u64::from(report.readmissions)),

@@ -70,21 +70,19 @@ fn flow_note(f: &storage::FlowFilter) -> String {
 
 /// "Kết nạp từ 01/01/2025 đến 31/12/2025": what an admission drill-down lists.
 fn admitted_note(a: &storage::AdmittedFilter) -> String {
-    use storage::Credit;
-    let group;
-    let what = match a.credit {
-        Some(Credit::All) => "Kết nạp (gồm kết nạp lại), tính cho tổ chức như trang chỉ tiêu",
-        Some(Credit::Anniversary(None)) => "Kết nạp có lễ kết nạp vào ngày kỷ niệm, tính như trang chỉ tiêu",
-        Some(Credit::Anniversary(Some(name))) => {
-            group = format!("Kết nạp có lễ kết nạp vào dịp {name}, tính như trang chỉ tiêu");
-            group.as_str()
-        }
-        Some(Credit::Group(g)) => {
-            group = format!("Kết nạp thuộc nhóm chỉ tiêu “{}”", g.label());
-            group.as_str()
-        }
-        None if a.readmitted_only => "Kết nạp lại",
-        None => "Kết nạp (gồm kết nạp lại)",
+    use storage::{Credit, OriginFilter};
+    let on_day = |which: Option<(u32, u32)>| which.map_or_else(|| "một dịp lễ, kỷ niệm".to_owned(), |(d, m)| format!("dịp {d}/{m}"));
+    let what = match (a.credit, a.origin) {
+        (Some(Credit::All), _) => "Kết nạp (gồm kết nạp lại), tính cho tổ chức như trang chỉ tiêu".to_owned(),
+        (Some(Credit::Occasion(which)), _) => format!("Kết nạp có lễ kết nạp vào {}, tính như trang chỉ tiêu", on_day(which)),
+        (Some(Credit::Group(g)), _) => format!("Kết nạp thuộc nhóm chỉ tiêu “{}”", g.label()),
+        (None, Some(OriginFilter::Source(Some(s)))) => format!("Kết nạp do {} giới thiệu", s.label()),
+        (None, Some(OriginFilter::Source(None))) => "Kết nạp không rõ nguồn giới thiệu".to_owned(),
+        (None, Some(OriginFilter::Group(Some(g)))) => format!("Kết nạp thuộc nhóm chỉ tiêu “{}”", g.label()),
+        (None, Some(OriginFilter::Group(None))) => "Kết nạp không thuộc nhóm chỉ tiêu nào".to_owned(),
+        (None, Some(OriginFilter::Occasion(which))) => format!("Kết nạp có lễ kết nạp trong kỳ vào {}", on_day(which)),
+        (None, None) if a.readmitted_only => "Kết nạp lại".to_owned(),
+        (None, None) => "Kết nạp (gồm kết nạp lại)".to_owned(),
     };
     format!("{what} từ {} đến {}; các tiêu chí khác tính tại ngày quyết định kết nạp.", format::date(a.first), format::date(a.last))
 }

@@ -1,9 +1,10 @@
 //! The reports as downloads: CSV for machines and spreadsheets' import (`crate::csv`: one header
 //! row, plain numbers, ISO dates) and `.xlsx` workbooks for people (`crate::xlsx`, Vietnamese
-//! formats), with the columns both formats share; both carry each unit's code.
+//! formats), with the columns both formats share; both carry each unit's code. The admission
+//! report's are in `admissions::export`.
 
 use axum::response::Response;
-use storage::{AdmissionReport, CountsReport, MovementReport, ReportRowHead};
+use storage::{CountsReport, MovementReport, ReportRowHead};
 
 use super::counts::{Line, Table};
 use crate::csv::{Csv, Value};
@@ -59,43 +60,10 @@ fn movement_heading(r: &MovementReport) -> String {
     format!("Tăng, giảm đảng viên: {} — từ {} đến {} ({})", r.unit.name, format::date(r.first), format::date(r.last), r.structure.label())
 }
 
-/// The columns of the per-unit admission table (spreadsheet and CSV), after the unit's name.
-const ADMISSION_COLUMNS: [&str; 11] = [
-    "Chỉ tiêu",
-    "Kết nạp",
-    "Kết nạp lại",
-    "Nữ",
-    "Dân tộc thiểu số",
-    "Có tôn giáo",
-    "Đoàn viên",
-    "Từ 18 đến 30 tuổi",
-    "Cao đẳng trở lên",
-    "Sau đại học",
-    "Chưa có thông tin trình độ",
-];
-fn admission_values(t: &domain::stats::AdmissionTally) -> [u64; 10] {
-    [
-        t.admitted,
-        t.readmitted,
-        t.women,
-        t.ethnic_minority,
-        t.religious,
-        t.youth_union,
-        t.up_to_30,
-        t.college_or_higher,
-        t.postgraduate,
-        t.no_profile,
-    ]
-}
-
-fn admission_heading(r: &AdmissionReport) -> String {
-    format!("Kết nạp đảng viên: {} — từ {} đến {} ({})", r.unit.name, format::date(r.first), format::date(r.last), r.structure.label())
-}
-
 // --- CSV ------------------------------------------------------------------------------------------
 
 /// The code and name of a report row's unit (empty code for the groups and the total).
-fn row_unit(head: &ReportRowHead) -> (String, &str) {
+pub(super) fn row_unit(head: &ReportRowHead) -> (String, &str) {
     (head.unit.as_ref().map(|u| u.code.to_string()).unwrap_or_default(), head.label.as_str())
 }
 
@@ -140,31 +108,6 @@ pub(super) fn movements_csv(r: &MovementReport) -> Response {
     csv.download(&format!("tang-giam-{}-{}-{}", r.unit.code, r.first, r.last))
 }
 
-/// The admissions as CSV: one row per unit under the report's unit with its target, then the
-/// total (whose code is empty). The grassroots organizations that admitted nobody are a sheet of
-/// the workbook.
-pub(super) fn admissions_csv(r: &AdmissionReport) -> Response {
-    let mut header = vec!["Mã tổ chức", "Tổ chức", "Từ ngày", "Đến ngày"];
-    header.extend(ADMISSION_COLUMNS);
-    let mut csv = Csv::new(&header);
-    let rows = r.rows.iter().map(|row| (row_unit(&row.head), row.target, &row.tally)).chain(std::iter::once((
-        (String::new(), "Tổng cộng"),
-        r.total_target,
-        &r.total,
-    )));
-    for ((code, label), target, tally) in rows {
-        let head = [
-            Value::Raw(&code),
-            Value::Text(label),
-            Value::Date(r.first),
-            Value::Date(r.last),
-            target.map_or(Value::Empty, |t| Value::Count(u64::from(t))),
-        ];
-        csv.row(head.into_iter().chain(admission_values(tally).into_iter().map(Value::Count)));
-    }
-    csv.download(&format!("ket-nap-{}-{}-{}", r.unit.code, r.first, r.last))
-}
-
 // --- XLSX ----------------------------------------------------------------------------------------
 
 /// The report as a workbook: the breakdowns of the unit, then one row per unit under it.
@@ -181,14 +124,17 @@ pub(super) fn counts_xlsx(report: &CountsReport, summary: &[Line], tables: &[Tab
     for t in tables {
         section(t.title, &t.lines, &mut rows);
     }
-    let overview =
-        Sheet {
-            name: "Tổng hợp".into(), title: heading.clone(), header: vec!["Chỉ tiêu", "Số lượng", "Tỷ lệ"], rows, bold_rows
-        };
+    let overview = Sheet {
+        name: "Tổng hợp".into(),
+        title: heading.clone(),
+        header: xlsx::header(&["Chỉ tiêu", "Số lượng", "Tỷ lệ"]),
+        rows,
+        bold_rows,
+    };
     let units = Sheet {
         name: "Tổ chức trực thuộc".into(),
         title: heading,
-        header: vec![
+        header: xlsx::header(&[
             "Mã tổ chức",
             "Tổ chức",
             "Đảng viên",
@@ -199,7 +145,7 @@ pub(super) fn counts_xlsx(report: &CountsReport, summary: &[Line], tables: &[Tab
             "Dân tộc thiểu số",
             "Có tôn giáo",
             "Đoàn viên",
-        ],
+        ]),
         rows: report
             .children
             .iter()
@@ -231,7 +177,7 @@ pub(super) fn movements_xlsx(r: &MovementReport) -> Response {
     let form = Sheet {
         name: "Biểu 1-BTCTW".into(),
         title: heading.clone(),
-        header: vec!["Chỉ tiêu", "Mã", "Số lượng"],
+        header: xlsx::header(&["Chỉ tiêu", "Mã", "Số lượng"]),
         bold_rows: lines.iter().enumerate().filter(|(_, (row, _, _))| row.len() == 1).map(|(i, _)| i).collect(),
         rows: lines.iter().map(|(row, label, v)| vec![Cell::text(*label), Cell::text(*row), Cell::Count(*v)]).collect(),
     };
@@ -247,40 +193,6 @@ pub(super) fn movements_xlsx(r: &MovementReport) -> Response {
         .collect();
     rows.push([Cell::Empty, Cell::text("Tổng cộng")].into_iter().chain(movement_values(&r.total).into_iter().map(Cell::Count)).collect());
     let bold_rows = vec![rows.len() - 1];
-    let units = Sheet { name: "Theo tổ chức".into(), title: heading, header, rows, bold_rows };
+    let units = Sheet { name: "Theo tổ chức".into(), title: heading, header: xlsx::header(&header), rows, bold_rows };
     xlsx::download(&[form, units], &format!("tang-giam-{}-{}-{}", r.unit.code, r.first, r.last))
-}
-
-/// The admissions as a workbook: the breakdown, one row per unit, the units that admitted nobody.
-pub(super) fn admissions_xlsx(r: &AdmissionReport) -> Response {
-    let heading = admission_heading(r);
-    let t = &r.total;
-    let mut rows = vec![vec![Cell::text("Kết nạp"), Cell::Count(t.admitted), Cell::Empty]];
-    rows.extend(t.lines().into_iter().map(|(label, n)| vec![Cell::text(label), Cell::Count(n), Cell::share(n, t.admitted)]));
-    if let Some(target) = r.total_target {
-        rows.push(vec![Cell::text("Chỉ tiêu năm"), Cell::Count(u64::from(target)), Cell::share(t.admitted, u64::from(target))]);
-    }
-    let summary =
-        Sheet {
-            name: "Tổng hợp".into(), title: heading.clone(), header: vec!["Chỉ tiêu", "Số lượng", "Tỷ lệ"], rows, bold_rows: vec![0]
-        };
-    let mut header = vec!["Mã tổ chức", "Tổ chức"];
-    header.extend(ADMISSION_COLUMNS);
-    let unit_row = |(code, label): (String, &str), target: Option<u32>, tally: &domain::stats::AdmissionTally| -> Vec<Cell> {
-        let mut row = vec![Cell::text(code), Cell::text(label), target.map_or(Cell::Empty, |t| Cell::Count(u64::from(t)))];
-        row.extend(admission_values(tally).into_iter().map(Cell::Count));
-        row
-    };
-    let mut unit_rows: Vec<Vec<Cell>> = r.rows.iter().map(|row| unit_row(row_unit(&row.head), row.target, &row.tally)).collect();
-    unit_rows.push(unit_row((String::new(), "Tổng cộng"), r.total_target, t));
-    let units =
-        Sheet { name: "Theo tổ chức".into(), title: heading.clone(), header, bold_rows: vec![unit_rows.len() - 1], rows: unit_rows };
-    let zero = Sheet {
-        name: "Chưa kết nạp".into(),
-        title: format!("Tổ chức cơ sở đảng chưa kết nạp đảng viên — {heading}"),
-        header: vec!["Mã tổ chức", "Tổ chức cơ sở đảng"],
-        rows: r.zero_admission.iter().map(|u| vec![Cell::text(u.code.to_string()), Cell::text(&u.name)]).collect(),
-        bold_rows: Vec::new(),
-    };
-    xlsx::download(&[summary, units, zero], &format!("ket-nap-{}-{}-{}", r.unit.code, r.first, r.last))
 }
