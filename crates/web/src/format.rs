@@ -105,8 +105,21 @@ pub fn qr_svg(text: &str) -> String {
     }
 }
 
+/// A number with at most one decimal and a comma: `64`, `81,4`.
+pub fn decimal(x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let (whole, tenth) = (tenths / 10, (tenths % 10).abs());
+    let whole = if whole < 0 { format!("-{}", number(whole.unsigned_abs())) } else { number(whole as u64) };
+    if tenth == 0 { whole } else { format!("{whole},{tenth}") }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_the_vietnamese_way() {
+        assert_eq!((super::decimal(64.0), super::decimal(81.44), super::decimal(1234.5)), ("64".into(), "81,4".into(), "1.234,5".into()));
+    }
+
     #[test]
     fn qr_codes_are_inline_svg() {
         let svg = super::qr_svg("otpauth://totp/%C4%90%E1%BA%A3ng%20v%E1%BB%A5:an?secret=JBSWY3DPEHPK3PXP&issuer=x");
@@ -161,12 +174,4 @@ mod tests {
         assert_eq!(href("/members", &[("unit", "5"), ("as_of", "")]), "/members?unit=5");
         assert_eq!(href("/reports/counts", &[]), "/reports/counts");
     }
-}
-
-/// A number with at most one decimal and a comma: `64`, `81,4`.
-pub fn decimal(x: f64) -> String {
-    let tenths = (x * 10.0).round() as i64;
-    let (whole, tenth) = (tenths / 10, (tenths % 10).abs());
-    let whole = if whole < 0 { format!("-{}", number(whole.unsigned_abs())) } else { number(whole as u64) };
-    if tenth == 0 { whole } else { format!("{whole},{tenth}") }
 }

@@ -137,7 +137,9 @@ impl UnitAdmissions {
             if list.len() <= i {
                 list.resize(i + 1, 0);
             }
-            list[i] += 1;
+            if let Some(n) = list.get_mut(i) {
+                *n += 1;
+            }
         }
     }
 }

@@ -149,7 +149,8 @@ fn admissions_count_for_the_ancestors_of_their_day() {
     // member 1's says nothing, its case does.
     let mut members = members;
     let youth = domain::event::AdmissionOrigin { source: Some(domain::pipeline::CandidateSource::YouthUnion), target_group: None };
-    members[1].spans[0].admission = Some(domain::history::AdmissionFacts { ceremony: Some(d(2020, 3, 26)), origin: youth });
+    members.get_mut(1).unwrap().spans.get_mut(0).unwrap().admission =
+        Some(domain::history::AdmissionFacts { ceremony: Some(d(2020, 3, 26)), origin: youth });
     let index = Index::build(units, Vec::new(), members, 1);
     let case = |m: MemberId| match m.0 {
         1 => CaseFacts {

@@ -43,6 +43,8 @@ struct TermView {
     text: String,
     /// The members admitted in the term's days of the period.
     href: String,
+    /// The report over the whole term (as far as today), when the period covers part of it.
+    whole_term: Option<String>,
 }
 
 struct UnitRow {
@@ -117,11 +119,11 @@ pub(super) async fn admissions_page(s: Caller, chrome: Chrome, Query(p): Query<P
     let Some(q) = q else { return Err(AppError::not_found()) };
     let q = super::effective(&q, report.first, report.last, report.structure);
     form.finish(&report.unit.name, &q, report.adjusted.as_ref());
-    let body = body(&report, &q, &form);
+    let body = body(&report, &q, &form, s.today());
     render(StatusCode::OK, &AdmissionsPage { chrome, form, body })
 }
 
-fn body(report: &AdmissionReport, q: &MovementQuery, form: &PeriodForm) -> AdmissionsBody {
+fn body(report: &AdmissionReport, q: &MovementQuery, form: &PeriodForm, today: chrono::NaiveDate) -> AdmissionsBody {
     let t = &report.total;
     let total = Drill::total(q.unit, q.structure);
     let list = |drill: &Drill, code: &str| admitted_list(drill, form, code, None);
@@ -138,7 +140,7 @@ fn body(report: &AdmissionReport, q: &MovementQuery, form: &PeriodForm) -> Admis
         headline: headline(report),
         sentence: words::sentence(report),
         target: report.target.label.clone(),
-        terms: term_views(&report.terms, &total),
+        terms: term_views(&report.terms, &total, Some((form, q, today))),
         admitted_href: Some(list(&total, "ket-nap")),
         lines: t
             .lines_with_filters()
@@ -199,7 +201,7 @@ fn unit_row(r: &AdmissionRow, name: String, report: &AdmissionReport, q: &Moveme
         href: r.head.unit.as_ref().map(|u| form.href(u.id, q.structure, "")),
         target: words::target_cell(r.target.as_ref()),
         progress: words::progress_cell(r.target.as_ref()),
-        terms: term_views(&r.terms, &drill),
+        terms: term_views(&r.terms, &drill, None),
         admitted: format::number(r.tally.admitted),
         admitted_href: admitted_list(&drill, form, "ket-nap", None),
         women: pct(r.tally.women),
@@ -220,13 +222,26 @@ fn origin_heads(report: &AdmissionReport) -> Vec<String> {
     heads
 }
 
-/// The terms in force, each with the members admitted in its days of the period.
-fn term_views(terms: &[storage::TermProgress], drill: &Drill) -> Vec<TermView> {
+/// The terms in force, each with the members admitted in its days of the period and, for the
+/// report's own unit, the report over the whole term.
+fn term_views(
+    terms: &[storage::TermProgress],
+    drill: &Drill,
+    whole: Option<(&PeriodForm, &MovementQuery, chrono::NaiveDate)>,
+) -> Vec<TermView> {
     terms
         .iter()
         .map(|t| {
             let (from, to) = (format::date(t.counted_from), format::date(t.counted_to));
-            TermView { text: words::term_line(t), href: drill.href(&[("admitted", "ket-nap"), ("from", &from), ("to", &to)]) }
+            let whole_term = whole.filter(|_| !t.whole_term).map(|(form, q, today)| {
+                let end = t.cut_on.and_then(|c| c.pred_opt()).map_or(t.last, |c| c.min(t.last)).min(today);
+                let (first, last) = (format::date(t.first), format::date(end));
+                format::href(
+                    form.path,
+                    &[("unit", &q.unit.to_string()), ("from", &first), ("to", &last), ("structure", q.structure.code())],
+                )
+            });
+            TermView { text: words::term_line(t), href: drill.href(&[("admitted", "ket-nap"), ("from", &from), ("to", &to)]), whole_term }
         })
         .collect()
 }
