@@ -12,13 +12,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::dates::{add_months, age_in_years, sub_months};
-use domain::event::{Entry, EventData, EventKind, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
+use domain::event::{AdmissionOrigin, Entry, EventData, EventKind, RecordedEvent, StrikeOffReason, TransferMode, UnitRef};
 use domain::history::{self, PROBATION_MONTHS, READMISSION_MIN_MONTHS_OUT};
 use domain::ids::{CitizenId, EventId, LyLichNumber, MemberId, PartyCardNumber, PhoneNumber};
 use domain::member::{
     AcademicTitle, DatedProfile, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, ItLevel, OccupationGroup,
     PoliticalTheory, Professional, Profile, Religion,
 };
+use domain::pipeline::{CandidateSource, TargetGroup};
 use domain::text::PersonName;
 use domain::unit::LegalBasis;
 use rand::Rng;
@@ -114,7 +115,8 @@ impl<'t> People<'t> {
         let death = self.death_date(rng, birth, gender, admitted);
 
         let home = self.tree.placement.pick(rng);
-        let mut life = Life { tree: self.tree, today, events: Vec::new(), cur: None, last: home, recognized: false };
+        let mut life =
+            Life { tree: self.tree, today, events: Vec::new(), admissions: Vec::new(), cur: None, last: home, recognized: false };
         let end = self.history(rng, &mut life, home, admitted, birth, death)?;
 
         let cell = &self.tree.cells[life.last];
@@ -148,6 +150,20 @@ impl<'t> People<'t> {
                 Some(LyLichNumber::parse(&format!("{serial:06}{code}")).map_err(field_error("ly_lich_number"))?)
             },
         };
+        for a in &life.admissions {
+            let event = &mut life.events[a.event];
+            let drawn = origin(&Admitting {
+                seed: index as u64,
+                on: event.effective,
+                birth,
+                gender,
+                profile: profile_on(&profiles, event.effective),
+                category: a.cell.map(|c| self.tree.cells[c].category),
+            });
+            if let EventKind::Admitted { origin, .. } | EventKind::Readmitted { origin, .. } = &mut event.kind {
+                *origin = drawn;
+            }
+        }
         let events = life
             .events
             .into_iter()
@@ -223,7 +239,7 @@ impl<'t> People<'t> {
                 )
             };
             let b = basis(&format!("{}-QĐ/ĐU", rng.random_range(1..400)), admitted, &issuer)?;
-            life.push(EventKind::Admitted { unit: UnitRef::External(org), origin: Default::default() }, admitted, Some(b.clone()));
+            life.admit(EventKind::Admitted { unit: UnitRef::External(org), origin: Default::default() }, admitted, Some(b.clone()), None);
             life.push(EventKind::Ceremony, ceremony, None);
             let rb = basis(&format!("{}-QĐ/ĐU", rng.random_range(1..400)), probation_end, &issuer)?;
             life.push(EventKind::RecognizedOfficial, probation_end, Some(rb));
@@ -244,7 +260,8 @@ impl<'t> People<'t> {
             life.cur = Some(cell);
             life.last = cell;
             let b = life.decision(rng, "Ban Thường vụ", admitted)?;
-            life.push(EventKind::Admitted { unit: UnitRef::Internal(tree.cells[cell].id), origin: Default::default() }, admitted, Some(b));
+            let kind = EventKind::Admitted { unit: UnitRef::Internal(tree.cells[cell].id), origin: Default::default() };
+            life.admit(kind, admitted, Some(b), Some(cell));
             if ceremony <= today {
                 life.push(EventKind::Ceremony, ceremony, None);
             }
@@ -424,7 +441,7 @@ impl<'t> People<'t> {
         life.cur = Some(cell);
         life.last = cell;
         let b = life.decision(rng, "Ban Thường vụ", back)?;
-        life.push(EventKind::Readmitted { unit: tree.cells[cell].id, origin: Default::default() }, back, Some(b));
+        life.admit(EventKind::Readmitted { unit: tree.cells[cell].id, origin: Default::default() }, back, Some(b), Some(cell));
         let ceremony = ceremony_after(back, birth);
         if ceremony <= today && death.is_none_or(|d| d > ceremony) {
             life.push(EventKind::Ceremony, ceremony, None);
@@ -619,6 +636,13 @@ impl<'t> People<'t> {
     }
 }
 
+/// An admission or readmission among a member's events: its position, and the chi bộ it was
+/// decided in (`None`: outside the province).
+struct AdmissionAt {
+    event: usize,
+    cell: Option<usize>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ending {
     Died,
@@ -634,6 +658,8 @@ struct Life<'t> {
     tree: &'t Tree,
     today: NaiveDate,
     events: Vec<EventData>,
+    /// The admission and readmission events, whose origin is drawn once the profiles are known.
+    admissions: Vec<AdmissionAt>,
     /// The chi bộ the member is active in (`None`: out, in transit, or elsewhere).
     cur: Option<usize>,
     /// The last chi bộ the member belonged to.
@@ -644,6 +670,12 @@ struct Life<'t> {
 impl Life<'_> {
     fn push(&mut self, kind: EventKind, effective: NaiveDate, basis: Option<LegalBasis>) {
         self.events.push(EventData { kind, effective, basis, note: None });
+    }
+
+    /// An admission or readmission `kind` decided in chi bộ `cell` (`None`: outside the province).
+    fn admit(&mut self, kind: EventKind, effective: NaiveDate, basis: Option<LegalBasis>, cell: Option<usize>) {
+        self.admissions.push(AdmissionAt { event: self.events.len(), cell });
+        self.push(kind, effective, basis);
     }
 
     fn died(&mut self, on: NaiveDate) {
@@ -703,4 +735,89 @@ impl Life<'_> {
 /// date (no draw from the random stream).
 fn ceremony_after(decided: NaiveDate, birth: NaiveDate) -> NaiveDate {
     decided + Duration::days(10 + i64::from(birth.ordinal() % 35))
+}
+
+/// What an admission's origin is drawn from.
+struct Admitting<'p> {
+    /// Varies the draw from member to member (the member's index).
+    seed: u64,
+    on: NaiveDate,
+    birth: NaiveDate,
+    gender: Gender,
+    /// The profile in force on the day of the decision.
+    profile: Option<&'p Profile>,
+    /// The kind of chi bộ that decided (`None`: outside the province).
+    category: Option<Category>,
+}
+
+/// The profile in force on `on` (the first one when `on` is before them all).
+fn profile_on(profiles: &[DatedProfile], on: NaiveDate) -> Option<&Profile> {
+    profiles.iter().rev().find(|p| p.valid_from.is_none_or(|f| f <= on)).or(profiles.first()).map(|p| &p.profile)
+}
+
+/// A number in 0..100 drawn from `seed` and `salt` without touching the random stream (so that
+/// every other generated value stays as it was): splitmix64.
+fn percent(seed: u64, salt: u64) -> u64 {
+    let mut z = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(salt.wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) % 100
+}
+
+/// Who introduced an admitted member and the sub-target group of the admission, as the chi bộ
+/// would have filed them (README "Developing members"): most young people come through the Youth
+/// Union (Charter art. 4: its executive committee introduces members under 30), workers of
+/// enterprises through the trade union, some women through the Women's Union, some older men
+/// through the Veterans' Association; students count towards the student sub-target, workers of
+/// private enterprises towards theirs, and some admissions of residential chi bộ towards the
+/// residential one. The source is never left unknown.
+fn origin(a: &Admitting<'_>) -> AdmissionOrigin {
+    use OccupationGroup as O;
+    let age = age_in_years(a.birth, a.on);
+    let draw = |salt: u64| percent(a.seed, salt ^ u64::from(a.on.num_days_from_ce().unsigned_abs()));
+    let occupation = a.profile.map(|p| p.occupation);
+    let student = matches!(occupation, Some(O::Pupil | O::UniversityStudent));
+    let enterprise = matches!(occupation, Some(O::EnterpriseWorker | O::EnterpriseStaff | O::EnterpriseManager));
+    let youth_union = a.profile.is_some_and(|p| p.youth_union) || age < 30;
+    let roll = draw(1);
+    let source = if student {
+        if roll < 92 { CandidateSource::YouthUnion } else { CandidateSource::Other }
+    } else if enterprise {
+        match roll {
+            0..55 => CandidateSource::TradeUnion,
+            55..85 if youth_union => CandidateSource::YouthUnion,
+            55..85 if a.gender == Gender::Female => CandidateSource::WomenUnion,
+            55..85 => CandidateSource::TradeUnion,
+            85..93 => CandidateSource::OtherMassOrganization,
+            _ => CandidateSource::Other,
+        }
+    } else if youth_union {
+        match roll {
+            0..80 => CandidateSource::YouthUnion,
+            80..88 if a.gender == Gender::Female => CandidateSource::WomenUnion,
+            80..88 => CandidateSource::OtherMassOrganization,
+            88..94 if a.category == Some(Category::Village) => CandidateSource::OtherMassOrganization,
+            88..94 => CandidateSource::TradeUnion,
+            _ => CandidateSource::Other,
+        }
+    } else {
+        match roll {
+            0..40 if a.gender == Gender::Female => CandidateSource::WomenUnion,
+            0..35 if a.gender == Gender::Male && age >= 35 => CandidateSource::Veterans,
+            0..60 if matches!(a.category, Some(Category::School | Category::Health | Category::Agency)) => CandidateSource::TradeUnion,
+            0..80 => CandidateSource::OtherMassOrganization,
+            _ => CandidateSource::Other,
+        }
+    };
+    let target_group = if student {
+        Some(TargetGroup::Student)
+    } else if enterprise && matches!(a.category, Some(Category::Enterprise | Category::Village)) {
+        // The enterprises of the tree are joint-stock and limited companies, outside the state sector.
+        Some(TargetGroup::PrivateEnterprise)
+    } else if a.category == Some(Category::Village) && draw(2) < 45 {
+        Some(TargetGroup::Residential)
+    } else {
+        None
+    };
+    AdmissionOrigin { source: Some(source), target_group }
 }

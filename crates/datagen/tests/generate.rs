@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use datagen::{Options, Report, generate};
 use domain::history::Status;
 use domain::ids::MemberId;
+use domain::pipeline::{CandidateSource, TargetGroup};
 use domain::unit::UnitKind;
 use storage::prelude::*;
 use storage::{MemberQuery, SqlStore, StatusFilter};
@@ -95,6 +96,31 @@ async fn generates_a_valid_reproducible_province() {
         assert!(count(&a, StatusFilter::Only(status)).await > 0, "{status:?}");
     }
     assert!(count(&a, StatusFilter::Active).await > 2_000);
+
+    // Every admission and readmission says who introduced the member; students, workers of
+    // private enterprises and residential chi bộ count towards their sub-targets.
+    let mut sources = std::collections::BTreeMap::new();
+    let mut groups = std::collections::BTreeMap::new();
+    let mut admissions = 0;
+    for id in (1..=3_000).step_by(3) {
+        for e in a.member(MemberId(id)).await.unwrap().events {
+            let domain::event::Entry::Event(data) = e.entry else { continue };
+            let Some(origin) = data.kind.origin() else { continue };
+            admissions += 1;
+            let source = origin.source.unwrap_or_else(|| panic!("member {id}: an admission without its source"));
+            *sources.entry(source).or_insert(0) += 1;
+            *groups.entry(origin.target_group).or_insert(0) += 1;
+        }
+    }
+    assert!(admissions >= 1_000, "{admissions}");
+    let youth = sources[&CandidateSource::YouthUnion];
+    assert!(youth * 5 > admissions * 2 && sources.values().all(|n| *n <= youth), "most come through the Youth Union: {sources:?}");
+    for s in CandidateSource::ALL {
+        assert!(sources.get(s).is_some_and(|n| *n > 0), "{s:?} never drawn: {sources:?}");
+    }
+    for g in TargetGroup::ALL {
+        assert!(groups.get(&Some(*g)).is_some_and(|n| *n > 0), "{g:?} never drawn: {groups:?}");
+    }
 }
 
 /// `cargo test -p datagen --release -- --ignored --nocapture`: 500,000 members into SQLite.

@@ -326,13 +326,36 @@ pub fn decision_fields(prefix: &str, e: &EventInput) -> Vec<Field> {
     ]
 }
 
-/// The form representation of a stored event (to prefill a correction).
+/// Who introduced an admitted member and the sub-target group of the admission, named with
+/// `prefix`: both may stay unknown; the admission report breaks admissions down by them.
+pub fn origin_fields(prefix: &str, e: &EventInput) -> Vec<Field> {
+    use domain::pipeline::{CandidateSource, TargetGroup};
+    vec![
+        Field::select(
+            format!("{prefix}source"),
+            "Nguồn giới thiệu",
+            &e.source,
+            Some("Không rõ"),
+            codes(CandidateSource::ALL, CandidateSource::code, CandidateSource::label),
+        )
+        .hint("Dùng cho báo cáo kết nạp theo nguồn và theo nhóm chỉ tiêu."),
+        Field::select(
+            format!("{prefix}target_group"),
+            "Nhóm chỉ tiêu",
+            &e.target_group,
+            Some("Không thuộc nhóm nào"),
+            codes(TargetGroup::ALL, TargetGroup::code, TargetGroup::label),
+        ),
+    ]
+}
+
 /// An admission's origin as the form's fields.
 fn origin_input(origin: &domain::event::AdmissionOrigin, input: &mut EventInput) {
     input.source = origin.source.map(|c| c.code().to_owned()).unwrap_or_default();
     input.target_group = origin.target_group.map(|c| c.code().to_owned()).unwrap_or_default();
 }
 
+/// The form representation of a stored event (to prefill a correction).
 pub fn event_input_from(data: &EventData) -> EventInput {
     let mut input = EventInput {
         kind: data.kind.code().code().to_owned(),

@@ -20,7 +20,12 @@ use storage::{CaseQuery, StoreError};
 
 use crate::fixtures::*;
 
-on_both_engines!(candidate_becomes_official_member, refused_steps_leave_nothing_behind, scopes_worklist_targets_and_calendar);
+on_both_engines!(
+    candidate_becomes_official_member,
+    refused_steps_leave_nothing_behind,
+    scopes_worklist_targets_and_calendar,
+    the_decision_writes_the_case_origin
+);
 
 struct World {
     commune: UnitId,
@@ -53,6 +58,18 @@ fn candidate(unit: UnitId, n: u32) -> Candidate {
         }),
         ..Candidate::new(unit, identity, profile().profile, CandidateSource::YouthUnion)
     }
+}
+
+/// What `membership_spans` keeps of the span `member`'s admission opened: the ceremony, the
+/// source and the sub-target group, as stored (read below the store).
+async fn stored_admission_span(t: &TestStore, member: MemberId) -> (Option<chrono::NaiveDate>, Option<String>, Option<String>) {
+    let db = t.database().await;
+    let mut conn = db.reader().await.unwrap();
+    let sql = "SELECT ceremony, admission_source, target_group FROM membership_spans WHERE member_id = $1 AND entered = 'ket-nap'".into();
+    let rows = conn.query(&sql, vec![member.0.into()]).await.unwrap();
+    assert_eq!(rows.len(), 1, "one span opened by the admission");
+    let r = &rows[0];
+    (r.opt_date("ceremony").unwrap(), r.opt_str("admission_source").unwrap(), r.opt_str("target_group").unwrap())
 }
 
 fn decision_basis(number: &str, on: chrono::NaiveDate) -> LegalBasis {
@@ -361,4 +378,64 @@ async fn scopes_worklist_targets_and_calendar(t: &TestStore) {
     assert!(list.items.is_empty(), "{:?}", list.items);
     let case = s.case(id, ctx().today).await.unwrap();
     assert!(case.due.is_empty() && case.blockers.iter().any(|b| b.code == "member_not_active"));
+}
+
+/// The admission decision writes the case's source and sub-target group on the admission event;
+/// the span it opens keeps them with the ceremony (`membership_spans`), and a correction of the
+/// admission event moves both.
+async fn the_decision_writes_the_case_origin(t: &TestStore) {
+    use domain::event::{AdmissionOrigin, Entry, EventData};
+    let s = t.store.as_ref();
+    let w = world(s).await;
+    let c = Candidate { source: CandidateSource::WomenUnion, target_group: Some(TargetGroup::PrivateEnterprise), ..candidate(w.cell, 2) };
+    let id = s.create_candidate(&ctx(), c).await.unwrap();
+    let mut v = file_until_vote(s, &w, id).await;
+    for step in [
+        StepData::ChiBoVote { vote: vote(d(2024, 3, 20), 3, 3) },
+        StepData::GrassrootsResolution { on: d(2024, 3, 25), number: "16-NQ/ĐU".into() },
+        StepData::Decision { basis: decision_basis("105-QĐ/ĐU", d(2024, 4, 1)), signer: "Bí thư Đảng ủy".into() },
+    ] {
+        s.record_step(&ctx(), id, v, step).await.unwrap();
+        v += 1;
+    }
+    let member = s.case(id, d(2024, 4, 2)).await.unwrap().member.expect("the decision created the member record");
+    let expected = AdmissionOrigin { source: Some(CandidateSource::WomenUnion), target_group: Some(TargetGroup::PrivateEnterprise) };
+    let m = s.member(member).await.unwrap();
+    let admission = m
+        .events
+        .iter()
+        .find_map(|e| match &e.entry {
+            Entry::Event(data) if matches!(data.kind, EventKind::Admitted { .. }) => Some((e.id, data.clone())),
+            _ => None,
+        })
+        .expect("the admission event");
+    assert_eq!(admission.1.kind.origin(), Some(expected));
+    let span = m.history.span_on(d(2024, 4, 1)).unwrap();
+    assert_eq!(m.history.admission_facts(span), Some(domain::history::AdmissionFacts { ceremony: None, origin: expected }));
+    let stored = (None, Some("hoi-phu-nu".to_owned()), Some("doanh-nghiep-tu-nhan".to_owned()));
+    assert_eq!(stored_admission_span(t, member).await, stored);
+
+    // The ceremony step goes on the record and into the span.
+    for step in [StepData::DecisionReceived { on: d(2024, 4, 5) }, StepData::Ceremony { on: d(2024, 5, 19) }] {
+        s.record_step(&ctx(), id, v, step).await.unwrap();
+        v += 1;
+    }
+    let stored = (Some(d(2024, 5, 19)), Some("hoi-phu-nu".to_owned()), Some("doanh-nghiep-tu-nhan".to_owned()));
+    assert_eq!(stored_admission_span(t, member).await, stored);
+
+    // A correction of the admission event changes the source and drops the sub-target group.
+    let m = s.member(member).await.unwrap();
+    let mut corrected: EventData = admission.1.clone();
+    let union = AdmissionOrigin { source: Some(CandidateSource::TradeUnion), target_group: None };
+    if let EventKind::Admitted { origin, .. } = &mut corrected.kind {
+        *origin = union;
+    }
+    s.correct_event(&ctx(), member, m.version, admission.0, Entry::Event(corrected), "nhập sai nguồn".into()).await.unwrap();
+    let m = s.member(member).await.unwrap();
+    let span = m.history.span_on(d(2024, 4, 1)).unwrap();
+    assert_eq!(m.history.admission_facts(span), Some(domain::history::AdmissionFacts { ceremony: Some(d(2024, 5, 19)), origin: union }));
+    assert_eq!(stored_admission_span(t, member).await, (Some(d(2024, 5, 19)), Some("cong-doan".to_owned()), None));
+    // A second store on the same database reads the same record.
+    let other = t.reopen().await;
+    assert_eq!(other.member(member).await.unwrap().events, m.events);
 }

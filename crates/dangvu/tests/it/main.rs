@@ -23,6 +23,7 @@ mod history;
 mod http;
 mod input_rules;
 mod links;
+mod origin;
 mod picker;
 mod reports;
 mod smoke;

@@ -503,3 +503,63 @@ fn next_kinds_follow_the_status() {
         .derive();
     assert_eq!(struck.next_kinds(d(2024, 6, 1)), vec![K::Readmitted]);
 }
+
+#[test]
+fn the_span_an_admission_opened_keeps_its_ceremony_and_origin() {
+    use crate::event::AdmissionOrigin;
+    use crate::pipeline::{CandidateSource, TargetGroup};
+    let youth = AdmissionOrigin { source: Some(CandidateSource::YouthUnion), target_group: Some(TargetGroup::Student) };
+    let h = Builder::new()
+        .add(EventKind::Admitted { unit: UnitRef::Internal(UnitId(10)), origin: youth }, d(2020, 3, 10))
+        .add(EventKind::Ceremony, d(2020, 4, 1))
+        .add(EventKind::RecognizedOfficial, d(2021, 4, 1))
+        .derive();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    let opened = h.span_on(d(2020, 3, 10)).unwrap();
+    assert_eq!(h.admission_facts(opened), Some(AdmissionFacts { ceremony: Some(d(2020, 4, 1)), origin: youth }));
+    // The official span that follows was opened by the recognition, not by an admission.
+    assert_eq!(h.admission_facts(h.span_on(d(2022, 1, 1)).unwrap()), None);
+
+    // A span opened by a transfer in has no admission facts, even when the admission (elsewhere)
+    // carried an origin.
+    let arrived = Builder::new()
+        .add(EventKind::Admitted { unit: UnitRef::External("Chi bộ thôn 3, tỉnh Nghệ An".into()), origin: youth }, d(2010, 5, 19))
+        .add(EventKind::RecognizedOfficial, d(2011, 5, 19))
+        .add(EventKind::TransferredIn { mode: TransferMode::Official, unit: UnitId(10) }, d(2023, 1, 5))
+        .derive();
+    assert!(arrived.problems.is_empty(), "{:?}", arrived.problems);
+    let here = arrived.span_on(d(2024, 1, 1)).unwrap();
+    assert_eq!(here.cause.entered, FlowKind::TransferredInFromOutside);
+    assert_eq!(arrived.admission_facts(here), None);
+
+    // A correction of the admission event: the corrected origin is read, the ceremony stays.
+    let union = AdmissionOrigin { source: Some(CandidateSource::TradeUnion), target_group: Some(TargetGroup::PrivateEnterprise) };
+    let corrected = Builder::new()
+        .add(EventKind::Admitted { unit: UnitRef::Internal(UnitId(10)), origin: youth }, d(2020, 3, 10))
+        .add(EventKind::Ceremony, d(2020, 4, 1))
+        .correct(
+            1,
+            Entry::Event(EventData {
+                kind: EventKind::Admitted { unit: UnitRef::Internal(UnitId(10)), origin: union },
+                effective: d(2020, 3, 10),
+                basis: basis(),
+                note: None,
+            }),
+        )
+        .derive();
+    assert!(corrected.problems.is_empty(), "{:?}", corrected.problems);
+    let opened = corrected.span_on(d(2020, 3, 10)).unwrap();
+    assert_eq!(corrected.admission_facts(opened), Some(AdmissionFacts { ceremony: Some(d(2020, 4, 1)), origin: union }));
+
+    // A readmission opens a span with the readmission's own origin.
+    let other = AdmissionOrigin { source: Some(CandidateSource::Other), target_group: None };
+    let again = Builder::new()
+        .add(admitted(10), d(2000, 1, 1))
+        .add(EventKind::RecognizedOfficial, d(2001, 1, 1))
+        .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2018, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitId(10), origin: other }, d(2021, 1, 1))
+        .derive();
+    assert!(again.problems.is_empty(), "{:?}", again.problems);
+    let back = again.span_on(d(2021, 1, 1)).unwrap();
+    assert_eq!(again.admission_facts(back), Some(AdmissionFacts { ceremony: None, origin: other }));
+}

@@ -1131,7 +1131,9 @@ fn exactly_the_steps_that_write_the_register_write_it() {
 fn the_admission_decision_opens_a_record_or_readmits_the_former_member() {
     let decision = step(StepKind::Decision, d(2025, 7, 15));
     let c = candidate();
-    let admitted = crate::event::EventKind::Admitted { unit: crate::event::UnitRef::Internal(UnitId(1)), origin: Default::default() };
+    // The record keeps who introduced the member and the sub-target group, as the case says.
+    let origin = crate::event::AdmissionOrigin { source: Some(c.source), target_group: c.target_group };
+    let admitted = crate::event::EventKind::Admitted { unit: crate::event::UnitRef::Internal(UnitId(1)), origin };
     assert_eq!(
         writes(&decision, &c, &before(StepKind::Decision), None),
         vec![RegisterWrite::NewMember {
@@ -1141,7 +1143,7 @@ fn the_admission_decision_opens_a_record_or_readmits_the_former_member() {
         }]
     );
     let former = Candidate { former_member: Some(MemberId(99)), ..candidate() };
-    let readmitted = crate::event::EventKind::Readmitted { unit: UnitId(1), origin: Default::default() };
+    let readmitted = crate::event::EventKind::Readmitted { unit: UnitId(1), origin };
     assert_eq!(
         writes(&decision, &former, &before(StepKind::Decision), None),
         vec![event_on(99, readmitted, d(2025, 7, 15), Some(basis(d(2025, 7, 15))))]

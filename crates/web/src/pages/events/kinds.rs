@@ -4,7 +4,7 @@
 
 use domain::event::{EventInput, EventKindCode, StrikeOffReason, TransferMode};
 
-use crate::forms::{Field, Section, codes, decision_fields};
+use crate::forms::{Field, Section, codes, decision_fields, origin_fields};
 
 /// What a kind of event is, in one line, for the page that lists the kinds.
 pub fn explanation(kind: EventKindCode) -> &'static str {
@@ -58,13 +58,21 @@ pub fn sections(kind: EventKindCode, e: &EventInput, origin: Origin) -> Vec<Sect
             .hint("Để trống thì lấy ngày ký quyết định (tuổi đảng tính từ ngày này).")
     };
     let fields = match kind {
-        EventKindCode::Admitted => vec![
-            Field::unit("unit_id", "Chi bộ kết nạp", &e.unit_id),
-            Field::text("external_unit", "Hoặc nơi kết nạp ngoài hệ thống", &e.external_unit)
-                .hint("Chỉ ghi khi nơi kết nạp không thuộc hệ thống này."),
-            decision_date(),
-        ],
-        EventKindCode::Readmitted => vec![Field::unit("unit_id", "Chi bộ kết nạp lại", &e.unit_id).required(), decision_date()],
+        EventKindCode::Admitted => {
+            let mut f = vec![
+                Field::unit("unit_id", "Chi bộ kết nạp", &e.unit_id),
+                Field::text("external_unit", "Hoặc nơi kết nạp ngoài hệ thống", &e.external_unit)
+                    .hint("Chỉ ghi khi nơi kết nạp không thuộc hệ thống này."),
+                decision_date(),
+            ];
+            f.extend(origin_fields("", e));
+            f
+        }
+        EventKindCode::Readmitted => {
+            let mut f = vec![Field::unit("unit_id", "Chi bộ kết nạp lại", &e.unit_id).required(), decision_date()];
+            f.extend(origin_fields("", e));
+            f
+        }
         EventKindCode::Ceremony => vec![date("Ngày tổ chức lễ kết nạp")],
         EventKindCode::RecognizedOfficial => vec![date("Ngày công nhận chính thức")],
         EventKindCode::TransferredOut => {

@@ -56,6 +56,10 @@ pub struct NewMemberForm {
     adm_decision_number: String,
     adm_decision_date: String,
     adm_issuer: String,
+    /// Who introduced the member ([`domain::pipeline::CandidateSource`] code; empty: unknown).
+    adm_source: String,
+    /// The sub-target group of the admission ([`domain::pipeline::TargetGroup`] code; empty: none).
+    adm_target_group: String,
     /// Ngày chi bộ tổ chức lễ kết nạp: the 12 months of probation run from it.
     cer_effective_date: String,
     off_effective_date: String,
@@ -82,6 +86,8 @@ impl NewMemberForm {
             decision_number: self.adm_decision_number.clone(),
             decision_date: self.adm_decision_date.clone(),
             issuer: self.adm_issuer.clone(),
+            source: self.adm_source.clone(),
+            target_group: self.adm_target_group.clone(),
             ..Default::default()
         }
     }
@@ -151,6 +157,7 @@ impl NewMemberForm {
                 .hint("Ví dụ: Chi bộ Trường THPT Chu Văn An, Đảng bộ tỉnh Lào Cai."),
         ];
         admission.extend(forms::decision_fields("adm_", &adm));
+        admission.extend(forms::origin_fields("adm_", &adm));
         admission.push(
             Field::date("cer_effective_date", "Ngày tổ chức lễ kết nạp", &self.cer_effective_date)
                 .hint("Thời kỳ dự bị 12 tháng tính từ ngày chi bộ tổ chức lễ kết nạp (Điều lệ Đảng, Điều 5)."),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::event::{Entry, EventData, EventKind, UnitRef};
+use domain::event::{AdmissionOrigin, Entry, EventData, EventKind, UnitRef};
 use domain::ids::{EventId, MemberId};
 use storage::MemberDetail;
 
@@ -127,7 +127,7 @@ fn unit_ref_name(r: &UnitRef, d: &MemberDetail) -> String {
 /// The units and particulars of an event, in words.
 fn event_details(kind: &EventKind, d: &MemberDetail) -> String {
     match kind {
-        EventKind::Admitted { unit, .. } => format!("Tại {}", unit_ref_name(unit, d)),
+        EventKind::Admitted { unit, origin } => format!("Tại {}{}", unit_ref_name(unit, d), origin_details(origin)),
         EventKind::TransferredOut { mode, from, to } => {
             format!("{}: từ {} đến {}", mode.label(), d.unit_name(*from), unit_ref_name(to, d))
         }
@@ -135,9 +135,16 @@ fn event_details(kind: &EventKind, d: &MemberDetail) -> String {
         EventKind::Reassigned { to } => format!("Đến {}", d.unit_name(*to)),
         EventKind::StruckOff { reason } => format!("Lý do: {}", reason.label()),
         EventKind::Exited { difficult_family: true } => "Vì hoàn cảnh gia đình khó khăn".to_owned(),
-        EventKind::Readmitted { unit, .. } => format!("Tại {}", d.unit_name(*unit)),
+        EventKind::Readmitted { unit, origin } => format!("Tại {}{}", d.unit_name(*unit), origin_details(origin)),
         _ => String::new(),
     }
+}
+
+/// Who introduced an admitted member and the sub-target group, when known ("; nguồn: …").
+fn origin_details(origin: &AdmissionOrigin) -> String {
+    let source = origin.source.map(|s| format!("; nguồn: {}", s.label()));
+    let group = origin.target_group.map(|g| format!("; nhóm chỉ tiêu: {}", g.label()));
+    source.into_iter().chain(group).collect()
 }
 
 fn basis_text(data: &EventData) -> String {
