@@ -10,6 +10,7 @@
 mod admission;
 mod bench;
 mod config;
+mod plans;
 mod report;
 mod users;
 
