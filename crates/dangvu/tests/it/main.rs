@@ -23,6 +23,7 @@ mod http;
 mod input_rules;
 mod links;
 mod picker;
+mod plans;
 mod reports;
 mod smoke;
 mod support;

@@ -18,7 +18,7 @@ use super::bodies::DateText;
 use super::units::created;
 use super::{Created, ErrorEnvelope, version_or_error};
 use crate::error::AppError;
-use crate::extract::{Json, PathId, PathIds, Query};
+use crate::extract::{Json, PathId, PathIds, Query, typed};
 use crate::policy::{Policy, Route};
 use crate::session::Caller;
 
@@ -102,10 +102,11 @@ async fn terms(s: Caller, PathId(unit): PathId<UnitId>) -> Result<Response, AppE
     responses((status = 201, description = "Recorded", body = Created),
               (status = 403, description = "You may not record this unit's terms", body = ErrorEnvelope),
               (status = 422, description = "Invalid days or target, an overlap with another term, a unit not standing then", body = ErrorEnvelope)))]
-async fn create_term(s: Caller, PathId(unit): PathId<UnitId>, Json(b): Json<TermBody>) -> Result<Response, AppError> {
-    // Authorized before the body is checked.
+async fn create_term(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
+    // Authorized before the body is read.
     let desk = s.plans()?;
     desk.require_deciding_in(unit).await?;
+    let b: TermBody = typed(body)?;
     let id = desk.create_term(unit, term_input(&b.first_day, &b.last_day, b.target)?).await?;
     Ok(created(id))
 }
@@ -115,9 +116,10 @@ async fn create_term(s: Caller, PathId(unit): PathId<UnitId>, Json(b): Json<Term
     responses((status = 204, description = "Saved"),
               (status = 409, description = "The term changed since the version sent", body = ErrorEnvelope),
               (status = 422, description = "Invalid days or target, an overlap with another term", body = ErrorEnvelope)))]
-async fn update_term(s: Caller, PathId(id): PathId<i64>, Json(b): Json<TermUpdateBody>) -> Result<Response, AppError> {
+async fn update_term(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.plans()?;
     desk.require_term_write(id).await?;
+    let b: TermUpdateBody = typed(body)?;
     let version = version_or_error(b.version)?;
     desk.update_term(id, version, term_input(&b.first_day, &b.last_day, b.target)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -145,9 +147,10 @@ async fn occasions(s: Caller, PathId(unit): PathId<UnitId>) -> Result<Response, 
     responses((status = 204, description = "Added"),
               (status = 403, description = "You may not change this unit's occasions", body = ErrorEnvelope),
               (status = 422, description = "A day not in the calendar, a day already in the list (`duplicate`), a missing name", body = ErrorEnvelope)))]
-async fn add_occasion(s: Caller, PathId(unit): PathId<UnitId>, Json(b): Json<OccasionBody>) -> Result<Response, AppError> {
+async fn add_occasion(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.plans()?;
     desk.require_deciding_in(unit).await?;
+    let b: OccasionBody = typed(body)?;
     desk.add_occasion(unit, &b.day, &b.name).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

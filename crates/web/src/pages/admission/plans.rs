@@ -128,17 +128,14 @@ fn typed_inputs(form: &str, fields: &[(String, String)]) -> Vec<InputView> {
     term_inputs(form, get(fields, "first_day").to_owned(), get(fields, "last_day").to_owned(), get(fields, "target").to_owned())
 }
 
-/// Puts each error under its box; those of no box are returned for the summary.
+/// Puts each error under its box; returns every message, for the summary above the forms.
 fn attach(inputs: &mut [InputView], errors: &ValidationErrors) -> Vec<String> {
-    let mut rest = Vec::new();
     for e in &errors.errors {
-        match inputs.iter_mut().find(|i| i.name == e.field) {
-            Some(i) if i.error.is_none() => i.error = Some(e.message.clone()),
-            Some(_) => {}
-            None => rest.push(e.message.clone()),
+        if let Some(i) = inputs.iter_mut().find(|i| i.name == e.field && i.error.is_none()) {
+            i.error = Some(e.message.clone());
         }
     }
-    rest
+    errors.errors.iter().map(|e| e.message.clone()).collect()
 }
 
 fn term_row(t: &TermInForceView) -> TermRowView {
