@@ -40,6 +40,59 @@ pub enum AdmissionCommand {
         #[arg(long)]
         remove: bool,
     },
+    /// A unit's congress terms (its own and those inherited through mergers) with their targets.
+    Terms {
+        #[arg(long)]
+        unit: i64,
+    },
+    /// Records a congress term, or with --term and --version changes one.
+    SetTerm {
+        #[arg(long)]
+        unit: i64,
+        /// First day (the congress): dd/mm/yyyy or yyyy-mm-dd.
+        #[arg(long)]
+        from: String,
+        /// Last day.
+        #[arg(long)]
+        to: String,
+        /// The admission target of the whole term.
+        #[arg(long)]
+        target: Option<u32>,
+        /// The term to change (see `dangvu admission terms`).
+        #[arg(long, requires = "version")]
+        term: Option<i64>,
+        #[arg(long, requires = "term")]
+        version: Option<i64>,
+    },
+    /// Deletes a congress term.
+    DeleteTerm {
+        #[arg(long)]
+        term: i64,
+        #[arg(long)]
+        version: i64,
+    },
+    /// The occasions (ngày lễ, kỷ niệm) in force for a unit.
+    Occasions {
+        #[arg(long)]
+        unit: i64,
+    },
+    /// Adds an occasion for a unit and the units under it.
+    AddOccasion {
+        #[arg(long)]
+        unit: i64,
+        /// Day and month: 26/3.
+        #[arg(long)]
+        day: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Removes an occasion the unit added.
+    RemoveOccasion {
+        #[arg(long)]
+        unit: i64,
+        #[arg(long)]
+        day: String,
+    },
 }
 
 #[derive(Args)]
@@ -85,11 +138,11 @@ pub enum CalendarCommand {
     Clear { year: i32 },
 }
 
-fn context() -> WriteContext {
+pub(crate) fn context() -> WriteContext {
     WriteContext::new(cli_actor(), Utc::now())
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     storage::vietnam_today(Utc::now())
 }
 
@@ -184,6 +237,7 @@ pub async fn run_admission(store: &dyn Store, command: AdmissionCommand) -> Resu
             }
             Ok(())
         }
+        command => crate::plans::run_plans(store, command).await,
     }
 }
 
@@ -238,7 +292,7 @@ pub async fn run_calendar(store: &dyn Store, command: CalendarCommand) -> Result
 }
 
 /// A store error as the operator reads it (validation messages in full).
-fn explain(e: StoreError) -> anyhow::Error {
+pub(crate) fn explain(e: StoreError) -> anyhow::Error {
     match e {
         StoreError::Invalid(v) => anyhow::anyhow!("{}", v.summary()),
         StoreError::NotFound => anyhow::anyhow!("không tìm thấy tổ chức hoặc hồ sơ"),

@@ -10,6 +10,7 @@
 mod admission;
 mod bench;
 mod config;
+mod plans;
 mod report;
 mod users;
 
@@ -100,7 +101,7 @@ enum Command {
         #[command(subcommand)]
         command: users::AuditCommand,
     },
-    /// Admission pipeline: the worklist and the yearly targets.
+    /// Admission pipeline: the worklist, the yearly targets, congress terms and occasions.
     Admission {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
         #[arg(long, global = true, env = "DANGVU_DATABASE")]

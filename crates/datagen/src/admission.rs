@@ -1,7 +1,7 @@
 //! Generated admission cases (for the demo and the worklist benchmark): candidates in chi bộ that
 //! have at least two official members, taken through the pipeline to every stage, with dates
-//! around `today` so that some work is overdue, some due within a week, some later; and a yearly
-//! target for each unit directly under the province.
+//! around `today` so that some work is overdue, some due within a week, some later; then the
+//! targets, terms and occasions of `crate::plans`.
 //!
 //! Cases go through the store's use cases (every check applies), one step per write.
 
@@ -76,7 +76,7 @@ pub async fn generate_cases(store: &dyn Store, cases: usize, seed: u64, today: N
             i += 1;
         }
     }
-    set_targets(store, &mut rng, today, ctx).await?;
+    crate::plans::set_plans(store, &mut rng, today, ctx).await?;
     Ok(made)
 }
 
@@ -243,20 +243,6 @@ async fn one_case(
     }
     for (i, step) in steps.into_iter().filter(|s| s.on() <= today).enumerate() {
         store.record_step(ctx, id, 1 + i as i64, step).await?;
-    }
-    Ok(())
-}
-
-/// A yearly target for the province and each unit directly under it: about a third more than
-/// what they admitted so far this year.
-async fn set_targets(store: &dyn Store, rng: &mut StdRng, today: NaiveDate, ctx: &WriteContext) -> Result<(), StoreError> {
-    let year = today.year();
-    for root in store.children(None, today).await? {
-        let report = store.targets(root.unit.id, year, today, None).await?;
-        for row in std::iter::once(&report.root).chain(report.children.iter()) {
-            let target = (row.total.admitted * 4 / 3).max(1) + rng.random_range(0..3);
-            store.set_target(ctx, row.unit.id, year, None, Some(target)).await?;
-        }
     }
     Ok(())
 }

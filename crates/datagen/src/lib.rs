@@ -12,6 +12,7 @@
 pub mod admission;
 mod names;
 mod people;
+mod plans;
 mod tree;
 
 use chrono::{NaiveDate, NaiveTime};

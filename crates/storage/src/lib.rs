@@ -6,7 +6,7 @@
 //! * Each capability is one module that declares its trait and implements it for [`SqlStore`]:
 //!   [`UnitStore`] (`units`), [`ScopeStore`] (`scope`), [`RegisterStore`] (`members`),
 //!   [`BulkStore`] (`bulk`), [`AccountStore`] (`accounts`), [`SessionStore`] (`sessions`),
-//!   [`AuditStore`] (`audit`), [`AdmissionStore`] ([`admission`]), [`ReportStore`] (`reports`)
+//!   [`AuditStore`] (`audit`), [`AdmissionStore`] ([`admission`]), [`PlanStore`] (`plans`), [`ReportStore`] (`reports`)
 //!   and [`Health`] (`store`). [`Store`] is all of them at once; `use storage::prelude::*` brings
 //!   their methods into scope.
 //! * Rules are never decided here: every write loads what the rule needs, asks `domain`, and
@@ -44,6 +44,7 @@ pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
 pub use members::RegisterStore;
 pub use model::*;
+pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
 pub use reports::{Period, ReportRequest, ReportStore};
 pub use scope::ScopeStore;
 pub use sessions::SessionStore;
@@ -53,6 +54,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, PlanStore, RegisterStore, ReportStore, ScopeStore, SessionStore,
+        Store, UnitStore,
     };
 }

@@ -11,6 +11,9 @@ use crate::error::Result;
 use crate::index::Index;
 use crate::sql::plans as q;
 
+mod store;
+pub use store::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
+
 /// Every term and added occasion, read once for a report (both tables hold a few rows per unit).
 pub(crate) struct Plans {
     terms: Vec<Term>,

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
+use crate::plans::PlanStore;
 use crate::reports::ReportStore;
 use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
@@ -34,6 +35,7 @@ pub trait Store:
     + SessionStore
     + AuditStore
     + AdmissionStore
+    + PlanStore
     + ReportStore
     + Send
     + Sync
@@ -50,6 +52,7 @@ impl<T> Store for T where
         + SessionStore
         + AuditStore
         + AdmissionStore
+        + PlanStore
         + ReportStore
         + Send
         + Sync

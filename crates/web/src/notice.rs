@@ -26,6 +26,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("step", "Đã ghi nhận bước của hồ sơ."),
     ("step_void", "Đã hủy bước của hồ sơ."),
     ("targets", "Đã lưu chỉ tiêu."),
+    ("term", "Đã lưu nhiệm kỳ."),
+    ("term_delete", "Đã xóa nhiệm kỳ."),
+    ("occasion", "Đã thêm ngày lễ, kỷ niệm."),
+    ("occasion_remove", "Đã bỏ ngày lễ, kỷ niệm."),
     ("saved", "Đã lưu."),
 ];
 
@@ -46,6 +50,10 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["admission", "cases", _, "steps", "new"] => "step",
         ["admission", "cases", _, "steps", _, "void"] => "step_void",
         ["admission", "targets"] => "targets",
+        ["admission", "plans", "terms", _, "delete"] => "term_delete",
+        ["admission", "plans", "terms", ..] => "term",
+        ["admission", "plans", "occasions"] => "occasion",
+        ["admission", "plans", "occasions", "remove"] => "occasion_remove",
         _ => "saved",
     })
 }

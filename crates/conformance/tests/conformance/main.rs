@@ -9,6 +9,7 @@ mod admission;
 mod events;
 mod fixtures;
 mod parity;
+mod plans;
 mod search;
 mod stats;
 mod tree;

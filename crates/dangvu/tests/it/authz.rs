@@ -33,6 +33,9 @@ struct Fixture {
     /// Admission cases of a candidate of A1 and of B1.
     case_in: i64,
     case_out: i64,
+    /// Congress terms of A1 and of B1 (each also has occasions on 1/1 to 4/1).
+    term_in: i64,
+    term_out: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -78,7 +81,18 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let candidate = domain::pipeline::Candidate::new(unit, identity, profile, domain::pipeline::CandidateSource::YouthUnion);
         cases.push(store.create_candidate(&ctx, candidate).await.unwrap());
     }
+    let mut terms = Vec::new();
+    for unit in [a1, b1] {
+        let first_day = domain::dates::parse_date("01/07/2020").unwrap();
+        let last_day = domain::dates::parse_date("30/06/2025").unwrap();
+        terms.push(store.create_term(&ctx, unit, storage::TermInput { first_day, last_day, target: Some(5) }).await.unwrap());
+        for day in 1..=4 {
+            store.add_occasion(&ctx, unit, &format!("{day}/1"), "Ngày truyền thống").await.unwrap();
+        }
+    }
     Fixture {
+        term_in: terms[0],
+        term_out: terms[1],
         unit_in: a1,
         unit_out: b1,
         commune_a: a,
@@ -174,6 +188,18 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 scoped = Scoped::Register;
                 (if in_scope { f.case_in } else { f.case_out }).to_string()
             }
+            ("id", p) if p.starts_with("/admission/plans/terms/") || p.starts_with("/api/v1/terms/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.term_in } else { f.term_out }).to_string()
+            }
+            // An occasion the unit added, one per role that may remove it (each removes its own).
+            ("day_month", _) => match who.role {
+                Some(Role::Admin) => "1-1",
+                Some(Role::OrgBoardStaff) => "2-1",
+                Some(Role::CommitteeLeader) => "3-1",
+                _ => "4-1",
+            }
+            .into(),
             // Any step: the case is checked first, and the body sent carries no version.
             ("step", _) => "1".into(),
             ("year", _) => "2026".into(),
@@ -224,6 +250,16 @@ fn admission_write(method: &Method, path: &str) -> Option<&'static [Capability]>
         | "/units/{id}/admission/new"
         | "/api/v1/admission/cases" => Some(&[WriteRegister, RecordMeetings]),
         "/admission/targets" | "/api/v1/admission/targets" => Some(&[WriteRegister, Decide]),
+        // Terms and occasions: the same as the targets (`PlanDesk`).
+        "/admission/plans/terms"
+        | "/admission/plans/terms/{id}"
+        | "/admission/plans/terms/{id}/delete"
+        | "/admission/plans/occasions"
+        | "/admission/plans/occasions/remove"
+        | "/api/v1/units/{id}/terms"
+        | "/api/v1/terms/{id}"
+        | "/api/v1/units/{id}/occasions"
+        | "/api/v1/units/{id}/occasions/{day_month}" => Some(&[WriteRegister, Decide]),
         _ => None,
     }
 }
@@ -276,7 +312,16 @@ async fn every_route_every_role(app: &App) {
                 }
                 // A member's scope is their own record: no unit, so no admission case either.
                 let member_only_units = who.role == Some(Role::Member)
-                    && ["/units/", "/api/v1/units/", "/admission/cases/", "/api/v1/admission/cases/"].iter().any(|p| path.starts_with(p));
+                    && [
+                        "/units/",
+                        "/api/v1/units/",
+                        "/admission/cases/",
+                        "/api/v1/admission/cases/",
+                        "/admission/plans/terms/",
+                        "/api/v1/terms/",
+                    ]
+                    .iter()
+                    .any(|p| path.starts_with(p));
                 let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
                 let mut want = expected(*policy, api, &method, who, scoped, in_scope, member_only_units);
                 if want == Expect::Allowed && admission_write(&method, path).is_some_and(|needs| !needs.iter().any(|c| who.allows(*c))) {

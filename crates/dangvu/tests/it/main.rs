@@ -25,6 +25,7 @@ mod input_rules;
 mod links;
 mod origin;
 mod picker;
+mod plans;
 mod reports;
 mod smoke;
 mod support;

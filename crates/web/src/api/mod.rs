@@ -4,6 +4,7 @@ pub mod admission;
 pub mod bodies;
 pub mod members;
 pub mod openapi;
+pub mod plans;
 pub mod reports;
 pub mod tokens;
 pub mod transfers;
@@ -20,6 +21,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(members::routes());
     routes.extend(tokens::routes());
     routes.extend(admission::routes());
+    routes.extend(plans::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes

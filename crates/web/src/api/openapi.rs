@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, members, reports, tokens, transfers, units};
+use super::{admission, members, plans, reports, tokens, transfers, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +16,8 @@ use super::{admission, members, reports, tokens, transfers, units};
         tokens::list, tokens::revoke,
         admission::list, admission::create, admission::detail, admission::update, admission::record_step, admission::void_step,
         admission::worklist, admission::targets, admission::set_target, admission::calendar, admission::set_calendar,
+        plans::terms, plans::create_term, plans::update_term, plans::delete_term, plans::occasions, plans::add_occasion,
+        plans::remove_occasion,
         reports::counts,
         reports::movements,
         reports::admissions,

@@ -1,10 +1,10 @@
 //! The admission pipeline's pages (phát triển đảng viên): the overview of a unit, the pipeline
 //! board of a chi bộ (the secretary's main screen), a candidate's case with its steps, the forms
 //! to add and edit a candidate and to record or void a step, the worklist ("Việc cần làm") and the
-//! targets ("Chỉ tiêu kết nạp").
+//! targets ("Chỉ tiêu kết nạp"), the congress terms and occasions ("Nhiệm kỳ và ngày lễ, kỷ niệm").
 //!
 //! One module per screen (`overview`, `board`, `candidate`, `case`, `steps`, `worklist`,
-//! `targets`), each with its view structs; the links and labels they share are here.
+//! `targets`, `plans`), each with its view structs; the links and labels they share are here.
 //!
 //! Every route needs the register's read scope; the admission desk (`storage::access::AdmissionDesk`) decides who may record the
 //! chi bộ's steps and the committee's decisions and refuses the rest (403, or 404 outside the read
@@ -14,6 +14,7 @@ mod board;
 mod candidate;
 mod case;
 mod overview;
+mod plans;
 mod steps;
 mod targets;
 mod worklist;
@@ -38,6 +39,12 @@ pub fn routes() -> Vec<Route> {
         Route::get("/admission/worklist", read, worklist::worklist),
         Route::get("/admission/targets", read, targets::targets),
         Route::post("/admission/targets", read, targets::set_targets),
+        Route::get("/admission/plans", read, plans::plans),
+        Route::post("/admission/plans/terms", read, plans::create_term),
+        Route::post("/admission/plans/terms/{id}", read, plans::update_term),
+        Route::post("/admission/plans/terms/{id}/delete", read, plans::delete_term),
+        Route::post("/admission/plans/occasions", read, plans::add_occasion),
+        Route::post("/admission/plans/occasions/remove", read, plans::remove_occasion),
         Route::get("/admission/cases/{id}", read, case::case_page),
         Route::get("/admission/cases/{id}/edit", read, candidate::edit_form),
         Route::post("/admission/cases/{id}/edit", read, candidate::edit),

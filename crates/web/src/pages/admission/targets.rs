@@ -99,6 +99,7 @@ struct TargetsPage {
     errors: Vec<String>,
     overview: String,
     worklist: String,
+    plans: String,
 }
 
 fn parse_year(raw: &str, today: NaiveDate) -> Result<i32, AppError> {
@@ -235,6 +236,7 @@ async fn targets_view(
         errors,
         overview: overview_href(Some(root)),
         worklist: worklist_href(Some(root), None),
+        plans: format::href("/admission/plans", &[("unit", &root.to_string())]),
     })
 }
 

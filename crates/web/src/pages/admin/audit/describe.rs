@@ -26,6 +26,11 @@ pub fn action_label(action: &str) -> Option<&'static str> {
         "candidate.step.void" => "Hủy bước của hồ sơ kết nạp",
         "calendar.set" => "Sửa lịch làm việc",
         "target.set" => "Đặt chỉ tiêu kết nạp",
+        "term.create" => "Ghi nhiệm kỳ đại hội",
+        "term.update" => "Sửa nhiệm kỳ đại hội",
+        "term.delete" => "Xóa nhiệm kỳ đại hội",
+        "occasion.add" => "Thêm ngày lễ, kỷ niệm kết nạp",
+        "occasion.remove" => "Bỏ ngày lễ, kỷ niệm kết nạp",
         "audit.export" => "Tải nhật ký kiểm toán",
         "login.success" => "Đăng nhập thành công",
         "login.failure" => "Đăng nhập sai",
@@ -112,6 +117,10 @@ fn word(key: &str) -> Option<&'static str> {
         "code" => "Mã",
         "parent_id" => "Tổ chức cấp trên",
         "valid_from" => "Áp dụng từ",
+        "first_day" => "Từ ngày",
+        "last_day" => "Đến ngày",
+        "target" => "Chỉ tiêu",
+        "day" => "Ngày",
         _ => return None,
     })
 }
@@ -235,5 +244,8 @@ mod tests {
         assert_eq!(actor("cli:root"), "Dòng lệnh trên máy chủ (root)");
         assert_eq!((actor("cli"), actor("client")), ("Dòng lệnh trên máy chủ".to_owned(), "client".to_owned()));
         assert_eq!(action_label("read.candidates"), Some("Tra cứu danh sách người xin vào Đảng"));
+        assert_eq!(action_label("term.update"), Some("Sửa nhiệm kỳ đại hội"));
+        let term = r#"{"unit":3,"changes":[{"field":"target","before":40,"after":45}]}"#;
+        assert!(details(term).contains(&Detail { label: "Chỉ tiêu".into(), value: "40 → 45".into() }));
     }
 }
