@@ -11,7 +11,7 @@ use domain::targets::occasions::parse_day_month;
 use storage::TermInput;
 use storage::prelude::*;
 
-use crate::admission::{AdmissionCommand, context, explain, today};
+use crate::admission::{AdmissionCommand, context, explain};
 
 fn target_text(t: Option<u32>) -> String {
     t.map_or_else(|| "chưa giao".to_owned(), |t| t.to_string())
@@ -61,7 +61,7 @@ pub async fn run_plans(store: &dyn Store, command: AdmissionCommand) -> Result<(
             Ok(())
         }
         AdmissionCommand::Occasions { unit } => {
-            for o in store.occasions(UnitId(unit), today()).await.map_err(explain)? {
+            for o in store.occasions(UnitId(unit)).await.map_err(explain)? {
                 let origin = o.added_by_name.map_or_else(|| "mặc định".to_owned(), |n| format!("bổ sung: {n}"));
                 println!("{}/{}  {} ({origin})", o.day, o.month, o.name);
             }

@@ -30,7 +30,7 @@ pub(crate) async fn set_plans(store: &dyn Store, rng: &mut StdRng, today: NaiveD
     let yearly = set_yearly_targets(store, rng, today, ctx).await?;
     set_terms(store, rng, today, ctx, &yearly).await?;
     if let Some(root) = store.children(None, today).await?.first() {
-        let added = store.occasions(root.unit.id, today).await?.iter().any(|o| o.day == 26 && o.month == 3);
+        let added = store.occasions(root.unit.id).await?.iter().any(|o| o.day == 26 && o.month == 3);
         if !added {
             store.add_occasion(ctx, root.unit.id, "26/3", "Ngày thành lập Đoàn TNCS Hồ Chí Minh").await?;
         }

@@ -166,7 +166,9 @@ fn in_force(unit: UnitId, source: &dyn TermSource, depth: u32) -> Vec<TermInForc
         };
         // The successor's own terms before and after bound what it inherits.
         let start = own.iter().filter(|t| t.last < day).map(|t| t.last).max().and_then(|l| l.succ_opt()).map_or(start, |s| s.max(start));
-        let end = own.iter().filter(|t| t.first > day).map(|t| t.first).min().and_then(|f| f.pred_opt()).map_or(end, |e| e.min(end));
+        // It lasts until the successor's own congress, even past its planned last day (the old
+        // committee's term runs until the next congress); without one recorded, to its planned end.
+        let end = own.iter().filter(|t| t.first > day).map(|t| t.first).min().and_then(|f| f.pred_opt()).unwrap_or(end);
         let targets: Vec<u32> = running.iter().filter_map(|(_, t)| t.target).collect();
         out.push(TermInForce {
             first: start,

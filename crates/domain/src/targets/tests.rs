@@ -131,6 +131,20 @@ fn a_term_cut_by_the_2025_merger_is_inherited_with_the_sum_of_the_targets() {
 }
 
 #[test]
+fn an_inherited_term_runs_until_the_successors_own_congress() {
+    let mut tree = reorganized();
+    tree.terms.retain(|t| t.id != 5);
+    tree.terms.push(term(5, 10, d(2025, 9, 10), d(2030, 9, 9), Some(150)));
+    let terms = terms_over(UnitId(10), d(2025, 7, 1), d(2025, 12, 31), &tree);
+    assert_eq!(terms.len(), 2);
+    assert_eq!((terms[0].last, terms[0].target), (d(2025, 9, 9), Some(120)), "past the old term's planned end (31/7)");
+    // With no congress recorded yet, to the planned end.
+    tree.terms.retain(|t| t.id != 5);
+    let terms = terms_over(UnitId(10), d(2025, 7, 1), d(2025, 12, 31), &tree);
+    assert_eq!((terms.len(), terms[0].last), (1, d(2025, 7, 31)));
+}
+
+#[test]
 fn the_successors_own_term_wins_over_what_it_would_inherit() {
     let mut tree = reorganized();
     tree.terms.push(term(6, 10, d(2025, 7, 1), d(2025, 7, 19), Some(7)));

@@ -103,7 +103,7 @@ impl PlanDesk<'_> {
     /// The occasions in force for the unit today.
     pub async fn occasions(&self, unit: UnitId) -> Result<Vec<OccasionView>> {
         self.require_read(unit).await?;
-        self.store().occasions(unit, self.access.today()).await
+        self.store().occasions(unit).await
     }
 
     pub async fn add_occasion(&self, unit: UnitId, day_month: &str, name: &str) -> Result<()> {

@@ -147,9 +147,9 @@ pub trait PlanStore: Send + Sync {
     /// Changes a term if its version is still `expected_version` (`Conflict` otherwise).
     async fn update_term(&self, ctx: &WriteContext, id: i64, expected_version: i64, input: TermInput) -> Result<()>;
     async fn delete_term(&self, ctx: &WriteContext, id: i64, expected_version: i64) -> Result<()>;
-    /// The occasions in force for `unit` on `on`: the defaults with those added by the unit and
-    /// the units above it.
-    async fn occasions(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<OccasionView>>;
+    /// The occasions in force for `unit`: the defaults with those added by the unit and the units
+    /// above it (as the tree stands today, or stood when the unit ended).
+    async fn occasions(&self, unit: UnitId) -> Result<Vec<OccasionView>>;
     /// Adds an occasion for the unit's subtree; a day already in the list in force is refused.
     async fn add_occasion(&self, ctx: &WriteContext, unit: UnitId, day_month: &str, name: &str) -> Result<()>;
     /// Removes an occasion the unit itself added (`NotFound`: it added none that day).
@@ -288,12 +288,12 @@ impl PlanStore for SqlStore {
         self.commit_write(tx, seq, ctx, &[record], "term", &[unit.0]).await
     }
 
-    async fn occasions(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<OccasionView>> {
+    async fn occasions(&self, unit: UnitId) -> Result<Vec<OccasionView>> {
         self.require_unit(unit).await?;
         let mut conn = self.db.reader().await?;
         let plans = Plans::load(conn.as_mut()).await?;
         let index = self.index.read();
-        let list = plans.occasions_for(&index, unit, on);
+        let list = plans.occasions_for(&index, unit);
         let name_of = |u: UnitId| index.unit_latest(u).map(|v| v.name.clone()).unwrap_or_default();
         Ok(list.items().iter().map(|o| occasion_view(o, name_of)).collect())
     }
@@ -304,7 +304,7 @@ impl PlanStore for SqlStore {
         let list = {
             let plans = Plans::load(tx.as_mut()).await?;
             let index = self.index.read();
-            plans.occasions_for(&index, unit, ctx.today)
+            plans.occasions_for(&index, unit)
         };
         let occasion = parse_occasion(day_month, name, unit, &list)?;
         q::insert_occasion(tx.as_mut(), &occasion, unit, ctx.now, &ctx.actor).await?;
