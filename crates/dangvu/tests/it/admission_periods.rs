@@ -9,12 +9,13 @@ use domain::ids::{MemberId, UnitId};
 use domain::pipeline::{CandidateSource, TargetGroup};
 use domain::unit::UnitKind::{self, *};
 use storage::prelude::*;
-use storage::{NewUnit, OrgDecision, UnitSpec};
+use storage::{MergeUnits, NewUnit, OrgDecision, Successor, UnitSpec};
 
 use crate::http_on_both_engines;
 use crate::support::{self, App};
 
 http_on_both_engines!(0; a_three_year_report_by_source_group_and_occasion);
+http_on_both_engines!(0; a_term_cut_by_a_merger_and_an_added_occasion);
 
 fn date(s: &str) -> chrono::NaiveDate {
     domain::dates::parse_date(s).unwrap()
@@ -228,4 +229,79 @@ async fn a_three_year_report_by_source_group_and_occasion(app: &App) {
     assert_eq!(column("Nhóm: Học sinh, sinh viên"), "1");
     assert_eq!(column("Nhân dịp lễ, kỷ niệm"), "2");
     assert_eq!(column("Năm chưa có chỉ tiêu"), "2021");
+}
+
+/// The 2020–2025 terms of two communes (targets 3 and 4), merged on 01/07/2025 into a new
+/// commune before their terms end: the successor's report over the old term shows the inherited
+/// term with the sum of the targets, and the predecessor's stops at the merger. An occasion the
+/// province adds (20/3) counts from then on, in the report and in its list.
+async fn a_term_cut_by_a_merger_and_an_added_occasion(app: &App) {
+    let store = app.store.as_ref();
+    let w = world(store).await;
+    let [an1, binh1] = w.cells;
+    admitted(store, "Lê Văn Thanh", "001200000311", an1, "10/05/2020", "19/05/2020", origin(Some(CandidateSource::YouthUnion), None)).await;
+    let women =
+        admitted(store, "Phạm Thị Hoa", "001200000312", binh1, "01/03/2021", "20/03/2021", origin(Some(CandidateSource::WomenUnion), None))
+            .await;
+    admitted(store, "Đỗ Văn Nam", "001200000313", binh1, "15/08/2022", "02/09/2022", origin(None, None)).await;
+    admitted(store, "Vũ Văn Công", "001200000314", an1, "10/01/2023", "03/02/2023", origin(Some(CandidateSource::TradeUnion), None)).await;
+    for (unit, target) in [(w.an, 3), (w.binh, 4)] {
+        let body = serde_json::json!({ "first_day": "2020-08-01", "last_day": "2025-07-31", "target": target });
+        let (status, v) = app.post_json(&format!("/api/v1/units/{}/terms", unit.0), &body).await;
+        assert_eq!(status, 201, "{v}");
+    }
+    let (status, v) = app
+        .post_json(
+            &format!("/api/v1/units/{}/occasions", w.province.0),
+            &serde_json::json!({ "day": "20/3", "name": "Ngày truyền thống của tỉnh" }),
+        )
+        .await;
+    assert_eq!(status, 204, "{v}");
+    let ctx = storage::WriteContext::new("test", support::now());
+    let spec = UnitSpec {
+        kind: Commune,
+        code: domain::ids::UnitCode::parse("KH").unwrap(),
+        name: "Đảng bộ xã Kỳ Hòa".into(),
+        parent: Some(w.province),
+    };
+    let hoa = store
+        .merge_units(&ctx, MergeUnits { sources: vec![w.an, w.binh], target: Successor::New(spec), decision: decision("01/07/2025") })
+        .await
+        .unwrap();
+
+    // The successor, over the old term (by today's structure: it did not stand then).
+    let (status, r) = app.json(&format!("/api/v1/reports/admissions?unit={}&from=01/08/2020&to=30/06/2025", hoa.0)).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["total"]["admitted"], 3, "{r}");
+    let terms = r["terms"].as_array().unwrap();
+    assert_eq!(terms.len(), 1, "{r}");
+    let t = &terms[0];
+    assert_eq!(
+        (t["label"].as_str(), t["target"].as_u64(), t["own_term"].clone()),
+        (Some("Nhiệm kỳ 2020–2025"), Some(7), serde_json::Value::Null)
+    );
+    assert_eq!(t["inherited_from"].as_array().unwrap().len(), 2);
+    assert_eq!((t["admitted"].as_u64(), t["percent"].as_f64()), (Some(3), Some(42.9)));
+    // The predecessor's term is followed up to the merger.
+    let (_, before) = app.json(&format!("/api/v1/reports/admissions?unit={}&from=01/08/2020&to=30/06/2025", w.binh.0)).await;
+    let t = &before["terms"][0];
+    assert_eq!((t["target"].as_u64(), t["cut_on"].as_str(), t["admitted"].as_u64()), (Some(4), Some("2025-07-01"), Some(2)), "{before}");
+    let (_, page) = app.text(&format!("/reports/admissions?unit={}&from=01/08/2020&to=30/06/2025", hoa.0)).await;
+    assert!(
+        page.contains(
+            "Nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025): chỉ tiêu nhiệm kỳ 7, kế thừa từ Đảng bộ xã Kỳ An (3), Đảng bộ xã Kỳ Bình (4)"
+        ),
+        "{page}"
+    );
+
+    // The added occasion: named in the list the report used, and counted.
+    let (_, r) = app.json(&format!("/api/v1/reports/admissions?unit={}&from=01/01/2020&to=31/12/2023", w.province.0)).await;
+    let occasions = &r["occasions"];
+    assert_eq!(occasions["list"], "3/2, 19/5, 2/9, 7/11 (mặc định); 20/3 (bổ sung)");
+    assert_eq!(
+        (occasions["on_occasions"].as_u64(), line(&occasions["lines"], "code", "20-3".into())["admitted"].as_u64()),
+        (Some(4), Some(1))
+    );
+    let (_, l) = app.json(&format!("/api/v1/members?unit={}&admitted=ket-nap:dip:20-3&from=01/01/2020&to=31/12/2023", w.province.0)).await;
+    assert_eq!((l["total"].as_u64(), l["items"][0]["id"].as_i64()), (Some(1), Some(women.0)), "{l}");
 }
