@@ -97,8 +97,8 @@ async fn terms_are_recorded_checked_and_inherited(t: &TestStore) {
     let own_c = s.create_term(&ctx(), c, term(d(2025, 9, 15), d(2030, 9, 14), Some(80))).await.unwrap();
     let both = s.terms_in_force(c, d(2020, 1, 1), d(2030, 12, 31)).await.unwrap();
     assert_eq!(both.len(), 2);
-    // The inherited term ends with the predecessors' (before the new congress at the latest).
-    assert_eq!((both[0].last_day, both[0].target), (d(2025, 7, 9), Some(70)));
+    // The inherited term runs until the new congress, past the predecessors' planned end (9/7).
+    assert_eq!((both[0].last_day, both[0].target), (d(2025, 9, 14), Some(70)));
     assert_eq!((both[1].own.as_ref().map(|o| o.id), both[1].target), (Some(own_c), Some(80)));
     // A term of the merged unit reaching past its end stays recorded; one after it is refused.
     let after_end = s.create_term(&ctx(), w.a, term(d(2026, 1, 1), d(2030, 12, 31), None)).await.unwrap_err();
