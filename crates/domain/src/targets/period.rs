@@ -68,8 +68,10 @@ impl PeriodTarget {
         let years = if a == b { format!("năm {a}") } else { format!("các năm {}", years_label(a, b)) };
         let mut out = if self.sum.is_none() {
             format!("chưa đặt chỉ tiêu {years}")
-        } else if self.is_partial() {
+        } else if self.is_partial() && a == b {
             format!("chỉ tiêu cả {years}")
+        } else if self.is_partial() {
+            format!("chỉ tiêu {years} (tính trọn từng năm)")
         } else {
             format!("chỉ tiêu {years}")
         };

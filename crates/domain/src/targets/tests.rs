@@ -42,7 +42,7 @@ fn part_of_a_year_is_measured_against_the_whole_year_never_prorated() {
     assert_eq!(late.label(), "chỉ tiêu cả năm 2023; kỳ báo cáo từ 01/04/2023");
     let across = PeriodTarget::over(d(2020, 9, 15), d(2022, 6, 30), |_| Some(10));
     assert_eq!((across.sum, across.first_year(), across.last_year()), (Some(30), 2020, 2022));
-    assert_eq!(across.label(), "chỉ tiêu cả các năm 2020–2022; kỳ báo cáo từ 15/09/2020 đến 30/06/2022");
+    assert_eq!(across.label(), "chỉ tiêu các năm 2020–2022 (tính trọn từng năm); kỳ báo cáo từ 15/09/2020 đến 30/06/2022");
 }
 
 #[test]
