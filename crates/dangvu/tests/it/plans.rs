@@ -214,7 +214,7 @@ async fn terms_and_occasions_through_the_api(app: &App) {
         async move { c.delete(url).bearer_auth(token).send().await.unwrap().status().as_u16() }
     };
     assert_eq!(remove("19-5").await, 404, "a default is not the unit's own");
-    assert_eq!(remove("31-2").await, 400, "not a day of the year");
+    assert_eq!(remove("31-2").await, 404, "not a day of the year: no occasion of it");
     assert_eq!(remove("26-3").await, 204);
     assert_eq!(remove("26-3").await, 404);
 

@@ -6,7 +6,6 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::ValidationErrors;
 use domain::access::Capability;
 use domain::ids::UnitId;
 use domain::targets::occasions::parse_day_month;
@@ -158,12 +157,12 @@ async fn add_occasion(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<
 #[utoipa::path(delete, path = "/api/v1/units/{id}/occasions/{day_month}", tag = "admission",
     params(("id" = i64, Path, description = "Unit id"), ("day_month" = String, Path, description = "Day and month: 26-3")),
     responses((status = 204, description = "Removed"),
-              (status = 404, description = "The unit added no occasion on that day (the defaults and those of units above it are not its own)", body = ErrorEnvelope)))]
+              (status = 404, description = "The unit added no occasion on that day (the defaults and those of units above it are not its own; a text that is no day of the year names none)", body = ErrorEnvelope)))]
 async fn remove_occasion(s: Caller, PathIds(unit, day_month): PathIds<UnitId, String>) -> Result<Response, AppError> {
     let desk = s.plans()?;
     desk.require_deciding_in(unit).await?;
-    let (day, month) = parse_day_month(&day_month)
-        .ok_or_else(|| AppError::bad_query(ValidationErrors::single("day_month", "invalid_format", "Ngày và tháng dạng 26-3.")))?;
+    // The day names the occasion to remove: a text that is no day of the year names none.
+    let (day, month) = parse_day_month(&day_month).ok_or_else(AppError::not_found)?;
     desk.remove_occasion(unit, day, month).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
