@@ -1,10 +1,8 @@
 //! The admission pipeline on both engines: a candidate taken to official member, each refusal
 //! leaving nothing half-saved, scopes, the worklist, targets and calendar corrections.
 
-use std::sync::Arc;
-
 use conformance::{TestStore, on_both_engines};
-use domain::access::{Grant, Principal, Role};
+use domain::access::Role;
 use domain::admission::{ChiBoVote, Together};
 use domain::event::EventKind;
 use domain::history::Status;
@@ -14,7 +12,6 @@ use domain::pipeline::{
 };
 use domain::unit::{LegalBasis, UnitKind::*};
 use domain::workdays::YearOverride;
-use storage::access::{Access, RequestInfo};
 use storage::prelude::*;
 use storage::{CaseQuery, StoreError};
 
@@ -284,18 +281,6 @@ async fn refused_steps_leave_nothing_behind(t: &TestStore) {
     assert_eq!(case.stage, Stage::AwaitingDecision);
     assert!(case.steps.last().unwrap().voided.is_some());
     assert!(case.next_steps.contains(&domain::pipeline::StepKind::GrassrootsResolution));
-}
-
-fn access(s: &Arc<storage::SqlStore>, grants: &[(Role, Option<UnitId>)]) -> Access {
-    let principal = Principal {
-        account_id: 1,
-        username: "tester".into(),
-        display_name: "Tester".into(),
-        member: None,
-        grants: grants.iter().map(|(role, unit)| Grant { role: *role, unit: *unit }).collect(),
-    };
-    let store: Arc<dyn Store> = s.clone();
-    Access::new(store, principal, RequestInfo { now: ctx().now, client: None, request_id: None })
 }
 
 async fn scopes_worklist_targets_and_calendar(t: &TestStore) {

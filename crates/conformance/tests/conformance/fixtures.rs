@@ -86,3 +86,16 @@ pub fn cccd(n: u32) -> String {
     CitizenId::parse(&id).unwrap();
     id
 }
+
+/// The store as a person with these grants may use it (`storage::access`).
+pub fn access(s: &std::sync::Arc<storage::SqlStore>, grants: &[(domain::access::Role, Option<UnitId>)]) -> storage::access::Access {
+    let principal = domain::access::Principal {
+        account_id: 1,
+        username: "tester".into(),
+        display_name: "Tester".into(),
+        member: None,
+        grants: grants.iter().map(|(role, unit)| domain::access::Grant { role: *role, unit: *unit }).collect(),
+    };
+    let store: std::sync::Arc<dyn Store> = s.clone();
+    storage::access::Access::new(store, principal, storage::access::RequestInfo { now: ctx().now, client: None, request_id: None })
+}

@@ -2,13 +2,10 @@
 //! checks, overlaps and duplicates refused, terms inherited through a merger, every write audited,
 //! and the scoped handle's checks.
 
-use std::sync::Arc;
-
 use conformance::{TestStore, on_both_engines};
-use domain::access::{Grant, Principal, Role};
+use domain::access::Role;
 use domain::ids::UnitId;
 use domain::unit::UnitKind::*;
-use storage::access::{Access, RequestInfo};
 use storage::prelude::*;
 use storage::{AuditQuery, MergeUnits, StoreError, Successor, TermInput};
 
@@ -139,18 +136,6 @@ async fn occasions_are_added_and_removed(t: &TestStore) {
     s.remove_occasion(&ctx(), w.province, 26, 3).await.unwrap();
     assert_eq!(days(&s.occasions(w.a).await.unwrap()), vec!["3-2", "8-3", "19-5", "2-9", "7-11"]);
     assert_eq!(actions(s, "occasion.").await, vec!["occasion.add", "occasion.add", "occasion.remove"]);
-}
-
-fn access(s: &Arc<storage::SqlStore>, grants: &[(Role, Option<UnitId>)]) -> Access {
-    let principal = Principal {
-        account_id: 1,
-        username: "tester".into(),
-        display_name: "Tester".into(),
-        member: None,
-        grants: grants.iter().map(|(role, unit)| Grant { role: *role, unit: *unit }).collect(),
-    };
-    let store: Arc<dyn Store> = s.clone();
-    Access::new(store, principal, RequestInfo { now: ctx().now, client: None, request_id: None })
 }
 
 async fn plans_follow_the_scope(t: &TestStore) {
