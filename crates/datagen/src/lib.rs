@@ -11,6 +11,7 @@
 
 pub mod admission;
 mod names;
+mod origin;
 mod people;
 mod plans;
 mod tree;
