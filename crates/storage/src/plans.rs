@@ -3,6 +3,8 @@
 //! (`domain::targets::terms_over` follows mergers), and the occasion list of a report's unit
 //! (the defaults with those added by the unit and the units above it).
 
+use std::collections::HashMap;
+
 use domain::ids::UnitId;
 use domain::targets::{Occasion, OccasionList, Term, TermSource, UnitLineage};
 
@@ -16,13 +18,17 @@ pub use store::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInF
 
 /// Every term and added occasion, read once for a report (both tables hold a few rows per unit).
 pub(crate) struct Plans {
-    terms: Vec<Term>,
+    /// By unit (a report asks for the terms of each of its rows).
+    terms: HashMap<UnitId, Vec<Term>>,
     occasions: Vec<Occasion>,
 }
 
 impl Plans {
     pub(crate) async fn load(conn: &mut dyn Conn) -> Result<Plans> {
-        let terms = q::all_terms(conn).await?.into_iter().map(|t| t.term).collect();
+        let mut terms: HashMap<UnitId, Vec<Term>> = HashMap::new();
+        for t in q::all_terms(conn).await? {
+            terms.entry(t.term.unit).or_default().push(t.term);
+        }
         let occasions = q::all_occasions(conn).await?;
         Ok(Plans { terms, occasions })
     }
@@ -48,7 +54,7 @@ pub(crate) struct TermsInTree<'a> {
 
 impl TermSource for TermsInTree<'_> {
     fn terms(&self, unit: UnitId) -> Vec<Term> {
-        self.plans.terms.iter().filter(|t| t.unit == unit).cloned().collect()
+        self.plans.terms.get(&unit).cloned().unwrap_or_default()
     }
 
     fn lineage(&self, unit: UnitId) -> UnitLineage {
