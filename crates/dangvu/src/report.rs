@@ -161,13 +161,9 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                     }
                     println!("  Theo nhóm chỉ tiêu:");
                     for g in &r.groups {
-                        let target = g.target.as_ref().map(|t| web::admission_words::target_cell(Some(t))).unwrap_or_default();
-                        println!(
-                            "    {:<40} {} {}",
-                            g.label,
-                            g.admitted,
-                            if target.is_empty() { String::new() } else { format!("/ chỉ tiêu {target}") }
-                        );
+                        let target = web::admission_words::target_cell(g.target.as_ref());
+                        let target = if target == "–" { String::new() } else { format!(" / chỉ tiêu {target}") };
+                        println!("    {:<40} {}{target}", g.label, g.admitted);
                     }
                     println!("  Nhân dịp lễ, kỷ niệm ({}): {}", r.occasions.list, r.occasions.on_occasions);
                     for o in &r.occasions.lines {
