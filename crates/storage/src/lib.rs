@@ -24,6 +24,7 @@ mod bulk;
 mod context;
 pub mod db;
 mod error;
+pub mod import;
 pub mod index;
 mod members;
 pub mod model;
@@ -46,6 +47,7 @@ pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
 pub use reports::{Period, ReportRequest, ReportStore};
+pub use import::ImportStore;
 pub use scope::ScopeStore;
 pub use sessions::SessionStore;
 pub use store::{Health, SqlStore, Store};
@@ -54,7 +56,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, PlanStore, RegisterStore, ReportStore, ScopeStore, SessionStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore, SessionStore,
         Store, UnitStore,
     };
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::import::ImportStore;
 use crate::accounts::AccountStore;
 use crate::admission::{self, AdmissionStore};
 use crate::audit::AuditStore;
@@ -36,6 +37,7 @@ pub trait Store:
     + AuditStore
     + AdmissionStore
     + PlanStore
+    + ImportStore
     + ReportStore
     + Send
     + Sync
@@ -53,6 +55,7 @@ impl<T> Store for T where
         + AuditStore
         + AdmissionStore
         + PlanStore
+        + ImportStore
         + ReportStore
         + Send
         + Sync

@@ -8,6 +8,7 @@ mod access;
 mod admission;
 mod events;
 mod fixtures;
+mod import;
 mod parity;
 mod plans;
 mod search;
