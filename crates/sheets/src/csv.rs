@@ -14,47 +14,31 @@ pub(crate) fn read(bytes: &[u8], sheet_name: &str, limits: &Limits) -> Result<Wo
     let delimiter = delimiter(&text);
     let mut builder = SheetBuilder::new(sheet_name, limits);
     let mut records = Records::new(&text, delimiter);
-    let mut index = 0usize;
-    while let Some(fields) = records.next() {
+    for (index, fields) in records.by_ref().enumerate() {
         for (column, field) in fields.into_iter().enumerate() {
             builder.put(index, column, grid::text(&field))?;
         }
-        index += 1;
     }
     let (sheet, skipped) = builder.finish(None);
     let mut warnings = Vec::new();
     if let Some(row) = records.unclosed_quote_row {
         warnings.push(Warning {
             code: "sheets.csv_unclosed_quote",
-            message: format!(
-                "Dấu ngoặc kép mở ở dòng {row} không được đóng lại; phần còn lại của tệp đã được đọc vào một ô."
-            ),
+            message: format!("Dấu ngoặc kép mở ở dòng {row} không được đóng lại; phần còn lại của tệp đã được đọc vào một ô."),
         });
     }
     warnings.extend(skipped);
-    Ok(Workbook {
-        format: Format::Csv,
-        encoding: Some(encoding),
-        sheets: vec![sheet],
-        warnings,
-    })
+    Ok(Workbook { format: Format::Csv, encoding: Some(encoding), sheets: vec![sheet], warnings })
 }
 
 /// The delimiter splitting the first records into the same number (≥ 2) of fields most often.
 fn delimiter(text: &str) -> u8 {
     let mut best = (0usize, b',');
     for candidate in DELIMITERS {
-        let mut counts: Vec<usize> = Records::new(text, candidate)
-            .take(SAMPLE_RECORDS)
-            .map(|fields| fields.len())
-            .filter(|&count| count >= 2)
-            .collect();
+        let mut counts: Vec<usize> =
+            Records::new(text, candidate).take(SAMPLE_RECORDS).map(|fields| fields.len()).filter(|&count| count >= 2).collect();
         counts.sort_unstable();
-        let consistent = counts
-            .chunk_by(|a, b| a == b)
-            .map(<[usize]>::len)
-            .max()
-            .unwrap_or(0);
+        let consistent = counts.chunk_by(|a, b| a == b).map(<[usize]>::len).max().unwrap_or(0);
         if consistent > best.0 {
             best = (consistent, candidate);
         }
@@ -74,13 +58,7 @@ struct Records<'a> {
 
 impl<'a> Records<'a> {
     fn new(text: &'a str, delimiter: u8) -> Self {
-        Self {
-            text,
-            position: 0,
-            delimiter,
-            unclosed_quote_row: None,
-            record: 0,
-        }
+        Self { text, position: 0, delimiter, unclosed_quote_row: None, record: 0 }
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
@@ -184,10 +162,7 @@ mod tests {
         let got = records("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"two\nlines\",x\n", b',');
         assert_eq!(
             got,
-            vec![
-                vec!["a".to_owned(), "b,c".to_owned(), "say \"hi\"".to_owned()],
-                vec!["two\nlines".to_owned(), "x".to_owned()],
-            ]
+            vec![vec!["a".to_owned(), "b,c".to_owned(), "say \"hi\"".to_owned()], vec!["two\nlines".to_owned(), "x".to_owned()],]
         );
     }
 

@@ -35,10 +35,7 @@ pub(crate) fn from_serial(serial: f64, is_1904: bool) -> Cell {
     #[allow(clippy::cast_possible_truncation)]
     let offset = TimeDelta::try_milliseconds(millis as i64);
     match (epoch, offset) {
-        (Some(epoch), Some(offset)) => epoch
-            .and_time(NaiveTime::MIN)
-            .checked_add_signed(offset)
-            .map_or(Cell::BadDate(serial), Cell::Date),
+        (Some(epoch), Some(offset)) => epoch.and_time(NaiveTime::MIN).checked_add_signed(offset).map_or(Cell::BadDate(serial), Cell::Date),
         _ => Cell::BadDate(serial),
     }
 }
@@ -60,11 +57,7 @@ mod tests {
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> Cell {
-        Cell::Date(
-            NaiveDate::from_ymd_opt(y, m, d)
-                .unwrap()
-                .and_time(NaiveTime::MIN),
-        )
+        Cell::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap().and_time(NaiveTime::MIN))
     }
 
     #[test]
@@ -83,10 +76,7 @@ mod tests {
 
     #[test]
     fn time_of_day_is_kept() {
-        let noon = NaiveDate::from_ymd_opt(1985, 3, 5)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap();
+        let noon = NaiveDate::from_ymd_opt(1985, 3, 5).unwrap().and_hms_opt(12, 0, 0).unwrap();
         assert_eq!(from_serial(31_111.5, false), Cell::Date(noon));
     }
 
@@ -99,14 +89,8 @@ mod tests {
 
     #[test]
     fn iso_values() {
-        assert_eq!(
-            from_iso("1985-03-05").map(Cell::Date),
-            Some(day(1985, 3, 5))
-        );
-        assert_eq!(
-            from_iso("1985-03-05T00:00:00").map(Cell::Date),
-            Some(day(1985, 3, 5))
-        );
+        assert_eq!(from_iso("1985-03-05").map(Cell::Date), Some(day(1985, 3, 5)));
+        assert_eq!(from_iso("1985-03-05T00:00:00").map(Cell::Date), Some(day(1985, 3, 5)));
         assert_eq!(from_iso("05/03/1985"), None);
     }
 }

@@ -43,10 +43,9 @@ const TCVN_HIGH: [u16; 128] = [
 pub(crate) fn tcvn3_char(byte: u8) -> char {
     match byte.checked_sub(0x80) {
         None => char::from(byte),
-        Some(high) => TCVN_HIGH
-            .get(usize::from(high))
-            .and_then(|&code| char::from_u32(u32::from(code)))
-            .unwrap_or(char::REPLACEMENT_CHARACTER),
+        Some(high) => {
+            TCVN_HIGH.get(usize::from(high)).and_then(|&code| char::from_u32(u32::from(code))).unwrap_or(char::REPLACEMENT_CHARACTER)
+        }
     }
 }
 
@@ -64,8 +63,7 @@ fn tcvn3_byte(c: char) -> Option<u8> {
 /// The file's text in NFC and the encoding it was read in.
 pub(crate) fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let text = std::str::from_utf8(rest)
-            .map_err(|_| ReadError::CsvUndecodable { hint: None })?;
+        let text = std::str::from_utf8(rest).map_err(|_| ReadError::CsvUndecodable { hint: None })?;
         return Ok((Cow::Borrowed(text), Encoding::Utf8Bom));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -211,9 +209,6 @@ mod tests {
     fn other_encodings_are_refused() {
         // "日本語のテキスト" in Shift_JIS.
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("日本語のテキスト、日本語のテキスト");
-        assert_eq!(
-            decode(&bytes).unwrap_err(),
-            ReadError::CsvUndecodable { hint: None }
-        );
+        assert_eq!(decode(&bytes).unwrap_err(), ReadError::CsvUndecodable { hint: None });
     }
 }

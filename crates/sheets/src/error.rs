@@ -5,20 +5,14 @@
 pub enum ReadError {
     #[error("Tệp trống: không có dữ liệu nào để đọc.")]
     Empty,
-    #[error(
-        "Tệp không phải bảng tính ({found}). Hãy chọn tệp .xlsx, .xls, .ods hoặc .csv."
-    )]
+    #[error("Tệp không phải bảng tính ({found}). Hãy chọn tệp .xlsx, .xls, .ods hoặc .csv.")]
     WrongType {
         /// What the content looks like, in Vietnamese ("tệp PDF", "tài liệu Word"…).
         found: &'static str,
     },
-    #[error(
-        "Tệp được bảo vệ bằng mật khẩu nên không đọc được. Hãy mở tệp, bỏ mật khẩu rồi lưu lại."
-    )]
+    #[error("Tệp được bảo vệ bằng mật khẩu nên không đọc được. Hãy mở tệp, bỏ mật khẩu rồi lưu lại.")]
     Encrypted,
-    #[error(
-        "Tệp bị hỏng hoặc chưa tải lên hết nên không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên lần nữa."
-    )]
+    #[error("Tệp bị hỏng hoặc chưa tải lên hết nên không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên lần nữa.")]
     Corrupt {
         /// What the reader found wrong, for the logs (English, not for users).
         detail: String,
@@ -31,17 +25,9 @@ pub enum ReadError {
     )]
     ZipBomb { uncompressed: u64, ratio: u64 },
     #[error("Trang “{sheet}” có dữ liệu đến dòng {row}, quá giới hạn {limit} dòng.")]
-    TooManyRows {
-        sheet: String,
-        row: usize,
-        limit: usize,
-    },
+    TooManyRows { sheet: String, row: usize, limit: usize },
     #[error("Trang “{sheet}” có dữ liệu đến cột thứ {column}, quá giới hạn {limit} cột.")]
-    TooManyColumns {
-        sheet: String,
-        column: usize,
-        limit: usize,
-    },
+    TooManyColumns { sheet: String, column: usize, limit: usize },
     #[error("Bảng tính không có trang tính nào.")]
     NoSheet,
     #[error(
@@ -72,9 +58,7 @@ impl ReadError {
     }
 
     pub(crate) fn corrupt(detail: impl std::fmt::Display) -> Self {
-        Self::Corrupt {
-            detail: detail.to_string(),
-        }
+        Self::Corrupt { detail: detail.to_string() }
     }
 }
 
@@ -87,17 +71,9 @@ fn megabytes(bytes: u64) -> u64 {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("Trang “{sheet}” có {rows} dòng, quá giới hạn {limit} dòng của Excel.")]
-    TooManyRows {
-        sheet: String,
-        rows: usize,
-        limit: usize,
-    },
+    TooManyRows { sheet: String, rows: usize, limit: usize },
     #[error("Trang “{sheet}” có {columns} cột, quá giới hạn {limit} cột của Excel.")]
-    TooManyColumns {
-        sheet: String,
-        columns: usize,
-        limit: usize,
-    },
+    TooManyColumns { sheet: String, columns: usize, limit: usize },
     #[error("Không tạo được tệp Excel: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }

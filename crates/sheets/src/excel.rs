@@ -35,8 +35,7 @@ pub(crate) fn read_ole(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadEr
 
 /// A library panic on a malformed file becomes a refusal of that file, never a crash.
 fn guarded(read: impl FnOnce() -> Result<Workbook, ReadError>) -> Result<Workbook, ReadError> {
-    catch_unwind(AssertUnwindSafe(read))
-        .unwrap_or_else(|_| Err(ReadError::corrupt("the workbook reader panicked")))
+    catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|_| Err(ReadError::corrupt("the workbook reader panicked")))
 }
 
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
@@ -51,17 +50,13 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
             Err(XlsxError::NotAWorksheet(_)) => continue,
             Err(error) => return Err(xlsx_error(error)),
         };
-        let declared_last_row = usize::try_from(reader.dimensions().end.0)
-            .ok()
-            .map(|row| row.saturating_add(1));
+        let declared_last_row = usize::try_from(reader.dimensions().end.0).ok().map(|row| row.saturating_add(1));
         let mut builder = SheetBuilder::new(&name, limits);
         while let Some(record) = reader.next_cell_with_formula().map_err(xlsx_error)? {
             let cell = match (&record.value, record.formula) {
                 // A formula saved without its computed value (written by a program that does
                 // not calculate, or with calculation turned off).
-                (calamine::DataRef::Empty, Some(formula)) if !formula.trim().is_empty() => {
-                    Cell::Formula(format!("={formula}"))
-                }
+                (calamine::DataRef::Empty, Some(formula)) if !formula.trim().is_empty() => Cell::Formula(format!("={formula}")),
                 (value, _) => convert(value, is_1904),
             };
             let (row, column) = record.pos;
@@ -75,9 +70,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
 fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     let mut book: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|error| match error {
         OdsError::Password => ReadError::Encrypted,
-        OdsError::InvalidMime(_) => ReadError::WrongType {
-            found: "tài liệu OpenDocument không phải bảng tính",
-        },
+        OdsError::InvalidMime(_) => ReadError::WrongType { found: "tài liệu OpenDocument không phải bảng tính" },
         other => ReadError::corrupt(other),
     })?;
     let mut sheets = Vec::new();
@@ -164,29 +157,19 @@ fn from_range(
 }
 
 fn has_formula(formulas: &Range<String>, row: usize, column: usize) -> bool {
-    formulas
-        .get_value((row as u32, column as u32))
-        .is_some_and(|formula| !formula.is_empty())
+    formulas.get_value((row as u32, column as u32)).is_some_and(|formula| !formula.is_empty())
 }
 
 /// The error values spreadsheets show (Excel's, and LibreOffice's `Err:5xx`).
 fn is_error_literal(text: &str) -> bool {
-    matches!(
-        text,
-        "#NULL!" | "#DIV/0!" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#N/A" | "#DATA!"
-    ) || text
-        .strip_prefix("Err:")
-        .is_some_and(|code| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
+    matches!(text, "#NULL!" | "#DIV/0!" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#N/A" | "#DATA!")
+        || text.strip_prefix("Err:").is_some_and(|code| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An OpenFormula (`of:=SUM([.A1:.A3])`) as a user would type it (`=SUM([.A1:.A3])`).
 fn ods_formula(formula: &str) -> String {
     let formula = formula.strip_prefix("of:").unwrap_or(formula);
-    if formula.starts_with('=') {
-        formula.to_owned()
-    } else {
-        format!("={formula}")
-    }
+    if formula.starts_with('=') { formula.to_owned() } else { format!("={formula}") }
 }
 
 /// One calamine value as a cell.
@@ -234,18 +217,9 @@ fn push(sheets: &mut Vec<Sheet>, warnings: &mut Vec<Warning>, read: (Sheet, Opti
     warnings.extend(warning);
 }
 
-fn finish(
-    format: Format,
-    sheets: Vec<Sheet>,
-    warnings: Vec<Warning>,
-) -> Result<Workbook, ReadError> {
+fn finish(format: Format, sheets: Vec<Sheet>, warnings: Vec<Warning>) -> Result<Workbook, ReadError> {
     if sheets.is_empty() {
         return Err(ReadError::NoSheet);
     }
-    Ok(Workbook {
-        format,
-        encoding: None,
-        sheets,
-        warnings,
-    })
+    Ok(Workbook { format, encoding: None, sheets, warnings })
 }

@@ -15,11 +15,7 @@ pub(crate) fn nfc(text: &str) -> String {
 
 /// A text cell: `Empty` when it holds only spaces, else the text in NFC.
 pub(crate) fn text(text: &str) -> Cell {
-    if text.trim().is_empty() {
-        Cell::Empty
-    } else {
-        Cell::Text(nfc(text))
-    }
+    if text.trim().is_empty() { Cell::Empty } else { Cell::Text(nfc(text)) }
 }
 
 /// Builds one sheet from cells given with 0-based positions, in any order (fastest row by row).
@@ -32,12 +28,7 @@ pub(crate) struct SheetBuilder {
 
 impl SheetBuilder {
     pub(crate) fn new(name: &str, limits: &Limits) -> Self {
-        Self {
-            name: nfc(name),
-            rows: Vec::new(),
-            max_rows: limits.max_rows,
-            max_columns: limits.max_columns,
-        }
+        Self { name: nfc(name), rows: Vec::new(), max_rows: limits.max_rows, max_columns: limits.max_columns }
     }
 
     /// Puts a cell at a 0-based (row, column); empty cells are not kept.
@@ -47,41 +38,22 @@ impl SheetBuilder {
         }
         let number = row.saturating_add(1);
         if number > self.max_rows {
-            return Err(ReadError::TooManyRows {
-                sheet: self.name.clone(),
-                row: number,
-                limit: self.max_rows,
-            });
+            return Err(ReadError::TooManyRows { sheet: self.name.clone(), row: number, limit: self.max_rows });
         }
         if column >= self.max_columns {
-            return Err(ReadError::TooManyColumns {
-                sheet: self.name.clone(),
-                column: column.saturating_add(1),
-                limit: self.max_columns,
-            });
+            return Err(ReadError::TooManyColumns { sheet: self.name.clone(), column: column.saturating_add(1), limit: self.max_columns });
         }
         let index = match self.rows.last() {
             Some(last) if last.number == number => self.rows.len() - 1,
-            Some(last) if last.number > number => {
-                match self.rows.binary_search_by_key(&number, |r| r.number) {
-                    Ok(index) => index,
-                    Err(index) => {
-                        self.rows.insert(
-                            index,
-                            Row {
-                                number,
-                                cells: Vec::new(),
-                            },
-                        );
-                        index
-                    }
+            Some(last) if last.number > number => match self.rows.binary_search_by_key(&number, |r| r.number) {
+                Ok(index) => index,
+                Err(index) => {
+                    self.rows.insert(index, Row { number, cells: Vec::new() });
+                    index
                 }
-            }
+            },
             _ => {
-                self.rows.push(Row {
-                    number,
-                    cells: Vec::new(),
-                });
+                self.rows.push(Row { number, cells: Vec::new() });
                 self.rows.len() - 1
             }
         };
@@ -116,12 +88,6 @@ impl SheetBuilder {
             code: "sheets.empty_rows_skipped",
             message: format!("Trang “{}”: đã bỏ qua {skipped} dòng trống.", self.name),
         });
-        (
-            Sheet {
-                name: self.name,
-                rows: self.rows,
-            },
-            warning,
-        )
+        (Sheet { name: self.name, rows: self.rows }, warning)
     }
 }

@@ -167,10 +167,7 @@ pub fn read(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Workbook, 
         return Err(ReadError::Empty);
     }
     if bytes.len() > limits.max_bytes {
-        return Err(ReadError::TooLarge {
-            bytes: bytes.len(),
-            limit: limits.max_bytes,
-        });
+        return Err(ReadError::TooLarge { bytes: bytes.len(), limit: limits.max_bytes });
     }
     let kind = sniff::kind(bytes)?;
     let mut workbook = match kind {

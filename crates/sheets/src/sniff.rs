@@ -33,10 +33,7 @@ const OTHER_MAGIC: &[(&[u8], &str)] = &[
 const SNIFF_LEN: usize = 8192;
 
 pub(crate) fn kind(bytes: &[u8]) -> Result<Kind, ReadError> {
-    if bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(b"PK\x05\x06")
-        || bytes.starts_with(b"PK\x07\x08")
-    {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") || bytes.starts_with(b"PK\x07\x08") {
         return Ok(Kind::Zip);
     }
     if bytes.starts_with(OLE_MAGIC) {
@@ -46,39 +43,25 @@ pub(crate) fn kind(bytes: &[u8]) -> Result<Kind, ReadError> {
         return Err(ReadError::WrongType { found });
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(ReadError::CsvUndecodable {
-            hint: Some("UTF-16, dạng “Unicode Text” của Excel"),
-        });
+        return Err(ReadError::CsvUndecodable { hint: Some("UTF-16, dạng “Unicode Text” của Excel") });
     }
     let head = bytes.get(..SNIFF_LEN).unwrap_or(bytes);
     let markup = markup_kind(head);
     if let Some(found) = markup {
         return Err(ReadError::WrongType { found });
     }
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A))
-        .count();
+    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A)).count();
     // Text files hold no NUL and next to no control characters; binary files are full of them.
     if head.contains(&0) || controls * 100 > head.len() {
-        return Err(ReadError::WrongType {
-            found: "tệp nhị phân không rõ loại",
-        });
+        return Err(ReadError::WrongType { found: "tệp nhị phân không rõ loại" });
     }
     Ok(Kind::Text)
 }
 
 /// HTML and XML files that spreadsheet programs save under spreadsheet names.
 fn markup_kind(head: &[u8]) -> Option<&'static str> {
-    let start = head
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(head)
-        .trim_ascii_start();
-    let lower: Vec<u8> = start
-        .iter()
-        .take(200)
-        .map(u8::to_ascii_lowercase)
-        .collect();
+    let start = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).trim_ascii_start();
+    let lower: Vec<u8> = start.iter().take(200).map(u8::to_ascii_lowercase).collect();
     let contains = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
     if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") {
         return Some("trang web HTML; hãy mở bằng Excel rồi lưu lại dạng .xlsx");
@@ -94,20 +77,12 @@ fn markup_kind(head: &[u8]) -> Option<&'static str> {
 
 /// The file name without folders and extension: a CSV's one sheet is named after it.
 pub(crate) fn stem(file_name: &str) -> String {
-    let base = file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(file_name)
-        .trim();
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name).trim();
     let stem = match base.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => base,
     };
-    if stem.is_empty() {
-        "Trang 1".to_owned()
-    } else {
-        crate::grid::nfc(stem)
-    }
+    if stem.is_empty() { "Trang 1".to_owned() } else { crate::grid::nfc(stem) }
 }
 
 /// A warning when the file's extension names another format than its content.
@@ -123,9 +98,6 @@ pub(crate) fn name_mismatch(file_name: &str, format: Format) -> Option<Warning> 
     };
     (named != format).then(|| Warning {
         code: "sheets.name_mismatch",
-        message: format!(
-            "Tên tệp có đuôi .{extension} nhưng nội dung là {}; tệp đã được đọc theo nội dung.",
-            format.label()
-        ),
+        message: format!("Tên tệp có đuôi .{extension} nhưng nội dung là {}; tệp đã được đọc theo nội dung.", format.label()),
     })
 }

@@ -112,28 +112,16 @@ impl Formats {
 
 fn check_size(sheet: &SheetOut) -> Result<(), WriteError> {
     if sheet.rows.len() > MAX_ROWS {
-        return Err(WriteError::TooManyRows {
-            sheet: sheet.name.clone(),
-            rows: sheet.rows.len(),
-            limit: MAX_ROWS,
-        });
+        return Err(WriteError::TooManyRows { sheet: sheet.name.clone(), rows: sheet.rows.len(), limit: MAX_ROWS });
     }
     let columns = sheet.rows.iter().map(Vec::len).max().unwrap_or(0);
     if columns > MAX_COLUMNS {
-        return Err(WriteError::TooManyColumns {
-            sheet: sheet.name.clone(),
-            columns,
-            limit: MAX_COLUMNS,
-        });
+        return Err(WriteError::TooManyColumns { sheet: sheet.name.clone(), columns, limit: MAX_COLUMNS });
     }
     Ok(())
 }
 
-fn write_sheet(
-    worksheet: &mut Worksheet,
-    sheet: &SheetOut,
-    formats: &Formats,
-) -> Result<(), WriteError> {
+fn write_sheet(worksheet: &mut Worksheet, sheet: &SheetOut, formats: &Formats) -> Result<(), WriteError> {
     let mut highlight = sheet.highlight.clone();
     highlight.sort_unstable();
     // Both bounds were checked against Excel's limits, which fit u32 rows and u16 columns.
@@ -142,10 +130,7 @@ fn write_sheet(
         let row_number = u32::try_from(row_index).unwrap_or(u32::MAX);
         for (column_index, cell) in row.iter().enumerate() {
             let column = u16::try_from(column_index).unwrap_or(u16::MAX);
-            let at = Position {
-                row: row_index,
-                column: column_index,
-            };
+            let at = Position { row: row_index, column: column_index };
             let highlighted = highlight.binary_search(&at).is_ok();
             let format = formats.pick(header, highlighted, cell);
             write_cell(worksheet, row_number, column, cell, format)?;
@@ -175,13 +160,7 @@ fn write_sheet(
     Ok(())
 }
 
-fn write_cell(
-    worksheet: &mut Worksheet,
-    row: u32,
-    column: u16,
-    cell: &CellOut,
-    format: Option<&Format>,
-) -> Result<(), WriteError> {
+fn write_cell(worksheet: &mut Worksheet, row: u32, column: u16, cell: &CellOut, format: Option<&Format>) -> Result<(), WriteError> {
     match (cell, format) {
         (CellOut::Empty, None) => {}
         (CellOut::Empty, Some(format)) => {
@@ -224,31 +203,18 @@ fn excel_date(at: &NaiveDateTime) -> Option<ExcelDateTime> {
     let hour = u16::try_from(at.hour()).ok()?;
     let minute = u8::try_from(at.minute()).ok()?;
     let second = f64::from(at.second());
-    ExcelDateTime::from_ymd(year, month, day)
-        .and_then(|date| date.and_hms(hour, minute, second))
-        .ok()
+    ExcelDateTime::from_ymd(year, month, day).and_then(|date| date.and_hms(hour, minute, second)).ok()
 }
 
 /// A valid, unique worksheet name for `wanted`.
 fn sheet_name(wanted: &str, index: usize, used: &[String]) -> String {
-    let cleaned: String = wanted
-        .chars()
-        .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
-        .collect();
+    let cleaned: String = wanted.chars().map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c }).collect();
     let cleaned = cleaned.trim().trim_matches('\'').trim();
-    let base = if cleaned.is_empty() {
-        format!("Trang {}", index + 1)
-    } else {
-        cleaned.to_owned()
-    };
+    let base = if cleaned.is_empty() { format!("Trang {}", index + 1) } else { cleaned.to_owned() };
     let taken = |name: &str| used.iter().any(|u| u.to_lowercase() == name.to_lowercase());
     let mut attempt = 1usize;
     loop {
-        let suffix = if attempt == 1 {
-            String::new()
-        } else {
-            format!(" ({attempt})")
-        };
+        let suffix = if attempt == 1 { String::new() } else { format!(" ({attempt})") };
         let room = MAX_NAME.saturating_sub(suffix.chars().count());
         let candidate: String = base.chars().take(room).collect::<String>() + &suffix;
         if !taken(&candidate) {

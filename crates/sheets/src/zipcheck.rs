@@ -20,11 +20,11 @@ pub(crate) enum Package {
 }
 
 pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<Package, ReadError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(ReadError::corrupt)?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(ReadError::corrupt)?;
     let mut uncompressed = 0u64;
     let mut compressed = 0u64;
     let mut has_workbook = false;
+    let mut binary_workbook = false;
     let mut has_content = false;
     let mut has_mimetype = false;
     let mut word = false;
@@ -35,35 +35,29 @@ pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<Package, ReadError>
         compressed = compressed.saturating_add(entry.compressed_size());
         let name = entry.name().map_err(ReadError::corrupt)?;
         has_workbook |= name.starts_with("xl/");
+        binary_workbook |= name == "xl/workbook.bin";
         has_content |= name == "content.xml";
         has_mimetype |= name == "mimetype";
         word |= name.starts_with("word/");
         presentation |= name.starts_with("ppt/");
     }
     let ratio = uncompressed / compressed.max(1);
-    if uncompressed > limits.max_uncompressed
-        || (uncompressed > RATIO_FLOOR && ratio > limits.max_ratio)
-    {
-        return Err(ReadError::ZipBomb {
-            uncompressed,
-            ratio,
-        });
+    if uncompressed > limits.max_uncompressed || (uncompressed > RATIO_FLOOR && ratio > limits.max_ratio) {
+        return Err(ReadError::ZipBomb { uncompressed, ratio });
     }
-    if has_workbook {
+    if binary_workbook {
+        Err(ReadError::WrongType {
+            found: "bảng tính .xlsb (Excel nhị phân); hãy mở bằng Excel rồi lưu lại dạng .xlsx",
+        })
+    } else if has_workbook {
         Ok(Package::Xlsx)
     } else if has_content && has_mimetype {
         Ok(Package::Ods)
     } else if word {
-        Err(ReadError::WrongType {
-            found: "tài liệu Word",
-        })
+        Err(ReadError::WrongType { found: "tài liệu Word" })
     } else if presentation {
-        Err(ReadError::WrongType {
-            found: "bản trình chiếu PowerPoint",
-        })
+        Err(ReadError::WrongType { found: "bản trình chiếu PowerPoint" })
     } else {
-        Err(ReadError::WrongType {
-            found: "tệp nén zip",
-        })
+        Err(ReadError::WrongType { found: "tệp nén zip" })
     }
 }

@@ -30,10 +30,7 @@ fn empty_file() {
 
 #[test]
 fn random_bytes_named_xlsx() {
-    assert_eq!(
-        error("random.xlsx"),
-        ReadError::WrongType { found: "tệp nhị phân không rõ loại" }
-    );
+    assert_eq!(error("random.xlsx"), ReadError::WrongType { found: "tệp nhị phân không rõ loại" });
 }
 
 #[test]
@@ -58,10 +55,7 @@ fn encrypted_workbook() {
 #[test]
 fn zip_bomb_declaring_a_huge_size() {
     let error = error("zip-bomb.xlsx");
-    assert!(
-        matches!(error, ReadError::ZipBomb { uncompressed, .. } if uncompressed >= 0xFFFF_0000),
-        "{error:?}"
-    );
+    assert!(matches!(error, ReadError::ZipBomb { uncompressed, .. } if uncompressed >= 0xFFFF_0000), "{error:?}");
     assert_eq!(error.code(), "sheets.zip_bomb");
 }
 
@@ -71,11 +65,7 @@ fn formulas_without_values() {
         cells("formulas-only.xlsx"),
         vec![
             vec![Cell::Number(2.0), Cell::Number(3.0), Cell::Formula("=A1+B1".to_owned())],
-            vec![
-                Cell::Number(5.0),
-                Cell::Error("#DIV/0!".to_owned()),
-                Cell::Formula("=CONCATENATE(\"Chi bộ \",\"thôn Đông\")".to_owned()),
-            ],
+            vec![Cell::Number(5.0), Cell::Error("#DIV/0!".to_owned()), Cell::Formula("=CONCATENATE(\"Chi bộ \",\"thôn Đông\")".to_owned()),],
         ]
     );
 }
@@ -96,10 +86,7 @@ fn excel_1900_leap_year_bug() {
 
 #[test]
 fn the_1904_date_system() {
-    assert_eq!(
-        cells("dates-1904.xlsx"),
-        vec![vec![Cell::Date(date(1985, 3, 5)), Cell::Date(date(1904, 1, 1))]]
-    );
+    assert_eq!(cells("dates-1904.xlsx"), vec![vec![Cell::Date(date(1985, 3, 5)), Cell::Date(date(1904, 1, 1))]]);
 }
 
 #[test]
@@ -107,10 +94,7 @@ fn pdf_and_word_files() {
     assert_eq!(error("not-a-sheet.pdf"), ReadError::WrongType { found: "tệp PDF" });
     let word = error("letter.docx");
     assert_eq!(word, ReadError::WrongType { found: "tài liệu Word" });
-    assert_eq!(
-        word.to_string(),
-        "Tệp không phải bảng tính (tài liệu Word). Hãy chọn tệp .xlsx, .xls, .ods hoặc .csv."
-    );
+    assert_eq!(word.to_string(), "Tệp không phải bảng tính (tài liệu Word). Hãy chọn tệp .xlsx, .xls, .ods hoặc .csv.");
 }
 
 #[test]
@@ -126,22 +110,14 @@ fn unclosed_quote_reads_the_rest_into_one_cell() {
     assert_eq!(workbook.warnings[0].code, "sheets.csv_unclosed_quote");
     let rows = &workbook.sheets[0].rows;
     assert_eq!(rows.len(), 2);
-    assert_eq!(
-        rows[1].cells,
-        vec![
-            Cell::Text("Nguyễn Văn An".to_owned()),
-            Cell::Text("chưa đóng\nTrần Thị Bình,x\n".to_owned()),
-        ]
-    );
+    assert_eq!(rows[1].cells, vec![Cell::Text("Nguyễn Văn An".to_owned()), Cell::Text("chưa đóng\nTrần Thị Bình,x\n".to_owned()),]);
 }
 
 /// Every file in the corpus is answered above; a new file needs its expectation.
 #[test]
 fn every_corpus_file_has_its_test() {
-    let mut names: Vec<String> = std::fs::read_dir(corpus_dir())
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(corpus_dir()).unwrap().map(|entry| entry.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     assert_eq!(
         names,

@@ -11,11 +11,7 @@ fn read(name: &str) -> Workbook {
 }
 
 fn sheet<'a>(workbook: &'a Workbook, name: &str) -> &'a Sheet {
-    workbook
-        .sheets
-        .iter()
-        .find(|sheet| sheet.name == name)
-        .unwrap_or_else(|| panic!("no sheet {name}"))
+    workbook.sheets.iter().find(|sheet| sheet.name == name).unwrap_or_else(|| panic!("no sheet {name}"))
 }
 
 /// The members' sheet: titles in rows 1–2 (merged: the value in column A only), row 3 skipped,
@@ -26,13 +22,7 @@ fn check_members(sheet: &Sheet, expected: impl Fn(register::Value) -> Cell) {
     wanted.extend(HEADER_ROW..HEADER_ROW + MEMBERS.len() + 1);
     assert_eq!(numbers, wanted);
     let titles: Vec<&[Cell]> = sheet.rows.iter().take(2).map(|row| row.cells.as_slice()).collect();
-    assert_eq!(
-        titles,
-        vec![
-            [Cell::Text(register::TITLE.to_owned())].as_slice(),
-            [Cell::Text(register::SUBTITLE.to_owned())].as_slice(),
-        ]
-    );
+    assert_eq!(titles, vec![[Cell::Text(register::TITLE.to_owned())].as_slice(), [Cell::Text(register::SUBTITLE.to_owned())].as_slice(),]);
     let header = &sheet.rows[2];
     assert_eq!(header.number, HEADER_ROW);
     let header_texts: Vec<Cell> = register::HEADER.iter().map(|h| Cell::Text((*h).to_owned())).collect();
@@ -53,10 +43,7 @@ fn check_units(sheet: &Sheet) {
     let header: Vec<Cell> = UNITS_HEADER.iter().map(|h| Cell::Text((*h).to_owned())).collect();
     assert_eq!(sheet.rows[0].cells, header);
     for (row, unit) in sheet.rows[1..].iter().zip(UNITS.iter()) {
-        let mut cells: Vec<Cell> = unit
-            .iter()
-            .map(|v| if v.is_empty() { Cell::Empty } else { Cell::Text((*v).to_owned()) })
-            .collect();
+        let mut cells: Vec<Cell> = unit.iter().map(|v| if v.is_empty() { Cell::Empty } else { Cell::Text((*v).to_owned()) }).collect();
         while cells.last() == Some(&Cell::Empty) {
             cells.pop();
         }
@@ -126,8 +113,5 @@ fn the_file_name_is_only_a_hint() {
     let workbook = sheets::read(&bytes, "danh-sach.csv", &Limits::default()).unwrap();
     assert_eq!(workbook.format, Format::Xlsx);
     assert_eq!(workbook.warnings[0].code, "sheets.name_mismatch");
-    assert_eq!(
-        workbook.warnings[0].message,
-        "Tên tệp có đuôi .csv nhưng nội dung là .xlsx (Excel); tệp đã được đọc theo nội dung."
-    );
+    assert_eq!(workbook.warnings[0].message, "Tên tệp có đuôi .csv nhưng nội dung là .xlsx (Excel); tệp đã được đọc theo nội dung.");
 }

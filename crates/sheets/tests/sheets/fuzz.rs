@@ -43,8 +43,7 @@ struct Damage {
 }
 
 fn damage() -> impl Strategy<Value = Damage> {
-    (vec((0.0..1.0f64, 1..=255u8), 0..8), proptest::option::of(0.0..1.0f64))
-        .prop_map(|(flips, cut)| Damage { flips, cut })
+    (vec((0.0..1.0f64, 1..=255u8), 0..8), proptest::option::of(0.0..1.0f64)).prop_map(|(flips, cut)| Damage { flips, cut })
 }
 
 fn apply(seed: &[u8], damage: &Damage) -> Vec<u8> {

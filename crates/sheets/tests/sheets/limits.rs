@@ -82,3 +82,11 @@ fn a_workbook_without_worksheets() {
     let error = sheets::read(&no_sheets, "x.xlsx", &Limits::default()).unwrap_err();
     assert!(matches!(error, ReadError::NoSheet | ReadError::Corrupt { .. }), "{error:?}");
 }
+
+#[test]
+fn binary_excel_workbooks_are_named() {
+    let xlsb = zip(&[("xl/workbook.bin", "\0\0"), ("[Content_Types].xml", "<Types/>")]);
+    let error = sheets::read(&xlsb, "x.xlsb", &Limits::default()).unwrap_err();
+    assert_eq!(error.code(), "sheets.wrong_type");
+    assert!(error.to_string().contains(".xlsb"), "{error}");
+}

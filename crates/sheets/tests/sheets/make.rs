@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
 use unicode_normalization::UnicodeNormalization;
 
-use super::register::{
-    self, HEADER_ROW, MEMBERS_SHEET, SUBTITLE, TITLE, UNITS, UNITS_HEADER, UNITS_SHEET, Value,
-};
+use super::register::{self, HEADER_ROW, MEMBERS_SHEET, SUBTITLE, TITLE, UNITS, UNITS_HEADER, UNITS_SHEET, Value};
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -26,16 +24,8 @@ fn make_fixtures() {
     std::fs::create_dir_all(&fixtures).unwrap();
     let xlsx = register_xlsx();
     std::fs::write(fixtures.join("register.xlsx"), &xlsx).unwrap();
-    std::fs::write(
-        fixtures.join("register-utf8-bom.csv"),
-        [b"\xEF\xBB\xBF".as_slice(), register_csv(',').as_bytes()].concat(),
-    )
-    .unwrap();
-    std::fs::write(
-        fixtures.join("register-windows-1258.csv"),
-        windows_1258(&register_csv(';')),
-    )
-    .unwrap();
+    std::fs::write(fixtures.join("register-utf8-bom.csv"), [b"\xEF\xBB\xBF".as_slice(), register_csv(',').as_bytes()].concat()).unwrap();
+    std::fs::write(fixtures.join("register-windows-1258.csv"), windows_1258(&register_csv(';'))).unwrap();
 
     let corpus = corpus_dir();
     std::fs::create_dir_all(&corpus).unwrap();
@@ -122,11 +112,7 @@ pub fn register_csv(delimiter: char) -> String {
 }
 
 fn quote(field: &str, delimiter: char) -> String {
-    if field.contains([delimiter, '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
+    if field.contains([delimiter, '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field.to_owned() }
 }
 
 /// Code page 1258 as old Vietnamese files hold it: letters with a shape mark (â ă ê ô ơ ư)
@@ -176,8 +162,7 @@ pub fn random_bytes(len: usize) -> Vec<u8> {
 
 pub fn zip(entries: &[(&str, &str)]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, content) in entries {
         writer.start_file(*name, options).unwrap();
         writer.write_all(content.as_bytes()).unwrap();
@@ -303,4 +288,5 @@ pub const FORMULAS_SHEET: &str = r#"<sheetData><row r="1"><c r="A1"><v>2</v></c>
 pub const DATES_1900_SHEET: &str = r#"<sheetData><row r="1"><c r="A1" s="1"><v>59</v></c><c r="B1" s="1"><v>60</v></c><c r="C1" s="1"><v>61</v></c><c r="D1" s="1"><v>31111</v></c><c r="E1" s="1"><v>1</v></c></row></sheetData>"#;
 
 /// 05/03/1985 in the 1904 date system, and the system's first day.
-pub const DATES_1904_SHEET: &str = r#"<sheetData><row r="1"><c r="A1" s="1"><v>29649</v></c><c r="B1" s="1"><v>0</v></c></row></sheetData>"#;
+pub const DATES_1904_SHEET: &str =
+    r#"<sheetData><row r="1"><c r="A1" s="1"><v>29649</v></c><c r="B1" s="1"><v>0</v></c></row></sheetData>"#;

@@ -153,10 +153,7 @@ impl Value {
 }
 
 pub fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d)
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap()
+    NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(0, 0, 0).unwrap()
 }
 
 /// The members' sheet as a grid of values, row 1 first (titles, an empty row, the header,
