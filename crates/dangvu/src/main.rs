@@ -10,6 +10,7 @@
 mod admission;
 mod bench;
 mod config;
+mod import;
 mod plans;
 mod report;
 mod users;
@@ -109,6 +110,14 @@ enum Command {
         #[command(subcommand)]
         command: admission::AdmissionCommand,
     },
+    /// Import a register from a spreadsheet (.xlsx, .ods, .csv): a dry run unless --apply.
+    Import {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: import::ImportArgs,
+    },
     /// Statistics of the register (JSON for scripts, or text).
     Report {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
@@ -169,6 +178,10 @@ async fn main() -> Result<()> {
         Command::Admission { database, command } => {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, file.admission_config()).await?;
             admission::run_admission(store.as_ref(), command).await
+        }
+        Command::Import { database, args } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            import::run(store.as_ref(), args).await
         }
         Command::Report { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;

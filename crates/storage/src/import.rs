@@ -110,10 +110,20 @@ impl From<CellError> for LineError {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitAction {
     /// A new unit under `parent` (the parent's name path).
-    Create { code: String, name: String, kind: String, parent: String, established: NaiveDate },
+    Create {
+        code: String,
+        name: String,
+        kind: String,
+        parent: String,
+        established: NaiveDate,
+    },
     /// The register already has it (by code).
-    Existing { unit: UnitId },
-    Refused { errors: Vec<LineError> },
+    Existing {
+        unit: UnitId,
+    },
+    Refused {
+        errors: Vec<LineError>,
+    },
 }
 
 /// What happens to a member row.
@@ -122,14 +132,28 @@ pub enum UnitAction {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MemberAction {
     /// A new member in `unit` (its name path).
-    Create { unit: String },
-    Unchanged { member: MemberId },
+    Create {
+        unit: String,
+    },
+    Unchanged {
+        member: MemberId,
+    },
     /// The register holds the member with other values: each a proposed change, written only
     /// when accepted; `differences` the register keeps (dates of its events: a correction's work).
-    Update { member: MemberId, changes: Vec<Change>, differences: Vec<Change>, accepted: bool },
+    Update {
+        member: MemberId,
+        changes: Vec<Change>,
+        differences: Vec<Change>,
+        accepted: bool,
+    },
     /// Matched by name and birth date only: the person confirms it is the same member.
-    Confirm { member: MemberId, name: String },
-    Refused { errors: Vec<LineError> },
+    Confirm {
+        member: MemberId,
+        name: String,
+    },
+    Refused {
+        errors: Vec<LineError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -43,11 +43,11 @@ pub use audit::AuditStore;
 pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
+pub use import::ImportStore;
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
 pub use reports::{Period, ReportRequest, ReportStore};
-pub use import::ImportStore;
 pub use scope::ScopeStore;
 pub use sessions::SessionStore;
 pub use store::{Health, SqlStore, Store};
@@ -56,7 +56,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore, SessionStore,
-        Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore,
+        SessionStore, Store, UnitStore,
     };
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::import::ImportStore;
 use crate::accounts::AccountStore;
 use crate::admission::{self, AdmissionStore};
 use crate::audit::AuditStore;
@@ -14,6 +13,7 @@ use crate::bulk::BulkStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::error::Result;
+use crate::import::ImportStore;
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;

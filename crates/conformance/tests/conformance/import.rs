@@ -40,7 +40,20 @@ const COLUMNS: &[Column] = &[
 /// A member row: name, birth, gender, cccd, admission (ceremony), official, unit, since, status,
 /// status date, phone.
 #[allow(clippy::too_many_arguments)]
-fn member_line(row: usize, name: &str, birth: &str, gender: &str, cccd: &str, admitted: &str, official: &str, unit: &str, since: &str, status: &str, status_date: &str, phone: &str) -> MemberLine {
+fn member_line(
+    row: usize,
+    name: &str,
+    birth: &str,
+    gender: &str,
+    cccd: &str,
+    admitted: &str,
+    official: &str,
+    unit: &str,
+    since: &str,
+    status: &str,
+    status_date: &str,
+    phone: &str,
+) -> MemberLine {
     let t = |s: &str| if s.is_empty() { Value::Empty } else { Value::Text(s.into()) };
     let cells = vec![
         t(name),
@@ -78,7 +91,11 @@ fn unit_line(row: usize, code: &str, name: &str, kind: &str, parent: &str) -> Un
     let read = domain::interchange::parse_unit(&[t(code), t(name), t(kind), t(parent)], &mapping).map_err(|errors| {
         errors
             .into_iter()
-            .map(|(c, e)| storage::import::LineError { column: c.map(|c| c.code().to_owned()), code: e.code.to_owned(), message: e.message })
+            .map(|(c, e)| storage::import::LineError {
+                column: c.map(|c| c.code().to_owned()),
+                code: e.code.to_owned(),
+                message: e.message,
+            })
             .collect()
     });
     UnitLine { row, read }
@@ -109,11 +126,37 @@ fn commune_file() -> (Vec<UnitLine>, Vec<MemberLine>) {
     ];
     let members = vec![
         // In the chi bộ since the admission: admitted there.
-        member_line(5, "Nguyễn Văn An", "15/01/1980", "Nam", &cccd(1), "19/05/2005", "19/05/2006", "TP-01", "19/05/2005", "Chính thức", "", "0912345678"),
+        member_line(
+            5,
+            "Nguyễn Văn An",
+            "15/01/1980",
+            "Nam",
+            &cccd(1),
+            "19/05/2005",
+            "19/05/2006",
+            "TP-01",
+            "19/05/2005",
+            "Chính thức",
+            "",
+            "0912345678",
+        ),
         // No arrival date: admitted elsewhere, arrives on the import's day.
         member_line(6, "Lê Thị Bình", "02/03/1995", "Nữ", &cccd(2), "01/03/2026", "", "Chi bộ thôn Nam", "", "Dự bị", "", ""),
         // Died in 2024: present from 2010 to then.
-        member_line(7, "Trần Văn Cường", "20/07/1950", "Nam", &cccd(3), "03/02/1975", "03/02/1976", "TP-03", "01/01/2010", "Từ trần", "01/10/2024", ""),
+        member_line(
+            7,
+            "Trần Văn Cường",
+            "20/07/1950",
+            "Nam",
+            &cccd(3),
+            "03/02/1975",
+            "03/02/1976",
+            "TP-03",
+            "01/01/2010",
+            "Từ trần",
+            "01/10/2024",
+            "",
+        ),
         // Refused: born in the future, unknown gender.
         member_line(8, "Phạm Văn Dũng", "01/01/2030", "Khác", &cccd(4), "01/01/2010", "", "TP-01", "", "", "", ""),
         // Refused: a chi bộ nobody knows.
@@ -156,12 +199,16 @@ async fn an_import_writes_once_and_then_changes_nothing(t: &TestStore) {
     assert_eq!(count_members(s).await, 3);
 
     // Histories: An admitted in TP-01; Bình arrives today from an unknown place; Cường died.
-    let found = s.find_members(&MemberQuery { status: StatusFilter::All, per_page: 100, ..MemberQuery::new(d(2026, 11, 25)) }).await.unwrap();
+    let found =
+        s.find_members(&MemberQuery { status: StatusFilter::All, per_page: 100, ..MemberQuery::new(d(2026, 11, 25)) }).await.unwrap();
     let id_of = |name: &str| found.items.iter().find(|m| m.full_name == name).unwrap().id;
     let an = s.member(id_of("Nguyễn Văn An")).await.unwrap();
     assert!(matches!(an.history.effective[0].1.kind, EventKind::Admitted { unit: UnitRef::Internal(_), .. }));
     assert_eq!(an.history.span_on(d(2010, 1, 1)).unwrap().status, Status::Official);
-    assert!(an.events.iter().all(|e| format!("{:?}", e.entry).contains(&format!("lần nạp số {import}"))), "every event says it was imported");
+    assert!(
+        an.events.iter().all(|e| format!("{:?}", e.entry).contains(&format!("lần nạp số {import}"))),
+        "every event says it was imported"
+    );
     let binh = s.member(id_of("Lê Thị Bình")).await.unwrap();
     assert!(matches!(binh.history.effective[0].1.kind, EventKind::Admitted { unit: UnitRef::External(_), .. }));
     assert_eq!(binh.history.span_on(d(2026, 11, 25)).unwrap().status, Status::Probationary);
@@ -180,7 +227,12 @@ async fn an_import_writes_once_and_then_changes_nothing(t: &TestStore) {
 
     // The same file again: nothing to write.
     let again = s.apply_import(&ctx(), &file).await.unwrap();
-    assert_eq!((again.counts.created, again.counts.unchanged, again.counts.updated, again.counts.proposed), (0, 3, 0, 0), "{:?}", again.members);
+    assert_eq!(
+        (again.counts.created, again.counts.unchanged, again.counts.updated, again.counts.proposed),
+        (0, 3, 0, 0),
+        "{:?}",
+        again.members
+    );
     assert_eq!((again.counts.units_created, again.counts.units_existing), (0, 4));
     assert_eq!(count_members(s).await, 3);
 }
@@ -194,15 +246,43 @@ async fn corrected_files_propose_their_changes(t: &TestStore) {
 
     let corrected = vec![
         // New phone, and An died in October.
-        member_line(5, "Nguyễn Văn An", "15/01/1980", "Nam", &cccd(1), "19/05/2005", "19/05/2006", "TP-01", "19/05/2005", "Từ trần", "01/10/2026", "0987654321"),
+        member_line(
+            5,
+            "Nguyễn Văn An",
+            "15/01/1980",
+            "Nam",
+            &cccd(1),
+            "19/05/2005",
+            "19/05/2006",
+            "TP-01",
+            "19/05/2005",
+            "Từ trần",
+            "01/10/2026",
+            "0987654321",
+        ),
         // Another CCCD but the same name and birth date as Bình: the same person?
         member_line(6, "Lê Thị Bình", "02/03/1995", "Nữ", &cccd(9), "01/03/2026", "", "Chi bộ thôn Nam", "", "Dự bị", "", ""),
         // The admission date differs from the register's: kept, shown.
-        member_line(7, "Trần Văn Cường", "20/07/1950", "Nam", &cccd(3), "03/03/1975", "03/03/1976", "TP-03", "01/01/2010", "Từ trần", "01/10/2024", ""),
+        member_line(
+            7,
+            "Trần Văn Cường",
+            "20/07/1950",
+            "Nam",
+            &cccd(3),
+            "03/03/1975",
+            "03/03/1976",
+            "TP-03",
+            "01/01/2010",
+            "Từ trần",
+            "01/10/2024",
+            "",
+        ),
     ];
     let mut file = input(units, corrected, Some(commune));
     let plan = s.plan_import(&ctx(), &file).await.unwrap();
-    let MemberAction::Update { changes, differences, accepted: false, .. } = &plan.members[0].outcome else { panic!("{:?}", plan.members[0]) };
+    let MemberAction::Update { changes, differences, accepted: false, .. } = &plan.members[0].outcome else {
+        panic!("{:?}", plan.members[0])
+    };
     let kinds: Vec<(&str, ChangeKind)> = changes.iter().map(|c| (c.column.as_str(), c.kind)).collect();
     assert_eq!(kinds, vec![("phone", ChangeKind::Identity), ("status", ChangeKind::Event)]);
     assert_eq!((changes[0].register.as_str(), changes[0].file.as_str()), ("0912345678", "0987654321"));
@@ -215,7 +295,8 @@ async fn corrected_files_propose_their_changes(t: &TestStore) {
 
     // Not accepted: nothing is written.
     s.apply_import(&ctx(), &file).await.unwrap();
-    let found = s.find_members(&MemberQuery { status: StatusFilter::All, per_page: 100, ..MemberQuery::new(d(2026, 11, 25)) }).await.unwrap();
+    let found =
+        s.find_members(&MemberQuery { status: StatusFilter::All, per_page: 100, ..MemberQuery::new(d(2026, 11, 25)) }).await.unwrap();
     let an = found.items.iter().find(|m| m.full_name == "Nguyễn Văn An").unwrap().id;
     assert_eq!(s.member(an).await.unwrap().identity.phone.unwrap().to_string(), "0912345678");
 
@@ -242,7 +323,20 @@ async fn imports_stay_within_the_scope(t: &TestStore) {
     let members = vec![
         member_line(2, "Vũ Văn Giang", "01/01/1985", "Nam", &cccd(11), "01/01/2010", "01/01/2011", "XA-01", "01/01/2010", "", "", ""),
         member_line(3, "Đỗ Văn Hùng", "01/01/1985", "Nam", &cccd(12), "01/01/2010", "01/01/2011", "XB-01", "01/01/2010", "", "", ""),
-        member_line(4, "Ngô Văn Khánh", "01/01/1985", "Nam", &cccd(13), "01/01/2010", "01/01/2011", "Chi bộ thôn Bình Một", "01/01/2010", "", "", ""),
+        member_line(
+            4,
+            "Ngô Văn Khánh",
+            "01/01/1985",
+            "Nam",
+            &cccd(13),
+            "01/01/2010",
+            "01/01/2011",
+            "Chi bộ thôn Bình Một",
+            "01/01/2010",
+            "",
+            "",
+            "",
+        ),
     ];
     let mut file = input(vec![unit_line(2, "XA-02", "Chi bộ thôn An Hai", "Chi bộ", "XB")], members, Some(a));
     file.scope = Some(ScopeFilter { scope: Scope { units: vec![a], ..Scope::default() }, today: d(2026, 11, 25) });

@@ -71,7 +71,8 @@ fn the_header_row_is_found_below_title_rows() {
 #[test]
 fn dates_are_read_in_every_shape_people_type() {
     let mut w = Vec::new();
-    for s in ["5/3/1985", "05/03/1985", "1985-03-05", "05.03.1985", "05-03-1985", "ngày 5 tháng 3 năm 1985", "Ngày 05 tháng 03 năm 1985"] {
+    for s in ["5/3/1985", "05/03/1985", "1985-03-05", "05.03.1985", "05-03-1985", "ngày 5 tháng 3 năm 1985", "Ngày 05 tháng 03 năm 1985"]
+    {
         assert_eq!(values::date(&t(s), &mut w).unwrap(), Some(d(1985, 3, 5)), "{s}");
     }
     assert!(w.is_empty());
@@ -100,13 +101,16 @@ fn excel_serials_follow_the_1900_leap_year_bug() {
 fn a_citizen_id_stored_as_a_number_gets_its_leading_zeros_back() {
     let mut w = Vec::new();
     assert_eq!(values::digits(&Value::Number(1090001234.0), 12, "Số CCCD", &mut w).unwrap().as_deref(), Some("001090001234"));
-    assert_eq!(w.len(), 1);
-    assert_eq!(w[0].code, "leading_zero_restored");
+    assert_eq!(values::digits(&Value::Number(79090001234.0), 12, "Số CCCD", &mut w).unwrap().as_deref(), Some("079090001234"));
+    // A CSV saved from such a sheet has the digits as text.
+    assert_eq!(values::digits(&t("1090001234"), 12, "Số CCCD", &mut w).unwrap().as_deref(), Some("001090001234"));
+    assert_eq!(w.len(), 3);
+    assert!(w.iter().all(|x| x.code == "leading_zero_restored"));
     assert!(w[0].message.contains("001090001234"));
-    // Too short to be a lost zero: left alone for the identifier's parser to refuse.
-    assert_eq!(values::digits(&Value::Number(1234.0), 12, "Số CCCD", &mut w).unwrap().as_deref(), Some("1234"));
+    // Three short is an old 9-digit CMND, not a lost zero: left alone for the parser to refuse.
+    assert_eq!(values::digits(&Value::Number(123456789.0), 12, "Số CCCD", &mut w).unwrap().as_deref(), Some("123456789"));
     assert_eq!(values::digits(&t("001 090 001 234"), 12, "Số CCCD", &mut w).unwrap().as_deref(), Some("001 090 001 234"));
-    assert_eq!(w.len(), 1);
+    assert_eq!(w.len(), 3);
 }
 
 #[test]
@@ -227,7 +231,17 @@ fn a_formula_without_its_value_is_refused_in_words() {
 
 #[test]
 fn defaults_fill_what_the_file_lacks() {
-    let m = Mapping { members: vec![Some(Column::FullName), Some(Column::BirthDate), Some(Column::Gender), Some(Column::CitizenId), Some(Column::AdmissionDate), Some(Column::Unit)], units: vec![] };
+    let m = Mapping {
+        members: vec![
+            Some(Column::FullName),
+            Some(Column::BirthDate),
+            Some(Column::Gender),
+            Some(Column::CitizenId),
+            Some(Column::AdmissionDate),
+            Some(Column::Unit),
+        ],
+        units: vec![],
+    };
     let cells = vec![t("Lê Thị Hoa"), t("10/05/1990"), t("Nữ"), t("001190012345"), t("19/05/2015"), t("Chi bộ thôn Đông")];
     let defaults = [(Column::Ethnicity, "Kinh".to_string()), (Column::Religion, "Không".to_string())];
     let r = Row { cells: &cells, mapping: &m, defaults: &defaults };

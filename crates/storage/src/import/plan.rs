@@ -16,8 +16,7 @@ use domain::text::fold;
 use domain::unit::{UnitVersion, closure_rows};
 
 use super::{
-    ImportCounts, ImportInput, ImportPhase, ImportPlan, ImportProgress, LineError, MemberAction, MemberOutcome, UnitAction,
-    UnitOutcome,
+    ImportCounts, ImportInput, ImportPhase, ImportPlan, ImportProgress, LineError, MemberAction, MemberOutcome, UnitAction, UnitOutcome,
 };
 use crate::context::WriteContext;
 use crate::db::Conn;
@@ -130,8 +129,7 @@ struct Reach<'a> {
 
 impl Reach<'_> {
     fn writes(&self, u: UnitId) -> bool {
-        self.new_units.contains(&u)
-            || self.input.scope.as_ref().is_none_or(|s| self.index.read().in_scope(s, ScopeTarget::Unit(u)))
+        self.new_units.contains(&u) || self.input.scope.as_ref().is_none_or(|s| self.index.read().in_scope(s, ScopeTarget::Unit(u)))
     }
 }
 
@@ -164,7 +162,11 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
                     unit_outcomes.insert(
                         i,
                         UnitAction::Refused {
-                            errors: vec![LineError::at(UnitColumn::Code.code(), "duplicate", format!("Mã tổ chức {code} trùng với dòng {row}."))],
+                            errors: vec![LineError::at(
+                                UnitColumn::Code.code(),
+                                "duplicate",
+                                format!("Mã tổ chức {code} trùng với dòng {row}."),
+                            )],
                         },
                     );
                 } else {
@@ -235,7 +237,11 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
                 let key = record.identity.citizen_id.to_string();
                 if let Some(first) = seen_ids.get(&key) {
                     MemberAction::Refused {
-                        errors: vec![LineError::at(Column::CitizenId.code(), "duplicate", format!("Số CCCD {key} trùng với dòng {first}."))],
+                        errors: vec![LineError::at(
+                            Column::CitizenId.code(),
+                            "duplicate",
+                            format!("Số CCCD {key} trùng với dòng {first}."),
+                        )],
                     }
                 } else {
                     seen_ids.insert(key, line.row);
@@ -257,7 +263,10 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
                             Some(m) if seen_members.contains_key(&m.member.id) => MemberAction::Refused {
                                 errors: vec![LineError::row(
                                     "duplicate",
-                                    format!("Dòng này và dòng {} cùng là một đảng viên trong sổ.", seen_members.get(&m.member.id).copied().unwrap_or(0)),
+                                    format!(
+                                        "Dòng này và dòng {} cùng là một đảng viên trong sổ.",
+                                        seen_members.get(&m.member.id).copied().unwrap_or(0)
+                                    ),
                                 )],
                             },
                             Some(m) => {
@@ -276,7 +285,19 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
                                     let existing = events.get(&m.member.id).map_or(&[][..], |e| e.as_slice());
                                     let history = history::derive(existing, &units);
                                     let profile = profiles.get(&m.member.id).and_then(|p| latest_profile(p, today));
-                                    compare(record, placement, &m.member, existing, &history, profile, &tree, &units, input.accept_changes, today, &mut updates)
+                                    compare(
+                                        record,
+                                        placement,
+                                        &m.member,
+                                        existing,
+                                        &history,
+                                        profile,
+                                        &tree,
+                                        &units,
+                                        input.accept_changes,
+                                        today,
+                                        &mut updates,
+                                    )
                                 }
                             }
                         },
@@ -344,17 +365,10 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
             UnitAction::Refused { .. } => counts.units_refused += 1,
         }
     }
-    let units_out = unit_outcomes
-        .into_iter()
-        .map(|(i, outcome)| UnitOutcome { row: input.units.get(i).map_or(0, |l| l.row), outcome })
-        .collect();
+    let units_out =
+        unit_outcomes.into_iter().map(|(i, outcome)| UnitOutcome { row: input.units.get(i).map_or(0, |l| l.row), outcome }).collect();
     report(total, total);
-    Ok(Work {
-        plan: ImportPlan { units: units_out, members: member_outcomes, counts, import: None },
-        new_units,
-        new_members,
-        updates,
-    })
+    Ok(Work { plan: ImportPlan { units: units_out, members: member_outcomes, counts, import: None }, new_units, new_members, updates })
 }
 
 impl Reach<'_> {
@@ -398,10 +412,16 @@ enum UnitPlacement {
 fn place_unit(tree: &mut Tree, reach: &Reach<'_>, input: &ImportInput, u: &UnitRecord) -> UnitPlacement {
     let code = u.code.as_str().to_uppercase();
     if let Some(existing) = tree.by_code.get(&code).copied() {
-        if !reach.writes(existing) && !reach.input.scope.as_ref().is_none_or(|s| reach.index.read().in_scope(s, ScopeTarget::Unit(existing))) {
+        if !reach.writes(existing)
+            && !reach.input.scope.as_ref().is_none_or(|s| reach.index.read().in_scope(s, ScopeTarget::Unit(existing)))
+        {
             return UnitPlacement::Done(
                 UnitAction::Refused {
-                    errors: vec![LineError::at(UnitColumn::Code.code(), "taken", format!("Mã tổ chức {code} đã được dùng trong sổ; chọn mã khác."))],
+                    errors: vec![LineError::at(
+                        UnitColumn::Code.code(),
+                        "taken",
+                        format!("Mã tổ chức {code} đã được dùng trong sổ; chọn mã khác."),
+                    )],
                 },
                 None,
             );
@@ -437,7 +457,9 @@ fn place_unit(tree: &mut Tree, reach: &Reach<'_>, input: &ImportInput, u: &UnitR
     let kind = u.kind.resolve(parent_kind);
     if !kind.may_sit_under(parent_kind) {
         return UnitPlacement::Done(
-            UnitAction::Refused { errors: vec![LineError::at(UnitColumn::Kind.code(), "invalid_parent", kind.placement_error(parent_kind).message)] },
+            UnitAction::Refused {
+                errors: vec![LineError::at(UnitColumn::Kind.code(), "invalid_parent", kind.placement_error(parent_kind).message)],
+            },
             None,
         );
     }
@@ -490,12 +512,14 @@ fn find_unit(tree: &Tree, reach: &Reach<'_>, text: &str) -> std::result::Result<
         .filter(|u| {
             // Every further part names an ancestor, in order.
             let mut at = tree.latest(*u).and_then(|v| v.parent_id);
-            parts.iter().skip(1).all(|p| loop {
-                let Some(a) = at else { break false };
-                let v = tree.latest(a);
-                at = v.and_then(|v| v.parent_id);
-                if v.is_some_and(|v| fold(&v.name) == *p) {
-                    break true;
+            parts.iter().skip(1).all(|p| {
+                loop {
+                    let Some(a) = at else { break false };
+                    let v = tree.latest(a);
+                    at = v.and_then(|v| v.parent_id);
+                    if v.is_some_and(|v| fold(&v.name) == *p) {
+                        break true;
+                    }
                 }
             })
         })
@@ -509,10 +533,18 @@ fn find_unit(tree: &Tree, reach: &Reach<'_>, text: &str) -> std::result::Result<
 /// The chi bộ a member row names and the unit it says they were admitted in.
 fn place_member(tree: &Tree, reach: &Reach<'_>, record: &MemberRecord, today: NaiveDate) -> std::result::Result<Placement, LineError> {
     let unit = find_unit(tree, reach, &record.unit).map_err(|t| {
-        LineError::at(Column::Unit.code(), "unknown_unit", format!("Không tìm thấy chi bộ “{t}” trong tệp hoặc trong phạm vi của bạn (ghi mã, tên hoặc đường dẫn tên)."))
+        LineError::at(
+            Column::Unit.code(),
+            "unknown_unit",
+            format!("Không tìm thấy chi bộ “{t}” trong tệp hoặc trong phạm vi của bạn (ghi mã, tên hoặc đường dẫn tên)."),
+        )
     })?;
     if !tree.latest(unit).is_some_and(|v| v.kind.holds_members()) {
-        return Err(LineError::at(Column::Unit.code(), "not_a_cell", format!("“{}” không phải là chi bộ; đảng viên sinh hoạt ở chi bộ.", record.unit)));
+        return Err(LineError::at(
+            Column::Unit.code(),
+            "not_a_cell",
+            format!("“{}” không phải là chi bộ; đảng viên sinh hoạt ở chi bộ.", record.unit),
+        ));
     }
     let admitted_in = record.admitted_in.as_deref().and_then(|t| find_unit(tree, reach, t).ok()).filter(|u| {
         tree.versions.get(u).is_some_and(|vs| vs.iter().any(|v| v.covers(record.decision)) || *u == unit)
@@ -522,7 +554,11 @@ fn place_member(tree: &Tree, reach: &Reach<'_>, record: &MemberRecord, today: Na
 }
 
 /// Derives a new member's history from the row; the units it needs and from when.
-fn check_new(record: &MemberRecord, placement: Placement, units: &LoadedUnits) -> std::result::Result<Vec<(UnitId, NaiveDate)>, Vec<LineError>> {
+fn check_new(
+    record: &MemberRecord,
+    placement: Placement,
+    units: &LoadedUnits,
+) -> std::result::Result<Vec<(UnitId, NaiveDate)>, Vec<LineError>> {
     let events = implied_events(record, placement, 0);
     let h = history::derive(&as_recorded(&[], &events), units);
     if h.problems.is_empty() {
@@ -561,7 +597,8 @@ struct Matched {
 /// confirmation) its name and birth date.
 async fn match_members(conn: &mut dyn Conn, records: &[Option<&MemberRecord>]) -> Result<Vec<Option<Matched>>> {
     let ids: Vec<String> = records.iter().flatten().map(|r| r.identity.citizen_id.to_string()).collect();
-    let cards: Vec<String> = records.iter().flatten().filter_map(|r| r.identity.party_card_number.as_ref().map(|c| c.to_string())).collect();
+    let cards: Vec<String> =
+        records.iter().flatten().filter_map(|r| r.identity.party_card_number.as_ref().map(|c| c.to_string())).collect();
     let names: Vec<String> = records.iter().flatten().map(|r| fold(&r.identity.full_name.to_string())).collect();
     let by_id = sql::import::members_by(conn, MatchKey::CitizenId, &ids).await?;
     let by_card = sql::import::members_by(conn, MatchKey::CardNumber, &cards).await?;
@@ -711,7 +748,12 @@ fn compare(
         (Some(s), file_status) if s.is_active() && history.in_transit_to.is_none() => {
             if reg_unit != Some(placement.unit) {
                 let on = record.unit_since.unwrap_or(today);
-                changes.push(change(Column::Unit, reg_unit.map(|u| tree.path(u)).unwrap_or_default(), tree.path(placement.unit), ChangeKind::Event));
+                changes.push(change(
+                    Column::Unit,
+                    reg_unit.map(|u| tree.path(u)).unwrap_or_default(),
+                    tree.path(placement.unit),
+                    ChangeKind::Event,
+                ));
                 events.push(event(EventKind::Reassigned { to: placement.unit }, on));
             }
             match file_status {
@@ -730,7 +772,10 @@ fn compare(
                 }
                 RecordStatus::Official | RecordStatus::Probationary if s == Status::Exempt => {
                     changes.push(change(Column::Status, s.label(), "Thôi miễn sinh hoạt", ChangeKind::Event));
-                    events.push(event(EventKind::ExemptionEnded, record.unit_since.filter(|d| last.is_some_and(|l| *d > l.from)).unwrap_or(today)));
+                    events.push(event(
+                        EventKind::ExemptionEnded,
+                        record.unit_since.filter(|d| last.is_some_and(|l| *d > l.from)).unwrap_or(today),
+                    ));
                 }
                 RecordStatus::Left { departure, on, destination } => {
                     let kind = match departure {

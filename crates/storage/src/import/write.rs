@@ -21,7 +21,13 @@ use crate::store::SqlStore;
 /// Members written per bulk round (the progress moves between rounds).
 const ROUND: usize = 20_000;
 
-pub(super) async fn write(store: &SqlStore, conn: &mut dyn Conn, ctx: &WriteContext, input: &ImportInput, work: Work) -> Result<ImportPlan> {
+pub(super) async fn write(
+    store: &SqlStore,
+    conn: &mut dyn Conn,
+    ctx: &WriteContext,
+    input: &ImportInput,
+    work: Work,
+) -> Result<ImportPlan> {
     let Work { mut plan, new_units, new_members, updates } = work;
     let counts = serde_json::to_string(&plan.counts).map_err(|e| StoreError::Database(crate::db::DbError::Other(e.to_string())))?;
     let import = sql::import::insert_import(
@@ -111,7 +117,7 @@ pub(super) async fn write(store: &SqlStore, conn: &mut dyn Conn, ctx: &WriteCont
                     "Tệp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng với đảng viên đã có trong sổ.",
                 ),
                 other => other,
-})?;
+            })?;
         }
         first_round = false;
         report(done, total);
@@ -127,7 +133,8 @@ pub(super) async fn write(store: &SqlStore, conn: &mut dyn Conn, ctx: &WriteCont
             return Err(StoreError::Conflict { current: u.version });
         }
         if let Some(p) = &u.profile {
-            sql::insert_profile(conn, u.member, &DatedProfile { valid_from: Some(ctx.today), profile: p.clone() }, ctx.now, &ctx.actor).await?;
+            sql::insert_profile(conn, u.member, &DatedProfile { valid_from: Some(ctx.today), profile: p.clone() }, ctx.now, &ctx.actor)
+                .await?;
         }
         for e in u.events {
             crate::members::append_event_tx(conn, ctx, u.member, None, Entry::Event(e), None).await?;
