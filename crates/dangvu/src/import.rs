@@ -78,9 +78,19 @@ pub async fn run(store: &dyn Store, args: ImportArgs) -> Result<()> {
         None => None,
         Some(code) => Some(crate::users::unit_by_code(store, code, ctx.today).await?.id),
     };
+    let phase_started = std::sync::Mutex::new((ImportPhase::Checking, Instant::now()));
     let progress: Arc<dyn Fn(ImportProgress) + Send + Sync> = Arc::new(move |p: ImportProgress| {
         if p.total > 0 {
-            let elapsed = started.elapsed().as_secs_f64();
+            // Rates count from the start of the phase.
+            let elapsed = match phase_started.lock() {
+                Ok(mut at) => {
+                    if at.0 != p.phase {
+                        *at = (p.phase, Instant::now());
+                    }
+                    at.1.elapsed().as_secs_f64()
+                }
+                Err(_) => started.elapsed().as_secs_f64(),
+            };
             let rate = p.done as f64 / elapsed.max(0.001);
             let left = if rate > 0.0 { (p.total - p.done.min(p.total)) as f64 / rate } else { 0.0 };
             let filled = p.done * 30 / p.total.max(1);

@@ -228,7 +228,7 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut seen_members: HashMap<MemberId, usize> = HashMap::new();
     for (i, line) in input.members.iter().enumerate() {
-        if i % PROGRESS_EVERY == 0 {
+        if i % PROGRESS_EVERY == 0 && i > 0 {
             report(input.units.len() + i, total);
         }
         let outcome = match &line.read {

@@ -50,6 +50,7 @@ pub(super) async fn write(
         }
     };
     let total = new_members.len() + updates.len();
+    report(0, total);
 
     // New units: one operation "created by import N".
     let mut unit_versions = Vec::new();
