@@ -46,9 +46,7 @@ pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<Package, ReadError>
         return Err(ReadError::ZipBomb { uncompressed, ratio });
     }
     if binary_workbook {
-        Err(ReadError::WrongType {
-            found: "bảng tính .xlsb (Excel nhị phân); hãy mở bằng Excel rồi lưu lại dạng .xlsx",
-        })
+        Err(ReadError::WrongType { found: "bảng tính .xlsb (Excel nhị phân); hãy mở bằng Excel rồi lưu lại dạng .xlsx" })
     } else if has_workbook {
         Ok(Package::Xlsx)
     } else if has_content && has_mimetype {
