@@ -47,9 +47,11 @@ fn truncated_ods() {
 
 #[test]
 fn encrypted_workbook() {
-    let error = error("encrypted.xlsx");
-    assert_eq!(error, ReadError::Encrypted);
-    assert_eq!(error.code(), "sheets.encrypted");
+    let stub = error("encrypted.xlsx");
+    assert_eq!(stub, ReadError::Encrypted);
+    assert_eq!(stub.code(), "sheets.encrypted");
+    // The register itself, saved with a password.
+    assert_eq!(error("encrypted-password.xlsx"), ReadError::Encrypted);
 }
 
 #[test]
@@ -125,6 +127,7 @@ fn every_corpus_file_has_its_test() {
             "dates-1900.xlsx",
             "dates-1904.xlsx",
             "empty.csv",
+            "encrypted-password.xlsx",
             "encrypted.xlsx",
             "formulas-only.xlsx",
             "letter.docx",
