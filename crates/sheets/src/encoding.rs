@@ -69,20 +69,31 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((Cow::Borrowed(text), Encoding::Utf8));
     }
-    let (windows, _) = encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes);
-    let windows: String = windows.nfc().collect();
-    let tcvn: String = bytes.iter().map(|&b| tcvn3_char(b)).nfc().collect();
-    let windows_score = plausibility(&windows);
-    let tcvn_score = plausibility(&tcvn);
-    let (text, score, encoding) = if tcvn_score.value() > windows_score.value() {
-        (tcvn, tcvn_score, Encoding::Tcvn3)
-    } else {
-        (windows, windows_score, Encoding::Windows1258)
-    };
+    // The choice is made on the start of the file; only the chosen decoding reads it all.
+    let sample = bytes.get(..SCORE_SAMPLE).unwrap_or(bytes);
+    let windows = plausibility(&decode_windows_1258(sample));
+    let tcvn = plausibility(&decode_tcvn3(sample));
+    let (score, encoding) = if tcvn.value() > windows.value() { (tcvn, Encoding::Tcvn3) } else { (windows, Encoding::Windows1258) };
     if score.value() < 0 || (score.good == 0 && score.bad > 0) {
         return Err(ReadError::CsvUndecodable { hint: None });
     }
+    let text = match encoding {
+        Encoding::Tcvn3 => decode_tcvn3(bytes),
+        _ => decode_windows_1258(bytes),
+    };
     Ok((Cow::Owned(text), encoding))
+}
+
+/// How many bytes of a legacy-encoded file are scored to choose its code page.
+const SCORE_SAMPLE: usize = 1 << 20;
+
+fn decode_windows_1258(bytes: &[u8]) -> String {
+    let (text, _) = encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes);
+    text.nfc().collect()
+}
+
+fn decode_tcvn3(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| tcvn3_char(b)).nfc().collect()
 }
 
 /// How Vietnamese a decoded text looks.

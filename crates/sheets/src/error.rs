@@ -20,7 +20,7 @@ pub enum ReadError {
     #[error("Tệp quá lớn ({} MB); giới hạn là {} MB.", megabytes(*bytes as u64), megabytes(*limit as u64))]
     TooLarge { bytes: usize, limit: usize },
     #[error(
-        "Tệp nén khai báo nội dung quá lớn sau khi giải nén ({} MB, tỷ lệ nén {ratio}:1), có thể là tệp độc hại; tệp không được đọc.",
+        "Nội dung tệp sau khi giải nén quá lớn ({} MB, tỷ lệ nén {ratio}:1): có thể là tệp độc hại nên không được đọc.",
         megabytes(*uncompressed)
     )]
     ZipBomb { uncompressed: u64, ratio: u64 },

@@ -66,7 +66,7 @@ impl Format {
             Self::Xlsx => ".xlsx (Excel)",
             Self::Xls => ".xls (Excel 97–2003)",
             Self::Ods => ".ods (LibreOffice, OpenOffice)",
-            Self::Csv => ".csv (văn bản phân cách bằng dấu phẩy)",
+            Self::Csv => ".csv (văn bản)",
         }
     }
 }

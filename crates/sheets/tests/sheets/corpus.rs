@@ -47,9 +47,11 @@ fn truncated_ods() {
 
 #[test]
 fn encrypted_workbook() {
-    let error = error("encrypted.xlsx");
-    assert_eq!(error, ReadError::Encrypted);
-    assert_eq!(error.code(), "sheets.encrypted");
+    let stub = error("encrypted.xlsx");
+    assert_eq!(stub, ReadError::Encrypted);
+    assert_eq!(stub.code(), "sheets.encrypted");
+    // The register itself, saved with a password.
+    assert_eq!(error("encrypted-password.xlsx"), ReadError::Encrypted);
 }
 
 #[test]
@@ -98,6 +100,15 @@ fn pdf_and_word_files() {
 }
 
 #[test]
+fn web_pages_and_xml_saved_as_spreadsheets() {
+    assert_eq!(error("web-page.xls"), ReadError::WrongType { found: "trang web HTML; hãy mở bằng Excel rồi lưu lại dạng .xlsx" });
+    assert_eq!(
+        error("spreadsheet-2003.xml"),
+        ReadError::WrongType { found: "bảng tính XML của Excel 2003; hãy mở bằng Excel rồi lưu lại dạng .xlsx" }
+    );
+}
+
+#[test]
 fn excel_unicode_text_is_not_csv() {
     let error = error("unicode-text.txt");
     assert_eq!(error.code(), "sheets.csv_undecodable");
@@ -125,15 +136,18 @@ fn every_corpus_file_has_its_test() {
             "dates-1900.xlsx",
             "dates-1904.xlsx",
             "empty.csv",
+            "encrypted-password.xlsx",
             "encrypted.xlsx",
             "formulas-only.xlsx",
             "letter.docx",
             "not-a-sheet.pdf",
             "random.xlsx",
+            "spreadsheet-2003.xml",
             "truncated.ods",
             "truncated.xlsx",
             "unclosed-quote.csv",
             "unicode-text.txt",
+            "web-page.xls",
             "zip-bomb.xlsx",
         ]
     );

@@ -39,6 +39,14 @@ fn make_fixtures() {
     write("dates-1900.xlsx", &minimal_xlsx(false, DATES_1900_SHEET));
     write("dates-1904.xlsx", &minimal_xlsx(true, DATES_1904_SHEET));
     write("not-a-sheet.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
+    write(
+        "web-page.xls",
+        "<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>Họ và tên</td></tr></table></body></html>".as_bytes(),
+    );
+    write(
+        "spreadsheet-2003.xml",
+        br#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>"#,
+    );
     write("letter.docx", &zip(&[("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]));
     write("unicode-text.txt", &utf16le_with_bom("STT\tHọ và tên\r\n1\tNguyễn Văn An\r\n"));
     write("unclosed-quote.csv", "Họ và tên,Ghi chú\nNguyễn Văn An,\"chưa đóng\nTrần Thị Bình,x\n".as_bytes());
