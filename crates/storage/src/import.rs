@@ -197,6 +197,17 @@ pub struct ImportPlan {
     pub counts: ImportCounts,
     /// The import's number once applied.
     pub import: Option<i64>,
+    /// The ids of the members and events the apply wrote (`None`: a dry run, or none written).
+    pub members_written: Option<IdRange>,
+    pub events_written: Option<IdRange>,
+}
+
+/// Consecutive ids, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IdRange {
+    pub first: i64,
+    pub last: i64,
 }
 
 /// Importing registers from files.
@@ -227,7 +238,13 @@ impl ImportStore for SqlStore {
             "import.apply",
             "import",
             plan.import.unwrap_or_default(),
-            serde_json::json!({ "file": input.file_name, "digest": input.file_digest, "counts": plan.counts }),
+            serde_json::json!({
+                "file": input.file_name,
+                "digest": input.file_digest,
+                "counts": plan.counts,
+                "members": plan.members_written,
+                "events": plan.events_written,
+            }),
         );
         self.commit_write(tx, seq, ctx, &[record], "all", &[0]).await?;
         Ok(plan)

@@ -195,6 +195,10 @@ async fn an_import_writes_once_and_then_changes_nothing(t: &TestStore) {
 
     let applied = s.apply_import(&ctx(), &file).await.unwrap();
     assert_eq!(applied.counts, plan.counts, "the apply writes what the dry run said");
+    let written = applied.members_written.unwrap();
+    assert_eq!(written.last - written.first, 2, "three members, consecutive ids");
+    let events = applied.events_written.unwrap();
+    assert!(events.last - events.first >= 7, "{events:?}");
     let import = applied.import.unwrap();
     assert_eq!(count_members(s).await, 3);
 
@@ -224,6 +228,9 @@ async fn an_import_writes_once_and_then_changes_nothing(t: &TestStore) {
 
     let audit = s.audit_entries(&AuditQuery { action: Some("import.apply".into()), limit: 10, ..AuditQuery::default() }).await.unwrap();
     assert_eq!(audit.len(), 1);
+    let details: serde_json::Value = serde_json::from_str(&audit[0].details).unwrap();
+    assert_eq!(details["events"]["first"], events.first, "the entry names the events the import wrote: {details}");
+    assert_eq!(details["counts"]["created"], 3);
 
     // The same file again: nothing to write.
     let again = s.apply_import(&ctx(), &file).await.unwrap();
@@ -234,6 +241,7 @@ async fn an_import_writes_once_and_then_changes_nothing(t: &TestStore) {
         again.members
     );
     assert_eq!((again.counts.units_created, again.counts.units_existing), (0, 4));
+    assert_eq!((again.members_written, again.events_written), (None, None));
     assert_eq!(count_members(s).await, 3);
 }
 

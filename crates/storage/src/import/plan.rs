@@ -368,7 +368,12 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
     let units_out =
         unit_outcomes.into_iter().map(|(i, outcome)| UnitOutcome { row: input.units.get(i).map_or(0, |l| l.row), outcome }).collect();
     report(total, total);
-    Ok(Work { plan: ImportPlan { units: units_out, members: member_outcomes, counts, import: None }, new_units, new_members, updates })
+    Ok(Work {
+        plan: ImportPlan { units: units_out, members: member_outcomes, counts, import: None, members_written: None, events_written: None },
+        new_units,
+        new_members,
+        updates,
+    })
 }
 
 impl Reach<'_> {

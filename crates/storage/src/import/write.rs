@@ -9,7 +9,7 @@ use domain::member::DatedProfile;
 use domain::unit::LegalBasis;
 
 use super::plan::Work;
-use super::{ImportInput, ImportPhase, ImportPlan, ImportProgress};
+use super::{IdRange, ImportInput, ImportPhase, ImportPlan, ImportProgress};
 use crate::context::WriteContext;
 use crate::db::Conn;
 use crate::error::{Result, StoreError};
@@ -123,7 +123,6 @@ pub(super) async fn write(
         first_round = false;
         report(done, total);
     }
-    let created_events = next_event - first_event;
 
     // Changes to members already in the register (accepted proposals).
     let mut by_member: HashMap<MemberId, usize> = HashMap::new();
@@ -147,13 +146,14 @@ pub(super) async fn write(
         done += 1;
         report(done, total);
     }
-    let (_, last_member, last_event) = sql::max_ids(conn).await?;
+    let (_, _, last_event) = sql::max_ids(conn).await?;
+    plan.members_written = (next_member > first_member).then_some(IdRange { first: first_member, last: next_member - 1 });
+    plan.events_written = (last_event >= first_event).then_some(IdRange { first: first_event, last: last_event });
     let ranges = ImportRanges {
-        members: (next_member > first_member).then_some((first_member, next_member - 1)),
-        events: (last_event >= first_event && (created_events > 0 || last_event > max_event)).then_some((first_event, last_event)),
+        members: plan.members_written.map(|r| (r.first, r.last)),
+        events: plan.events_written.map(|r| (r.first, r.last)),
         counts,
     };
-    let _ = last_member;
     sql::import::finish_import(conn, import, &ranges).await?;
     Ok(plan)
 }
