@@ -70,13 +70,15 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
         members: Vec::new(),
         warnings: book.warnings.iter().map(|w| w.message.clone()).collect(),
     };
-    for sheet in &book.sheets {
+    // Each row is dropped once read: the grid and the records are never both whole in memory.
+    for sheet in book.sheets {
         let texts: Vec<Vec<String>> = sheet
             .rows
             .iter()
             .take(domain::interchange::columns::HEADER_SEARCH_ROWS)
             .map(|r| r.cells.iter().map(|c| cell_value(c).display()).collect())
             .collect();
+        let name = sheet.name.clone();
         let Some(header) = find_header(&texts) else {
             out.sheets.push(SheetSummary {
                 name: sheet.name.clone(),
@@ -88,9 +90,9 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
             });
             continue;
         };
-        let header_number = sheet.rows.get(header.row).map_or(header.row + 1, |r| r.number);
         let mut rows = 0;
-        for r in sheet.rows.iter().skip(header.row + 1) {
+        let header_number = sheet.rows.get(header.row).map_or(header.row + 1, |r| r.number);
+        for r in sheet.rows.into_iter().skip(header.row + 1) {
             let cells: Vec<Value> = r.cells.iter().map(cell_value).collect();
             match header.kind {
                 SheetKind::Members => {
@@ -125,7 +127,7 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
             }
         }
         out.sheets.push(SheetSummary {
-            name: sheet.name.clone(),
+            name,
             kind: Some(header.kind),
             header_row: Some(header_number),
             headers: header.headers.clone(),

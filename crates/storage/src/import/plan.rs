@@ -69,7 +69,8 @@ pub(super) struct Work {
 }
 
 pub(super) struct NewMember {
-    pub record: MemberRecord,
+    /// Index of the row in `ImportInput::members` (its record is read from there, not copied).
+    pub line: usize,
     pub placement: Placement,
 }
 
@@ -256,7 +257,7 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
                                         let e = earliest.entry(u).or_insert(d);
                                         *e = (*e).min(d);
                                     }
-                                    new_members.push(NewMember { record: record.clone(), placement });
+                                    new_members.push(NewMember { line: i, placement });
                                     MemberAction::Create { unit: tree.path(placement.unit) }
                                 }
                             },

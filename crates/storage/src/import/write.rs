@@ -81,9 +81,10 @@ pub(super) async fn write(
     while first_round || members.peek().is_some() {
         let mut batch = Vec::new();
         for m in members.by_ref().take(ROUND) {
+            let Some(Ok(record)) = input.members.get(m.line).map(|l| &l.read) else { continue };
             let id = MemberId(next_member);
             next_member += 1;
-            let events: Vec<RecordedEvent> = implied_events(&m.record, m.placement, import)
+            let events: Vec<RecordedEvent> = implied_events(record, m.placement, import)
                 .into_iter()
                 .map(|data| {
                     let e = RecordedEvent {
@@ -98,8 +99,8 @@ pub(super) async fn write(
                     e
                 })
                 .collect();
-            let profiles = m.record.profile.iter().map(|p| DatedProfile { valid_from: None, profile: p.clone() }).collect();
-            batch.push(BulkMember { id, identity: m.record.identity, profiles, events });
+            let profiles = record.profile.iter().map(|p| DatedProfile { valid_from: None, profile: p.clone() }).collect();
+            batch.push(BulkMember { id, identity: record.identity.clone(), profiles, events });
         }
         done += batch.len();
         let data = BulkData {
