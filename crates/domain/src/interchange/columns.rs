@@ -195,7 +195,9 @@ pub fn find_header(rows: &[Vec<String>]) -> Option<HeaderMatch> {
         let unit_hits = distinct(&units);
         let is_members = members.contains(&Some(Column::FullName)) && member_hits >= 3;
         let is_units = (units.contains(&Some(UnitColumn::Code)) || units.contains(&Some(UnitColumn::Name)))
-            && (units.contains(&Some(UnitColumn::Kind)) || units.contains(&Some(UnitColumn::ParentCode)) || units.contains(&Some(UnitColumn::Parent)))
+            && (units.contains(&Some(UnitColumn::Kind))
+                || units.contains(&Some(UnitColumn::ParentCode))
+                || units.contains(&Some(UnitColumn::Parent)))
             && !members.contains(&Some(Column::FullName));
         let candidate = if is_members {
             Some((member_hits, SheetKind::Members, Mapping { members, units: Vec::new() }))

@@ -13,8 +13,8 @@ use crate::error::FieldError;
 use crate::event::AdmissionOrigin;
 use crate::ids::{DecisionNumber, UnitCode};
 use crate::member::{
-    AcademicTitle, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, IdentityInput, ItLevel,
-    OccupationGroup, PoliticalTheory, Professional, Profile, ProfileInput, Religion,
+    AcademicTitle, Ethnicity, ForeignLanguageLevel, Gender, GeneralEducation, Identity, IdentityInput, ItLevel, OccupationGroup,
+    PoliticalTheory, Professional, Profile, ProfileInput, Religion,
 };
 use crate::pipeline::{CandidateSource, TargetGroup};
 use crate::text::fold;
@@ -49,9 +49,15 @@ pub enum RecordStatus {
     Probationary,
     Official,
     /// Miễn công tác và sinh hoạt đảng since the date (if the file gives one).
-    Exempt { since: Option<NaiveDate> },
+    Exempt {
+        since: Option<NaiveDate>,
+    },
     /// No longer in the chi bộ: the event that ended it, on its date.
-    Left { departure: Departure, on: NaiveDate, destination: Option<String> },
+    Left {
+        departure: Departure,
+        on: NaiveDate,
+        destination: Option<String>,
+    },
 }
 
 /// How a member left, as the file's status says.
@@ -157,9 +163,11 @@ impl Row<'_> {
 
     /// Whether the row holds nothing in any mapped column (blank rows between blocks).
     pub fn is_blank(&self) -> bool {
-        self.mapping.members.iter().enumerate().all(|(i, c)| {
-            c.is_none() || *c == Some(Column::Number) || self.cells.get(i).is_none_or(Value::is_empty)
-        })
+        self.mapping
+            .members
+            .iter()
+            .enumerate()
+            .all(|(i, c)| c.is_none() || *c == Some(Column::Number) || self.cells.get(i).is_none_or(Value::is_empty))
     }
 }
 
@@ -214,14 +222,32 @@ const GENDER: ListReader<Gender> = ListReader {
     all: Gender::ALL,
     code: Gender::code,
     label: Gender::label,
-    synonyms: &[("m", Gender::Male), ("f", Gender::Female), ("nam gioi", Gender::Male), ("nu gioi", Gender::Female), ("0", Gender::Female), ("1", Gender::Male)],
+    synonyms: &[
+        ("m", Gender::Male),
+        ("f", Gender::Female),
+        ("nam gioi", Gender::Male),
+        ("nu gioi", Gender::Female),
+        ("0", Gender::Female),
+        ("1", Gender::Male),
+    ],
 };
 const ETHNICITY: ListReader<Ethnicity> = ListReader {
     what: "Dân tộc",
     all: Ethnicity::ALL,
     code: Ethnicity::code,
     label: Ethnicity::label,
-    synonyms: &[("khmer", Ethnicity::KhoMe), ("hmong", Ethnicity::Mong), ("h mong", Ethnicity::Mong), ("ede", Ethnicity::EDe), ("bana", Ethnicity::BaNa), ("gia lai", Ethnicity::GiaRai), ("jrai", Ethnicity::GiaRai), ("kho mu", Ethnicity::KhoMu), ("khmu", Ethnicity::KhoMu), ("viet", Ethnicity::Kinh)],
+    synonyms: &[
+        ("khmer", Ethnicity::KhoMe),
+        ("hmong", Ethnicity::Mong),
+        ("h mong", Ethnicity::Mong),
+        ("ede", Ethnicity::EDe),
+        ("bana", Ethnicity::BaNa),
+        ("gia lai", Ethnicity::GiaRai),
+        ("jrai", Ethnicity::GiaRai),
+        ("kho mu", Ethnicity::KhoMu),
+        ("khmu", Ethnicity::KhoMu),
+        ("viet", Ethnicity::Kinh),
+    ],
 };
 const RELIGION: ListReader<Religion> = ListReader {
     what: "Tôn giáo",
@@ -269,14 +295,24 @@ const ACADEMIC_TITLE: ListReader<AcademicTitle> = ListReader {
     all: AcademicTitle::ALL,
     code: AcademicTitle::code,
     label: AcademicTitle::label,
-    synonyms: &[("pho giao su", AcademicTitle::AssociateProfessor), ("giao su", AcademicTitle::Professor), ("gs", AcademicTitle::Professor), ("pgs", AcademicTitle::AssociateProfessor)],
+    synonyms: &[
+        ("pho giao su", AcademicTitle::AssociateProfessor),
+        ("giao su", AcademicTitle::Professor),
+        ("gs", AcademicTitle::Professor),
+        ("pgs", AcademicTitle::AssociateProfessor),
+    ],
 };
 const POLITICAL_THEORY: ListReader<PoliticalTheory> = ListReader {
     what: "Trình độ lý luận chính trị",
     all: PoliticalTheory::ALL,
     code: PoliticalTheory::code,
     label: PoliticalTheory::label,
-    synonyms: &[("khong", PoliticalTheory::None), ("chua", PoliticalTheory::None), ("cao cap ly luan chinh tri", PoliticalTheory::Advanced), ("cu nhan chinh tri", PoliticalTheory::Bachelor)],
+    synonyms: &[
+        ("khong", PoliticalTheory::None),
+        ("chua", PoliticalTheory::None),
+        ("cao cap ly luan chinh tri", PoliticalTheory::Advanced),
+        ("cu nhan chinh tri", PoliticalTheory::Bachelor),
+    ],
 };
 const FOREIGN_LANGUAGE: ListReader<ForeignLanguageLevel> = ListReader {
     what: "Trình độ ngoại ngữ",
@@ -358,13 +394,8 @@ const SOURCE: ListReader<CandidateSource> = ListReader {
     label: CandidateSource::label,
     synonyms: &[],
 };
-const TARGET_GROUP: ListReader<TargetGroup> = ListReader {
-    what: "Nhóm chỉ tiêu",
-    all: TargetGroup::ALL,
-    code: TargetGroup::code,
-    label: TargetGroup::label,
-    synonyms: &[],
-};
+const TARGET_GROUP: ListReader<TargetGroup> =
+    ListReader { what: "Nhóm chỉ tiêu", all: TargetGroup::ALL, code: TargetGroup::code, label: TargetGroup::label, synonyms: &[] };
 
 /// General education as committees write it: a label, or "12/12", "9/12", "10/10", "7/10" (the
 /// old 10-year system).
@@ -393,7 +424,13 @@ fn general_education(value: &Value) -> Result<Option<GeneralEducation>, FieldErr
         all: GeneralEducation::ALL,
         code: GeneralEducation::code,
         label: GeneralEducation::label,
-        synonyms: &[("thpt", GeneralEducation::UpperSecondary), ("thcs", GeneralEducation::LowerSecondary), ("cap 3", GeneralEducation::UpperSecondary), ("cap 2", GeneralEducation::LowerSecondary), ("cap 1", GeneralEducation::Primary)],
+        synonyms: &[
+            ("thpt", GeneralEducation::UpperSecondary),
+            ("thcs", GeneralEducation::LowerSecondary),
+            ("cap 3", GeneralEducation::UpperSecondary),
+            ("cap 2", GeneralEducation::LowerSecondary),
+            ("cap 1", GeneralEducation::Primary),
+        ],
     }
     .read(value)
 }
@@ -470,7 +507,9 @@ pub fn parse_member(
         taken = true;
     }
     let official = r.date(Column::OfficialDate);
-    if decision.is_none() && !r.errors.iter().any(|e| matches!(e.column, Some(Column::AdmissionDate | Column::DecisionDate | Column::CeremonyDate))) {
+    if decision.is_none()
+        && !r.errors.iter().any(|e| matches!(e.column, Some(Column::AdmissionDate | Column::DecisionDate | Column::CeremonyDate)))
+    {
         let column = [Column::AdmissionDate, Column::DecisionDate, Column::CeremonyDate].into_iter().find(|c| r.mapped(*c));
         r.errors.push(CellError::new(column.or(Some(Column::AdmissionDate)), "required", "Thiếu ngày vào Đảng."));
     }
@@ -494,7 +533,10 @@ pub fn parse_member(
     {
         // Charter art. 1 / 294-QĐ/TW point 1.1 (rules.md §2.1): full 18 years at admission. Old
         // registers do hold such records; they are kept and listed on the data-quality worklist.
-        r.warnings.push(Warning { code: "admitted_under_18", message: "Ngày vào Đảng khi chưa đủ 18 tuổi; kiểm tra lại ngày sinh hoặc ngày vào Đảng.".into() });
+        r.warnings.push(Warning {
+            code: "admitted_under_18",
+            message: "Ngày vào Đảng khi chưa đủ 18 tuổi; kiểm tra lại ngày sinh hoặc ngày vào Đảng.".into(),
+        });
     }
 
     let basis = read_basis(&mut r, decision);
@@ -734,7 +776,11 @@ pub fn parse_unit(cells: &[Value], mapping: &Mapping) -> Result<UnitRecord, Vec<
             None => {
                 errors.push((
                     Some(UnitColumn::Kind),
-                    FieldError::new("", "unknown_value", format!("Loại tổ chức “{t}” không đọc được (ví dụ: Đảng bộ cơ sở, Chi bộ, Đảng bộ xã).")),
+                    FieldError::new(
+                        "",
+                        "unknown_value",
+                        format!("Loại tổ chức “{t}” không đọc được (ví dụ: Đảng bộ cơ sở, Chi bộ, Đảng bộ xã)."),
+                    ),
                 ));
                 None
             }

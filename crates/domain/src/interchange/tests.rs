@@ -71,7 +71,8 @@ fn the_header_row_is_found_below_title_rows() {
 #[test]
 fn dates_are_read_in_every_shape_people_type() {
     let mut w = Vec::new();
-    for s in ["5/3/1985", "05/03/1985", "1985-03-05", "05.03.1985", "05-03-1985", "ngày 5 tháng 3 năm 1985", "Ngày 05 tháng 03 năm 1985"] {
+    for s in ["5/3/1985", "05/03/1985", "1985-03-05", "05.03.1985", "05-03-1985", "ngày 5 tháng 3 năm 1985", "Ngày 05 tháng 03 năm 1985"]
+    {
         assert_eq!(values::date(&t(s), &mut w).unwrap(), Some(d(1985, 3, 5)), "{s}");
     }
     assert!(w.is_empty());
@@ -227,7 +228,17 @@ fn a_formula_without_its_value_is_refused_in_words() {
 
 #[test]
 fn defaults_fill_what_the_file_lacks() {
-    let m = Mapping { members: vec![Some(Column::FullName), Some(Column::BirthDate), Some(Column::Gender), Some(Column::CitizenId), Some(Column::AdmissionDate), Some(Column::Unit)], units: vec![] };
+    let m = Mapping {
+        members: vec![
+            Some(Column::FullName),
+            Some(Column::BirthDate),
+            Some(Column::Gender),
+            Some(Column::CitizenId),
+            Some(Column::AdmissionDate),
+            Some(Column::Unit),
+        ],
+        units: vec![],
+    };
     let cells = vec![t("Lê Thị Hoa"), t("10/05/1990"), t("Nữ"), t("001190012345"), t("19/05/2015"), t("Chi bộ thôn Đông")];
     let defaults = [(Column::Ethnicity, "Kinh".to_string()), (Column::Religion, "Không".to_string())];
     let r = Row { cells: &cells, mapping: &m, defaults: &defaults };
