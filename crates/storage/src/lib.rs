@@ -24,6 +24,7 @@ mod bulk;
 mod context;
 pub mod db;
 mod error;
+pub mod export;
 pub mod index;
 mod members;
 pub mod model;
@@ -42,6 +43,7 @@ pub use audit::AuditStore;
 pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
+pub use export::ExportStore;
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
@@ -54,7 +56,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, PlanStore, RegisterStore, ReportStore, ScopeStore, SessionStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, PlanStore, RegisterStore, ReportStore, ScopeStore, SessionStore,
         Store, UnitStore,
     };
 }

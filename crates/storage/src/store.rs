@@ -11,6 +11,7 @@ use crate::admission::{self, AdmissionStore};
 use crate::audit::AuditStore;
 use crate::bulk::BulkStore;
 use crate::context::WriteContext;
+use crate::export::ExportStore;
 use crate::db::{self, Tx};
 use crate::error::Result;
 use crate::index::{self, Sight};
@@ -37,6 +38,7 @@ pub trait Store:
     + AdmissionStore
     + PlanStore
     + ReportStore
+    + ExportStore
     + Send
     + Sync
 {
@@ -54,6 +56,7 @@ impl<T> Store for T where
         + AdmissionStore
         + PlanStore
         + ReportStore
+        + ExportStore
         + Send
         + Sync
 {
