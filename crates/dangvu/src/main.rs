@@ -10,6 +10,7 @@
 mod admission;
 mod bench;
 mod config;
+mod export;
 mod plans;
 mod report;
 mod users;
@@ -117,6 +118,8 @@ enum Command {
         #[command(subcommand)]
         command: report::ReportCommand,
     },
+    /// The register (or a subtree) as of a day, as .xlsx or CSV in the importer's columns.
+    Export(export::ExportArgs),
     /// The working-day calendar used for deadlines, and the operator's corrections per year.
     Calendar {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
@@ -173,6 +176,10 @@ async fn main() -> Result<()> {
         Command::Report { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             report::run(store.as_ref(), command).await
+        }
+        Command::Export(args) => {
+            let store = open_store(&Settings::resolve(args.database.clone(), None, &file).database).await?;
+            export::run(store.as_ref(), args).await
         }
         Command::Calendar { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;

@@ -17,6 +17,7 @@ mod cli;
 mod contract;
 mod delivery;
 mod drilldown;
+mod export;
 mod forms;
 mod hardening;
 mod history;
