@@ -11,6 +11,7 @@ mod admission;
 mod bench;
 mod config;
 mod import;
+mod export;
 mod plans;
 mod report;
 mod users;
@@ -126,6 +127,8 @@ enum Command {
         #[command(subcommand)]
         command: report::ReportCommand,
     },
+    /// The register (or a subtree) as of a day, as .xlsx or CSV in the importer's columns.
+    Export(export::ExportArgs),
     /// The working-day calendar used for deadlines, and the operator's corrections per year.
     Calendar {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
@@ -186,6 +189,10 @@ async fn main() -> Result<()> {
         Command::Report { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             report::run(store.as_ref(), command).await
+        }
+        Command::Export(args) => {
+            let store = open_store(&Settings::resolve(args.database.clone(), None, &file).database).await?;
+            export::run(store.as_ref(), args).await
         }
         Command::Calendar { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;

@@ -6,6 +6,7 @@
 //! register and writes them.
 
 pub mod columns;
+pub mod export;
 pub mod history;
 pub mod record;
 pub mod values;

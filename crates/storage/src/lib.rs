@@ -25,6 +25,7 @@ mod context;
 pub mod db;
 mod error;
 pub mod import;
+pub mod export;
 pub mod index;
 mod members;
 pub mod model;
@@ -44,6 +45,7 @@ pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
 pub use import::ImportStore;
+pub use export::ExportStore;
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
@@ -56,7 +58,8 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore,
+        ScopeStore,
         SessionStore, Store, UnitStore,
     };
 }

@@ -14,6 +14,7 @@ use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::error::Result;
 use crate::import::ImportStore;
+use crate::export::ExportStore;
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
@@ -39,6 +40,7 @@ pub trait Store:
     + PlanStore
     + ImportStore
     + ReportStore
+    + ExportStore
     + Send
     + Sync
 {
@@ -57,6 +59,7 @@ impl<T> Store for T where
         + PlanStore
         + ImportStore
         + ReportStore
+        + ExportStore
         + Send
         + Sync
 {

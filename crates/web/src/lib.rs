@@ -35,6 +35,7 @@ pub mod pages;
 pub mod picker;
 pub mod policy;
 pub mod query;
+pub mod register_file;
 pub mod respond;
 pub mod session;
 pub mod unit_input;

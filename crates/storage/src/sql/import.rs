@@ -9,7 +9,7 @@ use domain::event::RecordedEvent;
 use domain::ids::MemberId;
 use domain::member::{DatedProfile, Identity};
 
-use super::{R, event_from_row, identity_from_row, in_list, profile_from_row, push_profile};
+use super::{R, event_from_row, identity_from_row, in_list, profile_from_row, profiles_in_order};
 use crate::db::{Conn, DbError, Sql, Value};
 
 /// Keys looked up per statement.
@@ -81,7 +81,7 @@ pub async fn events_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<HashMap<M
 
 /// Every dated profile of each member, "since always" first.
 pub async fn profiles_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<HashMap<MemberId, Vec<DatedProfile>>> {
-    let mut out: HashMap<MemberId, Vec<DatedProfile>> = HashMap::new();
+    let mut rows_of: HashMap<MemberId, Vec<R<DatedProfile>>> = HashMap::new();
     for chunk in members.chunks(CHUNK) {
         let args: Vec<Value> = chunk.iter().map(|m| Value::from(m.0)).collect();
         let sql = in_list(
@@ -92,13 +92,10 @@ pub async fn profiles_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<HashMap
             1,
         );
         for r in conn.query(&sql, args).await?.iter() {
-            push_profile(out.entry(MemberId(r.i64("member_id")?)).or_default(), profile_from_row(r)?);
+            rows_of.entry(MemberId(r.i64("member_id")?)).or_default().push(profile_from_row(r));
         }
     }
-    for list in out.values_mut() {
-        list.sort_by_key(|p| p.valid_from);
-    }
-    Ok(out)
+    rows_of.into_iter().map(|(m, rows)| Ok((m, profiles_in_order(rows.into_iter())?))).collect()
 }
 
 /// The import's own row, written in its transaction.

@@ -136,23 +136,10 @@ pub async fn profiles(conn: &mut dyn Conn, member: MemberId) -> R<Vec<DatedProfi
                     occupation, youth_union, residence FROM member_profiles WHERE member_id = $1 ORDER BY valid_from, id"
         .into();
     let rows = conn.query(&sql, vec![member.0.into()]).await?;
-    let mut out: Vec<DatedProfile> = Vec::new();
-    for r in &rows {
-        push_profile(&mut out, profile_from_row(r)?);
-    }
-    // SQL sorts NULL first in SQLite and last in PostgreSQL: put "since always" first on both.
-    out.sort_by_key(|p| p.valid_from);
-    Ok(out)
+    profiles_in_order(rows.iter().map(profile_from_row))
 }
 
-/// Adds a profile read in (start, id) order: a later record with the same start replaces it.
-pub(super) fn push_profile(out: &mut Vec<DatedProfile>, p: DatedProfile) {
-    match out.last_mut() {
-        Some(last) if last.valid_from == p.valid_from => *last = p,
-        _ => out.push(p),
-    }
-}
-
+/// A row of `member_profiles` (`valid_from` and the profile's columns).
 pub(super) fn profile_from_row(r: &Row) -> R<DatedProfile> {
     Ok(DatedProfile {
         valid_from: r.opt_date("valid_from")?,
@@ -168,6 +155,22 @@ pub(super) fn profile_from_row(r: &Row) -> R<DatedProfile> {
             residence: r.opt_str("residence")?,
         },
     })
+}
+
+/// One member's profiles, read in `valid_from, id` order, sorted by start (an unknown start
+/// first; same start: the later record wins).
+pub(super) fn profiles_in_order(rows: impl Iterator<Item = R<DatedProfile>>) -> R<Vec<DatedProfile>> {
+    let mut out: Vec<DatedProfile> = Vec::new();
+    for p in rows {
+        let p = p?;
+        match out.last_mut() {
+            Some(last) if last.valid_from == p.valid_from => *last = p,
+            _ => out.push(p),
+        }
+    }
+    // SQL sorts NULL first in SQLite and last in PostgreSQL: put "since always" first on both.
+    out.sort_by_key(|p| p.valid_from);
+    Ok(out)
 }
 
 pub const INSERT_EVENTS: &str = "INSERT INTO membership_events (id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, \

@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod bodies;
+pub mod export;
 pub mod members;
 pub mod openapi;
 pub mod plans;
@@ -24,6 +25,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(plans::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
+    routes.extend(export::routes());
     routes
 }
 
