@@ -22,6 +22,7 @@ use crate::model::OrgDecision;
 
 pub mod access;
 pub mod admission;
+pub mod backup;
 mod index_feed;
 mod members;
 pub mod plans;
