@@ -235,7 +235,7 @@ pub struct Footer {
 /// Where the lines go: the file, through gzip or not.
 enum Sink {
     Plain(std::io::BufWriter<std::fs::File>),
-    Gzip(flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>),
+    Gzip(Box<flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>>),
 }
 
 impl Sink {
@@ -278,7 +278,11 @@ impl Writer {
     pub fn create(path: &Path, gzip: bool) -> Result<Writer> {
         let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(io_error(path))?;
         let sink = std::io::BufWriter::new(file);
-        let out = if gzip { Sink::Gzip(flate2::write::GzEncoder::new(sink, flate2::Compression::default())) } else { Sink::Plain(sink) };
+        let out = if gzip {
+            Sink::Gzip(Box::new(flate2::write::GzEncoder::new(sink, flate2::Compression::default())))
+        } else {
+            Sink::Plain(sink)
+        };
         Ok(Writer {
             path: path.to_owned(),
             out: Some(out),

@@ -111,7 +111,8 @@ fn rewrite(path: &Path, change: impl FnOnce(&mut Vec<String>)) {
 #[tokio::test]
 async fn every_kind_of_damage_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Vec<String>)>)> = vec![
+    type Change = Box<dyn FnOnce(&mut Vec<String>)>;
+    let cases: Vec<(&str, Change)> = vec![
         // A value changed inside a row (the table's checksum).
         ("value", Box::new(|l: &mut Vec<String>| l[2] = l[2].replace("Đảng", "Dang"))),
         // A row removed (the counts).
