@@ -16,6 +16,8 @@ use std::time::Instant;
 
 use storage::backup::{self, BackupEngine, BackupError, BackupOptions, TableRows};
 
+use web::format::number;
+
 use crate::config::{Config, Settings};
 
 #[derive(clap::Args)]
@@ -130,19 +132,6 @@ fn exit_status(e: &BackupError) -> i32 {
     }
 }
 
-/// `1.234.567` (Vietnamese grouping).
-fn number(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `12,3 MB`, `850 kB`, `512 byte`.
 fn size(bytes: u64) -> String {
     const UNITS: [(&str, f64); 3] = [("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];
@@ -160,11 +149,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_and_sizes_read_the_vietnamese_way() {
-        assert_eq!(number(0), "0");
-        assert_eq!(number(999), "999");
-        assert_eq!(number(1_234_567), "1.234.567");
+    fn sizes_read_the_vietnamese_way() {
         assert_eq!(size(512), "512 byte");
+        assert_eq!(size(850_000), "850,0 kB");
         assert_eq!(size(12_345_678), "12,3 MB");
     }
 }

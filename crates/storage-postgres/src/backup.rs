@@ -44,21 +44,14 @@ impl BackupEngine for PostgresEngine {
         Ok(Arc::new(PostgresDatabase::open_as_is(location).await?))
     }
 
-    async fn migrate(&self, location: &str, upto: Option<i64>) -> Result<i64, DbError> {
+    async fn migrate(&self, location: &str, upto: Option<i64>) -> Result<(), DbError> {
         let pool =
             PgPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(10)).connect(location).await.map_err(other)?;
         let ran = match upto {
             Some(version) => MIGRATOR.run_to(version, &pool).await,
             None => MIGRATOR.run(&pool).await,
         };
-        let version = match ran {
-            Ok(()) => sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&pool)
-                .await
-                .map_err(other),
-            Err(e) => Err(other(e)),
-        };
         pool.close().await;
-        version
+        ran.map_err(other)
     }
 }

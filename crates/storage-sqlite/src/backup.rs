@@ -48,7 +48,7 @@ impl BackupEngine for SqliteEngine {
         Ok(Arc::new(SqliteDatabase::open_as_is(location).await?))
     }
 
-    async fn migrate(&self, location: &str, upto: Option<i64>) -> Result<i64, DbError> {
+    async fn migrate(&self, location: &str, upto: Option<i64>) -> Result<(), DbError> {
         let options = connect_options(location)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -60,14 +60,7 @@ impl BackupEngine for SqliteEngine {
             Some(version) => MIGRATOR.run_to(version, &pool).await,
             None => MIGRATOR.run(&pool).await,
         };
-        let version = match ran {
-            Ok(()) => sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&pool)
-                .await
-                .map_err(other),
-            Err(e) => Err(other(e)),
-        };
         pool.close().await;
-        version
+        ran.map_err(other)
     }
 }

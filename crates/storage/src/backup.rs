@@ -44,8 +44,8 @@ pub trait BackupEngine: Send + Sync {
     /// The existing database at `location` as it is: nothing created, no migration run.
     async fn open_as_is(&self, location: &str) -> Result<Arc<dyn Database>, DbError>;
     /// Runs this program's migrations on `location` (creating a SQLite file if needed) up to
-    /// `version`, or all of them; returns the version reached.
-    async fn migrate(&self, location: &str, upto: Option<i64>) -> Result<i64, DbError>;
+    /// `version`, or all of them.
+    async fn migrate(&self, location: &str, upto: Option<i64>) -> Result<(), DbError>;
 }
 
 /// How to take a backup.
@@ -77,8 +77,12 @@ pub struct BackupSummary {
 
 impl BackupSummary {
     pub fn rows(&self) -> u64 {
-        self.tables.iter().map(|t| t.rows).sum()
+        total_rows(&self.tables)
     }
+}
+
+fn total_rows(tables: &[TableRows]) -> u64 {
+    tables.iter().map(|t| t.rows).sum()
 }
 
 /// What a restore put back.
@@ -95,7 +99,7 @@ pub struct RestoreSummary {
 
 impl RestoreSummary {
     pub fn rows(&self) -> u64 {
-        self.tables.iter().map(|t| t.rows).sum()
+        total_rows(&self.tables)
     }
 }
 
@@ -193,6 +197,14 @@ pub(crate) fn partial_path(path: &Path) -> Result<PathBuf> {
     partial.push(name);
     partial.push(format!(".partial-{}", std::process::id()));
     Ok(path.with_file_name(partial))
+}
+
+/// `outcome`, removing the unfinished file `partial` when it failed.
+pub(crate) fn or_remove<T>(partial: &Path, outcome: Result<T>) -> Result<T> {
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(partial);
+    }
+    outcome
 }
 
 pub(crate) fn remove_if_present(path: &Path) -> Result<()> {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::format::{self, Checker, ColumnHeader, ColumnType, Header, Item, LineReader, TableHeader, Writer};
 use super::{
-    BackupEngine, BackupError, BackupOptions, BackupSummary, RestoreSummary, Result, check_empty, check_version, partial_path,
+    BackupEngine, BackupError, BackupOptions, BackupSummary, RestoreSummary, Result, check_empty, check_version, or_remove, partial_path,
     put_in_place, remove_if_present,
 };
 use crate::db::{Conn, Database, Engine, Ident, Value};
@@ -39,13 +39,7 @@ pub(super) async fn backup(db: &dyn Database, output: &Path, options: &BackupOpt
     let gzip = output.extension().is_some_and(|e| e == "gz");
     let written = write(conn, &partial, gzip, &header, &sources).await;
     drop(tx);
-    let bytes = match written {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
-    };
+    let bytes = or_remove(&partial, written)?;
     put_in_place(&partial, output, options.force)?;
     Ok(BackupSummary { path: output.to_owned(), engine: Engine::Postgres, schema_version, bytes, tables: header.summary() })
 }
@@ -147,11 +141,11 @@ pub(super) async fn restore(engine: &dyn BackupEngine, input: &Path, target: &st
     let loaded = load(db.as_ref(), input, &header).await;
     db.close().await;
     loaded?;
-    let migrated_to = engine.migrate(target, None).await?;
+    engine.migrate(target, None).await?;
     Ok(RestoreSummary {
         engine: Engine::Postgres,
         schema_version: header.schema_version,
-        migrated_to,
+        migrated_to: engine.latest_schema(),
         created_at: header.created_at.clone(),
         tables: header.summary(),
     })

@@ -7,8 +7,8 @@ use auth::checksum::Checksum;
 
 use super::format::{self, ColumnHeader, ColumnType, Header, TableHeader};
 use super::{
-    BackupEngine, BackupError, BackupOptions, BackupSummary, RestoreSummary, Result, check_empty, check_version, io_error, partial_path,
-    put_in_place, remove_if_present,
+    BackupEngine, BackupError, BackupOptions, BackupSummary, RestoreSummary, Result, check_empty, check_version, io_error, or_remove,
+    partial_path, put_in_place, remove_if_present,
 };
 use crate::db::{Conn, Database, DbError, Engine};
 use crate::sql::backup as sql;
@@ -26,13 +26,7 @@ pub(super) async fn backup(engine: &dyn BackupEngine, db: &dyn Database, output:
         Ok(()) => seal(engine, &partial, options).await,
         Err(e) => Err(e),
     };
-    let header = match header {
-        Ok(h) => h,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
-    };
+    let header = or_remove(&partial, header)?;
     put_in_place(&partial, output, options.force)?;
     let bytes = std::fs::metadata(output).map_err(io_error(output))?.len();
     Ok(BackupSummary {
@@ -125,13 +119,7 @@ pub(super) async fn restore(engine: &dyn BackupEngine, input: &Path, target: &st
         .await
         .map_err(|e| BackupError::Io { path: partial.clone(), source: std::io::Error::other(e) })?
         .map_err(io_error(&partial))?;
-    let header = match unseal(engine, &partial, input).await {
-        Ok(h) => h,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
-    };
+    let header = or_remove(&partial, unseal(engine, &partial, input).await)?;
     // The empty database (and its WAL) gives way to the restored file.
     for suffix in ["-wal", "-shm", "-journal"] {
         let mut side = file.clone().into_os_string();
@@ -139,11 +127,11 @@ pub(super) async fn restore(engine: &dyn BackupEngine, input: &Path, target: &st
         remove_if_present(Path::new(&side))?;
     }
     put_in_place(&partial, &file, true)?;
-    let migrated_to = engine.migrate(target, None).await?;
+    engine.migrate(target, None).await?;
     Ok(RestoreSummary {
         engine: Engine::Sqlite,
         schema_version: header.schema_version,
-        migrated_to,
+        migrated_to: engine.latest_schema(),
         created_at: header.created_at.clone(),
         tables: header.summary(),
     })
