@@ -188,3 +188,43 @@ fn a_partial_file_sits_next_to_the_final_one() {
     assert!(p.file_name().unwrap().to_string_lossy().starts_with(".dangvu-2026-12-03.jsonl.gz.partial-"));
     assert!(partial_path(Path::new("/")).is_err());
 }
+
+/// An engine that knows schema version 7 and must never be asked to open anything.
+struct Untouchable(crate::db::Engine);
+
+#[async_trait::async_trait]
+impl super::BackupEngine for Untouchable {
+    fn engine(&self) -> crate::db::Engine {
+        self.0
+    }
+    fn latest_schema(&self) -> i64 {
+        7
+    }
+    fn file(&self, location: &str) -> Option<std::path::PathBuf> {
+        Some(location.into())
+    }
+    async fn open_as_is(&self, location: &str) -> Result<std::sync::Arc<dyn crate::db::Database>, crate::db::DbError> {
+        panic!("opened {location}: the file should have been refused first")
+    }
+    async fn migrate(&self, location: &str, _: Option<i64>) -> Result<(), crate::db::DbError> {
+        panic!("migrated {location}: the file should have been refused first")
+    }
+}
+
+#[tokio::test]
+async fn a_backup_from_a_newer_schema_or_the_other_engine_is_refused_before_the_target_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.jsonl");
+    let mut h = header(&[0]);
+    h.schema_version = 8;
+    let mut out = Writer::create(&path, false).unwrap();
+    out.header(&h);
+    out.begin_table("t0");
+    out.end_table("t0");
+    out.finish().await.unwrap();
+    let e = super::restore(&Untouchable(crate::db::Engine::Postgres), &path, "postgres://nowhere/x").await.unwrap_err();
+    assert!(matches!(e, BackupError::NewerSchema { backup: 8, supported: 7 }), "{e}");
+    assert!(e.to_string().contains("mới hơn"), "{e}");
+    let e = super::restore(&Untouchable(crate::db::Engine::Sqlite), &path, "x.sqlite3").await.unwrap_err();
+    assert!(matches!(e, BackupError::EngineMismatch { backup: "PostgreSQL", target: "SQLite" }), "{e}");
+}
