@@ -11,6 +11,7 @@ mod admission;
 mod backup;
 mod bench;
 mod config;
+mod import;
 mod plans;
 mod report;
 mod users;
@@ -114,6 +115,14 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database of the same engine, then migrate it.
     Restore(backup::RestoreArgs),
+    /// Import a register from a spreadsheet (.xlsx, .ods, .csv): a dry run unless --apply.
+    Import {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: import::ImportArgs,
+    },
     /// Statistics of the register (JSON for scripts, or text).
     Report {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
@@ -182,6 +191,10 @@ async fn main() -> Result<()> {
         Command::Restore(args) => {
             backup::run_restore(args, &file).await;
             Ok(())
+        }
+        Command::Import { database, args } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            import::run(store.as_ref(), args).await
         }
         Command::Report { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;

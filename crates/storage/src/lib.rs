@@ -27,6 +27,7 @@ mod bulk;
 mod context;
 pub mod db;
 mod error;
+pub mod import;
 pub mod index;
 mod members;
 pub mod model;
@@ -45,6 +46,7 @@ pub use audit::AuditStore;
 pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
+pub use import::ImportStore;
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
@@ -57,7 +59,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, PlanStore, RegisterStore, ReportStore, ScopeStore, SessionStore,
-        Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore,
+        SessionStore, Store, UnitStore,
     };
 }

@@ -23,6 +23,7 @@ use crate::model::OrgDecision;
 pub mod access;
 pub mod admission;
 pub mod backup;
+pub mod import;
 mod index_feed;
 mod members;
 pub mod plans;

@@ -13,6 +13,7 @@ use crate::bulk::BulkStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::error::Result;
+use crate::import::ImportStore;
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
@@ -36,6 +37,7 @@ pub trait Store:
     + AuditStore
     + AdmissionStore
     + PlanStore
+    + ImportStore
     + ReportStore
     + Send
     + Sync
@@ -53,6 +55,7 @@ impl<T> Store for T where
         + AuditStore
         + AdmissionStore
         + PlanStore
+        + ImportStore
         + ReportStore
         + Send
         + Sync

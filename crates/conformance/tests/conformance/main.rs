@@ -9,6 +9,7 @@ mod admission;
 mod backup;
 mod events;
 mod fixtures;
+mod import;
 mod parity;
 mod plans;
 mod search;

@@ -22,6 +22,7 @@ mod forms;
 mod hardening;
 mod history;
 mod http;
+mod import_cli;
 mod input_rules;
 mod links;
 mod origin;

@@ -137,29 +137,37 @@ pub async fn profiles(conn: &mut dyn Conn, member: MemberId) -> R<Vec<DatedProfi
         .into();
     let rows = conn.query(&sql, vec![member.0.into()]).await?;
     let mut out: Vec<DatedProfile> = Vec::new();
-    for r in rows {
-        let p = DatedProfile {
-            valid_from: r.opt_date("valid_from")?,
-            profile: Profile {
-                general_education: field(GeneralEducation::parse(&r.str("general_education")?))?,
-                professional: field(Professional::parse(&r.str("professional")?))?,
-                academic_title: field(AcademicTitle::parse(&r.str("academic_title")?))?,
-                political_theory: field(PoliticalTheory::parse(&r.str("political_theory")?))?,
-                foreign_language: field(ForeignLanguageLevel::parse(&r.str("foreign_language")?))?,
-                it_level: field(ItLevel::parse(&r.str("it_level")?))?,
-                occupation: field(OccupationGroup::parse(&r.str("occupation")?))?,
-                youth_union: r.i64("youth_union")? != 0,
-                residence: r.opt_str("residence")?,
-            },
-        };
-        match out.last_mut() {
-            Some(last) if last.valid_from == p.valid_from => *last = p,
-            _ => out.push(p),
-        }
+    for r in &rows {
+        push_profile(&mut out, profile_from_row(r)?);
     }
     // SQL sorts NULL first in SQLite and last in PostgreSQL: put "since always" first on both.
     out.sort_by_key(|p| p.valid_from);
     Ok(out)
+}
+
+/// Adds a profile read in (start, id) order: a later record with the same start replaces it.
+pub(super) fn push_profile(out: &mut Vec<DatedProfile>, p: DatedProfile) {
+    match out.last_mut() {
+        Some(last) if last.valid_from == p.valid_from => *last = p,
+        _ => out.push(p),
+    }
+}
+
+pub(super) fn profile_from_row(r: &Row) -> R<DatedProfile> {
+    Ok(DatedProfile {
+        valid_from: r.opt_date("valid_from")?,
+        profile: Profile {
+            general_education: field(GeneralEducation::parse(&r.str("general_education")?))?,
+            professional: field(Professional::parse(&r.str("professional")?))?,
+            academic_title: field(AcademicTitle::parse(&r.str("academic_title")?))?,
+            political_theory: field(PoliticalTheory::parse(&r.str("political_theory")?))?,
+            foreign_language: field(ForeignLanguageLevel::parse(&r.str("foreign_language")?))?,
+            it_level: field(ItLevel::parse(&r.str("it_level")?))?,
+            occupation: field(OccupationGroup::parse(&r.str("occupation")?))?,
+            youth_union: r.i64("youth_union")? != 0,
+            residence: r.opt_str("residence")?,
+        },
+    })
 }
 
 pub const INSERT_EVENTS: &str = "INSERT INTO membership_events (id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, \
@@ -258,7 +266,7 @@ pub async fn events(conn: &mut dyn Conn, member: MemberId) -> R<Vec<RecordedEven
     conn.query(&sql, vec![member.0.into()]).await?.iter().map(event_from_row).collect()
 }
 
-fn event_from_row(r: &Row) -> R<RecordedEvent> {
+pub(super) fn event_from_row(r: &Row) -> R<RecordedEvent> {
     let kind = r.str("kind")?;
     let entry = if kind == "huy" {
         Entry::Void
