@@ -21,8 +21,9 @@ CREATE TABLE imports (
 CREATE TABLE import_mappings (
     id INTEGER PRIMARY KEY,
     version INTEGER NOT NULL,
-    name TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
     mapping TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     updated_by TEXT NOT NULL
 );
+CREATE UNIQUE INDEX import_mappings_name ON import_mappings (name);

@@ -11,6 +11,8 @@
 //!   their methods into scope.
 //! * Rules are never decided here: every write loads what the rule needs, asks `domain`, and
 //!   writes only if the answer is yes, in one transaction.
+//! * [`backup`]: a consistent copy of the whole database while it serves, and its restore into
+//!   an empty database (free functions over the engine crates' [`backup::BackupEngine`]).
 //! * All SQL is in `sql`, the same text for both engines (SQLite accepts `$1` placeholders).
 //! * Lists and searches are answered by an in-memory [`index`] derived from the tables and kept in
 //!   step through a change log (`change_counter`, `changes`), so several processes can share one
@@ -20,6 +22,7 @@ pub mod access;
 mod accounts;
 pub mod admission;
 mod audit;
+pub mod backup;
 mod bulk;
 mod context;
 pub mod db;

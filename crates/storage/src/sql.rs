@@ -22,6 +22,7 @@ use crate::model::OrgDecision;
 
 pub mod access;
 pub mod admission;
+pub mod backup;
 pub mod import;
 pub mod export;
 mod index_feed;

@@ -6,6 +6,7 @@
 
 mod access;
 mod admission;
+mod backup;
 mod events;
 mod fixtures;
 mod import;
