@@ -27,8 +27,8 @@ mod bulk;
 mod context;
 pub mod db;
 mod error;
-pub mod import;
 pub mod export;
+pub mod import;
 pub mod index;
 mod members;
 pub mod model;
@@ -47,8 +47,8 @@ pub use audit::AuditStore;
 pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
-pub use import::ImportStore;
 pub use export::ExportStore;
+pub use import::ImportStore;
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
@@ -62,7 +62,6 @@ pub use units::UnitStore;
 pub mod prelude {
     pub use crate::{
         AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore,
-        ScopeStore,
-        SessionStore, Store, UnitStore,
+        ScopeStore, SessionStore, Store, UnitStore,
     };
 }

@@ -101,10 +101,7 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
                         continue;
                     }
                     rows += 1;
-                    let (read, warnings) = match parse_member(&row, options.meaning, today) {
-                        Ok((record, warnings)) => (Ok(record), warnings),
-                        Err((errors, warnings)) => (Err(errors), warnings),
-                    };
+                    let domain::interchange::record::MemberRead { record: read, warnings } = parse_member(&row, options.meaning, today);
                     out.members.push(MemberLine { row: r.number, read, warnings });
                 }
                 SheetKind::Units => {

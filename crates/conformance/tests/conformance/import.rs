@@ -74,10 +74,8 @@ fn member_line(
     ];
     let mapping = Mapping { members: COLUMNS.iter().map(|c| Some(*c)).collect(), units: vec![] };
     let r = Row { cells: &cells, mapping: &mapping, defaults: &[] };
-    let (read, warnings) = match parse_member(&r, AdmissionDateMeaning::Ceremony, d(2026, 11, 25)) {
-        Ok((record, w)) => (Ok(record), w),
-        Err((e, w)) => (Err(e), w),
-    };
+    let read = parse_member(&r, AdmissionDateMeaning::Ceremony, d(2026, 11, 25));
+    let (read, warnings) = (read.record, read.warnings);
     MemberLine { row, read, warnings }
 }
 

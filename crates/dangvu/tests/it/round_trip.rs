@@ -62,7 +62,8 @@ async fn counts(store: &dyn Store) -> (domain::stats::Breakdown, Vec<(String, do
         .counts_report(ReportRequest { unit: root.id, when: on, structure: Structure::OfDate, today: on }, &AgeBands::default())
         .await
         .expect("counts");
-    let mut rows: Vec<(String, domain::stats::Breakdown)> = r.children.into_iter().map(|(head, b)| (head.unit.map(|u| u.code).unwrap_or_else(|| head.group.to_owned()), b)).collect();
+    let mut rows: Vec<(String, domain::stats::Breakdown)> =
+        r.children.into_iter().map(|(head, b)| (head.unit.map(|u| u.code).unwrap_or_else(|| head.group.to_owned()), b)).collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     (r.total, rows)
 }

@@ -148,7 +148,7 @@ fn row(cells: Vec<Value>) -> Result<MemberRecord, Vec<CellError>> {
     let m = mapping();
     let defaults = [];
     let r = Row { cells: &cells, mapping: &m, defaults: &defaults };
-    parse_member(&r, AdmissionDateMeaning::Ceremony, d(2026, 12, 3)).map(|(rec, _)| rec).map_err(|(e, _)| e)
+    parse_member(&r, AdmissionDateMeaning::Ceremony, d(2026, 12, 3)).record
 }
 
 fn clean_row() -> Vec<Value> {
@@ -245,13 +245,13 @@ fn defaults_fill_what_the_file_lacks() {
     let cells = vec![t("Lê Thị Hoa"), t("10/05/1990"), t("Nữ"), t("001190012345"), t("19/05/2015"), t("Chi bộ thôn Đông")];
     let defaults = [(Column::Ethnicity, "Kinh".to_string()), (Column::Religion, "Không".to_string())];
     let r = Row { cells: &cells, mapping: &m, defaults: &defaults };
-    let (rec, _) = parse_member(&r, AdmissionDateMeaning::Decision, d(2026, 12, 3)).unwrap();
+    let rec = parse_member(&r, AdmissionDateMeaning::Decision, d(2026, 12, 3)).record.unwrap();
     assert_eq!(rec.decision, d(2015, 5, 19));
     assert_eq!(rec.ceremony, None);
     assert_eq!(rec.profile, None);
     let none = [];
     let r = Row { cells: &cells, mapping: &m, defaults: &none };
-    let (e, _) = parse_member(&r, AdmissionDateMeaning::Decision, d(2026, 12, 3)).unwrap_err();
+    let e = parse_member(&r, AdmissionDateMeaning::Decision, d(2026, 12, 3)).record.unwrap_err();
     assert!(e.iter().any(|x| x.code == "required"), "{e:?}");
 }
 

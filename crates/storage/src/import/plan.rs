@@ -397,11 +397,11 @@ async fn load_tree(conn: &mut dyn Conn) -> Result<Tree> {
     let max = versions.keys().map(|u| u.0).max().unwrap_or(0);
     tree.next_id = max + 1;
     for (u, list) in &versions {
-        if let Some(v) = list.iter().max_by_key(|x| x.valid_from) {
-            if v.valid_to.is_none() {
-                tree.by_code.insert(v.code.as_str().to_uppercase(), *u);
-                tree.by_name.entry(fold(&v.name)).or_default().push(*u);
-            }
+        if let Some(v) = list.iter().max_by_key(|x| x.valid_from)
+            && v.valid_to.is_none()
+        {
+            tree.by_code.insert(v.code.as_str().to_uppercase(), *u);
+            tree.by_name.entry(fold(&v.name)).or_default().push(*u);
         }
     }
     tree.versions = versions;
@@ -708,7 +708,7 @@ fn compare(
     if let Some(p) = &record.profile
         && profile != Some(p)
     {
-        let before = profile.map(|x| domain::member::ProfileInput::from_profile(x));
+        let before = profile.map(domain::member::ProfileInput::from_profile);
         let after = domain::member::ProfileInput::from_profile(p);
         let pairs = [
             (Column::GeneralEducation, before.as_ref().map(|b| b.general_education.clone()), after.general_education.clone()),

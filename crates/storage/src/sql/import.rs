@@ -125,7 +125,7 @@ pub async fn insert_import(conn: &mut dyn Conn, row: &ImportRow<'_>) -> R<i64> {
             ],
         )
         .await?;
-    Ok(rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64("id")?)
+    rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64("id")
 }
 
 /// The ranges of members and events the import wrote, and its final counts.
@@ -158,5 +158,5 @@ pub async fn finish_import(conn: &mut dyn Conn, id: i64, r: &ImportRanges) -> R<
 pub async fn max_operation_id(conn: &mut dyn Conn) -> R<i64> {
     let sql: Sql = "SELECT COALESCE(MAX(id), 0) AS id FROM unit_operations".into();
     let rows = conn.query(&sql, vec![]).await?;
-    Ok(rows.first().ok_or_else(|| DbError::Other("no row".into()))?.i64("id")?)
+    rows.first().ok_or_else(|| DbError::Other("no row".into()))?.i64("id")
 }
