@@ -22,6 +22,7 @@ pub mod history;
 pub mod ids;
 pub mod member;
 pub mod pipeline;
+pub mod quality;
 pub mod stats;
 pub mod targets;
 #[cfg(any(test, feature = "testing"))]

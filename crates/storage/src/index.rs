@@ -31,6 +31,7 @@ use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 mod admissions;
 mod past;
 mod picker;
+mod quality;
 mod reports;
 mod units;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};

@@ -25,6 +25,7 @@ pub mod admission;
 mod index_feed;
 mod members;
 pub mod plans;
+pub mod quality;
 mod units;
 
 pub use index_feed::*;

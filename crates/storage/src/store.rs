@@ -17,6 +17,7 @@ use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
 use crate::plans::PlanStore;
+use crate::quality::QualityStore;
 use crate::reports::ReportStore;
 use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
@@ -37,6 +38,7 @@ pub trait Store:
     + AdmissionStore
     + PlanStore
     + ReportStore
+    + QualityStore
     + Send
     + Sync
 {
@@ -54,6 +56,7 @@ impl<T> Store for T where
         + AdmissionStore
         + PlanStore
         + ReportStore
+        + QualityStore
         + Send
         + Sync
 {
