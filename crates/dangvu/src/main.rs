@@ -11,6 +11,7 @@ mod admission;
 mod bench;
 mod config;
 mod plans;
+mod quality;
 mod report;
 mod users;
 
@@ -117,6 +118,14 @@ enum Command {
         #[command(subcommand)]
         command: report::ReportCommand,
     },
+    /// The data-quality worklist: what needs fixing in the register (text or CSV).
+    Quality {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: quality::QualityArgs,
+    },
     /// The working-day calendar used for deadlines, and the operator's corrections per year.
     Calendar {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
@@ -173,6 +182,10 @@ async fn main() -> Result<()> {
         Command::Report { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             report::run(store.as_ref(), command).await
+        }
+        Command::Quality { database, args } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            quality::run(store.as_ref(), args).await
         }
         Command::Calendar { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;

@@ -10,6 +10,7 @@ mod events;
 mod fixtures;
 mod parity;
 mod plans;
+mod quality;
 mod search;
 mod stats;
 mod tree;

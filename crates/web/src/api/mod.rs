@@ -5,6 +5,7 @@ pub mod bodies;
 pub mod members;
 pub mod openapi;
 pub mod plans;
+pub mod quality;
 pub mod reports;
 pub mod tokens;
 pub mod transfers;
@@ -24,6 +25,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(plans::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
+    routes.extend(quality::routes());
     routes
 }
 

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod events;
 pub mod home;
 pub mod members;
+pub mod quality;
 pub mod reports;
 pub mod unit_ops;
 pub mod units;
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin::routes());
     routes.extend(admission::routes());
     routes.extend(calendar::routes());
+    routes.extend(quality::routes());
     routes
 }
 

@@ -4,6 +4,7 @@
 //! Vietnamese messages, all problems collected.
 
 pub mod admitted;
+pub mod quality;
 pub mod reports;
 
 pub use admitted::{AdmittedCode, CREDIT, CREDIT_ANNIVERSARY, admitted_codes, credit_occasion_code, parse_admitted};
