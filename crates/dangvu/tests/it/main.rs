@@ -26,6 +26,7 @@ mod links;
 mod origin;
 mod picker;
 mod plans;
+mod quality;
 mod reports;
 mod smoke;
 mod support;
