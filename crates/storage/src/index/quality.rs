@@ -45,6 +45,34 @@ impl Tally {
     }
 }
 
+/// What the walk gathers: every problem counted by kind and under its unit of the level, and
+/// the lines of the kind asked for.
+struct Gathered {
+    wanted: Option<ProblemKind>,
+    totals: Tally,
+    by_unit: HashMap<u32, Tally>,
+    lines: Vec<QualityLine>,
+}
+
+impl Gathered {
+    /// Counts `finding` (under `group` when it has one) and keeps its line, made by `line`, when
+    /// its kind is asked for.
+    fn add(&mut self, finding: Finding, group: Option<u32>, line: impl FnOnce(Finding) -> QualityLine) {
+        self.totals.add(finding.kind);
+        if let Some(g) = group {
+            self.by_unit.entry(g).or_default().add(finding.kind);
+        }
+        if self.wanted.is_none_or(|k| k == finding.kind) {
+            self.lines.push(line(finding));
+        }
+    }
+}
+
+/// The line of a finding about `member` (in `unit`) or about the chi bộ `unit`.
+fn line(f: Finding, member: Option<QualityMember>, unit: Option<QualityUnit>, related: Vec<QualityMember>) -> QualityLine {
+    QualityLine { kind: f.kind, member, unit, detail: f.detail, date: f.date, deadline: f.deadline, related }
+}
+
 impl Index {
     /// The worklist `q` asks for; `secretaries` are the units an active account holds the
     /// cell-secretary role on.
@@ -72,9 +100,7 @@ impl Index {
             }
         }
 
-        let mut totals = Tally::default();
-        let mut by_unit: HashMap<u32, Tally> = HashMap::new();
-        let mut lines: Vec<QualityLine> = Vec::new();
+        let mut gathered = Gathered { wanted: q.kind, totals: Tally::default(), by_unit: HashMap::new(), lines: Vec::new() };
         let mut spans: Vec<HistorySpan> = Vec::new();
         for m in members {
             // Where the record belongs today, and where a member in transit is awaited.
@@ -104,21 +130,10 @@ impl Index {
                 .collect();
             found.extend(domain::quality::member_problems(&facts, calendar, today).into_iter().map(|f| (f, Vec::new())));
             for (finding, related) in found {
-                totals.add(finding.kind);
-                if let Some(g) = group {
-                    by_unit.entry(g).or_default().add(finding.kind);
-                }
-                if q.kind.is_none_or(|k| k == finding.kind) {
-                    lines.push(QualityLine {
-                        kind: finding.kind,
-                        member: Some(member_ref(m)),
-                        unit: self.quality_unit(m.home, today),
-                        detail: finding.detail,
-                        date: finding.date,
-                        deadline: finding.deadline,
-                        related: related.iter().filter_map(|id| self.member(*id)).map(member_ref).collect(),
-                    });
-                }
+                gathered.add(finding, group, |f| {
+                    let related = related.iter().filter_map(|id| self.member(*id)).map(member_ref).collect();
+                    line(f, Some(member_ref(m)), self.quality_unit(m.home, today), related)
+                });
             }
         }
 
@@ -139,24 +154,11 @@ impl Index {
             };
             let group = self.level_of(&level, i, today);
             for finding in domain::quality::cell_problems(&facts) {
-                totals.add(finding.kind);
-                if let Some(g) = group {
-                    by_unit.entry(g).or_default().add(finding.kind);
-                }
-                if q.kind.is_none_or(|k| k == finding.kind) {
-                    lines.push(QualityLine {
-                        kind: finding.kind,
-                        member: None,
-                        unit: self.quality_unit(i, today),
-                        detail: finding.detail,
-                        date: finding.date,
-                        deadline: finding.deadline,
-                        related: Vec::new(),
-                    });
-                }
+                gathered.add(finding, group, |f| line(f, None, self.quality_unit(i, today), Vec::new()));
             }
         }
 
+        let Gathered { totals, by_unit, mut lines, .. } = gathered;
         // Kinds in the list's order; within a kind, the order found (register order, then names).
         lines.sort_by_key(|l| usize::from(l.kind));
         let total_lines = lines.len();
