@@ -641,7 +641,7 @@ fn check_units_outlive_spans(history: &mut History, units: &dyn UnitFacts) {
 
 /// The originals with their corrections applied (latest correction wins; a void removes the
 /// event), ordered by effective date then by the order they were recorded.
-fn effective_events(events: &[RecordedEvent]) -> Vec<(EventId, EventData)> {
+pub(crate) fn effective_events(events: &[RecordedEvent]) -> Vec<(EventId, EventData)> {
     let mut latest: HashMap<EventId, &RecordedEvent> = HashMap::new();
     for e in events {
         if let Some(target) = e.corrects {

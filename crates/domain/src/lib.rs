@@ -20,6 +20,7 @@ pub mod error;
 pub mod event;
 pub mod history;
 pub mod ids;
+pub mod interchange;
 pub mod member;
 pub mod pipeline;
 pub mod quality;

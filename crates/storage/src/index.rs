@@ -29,12 +29,14 @@ use crate::model::{MemberListItem, MemberPage, MemberQuery, ScopeFilter, ScopeTa
 use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 
 mod admissions;
+mod export;
 mod past;
 mod picker;
 mod quality;
 mod reports;
 mod units;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
+pub use export::ExportSelection;
 pub use reports::{AdmissionContext, Admissions, Row as ReportRow, RowAdmissions};
 pub use units::UnitTable;
 

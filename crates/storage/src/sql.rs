@@ -22,6 +22,9 @@ use crate::model::OrgDecision;
 
 pub mod access;
 pub mod admission;
+pub mod backup;
+pub mod export;
+pub mod import;
 mod index_feed;
 mod members;
 pub mod plans;

@@ -13,6 +13,8 @@ use crate::bulk::BulkStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::error::Result;
+use crate::export::ExportStore;
+use crate::import::ImportStore;
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
@@ -37,8 +39,10 @@ pub trait Store:
     + AuditStore
     + AdmissionStore
     + PlanStore
+    + ImportStore
     + ReportStore
     + QualityStore
+    + ExportStore
     + Send
     + Sync
 {
@@ -55,8 +59,10 @@ impl<T> Store for T where
         + AuditStore
         + AdmissionStore
         + PlanStore
+        + ImportStore
         + ReportStore
         + QualityStore
+        + ExportStore
         + Send
         + Sync
 {

@@ -85,6 +85,11 @@ impl Csv {
         }
     }
 
+    /// What was written since the last call, taken out (to stream a long document).
+    pub fn take(&mut self) -> String {
+        std::mem::take(&mut self.out)
+    }
+
     /// The document so far.
     pub fn into_string(self) -> String {
         self.out

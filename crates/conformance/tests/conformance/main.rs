@@ -6,8 +6,10 @@
 
 mod access;
 mod admission;
+mod backup;
 mod events;
 mod fixtures;
+mod import;
 mod parity;
 mod plans;
 mod quality;

@@ -32,6 +32,7 @@ use crate::reports::ReportRequest;
 
 mod admin;
 mod admission;
+mod export;
 mod own_account;
 mod picker;
 mod plans;
@@ -42,6 +43,7 @@ mod units;
 
 pub use admin::Admin;
 pub use admission::AdmissionDesk;
+pub use export::Exporter;
 pub use own_account::OwnAccount;
 pub use picker::{Offer, Picker, Resolved};
 pub use plans::PlanDesk;

@@ -136,22 +136,33 @@ pub async fn profiles(conn: &mut dyn Conn, member: MemberId) -> R<Vec<DatedProfi
                     occupation, youth_union, residence FROM member_profiles WHERE member_id = $1 ORDER BY valid_from, id"
         .into();
     let rows = conn.query(&sql, vec![member.0.into()]).await?;
+    profiles_in_order(rows.iter().map(profile_from_row))
+}
+
+/// A row of `member_profiles` (`valid_from` and the profile's columns).
+pub(super) fn profile_from_row(r: &Row) -> R<DatedProfile> {
+    Ok(DatedProfile {
+        valid_from: r.opt_date("valid_from")?,
+        profile: Profile {
+            general_education: field(GeneralEducation::parse(&r.str("general_education")?))?,
+            professional: field(Professional::parse(&r.str("professional")?))?,
+            academic_title: field(AcademicTitle::parse(&r.str("academic_title")?))?,
+            political_theory: field(PoliticalTheory::parse(&r.str("political_theory")?))?,
+            foreign_language: field(ForeignLanguageLevel::parse(&r.str("foreign_language")?))?,
+            it_level: field(ItLevel::parse(&r.str("it_level")?))?,
+            occupation: field(OccupationGroup::parse(&r.str("occupation")?))?,
+            youth_union: r.i64("youth_union")? != 0,
+            residence: r.opt_str("residence")?,
+        },
+    })
+}
+
+/// One member's profiles, read in `valid_from, id` order, sorted by start (an unknown start
+/// first; same start: the later record wins).
+pub(super) fn profiles_in_order(rows: impl Iterator<Item = R<DatedProfile>>) -> R<Vec<DatedProfile>> {
     let mut out: Vec<DatedProfile> = Vec::new();
-    for r in rows {
-        let p = DatedProfile {
-            valid_from: r.opt_date("valid_from")?,
-            profile: Profile {
-                general_education: field(GeneralEducation::parse(&r.str("general_education")?))?,
-                professional: field(Professional::parse(&r.str("professional")?))?,
-                academic_title: field(AcademicTitle::parse(&r.str("academic_title")?))?,
-                political_theory: field(PoliticalTheory::parse(&r.str("political_theory")?))?,
-                foreign_language: field(ForeignLanguageLevel::parse(&r.str("foreign_language")?))?,
-                it_level: field(ItLevel::parse(&r.str("it_level")?))?,
-                occupation: field(OccupationGroup::parse(&r.str("occupation")?))?,
-                youth_union: r.i64("youth_union")? != 0,
-                residence: r.opt_str("residence")?,
-            },
-        };
+    for p in rows {
+        let p = p?;
         match out.last_mut() {
             Some(last) if last.valid_from == p.valid_from => *last = p,
             _ => out.push(p),
@@ -258,7 +269,7 @@ pub async fn events(conn: &mut dyn Conn, member: MemberId) -> R<Vec<RecordedEven
     conn.query(&sql, vec![member.0.into()]).await?.iter().map(event_from_row).collect()
 }
 
-fn event_from_row(r: &Row) -> R<RecordedEvent> {
+pub(super) fn event_from_row(r: &Row) -> R<RecordedEvent> {
     let kind = r.str("kind")?;
     let entry = if kind == "huy" {
         Entry::Void

@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod bodies;
+pub mod export;
 pub mod members;
 pub mod openapi;
 pub mod plans;
@@ -26,6 +27,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes.extend(quality::routes());
+    routes.extend(export::routes());
     routes
 }
 

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admission;
 pub mod calendar;
 pub mod events;
+pub mod export;
 pub mod home;
 pub mod members;
 pub mod quality;
@@ -27,6 +28,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(unit_ops::routes());
     routes.extend(members::routes());
     routes.extend(reports::routes());
+    routes.extend(export::routes());
     routes.extend(events::routes());
     routes.extend(account::routes());
     routes.extend(admin::routes());

@@ -174,6 +174,8 @@ struct UnitPage {
     pager: Pager,
     as_of_action: String,
     members_href: String,
+    /// The register export of this unit on the date shown, for those who may download it.
+    export_href: Option<String>,
     /// The operation forms ("Thao tác"), when the unit exists on the date shown.
     actions: Vec<Link>,
     /// Admission cases and what is due (today's view of a unit that exists).
@@ -354,6 +356,11 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         pager,
         as_of_action: format!("/units/{id}"),
         members_href: format!("/members{}", filters.to_query_string(None)),
+        export_href: if existed && crate::policy::may_open(&s, "/export/file", None).await {
+            Some(format::href("/export", &[("unit", &id.to_string()), ("date", &format::date(a.date))]))
+        } else {
+            None
+        },
         actions: if existed && may_manage { super::unit_ops::links(&s, id, &suffix).await } else { Vec::new() },
     };
     page(&view)

@@ -4,6 +4,7 @@
 //! Vietnamese messages, all problems collected.
 
 pub mod admitted;
+pub mod export;
 pub mod quality;
 pub mod reports;
 
