@@ -14,6 +14,7 @@ mod config;
 mod export;
 mod import;
 mod plans;
+mod quality;
 mod report;
 mod users;
 
@@ -132,6 +133,14 @@ enum Command {
         #[command(subcommand)]
         command: report::ReportCommand,
     },
+    /// The data-quality worklist: what needs fixing in the register (text or CSV).
+    Quality {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: quality::QualityArgs,
+    },
     /// The register (or a subtree) as of a day, as .xlsx or CSV in the importer's columns.
     Export(export::ExportArgs),
     /// The working-day calendar used for deadlines, and the operator's corrections per year.
@@ -202,6 +211,10 @@ async fn main() -> Result<()> {
         Command::Report { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             report::run(store.as_ref(), command).await
+        }
+        Command::Quality { database, args } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            quality::run(store.as_ref(), args).await
         }
         Command::Export(args) => {
             let store = open_store(&Settings::resolve(args.database.clone(), None, &file).database).await?;

@@ -6,7 +6,7 @@
 //! * Each capability is one module that declares its trait and implements it for [`SqlStore`]:
 //!   [`UnitStore`] (`units`), [`ScopeStore`] (`scope`), [`RegisterStore`] (`members`),
 //!   [`BulkStore`] (`bulk`), [`AccountStore`] (`accounts`), [`SessionStore`] (`sessions`),
-//!   [`AuditStore`] (`audit`), [`AdmissionStore`] ([`admission`]), [`PlanStore`] (`plans`), [`ReportStore`] (`reports`)
+//!   [`AuditStore`] (`audit`), [`AdmissionStore`] ([`admission`]), [`PlanStore`] (`plans`), [`ReportStore`] (`reports`), [`QualityStore`] (`quality`)
 //!   and [`Health`] (`store`). [`Store`] is all of them at once; `use storage::prelude::*` brings
 //!   their methods into scope.
 //! * Rules are never decided here: every write loads what the rule needs, asks `domain`, and
@@ -33,6 +33,7 @@ pub mod index;
 mod members;
 pub mod model;
 mod plans;
+mod quality;
 mod reports;
 mod scope;
 mod sessions;
@@ -52,6 +53,7 @@ pub use import::ImportStore;
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
+pub use quality::{KindCount, QualityLine, QualityMember, QualityQuery, QualityReport, QualityStore, QualityUnit, UnitCounts};
 pub use reports::{Period, ReportRequest, ReportStore};
 pub use scope::ScopeStore;
 pub use sessions::SessionStore;
@@ -61,7 +63,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore,
-        ScopeStore, SessionStore, Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportStore, PlanStore, QualityStore, RegisterStore,
+        ReportStore, ScopeStore, SessionStore, Store, UnitStore,
     };
 }

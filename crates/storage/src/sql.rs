@@ -28,6 +28,7 @@ pub mod import;
 mod index_feed;
 mod members;
 pub mod plans;
+pub mod quality;
 mod units;
 
 pub use index_feed::*;

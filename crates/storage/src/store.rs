@@ -19,6 +19,7 @@ use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
 use crate::plans::PlanStore;
+use crate::quality::QualityStore;
 use crate::reports::ReportStore;
 use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
@@ -40,6 +41,7 @@ pub trait Store:
     + PlanStore
     + ImportStore
     + ReportStore
+    + QualityStore
     + ExportStore
     + Send
     + Sync
@@ -59,6 +61,7 @@ impl<T> Store for T where
         + PlanStore
         + ImportStore
         + ReportStore
+        + QualityStore
         + ExportStore
         + Send
         + Sync

@@ -12,6 +12,7 @@ mod fixtures;
 mod import;
 mod parity;
 mod plans;
+mod quality;
 mod search;
 mod stats;
 mod tree;

@@ -29,6 +29,7 @@ mod links;
 mod origin;
 mod picker;
 mod plans;
+mod quality;
 mod reports;
 mod round_trip;
 mod smoke;
