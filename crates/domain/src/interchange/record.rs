@@ -494,15 +494,26 @@ pub fn parse_member(row: &Row<'_>, meaning: AdmissionDateMeaning, today: NaiveDa
 
     let profile = read_profile(&mut r);
 
-    // Admission dates (rules.md §3: probation from the ceremony, party age from the decision).
+    // Admission dates (rules.md §3: probation runs from the ceremony, party age from the
+    // decision). "Ngày vào Đảng" alone is what the person importing says it is; beside a
+    // decision column it is the card's date, the ceremony; beside a ceremony column, the decision.
     let single = r.date(Column::AdmissionDate);
     let mut decision = r.date(Column::DecisionDate);
     let mut ceremony = r.date(Column::CeremonyDate);
+    let (decision_column, ceremony_column) = (r.mapped(Column::DecisionDate), r.mapped(Column::CeremonyDate));
     let mut taken = false;
     if let Some(d) = single {
-        match meaning {
-            AdmissionDateMeaning::Ceremony if ceremony.is_none() => ceremony = Some(d),
-            AdmissionDateMeaning::Decision if decision.is_none() => decision = Some(d),
+        match (decision, ceremony) {
+            (None, None) if ceremony_column && !decision_column => decision = Some(d),
+            (None, None) if decision_column && !ceremony_column => ceremony = Some(d),
+            (None, None) => match meaning {
+                AdmissionDateMeaning::Ceremony => ceremony = Some(d),
+                AdmissionDateMeaning::Decision => decision = Some(d),
+            },
+            // The file has the decision: "Ngày vào Đảng" is the card's, the ceremony — unless
+            // the file has a ceremony column, left empty: then no ceremony is recorded.
+            (Some(_), None) if !ceremony_column => ceremony = Some(d),
+            (None, Some(_)) if !decision_column => decision = Some(d),
             _ => {}
         }
     }
@@ -560,7 +571,7 @@ pub fn parse_member(row: &Row<'_>, meaning: AdmissionDateMeaning, today: NaiveDa
     let unit_since = r.date(Column::UnitSince);
     if let (Some(s), Some(d)) = (unit_since, decision)
         && s < d
-        && admitted_in.is_some()
+        && admitted_in.as_ref().is_some_and(|a| unit.as_ref() != Some(a))
     {
         r.errors.push(CellError::new(Some(Column::UnitSince), "before_admission", "Ngày đến chi bộ trước ngày vào Đảng."));
     }

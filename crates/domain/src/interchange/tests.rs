@@ -352,3 +352,28 @@ fn units_read_their_kind_from_words_and_the_parent() {
     let columns: Vec<_> = e.iter().map(|(c, _)| *c).collect();
     assert_eq!(columns, vec![Some(UnitColumn::Code), Some(UnitColumn::Kind)], "{e:?}");
 }
+
+#[test]
+fn ngay_vao_dang_beside_other_admission_columns() {
+    let read = |columns: Vec<Column>, cells: Vec<Value>| {
+        let mut members =
+            vec![Some(Column::FullName), Some(Column::BirthDate), Some(Column::Gender), Some(Column::CitizenId), Some(Column::Unit)];
+        members.extend(columns.into_iter().map(Some));
+        let m = Mapping { members, units: vec![] };
+        let mut all = vec![t("Lê Thị Hoa"), t("10/05/1990"), t("Nữ"), t("001190012345"), t("TP-01")];
+        all.extend(cells);
+        let defaults = [(Column::Ethnicity, "Kinh".to_string()), (Column::Religion, "Không".to_string())];
+        let r = Row { cells: &all, mapping: &m, defaults: &defaults };
+        parse_member(&r, AdmissionDateMeaning::Ceremony, d(2026, 12, 3)).record.unwrap()
+    };
+    // Beside the decision: the card's date, the ceremony.
+    let r = read(vec![Column::AdmissionDate, Column::DecisionDate], vec![t("19/05/2015"), t("02/04/2015")]);
+    assert_eq!((r.decision, r.ceremony), (d(2015, 4, 2), Some(d(2015, 5, 19))));
+    // A ceremony column left empty: no ceremony recorded, none made up.
+    let r =
+        read(vec![Column::AdmissionDate, Column::DecisionDate, Column::CeremonyDate], vec![t("02/04/2015"), t("02/04/2015"), Value::Empty]);
+    assert_eq!((r.decision, r.ceremony, r.decision_taken_from_ceremony), (d(2015, 4, 2), None, false));
+    // Beside the ceremony: the decision.
+    let r = read(vec![Column::AdmissionDate, Column::CeremonyDate], vec![t("02/04/2015"), t("19/05/2015")]);
+    assert_eq!((r.decision, r.ceremony), (d(2015, 4, 2), Some(d(2015, 5, 19))));
+}
