@@ -9,8 +9,10 @@
 //!   for second-factor authentication with any authenticator app.
 //! - [`token`]: random session ids and API tokens, and the SHA-256 digest stored in their place.
 //! - [`chain`]: the SHA-256 hash chain linking the records of the audit trail.
+//! - [`checksum`]: SHA-256 over streamed bytes, the checksums of backups.
 
 pub mod chain;
+pub mod checksum;
 mod encoding;
 pub mod password;
 pub mod token;

@@ -1,17 +1,20 @@
-//! The `dangvu` command: serve the web UI and API, migrate, generate data, run the demo and the
-//! benchmark, and manage accounts, API tokens and the audit trail. Settings come from flags, then
-//! `DANGVU_*` environment variables, then a TOML config file (`--config`, default `dangvu.toml`
-//! when present), then defaults.
+//! The `dangvu` command: serve the web UI and API, migrate, back up and restore, generate data,
+//! run the demo and the benchmark, and manage accounts, API tokens and the audit trail. Settings
+//! come from flags, then `DANGVU_*` environment variables, then a TOML config file (`--config`,
+//! default `dangvu.toml` when present), then defaults.
 
 // The binary is where the clock is read (clippy.toml `disallowed-methods`): it hands the time
 // to the store and the server as a value.
 #![allow(clippy::disallowed_methods)]
 
 mod admission;
+mod backup;
 mod bench;
 mod config;
 mod export;
+mod import;
 mod plans;
+mod quality;
 mod report;
 mod users;
 
@@ -110,6 +113,18 @@ enum Command {
         #[command(subcommand)]
         command: admission::AdmissionCommand,
     },
+    /// Write a consistent backup of the whole database while it serves (docs/formats/backup.md).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database of the same engine, then migrate it.
+    Restore(backup::RestoreArgs),
+    /// Import a register from a spreadsheet (.xlsx, .ods, .csv): a dry run unless --apply.
+    Import {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: import::ImportArgs,
+    },
     /// Statistics of the register (JSON for scripts, or text).
     Report {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
@@ -117,6 +132,14 @@ enum Command {
         database: Option<String>,
         #[command(subcommand)]
         command: report::ReportCommand,
+    },
+    /// The data-quality worklist: what needs fixing in the register (text or CSV).
+    Quality {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: quality::QualityArgs,
     },
     /// The register (or a subtree) as of a day, as .xlsx or CSV in the importer's columns.
     Export(export::ExportArgs),
@@ -173,9 +196,25 @@ async fn main() -> Result<()> {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, file.admission_config()).await?;
             admission::run_admission(store.as_ref(), command).await
         }
+        Command::Backup(args) => {
+            backup::run_backup(args, &file).await;
+            Ok(())
+        }
+        Command::Restore(args) => {
+            backup::run_restore(args, &file).await;
+            Ok(())
+        }
+        Command::Import { database, args } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            import::run(store.as_ref(), args).await
+        }
         Command::Report { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             report::run(store.as_ref(), command).await
+        }
+        Command::Quality { database, args } => {
+            let store = open_store(&Settings::resolve(database, None, &file).database).await?;
+            quality::run(store.as_ref(), args).await
         }
         Command::Export(args) => {
             let store = open_store(&Settings::resolve(args.database.clone(), None, &file).database).await?;

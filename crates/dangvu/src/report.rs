@@ -15,8 +15,9 @@ use storage::{Period, ReportRequest, StoreError};
 pub enum ReportCommand {
     /// Members on a unit's list on a date, in every breakdown, for it and the units directly under it.
     Counts {
+        /// The unit's code (or its number).
         #[arg(long)]
-        unit: i64,
+        unit: String,
         /// dd/mm/yyyy or yyyy-mm-dd; today when omitted.
         #[arg(long)]
         date: Option<String>,
@@ -40,8 +41,9 @@ pub enum ReportCommand {
 /// The arguments of the period reports.
 #[derive(clap::Args)]
 pub struct PeriodArgs {
+    /// The unit's code (or its number).
     #[arg(long)]
-    unit: i64,
+    unit: String,
     /// First day, dd/mm/yyyy or yyyy-mm-dd (default: 1 January of this year).
     #[arg(long)]
     from: Option<String>,
@@ -57,12 +59,12 @@ pub struct PeriodArgs {
 
 impl PeriodArgs {
     /// The report asked for, checked.
-    fn request(&self, today: NaiveDate) -> Result<ReportRequest> {
+    fn request(&self, unit: UnitId, today: NaiveDate) -> Result<ReportRequest> {
         let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
         let first = date_arg("from", self.from.as_deref(), year_start)?;
         let last = date_arg("to", self.to.as_deref(), today)?;
         let structure = Structure::parse(&self.structure).map_err(|e| anyhow!("--structure: {}", e.message))?;
-        Ok(ReportRequest { unit: UnitId(self.unit), when: Period { first, last }, structure, today })
+        Ok(ReportRequest { unit, when: Period { first, last }, structure, today })
     }
 }
 
@@ -73,10 +75,18 @@ fn date_arg(name: &str, value: Option<&str>, default: NaiveDate) -> Result<Naive
     }
 }
 
-fn store_error(unit: i64) -> impl Fn(StoreError) -> anyhow::Error {
+/// The unit `--unit` names: its code (any case), or its number.
+async fn unit_arg(store: &dyn Store, unit: &str, today: NaiveDate) -> Result<UnitId> {
+    match unit.trim().parse::<i64>() {
+        Ok(id) => Ok(UnitId(id)),
+        Err(_) => Ok(crate::users::unit_by_code(store, unit, today).await?.id),
+    }
+}
+
+fn store_error(unit: String) -> impl Fn(StoreError) -> anyhow::Error {
     move |e| match e {
         StoreError::Invalid(v) => anyhow!("{}", v.summary()),
-        StoreError::NotFound => anyhow!("không có tổ chức mã số {unit}"),
+        StoreError::NotFound => anyhow!("không có tổ chức {unit}"),
         other => anyhow!(other),
     }
 }
@@ -97,7 +107,8 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
                 None => AgeBands::default(),
                 Some(b) => AgeBands::parse(b).map_err(|e| anyhow!("--age-bands: {}", e.message))?,
             };
-            let request = ReportRequest { unit: UnitId(unit), when: on, structure, today };
+            let id = unit_arg(store, &unit, today).await?;
+            let request = ReportRequest { unit: id, when: on, structure, today };
             let r = store.counts_report(request, &bands).await.map_err(store_error(unit))?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
@@ -119,7 +130,7 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
             Ok(())
         }
         ReportCommand::Movements(args) => {
-            let request = args.request(today)?;
+            let request = args.request(unit_arg(store, &args.unit, today).await?, today)?;
             let (unit, format) = (args.unit, args.format);
             let r = store.movement_report(request).await.map_err(store_error(unit))?;
             match format {
@@ -138,7 +149,7 @@ pub async fn run(store: &dyn Store, command: ReportCommand) -> Result<()> {
             Ok(())
         }
         ReportCommand::Admissions(args) => {
-            let request = args.request(today)?;
+            let request = args.request(unit_arg(store, &args.unit, today).await?, today)?;
             let (unit, format) = (args.unit, args.format);
             let r = store.admission_report(request).await.map_err(store_error(unit))?;
             match format {

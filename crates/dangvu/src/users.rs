@@ -299,7 +299,7 @@ fn parse_role(code: &str) -> Result<Role> {
 }
 
 /// The unit valid today whose code is `code` (any case).
-async fn unit_by_code(store: &dyn Store, code: &str, today: NaiveDate) -> Result<UnitSummary> {
+pub async fn unit_by_code(store: &dyn Store, code: &str, today: NaiveDate) -> Result<UnitSummary> {
     let code = UnitCode::parse(code).map_err(|e| anyhow!("invalid unit code “{code}”: {}", e.message))?.to_string();
     let found = store.find_units(&code, today, false, usize::MAX, None).await?;
     found.into_iter().find(|u| u.code.eq_ignore_ascii_case(&code)).ok_or_else(|| anyhow!("no unit with code {code} exists today"))

@@ -16,5 +16,5 @@ mod tests;
 
 pub use columns::{Column, HeaderMatch, Mapping, SheetKind, UnitColumn};
 pub use history::{Placement, implied_events};
-pub use record::{AdmissionDateMeaning, CellError, MemberRecord, RecordStatus, UnitRecord, parse_member, parse_unit};
+pub use record::{AdmissionDateMeaning, CellError, MemberRead, MemberRecord, RecordStatus, UnitRecord, parse_member, parse_unit};
 pub use values::{Value, Warning};

@@ -23,6 +23,7 @@ pub mod ids;
 pub mod interchange;
 pub mod member;
 pub mod pipeline;
+pub mod quality;
 pub mod stats;
 pub mod targets;
 #[cfg(any(test, feature = "testing"))]

@@ -9,6 +9,10 @@ use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, Column, PgConnection, PgPool, Postgres, Row as _, TypeInfo, ValueRef};
 use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
 
+mod backup;
+
+pub use backup::PostgresEngine;
+
 pub struct PostgresDatabase {
     pool: PgPool,
 }
@@ -17,7 +21,7 @@ impl PostgresDatabase {
     /// Connects to `url` and runs the migrations.
     pub async fn open(url: &str) -> Result<Self, DbError> {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await.map_err(other)?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(other)?;
+        backup::MIGRATOR.run(&pool).await.map_err(other)?;
         Ok(PostgresDatabase { pool })
     }
 }
@@ -131,6 +135,10 @@ impl Database for PostgresDatabase {
 
     fn refresh_statistics(&self) -> &'static [&'static str] {
         &["ANALYZE"]
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
     }
 }
 

@@ -10,6 +10,10 @@ use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, Sql
 use sqlx::{AssertSqlSafe, Column, Row as _, Sqlite, SqliteConnection, SqlitePool, TypeInfo, ValueRef};
 use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
 
+mod backup;
+
+pub use backup::SqliteEngine;
+
 pub struct SqliteDatabase {
     readers: SqlitePool,
     writer: SqlitePool,
@@ -19,17 +23,13 @@ impl SqliteDatabase {
     /// Opens (creating if needed) and migrates the database at `location`: a `sqlite:` URL or a
     /// file path.
     pub async fn open(location: &str) -> Result<Self, DbError> {
-        let options = if location.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(location).map_err(other)?
-        } else {
-            SqliteConnectOptions::new().filename(location)
-        }
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-65536");
+        let options = connect_options(location)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-65536");
         // The writer gets a larger page cache (bulk loads touch every index of the register) and
         // checkpoints the WAL every 64 MiB rather than every 4 MiB.
         let writer = SqlitePoolOptions::new()
@@ -37,10 +37,19 @@ impl SqliteDatabase {
             .connect_with(options.clone().pragma("cache_size", "-262144").pragma("wal_autocheckpoint", "16384"))
             .await
             .map_err(other)?;
-        sqlx::migrate!("./migrations").run(&writer).await.map_err(other)?;
+        backup::MIGRATOR.run(&writer).await.map_err(other)?;
         let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(other)?;
         Ok(SqliteDatabase { readers, writer })
     }
+}
+
+/// The connection options of a `sqlite:` URL or a file path.
+fn connect_options(location: &str) -> Result<SqliteConnectOptions, DbError> {
+    Ok(if location.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(location).map_err(other)?
+    } else {
+        SqliteConnectOptions::new().filename(location)
+    })
 }
 
 fn other(e: impl std::fmt::Display) -> DbError {
@@ -148,5 +157,10 @@ impl Database for SqliteDatabase {
     fn refresh_statistics(&self) -> &'static [&'static str] {
         // A sampled ANALYZE: enough for the planner, seconds rather than minutes on large files.
         &["PRAGMA analysis_limit = 1000", "ANALYZE"]
+    }
+
+    async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
     }
 }

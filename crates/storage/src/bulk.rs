@@ -62,9 +62,22 @@ impl BulkStore for SqlStore {
     }
 
     async fn bulk_load(&self, data: BulkData) -> Result<()> {
-        let max = self.db.max_params();
         let (mut tx, seq) = self.begin_write().await?;
-        let conn = tx.as_mut();
+        self.load_bulk(tx.as_mut(), data).await?;
+        self.commit_unaudited(tx, seq, "all", &[0]).await
+    }
+
+    async fn max_ids(&self) -> Result<(i64, i64, i64)> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::max_ids(conn.as_mut()).await?)
+    }
+}
+
+impl SqlStore {
+    /// Writes `data` inside the caller's write transaction: units with their closure rows, then
+    /// the members, each history derived and checked (the first problem refuses the whole load).
+    pub(crate) async fn load_bulk(&self, conn: &mut dyn Conn, data: BulkData) -> Result<()> {
+        let max = self.db.max_params();
         let at = data.recorded_at;
         let by = data.recorded_by.as_str();
 
@@ -124,12 +137,7 @@ impl BulkStore for SqlStore {
         for stmt in self.db.after_bulk_load() {
             conn.execute(&(*stmt).into(), vec![]).await?;
         }
-        self.commit_unaudited(tx, seq, "all", &[0]).await
-    }
-
-    async fn max_ids(&self) -> Result<(i64, i64, i64)> {
-        let mut conn = self.db.reader().await?;
-        Ok(sql::max_ids(conn.as_mut()).await?)
+        Ok(())
     }
 }
 

@@ -30,24 +30,29 @@ impl Sql {
     pub fn values_rows(prefix: &'static str, columns: usize, rows: usize, anonymous: bool) -> Sql {
         let mut s = String::with_capacity(prefix.len() + rows * columns * 6);
         s.push_str(prefix);
-        let mut n = 0;
-        for r in 0..rows {
-            s.push_str(if r == 0 { " (" } else { ", (" });
-            for c in 0..columns {
-                n += 1;
-                if c > 0 {
-                    s.push_str(", ");
-                }
-                if anonymous {
-                    s.push('?');
-                } else {
-                    s.push('$');
-                    s.push_str(&n.to_string());
-                }
-            }
-            s.push(')');
-        }
+        push_values(&mut s, columns, rows, anonymous);
         Sql(Cow::Owned(s))
+    }
+}
+
+/// ` ($1, $2), ($3, $4)` (or `?` when `anonymous`) appended to `s`.
+fn push_values(s: &mut String, columns: usize, rows: usize, anonymous: bool) {
+    let mut n = 0;
+    for r in 0..rows {
+        s.push_str(if r == 0 { " (" } else { ", (" });
+        for c in 0..columns {
+            n += 1;
+            if c > 0 {
+                s.push_str(", ");
+            }
+            if anonymous {
+                s.push('?');
+            } else {
+                s.push('$');
+                s.push_str(&n.to_string());
+            }
+        }
+        s.push(')');
     }
 }
 
@@ -68,6 +73,80 @@ impl Sql {
         s.push_str(suffix);
         Sql(Cow::Owned(s))
     }
+}
+
+/// A table or column name read from a catalog or a backup file, checked to be a plain SQL name
+/// (`[a-z_][a-z0-9_]*`, at most 63 bytes) and written into statements double-quoted. Statements
+/// over tables not known when the code was written (backup and restore) are built from these and
+/// placeholders only, never from data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ident(String);
+
+impl Ident {
+    pub fn parse(name: &str) -> Result<Ident, DbError> {
+        let mut chars = name.chars();
+        let plain = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && name.len() <= 63;
+        if plain { Ok(Ident(name.to_owned())) } else { Err(DbError::Other(format!("not a plain SQL name: {name:?}"))) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A piece of a statement built at run time by [`Sql::build`].
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// Statement text written in the code.
+    Text(&'static str),
+    /// One name, double-quoted.
+    Name(&'a Ident),
+    /// Names separated by commas, each double-quoted.
+    Names(&'a [Ident]),
+}
+
+impl Sql {
+    /// A statement from text written in the code and checked names ([`Ident`]).
+    pub fn build(parts: &[Part<'_>]) -> Sql {
+        let mut s = String::new();
+        for part in parts {
+            match part {
+                Part::Text(t) => s.push_str(t),
+                Part::Name(n) => push_quoted(&mut s, n),
+                Part::Names(names) => {
+                    for (i, n) in names.iter().enumerate() {
+                        if i > 0 {
+                            s.push_str(", ");
+                        }
+                        push_quoted(&mut s, n);
+                    }
+                }
+            }
+        }
+        Sql(Cow::Owned(s))
+    }
+
+    /// This statement followed by `rows` groups of `columns` placeholders, as
+    /// [`values_rows`](Sql::values_rows) writes them.
+    pub fn with_values(self, columns: usize, rows: usize, anonymous: bool) -> Sql {
+        let mut s = self.0.into_owned();
+        push_values(&mut s, columns, rows, anonymous);
+        Sql(Cow::Owned(s))
+    }
+}
+
+fn push_quoted(s: &mut String, name: &Ident) {
+    s.push('"');
+    s.push_str(name.as_str());
+    s.push('"');
 }
 
 impl From<&'static str> for Sql {
@@ -180,6 +259,11 @@ impl Row {
     /// The names of the columns, in the order of the statement.
     pub fn names(&self) -> &[Box<str>] {
         &self.names
+    }
+
+    /// The values, in the order of the statement's columns.
+    pub fn values(&self) -> &[Value] {
+        &self.values
     }
 
     fn at(&self, c: impl Column) -> Result<&Value, DbError> {
@@ -297,6 +381,8 @@ pub trait Database: Send + Sync {
     fn after_bulk_load(&self) -> &'static [&'static str];
     /// Statements that refresh the query planner's statistics after a large load.
     fn refresh_statistics(&self) -> &'static [&'static str];
+    /// Closes every connection, waiting until they are closed (a SQLite file may then be moved).
+    async fn close(&self) {}
 }
 
 #[cfg(test)]
@@ -316,6 +402,20 @@ mod tests {
         assert_eq!(r.date("born").unwrap(), NaiveDate::from_ymd_opt(1990, 5, 2).unwrap());
         assert_eq!(r.str(1).unwrap(), "Lan");
         assert_eq!(r.names().len(), 3);
+    }
+
+    #[test]
+    fn statements_over_names_quote_checked_names_only() {
+        let table = Ident::parse("membership_events").unwrap();
+        let columns = [Ident::parse("id").unwrap(), Ident::parse("member_id").unwrap()];
+        let sql =
+            Sql::build(&[Part::Text("INSERT INTO "), Part::Name(&table), Part::Text(" ("), Part::Names(&columns), Part::Text(") VALUES")])
+                .with_values(2, 2, false);
+        assert_eq!(sql.as_str(), r#"INSERT INTO "membership_events" ("id", "member_id") VALUES ($1, $2), ($3, $4)"#);
+        for bad in ["", "Units", "units; DROP TABLE x", "a\"b", "1x", "tên", &"x".repeat(64)] {
+            assert!(Ident::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(Ident::parse("_sqlx_migrations").unwrap().as_str(), "_sqlx_migrations");
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod admissions;
 mod export;
 mod past;
 mod picker;
+mod quality;
 mod reports;
 mod units;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};

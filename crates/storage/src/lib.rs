@@ -6,11 +6,13 @@
 //! * Each capability is one module that declares its trait and implements it for [`SqlStore`]:
 //!   [`UnitStore`] (`units`), [`ScopeStore`] (`scope`), [`RegisterStore`] (`members`),
 //!   [`BulkStore`] (`bulk`), [`AccountStore`] (`accounts`), [`SessionStore`] (`sessions`),
-//!   [`AuditStore`] (`audit`), [`AdmissionStore`] ([`admission`]), [`PlanStore`] (`plans`), [`ReportStore`] (`reports`)
+//!   [`AuditStore`] (`audit`), [`AdmissionStore`] ([`admission`]), [`PlanStore`] (`plans`), [`ReportStore`] (`reports`), [`QualityStore`] (`quality`)
 //!   and [`Health`] (`store`). [`Store`] is all of them at once; `use storage::prelude::*` brings
 //!   their methods into scope.
 //! * Rules are never decided here: every write loads what the rule needs, asks `domain`, and
 //!   writes only if the answer is yes, in one transaction.
+//! * [`backup`]: a consistent copy of the whole database while it serves, and its restore into
+//!   an empty database (free functions over the engine crates' [`backup::BackupEngine`]).
 //! * All SQL is in `sql`, the same text for both engines (SQLite accepts `$1` placeholders).
 //! * Lists and searches are answered by an in-memory [`index`] derived from the tables and kept in
 //!   step through a change log (`change_counter`, `changes`), so several processes can share one
@@ -20,15 +22,18 @@ pub mod access;
 mod accounts;
 pub mod admission;
 mod audit;
+pub mod backup;
 mod bulk;
 mod context;
 pub mod db;
 mod error;
 pub mod export;
+pub mod import;
 pub mod index;
 mod members;
 pub mod model;
 mod plans;
+mod quality;
 mod reports;
 mod scope;
 mod sessions;
@@ -44,9 +49,11 @@ pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
+pub use import::ImportStore;
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
+pub use quality::{KindCount, QualityLine, QualityMember, QualityQuery, QualityReport, QualityStore, QualityUnit, UnitCounts};
 pub use reports::{Period, ReportRequest, ReportStore};
 pub use scope::ScopeStore;
 pub use sessions::SessionStore;
@@ -56,7 +63,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, PlanStore, RegisterStore, ReportStore, ScopeStore,
-        SessionStore, Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportStore, PlanStore, QualityStore, RegisterStore,
+        ReportStore, ScopeStore, SessionStore, Store, UnitStore,
     };
 }

@@ -22,10 +22,13 @@ use crate::model::OrgDecision;
 
 pub mod access;
 pub mod admission;
+pub mod backup;
 pub mod export;
+pub mod import;
 mod index_feed;
 mod members;
 pub mod plans;
+pub mod quality;
 mod units;
 
 pub use index_feed::*;

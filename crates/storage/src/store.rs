@@ -14,10 +14,12 @@ use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::error::Result;
 use crate::export::ExportStore;
+use crate::import::ImportStore;
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
 use crate::plans::PlanStore;
+use crate::quality::QualityStore;
 use crate::reports::ReportStore;
 use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
@@ -37,7 +39,9 @@ pub trait Store:
     + AuditStore
     + AdmissionStore
     + PlanStore
+    + ImportStore
     + ReportStore
+    + QualityStore
     + ExportStore
     + Send
     + Sync
@@ -55,7 +59,9 @@ impl<T> Store for T where
         + AuditStore
         + AdmissionStore
         + PlanStore
+        + ImportStore
         + ReportStore
+        + QualityStore
         + ExportStore
         + Send
         + Sync

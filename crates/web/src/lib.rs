@@ -28,6 +28,7 @@ pub mod error;
 pub mod extract;
 pub mod format;
 pub mod forms;
+pub mod import_file;
 pub mod layout;
 pub mod notice;
 pub mod pages;

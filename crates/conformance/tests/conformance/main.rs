@@ -6,10 +6,13 @@
 
 mod access;
 mod admission;
+mod backup;
 mod events;
 mod fixtures;
+mod import;
 mod parity;
 mod plans;
+mod quality;
 mod search;
 mod stats;
 mod tree;

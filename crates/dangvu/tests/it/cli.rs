@@ -8,7 +8,7 @@ use conformance::{Engine, TestStore};
 use storage::prelude::*;
 
 /// Where the binary connects: a `sqlite://` URL for the SQLite file, the URL for PostgreSQL.
-fn database(t: &TestStore) -> String {
+pub(crate) fn database(t: &TestStore) -> String {
     match t.engine {
         Engine::Sqlite => format!("sqlite://{}", t.location),
         Engine::Postgres => t.location.clone(),
@@ -16,7 +16,7 @@ fn database(t: &TestStore) -> String {
 }
 
 /// Runs `dangvu <args> --database <db>`, feeding `stdin` when given.
-fn dangvu(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn dangvu(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dangvu"))
         .args(args)
         .arg("--database")
@@ -39,12 +39,12 @@ fn dangvu(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("dangvu output")
 }
 
-fn text(o: &Output) -> String {
+pub(crate) fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 /// Runs and expects success; returns stdout and stderr together.
-fn ok(db: &str, args: &[&str], stdin: Option<&str>) -> String {
+pub(crate) fn ok(db: &str, args: &[&str], stdin: Option<&str>) -> String {
     let o = dangvu(db, args, stdin);
     let t = text(&o);
     assert!(o.status.success(), "dangvu {args:?} failed: {t}");

@@ -107,8 +107,9 @@ async fn export_of_a_commune_on_a_past_day(app: &App) {
     let column = |c: Column| Column::ALL.iter().position(|x| *x == c).unwrap();
     for (i, (row, item)) in rows.iter().zip(&listed).enumerate() {
         let cells = Row { cells: row, mapping: &mapping, defaults: &[] };
-        let (record, _) = parse_member(&cells, AdmissionDateMeaning::Decision, today())
-            .unwrap_or_else(|(e, _)| panic!("row {} does not read: {e:?}", i + 2));
+        let record = parse_member(&cells, AdmissionDateMeaning::Decision, today())
+            .record
+            .unwrap_or_else(|e| panic!("row {} does not read: {e:?}", i + 2));
         let detail = store.member(item.id).await.unwrap();
         assert_eq!(record.identity, detail.identity, "row {}", i + 2);
         assert_eq!(row[column(Column::Number)], Value::Number((i + 1) as f64));
@@ -171,8 +172,9 @@ async fn export_of_a_commune_on_a_past_day(app: &App) {
     let all = &with[0].1[1..];
     assert!(all.len() >= rows.len());
     for row in all {
-        let (record, _) = parse_member(&Row { cells: row, mapping: &mapping, defaults: &[] }, AdmissionDateMeaning::Decision, today())
-            .unwrap_or_else(|(e, _)| panic!("{e:?}"));
+        let record = parse_member(&Row { cells: row, mapping: &mapping, defaults: &[] }, AdmissionDateMeaning::Decision, today())
+            .record
+            .unwrap_or_else(|e| panic!("{e:?}"));
         if let RecordStatus::Left { on: left, .. } = record.status {
             assert!(left <= on);
         }

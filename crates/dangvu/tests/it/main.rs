@@ -1,7 +1,7 @@
 //! Integration tests of the whole binary's pieces: the real server on a random port against a
 //! real database (SQLite and PostgreSQL), every page and API route answering over a generated
-//! register (`smoke`), the account, token and audit commands of the built binary, and a smoke
-//! test in headless Chromium.
+//! register (`smoke`), the account, token, audit, backup and restore commands of the built
+//! binary, and a smoke test in headless Chromium.
 
 // Test code: a failed expectation must stop the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -12,6 +12,7 @@ mod admission_pages;
 mod admission_periods;
 mod auth;
 mod authz;
+mod backup;
 mod browser;
 mod cli;
 mod contract;
@@ -22,11 +23,14 @@ mod forms;
 mod hardening;
 mod history;
 mod http;
+mod import_cli;
 mod input_rules;
 mod links;
 mod origin;
 mod picker;
 mod plans;
+mod quality;
 mod reports;
+mod round_trip;
 mod smoke;
 mod support;

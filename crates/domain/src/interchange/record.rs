@@ -452,12 +452,16 @@ fn column_of_field(field: &str) -> Option<Column> {
     Column::ALL.iter().copied().find(|c| c.code() == field)
 }
 
+/// A member row read: the record, or every problem with its column; and what the readers
+/// repaired on the way, either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRead {
+    pub record: Result<MemberRecord, Vec<CellError>>,
+    pub warnings: Vec<Warning>,
+}
+
 /// Reads a member row. `today` bounds the dates (the import's day).
-pub fn parse_member(
-    row: &Row<'_>,
-    meaning: AdmissionDateMeaning,
-    today: NaiveDate,
-) -> Result<(MemberRecord, Vec<Warning>), (Vec<CellError>, Vec<Warning>)> {
+pub fn parse_member(row: &Row<'_>, meaning: AdmissionDateMeaning, today: NaiveDate) -> MemberRead {
     let mut r = Reader { row, errors: Vec::new(), warnings: Vec::new() };
     let identity_input = IdentityInput {
         full_name: r.text(Column::FullName).unwrap_or_default(),
@@ -564,27 +568,25 @@ pub fn parse_member(
     let note = r.text(Column::Note);
 
     let Reader { errors, warnings, .. } = r;
-    match (identity, decision, unit, status) {
-        (Some(identity), Some(decision), Some(unit), Some(status)) if errors.is_empty() => Ok((
-            MemberRecord {
-                identity,
-                profile,
-                decision,
-                ceremony,
-                decision_taken_from_ceremony: taken,
-                basis,
-                admitted_in,
-                origin: AdmissionOrigin { source, target_group },
-                official,
-                unit,
-                unit_since,
-                status,
-                note,
-            },
-            warnings,
-        )),
-        _ => Err((errors, warnings)),
-    }
+    let record = match (identity, decision, unit, status) {
+        (Some(identity), Some(decision), Some(unit), Some(status)) if errors.is_empty() => Ok(MemberRecord {
+            identity,
+            profile,
+            decision,
+            ceremony,
+            decision_taken_from_ceremony: taken,
+            basis,
+            admitted_in,
+            origin: AdmissionOrigin { source, target_group },
+            official,
+            unit,
+            unit_since,
+            status,
+            note,
+        }),
+        _ => Err(errors),
+    };
+    MemberRead { record, warnings }
 }
 
 fn read_profile(r: &mut Reader<'_, '_>) -> Option<Profile> {

@@ -150,28 +150,31 @@ fn worded_date(t: &str) -> Option<NaiveDate> {
 
 /// An identifier made of digits (CCCD, card number) as text: a number cell is written without
 /// decimals, separators people type (spaces, dots, commas) are left to the identifier's own
-/// parser. When a number cell has fewer digits than `width` but at least `width - 3`, the leading
-/// zeros Excel dropped are restored, with a warning.
+/// parser. Excel drops the leading zeros of a number (a CCCD begins with its province's code,
+/// 001–096), and a CSV saved from it keeps them dropped: a number, or text of digits only, one or
+/// two digits short of `width` gets its zeros back, with a warning. Three short is another
+/// identifier (the old 9-digit CMND) and is left for the parser to refuse.
 pub fn digits(value: &Value, width: usize, label: &str, warnings: &mut Vec<Warning>) -> Result<Option<String>, FieldError> {
     if let Some(e) = unusable(value) {
         return Err(e);
     }
-    match value {
-        Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
-            let digits = number_text(*n);
-            if digits.len() < width && digits.len() + 3 >= width {
-                let restored = format!("{digits:0>width$}");
-                warnings.push(Warning {
-                    code: "leading_zero_restored",
-                    message: format!("{label} lưu dạng số {digits} đã mất số 0 ở đầu; đã khôi phục thành {restored}."),
-                });
-                Ok(Some(restored))
-            } else {
-                Ok(Some(digits))
-            }
-        }
-        other => text(other),
+    let raw = match value {
+        Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 => number_text(*n),
+        other => match text(other)? {
+            Some(t) => t,
+            None => return Ok(None),
+        },
+    };
+    let all_digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+    if all_digits && raw.len() < width && raw.len() + 2 >= width {
+        let restored = format!("{raw:0>width$}");
+        warnings.push(Warning {
+            code: "leading_zero_restored",
+            message: format!("{label} {raw} đã mất số 0 ở đầu (ô lưu dạng số); đã khôi phục thành {restored}."),
+        });
+        return Ok(Some(restored));
     }
+    Ok(Some(raw))
 }
 
 /// Yes or no ("x", "có", "1", "đoàn viên"… / empty, "không", "0").

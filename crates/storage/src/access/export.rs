@@ -38,8 +38,7 @@ impl Exporter<'_> {
     pub async fn rows(&self, plan: &ExportPlan, members: &[PlannedMember]) -> Result<Vec<MemberRecord>> {
         let whole = plan.members.as_ptr_range();
         let part = members.as_ptr_range();
-        let within = whole.start <= part.start && part.end <= whole.end;
-        if !(members.is_empty() || within) {
+        if !(members.is_empty() || whole.start <= part.start && part.end <= whole.end) {
             return Err(StoreError::Forbidden);
         }
         self.store().export_rows(plan.request.on, members).await

@@ -48,7 +48,7 @@ impl Index {
     }
 
     /// The names of the units above `i` on `on`, the parent first.
-    fn path_names(&self, i: u32, on: NaiveDate) -> Vec<String> {
+    pub(super) fn path_names(&self, i: u32, on: NaiveDate) -> Vec<String> {
         self.units.ancestors_on(i, on).skip(1).filter_map(|a| self.units.version_on(a, on)).map(|v| v.name.clone()).collect()
     }
 }

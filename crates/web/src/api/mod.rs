@@ -6,6 +6,7 @@ pub mod export;
 pub mod members;
 pub mod openapi;
 pub mod plans;
+pub mod quality;
 pub mod reports;
 pub mod tokens;
 pub mod transfers;
@@ -25,6 +26,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(plans::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
+    routes.extend(quality::routes());
     routes.extend(export::routes());
     routes
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, export, members, plans, reports, tokens, transfers, units};
+use super::{admission, export, members, plans, quality, reports, tokens, transfers, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,7 @@ use super::{admission, export, members, plans, reports, tokens, transfers, units
         reports::counts,
         reports::movements,
         reports::admissions,
+        quality::quality,
         export::export,
     ),
     components(schemas(
@@ -38,7 +39,8 @@ use super::{admission, export, members, plans, reports, tokens, transfers, units
     security(("bearer" = [])),
     tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"),
         (name = "admission", description = "Phát triển đảng viên: hồ sơ, các bước, việc cần làm, chỉ tiêu"), (name = "calendar", description = "Lịch ngày làm việc"),
-        (name = "reports", description = "Thống kê đảng viên"), (name = "export", description = "Xuất sổ đảng viên"))
+        (name = "reports", description = "Thống kê đảng viên"), (name = "quality", description = "Chất lượng dữ liệu"),
+        (name = "export", description = "Xuất sổ đảng viên"))
 )]
 pub struct ApiDoc;
 

@@ -28,6 +28,8 @@ struct UnitHome {
     href: String,
     admission: UnitAdmission,
     counts: Vec<KeyCount>,
+    /// The data-quality worklist of the unit, when this person may open it.
+    quality: Option<String>,
 }
 
 #[derive(Template)]
@@ -47,6 +49,7 @@ pub(super) async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError
     let today = s.today();
     let reader = s.reader()?;
     let mut units = Vec::new();
+    let quality = crate::policy::may_open(&s, "/quality", None).await;
     // The tops of the person's tree: the units of their grants (every province for the administrator).
     for node in reader.children(None, today).await? {
         let id = node.unit.id;
@@ -72,7 +75,8 @@ pub(super) async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError
                 href: admission.board_href.clone(),
             },
         ];
-        units.push(UnitHome { name: node.unit.name.clone(), href: format!("/units/{id}"), admission, counts });
+        let quality = quality.then(|| super::quality::href_for(Some(id)));
+        units.push(UnitHome { name: node.unit.name.clone(), href: format!("/units/{id}"), admission, counts, quality });
     }
     page(&HomePage { chrome: chrome.titled("Trang chính"), today: format::date(today), units })
 }

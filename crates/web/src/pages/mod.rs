@@ -9,6 +9,7 @@ pub mod events;
 pub mod export;
 pub mod home;
 pub mod members;
+pub mod quality;
 pub mod reports;
 pub mod unit_ops;
 pub mod units;
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin::routes());
     routes.extend(admission::routes());
     routes.extend(calendar::routes());
+    routes.extend(quality::routes());
     routes
 }
 

@@ -5,6 +5,7 @@
 
 pub mod admitted;
 pub mod export;
+pub mod quality;
 pub mod reports;
 
 pub use admitted::{AdmittedCode, CREDIT, CREDIT_ANNIVERSARY, admitted_codes, credit_occasion_code, parse_admitted};

@@ -165,6 +165,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/admission/worklist?unit={unit}"),
             format!("/admission/cases/{case}"),
             format!("/admission/targets?unit={unit}"),
+            format!("/quality?unit={unit}"),
             "/account".into(),
         ]
     };
@@ -177,6 +178,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         format!("/reports/admissions?unit={cell}"),
         format!("/admission/worklist?unit={cell}"),
         format!("/admission/cases/{case}"),
+        format!("/quality?unit={cell}"),
         "/account".into(),
     ];
     vec![

@@ -28,12 +28,11 @@ fn round_trip(record: &MemberRecord, meaning: AdmissionDateMeaning) -> MemberRec
     assert_eq!(cells[0], Value::Number(7.0), "STT first");
     let mapping = Mapping { members: Column::ALL.iter().map(|c| Some(*c)).collect(), units: Vec::new() };
     let row = Row { cells: &cells, mapping: &mapping, defaults: &[] };
-    match parse_member(&row, meaning, d(2026, 12, 3)) {
-        Ok((r, warnings)) => {
-            assert!(warnings.is_empty(), "{warnings:?}");
-            r
-        }
-        Err((errors, _)) => panic!("{errors:?}"),
+    let read = parse_member(&row, meaning, d(2026, 12, 3));
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    match read.record {
+        Ok(r) => r,
+        Err(errors) => panic!("{errors:?}"),
     }
 }
 

@@ -8,6 +8,7 @@ pub fn action_label(action: &str) -> Option<&'static str> {
     Some(match action {
         "read.member" => "Xem hồ sơ đảng viên",
         "read.members" => "Tra cứu danh sách đảng viên",
+        "read.quality" => "Xem danh sách vấn đề chất lượng dữ liệu",
         "read.candidate" => "Xem hồ sơ người xin vào Đảng",
         "read.candidates" => "Tra cứu danh sách người xin vào Đảng",
         "member.create" => "Thêm đảng viên",

@@ -1,0 +1,162 @@
+//! Statements of the importer: the members a file's rows may match, their events and profiles in
+//! chunks, and the import's own row.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use domain::event::RecordedEvent;
+use domain::ids::MemberId;
+use domain::member::{DatedProfile, Identity};
+
+use super::{R, event_from_row, identity_from_row, in_list, profile_from_row, profiles_in_order};
+use crate::db::{Conn, DbError, Sql, Value};
+
+/// Keys looked up per statement.
+const CHUNK: usize = 400;
+
+/// A member the register holds, as the importer compares it.
+#[derive(Debug, Clone)]
+pub struct RegisterMember {
+    pub id: MemberId,
+    pub version: i64,
+    pub identity: Identity,
+}
+
+/// Which identifier a lookup goes by.
+#[derive(Debug, Clone, Copy)]
+pub enum MatchKey {
+    CitizenId,
+    CardNumber,
+    /// The folded full name (the birth date is compared by the caller).
+    NameFold,
+}
+
+/// The members whose `key` is one of `values`.
+pub async fn members_by(conn: &mut dyn Conn, key: MatchKey, values: &[String]) -> R<Vec<RegisterMember>> {
+    let prefix = match key {
+        MatchKey::CitizenId => {
+            "SELECT id, version, full_name, other_names, gender, birth_date, birthplace, hometown, ethnicity, religion, \
+             citizen_id, phone, party_card_number, ly_lich_number FROM members WHERE citizen_id IN"
+        }
+        MatchKey::CardNumber => {
+            "SELECT id, version, full_name, other_names, gender, birth_date, birthplace, hometown, ethnicity, religion, \
+             citizen_id, phone, party_card_number, ly_lich_number FROM members WHERE party_card_number IN"
+        }
+        MatchKey::NameFold => {
+            "SELECT id, version, full_name, other_names, gender, birth_date, birthplace, hometown, ethnicity, religion, \
+             citizen_id, phone, party_card_number, ly_lich_number FROM members WHERE name_fold IN"
+        }
+    };
+    let mut out = Vec::new();
+    for chunk in values.chunks(CHUNK) {
+        let args: Vec<Value> = chunk.iter().map(|v| Value::from(v.as_str())).collect();
+        let sql = in_list(prefix, chunk.len(), " ORDER BY id", 1);
+        for r in conn.query(&sql, args).await?.iter() {
+            out.push(RegisterMember { id: MemberId(r.i64("id")?), version: r.i64("version")?, identity: identity_from_row(r)? });
+        }
+    }
+    Ok(out)
+}
+
+/// Every event of each member, in recording order.
+pub async fn events_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<HashMap<MemberId, Vec<RecordedEvent>>> {
+    let mut out: HashMap<MemberId, Vec<RecordedEvent>> = HashMap::new();
+    for chunk in members.chunks(CHUNK) {
+        let args: Vec<Value> = chunk.iter().map(|m| Value::from(m.0)).collect();
+        let sql = in_list(
+            "SELECT id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, mode, reason, difficult_family, \
+             decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by, \
+             admission_source, target_group FROM membership_events WHERE member_id IN",
+            chunk.len(),
+            " ORDER BY member_id, id",
+            1,
+        );
+        for r in conn.query(&sql, args).await?.iter() {
+            out.entry(MemberId(r.i64("member_id")?)).or_default().push(event_from_row(r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Every dated profile of each member, "since always" first.
+pub async fn profiles_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<HashMap<MemberId, Vec<DatedProfile>>> {
+    let mut rows_of: HashMap<MemberId, Vec<R<DatedProfile>>> = HashMap::new();
+    for chunk in members.chunks(CHUNK) {
+        let args: Vec<Value> = chunk.iter().map(|m| Value::from(m.0)).collect();
+        let sql = in_list(
+            "SELECT member_id, valid_from, general_education, professional, academic_title, political_theory, foreign_language, \
+             it_level, occupation, youth_union, residence FROM member_profiles WHERE member_id IN",
+            chunk.len(),
+            " ORDER BY member_id, valid_from, id",
+            1,
+        );
+        for r in conn.query(&sql, args).await?.iter() {
+            rows_of.entry(MemberId(r.i64("member_id")?)).or_default().push(profile_from_row(r));
+        }
+    }
+    rows_of.into_iter().map(|(m, rows)| Ok((m, profiles_in_order(rows.into_iter())?))).collect()
+}
+
+/// The import's own row, written in its transaction.
+pub struct ImportRow<'a> {
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: &'a str,
+    pub file_name: &'a str,
+    pub file_digest: &'a str,
+    pub root: Option<i64>,
+    pub counts: String,
+}
+
+pub async fn insert_import(conn: &mut dyn Conn, row: &ImportRow<'_>) -> R<i64> {
+    let sql: Sql = "INSERT INTO imports (recorded_at, recorded_by, file_name, file_digest, root_unit_id, counts) \
+                    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        .into();
+    let rows = conn
+        .query(
+            &sql,
+            vec![
+                row.recorded_at.into(),
+                row.recorded_by.into(),
+                row.file_name.into(),
+                row.file_digest.into(),
+                row.root.into(),
+                row.counts.as_str().into(),
+            ],
+        )
+        .await?;
+    rows.first().ok_or_else(|| DbError::Other("no id returned".into()))?.i64("id")
+}
+
+/// The ranges of members and events the import wrote, and its final counts.
+pub struct ImportRanges {
+    pub members: Option<(i64, i64)>,
+    pub events: Option<(i64, i64)>,
+    pub counts: String,
+}
+
+pub async fn finish_import(conn: &mut dyn Conn, id: i64, r: &ImportRanges) -> R<()> {
+    let sql: Sql = "UPDATE imports SET first_member_id = $2, last_member_id = $3, first_event_id = $4, last_event_id = $5, counts = $6 \
+                    WHERE id = $1"
+        .into();
+    conn.execute(
+        &sql,
+        vec![
+            id.into(),
+            r.members.map(|m| m.0).into(),
+            r.members.map(|m| m.1).into(),
+            r.events.map(|e| e.0).into(),
+            r.events.map(|e| e.1).into(),
+            r.counts.as_str().into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The largest unit operation id in use.
+pub async fn max_operation_id(conn: &mut dyn Conn) -> R<i64> {
+    let sql: Sql = "SELECT COALESCE(MAX(id), 0) AS id FROM unit_operations".into();
+    let rows = conn.query(&sql, vec![]).await?;
+    rows.first().ok_or_else(|| DbError::Other("no row".into()))?.i64("id")
+}
