@@ -217,8 +217,8 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
     let records: Vec<Option<&MemberRecord>> = input.members.iter().map(|l| l.read.as_ref().ok()).collect();
     let matches = match_members(conn, &records).await?;
     let matched_ids: Vec<MemberId> = matches.iter().flatten().map(|m| m.member.id).collect();
-    let events = sql::import::events_of(conn, &matched_ids).await?;
-    let profiles = sql::import::profiles_of(conn, &matched_ids).await?;
+    let events = sql::export::events_of(conn, &matched_ids).await?;
+    let profiles = sql::export::profiles_of(conn, &matched_ids).await?;
     let closure: Vec<_> = tree.versions.keys().flat_map(|u| closure_rows(*u, &tree.versions)).collect();
     let units = LoadedUnits::new(tree.versions.clone(), closure);
 

@@ -1,15 +1,12 @@
 //! Statements of the importer: the members a file's rows may match, their events and profiles in
 //! chunks, and the import's own row.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
-use domain::event::RecordedEvent;
 use domain::ids::MemberId;
-use domain::member::{DatedProfile, Identity};
+use domain::member::Identity;
 
-use super::{R, event_from_row, identity_from_row, in_list, profile_from_row, profiles_in_order};
+use super::{R, identity_from_row, in_list};
 use crate::db::{Conn, DbError, Sql, Value};
 
 /// Keys looked up per statement.
@@ -59,44 +56,7 @@ pub async fn members_by(conn: &mut dyn Conn, key: MatchKey, values: &[String]) -
     Ok(out)
 }
 
-/// Every event of each member, in recording order.
-pub async fn events_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<HashMap<MemberId, Vec<RecordedEvent>>> {
-    let mut out: HashMap<MemberId, Vec<RecordedEvent>> = HashMap::new();
-    for chunk in members.chunks(CHUNK) {
-        let args: Vec<Value> = chunk.iter().map(|m| Value::from(m.0)).collect();
-        let sql = in_list(
-            "SELECT id, member_id, kind, effective_date, unit_id, to_unit_id, external_unit, mode, reason, difficult_family, \
-             decision_number, decision_date, issuer, note, corrects_event_id, correction_reason, recorded_at, recorded_by, \
-             admission_source, target_group FROM membership_events WHERE member_id IN",
-            chunk.len(),
-            " ORDER BY member_id, id",
-            1,
-        );
-        for r in conn.query(&sql, args).await?.iter() {
-            out.entry(MemberId(r.i64("member_id")?)).or_default().push(event_from_row(r)?);
-        }
-    }
-    Ok(out)
-}
-
-/// Every dated profile of each member, "since always" first.
-pub async fn profiles_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<HashMap<MemberId, Vec<DatedProfile>>> {
-    let mut rows_of: HashMap<MemberId, Vec<R<DatedProfile>>> = HashMap::new();
-    for chunk in members.chunks(CHUNK) {
-        let args: Vec<Value> = chunk.iter().map(|m| Value::from(m.0)).collect();
-        let sql = in_list(
-            "SELECT member_id, valid_from, general_education, professional, academic_title, political_theory, foreign_language, \
-             it_level, occupation, youth_union, residence FROM member_profiles WHERE member_id IN",
-            chunk.len(),
-            " ORDER BY member_id, valid_from, id",
-            1,
-        );
-        for r in conn.query(&sql, args).await?.iter() {
-            rows_of.entry(MemberId(r.i64("member_id")?)).or_default().push(profile_from_row(r));
-        }
-    }
-    rows_of.into_iter().map(|(m, rows)| Ok((m, profiles_in_order(rows.into_iter())?))).collect()
-}
+// The events and profiles of matched members are read with `sql::export::{events_of, profiles_of}`.
 
 /// The import's own row, written in its transaction.
 pub struct ImportRow<'a> {
