@@ -212,6 +212,10 @@ pub struct ListReader<T: 'static> {
 impl<T: Copy + 'static> ListReader<T> {
     pub fn read(&self, value: &Value) -> Result<Option<T>, FieldError> {
         let Some(t) = text(value)? else { return Ok(None) };
+        // Most files write the label itself: found without folding every label of the list.
+        if let Some(v) = self.all.iter().copied().find(|v| (self.label)(*v) == t || (self.code)(*v) == t) {
+            return Ok(Some(v));
+        }
         let f = fold(&t);
         let found = self
             .all
