@@ -43,7 +43,7 @@ pub use audit::AuditStore;
 pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
-pub use import::ImportStore;
+pub use import::{ImportRecordStore, ImportStore};
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
@@ -56,7 +56,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportRecordStore, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore,
         SessionStore, Store, UnitStore,
     };
 }

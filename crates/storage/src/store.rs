@@ -13,7 +13,7 @@ use crate::bulk::BulkStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::error::Result;
-use crate::import::ImportStore;
+use crate::import::{ImportRecordStore, ImportStore};
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
@@ -38,6 +38,7 @@ pub trait Store:
     + AdmissionStore
     + PlanStore
     + ImportStore
+    + ImportRecordStore
     + ReportStore
     + Send
     + Sync
@@ -56,6 +57,7 @@ impl<T> Store for T where
         + AdmissionStore
         + PlanStore
         + ImportStore
+        + ImportRecordStore
         + ReportStore
         + Send
         + Sync

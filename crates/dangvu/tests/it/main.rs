@@ -21,6 +21,7 @@ mod forms;
 mod hardening;
 mod history;
 mod http;
+mod import;
 mod input_rules;
 mod links;
 mod origin;

@@ -32,6 +32,7 @@ use crate::reports::ReportRequest;
 
 mod admin;
 mod admission;
+mod import;
 mod own_account;
 mod picker;
 mod plans;
@@ -41,6 +42,7 @@ mod units;
 
 pub use admin::Admin;
 pub use admission::AdmissionDesk;
+pub use import::ImportDesk;
 pub use own_account::OwnAccount;
 pub use picker::{Offer, Picker, Resolved};
 pub use plans::PlanDesk;

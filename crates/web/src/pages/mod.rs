@@ -7,6 +7,7 @@ pub mod admission;
 pub mod calendar;
 pub mod events;
 pub mod home;
+pub mod import;
 pub mod members;
 pub mod reports;
 pub mod unit_ops;
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin::routes());
     routes.extend(admission::routes());
     routes.extend(calendar::routes());
+    routes.extend(import::routes());
     routes
 }
 
