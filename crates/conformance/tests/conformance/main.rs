@@ -9,6 +9,7 @@ mod admission;
 mod events;
 mod fixtures;
 mod import;
+mod import_desk;
 mod parity;
 mod plans;
 mod search;
