@@ -56,7 +56,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportRecordStore, ImportStore, PlanStore, RegisterStore, ReportStore, ScopeStore,
-        SessionStore, Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, Health, ImportRecordStore, ImportStore, PlanStore, RegisterStore, ReportStore,
+        ScopeStore, SessionStore, Store, UnitStore,
     };
 }

@@ -8,8 +8,8 @@ use domain::access::Role;
 use domain::interchange::{Column, Mapping, SavedMapping, SheetKind};
 use domain::unit::UnitKind::*;
 use storage::StoreError;
-use storage::prelude::*;
 use storage::import::MemberAction;
+use storage::prelude::*;
 
 use crate::fixtures::*;
 use crate::import::{commune_file, input, member_line};
@@ -37,7 +37,20 @@ async fn the_desk_keeps_to_the_write_scope(t: &TestStore) {
 
     // The caller's write scope is applied: a chi bộ of commune B (readable only) is not found.
     let mut lines = members.clone();
-    lines.push(member_line(10, "Vũ Văn Giang", "01/01/1985", "Nam", &cccd(11), "01/01/2010", "01/01/2011", "XB-01", "01/01/2010", "", "", ""));
+    lines.push(member_line(
+        10,
+        "Vũ Văn Giang",
+        "01/01/1985",
+        "Nam",
+        &cccd(11),
+        "01/01/2010",
+        "01/01/2011",
+        "XB-01",
+        "01/01/2010",
+        "",
+        "",
+        "",
+    ));
     let plan = desk.plan(input(units.clone(), lines.clone(), Some(a))).await.unwrap();
     assert_eq!(plan.counts.created, 3, "{:?}", plan.members);
     assert!(matches!(plan.members.last().map(|m| &m.outcome), Some(MemberAction::Refused { .. })), "XB-01 is outside the write scope");
@@ -82,7 +95,10 @@ async fn saved_mappings_have_one_name_and_a_version(t: &TestStore) {
     assert_eq!(desk.save_mapping("Mẫu xã An", Some(1), &changed).await.unwrap(), id);
     assert!(matches!(desk.save_mapping("Mẫu xã An", Some(1), &mapping).await, Err(StoreError::Conflict { current: 2 })));
     let kept = desk.mapping(id).await.unwrap();
-    assert_eq!((kept.version, kept.mapping.apply(SheetKind::Members, &headers, &Mapping::default()).members), (2, vec![Some(Column::FullName), None]));
+    assert_eq!(
+        (kept.version, kept.mapping.apply(SheetKind::Members, &headers, &Mapping::default()).members),
+        (2, vec![Some(Column::FullName), None])
+    );
 
     assert!(matches!(desk.delete_mapping(id, 1).await, Err(StoreError::Conflict { current: 2 })));
     desk.delete_mapping(id, 2).await.unwrap();

@@ -96,7 +96,8 @@ async fn import_through_the_pages(app: &App) {
     let r = staff.get(app.url("/import")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let html = r.text().await.unwrap();
-    for needle in ["Nạp sổ đảng viên từ tệp", "Nạp vào dưới tổ chức", "Ngày vào Đảng trong tệp là", "Chưa có lần nạp nào."] {
+    for needle in ["Nạp sổ đảng viên từ tệp", "Nạp vào dưới tổ chức", "Ngày vào Đảng trong tệp là", "Chưa có lần nạp nào."]
+    {
         assert!(html.contains(needle), "{needle} on the form");
     }
     assert!(!html.contains("Cách ghép cột đã lưu"), "no saved mapping offered before one is saved");
@@ -154,8 +155,7 @@ async fn import_through_the_pages(app: &App) {
     assert_eq!(stranger.get(app.url(&job)).send().await.unwrap().status().as_u16(), 404);
     assert_eq!(stranger.get(app.url(&format!("{job}/errors.xlsx"))).send().await.unwrap().status().as_u16(), 404);
     let member = support::official_member(app, "Trần Văn Nam", "040080099999", other_cell).await;
-    let (member_client, _) =
-        logged_in(app, "dv.nam", Grant { role: Role::Member, unit: None }, Some(domain::ids::MemberId(member))).await;
+    let (member_client, _) = logged_in(app, "dv.nam", Grant { role: Role::Member, unit: None }, Some(domain::ids::MemberId(member))).await;
     assert_eq!(member_client.get(app.url("/import")).send().await.unwrap().status().as_u16(), 403);
     assert_eq!(member_client.get(app.url(&job)).send().await.unwrap().status().as_u16(), 403);
 
@@ -180,9 +180,11 @@ async fn import_through_the_pages(app: &App) {
     assert_eq!(count(&html, "Sẽ tạo (đảng viên)"), "17");
 
     // The mapping saved under a name, then offered on the form.
-    let r = staff.post(app.url(&format!("{job}/mappings"))).form(&[("_csrf", csrf.as_str()), ("name", "Mẫu xã Tân Phú")]).send().await.unwrap();
+    let r =
+        staff.post(app.url(&format!("{job}/mappings"))).form(&[("_csrf", csrf.as_str()), ("name", "Mẫu xã Tân Phú")]).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 303);
-    let r = staff.post(app.url(&format!("{job}/mappings"))).form(&[("_csrf", csrf.as_str()), ("name", "Mẫu xã Tân Phú")]).send().await.unwrap();
+    let r =
+        staff.post(app.url(&format!("{job}/mappings"))).form(&[("_csrf", csrf.as_str()), ("name", "Mẫu xã Tân Phú")]).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 422, "a name in use is refused");
     let form = staff.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
     let saved = form.split("\">Mẫu xã Tân Phú</option>").next().and_then(|b| b.rsplit("<option value=\"").next()).unwrap().to_owned();

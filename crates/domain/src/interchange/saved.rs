@@ -104,13 +104,15 @@ mod tests {
     #[test]
     fn a_saved_choice_wins_over_recognition_and_unread_stays_unread() {
         let file = headers(&["Họ và tên", "Ngày sinh", "Mã CB", "Ghi chú"]);
-        let recognised = Mapping { members: vec![Some(Column::FullName), Some(Column::BirthDate), None, Some(Column::Note)], units: vec![] };
+        let recognised =
+            Mapping { members: vec![Some(Column::FullName), Some(Column::BirthDate), None, Some(Column::Note)], units: vec![] };
         let chosen = Mapping { members: vec![Some(Column::FullName), Some(Column::BirthDate), Some(Column::Unit), None], units: vec![] };
         let mut saved = SavedMapping::default();
         saved.record(SheetKind::Members, &file, &chosen);
         // The next file: same headers typed differently, in another order, one more column.
         let next = headers(&["GHI CHÚ", "mã cb", "Họ và tên", "Quê quán"]);
-        let recognised_next = Mapping { members: vec![Some(Column::Note), None, Some(Column::FullName), Some(Column::Hometown)], units: vec![] };
+        let recognised_next =
+            Mapping { members: vec![Some(Column::Note), None, Some(Column::FullName), Some(Column::Hometown)], units: vec![] };
         let applied = saved.apply(SheetKind::Members, &next, &recognised_next);
         assert_eq!(applied.members, vec![None, Some(Column::Unit), Some(Column::FullName), Some(Column::Hometown)]);
         assert_eq!(saved.apply(SheetKind::Members, &file, &recognised), chosen);

@@ -118,7 +118,11 @@ impl ImportRecordStore for SqlStore {
         let (id, action) = match (existing, expected_version) {
             (None, None) => (q::insert_mapping(tx.as_mut(), &name, &text, ctx.now, &ctx.actor).await?, "import.mapping.save"),
             (Some(_), None) => {
-                return Err(StoreError::invalid("name", "taken", "Đã có cách ghép cột mang tên này; chọn tên khác hoặc ghi đè cách đã lưu."));
+                return Err(StoreError::invalid(
+                    "name",
+                    "taken",
+                    "Đã có cách ghép cột mang tên này; chọn tên khác hoặc ghi đè cách đã lưu.",
+                ));
             }
             (None, Some(_)) => return Err(StoreError::NotFound),
             (Some(row), Some(expected)) => {

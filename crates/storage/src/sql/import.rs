@@ -229,7 +229,8 @@ pub async fn mapping(conn: &mut dyn Conn, id: i64) -> R<Option<MappingRow>> {
 }
 
 pub async fn insert_mapping(tx: &mut dyn Conn, name: &str, mapping: &str, now: DateTime<Utc>, actor: &str) -> R<i64> {
-    let sql: Sql = "INSERT INTO import_mappings (version, name, mapping, updated_at, updated_by) VALUES (1, $1, $2, $3, $4) RETURNING id".into();
+    let sql: Sql =
+        "INSERT INTO import_mappings (version, name, mapping, updated_at, updated_by) VALUES (1, $1, $2, $3, $4) RETURNING id".into();
     let rows = tx.query(&sql, vec![name.into(), mapping.into(), now.into(), actor.into()]).await?;
     rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }

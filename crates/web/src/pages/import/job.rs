@@ -189,7 +189,10 @@ fn header_of(file: &RegisterFile, code: Option<&str>) -> String {
             return h.clone();
         }
     }
-    Column::parse(code).map(|c| c.header().to_owned()).or_else(|| UnitColumn::parse(code).map(|c| c.header().to_owned())).unwrap_or_default()
+    Column::parse(code)
+        .map(|c| c.header().to_owned())
+        .or_else(|| UnitColumn::parse(code).map(|c| c.header().to_owned()))
+        .unwrap_or_default()
 }
 
 fn kind_label(kind: Option<SheetKind>) -> &'static str {
@@ -300,11 +303,7 @@ fn plan_view(job: &ImportJob, file: &RegisterFile, plan: &ImportPlan, took: std:
     let warnings_more = more(&mut warnings);
     let c = &plan.counts;
     PlanView {
-        format: format!(
-            "{}{}",
-            file.format.label(),
-            file.encoding.map(|e| format!(", bảng mã {}", e.label())).unwrap_or_default()
-        ),
+        format: format!("{}{}", file.format.label(), file.encoding.map(|e| format!(", bảng mã {}", e.label())).unwrap_or_default()),
         took: format!("{} giây", format::decimal(took.as_secs_f64())),
         sheets: file
             .sheets
@@ -381,7 +380,12 @@ async fn job_page(s: &Caller, chrome: Chrome, job: &ImportJob, errors: Vec<Strin
 }
 
 /// `GET /import/{id}`.
-pub(super) async fn show(s: Caller, State(state): State<AppState>, chrome: Chrome, PathId(id): PathId<String>) -> Result<Response, AppError> {
+pub(super) async fn show(
+    s: Caller,
+    State(state): State<AppState>,
+    chrome: Chrome,
+    PathId(id): PathId<String>,
+) -> Result<Response, AppError> {
     s.importer()?;
     let job = owned(&state, &s, &id)?;
     job_page(&s, chrome, &job, Vec::new(), StatusCode::OK).await
@@ -419,19 +423,33 @@ fn sent_mappings(file: &RegisterFile, fields: &[(String, String)]) -> Result<Vec
             }
         };
         if !twice.is_empty() {
-            return Err(format!("Trang “{}”: mỗi trường chỉ ghép với một cột; “{}” đang ghép với nhiều cột.", sheet.name, twice.join("”, “")));
+            return Err(format!(
+                "Trang “{}”: mỗi trường chỉ ghép với một cột; “{}” đang ghép với nhiều cột.",
+                sheet.name,
+                twice.join("”, “")
+            ));
         }
         out.push(SheetMapping { sheet: sheet.name.clone(), mapping });
     }
     Ok(out)
 }
 
-/// The planned job's file (a job still running or applied takes no forms: 409).
-fn planned(job: &ImportJob) -> Result<std::sync::Arc<RegisterFile>, AppError> {
+/// The caller's job and its file, once planned (a job still running or applied takes no forms:
+/// 409).
+fn planned(state: &AppState, s: &Caller, id: &str) -> Result<(ImportJob, std::sync::Arc<RegisterFile>), AppError> {
+    let job = owned(state, s, id)?;
     match &job.state {
-        JobState::Planned { file, .. } => Ok(file.clone()),
+        JobState::Planned { file, .. } => {
+            let file = file.clone();
+            Ok((job, file))
+        }
         _ => Err(AppError::for_status(StatusCode::CONFLICT)),
     }
+}
+
+/// Whether a checkbox was ticked.
+fn ticked(fields: &[(String, String)], name: &str) -> bool {
+    get(fields, name).is_some_and(|v| domain::member::parse_yes_no(v).unwrap_or(false))
 }
 
 /// `POST /import/{id}/mapping` (m{sheet}_{column}, d_{field}, meaning): reads and checks the
@@ -449,7 +467,7 @@ pub(super) async fn remap(
         super::run::check(&state, s.0.clone(), &id);
         return Ok(see_other(&job_href(&id)));
     }
-    let file = planned(&job)?;
+    let (job, file) = planned(&state, &s, &id)?;
     let mappings = match sent_mappings(&file, &fields) {
         Ok(m) => m,
         Err(message) => return job_page(&s, chrome, &job, vec![message], StatusCode::UNPROCESSABLE_ENTITY).await,
@@ -477,8 +495,7 @@ pub(super) async fn save_mapping(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.importer()?;
-    let job = owned(&state, &s, &id)?;
-    let file = planned(&job)?;
+    let (job, file) = planned(&state, &s, &id)?;
     let mut saved = SavedMapping {
         meaning: job.options.meaning,
         defaults: job.options.defaults.iter().map(|(c, v)| domain::interchange::SavedDefault { column: *c, value: v.clone() }).collect(),
@@ -490,8 +507,8 @@ pub(super) async fn save_mapping(
         }
     }
     let name = get(&fields, "name").unwrap_or_default();
-    let replace = get(&fields, "replace").is_some_and(|v| domain::member::parse_yes_no(v).unwrap_or(false));
-    let existing = if replace { desk.mappings().await?.into_iter().find(|m| m.name == domain::text::clean(name)) } else { None };
+    let existing =
+        if ticked(&fields, "replace") { desk.mappings().await?.into_iter().find(|m| m.name == domain::text::clean(name)) } else { None };
     let result = match existing {
         Some(m) => desk.save_mapping(name, Some(m.version), &saved).await,
         None => desk.save_mapping(name, None, &saved).await,
@@ -501,10 +518,7 @@ pub(super) async fn save_mapping(
         Err(e) => {
             let refusal = forms::refusal(e)?;
             let status = refusal.status();
-            let messages = forms::messages(refusal.errors());
-            let mut page = job_page(&s, chrome, &job, messages, status).await?;
-            *page.status_mut() = status;
-            Ok(page)
+            job_page(&s, chrome, &job, forms::messages(refusal.errors()), status).await
         }
     }
 }
@@ -519,9 +533,8 @@ pub(super) async fn apply(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.importer()?;
-    let job = owned(&state, &s, &id)?;
-    let file = planned(&job)?;
-    let accept_changes = get(&fields, "accept_changes").is_some_and(|v| domain::member::parse_yes_no(v).unwrap_or(false));
+    let (job, file) = planned(&state, &s, &id)?;
+    let accept_changes = ticked(&fields, "accept_changes");
     let confirmed: Vec<usize> = fields.iter().filter(|(k, _)| k == "confirm").filter_map(|(_, v)| v.trim().parse().ok()).collect();
     {
         let _gate = state.imports.apply_gate.lock().await;

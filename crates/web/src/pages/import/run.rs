@@ -82,7 +82,14 @@ async fn plan(access: &Access, input: ImportInput) -> Result<ImportPlan, String>
 }
 
 /// Starts the apply of a planned job (already marked as applying).
-pub(super) fn apply(state: &AppState, access: Access, job: ImportJob, file: Arc<RegisterFile>, accept_changes: bool, confirmed: Vec<usize>) {
+pub(super) fn apply(
+    state: &AppState,
+    access: Access,
+    job: ImportJob,
+    file: Arc<RegisterFile>,
+    accept_changes: bool,
+    confirmed: Vec<usize>,
+) {
     let state = state.clone();
     tokio::spawn(async move {
         let input = input_of(&job, &file, accept_changes, confirmed, &state);

@@ -81,9 +81,9 @@ async fn page(s: &Caller, chrome: Chrome, sent: &Sent, errors: Vec<String>, stat
             ),
         });
     }
-    let mut root = Field::unit("root", "Nạp vào dưới tổ chức", &sent.root).required().hint(
-        "Tổ chức đảng trong phạm vi bạn được giao ghi sổ; các tổ chức cao nhất trong tệp là tổ chức này hoặc trực thuộc nó.",
-    );
+    let mut root = Field::unit("root", "Nạp vào dưới tổ chức", &sent.root)
+        .required()
+        .hint("Tổ chức đảng trong phạm vi bạn được giao ghi sổ; các tổ chức cao nhất trong tệp là tổ chức này hoặc trực thuộc nó.");
     root.error = crate::picker::error("root");
     let mappings: Vec<Opt> = desk
         .mappings()
