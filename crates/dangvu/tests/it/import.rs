@@ -70,6 +70,16 @@ async fn settled(app: &App, client: &reqwest::Client, job: &str) -> String {
     panic!("the import job {job} never finished");
 }
 
+/// Uploads the fixture under `root` as the logged-in `client` and waits for its dry run; answers
+/// the job's path (for the phone layout test).
+pub async fn planned_job(app: &App, client: &reqwest::Client, csrf: &str, root: i64) -> String {
+    let r = upload(app, client, csrf, &root.to_string(), FIXTURE).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let job = location(&r);
+    settled(app, client, &job).await;
+    job
+}
+
 /// The count shown after `label` in the counts list.
 fn count(html: &str, label: &str) -> String {
     let marker = format!("<dt>{label}</dt><dd>");
