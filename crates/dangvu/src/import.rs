@@ -59,7 +59,7 @@ pub async fn run(store: &dyn Store, args: ImportArgs) -> Result<()> {
         DateMeaning::Decision => AdmissionDateMeaning::Decision,
     };
     let ctx = WriteContext::new(crate::users::cli_actor(), chrono::Utc::now());
-    let options = ReadOptions { meaning, defaults, today: None };
+    let options = ReadOptions { meaning, defaults, ..ReadOptions::default() };
     let started = Instant::now();
     let file = read_register(&bytes, &name, &options, ctx.today).map_err(|e| anyhow!("{} ({})", e, e.code()))?;
     println!(

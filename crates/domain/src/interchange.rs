@@ -9,6 +9,7 @@ pub mod columns;
 pub mod export;
 pub mod history;
 pub mod record;
+pub mod saved;
 pub mod values;
 
 #[cfg(test)]
@@ -17,4 +18,5 @@ mod tests;
 pub use columns::{Column, HeaderMatch, Mapping, SheetKind, UnitColumn};
 pub use history::{Placement, implied_events};
 pub use record::{AdmissionDateMeaning, CellError, MemberRead, MemberRecord, RecordStatus, UnitRecord, parse_member, parse_unit};
+pub use saved::{Assignment, SavedDefault, SavedMapping};
 pub use values::{Value, Warning};

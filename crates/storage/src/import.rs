@@ -9,13 +9,14 @@
 //! written only when the person accepts the proposals.
 
 mod plan;
+mod records;
 mod write;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use domain::ids::{MemberId, UnitId};
 use domain::interchange::record::UnitRecord;
@@ -27,6 +28,7 @@ use crate::model::ScopeFilter;
 use crate::store::SqlStore;
 
 pub use plan::{Change, ChangeKind};
+pub use records::{ImportRecordStore, ImportSummary, MAPPING_NAME_MAX, SavedMappingRecord};
 
 /// A file as read, with what the person decided on the plan page.
 #[derive(Clone)]
@@ -172,7 +174,8 @@ pub struct MemberOutcome {
 }
 
 /// How many rows each outcome has.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportCounts {
     pub created: usize,

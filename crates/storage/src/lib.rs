@@ -49,7 +49,7 @@ pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
-pub use import::ImportStore;
+pub use import::{ImportRecordStore, ImportStore};
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
@@ -63,7 +63,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportStore, PlanStore, QualityStore, RegisterStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportRecordStore, ImportStore, PlanStore, QualityStore, RegisterStore,
         ReportStore, ScopeStore, SessionStore, Store, UnitStore,
     };
 }

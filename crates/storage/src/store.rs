@@ -14,7 +14,7 @@ use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::error::Result;
 use crate::export::ExportStore;
-use crate::import::ImportStore;
+use crate::import::{ImportRecordStore, ImportStore};
 use crate::index::{self, Sight};
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
@@ -40,6 +40,7 @@ pub trait Store:
     + AdmissionStore
     + PlanStore
     + ImportStore
+    + ImportRecordStore
     + ReportStore
     + QualityStore
     + ExportStore
@@ -60,6 +61,7 @@ impl<T> Store for T where
         + AdmissionStore
         + PlanStore
         + ImportStore
+        + ImportRecordStore
         + ReportStore
         + QualityStore
         + ExportStore

@@ -13,6 +13,13 @@ use crate::error::AppError;
 
 /// Largest request body accepted (forms and JSON): 1 MiB.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The limit of a register file uploaded to `POST /import` (the spreadsheet readers' own).
+pub const UPLOAD_LIMIT: usize = 200 * 1024 * 1024;
+
+/// The body limit of a request to `path`: [`UPLOAD_LIMIT`] for the import upload, else [`BODY_LIMIT`].
+pub fn body_limit(path: &str) -> usize {
+    if path == "/import" { UPLOAD_LIMIT } else { BODY_LIMIT }
+}
 
 /// Query-string parameters.
 pub struct Query<T>(pub T);

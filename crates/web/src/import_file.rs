@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use domain::interchange::columns::find_header;
 use domain::interchange::record::{Row, parse_member, parse_unit};
-use domain::interchange::{AdmissionDateMeaning, Column, Mapping, SheetKind, Value};
+use domain::interchange::{AdmissionDateMeaning, Column, Mapping, SavedMapping, SheetKind, Value};
 use storage::import::{LineError, MemberLine, UnitLine};
 
 /// How the rows are read.
@@ -17,6 +17,17 @@ pub struct ReadOptions {
     pub defaults: Vec<(Column, String)>,
     /// The import's day (bounds dates).
     pub today: Option<NaiveDate>,
+    /// The person's column choices per sheet, used instead of the recognised mapping.
+    pub mappings: Vec<SheetMapping>,
+    /// A saved mapping applied to every sheet without a choice of its own.
+    pub saved: Option<SavedMapping>,
+}
+
+/// The column choices made for one sheet (by its name).
+#[derive(Debug, Clone)]
+pub struct SheetMapping {
+    pub sheet: String,
+    pub mapping: Mapping,
 }
 
 /// One sheet as the importer understood it.
@@ -79,7 +90,7 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
             .map(|r| r.cells.iter().map(|c| cell_value(c).display()).collect())
             .collect();
         let name = sheet.name.clone();
-        let Some(header) = find_header(&texts) else {
+        let Some(mut header) = find_header(&texts) else {
             out.sheets.push(SheetSummary {
                 name: sheet.name.clone(),
                 kind: None,
@@ -90,6 +101,11 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
             });
             continue;
         };
+        if let Some(chosen) = options.mappings.iter().find(|m| m.sheet == sheet.name) {
+            header.mapping = fitted(&chosen.mapping, header.kind, header.headers.len());
+        } else if let Some(saved) = &options.saved {
+            header.mapping = saved.apply(header.kind, &header.headers, &header.mapping);
+        }
         let mut rows = 0;
         let header_number = sheet.rows.get(header.row).map_or(header.row + 1, |r| r.number);
         for r in sheet.rows.into_iter().skip(header.row + 1) {
@@ -133,4 +149,20 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
         });
     }
     Ok(out)
+}
+
+/// A mapping chosen for a sheet, cut or padded to its columns.
+fn fitted(chosen: &Mapping, kind: SheetKind, columns: usize) -> Mapping {
+    match kind {
+        SheetKind::Members => {
+            let mut members: Vec<Option<Column>> = chosen.members.iter().copied().take(columns).collect();
+            members.resize(columns, None);
+            Mapping { members, units: Vec::new() }
+        }
+        SheetKind::Units => {
+            let mut units = chosen.units.iter().copied().take(columns).collect::<Vec<_>>();
+            units.resize(columns, None);
+            Mapping { members: Vec::new(), units }
+        }
+    }
 }

@@ -29,6 +29,7 @@ pub mod extract;
 pub mod format;
 pub mod forms;
 pub mod import_file;
+pub mod import_jobs;
 pub mod layout;
 pub mod notice;
 pub mod pages;
@@ -49,11 +50,9 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use extract::BODY_LIMIT;
 use policy::{Policy, Route};
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -112,8 +111,22 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
         .layer(axum::middleware::from_fn(picker::scope))
         .layer(axum::middleware::from_fn_with_state(state.clone(), notice::notices))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+        .layer(axum::middleware::from_fn(limit_body))
+        // The limit above bounds every body; extractors add none of their own.
+        .layer(axum::extract::DefaultBodyLimit::disable());
     build(routes()).fallback(error::not_found).with_state(state).layer(middleware)
+}
+
+/// Middleware: the body limit of the request's path (`extract::body_limit`: 1 MiB, the import
+/// upload 200 MiB); a bigger body is answered 413 before any handler runs.
+async fn limit_body(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = extract::body_limit(req.uri().path());
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => error::AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE).into_response(),
+    }
 }
 
 /// Responses are sent gzip-compressed to clients that accept it (pages shrink to a fifth on a

@@ -40,7 +40,7 @@ const COLUMNS: &[Column] = &[
 /// A member row: name, birth, gender, cccd, admission (ceremony), official, unit, since, status,
 /// status date, phone.
 #[allow(clippy::too_many_arguments)]
-fn member_line(
+pub(crate) fn member_line(
     row: usize,
     name: &str,
     birth: &str,
@@ -99,7 +99,7 @@ fn unit_line(row: usize, code: &str, name: &str, kind: &str, parent: &str) -> Un
     UnitLine { row, read }
 }
 
-fn input(units: Vec<UnitLine>, members: Vec<MemberLine>, root: Option<UnitId>) -> ImportInput {
+pub(crate) fn input(units: Vec<UnitLine>, members: Vec<MemberLine>, root: Option<UnitId>) -> ImportInput {
     ImportInput {
         file_name: "danh-sach.xlsx".into(),
         file_digest: "00".into(),
@@ -113,7 +113,7 @@ fn input(units: Vec<UnitLine>, members: Vec<MemberLine>, root: Option<UnitId>) -
     }
 }
 
-fn commune_file() -> (Vec<UnitLine>, Vec<MemberLine>) {
+pub(crate) fn commune_file() -> (Vec<UnitLine>, Vec<MemberLine>) {
     let units = vec![
         unit_line(2, "TP", "Đảng bộ xã Tân Phú", "Đảng bộ cơ sở", ""),
         unit_line(3, "TP-01", "Chi bộ thôn Đông", "Chi bộ", "TP"),

@@ -10,6 +10,7 @@ mod backup;
 mod events;
 mod fixtures;
 mod import;
+mod import_desk;
 mod parity;
 mod plans;
 mod quality;

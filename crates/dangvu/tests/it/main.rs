@@ -24,6 +24,7 @@ mod hardening;
 mod history;
 mod http;
 mod import_cli;
+mod import;
 mod input_rules;
 mod links;
 mod origin;

@@ -120,3 +120,88 @@ pub async fn max_operation_id(conn: &mut dyn Conn) -> R<i64> {
     let rows = conn.query(&sql, vec![]).await?;
     rows.first().ok_or_else(|| DbError::Other("no row".into()))?.i64("id")
 }
+
+/// An import's row as the list of recent imports shows it.
+pub struct ImportListRow {
+    pub id: i64,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub file_name: String,
+    pub root: Option<i64>,
+    pub counts: String,
+}
+
+/// The latest imports, newest first.
+pub async fn recent_imports(conn: &mut dyn Conn, limit: i64) -> R<Vec<ImportListRow>> {
+    let sql: Sql = "SELECT id, recorded_at, recorded_by, file_name, root_unit_id, counts FROM imports ORDER BY id DESC LIMIT $1".into();
+    let mut out = Vec::new();
+    for r in conn.query(&sql, vec![limit.into()]).await?.iter() {
+        out.push(ImportListRow {
+            id: r.i64("id")?,
+            recorded_at: r.time("recorded_at")?,
+            recorded_by: r.str("recorded_by")?,
+            file_name: r.str("file_name")?,
+            root: r.opt_i64("root_unit_id")?,
+            counts: r.str("counts")?,
+        });
+    }
+    Ok(out)
+}
+
+/// A saved column mapping as stored (`mapping`: JSON).
+pub struct MappingRow {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub mapping: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+fn mapping_from_row(r: &crate::db::Row) -> R<MappingRow> {
+    Ok(MappingRow {
+        id: r.i64("id")?,
+        version: r.i64("version")?,
+        name: r.str("name")?,
+        mapping: r.str("mapping")?,
+        updated_at: r.time("updated_at")?,
+        updated_by: r.str("updated_by")?,
+    })
+}
+
+/// Every saved mapping, by name.
+pub async fn mappings(conn: &mut dyn Conn) -> R<Vec<MappingRow>> {
+    let sql: Sql = "SELECT id, version, name, mapping, updated_at, updated_by FROM import_mappings ORDER BY name, id".into();
+    conn.query(&sql, vec![]).await?.iter().map(mapping_from_row).collect()
+}
+
+pub async fn mapping_named(conn: &mut dyn Conn, name: &str) -> R<Option<MappingRow>> {
+    let sql: Sql = "SELECT id, version, name, mapping, updated_at, updated_by FROM import_mappings WHERE name = $1".into();
+    conn.query(&sql, vec![name.into()]).await?.first().map(mapping_from_row).transpose()
+}
+
+pub async fn mapping(conn: &mut dyn Conn, id: i64) -> R<Option<MappingRow>> {
+    let sql: Sql = "SELECT id, version, name, mapping, updated_at, updated_by FROM import_mappings WHERE id = $1".into();
+    conn.query(&sql, vec![id.into()]).await?.first().map(mapping_from_row).transpose()
+}
+
+pub async fn insert_mapping(tx: &mut dyn Conn, name: &str, mapping: &str, now: DateTime<Utc>, actor: &str) -> R<i64> {
+    let sql: Sql =
+        "INSERT INTO import_mappings (version, name, mapping, updated_at, updated_by) VALUES (1, $1, $2, $3, $4) RETURNING id".into();
+    let rows = tx.query(&sql, vec![name.into(), mapping.into(), now.into(), actor.into()]).await?;
+    rows.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
+}
+
+/// Replaces a mapping if its version is still `expected`; false when it is not.
+pub async fn update_mapping(tx: &mut dyn Conn, id: i64, expected: i64, mapping: &str, now: DateTime<Utc>, actor: &str) -> R<bool> {
+    let sql: Sql = "UPDATE import_mappings SET version = version + 1, mapping = $2, updated_at = $3, updated_by = $4 \
+                    WHERE id = $1 AND version = $5"
+        .into();
+    Ok(tx.execute(&sql, vec![id.into(), mapping.into(), now.into(), actor.into(), expected.into()]).await? == 1)
+}
+
+/// Removes a mapping if its version is still `expected`.
+pub async fn delete_mapping(tx: &mut dyn Conn, id: i64, expected: i64) -> R<bool> {
+    let sql: Sql = "DELETE FROM import_mappings WHERE id = $1 AND version = $2".into();
+    Ok(tx.execute(&sql, vec![id.into(), expected.into()]).await? == 1)
+}

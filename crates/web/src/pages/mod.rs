@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod events;
 pub mod export;
 pub mod home;
+pub mod import;
 pub mod members;
 pub mod quality;
 pub mod reports;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admission::routes());
     routes.extend(calendar::routes());
     routes.extend(quality::routes());
+    routes.extend(import::routes());
     routes
 }
 

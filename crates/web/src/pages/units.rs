@@ -96,6 +96,8 @@ struct TreePage {
     as_of_action: &'static str,
     /// Offer to establish a province or city committee (top-level units: administrators only).
     may_create_root: bool,
+    /// Offer to import a register file (`/import`).
+    may_import: bool,
 }
 
 /// `GET /units?as_of=`: the top of the tree on a date.
@@ -113,6 +115,7 @@ async fn tree(s: Caller, chrome: Chrome, Query(p): Query<AsOfParams>) -> Result<
         as_of_error: a.error,
         as_of_action: "/units",
         may_create_root: super::unit_ops::may_create_root(&s).await,
+        may_import: crate::policy::may_open(&s, "/import", None).await,
     };
     render(status, &view)
 }

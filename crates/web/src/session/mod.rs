@@ -29,7 +29,7 @@ use storage::prelude::*;
 use crate::chrome::{CSRF_FIELD, Chrome, Nav};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::extract::BODY_LIMIT;
+use crate::extract::body_limit;
 
 /// Name of the session cookie (an opaque random id; the database keeps only its digest).
 pub const SESSION_COOKIE: &str = "dangvu_session";
@@ -72,11 +72,13 @@ pub struct AppState {
     store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub auth: Arc<AuthConfig>,
+    /// The imports in progress (`/import`).
+    pub imports: Arc<crate::import_jobs::ImportJobs>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthConfig) -> Self {
-        AppState { store, clock, auth: Arc::new(auth) }
+        AppState { store, clock, auth: Arc::new(auth), imports: Arc::default() }
     }
 
     /// Today in Vietnam.
@@ -369,9 +371,14 @@ async fn check_forgery(req: Request, expected: Option<&str>) -> Result<Request, 
         return if csrf_matches(h, expected) { Ok(req) } else { Err(AppError::csrf()) };
     }
     let (parts, body) = req.into_parts();
-    let bytes =
-        axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE))?;
-    let sent = form_urlencoded_value(&bytes, CSRF_FIELD);
+    let bytes = axum::body::to_bytes(body, body_limit(parts.uri.path()))
+        .await
+        .map_err(|_| AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE))?;
+    let multipart = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| multer::parse_boundary(v).ok());
+    let sent = match multipart {
+        Some(boundary) => multipart_value(bytes.clone(), boundary, CSRF_FIELD).await,
+        None => form_urlencoded_value(&bytes, CSRF_FIELD),
+    };
     if !sent.is_some_and(|s| csrf_matches(&s, expected)) {
         return Err(AppError::csrf());
     }
@@ -387,6 +394,18 @@ fn csrf_matches(sent: &str, expected: &str) -> bool {
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// The first text value of `name` in a `multipart/form-data` body (an upload form).
+async fn multipart_value(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Middleware: security headers on every response.

@@ -147,6 +147,11 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
     support::account(store, "bithu", grant(Role::CellSecretary, p.cell), None).await;
     support::account(store, "dangvien", vec![Grant { role: Role::Member, unit: None }], Some(p.member)).await;
     let (province, commune, cell, member, case) = (p.province.0, p.commune.0, p.cell.0, p.member.0, p.case);
+    // A file uploaded by the commune's staff: its dry run's page (the mapping form, the counts).
+    let uploader = support::browser();
+    assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
+    let csrf = support::session_csrf(&app.base, &uploader).await;
+    let job = crate::import::planned_job(app, &uploader, &csrf, commune).await;
     let staff = |unit: i64| -> Vec<String> {
         vec![
             "/".into(),
@@ -166,6 +171,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/admission/cases/{case}"),
             format!("/admission/targets?unit={unit}"),
             format!("/quality?unit={unit}"),
+            "/import".into(),
             "/account".into(),
         ]
     };
@@ -183,7 +189,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
     ];
     vec![
         Person { username: "tinh.tochuc", pages: staff(province) },
-        Person { username: "xa.tochuc", pages: staff(commune) },
+        Person { username: "xa.tochuc", pages: [staff(commune), vec![job]].concat() },
         Person { username: "bithu", pages: secretary },
         Person { username: "dangvien", pages: vec!["/".into(), format!("/members/{member}"), "/account".into()] },
         Person {
