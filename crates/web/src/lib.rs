@@ -122,10 +122,16 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
 async fn limit_body(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
     let limit = extract::body_limit(req.uri().path());
+    let too_large = || error::AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE).into_response();
+    // A body announced too big is refused before it is read (the client may wait for the answer).
+    let announced = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return too_large();
+    }
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await,
-        Err(_) => error::AppError::for_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE).into_response(),
+        Err(_) => too_large(),
     }
 }
 
