@@ -63,7 +63,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportRecordStore, ImportStore, PlanStore, QualityStore, RegisterStore,
-        ReportStore, ScopeStore, SessionStore, Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportRecordStore, ImportStore, PlanStore, QualityStore,
+        RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
     };
 }
