@@ -38,6 +38,8 @@ struct HomePage {
     chrome: Chrome,
     today: String,
     units: Vec<UnitHome>,
+    /// The import of a register file, when this person may import.
+    import: bool,
 }
 
 /// `GET /`: the staff home page, or a redirect to the role's own home.
@@ -50,6 +52,7 @@ pub(super) async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError
     let reader = s.reader()?;
     let mut units = Vec::new();
     let quality = crate::policy::may_open(&s, "/quality", None).await;
+    let import = crate::policy::may_open(&s, "/import", None).await;
     // The tops of the person's tree: the units of their grants (every province for the administrator).
     for node in reader.children(None, today).await? {
         let id = node.unit.id;
@@ -78,5 +81,5 @@ pub(super) async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError
         let quality = quality.then(|| super::quality::href_for(Some(id)));
         units.push(UnitHome { name: node.unit.name.clone(), href: format!("/units/{id}"), admission, counts, quality });
     }
-    page(&HomePage { chrome: chrome.titled("Trang chính"), today: format::date(today), units })
+    page(&HomePage { chrome: chrome.titled("Trang chính"), today: format::date(today), units, import })
 }
