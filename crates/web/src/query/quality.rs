@@ -22,8 +22,8 @@ pub struct QualityParams {
     /// Only lines of this kind; the counts cover every kind.
     #[param(value_type = Option<ProblemKind>)]
     pub kind: String,
-    /// Page of lines, from 1 (50 lines a page).
-    #[param(value_type = Option<i64>, minimum = 1)]
+    /// Page of lines, from 1 to 100 000 (50 lines a page).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100000)]
     pub page: String,
 }
 
