@@ -441,7 +441,12 @@ impl<'t> People<'t> {
         life.cur = Some(cell);
         life.last = cell;
         let b = life.decision(rng, "Ban Thường vụ", back)?;
-        life.admit(EventKind::Readmitted { unit: tree.cells[cell].id, origin: Default::default() }, back, Some(b), Some(cell));
+        life.admit(
+            EventKind::Readmitted { unit: UnitRef::Internal(tree.cells[cell].id), origin: Default::default() },
+            back,
+            Some(b),
+            Some(cell),
+        );
         let ceremony = ceremony_after(back, birth);
         if ceremony <= today && death.is_none_or(|d| d > ceremony) {
             life.push(EventKind::Ceremony, ceremony, None);

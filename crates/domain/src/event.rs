@@ -140,8 +140,10 @@ pub enum EventKind {
     },
     Expelled,
     Died,
+    /// Kết nạp lại, by a unit of the register or one outside it (another province, before the
+    /// register was kept): then the member arrives by a transfer in.
     Readmitted {
-        unit: UnitId,
+        unit: UnitRef,
         #[serde(default)]
         origin: AdmissionOrigin,
     },
@@ -178,9 +180,9 @@ impl EventKind {
     /// Every internal unit the event names.
     pub fn units(&self) -> Vec<UnitId> {
         match self {
-            EventKind::Admitted { unit, .. } => unit.internal().into_iter().collect(),
             EventKind::TransferredOut { from, to, .. } => std::iter::once(*from).chain(to.internal()).collect(),
-            EventKind::TransferredIn { unit, .. } | EventKind::Readmitted { unit, .. } => vec![*unit],
+            EventKind::Admitted { unit, .. } | EventKind::Readmitted { unit, .. } => unit.internal().into_iter().collect(),
+            EventKind::TransferredIn { unit, .. } => vec![*unit],
             EventKind::Reassigned { to } => vec![*to],
             _ => Vec::new(),
         }
@@ -195,7 +197,8 @@ impl EventKind {
         match self {
             EventKind::Admitted { unit, .. } => unit.internal().map(|u| named("unit_id", u)).into_iter().collect(),
             EventKind::TransferredOut { from, .. } => vec![named("unit_id", *from)],
-            EventKind::TransferredIn { unit, .. } | EventKind::Readmitted { unit, .. } => vec![named("unit_id", *unit)],
+            EventKind::Readmitted { unit, .. } => unit.internal().map(|u| named("unit_id", u)).into_iter().collect(),
+            EventKind::TransferredIn { unit, .. } => vec![named("unit_id", *unit)],
             EventKind::Reassigned { to } => vec![named("to_unit_id", *to)],
             _ => Vec::new(),
         }
@@ -256,7 +259,7 @@ pub struct EventInput {
     pub unit_id: String,
     /// Destination of a transfer out (inside the register) or of a reassignment.
     pub to_unit_id: String,
-    /// An organization outside the register: where the member was admitted, or where a transfer out goes.
+    /// An organization outside the register: where the member was admitted or readmitted, or where a transfer out goes.
     pub external_unit: String,
     pub mode: String,
     pub reason: String,
@@ -394,7 +397,12 @@ impl EventInput {
             EventKindCode::Died => EventKind::Died,
             EventKindCode::Readmitted => {
                 let origin = origin(e);
-                EventKind::Readmitted { unit: unit(e, "unit_id", &self.unit_id)?, origin: origin? }
+                let unit = match external {
+                    Some(Some(name)) if self.unit_id.trim().is_empty() => UnitRef::External(name),
+                    None if self.unit_id.trim().is_empty() => return None,
+                    _ => UnitRef::Internal(unit(e, "unit_id", &self.unit_id)?),
+                };
+                EventKind::Readmitted { unit, origin: origin? }
             }
         })
     }

@@ -604,7 +604,7 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
                 ));
             }
             *readmitted_before = true;
-            Ok(Standing::Active { unit: UnitRef::Internal(*unit), probationary: true, exempt: false, admitted: Admission::decided(date) })
+            Ok(Standing::Active { unit: unit.clone(), probationary: true, exempt: false, admitted: Admission::decided(date) })
         }
         (EventKind::Readmitted { .. }, Standing::Never) => Err(("use_admission", "Người này chưa từng là đảng viên; ghi kết nạp.".into())),
         (EventKind::Readmitted { .. }, _) => Err(("already_member", "Người này đang là đảng viên.".into())),

@@ -213,6 +213,7 @@ fn row(m: &PlannedMember, on: NaiveDate, facts: MemberFacts<'_>, names: &UnitNam
         unit_since: Some(m.since),
         status,
         note: None,
+        earlier: admission.earlier,
     })
 }
 

@@ -391,7 +391,10 @@ pub fn event_input_from(data: &EventData) -> EventInput {
         EventKind::StruckOff { reason } => input.reason = reason.code().to_owned(),
         EventKind::Exited { difficult_family } => input.difficult_family = difficult_family.to_string(),
         EventKind::Readmitted { unit, origin } => {
-            input.unit_id = unit.to_string();
+            match unit {
+                UnitRef::Internal(u) => input.unit_id = u.to_string(),
+                UnitRef::External(name) => input.external_unit = name.clone(),
+            }
             origin_input(origin, &mut input);
         }
         EventKind::Ceremony

@@ -21,13 +21,16 @@ fn today() -> chrono::NaiveDate {
     storage::vietnam_today(chrono::Utc::now())
 }
 
-/// A member as the round trip must keep them: identity, profile, status and chi bộ (by code).
+/// A member as the round trip must keep them: identity, profile, status, chi bộ (by code), and
+/// party age (a readmitted member's counts from the first admission, less the time out).
 #[derive(Debug, PartialEq)]
 struct Kept {
     identity: domain::member::Identity,
     profile: Option<domain::member::Profile>,
     status: Option<Status>,
     unit: Option<String>,
+    party_age_months: Option<u32>,
+    readmitted: bool,
 }
 
 async fn register(store: &dyn Store) -> HashMap<String, Kept> {
@@ -47,6 +50,8 @@ async fn register(store: &dyn Store) -> HashMap<String, Kept> {
                 profile: profile_on(&m.profiles, on).cloned(),
                 status: span.map(|s| s.status),
                 unit: span.and_then(|s| s.unit.internal()).and_then(|u| codes.get(&u).cloned()),
+                party_age_months: m.history.party_age_months(on),
+                readmitted: m.history.effective.iter().any(|(_, e)| matches!(e.kind, domain::event::EventKind::Readmitted { .. })),
                 identity: m.identity,
             },
         );
@@ -87,6 +92,7 @@ async fn export_then_import_reproduces_the_register(t: &TestStore) {
     let before = register(t.store.as_ref()).await;
     let after = register(imported.as_ref()).await;
     assert!(before.len() > 300, "{}", before.len());
+    assert!(before.values().any(|k| k.readmitted), "the generated register holds a readmitted member");
     assert_eq!(before.len(), after.len());
     for (cccd, kept) in &before {
         assert_eq!(Some(kept), after.get(cccd), "member {cccd}");

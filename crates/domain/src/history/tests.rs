@@ -155,7 +155,7 @@ fn until_the_ceremony_no_official_date_is_known() {
         .add(EventKind::Ceremony, d(2000, 2, 1))
         .add(EventKind::RecognizedOfficial, d(2001, 2, 1))
         .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2010, 1, 1))
-        .add(EventKind::Readmitted { unit: UnitId(11), origin: Default::default() }, d(2015, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(11)), origin: Default::default() }, d(2015, 1, 1))
         .derive();
     assert!(again.problems.is_empty(), "{:?}", again.problems);
     assert_eq!(again.probations.len(), 2);
@@ -325,29 +325,30 @@ fn readmission_rules() {
             .add(EventKind::RecognizedOfficial, d(2001, 1, 1))
             .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2018, 1, 1))
     };
-    let soon = base().add(EventKind::Readmitted { unit: UnitId(10), origin: Default::default() }, d(2020, 12, 31)).derive();
+    let soon =
+        base().add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: Default::default() }, d(2020, 12, 31)).derive();
     assert_eq!(codes(&soon), vec!["readmission_too_soon"]);
-    let ok = base().add(EventKind::Readmitted { unit: UnitId(10), origin: Default::default() }, d(2021, 1, 1)).derive();
+    let ok = base().add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: Default::default() }, d(2021, 1, 1)).derive();
     assert!(ok.problems.is_empty(), "{:?}", ok.problems);
     assert_eq!(ok.span_on(d(2021, 1, 1)).unwrap().status, Status::Probationary);
     // Party age: 18 years in, 3 years out, then back: first admission minus the time out.
     assert_eq!(ok.party_age_months(d(2022, 1, 1)), Some(22 * 12 - 36));
     let twice = base()
-        .add(EventKind::Readmitted { unit: UnitId(10), origin: Default::default() }, d(2021, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: Default::default() }, d(2021, 1, 1))
         .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2021, 6, 1))
-        .add(EventKind::Readmitted { unit: UnitId(10), origin: Default::default() }, d(2025, 6, 1))
+        .add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: Default::default() }, d(2025, 6, 1))
         .derive();
     assert_eq!(codes(&twice), vec!["readmitted_twice"]);
     let abandoned = Builder::new()
         .add(admitted(10), d(2000, 1, 1))
         .add(EventKind::StruckOff { reason: StrikeOffReason::AbandonedActivities }, d(2001, 1, 1))
-        .add(EventKind::Readmitted { unit: UnitId(10), origin: Default::default() }, d(2010, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: Default::default() }, d(2010, 1, 1))
         .derive();
     assert_eq!(codes(&abandoned), vec!["not_readmittable"]);
     let exited = Builder::new()
         .add(admitted(10), d(2000, 1, 1))
         .add(EventKind::Exited { difficult_family: true }, d(2001, 1, 1))
-        .add(EventKind::Readmitted { unit: UnitId(10), origin: Default::default() }, d(2010, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: Default::default() }, d(2010, 1, 1))
         .derive();
     assert!(exited.problems.is_empty());
     let new_admission =
@@ -413,7 +414,7 @@ mod properties {
             5 => EventKind::Exempted,
             6 => EventKind::ExemptionEnded,
             7 => EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues },
-            8 => EventKind::Readmitted { unit: UnitId(10), origin: Default::default() },
+            8 => EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: Default::default() },
             9 => EventKind::Died,
             10 => EventKind::Reassigned { to: UnitId(10) },
             _ => EventKind::Expelled,
@@ -557,7 +558,7 @@ fn the_span_an_admission_opened_keeps_its_ceremony_and_origin() {
         .add(admitted(10), d(2000, 1, 1))
         .add(EventKind::RecognizedOfficial, d(2001, 1, 1))
         .add(EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues }, d(2018, 1, 1))
-        .add(EventKind::Readmitted { unit: UnitId(10), origin: other }, d(2021, 1, 1))
+        .add(EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), origin: other }, d(2021, 1, 1))
         .derive();
     assert!(again.problems.is_empty(), "{:?}", again.problems);
     let back = again.span_on(d(2021, 1, 1)).unwrap();

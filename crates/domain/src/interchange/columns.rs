@@ -77,6 +77,12 @@ columns!(
         DecisionIssuer = ("decision_issuer", "Cơ quan quyết định kết nạp", ["co quan ban hanh", "cap quyet dinh"]),
         AdmittedIn = ("admitted_in", "Nơi kết nạp", ["chi bo ket nap", "ket nap tai", "noi vao dang"]),
         OfficialDate = ("official_date", "Ngày chính thức", ["ngay cong nhan chinh thuc", "ngay cong nhan dang vien chinh thuc", "chinh thuc"]),
+        /// A readmitted member's first admission decision (party age counts from it, rules.md §3).
+        FirstAdmission = ("first_admission_date", "Ngày vào Đảng lần đầu", ["ngay ket nap lan dau", "ngay vao dang lan thu nhat", "ngay quyet dinh ket nap lan dau"]),
+        /// The day a readmitted member had left the Party before (the time out is not party age).
+        EarlierExitDate = ("earlier_exit_date", "Ngày ra khỏi Đảng lần trước", ["ngay ra khoi dang truoc khi ket nap lai", "ngay ra dang lan truoc"]),
+        /// How they had left: xóa tên, ra khỏi Đảng, khai trừ.
+        EarlierExitForm = ("earlier_exit_form", "Hình thức ra khỏi Đảng lần trước", ["hinh thuc ra khoi dang", "ly do ra khoi dang lan truoc"]),
         Unit = ("unit", "Chi bộ", ["chi bo sinh hoat", "chi bo dang sinh hoat", "ma chi bo", "to chuc dang", "don vi", "chi bo hien nay", "noi sinh hoat"]),
         UnitSince = ("unit_since", "Ngày đến chi bộ", ["ngay chuyen den", "ngay vao chi bo", "sinh hoat tu ngay", "ngay den"]),
         Status = ("status", "Trạng thái", ["tinh trang", "tinh trang dang vien"]),

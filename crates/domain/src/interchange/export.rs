@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 
 use super::columns::{Column, UnitColumn};
-use super::record::{Departure, MemberRecord, RecordStatus, UnitKindWord, UnitRecord};
+use super::record::{Departure, EarlierMembership, MemberRecord, RecordStatus, UnitKindWord, UnitRecord};
 use crate::event::{AdmissionOrigin, EventKind, RecordedEvent, UnitRef};
 use crate::history::effective_events;
 use crate::unit::LegalBasis;
@@ -53,8 +53,8 @@ pub struct AdmissionOn {
     /// Where the member was admitted.
     pub unit: UnitRef,
     pub origin: AdmissionOrigin,
-    /// A readmission (kết nạp lại): the earlier membership is not in the file.
-    pub readmitted: bool,
+    /// For a readmission (kết nạp lại): the first admission and how it ended.
+    pub earlier: Option<EarlierMembership>,
 }
 
 /// The admission behind a member's standing on `on`, from their recorded events (corrections
@@ -64,16 +64,32 @@ pub fn admission_on(events: &[RecordedEvent], on: NaiveDate) -> Option<Admission
     let upto: Vec<&crate::event::EventData> = effective.iter().map(|(_, e)| e).filter(|e| e.effective <= on).collect();
     let at = upto.iter().rposition(|e| matches!(e.kind, EventKind::Admitted { .. } | EventKind::Readmitted { .. }))?;
     let decided = upto.get(at)?;
-    let (unit, origin, readmitted) = match &decided.kind {
-        EventKind::Admitted { unit, origin } => (unit.clone(), *origin, false),
-        EventKind::Readmitted { unit, origin } => (UnitRef::Internal(*unit), *origin, true),
+    let (unit, origin, earlier) = match &decided.kind {
+        EventKind::Admitted { unit, origin } => (unit.clone(), *origin, None),
+        EventKind::Readmitted { unit, origin } => (unit.clone(), *origin, earlier_membership(upto.get(..at).unwrap_or_default())),
         _ => return None,
     };
     let after = upto.get(at + 1..).unwrap_or_default();
     // The probation's ceremony and recognition (the latest recorded, as the derivation keeps them).
     let ceremony = after.iter().rev().find(|e| matches!(e.kind, EventKind::Ceremony)).map(|e| e.effective);
     let official = after.iter().rev().find(|e| matches!(e.kind, EventKind::RecognizedOfficial)).map(|e| e.effective);
-    Some(AdmissionOn { decision: decided.effective, ceremony, official, basis: decided.basis.clone(), unit, origin, readmitted })
+    Some(AdmissionOn { decision: decided.effective, ceremony, official, basis: decided.basis.clone(), unit, origin, earlier })
+}
+
+/// The membership before a readmission: the first admission decision and the last departure
+/// after it.
+fn earlier_membership(before: &[&crate::event::EventData]) -> Option<EarlierMembership> {
+    let first_decision = before.iter().find(|e| matches!(e.kind, EventKind::Admitted { .. }))?.effective;
+    let (left_on, left_by) = before.iter().rev().find_map(|e| {
+        let how = match e.kind {
+            EventKind::StruckOff { .. } => Departure::StruckOff,
+            EventKind::Exited { .. } => Departure::Exited,
+            EventKind::Expelled => Departure::Expelled,
+            _ => return None,
+        };
+        Some((e.effective, how))
+    })?;
+    Some(EarlierMembership { first_decision, left_on, left_by })
 }
 
 /// Where a member went on `day`: the transfer out's destination or the unit they were
@@ -138,6 +154,9 @@ fn member_cell(column: Column, number: u64, r: &MemberRecord) -> Cell {
         Column::DecisionIssuer => Cell::opt_text(r.basis.as_ref().map(|b| b.issuer.as_str())),
         Column::AdmittedIn => Cell::opt_text(r.admitted_in.as_deref()),
         Column::OfficialDate => Cell::opt_date(r.official),
+        Column::FirstAdmission => Cell::opt_date(r.earlier.map(|e| e.first_decision)),
+        Column::EarlierExitDate => Cell::opt_date(r.earlier.map(|e| e.left_on)),
+        Column::EarlierExitForm => r.earlier.map_or(Cell::Empty, |e| Cell::text(departure_word(e.left_by))),
         Column::Unit => Cell::text(&r.unit),
         Column::UnitSince => Cell::opt_date(r.unit_since),
         Column::Status => Cell::text(status_word(&r.status)),
@@ -194,6 +213,7 @@ pub const PATH_SEPARATOR: &str = " / ";
 /// What the file carries, said in the note sheet and in docs/formats/register.md.
 pub const CARRIED: &str = "Tệp ghi, cho ngày xuất: danh sách tổ chức đảng của phạm vi xuất (mã, tên, loại, cấp trên, ngày thành lập) \
 và mỗi đảng viên với lý lịch tóm tắt (nhận dạng, trình độ tại ngày xuất), ngày quyết định kết nạp, ngày lễ kết nạp, ngày chính thức, \
+(với đảng viên kết nạp lại: ngày vào Đảng lần đầu, ngày và hình thức ra khỏi Đảng lần trước), \
 số và cơ quan quyết định kết nạp, nơi kết nạp, nguồn giới thiệu và nhóm chỉ tiêu, chi bộ sinh hoạt, ngày đến chi bộ, trạng thái và ngày thay đổi trạng thái.";
 
 /// What does not travel in the file (the histories beyond its columns).
@@ -201,7 +221,7 @@ pub const NOT_CARRIED: [&str; 7] = [
     "Các lần chuyển sinh hoạt trước khi đến chi bộ hiện tại (chỉ ghi ngày đến chi bộ hiện tại và nơi kết nạp).",
     "Lịch sử tổ chức: sáp nhập, hợp nhất, chia tách, đổi tên, chuyển cấp trên và các tổ chức đã giải thể (chỉ ghi cây tổ chức tại ngày xuất).",
     "Các sự kiện đã đính chính hoặc hủy và lý do đính chính (chỉ ghi kết quả sau đính chính).",
-    "Lần đảng tịch trước của đảng viên được kết nạp lại (chỉ ghi lần kết nạp lại), các thời kỳ sinh hoạt tạm thời, các lần miễn sinh hoạt đã kết thúc.",
+    "Nơi kết nạp, ngày lễ kết nạp và ngày chính thức của lần vào Đảng đầu tiên của đảng viên được kết nạp lại; các thời kỳ sinh hoạt tạm thời, các lần miễn sinh hoạt đã kết thúc.",
     "Các thay đổi lý lịch theo thời gian (chỉ ghi trình độ, nghề nghiệp, nơi ở tại ngày xuất).",
     "Hồ sơ kết nạp đảng viên (quần chúng ưu tú, các bước xét kết nạp, người giới thiệu), chỉ tiêu và nhiệm kỳ.",
     "Tài khoản, quyền truy cập và nhật ký kiểm tra (audit) của hệ thống.",

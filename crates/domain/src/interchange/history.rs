@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 
-use super::record::{Departure, MemberRecord, RecordStatus};
+use super::record::{Departure, EarlierMembership, MemberRecord, RecordStatus};
 use crate::event::{EventData, EventKind, StrikeOffReason, TransferMode, UnitRef};
 use crate::ids::UnitId;
 
@@ -31,6 +31,32 @@ pub fn import_note(import: i64, what: Option<&str>) -> String {
     }
 }
 
+/// A readmitted member's first admission and how it ended (the first admission's place is not
+/// in the file).
+fn earlier_membership(earlier: &EarlierMembership, note: Option<String>) -> [EventData; 2] {
+    let left = match earlier.left_by {
+        Departure::Exited => EventKind::Exited {
+            // Only an exit for extremely difficult family circumstances can be followed by a
+            // readmission (294-QĐ/TW point 3.5), so this one was.
+            difficult_family: true,
+        },
+        Departure::Expelled => EventKind::Expelled,
+        _ => EventKind::StruckOff { reason: StrikeOffReason::Other },
+    };
+    [
+        EventData {
+            kind: EventKind::Admitted { unit: UnitRef::External(EARLIER_PLACE.to_owned()), origin: Default::default() },
+            effective: earlier.first_decision,
+            basis: None,
+            note: note.clone(),
+        },
+        EventData { kind: left, effective: earlier.left_on, basis: None, note },
+    ]
+}
+
+/// Where a readmitted member's first admission took place (the file does not say).
+pub const EARLIER_PLACE: &str = "Nơi kết nạp lần đầu (không có trong tệp nạp)";
+
 /// When the file gives no admission place.
 pub const UNKNOWN_PLACE: &str = "Không rõ nơi kết nạp (nạp từ tệp)";
 
@@ -50,12 +76,16 @@ pub fn implied_events(record: &MemberRecord, placement: Placement, import: i64) 
         }
     };
     let decision_note = record.decision_taken_from_ceremony.then_some("ngày quyết định lấy bằng ngày lễ kết nạp");
-    events.push(EventData {
-        kind: EventKind::Admitted { unit: admitted_unit.clone(), origin: record.origin },
-        effective: record.decision,
-        basis: record.basis.clone(),
-        note: note(decision_note),
-    });
+    // A readmitted member: the first membership and its end, then the readmission where the
+    // admission columns place it.
+    let kind = match &record.earlier {
+        None => EventKind::Admitted { unit: admitted_unit.clone(), origin: record.origin },
+        Some(earlier) => {
+            events.extend(earlier_membership(earlier, note(None)));
+            EventKind::Readmitted { unit: admitted_unit.clone(), origin: record.origin }
+        }
+    };
+    events.push(EventData { kind, effective: record.decision, basis: record.basis.clone(), note: note(decision_note) });
     // Before the ceremony, the recognition and the arrival, in date order; an arrival on the
     // same day as a ceremony or recognition comes after it (it is the later paper).
     let mut dated: Vec<(NaiveDate, u8, EventData)> = Vec::new();

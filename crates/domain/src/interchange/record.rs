@@ -104,6 +104,27 @@ const STATUS_WORDS: &[(&str, StatusWord)] = &[
     ("bi khai tru", StatusWord::Gone(Departure::Expelled)),
 ];
 
+/// A readmitted member's earlier membership (kết nạp lại, 294-QĐ/TW point 3.5): the first
+/// admission and how it ended. Party age counts from the first decision less the time out
+/// (rules.md §3 "Party age").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarlierMembership {
+    pub first_decision: NaiveDate,
+    pub left_on: NaiveDate,
+    /// Struck off, exited or expelled.
+    pub left_by: Departure,
+}
+
+/// The words of "Hình thức ra khỏi Đảng lần trước" (folded).
+const EARLIER_EXIT_WORDS: &[(&str, Departure)] = &[
+    ("xoa ten", Departure::StruckOff),
+    ("bi xoa ten", Departure::StruckOff),
+    ("ra khoi dang", Departure::Exited),
+    ("xin ra khoi dang", Departure::Exited),
+    ("khai tru", Departure::Expelled),
+    ("bi khai tru", Departure::Expelled),
+];
+
 /// A member row read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberRecord {
@@ -127,6 +148,8 @@ pub struct MemberRecord {
     pub unit_since: Option<NaiveDate>,
     pub status: RecordStatus,
     pub note: Option<String>,
+    /// For a readmitted member (the admission columns then hold the readmission).
+    pub earlier: Option<EarlierMembership>,
 }
 
 /// A problem with one cell of a row (or the row as a whole when `column` is `None`).
@@ -362,6 +385,7 @@ pub fn parse_member(row: &Row<'_>, meaning: AdmissionDateMeaning, today: NaiveDa
     }
     let status = read_status(&mut r, official);
     let note = r.text(Column::Note);
+    let earlier = read_earlier(&mut r, decision);
 
     let Reader { errors, warnings, .. } = r;
     let record = match (identity, decision, unit, status) {
@@ -379,6 +403,7 @@ pub fn parse_member(row: &Row<'_>, meaning: AdmissionDateMeaning, today: NaiveDa
             unit_since,
             status,
             note,
+            earlier,
         }),
         _ => Err(errors),
     };
@@ -479,6 +504,71 @@ fn read_status(r: &mut Reader<'_, '_>, official: Option<NaiveDate>) -> Option<Re
                 None
             }
         },
+    }
+}
+
+/// A readmitted member's earlier membership: both dates or neither, the first admission before
+/// the exit, the exit before the readmission (the admission columns' decision).
+fn read_earlier(r: &mut Reader<'_, '_>, readmission: Option<NaiveDate>) -> Option<EarlierMembership> {
+    let first = r.date(Column::FirstAdmission);
+    let left = r.date(Column::EarlierExitDate);
+    let form = r.text(Column::EarlierExitForm);
+    let left_by = match form {
+        None => Departure::StruckOff,
+        Some(t) => match EARLIER_EXIT_WORDS.iter().find(|(w, _)| *w == fold(&t)) {
+            Some((_, d)) => *d,
+            None => {
+                r.errors.push(CellError::new(
+                    Some(Column::EarlierExitForm),
+                    "unknown_value",
+                    format!("Hình thức ra khỏi Đảng “{t}” không đọc được (Xóa tên, Ra khỏi Đảng, Khai trừ)."),
+                ));
+                return None;
+            }
+        },
+    };
+    match (first, left) {
+        (None, None) => {
+            if r.mapped(Column::EarlierExitForm) && !r.row.value(Column::EarlierExitForm).is_empty() {
+                r.errors.push(CellError::new(
+                    Some(Column::EarlierExitDate),
+                    "required",
+                    "Có hình thức ra khỏi Đảng lần trước nhưng thiếu ngày.",
+                ));
+            }
+            None
+        }
+        (Some(_), None) => {
+            r.errors.push(CellError::new(
+                Some(Column::EarlierExitDate),
+                "required",
+                "Đảng viên kết nạp lại cần cả ngày ra khỏi Đảng lần trước.",
+            ));
+            None
+        }
+        (None, Some(_)) => {
+            r.errors.push(CellError::new(Some(Column::FirstAdmission), "required", "Đảng viên kết nạp lại cần cả ngày vào Đảng lần đầu."));
+            None
+        }
+        (Some(first), Some(left)) => {
+            if left <= first {
+                r.errors.push(CellError::new(
+                    Some(Column::EarlierExitDate),
+                    "before_first_admission",
+                    "Ngày ra khỏi Đảng lần trước phải sau ngày vào Đảng lần đầu.",
+                ));
+                return None;
+            }
+            if readmission.is_some_and(|d| d <= left) {
+                r.errors.push(CellError::new(
+                    Some(Column::EarlierExitDate),
+                    "after_readmission",
+                    "Ngày ra khỏi Đảng lần trước phải trước ngày quyết định kết nạp lại (cột ngày vào Đảng).",
+                ));
+                return None;
+            }
+            Some(EarlierMembership { first_decision: first, left_on: left, left_by })
+        }
     }
 }
 

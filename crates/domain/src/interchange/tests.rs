@@ -312,6 +312,47 @@ fn admitted_in_another_chi_bo_of_the_register_then_moved() {
 }
 
 #[test]
+fn a_readmitted_member_keeps_the_first_admission_and_the_time_out() {
+    use crate::interchange::record::EarlierMembership;
+    let mut r = row(clean_row()).unwrap();
+    r.unit_since = Some(d(2005, 5, 19));
+    let placement = Placement { unit: UnitId(10), admitted_in: None, import_day: d(2026, 12, 3) };
+    for left_by in [Departure::StruckOff, Departure::Exited, Departure::Expelled] {
+        r.earlier = Some(EarlierMembership { first_decision: d(1980, 1, 10), left_on: d(1995, 6, 1), left_by });
+        let events = implied_events(&r, placement, 7);
+        assert!(matches!(&events[0].kind, EventKind::Admitted { unit: UnitRef::External(p), .. } if p == super::history::EARLIER_PLACE));
+        assert!(matches!(events[2].kind, EventKind::Readmitted { unit: UnitRef::Internal(UnitId(10)), .. }), "{events:?}");
+        let h = history_of(&r, placement);
+        assert!(h.problems.is_empty(), "{left_by:?}: {:?}", h.problems);
+        assert_eq!(h.first_admission(), Some(d(1980, 1, 10)));
+        // 562 months from the first decision, less the 10 years (119 full months) out.
+        let expected = crate::dates::full_months_between(d(1980, 1, 10), d(2026, 12, 3))
+            - crate::dates::full_months_between(d(1995, 6, 1), d(2005, 5, 19));
+        assert_eq!(h.party_age_months(d(2026, 12, 3)), Some(expected));
+        assert!(!h.span_on(d(2000, 1, 1)).unwrap().status.is_active(), "out between");
+    }
+
+    // Readmitted somewhere the register does not hold, then arrived in the chi bộ.
+    r.admitted_in = Some("Chi bộ Trường THPT Lê Lợi, tỉnh Thanh Hóa".into());
+    r.unit_since = Some(d(2015, 1, 1));
+    let events = implied_events(&r, placement, 7);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Readmitted { unit: UnitRef::External(n), .. } if n.starts_with("Chi bộ Trường THPT"))),
+        "{events:?}"
+    );
+    let h = history_of(&r, placement);
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+    assert_eq!(h.span_on(d(2010, 1, 1)).unwrap().unit, UnitRef::External("Chi bộ Trường THPT Lê Lợi, tỉnh Thanh Hóa".into()));
+    assert_eq!(h.span_on(d(2016, 1, 1)).unwrap().unit, UnitRef::Internal(UnitId(10)));
+
+    // Out for less than 36 months: the derivation refuses it (294-QĐ/TW point 3.5), so the row is.
+    r.earlier = Some(EarlierMembership { first_decision: d(1980, 1, 10), left_on: d(2003, 6, 1), left_by: Departure::StruckOff });
+    assert!(history_of(&r, placement).problems.iter().any(|p| p.code == "readmission_too_soon"));
+}
+
+#[test]
 fn departures_and_exemption_end_the_history_as_the_status_says() {
     let base = row(clean_row()).unwrap();
     let placement = Placement { unit: UnitId(10), admitted_in: None, import_day: d(2026, 12, 3) };

@@ -58,7 +58,10 @@ pub fn register_writes(step: &StepData, case: &Case<'_>) -> Result<Vec<RegisterW
         // The admission decision (9-KNĐ): party age runs from its date (rules.md §3).
         StepData::Decision { basis, .. } => match c.former_member {
             Some(former) => {
-                vec![RegisterWrite::Event { member: former, event: decided(EventKind::Readmitted { unit: c.unit, origin }, basis) }]
+                vec![RegisterWrite::Event {
+                    member: former,
+                    event: decided(EventKind::Readmitted { unit: UnitRef::Internal(c.unit), origin }, basis),
+                }]
             }
             None => vec![RegisterWrite::NewMember {
                 identity: Box::new(c.identity.clone()),

@@ -1143,7 +1143,7 @@ fn the_admission_decision_opens_a_record_or_readmits_the_former_member() {
         }]
     );
     let former = Candidate { former_member: Some(MemberId(99)), ..candidate() };
-    let readmitted = crate::event::EventKind::Readmitted { unit: UnitId(1), origin };
+    let readmitted = crate::event::EventKind::Readmitted { unit: crate::event::UnitRef::Internal(UnitId(1)), origin };
     assert_eq!(
         writes(&decision, &former, &before(StepKind::Decision), None),
         vec![event_on(99, readmitted, d(2025, 7, 15), Some(basis(d(2025, 7, 15))))]

@@ -136,7 +136,7 @@ fn kind(i: usize) -> EventKind {
         5 => EventKind::Reassigned { to: UnitId(23) },
         6 => EventKind::Exempted,
         7 => EventKind::StruckOff { reason: StrikeOffReason::UnpaidDues },
-        8 => EventKind::Readmitted { unit: UnitId(21), origin: Default::default() },
+        8 => EventKind::Readmitted { unit: UnitRef::Internal(UnitId(21)), origin: Default::default() },
         9 => EventKind::Died,
         10 => EventKind::Reassigned { to: UnitId(21) },
         11 => EventKind::TransferredOut { mode: TransferMode::Official, from: UnitId(22), to: UnitRef::External("Tỉnh khác".into()) },

@@ -213,7 +213,10 @@ pub fn event_values(id: Option<EventId>, member: MemberId, e: &RecordedEvent) ->
                 EventKind::Exited { difficult_family } => difficult = Some(i64::from(*difficult_family)),
                 EventKind::Readmitted { unit: u, origin: o } => {
                     origin = *o;
-                    unit = Some(u.0);
+                    match u {
+                        UnitRef::Internal(id) => unit = Some(id.0),
+                        UnitRef::External(n) => external = Some(n.clone()),
+                    }
                 }
                 EventKind::Ceremony
                 | EventKind::RecognizedOfficial
@@ -303,7 +306,7 @@ pub(super) fn event_from_row(r: &Row) -> R<RecordedEvent> {
             EventKindCode::Exited => EventKind::Exited { difficult_family: r.opt_i64("difficult_family")?.unwrap_or(0) != 0 },
             EventKindCode::Expelled => EventKind::Expelled,
             EventKindCode::Died => EventKind::Died,
-            EventKindCode::Readmitted => EventKind::Readmitted { unit: need(unit)?, origin: origin()? },
+            EventKindCode::Readmitted => EventKind::Readmitted { unit: target(unit, external)?, origin: origin()? },
         };
         let basis = match (r.opt_str("decision_number")?, r.opt_date("decision_date")?, r.opt_str("issuer")?) {
             (Some(n), Some(d), Some(i)) => Some(LegalBasis { number: field(DecisionNumber::parse(&n))?, date: d, issuer: i }),

@@ -62,6 +62,7 @@ fn record() -> MemberRecord {
         unit_since: Some(d(2023, 7, 1)),
         status: RecordStatus::Official,
         note: None,
+        earlier: None,
     }
 }
 
@@ -205,8 +206,8 @@ fn the_admission_of_a_day_comes_from_the_events_in_force() {
     assert_eq!((a.decision, a.ceremony, a.official), (d(2019, 5, 1), None, None));
     let a = admission_on(&events, d(2021, 1, 1)).unwrap();
     assert_eq!(
-        (a.ceremony, a.official, a.unit.clone(), a.readmitted),
-        (Some(d(2019, 5, 20)), Some(d(2020, 5, 20)), UnitRef::Internal(chi_bo), false)
+        (a.ceremony, a.official, a.unit.clone(), a.earlier),
+        (Some(d(2019, 5, 20)), Some(d(2020, 5, 20)), UnitRef::Internal(chi_bo), None)
     );
     assert_eq!(admission_on(&events, d(2019, 4, 30)), None, "before the admission");
     assert_eq!(destination_on(&events, d(2022, 1, 10)), Some(UnitRef::External("Đảng bộ tỉnh Lâm Đồng".into())));
@@ -224,4 +225,70 @@ fn the_admission_of_a_day_comes_from_the_events_in_force() {
     correction.corrects = Some(events[0].id);
     corrected.push(correction);
     assert_eq!(admission_on(&corrected, d(2021, 1, 1)).unwrap().decision, d(2019, 4, 28));
+}
+
+#[test]
+fn a_readmitted_members_earlier_membership_is_written_and_read_back() {
+    let chi_bo = UnitId(10);
+    let events = recorded_events(&[
+        (EventKind::Admitted { unit: UnitRef::Internal(chi_bo), origin: AdmissionOrigin::default() }, d(1990, 3, 1)),
+        (EventKind::Ceremony, d(1990, 3, 20)),
+        (EventKind::RecognizedOfficial, d(1991, 3, 20)),
+        (EventKind::Exited { difficult_family: true }, d(2005, 6, 1)),
+        (EventKind::Readmitted { unit: UnitRef::Internal(chi_bo), origin: AdmissionOrigin::default() }, d(2010, 2, 1)),
+        (EventKind::Ceremony, d(2010, 2, 15)),
+    ]);
+    let a = admission_on(&events, d(2011, 1, 1)).unwrap();
+    assert_eq!((a.decision, a.ceremony, a.official), (d(2010, 2, 1), Some(d(2010, 2, 15)), None), "the readmission's dates");
+    assert_eq!(a.earlier, Some(EarlierMembership { first_decision: d(1990, 3, 1), left_on: d(2005, 6, 1), left_by: Departure::Exited }));
+    assert_eq!(admission_on(&events, d(2006, 1, 1)).unwrap().earlier, None, "before the readmission: the first admission");
+
+    let mut r = record();
+    r.earlier = a.earlier;
+    r.decision = d(2020, 3, 1);
+    for form in [Departure::Exited, Departure::StruckOff, Departure::Expelled] {
+        r.earlier = Some(EarlierMembership { first_decision: d(1990, 3, 1), left_on: d(2005, 6, 1), left_by: form });
+        assert_eq!(round_trip(&r, AdmissionDateMeaning::Ceremony), r);
+    }
+}
+
+#[test]
+fn an_earlier_membership_needs_both_dates_in_order() {
+    let mapping = Mapping { members: Column::ALL.iter().map(|c| Some(*c)).collect(), units: Vec::new() };
+    let read = |first: Value, left: Value, form: &str| {
+        let mut cells: Vec<Value> = member_cells(1, &record()).into_iter().map(value).collect();
+        let at = |c: Column| Column::ALL.iter().position(|x| *x == c).unwrap();
+        cells[at(Column::FirstAdmission)] = first;
+        cells[at(Column::EarlierExitDate)] = left;
+        cells[at(Column::EarlierExitForm)] = if form.is_empty() { Value::Empty } else { Value::Text(form.into()) };
+        let row = Row { cells: &cells, mapping: &mapping, defaults: &[] };
+        parse_member(&row, AdmissionDateMeaning::Ceremony, d(2026, 12, 3)).record
+    };
+    let codes = |r: Result<MemberRecord, Vec<crate::interchange::CellError>>| match r {
+        Ok(_) => vec![],
+        Err(e) => e.into_iter().map(|e| (e.column, e.code)).collect(),
+    };
+    // record() is admitted on 01/03/2020.
+    let ok = read(Value::Date(d(1990, 1, 1)), Value::Date(d(2001, 1, 1)), "bị xóa tên").unwrap();
+    assert_eq!(
+        ok.earlier,
+        Some(EarlierMembership { first_decision: d(1990, 1, 1), left_on: d(2001, 1, 1), left_by: Departure::StruckOff })
+    );
+    assert_eq!(read(Value::Date(d(1990, 1, 1)), Value::Date(d(2001, 1, 1)), "").unwrap().earlier.unwrap().left_by, Departure::StruckOff);
+    assert_eq!(codes(read(Value::Date(d(1990, 1, 1)), Value::Empty, "")), vec![(Some(Column::EarlierExitDate), "required".to_owned())]);
+    assert_eq!(codes(read(Value::Empty, Value::Date(d(2001, 1, 1)), "")), vec![(Some(Column::FirstAdmission), "required".to_owned())]);
+    assert_eq!(
+        codes(read(Value::Date(d(2002, 1, 1)), Value::Date(d(2001, 1, 1)), "")),
+        vec![(Some(Column::EarlierExitDate), "before_first_admission".to_owned())]
+    );
+    assert_eq!(
+        codes(read(Value::Date(d(1990, 1, 1)), Value::Date(d(2020, 3, 1)), "")),
+        vec![(Some(Column::EarlierExitDate), "after_readmission".to_owned())]
+    );
+    assert_eq!(
+        codes(read(Value::Date(d(1990, 1, 1)), Value::Date(d(2001, 1, 1)), "nghỉ hưu")),
+        vec![(Some(Column::EarlierExitForm), "unknown_value".to_owned())]
+    );
+    assert_eq!(codes(read(Value::Empty, Value::Empty, "Xóa tên")), vec![(Some(Column::EarlierExitDate), "required".to_owned())]);
+    assert_eq!(read(Value::Empty, Value::Empty, "").unwrap().earlier, None);
 }

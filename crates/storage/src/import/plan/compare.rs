@@ -95,8 +95,14 @@ pub(super) fn compare(
         new_profile = Some(p.clone());
     }
 
-    // The admission's dates: the register's stay (a correction changes them).
-    if let Some(first) = history.probations.first() {
+    // The admission's dates: the latest admission's (the file's admission columns hold a
+    // readmission), and a readmitted member's first decision.
+    if let (Some(earlier), Some(first)) = (&record.earlier, history.first_admission())
+        && earlier.first_decision != first
+    {
+        differences.push(change(Column::FirstAdmission, fmt(first), fmt(earlier.first_decision), ChangeKind::Kept));
+    }
+    if let Some(first) = history.probations.last() {
         if first.decided != record.decision {
             differences.push(change(Column::DecisionDate, fmt(first.decided), fmt(record.decision), ChangeKind::Kept));
         }

@@ -135,7 +135,7 @@ fn event_details(kind: &EventKind, d: &MemberDetail) -> String {
         EventKind::Reassigned { to } => format!("Đến {}", d.unit_name(*to)),
         EventKind::StruckOff { reason } => format!("Lý do: {}", reason.label()),
         EventKind::Exited { difficult_family: true } => "Vì hoàn cảnh gia đình khó khăn".to_owned(),
-        EventKind::Readmitted { unit, origin } => format!("Tại {}{}", d.unit_name(*unit), origin_details(origin)),
+        EventKind::Readmitted { unit, origin } => format!("Tại {}{}", unit_ref_name(unit, d), origin_details(origin)),
         _ => String::new(),
     }
 }
