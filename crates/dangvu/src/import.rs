@@ -121,6 +121,7 @@ pub async fn run(store: &dyn Store, args: ImportArgs) -> Result<()> {
         confirmed: args.confirm.clone(),
         scope: None,
         progress: Some(progress),
+        rebuild_indexes_from: storage::import::REBUILD_INDEXES_FROM,
     };
     let plan = if args.apply { store.apply_import(&ctx, &input).await? } else { store.plan_import(&ctx, &input).await? };
     eprintln!();

@@ -323,6 +323,10 @@ enum Refusal {
 
 fn refusal(c: char, lines: Lines) -> Option<Refusal> {
     use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory as _};
+    // Printable ASCII needs no table (most of every text).
+    if (' '..='~').contains(&c) {
+        return None;
+    }
     match c {
         '\n' | '\r' if lines == Lines::Multi => return None,
         // A tab pasted from a spreadsheet is white space like any other (collapsed to one space).
@@ -359,7 +363,12 @@ fn code_point(c: char) -> String {
 /// `control_character`, `bidi_control`, `invisible_character`, `invalid_character`,
 /// `too_many_marks`.
 pub fn check_text(input: &str, lines: Lines, field_label: &str) -> Result<String, FieldError> {
-    let nfc: String = input.nfc().collect();
+    // Text already in NFC (nearly all of it) is not normalised again.
+    let nfc: String = if unicode_normalization::is_nfc_quick(input.chars()) == unicode_normalization::IsNormalized::Yes {
+        input.to_owned()
+    } else {
+        input.nfc().collect()
+    };
     for c in nfc.chars() {
         let Some(why) = refusal(c, lines) else { continue };
         let (code, message) = match why {

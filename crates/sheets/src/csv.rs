@@ -3,23 +3,23 @@
 //! consistently; quoted fields may hold delimiters, doubled quotes and line breaks.
 
 use crate::grid::{self, SheetBuilder};
-use crate::{Format, Limits, ReadError, Warning, Workbook, encoding};
+use crate::{Format, Limits, ReadError, ReadSummary, RowSink, Warning, encoding};
 
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 /// Records looked at to choose the delimiter.
 const SAMPLE_RECORDS: usize = 50;
 
-pub(crate) fn read(bytes: &[u8], sheet_name: &str, limits: &Limits) -> Result<Workbook, ReadError> {
+pub(crate) fn read(bytes: &[u8], sheet_name: &str, limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
     let (text, encoding) = encoding::decode(bytes)?;
     let delimiter = delimiter(&text);
-    let mut builder = SheetBuilder::new(sheet_name, limits);
+    let mut builder = SheetBuilder::new(sheet_name, limits, sink);
     let mut records = Records::new(&text, delimiter);
     for (index, fields) in records.by_ref().enumerate() {
         for (column, field) in fields.into_iter().enumerate() {
             builder.put(index, column, grid::text(&field))?;
         }
     }
-    let (sheet, skipped) = builder.finish(None);
+    let (_, skipped) = builder.finish(None);
     let mut warnings = Vec::new();
     if let Some(row) = records.unclosed_quote_row {
         warnings.push(Warning {
@@ -28,7 +28,7 @@ pub(crate) fn read(bytes: &[u8], sheet_name: &str, limits: &Limits) -> Result<Wo
         });
     }
     warnings.extend(skipped);
-    Ok(Workbook { format: Format::Csv, encoding: Some(encoding), sheets: vec![sheet], warnings })
+    Ok(ReadSummary { format: Format::Csv, encoding: Some(encoding), warnings })
 }
 
 /// The delimiter splitting the first records into the same number (≥ 2) of fields most often.

@@ -11,37 +11,37 @@ use calamine::{Data, DataType, Ods, OdsError, Range, Reader, Xls, XlsError, Xlsx
 
 use crate::grid::{self, SheetBuilder};
 use crate::zipcheck::{self, Package};
-use crate::{Cell, Format, Limits, ReadError, Sheet, Warning, Workbook, dates};
+use crate::{Cell, Format, Limits, ReadError, ReadSummary, RowSink, Warning, dates};
 
 /// An xlsx or ods file (a zip archive), after its central directory passed the checks.
-pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+pub(crate) fn read_zip(bytes: &[u8], limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
     let package = zipcheck::check(bytes, limits)?;
     guarded(|| match package {
-        Package::Xlsx => read_xlsx(bytes, limits),
-        Package::Ods => read_ods(bytes, limits),
+        Package::Xlsx => read_xlsx(bytes, limits, sink),
+        Package::Ods => read_ods(bytes, limits, sink),
     })
 }
 
 /// An OLE compound file: an xls workbook, or an encrypted one (an encrypted xlsx is an OLE
 /// file holding an `EncryptedPackage` stream; an encrypted xls has a `FILEPASS` record).
-pub(crate) fn read_ole(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+pub(crate) fn read_ole(bytes: &[u8], limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
     guarded(|| {
         if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes)) {
             return Err(ReadError::Encrypted);
         }
-        read_xls(bytes, limits)
+        read_xls(bytes, limits, sink)
     })
 }
 
 /// A library panic on a malformed file becomes a refusal of that file, never a crash.
-fn guarded(read: impl FnOnce() -> Result<Workbook, ReadError>) -> Result<Workbook, ReadError> {
+fn guarded(read: impl FnOnce() -> Result<ReadSummary, ReadError>) -> Result<ReadSummary, ReadError> {
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|_| Err(ReadError::corrupt("the workbook reader panicked")))
 }
 
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+fn read_xlsx(bytes: &[u8], limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let is_1904 = book.has_1904_epoch();
-    let mut sheets = Vec::new();
+    let mut sheets = 0;
     let mut warnings = Vec::new();
     for name in book.sheet_names() {
         let mut reader = match book.worksheet_cells_reader(&name) {
@@ -51,7 +51,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
             Err(error) => return Err(xlsx_error(error)),
         };
         let declared_last_row = usize::try_from(reader.dimensions().end.0).ok().map(|row| row.saturating_add(1));
-        let mut builder = SheetBuilder::new(&name, limits);
+        let mut builder = SheetBuilder::new(&name, limits, sink);
         while let Some(record) = reader.next_cell_with_formula().map_err(xlsx_error)? {
             let cell = match (&record.value, record.formula) {
                 // A formula saved without its computed value (written by a program that does
@@ -62,29 +62,30 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
             let (row, column) = record.pos;
             builder.put(row as usize, column as usize, cell)?;
         }
-        push(&mut sheets, &mut warnings, builder.finish(declared_last_row));
+        sheets += 1;
+        warnings.extend(builder.finish(declared_last_row).1);
     }
     finish(Format::Xlsx, sheets, warnings)
 }
 
-fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+fn read_ods(bytes: &[u8], limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
     let mut book: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|error| match error {
         OdsError::Password => ReadError::Encrypted,
         OdsError::InvalidMime(_) => ReadError::WrongType { found: "tài liệu OpenDocument không phải bảng tính" },
         other => ReadError::corrupt(other),
     })?;
-    let mut sheets = Vec::new();
+    let mut sheets = 0;
     let mut warnings = Vec::new();
     for name in book.sheet_names() {
         let values = book.worksheet_range(&name).map_err(ReadError::corrupt)?;
         let formulas = book.worksheet_formula(&name).map_err(ReadError::corrupt)?;
-        let sheet = from_range(&name, &values, Some(&formulas), false, limits)?;
-        push(&mut sheets, &mut warnings, sheet);
+        sheets += 1;
+        warnings.extend(from_range(&name, &values, Some(&formulas), false, limits, sink)?);
     }
     finish(Format::Ods, sheets, warnings)
 }
 
-fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+fn read_xls(bytes: &[u8], limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
     let mut book = Xls::new(Cursor::new(bytes)).map_err(|error| match error {
         XlsError::Password => ReadError::Encrypted,
         other => match other_ole_document(bytes) {
@@ -93,13 +94,13 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         },
     })?;
     let is_1904 = book.has_1904_epoch();
-    let mut sheets = Vec::new();
+    let mut sheets = 0;
     let mut warnings = Vec::new();
     for name in book.sheet_names() {
         let values = book.worksheet_range(&name).map_err(ReadError::corrupt)?;
         // xls stores every formula's last computed value, so formulas need no reading.
-        let sheet = from_range(&name, &values, None, is_1904, limits)?;
-        push(&mut sheets, &mut warnings, sheet);
+        sheets += 1;
+        warnings.extend(from_range(&name, &values, None, is_1904, limits, sink)?);
     }
     finish(Format::Xls, sheets, warnings)
 }
@@ -120,15 +121,16 @@ fn other_ole_document(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// A sheet from a range of values (and, for ods, the formulas behind them).
+/// A sheet from a range of values (and, for ods, the formulas behind them), in row order.
 fn from_range(
     name: &str,
     values: &Range<Data>,
     formulas: Option<&Range<String>>,
     is_1904: bool,
     limits: &Limits,
-) -> Result<(Sheet, Option<Warning>), ReadError> {
-    let mut builder = SheetBuilder::new(name, limits);
+    sink: &mut dyn RowSink,
+) -> Result<Option<Warning>, ReadError> {
+    let mut cells: Vec<(usize, usize, Cell)> = Vec::new();
     let (top, left) = values.start().unwrap_or((0, 0));
     for (row, column, value) in values.used_cells() {
         let (row, column) = (top as usize + row, left as usize + column);
@@ -140,7 +142,7 @@ fn from_range(
             // LibreOffice stores a formula's error as the text shown in the cell.
             cell = Cell::Error(text.clone());
         }
-        builder.put(row, column, cell)?;
+        cells.push((row, column, cell));
     }
     if let Some(formulas) = formulas {
         let (top, left) = formulas.start().unwrap_or((0, 0));
@@ -149,11 +151,16 @@ fn from_range(
             let absolute = (row as u32, column as u32);
             let empty = values.get_value(absolute).is_none_or(|value| value.is_empty());
             if empty && !formula.trim().is_empty() {
-                builder.put(row, column, Cell::Formula(ods_formula(formula)))?;
+                cells.push((row, column, Cell::Formula(ods_formula(formula))));
             }
         }
+        cells.sort_by_key(|(row, column, _)| (*row, *column));
     }
-    Ok(builder.finish(None))
+    let mut builder = SheetBuilder::new(name, limits, sink);
+    for (row, column, cell) in cells {
+        builder.put(row, column, cell)?;
+    }
+    Ok(builder.finish(None).1)
 }
 
 fn has_formula(formulas: &Range<String>, row: usize, column: usize) -> bool {
@@ -211,15 +218,9 @@ fn xlsx_error(error: XlsxError) -> ReadError {
     }
 }
 
-fn push(sheets: &mut Vec<Sheet>, warnings: &mut Vec<Warning>, read: (Sheet, Option<Warning>)) {
-    let (sheet, warning) = read;
-    sheets.push(sheet);
-    warnings.extend(warning);
-}
-
-fn finish(format: Format, sheets: Vec<Sheet>, warnings: Vec<Warning>) -> Result<Workbook, ReadError> {
-    if sheets.is_empty() {
+fn finish(format: Format, sheets: usize, warnings: Vec<Warning>) -> Result<ReadSummary, ReadError> {
+    if sheets == 0 {
         return Err(ReadError::NoSheet);
     }
-    Ok(Workbook { format, encoding: None, sheets, warnings })
+    Ok(ReadSummary { format, encoding: None, warnings })
 }

@@ -2,7 +2,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::{Cell, Limits, ReadError, Row, Sheet, Warning};
+use crate::{Cell, Limits, ReadError, Row, RowSink, Warning};
 
 /// Text in NFC (old Vietnamese files store tone marks as combining characters).
 pub(crate) fn nfc(text: &str) -> String {
@@ -18,20 +18,30 @@ pub(crate) fn text(text: &str) -> Cell {
     if text.trim().is_empty() { Cell::Empty } else { Cell::Text(nfc(text)) }
 }
 
-/// Builds one sheet from cells given with 0-based positions, in any order (fastest row by row).
-pub(crate) struct SheetBuilder {
+/// Builds one sheet's rows from cells given with 0-based positions, row by row, and hands each
+/// finished row to the sink (nothing of the sheet is kept here).
+pub(crate) struct SheetBuilder<'s> {
     name: String,
-    rows: Vec<Row>,
+    sink: &'s mut dyn RowSink,
+    current: Option<Row>,
+    /// The last row handed on (1-based), and the empty rows skipped before it.
+    previous: usize,
+    skipped: usize,
+    pub(crate) rows: usize,
     max_rows: usize,
     max_columns: usize,
 }
 
-impl SheetBuilder {
-    pub(crate) fn new(name: &str, limits: &Limits) -> Self {
-        Self { name: nfc(name), rows: Vec::new(), max_rows: limits.max_rows, max_columns: limits.max_columns }
+impl<'s> SheetBuilder<'s> {
+    pub(crate) fn new(name: &str, limits: &Limits, sink: &'s mut dyn RowSink) -> Self {
+        let name = nfc(name);
+        sink.sheet(&name);
+        Self { name, sink, current: None, previous: 0, skipped: 0, rows: 0, max_rows: limits.max_rows, max_columns: limits.max_columns }
     }
 
-    /// Puts a cell at a 0-based (row, column); empty cells are not kept.
+    /// Puts a cell at a 0-based (row, column); empty cells are not kept. Rows come in order (a
+    /// cell of a row already handed on is refused as a damaged file); cells within a row in
+    /// any order.
     pub(crate) fn put(&mut self, row: usize, column: usize, cell: Cell) -> Result<(), ReadError> {
         if cell == Cell::Empty {
             return Ok(());
@@ -43,51 +53,100 @@ impl SheetBuilder {
         if column >= self.max_columns {
             return Err(ReadError::TooManyColumns { sheet: self.name.clone(), column: column.saturating_add(1), limit: self.max_columns });
         }
-        let index = match self.rows.last() {
-            Some(last) if last.number == number => self.rows.len() - 1,
-            Some(last) if last.number > number => match self.rows.binary_search_by_key(&number, |r| r.number) {
-                Ok(index) => index,
-                Err(index) => {
-                    self.rows.insert(index, Row { number, cells: Vec::new() });
-                    index
-                }
-            },
+        let current = match &mut self.current {
+            Some(current) if current.number == number => current,
+            Some(current) if current.number > number => {
+                return Err(ReadError::corrupt(format!("sheet {}: a cell of row {number} after row {}", self.name, current.number)));
+            }
             _ => {
-                self.rows.push(Row { number, cells: Vec::new() });
-                self.rows.len() - 1
+                self.hand_on();
+                self.current.insert(Row { number, cells: Vec::new() })
             }
         };
-        let Some(target) = self.rows.get_mut(index) else {
-            return Ok(());
-        };
-        if column >= target.cells.len() {
-            target.cells.resize(column, Cell::Empty);
-            target.cells.push(cell);
-        } else if let Some(slot) = target.cells.get_mut(column) {
+        if column >= current.cells.len() {
+            current.cells.resize(column, Cell::Empty);
+            current.cells.push(cell);
+        } else if let Some(slot) = current.cells.get_mut(column) {
             *slot = cell;
         }
         Ok(())
     }
 
-    /// The finished sheet, and a warning when rows without values were skipped: between the
-    /// values, and after them up to `declared_last_row` (the 1-based last row a workbook
-    /// declares, formatted but empty rows included).
-    pub(crate) fn finish(self, declared_last_row: Option<usize>) -> (Sheet, Option<Warning>) {
-        let mut skipped = 0usize;
-        let mut previous = 0usize;
-        for row in &self.rows {
-            skipped += row.number.saturating_sub(previous).saturating_sub(1);
-            previous = row.number;
+    fn hand_on(&mut self) {
+        if let Some(row) = self.current.take() {
+            self.skipped += row.number.saturating_sub(self.previous).saturating_sub(1);
+            self.previous = row.number;
+            self.rows += 1;
+            self.sink.row(row);
         }
-        if !self.rows.is_empty()
+    }
+
+    /// Hands on the last row; the number of rows, and a warning when rows without values were
+    /// skipped: between the values, and after them up to `declared_last_row` (the 1-based last
+    /// row a workbook declares, formatted but empty rows included).
+    pub(crate) fn finish(mut self, declared_last_row: Option<usize>) -> (usize, Option<Warning>) {
+        self.hand_on();
+        let mut skipped = self.skipped;
+        if self.rows > 0
             && let Some(declared) = declared_last_row
         {
-            skipped += declared.saturating_sub(previous);
+            skipped += declared.saturating_sub(self.previous);
         }
         let warning = (skipped > 0).then(|| Warning {
             code: "sheets.empty_rows_skipped",
             message: format!("Trang “{}”: đã bỏ qua {skipped} dòng trống.", self.name),
         });
-        (Sheet { name: self.name, rows: self.rows }, warning)
+        (self.rows, warning)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Sheet;
+
+    #[derive(Default)]
+    struct Rows(Vec<Sheet>);
+
+    impl RowSink for Rows {
+        fn sheet(&mut self, name: &str) {
+            self.0.push(Sheet { name: name.to_owned(), rows: Vec::new() });
+        }
+        fn row(&mut self, row: Row) {
+            self.0.last_mut().unwrap().rows.push(row);
+        }
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.to_owned())
+    }
+
+    #[test]
+    fn rows_are_handed_on_in_order_with_the_empty_ones_counted() {
+        let mut sink = Rows::default();
+        let mut b = SheetBuilder::new("Đảng viên", &Limits::default(), &mut sink);
+        b.put(0, 1, text("B1")).unwrap();
+        b.put(0, 0, text("A1")).unwrap();
+        b.put(3, 2, text("C4")).unwrap();
+        b.put(3, 0, Cell::Empty).unwrap();
+        let (rows, warning) = b.finish(Some(10));
+        assert_eq!(rows, 2);
+        assert_eq!(warning.unwrap().message, "Trang “Đảng viên”: đã bỏ qua 8 dòng trống.", "rows 2, 3 and 5 to 10");
+        let rows = sink.0.first().map(|sheet| sheet.rows.clone()).unwrap_or_default();
+        assert_eq!(
+            rows,
+            vec![
+                Row { number: 1, cells: vec![text("A1"), text("B1")] },
+                Row { number: 4, cells: vec![Cell::Empty, Cell::Empty, text("C4")] }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cell_of_a_row_already_handed_on_is_a_damaged_file() {
+        let mut sink = Rows::default();
+        let mut b = SheetBuilder::new("S", &Limits::default(), &mut sink);
+        b.put(4, 0, text("x")).unwrap();
+        assert!(matches!(b.put(2, 0, text("y")), Err(ReadError::Corrupt { .. })));
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! [`read`] recognises the format from the content (the file name is only a hint), refuses what
 //! cannot be read with a precise [`ReadError`] (encrypted, truncated, zip bombs, too large…) and
-//! gives every worksheet as rows of [`Cell`]s, numbered as the spreadsheet shows them. Nothing
+//! gives every worksheet as rows of [`Cell`]s, numbered as the spreadsheet shows them;
+//! [`read_into`] hands the rows to a [`RowSink`] as they are read instead of keeping them. Nothing
 //! is interpreted here beyond the cell's own type: a number stays a number (the mapping layer
 //! decides that a CCCD lost its leading zero), a date typed as text stays text. [`write_xlsx`]
 //! writes the workbook given back to the user with an error column added.
@@ -157,12 +158,39 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Reads a spreadsheet or CSV file.
+/// Receives a file's rows as they are read: each worksheet announced, then its rows holding a
+/// value, in ascending order. A reader that keeps only what it needs of each row never holds the
+/// whole grid.
+pub trait RowSink {
+    /// A worksheet begins (its name in NFC).
+    fn sheet(&mut self, name: &str);
+    /// The sheet's next row holding a value.
+    fn row(&mut self, row: Row);
+}
+
+/// What a file is besides its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadSummary {
+    pub format: Format,
+    /// The encoding a CSV file was read in; `None` for workbooks.
+    pub encoding: Option<Encoding>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads a spreadsheet or CSV file into a grid (see [`read_into`]).
+pub fn read(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Workbook, ReadError> {
+    let mut grid = Grid::default();
+    let summary = read_into(bytes, file_name, limits, &mut grid)?;
+    Ok(Workbook { format: summary.format, encoding: summary.encoding, sheets: grid.sheets, warnings: summary.warnings })
+}
+
+/// Reads a spreadsheet or CSV file, handing its rows to `sink` as they come.
 ///
 /// The format comes from the content (zip with `xl/` → xlsx, zip with an OpenDocument
 /// `mimetype` → ods, OLE compound file → xls, or refused as encrypted, else text → CSV);
 /// `file_name` only names a CSV's sheet and, when it disagrees with the content, adds a warning.
-pub fn read(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Workbook, ReadError> {
+/// On an error the sink may have received part of the file; it is to be thrown away.
+pub fn read_into(bytes: &[u8], file_name: &str, limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -170,16 +198,52 @@ pub fn read(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Workbook, 
         return Err(ReadError::TooLarge { bytes: bytes.len(), limit: limits.max_bytes });
     }
     let kind = sniff::kind(bytes)?;
-    let mut workbook = match kind {
-        sniff::Kind::Zip => excel::read_zip(bytes, limits)?,
-        sniff::Kind::Ole => excel::read_ole(bytes, limits)?,
-        sniff::Kind::Text => csv::read(bytes, &sniff::stem(file_name), limits)?,
+    let mut counting = Counting { inner: sink, rows: 0 };
+    let mut summary = match kind {
+        sniff::Kind::Zip => excel::read_zip(bytes, limits, &mut counting)?,
+        sniff::Kind::Ole => excel::read_ole(bytes, limits, &mut counting)?,
+        sniff::Kind::Text => csv::read(bytes, &sniff::stem(file_name), limits, &mut counting)?,
     };
-    if workbook.sheets.iter().all(|sheet| sheet.rows.is_empty()) {
+    if counting.rows == 0 {
         return Err(ReadError::Empty);
     }
-    if let Some(warning) = sniff::name_mismatch(file_name, workbook.format) {
-        workbook.warnings.insert(0, warning);
+    if let Some(warning) = sniff::name_mismatch(file_name, summary.format) {
+        summary.warnings.insert(0, warning);
     }
-    Ok(workbook)
+    Ok(summary)
+}
+
+/// The sink [`read`] collects the grid with.
+#[derive(Default)]
+struct Grid {
+    sheets: Vec<Sheet>,
+}
+
+impl RowSink for Grid {
+    fn sheet(&mut self, name: &str) {
+        self.sheets.push(Sheet { name: name.to_owned(), rows: Vec::new() });
+    }
+
+    fn row(&mut self, row: Row) {
+        if let Some(sheet) = self.sheets.last_mut() {
+            sheet.rows.push(row);
+        }
+    }
+}
+
+/// Counts the rows on their way to the caller's sink.
+struct Counting<'a> {
+    inner: &'a mut dyn RowSink,
+    rows: usize,
+}
+
+impl RowSink for Counting<'_> {
+    fn sheet(&mut self, name: &str) {
+        self.inner.sheet(name);
+    }
+
+    fn row(&mut self, row: Row) {
+        self.rows += 1;
+        self.inner.row(row);
+    }
 }

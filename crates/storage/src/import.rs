@@ -49,7 +49,18 @@ pub struct ImportInput {
     pub scope: Option<ScopeFilter>,
     /// Told how far the work is, now and then.
     pub progress: Option<Arc<dyn Fn(ImportProgress) + Send + Sync>>,
+    /// From how many new members (when they also outnumber the register's) the member tables'
+    /// indexes are dropped and rebuilt inside the transaction: [`REBUILD_INDEXES_FROM`].
+    pub rebuild_indexes_from: usize,
 }
+
+/// An import adding at least this many members, and more than the register holds, writes with
+/// the member tables' secondary indexes dropped and builds them again before it commits (one sort
+/// instead of millions of inserts at random places). Inside the transaction: a failure or a kill
+/// leaves the indexes as they were. On PostgreSQL the dropped indexes lock the member tables
+/// against other connections until the commit, which is why only a load that more than doubles
+/// the register (a first import) does it.
+pub const REBUILD_INDEXES_FROM: usize = 50_000;
 
 /// How far an import (or its dry run) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -117,7 +117,7 @@ pub async fn changes_between(conn: &mut dyn Conn, after: i64, upto: i64) -> R<Ve
 /// The secondary indexes of the member tables, as the migrations create them. A bulk load drops
 /// them first and builds them once at the end (a sort, instead of millions of random inserts);
 /// `SqlStore::open` creates any that are missing, so an interrupted load heals on the next start.
-pub const MEMBER_INDEXES: [(&str, &str); 7] = [
+pub const MEMBER_INDEXES: [(&str, &str); 10] = [
     ("members_citizen_id", "CREATE UNIQUE INDEX IF NOT EXISTS members_citizen_id ON members (citizen_id)"),
     ("members_party_card_number", "CREATE UNIQUE INDEX IF NOT EXISTS members_party_card_number ON members (party_card_number)"),
     ("members_ly_lich_number", "CREATE UNIQUE INDEX IF NOT EXISTS members_ly_lich_number ON members (ly_lich_number)"),
@@ -125,9 +125,12 @@ pub const MEMBER_INDEXES: [(&str, &str); 7] = [
     ("membership_events_member", "CREATE INDEX IF NOT EXISTS membership_events_member ON membership_events (member_id)"),
     ("membership_spans_member", "CREATE INDEX IF NOT EXISTS membership_spans_member ON membership_spans (member_id)"),
     ("membership_spans_unit", "CREATE INDEX IF NOT EXISTS membership_spans_unit ON membership_spans (unit_id, valid_from)"),
+    ("membership_events_kind_date", "CREATE INDEX IF NOT EXISTS membership_events_kind_date ON membership_events (kind, effective_date)"),
+    ("membership_events_corrects", "CREATE INDEX IF NOT EXISTS membership_events_corrects ON membership_events (corrects_event_id)"),
+    ("temporary_spans_member", "CREATE INDEX IF NOT EXISTS temporary_spans_member ON temporary_spans (member_id)"),
 ];
 
-const DROP_MEMBER_INDEXES: [&str; 7] = [
+const DROP_MEMBER_INDEXES: [&str; 10] = [
     "DROP INDEX IF EXISTS members_citizen_id",
     "DROP INDEX IF EXISTS members_party_card_number",
     "DROP INDEX IF EXISTS members_ly_lich_number",
@@ -135,6 +138,9 @@ const DROP_MEMBER_INDEXES: [&str; 7] = [
     "DROP INDEX IF EXISTS membership_events_member",
     "DROP INDEX IF EXISTS membership_spans_member",
     "DROP INDEX IF EXISTS membership_spans_unit",
+    "DROP INDEX IF EXISTS membership_events_kind_date",
+    "DROP INDEX IF EXISTS membership_events_corrects",
+    "DROP INDEX IF EXISTS temporary_spans_member",
 ];
 
 pub async fn drop_member_indexes(conn: &mut dyn Conn) -> R<()> {

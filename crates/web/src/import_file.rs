@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use domain::interchange::columns::find_header;
+use domain::interchange::columns::{HeaderMatch, find_header};
 use domain::interchange::record::{Row, parse_member, parse_unit};
 use domain::interchange::{AdmissionDateMeaning, Column, Mapping, SavedMapping, SheetKind, Value};
 use storage::import::{LineError, MemberLine, UnitLine};
@@ -55,100 +55,178 @@ pub struct RegisterFile {
 }
 
 /// A spreadsheet cell as the interchange rules read it.
-pub fn cell_value(c: &sheets::Cell) -> Value {
+pub fn cell_value(c: sheets::Cell) -> Value {
     match c {
         sheets::Cell::Empty => Value::Empty,
-        sheets::Cell::Text(t) => Value::Text(t.clone()),
-        sheets::Cell::Number(n) => Value::Number(*n),
+        sheets::Cell::Text(t) => Value::Text(t),
+        sheets::Cell::Number(n) => Value::Number(n),
         sheets::Cell::Date(d) => Value::Date(d.date()),
-        sheets::Cell::Bool(b) => Value::Bool(*b),
-        sheets::Cell::Formula(f) => Value::Formula(f.clone()),
-        sheets::Cell::Error(e) => Value::Error(e.clone()),
+        sheets::Cell::Bool(b) => Value::Bool(b),
+        sheets::Cell::Formula(f) => Value::Formula(f),
+        sheets::Cell::Error(e) => Value::Error(e),
         sheets::Cell::BadDate(_) => Value::BadDate,
     }
 }
 
 /// Reads `bytes` (named `file_name`) as a register: unit sheets and member sheets, each found by
-/// its header row.
+/// its header row. The rows are read as the file is: only the records are kept, never the grid.
 pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today: NaiveDate) -> Result<RegisterFile, sheets::ReadError> {
-    let book = sheets::read(bytes, file_name, &sheets::Limits::default())?;
-    let today = options.today.unwrap_or(today);
-    let mut out = RegisterFile {
-        format: book.format,
-        encoding: book.encoding,
-        sheets: Vec::new(),
-        units: Vec::new(),
-        members: Vec::new(),
-        warnings: book.warnings.iter().map(|w| w.message.clone()).collect(),
-    };
-    // Each row is dropped once read: the grid and the records are never both whole in memory.
-    for sheet in book.sheets {
-        let texts: Vec<Vec<String>> = sheet
-            .rows
-            .iter()
-            .take(domain::interchange::columns::HEADER_SEARCH_ROWS)
-            .map(|r| r.cells.iter().map(|c| cell_value(c).display()).collect())
-            .collect();
-        let name = sheet.name.clone();
-        let Some(mut header) = find_header(&texts) else {
-            out.sheets.push(SheetSummary {
-                name: sheet.name.clone(),
+    let mut reader =
+        RegisterReader { options, today: options.today.unwrap_or(today), sheets: Vec::new(), lines: Lines::default(), sheet: None };
+    let summary = sheets::read_into(bytes, file_name, &sheets::Limits::default(), &mut reader)?;
+    reader.close_sheet();
+    Ok(RegisterFile {
+        format: summary.format,
+        encoding: summary.encoding,
+        sheets: reader.sheets,
+        units: reader.lines.units,
+        members: reader.lines.members,
+        warnings: summary.warnings.into_iter().map(|w| w.message).collect(),
+    })
+}
+
+/// The rows of a file turned into the importer's lines as they come.
+struct RegisterReader<'a> {
+    options: &'a ReadOptions,
+    today: NaiveDate,
+    sheets: Vec<SheetSummary>,
+    lines: Lines,
+    sheet: Option<SheetState>,
+}
+
+/// The unit and member lines read.
+#[derive(Default)]
+struct Lines {
+    units: Vec<UnitLine>,
+    members: Vec<MemberLine>,
+}
+
+/// The sheet being read.
+struct SheetState {
+    name: String,
+    stage: Stage,
+    /// Rows holding a value (a sheet without a header reports them all).
+    seen: usize,
+    /// Unit or member rows read below the header.
+    read: usize,
+}
+
+enum Stage {
+    /// The first rows, kept until the header is found among them.
+    Looking(Vec<sheets::Row>),
+    Reading {
+        header: HeaderMatch,
+        header_number: usize,
+    },
+    NoHeader,
+}
+
+impl sheets::RowSink for RegisterReader<'_> {
+    fn sheet(&mut self, name: &str) {
+        self.close_sheet();
+        self.sheet = Some(SheetState { name: name.to_owned(), stage: Stage::Looking(Vec::new()), seen: 0, read: 0 });
+    }
+
+    fn row(&mut self, row: sheets::Row) {
+        let Some(state) = self.sheet.as_mut() else { return };
+        state.seen += 1;
+        match &mut state.stage {
+            Stage::Looking(first) => {
+                first.push(row);
+                if first.len() >= domain::interchange::columns::HEADER_SEARCH_ROWS {
+                    self.settle_header();
+                }
+            }
+            Stage::Reading { header, .. } => {
+                if read_row(self.options, self.today, header, &mut self.lines, row) {
+                    state.read += 1;
+                }
+            }
+            Stage::NoHeader => {}
+        }
+    }
+}
+
+impl RegisterReader<'_> {
+    /// Finds the header among the first rows and reads the rows below it.
+    fn settle_header(&mut self) {
+        let Some(state) = self.sheet.as_mut() else { return };
+        let Stage::Looking(first) = std::mem::replace(&mut state.stage, Stage::NoHeader) else { return };
+        let texts: Vec<Vec<String>> = first.iter().map(|r| r.cells.iter().map(|c| cell_value(c.clone()).display()).collect()).collect();
+        let Some(mut header) = find_header(&texts) else { return };
+        if let Some(chosen) = self.options.mappings.iter().find(|m| m.sheet == state.name) {
+            header.mapping = fitted(&chosen.mapping, header.kind, header.headers.len());
+        } else if let Some(saved) = &self.options.saved {
+            header.mapping = saved.apply(header.kind, &header.headers, &header.mapping);
+        }
+        let header_number = first.get(header.row).map_or(header.row + 1, |r| r.number);
+        let below: Vec<sheets::Row> = first.into_iter().skip(header.row + 1).collect();
+        for row in below {
+            if read_row(self.options, self.today, &header, &mut self.lines, row) {
+                state.read += 1;
+            }
+        }
+        state.stage = Stage::Reading { header, header_number };
+    }
+
+    /// The sheet read so far is done: its summary.
+    fn close_sheet(&mut self) {
+        if matches!(self.sheet.as_ref().map(|s| &s.stage), Some(Stage::Looking(_))) {
+            self.settle_header();
+        }
+        let Some(state) = self.sheet.take() else { return };
+        self.sheets.push(match state.stage {
+            Stage::Reading { header, header_number } => SheetSummary {
+                name: state.name,
+                kind: Some(header.kind),
+                header_row: Some(header_number),
+                headers: header.headers,
+                mapping: header.mapping,
+                rows: state.read,
+            },
+            Stage::Looking(_) | Stage::NoHeader => SheetSummary {
+                name: state.name,
                 kind: None,
                 header_row: None,
                 headers: Vec::new(),
                 mapping: Mapping::default(),
-                rows: sheet.rows.len(),
-            });
-            continue;
-        };
-        if let Some(chosen) = options.mappings.iter().find(|m| m.sheet == sheet.name) {
-            header.mapping = fitted(&chosen.mapping, header.kind, header.headers.len());
-        } else if let Some(saved) = &options.saved {
-            header.mapping = saved.apply(header.kind, &header.headers, &header.mapping);
-        }
-        let mut rows = 0;
-        let header_number = sheet.rows.get(header.row).map_or(header.row + 1, |r| r.number);
-        for r in sheet.rows.into_iter().skip(header.row + 1) {
-            let cells: Vec<Value> = r.cells.iter().map(cell_value).collect();
-            match header.kind {
-                SheetKind::Members => {
-                    let row = Row { cells: &cells, mapping: &header.mapping, defaults: &options.defaults };
-                    if row.is_blank() {
-                        continue;
-                    }
-                    rows += 1;
-                    let domain::interchange::record::MemberRead { record: read, warnings } = parse_member(&row, options.meaning, today);
-                    out.members.push(MemberLine { row: r.number, read, warnings });
-                }
-                SheetKind::Units => {
-                    if cells.iter().all(Value::is_empty) {
-                        continue;
-                    }
-                    rows += 1;
-                    let read = parse_unit(&cells, &header.mapping).map_err(|errors| {
-                        errors
-                            .into_iter()
-                            .map(|(column, e)| LineError {
-                                column: column.map(|c| c.code().to_owned()),
-                                code: e.code.to_owned(),
-                                message: e.message,
-                            })
-                            .collect()
-                    });
-                    out.units.push(UnitLine { row: r.number, read });
-                }
-            }
-        }
-        out.sheets.push(SheetSummary {
-            name,
-            kind: Some(header.kind),
-            header_row: Some(header_number),
-            headers: header.headers.clone(),
-            mapping: header.mapping.clone(),
-            rows,
+                rows: state.seen,
+            },
         });
     }
-    Ok(out)
+}
+
+/// One row below a header: a unit or member line, unless it is blank (`false`).
+fn read_row(options: &ReadOptions, today: NaiveDate, header: &HeaderMatch, lines: &mut Lines, row: sheets::Row) -> bool {
+    let number = row.number;
+    let cells: Vec<Value> = row.cells.into_iter().map(cell_value).collect();
+    match header.kind {
+        SheetKind::Members => {
+            let row = Row { cells: &cells, mapping: &header.mapping, defaults: &options.defaults };
+            if row.is_blank() {
+                return false;
+            }
+            let domain::interchange::record::MemberRead { record: read, warnings } = parse_member(&row, options.meaning, today);
+            lines.members.push(MemberLine { row: number, read, warnings });
+        }
+        SheetKind::Units => {
+            if cells.iter().all(Value::is_empty) {
+                return false;
+            }
+            let read = parse_unit(&cells, &header.mapping).map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|(column, e)| LineError {
+                        column: column.map(|c| c.code().to_owned()),
+                        code: e.code.to_owned(),
+                        message: e.message,
+                    })
+                    .collect()
+            });
+            lines.units.push(UnitLine { row: number, read });
+        }
+    }
+    true
 }
 
 /// A mapping chosen for a sheet, cut or padded to its columns.

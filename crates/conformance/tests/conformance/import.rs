@@ -13,11 +13,16 @@ use domain::interchange::{AdmissionDateMeaning, Column, Mapping, Value, parse_me
 use domain::unit::UnitKind::*;
 use storage::import::{ChangeKind, ImportInput, ImportPlan, MemberAction, MemberLine, UnitAction, UnitLine};
 use storage::prelude::*;
-use storage::{AuditQuery, MemberQuery, ScopeFilter, StatusFilter};
+use storage::{AuditQuery, MemberQuery, ScopeFilter, StatusFilter, StoreError};
 
 use crate::fixtures::*;
 
-on_both_engines!(an_import_writes_once_and_then_changes_nothing, corrected_files_propose_their_changes, imports_stay_within_the_scope);
+on_both_engines!(
+    an_import_writes_once_and_then_changes_nothing,
+    corrected_files_propose_their_changes,
+    imports_stay_within_the_scope,
+    a_first_import_rebuilds_the_indexes_inside_its_transaction
+);
 
 const COLUMNS: &[Column] = &[
     Column::FullName,
@@ -110,6 +115,7 @@ pub(crate) fn input(units: Vec<UnitLine>, members: Vec<MemberLine>, root: Option
         confirmed: vec![],
         scope: None,
         progress: None,
+        rebuild_indexes_from: storage::import::REBUILD_INDEXES_FROM,
     }
 }
 
@@ -351,4 +357,64 @@ async fn imports_stay_within_the_scope(t: &TestStore) {
     let MemberAction::Refused { errors } = &plan.members[1].outcome else { panic!() };
     assert!(!errors[0].message.contains("Bình Một") || errors[0].message.contains("XB-01"), "the message names only what the file said");
     assert!(matches!(plan.units[0].outcome, UnitAction::Refused { .. }), "a parent outside the scope is not found");
+}
+
+/// A member line with a lý lịch number (unique in the register).
+fn with_ly_lich(mut line: MemberLine, number: &str) -> MemberLine {
+    if let Ok(record) = &mut line.read {
+        record.identity.ly_lich_number = Some(domain::ids::LyLichNumber::parse(number).unwrap());
+    }
+    line
+}
+
+async fn a_first_import_rebuilds_the_indexes_inside_its_transaction(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let commune = unit(s, Commune, "XA", "Đảng bộ xã An", Some(province), d(2000, 1, 1)).await;
+    let (units, mut members) = commune_file();
+    members[0] = with_ly_lich(members[0].clone(), "000001TP");
+    let mut file = input(units.clone(), members, Some(commune));
+    file.rebuild_indexes_from = 1;
+    let applied = s.apply_import(&ctx(), &file).await.unwrap();
+    assert_eq!(applied.counts.created, 3);
+    assert_eq!(count_members(s).await, 3);
+
+    // Four newcomers, one holding An's lý lịch number: the whole file is refused when the
+    // rebuilt unique index finds it, and when the index in place does; nothing is written and
+    // the indexes are there afterwards (the second refusal needs them).
+    let names = ["Đỗ Văn Giang", "Vũ Thị Hoa", "Bùi Văn Khánh", "Đặng Thị Lan"];
+    let newcomers: Vec<MemberLine> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let gender = if name.contains(" Thị ") { "Nữ" } else { "Nam" };
+            let line = member_line(
+                20 + i,
+                name,
+                "01/01/1990",
+                gender,
+                &cccd(20 + i as u32),
+                "01/01/2015",
+                "01/01/2016",
+                "TP-01",
+                "01/01/2015",
+                "Chính thức",
+                "",
+                "",
+            );
+            if i == 2 { with_ly_lich(line, "000001TP") } else { line }
+        })
+        .collect();
+    for from in [1, usize::MAX] {
+        let mut second = input(units.clone(), newcomers.clone(), Some(commune));
+        second.rebuild_indexes_from = from;
+        let plan = s.plan_import(&ctx(), &second).await.unwrap();
+        assert_eq!(plan.counts.created, 4, "the dry run cannot see it: {:?}", plan.members);
+        let refused = s.apply_import(&ctx(), &second).await.unwrap_err();
+        assert!(matches!(&refused, StoreError::Invalid(v) if format!("{v:?}").contains("duplicate")), "{refused:?}");
+        assert_eq!(count_members(s).await, 3, "nothing written (rebuild from {from})");
+    }
+    let without = input(units, newcomers.into_iter().filter(|l| l.row != 22).collect(), Some(commune));
+    assert_eq!(s.apply_import(&ctx(), &without).await.unwrap().counts.created, 3);
+    assert_eq!(count_members(s).await, 6);
 }

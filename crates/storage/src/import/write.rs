@@ -51,6 +51,10 @@ pub(super) async fn write(
     };
     let total = new_members.len() + updates.len();
     report(0, total);
+    let rebuild = new_members.len() >= input.rebuild_indexes_from && new_members.len() as i64 > sql::import::member_count(conn).await?;
+    if rebuild {
+        sql::drop_member_indexes(conn).await?;
+    }
 
     // New units: one operation "created by import N".
     let mut unit_versions = Vec::new();
@@ -123,6 +127,17 @@ pub(super) async fn write(
         }
         first_round = false;
         report(done, total);
+    }
+
+    if rebuild {
+        sql::create_member_indexes(conn).await.map_err(|e| match e {
+            crate::db::DbError::Unique(_) => StoreError::invalid(
+                "file",
+                "duplicate",
+                "Tệp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng với đảng viên đã có trong sổ.",
+            ),
+            other => StoreError::Database(other),
+        })?;
     }
 
     // Changes to members already in the register (accepted proposals).

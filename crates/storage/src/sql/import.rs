@@ -121,6 +121,13 @@ pub async fn max_operation_id(conn: &mut dyn Conn) -> R<i64> {
     rows.first().ok_or_else(|| DbError::Other("no row".into()))?.i64("id")
 }
 
+/// How many members the register holds (every record, gone ones included).
+pub async fn member_count(conn: &mut dyn Conn) -> R<i64> {
+    let sql: Sql = "SELECT COUNT(*) AS n FROM members".into();
+    let rows = conn.query(&sql, vec![]).await?;
+    rows.first().ok_or_else(|| DbError::Other("no row".into()))?.i64("n")
+}
+
 /// An import's row as the list of recent imports shows it.
 pub struct ImportListRow {
     pub id: i64,

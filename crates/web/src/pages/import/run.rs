@@ -39,6 +39,7 @@ pub(super) fn input_of(job: &ImportJob, file: &RegisterFile, accept_changes: boo
         confirmed,
         scope: None,
         progress: Some(Arc::new(move |p: ImportProgress| jobs.progress(&id, p))),
+        rebuild_indexes_from: storage::import::REBUILD_INDEXES_FROM,
     }
 }
 
