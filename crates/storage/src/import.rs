@@ -88,7 +88,8 @@ pub struct UnitLine {
 #[derive(Debug, Clone)]
 pub struct MemberLine {
     pub row: usize,
-    pub read: std::result::Result<MemberRecord, Vec<CellError>>,
+    /// Boxed: a file's lines are a long list, moved as it grows.
+    pub read: std::result::Result<Box<MemberRecord>, Vec<CellError>>,
     pub warnings: Vec<Warning>,
 }
 

@@ -207,7 +207,7 @@ fn read_row(options: &ReadOptions, today: NaiveDate, header: &HeaderMatch, lines
                 return false;
             }
             let domain::interchange::record::MemberRead { record: read, warnings } = parse_member(&row, options.meaning, today);
-            lines.members.push(MemberLine { row: number, read, warnings });
+            lines.members.push(MemberLine { row: number, read: read.map(Box::new), warnings });
         }
         SheetKind::Units => {
             if cells.iter().all(Value::is_empty) {

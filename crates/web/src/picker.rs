@@ -74,7 +74,8 @@ pub struct Purpose {
 /// member is recorded (an event's unit, the unit of an internal move, of a new record's
 /// admission or transfer in, of an admission case) only units that hold members; the destination
 /// of a transfer out (`chuyen-di`) anywhere in the tree; everything else (filters, grants,
-/// the parent or target of a unit operation) any unit within the read scope.
+/// the parent or target of a unit operation) any unit within the read scope; the unit an import
+/// goes under (`root`) within the write scope.
 pub fn purpose(field: &str, kind: Option<&str>) -> Purpose {
     let members = Purpose { offer: Offer::Register, filter: PickFilter { members_only: true } };
     match field {
@@ -82,8 +83,24 @@ pub fn purpose(field: &str, kind: Option<&str>) -> Purpose {
             Purpose { offer: Offer::TransferDestination, filter: PickFilter::default() }
         }
         "unit_id" | "adm_unit_id" | "in_unit_id" | "to_unit_id" => members,
+        // The unit an import goes under: within the write scope.
+        "root" => Purpose { offer: Offer::Write, filter: PickFilter::default() },
         _ => Purpose { offer: Offer::Register, filter: PickFilter::default() },
     }
+}
+
+/// The offer as the field's `data-offer` and the search page's `offer=` name it.
+pub fn offer_code(offer: Offer) -> &'static str {
+    match offer {
+        Offer::Register => "register",
+        Offer::TransferDestination => "transfer",
+        Offer::Write => "write",
+    }
+}
+
+/// The offer a search asks for (`register` when the text is anything else).
+pub fn parse_offer(code: &str) -> Offer {
+    [Offer::TransferDestination, Offer::Write].into_iter().find(|o| offer_code(*o) == code).unwrap_or(Offer::Register)
 }
 
 /// A unit as the field shows it: its name and the names above it.
@@ -210,7 +227,7 @@ pub fn view(field: &str, value: &str) -> PickerView {
     let display = if field == "to_unit_id" { purpose(field, Some(EventKindCode::TransferredOut.code())) } else { purpose(field, None) };
     let mut v = PickerView {
         text_name: format!("{field}{TEXT_SUFFIX}"),
-        offer: if display.offer == Offer::TransferDestination { "transfer" } else { "register" },
+        offer: offer_code(display.offer),
         members_only: display.filter.members_only,
         transfer_kind: (field == "to_unit_id").then(|| EventKindCode::TransferredOut.code()),
         search_href: format!(

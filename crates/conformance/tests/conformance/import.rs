@@ -81,7 +81,7 @@ pub(crate) fn member_line(
     let r = Row { cells: &cells, mapping: &mapping, defaults: &[] };
     let read = parse_member(&r, AdmissionDateMeaning::Ceremony, d(2026, 11, 25));
     let (read, warnings) = (read.record, read.warnings);
-    MemberLine { row, read, warnings }
+    MemberLine { row, read: read.map(Box::new), warnings }
 }
 
 fn unit_line(row: usize, code: &str, name: &str, kind: &str, parent: &str) -> UnitLine {

@@ -17,12 +17,16 @@ pub enum Offer {
     /// printed on transfer letters; the scope protects members, and the member goes in transit,
     /// see `EventKind::units_acted_on`). Only for those who may write the register.
     TransferDestination,
+    /// Where something is written under a unit the person chooses (the unit an import goes
+    /// under): the write scope.
+    Write,
 }
 
 impl Access {
     pub fn picker(&self, offer: Offer) -> Result<Picker<'_>> {
         let scope = match offer {
             Offer::Register => Some(self.filter(Capability::ReadRegister)?),
+            Offer::Write => Some(self.filter(Capability::WriteRegister)?),
             Offer::TransferDestination => {
                 self.filter(Capability::WriteRegister)?;
                 None

@@ -217,7 +217,7 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
     report(input.units.len(), total);
 
     // Members: read, placed, matched.
-    let records: Vec<Option<&MemberRecord>> = input.members.iter().map(|l| l.read.as_ref().ok()).collect();
+    let records: Vec<Option<&MemberRecord>> = input.members.iter().map(|l| l.read.as_deref().ok()).collect();
     let matches = match_members(conn, &records).await?;
     let matched_ids: Vec<MemberId> = matches.iter().flatten().map(|m| m.member.id).collect();
     let events = sql::export::events_of(conn, &matched_ids).await?;

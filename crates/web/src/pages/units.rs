@@ -374,8 +374,8 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
 struct SearchParams {
     q: String,
     members_only: String,
-    /// `register` (the read scope, the default) or `transfer` (a transfer destination: the whole
-    /// tree, for those who may record one).
+    /// `register` (the read scope, the default), `transfer` (a transfer destination: the whole
+    /// tree, for those who may record one) or `write` (the write scope: where an import goes).
     offer: String,
     /// The field of the form to go back to with the choice, and that form's path (a GET form).
     field: String,
@@ -419,8 +419,8 @@ fn local_path(back: &str) -> Option<&str> {
 /// each with the units above it and its code (the organization picker's suggestions, and its
 /// page for those without scripts).
 async fn search(s: Caller, chrome: Chrome, Query(p): Query<SearchParams>) -> Result<Response, AppError> {
-    let transfer = p.offer == "transfer";
-    let offer = if transfer { Offer::TransferDestination } else { Offer::Register };
+    let offer = crate::picker::parse_offer(p.offer.trim());
+    let transfer = offer == Offer::TransferDestination;
     let members_only = parse_flag(&p.members_only) && !transfer;
     let q = p.q.trim().to_owned();
     let found = if q.is_empty() { Vec::new() } else { s.picker(offer)?.search(&q, PickFilter { members_only }, SEARCH_LIMIT).await? };

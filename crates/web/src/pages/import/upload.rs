@@ -54,7 +54,7 @@ struct Sent {
 
 async fn page(s: &Caller, chrome: Chrome, sent: &Sent, errors: Vec<String>, status: StatusCode) -> Result<Response, AppError> {
     let desk = s.importer()?;
-    let picker = s.picker(storage::access::Offer::Register)?;
+    let picker = s.picker(storage::access::Offer::Write)?;
     let mut recent = Vec::new();
     for i in desk.recent(RECENT).await? {
         let root = match i.root {
