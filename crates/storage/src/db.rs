@@ -381,6 +381,14 @@ pub trait Database: Send + Sync {
     fn after_bulk_load(&self) -> &'static [&'static str];
     /// Statements that refresh the query planner's statistics after a large load.
     fn refresh_statistics(&self) -> &'static [&'static str];
+    /// Statements run on the write connection before a load that rebuilds the member indexes
+    /// (nothing needs a large page cache then), and after it, whatever its outcome.
+    fn before_large_load(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn after_large_load(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Closes every connection, waiting until they are closed (a SQLite file may then be moved).
     async fn close(&self) {}
 }

@@ -28,6 +28,33 @@ pub(super) async fn write(
     input: &ImportInput,
     work: Work,
 ) -> Result<ImportPlan> {
+    let rebuild =
+        work.new_members.len() >= input.rebuild_indexes_from && work.new_members.len() as i64 > sql::import::member_count(conn).await?;
+    if !rebuild {
+        return write_all(store, conn, ctx, input, work, false).await;
+    }
+    for stmt in store.db.before_large_load() {
+        conn.execute(&(*stmt).into(), vec![]).await?;
+    }
+    let written = write_all(store, conn, ctx, input, work, true).await;
+    for stmt in store.db.after_large_load() {
+        let restored = conn.execute(&(*stmt).into(), vec![]).await;
+        // A failed import reports its own error, not the restoring's.
+        if written.is_ok() {
+            restored?;
+        }
+    }
+    written
+}
+
+async fn write_all(
+    store: &SqlStore,
+    conn: &mut dyn Conn,
+    ctx: &WriteContext,
+    input: &ImportInput,
+    work: Work,
+    rebuild: bool,
+) -> Result<ImportPlan> {
     let Work { mut plan, new_units, new_members, updates } = work;
     let counts = serde_json::to_string(&plan.counts).map_err(|e| StoreError::Database(crate::db::DbError::Other(e.to_string())))?;
     let import = sql::import::insert_import(
@@ -51,7 +78,6 @@ pub(super) async fn write(
     };
     let total = new_members.len() + updates.len();
     report(0, total);
-    let rebuild = new_members.len() >= input.rebuild_indexes_from && new_members.len() as i64 > sql::import::member_count(conn).await?;
     if rebuild {
         sql::drop_member_indexes(conn).await?;
     }
