@@ -68,12 +68,31 @@ pub fn cell_value(c: sheets::Cell) -> Value {
     }
 }
 
+/// Rows handed from the thread unpacking the file to the one reading them, this many at a time.
+const ROWS_PER_BATCH: usize = 256;
+
 /// Reads `bytes` (named `file_name`) as a register: unit sheets and member sheets, each found by
 /// its header row. The rows are read as the file is: only the records are kept, never the grid.
+/// One thread unpacks the file while this one reads its rows into records.
 pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today: NaiveDate) -> Result<RegisterFile, sheets::ReadError> {
     let mut reader =
         RegisterReader { options, today: options.today.unwrap_or(today), sheets: Vec::new(), lines: Lines::default(), sheet: None };
-    let summary = sheets::read_into(bytes, file_name, &sheets::Limits::default(), &mut reader)?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(16);
+    let summary = std::thread::scope(|scope| {
+        let unpacking = scope.spawn(move || {
+            let mut relay = Relay { tx, rows: Vec::with_capacity(ROWS_PER_BATCH) };
+            let summary = sheets::read_into(bytes, file_name, &sheets::Limits::default(), &mut relay);
+            relay.flush();
+            summary
+        });
+        for piece in rx {
+            match piece {
+                Piece::Sheet(name) => sheets::RowSink::sheet(&mut reader, &name),
+                Piece::Rows(rows) => rows.into_iter().for_each(|row| sheets::RowSink::row(&mut reader, row)),
+            }
+        }
+        unpacking.join().unwrap_or_else(|_| Err(sheets::ReadError::Corrupt { detail: "the unpacking thread panicked".into() }))
+    })?;
     reader.close_sheet();
     Ok(RegisterFile {
         format: summary.format,
@@ -83,6 +102,41 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
         members: reader.lines.members,
         warnings: summary.warnings.into_iter().map(|w| w.message).collect(),
     })
+}
+
+/// What the unpacking thread hands on.
+enum Piece {
+    Sheet(String),
+    Rows(Vec<sheets::Row>),
+}
+
+/// The unpacking thread's sink: rows sent on in batches.
+struct Relay {
+    tx: std::sync::mpsc::SyncSender<Piece>,
+    rows: Vec<sheets::Row>,
+}
+
+impl Relay {
+    fn flush(&mut self) {
+        if !self.rows.is_empty() {
+            // A closed channel means the reading side is gone; the result says why.
+            let _ = self.tx.send(Piece::Rows(std::mem::replace(&mut self.rows, Vec::with_capacity(ROWS_PER_BATCH))));
+        }
+    }
+}
+
+impl sheets::RowSink for Relay {
+    fn sheet(&mut self, name: &str) {
+        self.flush();
+        let _ = self.tx.send(Piece::Sheet(name.to_owned()));
+    }
+
+    fn row(&mut self, row: sheets::Row) {
+        self.rows.push(row);
+        if self.rows.len() >= ROWS_PER_BATCH {
+            self.flush();
+        }
+    }
 }
 
 /// The rows of a file turned into the importer's lines as they come.

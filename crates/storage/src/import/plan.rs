@@ -32,8 +32,8 @@ const SINCE_EVER: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
     None => NaiveDate::MIN,
 };
 
-/// Rows between two progress reports.
-const PROGRESS_EVERY: usize = 2_000;
+/// Rows checked together (on two threads) between two progress reports.
+const CHECK_BLOCK: usize = 4_000;
 
 /// One value of a member that differs between the file and the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -225,6 +225,9 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
     let closure: Vec<_> = tree.versions.keys().flat_map(|u| closure_rows(*u, &tree.versions)).collect();
     let units = LoadedUnits::new(tree.versions.clone(), closure);
 
+    // Every row placed, and every new member's history derived and checked, on two threads a
+    // block at a time; the block's rows are then walked in order.
+    let mut prepared: Vec<Option<Prepared>> = Vec::new();
     let mut member_outcomes = Vec::with_capacity(input.members.len());
     let mut new_members = Vec::new();
     let mut updates = Vec::new();
@@ -232,9 +235,12 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut seen_members: HashMap<MemberId, usize> = HashMap::new();
     for (i, line) in input.members.iter().enumerate() {
-        if i % PROGRESS_EVERY == 0 && i > 0 {
+        if i % CHECK_BLOCK == 0 {
+            let block = input.members.get(i..(i + CHECK_BLOCK).min(input.members.len())).unwrap_or_default();
+            prepared = prepare(block, i, &matches, &tree, &reach, &units, today);
             report(input.units.len() + i, total);
         }
+        let ready = prepared.get_mut(i % CHECK_BLOCK).and_then(Option::take);
         let outcome = match &line.read {
             Err(errors) => MemberAction::Refused { errors: errors.iter().cloned().map(LineError::from).collect() },
             Ok(record) => {
@@ -250,10 +256,12 @@ pub(super) async fn plan(conn: &mut dyn Conn, index: &SharedIndex, ctx: &WriteCo
                 } else {
                     seen_ids.insert(key, line.row);
                     let found = matches.get(i).and_then(|m| m.as_ref());
-                    match place_member(&tree, &reach, record, today) {
+                    let Prepared { placement, check } =
+                        ready.unwrap_or_else(|| Prepared { placement: place_member(&tree, &reach, record, today), check: None });
+                    match placement {
                         Err(e) => MemberAction::Refused { errors: vec![e] },
                         Ok(placement) => match found {
-                            None => match check_new(record, placement, &units) {
+                            None => match check.unwrap_or_else(|| check_new(record, placement, &units)) {
                                 Err(errors) => MemberAction::Refused { errors },
                                 Ok(needed) => {
                                     for (u, d) in needed {
@@ -560,6 +568,45 @@ fn place_member(tree: &Tree, reach: &Reach<'_>, record: &MemberRecord, today: Na
             && tree.latest(*u).is_some_and(|v| v.kind.holds_members())
     });
     Ok(Placement { unit, admitted_in, import_day: today })
+}
+
+/// A row placed, and for a new member the check of its history.
+struct Prepared {
+    placement: std::result::Result<Placement, LineError>,
+    check: Option<NewCheck>,
+}
+
+type NewCheck = std::result::Result<Vec<(UnitId, NaiveDate)>, Vec<LineError>>;
+
+/// [`Prepared`] for every row of a block starting at row index `start` (`None` for a row
+/// refused by its reader), half of the rows on another thread.
+fn prepare(
+    lines: &[super::MemberLine],
+    start: usize,
+    matches: &[Option<Matched>],
+    tree: &Tree,
+    reach: &Reach<'_>,
+    units: &LoadedUnits,
+    today: NaiveDate,
+) -> Vec<Option<Prepared>> {
+    let one = |i: usize, line: &super::MemberLine| -> Option<Prepared> {
+        let record = line.read.as_deref().ok()?;
+        let placement = place_member(tree, reach, record, today);
+        let new = matches.get(i).is_none_or(|m| m.is_none());
+        let check = match (&placement, new) {
+            (Ok(p), true) => Some(check_new(record, *p, units)),
+            _ => None,
+        };
+        Some(Prepared { placement, check })
+    };
+    let half = lines.len() / 2;
+    let (first, second) = lines.split_at(half);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().enumerate().map(|(j, l)| one(start + half + j, l)).collect::<Vec<_>>());
+        let mut out: Vec<Option<Prepared>> = first.iter().enumerate().map(|(i, l)| one(start + i, l)).collect();
+        out.extend(other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        out
+    })
 }
 
 /// Derives a new member's history from the row; the units it needs and from when.
