@@ -153,7 +153,8 @@ fn print_plan(plan: &ImportPlan, applied: bool) {
         c.warnings
     );
     if let Some(i) = plan.import {
-        println!("Lần nạp số {i}.");
+        let events = plan.events_written.map_or(0, |r| r.last - r.first + 1);
+        println!("Lần nạp số {i}: đã ghi {events} sự kiện.");
     }
     for u in &plan.units {
         if let UnitAction::Refused { errors } = &u.outcome {
