@@ -21,6 +21,7 @@ pub mod event;
 pub mod history;
 pub mod ids;
 pub mod interchange;
+pub mod meetings;
 pub mod member;
 pub mod pipeline;
 pub mod quality;

@@ -1,0 +1,347 @@
+//! Meetings of a chi bộ or a committee (sinh hoạt chi bộ, đảng bộ): their kinds and minimum
+//! length, who counts when a resolution is voted, whether it passes, whether the documents went
+//! out in time, minutes that lock once signed, and the alerts the worklists show — rules.md §9
+//! (and §5.1 for absences, which the strike-off proposals read).
+//!
+//! Pure: the caller hands in the meetings held and the attendance recorded; nothing here knows
+//! the clock.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+
+use crate::code_list;
+use crate::dates::format_vn;
+use crate::error::FieldError;
+
+code_list!(
+    /// Loại buổi sinh hoạt.
+    MeetingKind, "Loại buổi sinh hoạt", {
+        /// Monthly (Charter art. 24.2: a chi bộ meets once a month).
+        Regular = ("thuong-ky", "Sinh hoạt thường kỳ"),
+        /// At least once a quarter, never instead of the monthly meeting (rules.md §9).
+        Thematic = ("chuyen-de", "Sinh hoạt chuyên đề"),
+        /// The monthly meeting and a thematic one in the same session.
+        Combined = ("thuong-ky-ket-hop-chuyen-de", "Sinh hoạt thường kỳ kết hợp chuyên đề"),
+        Extraordinary = ("bat-thuong", "Sinh hoạt bất thường"),
+    }
+);
+
+/// The day Hướng dẫn 42-HD/BTCTW set the minimum lengths (28/10/2025).
+fn minimum_length_from() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 10, 28).unwrap_or(NaiveDate::MIN)
+}
+
+impl MeetingKind {
+    /// Whether it is the month's regular meeting.
+    pub fn is_regular(self) -> bool {
+        matches!(self, MeetingKind::Regular | MeetingKind::Combined)
+    }
+
+    /// Whether it is the quarter's thematic meeting.
+    pub fn is_thematic(self) -> bool {
+        matches!(self, MeetingKind::Thematic | MeetingKind::Combined)
+    }
+
+    /// The shortest a meeting held on `on` may be, in minutes: 90, or 120 when the regular and
+    /// thematic meetings are combined (Hướng dẫn 42-HD/BTCTW, 28/10/2025 — rules.md §9); no
+    /// minimum before that guidance, nor for an extraordinary meeting.
+    pub fn minimum_minutes(self, on: NaiveDate) -> Option<u32> {
+        if on < minimum_length_from() {
+            return None;
+        }
+        match self {
+            MeetingKind::Regular | MeetingKind::Thematic => Some(90),
+            MeetingKind::Combined => Some(120),
+            MeetingKind::Extraordinary => None,
+        }
+    }
+}
+
+code_list!(
+    /// Tình hình dự họp of one member at one meeting.
+    Presence, "Tình hình dự họp", {
+        Present = ("co-mat", "Có mặt"),
+        /// Excused by the chi bộ for the whole session.
+        Excused = ("vang-co-ly-do", "Vắng có lý do"),
+        Absent = ("vang-khong-ly-do", "Vắng không lý do"),
+    }
+);
+
+/// One member of the chi bộ on a meeting's attendance list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attendee {
+    pub presence: Presence,
+    /// Miễn công tác và sinh hoạt đảng.
+    pub exempt: bool,
+    /// Sinh hoạt tạm thời at another organization on the day.
+    pub away_temporarily: bool,
+    /// Suspended from activity, or under prosecution, indictment or detention.
+    pub suspended: bool,
+}
+
+impl Attendee {
+    /// Whether the member counts in the number a resolution is measured against: everyone
+    /// summoned, less those attending temporarily elsewhere, exempt members who stay away (an
+    /// exempt member who attends counts), suspended members and those excused for the whole
+    /// session (24-QĐ/TW point 9.3 — rules.md §9). Members of other chi bộ attending here
+    /// temporarily are not on this list: they count once, at home.
+    pub fn counts(&self) -> bool {
+        !(self.away_temporarily
+            || self.suspended
+            || self.presence == Presence::Excused
+            || (self.exempt && self.presence != Presence::Present))
+    }
+}
+
+/// The number a resolution is measured against.
+pub fn vote_denominator(attendees: &[Attendee]) -> u32 {
+    attendees.iter().filter(|a| a.counts()).count() as u32
+}
+
+code_list!(
+    /// Đa số cần có for a resolution.
+    Threshold, "Đa số biểu quyết", {
+        /// Ordinary resolutions (24-QĐ/TW point 9.3).
+        MoreThanHalf = ("qua-nua", "Quá một nửa"),
+        /// Admission and recognition as official: at least two-thirds of the chi bộ's official
+        /// members (Charter art. 4.3 — rules.md §2).
+        AtLeastTwoThirds = ("it-nhat-hai-phan-ba", "Ít nhất hai phần ba"),
+        /// Removal from post and expulsion (secondary source — rules.md §5.4).
+        MoreThanTwoThirds = ("tren-hai-phan-ba", "Trên hai phần ba"),
+    }
+);
+
+/// A vote's count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Vote {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+impl Vote {
+    /// Whether the resolution passes: `yes` against the `denominator` (everyone who counts,
+    /// not only those present). A count with more votes than members present and counting is
+    /// refused.
+    pub fn passes(&self, threshold: Threshold, attendees: &[Attendee]) -> Result<bool, FieldError> {
+        let voters = attendees.iter().filter(|a| a.counts() && a.presence == Presence::Present).count() as u32;
+        let cast = self.yes + self.no + self.abstain;
+        if cast > voters {
+            return Err(FieldError::new(
+                "vote",
+                "too_many_votes",
+                format!("Có {cast} phiếu biểu quyết nhưng chỉ {voters} đảng viên có mặt được biểu quyết."),
+            ));
+        }
+        let denominator = vote_denominator(attendees);
+        Ok(match threshold {
+            Threshold::MoreThanHalf => self.yes * 2 > denominator,
+            Threshold::AtLeastTwoThirds => self.yes * 3 >= denominator * 2,
+            Threshold::MoreThanTwoThirds => self.yes * 3 > denominator * 2,
+        } && denominator > 0)
+    }
+}
+
+/// Whether a document reached the members in time: posted at least one day before the meeting
+/// begins (Hướng dẫn 42-HD/BTCTW — rules.md §9).
+pub fn documents_in_time(posted: NaiveDateTime, meeting_starts: NaiveDateTime) -> bool {
+    posted + TimeDelta::days(1) <= meeting_starts
+}
+
+/// A calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+}
+
+impl Month {
+    pub fn of(day: NaiveDate) -> Month {
+        Month { year: day.year(), month: day.month() }
+    }
+
+    fn next(self) -> Month {
+        if self.month == 12 { Month { year: self.year + 1, month: 1 } } else { Month { year: self.year, month: self.month + 1 } }
+    }
+
+    /// "tháng 3/2026".
+    pub fn label(self) -> String {
+        format!("tháng {}/{}", self.month, self.year)
+    }
+}
+
+/// A calendar quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1–4.
+    pub quarter: u32,
+}
+
+impl Quarter {
+    pub fn of(day: NaiveDate) -> Quarter {
+        Quarter { year: day.year(), quarter: (day.month() - 1) / 3 + 1 }
+    }
+
+    fn next(self) -> Quarter {
+        if self.quarter == 4 { Quarter { year: self.year + 1, quarter: 1 } } else { Quarter { year: self.year, quarter: self.quarter + 1 } }
+    }
+
+    /// "quý II/2026".
+    pub fn label(self) -> String {
+        let roman = ["I", "II", "III", "IV"].get(self.quarter.saturating_sub(1) as usize).copied().unwrap_or("?");
+        format!("quý {roman}/{}", self.year)
+    }
+}
+
+/// A meeting held: its day and kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub on: NaiveDate,
+    pub kind: MeetingKind,
+}
+
+/// The months from `since` (the chi bộ's first day, or the start of the period looked at) that
+/// ended before `today` without a regular meeting (Charter art. 24.2). The month under way is
+/// not judged until it ends.
+pub fn months_without_regular(held: &[Held], since: NaiveDate, today: NaiveDate) -> Vec<Month> {
+    let mut missing = Vec::new();
+    let (mut at, now) = (Month::of(since), Month::of(today));
+    while at < now {
+        if !held.iter().any(|h| h.kind.is_regular() && Month::of(h.on) == at) {
+            missing.push(at);
+        }
+        at = at.next();
+    }
+    missing
+}
+
+/// The quarters from `since` that ended before `today` without a thematic meeting (at least one
+/// a quarter — rules.md §9).
+pub fn quarters_without_thematic(held: &[Held], since: NaiveDate, today: NaiveDate) -> Vec<Quarter> {
+    let mut missing = Vec::new();
+    let (mut at, now) = (Quarter::of(since), Quarter::of(today));
+    while at < now {
+        if !held.iter().any(|h| h.kind.is_thematic() && Quarter::of(h.on) == at) {
+            missing.push(at);
+        }
+        at = at.next();
+    }
+    missing
+}
+
+/// Months in a calendar year in which a member missed a meeting without reason: three of them
+/// are the first ground for striking the name off (24-QĐ/TW point 8.1; "three months in a
+/// year" read as a calendar year, not necessarily in a row — rules.md §5.1).
+pub fn months_absent_without_reason(attendance: &[(NaiveDate, Presence)], year: i32) -> Vec<Month> {
+    let mut months: Vec<Month> =
+        attendance.iter().filter(|(on, p)| on.year() == year && *p == Presence::Absent).map(|(on, _)| Month::of(*on)).collect();
+    months.sort();
+    months.dedup();
+    months
+}
+
+/// How many months of unexcused absence in a year make the strike-off ground (rules.md §5.1).
+pub const ABSENT_MONTHS_FOR_STRIKE_OFF: usize = 3;
+
+/// Who signs the minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signer {
+    /// Chủ trì.
+    Chair,
+    /// Thư ký.
+    Secretary,
+}
+
+/// A signature on the minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    pub by: String,
+    pub on: NaiveDate,
+}
+
+/// A correction to signed minutes: dated, its text, who wrote it. The signed text never changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amendment {
+    pub on: NaiveDate,
+    pub text: String,
+    pub by: String,
+}
+
+/// The minutes (biên bản) of a meeting: editable until both the chair and the secretary have
+/// signed, then locked; later corrections are dated amendments.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Minutes {
+    pub text: String,
+    pub chair: Option<Signature>,
+    pub secretary: Option<Signature>,
+    pub amendments: Vec<Amendment>,
+}
+
+impl Minutes {
+    /// Signed by both: locked.
+    pub fn is_locked(&self) -> bool {
+        self.chair.is_some() && self.secretary.is_some()
+    }
+
+    /// Replaces the text; a signature given to an earlier text is withdrawn (the signer reads the
+    /// new one). Refused once locked.
+    pub fn edit(&mut self, text: &str) -> Result<(), FieldError> {
+        if self.is_locked() {
+            return Err(locked());
+        }
+        if text.trim().is_empty() {
+            return Err(FieldError::new("text", "required", "Biên bản chưa có nội dung."));
+        }
+        self.text = text.to_owned();
+        self.chair = None;
+        self.secretary = None;
+        Ok(())
+    }
+
+    /// Signs as `signer`. Refused on empty minutes, twice for the same role, or once locked.
+    pub fn sign(&mut self, signer: Signer, by: &str, on: NaiveDate) -> Result<(), FieldError> {
+        if self.is_locked() {
+            return Err(locked());
+        }
+        if self.text.trim().is_empty() {
+            return Err(FieldError::new("text", "required", "Biên bản chưa có nội dung để ký."));
+        }
+        let slot = match signer {
+            Signer::Chair => &mut self.chair,
+            Signer::Secretary => &mut self.secretary,
+        };
+        if slot.is_some() {
+            return Err(FieldError::new("signer", "already_signed", "Biên bản đã được ký ở vai trò này."));
+        }
+        *slot = Some(Signature { by: by.to_owned(), on });
+        Ok(())
+    }
+
+    /// Adds a dated correction to locked minutes (before both signatures the text is edited).
+    pub fn amend(&mut self, text: &str, by: &str, on: NaiveDate) -> Result<(), FieldError> {
+        if !self.is_locked() {
+            return Err(FieldError::new("text", "not_locked", "Biên bản chưa ký xong: sửa trực tiếp nội dung biên bản."));
+        }
+        if text.trim().is_empty() {
+            return Err(FieldError::new("text", "required", "Nội dung đính chính trống."));
+        }
+        let signed = self.chair.iter().chain(self.secretary.iter()).map(|s| s.on).max().unwrap_or(on);
+        if on < signed {
+            return Err(FieldError::new(
+                "on",
+                "before_sign_off",
+                format!("Ngày đính chính phải từ ngày ký biên bản ({}) trở đi.", format_vn(signed)),
+            ));
+        }
+        self.amendments.push(Amendment { on, text: text.to_owned(), by: by.to_owned() });
+        Ok(())
+    }
+}
+
+fn locked() -> FieldError {
+    FieldError::new("text", "locked", "Biên bản đã được chủ trì và thư ký ký; chỉ thêm được đính chính có ghi ngày.")
+}
+
+#[cfg(test)]
+mod tests;
