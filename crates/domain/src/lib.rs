@@ -16,6 +16,7 @@ pub mod access;
 pub mod admission;
 pub mod codes;
 pub mod dates;
+pub mod directives;
 pub mod error;
 pub mod event;
 pub mod history;
@@ -32,6 +33,7 @@ pub mod targets;
 pub mod testing;
 pub mod text;
 pub mod unit;
+pub mod weak;
 pub mod workdays;
 
 pub use chrono::NaiveDate;
