@@ -36,8 +36,9 @@ pub struct ImportInput {
     pub file_name: String,
     /// SHA-256 of the file's bytes, hex.
     pub file_digest: String,
-    pub units: Vec<UnitLine>,
-    pub members: Vec<MemberLine>,
+    /// Shared: a page's dry run and apply read the same lines the file was read into once.
+    pub units: Arc<[UnitLine]>,
+    pub members: Arc<[MemberLine]>,
     /// Where the file's top units go (a unit in the writer's scope); `None`: the file's top unit
     /// must be a province committee at the top of an empty tree.
     pub root: Option<UnitId>,

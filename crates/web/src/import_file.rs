@@ -49,8 +49,8 @@ pub struct RegisterFile {
     pub format: sheets::Format,
     pub encoding: Option<sheets::Encoding>,
     pub sheets: Vec<SheetSummary>,
-    pub units: Vec<UnitLine>,
-    pub members: Vec<MemberLine>,
+    pub units: std::sync::Arc<[UnitLine]>,
+    pub members: std::sync::Arc<[MemberLine]>,
     pub warnings: Vec<String>,
 }
 
@@ -98,8 +98,8 @@ pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions, today
         format: summary.format,
         encoding: summary.encoding,
         sheets: reader.sheets,
-        units: reader.lines.units,
-        members: reader.lines.members,
+        units: reader.lines.units.into(),
+        members: reader.lines.members.into(),
         warnings: summary.warnings.into_iter().map(|w| w.message).collect(),
     })
 }

@@ -108,8 +108,8 @@ pub(crate) fn input(units: Vec<UnitLine>, members: Vec<MemberLine>, root: Option
     ImportInput {
         file_name: "danh-sach.xlsx".into(),
         file_digest: "00".into(),
-        units,
-        members,
+        units: units.into(),
+        members: members.into(),
         root,
         accept_changes: false,
         confirmed: vec![],
