@@ -201,14 +201,37 @@ pub struct Held {
     pub kind: MeetingKind,
 }
 
-/// The months from `since` (the chi bộ's first day, or the start of the period looked at) that
-/// ended before `today` without a regular meeting (Charter art. 24.2). The month under way is
-/// not judged until it ends.
-pub fn months_without_regular(held: &[Held], since: NaiveDate, today: NaiveDate) -> Vec<Month> {
+/// A month or a quarter: a period a meeting is due in.
+trait Period: Copy + Ord {
+    fn of(day: NaiveDate) -> Self;
+    fn next(self) -> Self;
+}
+
+impl Period for Month {
+    fn of(day: NaiveDate) -> Self {
+        Month::of(day)
+    }
+    fn next(self) -> Self {
+        Month::next(self)
+    }
+}
+
+impl Period for Quarter {
+    fn of(day: NaiveDate) -> Self {
+        Quarter::of(day)
+    }
+    fn next(self) -> Self {
+        Quarter::next(self)
+    }
+}
+
+/// The periods from `since`'s that ended before `today`'s without a meeting of a wanted kind
+/// (the period under way is not judged until it ends).
+fn periods_without<P: Period>(held: &[Held], since: NaiveDate, today: NaiveDate, wanted: fn(MeetingKind) -> bool) -> Vec<P> {
     let mut missing = Vec::new();
-    let (mut at, now) = (Month::of(since), Month::of(today));
+    let (mut at, now) = (P::of(since), P::of(today));
     while at < now {
-        if !held.iter().any(|h| h.kind.is_regular() && Month::of(h.on) == at) {
+        if !held.iter().any(|h| wanted(h.kind) && P::of(h.on) == at) {
             missing.push(at);
         }
         at = at.next();
@@ -216,18 +239,16 @@ pub fn months_without_regular(held: &[Held], since: NaiveDate, today: NaiveDate)
     missing
 }
 
+/// The months from `since` (the chi bộ's first day, or the start of the period looked at) that
+/// ended before `today` without a regular meeting (Charter art. 24.2).
+pub fn months_without_regular(held: &[Held], since: NaiveDate, today: NaiveDate) -> Vec<Month> {
+    periods_without(held, since, today, MeetingKind::is_regular)
+}
+
 /// The quarters from `since` that ended before `today` without a thematic meeting (at least one
 /// a quarter — rules.md §9).
 pub fn quarters_without_thematic(held: &[Held], since: NaiveDate, today: NaiveDate) -> Vec<Quarter> {
-    let mut missing = Vec::new();
-    let (mut at, now) = (Quarter::of(since), Quarter::of(today));
-    while at < now {
-        if !held.iter().any(|h| h.kind.is_thematic() && Quarter::of(h.on) == at) {
-            missing.push(at);
-        }
-        at = at.next();
-    }
-    missing
+    periods_without(held, since, today, MeetingKind::is_thematic)
 }
 
 /// Months in a calendar year in which a member missed a meeting without reason: three of them
