@@ -155,8 +155,11 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // Logs go to standard error: standard output carries what a command was asked for (a CSV,
+    // a report), which a log line must never get into.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let file = Config::load(cli.config.as_deref())?;
