@@ -143,11 +143,7 @@ async fn write_all(
         };
         if first_round || !data.members.is_empty() {
             store.load_bulk(conn, data).await.map_err(|e| match e {
-                StoreError::Database(crate::db::DbError::Unique(_)) => StoreError::invalid(
-                    "file",
-                    "duplicate",
-                    "Tệp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng với đảng viên đã có trong sổ.",
-                ),
+                StoreError::Database(e) => duplicate_in_register(e),
                 other => other,
             })?;
         }
@@ -156,14 +152,7 @@ async fn write_all(
     }
 
     if rebuild {
-        sql::create_member_indexes(conn).await.map_err(|e| match e {
-            crate::db::DbError::Unique(_) => StoreError::invalid(
-                "file",
-                "duplicate",
-                "Tệp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng với đảng viên đã có trong sổ.",
-            ),
-            other => StoreError::Database(other),
-        })?;
+        sql::create_member_indexes(conn).await.map_err(duplicate_in_register)?;
     }
 
     // Changes to members already in the register (accepted proposals).
@@ -198,4 +187,15 @@ async fn write_all(
     };
     sql::import::finish_import(conn, import, &ranges).await?;
     Ok(plan)
+}
+
+/// A unique identifier the file repeats from the register (found by an insert, or by the
+/// rebuilt index): the whole file is refused.
+fn duplicate_in_register(e: crate::db::DbError) -> StoreError {
+    match e {
+        crate::db::DbError::Unique(_) => {
+            StoreError::invalid("file", "duplicate", "Tệp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng với đảng viên đã có trong sổ.")
+        }
+        other => StoreError::Database(other),
+    }
 }
