@@ -167,4 +167,18 @@ async fn the_command_prints_the_worklist_as_text_and_csv(t: &conformance::TestSt
         t.store.quality(&QualityQuery { unit: Some(UnitId(999_999)), ..QualityQuery::new(None, today) }).await,
         Err(StoreError::NotFound)
     ));
+
+    // However chatty the log, it goes to standard error: standard output is the CSV alone.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_dangvu"))
+        .args(["quality", "--format", "csv", "--database", &db])
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
+        .env_remove("DANGVU_CONFIG")
+        .env_remove("DANGVU_DATABASE")
+        .env("RUST_LOG", "debug")
+        .output()
+        .expect("run dangvu");
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count() - 1, expected.total_lines, "{out}");
+    assert!(!o.stderr.is_empty(), "the debug log is written, to standard error");
 }
