@@ -15,6 +15,7 @@
 //! 10/03/2020 and valid 60 months is still valid on 10/03/2025 and no longer on 11/03/2025, and a
 //! member admitted on 29/02/2024 becomes official on 28/02/2025.
 
+use crate::meetings::Threshold;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -459,7 +460,7 @@ pub fn check_introducer(m: &Introducer, vote_on: NaiveDate) -> Vec<Blocker> {
 }
 
 /// The vote counts are possible and in favour reaches two-thirds of the official members
-/// (Charter art. 4.3; rules.md §2.2 point 8): `in_favour * 3 >= official * 2`.
+/// (Charter art. 4.3; rules.md §2.2 point 8), computed by [`Threshold::AtLeastTwoThirds`].
 pub fn check_vote(v: &ChiBoVote) -> Vec<Blocker> {
     let mut out = Vec::new();
     if v.official_members == 0 {
@@ -480,7 +481,7 @@ pub fn check_vote(v: &ChiBoVote) -> Vec<Blocker> {
         let msg = format!("Số tán thành và không tán thành ({cast}) lớn hơn số đảng viên có mặt ({}).", v.present);
         out.push(Blocker::new("votes_exceed_present", SRC_VOTE, msg));
     }
-    if out.is_empty() && v.in_favour * 3 < v.official_members * 2 {
+    if out.is_empty() && !Threshold::AtLeastTwoThirds.reached(v.in_favour, v.official_members) {
         let needed = (v.official_members * 2).div_ceil(3);
         let msg = format!(
             "Chỉ {} trên {} đảng viên chính thức tán thành, chưa đạt hai phần ba (cần ít nhất {needed}).",

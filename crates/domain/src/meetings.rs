@@ -132,12 +132,20 @@ impl Vote {
                 format!("Có {cast} phiếu biểu quyết nhưng chỉ {voters} đảng viên có mặt được biểu quyết."),
             ));
         }
-        let denominator = vote_denominator(attendees);
-        Ok(match threshold {
-            Threshold::MoreThanHalf => self.yes * 2 > denominator,
-            Threshold::AtLeastTwoThirds => self.yes * 3 >= denominator * 2,
-            Threshold::MoreThanTwoThirds => self.yes * 3 > denominator * 2,
-        } && denominator > 0)
+        Ok(threshold.reached(self.yes, vote_denominator(attendees)))
+    }
+}
+
+impl Threshold {
+    /// Whether `yes` votes of `of` members reach the threshold (never with nobody to count).
+    /// The one place each threshold is computed; the admission vote uses it too.
+    pub fn reached(self, yes: u32, of: u32) -> bool {
+        of > 0
+            && match self {
+                Threshold::MoreThanHalf => yes * 2 > of,
+                Threshold::AtLeastTwoThirds => yes * 3 >= of * 2,
+                Threshold::MoreThanTwoThirds => yes * 3 > of * 2,
+            }
     }
 }
 
