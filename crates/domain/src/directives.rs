@@ -7,9 +7,11 @@
 
 use chrono::NaiveDate;
 
+use crate::ValidationErrors;
 use crate::code_list;
 use crate::dates::format_vn;
 use crate::error::FieldError;
+use crate::text::{required_lines, required_text};
 use crate::unit::UnitKind;
 use crate::workdays::WorkCalendar;
 
@@ -187,6 +189,103 @@ pub fn tally(statuses: impl IntoIterator<Item = TaskStatus>) -> Tally {
     }
     t.counts = counts;
     t
+}
+
+/// The longest number and symbol ("15-CT/TU"), title and text of a directive, and the longest
+/// task or report.
+pub const MAX_NUMBER: usize = 50;
+pub const MAX_TITLE: usize = 500;
+pub const MAX_BODY: usize = 20_000;
+pub const MAX_TASK: usize = 5_000;
+
+/// What a directive asks its receivers to do, and by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    /// What is to be done and the report expected back.
+    pub asks: String,
+    pub deadline: Deadline,
+}
+
+/// A directive as its sender wrote it, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub kind: DirectiveKind,
+    /// Số, ký hiệu: "15-CT/TU".
+    pub number: String,
+    /// Trích yếu.
+    pub title: String,
+    pub body: String,
+    pub reach: Reach,
+    /// `None`: for information only (nothing to report back).
+    pub task: Option<Task>,
+}
+
+/// A directive's fields as typed in a form, a body or on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct DraftFields<'a> {
+    pub kind: &'a str,
+    pub number: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// Unit kind codes; empty: every kind.
+    pub reach_kinds: &'a [String],
+    /// Levels below the sender; empty: any depth.
+    pub reach_depth: &'a str,
+    /// Empty: no task.
+    pub task: &'a str,
+    pub deadline_days: &'a str,
+    pub deadline_date: &'a str,
+}
+
+/// The deepest level a directive may be limited to (the tree is never deeper).
+pub const MAX_DEPTH: u32 = 10;
+
+impl Draft {
+    /// Checks every field of a directive sent on `sent`, reporting every problem at once. A
+    /// deadline without a task is refused (it would ask nothing).
+    pub fn parse(f: &DraftFields<'_>, sent: NaiveDate) -> Result<Draft, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let kind = e.take("kind", DirectiveKind::parse(f.kind.trim()));
+        let number = e.take("number", required_text(f.number, MAX_NUMBER, "Số, ký hiệu"));
+        let title = e.take("title", required_text(f.title, MAX_TITLE, "Trích yếu"));
+        let body = e.take("body", required_lines(f.body, MAX_BODY, "Nội dung"));
+        let mut kinds = Vec::new();
+        for code in f.reach_kinds.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            if let Some(k) = e.take("reach_kinds", UnitKind::parse(code))
+                && !kinds.contains(&k)
+            {
+                kinds.push(k);
+            }
+        }
+        let depth = match f.reach_depth.trim() {
+            "" => None,
+            d => match d.parse::<u32>() {
+                Ok(n) if (1..=MAX_DEPTH).contains(&n) => Some(n),
+                _ => {
+                    e.push("reach_depth", "invalid", format!("Số cấp phải là số nguyên từ 1 đến {MAX_DEPTH}."));
+                    None
+                }
+            },
+        };
+        let task = if f.task.trim().is_empty() {
+            if !f.deadline_days.trim().is_empty() || !f.deadline_date.trim().is_empty() {
+                e.push("task", "required", "Có thời hạn thì phải ghi nhiệm vụ cần thực hiện và báo cáo.");
+            }
+            None
+        } else {
+            let asks = e.take("task", required_lines(f.task, MAX_TASK, "Nhiệm vụ"));
+            // The deadline's own field (days, date or both) is kept for the form.
+            let deadline =
+                Deadline::parse(f.deadline_days, f.deadline_date, sent).map_err(|err| e.push(&err.field, err.code, err.message)).ok();
+            asks.zip(deadline).map(|(asks, deadline)| Task { asks, deadline })
+        };
+        match (kind, number, title, body) {
+            (Some(kind), Some(number), Some(title), Some(body)) if e.is_empty() => {
+                Ok(Draft { kind, number, title, body, reach: Reach { kinds, depth }, task })
+            }
+            _ => Err(e),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod backup;
 mod bulk;
 mod context;
 pub mod db;
+mod directives;
 mod error;
 pub mod export;
 pub mod import;
@@ -47,6 +48,10 @@ pub use admission::AdmissionStore;
 pub use audit::AuditStore;
 pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
+pub use directives::{
+    DirectiveDetail, DirectiveStore, DirectiveView, ReachView, ReceiptStep, ReceiptView, ReceivedItem, SentItem, StatusCount, TallyView,
+    TaskView,
+};
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
 pub use import::{ImportRecordStore, ImportStore};
@@ -63,7 +68,7 @@ pub use units::UnitStore;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, ExportStore, Health, ImportRecordStore, ImportStore, PlanStore, QualityStore,
-        RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, ExportStore, Health, ImportRecordStore, ImportStore,
+        PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
     };
 }

@@ -12,6 +12,7 @@ use crate::audit::AuditStore;
 use crate::bulk::BulkStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
+use crate::directives::DirectiveStore;
 use crate::error::Result;
 use crate::export::ExportStore;
 use crate::import::{ImportRecordStore, ImportStore};
@@ -39,6 +40,7 @@ pub trait Store:
     + AuditStore
     + AdmissionStore
     + PlanStore
+    + DirectiveStore
     + ImportStore
     + ImportRecordStore
     + ReportStore
@@ -60,6 +62,7 @@ impl<T> Store for T where
         + AuditStore
         + AdmissionStore
         + PlanStore
+        + DirectiveStore
         + ImportStore
         + ImportRecordStore
         + ReportStore

@@ -7,6 +7,7 @@
 mod access;
 mod admission;
 mod backup;
+mod directives;
 mod events;
 mod fixtures;
 mod import;

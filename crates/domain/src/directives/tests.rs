@@ -73,3 +73,47 @@ fn the_senders_tally() {
     assert_eq!(t.counts.iter().find(|(s, _)| *s == TaskStatus::Late).map(|c| c.1), Some(1));
     assert_eq!(t.counts.len(), TaskStatus::ALL.len(), "every status listed, zeros included");
 }
+
+fn fields<'a>(kinds: &'a [String]) -> DraftFields<'a> {
+    DraftFields {
+        kind: "ke-hoach",
+        number: "15-KH/TU",
+        title: "Kế hoạch kiểm tra công tác phát triển đảng viên",
+        body: "Các đảng ủy xã rà soát\nvà báo cáo.",
+        reach_kinds: kinds,
+        reach_depth: "",
+        task: "Báo cáo kết quả rà soát",
+        deadline_days: "10",
+        deadline_date: "",
+    }
+}
+
+#[test]
+fn a_draft_is_read_with_its_reach_and_task() {
+    let kinds = vec!["xa-phuong".to_owned(), "xa-phuong".to_owned()];
+    let draft = Draft::parse(&fields(&kinds), d(2026, 4, 27)).unwrap();
+    assert_eq!(draft.kind, DirectiveKind::Plan);
+    assert_eq!(draft.reach, Reach { kinds: vec![UnitKind::Commune], depth: None });
+    assert_eq!(draft.task.unwrap().deadline, Deadline::WorkingDays(10));
+    let info = DraftFields { task: "", deadline_days: "", reach_depth: "1", ..fields(&[]) };
+    let draft = Draft::parse(&info, d(2026, 4, 27)).unwrap();
+    assert_eq!(draft.task, None);
+    assert_eq!(draft.reach.depth, Some(1));
+}
+
+#[test]
+fn a_draft_reports_every_problem() {
+    let kinds = vec!["khong-co".to_owned()];
+    let bad = DraftFields { kind: "nghi-quyet", number: "", title: "", reach_depth: "11", task: "", ..fields(&kinds) };
+    let errors = Draft::parse(&bad, d(2026, 4, 27)).unwrap_err();
+    let got: Vec<(&str, &str)> = errors.errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+    for field in ["kind", "number", "title", "reach_kinds", "reach_depth", "task"] {
+        assert!(got.iter().any(|(f, _)| *f == field), "{field} in {got:?}");
+    }
+    let both = DraftFields { deadline_date: "15/05/2026", ..fields(&[]) };
+    let errors = Draft::parse(&both, d(2026, 4, 27)).unwrap_err();
+    assert_eq!(errors.errors[0].field, "deadline");
+    assert_eq!(errors.errors[0].code, "both");
+    let late = DraftFields { deadline_days: "", deadline_date: "01/04/2026", ..fields(&[]) };
+    assert_eq!(Draft::parse(&late, d(2026, 4, 27)).unwrap_err().errors[0].field, "deadline_date");
+}

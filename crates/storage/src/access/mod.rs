@@ -32,6 +32,7 @@ use crate::reports::ReportRequest;
 
 mod admin;
 mod admission;
+mod directives;
 mod export;
 mod import;
 mod own_account;
@@ -44,6 +45,7 @@ mod units;
 
 pub use admin::Admin;
 pub use admission::AdmissionDesk;
+pub use directives::{DirectiveDesk, DirectiveSight};
 pub use export::Exporter;
 pub use import::ImportDesk;
 pub use own_account::OwnAccount;
