@@ -161,6 +161,30 @@ pub struct Reach {
 }
 
 impl Reach {
+    /// Reads the chosen unit kinds (codes; none: every kind) and the levels (empty: any depth).
+    pub fn parse(kind_codes: &[String], depth: &str) -> Result<Reach, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let mut kinds = Vec::new();
+        for code in kind_codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            if let Some(k) = e.take("reach_kinds", UnitKind::parse(code))
+                && !kinds.contains(&k)
+            {
+                kinds.push(k);
+            }
+        }
+        let depth = match depth.trim() {
+            "" => None,
+            d => match d.parse::<u32>() {
+                Ok(n) if (1..=MAX_DEPTH).contains(&n) => Some(n),
+                _ => {
+                    e.push("reach_depth", "invalid", format!("Số cấp phải là số nguyên từ 1 đến {MAX_DEPTH}."));
+                    None
+                }
+            },
+        };
+        e.into_result().map(|()| Reach { kinds, depth })
+    }
+
     /// Whether a unit of `kind`, `depth` levels below the sender (1: directly under), is reached.
     pub fn reaches(&self, kind: UnitKind, depth: u32) -> bool {
         depth >= 1 && self.depth.is_none_or(|max| depth <= max) && (self.kinds.is_empty() || self.kinds.contains(&kind))
@@ -249,24 +273,7 @@ impl Draft {
         let number = e.take("number", required_text(f.number, MAX_NUMBER, "Số, ký hiệu"));
         let title = e.take("title", required_text(f.title, MAX_TITLE, "Trích yếu"));
         let body = e.take("body", required_lines(f.body, MAX_BODY, "Nội dung"));
-        let mut kinds = Vec::new();
-        for code in f.reach_kinds.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-            if let Some(k) = e.take("reach_kinds", UnitKind::parse(code))
-                && !kinds.contains(&k)
-            {
-                kinds.push(k);
-            }
-        }
-        let depth = match f.reach_depth.trim() {
-            "" => None,
-            d => match d.parse::<u32>() {
-                Ok(n) if (1..=MAX_DEPTH).contains(&n) => Some(n),
-                _ => {
-                    e.push("reach_depth", "invalid", format!("Số cấp phải là số nguyên từ 1 đến {MAX_DEPTH}."));
-                    None
-                }
-            },
-        };
+        let reach = Reach::parse(f.reach_kinds, f.reach_depth).map_err(|errors| e.errors.extend(errors.errors)).ok();
         let task = if f.task.trim().is_empty() {
             if !f.deadline_days.trim().is_empty() || !f.deadline_date.trim().is_empty() {
                 e.push("task", "required", "Có thời hạn thì phải ghi nhiệm vụ cần thực hiện và báo cáo.");
@@ -279,9 +286,9 @@ impl Draft {
                 Deadline::parse(f.deadline_days, f.deadline_date, sent).map_err(|err| e.push(&err.field, err.code, err.message)).ok();
             asks.zip(deadline).map(|(asks, deadline)| Task { asks, deadline })
         };
-        match (kind, number, title, body) {
-            (Some(kind), Some(number), Some(title), Some(body)) if e.is_empty() => {
-                Ok(Draft { kind, number, title, body, reach: Reach { kinds, depth }, task })
+        match (kind, number, title, body, reach) {
+            (Some(kind), Some(number), Some(title), Some(body), Some(reach)) if e.is_empty() => {
+                Ok(Draft { kind, number, title, body, reach, task })
             }
             _ => Err(e),
         }

@@ -1,7 +1,8 @@
 //! What the layout (`templates/base.html`) needs on every page, error pages included: the title,
 //! the large-text preference, the current address, who is logged in with the menu they may use,
 //! the anti-forgery token, and the addresses of the stylesheet and the script. The session fills
-//! in the person (`session`'s extractor for [`Chrome`]); nothing here reads the store.
+//! in the person and the count of what their units have to do (`session`'s extractor for
+//! [`Chrome`]); nothing here reads the store.
 
 use axum::http::{HeaderMap, Uri, header};
 use storage::access::Access;
@@ -10,7 +11,7 @@ use crate::format;
 
 /// The stylesheet's URL (served by `assets`; bump the number when the file changes, so
 /// browsers may cache it forever).
-pub const CSS_PATH: &str = "/static/app-10.css";
+pub const CSS_PATH: &str = "/static/app-11.css";
 /// The script's URL (the same rule).
 pub const JS_PATH: &str = "/static/app-2.js";
 /// The hidden field carrying the anti-forgery token in every form that posts.
@@ -44,6 +45,11 @@ pub struct Nav {
     pub admin: bool,
     /// The member's own record (the handbook).
     pub own_member: Option<i64>,
+    /// Directives (any staff role).
+    pub directives: bool,
+    /// What the units the person acts for still have to do (directives not opened, tasks not
+    /// done): the badge beside the menu, on every page.
+    pub to_do: usize,
 }
 
 impl Nav {
@@ -56,6 +62,8 @@ impl Nav {
             write: access.can(Capability::WriteRegister),
             admin: access.can(Capability::Administer),
             own_member: p.member.map(|m| m.0),
+            directives: p.grants.iter().any(|g| g.role != Role::Member),
+            to_do: 0,
         }
     }
 }

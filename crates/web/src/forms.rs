@@ -30,7 +30,8 @@ pub struct Field {
     /// The form field name (and the `ValidationErrors` field its error comes under).
     pub name: String,
     pub label: &'static str,
-    /// `text`, `date`, `select`, `checkbox`, `textarea` or `unit` (the organization picker).
+    /// `text`, `date`, `select`, `checkbox`, `checks` (several of one name), `textarea` or `unit`
+    /// (the organization picker).
     pub kind: &'static str,
     pub value: String,
     pub options: Vec<Opt>,
@@ -82,6 +83,20 @@ impl Field {
             blank.map(|b| Opt { value: String::new(), label: b.to_owned(), selected: current.is_empty() }).into_iter().collect();
         options.extend(items.into_iter().map(|(v, l)| Opt { value: v.to_owned(), label: l.to_owned(), selected: v == current }));
         Field { kind: "select", options, ..Field::text(name, label, value) }
+    }
+
+    /// Several checkboxes of one name over `(code, label)` pairs, `ticked` those checked.
+    pub fn checks<'a>(
+        name: impl Into<String>,
+        label: &'static str,
+        ticked: &[String],
+        items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Field {
+        let options = items
+            .into_iter()
+            .map(|(v, l)| Opt { value: v.to_owned(), label: l.to_owned(), selected: ticked.iter().any(|t| t == v) })
+            .collect();
+        Field { kind: "checks", options, ..Field::text(name, label, "") }
     }
 
     /// A unit: the organization picker ([`crate::picker`]); `value` is the chosen unit's id.

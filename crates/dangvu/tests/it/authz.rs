@@ -36,6 +36,9 @@ struct Fixture {
     /// Congress terms of A1 and of B1 (each also has occasions on 1/1 to 4/1).
     term_in: i64,
     term_out: i64,
+    /// Directives with a task sent by commune A to A1 and by commune B to B1.
+    directive_in: i64,
+    directive_out: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -90,7 +93,23 @@ async fn fixture(store: &dyn Store) -> Fixture {
             store.add_occasion(&ctx, unit, &format!("{day}/1"), "Ngày truyền thống").await.unwrap();
         }
     }
+    let mut directives = Vec::new();
+    for (sender, to) in [(a, a1), (b, b1)] {
+        let draft = domain::directives::Draft {
+            kind: domain::directives::DirectiveKind::Letter,
+            number: "1-CV/ĐU".into(),
+            title: "Báo cáo tình hình".into(),
+            body: "Đề nghị báo cáo.".into(),
+            reach: domain::directives::Reach { kinds: vec![GrassrootsCell], depth: None },
+            task: Some(domain::directives::Task { asks: "Báo cáo".into(), deadline: domain::directives::Deadline::WorkingDays(5) }),
+        };
+        let id = store.send_directive(&ctx, sender, draft).await.unwrap();
+        assert_eq!(store.directive(id, support::today()).await.unwrap().receipts[0].unit, to);
+        directives.push(id);
+    }
     Fixture {
+        directive_in: directives[0],
+        directive_out: directives[1],
         term_in: terms[0],
         term_out: terms[1],
         unit_in: a1,
@@ -192,6 +211,12 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 scoped = Scoped::Register;
                 (if in_scope { f.term_in } else { f.term_out }).to_string()
             }
+            ("id", p) if p.starts_with("/directives/") || p.starts_with("/api/v1/directives/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.directive_in } else { f.directive_out }).to_string()
+            }
+            // The receiving unit of the directive.
+            ("unit", _) => unit.0.to_string(),
             // An occasion the unit added, one per role that may remove it (each removes its own).
             ("day_month", _) => match who.role {
                 Some(Role::Admin) => "1-1",
@@ -333,6 +358,21 @@ async fn every_route_every_role(app: &App) {
                 // its form opens for no one else.
                 if want == Expect::Allowed && method == Method::GET && *path == "/units/new" && who.role != Some(Role::Admin) {
                     want = Expect::Status(403);
+                }
+                // Directives: sending needs a staff grant with write or decide on the sending unit
+                // itself (no one's is the chi bộ A1 the matrix names); acting for a receiving unit,
+                // a grant on that very unit (A1's secretary's).
+                if want == Expect::Allowed {
+                    let sends = matches!(who.role, Some(Role::OrgBoardStaff | Role::CommitteeLeader));
+                    let refused = match *path {
+                        "/directives/new" => !sends,
+                        "/api/v1/units/{id}/directives" => method == Method::POST,
+                        p if p.starts_with("/api/v1/directives/{id}/receipts/{unit}") => who.role != Some(Role::CellSecretary),
+                        _ => false,
+                    };
+                    if refused {
+                        want = Expect::Status(403);
+                    }
                 }
                 // An import job is seen by its uploader only: for anyone else, who may import,
                 // it does not exist (the owner's side is tested in `import.rs`).

@@ -17,6 +17,7 @@ mod browser;
 mod cli;
 mod contract;
 mod delivery;
+mod directives;
 mod drilldown;
 mod export;
 mod forms;

@@ -20,7 +20,26 @@ pub struct App {
     pub token: String,
     /// The anti-forgery token of the client's session.
     pub csrf: String,
+    /// The server's clock: [`now`] until a test moves it.
+    pub clock: Arc<TestClock>,
     _db: TestStore,
+}
+
+/// A clock the test sets (the server reads it at every request).
+pub struct TestClock(std::sync::Mutex<chrono::DateTime<Utc>>);
+
+impl TestClock {
+    /// Moves the server's clock to 10:00 in Hà Nội on `day`.
+    pub fn set_day(&self, day: NaiveDate) {
+        let instant = Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).expect("valid time"));
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = instant;
+    }
+}
+
+impl web::Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// The password of every account the tests make.
@@ -141,7 +160,9 @@ pub async fn spawn_with(engine: Engine, generated_members: usize, auth: web::Aut
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let served: Arc<dyn Store> = store.clone();
-    tokio::spawn(async move { web::serve(listener, served, Arc::new(web::FixedClock(now())), auth).await });
+    let clock = Arc::new(TestClock(std::sync::Mutex::new(now())));
+    let served_clock: Arc<dyn web::Clock> = clock.clone();
+    tokio::spawn(async move { web::serve(listener, served, served_clock, auth).await });
     let admin = account(store.as_ref(), "quantri", vec![Grant { role: Role::Admin, unit: None }], None).await;
     let token = token(store.as_ref(), admin).await;
     let client = browser();
@@ -150,7 +171,7 @@ pub async fn spawn_with(engine: Engine, generated_members: usize, auth: web::Aut
     // With a second factor required, the administrator has no full session yet.
     let full = res.headers().get("location").is_some_and(|l| l == "/");
     let csrf = if full { session_csrf(&base, &client).await } else { String::new() };
-    Some(App { base, client, store, token, csrf, _db: db })
+    Some(App { base, client, store, token, csrf, clock, _db: db })
 }
 
 impl App {

@@ -111,6 +111,11 @@ impl DirectiveDesk<'_> {
         if seen.is_empty() { Err(StoreError::NotFound) } else { Ok((sender, seen, false)) }
     }
 
+    /// The directive is readable (404 otherwise), nothing recorded.
+    pub async fn require_visible(&self, id: i64) -> Result<()> {
+        self.visible(id).await.map(|_| ())
+    }
+
     /// A directive as this person reads it. Opening it records the opening for every receiving
     /// unit the person acts for (once).
     pub async fn open(&self, id: i64) -> Result<DirectiveSight> {

@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod bodies;
+pub mod directives;
 pub mod export;
 pub mod members;
 pub mod openapi;
@@ -24,6 +25,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(tokens::routes());
     routes.extend(admission::routes());
     routes.extend(plans::routes());
+    routes.extend(directives::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes.extend(quality::routes());

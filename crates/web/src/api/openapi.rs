@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, export, members, plans, quality, reports, tokens, transfers, units};
+use super::{admission, directives, export, members, plans, quality, reports, tokens, transfers, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,6 +18,8 @@ use super::{admission, export, members, plans, quality, reports, tokens, transfe
         admission::worklist, admission::targets, admission::set_target, admission::calendar, admission::set_calendar,
         plans::terms, plans::create_term, plans::update_term, plans::delete_term, plans::occasions, plans::add_occasion,
         plans::remove_occasion,
+        directives::to_do, directives::received, directives::sent, directives::send, directives::detail, directives::record,
+        directives::pass_on, directives::remind,
         reports::counts,
         reports::movements,
         reports::admissions,
@@ -40,7 +42,7 @@ use super::{admission, export, members, plans, quality, reports, tokens, transfe
     tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"),
         (name = "admission", description = "Phát triển đảng viên: hồ sơ, các bước, việc cần làm, chỉ tiêu"), (name = "calendar", description = "Lịch ngày làm việc"),
         (name = "reports", description = "Thống kê đảng viên"), (name = "quality", description = "Chất lượng dữ liệu"),
-        (name = "export", description = "Xuất sổ đảng viên"))
+        (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"))
 )]
 pub struct ApiDoc;
 

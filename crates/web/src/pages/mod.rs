@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod admission;
 pub mod calendar;
+pub mod directives;
 pub mod events;
 pub mod export;
 pub mod home;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin::routes());
     routes.extend(admission::routes());
     routes.extend(calendar::routes());
+    routes.extend(directives::routes());
     routes.extend(quality::routes());
     routes.extend(import::routes());
     routes

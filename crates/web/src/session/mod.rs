@@ -186,6 +186,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
         }
         if let Some(a) = parts.extensions.get::<Access>() {
             chrome.nav = Nav::of(a);
+            // The badge: only for someone who acts for a unit (nothing is read otherwise).
+            if let Ok(desk) = a.directives()
+                && !desk.acts_for().is_empty()
+            {
+                chrome.nav.to_do = desk.to_do().await.map(|items| items.len()).unwrap_or(0);
+            }
         }
         Ok(chrome)
     }
