@@ -10,6 +10,7 @@
 //! history), [`people`] (identities, profiles and histories).
 
 pub mod admission;
+pub mod directives;
 mod names;
 mod origin;
 mod people;

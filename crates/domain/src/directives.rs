@@ -222,6 +222,14 @@ pub const MAX_TITLE: usize = 500;
 pub const MAX_BODY: usize = 20_000;
 pub const MAX_TASK: usize = 5_000;
 
+/// A receiving unit's completion report, as typed (field `report`).
+pub fn parse_report(typed: &str) -> Result<String, ValidationErrors> {
+    required_lines(typed, MAX_TASK, "Báo cáo kết quả").map_err(|mut e| {
+        e.field = "report".into();
+        ValidationErrors { errors: vec![e] }
+    })
+}
+
 /// What a directive asks its receivers to do, and by when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {

@@ -30,6 +30,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("term_delete", "Đã xóa nhiệm kỳ."),
     ("occasion", "Đã thêm ngày lễ, kỷ niệm."),
     ("occasion_remove", "Đã bỏ ngày lễ, kỷ niệm."),
+    ("directive_new", "Đã gửi văn bản."),
+    ("directive_step", "Đã ghi nhận tình hình thực hiện."),
+    ("directive_pass_on", "Đã giao nhiệm vụ cho tổ chức trực thuộc."),
+    ("directive_remind", "Đã nhắc các đơn vị."),
     ("saved", "Đã lưu."),
 ];
 
@@ -54,6 +58,10 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["admission", "plans", "terms", ..] => "term",
         ["admission", "plans", "occasions"] => "occasion",
         ["admission", "plans", "occasions", "remove"] => "occasion_remove",
+        ["directives", "new"] => "directive_new",
+        ["directives", _, "receipt"] => "directive_step",
+        ["directives", _, "pass-on"] => "directive_pass_on",
+        ["directives", _, "remind"] => "directive_remind",
         _ => "saved",
     })
 }

@@ -220,11 +220,7 @@ async fn record(s: Caller, PathIds(id, unit): PathIds<i64, UnitId>, Json(body): 
     let step = match b.step {
         StepCode::Start => ReceiptStep::Start,
         StepCode::Done => {
-            let report = domain::text::required_lines(b.report.as_deref().unwrap_or(""), domain::directives::MAX_TASK, "Báo cáo kết quả")
-                .map_err(|mut e| {
-                e.field = "report".into();
-                AppError::validation(ValidationErrors { errors: vec![e] })
-            })?;
+            let report = domain::directives::parse_report(b.report.as_deref().unwrap_or("")).map_err(AppError::validation)?;
             ReceiptStep::Done { report }
         }
     };

@@ -4,6 +4,7 @@
 //! width; each test file drives its own.
 
 mod admissions;
+mod directives;
 mod phone;
 mod picker;
 mod smoke;

@@ -147,6 +147,21 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
     support::account(store, "bithu", grant(Role::CellSecretary, p.cell), None).await;
     support::account(store, "dangvien", vec![Grant { role: Role::Member, unit: None }], Some(p.member)).await;
     let (province, commune, cell, member, case) = (p.province.0, p.commune.0, p.cell.0, p.member.0, p.case);
+    // A directive from the province to the communes, passed on by the commune to every unit under it.
+    let ctx = storage::WriteContext::new("tinh.tochuc", support::now());
+    let draft = domain::directives::Draft {
+        kind: domain::directives::DirectiveKind::Plan,
+        number: "25-KH/TU".into(),
+        title: "Kế hoạch rà soát chất lượng sinh hoạt chi bộ năm 2026".into(),
+        body: "Các đảng ủy xã, phường rà soát việc sinh hoạt chi bộ và báo cáo.".into(),
+        reach: domain::directives::Reach { kinds: vec![UnitKind::Commune], depth: None },
+        task: Some(domain::directives::Task {
+            asks: "Báo cáo kết quả rà soát".into(),
+            deadline: domain::directives::Deadline::WorkingDays(10),
+        }),
+    };
+    let directive = store.send_directive(&ctx, p.province, draft).await.unwrap();
+    store.pass_on(&ctx, directive, p.commune, domain::directives::Reach::default(), None).await.unwrap();
     // A file uploaded by the commune's staff: its dry run's page (the mapping form, the counts).
     let uploader = support::browser();
     assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
@@ -171,6 +186,10 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/admission/cases/{case}"),
             format!("/admission/targets?unit={unit}"),
             format!("/quality?unit={unit}"),
+            "/directives".into(),
+            "/directives?box=di".into(),
+            "/directives/new".into(),
+            format!("/directives/{directive}"),
             "/import".into(),
             "/account".into(),
         ]
@@ -185,6 +204,8 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         format!("/admission/worklist?unit={cell}"),
         format!("/admission/cases/{case}"),
         format!("/quality?unit={cell}"),
+        "/directives".into(),
+        format!("/directives/{directive}"),
         "/account".into(),
     ];
     vec![

@@ -16,7 +16,7 @@ use storage::access::{Access, DirectiveSight};
 use storage::{ReceiptStep, ReceiptView, StoreError};
 
 use super::new::reach_fields;
-use super::{directive_href, heading, status_class, unit_label};
+use super::{all, directive_href, get, heading, status_class, unit_label};
 use crate::chrome::Chrome;
 use crate::csv::{Csv, Value};
 use crate::error::AppError;
@@ -95,6 +95,9 @@ struct DetailPage {
     errors: Vec<String>,
     own: Vec<OwnReceipt>,
     sees_all: bool,
+    /// The table: for the sender's readers, or when units other than the person's own are read
+    /// (those the person's unit passed the task on to).
+    show_table: bool,
     counts: Vec<CountLink>,
     done_text: String,
     filtered: Option<&'static str>,
@@ -228,6 +231,7 @@ async fn view(
         errors,
         own,
         sees_all: sight.sees_all,
+        show_table: sight.sees_all || detail.receipts.iter().any(|r| !sight.acts_for.contains(&r.unit)),
         counts,
         done_text: if has_task {
             format!("Hoàn thành {}/{} đơn vị", detail.tally.done, detail.tally.receivers)
@@ -273,10 +277,6 @@ async fn refused(s: &Access, chrome: Chrome, id: i64, e: StoreError, typed: &[(S
     render(code, &view(s, chrome, sight, None, errors, typed).await)
 }
 
-fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-}
-
 fn form_unit(fields: &[(String, String)], name: &str) -> Result<UnitId, AppError> {
     domain::event::parse_unit_id(get(fields, name)).map_err(|_| AppError::bad_request("Thiếu đơn vị."))
 }
@@ -296,12 +296,9 @@ pub(super) async fn record(
     let version = get(&fields, "version").trim().parse::<i64>().ok();
     let step = match get(&fields, "step") {
         "start" => Ok(ReceiptStep::Start),
-        "done" => domain::text::required_lines(get(&fields, "report"), domain::directives::MAX_TASK, "Báo cáo kết quả")
-            .map(|report| ReceiptStep::Done { report })
-            .map_err(|mut e| {
-                e.field = "report".into();
-                StoreError::Invalid(ValidationErrors { errors: vec![e] })
-            }),
+        "done" => {
+            domain::directives::parse_report(get(&fields, "report")).map(|report| ReceiptStep::Done { report }).map_err(StoreError::Invalid)
+        }
         _ => return Err(AppError::bad_request("Bước không hợp lệ.")),
     };
     match step {
@@ -324,7 +321,7 @@ pub(super) async fn pass_on(
     desk.require_visible(id).await?;
     let unit = form_unit(&fields, "unit")?;
     desk.require_acting(id, unit).await?;
-    let kinds: Vec<String> = fields.iter().filter(|(k, _)| k == "reach_kinds").map(|(_, v)| v.clone()).collect();
+    let kinds = all(&fields, "reach_kinds");
     let mut errors = ValidationErrors::default();
     let reach = Reach::parse(&kinds, get(&fields, "reach_depth")).map_err(|e| errors.errors.extend(e.errors)).ok();
     let due = get(&fields, "due_on");

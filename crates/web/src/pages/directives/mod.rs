@@ -55,6 +55,16 @@ pub(crate) fn status_class(status: TaskStatus) -> &'static str {
     }
 }
 
+/// The value of a posted field (empty when absent).
+fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// Every value of a field posted several times (checkboxes).
+fn all(fields: &[(String, String)], name: &str) -> Vec<String> {
+    fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+}
+
 fn directive_href(id: i64) -> String {
     format!("/directives/{id}")
 }

@@ -10,7 +10,7 @@ use domain::directives::{DirectiveKind, Draft, DraftFields, MAX_DEPTH};
 use domain::unit::UnitKind;
 use storage::access::Access;
 
-use super::unit_label;
+use super::{all, get, unit_label};
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Form;
@@ -36,14 +36,6 @@ struct FormPage {
     chrome: Chrome,
     summary: Vec<SummaryItem>,
     sections: Vec<Section>,
-}
-
-fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-}
-
-fn all<'a>(fields: &'a [(String, String)], name: &str) -> Vec<String> {
-    fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
 }
 
 /// The depth choices: any, directly under, down to N levels.
