@@ -12,6 +12,9 @@ use crate::code_list;
 use crate::dates::format_vn;
 use crate::error::FieldError;
 
+pub mod input;
+pub use input::{MeetingFields, MeetingInput, ResolutionInput, check_attendance, parse_resolution, parse_time};
+
 code_list!(
     /// Loại buổi sinh hoạt.
     MeetingKind, "Loại buổi sinh hoạt", {

@@ -34,6 +34,7 @@ mod past;
 mod picker;
 mod quality;
 mod reports;
+mod roll;
 mod units;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use export::ExportSelection;
@@ -218,6 +219,8 @@ const SNAPSHOTS_KEPT: usize = 4;
 /// The most units a walk up the tree or along successors visits (the register's tree is six
 /// levels deep): a guard against a cycle in stored data, never reached otherwise.
 const MAX_WALK: usize = 64;
+
+pub use roll::RollEntry;
 
 /// A unit under another, with how many levels below it stands (`Index::descendants`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

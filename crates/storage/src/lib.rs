@@ -31,6 +31,7 @@ mod error;
 pub mod export;
 pub mod import;
 pub mod index;
+mod meetings;
 mod members;
 pub mod model;
 mod plans;
@@ -55,6 +56,10 @@ pub use directives::{
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
 pub use import::{ImportRecordStore, ImportStore};
+pub use meetings::{
+    AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceView, MeetingAlerts, MeetingReport, MeetingReportRow,
+    MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView, MissedMeetings, ResolutionView, SignatureView,
+};
 pub use members::RegisterStore;
 pub use model::*;
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
@@ -69,6 +74,6 @@ pub use units::UnitStore;
 pub mod prelude {
     pub use crate::{
         AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, ExportStore, Health, ImportRecordStore, ImportStore,
-        PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
+        MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
     };
 }

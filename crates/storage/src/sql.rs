@@ -27,6 +27,7 @@ pub mod directives;
 pub mod export;
 pub mod import;
 mod index_feed;
+pub mod meetings;
 mod members;
 pub mod plans;
 pub mod quality;

@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::export::ExportStore;
 use crate::import::{ImportRecordStore, ImportStore};
 use crate::index::{self, Sight};
+use crate::meetings::MeetingStore;
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
 use crate::plans::PlanStore;
@@ -41,6 +42,7 @@ pub trait Store:
     + AdmissionStore
     + PlanStore
     + DirectiveStore
+    + MeetingStore
     + ImportStore
     + ImportRecordStore
     + ReportStore
@@ -63,6 +65,7 @@ impl<T> Store for T where
         + AdmissionStore
         + PlanStore
         + DirectiveStore
+        + MeetingStore
         + ImportStore
         + ImportRecordStore
         + ReportStore

@@ -12,6 +12,7 @@ mod events;
 mod fixtures;
 mod import;
 mod import_desk;
+mod meetings;
 mod parity;
 mod plans;
 mod quality;

@@ -1,0 +1,68 @@
+//! The roll of a meeting: who is summoned to a chi bộ's meeting on a day — its members then
+//! (probationary, official, exempt), those of them in temporary activity elsewhere marked so,
+//! and the members of other chi bộ in temporary activity here (rules.md §4, §9).
+
+use chrono::NaiveDate;
+use domain::history::Status;
+use domain::ids::{MemberId, UnitId};
+
+use super::Index;
+
+/// One member on a meeting's roll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollEntry {
+    pub member: MemberId,
+    pub full_name: String,
+    pub birth: NaiveDate,
+    pub status: Status,
+    /// In temporary activity at another organization that day.
+    pub away_temporarily: bool,
+    /// A member of another chi bộ in temporary activity here that day.
+    pub guest: bool,
+}
+
+impl Index {
+    /// The roll of `unit` on `on`, in register order: its own members, then its guests.
+    pub fn roll(&self, unit: UnitId, on: NaiveDate) -> Vec<RollEntry> {
+        let Some(&at) = self.units.pos.get(&unit) else { return Vec::new() };
+        let temporary_at = |m: &super::MemberEntry| {
+            m.temporary.iter().find(|(_, from, to)| *from <= on && to.is_none_or(|t| on < t)).map(|(host, _, _)| *host)
+        };
+        let mut own = Vec::new();
+        let mut guests = Vec::new();
+        for m in self.in_order() {
+            let Some(span) = m.span_on(on) else { continue };
+            if !span.span.status.is_active() {
+                continue;
+            }
+            let host = temporary_at(m);
+            let entry = |guest: bool, away: bool| RollEntry {
+                member: m.id,
+                full_name: m.full_name.clone(),
+                birth: m.birth,
+                status: span.span.status,
+                away_temporarily: away,
+                guest,
+            };
+            if span.at == Some(at) {
+                own.push(entry(false, host.is_some_and(|h| h != Some(at))));
+            } else if host == Some(Some(at)) {
+                guests.push(entry(true, false));
+            }
+        }
+        own.extend(guests);
+        own
+    }
+}
+
+impl Index {
+    /// A member's name and birth date (`None`: not in the register).
+    pub fn member_name(&self, member: MemberId) -> Option<(String, NaiveDate)> {
+        self.member(member).map(|m| (m.full_name.clone(), m.birth))
+    }
+
+    /// A member's status on a day.
+    pub fn roll_status(&self, member: MemberId, on: NaiveDate) -> Option<Status> {
+        self.member(member)?.span_on(on).map(|s| s.span.status)
+    }
+}

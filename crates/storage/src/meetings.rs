@@ -1,0 +1,727 @@
+//! [`MeetingStore`]: a chi bộ's meetings (rules.md §9; docs/design/operations.md "Meetings") —
+//! scheduled, then recorded: attendance against the roll of the day (`Index::roll`), resolutions
+//! with their count measured by `domain::meetings`, minutes that lock when the chair and the
+//! secretary have signed (then dated amendments); the alerts (months without a regular meeting,
+//! quarters without a thematic one, members absent without reason in three months of a year) and
+//! the report of meetings held and attendance, per chi bộ under a unit.
+
+use std::collections::{HashMap, HashSet};
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+
+use domain::history::Status;
+use domain::ids::{MemberId, UnitId};
+use domain::meetings::{
+    ABSENT_MONTHS_FOR_STRIKE_OFF, Attendee, Held, MeetingInput, MeetingKind, Minutes, Presence, ResolutionInput, Signer, Threshold,
+    months_absent_without_reason, months_without_regular, quarters_without_thematic, vote_denominator,
+};
+
+use crate::context::{WriteContext, vietnam_today};
+use crate::error::{Result, StoreError};
+use crate::model::AuditRecord;
+use crate::sql::meetings::{self as q, StoredAttendance, StoredMeeting};
+use crate::store::SqlStore;
+
+/// One member on a meeting's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceView {
+    pub member: MemberId,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    /// `null` until the attendance is recorded.
+    pub presence: Option<Presence>,
+    pub presence_label: String,
+    pub reason: Option<String>,
+    /// Miễn công tác và sinh hoạt đảng.
+    pub exempt: bool,
+    /// In temporary activity elsewhere that day.
+    pub away_temporarily: bool,
+    /// A member of another chi bộ in temporary activity here (listed apart, counted at home).
+    pub guest: bool,
+}
+
+/// A resolution and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolutionView {
+    pub text: String,
+    pub threshold: Threshold,
+    pub threshold_label: String,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub votes_abstain: u32,
+    /// The members it was measured against (24-QĐ/TW point 9.3).
+    pub counted: u32,
+    pub passed: bool,
+}
+
+/// A signature on the minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureView {
+    pub by: String,
+    pub on: NaiveDate,
+}
+
+/// A dated correction to signed minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AmendmentView {
+    pub on: NaiveDate,
+    pub text: String,
+    pub by: String,
+}
+
+/// The minutes and their signatures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MinutesView {
+    pub text: String,
+    pub chair: Option<SignatureView>,
+    pub secretary: Option<SignatureView>,
+    /// Signed by both: only dated amendments from now on.
+    pub locked: bool,
+    pub amendments: Vec<AmendmentView>,
+}
+
+/// The counts of a meeting's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceCounts {
+    /// Members of the chi bộ on the list (guests apart).
+    pub summoned: u32,
+    pub present: u32,
+    pub excused: u32,
+    pub absent: u32,
+    pub guests_present: u32,
+    /// Those a resolution is measured against.
+    pub counting: u32,
+}
+
+/// A meeting with its list, resolutions and minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingView {
+    pub id: i64,
+    pub unit: UnitId,
+    pub unit_name: String,
+    /// Send it back with every change.
+    pub version: i64,
+    pub kind: MeetingKind,
+    pub kind_label: String,
+    pub held_on: NaiveDate,
+    /// "19:30".
+    pub starts_at: String,
+    pub length_minutes: Option<u32>,
+    /// The minimum length for its kind and day (`null`: none).
+    pub minimum_minutes: Option<u32>,
+    /// Shorter than the minimum (shown, never refused).
+    pub too_short: bool,
+    pub place: String,
+    pub agenda: String,
+    /// The attendance was recorded: the meeting took place.
+    pub attendance_recorded: bool,
+    pub attendance: Vec<AttendanceView>,
+    pub counts: AttendanceCounts,
+    pub resolutions: Vec<ResolutionView>,
+    pub minutes: MinutesView,
+    pub recorded_by: String,
+}
+
+/// A meeting in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingSummary {
+    pub id: i64,
+    pub unit: UnitId,
+    pub kind: MeetingKind,
+    pub kind_label: String,
+    pub held_on: NaiveDate,
+    pub starts_at: String,
+    pub place: String,
+    pub attendance_recorded: bool,
+    pub minutes_locked: bool,
+}
+
+/// One member's attendance as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceInput {
+    pub member: MemberId,
+    pub presence: Presence,
+    pub reason: Option<String>,
+}
+
+/// A change to the minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MinutesChange {
+    /// The text, before both have signed (withdraws a signature given to the old text).
+    Edit(String),
+    /// A signature as chair or secretary, with the signer's name.
+    Sign(Signer, String),
+    /// A dated correction, once signed.
+    Amend(String),
+}
+
+/// A chi bộ that missed a regular meeting or a thematic one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MissedMeetings {
+    pub unit: UnitId,
+    pub unit_name: String,
+    /// "Tháng 10/2026" for each month that ended without a regular meeting.
+    pub months: Vec<String>,
+    /// "Quý III/2026" for each quarter that ended without a thematic one.
+    pub quarters: Vec<String>,
+}
+
+/// A member absent without reason in three or more months of the year (the first strike-off
+/// ground, 24-QĐ/TW point 8.1 — rules.md §5.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AbsentMember {
+    pub member: MemberId,
+    pub full_name: String,
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub months: Vec<String>,
+}
+
+/// The alerts of the chi bộ under a unit, for a year up to today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingAlerts {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub missed: Vec<MissedMeetings>,
+    pub absent: Vec<AbsentMember>,
+}
+
+/// One chi bộ's meetings over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingReportRow {
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub regular: u32,
+    pub thematic: u32,
+    pub extraordinary: u32,
+    /// Every meeting held (a combined one once).
+    pub held: u32,
+    /// Attendances expected: members on the lists who count (exempt members who stayed away and
+    /// those away in temporary activity left out), guests who came included.
+    pub expected: u32,
+    pub present: u32,
+    pub excused: u32,
+    pub absent: u32,
+}
+
+impl MeetingReportRow {
+    fn empty(unit: UnitId, unit_name: String) -> Self {
+        MeetingReportRow {
+            unit,
+            unit_name,
+            regular: 0,
+            thematic: 0,
+            extraordinary: 0,
+            held: 0,
+            expected: 0,
+            present: 0,
+            excused: 0,
+            absent: 0,
+        }
+    }
+}
+
+/// Meetings held and attendance per chi bộ under a unit, over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingReport {
+    pub root: UnitId,
+    pub root_name: String,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub rows: Vec<MeetingReportRow>,
+    pub total: MeetingReportRow,
+}
+
+/// Chi bộ meetings (docs/design/operations.md "Meetings").
+#[async_trait]
+pub trait MeetingStore: Send + Sync {
+    /// Schedules a meeting of a chi bộ (a unit that holds members, standing that day).
+    async fn create_meeting(&self, ctx: &WriteContext, unit: UnitId, input: MeetingInput) -> Result<i64>;
+    async fn update_meeting(&self, ctx: &WriteContext, id: i64, version: i64, input: MeetingInput) -> Result<()>;
+    /// Records the attendance: every member on the roll of the day exactly once (guests
+    /// included), none else; not before the day of the meeting.
+    async fn record_attendance(&self, ctx: &WriteContext, id: i64, version: i64, rows: Vec<AttendanceInput>) -> Result<()>;
+    /// Adds a resolution with its count, once the attendance is recorded.
+    async fn add_resolution(&self, ctx: &WriteContext, id: i64, version: i64, input: ResolutionInput) -> Result<()>;
+    async fn change_minutes(&self, ctx: &WriteContext, id: i64, version: i64, change: MinutesChange) -> Result<()>;
+    async fn meeting(&self, id: i64) -> Result<MeetingView>;
+    /// The unit a meeting belongs to (for the scope checks).
+    async fn meeting_unit(&self, id: i64) -> Result<UnitId>;
+    /// A unit's meetings in `[first, last]`, in order.
+    async fn unit_meetings(&self, unit: UnitId, first: NaiveDate, last: NaiveDate) -> Result<Vec<MeetingSummary>>;
+    /// The alerts of the chi bộ under `root` (itself included) in `year`, as of `today`.
+    async fn meeting_alerts(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<MeetingAlerts>;
+    /// Meetings held and attendance per chi bộ under `root` in `[first, last]`.
+    async fn meeting_report(&self, root: UnitId, first: NaiveDate, last: NaiveDate) -> Result<MeetingReport>;
+}
+
+fn invalid(e: domain::error::FieldError) -> StoreError {
+    StoreError::Invalid(domain::ValidationErrors { errors: vec![e] })
+}
+
+fn attendee(a: &StoredAttendance) -> Attendee {
+    Attendee { presence: a.presence, exempt: a.exempt, away_temporarily: a.away_temporarily, suspended: false }
+}
+
+fn counts_of(rows: &[StoredAttendance]) -> AttendanceCounts {
+    let own: Vec<&StoredAttendance> = rows.iter().filter(|a| !a.guest).collect();
+    let count = |p: Presence| own.iter().filter(|a| a.presence == p).count() as u32;
+    AttendanceCounts {
+        summoned: own.len() as u32,
+        present: count(Presence::Present),
+        excused: count(Presence::Excused),
+        absent: count(Presence::Absent),
+        guests_present: rows.iter().filter(|a| a.guest && a.presence == Presence::Present).count() as u32,
+        counting: vote_denominator(&own.iter().map(|a| attendee(a)).collect::<Vec<_>>()),
+    }
+}
+
+fn summary(m: &StoredMeeting) -> MeetingSummary {
+    MeetingSummary {
+        id: m.id,
+        unit: m.unit,
+        kind: m.input.kind,
+        kind_label: m.input.kind.label().to_owned(),
+        held_on: m.input.held_on,
+        starts_at: m.input.starts_at.format("%H:%M").to_string(),
+        place: m.input.place.clone(),
+        attendance_recorded: m.attendance_recorded,
+        minutes_locked: m.minutes.is_locked(),
+    }
+}
+
+fn year_start(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+impl SqlStore {
+    /// The chi bộ under `root` (itself included) standing on `on`, with their names.
+    async fn cells_under(&self, root: UnitId, on: NaiveDate) -> Result<(String, Vec<(UnitId, String)>)> {
+        self.refresh_index().await?;
+        let index = self.index.read();
+        let root_version = index.unit_version_on(root, on).or_else(|| index.unit_latest(root)).ok_or(StoreError::NotFound)?;
+        let root_name = root_version.name.clone();
+        let mut cells: Vec<(UnitId, String)> = Vec::new();
+        if root_version.kind.holds_members() {
+            cells.push((root, root_name.clone()));
+        }
+        for d in index.descendants(root, on) {
+            if d.kind.holds_members()
+                && let Some(v) = index.unit_version_on(d.unit, on)
+            {
+                cells.push((d.unit, v.name.clone()));
+            }
+        }
+        cells.sort_by_cached_key(|(_, name)| domain::text::collation_key(name));
+        Ok((root_name, cells))
+    }
+
+    /// Loads a meeting for a write and checks the version sent.
+    async fn meeting_for_write(tx: &mut dyn crate::db::Conn, id: i64, version: i64) -> Result<StoredMeeting> {
+        let m = q::meeting(tx, id).await?.ok_or(StoreError::NotFound)?;
+        if m.version != version {
+            return Err(StoreError::Conflict { current: m.version });
+        }
+        Ok(m)
+    }
+}
+
+fn check_cell(index: &crate::index::Index, unit: UnitId, on: NaiveDate) -> Result<()> {
+    let Some(v) = index.unit_version_on(unit, on) else {
+        return Err(StoreError::invalid("held_on", "unit_not_standing", "Chi bộ không tồn tại vào ngày họp."));
+    };
+    if !v.kind.holds_members() {
+        return Err(StoreError::invalid("unit", "not_a_cell", "Chỉ ghi sinh hoạt của chi bộ (tổ chức có đảng viên sinh hoạt)."));
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl MeetingStore for SqlStore {
+    async fn create_meeting(&self, ctx: &WriteContext, unit: UnitId, input: MeetingInput) -> Result<i64> {
+        self.refresh_index().await?;
+        check_cell(&self.index.read(), unit, input.held_on)?;
+        let (mut tx, seq) = self.begin_write().await?;
+        let id = q::insert_meeting(tx.as_mut(), unit, &input, ctx.now, &ctx.actor).await?;
+        let details = json!({ "unit": unit.0, "kind": input.kind.code(), "held_on": input.held_on, "place": input.place });
+        let record = AuditRecord::new("meeting.create", "meeting", id, details);
+        self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await?;
+        Ok(id)
+    }
+
+    async fn update_meeting(&self, ctx: &WriteContext, id: i64, version: i64, input: MeetingInput) -> Result<()> {
+        self.refresh_index().await?;
+        let (mut tx, seq) = self.begin_write().await?;
+        let before = Self::meeting_for_write(tx.as_mut(), id, version).await?;
+        check_cell(&self.index.read(), before.unit, input.held_on)?;
+        if before.attendance_recorded && input.held_on != before.input.held_on {
+            return Err(StoreError::invalid("held_on", "attendance_recorded", "Đã ghi danh sách dự họp: không đổi được ngày họp."));
+        }
+        if !q::update_meeting(tx.as_mut(), id, version, &input, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: before.version });
+        }
+        let details = json!({ "unit": before.unit.0, "kind": input.kind.code(), "held_on": input.held_on, "place": input.place });
+        let record = AuditRecord::new("meeting.update", "meeting", id, details);
+        self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await
+    }
+
+    async fn record_attendance(&self, ctx: &WriteContext, id: i64, version: i64, rows: Vec<AttendanceInput>) -> Result<()> {
+        self.refresh_index().await?;
+        let (mut tx, seq) = self.begin_write().await?;
+        let m = Self::meeting_for_write(tx.as_mut(), id, version).await?;
+        if m.input.held_on > vietnam_today(ctx.now) {
+            return Err(StoreError::invalid("attendance", "not_yet_held", "Chưa đến ngày họp: chưa ghi được danh sách dự họp."));
+        }
+        let roll = self.index.read().roll(m.unit, m.input.held_on);
+        let mut seen = HashSet::new();
+        let mut stored = Vec::with_capacity(roll.len());
+        for r in &rows {
+            let Some(entry) = roll.iter().find(|e| e.member == r.member) else {
+                return Err(StoreError::invalid(
+                    "attendance",
+                    "not_on_roll",
+                    "Có người không thuộc danh sách triệu tập của chi bộ vào ngày họp.",
+                ));
+            };
+            if !seen.insert(r.member) {
+                return Err(StoreError::invalid("attendance", "duplicate", "Một đảng viên được ghi hai lần."));
+            }
+            let reason = domain::meetings::check_attendance(r.presence, r.reason.as_deref().unwrap_or("")).map_err(|mut e| {
+                e.field = format!("reason_{}", r.member.0);
+                invalid(e)
+            })?;
+            stored.push(StoredAttendance {
+                member: r.member,
+                presence: r.presence,
+                reason,
+                exempt: entry.status == Status::Exempt,
+                away_temporarily: entry.away_temporarily,
+                guest: entry.guest,
+            });
+        }
+        // Guests who did not come are not listed; every member of the chi bộ is.
+        if let Some(missing) = roll.iter().find(|e| !e.guest && !seen.contains(&e.member)) {
+            return Err(StoreError::invalid("attendance", "incomplete", format!("Chưa ghi tình hình dự họp của {}.", missing.full_name)));
+        }
+        q::replace_attendance(tx.as_mut(), id, &stored).await?;
+        if !q::touch_meeting(tx.as_mut(), id, version, true, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: m.version });
+        }
+        let c = counts_of(&stored);
+        let details =
+            json!({ "unit": m.unit.0, "held_on": m.input.held_on, "present": c.present, "excused": c.excused, "absent": c.absent });
+        let record = AuditRecord::new("meeting.attendance", "meeting", id, details);
+        self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await
+    }
+
+    async fn add_resolution(&self, ctx: &WriteContext, id: i64, version: i64, input: ResolutionInput) -> Result<()> {
+        let (mut tx, seq) = self.begin_write().await?;
+        let m = Self::meeting_for_write(tx.as_mut(), id, version).await?;
+        if !m.attendance_recorded {
+            return Err(StoreError::invalid("text", "attendance_first", "Ghi danh sách dự họp trước khi ghi biểu quyết."));
+        }
+        let attendance = q::attendance_of(tx.as_mut(), id).await?;
+        // Guests count at home (24-QĐ/TW point 9.3).
+        let attendees: Vec<Attendee> = attendance.iter().filter(|a| !a.guest).map(attendee).collect();
+        let passed = input.vote.passes(input.threshold, &attendees).map_err(invalid)?;
+        let counted = vote_denominator(&attendees);
+        let seq_no = q::resolutions_of(tx.as_mut(), id).await?.len() as i64 + 1;
+        q::insert_resolution(tx.as_mut(), id, seq_no, &input, counted, passed).await?;
+        if !q::touch_meeting(tx.as_mut(), id, version, false, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: m.version });
+        }
+        let details = json!({ "unit": m.unit.0, "text": input.text, "for": input.vote.yes, "against": input.vote.no,
+            "abstain": input.vote.abstain, "counted": counted, "passed": passed });
+        let record = AuditRecord::new("meeting.resolution", "meeting", id, details);
+        self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await
+    }
+
+    async fn change_minutes(&self, ctx: &WriteContext, id: i64, version: i64, change: MinutesChange) -> Result<()> {
+        let today = vietnam_today(ctx.now);
+        let (mut tx, seq) = self.begin_write().await?;
+        let m = Self::meeting_for_write(tx.as_mut(), id, version).await?;
+        let mut minutes: Minutes = m.minutes.clone();
+        minutes.amendments = q::amendments_of(tx.as_mut(), id).await?;
+        let (action, details) = match &change {
+            MinutesChange::Edit(text) => {
+                let text = domain::text::required_lines(text, 50_000, "Biên bản").map_err(invalid)?;
+                minutes.edit(&text).map_err(invalid)?;
+                ("meeting.minutes", json!({ "unit": m.unit.0 }))
+            }
+            MinutesChange::Sign(signer, by) => {
+                let by = domain::text::required_text(by, 200, "Người ký").map_err(|mut e| {
+                    e.field = "signer_name".into();
+                    invalid(e)
+                })?;
+                if today < m.input.held_on {
+                    return Err(StoreError::invalid("signer", "not_yet_held", "Chưa đến ngày họp: chưa ký được biên bản."));
+                }
+                minutes.sign(*signer, &by, today).map_err(invalid)?;
+                let role = match signer {
+                    Signer::Chair => "chu-tri",
+                    Signer::Secretary => "thu-ky",
+                };
+                ("meeting.sign", json!({ "unit": m.unit.0, "signer": role, "name": by }))
+            }
+            MinutesChange::Amend(text) => {
+                let text = domain::text::required_lines(text, 10_000, "Nội dung đính chính").map_err(invalid)?;
+                minutes.amend(&text, &ctx.actor, today).map_err(invalid)?;
+                let amendment = minutes.amendments.last().cloned().ok_or(StoreError::NotFound)?;
+                q::insert_amendment(tx.as_mut(), id, minutes.amendments.len() as i64, &amendment).await?;
+                ("meeting.amend", json!({ "unit": m.unit.0, "text": text }))
+            }
+        };
+        if !q::update_minutes(tx.as_mut(), id, version, &minutes, ctx.now, &ctx.actor).await? {
+            return Err(StoreError::Conflict { current: m.version });
+        }
+        let record = AuditRecord::new(action, "meeting", id, details);
+        self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await
+    }
+
+    async fn meeting(&self, id: i64) -> Result<MeetingView> {
+        let mut conn = self.db.reader().await?;
+        let m = q::meeting(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        let stored = q::attendance_of(conn.as_mut(), id).await?;
+        let resolutions = q::resolutions_of(conn.as_mut(), id).await?;
+        let amendments = q::amendments_of(conn.as_mut(), id).await?;
+        drop(conn);
+        self.refresh_index().await?;
+        let index = self.index.read();
+        let unit_name = index
+            .unit_version_on(m.unit, m.input.held_on)
+            .or_else(|| index.unit_latest(m.unit))
+            .map(|v| v.name.clone())
+            .unwrap_or_default();
+        let attendance: Vec<AttendanceView> = if m.attendance_recorded {
+            let mut rows: Vec<AttendanceView> = stored
+                .iter()
+                .map(|a| {
+                    let (full_name, birth_date) = index.member_name(a.member).unwrap_or_default();
+                    AttendanceView {
+                        member: a.member,
+                        full_name,
+                        birth_date,
+                        presence: Some(a.presence),
+                        presence_label: a.presence.label().to_owned(),
+                        reason: a.reason.clone(),
+                        exempt: a.exempt,
+                        away_temporarily: a.away_temporarily,
+                        guest: a.guest,
+                    }
+                })
+                .collect();
+            rows.sort_by_cached_key(|r| (r.guest, domain::text::collation_key(&r.full_name)));
+            rows
+        } else {
+            index
+                .roll(m.unit, m.input.held_on)
+                .into_iter()
+                .map(|e| AttendanceView {
+                    member: e.member,
+                    full_name: e.full_name,
+                    birth_date: e.birth,
+                    presence: None,
+                    presence_label: String::new(),
+                    reason: None,
+                    exempt: e.status == Status::Exempt,
+                    away_temporarily: e.away_temporarily,
+                    guest: e.guest,
+                })
+                .collect()
+        };
+        let sig = |s: &Option<domain::meetings::Signature>| s.as_ref().map(|s| SignatureView { by: s.by.clone(), on: s.on });
+        Ok(MeetingView {
+            id: m.id,
+            unit: m.unit,
+            unit_name,
+            version: m.version,
+            kind: m.input.kind,
+            kind_label: m.input.kind.label().to_owned(),
+            held_on: m.input.held_on,
+            starts_at: m.input.starts_at.format("%H:%M").to_string(),
+            length_minutes: m.input.length_minutes,
+            minimum_minutes: m.input.kind.minimum_minutes(m.input.held_on),
+            too_short: m.input.too_short(),
+            place: m.input.place.clone(),
+            agenda: m.input.agenda.clone(),
+            attendance_recorded: m.attendance_recorded,
+            counts: if m.attendance_recorded { counts_of(&stored) } else { AttendanceCounts::default() },
+            attendance,
+            resolutions: resolutions
+                .iter()
+                .map(|r| ResolutionView {
+                    text: r.input.text.clone(),
+                    threshold: r.input.threshold,
+                    threshold_label: r.input.threshold.label().to_owned(),
+                    votes_for: r.input.vote.yes,
+                    votes_against: r.input.vote.no,
+                    votes_abstain: r.input.vote.abstain,
+                    counted: r.counted,
+                    passed: r.passed,
+                })
+                .collect(),
+            minutes: MinutesView {
+                text: m.minutes.text.clone(),
+                chair: sig(&m.minutes.chair),
+                secretary: sig(&m.minutes.secretary),
+                locked: m.minutes.is_locked(),
+                amendments: amendments.iter().map(|a| AmendmentView { on: a.on, text: a.text.clone(), by: a.by.clone() }).collect(),
+            },
+            recorded_by: m.created_by.clone(),
+        })
+    }
+
+    async fn meeting_unit(&self, id: i64) -> Result<UnitId> {
+        let mut conn = self.db.reader().await?;
+        Ok(q::meeting(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?.unit)
+    }
+
+    async fn unit_meetings(&self, unit: UnitId, first: NaiveDate, last: NaiveDate) -> Result<Vec<MeetingSummary>> {
+        let mut conn = self.db.reader().await?;
+        Ok(q::meetings_of(conn.as_mut(), unit, first, last).await?.iter().map(summary).collect())
+    }
+
+    async fn meeting_alerts(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<MeetingAlerts> {
+        let first = year_start(year);
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX).min(today);
+        let (_, cells) = self.cells_under(root, last).await?;
+        let mut conn = self.db.reader().await?;
+        let held = q::held_between(conn.as_mut(), first, last).await?;
+        let presence = q::presence_between(conn.as_mut(), first, last).await?;
+        drop(conn);
+        let index = self.index.read();
+        let mut by_unit: HashMap<UnitId, Vec<Held>> = HashMap::new();
+        for h in &held {
+            by_unit.entry(h.unit).or_default().push(Held { on: h.held_on, kind: h.kind });
+        }
+        let mut missed = Vec::new();
+        for (unit, name) in &cells {
+            let list = by_unit.get(unit).map_or(&[][..], Vec::as_slice);
+            // A chi bộ formed during the year is judged from the month it stood.
+            let since = first.max(unit_start(&index, *unit));
+            let months: Vec<String> =
+                months_without_regular(list, since, today).into_iter().filter(|m| m.year == year).map(|m| m.label()).collect();
+            let quarters: Vec<String> =
+                quarters_without_thematic(list, since, today).into_iter().filter(|q| q.year == year).map(|q| q.label()).collect();
+            if !months.is_empty() || !quarters.is_empty() {
+                missed.push(MissedMeetings { unit: *unit, unit_name: name.clone(), months, quarters });
+            }
+        }
+        let cell_set: HashSet<UnitId> = cells.iter().map(|(u, _)| *u).collect();
+        let mut per_member: HashMap<MemberId, (UnitId, Vec<(NaiveDate, Presence)>)> = HashMap::new();
+        for p in presence.iter().filter(|p| cell_set.contains(&p.unit)) {
+            let e = per_member.entry(p.member).or_insert((p.unit, Vec::new()));
+            e.0 = p.unit;
+            e.1.push((p.held_on, p.presence));
+        }
+        let mut absent: Vec<AbsentMember> = per_member
+            .into_iter()
+            .filter_map(|(member, (unit, list))| {
+                let months = months_absent_without_reason(&list, year);
+                (months.len() >= ABSENT_MONTHS_FOR_STRIKE_OFF).then(|| AbsentMember {
+                    member,
+                    full_name: index.member_name(member).map(|n| n.0).unwrap_or_default(),
+                    unit,
+                    unit_name: cells.iter().find(|(u, _)| *u == unit).map(|(_, n)| n.clone()).unwrap_or_default(),
+                    months: months.into_iter().map(|m| m.label()).collect(),
+                })
+            })
+            .collect();
+        absent.sort_by_cached_key(|a| (domain::text::collation_key(&a.unit_name), domain::text::collation_key(&a.full_name)));
+        Ok(MeetingAlerts { year, as_of: today, missed, absent })
+    }
+
+    async fn meeting_report(&self, root: UnitId, first: NaiveDate, last: NaiveDate) -> Result<MeetingReport> {
+        if last < first {
+            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối phải từ ngày đầu trở đi."));
+        }
+        let (root_name, cells) = self.cells_under(root, last).await?;
+        let mut conn = self.db.reader().await?;
+        let held = q::held_between(conn.as_mut(), first, last).await?;
+        let presence = q::presence_between(conn.as_mut(), first, last).await?;
+        drop(conn);
+        let mut rows: Vec<MeetingReportRow> = cells.iter().map(|(unit, name)| MeetingReportRow::empty(*unit, name.clone())).collect();
+        let at: HashMap<UnitId, usize> = cells.iter().enumerate().map(|(i, (u, _))| (*u, i)).collect();
+        for h in &held {
+            let Some(row) = at.get(&h.unit).and_then(|&i| rows.get_mut(i)) else { continue };
+            row.held += 1;
+            row.regular += u32::from(h.kind.is_regular());
+            row.thematic += u32::from(h.kind.is_thematic());
+            row.extraordinary += u32::from(h.kind == MeetingKind::Extraordinary);
+        }
+        for p in &presence {
+            let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
+            let expected = if p.guest {
+                p.presence == Presence::Present
+            } else {
+                !p.away_temporarily && !(p.exempt && p.presence != Presence::Present)
+            };
+            row.expected += u32::from(expected);
+            if expected {
+                row.present += u32::from(p.presence == Presence::Present);
+                row.excused += u32::from(p.presence == Presence::Excused);
+                row.absent += u32::from(p.presence == Presence::Absent);
+            }
+        }
+        let mut total = MeetingReportRow::empty(root, root_name.clone());
+        for r in &rows {
+            total.regular += r.regular;
+            total.thematic += r.thematic;
+            total.extraordinary += r.extraordinary;
+            total.held += r.held;
+            total.expected += r.expected;
+            total.present += r.present;
+            total.excused += r.excused;
+            total.absent += r.absent;
+        }
+        Ok(MeetingReport { root, root_name, first, last, rows, total })
+    }
+}
+
+/// The first day the unit stood.
+fn unit_start(index: &crate::index::Index, unit: UnitId) -> NaiveDate {
+    index.unit_span(unit).map_or(NaiveDate::MIN, |s| s.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(presence: Presence, exempt: bool, away: bool, guest: bool) -> StoredAttendance {
+        StoredAttendance { member: MemberId(1), presence, reason: None, exempt, away_temporarily: away, guest }
+    }
+
+    #[test]
+    fn the_counts_leave_guests_apart_and_measure_votes_as_the_rule_says() {
+        let rows = vec![
+            row(Presence::Present, false, false, false),
+            row(Presence::Present, false, false, false),
+            row(Presence::Excused, false, false, false),
+            row(Presence::Absent, false, false, false),
+            row(Presence::Absent, true, false, false),
+            row(Presence::Absent, false, true, false),
+            row(Presence::Present, false, false, true),
+        ];
+        let c = counts_of(&rows);
+        assert_eq!((c.summoned, c.present, c.excused, c.absent, c.guests_present), (6, 2, 1, 3, 1));
+        // Two present and one absent without reason count; the excused, the exempt who stayed
+        // away and the member away in temporary activity do not; the guest counts at home.
+        assert_eq!(c.counting, 3);
+    }
+}
