@@ -34,6 +34,11 @@ const MESSAGES: &[(&str, &str)] = &[
     ("directive_step", "Đã ghi nhận tình hình thực hiện."),
     ("directive_pass_on", "Đã giao nhiệm vụ cho tổ chức trực thuộc."),
     ("directive_remind", "Đã nhắc các đơn vị."),
+    ("meeting_new", "Đã ghi buổi sinh hoạt."),
+    ("meeting", "Đã lưu thông tin buổi sinh hoạt."),
+    ("meeting_attendance", "Đã lưu danh sách dự họp."),
+    ("meeting_resolution", "Đã ghi biểu quyết."),
+    ("meeting_minutes", "Đã lưu biên bản."),
     ("saved", "Đã lưu."),
 ];
 
@@ -62,6 +67,11 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["directives", _, "receipt"] => "directive_step",
         ["directives", _, "pass-on"] => "directive_pass_on",
         ["directives", _, "remind"] => "directive_remind",
+        ["meetings", "new"] => "meeting_new",
+        ["meetings", _, "edit"] => "meeting",
+        ["meetings", _, "attendance"] => "meeting_attendance",
+        ["meetings", _, "resolutions"] => "meeting_resolution",
+        ["meetings", _, "minutes"] => "meeting_minutes",
         _ => "saved",
     })
 }

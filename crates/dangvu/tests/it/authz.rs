@@ -39,6 +39,9 @@ struct Fixture {
     /// Directives with a task sent by commune A to A1 and by commune B to B1.
     directive_in: i64,
     directive_out: i64,
+    /// Meetings of A1 and of B1.
+    meeting_in: i64,
+    meeting_out: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -107,7 +110,21 @@ async fn fixture(store: &dyn Store) -> Fixture {
         assert_eq!(store.directive(id, support::today()).await.unwrap().receipts[0].unit, to);
         directives.push(id);
     }
+    let mut meetings = Vec::new();
+    for unit in [a1, b1] {
+        let input = domain::meetings::MeetingInput {
+            kind: domain::meetings::MeetingKind::Regular,
+            held_on: domain::dates::parse_date("05/11/2026").unwrap(),
+            starts_at: chrono::NaiveTime::from_hms_opt(19, 30, 0).unwrap(),
+            length_minutes: Some(90),
+            place: "Nhà văn hóa".into(),
+            agenda: "Sinh hoạt thường kỳ.".into(),
+        };
+        meetings.push(store.create_meeting(&ctx, unit, input).await.unwrap());
+    }
     Fixture {
+        meeting_in: meetings[0],
+        meeting_out: meetings[1],
         directive_in: directives[0],
         directive_out: directives[1],
         term_in: terms[0],
@@ -215,6 +232,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 scoped = Scoped::Register;
                 (if in_scope { f.directive_in } else { f.directive_out }).to_string()
             }
+            ("id", p) if p.starts_with("/meetings/") || p.starts_with("/api/v1/meetings/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.meeting_in } else { f.meeting_out }).to_string()
+            }
             // The receiving unit of the directive.
             ("unit", _) => unit.0.to_string(),
             // An occasion the unit added, one per role that may remove it (each removes its own).
@@ -288,6 +309,17 @@ fn admission_write(method: &Method, path: &str) -> Option<&'static [Capability]>
         | "/api/v1/units/{id}/occasions"
         | "/api/v1/units/{id}/occasions/{day_month}" => Some(&[WriteRegister, Decide]),
         _ => None,
+    }
+}
+
+/// The meeting routes that record (`MeetingDesk::require_recording`, `writable`).
+fn meeting_write(method: &Method, path: &str) -> bool {
+    match (method.as_str(), path) {
+        ("GET", "/meetings/new") | ("POST", "/api/v1/units/{id}/meetings") | ("PUT", "/api/v1/meetings/{id}") => true,
+        (_, p) if p.starts_with("/meetings/{id}/") || p.starts_with("/api/v1/meetings/{id}/") => {
+            *method != Method::GET || p.ends_with("/edit")
+        }
+        _ => false,
     }
 }
 
@@ -373,6 +405,12 @@ async fn every_route_every_role(app: &App) {
                     if refused {
                         want = Expect::Status(403);
                     }
+                }
+                // Recording meetings needs `meetings` or `write` on the chi bộ (`MeetingDesk`),
+                // checked before the body is read.
+                let records_meetings = who.allows(Capability::RecordMeetings) || who.allows(Capability::WriteRegister);
+                if want == Expect::Allowed && meeting_write(&method, path) && !records_meetings {
+                    want = Expect::Status(403);
                 }
                 // An import job is seen by its uploader only: for anyone else, who may import,
                 // it does not exist (the owner's side is tested in `import.rs`).

@@ -28,6 +28,7 @@ mod import;
 mod import_cli;
 mod input_rules;
 mod links;
+mod meetings;
 mod origin;
 mod picker;
 mod plans;

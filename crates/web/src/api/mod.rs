@@ -4,6 +4,7 @@ pub mod admission;
 pub mod bodies;
 pub mod directives;
 pub mod export;
+pub mod meetings;
 pub mod members;
 pub mod openapi;
 pub mod plans;
@@ -26,6 +27,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admission::routes());
     routes.extend(plans::routes());
     routes.extend(directives::routes());
+    routes.extend(meetings::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes.extend(quality::routes());

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, directives, export, members, plans, quality, reports, tokens, transfers, units};
+use super::{admission, directives, export, meetings, members, plans, quality, reports, tokens, transfers, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,8 @@ use super::{admission, directives, export, members, plans, quality, reports, tok
         plans::remove_occasion,
         directives::to_do, directives::received, directives::sent, directives::send, directives::detail, directives::record,
         directives::pass_on, directives::remind,
+        meetings::list, meetings::create, meetings::alerts, meetings::report, meetings::detail, meetings::update, meetings::attendance,
+        meetings::resolution, meetings::minutes,
         reports::counts,
         reports::movements,
         reports::admissions,
@@ -42,7 +44,8 @@ use super::{admission, directives, export, members, plans, quality, reports, tok
     tags((name = "units", description = "Tổ chức đảng"), (name = "members", description = "Đảng viên"), (name = "tokens", description = "Mã truy cập của chính mình"),
         (name = "admission", description = "Phát triển đảng viên: hồ sơ, các bước, việc cần làm, chỉ tiêu"), (name = "calendar", description = "Lịch ngày làm việc"),
         (name = "reports", description = "Thống kê đảng viên"), (name = "quality", description = "Chất lượng dữ liệu"),
-        (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"))
+        (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"),
+        (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"))
 )]
 pub struct ApiDoc;
 

@@ -10,6 +10,7 @@ pub mod events;
 pub mod export;
 pub mod home;
 pub mod import;
+pub mod meetings;
 pub mod members;
 pub mod quality;
 pub mod reports;
@@ -37,6 +38,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admission::routes());
     routes.extend(calendar::routes());
     routes.extend(directives::routes());
+    routes.extend(meetings::routes());
     routes.extend(quality::routes());
     routes.extend(import::routes());
     routes
