@@ -285,6 +285,9 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
         .await
         .context("generating admission cases failed")?;
     println!("Đã tạo {cases} hồ sơ phát triển đảng viên trong {:.1} giây.", cases_started.elapsed().as_secs_f64());
+    let meetings_started = Instant::now();
+    let meetings = datagen::meetings::generate_meetings(store, seed, today).await.context("generating meetings failed")?;
+    println!("Đã ghi {meetings} buổi sinh hoạt chi bộ trong {:.1} giây.", meetings_started.elapsed().as_secs_f64());
     let directives_started = Instant::now();
     let directives = datagen::directives::generate_directives(store, seed, today).await.context("generating directives failed")?;
     println!("Đã tạo {directives} văn bản chỉ đạo trong {:.1} giây.", directives_started.elapsed().as_secs_f64());

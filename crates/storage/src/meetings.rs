@@ -261,6 +261,8 @@ pub trait MeetingStore: Send + Sync {
     async fn add_resolution(&self, ctx: &WriteContext, id: i64, version: i64, input: ResolutionInput) -> Result<()>;
     async fn change_minutes(&self, ctx: &WriteContext, id: i64, version: i64, change: MinutesChange) -> Result<()>;
     async fn meeting(&self, id: i64) -> Result<MeetingView>;
+    /// The members of a chi bộ summoned to a meeting on `on` (its own, not the guests).
+    async fn meeting_roll(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<MemberId>>;
     /// The unit a meeting belongs to (for the scope checks).
     async fn meeting_unit(&self, id: i64) -> Result<UnitId>;
     /// A unit's meetings in `[first, last]`, in order.
@@ -587,6 +589,11 @@ impl MeetingStore for SqlStore {
         })
     }
 
+    async fn meeting_roll(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<MemberId>> {
+        self.refresh_index().await?;
+        Ok(self.index.read().roll(unit, on).into_iter().filter(|e| !e.guest).map(|e| e.member).collect())
+    }
+
     async fn meeting_unit(&self, id: i64) -> Result<UnitId> {
         let mut conn = self.db.reader().await?;
         Ok(q::meeting(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?.unit)
@@ -670,7 +677,7 @@ impl MeetingStore for SqlStore {
             let expected = if p.guest {
                 p.presence == Presence::Present
             } else {
-                !p.away_temporarily && !(p.exempt && p.presence != Presence::Present)
+                !(p.away_temporarily || (p.exempt && p.presence != Presence::Present))
             };
             row.expected += u32::from(expected);
             if expected {

@@ -133,6 +133,11 @@ async fn picks(app: &App) -> Picks {
     panic!("no chi bộ with members and admission cases in the generated data");
 }
 
+/// A day `days` before the tests' today.
+fn today_minus(days: i64) -> chrono::NaiveDate {
+    support::today() - chrono::Duration::days(days)
+}
+
 /// One account like the demo's and the pages it may open.
 struct Person {
     username: &'static str,
@@ -162,6 +167,24 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
     };
     let directive = store.send_directive(&ctx, p.province, draft).await.unwrap();
     store.pass_on(&ctx, directive, p.commune, domain::directives::Reach::default(), None).await.unwrap();
+    // A meeting of the chi bộ, its attendance recorded.
+    let input = domain::meetings::MeetingInput {
+        kind: domain::meetings::MeetingKind::Combined,
+        held_on: today_minus(20),
+        starts_at: chrono::NaiveTime::from_hms_opt(19, 30, 0).unwrap(),
+        length_minutes: Some(120),
+        place: "Nhà văn hóa thôn".into(),
+        agenda: "Đánh giá tháng; chuyên đề học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.".into(),
+    };
+    let meeting = store.create_meeting(&ctx, p.cell, input).await.unwrap();
+    let view = store.meeting(meeting).await.unwrap();
+    let rows = view
+        .attendance
+        .iter()
+        .filter(|a| !a.guest)
+        .map(|a| storage::AttendanceInput { member: a.member, presence: domain::meetings::Presence::Present, reason: None })
+        .collect();
+    store.record_attendance(&ctx, meeting, view.version, rows).await.unwrap();
     // A file uploaded by the commune's staff: its dry run's page (the mapping form, the counts).
     let uploader = support::browser();
     assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
@@ -188,6 +211,9 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/quality?unit={unit}"),
             "/directives".into(),
             "/directives?box=di".into(),
+            format!("/meetings?unit={unit}"),
+            format!("/meetings/report?unit={unit}"),
+            format!("/meetings/{meeting}"),
             "/directives/new".into(),
             format!("/directives/{directive}"),
             "/import".into(),
@@ -206,6 +232,9 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         format!("/quality?unit={cell}"),
         "/directives".into(),
         format!("/directives/{directive}"),
+        "/meetings".into(),
+        format!("/meetings/new?unit={cell}"),
+        format!("/meetings/{meeting}"),
         "/account".into(),
     ];
     vec![

@@ -1,0 +1,151 @@
+//! A year of chi bộ meetings for the generated province (docs/design/operations.md "Meetings"):
+//! each chi bộ meets around the fifth of every month that has come, a thematic meeting each
+//! quarter (mostly combined with the monthly one), the attendance recorded against the roll of
+//! the day, a resolution voted and the minutes signed; a few chi bộ skip months and a few members
+//! stay away without reason, so the alerts and the weak-organization indicators have something to
+//! show.
+//!
+//! Everything goes through the store's use cases on the days it happens; deterministic for a seed.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use domain::ids::{MemberId, UnitId};
+use domain::meetings::{MeetingInput, MeetingKind, Presence, ResolutionInput, Signer, Threshold, Vote};
+use domain::unit::UnitKind;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use storage::prelude::*;
+use storage::{AttendanceInput, MinutesChange, StoreError, WriteContext};
+
+/// The most chi bộ given meetings (a city's first ones; enough for every screen).
+const MAX_CELLS: usize = 200;
+
+fn on(day: NaiveDate) -> WriteContext {
+    WriteContext::new("dữ liệu mẫu", Utc.from_utc_datetime(&day.and_hms_opt(13, 0, 0).unwrap_or_default()))
+}
+
+/// How a chi bộ behaves over the year.
+struct Habits {
+    /// Chance of holding the month's regular meeting.
+    regular: f64,
+    /// A member who stays away without reason from August on (`None`: none).
+    truant: Option<usize>,
+}
+
+/// Holds and records one meeting; returns its id.
+async fn hold(
+    store: &dyn Store,
+    rng: &mut StdRng,
+    cell: UnitId,
+    day: NaiveDate,
+    kind: MeetingKind,
+    truant: Option<MemberId>,
+    today: NaiveDate,
+) -> Result<i64, StoreError> {
+    let thematic = kind.is_thematic();
+    let input = MeetingInput {
+        kind,
+        held_on: day,
+        starts_at: NaiveTime::from_hms_opt(19, 30, 0).unwrap_or_default(),
+        length_minutes: Some(if kind == MeetingKind::Combined { 120 } else { 90 + rng.random_range(0..4) * 10 }),
+        place: "Nhà văn hóa".into(),
+        agenda: if thematic {
+            "Đánh giá kết quả tháng, nhiệm vụ tháng tới.\nChuyên đề: nâng cao chất lượng sinh hoạt chi bộ.".into()
+        } else {
+            "Đánh giá kết quả tháng, nhiệm vụ tháng tới.".into()
+        },
+    };
+    let ctx = on(day);
+    let id = store.create_meeting(&ctx, cell, input).await?;
+    let view = store.meeting(id).await?;
+    let mut rows = Vec::new();
+    for a in &view.attendance {
+        let presence = if a.guest {
+            Presence::Present
+        } else if Some(a.member) == truant || (a.exempt && rng.random_bool(0.7)) {
+            Presence::Absent
+        } else {
+            match rng.random_range(0..100) {
+                0..=85 => Presence::Present,
+                86..=94 => Presence::Excused,
+                _ => Presence::Absent,
+            }
+        };
+        let reason = (presence == Presence::Excused).then(|| if rng.random_bool(0.5) { "Đi công tác" } else { "Ốm" }.to_owned());
+        rows.push(AttendanceInput { member: a.member, presence, reason });
+    }
+    if rows.is_empty() {
+        return Ok(id);
+    }
+    store.record_attendance(&ctx, id, view.version, rows).await?;
+    let view = store.meeting(id).await?;
+    let yes = view.counts.present.min(view.counts.counting);
+    let vote = ResolutionInput {
+        text: format!("Thông qua nghị quyết tháng {}/{}", day.month(), day.year()),
+        threshold: Threshold::MoreThanHalf,
+        vote: Vote { yes, no: 0, abstain: 0 },
+    };
+    store.add_resolution(&ctx, id, view.version, vote).await?;
+    // Minutes signed for every month but the one under way.
+    if day.month() != today.month() || day.year() != today.year() {
+        let text = format!(
+            "Chi bộ họp lúc 19 giờ 30 ngày {}. Có mặt {}/{} đảng viên. Chi bộ đánh giá kết quả tháng, thống nhất nhiệm vụ tháng tới.",
+            day.format("%d/%m/%Y"),
+            view.counts.present,
+            view.counts.summoned
+        );
+        let mut v = view.version + 1;
+        store.change_minutes(&ctx, id, v, MinutesChange::Edit(text)).await?;
+        v += 1;
+        store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Chair, "Bí thư chi bộ".into())).await?;
+        v += 1;
+        store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Secretary, "Thư ký buổi họp".into())).await?;
+    }
+    Ok(id)
+}
+
+/// Generates this year's meetings; returns how many were recorded.
+pub async fn generate_meetings(store: &dyn Store, seed: u64, today: NaiveDate) -> Result<usize, StoreError> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5E55);
+    let calendar = store.work_calendar().await?;
+    let Some(root) = store.children(None, today).await?.into_iter().find(|n| n.unit.kind == UnitKind::Province) else {
+        return Ok(0);
+    };
+    let mut cells: Vec<UnitId> =
+        store.subtree(root.unit.id, today).await?.into_iter().filter(|u| u.kind.holds_members()).map(|u| u.id).collect();
+    cells.sort();
+    cells.truncate(MAX_CELLS);
+    let mut held = 0;
+    for cell in cells {
+        let habits = Habits {
+            regular: if rng.random_bool(0.08) { 0.6 } else { 0.97 },
+            truant: rng.random_bool(0.15).then(|| rng.random_range(0..4)),
+        };
+        for month in 1..=today.month() {
+            let Some(first) = NaiveDate::from_ymd_opt(today.year(), month, 1) else { continue };
+            let day = calendar.next_working_day(first + Duration::days(3));
+            if day > today {
+                break;
+            }
+            if !rng.random_bool(habits.regular) {
+                continue;
+            }
+            let quarter_end = month % 3 == 0;
+            let kind = if quarter_end && rng.random_bool(0.75) { MeetingKind::Combined } else { MeetingKind::Regular };
+            let roll = store.meeting_roll(cell, day).await?;
+            if roll.is_empty() {
+                continue;
+            }
+            let truant = habits.truant.filter(|_| month >= 8).and_then(|i| roll.get(i % roll.len()).copied());
+            hold(store, &mut rng, cell, day, kind, truant, today).await?;
+            held += 1;
+            if quarter_end && kind == MeetingKind::Regular {
+                let day = calendar.next_working_day(day + Duration::days(10));
+                if day <= today {
+                    hold(store, &mut rng, cell, day, MeetingKind::Thematic, None, today).await?;
+                    held += 1;
+                }
+            }
+        }
+    }
+    Ok(held)
+}
