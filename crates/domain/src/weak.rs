@@ -10,6 +10,8 @@ use crate::code_list;
 use crate::dates::{format_vn, sub_months};
 use crate::error::ValidationErrors;
 
+pub mod plan;
+
 code_list!(
     /// Dấu hiệu yếu kém.
     WeakReason, "Dấu hiệu yếu kém", {

@@ -43,6 +43,7 @@ mod sql;
 mod store;
 mod stored;
 mod units;
+mod weak;
 
 pub use accounts::AccountStore;
 pub use admission::AdmissionStore;
@@ -69,11 +70,12 @@ pub use scope::ScopeStore;
 pub use sessions::SessionStore;
 pub use store::{Health, SqlStore, Store};
 pub use units::UnitStore;
+pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, WeakRow, WeakStore};
 
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
         AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, ExportStore, Health, ImportRecordStore, ImportStore,
-        MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
+        MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore, WeakStore,
     };
 }

@@ -32,6 +32,7 @@ mod members;
 pub mod plans;
 pub mod quality;
 mod units;
+pub mod weak;
 
 pub use index_feed::*;
 pub use members::*;

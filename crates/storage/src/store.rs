@@ -27,6 +27,7 @@ use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
 use crate::sql;
 use crate::units::UnitStore;
+use crate::weak::WeakStore;
 
 /// The use cases of the register, every capability at once. Handlers, the CLI and tests talk to
 /// storage only through this (bring the methods into scope with `use storage::prelude::*`).
@@ -43,6 +44,7 @@ pub trait Store:
     + PlanStore
     + DirectiveStore
     + MeetingStore
+    + WeakStore
     + ImportStore
     + ImportRecordStore
     + ReportStore
@@ -66,6 +68,7 @@ impl<T> Store for T where
         + PlanStore
         + DirectiveStore
         + MeetingStore
+        + WeakStore
         + ImportStore
         + ImportRecordStore
         + ReportStore
@@ -90,6 +93,7 @@ pub struct SqlStore {
     pub(crate) calendar: admission::CalendarCache,
     pub(crate) open_cases: admission::OpenCases,
     pub(crate) admission: domain::admission::AdmissionConfig,
+    pub(crate) weak: domain::weak::WeakSettings,
 }
 
 impl SqlStore {
@@ -106,6 +110,7 @@ impl SqlStore {
             calendar: admission::CalendarCache::default(),
             open_cases: admission::OpenCases::default(),
             admission: domain::admission::AdmissionConfig::default(),
+            weak: domain::weak::WeakSettings::default(),
         };
         store.refresh_index().await?;
         Ok(store)
@@ -114,6 +119,13 @@ impl SqlStore {
     /// Applies the operator's numbers for the admission rules (configuration file).
     pub fn with_admission_config(mut self, config: domain::admission::AdmissionConfig) -> Self {
         self.admission = config;
+        self
+    }
+
+    /// Applies the operator's thresholds of the weak-organization indicators (configuration
+    /// file; checked there with `WeakSettings::check`).
+    pub fn with_weak_settings(mut self, settings: domain::weak::WeakSettings) -> Self {
+        self.weak = settings;
         self
     }
 

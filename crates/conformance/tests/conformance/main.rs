@@ -19,3 +19,4 @@ mod quality;
 mod search;
 mod stats;
 mod tree;
+mod weak;

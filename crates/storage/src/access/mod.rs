@@ -43,6 +43,7 @@ mod quality;
 mod reader;
 mod register;
 mod units;
+mod weak;
 
 pub use admin::Admin;
 pub use admission::AdmissionDesk;
@@ -57,6 +58,7 @@ pub use quality::{QualityAsk, QualityDesk};
 pub use reader::Reader;
 pub use register::RegisterWriter;
 pub use units::UnitManager;
+pub use weak::WeakDesk;
 
 /// Where a request comes from (for the audit trail).
 #[derive(Debug, Clone, Default)]

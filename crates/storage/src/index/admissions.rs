@@ -251,3 +251,20 @@ impl Index {
         out
     }
 }
+
+impl Index {
+    /// The latest admission or readmission decided into each unit's subtree, ever: the chi bộ
+    /// and every ancestor it had on the decision's day.
+    pub fn last_admissions(&self) -> HashMap<UnitId, NaiveDate> {
+        let mut out: HashMap<UnitId, NaiveDate> = HashMap::new();
+        for a in self.admitted_between(NaiveDate::MIN, NaiveDate::MAX) {
+            for u in self.units.ancestors_on(a.unit, a.on) {
+                if let Some(id) = self.units.id(u) {
+                    let e = out.entry(id).or_insert(a.on);
+                    *e = (*e).max(a.on);
+                }
+            }
+        }
+        out
+    }
+}
