@@ -28,6 +28,25 @@ pub struct Config {
     pub trusted_proxy_hops: Option<u32>,
     /// Numbers of the admission rules that the sources leave unconfirmed (`[admission]`).
     pub admission: Option<AdmissionSettings>,
+    /// Thresholds of the weak-organization indicators (`[weak]`).
+    pub weak: Option<WeakThresholds>,
+}
+
+/// `[weak]` in the configuration file; each threshold defaults to `WeakSettings::default()`
+/// (docs/design/operations.md "Weak organizations": our sources fix none).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeakThresholds {
+    /// Months of a year without a regular meeting (default 3).
+    pub months_without_regular: Option<u32>,
+    /// Quarters of a year without a thematic meeting (default 2).
+    pub quarters_without_thematic: Option<u32>,
+    /// Attendance below this percentage (default 80).
+    pub attendance_below_percent: Option<u32>,
+    /// Years without an admission (default 3).
+    pub years_without_admission: Option<u32>,
+    /// Tasks from above left past their deadline (default 3).
+    pub late_tasks: Option<u32>,
 }
 
 /// `[admission]` in the configuration file; each number defaults to `AdmissionConfig::default()`
@@ -57,6 +76,21 @@ impl Config {
 }
 
 impl Config {
+    /// The weak-organization thresholds: the file's, or the defaults; refused when one could
+    /// never fire or always would.
+    pub fn weak_settings(&self) -> Result<domain::weak::WeakSettings> {
+        let mut w = domain::weak::WeakSettings::default();
+        if let Some(t) = &self.weak {
+            w.months_without_regular = t.months_without_regular.unwrap_or(w.months_without_regular);
+            w.quarters_without_thematic = t.quarters_without_thematic.unwrap_or(w.quarters_without_thematic);
+            w.attendance_below_percent = t.attendance_below_percent.unwrap_or(w.attendance_below_percent);
+            w.years_without_admission = t.years_without_admission.unwrap_or(w.years_without_admission);
+            w.late_tasks = t.late_tasks.unwrap_or(w.late_tasks);
+        }
+        w.check().map_err(|e| anyhow::anyhow!("[weak] in the configuration file: {e}"))?;
+        Ok(w)
+    }
+
     /// Reads `path`, or `./dangvu.toml` when no path is given and that file exists.
     pub fn load(path: Option<&Path>) -> Result<Config> {
         let path = match path {

@@ -167,7 +167,7 @@ async fn main() -> Result<()> {
         Command::Serve { database, listen, auth } => {
             let settings = Settings::resolve(database, listen, &file);
             let auth = AuthSettings::resolve(&auth, &file);
-            let store = open_store_with(&settings.database, file.admission_config()).await?;
+            let store = open_store_with(&settings.database, file.admission_config(), file.weak_settings()?).await?;
             serve(store, settings.listen, &auth).await
         }
         Command::Migrate { database } => {
@@ -196,7 +196,8 @@ async fn main() -> Result<()> {
             users::run_audit(store.as_ref(), command).await
         }
         Command::Admission { database, command } => {
-            let store = open_store_with(&Settings::resolve(database, None, &file).database, file.admission_config()).await?;
+            let store =
+                open_store_with(&Settings::resolve(database, None, &file).database, file.admission_config(), file.weak_settings()?).await?;
             admission::run_admission(store.as_ref(), command).await
         }
         Command::Backup(args) => {
@@ -232,11 +233,15 @@ async fn main() -> Result<()> {
 
 /// Opens (and migrates) the database named by `location` and loads the register index.
 pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
-    open_store_with(location, domain::admission::AdmissionConfig::default()).await
+    open_store_with(location, domain::admission::AdmissionConfig::default(), domain::weak::WeakSettings::default()).await
 }
 
 /// Opens the store applying the configuration file's admission numbers.
-pub async fn open_store_with(location: &str, admission: domain::admission::AdmissionConfig) -> Result<Arc<SqlStore>> {
+pub async fn open_store_with(
+    location: &str,
+    admission: domain::admission::AdmissionConfig,
+    weak: domain::weak::WeakSettings,
+) -> Result<Arc<SqlStore>> {
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -249,7 +254,9 @@ pub async fn open_store_with(location: &str, admission: domain::admission::Admis
             storage_sqlite::SqliteDatabase::open(location).await.with_context(|| format!("cannot open the SQLite database {location}"))?,
         )
     };
-    Ok(Arc::new(SqlStore::open(db).await.context("cannot load the register index")?.with_admission_config(admission)))
+    Ok(Arc::new(
+        SqlStore::open(db).await.context("cannot load the register index")?.with_admission_config(admission).with_weak_settings(weak),
+    ))
 }
 
 async fn serve(store: Arc<SqlStore>, listen: SocketAddr, auth: &AuthSettings) -> Result<()> {
@@ -291,6 +298,8 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     let directives_started = Instant::now();
     let directives = datagen::directives::generate_directives(store, seed, today).await.context("generating directives failed")?;
     println!("Đã tạo {directives} văn bản chỉ đạo trong {:.1} giây.", directives_started.elapsed().as_secs_f64());
+    let plans = datagen::weak::generate_plans(store, today).await.context("generating consolidation plans failed")?;
+    println!("Đã lập {plans} kế hoạch củng cố tổ chức cơ sở đảng yếu kém.");
     Ok(report)
 }
 

@@ -17,6 +17,7 @@ mod origin;
 mod people;
 mod plans;
 mod tree;
+pub mod weak;
 
 use chrono::{NaiveDate, NaiveTime};
 use domain::error::FieldError;

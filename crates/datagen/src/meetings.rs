@@ -117,7 +117,7 @@ pub async fn generate_meetings(store: &dyn Store, seed: u64, today: NaiveDate) -
     let mut held = 0;
     for cell in cells {
         let habits = Habits {
-            regular: if rng.random_bool(0.08) { 0.6 } else { 0.97 },
+            regular: if rng.random_bool(0.15) { 0.55 } else { 0.97 },
             truant: rng.random_bool(0.15).then(|| rng.random_range(0..4)),
         };
         for month in 1..=today.month() {

@@ -39,6 +39,9 @@ const MESSAGES: &[(&str, &str)] = &[
     ("meeting_attendance", "Đã lưu danh sách dự họp."),
     ("meeting_resolution", "Đã ghi biểu quyết."),
     ("meeting_minutes", "Đã lưu biên bản."),
+    ("weak_plan", "Đã lưu kế hoạch củng cố."),
+    ("weak_measure", "Đã ghi biện pháp."),
+    ("weak_close", "Đã kết thúc kế hoạch củng cố."),
     ("saved", "Đã lưu."),
 ];
 
@@ -72,6 +75,9 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["meetings", _, "attendance"] => "meeting_attendance",
         ["meetings", _, "resolutions"] => "meeting_resolution",
         ["meetings", _, "minutes"] => "meeting_minutes",
+        ["weak", "plans", "new"] => "weak_plan",
+        ["weak", "plans", _, "measures", ..] => "weak_measure",
+        ["weak", "plans", _, "close"] => "weak_close",
         _ => "saved",
     })
 }

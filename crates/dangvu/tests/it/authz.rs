@@ -42,6 +42,9 @@ struct Fixture {
     /// Meetings of A1 and of B1.
     meeting_in: i64,
     meeting_out: i64,
+    /// Consolidation plans of A1 and of B1.
+    plan_in: i64,
+    plan_out: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -122,7 +125,20 @@ async fn fixture(store: &dyn Store) -> Fixture {
         };
         meetings.push(store.create_meeting(&ctx, unit, input).await.unwrap());
     }
+    let mut plans = Vec::new();
+    for unit in [a1, b1] {
+        let measure = domain::weak::plan::Measure {
+            text: "Kiện toàn cấp ủy".into(),
+            responsible: "Bí thư".into(),
+            due: domain::dates::parse_date("31/12/2026").unwrap(),
+            done: None,
+            note: None,
+        };
+        plans.push(store.create_plan(&ctx, unit, 2026, vec![measure]).await.unwrap());
+    }
     Fixture {
+        plan_in: plans[0],
+        plan_out: plans[1],
         meeting_in: meetings[0],
         meeting_out: meetings[1],
         directive_in: directives[0],
@@ -236,6 +252,11 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 scoped = Scoped::Register;
                 (if in_scope { f.meeting_in } else { f.meeting_out }).to_string()
             }
+            ("id", p) if p.starts_with("/weak/plans/") || p.starts_with("/api/v1/weak-plans/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.plan_in } else { f.plan_out }).to_string()
+            }
+            ("seq", _) => "1".into(),
             // The receiving unit of the directive.
             ("unit", _) => unit.0.to_string(),
             // An occasion the unit added, one per role that may remove it (each removes its own).
@@ -410,6 +431,15 @@ async fn every_route_every_role(app: &App) {
                 // checked before the body is read.
                 let records_meetings = who.allows(Capability::RecordMeetings) || who.allows(Capability::WriteRegister);
                 if want == Expect::Allowed && meeting_write(&method, path) && !records_meetings {
+                    want = Expect::Status(403);
+                }
+                // Consolidation plans need `write` or `decide` on the organization (`WeakDesk`).
+                let plans = who.allows(Capability::WriteRegister) || who.allows(Capability::Decide);
+                let plan_write = method == Method::POST
+                    && (path.starts_with("/weak/plans/{id}/")
+                        || path.starts_with("/api/v1/weak-plans/{id}/")
+                        || *path == "/api/v1/units/{id}/weak-plans");
+                if want == Expect::Allowed && plan_write && !plans {
                     want = Expect::Status(403);
                 }
                 // An import job is seen by its uploader only: for anyone else, who may import,

@@ -37,3 +37,4 @@ mod reports;
 mod round_trip;
 mod smoke;
 mod support;
+mod weak;

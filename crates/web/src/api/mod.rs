@@ -13,6 +13,7 @@ pub mod reports;
 pub mod tokens;
 pub mod transfers;
 pub mod units;
+pub mod weak;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -28,6 +29,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(plans::routes());
     routes.extend(directives::routes());
     routes.extend(meetings::routes());
+    routes.extend(weak::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes.extend(quality::routes());

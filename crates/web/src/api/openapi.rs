@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, directives, export, meetings, members, plans, quality, reports, tokens, transfers, units};
+use super::{admission, directives, export, meetings, members, plans, quality, reports, tokens, transfers, units, weak};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use super::{admission, directives, export, meetings, members, plans, quality, re
         directives::pass_on, directives::remind,
         meetings::list, meetings::create, meetings::alerts, meetings::report, meetings::detail, meetings::update, meetings::attendance,
         meetings::resolution, meetings::minutes,
+        weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
         reports::counts,
         reports::movements,
         reports::admissions,
@@ -45,7 +46,8 @@ use super::{admission, directives, export, meetings, members, plans, quality, re
         (name = "admission", description = "Phát triển đảng viên: hồ sơ, các bước, việc cần làm, chỉ tiêu"), (name = "calendar", description = "Lịch ngày làm việc"),
         (name = "reports", description = "Thống kê đảng viên"), (name = "quality", description = "Chất lượng dữ liệu"),
         (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"),
-        (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"))
+        (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"),
+        (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"))
 )]
 pub struct ApiDoc;
 

@@ -16,6 +16,7 @@ pub mod quality;
 pub mod reports;
 pub mod unit_ops;
 pub mod units;
+pub mod weak;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -39,6 +40,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(calendar::routes());
     routes.extend(directives::routes());
     routes.extend(meetings::routes());
+    routes.extend(weak::routes());
     routes.extend(quality::routes());
     routes.extend(import::routes());
     routes
