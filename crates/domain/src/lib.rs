@@ -19,6 +19,7 @@ pub mod dates;
 pub mod directives;
 pub mod error;
 pub mod event;
+pub mod feedback;
 pub mod history;
 pub mod ids;
 pub mod interchange;

@@ -29,6 +29,7 @@ pub mod db;
 mod directives;
 mod error;
 pub mod export;
+mod feedback;
 pub mod import;
 pub mod index;
 mod meetings;
@@ -56,6 +57,7 @@ pub use directives::{
 };
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
+pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
 pub use import::{ImportRecordStore, ImportStore};
 pub use meetings::{
     AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceView, MeetingAlerts, MeetingReport, MeetingReportRow,
@@ -75,7 +77,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, ExportStore, Health, ImportRecordStore, ImportStore,
-        MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore, WeakStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, ExportStore, FeedbackStore, Health, ImportRecordStore,
+        ImportStore, MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
+        WeakStore,
     };
 }

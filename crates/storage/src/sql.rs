@@ -25,6 +25,7 @@ pub mod admission;
 pub mod backup;
 pub mod directives;
 pub mod export;
+pub mod feedback;
 pub mod import;
 mod index_feed;
 pub mod meetings;

@@ -15,6 +15,7 @@ use crate::db::{self, Tx};
 use crate::directives::DirectiveStore;
 use crate::error::Result;
 use crate::export::ExportStore;
+use crate::feedback::FeedbackStore;
 use crate::import::{ImportRecordStore, ImportStore};
 use crate::index::{self, Sight};
 use crate::meetings::MeetingStore;
@@ -45,6 +46,7 @@ pub trait Store:
     + DirectiveStore
     + MeetingStore
     + WeakStore
+    + FeedbackStore
     + ImportStore
     + ImportRecordStore
     + ReportStore
@@ -69,6 +71,7 @@ impl<T> Store for T where
         + DirectiveStore
         + MeetingStore
         + WeakStore
+        + FeedbackStore
         + ImportStore
         + ImportRecordStore
         + ReportStore

@@ -42,6 +42,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ("weak_plan", "Đã lưu kế hoạch củng cố."),
     ("weak_measure", "Đã ghi biện pháp."),
     ("weak_close", "Đã kết thúc kế hoạch củng cố."),
+    ("feedback_new", "Đã gửi ý kiến."),
+    ("feedback_answer", "Đã gửi trả lời."),
     ("saved", "Đã lưu."),
 ];
 
@@ -78,6 +80,8 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["weak", "plans", "new"] => "weak_plan",
         ["weak", "plans", _, "measures", ..] => "weak_measure",
         ["weak", "plans", _, "close"] => "weak_close",
+        ["feedback", "new"] => "feedback_new",
+        ["feedback", _, "answer"] => "feedback_answer",
         _ => "saved",
     })
 }

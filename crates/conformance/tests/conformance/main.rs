@@ -9,6 +9,7 @@ mod admission;
 mod backup;
 mod directives;
 mod events;
+mod feedback;
 mod fixtures;
 mod import;
 mod import_desk;

@@ -45,6 +45,9 @@ struct Fixture {
     /// Consolidation plans of A1 and of B1.
     plan_in: i64,
     plan_out: i64,
+    /// Feedback from the member with an account to A1, and from the member of B1 to B1.
+    feedback_in: i64,
+    feedback_out: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -136,7 +139,14 @@ async fn fixture(store: &dyn Store) -> Fixture {
         };
         plans.push(store.create_plan(&ctx, unit, 2026, vec![measure]).await.unwrap());
     }
+    let mut feedback = Vec::new();
+    for (member, unit) in [(people[0].0, a1), (people[2].0, b1)] {
+        let input = domain::feedback::FeedbackInput::parse("de-xuat", "Đề xuất", "Nội dung đề xuất.").unwrap();
+        feedback.push(store.send_feedback(&ctx, storage::Sender::Member(member), unit, input).await.unwrap());
+    }
     Fixture {
+        feedback_in: feedback[0],
+        feedback_out: feedback[1],
         plan_in: plans[0],
         plan_out: plans[1],
         meeting_in: meetings[0],
@@ -257,6 +267,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 (if in_scope { f.plan_in } else { f.plan_out }).to_string()
             }
             ("seq", _) => "1".into(),
+            ("id", p) if p.starts_with("/feedback/") || p.starts_with("/api/v1/feedback/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.feedback_in } else { f.feedback_out }).to_string()
+            }
             // The receiving unit of the directive.
             ("unit", _) => unit.0.to_string(),
             // An occasion the unit added, one per role that may remove it (each removes its own).
@@ -441,6 +455,18 @@ async fn every_route_every_role(app: &App) {
                         || *path == "/api/v1/units/{id}/weak-plans");
                 if want == Expect::Allowed && plan_write && !plans {
                     want = Expect::Status(403);
+                }
+                // Feedback: the form needs someone to send as (a member, or a unit of one's own);
+                // an answer, a grant on the addressee itself (A1's secretary's).
+                if want == Expect::Allowed {
+                    let refused = match (method.as_str(), *path) {
+                        ("GET", "/feedback/new") => matches!(who.role, Some(Role::Admin | Role::Inspector)),
+                        ("POST", "/feedback/{id}/answer" | "/api/v1/feedback/{id}/answer") => who.role != Some(Role::CellSecretary),
+                        _ => false,
+                    };
+                    if refused {
+                        want = Expect::Status(403);
+                    }
                 }
                 // An import job is seen by its uploader only: for anyone else, who may import,
                 // it does not exist (the owner's side is tested in `import.rs`).

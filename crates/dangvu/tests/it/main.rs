@@ -20,6 +20,7 @@ mod delivery;
 mod directives;
 mod drilldown;
 mod export;
+mod feedback;
 mod forms;
 mod hardening;
 mod history;

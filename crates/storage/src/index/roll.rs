@@ -66,3 +66,10 @@ impl Index {
         self.member(member)?.span_on(on).map(|s| s.span.status)
     }
 }
+
+impl Index {
+    /// The unit a member's record belongs to (their latest span's), if any.
+    pub fn home_unit(&self, member: MemberId) -> Option<UnitId> {
+        self.member(member).and_then(|m| self.units.id(m.home))
+    }
+}

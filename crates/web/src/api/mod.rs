@@ -4,6 +4,7 @@ pub mod admission;
 pub mod bodies;
 pub mod directives;
 pub mod export;
+pub mod feedback;
 pub mod meetings;
 pub mod members;
 pub mod openapi;
@@ -30,6 +31,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(directives::routes());
     routes.extend(meetings::routes());
     routes.extend(weak::routes());
+    routes.extend(feedback::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes.extend(quality::routes());

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, directives, export, meetings, members, plans, quality, reports, tokens, transfers, units, weak};
+use super::{admission, directives, export, feedback, meetings, members, plans, quality, reports, tokens, transfers, units, weak};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ use super::{admission, directives, export, meetings, members, plans, quality, re
         meetings::list, meetings::create, meetings::alerts, meetings::report, meetings::detail, meetings::update, meetings::attendance,
         meetings::resolution, meetings::minutes,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
+        feedback::list, feedback::send, feedback::detail, feedback::answer,
         reports::counts,
         reports::movements,
         reports::admissions,
@@ -47,7 +48,8 @@ use super::{admission, directives, export, meetings, members, plans, quality, re
         (name = "reports", description = "Thống kê đảng viên"), (name = "quality", description = "Chất lượng dữ liệu"),
         (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"),
         (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"),
-        (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"))
+        (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),
+        (name = "feedback", description = "Ý kiến, kiến nghị gửi cấp trên và trả lời"))
 )]
 pub struct ApiDoc;
 

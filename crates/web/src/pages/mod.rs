@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod directives;
 pub mod events;
 pub mod export;
+pub mod feedback;
 pub mod home;
 pub mod import;
 pub mod meetings;
@@ -41,6 +42,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(directives::routes());
     routes.extend(meetings::routes());
     routes.extend(weak::routes());
+    routes.extend(feedback::routes());
     routes.extend(quality::routes());
     routes.extend(import::routes());
     routes

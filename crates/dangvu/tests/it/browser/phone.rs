@@ -233,6 +233,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         "/directives".into(),
         format!("/directives/{directive}"),
         "/meetings".into(),
+        "/feedback".into(),
         format!("/meetings/new?unit={cell}"),
         format!("/meetings/{meeting}"),
         "/account".into(),
@@ -241,7 +242,10 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         Person { username: "tinh.tochuc", pages: staff(province) },
         Person { username: "xa.tochuc", pages: [staff(commune), vec![job]].concat() },
         Person { username: "bithu", pages: secretary },
-        Person { username: "dangvien", pages: vec!["/".into(), format!("/members/{member}"), "/account".into()] },
+        Person {
+            username: "dangvien",
+            pages: vec!["/".into(), format!("/members/{member}"), "/feedback".into(), "/feedback/new".into(), "/account".into()],
+        },
         Person {
             username: "quantri",
             pages: vec!["/admin/accounts".into(), "/admin/audit".into(), "/admin/calendar".into(), "/account".into()],
