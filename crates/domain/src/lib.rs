@@ -17,6 +17,7 @@ pub mod admission;
 pub mod codes;
 pub mod dates;
 pub mod directives;
+pub mod documents;
 pub mod error;
 pub mod event;
 pub mod feedback;

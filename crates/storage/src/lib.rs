@@ -27,6 +27,7 @@ mod bulk;
 mod context;
 pub mod db;
 mod directives;
+mod documents;
 mod error;
 pub mod export;
 mod feedback;
@@ -55,6 +56,7 @@ pub use directives::{
     DirectiveDetail, DirectiveStore, DirectiveView, ReachView, ReceiptStep, ReceiptView, ReceivedItem, SentItem, StatusCount, TallyView,
     TaskView,
 };
+pub use documents::{AttachmentView, DocumentStore, DocumentView, ReadStats, ReaderView, UnitReads};
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
@@ -77,8 +79,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, ExportStore, FeedbackStore, Health, ImportRecordStore,
-        ImportStore, MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, UnitStore,
-        WeakStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, DocumentStore, ExportStore, FeedbackStore, Health,
+        ImportRecordStore, ImportStore, MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store,
+        UnitStore, WeakStore,
     };
 }

@@ -24,6 +24,7 @@ pub mod access;
 pub mod admission;
 pub mod backup;
 pub mod directives;
+pub mod documents;
 pub mod export;
 pub mod feedback;
 pub mod import;

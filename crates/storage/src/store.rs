@@ -13,6 +13,7 @@ use crate::bulk::BulkStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::directives::DirectiveStore;
+use crate::documents::DocumentStore;
 use crate::error::Result;
 use crate::export::ExportStore;
 use crate::feedback::FeedbackStore;
@@ -47,6 +48,7 @@ pub trait Store:
     + MeetingStore
     + WeakStore
     + FeedbackStore
+    + DocumentStore
     + ImportStore
     + ImportRecordStore
     + ReportStore
@@ -72,6 +74,7 @@ impl<T> Store for T where
         + MeetingStore
         + WeakStore
         + FeedbackStore
+        + DocumentStore
         + ImportStore
         + ImportRecordStore
         + ReportStore

@@ -8,6 +8,7 @@ mod access;
 mod admission;
 mod backup;
 mod directives;
+mod documents;
 mod events;
 mod feedback;
 mod fixtures;
