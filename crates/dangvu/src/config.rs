@@ -30,6 +30,9 @@ pub struct Config {
     pub admission: Option<AdmissionSettings>,
     /// Thresholds of the weak-organization indicators (`[weak]`).
     pub weak: Option<WeakThresholds>,
+    /// A virus scanner run on every uploaded attachment: the program and its arguments, the
+    /// file's path appended (`"clamdscan --no-summary"`); exit 0 clean, 1 infected. Default none.
+    pub attachment_scan_command: Option<String>,
 }
 
 /// `[weak]` in the configuration file; each threshold defaults to `WeakSettings::default()`
@@ -153,6 +156,8 @@ pub struct AuthSettings {
     pub session_absolute_hours: u32,
     pub trust_forwarded_for: bool,
     pub trusted_proxy_hops: u32,
+    /// The attachment scanner's command (`attachment_scan_command`), if any.
+    pub scan_command: Option<String>,
 }
 
 impl Default for AuthSettings {
@@ -164,6 +169,7 @@ impl Default for AuthSettings {
             session_absolute_hours: 12,
             trust_forwarded_for: false,
             trusted_proxy_hops: 1,
+            scan_command: None,
         }
     }
 }
@@ -178,6 +184,7 @@ impl AuthSettings {
             session_absolute_hours: flags.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours).max(1),
             trust_forwarded_for: flags.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(d.trust_forwarded_for),
             trusted_proxy_hops: flags.trusted_proxy_hops.or(file.trusted_proxy_hops).unwrap_or(d.trusted_proxy_hops).clamp(1, 10),
+            scan_command: file.attachment_scan_command.clone().filter(|c| !c.trim().is_empty()),
         }
     }
 
@@ -192,6 +199,7 @@ impl AuthSettings {
             },
             trust_forwarded_for: self.trust_forwarded_for,
             trusted_proxy_hops: self.trusted_proxy_hops as usize,
+            scan_command: self.scan_command.clone(),
             ..web::AuthConfig::default()
         }
     }

@@ -16,9 +16,20 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// The limit of a register file uploaded to `POST /import` (the spreadsheet readers' own).
 pub const UPLOAD_LIMIT: usize = 200 * 1024 * 1024;
 
-/// The body limit of a request to `path`: [`UPLOAD_LIMIT`] for the import upload, else [`BODY_LIMIT`].
+/// The limit of an attachment upload: the largest attachment (`domain::documents::MAX_ATTACHMENT`)
+/// and room for the form around it.
+pub const ATTACHMENT_LIMIT: usize = domain::documents::MAX_ATTACHMENT + 64 * 1024;
+
+/// The body limit of a request to `path`: [`UPLOAD_LIMIT`] for the import upload,
+/// [`ATTACHMENT_LIMIT`] for an attachment's, else [`BODY_LIMIT`].
 pub fn body_limit(path: &str) -> usize {
-    if path == "/import" { UPLOAD_LIMIT } else { BODY_LIMIT }
+    if path == "/import" {
+        UPLOAD_LIMIT
+    } else if path.ends_with("/attachments") && (path.starts_with("/documents/") || path.starts_with("/api/v1/documents/")) {
+        ATTACHMENT_LIMIT
+    } else {
+        BODY_LIMIT
+    }
 }
 
 /// Query-string parameters.

@@ -38,6 +38,7 @@ pub mod policy;
 pub mod query;
 pub mod register_file;
 pub mod respond;
+pub mod scan;
 pub mod session;
 pub mod unit_input;
 pub mod xlsx;

@@ -44,6 +44,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ("weak_close", "Đã kết thúc kế hoạch củng cố."),
     ("feedback_new", "Đã gửi ý kiến."),
     ("feedback_answer", "Đã gửi trả lời."),
+    ("document_new", "Đã lưu tài liệu."),
+    ("document_attach", "Đã tải tệp lên."),
     ("saved", "Đã lưu."),
 ];
 
@@ -82,6 +84,8 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["weak", "plans", _, "close"] => "weak_close",
         ["feedback", "new"] => "feedback_new",
         ["feedback", _, "answer"] => "feedback_answer",
+        ["documents", "new"] => "document_new",
+        ["documents", _, "attachments"] => "document_attach",
         _ => "saved",
     })
 }

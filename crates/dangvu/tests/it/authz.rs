@@ -48,6 +48,11 @@ struct Fixture {
     /// Feedback from the member with an account to A1, and from the member of B1 to B1.
     feedback_in: i64,
     feedback_out: i64,
+    /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
+    document_in: i64,
+    document_out: i64,
+    attachment_in: i64,
+    attachment_out: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -144,7 +149,24 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let input = domain::feedback::FeedbackInput::parse("de-xuat", "Đề xuất", "Nội dung đề xuất.").unwrap();
         feedback.push(store.send_feedback(&ctx, storage::Sender::Member(member), unit, input).await.unwrap());
     }
+    let mut documents = Vec::new();
+    for owner in [a, b] {
+        let fields = domain::documents::DocumentFields {
+            kind: "huong-dan",
+            issued_on: "01/01/2026",
+            issuer: "Đảng ủy xã",
+            title: "Hướng dẫn sinh hoạt chi bộ",
+            ..Default::default()
+        };
+        let id = store.create_document(&ctx, owner, domain::documents::DocumentInput::parse(&fields).unwrap()).await.unwrap();
+        let attachment = store.add_attachment(&ctx, id, 1, "huong-dan.pdf", "application/pdf", b"%PDF-1.7").await.unwrap();
+        documents.push((id, attachment));
+    }
     Fixture {
+        document_in: documents[0].0,
+        document_out: documents[1].0,
+        attachment_in: documents[0].1,
+        attachment_out: documents[1].1,
         feedback_in: feedback[0],
         feedback_out: feedback[1],
         plan_in: plans[0],
@@ -267,6 +289,14 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 (if in_scope { f.plan_in } else { f.plan_out }).to_string()
             }
             ("seq", _) => "1".into(),
+            ("id", p) if p.starts_with("/documents/attachments/") || p.starts_with("/api/v1/documents/attachments/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.attachment_in } else { f.attachment_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/documents/") || p.starts_with("/api/v1/documents/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.document_in } else { f.document_out }).to_string()
+            }
             ("id", p) if p.starts_with("/feedback/") || p.starts_with("/api/v1/feedback/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.feedback_in } else { f.feedback_out }).to_string()
@@ -465,6 +495,19 @@ async fn every_route_every_role(app: &App) {
                         _ => false,
                     };
                     if refused {
+                        want = Expect::Status(403);
+                    }
+                }
+                // Documents: publishing needs `write` or `decide` on the committee (the chi bộ
+                // A1 the API path names, or commune A's library); the secretary and the inspector
+                // read but do not publish.
+                if want == Expect::Allowed {
+                    let publishing = method == Method::POST
+                        && matches!(
+                            *path,
+                            "/documents/{id}/attachments" | "/api/v1/documents/{id}/attachments" | "/api/v1/units/{id}/documents"
+                        );
+                    if publishing && matches!(who.role, Some(Role::CellSecretary | Role::Inspector)) {
                         want = Expect::Status(403);
                     }
                 }

@@ -18,6 +18,7 @@ mod cli;
 mod contract;
 mod delivery;
 mod directives;
+mod documents;
 mod drilldown;
 mod export;
 mod feedback;

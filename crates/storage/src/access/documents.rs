@@ -2,7 +2,8 @@
 //! Publishing and attaching need `write` or `decide` on the committee; its readers (read scope)
 //! manage the list and see who read what. A document is also read by those it is for: a person
 //! holding a grant on a unit it reaches, in a role it names (a member through their chi bộ).
-//! Opening it as one it is for records the read; anyone else finds nothing (404).
+//! Opening it as one it is for (not a reader of the library itself) records the read; anyone
+//! else finds nothing (404).
 
 use super::*;
 use crate::documents::{AttachmentView, DocumentView, ReadStats};
@@ -87,7 +88,9 @@ impl DocumentDesk<'_> {
     /// Adds an attachment to a document of a library the person publishes in.
     pub async fn attach(&self, id: i64, version: i64, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64> {
         let doc = self.open(id).await?;
-        self.require_publishing(doc.document.unit).await?;
+        if !doc.publishes {
+            return Err(StoreError::Forbidden);
+        }
         self.store().add_attachment(&self.access.write_context(), id, version, name, media_type, bytes).await
     }
 
@@ -107,7 +110,8 @@ impl DocumentDesk<'_> {
         if !manages && (for_me.is_none() || !document.in_force) {
             return Err(StoreError::NotFound);
         }
-        if let Some(unit) = for_me {
+        // Receipts count those the document is for; the library's own readers are not receivers.
+        if let Some(unit) = for_me.filter(|_| !manages) {
             self.store().record_document_read(&self.access.write_context(), id, self.access.principal().account_id, Some(unit)).await?;
         }
         let publishes = self.may_publish(document.unit).await;

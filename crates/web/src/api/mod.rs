@@ -3,6 +3,7 @@
 pub mod admission;
 pub mod bodies;
 pub mod directives;
+pub mod documents;
 pub mod export;
 pub mod feedback;
 pub mod meetings;
@@ -32,6 +33,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(meetings::routes());
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
+    routes.extend(documents::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes.extend(quality::routes());

@@ -3,7 +3,9 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admission, directives, export, feedback, meetings, members, plans, quality, reports, tokens, transfers, units, weak};
+use super::{
+    admission, directives, documents, export, feedback, meetings, members, plans, quality, reports, tokens, transfers, units, weak,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +26,7 @@ use super::{admission, directives, export, feedback, meetings, members, plans, q
         meetings::resolution, meetings::minutes,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
         feedback::list, feedback::send, feedback::detail, feedback::answer,
+        documents::mine, documents::library, documents::create, documents::detail, documents::attach, documents::download,
         reports::counts,
         reports::movements,
         reports::admissions,
@@ -49,7 +52,8 @@ use super::{admission, directives, export, feedback, meetings, members, plans, q
         (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"),
         (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"),
         (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),
-        (name = "feedback", description = "Ý kiến, kiến nghị gửi cấp trên và trả lời"))
+        (name = "feedback", description = "Ý kiến, kiến nghị gửi cấp trên và trả lời"),
+        (name = "documents", description = "Thư viện tài liệu, tệp đính kèm, theo dõi đã xem"))
 )]
 pub struct ApiDoc;
 

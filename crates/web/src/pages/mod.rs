@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admission;
 pub mod calendar;
 pub mod directives;
+pub mod documents;
 pub mod events;
 pub mod export;
 pub mod feedback;
@@ -43,6 +44,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(meetings::routes());
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
+    routes.extend(documents::routes());
     routes.extend(quality::routes());
     routes.extend(import::routes());
     routes

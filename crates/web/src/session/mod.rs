@@ -51,6 +51,9 @@ pub struct AuthConfig {
     /// address is the entry that many from the right (1: the right-most, the one the only proxy
     /// appended). Entries further left were sent by the client and are never believed.
     pub trusted_proxy_hops: usize,
+    /// The server's other settings: the virus scanner run on every uploaded attachment (program
+    /// and arguments, the file's path appended; `crate::scan`).
+    pub scan_command: Option<String>,
 }
 
 impl Default for AuthConfig {
@@ -62,6 +65,7 @@ impl Default for AuthConfig {
             login: LoginLimits::default(),
             trust_forwarded_for: false,
             trusted_proxy_hops: 1,
+            scan_command: None,
         }
     }
 }

@@ -6,6 +6,8 @@
 mod detail;
 mod new;
 
+pub(crate) use new::reach_fields;
+
 use askama::Template;
 use axum::response::Response;
 use chrono::NaiveDate;

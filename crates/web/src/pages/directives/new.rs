@@ -46,7 +46,7 @@ pub(super) fn depth_options() -> Vec<(String, String)> {
 }
 
 /// The reach's fields (kinds and depth), shared with passing a task on.
-pub(super) fn reach_fields(kinds: &[String], depth: &str) -> Vec<Field> {
+pub(crate) fn reach_fields(kinds: &[String], depth: &str) -> Vec<Field> {
     let depths = depth_options();
     vec![
         Field::checks("reach_kinds", "Loại tổ chức nhận", kinds, RECEIVING_KINDS.iter().map(|k| (k.code(), k.label())))
