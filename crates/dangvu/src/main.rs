@@ -300,6 +300,8 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     println!("Đã tạo {directives} văn bản chỉ đạo trong {:.1} giây.", directives_started.elapsed().as_secs_f64());
     let plans = datagen::weak::generate_plans(store, today).await.context("generating consolidation plans failed")?;
     println!("Đã lập {plans} kế hoạch củng cố tổ chức cơ sở đảng yếu kém.");
+    let documents = datagen::documents::generate_documents(store, today).await.context("generating documents failed")?;
+    println!("Đã đưa {documents} tài liệu vào thư viện của tỉnh.");
     Ok(report)
 }
 

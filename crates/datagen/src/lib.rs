@@ -11,6 +11,7 @@
 
 pub mod admission;
 pub mod directives;
+pub mod documents;
 pub mod meetings;
 mod names;
 mod origin;

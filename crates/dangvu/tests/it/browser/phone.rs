@@ -185,6 +185,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         .map(|a| storage::AttendanceInput { member: a.member, presence: domain::meetings::Presence::Present, reason: None })
         .collect();
     store.record_attendance(&ctx, meeting, view.version, rows).await.unwrap();
+    datagen::documents::generate_documents(store, support::today()).await.unwrap();
     // A file uploaded by the commune's staff: its dry run's page (the mapping form, the counts).
     let uploader = support::browser();
     assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
@@ -244,7 +245,15 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         Person { username: "bithu", pages: secretary },
         Person {
             username: "dangvien",
-            pages: vec!["/".into(), format!("/members/{member}"), "/feedback".into(), "/feedback/new".into(), "/account".into()],
+            pages: vec![
+                "/".into(),
+                format!("/members/{member}"),
+                "/feedback".into(),
+                "/feedback/new".into(),
+                "/documents".into(),
+                "/documents/3".into(),
+                "/account".into(),
+            ],
         },
         Person {
             username: "quantri",
