@@ -185,6 +185,21 @@ impl Reach {
         e.into_result().map(|()| Reach { kinds, depth })
     }
 
+    /// In words: "Đảng bộ xã, phường, đặc khu (trực thuộc)", "Mọi tổ chức (mọi cấp)".
+    pub fn label(&self) -> String {
+        let kinds = if self.kinds.is_empty() {
+            "Mọi tổ chức".to_owned()
+        } else {
+            self.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("; ")
+        };
+        let depth = match self.depth {
+            None => "mọi cấp".to_owned(),
+            Some(1) => "trực thuộc".to_owned(),
+            Some(n) => format!("đến {n} cấp dưới"),
+        };
+        format!("{kinds} ({depth})")
+    }
+
     /// Whether a unit of `kind`, `depth` levels below the sender (1: directly under), is reached.
     pub fn reaches(&self, kind: UnitKind, depth: u32) -> bool {
         depth >= 1 && self.depth.is_none_or(|max| depth <= max) && (self.kinds.is_empty() || self.kinds.contains(&kind))

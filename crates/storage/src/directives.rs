@@ -203,17 +203,7 @@ fn reached(index: &crate::index::Index, root: UnitId, reach: &Reach, on: NaiveDa
 }
 
 fn reach_view(reach: &Reach) -> ReachView {
-    let kinds = if reach.kinds.is_empty() {
-        "Mọi tổ chức".to_owned()
-    } else {
-        reach.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("; ")
-    };
-    let depth = match reach.depth {
-        None => "mọi cấp".to_owned(),
-        Some(1) => "trực thuộc".to_owned(),
-        Some(n) => format!("đến {n} cấp dưới"),
-    };
-    ReachView { kinds: reach.kinds.clone(), depth: reach.depth, label: format!("{kinds} ({depth})") }
+    ReachView { kinds: reach.kinds.clone(), depth: reach.depth, label: reach.label() }
 }
 
 /// What a read needs besides the rows: names, the calendar, the day.

@@ -121,17 +121,6 @@ fn like_pattern(word: &str) -> String {
 impl SqlStore {
     fn document_view(&self, d: &StoredDocument, attachments: Vec<AttachmentView>, today: NaiveDate) -> DocumentView {
         let name = self.index.read().unit_latest(d.unit).map(|v| v.name.clone()).unwrap_or_default();
-        let reach = &d.input.reach;
-        let kinds = if reach.kinds.is_empty() {
-            "Mọi tổ chức".to_owned()
-        } else {
-            reach.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("; ")
-        };
-        let depth = match reach.depth {
-            None => "mọi cấp".to_owned(),
-            Some(1) => "trực thuộc".to_owned(),
-            Some(n) => format!("đến {n} cấp dưới"),
-        };
         DocumentView {
             id: d.id,
             unit: d.unit,
@@ -146,7 +135,7 @@ impl SqlStore {
             summary: d.input.summary.clone(),
             valid_until: d.input.valid_until,
             in_force: d.input.in_force(today),
-            reach: format!("{kinds} ({depth})"),
+            reach: d.input.reach.label(),
             roles: d.input.roles.clone(),
             attachments,
             created_by: d.created_by.clone(),

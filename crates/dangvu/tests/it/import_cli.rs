@@ -95,7 +95,8 @@ async fn a_killed_import_leaves_nothing(t: &TestStore) {
     let cells: Vec<String> =
         t.store.subtree(root.id, today()).await.expect("subtree").into_iter().filter(|u| u.kind.holds_members()).map(|u| u.code).collect();
     let before = members(t).await;
-    let path = format!("{}/killed-import-{}.csv", env!("CARGO_TARGET_TMPDIR"), std::process::id());
+    // One file per engine: both run at once in this process.
+    let path = format!("{}/killed-import-{}-{:?}.csv", env!("CARGO_TARGET_TMPDIR"), std::process::id(), t.engine);
     std::fs::File::create(&path).and_then(|mut f| f.write_all(big_csv(30_000, &cells).as_bytes())).expect("write csv");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_dangvu"))

@@ -176,7 +176,7 @@ async fn attach(
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/attachments/{id}", tag = "documents", params(("id" = i64, Path, description = "Attachment id")),
-    responses((status = 200, description = "The file as uploaded", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file as uploaded", body = Vec<u8>, content_type = "application/octet-stream"),
               (status = 404, description = "Not an attachment of a document the caller may open", body = ErrorEnvelope)))]
 async fn download(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
     let (view, bytes) = s.documents().attachment(id).await?;
