@@ -299,6 +299,12 @@ impl DocumentStore for SqlStore {
     }
 
     async fn record_document_read(&self, ctx: &WriteContext, id: i64, account: i64, unit: Option<UnitId>) -> Result<()> {
+        // A later read changes nothing: answered without taking the write lock.
+        let mut conn = self.db.reader().await?;
+        if q::has_read(conn.as_mut(), id, account).await? {
+            return Ok(());
+        }
+        drop(conn);
         let (mut tx, seq) = self.begin_write().await?;
         if q::record_read(tx.as_mut(), id, account, unit, ctx.now).await? {
             let record = AuditRecord::new("document.read", "document", id, json!({ "unit": unit.map(|u| u.0) }));

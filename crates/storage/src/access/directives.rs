@@ -121,10 +121,16 @@ impl DirectiveDesk<'_> {
     pub async fn open(&self, id: i64) -> Result<DirectiveSight> {
         let (sender, visible, sees_all) = self.visible(id).await?;
         let mine: Vec<UnitId> = visible.iter().copied().filter(|u| self.acts_for.contains(u)).collect();
-        for unit in &mine {
-            self.store().record_receipt(&self.access.write_context(), id, *unit, ReceiptStep::Open, None).await?;
-        }
         let mut detail = self.store().directive(id, self.access.today()).await?;
+        // The first opening is written; later ones read only (no write lock on every page view).
+        let unopened: Vec<UnitId> =
+            mine.iter().copied().filter(|u| detail.receipts.iter().any(|r| r.unit == *u && r.opened_on.is_none())).collect();
+        if !unopened.is_empty() {
+            for unit in &unopened {
+                self.store().record_receipt(&self.access.write_context(), id, *unit, ReceiptStep::Open, None).await?;
+            }
+            detail = self.store().directive(id, self.access.today()).await?;
+        }
         if !sees_all {
             detail.receipts.retain(|r| visible.contains(&r.unit));
             detail.tally = crate::directives::tally_of(&detail.receipts);

@@ -186,6 +186,12 @@ pub async fn insert_attachment(
     tx.query(&sql, args).await?.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
 }
 
+/// Whether an account already read a document.
+pub async fn has_read(conn: &mut dyn Conn, document: i64, account: i64) -> R<bool> {
+    let sql: Sql = "SELECT 1 AS found FROM document_reads WHERE document_id = $1 AND account_id = $2".into();
+    Ok(!conn.query(&sql, vec![document.into(), account.into()]).await?.is_empty())
+}
+
 /// Records the first read of a document by an account (a later read changes nothing); true when
 /// this was the first.
 pub async fn record_read(tx: &mut dyn Conn, document: i64, account: i64, unit: Option<UnitId>, now: DateTime<Utc>) -> R<bool> {
