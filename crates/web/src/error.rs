@@ -33,7 +33,7 @@ pub struct AppError(pub Box<ErrorInfo>);
 
 /// The codes of query-parameter problems that a rule finds in values of the documented shape
 /// (a 422, not a 400; see [`AppError::bad_query`]).
-pub const QUERY_RULE_CODES: &[&str] = &["invalid_date", "period_reversed", "out_of_order", "required_with", "excluded_by"];
+pub const QUERY_RULE_CODES: &[&str] = &["invalid_date", "period_reversed", "out_of_order", "required_with", "excluded_by", "in_future"];
 
 impl AppError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
@@ -51,7 +51,8 @@ impl AppError {
     /// A query string whose parameters do not parse (400, with the fields).
     /// Parameters that match the document but break a rule it can only describe are a 422, like
     /// the same values in a body ([`QUERY_RULE_CODES`]): a date of the documented shape that is
-    /// not in the calendar (`31/02/2025`), a period or age band that ends before it starts, a
+    /// not in the calendar (`31/02/2025`), a day after today where the day may not be, a period
+    /// or age band that ends before it starts, a
     /// parameter another one requires or excludes.
     pub fn bad_query(errors: ValidationErrors) -> AppError {
         if !errors.errors.is_empty() && errors.errors.iter().all(|f| QUERY_RULE_CODES.contains(&f.code)) {

@@ -54,9 +54,10 @@ pub struct CaseParams {
     #[param(value_type = Option<i64>, minimum = 1)]
     pub unit: String,
     /// Stage codes separated by commas (source, file, awaiting_decision, awaiting_ceremony,
-    /// probation, awaiting_recognition, official, struck_off, closed); empty: every open stage.
-    #[param(value_type = Option<Vec<Stage>>, style = Form, explode = false)]
-    pub stage: String,
+    /// probation, awaiting_recognition, official, struck_off, closed); absent: every open stage
+    /// (an empty code is refused).
+    #[param(value_type = Option<Vec<Stage>>, style = Form, explode = false, min_items = 1)]
+    pub stage: Option<String>,
     /// Part of the name (with or without diacritics).
     pub q: String,
 }
@@ -75,7 +76,10 @@ impl CaseParams {
     fn query(&self, today: NaiveDate) -> Result<CaseQuery, AppError> {
         let mut q = CaseQuery::new(today);
         q.unit = query::param("unit", query::parse_optional_unit(&self.unit))?;
-        for code in self.stage.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        for code in self.stage.iter().flat_map(|s| s.split(',')).map(str::trim) {
+            if code.is_empty() {
+                return Err(AppError::bad_query(ValidationErrors::single("stage", "empty_value", "Mã giai đoạn trống.")));
+            }
             let stage = Stage::parse(code).ok_or_else(|| {
                 AppError::bad_query(ValidationErrors::single(
                     "stage",

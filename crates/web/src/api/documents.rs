@@ -181,5 +181,6 @@ async fn attach(
 async fn download(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
     let (view, bytes) = s.documents().attachment(id).await?;
     let disposition = format!("attachment; filename*=UTF-8''{}", crate::format::encode(&view.name));
-    Ok(([(header::CONTENT_TYPE, view.media_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    // Always a download of bytes: nothing uploaded is ever shown by the browser as a page.
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
