@@ -221,14 +221,7 @@ const SNAPSHOTS_KEPT: usize = 4;
 const MAX_WALK: usize = 64;
 
 pub use roll::RollEntry;
-
-/// A unit under another, with how many levels below it stands (`Index::descendants`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Descendant {
-    pub unit: UnitId,
-    pub kind: domain::unit::UnitKind,
-    pub depth: u32,
-}
+pub use units::Descendant;
 
 impl Index {
     fn build(units: Vec<UnitVersion>, links: Vec<(UnitId, UnitId)>, members: Vec<IndexMemberRow>, seq: i64) -> Self {
@@ -690,28 +683,6 @@ impl Index {
     pub fn children(&self, parent: Option<UnitId>, on: NaiveDate) -> Vec<(UnitVersion, usize, usize)> {
         let ids: Vec<UnitId> = self.units.children_on(parent, on).into_iter().filter_map(|c| self.units.id(c)).collect();
         self.nodes(&ids, on)
-    }
-
-    /// The units under `root` on `on` (not `root` itself), each with how many levels below it
-    /// it stands (1: directly under), in the order of a walk down the tree.
-    pub fn descendants(&self, root: UnitId, on: NaiveDate) -> Vec<Descendant> {
-        let mut out = Vec::new();
-        let mut level = vec![root];
-        let mut depth = 0;
-        while !level.is_empty() && depth < MAX_WALK {
-            depth += 1;
-            let mut next = Vec::new();
-            for parent in level {
-                for c in self.units.children_on(Some(parent), on) {
-                    if let Some(v) = self.units.version_on(c, on) {
-                        out.push(Descendant { unit: v.unit_id, kind: v.kind, depth: depth as u32 });
-                        next.push(v.unit_id);
-                    }
-                }
-            }
-            level = next;
-        }
-        out
     }
 
     /// Units whose folded name or code contains every word of `q`, valid on `on`.

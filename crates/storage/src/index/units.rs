@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::ids::UnitId;
 use domain::unit::UnitVersion;
 
-use super::{MAX_WALK, push_unique};
+use super::{Index, MAX_WALK, push_unique};
 
 /// Units with their versions and, per unit, the children it ever had (with the interval).
 #[derive(Default)]
@@ -146,5 +146,37 @@ impl domain::access::Tree for UnitTable {
 
     fn parent_on(&self, unit: u32, on: NaiveDate) -> Option<u32> {
         self.version_on(unit, on)?.parent_id.and_then(|p| self.pos.get(&p).copied())
+    }
+}
+
+/// A unit under another, with how many levels below it stands (`Index::descendants`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Descendant {
+    pub unit: UnitId,
+    pub kind: domain::unit::UnitKind,
+    pub depth: u32,
+}
+
+impl Index {
+    /// The units under `root` on `on` (not `root` itself), each with how many levels below it
+    /// it stands (1: directly under), in the order of a walk down the tree.
+    pub fn descendants(&self, root: UnitId, on: NaiveDate) -> Vec<Descendant> {
+        let mut out = Vec::new();
+        let mut level = vec![root];
+        let mut depth = 0;
+        while !level.is_empty() && depth < MAX_WALK {
+            depth += 1;
+            let mut next = Vec::new();
+            for parent in level {
+                for c in self.units.children_on(Some(parent), on) {
+                    if let Some(v) = self.units.version_on(c, on) {
+                        out.push(Descendant { unit: v.unit_id, kind: v.kind, depth: depth as u32 });
+                        next.push(v.unit_id);
+                    }
+                }
+            }
+            level = next;
+        }
+        out
     }
 }
