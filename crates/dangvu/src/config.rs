@@ -33,6 +33,31 @@ pub struct Config {
     /// A virus scanner run on every uploaded attachment: the program and its arguments, the
     /// file's path appended (`"clamdscan --no-summary"`); exit 0 clean, 1 infected. Default none.
     pub attachment_scan_command: Option<String>,
+    /// The mail relay notices are also sent through (`[mail]`). Default none: the inbox only.
+    pub mail: Option<MailSettings>,
+}
+
+/// `[mail]` in the configuration file: a relay on the closed network that accepts mail from this
+/// server without login (docs/design/operations.md "Notifications").
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// The relay's host name or address.
+    pub smtp_host: String,
+    /// Default 25.
+    pub smtp_port: Option<u16>,
+    /// The sender's address (`dangvu@tinhuy.vn`).
+    pub from_address: String,
+    /// The sender's name. Default "Đảng vụ".
+    pub from_name: Option<String>,
+    /// The address people open the site at, for the links in e-mails (`https://dangvu.tinhuy.vn`).
+    pub site_url: String,
+    /// The name given in `EHLO`. Default: the site's host name.
+    pub helo_name: Option<String>,
+    /// Seconds to wait for the relay at each step. Default 20.
+    pub timeout_seconds: Option<u64>,
+    /// Seconds between two passes of the delivery loop. Default 10.
+    pub poll_seconds: Option<u64>,
 }
 
 /// `[weak]` in the configuration file; each threshold defaults to `WeakSettings::default()`
@@ -92,6 +117,34 @@ impl Config {
         }
         w.check().map_err(|e| anyhow::anyhow!("[weak] in the configuration file: {e}"))?;
         Ok(w)
+    }
+
+    /// The mail relay (`[mail]`), checked: refused with the reason when an address is not one.
+    pub fn mail_config(&self) -> Result<Option<web::mail::MailConfig>> {
+        let Some(m) = &self.mail else { return Ok(None) };
+        let bad = |what: &str| anyhow::anyhow!("[mail] in the configuration file: {what}");
+        if m.smtp_host.trim().is_empty() || m.smtp_host.contains(char::is_whitespace) {
+            return Err(bad("smtp_host must name the mail relay"));
+        }
+        let from = domain::notifications::EmailAddress::parse(&m.from_address).map_err(|_| bad("from_address is not an e-mail address"))?;
+        let site = m.site_url.trim().trim_end_matches('/');
+        let host = site
+            .strip_prefix("https://")
+            .or_else(|| site.strip_prefix("http://"))
+            .filter(|h| !h.is_empty() && !h.contains(char::is_whitespace));
+        let Some(host) = host else { return Err(bad("site_url must be the site's address, http:// or https://")) };
+        let host = host.split(['/', ':']).next().unwrap_or(host);
+        Ok(Some(web::mail::MailConfig {
+            smtp: mail::SmtpConfig {
+                host: m.smtp_host.trim().to_owned(),
+                port: m.smtp_port.unwrap_or(25),
+                helo_name: m.helo_name.clone().unwrap_or_else(|| host.to_owned()),
+                timeout: std::time::Duration::from_secs(m.timeout_seconds.unwrap_or(20).clamp(1, 300)),
+            },
+            from: mail::Mailbox { name: m.from_name.clone().unwrap_or_else(|| "Đảng vụ".into()), address: from.as_str().to_owned() },
+            site_url: site.to_owned(),
+            poll: std::time::Duration::from_secs(m.poll_seconds.unwrap_or(10).clamp(1, 3600)),
+        }))
     }
 
     /// Reads `path`, or `./dangvu.toml` when no path is given and that file exists.
@@ -208,6 +261,29 @@ impl AuthSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_mail_section_is_checked_and_filled_with_defaults() {
+        let file: Config = toml::from_str(
+            "[mail]\nsmtp_host = \"mail.tinhuy.vn\"\nfrom_address = \"dangvu@TinhUy.vn\"\nsite_url = \"https://dangvu.tinhuy.vn/\"",
+        )
+        .unwrap();
+        let m = file.mail_config().unwrap().unwrap();
+        assert_eq!(m.smtp.port, 25);
+        assert_eq!(m.smtp.helo_name, "dangvu.tinhuy.vn");
+        assert_eq!(m.from.address, "dangvu@tinhuy.vn");
+        assert_eq!(m.from.name, "Đảng vụ");
+        assert_eq!(m.site_url, "https://dangvu.tinhuy.vn");
+        assert!(Config::default().mail_config().unwrap().is_none());
+        for bad in [
+            "[mail]\nsmtp_host = \"\"\nfrom_address = \"a@b.vn\"\nsite_url = \"https://x.vn\"",
+            "[mail]\nsmtp_host = \"m\"\nfrom_address = \"không phải\"\nsite_url = \"https://x.vn\"",
+            "[mail]\nsmtp_host = \"m\"\nfrom_address = \"a@b.vn\"\nsite_url = \"x.vn\"",
+        ] {
+            let file: Config = toml::from_str(bad).unwrap();
+            assert!(file.mail_config().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn flags_override_the_file_which_overrides_defaults() {

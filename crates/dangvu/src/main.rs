@@ -13,6 +13,7 @@ mod bench;
 mod config;
 mod export;
 mod import;
+mod notices;
 mod plans;
 mod quality;
 mod report;
@@ -143,6 +144,14 @@ enum Command {
     },
     /// The register (or a subtree) as of a day, as .xlsx or CSV in the importer's columns.
     Export(export::ExportArgs),
+    /// Notifications: an announcement to every account, the e-mail queue, a test e-mail.
+    Notices {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, global = true, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(subcommand)]
+        command: notices::NoticesCommand,
+    },
     /// The working-day calendar used for deadlines, and the operator's corrections per year.
     Calendar {
         /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
@@ -167,8 +176,10 @@ async fn main() -> Result<()> {
         Command::Serve { database, listen, auth } => {
             let settings = Settings::resolve(database, listen, &file);
             let auth = AuthSettings::resolve(&auth, &file);
-            let store = open_store_with(&settings.database, file.admission_config(), file.weak_settings()?).await?;
-            serve(store, settings.listen, &auth).await
+            let store = open_store_with(&settings.database, &file).await?;
+            let mut web_config = auth.auth_config();
+            web_config.mail = file.mail_config()?;
+            serve(store, settings.listen, web_config).await
         }
         Command::Migrate { database } => {
             let settings = Settings::resolve(database, None, &file);
@@ -196,8 +207,7 @@ async fn main() -> Result<()> {
             users::run_audit(store.as_ref(), command).await
         }
         Command::Admission { database, command } => {
-            let store =
-                open_store_with(&Settings::resolve(database, None, &file).database, file.admission_config(), file.weak_settings()?).await?;
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
             admission::run_admission(store.as_ref(), command).await
         }
         Command::Backup(args) => {
@@ -224,6 +234,10 @@ async fn main() -> Result<()> {
             let store = open_store(&Settings::resolve(args.database.clone(), None, &file).database).await?;
             export::run(store.as_ref(), args).await
         }
+        Command::Notices { database, command } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            notices::run(store.as_ref(), &file, command).await
+        }
         Command::Calendar { database, command } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             admission::run_calendar(store.as_ref(), command).await
@@ -233,15 +247,13 @@ async fn main() -> Result<()> {
 
 /// Opens (and migrates) the database named by `location` and loads the register index.
 pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
-    open_store_with(location, domain::admission::AdmissionConfig::default(), domain::weak::WeakSettings::default()).await
+    open_store_with(location, &Config::default()).await
 }
 
-/// Opens the store applying the configuration file's admission numbers.
-pub async fn open_store_with(
-    location: &str,
-    admission: domain::admission::AdmissionConfig,
-    weak: domain::weak::WeakSettings,
-) -> Result<Arc<SqlStore>> {
+/// Opens the store applying the configuration file: the admission numbers, the weak-organization
+/// thresholds, and whether notices are also mailed (`[mail]`).
+pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlStore>> {
+    let (admission, weak, mail) = (file.admission_config(), file.weak_settings()?, file.mail_config()?.is_some());
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -255,18 +267,23 @@ pub async fn open_store_with(
         )
     };
     Ok(Arc::new(
-        SqlStore::open(db).await.context("cannot load the register index")?.with_admission_config(admission).with_weak_settings(weak),
+        SqlStore::open(db)
+            .await
+            .context("cannot load the register index")?
+            .with_admission_config(admission)
+            .with_weak_settings(weak)
+            .with_mail(mail),
     ))
 }
 
-async fn serve(store: Arc<SqlStore>, listen: SocketAddr, auth: &AuthSettings) -> Result<()> {
+async fn serve(store: Arc<SqlStore>, listen: SocketAddr, config: web::AuthConfig) -> Result<()> {
     if let Some(password) = users::ensure_first_admin(store.as_ref(), chrono::Utc::now()).await? {
         println!("Tài khoản quản trị đầu tiên: admin / {password} (đổi mật khẩu ở lần đăng nhập đầu)");
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("dangvu đang chạy tại http://{addr}/");
-    web::serve(listener, store, Arc::new(web::SystemClock), auth.auth_config()).await?;
+    web::serve(listener, store, Arc::new(web::SystemClock), config).await?;
     Ok(())
 }
 
@@ -322,5 +339,5 @@ async fn demo(members: usize, listen: SocketAddr) -> Result<()> {
     print!("{}", users::demo_accounts_text(&accounts));
     // The demo is served over plain HTTP: a `Secure` cookie would never come back.
     let auth = AuthSettings { cookie_secure: false, ..AuthSettings::default() };
-    serve(store, listen, &auth).await
+    serve(store, listen, auth.auth_config()).await
 }

@@ -166,7 +166,7 @@ pub fn cli_actor() -> String {
     }
 }
 
-fn context() -> WriteContext {
+pub(crate) fn context() -> WriteContext {
     WriteContext::new(cli_actor(), Utc::now())
 }
 
@@ -305,7 +305,7 @@ pub async fn unit_by_code(store: &dyn Store, code: &str, today: NaiveDate) -> Re
     found.into_iter().find(|u| u.code.eq_ignore_ascii_case(&code)).ok_or_else(|| anyhow!("no unit with code {code} exists today"))
 }
 
-async fn find_account(store: &dyn Store, username: &str) -> Result<Account> {
+pub(crate) async fn find_account(store: &dyn Store, username: &str) -> Result<Account> {
     store.account_for_login(username).await?.map(|(a, _)| a).ok_or_else(|| anyhow!("no account named “{}”", username.trim()))
 }
 

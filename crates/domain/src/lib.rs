@@ -26,6 +26,7 @@ pub mod ids;
 pub mod interchange;
 pub mod meetings;
 pub mod member;
+pub mod notifications;
 pub mod pipeline;
 pub mod quality;
 pub mod stats;

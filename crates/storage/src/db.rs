@@ -216,6 +216,11 @@ impl From<DateTime<Utc>> for Value {
         Value::Time(Some(v))
     }
 }
+impl From<Option<DateTime<Utc>>> for Value {
+    fn from(v: Option<DateTime<Utc>>) -> Self {
+        Value::Time(v)
+    }
+}
 
 /// The names of a result's columns, lower case, built once per result and shared by its rows.
 pub type ColumnNames = Arc<[Box<str>]>;

@@ -16,9 +16,13 @@ use domain::ids::UnitId;
 use domain::unit::UnitKind;
 use domain::workdays::WorkCalendar;
 
+use domain::notifications::{self as notices, DirectiveFacts, Notice};
+
 use crate::context::{WriteContext, vietnam_today};
+use crate::db::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::AuditRecord;
+use crate::notifications::Recipients;
 use crate::prelude::*;
 use crate::sql::directives::{self as q, Received, StoredDirective, StoredReceipt};
 use crate::store::SqlStore;
@@ -331,6 +335,55 @@ fn step_audit(step: &ReceiptStep) -> &'static str {
     }
 }
 
+impl SqlStore {
+    /// The unit's name as it stands (empty when unknown).
+    fn unit_name_now(&self, unit: UnitId) -> String {
+        self.index.read().unit_latest(unit).map(|v| v.name.clone()).unwrap_or_default()
+    }
+
+    /// Tells the staff acting for each of `units` about directive `d` coming from `by`, with the
+    /// last day `due` (one notice per unit, worded by `word` with the unit's name).
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_units(
+        &self,
+        tx: &mut dyn Conn,
+        ctx: &WriteContext,
+        d: &StoredDirective,
+        by: UnitId,
+        units: &[UnitId],
+        due: Option<NaiveDate>,
+        word: fn(&DirectiveFacts<'_>, &str) -> Notice,
+    ) -> Result<()> {
+        self.tell_units_with(tx, ctx, d, by, units, due, |unit, facts| word(facts, unit)).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_units_with(
+        &self,
+        tx: &mut dyn Conn,
+        ctx: &WriteContext,
+        d: &StoredDirective,
+        by: UnitId,
+        units: &[UnitId],
+        due: Option<NaiveDate>,
+        word: impl Fn(&str, &DirectiveFacts<'_>) -> Notice + Send + Sync,
+    ) -> Result<()> {
+        let who = Recipients::load(tx).await?;
+        let heading = notices::heading(d.draft.kind.label(), Some(&d.draft.number));
+        let sender = self.unit_name_now(by);
+        let facts = DirectiveFacts { id: d.id, heading: &heading, title: &d.draft.title, sender: &sender, due_on: due };
+        for unit in units {
+            let staff = who.acting_for(*unit);
+            if staff.is_empty() {
+                continue;
+            }
+            let notice = word(&self.unit_name_now(*unit), &facts);
+            self.notify(tx, ctx, staff, &notice).await?;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl DirectiveStore for SqlStore {
     async fn send_directive(&self, ctx: &WriteContext, sender: UnitId, draft: Draft) -> Result<i64> {
@@ -346,11 +399,15 @@ impl DirectiveStore for SqlStore {
         if receivers.is_empty() {
             return Err(StoreError::invalid("reach_kinds", "none", "Không có tổ chức nào dưới tổ chức gửi thuộc loại và cấp đã chọn."));
         }
+        let calendar = self.work_calendar().await?;
         let (mut tx, seq) = self.begin_write().await?;
         let id = q::insert_directive(tx.as_mut(), sender, today, &draft, ctx.now, &ctx.actor).await?;
         for unit in &receivers {
             q::insert_receipt(tx.as_mut(), id, *unit, None, None, ctx.now, &ctx.actor).await?;
         }
+        let due = draft.task.as_ref().map(|t| t.deadline.due(today, &calendar));
+        let stored = StoredDirective { id, sender, sent_on: today, draft: draft.clone(), created_by: ctx.actor.clone() };
+        self.tell_units(tx.as_mut(), ctx, &stored, sender, &receivers, due, Notice::directive_received).await?;
         let details = json!({
             "sender": sender.0, "kind": draft.kind.code(), "number": draft.number, "title": draft.title,
             "receivers": receivers.len(), "task": draft.task.as_ref().map(|t| t.asks.clone()),
@@ -465,6 +522,13 @@ impl DirectiveStore for SqlStore {
         if !q::update_receipt(tx.as_mut(), &r, ctx.now, &ctx.actor).await? {
             return Err(StoreError::Conflict { current: r.version });
         }
+        if matches!(step, ReceiptStep::Done { .. }) {
+            // Told to the unit that reached this one: the sender, or the unit that passed it on.
+            let above = r.via.unwrap_or(d.sender);
+            let name = self.unit_name_now(unit);
+            let word = |_: &str, facts: &DirectiveFacts<'_>| Notice::task_reported(facts, &name, today);
+            self.tell_units_with(tx.as_mut(), ctx, &d, d.sender, &[above], None, word).await?;
+        }
         let details = json!({ "directive": id, "unit": unit.0, "on": today, "report": r.report.as_deref().filter(|_| matches!(step, ReceiptStep::Done { .. })) });
         let record = AuditRecord::new(step_audit(&step), "directive", id, details);
         self.commit_write(tx, seq, ctx, &[record], "directive", &[id]).await
@@ -500,6 +564,7 @@ impl DirectiveStore for SqlStore {
         for unit in &targets {
             q::insert_receipt(tx.as_mut(), id, *unit, Some(from), due_on, ctx.now, &ctx.actor).await?;
         }
+        self.tell_units(tx.as_mut(), ctx, &d, from, &targets, Some(due_on.unwrap_or(own_due)), Notice::task_passed_on).await?;
         if own.receipt.started.is_none() {
             own.receipt.record(Step::Start, today, d.sent_on).map_err(invalid)?;
             if !q::update_receipt(tx.as_mut(), &own, ctx.now, &ctx.actor).await? {
@@ -541,6 +606,14 @@ impl DirectiveStore for SqlStore {
         }
         if reminded.is_empty() {
             return Err(StoreError::invalid("units", "all_done", "Các đơn vị được chọn đều đã hoàn thành."));
+        }
+        let calendar = self.work_calendar().await?;
+        let due = d.draft.task.as_ref().map(|t| t.deadline.due(d.sent_on, &calendar));
+        for r in rows.iter().filter(|r| reminded.contains(&r.unit)) {
+            // The unit that reached it reminds: the sender, or the unit that passed the task on.
+            let by = r.via.unwrap_or(d.sender);
+            let due = r.due_on.or(due);
+            self.tell_units(tx.as_mut(), ctx, &d, by, &[r.unit], due, Notice::task_reminder).await?;
         }
         let details = json!({ "directive": id, "units": reminded.iter().map(|u| u.0).collect::<Vec<_>>() });
         let record = AuditRecord::new("directive.remind", "directive", id, details);

@@ -3,7 +3,7 @@
 //! count per unit, and the search (`domain::documents::matches` decides, the same on both
 //! engines; the database narrows the candidates by one folded word).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use base64::Engine as _;
@@ -17,8 +17,10 @@ use domain::documents::{DocumentInput, DocumentKind, matches, search_words};
 use domain::ids::UnitId;
 
 use crate::context::{WriteContext, vietnam_today};
+use crate::db::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::AuditRecord;
+use crate::notifications::Recipients;
 use crate::sql::documents::{self as q, StoredDocument};
 use crate::store::SqlStore;
 
@@ -167,6 +169,30 @@ impl SqlStore {
         index.descendants(d.unit, today).iter().any(|x| x.unit == unit && d.input.reach.reaches(x.kind, x.depth))
     }
 
+    /// The units a document of `unit`'s library reaches today: the committee itself and the
+    /// units under it its reach picks (as [`Self::targets`]).
+    fn reached_units(&self, unit: UnitId, reach: &domain::directives::Reach, today: NaiveDate) -> HashSet<UnitId> {
+        let index = self.index.read();
+        let mut units: HashSet<UnitId> =
+            index.descendants(unit, today).iter().filter(|x| reach.reaches(x.kind, x.depth)).map(|x| x.unit).collect();
+        units.insert(unit);
+        units
+    }
+
+    /// A new document, to everyone it is for: the accounts granted on the units it reaches in
+    /// the roles it names, and the members of those units when it is for members.
+    async fn tell_readers(&self, tx: &mut dyn Conn, ctx: &WriteContext, id: i64, unit: UnitId, input: &DocumentInput) -> Result<()> {
+        let units = self.reached_units(unit, &input.reach, vietnam_today(ctx.now));
+        let mut recipients = Recipients::load(tx).await?.granted_on(&units, &input.roles);
+        if input.roles.is_empty() || input.roles.contains(&Role::Member) {
+            recipients.extend(self.members_at(tx, &units).await?);
+        }
+        let library = self.index.read().unit_latest(unit).map(|v| v.name.clone()).unwrap_or_default();
+        let heading = domain::notifications::heading(input.kind.label(), input.number.as_deref());
+        let notice = domain::notifications::Notice::document_published(id, &heading, &input.title, &library);
+        self.notify(tx, ctx, recipients, &notice).await
+    }
+
     /// The search texts of a document with these attachment names.
     fn search_texts(input: &DocumentInput, names: &[String]) -> (String, String) {
         let mut written: Vec<&str> = vec![input.title.as_str(), input.issuer.as_str()];
@@ -191,6 +217,7 @@ impl DocumentStore for SqlStore {
         let (folded, written) = Self::search_texts(&input, &[]);
         let (mut tx, seq) = self.begin_write().await?;
         let id = q::insert_document(tx.as_mut(), unit, &input, &folded, &written, ctx.now, &ctx.actor).await?;
+        self.tell_readers(tx.as_mut(), ctx, id, unit, &input).await?;
         let details = json!({ "unit": unit.0, "kind": input.kind.code(), "number": input.number, "title": input.title });
         let record = AuditRecord::new("document.create", "document", id, details);
         self.commit_write(tx, seq, ctx, &[record], "document", &[id]).await?;

@@ -9,10 +9,13 @@ use serde_json::json;
 
 use domain::feedback::{FeedbackInput, FeedbackKind, answer_due};
 use domain::ids::{MemberId, UnitId};
+use domain::notifications::Notice;
 
 use crate::context::{WriteContext, vietnam_today};
+use crate::db::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::AuditRecord;
+use crate::notifications::Recipients;
 use crate::prelude::*;
 use crate::sql::feedback::{self as q, StoredFeedback};
 use crate::store::SqlStore;
@@ -111,6 +114,20 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// The answer, to whoever sent the question: the member's account, or the staff acting for
+    /// the unit that sent it.
+    async fn tell_sender(&self, tx: &mut dyn Conn, ctx: &WriteContext, f: &StoredFeedback, answer: &str) -> Result<()> {
+        self.refresh_index().await?;
+        let by = self.index.read().unit_latest(f.to).map(|v| v.name.clone()).unwrap_or_default();
+        let recipients = match f.from {
+            Sender::Member(m) => Self::member_recipients(tx, &[m]).await?,
+            Sender::Unit(u) => Recipients::load(tx).await?.acting_for(u),
+        };
+        self.notify(tx, ctx, recipients, &Notice::feedback_answered(f.id, &f.input.subject, &by, answer)).await
+    }
+}
+
 #[async_trait]
 impl FeedbackStore for SqlStore {
     async fn feedback_addressees(&self, from: Sender, today: NaiveDate) -> Result<Vec<Addressee>> {
@@ -148,6 +165,17 @@ impl FeedbackStore for SqlStore {
             Sender::Member(m) => json!({ "member": m.0 }),
             Sender::Unit(u) => json!({ "unit": u.0 }),
         };
+        let (from_name, to_name) = {
+            let index = self.index.read();
+            let from_name = match from {
+                Sender::Member(m) => index.member_name(m).map(|n| n.0),
+                Sender::Unit(u) => index.unit_latest(u).map(|v| v.name.clone()),
+            };
+            (from_name.unwrap_or_default(), index.unit_latest(to).map(|v| v.name.clone()).unwrap_or_default())
+        };
+        let staff = Recipients::load(tx.as_mut()).await?.acting_for(to);
+        let notice = Notice::feedback_received(id, input.kind.label(), &input.subject, &from_name, &to_name);
+        self.notify(tx.as_mut(), ctx, staff, &notice).await?;
         let details = json!({ "from": sender, "to": to.0, "kind": input.kind.code(), "subject": input.subject });
         let record = AuditRecord::new("feedback.send", "feedback", id, details);
         self.commit_write(tx, seq, ctx, &[record], "feedback", &[id]).await?;
@@ -191,6 +219,7 @@ impl FeedbackStore for SqlStore {
         if !q::answer(tx.as_mut(), id, version, &answer, today, ctx.now, &ctx.actor).await? {
             return Err(StoreError::Conflict { current: f.version });
         }
+        self.tell_sender(tx.as_mut(), ctx, &f, &answer).await?;
         let record = AuditRecord::new("feedback.answer", "feedback", id, json!({ "to": f.to.0, "answer": answer }));
         self.commit_write(tx, seq, ctx, &[record], "feedback", &[id]).await
     }

@@ -36,6 +36,7 @@ pub mod index;
 mod meetings;
 mod members;
 pub mod model;
+mod notifications;
 mod plans;
 mod quality;
 mod reports;
@@ -67,6 +68,7 @@ pub use meetings::{
 };
 pub use members::RegisterStore;
 pub use model::*;
+pub use notifications::{InboxPage, MailItem, MailStatus, NotificationStore, NotificationView};
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
 pub use quality::{KindCount, QualityLine, QualityMember, QualityQuery, QualityReport, QualityStore, QualityUnit, UnitCounts};
 pub use reports::{Period, ReportRequest, ReportStore};
@@ -80,7 +82,7 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 pub mod prelude {
     pub use crate::{
         AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, DocumentStore, ExportStore, FeedbackStore, Health,
-        ImportRecordStore, ImportStore, MeetingStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store,
-        UnitStore, WeakStore,
+        ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore,
+        SessionStore, Store, UnitStore, WeakStore,
     };
 }

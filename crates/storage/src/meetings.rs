@@ -20,6 +20,7 @@ use domain::meetings::{
 };
 
 use crate::context::{WriteContext, vietnam_today};
+use crate::db::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::AuditRecord;
 use crate::sql::meetings::{self as q, StoredAttendance, StoredMeeting};
@@ -354,6 +355,42 @@ fn check_cell(index: &crate::index::Index, unit: UnitId, on: NaiveDate) -> Resul
     Ok(())
 }
 
+impl SqlStore {
+    /// The notice of a meeting to come (or of its new day, time or place) to every member on its
+    /// roll, guests in temporary activity included (rules.md §9: members are told beforehand).
+    /// A meeting recorded after its day tells nobody.
+    async fn call_members(
+        &self,
+        tx: &mut dyn Conn,
+        ctx: &WriteContext,
+        id: i64,
+        unit: UnitId,
+        input: &MeetingInput,
+        changed: bool,
+    ) -> Result<()> {
+        if input.held_on < vietnam_today(ctx.now) {
+            return Ok(());
+        }
+        let (members, name) = {
+            let index = self.index.read();
+            let members: Vec<MemberId> = index.roll(unit, input.held_on).into_iter().map(|e| e.member).collect();
+            (members, index.unit_latest(unit).map(|v| v.name.clone()).unwrap_or_default())
+        };
+        let kind = input.kind.label().to_lowercase();
+        let facts = domain::notifications::MeetingFacts {
+            id,
+            unit: &name,
+            kind: &kind,
+            held_on: input.held_on,
+            starts_at: Some(input.starts_at),
+            place: &input.place,
+            agenda: &input.agenda,
+        };
+        let recipients = Self::member_recipients(tx, &members).await?;
+        self.notify(tx, ctx, recipients, &domain::notifications::Notice::meeting(&facts, changed)).await
+    }
+}
+
 #[async_trait]
 impl MeetingStore for SqlStore {
     async fn create_meeting(&self, ctx: &WriteContext, unit: UnitId, input: MeetingInput) -> Result<i64> {
@@ -361,6 +398,7 @@ impl MeetingStore for SqlStore {
         check_cell(&self.index.read(), unit, input.held_on)?;
         let (mut tx, seq) = self.begin_write().await?;
         let id = q::insert_meeting(tx.as_mut(), unit, &input, ctx.now, &ctx.actor).await?;
+        self.call_members(tx.as_mut(), ctx, id, unit, &input, false).await?;
         let details = json!({ "unit": unit.0, "kind": input.kind.code(), "held_on": input.held_on, "place": input.place });
         let record = AuditRecord::new("meeting.create", "meeting", id, details);
         self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await?;
@@ -377,6 +415,10 @@ impl MeetingStore for SqlStore {
         }
         if !q::update_meeting(tx.as_mut(), id, version, &input, ctx.now, &ctx.actor).await? {
             return Err(StoreError::Conflict { current: before.version });
+        }
+        let moved = (before.input.held_on, before.input.starts_at, &before.input.place) != (input.held_on, input.starts_at, &input.place);
+        if moved {
+            self.call_members(tx.as_mut(), ctx, id, before.unit, &input, true).await?;
         }
         let details = json!({ "unit": before.unit.0, "kind": input.kind.code(), "held_on": input.held_on, "place": input.place });
         let record = AuditRecord::new("meeting.update", "meeting", id, details);

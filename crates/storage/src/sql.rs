@@ -31,6 +31,7 @@ pub mod import;
 mod index_feed;
 pub mod meetings;
 mod members;
+pub mod notifications;
 pub mod plans;
 pub mod quality;
 mod units;

@@ -22,6 +22,7 @@ use crate::index::{self, Sight};
 use crate::meetings::MeetingStore;
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
+use crate::notifications::NotificationStore;
 use crate::plans::PlanStore;
 use crate::quality::QualityStore;
 use crate::reports::ReportStore;
@@ -49,6 +50,7 @@ pub trait Store:
     + WeakStore
     + FeedbackStore
     + DocumentStore
+    + NotificationStore
     + ImportStore
     + ImportRecordStore
     + ReportStore
@@ -75,6 +77,7 @@ impl<T> Store for T where
         + WeakStore
         + FeedbackStore
         + DocumentStore
+        + NotificationStore
         + ImportStore
         + ImportRecordStore
         + ReportStore
@@ -100,6 +103,8 @@ pub struct SqlStore {
     pub(crate) open_cases: admission::OpenCases,
     pub(crate) admission: domain::admission::AdmissionConfig,
     pub(crate) weak: domain::weak::WeakSettings,
+    /// E-mail copies of notices are queued (a mail server is configured).
+    pub(crate) mail: bool,
 }
 
 impl SqlStore {
@@ -117,6 +122,7 @@ impl SqlStore {
             open_cases: admission::OpenCases::default(),
             admission: domain::admission::AdmissionConfig::default(),
             weak: domain::weak::WeakSettings::default(),
+            mail: false,
         };
         store.refresh_index().await?;
         Ok(store)

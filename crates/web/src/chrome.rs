@@ -11,7 +11,7 @@ use crate::format;
 
 /// The stylesheet's URL (served by `assets`; bump the number when the file changes, so
 /// browsers may cache it forever).
-pub const CSS_PATH: &str = "/static/app-11.css";
+pub const CSS_PATH: &str = "/static/app-12.css";
 /// The script's URL (the same rule).
 pub const JS_PATH: &str = "/static/app-2.js";
 /// The hidden field carrying the anti-forgery token in every form that posts.
@@ -50,6 +50,8 @@ pub struct Nav {
     /// What the units the person acts for still have to do (directives not opened, tasks not
     /// done): the badge beside the menu, on every page.
     pub to_do: usize,
+    /// Unread notices (`/inbox`): the other badge, for everyone logged in.
+    pub unread: i64,
 }
 
 impl Nav {
@@ -64,6 +66,7 @@ impl Nav {
             own_member: p.member.map(|m| m.0),
             directives: p.grants.iter().any(|g| g.role != Role::Member),
             to_do: 0,
+            unread: 0,
         }
     }
 }

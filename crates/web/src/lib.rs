@@ -31,6 +31,7 @@ pub mod forms;
 pub mod import_file;
 pub mod import_jobs;
 pub mod layout;
+pub mod mail;
 pub mod notice;
 pub mod pages;
 pub mod picker;
@@ -155,6 +156,9 @@ pub async fn serve(
     clock: Arc<dyn Clock>,
     auth: AuthConfig,
 ) -> std::io::Result<()> {
+    if let Some(config) = auth.mail.clone() {
+        mail::spawn_delivery(store.clone(), clock.clone(), config);
+    }
     let app = router(store, clock, auth);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await
 }

@@ -15,6 +15,7 @@ mod fixtures;
 mod import;
 mod import_desk;
 mod meetings;
+mod notifications;
 mod parity;
 mod plans;
 mod quality;

@@ -15,6 +15,8 @@ pub struct Account {
     pub must_change_password: bool,
     pub disabled: bool,
     pub totp_enrolled: bool,
+    /// Where notices are also sent by e-mail (when mail is configured); none: the inbox only.
+    pub email: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

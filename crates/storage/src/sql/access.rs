@@ -20,6 +20,7 @@ fn account_from_row(r: &Row) -> R<(Account, AccountSecrets)> {
             must_change_password: r.i64("must_change_password")? != 0,
             disabled: r.i64("disabled")? != 0,
             totp_enrolled: totp_secret.is_some(),
+            email: r.opt_str("email")?,
             version: r.i64("version")?,
             created_at: r.time("created_at")?,
             updated_at: r.time("updated_at")?,
@@ -32,7 +33,7 @@ pub async fn account(conn: &mut dyn Conn, id: i64) -> R<Option<(Account, Account
     let rows = conn
         .query(
             &"SELECT id, username, display_name, member_id, must_change_password, disabled, totp_secret, version, created_at, updated_at, \
-               password_hash, totp_last_step FROM accounts WHERE id = $1"
+               password_hash, totp_last_step, email FROM accounts WHERE id = $1"
                 .into(),
             vec![id.into()],
         )
@@ -44,7 +45,7 @@ pub async fn account_by_username(conn: &mut dyn Conn, username: &str) -> R<Optio
     let rows = conn
         .query(
             &"SELECT id, username, display_name, member_id, must_change_password, disabled, totp_secret, version, created_at, updated_at, \
-               password_hash, totp_last_step FROM accounts WHERE username = $1"
+               password_hash, totp_last_step, email FROM accounts WHERE username = $1"
                 .into(),
             vec![username.into()],
         )
@@ -63,7 +64,7 @@ pub async fn accounts(conn: &mut dyn Conn, q: &str, limit: usize) -> R<Vec<Accou
     let rows = conn
         .query(
             &"SELECT id, username, display_name, member_id, must_change_password, disabled, totp_secret, version, created_at, updated_at, \
-               password_hash, totp_last_step FROM accounts \
+               password_hash, totp_last_step, email FROM accounts \
                WHERE $1 = '' OR username LIKE $2 ESCAPE '\\' OR LOWER(display_name) LIKE $2 ESCAPE '\\' ORDER BY username LIMIT $3"
                 .into(),
             vec![q.into(), pattern.into(), (limit as i64).into()],

@@ -6,6 +6,7 @@ pub mod directives;
 pub mod documents;
 pub mod export;
 pub mod feedback;
+pub mod inbox;
 pub mod meetings;
 pub mod members;
 pub mod openapi;
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(meetings::routes());
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
+    routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());

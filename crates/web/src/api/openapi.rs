@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    admission, directives, documents, export, feedback, meetings, members, plans, quality, reports, tokens, transfers, units, weak,
+    admission, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports, tokens, transfers, units, weak,
 };
 
 #[derive(OpenApi)]
@@ -26,6 +26,7 @@ use super::{
         meetings::resolution, meetings::minutes,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
         feedback::list, feedback::send, feedback::detail, feedback::answer,
+        inbox::list, inbox::open, inbox::mark_read, inbox::set_email,
         documents::mine, documents::library, documents::create, documents::detail, documents::attach, documents::download,
         reports::counts,
         reports::movements,
@@ -53,7 +54,8 @@ use super::{
         (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"),
         (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),
         (name = "feedback", description = "Ý kiến, kiến nghị gửi cấp trên và trả lời"),
-        (name = "documents", description = "Thư viện tài liệu, tệp đính kèm, theo dõi đã xem"))
+        (name = "documents", description = "Thư viện tài liệu, tệp đính kèm, theo dõi đã xem"),
+        (name = "inbox", description = "Thông báo của chính mình và địa chỉ thư điện tử nhận thông báo"))
 )]
 pub struct ApiDoc;
 

@@ -27,6 +27,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/account", Policy::LoggedIn, overview),
         Route::get("/account/password", Policy::LoggedIn, password_form),
         Route::post("/account/password", Policy::LoggedIn, change_password),
+        Route::post("/account/email", Policy::LoggedIn, set_email),
         Route::get("/account/totp", Policy::LoggedIn, totp_form),
         Route::post("/account/totp", Policy::LoggedIn, enrol_totp),
         Route::post("/account/totp/remove", Policy::LoggedIn, remove_totp),
@@ -136,7 +137,20 @@ struct OverviewPage {
     tokens: Vec<TokenView>,
     token_name: String,
     token_error: Option<String>,
+    /// The address notices are mailed to, as stored or as just typed.
+    email: String,
+    email_error: Option<String>,
+    version: i64,
+    /// The server has a mail relay (otherwise notices stay in the inbox).
+    mail_on: bool,
     notice: Option<&'static str>,
+}
+
+/// What a form on the account page just sent back, refused.
+enum Typed {
+    Nothing,
+    Token { name: String, error: String },
+    Email { value: String, error: String },
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +162,8 @@ struct Done {
 fn notice_for(code: &str) -> Option<&'static str> {
     match code {
         "token_revoked" => Some("Đã thu hồi mã truy cập. Mọi chương trình dùng mã này sẽ không truy cập được nữa."),
+        "email" => Some("Đã lưu địa chỉ thư điện tử nhận thông báo."),
+        "email_removed" => Some("Đã bỏ địa chỉ thư điện tử: thông báo chỉ còn trong mục Thông báo."),
         _ => None,
     }
 }
@@ -157,8 +173,8 @@ async fn overview_page(
     chrome: Chrome,
     status: StatusCode,
     notice: Option<&'static str>,
-    token_name: String,
-    token_error: Option<String>,
+    typed: Typed,
+    mail_on: bool,
 ) -> Result<Response, AppError> {
     let own = s.own_account();
     let account = own.account().await?;
@@ -175,6 +191,11 @@ async fn overview_page(
             revoked: t.revoked_at.map(format::instant),
         })
         .collect();
+    let (token_name, token_error, email, email_error) = match typed {
+        Typed::Nothing => (String::new(), None, account.email.clone().unwrap_or_default(), None),
+        Typed::Token { name, error } => (name, Some(error), account.email.clone().unwrap_or_default(), None),
+        Typed::Email { value, error } => (String::new(), None, value, Some(error)),
+    };
     let view = OverviewPage {
         chrome: chrome.titled("Tài khoản của tôi"),
         username: account.username,
@@ -186,14 +207,44 @@ async fn overview_page(
         tokens,
         token_name,
         token_error,
+        email,
+        email_error,
+        version: account.version,
+        mail_on,
         notice,
     };
     render(status, &view)
 }
 
 /// `GET /account`: who I am, my roles, the second factor and my API tokens.
-async fn overview(s: Caller, chrome: Chrome, Query(d): Query<Done>) -> Result<Response, AppError> {
-    overview_page(&s, chrome, StatusCode::OK, notice_for(&d.done), String::new(), None).await
+async fn overview(State(state): State<AppState>, s: Caller, chrome: Chrome, Query(d): Query<Done>) -> Result<Response, AppError> {
+    overview_page(&s, chrome, StatusCode::OK, notice_for(&d.done), Typed::Nothing, state.auth.mail.is_some()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EmailForm {
+    email: String,
+    version: String,
+}
+
+/// `POST /account/email`: the address notices are also mailed to (empty: none).
+async fn set_email(State(state): State<AppState>, s: Caller, chrome: Chrome, Form(f): Form<EmailForm>) -> Result<Response, AppError> {
+    let version = f.version.trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu phiên bản của tài khoản."))?;
+    let email = if f.email.trim().is_empty() {
+        None
+    } else {
+        match domain::notifications::EmailAddress::parse(&f.email) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                let typed = Typed::Email { value: f.email.clone(), error: e.message };
+                return overview_page(&s, chrome, StatusCode::UNPROCESSABLE_ENTITY, None, typed, state.auth.mail.is_some()).await;
+            }
+        }
+    };
+    let removed = email.is_none();
+    s.inbox().set_email(version, email).await?;
+    Ok(see_other(if removed { "/account?done=email_removed#email" } else { "/account?done=email#email" }))
 }
 
 // --- password --------------------------------------------------------------------------------------
@@ -526,7 +577,7 @@ struct TokenForm {
 }
 
 /// `POST /account/tokens`: a new token, shown once (only its digest is stored).
-async fn create_token(s: Caller, chrome: Chrome, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+async fn create_token(State(state): State<AppState>, s: Caller, chrome: Chrome, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
     let token = auth::token::random_token("dv_").map_err(|_| AppError::internal())?;
     match s.own_account().create_token(&f.name, &auth::token::digest(&token)).await {
         Ok(_) => {
@@ -536,7 +587,8 @@ async fn create_token(s: Caller, chrome: Chrome, Form(f): Form<TokenForm>) -> Re
         Err(e) => {
             let e = forms::invalid(e)?;
             let message = e.message_for("name").map(str::to_owned).unwrap_or_else(|| e.summary());
-            overview_page(&s, chrome, StatusCode::UNPROCESSABLE_ENTITY, None, f.name, Some(message)).await
+            let typed = Typed::Token { name: f.name, error: message };
+            overview_page(&s, chrome, StatusCode::UNPROCESSABLE_ENTITY, None, typed, state.auth.mail.is_some()).await
         }
     }
 }

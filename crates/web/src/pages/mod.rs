@@ -12,6 +12,7 @@ pub mod export;
 pub mod feedback;
 pub mod home;
 pub mod import;
+pub mod inbox;
 pub mod meetings;
 pub mod members;
 pub mod quality;
@@ -44,6 +45,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(meetings::routes());
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
+    routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());
     routes.extend(import::routes());

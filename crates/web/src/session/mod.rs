@@ -54,6 +54,8 @@ pub struct AuthConfig {
     /// The server's other settings: the virus scanner run on every uploaded attachment (program
     /// and arguments, the file's path appended; `crate::scan`).
     pub scan_command: Option<String>,
+    /// The mail relay notices are also sent through (`crate::mail`); none: the inbox only.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 impl Default for AuthConfig {
@@ -66,6 +68,7 @@ impl Default for AuthConfig {
             trust_forwarded_for: false,
             trusted_proxy_hops: 1,
             scan_command: None,
+            mail: None,
         }
     }
 }
@@ -190,6 +193,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
         }
         if let Some(a) = parts.extensions.get::<Access>() {
             chrome.nav = Nav::of(a);
+            chrome.nav.unread = a.inbox().unread().await.unwrap_or(0);
             // The badge: only for someone who acts for a unit (nothing is read otherwise).
             if let Ok(desk) = a.directives()
                 && !desk.acts_for().is_empty()

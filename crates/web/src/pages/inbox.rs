@@ -1,0 +1,116 @@
+//! `/inbox`: the person's notices ("Thông báo", docs/design/operations.md "Notifications") —
+//! newest first, unread ones marked, thirty to a page; opening one marks it read and leads to
+//! the page it is about; one button marks every notice shown read.
+
+use askama::Template;
+use axum::response::Response;
+use serde::Deserialize;
+
+use storage::NotificationView;
+
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::extract::{Form, PathId, Query};
+use crate::format;
+use crate::policy::{Policy, Route};
+use crate::respond::{page, see_other};
+use crate::session::Caller;
+
+/// Notices on one page.
+const PAGE: usize = 30;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/inbox", Policy::LoggedIn, list),
+        Route::get("/inbox/{id}", Policy::LoggedIn, open),
+        Route::post("/inbox/read", Policy::LoggedIn, mark_read),
+    ]
+}
+
+struct Item {
+    href: String,
+    kind: String,
+    title: String,
+    body: String,
+    at: String,
+    unread: bool,
+}
+
+fn item(n: &NotificationView) -> Item {
+    Item {
+        href: format!("/inbox/{}", n.id),
+        kind: n.kind_label.clone(),
+        title: n.title.clone(),
+        body: n.body.clone(),
+        at: format::instant(n.created_at),
+        unread: n.read_at.is_none(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    chrome: Chrome,
+    items: Vec<Item>,
+    unread: i64,
+    unread_only: bool,
+    /// The newest notice shown: "mark read" covers it and everything older.
+    upto: Option<i64>,
+    older: Option<String>,
+    /// The filter links keep the other filter's value.
+    all_href: String,
+    unread_href: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListParams {
+    /// `1`: unread only.
+    unread: String,
+    /// The id older notices start before.
+    before: String,
+}
+
+/// `GET /inbox`.
+async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<Response, AppError> {
+    let unread_only = p.unread == "1";
+    let before = match p.before.trim() {
+        "" => None,
+        t => Some(t.parse::<i64>().map_err(|_| AppError::bad_request("Tham số “before” phải là một số."))?),
+    };
+    let inbox = s.inbox().page(before, unread_only, PAGE).await?;
+    let filter = if unread_only { "unread=1&" } else { "" };
+    let view = InboxPage {
+        chrome: chrome.titled("Thông báo"),
+        upto: inbox.items.iter().map(|n| n.id).max(),
+        items: inbox.items.iter().map(item).collect(),
+        unread: inbox.unread,
+        unread_only,
+        older: inbox.next_before.map(|b| format!("/inbox?{filter}before={b}")),
+        all_href: "/inbox".to_owned(),
+        unread_href: "/inbox?unread=1".to_owned(),
+    };
+    page(&view)
+}
+
+/// `GET /inbox/{id}`: marks the notice read and goes to its page.
+async fn open(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    let n = s.inbox().open(id).await?;
+    // Links are written by the store as paths of this site; anything else stays here.
+    let to = if n.link.starts_with('/') && !n.link.starts_with("//") { n.link } else { "/inbox".to_owned() };
+    Ok(see_other(&to))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReadForm {
+    upto: String,
+    back: String,
+}
+
+/// `POST /inbox/read`: every notice up to the newest shown, read.
+async fn mark_read(s: Caller, Form(f): Form<ReadForm>) -> Result<Response, AppError> {
+    let upto = f.upto.trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu thông báo mới nhất đã xem."))?;
+    s.inbox().mark_read(upto).await?;
+    Ok(see_other(if f.back == "unread" { "/inbox?unread=1" } else { "/inbox" }))
+}
