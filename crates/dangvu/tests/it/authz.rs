@@ -48,6 +48,8 @@ struct Fixture {
     /// Feedback from the member with an account to A1, and from the member of B1 to B1.
     feedback_in: i64,
     feedback_out: i64,
+    /// A notice of the administrator's (no actor's own).
+    notice_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
     document_in: i64,
     document_out: i64,
@@ -162,7 +164,10 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let attachment = store.add_attachment(&ctx, id, 1, "huong-dan.pdf", "application/pdf", b"%PDF-1.7").await.unwrap();
         documents.push((id, attachment));
     }
+    store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
+    let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        notice_out,
         document_in: documents[0].0,
         document_out: documents[1].0,
         attachment_in: documents[0].1,
@@ -203,6 +208,8 @@ struct Actor {
     token: String,
     /// Its own spare tokens: the targets of the two token routes (revoking them harms nothing).
     spare_tokens: [i64; 2],
+    /// A notice in its own inbox.
+    notice: i64,
 }
 
 impl Actor {
@@ -216,7 +223,7 @@ async fn actor(app: &App, role: Option<Role>, grant_unit: Option<UnitId>, member
     let Some(role) = role else {
         // Anonymous: only the pre-login anti-forgery cookie.
         let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-        return Actor { role: None, client, csrf: support::csrf_of(&page), token: String::new(), spare_tokens: [0, 0] };
+        return Actor { role: None, client, csrf: support::csrf_of(&page), token: String::new(), spare_tokens: [0, 0], notice: 0 };
     };
     let account = support::account(app.store.as_ref(), name, vec![Grant { role, unit: grant_unit }], member).await;
     let token = support::token(app.store.as_ref(), account).await;
@@ -225,10 +232,12 @@ async fn actor(app: &App, role: Option<Role>, grant_unit: Option<UnitId>, member
     for (i, t) in spare_tokens.iter_mut().enumerate() {
         *t = app.store.create_token(&ctx, account, "spare", &format!("spare-{name}-{i}")).await.unwrap();
     }
+    app.store.announce(&ctx, &[account], "Thông báo riêng", "").await.unwrap();
+    let notice = app.store.inbox(account, None, false, 1).await.unwrap().items[0].id;
     let res = support::login(&app.base, &client, name, PASSWORD).await;
     assert_eq!(res.status().as_u16(), 303, "{name} logs in");
     let csrf = support::session_csrf(&app.base, &client).await;
-    Actor { role: Some(role), client, csrf, token, spare_tokens }
+    Actor { role: Some(role), client, csrf, token, spare_tokens, notice }
 }
 
 /// What a path parameter's scope depends on.
@@ -319,6 +328,11 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             // An import job nobody here uploaded (each is its uploader's alone: `import.rs`).
             ("id", p) if p.starts_with("/import/") => "khongcoviecnay".into(),
             ("grant", _) => grant.to_string(),
+            // Notices: one's own, or the administrator's (nobody reaches another's inbox).
+            ("id", p) if p.starts_with("/inbox/") || p.starts_with("/api/v1/inbox/") => {
+                scoped = Scoped::Own;
+                if in_scope { who.notice.to_string() } else { f.notice_out.to_string() }
+            }
             ("id", p) if p.starts_with("/account/tokens/") || p.starts_with("/api/v1/tokens/") => {
                 scoped = Scoped::Own;
                 let spare = who.spare_tokens[usize::from(p.starts_with("/api/"))];

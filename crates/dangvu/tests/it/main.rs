@@ -31,6 +31,7 @@ mod import_cli;
 mod input_rules;
 mod links;
 mod meetings;
+mod notifications;
 mod origin;
 mod picker;
 mod plans;

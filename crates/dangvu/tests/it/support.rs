@@ -151,7 +151,12 @@ pub async fn spawn(engine: Engine, generated_members: usize) -> Option<App> {
 /// The same with authentication settings of the test's choosing.
 pub async fn spawn_with(engine: Engine, generated_members: usize, auth: web::AuthConfig) -> Option<App> {
     let db = conformance::fresh(engine).await?;
-    let store = db.store.clone();
+    // With a mail relay the store queues e-mail copies of notices (as `dangvu serve` with `[mail]`).
+    let store = if auth.mail.is_some() {
+        Arc::new(SqlStore::open(db.database().await).await.expect("open").with_mail(true))
+    } else {
+        db.store.clone()
+    };
     if generated_members > 0 {
         datagen::generate(store.as_ref(), &datagen::Options { members: generated_members, seed: 7, today: today() })
             .await
@@ -265,3 +270,132 @@ macro_rules! http_on_both_engines {
 
 /// The pre-login anti-forgery cookie's name.
 pub const PRELOGIN: &str = web::session::PRELOGIN_COOKIE;
+
+/// A mail relay on 127.0.0.1 for the tests: speaks the server side of SMTP, refuses recipients
+/// whose address starts with `unknown` (550), and keeps every message it accepted.
+pub struct MailCatcher {
+    pub port: u16,
+    caught: Arc<std::sync::Mutex<Vec<CaughtMail>>>,
+}
+
+/// One accepted message: the envelope and the text after `DATA` (dot-stuffing undone).
+#[derive(Debug, Clone)]
+pub struct CaughtMail {
+    pub from: String,
+    pub to: String,
+    pub data: String,
+}
+
+impl CaughtMail {
+    /// The Subject header, its encoded words decoded.
+    pub fn subject(&self) -> String {
+        let headers = self.data.split("\r\n\r\n").next().unwrap_or_default();
+        let start = headers.find("\r\nSubject: ").map(|i| i + 11).expect("a subject");
+        let value: String =
+            headers[start..].split("\r\n").take_while(|l| !l.contains(": ") || l.starts_with(' ')).collect::<Vec<_>>().join("\r\n");
+        value
+            .split("\r\n ")
+            .map(|w| match w.strip_prefix("=?UTF-8?B?").and_then(|w| w.strip_suffix("?=")) {
+                Some(b64) => String::from_utf8(base64_decode(b64)).expect("utf-8"),
+                None => w.to_owned(),
+            })
+            .collect()
+    }
+
+    /// The body, base64 decoded.
+    pub fn body(&self) -> String {
+        let (_, encoded) = self.data.split_once("\r\n\r\n").expect("a body");
+        String::from_utf8(base64_decode(&encoded.replace("\r\n", ""))).expect("utf-8")
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s.trim()).expect("base64")
+}
+
+impl MailCatcher {
+    pub async fn start() -> MailCatcher {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let caught: Arc<std::sync::Mutex<Vec<CaughtMail>>> = Arc::default();
+        let keep = caught.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let keep = keep.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read);
+                    let _ = write.write_all(b"220 catcher ready\r\n").await;
+                    let (mut from, mut to) = (String::new(), String::new());
+                    loop {
+                        let mut line = String::new();
+                        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let upper = line.to_ascii_uppercase();
+                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                            b"250-catcher\r\n250 8BITMIME\r\n"
+                        } else if upper.starts_with("MAIL FROM:") {
+                            from = line[10..].trim().trim_matches(['<', '>']).to_owned();
+                            b"250 ok\r\n"
+                        } else if upper.starts_with("RCPT TO:") {
+                            to = line[8..].trim().trim_matches(['<', '>']).to_owned();
+                            if to.starts_with("unknown") { b"550 no such user\r\n" } else { b"250 ok\r\n" }
+                        } else if upper.starts_with("DATA") {
+                            let _ = write.write_all(b"354 end with .\r\n").await;
+                            let mut data = String::new();
+                            loop {
+                                let mut l = String::new();
+                                if lines.read_line(&mut l).await.unwrap_or(0) == 0 {
+                                    return;
+                                }
+                                if l == ".\r\n" {
+                                    break;
+                                }
+                                data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                            }
+                            keep.lock().unwrap_or_else(|e| e.into_inner()).push(CaughtMail { from: from.clone(), to: to.clone(), data });
+                            b"250 queued\r\n"
+                        } else if upper.starts_with("QUIT") {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        } else {
+                            b"502 not implemented\r\n"
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        MailCatcher { port, caught }
+    }
+
+    /// The messages accepted so far, once there are `n` (waits at most ten seconds).
+    pub async fn wait_for(&self, n: usize) -> Vec<CaughtMail> {
+        for _ in 0..200 {
+            let now = self.caught.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if now.len() >= n {
+                return now;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the relay received {} messages, not {n}", self.caught.lock().unwrap_or_else(|e| e.into_inner()).len());
+    }
+
+    /// The site's settings for this relay: deliveries every 100 ms.
+    pub fn config(&self) -> web::mail::MailConfig {
+        web::mail::MailConfig {
+            smtp: mail::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: self.port,
+                helo_name: "dangvu.test".into(),
+                timeout: std::time::Duration::from_secs(5),
+            },
+            from: mail::Mailbox { name: "Đảng vụ".into(), address: "dangvu@tinhuy.test".into() },
+            site_url: "https://dangvu.tinhuy.test".into(),
+            poll: std::time::Duration::from_millis(100),
+        }
+    }
+}
