@@ -334,6 +334,21 @@ async fn demo(members: usize, listen: SocketAddr) -> Result<()> {
     }
     // Before `serve`: with these accounts in place no random first administrator is made.
     let accounts = users::ensure_demo_accounts(store.as_ref(), chrono::Utc::now()).await?;
+    // Something in every inbox from the start; everything done in the demo from now on notifies.
+    let first = match accounts.first() {
+        Some(a) => store.account_for_login(&a.username).await?.map(|(a, _)| a.id),
+        None => None,
+    };
+    let told = match first {
+        Some(id) => !store.inbox(id, None, false, 1).await?.items.is_empty(),
+        None => true,
+    };
+    if !told {
+        let ctx = storage::WriteContext::new("dữ liệu mẫu", chrono::Utc::now());
+        let body = "Đây là bản dùng thử với dữ liệu mẫu. Thông báo về văn bản chỉ đạo, lịch sinh hoạt chi bộ, tài liệu mới \
+                    và trả lời ý kiến sẽ xuất hiện ở đây.";
+        store.announce(&ctx, &[], "Chào mừng đến với Đảng vụ", body).await?;
+    }
     println!();
     println!("Bản dùng thử: mở http://{listen}/ trong trình duyệt.");
     print!("{}", users::demo_accounts_text(&accounts));

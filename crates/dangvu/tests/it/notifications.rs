@@ -167,3 +167,50 @@ async fn notices_reach_the_inbox_and_the_mailbox() {
     let (status, marked) = staff_b.api(app, reqwest::Method::POST, "/api/v1/inbox/read", Some(json!({"upto": 1_000_000}))).await;
     assert_eq!((status, marked["marked"].as_i64()), (200, Some(0)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_announce_and_check_the_relay_from_the_command_line() {
+    use crate::cli::{dangvu, database, ok, text};
+    let t = conformance::fresh(conformance::Engine::Sqlite).await.expect("store");
+    let db = database(&t);
+    let one = support::account(t.store.as_ref(), "mot", vec![Grant { role: Role::Admin, unit: None }], None).await;
+    support::account(t.store.as_ref(), "hai", vec![], None).await;
+
+    let out = ok(&db, &["notices", "announce", "--title", "Bảo trì hệ thống tối thứ Bảy", "--body", "Từ 20 giờ đến 22 giờ."], None);
+    assert!(out.contains("Đã gửi thông báo tới 2 tài khoản."), "{out}");
+    let out = ok(&db, &["notices", "announce", "--title", "Riêng", "--to", "mot"], None);
+    assert!(out.contains("tới 1 tài khoản"), "{out}");
+    let inbox = t.store.inbox(one, None, false, 10).await.unwrap();
+    assert_eq!(inbox.items.iter().map(|n| n.title.as_str()).collect::<Vec<_>>(), ["Riêng", "Bảo trì hệ thống tối thứ Bảy"]);
+    assert_eq!(inbox.items[1].body, "Từ 20 giờ đến 22 giờ.");
+    let refused = dangvu(&db, &["notices", "announce", "--title", "Ai?", "--to", "khongco"], None);
+    assert!(!refused.status.success() && text(&refused).contains("no account named"), "{}", text(&refused));
+    let out = ok(&db, &["notices", "mail-status"], None);
+    assert!(out.contains("Máy chủ thư được cấu hình: không") && out.contains("Chờ gửi: 0"), "{out}");
+
+    // A test e-mail through the relay named in `[mail]`.
+    let catcher = MailCatcher::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("dangvu.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[mail]\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {}\nfrom_address = \"dangvu@tinhuy.test\"\nsite_url = \"https://dangvu.tinhuy.test\"\n",
+            catcher.port
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let (db2, config2) = (db.clone(), config.clone());
+    let out = tokio::task::spawn_blocking(move || ok(&db2, &["--config", &config2, "notices", "mail-test", "--to", "bt@xa.test"], None))
+        .await
+        .unwrap();
+    assert!(out.contains("Đã gửi thư thử tới bt@xa.test"), "{out}");
+    let mails = catcher.wait_for(1).await;
+    assert_eq!((mails[0].to.as_str(), mails[0].subject().as_str()), ("bt@xa.test", "Thư thử của Đảng vụ"));
+    let refused =
+        tokio::task::spawn_blocking(move || dangvu(&db, &["--config", &config, "notices", "mail-test", "--to", "unknown@xa.test"], None))
+            .await
+            .unwrap();
+    assert!(!refused.status.success() && text(&refused).contains("550"), "{}", text(&refused));
+}
