@@ -336,7 +336,7 @@ async fn demo(members: usize, listen: SocketAddr) -> Result<()> {
     let accounts = users::ensure_demo_accounts(store.as_ref(), chrono::Utc::now()).await?;
     // Something in every inbox from the start; everything done in the demo from now on notifies.
     let first = match accounts.first() {
-        Some(a) => store.account_for_login(&a.username).await?.map(|(a, _)| a.id),
+        Some(a) => store.account_for_login(a.username).await?.map(|(a, _)| a.id),
         None => None,
     };
     let told = match first {
