@@ -2,7 +2,7 @@
 -- written in the transaction of the event it tells about. When mail is configured and the
 -- account gave an address, the row also carries its e-mail: `mail_state` 'pending' until the
 -- delivery loop sends it ('sent') or gives up ('failed'); a loop claims a row by setting
--- `mail_claimed_until`, so several app servers never send the same notice twice.
+-- `mail_lease_ends_at`, so several app servers never send the same notice twice.
 ALTER TABLE accounts ADD COLUMN email TEXT;
 
 CREATE TABLE notifications (
@@ -18,7 +18,7 @@ CREATE TABLE notifications (
     mail_state TEXT,
     mail_attempts INTEGER NOT NULL,
     mail_next_at TEXT,
-    mail_claimed_until TEXT,
+    mail_lease_ends_at TEXT,
     mailed_at TEXT,
     mail_error TEXT
 );

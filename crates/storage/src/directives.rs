@@ -352,21 +352,7 @@ impl SqlStore {
         by: UnitId,
         units: &[UnitId],
         due: Option<NaiveDate>,
-        word: fn(&DirectiveFacts<'_>, &str) -> Notice,
-    ) -> Result<()> {
-        self.tell_units_with(tx, ctx, d, by, units, due, |unit, facts| word(facts, unit)).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn tell_units_with(
-        &self,
-        tx: &mut dyn Conn,
-        ctx: &WriteContext,
-        d: &StoredDirective,
-        by: UnitId,
-        units: &[UnitId],
-        due: Option<NaiveDate>,
-        word: impl Fn(&str, &DirectiveFacts<'_>) -> Notice + Send + Sync,
+        word: impl Fn(&DirectiveFacts<'_>, &str) -> Notice + Send + Sync,
     ) -> Result<()> {
         let who = Recipients::load(tx).await?;
         let heading = notices::heading(d.draft.kind.label(), Some(&d.draft.number));
@@ -377,7 +363,7 @@ impl SqlStore {
             if staff.is_empty() {
                 continue;
             }
-            let notice = word(&self.unit_name_now(*unit), &facts);
+            let notice = word(&facts, &self.unit_name_now(*unit));
             self.notify(tx, ctx, staff, &notice).await?;
         }
         Ok(())
@@ -526,8 +512,8 @@ impl DirectiveStore for SqlStore {
             // Told to the unit that reached this one: the sender, or the unit that passed it on.
             let above = r.via.unwrap_or(d.sender);
             let name = self.unit_name_now(unit);
-            let word = |_: &str, facts: &DirectiveFacts<'_>| Notice::task_reported(facts, &name, today);
-            self.tell_units_with(tx.as_mut(), ctx, &d, d.sender, &[above], None, word).await?;
+            let word = |facts: &DirectiveFacts<'_>, _: &str| Notice::task_reported(facts, &name, today);
+            self.tell_units(tx.as_mut(), ctx, &d, d.sender, &[above], None, word).await?;
         }
         let details = json!({ "directive": id, "unit": unit.0, "on": today, "report": r.report.as_deref().filter(|_| matches!(step, ReceiptStep::Done { .. })) });
         let record = AuditRecord::new(step_audit(&step), "directive", id, details);

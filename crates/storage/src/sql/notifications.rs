@@ -131,16 +131,16 @@ pub async fn mark_all_read(tx: &mut dyn Conn, account: i64, upto: i64, now: Date
 /// The ids of e-mails due at `now` and not held by another loop, oldest first.
 pub async fn due_mail(conn: &mut dyn Conn, now: DateTime<Utc>, limit: i64) -> R<Vec<i64>> {
     let sql: Sql = "SELECT id FROM notifications WHERE mail_state = 'pending' AND mail_next_at <= $1 \
-                    AND (mail_claimed_until IS NULL OR mail_claimed_until < $1) ORDER BY mail_next_at, id LIMIT $2"
+                    AND (mail_lease_ends_at IS NULL OR mail_lease_ends_at < $1) ORDER BY mail_next_at, id LIMIT $2"
         .into();
     conn.query(&sql, vec![now.into(), limit.into()]).await?.iter().map(|r| r.i64("id")).collect()
 }
 
 /// Takes one due e-mail for `until` (false: another loop took it first), counting the attempt.
 pub async fn claim_mail(tx: &mut dyn Conn, id: i64, now: DateTime<Utc>, until: DateTime<Utc>) -> R<Option<StoredMail>> {
-    let sql: Sql = "UPDATE notifications SET mail_claimed_until = $3, mail_attempts = mail_attempts + 1 \
+    let sql: Sql = "UPDATE notifications SET mail_lease_ends_at = $3, mail_attempts = mail_attempts + 1 \
                     WHERE id = $1 AND mail_state = 'pending' AND mail_next_at <= $2 \
-                    AND (mail_claimed_until IS NULL OR mail_claimed_until < $2)"
+                    AND (mail_lease_ends_at IS NULL OR mail_lease_ends_at < $2)"
         .into();
     if tx.execute(&sql, vec![id.into(), now.into(), until.into()]).await? != 1 {
         return Ok(None);
@@ -160,7 +160,7 @@ pub async fn claim_mail(tx: &mut dyn Conn, id: i64, now: DateTime<Utc>, until: D
 
 /// The e-mail was accepted by the mail server.
 pub async fn mail_sent(tx: &mut dyn Conn, id: i64, now: DateTime<Utc>) -> R<()> {
-    let sql: Sql = "UPDATE notifications SET mail_state = 'sent', mailed_at = $2, mail_claimed_until = NULL, mail_error = NULL \
+    let sql: Sql = "UPDATE notifications SET mail_state = 'sent', mailed_at = $2, mail_lease_ends_at = NULL, mail_error = NULL \
                     WHERE id = $1"
         .into();
     tx.execute(&sql, vec![id.into(), now.into()]).await.map(|_| ())
@@ -168,7 +168,7 @@ pub async fn mail_sent(tx: &mut dyn Conn, id: i64, now: DateTime<Utc>) -> R<()> 
 
 /// Sending failed: tried again at `retry_at`, or given up (`failed`) when there is none.
 pub async fn mail_failed(tx: &mut dyn Conn, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> R<()> {
-    let sql: Sql = "UPDATE notifications SET mail_state = $2, mail_next_at = $3, mail_claimed_until = NULL, mail_error = $4 \
+    let sql: Sql = "UPDATE notifications SET mail_state = $2, mail_next_at = $3, mail_lease_ends_at = NULL, mail_error = $4 \
                     WHERE id = $1"
         .into();
     let state = if retry_at.is_some() { "pending" } else { "failed" };

@@ -237,6 +237,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         "/feedback".into(),
         format!("/meetings/new?unit={cell}"),
         format!("/meetings/{meeting}"),
+        "/inbox".into(),
         "/account".into(),
     ];
     vec![
@@ -252,6 +253,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
                 "/feedback/new".into(),
                 "/documents".into(),
                 "/documents/3".into(),
+                "/inbox".into(),
                 "/account".into(),
             ],
         },
