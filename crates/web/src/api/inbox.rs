@@ -45,6 +45,8 @@ pub struct InboxParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadBody {
+    /// A notice id.
+    #[schema(minimum = 1)]
     pub upto: i64,
 }
 
@@ -98,9 +100,13 @@ async fn open(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> 
 }
 
 #[utoipa::path(post, path = "/api/v1/inbox/read", tag = "inbox", request_body = ReadBody,
-    responses((status = 200, description = "The caller's unread notices up to `upto` were marked read", body = Marked)))]
+    responses((status = 200, description = "The caller's unread notices up to `upto` were marked read", body = Marked),
+              (status = 422, description = "`upto` is not a notice id (`out_of_range`)", body = ErrorEnvelope)))]
 async fn mark_read(s: Caller, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let b: ReadBody = typed(body)?;
+    if b.upto < 1 {
+        return Err(AppError::validation(domain::ValidationErrors::single("upto", "out_of_range", "Mã thông báo phải là số dương.")));
+    }
     Ok(axum::Json(Marked { marked: s.inbox().mark_read(b.upto).await? }).into_response())
 }
 
