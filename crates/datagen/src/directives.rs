@@ -145,6 +145,16 @@ pub async fn generate_directives(store: &dyn Store, seed: u64, today: NaiveDate)
         };
         act(store, id, *unit, fate, "Đã rà soát toàn bộ chi bộ trực thuộc; kết quả theo biểu kèm theo.").await?;
     }
+    // The outline the report follows, and the tables the communes that reported sent with it.
+    let outline =
+        "ĐỀ CƯƠNG BÁO CÁO KẾT QUẢ RÀ SOÁT\n1. Số chi bộ, số đảng viên đã rà soát.\n2. Chất lượng sinh hoạt chi bộ.\n3. Kiến nghị.\n";
+    let text = "text/plain; charset=utf-8";
+    store.attach_directive_file(&on(day), id, None, "Đề cương báo cáo.txt", text, outline.as_bytes()).await?;
+    for r in store.directive(id, today).await?.receipts.iter().filter(|r| r.done_on.is_some()) {
+        let table = format!("BIỂU KẾT QUẢ RÀ SOÁT — {}\nSố chi bộ đã rà soát: {}\n", r.unit_name, rng.random_range(5..30));
+        let when = on(r.done_on.unwrap_or(today));
+        store.attach_directive_file(&when, id, Some(r.unit), "Biểu kết quả rà soát.txt", text, table.as_bytes()).await?;
+    }
 
     // A directive due in three weeks: every step; each commune passes it on to its chi bộ.
     let day = working_day_before(&calendar, today, 10);

@@ -130,6 +130,28 @@ pub struct DirectiveDetail {
     pub as_of: NaiveDate,
     pub tally: TallyView,
     pub receipts: Vec<ReceiptView>,
+    /// The sender's files and those each receiving unit attached to its report.
+    pub files: Vec<DirectiveFileView>,
+}
+
+/// A file of a directive (its content is downloaded apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DirectiveFileView {
+    pub id: i64,
+    /// `null`: the sender's; else the receiving unit whose report it belongs to.
+    pub unit: Option<UnitId>,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// Files a directive may carry, and a receiving unit may attach to its report.
+pub const MAX_FILES: usize = 20;
+
+fn file_view(f: q::StoredDirectiveFile) -> DirectiveFileView {
+    DirectiveFileView { id: f.id, unit: f.unit, name: f.name, media_type: f.media_type, size: f.size, sha256: f.sha256 }
 }
 
 /// A directive in a sender's list, with its count.
@@ -199,6 +221,22 @@ pub trait DirectiveStore: Send + Sync {
     /// Reminds receivers not done yet (`units` among those the sender reached or their
     /// forwards); returns how many were reminded. A unit that is not a receiver is refused.
     async fn remind(&self, ctx: &WriteContext, id: i64, units: &[UnitId]) -> Result<u32>;
+    /// Adds a file: the sender's (`unit` none) or to a receiving unit's report; at most
+    /// [`MAX_FILES`] each. The type is the caller's, told from the content
+    /// (`domain::documents::attachment_type`).
+    async fn attach_directive_file(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        unit: Option<UnitId>,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<i64>;
+    /// The directive and unit a file belongs to (for the scope check before its content is read).
+    async fn directive_file_owner(&self, file: i64) -> Result<(i64, Option<UnitId>)>;
+    /// A file and its bytes.
+    async fn directive_file(&self, file: i64) -> Result<(DirectiveFileView, Vec<u8>)>;
 }
 
 /// The units `reach` picks under `root` on `on`.
@@ -407,6 +445,7 @@ impl DirectiveStore for SqlStore {
         let mut conn = self.db.reader().await?;
         let d = q::directive(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         let rows = q::receipts_of(conn.as_mut(), id).await?;
+        let files = q::files_of(conn.as_mut(), id).await?.into_iter().map(file_view).collect();
         drop(conn);
         let calendar = self.work_calendar().await?;
         let names = self.unit_names(std::iter::once(d.sender).chain(rows.iter().map(|r| r.unit))).await?;
@@ -427,7 +466,7 @@ impl DirectiveStore for SqlStore {
             }
         }
         let tally = tally_of(&ordered);
-        Ok(DirectiveDetail { directive: reading.directive(&d), as_of: today, tally, receipts: ordered })
+        Ok(DirectiveDetail { directive: reading.directive(&d), as_of: today, tally, receipts: ordered, files })
     }
 
     async fn directive_units(&self, id: i64) -> Result<(UnitId, Vec<UnitId>)> {
@@ -605,5 +644,50 @@ impl DirectiveStore for SqlStore {
         let record = AuditRecord::new("directive.remind", "directive", id, details);
         self.commit_write(tx, seq, ctx, &[record], "directive", &[id]).await?;
         Ok(reminded.len() as u32)
+    }
+
+    async fn attach_directive_file(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        unit: Option<UnitId>,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<i64> {
+        let (mut tx, seq) = self.begin_write().await?;
+        let d = q::directive(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        if let Some(u) = unit {
+            if q::receipt(tx.as_mut(), id, u).await?.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            if d.draft.task.is_none() {
+                return Err(StoreError::invalid("file", "no_task", "Văn bản này để biết, không có báo cáo để đính kèm tệp."));
+            }
+        }
+        let count = q::files_of(tx.as_mut(), id).await?.iter().filter(|f| f.unit == unit).count();
+        if count >= MAX_FILES {
+            return Err(StoreError::invalid("file", "too_many", format!("Mỗi văn bản, mỗi báo cáo có tối đa {MAX_FILES} tệp đính kèm.")));
+        }
+        let encoded = crate::files::encode(bytes);
+        let new =
+            q::NewFile { directive: id, unit, name, media_type, size: encoded.size, sha256: &encoded.sha256, content: &encoded.content };
+        let file = q::insert_file(tx.as_mut(), &new, ctx.now, &ctx.actor).await?;
+        let details = json!({ "directive": id, "sender": d.sender.0, "unit": unit.map(|u| u.0), "name": name, "media_type": media_type,
+            "size": encoded.size, "sha256": encoded.sha256 });
+        let record = AuditRecord::new("directive.attach", "directive", id, details);
+        self.commit_write(tx, seq, ctx, &[record], "directive", &[id]).await?;
+        Ok(file)
+    }
+
+    async fn directive_file_owner(&self, file: i64) -> Result<(i64, Option<UnitId>)> {
+        let mut conn = self.db.reader().await?;
+        q::file_owner(conn.as_mut(), file).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn directive_file(&self, file: i64) -> Result<(DirectiveFileView, Vec<u8>)> {
+        let mut conn = self.db.reader().await?;
+        let (f, content) = q::file(conn.as_mut(), file).await?.ok_or(StoreError::NotFound)?;
+        Ok((file_view(f), crate::files::decode(&content)?))
     }
 }

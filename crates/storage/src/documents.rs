@@ -6,11 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
-use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use domain::access::Role;
 use domain::documents::{DocumentInput, DocumentKind, matches, search_words};
@@ -235,9 +233,7 @@ impl DocumentStore for SqlStore {
             return Err(StoreError::invalid("file", "too_many", "Một tài liệu có tối đa 20 tệp đính kèm."));
         }
         names.push(name.to_owned());
-        let sha = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
-        let content = base64::engine::general_purpose::STANDARD.encode(bytes);
-        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        let crate::files::Encoded { sha256: sha, content, size } = crate::files::encode(bytes);
         let attachment = q::insert_attachment(tx.as_mut(), id, name, media_type, size, &sha, &content, ctx.now, &ctx.actor).await?;
         let (folded, written) = Self::search_texts(&d.input, &names);
         if !q::touch_document(tx.as_mut(), id, version, &folded, &written, ctx.now, &ctx.actor).await? {
@@ -259,10 +255,7 @@ impl DocumentStore for SqlStore {
     async fn attachment(&self, id: i64) -> Result<(i64, AttachmentView, Vec<u8>)> {
         let mut conn = self.db.reader().await?;
         let (a, content) = q::attachment(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(content.as_bytes())
-            .map_err(|_| StoreError::Database(crate::db::DbError::Decode("attachment content".into())))?;
-        Ok((a.document, attachment_view(a), bytes))
+        Ok((a.document, attachment_view(a), crate::files::decode(&content)?))
     }
 
     async fn library(&self, unit: UnitId, query: &str, in_force: bool, today: NaiveDate) -> Result<Vec<DocumentView>> {

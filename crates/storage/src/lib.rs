@@ -31,6 +31,7 @@ mod documents;
 mod error;
 pub mod export;
 mod feedback;
+mod files;
 pub mod import;
 pub mod index;
 mod meetings;
@@ -54,8 +55,8 @@ pub use audit::AuditStore;
 pub use bulk::BulkStore;
 pub use context::{WriteContext, vietnam_today};
 pub use directives::{
-    DirectiveDetail, DirectiveStore, DirectiveView, ReachView, ReceiptStep, ReceiptView, ReceivedItem, SentItem, StatusCount, TallyView,
-    TaskView,
+    DirectiveDetail, DirectiveFileView, DirectiveStore, DirectiveView, ReachView, ReceiptStep, ReceiptView, ReceivedItem, SentItem,
+    StatusCount, TallyView, TaskView,
 };
 pub use documents::{AttachmentView, DocumentStore, DocumentView, ReadStats, ReaderView, UnitReads};
 pub use error::{Result, StoreError};

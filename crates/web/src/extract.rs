@@ -21,11 +21,14 @@ pub const UPLOAD_LIMIT: usize = 200 * 1024 * 1024;
 pub const ATTACHMENT_LIMIT: usize = domain::documents::MAX_ATTACHMENT + 64 * 1024;
 
 /// The body limit of a request to `path`: [`UPLOAD_LIMIT`] for the import upload,
-/// [`ATTACHMENT_LIMIT`] for an attachment's, else [`BODY_LIMIT`].
+/// [`ATTACHMENT_LIMIT`] for an attachment's (a document's or a directive's file), else
+/// [`BODY_LIMIT`].
 pub fn body_limit(path: &str) -> usize {
     if path == "/import" {
         UPLOAD_LIMIT
-    } else if path.ends_with("/attachments") && (path.starts_with("/documents/") || path.starts_with("/api/v1/documents/")) {
+    } else if (path.ends_with("/attachments") && (path.starts_with("/documents/") || path.starts_with("/api/v1/documents/")))
+        || (path.ends_with("/files") && (path.starts_with("/directives/") || path.starts_with("/api/v1/directives/")))
+    {
         ATTACHMENT_LIMIT
     } else {
         BODY_LIMIT

@@ -35,6 +35,15 @@ pub fn percent(part: usize, whole: usize) -> String {
 }
 
 /// `dd/mm/yyyy`.
+/// A file's size: "12 KB", "3,4 MB".
+pub fn file_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0).replace('.', ",")
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
 pub fn date(d: NaiveDate) -> String {
     domain::dates::format_vn(d)
 }

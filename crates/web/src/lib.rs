@@ -42,6 +42,7 @@ pub mod respond;
 pub mod scan;
 pub mod session;
 pub mod unit_input;
+pub mod upload;
 pub mod xlsx;
 
 use std::sync::Arc;

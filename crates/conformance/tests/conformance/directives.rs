@@ -14,7 +14,7 @@ use storage::{AuditQuery, ReceiptStep, StoreError, WriteContext};
 
 use crate::fixtures::*;
 
-on_both_engines!(directives_reach_and_track_their_receivers, directives_follow_the_scope);
+on_both_engines!(directives_reach_and_track_their_receivers, directives_follow_the_scope, files_go_with_the_directive_or_its_report);
 
 struct World {
     province: UnitId,
@@ -222,4 +222,56 @@ async fn directives_follow_the_scope(t: &TestStore) {
     let to_do: Vec<i64> = c_staff.directives().unwrap().to_do().await.unwrap().iter().map(|i| i.directive.id).collect();
     assert_eq!(to_do, vec![id, to_communes], "the task by its last day, then what is only to read");
     assert!(matches!(c_staff.directives().unwrap().open(99_999).await, Err(StoreError::NotFound)));
+}
+
+async fn files_go_with_the_directive_or_its_report(t: &TestStore) {
+    let s = t.store.as_ref();
+    let w = world(s).await;
+    let province_staff = access(&t.store, &[(Role::OrgBoardStaff, Some(w.province))]);
+    let a_staff = access(&t.store, &[(Role::OrgBoardStaff, Some(w.a))]);
+    let b_staff = access(&t.store, &[(Role::OrgBoardStaff, Some(w.b))]);
+    let desk = province_staff.directives().unwrap();
+    let id = desk.send(w.province, draft(vec![Commune], Some(Deadline::WorkingDays(10)))).await.unwrap();
+    let pdf = b"%PDF-1.7 Phu luc".to_vec();
+
+    // The sender's annex: only its staff add it; every receiver reads it.
+    let annex = desk.attach(id, None, "Phụ lục kế hoạch.pdf", "application/pdf", &pdf).await.unwrap();
+    assert!(matches!(a_staff.directives().unwrap().attach(id, None, "x.pdf", "application/pdf", &pdf).await, Err(StoreError::Forbidden)));
+    let (view, bytes) = b_staff.directives().unwrap().file(annex).await.unwrap();
+    assert_eq!((view.name.as_str(), view.unit, bytes), ("Phụ lục kế hoạch.pdf", None, pdf.clone()));
+
+    // A's report file: A's staff add it; the sender reads it, B does not (nor does B add to A's).
+    let a_desk = a_staff.directives().unwrap();
+    let report = a_desk.attach(id, Some(w.a), "Báo cáo rà soát xã An.pdf", "application/pdf", &pdf).await.unwrap();
+    assert!(matches!(
+        b_staff.directives().unwrap().attach(id, Some(w.a), "x.pdf", "application/pdf", &pdf).await,
+        Err(StoreError::Forbidden)
+    ));
+    assert!(matches!(b_staff.directives().unwrap().file(report).await, Err(StoreError::NotFound)));
+    assert_eq!(desk.file(report).await.unwrap().0.unit, Some(w.a));
+    let seen_by_b: Vec<Option<UnitId>> =
+        b_staff.directives().unwrap().open(id).await.unwrap().detail.files.iter().map(|f| f.unit).collect();
+    assert_eq!(seen_by_b, vec![None], "the annex, not A's report file");
+    let seen_by_sender = desk.open(id).await.unwrap().detail.files.len();
+    assert_eq!(seen_by_sender, 2);
+    // Not a receiver: nothing to attach to.
+    assert!(matches!(
+        desk.attach(id, Some(w.cell_a1), "x.pdf", "application/pdf", &pdf).await,
+        Err(StoreError::NotFound | StoreError::Forbidden)
+    ));
+
+    // Twenty files at most for each side; the audit trail names each.
+    for i in 1..20 {
+        a_desk.attach(id, Some(w.a), &format!("tep-{i}.pdf"), "application/pdf", &pdf).await.unwrap();
+    }
+    let refused = a_desk.attach(id, Some(w.a), "tep-21.pdf", "application/pdf", &pdf).await.unwrap_err();
+    assert_eq!(codes(refused), vec!["too_many"]);
+    desk.attach(id, None, "Phụ lục 2.pdf", "application/pdf", &pdf).await.unwrap();
+    let trail = s.audit_entries(&AuditQuery { action: Some("directive.attach".into()), limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(trail.len(), 22);
+
+    // A directive for information has no report to attach to.
+    let info = desk.send(w.province, draft(vec![Commune], None)).await.unwrap();
+    let refused = a_desk.attach(info, Some(w.a), "x.pdf", "application/pdf", &pdf).await.unwrap_err();
+    assert_eq!(codes(refused), vec!["no_task"]);
 }

@@ -48,6 +48,9 @@ struct Fixture {
     /// Feedback from the member with an account to A1, and from the member of B1 to B1.
     feedback_in: i64,
     feedback_out: i64,
+    /// The sender's file of each directive.
+    directive_file_in: i64,
+    directive_file_out: i64,
     /// A notice of the administrator's (no actor's own).
     notice_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
@@ -110,6 +113,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
         }
     }
     let mut directives = Vec::new();
+    let mut directive_files = Vec::new();
     for (sender, to) in [(a, a1), (b, b1)] {
         let draft = domain::directives::Draft {
             kind: domain::directives::DirectiveKind::Letter,
@@ -122,6 +126,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let id = store.send_directive(&ctx, sender, draft).await.unwrap();
         assert_eq!(store.directive(id, support::today()).await.unwrap().receipts[0].unit, to);
         directives.push(id);
+        directive_files.push(store.attach_directive_file(&ctx, id, None, "phu-luc.pdf", "application/pdf", b"%PDF-1.7").await.unwrap());
     }
     let mut meetings = Vec::new();
     for unit in [a1, b1] {
@@ -180,6 +185,8 @@ async fn fixture(store: &dyn Store) -> Fixture {
         meeting_out: meetings[1],
         directive_in: directives[0],
         directive_out: directives[1],
+        directive_file_in: directive_files[0],
+        directive_file_out: directive_files[1],
         term_in: terms[0],
         term_out: terms[1],
         unit_in: a1,
@@ -284,6 +291,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             ("id", p) if p.starts_with("/admission/plans/terms/") || p.starts_with("/api/v1/terms/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.term_in } else { f.term_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/directives/files/") || p.starts_with("/api/v1/directives/files/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.directive_file_in } else { f.directive_file_out }).to_string()
             }
             ("id", p) if p.starts_with("/directives/") || p.starts_with("/api/v1/directives/") => {
                 scoped = Scoped::Register;
@@ -478,6 +489,9 @@ async fn every_route_every_role(app: &App) {
                     let refused = match *path {
                         "/directives/new" => !sends,
                         "/api/v1/units/{id}/directives" => method == Method::POST,
+                        // The sender's files: its staff's (A's, who send for A).
+                        "/directives/{id}/files" | "/api/v1/directives/{id}/files" => !sends,
+                        "/directives/{id}/receipts/{unit}/files" => who.role != Some(Role::CellSecretary),
                         p if p.starts_with("/api/v1/directives/{id}/receipts/{unit}") => who.role != Some(Role::CellSecretary),
                         _ => false,
                     };

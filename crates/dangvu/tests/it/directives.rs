@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD, create_unit};
 
-http_on_both_engines!(0; directives_through_the_api, directives_through_the_pages);
+http_on_both_engines!(0; directives_through_the_api, directives_through_the_pages, directive_files_through_the_pages_and_the_api);
 
 /// A person with one grant: an API token and a logged-in browser with its anti-forgery token.
 struct Person {
@@ -51,6 +51,31 @@ impl Person {
     async fn page(&self, app: &App, path: &str) -> (u16, String) {
         let r = self.web.get(app.url(path)).send().await.unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// Posts bytes to an API path.
+    async fn upload(&self, app: &App, path: &str, bytes: &[u8]) -> (u16, Value) {
+        let r = app.client.post(app.url(path)).bearer_auth(&self.token).body(bytes.to_vec()).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Posts a page's upload form (multipart) with one file.
+    async fn upload_form(&self, app: &App, path: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
+        let boundary = "----dangvu-directive-file";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", self.csrf).into_bytes();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.web
+            .post(app.url(path))
+            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     async fn form(&self, app: &App, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -297,4 +322,77 @@ async fn directives_through_the_pages(app: &App) {
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
     app.clock.set_day(support::today());
+}
+
+/// The province attaches an annex from the directive's page, commune A attaches a file to its
+/// report through the API; both download byte for byte; B reads the annex, never A's file; a
+/// program named .pdf is refused in words on the page and with its code in the API.
+async fn directive_files_through_the_pages_and_the_api(app: &App) {
+    let w = world(app).await;
+    let sender = person(app, "tinh.tochuc", Role::OrgBoardStaff, w.province).await;
+    let a = person(app, "xa.an", Role::OrgBoardStaff, w.a).await;
+    let b = person(app, "xa.binh", Role::OrgBoardStaff, w.b).await;
+    let (status, created) = sender.post(app, &format!("/api/v1/units/{}/directives", w.province), &plan()).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let annex = b"%PDF-1.7\nPhu luc: danh sach chi bo can ra soat\n".to_vec();
+
+    // The page: the sender's form, a program refused in words, the annex stored.
+    let (_, html) = sender.page(app, &format!("/directives/{id}")).await;
+    assert!(html.contains(&format!(r#"action="/directives/{id}/files""#)));
+    let r = sender.upload_form(app, &format!("/directives/{id}/files"), "Phụ lục.pdf", b"MZ\x90\x00program").await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("Không nhận"));
+    let r = sender.upload_form(app, &format!("/directives/{id}/files"), "Phụ lục.pdf", &annex).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = a.page(app, &format!("/directives/{id}")).await;
+    assert!(html.contains("Phụ lục.pdf"));
+    assert!(!html.contains(&format!(r#"action="/directives/{id}/files""#)), "a receiver adds no sender's file");
+    assert!(html.contains(&format!(r#"action="/directives/{id}/receipts/{}/files""#, w.a)), "but its report's");
+
+    // The API: A's report file, refused types and names with their codes.
+    let (status, body) = a.upload(app, &format!("/api/v1/directives/{id}/receipts/{}/files?name=x.pdf", w.a), b"#!/bin/sh\nrm -rf /").await;
+    assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("type")));
+    let (status, body) = a.upload(app, &format!("/api/v1/directives/{id}/receipts/{}/files", w.a), &annex).await;
+    assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("name")));
+    let (status, body) = a.upload(app, &format!("/api/v1/directives/{id}/files?name=x.pdf"), &annex).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = b.upload(app, &format!("/api/v1/directives/{id}/receipts/{}/files?name=x.pdf", w.a), &annex).await;
+    assert_eq!(status, 403, "{body}");
+    let report = b"%PDF-1.7\nBao cao ket qua ra soat\n".to_vec();
+    let path = format!("/api/v1/directives/{id}/receipts/{}/files?name=B%C3%A1o%20c%C3%A1o%20x%C3%A3%20An.pdf", w.a);
+    let (status, body) = a.upload(app, &path, &report).await;
+    assert_eq!(status, 201, "{body}");
+    let report_file = body["id"].as_i64().unwrap();
+
+    // Who reads which: the sender both, B the annex only.
+    let (_, read) = sender.get(app, &format!("/api/v1/directives/{id}")).await;
+    assert_eq!(read["may_attach"], true);
+    let files = read["detail"]["files"].as_array().unwrap().clone();
+    assert_eq!(files.len(), 2);
+    let annex_file = files.iter().find(|f| f["unit"].is_null()).unwrap()["id"].as_i64().unwrap();
+    assert_eq!(files.iter().find(|f| f["id"] == report_file).unwrap()["name"], "Báo cáo xã An.pdf");
+    let (_, read) = b.get(app, &format!("/api/v1/directives/{id}")).await;
+    assert_eq!(read["detail"]["files"].as_array().unwrap().len(), 1);
+    let download = |who: &Person, path: String| {
+        let client = app.client.clone();
+        let token = who.token.clone();
+        let url = app.url(&path);
+        async move {
+            let r = client.get(url).bearer_auth(token).send().await.unwrap();
+            let status = r.status().as_u16();
+            let disposition = r.headers().get("content-disposition").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            (status, disposition, r.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (status, disposition, bytes) = download(&b, format!("/api/v1/directives/files/{annex_file}")).await;
+    assert_eq!((status, bytes), (200, annex.clone()));
+    assert!(disposition.starts_with("attachment;"));
+    assert_eq!(download(&b, format!("/api/v1/directives/files/{report_file}")).await.0, 404);
+    let (status, _, bytes) = download(&sender, format!("/api/v1/directives/files/{report_file}")).await;
+    assert_eq!((status, bytes), (200, report));
+    // The page's download link.
+    let r = sender.web.get(app.url(&format!("/directives/files/{annex_file}"))).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), annex);
 }

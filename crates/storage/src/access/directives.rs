@@ -56,6 +56,8 @@ pub struct DirectiveSight {
     /// The receipts this person may remind: those the sender reached (for the sender's staff)
     /// and those passed on by a unit the person acts for.
     pub may_remind: Vec<UnitId>,
+    /// The person sends for the sender: may add the sender's files.
+    pub sender_staff: bool,
 }
 
 impl DirectiveDesk<'_> {
@@ -134,6 +136,8 @@ impl DirectiveDesk<'_> {
         if !sees_all {
             detail.receipts.retain(|r| visible.contains(&r.unit));
             detail.tally = crate::directives::tally_of(&detail.receipts);
+            // A unit's report files go with its receipt; the sender's are everyone's.
+            detail.files.retain(|f| f.unit.is_none_or(|u| visible.contains(&u)));
         }
         let sender_staff = self.sends_for.contains(&sender);
         let may_remind = detail
@@ -146,7 +150,7 @@ impl DirectiveDesk<'_> {
             })
             .map(|r| r.unit)
             .collect();
-        Ok(DirectiveSight { detail, sees_all, acts_for: mine, may_remind })
+        Ok(DirectiveSight { detail, sees_all, acts_for: mine, may_remind, sender_staff })
     }
 
     /// The receiving unit is one the person acts for and a receiver of this directive (403 when
@@ -185,6 +189,39 @@ impl DirectiveDesk<'_> {
             }
         }
         self.store().remind(&self.access.write_context(), id, units).await
+    }
+
+    /// May add a file: the sender's (`unit` none) when sending for the sender, a unit's report
+    /// file when acting for that receiving unit (403 when the directive is readable, 404
+    /// otherwise). Checked before the upload is read.
+    pub async fn require_attaching(&self, id: i64, unit: Option<UnitId>) -> Result<()> {
+        match unit {
+            Some(u) => self.require_acting(id, u).await,
+            None => {
+                let (sender, _, _) = self.visible(id).await?;
+                if self.sends_for.contains(&sender) { Ok(()) } else { Err(StoreError::Forbidden) }
+            }
+        }
+    }
+
+    /// Adds a file checked by the caller (name, type from the content, the site's scanner).
+    pub async fn attach(&self, id: i64, unit: Option<UnitId>, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64> {
+        self.require_attaching(id, unit).await?;
+        self.store().attach_directive_file(&self.access.write_context(), id, unit, name, media_type, bytes).await
+    }
+
+    /// A file and its bytes, for whoever reads the directive (a unit's report file: whoever
+    /// reads that unit's receipt); 404 otherwise.
+    pub async fn file(&self, file: i64) -> Result<(crate::directives::DirectiveFileView, Vec<u8>)> {
+        let (id, unit) = self.store().directive_file_owner(file).await?;
+        let (_, visible, sees_all) = self.visible(id).await?;
+        if let Some(u) = unit
+            && !sees_all
+            && !visible.contains(&u)
+        {
+            return Err(StoreError::NotFound);
+        }
+        self.store().directive_file(file).await
     }
 
     /// The directives a readable unit sent in `year`.

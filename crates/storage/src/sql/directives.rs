@@ -245,3 +245,78 @@ pub async fn open_receipts(conn: &mut dyn Conn, unit: UnitId) -> R<Vec<Received>
         .map(|r| Ok(Received { directive: directive_from_row(r)?, receipt: receipt_from_row(r)? }))
         .collect()
 }
+
+/// A directive's file, its content apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDirectiveFile {
+    pub id: i64,
+    pub directive: i64,
+    /// `None`: the sender's; else the receiving unit whose report it belongs to.
+    pub unit: Option<UnitId>,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+fn file_from_row(r: &Row) -> R<StoredDirectiveFile> {
+    Ok(StoredDirectiveFile {
+        id: r.i64("id")?,
+        directive: r.i64("directive_id")?,
+        unit: r.opt_i64("unit_id")?.map(UnitId),
+        name: r.str("name")?,
+        media_type: r.str("media_type")?,
+        size: r.i64("size")?,
+        sha256: r.str("sha256")?,
+    })
+}
+
+/// The files of a directive, in the order they were added.
+pub async fn files_of(conn: &mut dyn Conn, directive: i64) -> R<Vec<StoredDirectiveFile>> {
+    let sql: Sql = "SELECT id, directive_id, unit_id, name, media_type, size, sha256 FROM directive_attachments \
+                    WHERE directive_id = $1 ORDER BY id"
+        .into();
+    conn.query(&sql, vec![directive.into()]).await?.iter().map(file_from_row).collect()
+}
+
+/// A file with its content (base64 as stored).
+pub async fn file(conn: &mut dyn Conn, id: i64) -> R<Option<(StoredDirectiveFile, String)>> {
+    let sql: Sql =
+        "SELECT id, directive_id, unit_id, name, media_type, size, sha256, content FROM directive_attachments WHERE id = $1".into();
+    conn.query(&sql, vec![id.into()]).await?.first().map(|r| Ok((file_from_row(r)?, r.str("content")?))).transpose()
+}
+
+/// The directive and unit of a file (for the scope check before its content is read).
+pub async fn file_owner(conn: &mut dyn Conn, id: i64) -> R<Option<(i64, Option<UnitId>)>> {
+    let sql: Sql = "SELECT directive_id, unit_id FROM directive_attachments WHERE id = $1".into();
+    conn.query(&sql, vec![id.into()]).await?.first().map(|r| Ok((r.i64("directive_id")?, r.opt_i64("unit_id")?.map(UnitId)))).transpose()
+}
+
+/// What a new file is: where it goes, its name and type, and its bytes as stored.
+pub struct NewFile<'a> {
+    pub directive: i64,
+    pub unit: Option<UnitId>,
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub content: &'a str,
+}
+
+pub async fn insert_file(tx: &mut dyn Conn, f: &NewFile<'_>, now: DateTime<Utc>, actor: &str) -> R<i64> {
+    let sql: Sql = "INSERT INTO directive_attachments (directive_id, unit_id, name, media_type, size, sha256, content, created_at, \
+                    created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+        .into();
+    let args = vec![
+        f.directive.into(),
+        f.unit.map(|u| u.0).into(),
+        f.name.into(),
+        f.media_type.into(),
+        f.size.into(),
+        f.sha256.into(),
+        f.content.into(),
+        now.into(),
+        actor.into(),
+    ];
+    tx.query(&sql, args).await?.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
+}

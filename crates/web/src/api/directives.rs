@@ -4,6 +4,8 @@
 //! a directive neither sent nor received within the read scope is 404; acting for a unit needs a
 //! staff grant on that very unit (403 otherwise).
 
+use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -23,7 +25,7 @@ use crate::error::AppError;
 use crate::extract::{Json, PathId, PathIds, Query, typed};
 use crate::policy::{Policy, Route};
 use crate::query::{param, parse_year};
-use crate::session::Caller;
+use crate::session::{AppState, Caller};
 
 pub fn routes() -> Vec<Route> {
     let read = Policy::Needs(domain::access::Capability::ReadRegister);
@@ -36,6 +38,9 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/directives/{id}/receipts/{unit}", Policy::Staff, record),
         Route::post("/api/v1/directives/{id}/receipts/{unit}/pass-on", Policy::Staff, pass_on),
         Route::post("/api/v1/directives/{id}/reminders", Policy::Staff, remind),
+        Route::post("/api/v1/directives/{id}/files", Policy::Staff, attach_sender),
+        Route::post("/api/v1/directives/{id}/receipts/{unit}/files", Policy::Staff, attach_report),
+        Route::get("/api/v1/directives/files/{id}", Policy::Staff, download),
     ]
 }
 
@@ -90,11 +95,13 @@ pub struct DirectiveRead {
     pub acts_for: Vec<UnitId>,
     /// The receiving units the caller may remind.
     pub may_remind: Vec<UnitId>,
+    /// The caller sends for the sender: may add the sender's files.
+    pub may_attach: bool,
 }
 
 impl From<DirectiveSight> for DirectiveRead {
     fn from(s: DirectiveSight) -> Self {
-        DirectiveRead { detail: s.detail, sees_all: s.sees_all, acts_for: s.acts_for, may_remind: s.may_remind }
+        DirectiveRead { detail: s.detail, sees_all: s.sees_all, acts_for: s.acts_for, may_remind: s.may_remind, may_attach: s.sender_staff }
     }
 }
 
@@ -264,4 +271,61 @@ async fn remind(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json:
     let b: RemindBody = typed(body)?;
     let units = desk.remind(id, &b.units).await?;
     Ok(axum::Json(Reached { units }).into_response())
+}
+
+/// The file's name.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct FileParams {
+    /// The file's name as people will see it ("Phu-luc.pdf").
+    pub name: String,
+}
+
+async fn attach(s: &Caller, state: &AppState, id: i64, unit: Option<UnitId>, name: &str, body: Bytes) -> Result<Response, AppError> {
+    let desk = s.directives()?;
+    desk.require_attaching(id, unit).await?;
+    let file = crate::upload::check(state.auth.scan_command.as_deref(), name, body.to_vec())
+        .await
+        .map_err(|e| AppError::validation(domain::ValidationErrors { errors: vec![e] }))?;
+    Ok(created(desk.attach(id, unit, &file.name, file.media_type, &file.bytes).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/directives/{id}/files", tag = "directives", params(("id" = i64, Path, description = "Directive id"), FileParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, at most 20 MB"),
+    responses((status = 201, description = "Stored with the directive", body = Created),
+              (status = 403, description = "The caller does not send for the directive's sender", body = ErrorEnvelope),
+              (status = 422, description = "An empty, too large or refused file (`type`: told from its content), a missing name, more than 20 files, a scanner that refused it (`infected`, `scan_failed`)", body = ErrorEnvelope)))]
+async fn attach_sender(
+    s: Caller,
+    State(state): State<AppState>,
+    PathId(id): PathId<i64>,
+    Query(p): Query<FileParams>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    attach(&s, &state, id, None, &p.name, body).await
+}
+
+#[utoipa::path(post, path = "/api/v1/directives/{id}/receipts/{unit}/files", tag = "directives",
+    params(("id" = i64, Path, description = "Directive id"), ("unit" = i64, Path, description = "Receiving unit id"), FileParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, at most 20 MB"),
+    responses((status = 201, description = "Stored with the unit's report", body = Created),
+              (status = 403, description = "The caller does not act for this receiving unit", body = ErrorEnvelope),
+              (status = 422, description = "As for the sender's files; a directive for information has no report (`no_task`)", body = ErrorEnvelope)))]
+async fn attach_report(
+    s: Caller,
+    State(state): State<AppState>,
+    PathIds(id, unit): PathIds<i64, UnitId>,
+    Query(p): Query<FileParams>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    attach(&s, &state, id, Some(unit), &p.name, body).await
+}
+
+#[utoipa::path(get, path = "/api/v1/directives/files/{id}", tag = "directives", params(("id" = i64, Path, description = "File id")),
+    responses((status = 200, description = "The file as uploaded", body = Vec<u8>, content_type = "application/octet-stream"),
+              (status = 404, description = "Not a file the caller may read (a unit's report file goes with its receipt)", body = ErrorEnvelope)))]
+async fn download(s: Caller, PathId(file): PathId<i64>) -> Result<Response, AppError> {
+    let (view, bytes) = s.directives()?.file(file).await?;
+    Ok(crate::upload::download(&view.name, bytes))
 }

@@ -5,9 +5,9 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
+
 use axum::response::{IntoResponse, Response};
-use domain::documents::{DocumentFields, DocumentInput, attachment_type, file_name};
+use domain::documents::{DocumentFields, DocumentInput};
 use domain::ids::UnitId;
 use serde::{Deserialize, Serialize};
 use storage::{DocumentView, ReadStats};
@@ -162,17 +162,10 @@ async fn attach(
         return Err(AppError::forbidden());
     }
     let version = super::version_or_error(p.version.trim().parse().ok())?;
-    let invalid = |e: domain::FieldError| AppError::validation(domain::ValidationErrors { errors: vec![e] });
-    let name = file_name(&p.name).map_err(|mut e| {
-        e.field = "name".into();
-        invalid(e)
-    })?;
-    let kind = attachment_type(&body).map_err(invalid)?;
-    let bytes = crate::scan::check(state.auth.scan_command.as_deref(), body.to_vec()).await.map_err(|r| {
-        let code = if r == crate::scan::ScanRefusal::Infected { "infected" } else { "scan_failed" };
-        invalid(domain::FieldError::new("file", code, r.message()))
-    })?;
-    Ok(created(desk.attach(id, version, &name, kind.media_type, &bytes).await?))
+    let file = crate::upload::check(state.auth.scan_command.as_deref(), &p.name, body.to_vec())
+        .await
+        .map_err(|e| AppError::validation(domain::ValidationErrors { errors: vec![e] }))?;
+    Ok(created(desk.attach(id, version, &file.name, file.media_type, &file.bytes).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/attachments/{id}", tag = "documents", params(("id" = i64, Path, description = "Attachment id")),
@@ -180,7 +173,5 @@ async fn attach(
               (status = 404, description = "Not an attachment of a document the caller may open", body = ErrorEnvelope)))]
 async fn download(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
     let (view, bytes) = s.documents().attachment(id).await?;
-    let disposition = format!("attachment; filename*=UTF-8''{}", crate::format::encode(&view.name));
-    // Always a download of bytes: nothing uploaded is ever shown by the browser as a page.
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok(crate::upload::download(&view.name, bytes))
 }

@@ -21,7 +21,7 @@ use super::{
         plans::terms, plans::create_term, plans::update_term, plans::delete_term, plans::occasions, plans::add_occasion,
         plans::remove_occasion,
         directives::to_do, directives::received, directives::sent, directives::send, directives::detail, directives::record,
-        directives::pass_on, directives::remind,
+        directives::pass_on, directives::remind, directives::attach_sender, directives::attach_report, directives::download,
         meetings::list, meetings::create, meetings::alerts, meetings::report, meetings::detail, meetings::update, meetings::attendance,
         meetings::resolution, meetings::minutes,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,

@@ -6,13 +6,13 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 
 use domain::ValidationErrors;
 use domain::access::Role;
-use domain::documents::{DocumentFields, DocumentInput, DocumentKind, attachment_type, file_name};
+use domain::documents::{DocumentFields, DocumentInput, DocumentKind};
 use domain::ids::UnitId;
 use storage::access::{Access, DocumentSight};
 use storage::{DocumentView, ReadStats};
@@ -211,11 +211,7 @@ impl DocumentPage {
     }
 
     fn size(&self, bytes: &i64) -> String {
-        if *bytes >= 1024 * 1024 {
-            format!("{:.1} MB", *bytes as f64 / 1_048_576.0).replace('.', ",")
-        } else {
-            format!("{} KB", (bytes + 1023) / 1024)
-        }
+        format::file_size(*bytes)
     }
 
     fn instant(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
@@ -254,31 +250,13 @@ async fn attach(
     if !sight.publishes {
         return Err(AppError::forbidden());
     }
-    let unreadable = || AppError::bad_request("Không đọc được tệp tải lên; chọn tệp và gửi lại.");
-    let bad = |_: axum::extract::multipart::MultipartError| unreadable();
-    let mut multipart = multipart.map_err(|_| unreadable())?;
-    let (mut version, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or_default() {
-            "version" => version = field.text().await.map_err(bad)?,
-            "file" => {
-                name = field.file_name().unwrap_or_default().to_owned();
-                bytes = field.bytes().await.map_err(bad)?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    let version: i64 = version.trim().parse().map_err(|_| AppError::bad_request(forms::VERSION_REQUIRED))?;
-    let checked = file_name(&name).and_then(|name| attachment_type(&bytes).map(|t| (name, t)));
-    let (name, kind) = match checked {
-        Ok(c) => c,
+    let form = crate::upload::read(multipart).await?;
+    let version: i64 = form.field("version").trim().parse().map_err(|_| AppError::bad_request(forms::VERSION_REQUIRED))?;
+    let file = match crate::upload::check(state.auth.scan_command.as_deref(), &form.name, form.bytes).await {
+        Ok(f) => f,
         Err(e) => return render(StatusCode::UNPROCESSABLE_ENTITY, &document_page(&s, chrome, id, vec![e.message]).await?),
     };
-    let bytes = match crate::scan::check(state.auth.scan_command.as_deref(), bytes).await {
-        Ok(b) => b,
-        Err(refusal) => return render(StatusCode::UNPROCESSABLE_ENTITY, &document_page(&s, chrome, id, vec![refusal.message()]).await?),
-    };
-    match desk.attach(id, version, &name, kind.media_type, &bytes).await {
+    match desk.attach(id, version, &file.name, file.media_type, &file.bytes).await {
         Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
         Err(e) => {
             let refusal = forms::refusal(e)?;
@@ -295,7 +273,5 @@ async fn attach(
 /// `GET /documents/attachments/{id}`: the file, as uploaded, to save (never shown inline).
 async fn download(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
     let (view, bytes) = s.documents().attachment(id).await?;
-    let disposition = format!("attachment; filename*=UTF-8''{}", format::encode(&view.name));
-    // Always a download of bytes: nothing uploaded is ever shown by the browser as a page.
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok(crate::upload::download(&view.name, bytes))
 }

@@ -35,6 +35,23 @@ pub(super) struct DetailParams {
     status: String,
 }
 
+/// A file of the directive with its download link.
+struct FileLink {
+    name: String,
+    href: String,
+    size: String,
+}
+
+/// The files of the sender (`unit` none) or of a unit's report.
+fn files_of(detail: &storage::DirectiveDetail, unit: Option<UnitId>) -> Vec<FileLink> {
+    detail
+        .files
+        .iter()
+        .filter(|f| f.unit == unit)
+        .map(|f| FileLink { name: f.name.clone(), href: format!("/directives/files/{}", f.id), size: format::file_size(f.size) })
+        .collect()
+}
+
 /// A unit the person acts for, with what it may do next.
 struct OwnReceipt {
     unit: UnitId,
@@ -50,6 +67,8 @@ struct OwnReceipt {
     report_value: String,
     passed_on: String,
     pass_on: Vec<Field>,
+    /// The files attached to its report.
+    files: Vec<FileLink>,
 }
 
 /// One receiver in the table.
@@ -66,6 +85,7 @@ struct ReceiptRow {
     passed_on: String,
     reminded: String,
     remindable: bool,
+    files: Vec<FileLink>,
 }
 
 /// A status's count, filtering the table.
@@ -93,6 +113,9 @@ struct DetailPage {
     due: String,
     deadline: String,
     errors: Vec<String>,
+    /// The sender's files, and whether this person may add some.
+    files: Vec<FileLink>,
+    may_attach: bool,
     own: Vec<OwnReceipt>,
     sees_all: bool,
     /// The table: for the sender's readers, or when units other than the person's own are read
@@ -176,6 +199,7 @@ async fn view(
                 f.push(Field::date("due_on", "Hạn báo cáo lên đơn vị (không bắt buộc)", &typed_value("due_on")));
                 f
             },
+            files: files_of(detail, Some(r.unit)),
         })
         .collect();
     let href = directive_href(d.id);
@@ -206,6 +230,7 @@ async fn view(
             passed_on: passed_on_text(r),
             reminded: reminded_text(r),
             remindable: sight.may_remind.contains(&r.unit),
+            files: files_of(detail, Some(r.unit)),
         });
     }
     let late_remindable = detail.receipts.iter().filter(|r| r.status == TaskStatus::Late && sight.may_remind.contains(&r.unit)).count();
@@ -229,6 +254,8 @@ async fn view(
             })
             .unwrap_or_default(),
         errors,
+        files: files_of(detail, None),
+        may_attach: sight.sender_staff,
         own,
         sees_all: sight.sees_all,
         show_table: sight.sees_all || detail.receipts.iter().any(|r| !sight.acts_for.contains(&r.unit)),
@@ -266,7 +293,7 @@ pub(super) async fn show(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Que
 
 /// The page again with why the action was refused (422, or 409 when someone recorded a step
 /// first), what was typed kept.
-async fn refused(s: &Access, chrome: Chrome, id: i64, e: StoreError, typed: &[(String, String)]) -> Result<Response, AppError> {
+pub(super) async fn refused(s: &Access, chrome: Chrome, id: i64, e: StoreError, typed: &[(String, String)]) -> Result<Response, AppError> {
     let refusal = forms::refusal(e)?;
     let code = refusal.status();
     let errors = match refusal {

@@ -4,6 +4,7 @@
 //! receiving unit's actions (`detail`).
 
 mod detail;
+mod files;
 mod new;
 
 pub(crate) use new::reach_fields;
@@ -38,6 +39,9 @@ pub fn routes() -> Vec<Route> {
         Route::post("/directives/{id}/remind", Policy::Staff, detail::remind),
         Route::get("/directives/{id}/receipts.csv", Policy::Staff, detail::csv),
         Route::get("/directives/{id}/receipts.xlsx", Policy::Staff, detail::xlsx),
+        Route::post("/directives/{id}/files", Policy::Staff, files::attach_sender),
+        Route::post("/directives/{id}/receipts/{unit}/files", Policy::Staff, files::attach_report),
+        Route::get("/directives/files/{id}", Policy::Staff, files::download),
     ]
 }
 
