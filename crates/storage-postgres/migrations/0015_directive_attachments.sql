@@ -15,3 +15,7 @@ CREATE TABLE directive_attachments (
     created_by TEXT NOT NULL
 );
 CREATE INDEX directive_attachments_directive ON directive_attachments (directive_id);
+
+-- The receipts a unit passed on, found without reading every receipt of a directive (a unit's
+-- list and to-do badge count them).
+CREATE INDEX directive_receipts_via ON directive_receipts (via_unit, directive_id);

@@ -346,18 +346,27 @@ impl SqlStore {
         let calendar = self.work_calendar().await?;
         let names = self.unit_names(rows.iter().flat_map(|r| [r.directive.sender, r.receipt.unit])).await?;
         let reading = Reading { names, calendar: &calendar, today };
+        // The units each receiving unit passed the task on to, for its count: one query per
+        // receiving unit, never the whole list of a directive's receivers.
         let mut conn = self.db.reader().await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            // The units this one passed the task on to, for its count.
-            let forwards: Vec<StoredReceipt> =
-                q::receipts_of(conn.as_mut(), r.directive.id).await?.into_iter().filter(|f| f.via == Some(r.receipt.unit)).collect();
-            out.push(ReceivedItem {
-                directive: reading.directive(&r.directive),
-                receipt: reading.receipt(&r.directive, &r.receipt, &forwards),
-            });
+        let mut forwards: HashMap<(i64, UnitId), Vec<StoredReceipt>> = HashMap::new();
+        let mut units: Vec<UnitId> = rows.iter().map(|r| r.receipt.unit).collect();
+        units.sort();
+        units.dedup();
+        for unit in units {
+            let ids: Vec<i64> = rows.iter().filter(|r| r.receipt.unit == unit).map(|r| r.directive.id).collect();
+            for f in q::forwards_from(conn.as_mut(), unit, &ids).await? {
+                forwards.entry((f.directive, unit)).or_default().push(f);
+            }
         }
-        Ok(out)
+        drop(conn);
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let passed = forwards.get(&(r.directive.id, r.receipt.unit)).map_or(&[][..], Vec::as_slice);
+                ReceivedItem { directive: reading.directive(&r.directive), receipt: reading.receipt(&r.directive, &r.receipt, passed) }
+            })
+            .collect())
     }
 }
 

@@ -160,6 +160,26 @@ pub async fn receipts_of(conn: &mut dyn Conn, directive: i64) -> R<Vec<StoredRec
     conn.query(&sql, vec![directive.into()]).await?.iter().map(receipt_from_row).collect()
 }
 
+/// The receipts `via` passed on, of these directives (the counts in a unit's lists: one query
+/// whatever the number of directives, each answered from the `via_unit` index).
+pub async fn forwards_from(conn: &mut dyn Conn, via: UnitId, directives: &[i64]) -> R<Vec<StoredReceipt>> {
+    let mut out = Vec::new();
+    for chunk in directives.chunks(500) {
+        let sql = Sql::in_list(
+            concat!("SELECT ", receipt_columns!(), " FROM directive_receipts r WHERE r.via_unit = $1 AND r.directive_id IN"),
+            chunk.len(),
+            "",
+            2,
+        );
+        let mut args: Vec<crate::db::Value> = vec![via.0.into()];
+        args.extend(chunk.iter().map(|d| (*d).into()));
+        for row in conn.query(&sql, args).await? {
+            out.push(receipt_from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
 pub async fn receipt(conn: &mut dyn Conn, directive: i64, unit: UnitId) -> R<Option<StoredReceipt>> {
     let sql: Sql = concat!("SELECT ", receipt_columns!(), " FROM directive_receipts r WHERE r.directive_id = $1 AND r.unit_id = $2").into();
     conn.query(&sql, vec![directive.into(), unit.0.into()]).await?.first().map(receipt_from_row).transpose()
