@@ -166,6 +166,21 @@ async fn notices_reach_the_inbox_and_the_mailbox() {
     }
     let (status, marked) = staff_b.api(app, reqwest::Method::POST, "/api/v1/inbox/read", Some(json!({"upto": 1_000_000}))).await;
     assert_eq!((status, marked["marked"].as_i64()), (200, Some(0)));
+
+    // The administrator sets the address for someone who cannot: refused in words when wrong,
+    // refused on a stale version, shown on the account's page once saved.
+    let (b_account, _) = app.store.account_for_login("xa.binh").await.unwrap().unwrap();
+    let path = format!("/admin/accounts/{}/email", b_account.id);
+    let version = b_account.version.to_string();
+    let r = app.post_form(&path, &[("version", &version), ("email", "binh hoa")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("Địa chỉ thư điện tử không hợp lệ"));
+    let r = app.post_form(&path, &[("version", "1"), ("email", "binh@binhhoa.test")]).await;
+    assert_eq!(r.status().as_u16(), 409, "a stale version");
+    let r = app.post_form(&path, &[("version", &version), ("email", "binh@binhhoa.test")]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = app.text(&format!("/admin/accounts/{}", b_account.id)).await;
+    assert!(html.contains("binh@binhhoa.test"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -42,6 +42,11 @@ impl Admin<'_> {
         self.store().create_account(&self.access.write_context(), new).await
     }
 
+    /// Sets or removes the address an account's notices are mailed to (version-checked).
+    pub async fn set_email(&self, id: i64, version: i64, email: Option<domain::notifications::EmailAddress>) -> Result<()> {
+        self.store().set_account_email(&self.access.write_context(), id, version, email).await
+    }
+
     pub async fn change_account(&self, id: i64, change: AccountChange) -> Result<()> {
         if id == self.access.principal.account_id && change.disabled == Some(true) {
             return Err(StoreError::invalid("disabled", "self", "Không thể tự khóa tài khoản của mình."));

@@ -219,6 +219,8 @@ pub(super) async fn create(s: Caller, chrome: Chrome, Form(f): Form<NewAccountFo
 struct AccountPage {
     chrome: Chrome,
     id: i64,
+    /// Where the account's notices are also mailed (empty: none).
+    email: String,
     username: String,
     display_name: String,
     member_href: Option<String>,
@@ -256,6 +258,7 @@ fn notice_for(code: &str) -> Option<&'static str> {
         "disabled" => Some("Đã khóa tài khoản. Mọi phiên đăng nhập và mã truy cập của tài khoản không còn dùng được."),
         "enabled" => Some("Đã mở khóa tài khoản."),
         "totp_reset" => Some("Đã xóa xác thực hai lớp. Người dùng có thể đăng nhập bằng mật khẩu và cài đặt lại ứng dụng xác thực."),
+        "email" => Some("Đã lưu địa chỉ thư điện tử nhận thông báo."),
         _ => None,
     }
 }
@@ -283,6 +286,7 @@ async fn detail_page(s: &Access, chrome: Chrome, id: i64, extras: DetailExtras) 
     let view = AccountPage {
         chrome: chrome.titled(format!("Tài khoản {}", a.username)),
         id: a.id,
+        email: a.email.clone().unwrap_or_default(),
         member_href: a.member.map(|m| format!("/members/{}", m.0)),
         member_id: a.member.map(|m| m.0),
         totp: a.totp_enrolled,
@@ -415,6 +419,34 @@ pub(super) async fn disable(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, 
 pub(super) async fn enable(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
     let change = AccountChange { expected_version: f.version()?, disabled: Some(false), ..AccountChange::default() };
     apply(&s, chrome, id, change, "enabled").await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct EmailForm {
+    version: String,
+    email: String,
+}
+
+/// `POST /admin/accounts/{id}/email` (`email`, empty to remove; `version`): the address the
+/// account's notices are also mailed to, for people who cannot set it themselves.
+pub(super) async fn set_email(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<EmailForm>) -> Result<Response, AppError> {
+    let admin = s.admin()?;
+    admin.account(id).await?;
+    let version = VersionForm { version: f.version }.version()?;
+    let email = match f.email.trim() {
+        "" => Ok(None),
+        typed => domain::notifications::EmailAddress::parse(typed)
+            .map(Some)
+            .map_err(|e| StoreError::Invalid(ValidationErrors { errors: vec![e] })),
+    };
+    match email {
+        Ok(email) => match admin.set_email(id, version, email).await {
+            Ok(()) => Ok(see_other(&format!("/admin/accounts/{id}?done=email"))),
+            Err(e) => action_failed(&s, chrome, id, e).await,
+        },
+        Err(e) => action_failed(&s, chrome, id, e).await,
+    }
 }
 
 /// `POST /admin/accounts/{id}/reset-2fa`: removes the second factor (a lost phone).

@@ -21,6 +21,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/admin/accounts/{id}/disable", admin, accounts::disable),
         Route::post("/admin/accounts/{id}/enable", admin, accounts::enable),
         Route::post("/admin/accounts/{id}/reset-2fa", admin, accounts::reset_totp),
+        Route::post("/admin/accounts/{id}/email", admin, accounts::set_email),
         Route::get("/admin/audit", admin, audit::audit),
         Route::get("/admin/audit/verify", admin, audit::verify),
         Route::get("/admin/audit.csv", admin, audit::audit_csv),
