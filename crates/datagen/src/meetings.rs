@@ -48,7 +48,9 @@ async fn hold(
         starts_at: NaiveTime::from_hms_opt(19, 30, 0).unwrap_or_default(),
         length_minutes: Some(if kind == MeetingKind::Combined { 120 } else { 90 + rng.random_range(0..4) * 10 }),
         place: "Nhà văn hóa".into(),
-        agenda: if thematic {
+        agenda: if kind == MeetingKind::Plenary {
+            "Sơ kết công tác xây dựng Đảng 6 tháng đầu năm, nhiệm vụ 6 tháng cuối năm.".into()
+        } else if thematic {
             "Đánh giá kết quả tháng, nhiệm vụ tháng tới.\nChuyên đề: nâng cao chất lượng sinh hoạt chi bộ.".into()
         } else {
             "Đánh giá kết quả tháng, nhiệm vụ tháng tới.".into()
@@ -115,6 +117,17 @@ pub async fn generate_meetings(store: &dyn Store, seed: u64, today: NaiveDate) -
     cells.sort();
     cells.truncate(MAX_CELLS);
     let mut held = 0;
+    // The grassroots party committees' mid-year plenary (hội nghị đảng bộ), most of them held.
+    let committees: Vec<UnitId> =
+        store.subtree(root.unit.id, today).await?.into_iter().filter(|u| u.kind == UnitKind::GrassrootsCommittee).map(|u| u.id).collect();
+    for committee in committees.into_iter().take(MAX_CELLS) {
+        let Some(june) = NaiveDate::from_ymd_opt(today.year(), 6, 20) else { continue };
+        let day = calendar.next_working_day(june);
+        if day <= today && rng.random_bool(0.85) && !store.meeting_roll(committee, day).await?.is_empty() {
+            hold(store, &mut rng, committee, day, MeetingKind::Plenary, None, today).await?;
+            held += 1;
+        }
+    }
     for cell in cells {
         let habits = Habits {
             regular: if rng.random_bool(0.15) { 0.55 } else { 0.97 },

@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 use crate::code_list;
 use crate::dates::format_vn;
 use crate::error::FieldError;
+use crate::unit::UnitKind;
 
 pub mod input;
 pub use input::{MeetingFields, MeetingInput, ResolutionInput, check_attendance, parse_resolution, parse_time};
@@ -25,8 +26,14 @@ code_list!(
         /// The monthly meeting and a thematic one in the same session.
         Combined = ("thuong-ky-ket-hop-chuyen-de", "Sinh hoạt thường kỳ kết hợp chuyên đề"),
         Extraordinary = ("bat-thuong", "Sinh hoạt bất thường"),
+        /// A grassroots party committee's meeting of all its members (hội nghị đảng bộ): twice a
+        /// year, the mid-year and the year-end review (rules.md §9).
+        Plenary = ("hoi-nghi-dang-bo", "Hội nghị đảng bộ"),
     }
 );
+
+/// How many plenary meetings a grassroots party committee holds in a year (rules.md §9).
+pub const PLENARIES_PER_YEAR: usize = 2;
 
 /// The day Hướng dẫn 42-HD/BTCTW set the minimum lengths (28/10/2025).
 fn minimum_length_from() -> NaiveDate {
@@ -54,8 +61,25 @@ impl MeetingKind {
         match self {
             MeetingKind::Regular | MeetingKind::Thematic => Some(90),
             MeetingKind::Combined => Some(120),
-            MeetingKind::Extraordinary => None,
+            MeetingKind::Extraordinary | MeetingKind::Plenary => None,
         }
+    }
+
+    /// Whether a unit of `kind` holds meetings of this kind: a chi bộ its monthly, thematic and
+    /// extraordinary meetings; a grassroots party committee (đảng bộ cơ sở) its plenary and
+    /// extraordinary meetings of all its members (rules.md §9). Other committees meet through
+    /// their executive bodies, whose members the register does not hold.
+    pub fn held_by(self, kind: UnitKind) -> bool {
+        match self {
+            MeetingKind::Regular | MeetingKind::Thematic | MeetingKind::Combined => kind.holds_members(),
+            MeetingKind::Extraordinary => kind.holds_members() || kind == UnitKind::GrassrootsCommittee,
+            MeetingKind::Plenary => kind == UnitKind::GrassrootsCommittee,
+        }
+    }
+
+    /// The kinds a unit of `kind` holds (none: it records no meetings).
+    pub fn held_by_unit(kind: UnitKind) -> Vec<MeetingKind> {
+        MeetingKind::ALL.iter().copied().filter(|k| k.held_by(kind)).collect()
     }
 }
 
@@ -260,6 +284,24 @@ pub fn months_without_regular(held: &[Held], since: NaiveDate, today: NaiveDate)
 /// a quarter — rules.md §9).
 pub fn quarters_without_thematic(held: &[Held], since: NaiveDate, today: NaiveDate) -> Vec<Quarter> {
     periods_without(held, since, today, MeetingKind::is_thematic)
+}
+
+/// The halves of `year` that ended before `today` (from `since`, the committee's first day)
+/// without a plenary meeting of the grassroots party committee — one for the mid-year review,
+/// one for the year-end (rules.md §9): "6 tháng đầu năm 2026", "6 tháng cuối năm 2026".
+pub fn halves_without_plenary(held: &[Held], year: i32, since: NaiveDate, today: NaiveDate) -> Vec<String> {
+    let halves = [
+        (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 6, 30), "6 tháng đầu năm"),
+        (NaiveDate::from_ymd_opt(year, 7, 1), NaiveDate::from_ymd_opt(year, 12, 31), "6 tháng cuối năm"),
+    ];
+    halves
+        .into_iter()
+        .filter_map(|(first, last, label)| Some((first?, last?, label)))
+        // A half is judged once it is over, and only when the committee stood for all of it.
+        .filter(|(first, last, _)| *last < today && since <= *first)
+        .filter(|(first, last, _)| !held.iter().any(|h| h.kind == MeetingKind::Plenary && *first <= h.on && h.on <= *last))
+        .map(|(_, _, label)| format!("{label} {year}"))
+        .collect()
 }
 
 /// Months in a calendar year in which a member missed a meeting without reason: three of them

@@ -65,7 +65,7 @@ pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
 pub use import::{ImportRecordStore, ImportStore};
 pub use meetings::{
     AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceView, MeetingAlerts, MeetingReport, MeetingReportRow,
-    MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView, MissedMeetings, ResolutionView, SignatureView,
+    MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView, MissedMeetings, MissedPlenaries, ResolutionView, SignatureView,
 };
 pub use members::RegisterStore;
 pub use model::*;

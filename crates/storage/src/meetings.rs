@@ -16,7 +16,7 @@ use domain::history::Status;
 use domain::ids::{MemberId, UnitId};
 use domain::meetings::{
     ABSENT_MONTHS_FOR_STRIKE_OFF, Attendee, Held, MeetingInput, MeetingKind, Minutes, Presence, ResolutionInput, Signer, Threshold,
-    months_absent_without_reason, months_without_regular, quarters_without_thematic, vote_denominator,
+    halves_without_plenary, months_absent_without_reason, months_without_regular, quarters_without_thematic, vote_denominator,
 };
 
 use crate::context::{WriteContext, vietnam_today};
@@ -199,6 +199,19 @@ pub struct MeetingAlerts {
     pub as_of: NaiveDate,
     pub missed: Vec<MissedMeetings>,
     pub absent: Vec<AbsentMember>,
+    /// The grassroots party committees under the unit that held no plenary meeting in a half of
+    /// the year that is over.
+    pub plenaries: Vec<MissedPlenaries>,
+}
+
+/// A grassroots party committee's half-years without a plenary meeting (rules.md §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MissedPlenaries {
+    pub unit: UnitId,
+    pub unit_name: String,
+    /// "6 tháng đầu năm 2026", "6 tháng cuối năm 2026".
+    pub halves: Vec<String>,
 }
 
 /// One chi bộ's meetings over a period.
@@ -345,12 +358,22 @@ impl SqlStore {
     }
 }
 
-fn check_cell(index: &crate::index::Index, unit: UnitId, on: NaiveDate) -> Result<()> {
-    let Some(v) = index.unit_version_on(unit, on) else {
-        return Err(StoreError::invalid("held_on", "unit_not_standing", "Chi bộ không tồn tại vào ngày họp."));
+/// The unit stands on the meeting's day and holds meetings of its kind: a chi bộ its own, a
+/// grassroots party committee its plenaries (`MeetingKind::held_by`).
+fn check_body(index: &crate::index::Index, unit: UnitId, input: &MeetingInput) -> Result<()> {
+    let Some(v) = index.unit_version_on(unit, input.held_on) else {
+        return Err(StoreError::invalid("held_on", "unit_not_standing", "Tổ chức không tồn tại vào ngày họp."));
     };
-    if !v.kind.holds_members() {
-        return Err(StoreError::invalid("unit", "not_a_cell", "Chỉ ghi sinh hoạt của chi bộ (tổ chức có đảng viên sinh hoạt)."));
+    if MeetingKind::held_by_unit(v.kind).is_empty() {
+        return Err(StoreError::invalid("unit", "not_a_cell", "Chỉ ghi sinh hoạt của chi bộ và hội nghị của đảng bộ cơ sở."));
+    }
+    if !input.kind.held_by(v.kind) {
+        let message = if v.kind.holds_members() {
+            "Chi bộ ghi sinh hoạt thường kỳ, chuyên đề hoặc bất thường; hội nghị đảng bộ là của đảng bộ cơ sở."
+        } else {
+            "Đảng bộ cơ sở ghi hội nghị đảng bộ hoặc hội nghị bất thường; sinh hoạt thường kỳ, chuyên đề là của chi bộ."
+        };
+        return Err(StoreError::invalid("kind", "not_for_unit", message));
     }
     Ok(())
 }
@@ -395,7 +418,7 @@ impl SqlStore {
 impl MeetingStore for SqlStore {
     async fn create_meeting(&self, ctx: &WriteContext, unit: UnitId, input: MeetingInput) -> Result<i64> {
         self.refresh_index().await?;
-        check_cell(&self.index.read(), unit, input.held_on)?;
+        check_body(&self.index.read(), unit, &input)?;
         let (mut tx, seq) = self.begin_write().await?;
         let id = q::insert_meeting(tx.as_mut(), unit, &input, ctx.now, &ctx.actor).await?;
         self.call_members(tx.as_mut(), ctx, id, unit, &input, false).await?;
@@ -409,7 +432,7 @@ impl MeetingStore for SqlStore {
         self.refresh_index().await?;
         let (mut tx, seq) = self.begin_write().await?;
         let before = Self::meeting_for_write(tx.as_mut(), id, version).await?;
-        check_cell(&self.index.read(), before.unit, input.held_on)?;
+        check_body(&self.index.read(), before.unit, &input)?;
         if before.attendance_recorded && input.held_on != before.input.held_on {
             return Err(StoreError::invalid("held_on", "attendance_recorded", "Đã ghi danh sách dự họp: không đổi được ngày họp."));
         }
@@ -659,6 +682,14 @@ impl MeetingStore for SqlStore {
         for h in &held {
             by_unit.entry(h.unit).or_default().push(Held { on: h.held_on, kind: h.kind });
         }
+        let plenaries = committees_under(&index, root, last)
+            .into_iter()
+            .filter_map(|(unit, unit_name)| {
+                let list = by_unit.get(&unit).map_or(&[][..], Vec::as_slice);
+                let halves = halves_without_plenary(list, year, unit_start(&index, unit), today);
+                (!halves.is_empty()).then_some(MissedPlenaries { unit, unit_name, halves })
+            })
+            .collect();
         let mut missed = Vec::new();
         for (unit, name) in &cells {
             let list = by_unit.get(unit).map_or(&[][..], Vec::as_slice);
@@ -693,7 +724,7 @@ impl MeetingStore for SqlStore {
             })
             .collect();
         absent.sort_by_cached_key(|a| (domain::text::collation_key(&a.unit_name), domain::text::collation_key(&a.full_name)));
-        Ok(MeetingAlerts { year, as_of: today, missed, absent })
+        Ok(MeetingAlerts { year, as_of: today, missed, absent, plenaries })
     }
 
     async fn meeting_report(&self, root: UnitId, first: NaiveDate, last: NaiveDate) -> Result<MeetingReport> {
@@ -744,6 +775,17 @@ impl MeetingStore for SqlStore {
 }
 
 /// The first day the unit stood.
+/// The grassroots party committees among `root` and the units under it on `on`, by name.
+fn committees_under(index: &crate::index::Index, root: UnitId, on: NaiveDate) -> Vec<(UnitId, String)> {
+    let is_committee = |u: UnitId| index.unit_version_on(u, on).filter(|v| v.kind == domain::unit::UnitKind::GrassrootsCommittee);
+    let mut out: Vec<(UnitId, String)> = std::iter::once(root)
+        .chain(index.descendants(root, on).into_iter().map(|d| d.unit))
+        .filter_map(|u| is_committee(u).map(|v| (u, v.name.clone())))
+        .collect();
+    out.sort_by_cached_key(|(_, name)| domain::text::collation_key(name));
+    out
+}
+
 fn unit_start(index: &crate::index::Index, unit: UnitId) -> NaiveDate {
     index.unit_span(unit).map_or(NaiveDate::MIN, |s| s.0)
 }

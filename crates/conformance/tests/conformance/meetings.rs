@@ -16,7 +16,12 @@ use storage::{AttendanceInput, MinutesChange, StoreError, WriteContext};
 
 use crate::fixtures::*;
 
-on_both_engines!(meetings_are_recorded_measured_and_locked, meeting_alerts_and_report, meetings_follow_the_scope);
+on_both_engines!(
+    meetings_are_recorded_measured_and_locked,
+    meeting_alerts_and_report,
+    meetings_follow_the_scope,
+    a_grassroots_committee_holds_its_plenaries
+);
 
 struct World {
     commune: UnitId,
@@ -234,4 +239,46 @@ async fn meetings_follow_the_scope(t: &TestStore) {
     assert!(matches!(desk.alerts(w.commune, 2026).await, Err(StoreError::NotFound)));
     let q = storage::AuditQuery { action: Some("read.meeting".into()), limit: 10, ..storage::AuditQuery::default() };
     assert!(!s.audit_entries(&q).await.unwrap().is_empty(), "reading a meeting's list is audited");
+}
+
+/// A grassroots party committee (đảng bộ cơ sở) meets as a whole twice a year (rules.md §9): its
+/// plenary's roll is every member of the chi bộ under it; a chi bộ holds no plenary and the
+/// committee no monthly meeting; a commune holds neither; the halves without a plenary are
+/// alerts, and missing a plenary is no absence from one's chi bộ.
+async fn a_grassroots_committee_holds_its_plenaries(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let company = unit(s, GrassrootsCommittee, "CT", "Đảng bộ Công ty Điện lực", Some(province), d(2000, 1, 1)).await;
+    let one = unit(s, Cell, "CT1", "Chi bộ Phòng Kỹ thuật", Some(company), d(2000, 1, 1)).await;
+    let two = unit(s, Cell, "CT2", "Chi bộ Phòng Kinh doanh", Some(company), d(2000, 1, 1)).await;
+    let commune = unit(s, Commune, "X", "Đảng bộ xã Xuân", Some(province), d(2000, 1, 1)).await;
+    let a = member(s, "Nguyễn Văn An", "nam", "01/01/1970", &cccd(300), one, d(2010, 1, 5), true).await;
+    let b = member(s, "Trần Thị Bình", "nu", "01/01/1975", &cccd(301), two, d(2012, 1, 5), true).await;
+    let c = member(s, "Lê Văn Cường", "nam", "01/01/1980", &cccd(302), two, d(2014, 1, 5), true).await;
+
+    let refused = s.create_meeting(&at(d(2026, 6, 1)), company, meeting(MeetingKind::Regular, d(2026, 6, 20), None)).await.unwrap_err();
+    assert_eq!(codes(refused), vec!["not_for_unit"]);
+    let refused = s.create_meeting(&at(d(2026, 6, 1)), one, meeting(MeetingKind::Plenary, d(2026, 6, 20), None)).await.unwrap_err();
+    assert_eq!(codes(refused), vec!["not_for_unit"]);
+    let refused = s.create_meeting(&at(d(2026, 6, 1)), commune, meeting(MeetingKind::Plenary, d(2026, 6, 20), None)).await.unwrap_err();
+    assert_eq!(codes(refused), vec!["not_a_cell"]);
+
+    // The mid-year plenary: everyone of both chi bộ on the roll.
+    let plenary = s.create_meeting(&at(d(2026, 6, 1)), company, meeting(MeetingKind::Plenary, d(2026, 6, 20), Some(150))).await.unwrap();
+    let mut roll = s.meeting_roll(company, d(2026, 6, 20)).await.unwrap();
+    roll.sort();
+    assert_eq!(roll, vec![a, b, c]);
+    let view = s.meeting(plenary).await.unwrap();
+    s.record_attendance(&at(d(2026, 6, 20)), plenary, view.version, vec![present(a), present(b), absent(c)]).await.unwrap();
+
+    // Alerts: the second half without its plenary once it is over; C's absence is not from his chi bộ.
+    let alerts = s.meeting_alerts(province, 2026, d(2027, 1, 5)).await.unwrap();
+    assert_eq!(alerts.plenaries.len(), 1);
+    assert_eq!((alerts.plenaries[0].unit, alerts.plenaries[0].halves.clone()), (company, vec!["6 tháng cuối năm 2026".to_owned()]));
+    assert!(alerts.absent.is_empty());
+    let alerts = s.meeting_alerts(province, 2026, d(2026, 12, 31)).await.unwrap();
+    assert!(alerts.plenaries.is_empty(), "the second half is not over yet");
+    // The committee's list holds its plenary; a chi bộ's does not.
+    assert_eq!(s.unit_meetings(company, d(2026, 1, 1), d(2026, 12, 31)).await.unwrap().len(), 1);
+    assert!(s.unit_meetings(one, d(2026, 1, 1), d(2026, 12, 31)).await.unwrap().is_empty());
 }

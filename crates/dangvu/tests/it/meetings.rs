@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD, create_unit, official_member};
 
-http_on_both_engines!(0; meetings_through_the_api_and_the_pages);
+http_on_both_engines!(0; meetings_through_the_api_and_the_pages, a_grassroots_committee_records_its_plenary);
 
 struct Person {
     token: String,
@@ -169,4 +169,42 @@ async fn meetings_through_the_api_and_the_pages(app: &App) {
     let r =
         staff.web.get(app.url(&format!("/meetings/report?unit={commune}&from=01/01/2026&to=31/12/2026&format=csv"))).send().await.unwrap();
     assert!(r.text().await.unwrap().contains("Chi bộ thôn Đông,1,1,0,0,3,2,0,1"));
+}
+
+/// A grassroots party committee's staff record its plenary (hội nghị đảng bộ) from the pages: the
+/// form offers the kinds it holds, the list shows it; the API refuses a monthly meeting for it.
+async fn a_grassroots_committee_records_its_plenary(app: &App) {
+    use reqwest::Method;
+    let province = create_unit(app, "tinh-uy", "T", "Tỉnh ủy Bình An", None).await;
+    let company = create_unit(app, "dang-bo-co-so", "CT", "Đảng bộ Công ty Điện lực", Some(province)).await;
+    let cell = create_unit(app, "chi-bo", "CT1", "Chi bộ Phòng Kỹ thuật", Some(company)).await;
+    support::official_member(app, "Nguyễn Văn An", "001080000301", cell).await;
+    let staff = person(app, "dangbo.tochuc", Role::OrgBoardStaff, company).await;
+
+    let (status, html) = staff.page(app, &format!("/meetings/new?unit={company}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"value="hoi-nghi-dang-bo""#), "{html}");
+    assert!(!html.contains(r#"value="thuong-ky""#), "a monthly meeting is a chi bộ's");
+    let unit = company.to_string();
+    let r = staff
+        .form(
+            app,
+            "/meetings/new",
+            &[
+                ("unit", &unit),
+                ("kind", "hoi-nghi-dang-bo"),
+                ("held_on", "20/06/2026"),
+                ("starts_at", "8:00"),
+                ("place", "Hội trường công ty"),
+                ("agenda", "Sơ kết công tác đảng 6 tháng đầu năm"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = staff.page(app, &format!("/meetings?unit={company}&year=2026")).await;
+    assert!(html.contains("Các hội nghị đảng bộ năm 2026") && html.contains("Hội nghị đảng bộ"), "{html}");
+    let body =
+        serde_json::json!({"kind": "thuong-ky", "held_on": "2026-07-05", "starts_at": "19:30", "place": "Hội trường", "agenda": "Tháng 7"});
+    let (status, v) = staff.call(app, Method::POST, &format!("/api/v1/units/{company}/meetings"), Some(&body)).await;
+    assert_eq!((status, field_codes(&v)), (422, vec!["kind:not_for_unit".to_owned()]));
 }

@@ -127,3 +127,37 @@ fn codes_read_back() {
     }
     assert_eq!(Threshold::parse("tren-hai-phan-ba"), Ok(Threshold::MoreThanTwoThirds));
 }
+
+#[test]
+fn a_chi_bo_holds_its_meetings_and_a_grassroots_committee_its_plenaries() {
+    use crate::unit::UnitKind;
+    use MeetingKind::*;
+    assert_eq!(MeetingKind::held_by_unit(UnitKind::Cell), vec![Regular, Thematic, Combined, Extraordinary]);
+    assert_eq!(MeetingKind::held_by_unit(UnitKind::GrassrootsCell), vec![Regular, Thematic, Combined, Extraordinary]);
+    assert_eq!(MeetingKind::held_by_unit(UnitKind::GrassrootsCommittee), vec![Extraordinary, Plenary]);
+    for other in [UnitKind::Province, UnitKind::Commune, UnitKind::SubCommittee, UnitKind::Group] {
+        assert!(MeetingKind::held_by_unit(other).is_empty(), "{other:?}");
+    }
+    assert_eq!(Plenary.minimum_minutes(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()), None);
+    assert!(!Plenary.is_regular() && !Plenary.is_thematic());
+}
+
+#[test]
+fn a_grassroots_committee_holds_a_plenary_in_each_half_year() {
+    let plenary = |on| Held { on, kind: MeetingKind::Plenary };
+    let extraordinary = |on| Held { on, kind: MeetingKind::Extraordinary };
+    let start = d(2000, 1, 1);
+    // Nothing judged before a half is over.
+    assert!(halves_without_plenary(&[], 2026, start, d(2026, 6, 30)).is_empty());
+    assert_eq!(halves_without_plenary(&[], 2026, start, d(2026, 7, 1)), vec!["6 tháng đầu năm 2026"]);
+    assert_eq!(
+        halves_without_plenary(&[extraordinary(d(2026, 3, 1))], 2026, start, d(2027, 1, 1)).len(),
+        2,
+        "an extraordinary one is not the review"
+    );
+    let both = [plenary(d(2026, 6, 30)), plenary(d(2026, 12, 20))];
+    assert!(halves_without_plenary(&both, 2026, start, d(2027, 1, 1)).is_empty());
+    assert_eq!(halves_without_plenary(&both[..1], 2026, start, d(2027, 1, 1)), vec!["6 tháng cuối năm 2026"]);
+    // A committee formed in March is judged from the second half.
+    assert_eq!(halves_without_plenary(&[], 2026, d(2026, 3, 1), d(2027, 1, 1)), vec!["6 tháng cuối năm 2026"]);
+}

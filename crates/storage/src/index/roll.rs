@@ -1,6 +1,9 @@
 //! The roll of a meeting: who is summoned to a chi bộ's meeting on a day — its members then
 //! (probationary, official, exempt), those of them in temporary activity elsewhere marked so,
-//! and the members of other chi bộ in temporary activity here (rules.md §4, §9).
+//! and the members of other chi bộ in temporary activity here (rules.md §4, §9); for a grassroots
+//! party committee's plenary, the same over every chi bộ under it.
+
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use domain::history::Status;
@@ -22,9 +25,16 @@ pub struct RollEntry {
 }
 
 impl Index {
-    /// The roll of `unit` on `on`, in register order: its own members, then its guests.
+    /// The roll of a meeting of `unit` on `on`, in register order: its own members, then its
+    /// guests. A chi bộ's own members are those who belong to it; a grassroots party committee's
+    /// (its plenary, rules.md §9) those of every chi bộ under it, its guests members from outside
+    /// in temporary activity under it.
     pub fn roll(&self, unit: UnitId, on: NaiveDate) -> Vec<RollEntry> {
         let Some(&at) = self.units.pos.get(&unit) else { return Vec::new() };
+        let mut body: HashSet<u32> = HashSet::from([at]);
+        if self.unit_version_on(unit, on).is_some_and(|v| !v.kind.holds_members()) {
+            body.extend(self.descendants(unit, on).iter().filter_map(|d| self.units.pos.get(&d.unit).copied()));
+        }
         let temporary_at = |m: &super::MemberEntry| {
             m.temporary.iter().find(|(_, from, to)| *from <= on && to.is_none_or(|t| on < t)).map(|(host, _, _)| *host)
         };
@@ -36,6 +46,7 @@ impl Index {
                 continue;
             }
             let host = temporary_at(m);
+            let hosted_here = host.flatten().is_some_and(|h| body.contains(&h));
             let entry = |guest: bool, away: bool| RollEntry {
                 member: m.id,
                 full_name: m.full_name.clone(),
@@ -44,9 +55,9 @@ impl Index {
                 away_temporarily: away,
                 guest,
             };
-            if span.at == Some(at) {
-                own.push(entry(false, host.is_some_and(|h| h != Some(at))));
-            } else if host == Some(Some(at)) {
+            if span.at.is_some_and(|a| body.contains(&a)) {
+                own.push(entry(false, host.is_some() && !hosted_here));
+            } else if hosted_here {
                 guests.push(entry(true, false));
             }
         }

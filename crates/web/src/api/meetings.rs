@@ -155,7 +155,7 @@ async fn list(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<YearParam
     request_body = MeetingBody,
     responses((status = 201, description = "Scheduled", body = Created),
               (status = 403, description = "You may not record this chi bộ's meetings", body = ErrorEnvelope),
-              (status = 422, description = "A field refused, or a unit that is not a chi bộ (`not_a_cell`)", body = ErrorEnvelope)))]
+              (status = 422, description = "A field refused, a unit that holds no meetings (`not_a_cell`: only a chi bộ and a grassroots party committee do), or a kind the unit does not hold (`kind`: `not_for_unit`)", body = ErrorEnvelope)))]
 async fn create(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.meetings()?;
     desk.require_recording(unit).await?;

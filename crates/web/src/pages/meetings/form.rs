@@ -36,8 +36,8 @@ struct FormPage {
     sections: Vec<Section>,
 }
 
-fn sections(fields: &[(String, String)]) -> Vec<Section> {
-    let kinds = forms::codes(MeetingKind::ALL, MeetingKind::code, MeetingKind::label);
+fn sections(fields: &[(String, String)], kinds: &[MeetingKind]) -> Vec<Section> {
+    let kinds: Vec<(&'static str, &'static str)> = kinds.iter().map(|k| (k.code(), k.label())).collect();
     vec![Section::new(
         "Buổi sinh hoạt",
         vec![
@@ -72,10 +72,25 @@ struct Target {
     version: Option<i64>,
 }
 
-fn form_page(s: &Access, chrome: Chrome, t: &Target, fields: &[(String, String)], errors: &ValidationErrors, conflict: bool) -> FormPage {
-    let mut sections = sections(fields);
+/// The kinds of meeting `unit` holds (a chi bộ its own, a grassroots party committee its
+/// plenaries: `MeetingKind::held_by`).
+async fn kinds_of(s: &Access, unit: UnitId) -> Result<Vec<MeetingKind>, AppError> {
+    let kind = s.reader()?.unit(unit, s.today()).await?.as_of.map(|v| v.kind);
+    Ok(kind.map(MeetingKind::held_by_unit).unwrap_or_default())
+}
+
+async fn form_page(
+    s: &Access,
+    chrome: Chrome,
+    t: &Target,
+    fields: &[(String, String)],
+    errors: &ValidationErrors,
+    conflict: bool,
+) -> Result<FormPage, AppError> {
+    let kinds = kinds_of(s, t.unit).await?;
+    let mut sections = sections(fields, &kinds);
     let summary = forms::attach_errors(&mut sections, errors);
-    FormPage {
+    Ok(FormPage {
         chrome: chrome.titled(t.heading),
         heading: t.heading.to_owned(),
         unit_name: unit_label(s, t.unit, ""),
@@ -86,7 +101,7 @@ fn form_page(s: &Access, chrome: Chrome, t: &Target, fields: &[(String, String)]
         conflict,
         summary,
         sections,
-    }
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,8 +116,10 @@ pub(super) async fn new_form(s: Caller, chrome: Chrome, Query(p): Query<NewParam
     let unit = super::unit_or_own(&s, &p.unit)?.ok_or_else(|| AppError::bad_request("Chọn chi bộ."))?;
     desk.require_recording(unit).await?;
     let target = new_target(unit);
-    let defaults = [("kind".to_owned(), "thuong-ky".to_owned()), ("starts_at".to_owned(), "19:30".to_owned())];
-    page(&form_page(&s, chrome, &target, &defaults, &ValidationErrors::default(), false))
+    let kinds = kinds_of(&s, unit).await?;
+    let kind = if kinds.contains(&MeetingKind::Regular) { MeetingKind::Regular } else { MeetingKind::Plenary };
+    let defaults = [("kind".to_owned(), kind.code().to_owned()), ("starts_at".to_owned(), "19:30".to_owned())];
+    page(&form_page(&s, chrome, &target, &defaults, &ValidationErrors::default(), false).await?)
 }
 
 fn new_target(unit: UnitId) -> Target {
@@ -126,7 +143,7 @@ pub(super) async fn create(s: Caller, chrome: Chrome, Form(fields): Form<Vec<(St
     };
     match result {
         Ok(id) => Ok(see_other(&meeting_href(id))),
-        Err(errors) => render(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&s, chrome, &new_target(unit), &fields, &errors?, false)),
+        Err(errors) => render(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&s, chrome, &new_target(unit), &fields, &errors?, false).await?),
     }
 }
 
@@ -160,7 +177,7 @@ pub(super) async fn edit_form(s: Caller, chrome: Chrome, PathId(id): PathId<i64>
     let desk = s.meetings()?;
     let unit = desk.writable(id).await?;
     let m = desk.meeting(id).await?;
-    page(&form_page(&s, chrome, &edit_target(unit, id, m.version), &typed_of(&m), &ValidationErrors::default(), false))
+    page(&form_page(&s, chrome, &edit_target(unit, id, m.version), &typed_of(&m), &ValidationErrors::default(), false).await?)
 }
 
 /// `POST /meetings/{id}/edit` (version and the fields).
@@ -186,7 +203,7 @@ pub(super) async fn update(
                 Refusal::Conflict { current } => (true, current, ValidationErrors::default()),
                 Refusal::Invalid(errors) => (false, version, errors),
             };
-            render(status, &form_page(&s, chrome, &edit_target(unit, id, version), &fields, &errors, conflict))
+            render(status, &form_page(&s, chrome, &edit_target(unit, id, version), &fields, &errors, conflict).await?)
         }
     }
 }

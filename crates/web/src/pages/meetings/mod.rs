@@ -101,6 +101,12 @@ struct MissedRow {
     quarters: String,
 }
 
+/// A grassroots party committee without its plenary in a half-year.
+struct PlenaryRow {
+    unit: Link,
+    halves: String,
+}
+
 /// A member absent without reason three months of the year.
 struct AbsentRow {
     member: Link,
@@ -115,11 +121,15 @@ struct ListPage {
     unit_value: String,
     unit_name: String,
     year: i32,
-    is_cell: bool,
+    /// The unit holds meetings: a chi bộ, or a grassroots party committee (its plenaries).
+    holds_meetings: bool,
+    /// "Các buổi sinh hoạt" or "Các hội nghị đảng bộ".
+    meetings_heading: &'static str,
     meetings: Vec<MeetingRow>,
     new_href: Option<String>,
     report_href: String,
     missed: Vec<MissedRow>,
+    plenaries: Vec<PlenaryRow>,
     absent: Vec<AbsentRow>,
     today: String,
 }
@@ -136,11 +146,13 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         unit_value: unit.map(|u| u.to_string()).unwrap_or_default(),
         unit_name: String::new(),
         year,
-        is_cell: false,
+        holds_meetings: false,
+        meetings_heading: "Các buổi sinh hoạt",
         meetings: Vec::new(),
         new_href: None,
         report_href: String::new(),
         missed: Vec::new(),
+        plenaries: Vec::new(),
         absent: Vec::new(),
         today: format::date(today),
     };
@@ -148,8 +160,12 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         desk.require_read(u).await?;
         view.unit_name = unit_label(&s, u, "");
         let (first, last) = year_bounds(year);
-        view.is_cell = s.reader()?.unit(u, today).await?.as_of.is_some_and(|v| v.kind.holds_members());
-        if view.is_cell {
+        let kind = s.reader()?.unit(u, today).await?.as_of.map(|v| v.kind);
+        view.holds_meetings = kind.is_some_and(|k| !domain::meetings::MeetingKind::held_by_unit(k).is_empty());
+        if kind.is_some_and(|k| !k.holds_members()) {
+            view.meetings_heading = "Các hội nghị đảng bộ";
+        }
+        if view.holds_meetings {
             view.meetings = desk.unit_meetings(u, first, last).await?.iter().map(meeting_row).collect();
             if desk.may_record(u).await {
                 view.new_href = Some(format::href("/meetings/new", &[("unit", &u.to_string())]));
@@ -168,6 +184,19 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
                 .await,
                 months: m.months.join(", "),
                 quarters: m.quarters.join(", "),
+            });
+        }
+        for p in &alerts.plenaries {
+            view.plenaries.push(PlenaryRow {
+                unit: Link::if_allowed(
+                    &s,
+                    "/meetings",
+                    None,
+                    format::href("/meetings", &[("unit", &p.unit.to_string()), ("year", &year.to_string())]),
+                    p.unit_name.clone(),
+                )
+                .await,
+                halves: p.halves.join(", "),
             });
         }
         for a in &alerts.absent {
