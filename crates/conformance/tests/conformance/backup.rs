@@ -132,6 +132,14 @@ async fn a_restored_database_answers_as_the_original(t: &TestStore) {
     };
     let id = s.create_account(&ctx(), account).await.unwrap();
     s.create_token(&ctx(), id, "Báo cáo", "digest-1").await.unwrap();
+    let fields = domain::documents::DocumentFields {
+        kind: "huong-dan",
+        issued_on: "01/03/2026",
+        issuer: "Ban Tổ chức Tỉnh ủy",
+        title: "Hướng dẫn sinh hoạt chi bộ",
+        ..Default::default()
+    };
+    s.create_document(&ctx(), province, domain::documents::DocumentInput::parse(&fields).unwrap()).await.unwrap();
     let before = answers(s, today).await;
     let chain = s.verify_audit().await.unwrap();
     assert!(chain.problems.is_empty() && chain.entries > 0, "{chain:?}");
@@ -161,6 +169,9 @@ async fn a_restored_database_answers_as_the_original(t: &TestStore) {
     for (a, b) in after.iter().zip(&before) {
         assert_eq!(a, b);
     }
+    // The search index is rebuilt from the rows restored, never copied.
+    let found = copy.library(province, "sinh hoat", false, today).await.unwrap();
+    assert_eq!(found.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), ["Hướng dẫn sinh hoạt chi bộ"]);
     let copied_chain = copy.verify_audit().await.unwrap();
     assert!(copied_chain.problems.is_empty() && copied_chain.last_hash == chain.last_hash, "{copied_chain:?}");
     // The restored database goes on: new ids after the restored ones, new entries on the chain.

@@ -103,3 +103,64 @@ async fn documents_are_found_read_and_counted(t: &TestStore) {
     assert!(matches!(x_staff.documents().create(province, doc("Không", &[], &[])).await, Err(StoreError::NotFound)));
     assert!(matches!(secretary.documents().create(cell, doc("Không", &[], &[])).await, Err(StoreError::Forbidden)));
 }
+
+/// The search index (`document_search`: FTS5 trigrams on SQLite, a `pg_trgm` index on
+/// PostgreSQL) only narrows: the same library searched the same ways answers the same documents
+/// on both engines, the domain deciding, and each engine's planner uses its index.
+#[tokio::test]
+async fn the_search_index_only_narrows() {
+    use sqlx::Row;
+    let Some(sqlite) = conformance::fresh(conformance::Engine::Sqlite).await else { return };
+    let Some(pg) = conformance::fresh(conformance::Engine::Postgres).await else { return };
+    let titles = [
+        "Nghị quyết về nâng cao chất lượng sinh hoạt chi bộ",
+        "Hướng dẫn kết nạp đảng viên là người có đạo",
+        "Kế hoạch kiểm điểm, đánh giá, xếp loại năm 2026",
+        "Tài liệu học tập Nghị quyết Đại hội XIV",
+        "Quy định về đảng viên sinh hoạt tạm thời",
+    ];
+    let queries =
+        ["", "sinh hoat", "sinh hoạt", "SINH HOẠT chi bộ", "đảng viên", "dang vien", "nghi quyet", "xiv", "ab", "đạo", "dao", "không có"];
+    let mut answers = Vec::new();
+    for t in [&sqlite, &pg] {
+        let s = t.store.as_ref();
+        let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+        for title in titles {
+            s.create_document(&ctx(), province, doc(title, &[], &[])).await.unwrap();
+        }
+        let mut found = Vec::new();
+        for q in queries {
+            let mut list: Vec<String> =
+                s.library(province, q, false, d(2026, 11, 25)).await.unwrap().into_iter().map(|d| d.title).collect();
+            list.sort();
+            found.push((q, list));
+        }
+        answers.push(found);
+    }
+    assert_eq!(answers[0], answers[1], "both engines answer alike");
+    let by_query = |q: &str| answers[0].iter().find(|(x, _)| *x == q).map(|(_, l)| l.len()).unwrap();
+    assert_eq!((by_query(""), by_query("sinh hoat"), by_query("sinh hoạt"), by_query("đạo"), by_query("dao")), (5, 2, 2, 1, 1));
+    assert_eq!(by_query("không có"), 0);
+
+    // Each planner reaches for its index.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", sqlite.location)).await.unwrap();
+    let plan: Vec<String> = sqlx::query("EXPLAIN QUERY PLAN SELECT rowid FROM document_search WHERE search_folded LIKE '%sinh hoat%'")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("detail"))
+        .collect();
+    assert!(plan.iter().any(|p| p.contains("VIRTUAL TABLE INDEX")), "{plan:?}");
+    let pool = sqlx::PgPool::connect(&pg.location).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
+    let plan: Vec<String> = sqlx::query("EXPLAIN SELECT rowid FROM document_search WHERE search_folded LIKE '%sinh hoat%'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
+    assert!(plan.iter().any(|p| p.contains("document_search_trigrams")), "{plan:?}");
+}

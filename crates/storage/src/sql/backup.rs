@@ -19,7 +19,9 @@ pub struct CatalogColumn {
 
 /// The application tables of a SQLite database, by name.
 pub async fn sqlite_tables(conn: &mut dyn Conn) -> R<Vec<Ident>> {
-    let sql: Sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+    // Tables only: a search index's virtual table and its shadow tables are rebuilt from the
+    // rows they index (migration 0016's triggers), never copied.
+    let sql: Sql = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' \
                     AND name <> '_sqlx_migrations' AND name <> 'dangvu_backup' ORDER BY name"
         .into();
     idents(conn.query(&sql, vec![]).await?, "name")

@@ -121,7 +121,9 @@ pub async fn documents_of(conn: &mut dyn Conn, unit: UnitId, pattern: &str) -> R
     let sql: Sql = concat!(
         "SELECT ",
         document_columns!(),
-        " FROM documents WHERE unit_id = $1 AND search_folded LIKE $2 ORDER BY issued_on DESC, id DESC"
+        // `document_search` (migration 0016) narrows by the index each engine has for it.
+        " FROM documents WHERE unit_id = $1 AND id IN (SELECT rowid FROM document_search WHERE search_folded LIKE $2) \
+         ORDER BY issued_on DESC, id DESC"
     )
     .into();
     conn.query(&sql, vec![unit.0.into(), pattern.into()]).await?.iter().map(document_from_row).collect()
