@@ -27,6 +27,8 @@ code_list!(
         MeetingCalled = ("meeting.called", "Thông báo sinh hoạt chi bộ"),
         /// The day, time or place of a called meeting changed.
         MeetingChanged = ("meeting.changed", "Thay đổi lịch sinh hoạt chi bộ"),
+        /// A document for a meeting of the member's chi bộ (or đảng bộ) was posted.
+        MeetingDocument = ("meeting.document", "Tài liệu sinh hoạt"),
         /// A document of a library was published for the person.
         DocumentPublished = ("document.published", "Tài liệu mới"),
         /// A question or proposal reached a committee the person acts for.
@@ -111,6 +113,13 @@ impl Notice {
             (NoticeKind::MeetingCalled, format!("{}: {}", capitalised(m.kind), when))
         };
         Notice::new(kind, title, body, format!("/meetings/{}", m.id))
+    }
+
+    /// A document was posted for a meeting to come (members receive them at least a day before:
+    /// rules.md §9).
+    pub fn meeting_document(m: &MeetingFacts<'_>, name: &str) -> Notice {
+        let body = format!("{} gửi tài liệu “{}” cho buổi {} ngày {}.", m.unit, name, m.kind, date(m.held_on));
+        Notice::new(NoticeKind::MeetingDocument, format!("Tài liệu sinh hoạt: {name}"), body, format!("/meetings/{}", m.id))
     }
 
     /// A document was published in `library`'s library.

@@ -64,8 +64,9 @@ pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
 pub use import::{ImportRecordStore, ImportStore};
 pub use meetings::{
-    AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceView, MeetingAlerts, MeetingReport, MeetingReportRow,
-    MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView, MissedMeetings, MissedPlenaries, ResolutionView, SignatureView,
+    AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceView, MeetingAlerts, MeetingDocumentView, MeetingReport,
+    MeetingReportRow, MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView, MissedMeetings, MissedPlenaries,
+    ResolutionView, SignatureView,
 };
 pub use members::RegisterStore;
 pub use model::*;

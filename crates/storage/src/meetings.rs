@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::json;
 
@@ -16,7 +16,8 @@ use domain::history::Status;
 use domain::ids::{MemberId, UnitId};
 use domain::meetings::{
     ABSENT_MONTHS_FOR_STRIKE_OFF, Attendee, Held, MeetingInput, MeetingKind, Minutes, Presence, ResolutionInput, Signer, Threshold,
-    halves_without_plenary, months_absent_without_reason, months_without_regular, quarters_without_thematic, vote_denominator,
+    documents_in_time, halves_without_plenary, months_absent_without_reason, months_without_regular, quarters_without_thematic,
+    vote_denominator,
 };
 
 use crate::context::{WriteContext, vietnam_today};
@@ -131,6 +132,40 @@ pub struct MeetingView {
     pub resolutions: Vec<ResolutionView>,
     pub minutes: MinutesView,
     pub recorded_by: String,
+    /// The documents posted for it.
+    pub documents: Vec<MeetingDocumentView>,
+}
+
+/// A document posted for a meeting (downloaded apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingDocumentView {
+    pub id: i64,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub posted_at: DateTime<Utc>,
+    pub posted_by: String,
+    /// Posted at least a day before the meeting began (rules.md §9); `false`: late.
+    pub in_time: bool,
+}
+
+/// Documents a meeting may carry.
+pub const MAX_MEETING_DOCUMENTS: usize = 20;
+
+fn document_view(d: q::StoredMeetingDocument, m: &StoredMeeting) -> MeetingDocumentView {
+    let posted = (d.posted_at + chrono::Duration::hours(7)).naive_utc();
+    MeetingDocumentView {
+        in_time: documents_in_time(posted, m.input.held_on.and_time(m.input.starts_at)),
+        id: d.id,
+        name: d.name,
+        media_type: d.media_type,
+        size: d.size,
+        sha256: d.sha256,
+        posted_at: d.posted_at,
+        posted_by: d.posted_by,
+    }
 }
 
 /// A meeting in a list.
@@ -285,6 +320,13 @@ pub trait MeetingStore: Send + Sync {
     async fn meeting_alerts(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<MeetingAlerts>;
     /// Meetings held and attendance per chi bộ under `root` in `[first, last]`.
     async fn meeting_report(&self, root: UnitId, first: NaiveDate, last: NaiveDate) -> Result<MeetingReport>;
+    /// Posts a document for a meeting (the type is the caller's, told from the content); at most
+    /// [`MAX_MEETING_DOCUMENTS`]; the members on the roll are told when the meeting is to come.
+    async fn add_meeting_document(&self, ctx: &WriteContext, id: i64, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64>;
+    /// The meeting a document belongs to (for the scope check before its content is read).
+    async fn meeting_document_meeting(&self, document: i64) -> Result<i64>;
+    /// A document and its bytes.
+    async fn meeting_document(&self, document: i64) -> Result<(MeetingDocumentView, Vec<u8>)>;
 }
 
 fn invalid(e: domain::error::FieldError) -> StoreError {
@@ -411,6 +453,32 @@ impl SqlStore {
         };
         let recipients = Self::member_recipients(tx, &members).await?;
         self.notify(tx, ctx, recipients, &domain::notifications::Notice::meeting(&facts, changed)).await
+    }
+}
+
+impl SqlStore {
+    /// The members on a meeting's roll, told of a document posted for it (a meeting to come only).
+    async fn tell_of_document(&self, tx: &mut dyn Conn, ctx: &WriteContext, m: &StoredMeeting, name: &str) -> Result<()> {
+        if m.input.held_on < vietnam_today(ctx.now) {
+            return Ok(());
+        }
+        let (members, unit_name) = {
+            let index = self.index.read();
+            let members: Vec<MemberId> = index.roll(m.unit, m.input.held_on).into_iter().map(|e| e.member).collect();
+            (members, index.unit_latest(m.unit).map(|v| v.name.clone()).unwrap_or_default())
+        };
+        let kind = m.input.kind.label().to_lowercase();
+        let facts = domain::notifications::MeetingFacts {
+            id: m.id,
+            unit: &unit_name,
+            kind: &kind,
+            held_on: m.input.held_on,
+            starts_at: Some(m.input.starts_at),
+            place: &m.input.place,
+            agenda: &m.input.agenda,
+        };
+        let recipients = Self::member_recipients(tx, &members).await?;
+        self.notify(tx, ctx, recipients, &domain::notifications::Notice::meeting_document(&facts, name)).await
     }
 }
 
@@ -567,6 +635,8 @@ impl MeetingStore for SqlStore {
         let stored = q::attendance_of(conn.as_mut(), id).await?;
         let resolutions = q::resolutions_of(conn.as_mut(), id).await?;
         let amendments = q::amendments_of(conn.as_mut(), id).await?;
+        let documents: Vec<MeetingDocumentView> =
+            q::documents_of(conn.as_mut(), id).await?.into_iter().map(|d| document_view(d, &m)).collect();
         drop(conn);
         self.refresh_index().await?;
         let index = self.index.read();
@@ -651,6 +721,7 @@ impl MeetingStore for SqlStore {
                 amendments: amendments.iter().map(|a| AmendmentView { on: a.on, text: a.text.clone(), by: a.by.clone() }).collect(),
             },
             recorded_by: m.created_by.clone(),
+            documents,
         })
     }
 
@@ -771,6 +842,36 @@ impl MeetingStore for SqlStore {
             total.absent += r.absent;
         }
         Ok(MeetingReport { root, root_name, first, last, rows, total })
+    }
+
+    async fn add_meeting_document(&self, ctx: &WriteContext, id: i64, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64> {
+        self.refresh_index().await?;
+        let (mut tx, seq) = self.begin_write().await?;
+        let m = q::meeting(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        if q::documents_of(tx.as_mut(), id).await?.len() >= MAX_MEETING_DOCUMENTS {
+            return Err(StoreError::invalid("file", "too_many", format!("Mỗi buổi sinh hoạt có tối đa {MAX_MEETING_DOCUMENTS} tài liệu.")));
+        }
+        let encoded = crate::files::encode(bytes);
+        let new =
+            q::NewMeetingDocument { meeting: id, name, media_type, size: encoded.size, sha256: &encoded.sha256, content: &encoded.content };
+        let document = q::insert_document(tx.as_mut(), &new, ctx.now, &ctx.actor).await?;
+        self.tell_of_document(tx.as_mut(), ctx, &m, name).await?;
+        let details = json!({ "unit": m.unit.0, "name": name, "media_type": media_type, "size": encoded.size, "sha256": encoded.sha256 });
+        let record = AuditRecord::new("meeting.document", "meeting", id, details);
+        self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await?;
+        Ok(document)
+    }
+
+    async fn meeting_document_meeting(&self, document: i64) -> Result<i64> {
+        let mut conn = self.db.reader().await?;
+        q::document_meeting(conn.as_mut(), document).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn meeting_document(&self, document: i64) -> Result<(MeetingDocumentView, Vec<u8>)> {
+        let mut conn = self.db.reader().await?;
+        let (d, content) = q::document(conn.as_mut(), document).await?.ok_or(StoreError::NotFound)?;
+        let m = q::meeting(conn.as_mut(), d.meeting).await?.ok_or(StoreError::NotFound)?;
+        Ok((document_view(d, &m), crate::files::decode(&content)?))
     }
 }
 

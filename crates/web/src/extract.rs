@@ -28,6 +28,7 @@ pub fn body_limit(path: &str) -> usize {
         UPLOAD_LIMIT
     } else if (path.ends_with("/attachments") && (path.starts_with("/documents/") || path.starts_with("/api/v1/documents/")))
         || (path.ends_with("/files") && (path.starts_with("/directives/") || path.starts_with("/api/v1/directives/")))
+        || (path.ends_with("/documents") && (path.starts_with("/meetings/") || path.starts_with("/api/v1/meetings/")))
     {
         ATTACHMENT_LIMIT
     } else {

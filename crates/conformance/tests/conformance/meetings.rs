@@ -20,7 +20,8 @@ on_both_engines!(
     meetings_are_recorded_measured_and_locked,
     meeting_alerts_and_report,
     meetings_follow_the_scope,
-    a_grassroots_committee_holds_its_plenaries
+    a_grassroots_committee_holds_its_plenaries,
+    documents_reach_the_members_in_time
 );
 
 struct World {
@@ -281,4 +282,43 @@ async fn a_grassroots_committee_holds_its_plenaries(t: &TestStore) {
     // The committee's list holds its plenary; a chi bộ's does not.
     assert_eq!(s.unit_meetings(company, d(2026, 1, 1), d(2026, 12, 31)).await.unwrap().len(), 1);
     assert!(s.unit_meetings(one, d(2026, 1, 1), d(2026, 12, 31)).await.unwrap().is_empty());
+}
+
+/// A meeting's documents: posted at least a day before it begins or marked late (rules.md §9),
+/// the members on the roll told in their inbox, read by whoever reads the meeting, posted by
+/// whoever records it.
+async fn documents_reach_the_members_in_time(t: &TestStore) {
+    let s = t.store.as_ref();
+    let w = world(s).await;
+    let new = storage::NewAccount {
+        username: "an.nguyen".into(),
+        display_name: "Nguyễn Văn An".into(),
+        password_hash: "x".into(),
+        member: Some(w.a_members[0]),
+        must_change_password: false,
+        grants: vec![domain::access::Grant { role: Role::Member, unit: None }],
+    };
+    let member_account = s.create_account(&ctx(), new).await.unwrap();
+    let id = s.create_meeting(&at(d(2026, 12, 1)), w.a, meeting(MeetingKind::Regular, d(2026, 12, 5), None)).await.unwrap();
+    let pdf = b"%PDF-1.7 du thao nghi quyet".to_vec();
+    // Two days before: in time; on the day, a few hours before: late.
+    let early = s.add_meeting_document(&at(d(2026, 12, 3)), id, "Dự thảo nghị quyết.pdf", "application/pdf", &pdf).await.unwrap();
+    s.add_meeting_document(&at(d(2026, 12, 5)), id, "Báo cáo bổ sung.pdf", "application/pdf", &pdf).await.unwrap();
+    let view = s.meeting(id).await.unwrap();
+    let docs: Vec<(&str, bool)> = view.documents.iter().map(|d| (d.name.as_str(), d.in_time)).collect();
+    assert_eq!(docs, vec![("Dự thảo nghị quyết.pdf", true), ("Báo cáo bổ sung.pdf", false)]);
+    let kinds: Vec<domain::notifications::NoticeKind> =
+        s.inbox(member_account, None, false, 10).await.unwrap().items.iter().map(|n| n.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == domain::notifications::NoticeKind::MeetingDocument).count(), 2);
+
+    // Read with the meeting, posted by who records it.
+    let secretary = access(&t.store, &[(Role::CellSecretary, Some(w.a))]);
+    let other = access(&t.store, &[(Role::CellSecretary, Some(w.b))]);
+    let inspector = access(&t.store, &[(Role::Inspector, Some(w.commune))]);
+    assert_eq!(inspector.meetings().unwrap().document(early).await.unwrap().1, pdf);
+    assert!(matches!(other.meetings().unwrap().document(early).await, Err(StoreError::NotFound)));
+    assert!(matches!(inspector.meetings().unwrap().add_document(id, "x.pdf", "application/pdf", &pdf).await, Err(StoreError::Forbidden)));
+    assert!(matches!(other.meetings().unwrap().add_document(id, "x.pdf", "application/pdf", &pdf).await, Err(StoreError::NotFound)));
+    secretary.meetings().unwrap().add_document(id, "Phụ lục.pdf", "application/pdf", &pdf).await.unwrap();
+    assert_eq!(s.meeting(id).await.unwrap().documents.len(), 3);
 }

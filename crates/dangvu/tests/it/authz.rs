@@ -51,6 +51,9 @@ struct Fixture {
     /// The sender's file of each directive.
     directive_file_in: i64,
     directive_file_out: i64,
+    /// A document of each meeting.
+    meeting_document_in: i64,
+    meeting_document_out: i64,
     /// A notice of the administrator's (no actor's own).
     notice_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
@@ -129,6 +132,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
         directive_files.push(store.attach_directive_file(&ctx, id, None, "phu-luc.pdf", "application/pdf", b"%PDF-1.7").await.unwrap());
     }
     let mut meetings = Vec::new();
+    let mut meeting_documents = Vec::new();
     for unit in [a1, b1] {
         let input = domain::meetings::MeetingInput {
             kind: domain::meetings::MeetingKind::Regular,
@@ -138,7 +142,9 @@ async fn fixture(store: &dyn Store) -> Fixture {
             place: "Nhà văn hóa".into(),
             agenda: "Sinh hoạt thường kỳ.".into(),
         };
-        meetings.push(store.create_meeting(&ctx, unit, input).await.unwrap());
+        let id = store.create_meeting(&ctx, unit, input).await.unwrap();
+        meetings.push(id);
+        meeting_documents.push(store.add_meeting_document(&ctx, id, "tai-lieu.pdf", "application/pdf", b"%PDF-1.7").await.unwrap());
     }
     let mut plans = Vec::new();
     for unit in [a1, b1] {
@@ -187,6 +193,8 @@ async fn fixture(store: &dyn Store) -> Fixture {
         directive_out: directives[1],
         directive_file_in: directive_files[0],
         directive_file_out: directive_files[1],
+        meeting_document_in: meeting_documents[0],
+        meeting_document_out: meeting_documents[1],
         term_in: terms[0],
         term_out: terms[1],
         unit_in: a1,
@@ -299,6 +307,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             ("id", p) if p.starts_with("/directives/") || p.starts_with("/api/v1/directives/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.directive_in } else { f.directive_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/meetings/documents/") || p.starts_with("/api/v1/meetings/documents/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.meeting_document_in } else { f.meeting_document_out }).to_string()
             }
             ("id", p) if p.starts_with("/meetings/") || p.starts_with("/api/v1/meetings/") => {
                 scoped = Scoped::Register;

@@ -201,6 +201,26 @@ async fn a_grassroots_committee_records_its_plenary(app: &App) {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
+    let meeting = r.headers()["location"].to_str().unwrap().trim_start_matches("/meetings/").to_owned();
+
+    // Its documents: a program refused, a report posted through the API, downloaded from the page.
+    let post = |bytes: &'static [u8], name: &'static str| {
+        let url = app.url(&format!("/api/v1/meetings/{meeting}/documents?name={name}"));
+        let token = staff.token.clone();
+        async move {
+            let r = app.client.post(url).bearer_auth(token).body(bytes).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, v) = post(b"MZ\x90\x00", "x.pdf").await;
+    assert_eq!((status, field_codes(&v)), (422, vec!["file:type".to_owned()]));
+    let (status, v) = post(b"%PDF-1.7 bao cao so ket", "Bao-cao-so-ket.pdf").await;
+    assert_eq!(status, 201, "{v}");
+    let (_, html) = staff.page(app, &format!("/meetings/{meeting}")).await;
+    assert!(html.contains("Tài liệu sinh hoạt") && html.contains("Bao-cao-so-ket.pdf"), "{html}");
+    let r = staff.web.get(app.url(&format!("/meetings/documents/{}", v["id"]))).send().await.unwrap();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.7 bao cao so ket");
+
     let (_, html) = staff.page(app, &format!("/meetings?unit={company}&year=2026")).await;
     assert!(html.contains("Các hội nghị đảng bộ năm 2026") && html.contains("Hội nghị đảng bộ"), "{html}");
     let body =

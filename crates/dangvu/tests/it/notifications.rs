@@ -167,6 +167,30 @@ async fn notices_reach_the_inbox_and_the_mailbox() {
     let (status, marked) = staff_b.api(app, reqwest::Method::POST, "/api/v1/inbox/read", Some(json!({"upto": 1_000_000}))).await;
     assert_eq!((status, marked["marked"].as_i64()), (200, Some(0)));
 
+    // A member told of a meeting reads it in the notice: the meeting's page is the staff's, so no
+    // link leads there and opening the notice stays in the inbox.
+    let cell = create_unit(app, "chi-bo", "XA1", "Chi bộ thôn Đông", Some(a)).await;
+    let member = support::official_member(app, "Nguyễn Văn An", "001080000111", cell).await;
+    support::account(
+        app.store.as_ref(),
+        "an.dangvien",
+        vec![Grant { role: Role::Member, unit: None }],
+        Some(domain::ids::MemberId(member)),
+    )
+    .await;
+    let meeting = json!({"kind": "thuong-ky", "held_on": "2026-12-05", "starts_at": "19:30", "place": "Nhà văn hóa thôn", "agenda": "Sinh hoạt tháng 12"});
+    let (status, _) = staff_a.api(app, reqwest::Method::POST, &format!("/api/v1/units/{cell}/meetings"), Some(meeting)).await;
+    assert_eq!(status, 201);
+    let web = support::browser();
+    assert_eq!(support::login(&app.base, &web, "an.dangvien", PASSWORD).await.status().as_u16(), 303);
+    let html = web.get(app.url("/inbox")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Sinh hoạt thường kỳ: 19:30 ngày 05/12/2026") && html.contains("Nhà văn hóa thôn"), "{html}");
+    assert!(!html.contains(r#"<a href="/inbox/"#), "no link to a page the member may not open");
+    let notice =
+        app.store.inbox(app.store.account_for_login("an.dangvien").await.unwrap().unwrap().0.id, None, false, 1).await.unwrap().items[0].id;
+    let r = web.get(app.url(&format!("/inbox/{notice}"))).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/inbox"));
+
     // The administrator sets the address for someone who cannot: refused in words when wrong,
     // refused on a stale version, shown on the account's page once saved.
     let (b_account, _) = app.store.account_for_login("xa.binh").await.unwrap().unwrap();

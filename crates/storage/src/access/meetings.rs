@@ -90,6 +90,20 @@ impl MeetingDesk<'_> {
     }
 
     /// A meeting with its list (audited: the list names members).
+    /// Posts a document for a meeting (those who record the chi bộ's meetings; 403 when only
+    /// read); checked by the caller (name, type from the content, the site's scanner).
+    pub async fn add_document(&self, id: i64, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64> {
+        self.writable(id).await?;
+        self.store().add_meeting_document(&self.access.write_context(), id, name, media_type, bytes).await
+    }
+
+    /// A meeting's document and its bytes, for whoever reads the meeting (404 otherwise).
+    pub async fn document(&self, document: i64) -> Result<(crate::meetings::MeetingDocumentView, Vec<u8>)> {
+        let meeting = self.store().meeting_document_meeting(document).await?;
+        self.readable(meeting).await?;
+        self.store().meeting_document(document).await
+    }
+
     pub async fn meeting(&self, id: i64) -> Result<MeetingView> {
         self.readable(id).await?;
         let view = self.store().meeting(id).await?;

@@ -327,3 +327,77 @@ pub async fn presence_between(conn: &mut dyn Conn, first: NaiveDate, last: Naive
         })
         .collect()
 }
+
+/// A meeting's document, its content apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMeetingDocument {
+    pub id: i64,
+    pub meeting: i64,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub posted_at: DateTime<Utc>,
+    pub posted_by: String,
+}
+
+fn meeting_document_from_row(r: &Row) -> R<StoredMeetingDocument> {
+    Ok(StoredMeetingDocument {
+        id: r.i64("id")?,
+        meeting: r.i64("meeting_id")?,
+        name: r.str("name")?,
+        media_type: r.str("media_type")?,
+        size: r.i64("size")?,
+        sha256: r.str("sha256")?,
+        posted_at: r.time("posted_at")?,
+        posted_by: r.str("posted_by")?,
+    })
+}
+
+/// A meeting's documents, in the order they were posted.
+pub async fn documents_of(conn: &mut dyn Conn, meeting: i64) -> R<Vec<StoredMeetingDocument>> {
+    let sql: Sql = "SELECT id, meeting_id, name, media_type, size, sha256, posted_at, posted_by FROM meeting_documents \
+                    WHERE meeting_id = $1 ORDER BY id"
+        .into();
+    conn.query(&sql, vec![meeting.into()]).await?.iter().map(meeting_document_from_row).collect()
+}
+
+/// A document with its content (base64 as stored).
+pub async fn document(conn: &mut dyn Conn, id: i64) -> R<Option<(StoredMeetingDocument, String)>> {
+    let sql: Sql =
+        "SELECT id, meeting_id, name, media_type, size, sha256, posted_at, posted_by, content FROM meeting_documents WHERE id = $1".into();
+    conn.query(&sql, vec![id.into()]).await?.first().map(|r| Ok((meeting_document_from_row(r)?, r.str("content")?))).transpose()
+}
+
+/// The meeting a document belongs to (for the scope check before its content is read).
+pub async fn document_meeting(conn: &mut dyn Conn, id: i64) -> R<Option<i64>> {
+    let sql: Sql = "SELECT meeting_id FROM meeting_documents WHERE id = $1".into();
+    conn.query(&sql, vec![id.into()]).await?.first().map(|r| r.i64("meeting_id")).transpose()
+}
+
+/// A new document of a meeting: its name and type, and its bytes as stored.
+pub struct NewMeetingDocument<'a> {
+    pub meeting: i64,
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub content: &'a str,
+}
+
+pub async fn insert_document(tx: &mut dyn Conn, d: &NewMeetingDocument<'_>, now: DateTime<Utc>, actor: &str) -> R<i64> {
+    let sql: Sql = "INSERT INTO meeting_documents (meeting_id, name, media_type, size, sha256, content, posted_at, posted_by) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+        .into();
+    let args = vec![
+        d.meeting.into(),
+        d.name.into(),
+        d.media_type.into(),
+        d.size.into(),
+        d.sha256.into(),
+        d.content.into(),
+        now.into(),
+        actor.into(),
+    ];
+    tx.query(&sql, args).await?.first().ok_or_else(|| DbError::Other("insert returned no id".into()))?.i64("id")
+}

@@ -33,6 +33,8 @@ pub fn routes() -> Vec<Route> {
         Route::put("/api/v1/meetings/{id}/attendance", Policy::Staff, attendance),
         Route::post("/api/v1/meetings/{id}/resolutions", Policy::Staff, resolution),
         Route::post("/api/v1/meetings/{id}/minutes", Policy::Staff, minutes),
+        Route::post("/api/v1/meetings/{id}/documents", Policy::Staff, add_document),
+        Route::get("/api/v1/meetings/documents/{id}", Policy::Staff, download_document),
     ]
 }
 
@@ -253,4 +255,33 @@ async fn minutes(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json
     };
     desk.change_minutes(id, version, change).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/documents", tag = "meetings",
+    params(("id" = i64, Path, description = "Meeting id"), super::directives::FileParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, at most 20 MB"),
+    responses((status = 201, description = "Posted; the members on the roll are told when the meeting is to come", body = Created),
+              (status = 403, description = "The caller does not record this chi bộ's meetings", body = ErrorEnvelope),
+              (status = 422, description = "An empty, too large or refused file (`type`: told from its content), a missing name, more than 20 documents, a scanner that refused it (`infected`, `scan_failed`)", body = ErrorEnvelope)))]
+async fn add_document(
+    s: Caller,
+    axum::extract::State(state): axum::extract::State<crate::session::AppState>,
+    PathId(id): PathId<i64>,
+    Query(p): Query<super::directives::FileParams>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let desk = s.meetings()?;
+    desk.writable(id).await?;
+    let file = crate::upload::check(state.auth.scan_command.as_deref(), &p.name, body.to_vec())
+        .await
+        .map_err(|e| AppError::validation(domain::ValidationErrors { errors: vec![e] }))?;
+    Ok(created(desk.add_document(id, &file.name, file.media_type, &file.bytes).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/meetings/documents/{id}", tag = "meetings", params(("id" = i64, Path, description = "Document id")),
+    responses((status = 200, description = "The file as posted", body = Vec<u8>, content_type = "application/octet-stream"),
+              (status = 404, description = "Not a document of a meeting the caller reads", body = ErrorEnvelope)))]
+async fn download_document(s: Caller, PathId(document): PathId<i64>) -> Result<Response, AppError> {
+    let (view, bytes) = s.meetings()?.document(document).await?;
+    Ok(crate::upload::download(&view.name, bytes))
 }

@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use storage::NotificationView;
+use storage::access::Access;
 
 use crate::chrome::Chrome;
 use crate::error::AppError;
@@ -28,6 +29,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 struct Item {
+    /// Where opening it leads (empty: to nothing this person may open; the notice says it all).
     href: String,
     kind: String,
     title: String,
@@ -36,9 +38,31 @@ struct Item {
     unread: bool,
 }
 
-fn item(n: &NotificationView) -> Item {
+/// The route a notice's page belongs to, for the policy check (`crate::policy::may_open`).
+fn pattern_of(link: &str) -> Option<&'static str> {
+    let (prefix, pattern) = [
+        ("/directives/", "/directives/{id}"),
+        ("/meetings/", "/meetings/{id}"),
+        ("/documents/", "/documents/{id}"),
+        ("/feedback/", "/feedback/{id}"),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| link.starts_with(prefix))?;
+    link[prefix.len()..].parse::<i64>().ok().map(|_| pattern)
+}
+
+/// Whether this person may open the page a notice is about (a member told of a meeting reads it
+/// in the notice; the meeting's page is the staff's).
+async fn may_follow(s: &Access, link: &str) -> bool {
+    match pattern_of(link) {
+        Some(pattern) => crate::policy::may_open(s, pattern, None).await,
+        None => false,
+    }
+}
+
+async fn item(s: &Access, n: &NotificationView) -> Item {
     Item {
-        href: format!("/inbox/{}", n.id),
+        href: if may_follow(s, &n.link).await { format!("/inbox/{}", n.id) } else { String::new() },
         kind: n.kind_label.clone(),
         title: n.title.clone(),
         body: n.body.clone(),
@@ -83,7 +107,13 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
     let view = InboxPage {
         chrome: chrome.titled("Thông báo"),
         upto: inbox.items.iter().map(|n| n.id).max(),
-        items: inbox.items.iter().map(item).collect(),
+        items: {
+            let mut items = Vec::with_capacity(inbox.items.len());
+            for n in &inbox.items {
+                items.push(item(&s, n).await);
+            }
+            items
+        },
         unread: inbox.unread,
         unread_only,
         older: inbox.next_before.map(|b| format!("/inbox?{filter}before={b}")),
@@ -96,8 +126,8 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
 /// `GET /inbox/{id}`: marks the notice read and goes to its page.
 async fn open(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
     let n = s.inbox().open(id).await?;
-    // Links are written by the store as paths of this site; anything else stays here.
-    let to = if n.link.starts_with('/') && !n.link.starts_with("//") { n.link } else { "/inbox".to_owned() };
+    // Only to a page of this site this person may open; otherwise the notice was all there is.
+    let to = if may_follow(&s, &n.link).await { n.link } else { "/inbox".to_owned() };
     Ok(see_other(&to))
 }
 

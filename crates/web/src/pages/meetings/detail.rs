@@ -71,6 +71,16 @@ struct DetailPage {
     amendments: Vec<(String, String, String)>,
     errors: Vec<String>,
     edit_href: String,
+    documents: Vec<DocumentRow>,
+}
+
+/// A document posted for the meeting.
+struct DocumentRow {
+    name: String,
+    href: String,
+    size: String,
+    posted: String,
+    in_time: bool,
 }
 
 impl DetailPage {
@@ -182,6 +192,17 @@ async fn view(
         amendments: m.minutes.amendments.iter().map(|a| (format::date(a.on), a.text.clone(), a.by.clone())).collect(),
         errors,
         edit_href: format!("/meetings/{}/edit", m.id),
+        documents: m
+            .documents
+            .iter()
+            .map(|d| DocumentRow {
+                name: d.name.clone(),
+                href: format!("/meetings/documents/{}", d.id),
+                size: format::file_size(d.size),
+                posted: format::instant(d.posted_at),
+                in_time: d.in_time,
+            })
+            .collect(),
     })
 }
 
@@ -205,6 +226,34 @@ async fn refused(s: &Access, chrome: Chrome, id: i64, e: StoreError, fields: Vec
     };
     let m = s.meetings()?.meeting(id).await?;
     render(status, &view(s, chrome, m, errors, typed).await?)
+}
+
+/// `POST /meetings/{id}/documents` (multipart: file): a document for the members.
+pub(super) async fn add_document(
+    s: Caller,
+    axum::extract::State(state): axum::extract::State<crate::session::AppState>,
+    chrome: Chrome,
+    PathId(id): PathId<i64>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let desk = s.meetings()?;
+    // Who may post is checked before the upload is read.
+    desk.writable(id).await?;
+    let form = crate::upload::read(multipart).await?;
+    let file = match crate::upload::check(state.auth.scan_command.as_deref(), &form.name, form.bytes).await {
+        Ok(f) => f,
+        Err(e) => return refused(&s, chrome, id, StoreError::Invalid(domain::ValidationErrors { errors: vec![e] }), Vec::new()).await,
+    };
+    match desk.add_document(id, &file.name, file.media_type, &file.bytes).await {
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}#documents"))),
+        Err(e) => refused(&s, chrome, id, e, Vec::new()).await,
+    }
+}
+
+/// `GET /meetings/documents/{id}`: the file, to save.
+pub(super) async fn download_document(s: Caller, PathId(document): PathId<i64>) -> Result<Response, AppError> {
+    let (view, bytes) = s.meetings()?.document(document).await?;
+    Ok(crate::upload::download(&view.name, bytes))
 }
 
 fn version_of(fields: &[(String, String)]) -> Result<i64, AppError> {

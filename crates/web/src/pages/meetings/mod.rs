@@ -40,6 +40,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/meetings/{id}/attendance", Policy::Staff, detail::attendance),
         Route::post("/meetings/{id}/resolutions", Policy::Staff, detail::resolution),
         Route::post("/meetings/{id}/minutes", Policy::Staff, detail::minutes),
+        Route::post("/meetings/{id}/documents", Policy::Staff, detail::add_document),
+        Route::get("/meetings/documents/{id}", Policy::Staff, detail::download_document),
     ]
 }
 
