@@ -86,6 +86,8 @@ fn read_ods(bytes: &[u8], limits: &Limits, sink: &mut dyn RowSink) -> Result<Rea
 }
 
 fn read_xls(bytes: &[u8], limits: &Limits, sink: &mut dyn RowSink) -> Result<ReadSummary, ReadError> {
+    // Before calamine lays every sheet out as one grid (`xls_cells`).
+    crate::xls_cells::check(bytes, limits)?;
     let mut book = Xls::new(Cursor::new(bytes)).map_err(|error| match error {
         XlsError::Password => ReadError::Encrypted,
         other => match other_ole_document(bytes) {

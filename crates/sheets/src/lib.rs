@@ -19,6 +19,7 @@ mod excel;
 mod grid;
 mod sniff;
 mod write;
+mod xls_cells;
 mod zipcheck;
 
 pub use error::{ReadError, WriteError};

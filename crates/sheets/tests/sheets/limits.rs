@@ -90,3 +90,23 @@ fn binary_excel_workbooks_are_named() {
     assert_eq!(error.code(), "sheets.wrong_type");
     assert!(error.to_string().contains(".xlsb"), "{error}");
 }
+
+/// Two bytes changed in the LibreOffice .xls move a cell to column 9 731: it is refused from the
+/// cell records, before calamine would lay out a grid of that width (gigabytes, tens of seconds).
+#[test]
+fn a_damaged_xls_cell_far_away_is_refused_before_the_grid_is_built() {
+    let mut bytes = std::fs::read(super::make::fixtures_dir().join("register-libreoffice.xls")).unwrap();
+    let n = bytes.len();
+    for (at, mask) in [(0.7736413069771201f64, 37u8), (0.7135013412923146, 38)] {
+        bytes[((n as f64) * at) as usize % n] ^= mask;
+    }
+    let limits = Limits { max_rows: 10_000, max_columns: 100, ..Limits::default() };
+    match sheets::read(&bytes, "x.xls", &limits) {
+        Err(ReadError::TooManyColumns { column, limit: 100, .. }) => assert!(column > 100),
+        Err(ReadError::TooManyRows { limit: 10_000, .. }) => {}
+        other => panic!("expected a refusal of the far cell, got {:?}", other.map(|_| "a workbook")),
+    }
+    // The undamaged file still reads whole.
+    let fine = std::fs::read(super::make::fixtures_dir().join("register-libreoffice.xls")).unwrap();
+    assert!(sheets::read(&fine, "x.xls", &Limits::default()).is_ok());
+}
