@@ -21,11 +21,12 @@ use domain::meetings::{
 };
 
 use crate::context::{WriteContext, vietnam_today};
-use crate::db::Conn;
 use crate::error::{Result, StoreError};
 use crate::model::AuditRecord;
 use crate::sql::meetings::{self as q, StoredAttendance, StoredMeeting};
 use crate::store::SqlStore;
+
+mod notices;
 
 /// One member on a meeting's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -418,68 +419,6 @@ fn check_body(index: &crate::index::Index, unit: UnitId, input: &MeetingInput) -
         return Err(StoreError::invalid("kind", "not_for_unit", message));
     }
     Ok(())
-}
-
-impl SqlStore {
-    /// The notice of a meeting to come (or of its new day, time or place) to every member on its
-    /// roll, guests in temporary activity included (rules.md §9: members are told beforehand).
-    /// A meeting recorded after its day tells nobody.
-    async fn call_members(
-        &self,
-        tx: &mut dyn Conn,
-        ctx: &WriteContext,
-        id: i64,
-        unit: UnitId,
-        input: &MeetingInput,
-        changed: bool,
-    ) -> Result<()> {
-        if input.held_on < vietnam_today(ctx.now) {
-            return Ok(());
-        }
-        let (members, name) = {
-            let index = self.index.read();
-            let members: Vec<MemberId> = index.roll(unit, input.held_on).into_iter().map(|e| e.member).collect();
-            (members, index.unit_latest(unit).map(|v| v.name.clone()).unwrap_or_default())
-        };
-        let kind = input.kind.label().to_lowercase();
-        let facts = domain::notifications::MeetingFacts {
-            id,
-            unit: &name,
-            kind: &kind,
-            held_on: input.held_on,
-            starts_at: Some(input.starts_at),
-            place: &input.place,
-            agenda: &input.agenda,
-        };
-        let recipients = Self::member_recipients(tx, &members).await?;
-        self.notify(tx, ctx, recipients, &domain::notifications::Notice::meeting(&facts, changed)).await
-    }
-}
-
-impl SqlStore {
-    /// The members on a meeting's roll, told of a document posted for it (a meeting to come only).
-    async fn tell_of_document(&self, tx: &mut dyn Conn, ctx: &WriteContext, m: &StoredMeeting, name: &str) -> Result<()> {
-        if m.input.held_on < vietnam_today(ctx.now) {
-            return Ok(());
-        }
-        let (members, unit_name) = {
-            let index = self.index.read();
-            let members: Vec<MemberId> = index.roll(m.unit, m.input.held_on).into_iter().map(|e| e.member).collect();
-            (members, index.unit_latest(m.unit).map(|v| v.name.clone()).unwrap_or_default())
-        };
-        let kind = m.input.kind.label().to_lowercase();
-        let facts = domain::notifications::MeetingFacts {
-            id: m.id,
-            unit: &unit_name,
-            kind: &kind,
-            held_on: m.input.held_on,
-            starts_at: Some(m.input.starts_at),
-            place: &m.input.place,
-            agenda: &m.input.agenda,
-        };
-        let recipients = Self::member_recipients(tx, &members).await?;
-        self.notify(tx, ctx, recipients, &domain::notifications::Notice::meeting_document(&facts, name)).await
-    }
 }
 
 #[async_trait]
