@@ -123,7 +123,7 @@ pub async fn generate_meetings(store: &dyn Store, seed: u64, today: NaiveDate) -
     for committee in committees.into_iter().take(MAX_CELLS) {
         let Some(june) = NaiveDate::from_ymd_opt(today.year(), 6, 20) else { continue };
         let day = calendar.next_working_day(june);
-        if day <= today && rng.random_bool(0.85) && !store.meeting_roll(committee, day).await?.is_empty() {
+        if day <= today && rng.random_bool(0.85) && !store.meeting_roll(committee, MeetingKind::Plenary, day).await?.is_empty() {
             hold(store, &mut rng, committee, day, MeetingKind::Plenary, None, today).await?;
             held += 1;
         }
@@ -144,7 +144,7 @@ pub async fn generate_meetings(store: &dyn Store, seed: u64, today: NaiveDate) -
             }
             let quarter_end = month % 3 == 0;
             let kind = if quarter_end && rng.random_bool(0.75) { MeetingKind::Combined } else { MeetingKind::Regular };
-            let roll = store.meeting_roll(cell, day).await?;
+            let roll = store.meeting_roll(cell, kind, day).await?;
             if roll.is_empty() {
                 continue;
             }

@@ -15,6 +15,7 @@
 pub mod access;
 pub mod admission;
 pub mod codes;
+pub mod committees;
 pub mod dates;
 pub mod directives;
 pub mod documents;

@@ -29,8 +29,24 @@ code_list!(
         /// A grassroots party committee's meeting of all its members (hội nghị đảng bộ): twice a
         /// year, the mid-year and the year-end review (rules.md §9).
         Plenary = ("hoi-nghi-dang-bo", "Hội nghị đảng bộ"),
+        /// The meeting of a unit's executive committee (hội nghị ban chấp hành, họp chi ủy): its
+        /// seat holders on the day (crate::committees).
+        Committee = ("hoi-nghi-cap-uy", "Hội nghị cấp ủy"),
+        /// The meeting of a committee's standing committee (ban thường vụ): the secretary, the
+        /// deputies and the standing members on the day.
+        Standing = ("hop-ban-thuong-vu", "Họp Ban Thường vụ"),
     }
 );
+
+/// Whom a meeting summons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Summons {
+    /// The members of the unit (a chi bộ's own, or every chi bộ's under a grassroots committee),
+    /// with members elsewhere in temporary activity here as guests.
+    Members,
+    /// The seats of the unit's committee held on the day; `standing_only`: its standing committee.
+    Seats { standing_only: bool },
+}
 
 /// How many plenary meetings a grassroots party committee holds in a year (rules.md §9).
 pub const PLENARIES_PER_YEAR: usize = 2;
@@ -61,19 +77,32 @@ impl MeetingKind {
         match self {
             MeetingKind::Regular | MeetingKind::Thematic => Some(90),
             MeetingKind::Combined => Some(120),
-            MeetingKind::Extraordinary | MeetingKind::Plenary => None,
+            MeetingKind::Extraordinary | MeetingKind::Plenary | MeetingKind::Committee | MeetingKind::Standing => None,
+        }
+    }
+
+    /// Whom it summons. Only meetings of the members count for a member's attendance at their
+    /// chi bộ (the absences of §5.1) and for the chi bộ's meeting figures.
+    pub fn summons(self) -> Summons {
+        match self {
+            MeetingKind::Committee => Summons::Seats { standing_only: false },
+            MeetingKind::Standing => Summons::Seats { standing_only: true },
+            _ => Summons::Members,
         }
     }
 
     /// Whether a unit of `kind` holds meetings of this kind: a chi bộ its monthly, thematic and
     /// extraordinary meetings; a grassroots party committee (đảng bộ cơ sở) its plenary and
-    /// extraordinary meetings of all its members (rules.md §9). Other committees meet through
-    /// their executive bodies, whose members the register does not hold.
+    /// extraordinary meetings of all its members (rules.md §9). Every unit's executive committee
+    /// meets (a chi bộ's chi ủy included), and a standing committee where one is elected
+    /// (`crate::committees`).
     pub fn held_by(self, kind: UnitKind) -> bool {
         match self {
             MeetingKind::Regular | MeetingKind::Thematic | MeetingKind::Combined => kind.holds_members(),
             MeetingKind::Extraordinary => kind.holds_members() || kind == UnitKind::GrassrootsCommittee,
             MeetingKind::Plenary => kind == UnitKind::GrassrootsCommittee,
+            MeetingKind::Committee => crate::committees::has_committee(kind),
+            MeetingKind::Standing => crate::committees::has_standing_committee(kind),
         }
     }
 

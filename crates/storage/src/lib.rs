@@ -24,6 +24,7 @@ pub mod admission;
 mod audit;
 pub mod backup;
 mod bulk;
+mod committees;
 mod context;
 pub mod db;
 mod directives;
@@ -53,6 +54,7 @@ pub use accounts::AccountStore;
 pub use admission::AdmissionStore;
 pub use audit::AuditStore;
 pub use bulk::BulkStore;
+pub use committees::{CommitteeStore, CommitteeView, SeatView};
 pub use context::{WriteContext, vietnam_today};
 pub use directives::{
     DirectiveDetail, DirectiveFileView, DirectiveStore, DirectiveView, ReachView, ReceiptStep, ReceiptView, ReceivedItem, SentItem,
@@ -83,8 +85,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, DirectiveStore, DocumentStore, ExportStore, FeedbackStore, Health,
-        ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore,
-        SessionStore, Store, UnitStore, WeakStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, CommitteeStore, DirectiveStore, DocumentStore, ExportStore, FeedbackStore,
+        Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore,
+        ScopeStore, SessionStore, Store, UnitStore, WeakStore,
     };
 }

@@ -15,8 +15,8 @@ use serde_json::json;
 use domain::history::Status;
 use domain::ids::{MemberId, UnitId};
 use domain::meetings::{
-    ABSENT_MONTHS_FOR_STRIKE_OFF, Attendee, Held, MeetingInput, MeetingKind, Minutes, Presence, ResolutionInput, Signer, Threshold,
-    documents_in_time, halves_without_plenary, months_absent_without_reason, months_without_regular, quarters_without_thematic,
+    ABSENT_MONTHS_FOR_STRIKE_OFF, Attendee, Held, MeetingInput, MeetingKind, Minutes, Presence, ResolutionInput, Signer, Summons,
+    Threshold, documents_in_time, halves_without_plenary, months_absent_without_reason, months_without_regular, quarters_without_thematic,
     vote_denominator,
 };
 
@@ -311,8 +311,9 @@ pub trait MeetingStore: Send + Sync {
     async fn add_resolution(&self, ctx: &WriteContext, id: i64, version: i64, input: ResolutionInput) -> Result<()>;
     async fn change_minutes(&self, ctx: &WriteContext, id: i64, version: i64, change: MinutesChange) -> Result<()>;
     async fn meeting(&self, id: i64) -> Result<MeetingView>;
-    /// The members of a chi bộ summoned to a meeting on `on` (its own, not the guests).
-    async fn meeting_roll(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<MemberId>>;
+    /// The members a meeting of `kind` of the unit summons on `on` (its own, not the guests; the
+    /// seats held that day for a committee's meetings).
+    async fn meeting_roll(&self, unit: UnitId, kind: MeetingKind, on: NaiveDate) -> Result<Vec<MemberId>>;
     /// The unit a meeting belongs to (for the scope checks).
     async fn meeting_unit(&self, id: i64) -> Result<UnitId>;
     /// A unit's meetings in `[first, last]`, in order.
@@ -402,23 +403,31 @@ impl SqlStore {
 }
 
 /// The unit stands on the meeting's day and holds meetings of its kind: a chi bộ its own, a
-/// grassroots party committee its plenaries (`MeetingKind::held_by`).
+/// grassroots party committee its plenaries, a committee its executive and standing committees'
+/// (`MeetingKind::held_by`).
 fn check_body(index: &crate::index::Index, unit: UnitId, input: &MeetingInput) -> Result<()> {
     let Some(v) = index.unit_version_on(unit, input.held_on) else {
         return Err(StoreError::invalid("held_on", "unit_not_standing", "Tổ chức không tồn tại vào ngày họp."));
     };
     if MeetingKind::held_by_unit(v.kind).is_empty() {
-        return Err(StoreError::invalid("unit", "not_a_cell", "Chỉ ghi sinh hoạt của chi bộ và hội nghị của đảng bộ cơ sở."));
+        return Err(StoreError::invalid("unit", "not_a_cell", "Tổ đảng không ghi buổi họp riêng: ghi ở chi bộ."));
     }
     if !input.kind.held_by(v.kind) {
-        let message = if v.kind.holds_members() {
-            "Chi bộ ghi sinh hoạt thường kỳ, chuyên đề hoặc bất thường; hội nghị đảng bộ là của đảng bộ cơ sở."
-        } else {
-            "Đảng bộ cơ sở ghi hội nghị đảng bộ hoặc hội nghị bất thường; sinh hoạt thường kỳ, chuyên đề là của chi bộ."
-        };
+        let allowed: Vec<String> = MeetingKind::held_by_unit(v.kind).iter().map(|k| k.label().to_lowercase()).collect();
+        let message = format!("{} ghi {}.", v.kind.label(), allowed.join(", "));
         return Err(StoreError::invalid("kind", "not_for_unit", message));
     }
     Ok(())
+}
+
+impl SqlStore {
+    /// A meeting of a committee's body needs someone seated on its day.
+    async fn check_roll(&self, conn: &mut dyn crate::db::Conn, unit: UnitId, input: &MeetingInput) -> Result<()> {
+        if matches!(input.kind.summons(), Summons::Seats { .. }) && self.roll_of(conn, unit, input.kind, input.held_on).await?.is_empty() {
+            return Err(StoreError::invalid("kind", "no_seats", "Vào ngày họp cấp ủy chưa có ai giữ chức: ghi cấp ủy trước."));
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -427,6 +436,7 @@ impl MeetingStore for SqlStore {
         self.refresh_index().await?;
         check_body(&self.index.read(), unit, &input)?;
         let (mut tx, seq) = self.begin_write().await?;
+        self.check_roll(tx.as_mut(), unit, &input).await?;
         let id = q::insert_meeting(tx.as_mut(), unit, &input, ctx.now, &ctx.actor).await?;
         self.call_members(tx.as_mut(), ctx, id, unit, &input, false).await?;
         let details = json!({ "unit": unit.0, "kind": input.kind.code(), "held_on": input.held_on, "place": input.place });
@@ -443,6 +453,10 @@ impl MeetingStore for SqlStore {
         if before.attendance_recorded && input.held_on != before.input.held_on {
             return Err(StoreError::invalid("held_on", "attendance_recorded", "Đã ghi danh sách dự họp: không đổi được ngày họp."));
         }
+        if before.attendance_recorded && input.kind.summons() != before.input.kind.summons() {
+            return Err(StoreError::invalid("kind", "attendance_recorded", "Đã ghi danh sách dự họp: không đổi được thành phần dự họp."));
+        }
+        self.check_roll(tx.as_mut(), before.unit, &input).await?;
         if !q::update_meeting(tx.as_mut(), id, version, &input, ctx.now, &ctx.actor).await? {
             return Err(StoreError::Conflict { current: before.version });
         }
@@ -462,7 +476,7 @@ impl MeetingStore for SqlStore {
         if m.input.held_on > vietnam_today(ctx.now) {
             return Err(StoreError::invalid("attendance", "not_yet_held", "Chưa đến ngày họp: chưa ghi được danh sách dự họp."));
         }
-        let roll = self.index.read().roll(m.unit, m.input.held_on);
+        let roll = self.roll_of(tx.as_mut(), m.unit, m.input.kind, m.input.held_on).await?;
         let mut seen = HashSet::new();
         let mut stored = Vec::with_capacity(roll.len());
         for r in &rows {
@@ -576,8 +590,10 @@ impl MeetingStore for SqlStore {
         let amendments = q::amendments_of(conn.as_mut(), id).await?;
         let documents: Vec<MeetingDocumentView> =
             q::documents_of(conn.as_mut(), id).await?.into_iter().map(|d| document_view(d, &m)).collect();
-        drop(conn);
         self.refresh_index().await?;
+        let roll =
+            if m.attendance_recorded { Vec::new() } else { self.roll_of(conn.as_mut(), m.unit, m.input.kind, m.input.held_on).await? };
+        drop(conn);
         let index = self.index.read();
         let unit_name = index
             .unit_version_on(m.unit, m.input.held_on)
@@ -605,9 +621,7 @@ impl MeetingStore for SqlStore {
             rows.sort_by_cached_key(|r| (r.guest, domain::text::collation_key(&r.full_name)));
             rows
         } else {
-            index
-                .roll(m.unit, m.input.held_on)
-                .into_iter()
+            roll.into_iter()
                 .map(|e| AttendanceView {
                     member: e.member,
                     full_name: e.full_name,
@@ -664,9 +678,10 @@ impl MeetingStore for SqlStore {
         })
     }
 
-    async fn meeting_roll(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<MemberId>> {
+    async fn meeting_roll(&self, unit: UnitId, kind: MeetingKind, on: NaiveDate) -> Result<Vec<MemberId>> {
         self.refresh_index().await?;
-        Ok(self.index.read().roll(unit, on).into_iter().filter(|e| !e.guest).map(|e| e.member).collect())
+        let mut conn = self.db.reader().await?;
+        Ok(self.roll_of(conn.as_mut(), unit, kind, on).await?.into_iter().filter(|e| !e.guest).map(|e| e.member).collect())
     }
 
     async fn meeting_unit(&self, id: i64) -> Result<UnitId> {
@@ -715,7 +730,8 @@ impl MeetingStore for SqlStore {
         }
         let cell_set: HashSet<UnitId> = cells.iter().map(|(u, _)| *u).collect();
         let mut per_member: HashMap<MemberId, (UnitId, Vec<(NaiveDate, Presence)>)> = HashMap::new();
-        for p in presence.iter().filter(|p| cell_set.contains(&p.unit)) {
+        // Only the chi bộ's own meetings count: a chi ủy meeting missed is no absence from it.
+        for p in presence.iter().filter(|p| cell_set.contains(&p.unit) && p.kind.summons() == Summons::Members) {
             let e = per_member.entry(p.member).or_insert((p.unit, Vec::new()));
             e.0 = p.unit;
             e.1.push((p.held_on, p.presence));
@@ -748,14 +764,15 @@ impl MeetingStore for SqlStore {
         drop(conn);
         let mut rows: Vec<MeetingReportRow> = cells.iter().map(|(unit, name)| MeetingReportRow::empty(*unit, name.clone())).collect();
         let at: HashMap<UnitId, usize> = cells.iter().enumerate().map(|(i, (u, _))| (*u, i)).collect();
-        for h in &held {
+        // The chi bộ's own meetings: its chi ủy's are the committee's business.
+        for h in held.iter().filter(|h| h.kind.summons() == Summons::Members) {
             let Some(row) = at.get(&h.unit).and_then(|&i| rows.get_mut(i)) else { continue };
             row.held += 1;
             row.regular += u32::from(h.kind.is_regular());
             row.thematic += u32::from(h.kind.is_thematic());
             row.extraordinary += u32::from(h.kind == MeetingKind::Extraordinary);
         }
-        for p in &presence {
+        for p in presence.iter().filter(|p| p.kind.summons() == Summons::Members) {
             let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
             let expected = if p.guest {
                 p.presence == Presence::Present

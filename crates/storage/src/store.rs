@@ -10,6 +10,7 @@ use crate::accounts::AccountStore;
 use crate::admission::{self, AdmissionStore};
 use crate::audit::AuditStore;
 use crate::bulk::BulkStore;
+use crate::committees::CommitteeStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::directives::DirectiveStore;
@@ -47,6 +48,7 @@ pub trait Store:
     + PlanStore
     + DirectiveStore
     + MeetingStore
+    + CommitteeStore
     + WeakStore
     + FeedbackStore
     + DocumentStore
@@ -74,6 +76,7 @@ impl<T> Store for T where
         + PlanStore
         + DirectiveStore
         + MeetingStore
+        + CommitteeStore
         + WeakStore
         + FeedbackStore
         + DocumentStore

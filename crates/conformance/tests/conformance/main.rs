@@ -7,6 +7,7 @@
 mod access;
 mod admission;
 mod backup;
+mod committees;
 mod directives;
 mod documents;
 mod events;

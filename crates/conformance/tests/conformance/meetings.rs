@@ -91,10 +91,10 @@ async fn meetings_are_recorded_measured_and_locked(t: &TestStore) {
     let s = t.store.as_ref();
     let w = world(s).await;
     let m = &w.a_members;
-    // Only chi bộ hold meetings here; a commune is refused.
+    // A commune holds no monthly meeting: its committee meets, not its members.
     assert_eq!(
         codes(s.create_meeting(&ctx(), w.commune, meeting(MeetingKind::Regular, d(2026, 11, 5), None)).await.unwrap_err()),
-        vec!["not_a_cell"]
+        vec!["not_for_unit"]
     );
     let id = s.create_meeting(&ctx(), w.a, meeting(MeetingKind::Regular, d(2026, 11, 5), Some(60))).await.unwrap();
     let view = s.meeting(id).await.unwrap();
@@ -262,11 +262,11 @@ async fn a_grassroots_committee_holds_its_plenaries(t: &TestStore) {
     let refused = s.create_meeting(&at(d(2026, 6, 1)), one, meeting(MeetingKind::Plenary, d(2026, 6, 20), None)).await.unwrap_err();
     assert_eq!(codes(refused), vec!["not_for_unit"]);
     let refused = s.create_meeting(&at(d(2026, 6, 1)), commune, meeting(MeetingKind::Plenary, d(2026, 6, 20), None)).await.unwrap_err();
-    assert_eq!(codes(refused), vec!["not_a_cell"]);
+    assert_eq!(codes(refused), vec!["not_for_unit"]);
 
     // The mid-year plenary: everyone of both chi bộ on the roll.
     let plenary = s.create_meeting(&at(d(2026, 6, 1)), company, meeting(MeetingKind::Plenary, d(2026, 6, 20), Some(150))).await.unwrap();
-    let mut roll = s.meeting_roll(company, d(2026, 6, 20)).await.unwrap();
+    let mut roll = s.meeting_roll(company, MeetingKind::Plenary, d(2026, 6, 20)).await.unwrap();
     roll.sort();
     assert_eq!(roll, vec![a, b, c]);
     let view = s.meeting(plenary).await.unwrap();

@@ -54,6 +54,11 @@ struct Fixture {
     /// A document of each meeting.
     meeting_document_in: i64,
     meeting_document_out: i64,
+    /// The secretary's seats on the committees of A1 and of B1.
+    seat_in: i64,
+    seat_out: i64,
+    /// The holder of the seat on A1's committee (an official member of A1).
+    seat_holder_in: MemberId,
     /// A notice of the administrator's (no actor's own).
     notice_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
@@ -146,6 +151,28 @@ async fn fixture(store: &dyn Store) -> Fixture {
         meetings.push(id);
         meeting_documents.push(store.add_meeting_document(&ctx, id, "tai-lieu.pdf", "application/pdf", b"%PDF-1.7").await.unwrap());
     }
+    let mut seats = Vec::new();
+    let mut seat_holders = Vec::new();
+    for (i, unit) in [(7, a1), (8, b1)] {
+        let (identity, profile) = person(i, "Đỗ Văn Chức");
+        let event = |kind, effective: &str| domain::event::EventData {
+            kind,
+            effective: domain::dates::parse_date(effective).unwrap(),
+            basis: Some(decision.basis.clone()),
+            note: None,
+        };
+        let events = vec![
+            event(domain::event::EventKind::Admitted { unit: unit_ref(unit), origin: Default::default() }, "01/01/2010"),
+            event(domain::event::EventKind::Ceremony, "01/01/2010"),
+            event(domain::event::EventKind::RecognizedOfficial, "01/01/2011"),
+        ];
+        let new = storage::NewMember { identity, profile: domain::member::DatedProfile { valid_from: None, profile }, events };
+        let member = store.create_member(&ctx, new).await.unwrap();
+        let from = domain::dates::parse_date("01/07/2025").unwrap();
+        let seat = domain::committees::SeatInput::parse(member, "bi-thu", from, "Kết quả bầu").unwrap();
+        seats.push(store.add_seat(&ctx, unit, seat).await.unwrap());
+        seat_holders.push(member);
+    }
     let mut plans = Vec::new();
     for unit in [a1, b1] {
         let measure = domain::weak::plan::Measure {
@@ -178,6 +205,9 @@ async fn fixture(store: &dyn Store) -> Fixture {
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        seat_holder_in: seat_holders[0],
+        seat_in: seats[0],
+        seat_out: seats[1],
         notice_out,
         document_in: documents[0].0,
         document_out: documents[1].0,
@@ -315,6 +345,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             ("id", p) if p.starts_with("/meetings/") || p.starts_with("/api/v1/meetings/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.meeting_in } else { f.meeting_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/committee/seats/") || p.starts_with("/api/v1/committee-seats/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.seat_in } else { f.seat_out }).to_string()
             }
             ("id", p) if p.starts_with("/weak/plans/") || p.starts_with("/api/v1/weak-plans/") => {
                 scoped = Scoped::Register;
@@ -480,6 +514,8 @@ async fn every_route_every_role(app: &App) {
                         "/api/v1/admission/cases/",
                         "/admission/plans/terms/",
                         "/api/v1/terms/",
+                        "/committee/seats/",
+                        "/api/v1/committee-seats/",
                     ]
                     .iter()
                     .any(|p| path.starts_with(p));
@@ -515,6 +551,19 @@ async fn every_route_every_role(app: &App) {
                 // checked before the body is read.
                 let records_meetings = who.allows(Capability::RecordMeetings) || who.allows(Capability::WriteRegister);
                 if want == Expect::Allowed && meeting_write(&method, path) && !records_meetings {
+                    want = Expect::Status(403);
+                }
+                // A committee's seats are the organization board's: `write` on the unit
+                // (`CommitteeDesk`), checked before the body is read.
+                let committee_write = method == Method::POST
+                    && matches!(
+                        *path,
+                        "/units/{id}/committee"
+                            | "/api/v1/units/{id}/committee"
+                            | "/committee/seats/{id}/end"
+                            | "/api/v1/committee-seats/{id}/end"
+                    );
+                if want == Expect::Allowed && committee_write && !who.allows(Capability::WriteRegister) {
                     want = Expect::Status(403);
                 }
                 // Consolidation plans need `write` or `decide` on the organization (`WeakDesk`).
@@ -593,7 +642,7 @@ async fn guessed_identifiers_reveal_nothing(app: &App) {
     let f = fixture(app.store.as_ref()).await;
     let staff = actor(app, Some(Role::OrgBoardStaff), Some(f.commune_a), None, "g.staff").await;
     let everyone = app.store.find_members(&MemberQuery { status: StatusFilter::All, ..MemberQuery::new(support::today()) }).await.unwrap();
-    let visible: Vec<i64> = vec![f.self_member.0, f.member_in.0];
+    let visible: Vec<i64> = vec![f.self_member.0, f.member_in.0, f.seat_holder_in.0];
     let mut bodies: HashMap<u16, Vec<String>> = HashMap::new();
     let max_member = everyone.items.iter().map(|m| m.id.0).max().unwrap() + 3;
     for id in 1..=max_member {
@@ -631,7 +680,7 @@ async fn guessed_identifiers_reveal_nothing(app: &App) {
     let (_, v) = get_json(&staff, app, "/api/v1/members?q=ngoai&status=all").await;
     assert_eq!(v["total"], 0);
     let (_, v) = get_json(&staff, app, "/api/v1/members?status=all").await;
-    assert_eq!(v["total"], 2);
+    assert_eq!(v["total"], visible.len());
     let (_, v) = get_json(&staff, app, "/api/v1/units/search?q=binh").await;
     assert_eq!(v.as_array().map(Vec::len).unwrap_or(0), 0, "{v}");
 }
@@ -751,5 +800,5 @@ async fn units_named_in_bodies(app: &App) {
     assert_eq!((after.version, after.events.len()), (before.version, before.events.len()));
     assert_eq!(get_json(&staff, app, &format!("/api/v1/admission/cases/{}", f.case_in)).await.1["version"].as_i64().unwrap(), case_version);
     let everyone = app.store.find_members(&MemberQuery { unit: Some(f.unit_out), ..MemberQuery::new(support::today()) }).await.unwrap();
-    assert_eq!(everyone.total, 1, "only B1's own member");
+    assert_eq!(everyone.total, 2, "only B1's own members (one of them its secretary)");
 }

@@ -15,6 +15,7 @@ mod authz;
 mod backup;
 mod browser;
 mod cli;
+mod committees;
 mod contract;
 mod delivery;
 mod directives;

@@ -13,13 +13,13 @@ use crate::support::{self, App, PASSWORD, create_unit, official_member};
 
 http_on_both_engines!(0; meetings_through_the_api_and_the_pages, a_grassroots_committee_records_its_plenary);
 
-struct Person {
+pub(crate) struct Person {
     token: String,
     web: reqwest::Client,
     csrf: String,
 }
 
-async fn person(app: &App, username: &str, role: Role, unit: i64) -> Person {
+pub(crate) async fn person(app: &App, username: &str, role: Role, unit: i64) -> Person {
     let account = support::account(app.store.as_ref(), username, vec![Grant { role, unit: Some(UnitId(unit)) }], None).await;
     let token = support::token(app.store.as_ref(), account).await;
     let web = support::browser();
@@ -29,7 +29,7 @@ async fn person(app: &App, username: &str, role: Role, unit: i64) -> Person {
 }
 
 impl Person {
-    async fn call(&self, app: &App, method: reqwest::Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+    pub(crate) async fn call(&self, app: &App, method: reqwest::Method, path: &str, body: Option<&Value>) -> (u16, Value) {
         let mut r = app.client.request(method, app.url(path)).bearer_auth(&self.token);
         if let Some(b) = body {
             r = r.json(b);
@@ -38,19 +38,19 @@ impl Person {
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
-    async fn page(&self, app: &App, path: &str) -> (u16, String) {
+    pub(crate) async fn page(&self, app: &App, path: &str) -> (u16, String) {
         let r = self.web.get(app.url(path)).send().await.unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
-    async fn form(&self, app: &App, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn form(&self, app: &App, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut all = vec![("_csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
         self.web.post(app.url(path)).form(&all).send().await.unwrap()
     }
 }
 
-fn field_codes(v: &Value) -> Vec<String> {
+pub(crate) fn field_codes(v: &Value) -> Vec<String> {
     v["error"]["fields"].as_array().map_or(vec![], |f| {
         f.iter().map(|e| format!("{}:{}", e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect()
     })
@@ -78,7 +78,7 @@ async fn meetings_through_the_api_and_the_pages(app: &App) {
     assert_eq!(leader.call(app, Method::POST, &create, Some(&body("2026-11-20"))).await.0, 403, "a leader reads, the secretary records");
     assert_eq!(stranger.call(app, Method::POST, &create, Some(&body("2026-11-20"))).await.0, 404);
     let (status, v) = staff.call(app, Method::POST, &format!("/api/v1/units/{commune}/meetings"), Some(&body("2026-11-20"))).await;
-    assert_eq!((status, field_codes(&v)), (422, vec!["unit:not_a_cell".to_owned()]));
+    assert_eq!((status, field_codes(&v)), (422, vec!["kind:not_for_unit".to_owned()]));
     let (_, v) = secretary.call(app, Method::POST, &create, Some(&body("2026-12-01"))).await;
     let later = v["id"].as_i64().unwrap();
     let (status, v) = secretary.call(app, Method::POST, &create, Some(&body("2026-11-20"))).await;
@@ -222,7 +222,7 @@ async fn a_grassroots_committee_records_its_plenary(app: &App) {
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.7 bao cao so ket");
 
     let (_, html) = staff.page(app, &format!("/meetings?unit={company}&year=2026")).await;
-    assert!(html.contains("Các hội nghị đảng bộ năm 2026") && html.contains("Hội nghị đảng bộ"), "{html}");
+    assert!(html.contains("Các hội nghị năm 2026") && html.contains("Hội nghị đảng bộ"), "{html}");
     let body =
         serde_json::json!({"kind": "thuong-ky", "held_on": "2026-07-05", "starts_at": "19:30", "place": "Hội trường", "agenda": "Tháng 7"});
     let (status, v) = staff.call(app, Method::POST, &format!("/api/v1/units/{company}/meetings"), Some(&body)).await;

@@ -132,12 +132,20 @@ fn codes_read_back() {
 fn a_chi_bo_holds_its_meetings_and_a_grassroots_committee_its_plenaries() {
     use crate::unit::UnitKind;
     use MeetingKind::*;
-    assert_eq!(MeetingKind::held_by_unit(UnitKind::Cell), vec![Regular, Thematic, Combined, Extraordinary]);
-    assert_eq!(MeetingKind::held_by_unit(UnitKind::GrassrootsCell), vec![Regular, Thematic, Combined, Extraordinary]);
-    assert_eq!(MeetingKind::held_by_unit(UnitKind::GrassrootsCommittee), vec![Extraordinary, Plenary]);
-    for other in [UnitKind::Province, UnitKind::Commune, UnitKind::SubCommittee, UnitKind::Group] {
-        assert!(MeetingKind::held_by_unit(other).is_empty(), "{other:?}");
+    assert_eq!(MeetingKind::held_by_unit(UnitKind::Cell), vec![Regular, Thematic, Combined, Extraordinary, Committee]);
+    assert_eq!(MeetingKind::held_by_unit(UnitKind::GrassrootsCell), vec![Regular, Thematic, Combined, Extraordinary, Committee]);
+    assert_eq!(MeetingKind::held_by_unit(UnitKind::GrassrootsCommittee), vec![Extraordinary, Plenary, Committee, Standing]);
+    for upper in [UnitKind::Province, UnitKind::Commune] {
+        assert_eq!(MeetingKind::held_by_unit(upper), vec![Committee, Standing], "{upper:?}");
     }
+    assert_eq!(MeetingKind::held_by_unit(UnitKind::SubCommittee), vec![Committee]);
+    assert!(MeetingKind::held_by_unit(UnitKind::Group).is_empty());
+    // The bodies' meetings summon their seats and never count as a chi bộ's own.
+    assert_eq!(Committee.summons(), Summons::Seats { standing_only: false });
+    assert_eq!(Standing.summons(), Summons::Seats { standing_only: true });
+    assert_eq!(Regular.summons(), Summons::Members);
+    assert_eq!(Plenary.summons(), Summons::Members);
+    assert!(!Committee.is_regular() && !Standing.is_thematic() && Committee.minimum_minutes(d(2026, 1, 5)).is_none());
     assert_eq!(Plenary.minimum_minutes(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()), None);
     assert!(!Plenary.is_regular() && !Plenary.is_thematic());
 }

@@ -32,6 +32,7 @@ use crate::reports::ReportRequest;
 
 mod admin;
 mod admission;
+mod committees;
 mod directives;
 mod documents;
 mod export;
@@ -50,6 +51,7 @@ mod weak;
 
 pub use admin::Admin;
 pub use admission::AdmissionDesk;
+pub use committees::CommitteeDesk;
 pub use directives::{DirectiveDesk, DirectiveSight};
 pub use documents::{DocumentDesk, DocumentSight};
 pub use export::Exporter;

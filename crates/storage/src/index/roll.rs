@@ -79,6 +79,15 @@ impl Index {
 }
 
 impl Index {
+    /// Whether a member belongs on `on` to `unit` or to a unit under it then.
+    pub fn member_within(&self, member: MemberId, unit: UnitId, on: NaiveDate) -> bool {
+        let Some(at) = self.member(member).and_then(|m| m.span_on(on)).and_then(|s| s.at) else { return false };
+        let Some(&root) = self.units.pos.get(&unit) else { return false };
+        at == root || self.descendants(unit, on).iter().any(|d| self.units.pos.get(&d.unit) == Some(&at))
+    }
+}
+
+impl Index {
     /// The unit a member's record belongs to (their latest span's), if any.
     pub fn home_unit(&self, member: MemberId) -> Option<UnitId> {
         self.member(member).and_then(|m| self.units.id(m.home))

@@ -26,11 +26,8 @@ impl SqlStore {
         if input.held_on < vietnam_today(ctx.now) {
             return Ok(());
         }
-        let (members, name) = {
-            let index = self.index.read();
-            let members: Vec<MemberId> = index.roll(unit, input.held_on).into_iter().map(|e| e.member).collect();
-            (members, index.unit_latest(unit).map(|v| v.name.clone()).unwrap_or_default())
-        };
+        let members: Vec<MemberId> = self.roll_of(tx, unit, input.kind, input.held_on).await?.into_iter().map(|e| e.member).collect();
+        let name = self.index.read().unit_latest(unit).map(|v| v.name.clone()).unwrap_or_default();
         let kind = input.kind.label().to_lowercase();
         let facts = domain::notifications::MeetingFacts {
             id,
@@ -52,11 +49,8 @@ impl SqlStore {
         if m.input.held_on < vietnam_today(ctx.now) {
             return Ok(());
         }
-        let (members, unit_name) = {
-            let index = self.index.read();
-            let members: Vec<MemberId> = index.roll(m.unit, m.input.held_on).into_iter().map(|e| e.member).collect();
-            (members, index.unit_latest(m.unit).map(|v| v.name.clone()).unwrap_or_default())
-        };
+        let members: Vec<MemberId> = self.roll_of(tx, m.unit, m.input.kind, m.input.held_on).await?.into_iter().map(|e| e.member).collect();
+        let unit_name = self.index.read().unit_latest(m.unit).map(|v| v.name.clone()).unwrap_or_default();
         let kind = m.input.kind.label().to_lowercase();
         let facts = domain::notifications::MeetingFacts {
             id: m.id,

@@ -299,6 +299,7 @@ pub struct PresenceRow {
     pub member: MemberId,
     pub unit: UnitId,
     pub held_on: NaiveDate,
+    pub kind: MeetingKind,
     pub presence: Presence,
     pub exempt: bool,
     pub away_temporarily: bool,
@@ -307,7 +308,7 @@ pub struct PresenceRow {
 
 /// Every attendance of the meetings held in `[first, last]`.
 pub async fn presence_between(conn: &mut dyn Conn, first: NaiveDate, last: NaiveDate) -> R<Vec<PresenceRow>> {
-    let sql: Sql = "SELECT a.member_id, m.unit_id, m.held_on, a.presence, a.exempt, a.away_temporarily, a.guest \
+    let sql: Sql = "SELECT a.member_id, m.unit_id, m.held_on, m.kind, a.presence, a.exempt, a.away_temporarily, a.guest \
                     FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id \
                     WHERE m.held_on BETWEEN $1 AND $2 AND m.attendance_recorded = 1"
         .into();
@@ -319,6 +320,7 @@ pub async fn presence_between(conn: &mut dyn Conn, first: NaiveDate, last: Naive
                 member: MemberId(r.i64("member_id")?),
                 unit: UnitId(r.i64("unit_id")?),
                 held_on: r.date("held_on")?,
+                kind: MeetingKind::parse(&r.str("kind")?).map_err(|_| decode("kind"))?,
                 presence: Presence::parse(&r.str("presence")?).map_err(|_| decode("presence"))?,
                 exempt: r.i64("exempt")? != 0,
                 away_temporarily: r.i64("away_temporarily")? != 0,

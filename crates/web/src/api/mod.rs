@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod bodies;
+pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod export;
@@ -32,6 +33,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(plans::routes());
     routes.extend(directives::routes());
     routes.extend(meetings::routes());
+    routes.extend(committees::routes());
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
     routes.extend(inbox::routes());

@@ -4,7 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    admission, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports, tokens, transfers, units, weak,
+    admission, committees, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports, tokens, transfers,
+    units, weak,
 };
 
 #[derive(OpenApi)]
@@ -24,6 +25,7 @@ use super::{
         directives::pass_on, directives::remind, directives::attach_sender, directives::attach_report, directives::download,
         meetings::list, meetings::create, meetings::alerts, meetings::report, meetings::detail, meetings::update, meetings::attendance,
         meetings::resolution, meetings::minutes, meetings::add_document, meetings::download_document,
+        committees::show, committees::add, committees::end,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
         feedback::list, feedback::send, feedback::detail, feedback::answer,
         inbox::list, inbox::open, inbox::mark_read, inbox::set_email,
@@ -52,6 +54,7 @@ use super::{
         (name = "reports", description = "Thống kê đảng viên"), (name = "quality", description = "Chất lượng dữ liệu"),
         (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"),
         (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"),
+        (name = "committees", description = "Cấp ủy: người giữ chức vụ theo thời gian, thành phần hội nghị cấp ủy và ban thường vụ"),
         (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),
         (name = "feedback", description = "Ý kiến, kiến nghị gửi cấp trên và trả lời"),
         (name = "documents", description = "Thư viện tài liệu, tệp đính kèm, theo dõi đã xem"),

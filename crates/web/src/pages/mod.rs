@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod admission;
 pub mod calendar;
+pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod events;
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(meetings::routes());
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
+    routes.extend(committees::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

@@ -181,6 +181,8 @@ struct UnitPage {
     export_href: Option<String>,
     /// The operation forms ("Thao tác"), when the unit exists on the date shown.
     actions: Vec<Link>,
+    /// The unit's committee page (every unit but a party group).
+    committee_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -365,6 +367,8 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
             None
         },
         actions: if existed && may_manage { super::unit_ops::links(&s, id, &suffix).await } else { Vec::new() },
+        committee_href: (existed && domain::committees::has_committee(shown.kind))
+            .then(|| format::href(&format!("/units/{id}/committee"), &[("on", &format::date(a.date))])),
     };
     page(&view)
 }

@@ -125,8 +125,10 @@ struct ListPage {
     year: i32,
     /// The unit holds meetings: a chi bộ, or a grassroots party committee (its plenaries).
     holds_meetings: bool,
-    /// "Các buổi sinh hoạt" or "Các hội nghị đảng bộ".
+    /// "Các buổi sinh hoạt" (a chi bộ) or "Các hội nghị" (a committee).
     meetings_heading: &'static str,
+    /// The unit's committee, whose seats are the roll of its committee's meetings.
+    committee_href: Option<String>,
     meetings: Vec<MeetingRow>,
     new_href: Option<String>,
     report_href: String,
@@ -150,6 +152,7 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         year,
         holds_meetings: false,
         meetings_heading: "Các buổi sinh hoạt",
+        committee_href: None,
         meetings: Vec::new(),
         new_href: None,
         report_href: String::new(),
@@ -165,7 +168,10 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         let kind = s.reader()?.unit(u, today).await?.as_of.map(|v| v.kind);
         view.holds_meetings = kind.is_some_and(|k| !domain::meetings::MeetingKind::held_by_unit(k).is_empty());
         if kind.is_some_and(|k| !k.holds_members()) {
-            view.meetings_heading = "Các hội nghị đảng bộ";
+            view.meetings_heading = "Các hội nghị";
+        }
+        if kind.is_some_and(domain::committees::has_committee) {
+            view.committee_href = Some(format!("/units/{u}/committee"));
         }
         if view.holds_meetings {
             view.meetings = desk.unit_meetings(u, first, last).await?.iter().map(meeting_row).collect();
