@@ -312,6 +312,8 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     let meetings_started = Instant::now();
     let meetings = datagen::meetings::generate_meetings(store, seed, today).await.context("generating meetings failed")?;
     println!("Đã ghi {meetings} buổi sinh hoạt chi bộ trong {:.1} giây.", meetings_started.elapsed().as_secs_f64());
+    let seats = datagen::committees::generate_committees(store, seed, today).await.context("generating committees failed")?;
+    println!("Đã ghi {seats} người giữ chức vụ cấp ủy và các hội nghị cấp ủy năm nay.");
     let directives_started = Instant::now();
     let directives = datagen::directives::generate_directives(store, seed, today).await.context("generating directives failed")?;
     println!("Đã tạo {directives} văn bản chỉ đạo trong {:.1} giây.", directives_started.elapsed().as_secs_f64());

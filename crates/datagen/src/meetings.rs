@@ -32,7 +32,7 @@ struct Habits {
 }
 
 /// Holds and records one meeting; returns its id.
-async fn hold(
+pub(crate) async fn hold(
     store: &dyn Store,
     rng: &mut StdRng,
     cell: UnitId,
@@ -42,13 +42,16 @@ async fn hold(
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
     let thematic = kind.is_thematic();
+    let body_meets = kind.summons() != domain::meetings::Summons::Members;
     let input = MeetingInput {
         kind,
         held_on: day,
-        starts_at: NaiveTime::from_hms_opt(19, 30, 0).unwrap_or_default(),
+        starts_at: NaiveTime::from_hms_opt(if body_meets { 8 } else { 19 }, if body_meets { 0 } else { 30 }, 0).unwrap_or_default(),
         length_minutes: Some(if kind == MeetingKind::Combined { 120 } else { 90 + rng.random_range(0..4) * 10 }),
-        place: "Nhà văn hóa".into(),
-        agenda: if kind == MeetingKind::Plenary {
+        place: if body_meets { "Phòng họp trụ sở đảng ủy" } else { "Nhà văn hóa" }.into(),
+        agenda: if body_meets {
+            "Lãnh đạo thực hiện nhiệm vụ chính trị trong tháng; công tác xây dựng Đảng, công tác cán bộ.".into()
+        } else if kind == MeetingKind::Plenary {
             "Sơ kết công tác xây dựng Đảng 6 tháng đầu năm, nhiệm vụ 6 tháng cuối năm.".into()
         } else if thematic {
             "Đánh giá kết quả tháng, nhiệm vụ tháng tới.\nChuyên đề: nâng cao chất lượng sinh hoạt chi bộ.".into()
@@ -89,8 +92,15 @@ async fn hold(
     store.add_resolution(&ctx, id, view.version, vote).await?;
     // Minutes signed for every month but the one under way.
     if day.month() != today.month() || day.year() != today.year() {
+        let body = match kind {
+            MeetingKind::Committee => "Cấp ủy",
+            MeetingKind::Standing => "Ban Thường vụ",
+            MeetingKind::Plenary => "Đảng bộ",
+            _ => "Chi bộ",
+        };
         let text = format!(
-            "Chi bộ họp lúc 19 giờ 30 ngày {}. Có mặt {}/{} đảng viên. Chi bộ đánh giá kết quả tháng, thống nhất nhiệm vụ tháng tới.",
+            "{body} họp lúc {} ngày {}. Có mặt {}/{} đồng chí. {body} đánh giá kết quả tháng, thống nhất nhiệm vụ tháng tới.",
+            input_time(body_meets),
             day.format("%d/%m/%Y"),
             view.counts.present,
             view.counts.summoned
@@ -98,11 +108,15 @@ async fn hold(
         let mut v = view.version + 1;
         store.change_minutes(&ctx, id, v, MinutesChange::Edit(text)).await?;
         v += 1;
-        store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Chair, "Bí thư chi bộ".into())).await?;
+        store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Chair, format!("Bí thư {}", body.to_lowercase()))).await?;
         v += 1;
         store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Secretary, "Thư ký buổi họp".into())).await?;
     }
     Ok(id)
+}
+
+fn input_time(body_meets: bool) -> &'static str {
+    if body_meets { "8 giờ" } else { "19 giờ 30" }
 }
 
 /// Generates this year's meetings; returns how many were recorded.

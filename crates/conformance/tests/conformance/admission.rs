@@ -112,13 +112,6 @@ async fn file_until_vote(s: &dyn Store, w: &World, id: i64) -> i64 {
     version
 }
 
-fn codes(e: StoreError) -> Vec<&'static str> {
-    match e {
-        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 async fn candidate_becomes_official_member(t: &TestStore) {
     let s = t.store.as_ref();
     let w = world(s).await;

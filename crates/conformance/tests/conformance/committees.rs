@@ -2,29 +2,18 @@
 //! that end; the committee's and the standing committee's meetings summon the seats held on the
 //! day, and their absences are no absence from a chi bộ.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use conformance::{TestStore, on_both_engines};
 use domain::committees::{SeatInput, SeatRole};
 use domain::ids::{MemberId, UnitId};
 use domain::meetings::{MeetingInput, MeetingKind, Presence};
 use domain::unit::UnitKind::*;
 use storage::prelude::*;
-use storage::{AttendanceInput, StoreError, WriteContext};
+use storage::{AttendanceInput, StoreError};
 
 use crate::fixtures::*;
 
 on_both_engines!(seats_follow_the_rules, committee_meetings_summon_the_seats);
-
-fn at(day: NaiveDate) -> WriteContext {
-    WriteContext::new("tester", Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).unwrap()))
-}
-
-fn codes(e: StoreError) -> Vec<&'static str> {
-    match e {
-        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
 
 fn seat(member: MemberId, role: SeatRole, from: NaiveDate) -> SeatInput {
     SeatInput { member, role, from, basis: "Kết quả bầu tại Đại hội Đảng bộ xã, nhiệm kỳ 2025–2030".into() }

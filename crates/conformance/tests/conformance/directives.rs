@@ -53,13 +53,6 @@ fn on(day: NaiveDate) -> WriteContext {
     WriteContext::new("tester", now)
 }
 
-fn codes(e: StoreError) -> Vec<&'static str> {
-    match e {
-        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 fn status_of(detail: &storage::DirectiveDetail, unit: UnitId) -> TaskStatus {
     detail.receipts.iter().find(|r| r.unit == unit).map(|r| r.status).unwrap()
 }

@@ -14,13 +14,6 @@ use crate::fixtures::*;
 
 on_both_engines!(feedback_goes_up_and_is_answered);
 
-fn codes(e: StoreError) -> Vec<&'static str> {
-    match e {
-        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 async fn feedback_goes_up_and_is_answered(t: &TestStore) {
     let s = t.store.as_ref();
     let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;

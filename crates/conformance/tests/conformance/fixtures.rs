@@ -6,12 +6,25 @@ use domain::ids::{CitizenId, DecisionNumber, MemberId, UnitCode, UnitId};
 use domain::member::{DatedProfile, Identity, IdentityInput, ProfileInput};
 use domain::unit::{LegalBasis, UnitKind};
 use storage::prelude::*;
-use storage::{NewMember, NewUnit, OrgDecision, UnitSpec, WriteContext};
+use storage::{NewMember, NewUnit, OrgDecision, StoreError, UnitSpec, WriteContext};
 
 pub use domain::testing::d;
 
 pub fn ctx() -> WriteContext {
     WriteContext::new("tester", Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap())
+}
+
+/// A write made at 10:00 in Vietnam on `day`.
+pub fn at(day: NaiveDate) -> WriteContext {
+    WriteContext::new("tester", Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).unwrap()))
+}
+
+/// The codes of a refusal (any other error fails the test).
+pub fn codes(e: StoreError) -> Vec<&'static str> {
+    match e {
+        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
 
 pub fn basis(on: NaiveDate) -> LegalBasis {

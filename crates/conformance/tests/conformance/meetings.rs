@@ -4,7 +4,7 @@
 //! take dated amendments, the alerts (months and quarters without meetings, three months absent
 //! without reason) and the report; and the scoped handle.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use conformance::{TestStore, on_both_engines};
 use domain::access::Role;
 use domain::event::{EventData, EventKind, TransferMode, UnitRef};
@@ -12,7 +12,7 @@ use domain::ids::{MemberId, UnitId};
 use domain::meetings::{MeetingInput, MeetingKind, Presence, ResolutionInput, Signer, Threshold, Vote};
 use domain::unit::UnitKind::*;
 use storage::prelude::*;
-use storage::{AttendanceInput, MinutesChange, StoreError, WriteContext};
+use storage::{AttendanceInput, MinutesChange, StoreError};
 
 use crate::fixtures::*;
 
@@ -65,17 +65,6 @@ fn meeting(kind: MeetingKind, on: NaiveDate, length: Option<u32>) -> MeetingInpu
         length_minutes: length,
         place: "Nhà văn hóa thôn".into(),
         agenda: "Đánh giá tháng, nhiệm vụ tháng tới.".into(),
-    }
-}
-
-fn at(day: NaiveDate) -> WriteContext {
-    WriteContext::new("tester", Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).unwrap()))
-}
-
-fn codes(e: StoreError) -> Vec<&'static str> {
-    match e {
-        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
-        other => panic!("expected a refusal, got {other:?}"),
     }
 }
 

@@ -32,13 +32,6 @@ fn term(first: chrono::NaiveDate, last: chrono::NaiveDate, target: Option<u32>) 
     TermInput { first_day: first, last_day: last, target }
 }
 
-fn codes(e: StoreError) -> Vec<&'static str> {
-    match e {
-        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 async fn actions(s: &dyn Store, prefix: &str) -> Vec<String> {
     let q = AuditQuery { action: Some(prefix.into()), limit: 100, ..AuditQuery::default() };
     let mut out: Vec<String> = s.audit_entries(&q).await.unwrap().into_iter().map(|e| e.action).collect();

@@ -2,7 +2,7 @@
 //! and tasks (`domain::weak` with the default thresholds), and a consolidation plan made, tracked
 //! and closed, counted for the committee's report; the scoped handle.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use conformance::{TestStore, on_both_engines};
 use domain::access::Role;
 use domain::directives::{Deadline, DirectiveKind, Draft, Reach, Task};
@@ -12,7 +12,7 @@ use domain::unit::UnitKind::*;
 use domain::weak::WeakReason;
 use domain::weak::plan::{Measure, PlanOutcome};
 use storage::prelude::*;
-use storage::{AttendanceInput, StoreError, WriteContext};
+use storage::{AttendanceInput, StoreError};
 
 use crate::fixtures::*;
 
@@ -22,10 +22,6 @@ struct World {
     commune: UnitId,
     a: UnitId,
     b: UnitId,
-}
-
-fn at(day: NaiveDate) -> WriteContext {
-    WriteContext::new("tester", Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).unwrap()))
 }
 
 async fn world(s: &dyn Store) -> World {
@@ -83,13 +79,6 @@ async fn world(s: &dyn Store) -> World {
 
 fn measure(text: &str, due: NaiveDate) -> Measure {
     Measure { text: text.into(), responsible: "Đồng chí Bí thư Đảng ủy xã".into(), due, done: None, note: None }
-}
-
-fn codes(e: StoreError) -> Vec<&'static str> {
-    match e {
-        StoreError::Invalid(v) => v.errors.iter().map(|e| e.code).collect(),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 async fn weak_organizations_are_found_and_consolidated(t: &TestStore) {

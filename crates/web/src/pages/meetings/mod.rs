@@ -129,6 +129,8 @@ struct ListPage {
     meetings_heading: &'static str,
     /// The unit's committee, whose seats are the roll of its committee's meetings.
     committee_href: Option<String>,
+    /// "Ghi buổi sinh hoạt mới" (a chi bộ) or "Ghi hội nghị mới" (a committee).
+    new_label: &'static str,
     meetings: Vec<MeetingRow>,
     new_href: Option<String>,
     report_href: String,
@@ -153,6 +155,7 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         holds_meetings: false,
         meetings_heading: "Các buổi sinh hoạt",
         committee_href: None,
+        new_label: "Ghi buổi sinh hoạt mới",
         meetings: Vec::new(),
         new_href: None,
         report_href: String::new(),
@@ -169,6 +172,7 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         view.holds_meetings = kind.is_some_and(|k| !domain::meetings::MeetingKind::held_by_unit(k).is_empty());
         if kind.is_some_and(|k| !k.holds_members()) {
             view.meetings_heading = "Các hội nghị";
+            view.new_label = "Ghi hội nghị mới";
         }
         if kind.is_some_and(domain::committees::has_committee) {
             view.committee_href = Some(format!("/units/{u}/committee"));
