@@ -1,7 +1,7 @@
 //! The committees of the generated province (docs/design/operations.md "Committees"): the seats
 //! of the communes' and grassroots committees' executive committees for the 2025–2030 term, a
 //! secretary and a deputy in every chi bộ given meetings, one deputy moved away and replaced in
-//! the spring; and this year's monthly meetings of the communes' committees and standing
+//! the spring by a newly elected one; and this year's monthly meetings of the communes' committees and standing
 //! committees, recorded against their seats.
 //!
 //! Everything goes through the store's use cases; deterministic for a seed.
@@ -97,21 +97,26 @@ pub async fn generate_committees(store: &dyn Store, seed: u64, today: NaiveDate)
             seated += seat(store, u.id, &[SeatRole::Secretary, SeatRole::DeputySecretary], from, &basis).await?;
         }
     }
-    // The first commune's second deputy is moved away in March and a committee member takes the post.
+    // The first commune's second deputy is moved away in March; an official member not yet on
+    // the committee is elected in their place.
     let spring = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or(today);
     if let Some(&first) = committees.first()
         && spring <= today
     {
         let view = store.committee(first, spring).await?;
-        let deputies: Vec<_> = view.seated.iter().filter(|s| s.role == SeatRole::DeputySecretary).collect();
-        let member = view.seated.iter().find(|s| s.role == SeatRole::Member);
-        if let (Some(leaving), Some(member)) = (deputies.get(1), member) {
+        let leaving = view.seated.iter().filter(|s| s.role == SeatRole::DeputySecretary).nth(1);
+        let mut q = MemberQuery::new(spring);
+        q.unit = Some(first);
+        q.status = StatusFilter::Only(Status::Official);
+        q.per_page = COMMITTEE.len() + 1;
+        let found = store.find_members(&q).await?;
+        let newcomer = found.items.iter().find(|m| view.seated.iter().all(|s| s.member != m.id));
+        if let (Some(leaving), Some(newcomer)) = (leaving, newcomer) {
             store
                 .end_seat(&on(spring), leaving.id, leaving.version, spring, "Quyết định điều động, phân công công tác số 35-QĐ/TU".into())
                 .await?;
-            store.end_seat(&on(spring), member.id, member.version, spring, "Được bầu giữ chức Phó Bí thư".into()).await?;
             let input = SeatInput {
-                member: member.member,
+                member: newcomer.id,
                 role: SeatRole::DeputySecretary,
                 from: spring,
                 basis: "Nghị quyết hội nghị cấp ủy bầu bổ sung Phó Bí thư; Quyết định chuẩn y số 41-QĐ/TU".into(),

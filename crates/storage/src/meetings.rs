@@ -19,6 +19,7 @@ use domain::meetings::{
     Threshold, documents_in_time, halves_without_plenary, months_absent_without_reason, months_without_regular, quarters_without_thematic,
     vote_denominator,
 };
+use domain::unit::UnitKind;
 
 use crate::context::{WriteContext, vietnam_today};
 use crate::error::{Result, StoreError};
@@ -286,7 +287,45 @@ impl MeetingReportRow {
     }
 }
 
-/// Meetings held and attendance per chi bộ under a unit, over a period.
+/// One committee's own meetings over a period: a grassroots committee's plenaries, its
+/// executive and standing committees', its extraordinary meetings (a chi bộ's: its chi ủy's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BodyReportRow {
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub plenary: u32,
+    pub committee: u32,
+    pub standing: u32,
+    pub extraordinary: u32,
+    pub held: u32,
+    /// Attendances expected, as for a chi bộ (the seats of the day for a committee's meeting).
+    pub expected: u32,
+    pub present: u32,
+    pub excused: u32,
+    pub absent: u32,
+}
+
+impl BodyReportRow {
+    fn empty(unit: UnitId, unit_name: String) -> Self {
+        BodyReportRow {
+            unit,
+            unit_name,
+            plenary: 0,
+            committee: 0,
+            standing: 0,
+            extraordinary: 0,
+            held: 0,
+            expected: 0,
+            present: 0,
+            excused: 0,
+            absent: 0,
+        }
+    }
+}
+
+/// Meetings held and attendance per chi bộ under a unit, over a period, and the meetings the
+/// committees under it (itself included) held of their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingReport {
@@ -296,6 +335,14 @@ pub struct MeetingReport {
     pub last: NaiveDate,
     pub rows: Vec<MeetingReportRow>,
     pub total: MeetingReportRow,
+    /// The committees that held a meeting of their own in the period, in tree order.
+    pub bodies: Vec<BodyReportRow>,
+}
+
+/// Whether an attendance is one expected: a guest who came, or a member on the list who counts
+/// (exempt members who stayed away and those away in temporary activity left out).
+fn expected_attendance(p: &q::PresenceRow) -> bool {
+    if p.guest { p.presence == Presence::Present } else { !(p.away_temporarily || (p.exempt && p.presence != Presence::Present)) }
 }
 
 /// Chi bộ meetings (docs/design/operations.md "Meetings").
@@ -373,23 +420,30 @@ fn year_start(year: i32) -> NaiveDate {
 impl SqlStore {
     /// The chi bộ under `root` (itself included) standing on `on`, with their names.
     async fn cells_under(&self, root: UnitId, on: NaiveDate) -> Result<(String, Vec<(UnitId, String)>)> {
+        let (root_name, mut cells) = self.units_under(root, on, UnitKind::holds_members).await?;
+        cells.sort_by_cached_key(|(_, name)| domain::text::collation_key(name));
+        Ok((root_name, cells))
+    }
+
+    /// The root's name, and the units of the kinds `which` accepts among the root and the units
+    /// under it on `on`, in the order of a walk down the tree.
+    async fn units_under(&self, root: UnitId, on: NaiveDate, which: fn(UnitKind) -> bool) -> Result<(String, Vec<(UnitId, String)>)> {
         self.refresh_index().await?;
         let index = self.index.read();
         let root_version = index.unit_version_on(root, on).or_else(|| index.unit_latest(root)).ok_or(StoreError::NotFound)?;
         let root_name = root_version.name.clone();
-        let mut cells: Vec<(UnitId, String)> = Vec::new();
-        if root_version.kind.holds_members() {
-            cells.push((root, root_name.clone()));
+        let mut units: Vec<(UnitId, String)> = Vec::new();
+        if which(root_version.kind) {
+            units.push((root, root_name.clone()));
         }
         for d in index.descendants(root, on) {
-            if d.kind.holds_members()
+            if which(d.kind)
                 && let Some(v) = index.unit_version_on(d.unit, on)
             {
-                cells.push((d.unit, v.name.clone()));
+                units.push((d.unit, v.name.clone()));
             }
         }
-        cells.sort_by_cached_key(|(_, name)| domain::text::collation_key(name));
-        Ok((root_name, cells))
+        Ok((root_name, units))
     }
 
     /// Loads a meeting for a write and checks the version sent.
@@ -421,6 +475,40 @@ fn check_body(index: &crate::index::Index, unit: UnitId, input: &MeetingInput) -
 }
 
 impl SqlStore {
+    /// The committees under `root` (itself included) that held meetings of their own among `held`:
+    /// every meeting of a unit above the chi bộ, a chi bộ's chi ủy meetings.
+    async fn body_rows(&self, root: UnitId, on: NaiveDate, held: &[q::HeldRow], presence: &[q::PresenceRow]) -> Result<Vec<BodyReportRow>> {
+        let (_, units) = self.units_under(root, on, domain::committees::has_committee).await?;
+        let cells: HashSet<UnitId> = {
+            let index = self.index.read();
+            units.iter().filter(|(u, _)| index.unit_version_on(*u, on).is_some_and(|v| v.kind.holds_members())).map(|(u, _)| *u).collect()
+        };
+        let own = |unit: UnitId, kind: MeetingKind| !cells.contains(&unit) || kind.summons() != Summons::Members;
+        let mut rows: Vec<BodyReportRow> = units.into_iter().map(|(unit, unit_name)| BodyReportRow::empty(unit, unit_name)).collect();
+        let at: HashMap<UnitId, usize> = rows.iter().enumerate().map(|(i, r)| (r.unit, i)).collect();
+        for h in held.iter().filter(|h| own(h.unit, h.kind)) {
+            let Some(row) = at.get(&h.unit).and_then(|&i| rows.get_mut(i)) else { continue };
+            row.held += 1;
+            match h.kind {
+                MeetingKind::Plenary => row.plenary += 1,
+                MeetingKind::Committee => row.committee += 1,
+                MeetingKind::Standing => row.standing += 1,
+                _ => row.extraordinary += 1,
+            }
+        }
+        for p in presence.iter().filter(|p| own(p.unit, p.kind)) {
+            let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
+            if expected_attendance(p) {
+                row.expected += 1;
+                row.present += u32::from(p.presence == Presence::Present);
+                row.excused += u32::from(p.presence == Presence::Excused);
+                row.absent += u32::from(p.presence == Presence::Absent);
+            }
+        }
+        rows.retain(|r| r.held > 0);
+        Ok(rows)
+    }
+
     /// A meeting of a committee's body needs someone seated on its day.
     async fn check_roll(&self, conn: &mut dyn crate::db::Conn, unit: UnitId, input: &MeetingInput) -> Result<()> {
         if matches!(input.kind.summons(), Summons::Seats { .. }) && self.roll_of(conn, unit, input.kind, input.held_on).await?.is_empty() {
@@ -774,11 +862,7 @@ impl MeetingStore for SqlStore {
         }
         for p in presence.iter().filter(|p| p.kind.summons() == Summons::Members) {
             let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
-            let expected = if p.guest {
-                p.presence == Presence::Present
-            } else {
-                !(p.away_temporarily || (p.exempt && p.presence != Presence::Present))
-            };
+            let expected = expected_attendance(p);
             row.expected += u32::from(expected);
             if expected {
                 row.present += u32::from(p.presence == Presence::Present);
@@ -797,7 +881,8 @@ impl MeetingStore for SqlStore {
             total.excused += r.excused;
             total.absent += r.absent;
         }
-        Ok(MeetingReport { root, root_name, first, last, rows, total })
+        let bodies = self.body_rows(root, last, &held, &presence).await?;
+        Ok(MeetingReport { root, root_name, first, last, rows, total, bodies })
     }
 
     async fn add_meeting_document(&self, ctx: &WriteContext, id: i64, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64> {

@@ -104,6 +104,20 @@ async fn a_committee_is_seated_and_meets(app: &App) {
     let mut roll: Vec<i64> = m["attendance"].as_array().unwrap().iter().map(|a| a["member"].as_i64().unwrap()).collect();
     roll.sort();
     assert_eq!(roll, vec![secretary_member, namesake_west]);
+    let rows = json!({"version": m["version"], "rows": [
+        {"member": secretary_member, "presence": "co-mat"},
+        {"member": namesake_west, "presence": "vang-co-ly-do", "reason": "Đi công tác"}
+    ]});
+    let (status, v) = staff.call(app, Method::PUT, &format!("/api/v1/meetings/{}/attendance", m["id"]), Some(&rows)).await;
+    assert_eq!(status, 204, "{v}");
+    // The report counts it among the committees' own meetings, not the chi bộ's.
+    let (_, html) = staff.page(app, &format!("/meetings/report?unit={commune}&from=01/01/2026&to=31/12/2026")).await;
+    let bodies = html.split("Hội nghị của đảng bộ, cấp ủy").nth(1).unwrap_or_default();
+    assert!(bodies.contains("Đảng bộ xã An Phú") && bodies.contains(r#"data-label="Hội nghị cấp ủy" class="num">1<"#), "{html}");
+    let (_, v) =
+        staff.call(app, Method::GET, &format!("/api/v1/units/{commune}/meetings/report?from=2026-01-01&to=2026-12-31"), None).await;
+    assert_eq!((v["bodies"][0]["committee"].as_u64(), v["bodies"][0]["excused"].as_u64()), (Some(1), Some(1)), "{v}");
+    assert_eq!(v["total"]["held"], 0, "no chi bộ meeting");
     // A chi bộ without a chi ủy has no one to summon.
     let (status, v) = secretary.call(app, Method::POST, &format!("/api/v1/units/{east}/meetings"), Some(&body)).await;
     assert_eq!((status, field_codes(&v)), (422, vec!["kind:no_seats".to_owned()]));

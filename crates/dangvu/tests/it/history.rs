@@ -124,8 +124,13 @@ async fn a_merged_commune_reads_its_predecessors(app: &App) {
     assert!(body.contains("Đảng bộ xã An") && body.contains("Chi bộ thôn An Tây"), "{body}");
     // The province above it is named but not linked (it is not readable).
     assert!(!body.contains("href=\"/units/1?"), "no link to the province");
-    // It is read-only: no operation forms.
-    assert!(!body.contains(&format!("/units/{an}/")), "no operations offered: {body}");
+    // It is read-only: no operation forms; its committee of the day is read.
+    let committee = format!("/units/{an}/committee?{}", on("on", "30/06/2025"));
+    assert!(!body.replace(&committee, "").contains(&format!("/units/{an}/")), "no operations offered: {body}");
+    assert!(body.contains(&committee), "{body}");
+    let (status, _, html) = page(app, &client, &committee).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(!html.contains("Ghi người giữ chức"), "read-only: {html}");
     // From the merger on (or today) it no longer exists for them: they are sent to its last day.
     for path in [format!("/units/{an}?{}", on("as_of", "02/07/2025")), format!("/units/{an}")] {
         let (status, location, _) = page(app, &client, &path).await;

@@ -1,5 +1,5 @@
 //! The [`CommitteeDesk`] handle: the seats of units' committees within the caller's scope.
-//! Reading needs the read scope on the unit (audited: a committee names members); seating and
+//! Reading needs the read scope on the unit on the day read (audited: a committee names members); seating and
 //! ending a seat need `write` (the organization board) on it, and the member seated must be one
 //! the caller reads.
 
@@ -46,9 +46,10 @@ impl CommitteeDesk<'_> {
         }
     }
 
-    /// A unit's committee as of a day (audited with the members it names).
+    /// A unit's committee as of a day (audited with the members it names): for whoever reads the
+    /// unit on that day, by historical reach too (a predecessor of a unit in scope).
     pub async fn committee(&self, unit: UnitId, on: NaiveDate) -> Result<CommitteeView> {
-        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
+        require(self.store(), &self.read, ScopeTarget::UnitOn(unit, on)).await?;
         let view = self.store().committee(unit, on).await?;
         let mut members: Vec<i64> = view.seated.iter().chain(&view.others).map(|s| s.member.0).collect();
         members.sort_unstable();

@@ -173,7 +173,7 @@ async fn alerts(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<YearPar
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/meetings/report", tag = "meetings", params(("id" = i64, Path, description = "Unit id"), PeriodParams),
-    responses((status = 200, description = "Meetings held and attendance per chi bộ under the unit", body = MeetingReport),
+    responses((status = 200, description = "Meetings held and attendance per chi bộ under the unit, and the committees' own meetings (plenaries, executive and standing committees)", body = MeetingReport),
               (status = 422, description = "A period that ends before it begins", body = ErrorEnvelope)))]
 async fn report(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<PeriodParams>) -> Result<Response, AppError> {
     let today = s.today();

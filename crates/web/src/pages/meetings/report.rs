@@ -1,11 +1,13 @@
 //! `/meetings/report?unit=&from=&to=`: meetings held and attendance per chi bộ under a unit over
 //! a period, each chi bộ leading to its meetings (and each meeting to its members); also as CSV.
+//! Below, the committees' own meetings (plenaries, executive and standing committees), each
+//! committee leading to its meetings.
 
 use askama::Template;
 use axum::response::Response;
 use serde::Deserialize;
 
-use storage::MeetingReportRow;
+use storage::{BodyReportRow, MeetingReportRow};
 
 use crate::chrome::Chrome;
 use crate::csv::{Csv, Value};
@@ -39,6 +41,35 @@ struct Row {
     rate: String,
 }
 
+/// A committee's own meetings, as a row.
+struct BodyRow {
+    name: String,
+    href: String,
+    held: u32,
+    plenary: u32,
+    committee: u32,
+    standing: u32,
+    extraordinary: u32,
+    expected: u32,
+    present: u32,
+    rate: String,
+}
+
+fn body_row(r: &BodyReportRow, year: &str) -> BodyRow {
+    BodyRow {
+        name: r.unit_name.clone(),
+        href: format::href("/meetings", &[("unit", &r.unit.to_string()), ("year", year)]),
+        held: r.held,
+        plenary: r.plenary,
+        committee: r.committee,
+        standing: r.standing,
+        extraordinary: r.extraordinary,
+        expected: r.expected,
+        present: r.present,
+        rate: format::percent(r.present as usize, r.expected as usize),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "meetings_report.html")]
 struct ReportPage {
@@ -49,6 +80,7 @@ struct ReportPage {
     to: String,
     rows: Vec<Row>,
     total: Row,
+    bodies: Vec<BodyRow>,
     csv_href: String,
 }
 
@@ -109,5 +141,6 @@ pub(super) async fn show(s: Caller, chrome: Chrome, Query(p): Query<ReportParams
         to: to_text,
         rows,
         total: row(&report.total, String::new()),
+        bodies: report.bodies.iter().map(|b| body_row(b, &year)).collect(),
     })
 }
