@@ -1,11 +1,10 @@
-//! [`MeetingStore`]: a chi bộ's meetings (rules.md §9; docs/design/operations.md "Meetings") —
-//! scheduled, then recorded: attendance against the roll of the day (`Index::roll`), resolutions
-//! with their count measured by `domain::meetings`, minutes that lock when the chair and the
-//! secretary have signed (then dated amendments); the alerts (months without a regular meeting,
-//! quarters without a thematic one, members absent without reason in three months of a year) and
-//! the report of meetings held and attendance, per chi bộ under a unit.
+//! [`MeetingStore`]: the meetings of a chi bộ or a committee (rules.md §9; docs/design/operations.md
+//! "Meetings") — scheduled, then recorded: attendance against the roll of the day
+//! (`SqlStore::roll_of`), resolutions with their count measured by `domain::meetings`, minutes that
+//! lock when the chair and the secretary have signed (then dated amendments). The alerts are in
+//! `alerts`, the report of meetings held and attendance in `report`, who is told in `notices`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,8 +14,7 @@ use serde_json::json;
 use domain::history::Status;
 use domain::ids::{MemberId, UnitId};
 use domain::meetings::{
-    ABSENT_MONTHS_FOR_STRIKE_OFF, Attendee, Held, MeetingInput, MeetingKind, Minutes, Presence, ResolutionInput, Signer, Summons,
-    Threshold, documents_in_time, halves_without_plenary, months_absent_without_reason, months_without_regular, quarters_without_thematic,
+    Attendee, MeetingInput, MeetingKind, Minutes, Presence, ResolutionInput, Signer, Summons, Threshold, documents_in_time,
     vote_denominator,
 };
 use domain::unit::UnitKind;
@@ -27,7 +25,12 @@ use crate::model::AuditRecord;
 use crate::sql::meetings::{self as q, StoredAttendance, StoredMeeting};
 use crate::store::SqlStore;
 
+mod alerts;
 mod notices;
+mod report;
+
+pub use alerts::{AbsentMember, MeetingAlerts, MissedMeetings, MissedPlenaries};
+pub use report::{BodyReportRow, MeetingReport, MeetingReportRow};
 
 /// One member on a meeting's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -204,147 +207,6 @@ pub enum MinutesChange {
     Amend(String),
 }
 
-/// A chi bộ that missed a regular meeting or a thematic one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MissedMeetings {
-    pub unit: UnitId,
-    pub unit_name: String,
-    /// "Tháng 10/2026" for each month that ended without a regular meeting.
-    pub months: Vec<String>,
-    /// "Quý III/2026" for each quarter that ended without a thematic one.
-    pub quarters: Vec<String>,
-}
-
-/// A member absent without reason in three or more months of the year (the first strike-off
-/// ground, 24-QĐ/TW point 8.1 — rules.md §5.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AbsentMember {
-    pub member: MemberId,
-    pub full_name: String,
-    pub unit: UnitId,
-    pub unit_name: String,
-    pub months: Vec<String>,
-}
-
-/// The alerts of the chi bộ under a unit, for a year up to today.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MeetingAlerts {
-    pub year: i32,
-    pub as_of: NaiveDate,
-    pub missed: Vec<MissedMeetings>,
-    pub absent: Vec<AbsentMember>,
-    /// The grassroots party committees under the unit that held no plenary meeting in a half of
-    /// the year that is over.
-    pub plenaries: Vec<MissedPlenaries>,
-}
-
-/// A grassroots party committee's half-years without a plenary meeting (rules.md §9).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MissedPlenaries {
-    pub unit: UnitId,
-    pub unit_name: String,
-    /// "6 tháng đầu năm 2026", "6 tháng cuối năm 2026".
-    pub halves: Vec<String>,
-}
-
-/// One chi bộ's meetings over a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MeetingReportRow {
-    pub unit: UnitId,
-    pub unit_name: String,
-    pub regular: u32,
-    pub thematic: u32,
-    pub extraordinary: u32,
-    /// Every meeting held (a combined one once).
-    pub held: u32,
-    /// Attendances expected: members on the lists who count (exempt members who stayed away and
-    /// those away in temporary activity left out), guests who came included.
-    pub expected: u32,
-    pub present: u32,
-    pub excused: u32,
-    pub absent: u32,
-}
-
-impl MeetingReportRow {
-    fn empty(unit: UnitId, unit_name: String) -> Self {
-        MeetingReportRow {
-            unit,
-            unit_name,
-            regular: 0,
-            thematic: 0,
-            extraordinary: 0,
-            held: 0,
-            expected: 0,
-            present: 0,
-            excused: 0,
-            absent: 0,
-        }
-    }
-}
-
-/// One committee's own meetings over a period: a grassroots committee's plenaries, its
-/// executive and standing committees', its extraordinary meetings (a chi bộ's: its chi ủy's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct BodyReportRow {
-    pub unit: UnitId,
-    pub unit_name: String,
-    pub plenary: u32,
-    pub committee: u32,
-    pub standing: u32,
-    pub extraordinary: u32,
-    pub held: u32,
-    /// Attendances expected, as for a chi bộ (the seats of the day for a committee's meeting).
-    pub expected: u32,
-    pub present: u32,
-    pub excused: u32,
-    pub absent: u32,
-}
-
-impl BodyReportRow {
-    fn empty(unit: UnitId, unit_name: String) -> Self {
-        BodyReportRow {
-            unit,
-            unit_name,
-            plenary: 0,
-            committee: 0,
-            standing: 0,
-            extraordinary: 0,
-            held: 0,
-            expected: 0,
-            present: 0,
-            excused: 0,
-            absent: 0,
-        }
-    }
-}
-
-/// Meetings held and attendance per chi bộ under a unit, over a period, and the meetings the
-/// committees under it (itself included) held of their own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MeetingReport {
-    pub root: UnitId,
-    pub root_name: String,
-    pub first: NaiveDate,
-    pub last: NaiveDate,
-    pub rows: Vec<MeetingReportRow>,
-    pub total: MeetingReportRow,
-    /// The committees that held a meeting of their own in the period, in tree order.
-    pub bodies: Vec<BodyReportRow>,
-}
-
-/// Whether an attendance is one expected: a guest who came, or a member on the list who counts
-/// (exempt members who stayed away and those away in temporary activity left out).
-fn expected_attendance(p: &q::PresenceRow) -> bool {
-    if p.guest { p.presence == Presence::Present } else { !(p.away_temporarily || (p.exempt && p.presence != Presence::Present)) }
-}
-
 /// Chi bộ meetings (docs/design/operations.md "Meetings").
 #[async_trait]
 pub trait MeetingStore: Send + Sync {
@@ -413,10 +275,6 @@ fn summary(m: &StoredMeeting) -> MeetingSummary {
     }
 }
 
-fn year_start(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN)
-}
-
 impl SqlStore {
     /// The chi bộ under `root` (itself included) standing on `on`, with their names.
     async fn cells_under(&self, root: UnitId, on: NaiveDate) -> Result<(String, Vec<(UnitId, String)>)> {
@@ -475,40 +333,6 @@ fn check_body(index: &crate::index::Index, unit: UnitId, input: &MeetingInput) -
 }
 
 impl SqlStore {
-    /// The committees under `root` (itself included) that held meetings of their own among `held`:
-    /// every meeting of a unit above the chi bộ, a chi bộ's chi ủy meetings.
-    async fn body_rows(&self, root: UnitId, on: NaiveDate, held: &[q::HeldRow], presence: &[q::PresenceRow]) -> Result<Vec<BodyReportRow>> {
-        let (_, units) = self.units_under(root, on, domain::committees::has_committee).await?;
-        let cells: HashSet<UnitId> = {
-            let index = self.index.read();
-            units.iter().filter(|(u, _)| index.unit_version_on(*u, on).is_some_and(|v| v.kind.holds_members())).map(|(u, _)| *u).collect()
-        };
-        let own = |unit: UnitId, kind: MeetingKind| !cells.contains(&unit) || kind.summons() != Summons::Members;
-        let mut rows: Vec<BodyReportRow> = units.into_iter().map(|(unit, unit_name)| BodyReportRow::empty(unit, unit_name)).collect();
-        let at: HashMap<UnitId, usize> = rows.iter().enumerate().map(|(i, r)| (r.unit, i)).collect();
-        for h in held.iter().filter(|h| own(h.unit, h.kind)) {
-            let Some(row) = at.get(&h.unit).and_then(|&i| rows.get_mut(i)) else { continue };
-            row.held += 1;
-            match h.kind {
-                MeetingKind::Plenary => row.plenary += 1,
-                MeetingKind::Committee => row.committee += 1,
-                MeetingKind::Standing => row.standing += 1,
-                _ => row.extraordinary += 1,
-            }
-        }
-        for p in presence.iter().filter(|p| own(p.unit, p.kind)) {
-            let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
-            if expected_attendance(p) {
-                row.expected += 1;
-                row.present += u32::from(p.presence == Presence::Present);
-                row.excused += u32::from(p.presence == Presence::Excused);
-                row.absent += u32::from(p.presence == Presence::Absent);
-            }
-        }
-        rows.retain(|r| r.held > 0);
-        Ok(rows)
-    }
-
     /// A meeting of a committee's body needs someone seated on its day.
     async fn check_roll(&self, conn: &mut dyn crate::db::Conn, unit: UnitId, input: &MeetingInput) -> Result<()> {
         if matches!(input.kind.summons(), Summons::Seats { .. }) && self.roll_of(conn, unit, input.kind, input.held_on).await?.is_empty() {
@@ -783,106 +607,11 @@ impl MeetingStore for SqlStore {
     }
 
     async fn meeting_alerts(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<MeetingAlerts> {
-        let first = year_start(year);
-        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX).min(today);
-        let (_, cells) = self.cells_under(root, last).await?;
-        let mut conn = self.db.reader().await?;
-        let held = q::held_between(conn.as_mut(), first, last).await?;
-        let presence = q::presence_between(conn.as_mut(), first, last).await?;
-        drop(conn);
-        let index = self.index.read();
-        let mut by_unit: HashMap<UnitId, Vec<Held>> = HashMap::new();
-        for h in &held {
-            by_unit.entry(h.unit).or_default().push(Held { on: h.held_on, kind: h.kind });
-        }
-        let plenaries = committees_under(&index, root, last)
-            .into_iter()
-            .filter_map(|(unit, unit_name)| {
-                let list = by_unit.get(&unit).map_or(&[][..], Vec::as_slice);
-                let halves = halves_without_plenary(list, year, unit_start(&index, unit), today);
-                (!halves.is_empty()).then_some(MissedPlenaries { unit, unit_name, halves })
-            })
-            .collect();
-        let mut missed = Vec::new();
-        for (unit, name) in &cells {
-            let list = by_unit.get(unit).map_or(&[][..], Vec::as_slice);
-            // A chi bộ formed during the year is judged from the month it stood.
-            let since = first.max(unit_start(&index, *unit));
-            let months: Vec<String> =
-                months_without_regular(list, since, today).into_iter().filter(|m| m.year == year).map(|m| m.label()).collect();
-            let quarters: Vec<String> =
-                quarters_without_thematic(list, since, today).into_iter().filter(|q| q.year == year).map(|q| q.label()).collect();
-            if !months.is_empty() || !quarters.is_empty() {
-                missed.push(MissedMeetings { unit: *unit, unit_name: name.clone(), months, quarters });
-            }
-        }
-        let cell_set: HashSet<UnitId> = cells.iter().map(|(u, _)| *u).collect();
-        let mut per_member: HashMap<MemberId, (UnitId, Vec<(NaiveDate, Presence)>)> = HashMap::new();
-        // Only the chi bộ's own meetings count: a chi ủy meeting missed is no absence from it.
-        for p in presence.iter().filter(|p| cell_set.contains(&p.unit) && p.kind.summons() == Summons::Members) {
-            let e = per_member.entry(p.member).or_insert((p.unit, Vec::new()));
-            e.0 = p.unit;
-            e.1.push((p.held_on, p.presence));
-        }
-        let mut absent: Vec<AbsentMember> = per_member
-            .into_iter()
-            .filter_map(|(member, (unit, list))| {
-                let months = months_absent_without_reason(&list, year);
-                (months.len() >= ABSENT_MONTHS_FOR_STRIKE_OFF).then(|| AbsentMember {
-                    member,
-                    full_name: index.member_name(member).map(|n| n.0).unwrap_or_default(),
-                    unit,
-                    unit_name: cells.iter().find(|(u, _)| *u == unit).map(|(_, n)| n.clone()).unwrap_or_default(),
-                    months: months.into_iter().map(|m| m.label()).collect(),
-                })
-            })
-            .collect();
-        absent.sort_by_cached_key(|a| (domain::text::collation_key(&a.unit_name), domain::text::collation_key(&a.full_name)));
-        Ok(MeetingAlerts { year, as_of: today, missed, absent, plenaries })
+        self.alerts(root, year, today).await
     }
 
     async fn meeting_report(&self, root: UnitId, first: NaiveDate, last: NaiveDate) -> Result<MeetingReport> {
-        if last < first {
-            return Err(StoreError::invalid("to", "period_reversed", "Ngày cuối phải từ ngày đầu trở đi."));
-        }
-        let (root_name, cells) = self.cells_under(root, last).await?;
-        let mut conn = self.db.reader().await?;
-        let held = q::held_between(conn.as_mut(), first, last).await?;
-        let presence = q::presence_between(conn.as_mut(), first, last).await?;
-        drop(conn);
-        let mut rows: Vec<MeetingReportRow> = cells.iter().map(|(unit, name)| MeetingReportRow::empty(*unit, name.clone())).collect();
-        let at: HashMap<UnitId, usize> = cells.iter().enumerate().map(|(i, (u, _))| (*u, i)).collect();
-        // The chi bộ's own meetings: its chi ủy's are the committee's business.
-        for h in held.iter().filter(|h| h.kind.summons() == Summons::Members) {
-            let Some(row) = at.get(&h.unit).and_then(|&i| rows.get_mut(i)) else { continue };
-            row.held += 1;
-            row.regular += u32::from(h.kind.is_regular());
-            row.thematic += u32::from(h.kind.is_thematic());
-            row.extraordinary += u32::from(h.kind == MeetingKind::Extraordinary);
-        }
-        for p in presence.iter().filter(|p| p.kind.summons() == Summons::Members) {
-            let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
-            let expected = expected_attendance(p);
-            row.expected += u32::from(expected);
-            if expected {
-                row.present += u32::from(p.presence == Presence::Present);
-                row.excused += u32::from(p.presence == Presence::Excused);
-                row.absent += u32::from(p.presence == Presence::Absent);
-            }
-        }
-        let mut total = MeetingReportRow::empty(root, root_name.clone());
-        for r in &rows {
-            total.regular += r.regular;
-            total.thematic += r.thematic;
-            total.extraordinary += r.extraordinary;
-            total.held += r.held;
-            total.expected += r.expected;
-            total.present += r.present;
-            total.excused += r.excused;
-            total.absent += r.absent;
-        }
-        let bodies = self.body_rows(root, last, &held, &presence).await?;
-        Ok(MeetingReport { root, root_name, first, last, rows, total, bodies })
+        self.report(root, first, last).await
     }
 
     async fn add_meeting_document(&self, ctx: &WriteContext, id: i64, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64> {
@@ -914,22 +643,6 @@ impl MeetingStore for SqlStore {
         let m = q::meeting(conn.as_mut(), d.meeting).await?.ok_or(StoreError::NotFound)?;
         Ok((document_view(d, &m), crate::files::decode(&content)?))
     }
-}
-
-/// The first day the unit stood.
-/// The grassroots party committees among `root` and the units under it on `on`, by name.
-fn committees_under(index: &crate::index::Index, root: UnitId, on: NaiveDate) -> Vec<(UnitId, String)> {
-    let is_committee = |u: UnitId| index.unit_version_on(u, on).filter(|v| v.kind == domain::unit::UnitKind::GrassrootsCommittee);
-    let mut out: Vec<(UnitId, String)> = std::iter::once(root)
-        .chain(index.descendants(root, on).into_iter().map(|d| d.unit))
-        .filter_map(|u| is_committee(u).map(|v| (u, v.name.clone())))
-        .collect();
-    out.sort_by_cached_key(|(_, name)| domain::text::collation_key(name));
-    out
-}
-
-fn unit_start(index: &crate::index::Index, unit: UnitId) -> NaiveDate {
-    index.unit_span(unit).map_or(NaiveDate::MIN, |s| s.0)
 }
 
 #[cfg(test)]
