@@ -58,7 +58,7 @@ async fn seat(store: &dyn Store, unit: UnitId, roles: &[SeatRole], from: NaiveDa
     let found = store.find_members(&q).await?;
     let ctx = on(from);
     for (member, role) in found.items.iter().zip(roles) {
-        store.add_seat(&ctx, unit, SeatInput { member: member.id, role: *role, from, basis: basis.into() }).await?;
+        store.add_seat(&ctx, unit, SeatInput { member: member.id, role: *role, from, until: None, basis: basis.into() }).await?;
     }
     Ok(found.items.len().min(roles.len()))
 }
@@ -119,6 +119,7 @@ pub async fn generate_committees(store: &dyn Store, seed: u64, today: NaiveDate)
                 member: newcomer.id,
                 role: SeatRole::DeputySecretary,
                 from: spring,
+                until: None,
                 basis: "Nghị quyết hội nghị cấp ủy bầu bổ sung Phó Bí thư; Quyết định chuẩn y số 41-QĐ/TU".into(),
             };
             store.add_seat(&on(spring), first, input).await?;

@@ -108,7 +108,8 @@ pub(crate) async fn hold(
         let mut v = view.version + 1;
         store.change_minutes(&ctx, id, v, MinutesChange::Edit(text)).await?;
         v += 1;
-        store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Chair, format!("Bí thư {}", body.to_lowercase()))).await?;
+        let chair = if body == "Chi bộ" { "Bí thư chi bộ" } else { "Bí thư đảng ủy" };
+        store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Chair, chair.into())).await?;
         v += 1;
         store.change_minutes(&ctx, id, v, MinutesChange::Sign(Signer::Secretary, "Thư ký buổi họp".into())).await?;
     }

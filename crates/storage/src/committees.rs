@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 
-use domain::committees::{Seat, SeatInput, SeatRole, check_end, check_new_seat, summoned};
+use domain::committees::{Seat, SeatContext, SeatInput, SeatRole, check_end, check_new_seat, summoned};
+use domain::history::Status;
 use domain::ids::{MemberId, UnitId};
 use domain::meetings::{MeetingKind, Summons};
 
@@ -49,6 +50,7 @@ pub struct CommitteeView {
     pub unit: UnitId,
     pub unit_name: String,
     pub on: NaiveDate,
+    pub kind: domain::unit::UnitKind,
     /// The posts the unit has (none: a party group elects no committee).
     pub roles: Vec<SeatRole>,
     /// The seats held on the day, secretary first.
@@ -74,7 +76,12 @@ pub trait CommitteeStore: Send + Sync {
 
 impl SqlStore {
     fn seat_view(&self, s: StoredSeat) -> SeatView {
-        let full_name = self.index.read().member_name(s.seat.member).map(|n| n.0).unwrap_or_default();
+        let index = self.index.read();
+        let full_name = index.member_name(s.seat.member).map(|n| n.0).unwrap_or_default();
+        let role_label = match index.unit_latest(s.unit) {
+            Some(v) => s.seat.role.label_in(v.kind),
+            None => s.seat.role.label(),
+        };
         SeatView {
             id: s.id,
             version: s.version,
@@ -82,7 +89,7 @@ impl SqlStore {
             member: s.seat.member,
             full_name,
             role: s.seat.role,
-            role_label: s.seat.role.label().to_owned(),
+            role_label: role_label.to_owned(),
             standing: s.seat.role.is_standing(),
             from: s.seat.from,
             until: s.seat.until,
@@ -91,7 +98,9 @@ impl SqlStore {
         }
     }
 
-    /// Who a meeting of `kind` held by `unit` on `on` summons, in roll order.
+    /// Who a meeting of `kind` held by `unit` on `on` summons, in roll order: for a committee's
+    /// meetings, the holders of the seats held that day who are on the register then (one who
+    /// died, left or moved away before the seat was ended is not summoned).
     pub(crate) async fn roll_of(&self, conn: &mut dyn Conn, unit: UnitId, kind: MeetingKind, on: NaiveDate) -> Result<Vec<RollEntry>> {
         let Summons::Seats { standing_only } = kind.summons() else {
             return Ok(self.index.read().roll(unit, on));
@@ -102,7 +111,7 @@ impl SqlStore {
             .into_iter()
             .filter_map(|s| {
                 let (full_name, birth) = index.member_name(s.member)?;
-                let status = index.roll_status(s.member, on)?;
+                let status = index.roll_status(s.member, on).filter(|s| s.is_active())?;
                 Some(RollEntry { member: s.member, full_name, birth, status, away_temporarily: false, guest: false })
             })
             .collect())
@@ -125,7 +134,7 @@ impl CommitteeStore for SqlStore {
             rows.into_iter().map(|s| self.seat_view(s)).partition(|s| s.from <= on && s.until.is_none_or(|u| on < u));
         seated.sort_by_cached_key(|s| (s.role, s.from, domain::text::collation_key(&s.full_name)));
         others.sort_by(|a, b| b.from.cmp(&a.from).then(b.id.cmp(&a.id)));
-        Ok(CommitteeView { unit, unit_name, on, roles: SeatRole::for_unit(kind), seated, others })
+        Ok(CommitteeView { unit, unit_name, on, kind, roles: SeatRole::for_unit(kind), seated, others })
     }
 
     async fn seat_unit(&self, seat: i64) -> Result<UnitId> {
@@ -137,16 +146,22 @@ impl CommitteeStore for SqlStore {
         self.refresh_index().await?;
         let (mut tx, seq) = self.begin_write().await?;
         let held: Vec<Seat> = q::of_unit(tx.as_mut(), unit).await?.into_iter().map(|s| s.seat).collect();
-        let (kind, status) = {
+        let (kind, status, official_members) = {
             let index = self.index.read();
             let Some(v) = index.unit_version_on(unit, input.from) else {
                 return Err(StoreError::invalid("from", "unit_not_standing", "Tổ chức không tồn tại vào ngày này."));
             };
             // A seat holder belongs to the unit's own organization on the first day.
             let under = index.member_within(input.member, unit, input.from);
-            (v.kind, if under { index.roll_status(input.member, input.from) } else { None })
+            let status = if under { index.roll_status(input.member, input.from) } else { None };
+            let official = if v.kind.holds_members() {
+                index.roll(unit, input.from).iter().filter(|e| !e.guest && e.status == Status::Official).count()
+            } else {
+                0
+            };
+            (v.kind, status, official)
         };
-        check_new_seat(&input.seat(), kind, status, &held)
+        check_new_seat(&input.seat(), SeatContext { kind, status, official_members, held: &held })
             .map_err(|e| StoreError::Invalid(domain::ValidationErrors { errors: vec![e] }))?;
         let id = q::insert(tx.as_mut(), unit, &input, ctx.now, &ctx.actor).await?;
         let details =

@@ -336,7 +336,12 @@ impl SqlStore {
     /// A meeting of a committee's body needs someone seated on its day.
     async fn check_roll(&self, conn: &mut dyn crate::db::Conn, unit: UnitId, input: &MeetingInput) -> Result<()> {
         if matches!(input.kind.summons(), Summons::Seats { .. }) && self.roll_of(conn, unit, input.kind, input.held_on).await?.is_empty() {
-            return Err(StoreError::invalid("kind", "no_seats", "Vào ngày họp cấp ủy chưa có ai giữ chức: ghi cấp ủy trước."));
+            let message = if input.kind == MeetingKind::Standing {
+                "Vào ngày họp chưa ghi ai là bí thư, phó bí thư hay ủy viên ban thường vụ: ghi cấp ủy trước."
+            } else {
+                "Vào ngày họp cấp ủy chưa có ai giữ chức: ghi cấp ủy trước."
+            };
+            return Err(StoreError::invalid("kind", "no_seats", message));
         }
         Ok(())
     }
@@ -396,7 +401,7 @@ impl MeetingStore for SqlStore {
                 return Err(StoreError::invalid(
                     "attendance",
                     "not_on_roll",
-                    "Có người không thuộc danh sách triệu tập của chi bộ vào ngày họp.",
+                    "Có người không thuộc danh sách triệu tập của buổi họp vào ngày họp.",
                 ));
             };
             if !seen.insert(r.member) {

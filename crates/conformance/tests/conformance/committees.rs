@@ -16,7 +16,9 @@ use crate::fixtures::*;
 on_both_engines!(seats_follow_the_rules, committee_meetings_summon_the_seats);
 
 fn seat(member: MemberId, role: SeatRole, from: NaiveDate) -> SeatInput {
-    SeatInput { member, role, from, basis: "Kết quả bầu tại Đại hội Đảng bộ xã, nhiệm kỳ 2025–2030".into() }
+    SeatInput {
+        member, role, from, until: None, basis: "Kết quả bầu tại Đại hội Đảng bộ xã, nhiệm kỳ 2025–2030".into()
+    }
 }
 
 fn meeting(kind: MeetingKind, on: NaiveDate) -> MeetingInput {
@@ -102,6 +104,13 @@ async fn seats_follow_the_rules(t: &TestStore) {
     assert_eq!(view.seated.len(), 3);
     assert_eq!(view.others[0].until, Some(d(2026, 3, 1)));
     assert_eq!(view.others[0].end_basis.as_deref(), Some("Quyết định 45-QĐ/TU: nghỉ hưu"));
+    // The secretary of the past term, entered afterwards with its end.
+    let past = SeatInput { until: Some(from), ..seat(o[4], SeatRole::Secretary, d(2020, 7, 1)) };
+    s.add_seat(c, w.commune, past).await.unwrap();
+    assert_eq!(s.committee(w.commune, d(2021, 1, 1)).await.unwrap().seated[0].member, o[4]);
+    // A chi bộ of five official members elects no chi ủy.
+    assert_eq!(codes(s.add_seat(c, w.cell, seat(o[1], SeatRole::Member, from)).await.unwrap_err()), vec!["no_chi_uy"]);
+    assert_eq!(s.committee(w.cell, from).await.unwrap().seated[0].role_label, "Bí thư");
     // The member who left may be seated again from the day they left.
     s.add_seat(c, w.commune, seat(o[2], SeatRole::Member, d(2026, 3, 1))).await.unwrap();
     let seats = s.member_seats(o[0]).await.unwrap();
@@ -112,7 +121,7 @@ async fn seats_follow_the_rules(t: &TestStore) {
     let audit =
         s.audit_entries(&storage::AuditQuery { action: Some("committee.".into()), limit: 100, ..Default::default() }).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "committee.seat_end").count(), 1);
-    assert_eq!(audit.iter().filter(|e| e.action == "committee.seat_add").count(), 6);
+    assert_eq!(audit.iter().filter(|e| e.action == "committee.seat_add").count(), 7);
 }
 
 async fn committee_meetings_summon_the_seats(t: &TestStore) {
@@ -145,10 +154,10 @@ async fn committee_meetings_summon_the_seats(t: &TestStore) {
     let e = s.update_meeting(&c, id, version, meeting(MeetingKind::Standing, d(2026, 1, 15))).await.unwrap_err();
     assert_eq!(codes(e), vec!["attendance_recorded"]);
 
-    // The chi bộ's chi ủy meets three months running, one of its members absent without reason:
+    // The chi bộ's committee (its secretary and deputy) meets three months running, the deputy absent without reason:
     // no absence from the chi bộ (no strike-off alert), no chi bộ meeting in the report.
     s.add_seat(&c, w.cell, seat(o[4], SeatRole::Secretary, d(2025, 7, 1))).await.unwrap();
-    s.add_seat(&c, w.cell, seat(o[3], SeatRole::Member, d(2025, 7, 1))).await.unwrap();
+    s.add_seat(&c, w.cell, seat(o[3], SeatRole::DeputySecretary, d(2025, 7, 1))).await.unwrap();
     for month in 1..=3 {
         let day = d(2026, month, 3);
         let chi_uy = s.create_meeting(&c, w.cell, meeting(MeetingKind::Committee, day)).await.unwrap();
@@ -171,6 +180,12 @@ async fn committee_meetings_summon_the_seats(t: &TestStore) {
     s.end_seat(&c, deputy.id, deputy.version, d(2026, 5, 1), "Điều động".into()).await.unwrap();
     let standing = s.create_meeting(&c, w.commune, meeting(MeetingKind::Standing, d(2026, 5, 20))).await.unwrap();
     assert_eq!(s.meeting(standing).await.unwrap().attendance.iter().map(|a| a.member).collect::<Vec<_>>(), vec![o[0]]);
+    // A seat holder who died before the seat was ended is summoned no more.
+    let died = domain::event::EventData { kind: domain::event::EventKind::Died, effective: d(2026, 6, 1), basis: None, note: None };
+    let version = s.member(o[0]).await.unwrap().version;
+    s.record_event(&c, o[0], version, died).await.unwrap();
+    assert!(s.meeting_roll(w.commune, MeetingKind::Standing, d(2026, 6, 10)).await.unwrap().is_empty());
+    assert_eq!(s.meeting_roll(w.commune, MeetingKind::Committee, d(2026, 6, 10)).await.unwrap(), vec![o[2], o[3]]);
     // A chi bộ has no standing committee to meet.
     let e = s.create_meeting(&c, w.cell, meeting(MeetingKind::Standing, d(2026, 5, 20))).await.unwrap_err();
     assert_eq!(codes(e), vec!["not_for_unit"]);

@@ -169,7 +169,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let new = storage::NewMember { identity, profile: domain::member::DatedProfile { valid_from: None, profile }, events };
         let member = store.create_member(&ctx, new).await.unwrap();
         let from = domain::dates::parse_date("01/07/2025").unwrap();
-        let seat = domain::committees::SeatInput::parse(member, "bi-thu", from, "Kết quả bầu").unwrap();
+        let seat = domain::committees::SeatInput::parse(member, "bi-thu", from, None, "Kết quả bầu").unwrap();
         seats.push(store.add_seat(&ctx, unit, seat).await.unwrap());
         seat_holders.push(member);
     }

@@ -42,6 +42,11 @@ async fn a_committee_is_seated_and_meets(app: &App) {
     let deputy_seat = v["id"].as_i64().unwrap();
     let (status, v) = staff.call(app, Method::POST, &seats, Some(&seat(namesake_east, "bi-thu"))).await;
     assert_eq!((status, field_codes(&v)), (422, vec!["role:secretary_taken".to_owned()]));
+    // The previous term's secretary, entered with the day the seat ended.
+    let past =
+        json!({"member": deputy, "role": "bi-thu", "from": "2020-07-01", "until": "2025-07-01", "basis": "Đại hội nhiệm kỳ 2020–2025"});
+    let (status, v) = staff.call(app, Method::POST, &seats, Some(&past)).await;
+    assert_eq!(status, 201, "{v}");
     // A member of another commune, and a member who does not exist: the same answer.
     let (status, v) = staff.call(app, Method::POST, &seats, Some(&seat(outsider, "cap-uy-vien"))).await;
     assert_eq!((status, field_codes(&v)), (422, vec!["member:out_of_scope".to_owned()]));
@@ -61,6 +66,7 @@ async fn a_committee_is_seated_and_meets(app: &App) {
     let names: Vec<&str> = v["seated"].as_array().unwrap().iter().map(|s| s["full_name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Nguyễn Văn An", "Trần Thị Bình"]);
     assert_eq!(v["seated"][0]["role_label"], "Bí thư");
+    assert_eq!((v["others"][0]["full_name"].as_str(), v["others"][0]["until"].as_str()), (Some("Trần Thị Bình"), Some("2025-07-01")));
 
     // The page: the namesake is chosen from the list showing each one's chi bộ.
     let (status, html) = staff.page(app, &format!("/units/{commune}/committee")).await;

@@ -15,7 +15,7 @@ use storage::{MergeUnits, MoveUnit, NewUnit, OrgDecision, Successor, UnitSpec};
 use crate::http_on_both_engines;
 use crate::support::{self, App, PASSWORD};
 
-http_on_both_engines!(0; a_merged_commune_reads_its_predecessors);
+http_on_both_engines!(0; a_merged_commune_reads_its_predecessors, a_predecessor_committee_is_read_as_it_was);
 
 /// Province → communes An (chi bộ An Đông, An Tây), Bình (chi bộ Bình Nam) and Cát (chi bộ Cát
 /// Bắc). On 01/07/2025 chi bộ An Tây moves to Cát, then An and Bình merge into the new commune
@@ -24,6 +24,8 @@ struct World {
     an: UnitId,
     binh: UnitId,
     hoa_binh: UnitId,
+    /// Chi bộ An Tây, under Cát since 01/07/2025.
+    an_tay: UnitId,
     /// In An Đông (now under Hòa Bình) and in An Tây (now under Cát).
     stays: MemberId,
     left: MemberId,
@@ -80,7 +82,7 @@ async fn world(store: &dyn Store) -> World {
         decision: decision("01/07/2025"),
     };
     let hoa_binh = store.merge_units(&ctx, merged).await.unwrap();
-    World { an, binh, hoa_binh, stays: people[0], left: people[1] }
+    World { an_tay, an, binh, hoa_binh, stays: people[0], left: people[1] }
 }
 
 /// A logged-in page client and an API token for an account with this grant.
@@ -232,4 +234,49 @@ async fn a_merged_commune_reads_its_predecessors(app: &App) {
     assert_eq!(api(app, &other_token, &format!("/api/v1/members?unit={an}&as_of=30/06/2025")).await.0, 404);
     assert_eq!(api(app, &other_token, &format!("/api/v1/units/{an}?as_of=30/06/2025")).await.0, 404);
     assert_eq!(api(app, &other_token, &format!("/api/v1/reports/movements?unit={an}&from=01/01/2025&to=30/06/2025")).await.0, 404);
+}
+
+/// Hòa Bình's staff read the committee of commune An, merged into theirs, as it was on a day
+/// before the merger — its secretary then, not the day the seat ended — but nothing of chi bộ An
+/// Tây, now Cát's, whose staff read its committee whole.
+async fn a_predecessor_committee_is_read_as_it_was(app: &App) {
+    let w = world(app.store.as_ref()).await;
+    let ctx = storage::WriteContext::new("test", support::now());
+    let before = parse_date("30/06/2025").unwrap();
+    let an_dong = app.store.children(Some(w.an), before).await.unwrap().into_iter().find(|n| n.unit.code == "A1").unwrap().unit.id;
+    let mut officials = Vec::new();
+    for (i, name, unit) in [(7, "Phạm Văn Bí Thư Xã", an_dong), (8, "Đỗ Thị Bí Thư Chi Bộ", w.an_tay)] {
+        let (identity, profile) = support::person(name, &format!("00108000010{i}"));
+        let event = |kind, on: &str| EventData { kind, effective: parse_date(on).unwrap(), basis: Some(decision(on).basis), note: None };
+        let events = vec![
+            event(EventKind::Admitted { unit: UnitRef::Internal(unit), origin: Default::default() }, "01/01/2010"),
+            event(EventKind::Ceremony, "01/01/2010"),
+            event(EventKind::RecognizedOfficial, "01/01/2011"),
+        ];
+        let new = storage::NewMember { identity, profile: domain::member::DatedProfile { valid_from: None, profile }, events };
+        officials.push(app.store.create_member(&ctx, new).await.unwrap());
+    }
+    let seat = |member, from: &str, until: Option<&str>| {
+        let from = parse_date(from).unwrap();
+        let until = until.map(|u| parse_date(u).unwrap());
+        domain::committees::SeatInput::parse(member, "bi-thu", from, until, "Kết quả bầu").unwrap()
+    };
+    app.store.add_seat(&ctx, w.an, seat(officials[0], "01/07/2020", Some("01/07/2025"))).await.unwrap();
+    app.store.add_seat(&ctx, w.an_tay, seat(officials[1], "01/01/2026", None)).await.unwrap();
+
+    let (client, token) = staff(app, "xa.hoabinh", w.hoa_binh).await;
+    let (status, v) = api(app, &token, &format!("/api/v1/units/{}/committee?on=2025-06-30", w.an.0)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["seated"][0]["full_name"], "Phạm Văn Bí Thư Xã");
+    assert!(v["seated"][0]["until"].is_null(), "what came after that day is not told: {v}");
+    let (status, _, html) = page(app, &client, &format!("/units/{}/committee?{}", w.an.0, on("on", "30/06/2025"))).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Phạm Văn Bí Thư Xã") && !html.contains("Ghi người giữ chức"), "{html}");
+    let an_tay = format!("/api/v1/units/{}/committee", w.an_tay.0);
+    assert_eq!(api(app, &token, &an_tay).await.0, 404, "An Tây is Cát's");
+
+    let cat = app.store.unit(w.an_tay, support::today()).await.unwrap().as_of.unwrap().parent_id.unwrap();
+    let (_, token) = staff(app, "xa.cat", cat).await;
+    let (_, v) = api(app, &token, &an_tay).await;
+    assert_eq!(v["seated"][0]["full_name"], "Đỗ Thị Bí Thư Chi Bộ", "{v}");
 }

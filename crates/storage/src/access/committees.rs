@@ -50,7 +50,17 @@ impl CommitteeDesk<'_> {
     /// unit on that day, by historical reach too (a predecessor of a unit in scope).
     pub async fn committee(&self, unit: UnitId, on: NaiveDate) -> Result<CommitteeView> {
         require(self.store(), &self.read, ScopeTarget::UnitOn(unit, on)).await?;
-        let view = self.store().committee(unit, on).await?;
+        let mut view = self.store().committee(unit, on).await?;
+        // Read by historical reach only: what the committee was up to that day, nothing after.
+        if !self.store().in_scope(&self.read, ScopeTarget::Unit(unit)).await? {
+            view.others.retain(|s| s.from <= on);
+            for s in view.seated.iter_mut().chain(view.others.iter_mut()) {
+                if s.until.is_some_and(|u| u > on) {
+                    s.until = None;
+                    s.end_basis = None;
+                }
+            }
+        }
         let mut members: Vec<i64> = view.seated.iter().chain(&view.others).map(|s| s.member.0).collect();
         members.sort_unstable();
         members.dedup();

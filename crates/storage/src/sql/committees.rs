@@ -45,14 +45,16 @@ fn from_row(r: &Row) -> R<StoredSeat> {
 }
 
 pub async fn insert(tx: &mut dyn Conn, unit: UnitId, input: &SeatInput, now: DateTime<Utc>, actor: &str) -> R<i64> {
-    let sql: Sql = "INSERT INTO committee_seats (version, unit_id, member_id, role, from_on, basis, created_by, created_at, updated_at) \
-                    VALUES (1, $1, $2, $3, $4, $5, $6, $7, $7) RETURNING id"
-        .into();
+    let sql: Sql =
+        "INSERT INTO committee_seats (version, unit_id, member_id, role, from_on, until_on, basis, created_by, created_at, updated_at) \
+                    VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
+            .into();
     let args = vec![
         unit.0.into(),
         input.member.0.into(),
         input.role.code().into(),
         input.from.into(),
+        input.until.into(),
         input.basis.as_str().into(),
         actor.into(),
         now.into(),

@@ -48,6 +48,9 @@ pub struct SeatBody {
     pub role: SeatRole,
     /// The first day the seat is held.
     pub from: DateText,
+    /// For a past seat entered already ended: the first day it was no longer held.
+    #[serde(default)]
+    pub until: Option<DateText>,
     /// The election result or decision it rests on (up to 300 characters).
     pub basis: String,
 }
@@ -82,13 +85,14 @@ async fn show(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<OnParams>
     request_body = SeatBody,
     responses((status = 201, description = "Seated", body = Created),
               (status = 403, description = "You may not change this unit's committee", body = ErrorEnvelope),
-              (status = 422, description = "A member outside your scope (`out_of_scope`), not an official member under the unit on the first day (`not_official`), already seated (`seated`), a second secretary (`secretary_taken`), a post the unit has not (`not_in_unit`), a unit not standing on the day (`unit_not_standing`)", body = ErrorEnvelope)))]
+              (status = 422, description = "A member outside your scope (`out_of_scope`), not an official member under the unit on the first day (`not_official`), already seated (`seated`), a chi ủy member in a chi bộ of fewer than nine official members (`no_chi_uy`), an end not after the start (`before_start`), a second secretary (`secretary_taken`), a post the unit has not (`not_in_unit`), a unit not standing on the day (`unit_not_standing`)", body = ErrorEnvelope)))]
 async fn add(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.committees()?;
     desk.require_change(unit).await?;
     let b: SeatBody = typed(body)?;
     let from = field("from", parse_date(&b.from.to_string()))?;
-    let input = SeatInput::parse(b.member, b.role.code(), from, &b.basis).map_err(AppError::validation)?;
+    let until = b.until.map(|u| field("until", parse_date(&u.to_string()))).transpose()?;
+    let input = SeatInput::parse(b.member, b.role.code(), from, until, &b.basis).map_err(AppError::validation)?;
     Ok(created(desk.add(unit, input).await?))
 }
 

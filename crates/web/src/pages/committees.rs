@@ -143,7 +143,7 @@ async fn committee_page(
         on: format::date(on),
         seated,
         others,
-        roles: view.roles.iter().map(|r| (r.code(), r.label())).collect(),
+        roles: view.roles.iter().map(|r| (r.code(), r.label_in(view.kind))).collect(),
         may_change,
         meetings_href,
         typed,
@@ -221,9 +221,12 @@ async fn add(
             e.message = format!("Ngày bắt đầu giữ chức: {}", e.message);
             Err(StoreError::Invalid(domain::ValidationErrors { errors: vec![e] }))
         }
-        (Picked::One(member), Ok(day)) => match SeatInput::parse(member, get(&fields, "role"), day, get(&fields, "basis")) {
-            Ok(input) => desk.add(unit, input).await,
-            Err(e) => Err(StoreError::Invalid(e)),
+        (Picked::One(member), Ok(day)) => match optional_date(get(&fields, "until"), "until", "Ngày thôi giữ chức") {
+            Err(e) => Err(e),
+            Ok(until) => match SeatInput::parse(member, get(&fields, "role"), day, until, get(&fields, "basis")) {
+                Ok(input) => desk.add(unit, input).await,
+                Err(e) => Err(StoreError::Invalid(e)),
+            },
         },
     };
     match result {
@@ -233,6 +236,18 @@ async fn add(
             render(StatusCode::UNPROCESSABLE_ENTITY, &committee_page(&s, chrome, unit, today, fields, Vec::new(), errors).await?)
         }
     }
+}
+
+/// An optional date typed in a form (blank: none), its error on `field`.
+fn optional_date(typed: &str, field: &str, label: &str) -> Result<Option<NaiveDate>, StoreError> {
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_date(typed).map(Some).map_err(|mut e| {
+        e.field = field.into();
+        e.message = format!("{label}: {}", e.message);
+        StoreError::Invalid(domain::ValidationErrors { errors: vec![e] })
+    })
 }
 
 /// `POST /committee/seats/{id}/end` (version, until, basis).

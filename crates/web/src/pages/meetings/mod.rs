@@ -131,6 +131,8 @@ struct ListPage {
     committee_href: Option<String>,
     /// "Ghi buổi sinh hoạt mới" (a chi bộ) or "Ghi hội nghị mới" (a committee).
     new_label: &'static str,
+    /// "Sinh hoạt chi bộ", or "Hội nghị" for a committee.
+    title: &'static str,
     meetings: Vec<MeetingRow>,
     new_href: Option<String>,
     report_href: String,
@@ -156,6 +158,7 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         meetings_heading: "Các buổi sinh hoạt",
         committee_href: None,
         new_label: "Ghi buổi sinh hoạt mới",
+        title: "Sinh hoạt chi bộ",
         meetings: Vec::new(),
         new_href: None,
         report_href: String::new(),
@@ -173,6 +176,7 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
         if kind.is_some_and(|k| !k.holds_members()) {
             view.meetings_heading = "Các hội nghị";
             view.new_label = "Ghi hội nghị mới";
+            view.title = "Hội nghị";
         }
         if kind.is_some_and(domain::committees::has_committee) {
             view.committee_href = Some(format!("/units/{u}/committee"));
