@@ -70,6 +70,10 @@ pub trait CommitteeStore: Send + Sync {
     async fn add_seat(&self, ctx: &WriteContext, unit: UnitId, input: SeatInput) -> Result<i64>;
     /// Ends a seat on `until` (the first day it is no longer held), once.
     async fn end_seat(&self, ctx: &WriteContext, seat: i64, version: i64, until: NaiveDate, basis: String) -> Result<()>;
+    /// Removes a seat entered by mistake (a wrong member, post or day), with the reason; the
+    /// removal is audited with everything the seat said. Meetings already recorded keep their
+    /// attendance.
+    async fn remove_seat(&self, ctx: &WriteContext, seat: i64, version: i64, reason: String) -> Result<()>;
     /// The seats a member holds or held, oldest first.
     async fn member_seats(&self, member: MemberId) -> Result<Vec<SeatView>>;
 }
@@ -183,6 +187,20 @@ impl CommitteeStore for SqlStore {
         }
         let details = json!({ "unit": s.unit.0, "member": s.seat.member.0, "role": s.seat.role.code(), "until": until, "basis": basis });
         let record = AuditRecord::new("committee.seat_end", "committee_seat", seat, details);
+        self.commit_write(tx, seq, ctx, &[record], "committee_seat", &[seat]).await
+    }
+
+    async fn remove_seat(&self, ctx: &WriteContext, seat: i64, version: i64, reason: String) -> Result<()> {
+        let (mut tx, seq) = self.begin_write().await?;
+        let s = q::get(tx.as_mut(), seat).await?.ok_or(StoreError::NotFound)?;
+        if s.version != version || !q::delete(tx.as_mut(), seat, version).await? {
+            return Err(StoreError::Conflict { current: s.version });
+        }
+        let details = json!({
+            "unit": s.unit.0, "member": s.seat.member.0, "role": s.seat.role.code(), "from": s.seat.from,
+            "until": s.seat.until, "basis": s.basis, "reason": reason,
+        });
+        let record = AuditRecord::new("committee.seat_remove", "committee_seat", seat, details);
         self.commit_write(tx, seq, ctx, &[record], "committee_seat", &[seat]).await
     }
 

@@ -106,8 +106,13 @@ async fn seats_follow_the_rules(t: &TestStore) {
     assert_eq!(view.others[0].end_basis.as_deref(), Some("Quyết định 45-QĐ/TU: nghỉ hưu"));
     // The secretary of the past term, entered afterwards with its end.
     let past = SeatInput { until: Some(from), ..seat(o[4], SeatRole::Secretary, d(2020, 7, 1)) };
-    s.add_seat(c, w.commune, past).await.unwrap();
+    let past = s.add_seat(c, w.commune, past).await.unwrap();
     assert_eq!(s.committee(w.commune, d(2021, 1, 1)).await.unwrap().seated[0].member, o[4]);
+    // Entered by mistake, it is removed (at the version read), and the removal audited.
+    assert!(matches!(s.remove_seat(c, past, 2, "Ghi nhầm".into()).await, Err(StoreError::Conflict { current: 1 })));
+    s.remove_seat(c, past, 1, "Ghi nhầm người".into()).await.unwrap();
+    assert!(s.committee(w.commune, d(2021, 1, 1)).await.unwrap().seated.is_empty());
+    assert!(matches!(s.remove_seat(c, past, 1, "x".into()).await, Err(StoreError::NotFound)));
     // A chi bộ of five official members elects no chi ủy.
     assert_eq!(codes(s.add_seat(c, w.cell, seat(o[1], SeatRole::Member, from)).await.unwrap_err()), vec!["no_chi_uy"]);
     assert_eq!(s.committee(w.cell, from).await.unwrap().seated[0].role_label, "Bí thư");
@@ -122,6 +127,9 @@ async fn seats_follow_the_rules(t: &TestStore) {
         s.audit_entries(&storage::AuditQuery { action: Some("committee.".into()), limit: 100, ..Default::default() }).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "committee.seat_end").count(), 1);
     assert_eq!(audit.iter().filter(|e| e.action == "committee.seat_add").count(), 7);
+    let removed: Vec<_> = audit.iter().filter(|e| e.action == "committee.seat_remove").collect();
+    assert_eq!(removed.len(), 1);
+    assert!(removed[0].details.contains("Ghi nhầm người"), "{}", removed[0].details);
 }
 
 async fn committee_meetings_summon_the_seats(t: &TestStore) {

@@ -562,6 +562,8 @@ async fn every_route_every_role(app: &App) {
                             | "/api/v1/units/{id}/committee"
                             | "/committee/seats/{id}/end"
                             | "/api/v1/committee-seats/{id}/end"
+                            | "/committee/seats/{id}/remove"
+                            | "/api/v1/committee-seats/{id}/remove"
                     );
                 if want == Expect::Allowed && committee_write && !who.allows(Capability::WriteRegister) {
                     want = Expect::Status(403);

@@ -47,6 +47,24 @@ async fn a_committee_is_seated_and_meets(app: &App) {
         json!({"member": deputy, "role": "bi-thu", "from": "2020-07-01", "until": "2025-07-01", "basis": "Đại hội nhiệm kỳ 2020–2025"});
     let (status, v) = staff.call(app, Method::POST, &seats, Some(&past)).await;
     assert_eq!(status, 201, "{v}");
+    // Entered twice by mistake: the second is refused, a wrong one removed.
+    let wrong = json!({"member": namesake_east, "role": "pho-bi-thu", "from": "2020-07-01", "until": "2021-07-01", "basis": "Nhầm"});
+    let (_, v) = staff.call(app, Method::POST, &seats, Some(&wrong)).await;
+    let remove = format!("/api/v1/committee-seats/{}/remove", v["id"]);
+    assert_eq!(leader.call(app, Method::POST, &remove, Some(&json!({"version": 1, "reason": "x"}))).await.0, 403);
+    assert_eq!(stranger.call(app, Method::POST, &remove, Some(&json!({"version": 1, "reason": "x"}))).await.0, 404);
+    let (status, v) = staff.call(app, Method::POST, &remove, Some(&json!({"version": 1, "reason": " "}))).await;
+    assert_eq!((status, field_codes(&v)), (422, vec!["reason:required".to_owned()]));
+    assert_eq!(staff.call(app, Method::POST, &remove, Some(&json!({"version": 1, "reason": "Ghi nhầm người"}))).await.0, 204);
+    assert_eq!(staff.call(app, Method::POST, &remove, Some(&json!({"version": 1, "reason": "Ghi nhầm người"}))).await.0, 404);
+    // The same from the page: a reason is asked for.
+    let (_, v) = staff.call(app, Method::POST, &seats, Some(&wrong)).await;
+    let remove_page = format!("/committee/seats/{}/remove", v["id"]);
+    let r = staff.form(app, &remove_page, &[("version", "1"), ("reason", "")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("Lý do xóa không được để trống"));
+    let r = staff.form(app, &remove_page, &[("version", "1"), ("reason", "Ghi nhầm người")]).await;
+    assert_eq!(r.status().as_u16(), 303);
     // A member of another commune, and a member who does not exist: the same answer.
     let (status, v) = staff.call(app, Method::POST, &seats, Some(&seat(outsider, "cap-uy-vien"))).await;
     assert_eq!((status, field_codes(&v)), (422, vec!["member:out_of_scope".to_owned()]));

@@ -87,6 +87,14 @@ impl CommitteeDesk<'_> {
         self.store().end_seat(&self.access.write_context(), seat, version, until, basis).await
     }
 
+    /// Removes a seat entered by mistake (404 when its unit is outside the read scope, 403 when
+    /// only readable).
+    pub async fn remove(&self, seat: i64, version: i64, reason: String) -> Result<()> {
+        let unit = self.store().seat_unit(seat).await?;
+        self.require_change(unit).await?;
+        self.store().remove_seat(&self.access.write_context(), seat, version, reason).await
+    }
+
     /// The unit a seat is on, once the caller may read it (404 otherwise).
     pub async fn seat_unit(&self, seat: i64) -> Result<UnitId> {
         let unit = self.store().seat_unit(seat).await?;

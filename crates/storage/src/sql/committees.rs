@@ -86,3 +86,9 @@ pub async fn end(tx: &mut dyn Conn, id: i64, expected: i64, until: NaiveDate, ba
         .into();
     Ok(tx.execute(&sql, vec![id.into(), until.into(), basis.into(), now.into(), expected.into()]).await? == 1)
 }
+
+/// Removes a seat entered by mistake if the version is still `expected`.
+pub async fn delete(tx: &mut dyn Conn, id: i64, expected: i64) -> R<bool> {
+    let sql: Sql = "DELETE FROM committee_seats WHERE id = $1 AND version = $2".into();
+    Ok(tx.execute(&sql, vec![id.into(), expected.into()]).await? == 1)
+}

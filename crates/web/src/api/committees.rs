@@ -28,6 +28,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/v1/units/{id}/committee", read, show),
         Route::post("/api/v1/units/{id}/committee", read, add),
         Route::post("/api/v1/committee-seats/{id}/end", read, end),
+        Route::post("/api/v1/committee-seats/{id}/remove", read, remove),
     ]
 }
 
@@ -64,6 +65,15 @@ pub struct SeatEndBody {
     pub until: DateText,
     /// The decision it ends on (up to 300 characters).
     pub basis: String,
+}
+
+/// A seat removed as entered by mistake.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeatRemoveBody {
+    pub version: Option<i64>,
+    /// Why (up to 300 characters): the mistake.
+    pub reason: String,
 }
 
 fn field<T>(name: &str, r: Result<T, domain::error::FieldError>) -> Result<T, AppError> {
@@ -111,5 +121,22 @@ async fn end(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Va
     let until = field("until", parse_date(&b.until.to_string()))?;
     let basis = field("basis", required_text(&b.basis, MAX_BASIS, "Căn cứ"))?;
     desk.end(id, version, until, basis).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/committee-seats/{id}/remove", tag = "committees", params(("id" = i64, Path, description = "Seat id")),
+    request_body = SeatRemoveBody,
+    responses((status = 204, description = "Removed (audited with what it said)"),
+              (status = 403, description = "You may not change this unit's committee", body = ErrorEnvelope),
+              (status = 404, description = "No such seat within your scope", body = ErrorEnvelope),
+              (status = 409, description = "Changed since the version sent", body = ErrorEnvelope),
+              (status = 422, description = "No reason given", body = ErrorEnvelope)))]
+async fn remove(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
+    let desk = s.committees()?;
+    desk.require_change(desk.seat_unit(id).await?).await?;
+    let b: SeatRemoveBody = typed(body)?;
+    let version = version_or_error(b.version)?;
+    let reason = field("reason", required_text(&b.reason, MAX_BASIS, "Lý do xóa"))?;
+    desk.remove(id, version, reason).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -25,7 +25,7 @@ use super::{
         directives::pass_on, directives::remind, directives::attach_sender, directives::attach_report, directives::download,
         meetings::list, meetings::create, meetings::alerts, meetings::report, meetings::detail, meetings::update, meetings::attendance,
         meetings::resolution, meetings::minutes, meetings::add_document, meetings::download_document,
-        committees::show, committees::add, committees::end,
+        committees::show, committees::add, committees::end, committees::remove,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
         feedback::list, feedback::send, feedback::detail, feedback::answer,
         inbox::list, inbox::open, inbox::mark_read, inbox::set_email,

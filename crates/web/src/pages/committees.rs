@@ -36,6 +36,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/units/{id}/committee", read, show),
         Route::post("/units/{id}/committee", read, add),
         Route::post("/committee/seats/{id}/end", read, end),
+        Route::post("/committee/seats/{id}/remove", read, remove),
     ]
 }
 
@@ -265,6 +266,38 @@ async fn end(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(fields): F
     let result = match (until, basis) {
         (Ok(until), Ok(basis)) => desk.end(id, version, until, basis).await,
         (Err(e), _) | (_, Err(e)) => Err(StoreError::Invalid(domain::ValidationErrors { errors: vec![e] })),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&committee_href(unit))),
+        Err(e) => {
+            let refusal = forms::refusal(e)?;
+            let status = refusal.status();
+            let errors = match refusal {
+                Refusal::Conflict { .. } => vec!["Chức vụ này vừa được người khác cập nhật: xem lại rồi ghi lại.".to_owned()],
+                Refusal::Invalid(e) => forms::messages(e),
+            };
+            render(status, &committee_page(&s, chrome, unit, s.today(), Vec::new(), Vec::new(), errors).await?)
+        }
+    }
+}
+
+/// `POST /committee/seats/{id}/remove` (version, reason): a seat entered by mistake.
+async fn remove(
+    s: Caller,
+    chrome: Chrome,
+    PathId(id): PathId<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let desk = s.committees()?;
+    let unit = desk.seat_unit(id).await?;
+    desk.require_change(unit).await?;
+    let version: i64 = get(&fields, "version").trim().parse().map_err(|_| AppError::bad_request(forms::VERSION_REQUIRED))?;
+    let result = match required_text(get(&fields, "reason"), MAX_BASIS, "Lý do xóa") {
+        Ok(reason) => desk.remove(id, version, reason).await,
+        Err(mut e) => {
+            e.field = "reason".into();
+            Err(StoreError::Invalid(domain::ValidationErrors { errors: vec![e] }))
+        }
     };
     match result {
         Ok(()) => Ok(see_other(&committee_href(unit))),
