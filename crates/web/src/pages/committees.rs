@@ -251,6 +251,22 @@ fn optional_date(typed: &str, field: &str, label: &str) -> Result<Option<NaiveDa
     })
 }
 
+/// After a seat was ended or removed: back to the committee, or the committee with why not.
+async fn after_seat_change(s: &Access, chrome: Chrome, unit: UnitId, result: Result<(), StoreError>) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(see_other(&committee_href(unit))),
+        Err(e) => {
+            let refusal = forms::refusal(e)?;
+            let status = refusal.status();
+            let errors = match refusal {
+                Refusal::Conflict { .. } => vec!["Chức vụ này vừa được người khác cập nhật: xem lại rồi ghi lại.".to_owned()],
+                Refusal::Invalid(e) => forms::messages(e),
+            };
+            render(status, &committee_page(s, chrome, unit, s.today(), Vec::new(), Vec::new(), errors).await?)
+        }
+    }
+}
+
 /// `POST /committee/seats/{id}/end` (version, until, basis).
 async fn end(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let desk = s.committees()?;
@@ -267,18 +283,7 @@ async fn end(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(fields): F
         (Ok(until), Ok(basis)) => desk.end(id, version, until, basis).await,
         (Err(e), _) | (_, Err(e)) => Err(StoreError::Invalid(domain::ValidationErrors { errors: vec![e] })),
     };
-    match result {
-        Ok(()) => Ok(see_other(&committee_href(unit))),
-        Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let status = refusal.status();
-            let errors = match refusal {
-                Refusal::Conflict { .. } => vec!["Chức vụ này vừa được người khác cập nhật: xem lại rồi ghi lại.".to_owned()],
-                Refusal::Invalid(e) => forms::messages(e),
-            };
-            render(status, &committee_page(&s, chrome, unit, s.today(), Vec::new(), Vec::new(), errors).await?)
-        }
-    }
+    after_seat_change(&s, chrome, unit, result).await
 }
 
 /// `POST /committee/seats/{id}/remove` (version, reason): a seat entered by mistake.
@@ -299,16 +304,5 @@ async fn remove(
             Err(StoreError::Invalid(domain::ValidationErrors { errors: vec![e] }))
         }
     };
-    match result {
-        Ok(()) => Ok(see_other(&committee_href(unit))),
-        Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let status = refusal.status();
-            let errors = match refusal {
-                Refusal::Conflict { .. } => vec!["Chức vụ này vừa được người khác cập nhật: xem lại rồi ghi lại.".to_owned()],
-                Refusal::Invalid(e) => forms::messages(e),
-            };
-            render(status, &committee_page(&s, chrome, unit, s.today(), Vec::new(), Vec::new(), errors).await?)
-        }
-    }
+    after_seat_change(&s, chrome, unit, result).await
 }
