@@ -66,9 +66,9 @@ pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
 pub use import::{ImportRecordStore, ImportStore};
 pub use meetings::{
-    AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceView, BodyReportRow, MeetingAlerts, MeetingDocumentView,
-    MeetingReport, MeetingReportRow, MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView, MissedMeetings,
-    MissedPlenaries, ResolutionView, SignatureView,
+    AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceTally, AttendanceView, BodyReportRow, MeetingAlerts,
+    MeetingDocumentView, MeetingReport, MeetingReportRow, MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView,
+    MissedMeetings, MissedPlenaries, ResolutionView, SignatureView,
 };
 pub use members::RegisterStore;
 pub use model::*;

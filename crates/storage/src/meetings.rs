@@ -30,7 +30,7 @@ mod notices;
 mod report;
 
 pub use alerts::{AbsentMember, MeetingAlerts, MissedMeetings, MissedPlenaries};
-pub use report::{BodyReportRow, MeetingReport, MeetingReportRow};
+pub use report::{AttendanceTally, BodyReportRow, MeetingReport, MeetingReportRow};
 
 /// One member on a meeting's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -177,10 +177,10 @@ async fn committee_meetings_summon_the_seats(t: &TestStore) {
     assert!(alerts.absent.iter().all(|a| a.member != o[3]), "{:?}", alerts.absent);
     let report = s.meeting_report(w.commune, d(2026, 1, 1), d(2026, 4, 30)).await.unwrap();
     let row = report.rows.iter().find(|r| r.unit == w.cell).unwrap();
-    assert_eq!((row.held, row.expected), (0, 0), "{row:?}");
+    assert_eq!((row.held, row.attendance.expected), (0, 0), "{row:?}");
     // They are the committees' own meetings: the commune's one, the chi ủy's three, in tree order.
     let bodies: Vec<(UnitId, u32, u32, u32, u32)> =
-        report.bodies.iter().map(|b| (b.unit, b.committee, b.held, b.expected, b.absent)).collect();
+        report.bodies.iter().map(|b| (b.unit, b.committee, b.held, b.attendance.expected, b.attendance.absent)).collect();
     assert_eq!(bodies, vec![(w.commune, 1, 1, 4, 0), (w.cell, 3, 3, 6, 3)]);
 
     // A standing committee meeting after the deputy left summons the secretary alone.

@@ -201,7 +201,7 @@ async fn meeting_alerts_and_report(t: &TestStore) {
     let a = report.rows.iter().find(|r| r.unit == w.a).unwrap();
     assert_eq!((a.held, a.regular, a.thematic, a.extraordinary), (12, 11, 3, 1));
     // Four members at each of 12 meetings (the exempt member came, so counts), three absences.
-    assert_eq!((a.expected, a.present, a.absent), (48, 45, 3));
+    assert_eq!((a.attendance.expected, a.attendance.present, a.attendance.absent), (48, 45, 3));
     assert_eq!(report.total.held, 12);
     assert_eq!(report.rows.iter().find(|r| r.unit == w.b).unwrap().held, 0);
     assert_eq!(codes(s.meeting_report(w.commune, d(2026, 2, 1), d(2026, 1, 1)).await.unwrap_err()), vec!["period_reversed"]);

@@ -14,6 +14,40 @@ use crate::error::{Result, StoreError};
 use crate::sql::meetings as q;
 use crate::store::SqlStore;
 
+/// The attendances of a report row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceTally {
+    /// Attendances expected: members on the lists who count (exempt members who stayed away and
+    /// those away in temporary activity left out), guests who came included.
+    pub expected: u32,
+    pub present: u32,
+    pub excused: u32,
+    pub absent: u32,
+}
+
+impl AttendanceTally {
+    /// Counts one attendance, if it is one expected: a guest who came, or a member on the list
+    /// who counts.
+    fn add(&mut self, p: &q::PresenceRow) {
+        let expected =
+            if p.guest { p.presence == Presence::Present } else { !(p.away_temporarily || (p.exempt && p.presence != Presence::Present)) };
+        if expected {
+            self.expected += 1;
+            self.present += u32::from(p.presence == Presence::Present);
+            self.excused += u32::from(p.presence == Presence::Excused);
+            self.absent += u32::from(p.presence == Presence::Absent);
+        }
+    }
+
+    fn merge(&mut self, other: &AttendanceTally) {
+        self.expected += other.expected;
+        self.present += other.present;
+        self.excused += other.excused;
+        self.absent += other.absent;
+    }
+}
+
 /// One chi bộ's meetings over a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -25,28 +59,13 @@ pub struct MeetingReportRow {
     pub extraordinary: u32,
     /// Every meeting held (a combined one once).
     pub held: u32,
-    /// Attendances expected: members on the lists who count (exempt members who stayed away and
-    /// those away in temporary activity left out), guests who came included.
-    pub expected: u32,
-    pub present: u32,
-    pub excused: u32,
-    pub absent: u32,
+    #[serde(flatten)]
+    pub attendance: AttendanceTally,
 }
 
 impl MeetingReportRow {
     fn empty(unit: UnitId, unit_name: String) -> Self {
-        MeetingReportRow {
-            unit,
-            unit_name,
-            regular: 0,
-            thematic: 0,
-            extraordinary: 0,
-            held: 0,
-            expected: 0,
-            present: 0,
-            excused: 0,
-            absent: 0,
-        }
+        MeetingReportRow { unit, unit_name, regular: 0, thematic: 0, extraordinary: 0, held: 0, attendance: AttendanceTally::default() }
     }
 }
 
@@ -62,11 +81,9 @@ pub struct BodyReportRow {
     pub standing: u32,
     pub extraordinary: u32,
     pub held: u32,
-    /// Attendances expected, as for a chi bộ (the seats of the day for a committee's meeting).
-    pub expected: u32,
-    pub present: u32,
-    pub excused: u32,
-    pub absent: u32,
+    /// Attendances, as for a chi bộ (the seats of the day for a committee's meeting).
+    #[serde(flatten)]
+    pub attendance: AttendanceTally,
 }
 
 impl BodyReportRow {
@@ -79,10 +96,7 @@ impl BodyReportRow {
             standing: 0,
             extraordinary: 0,
             held: 0,
-            expected: 0,
-            present: 0,
-            excused: 0,
-            absent: 0,
+            attendance: AttendanceTally::default(),
         }
     }
 }
@@ -100,12 +114,6 @@ pub struct MeetingReport {
     pub total: MeetingReportRow,
     /// The committees that held a meeting of their own in the period, in tree order.
     pub bodies: Vec<BodyReportRow>,
-}
-
-/// Whether an attendance is one expected: a guest who came, or a member on the list who counts
-/// (exempt members who stayed away and those away in temporary activity left out).
-fn expected_attendance(p: &q::PresenceRow) -> bool {
-    if p.guest { p.presence == Presence::Present } else { !(p.away_temporarily || (p.exempt && p.presence != Presence::Present)) }
 }
 
 impl SqlStore {
@@ -131,13 +139,7 @@ impl SqlStore {
         }
         for p in presence.iter().filter(|p| p.kind.summons() == Summons::Members) {
             let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
-            let expected = expected_attendance(p);
-            row.expected += u32::from(expected);
-            if expected {
-                row.present += u32::from(p.presence == Presence::Present);
-                row.excused += u32::from(p.presence == Presence::Excused);
-                row.absent += u32::from(p.presence == Presence::Absent);
-            }
+            row.attendance.add(p);
         }
         let mut total = MeetingReportRow::empty(root, root_name.clone());
         for r in &rows {
@@ -145,10 +147,7 @@ impl SqlStore {
             total.thematic += r.thematic;
             total.extraordinary += r.extraordinary;
             total.held += r.held;
-            total.expected += r.expected;
-            total.present += r.present;
-            total.excused += r.excused;
-            total.absent += r.absent;
+            total.attendance.merge(&r.attendance);
         }
         let bodies = self.body_rows(root, last, &held, &presence).await?;
         Ok(MeetingReport { root, root_name, first, last, rows, total, bodies })
@@ -177,12 +176,7 @@ impl SqlStore {
         }
         for p in presence.iter().filter(|p| own(p.unit, p.kind)) {
             let Some(row) = at.get(&p.unit).and_then(|&i| rows.get_mut(i)) else { continue };
-            if expected_attendance(p) {
-                row.expected += 1;
-                row.present += u32::from(p.presence == Presence::Present);
-                row.excused += u32::from(p.presence == Presence::Excused);
-                row.absent += u32::from(p.presence == Presence::Absent);
-            }
+            row.attendance.add(p);
         }
         rows.retain(|r| r.held > 0);
         Ok(rows)

@@ -64,9 +64,9 @@ fn body_row(r: &BodyReportRow, year: &str) -> BodyRow {
         committee: r.committee,
         standing: r.standing,
         extraordinary: r.extraordinary,
-        expected: r.expected,
-        present: r.present,
-        rate: format::percent(r.present as usize, r.expected as usize),
+        expected: r.attendance.expected,
+        present: r.attendance.present,
+        rate: format::percent(r.attendance.present as usize, r.attendance.expected as usize),
     }
 }
 
@@ -92,9 +92,9 @@ fn row(r: &MeetingReportRow, href: String) -> Row {
         regular: r.regular,
         thematic: r.thematic,
         extraordinary: r.extraordinary,
-        expected: r.expected,
-        present: r.present,
-        rate: format::percent(r.present as usize, r.expected as usize),
+        expected: r.attendance.expected,
+        present: r.attendance.present,
+        rate: format::percent(r.attendance.present as usize, r.attendance.expected as usize),
     }
 }
 
@@ -119,10 +119,10 @@ pub(super) async fn show(s: Caller, chrome: Chrome, Query(p): Query<ReportParams
                 Value::Count(r.regular.into()),
                 Value::Count(r.thematic.into()),
                 Value::Count(r.extraordinary.into()),
-                Value::Count(r.expected.into()),
-                Value::Count(r.present.into()),
-                Value::Count(r.excused.into()),
-                Value::Count(r.absent.into()),
+                Value::Count(r.attendance.expected.into()),
+                Value::Count(r.attendance.present.into()),
+                Value::Count(r.attendance.excused.into()),
+                Value::Count(r.attendance.absent.into()),
             ]);
         }
         return Ok(csv.download("sinh-hoat-chi-bo.csv"));
