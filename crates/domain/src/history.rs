@@ -534,7 +534,11 @@ fn step(s: &Standing, ev: &EventData, readmitted_before: &mut bool, units: &dyn 
             EventKind::TransferredIn { mode: TransferMode::Official, unit },
             Standing::InTransit { probationary, exempt, admitted, to, .. },
         ) => {
+            // A destination merged or split while the member was on the way is answered for by
+            // the unit it became (`transfers::answering_unit`, checked when the acceptance is
+            // recorded); the letter's own unit is checked while it stands.
             if let UnitRef::Internal(dest) = to
+                && units.version_on(*dest, date).is_some()
                 && !units.is_within(*unit, *dest, date)
             {
                 return Err((

@@ -36,6 +36,7 @@ pub mod targets;
 #[allow(clippy::unwrap_used)]
 pub mod testing;
 pub mod text;
+pub mod transfers;
 pub mod unit;
 pub mod weak;
 pub mod workdays;
