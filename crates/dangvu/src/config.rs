@@ -30,6 +30,8 @@ pub struct Config {
     pub admission: Option<AdmissionSettings>,
     /// Thresholds of the weak-organization indicators (`[weak]`).
     pub weak: Option<WeakThresholds>,
+    /// The receiving side's time in transfers of party activity (`[transfers]`).
+    pub transfers: Option<TransferTimes>,
     /// A virus scanner run on every uploaded attachment: the program and its arguments, the
     /// file's path appended (`"clamdscan --no-summary"`); exit 0 clean, 1 infected. Default none.
     pub attachment_scan_command: Option<String>,
@@ -77,6 +79,16 @@ pub struct WeakThresholds {
     pub late_tasks: Option<u32>,
 }
 
+/// `[transfers]` in the configuration file (docs/design/transfers.md "Deadlines": our sources
+/// do not fix the receiving side's time).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferTimes {
+    /// Working days the receiving side has to accept or refuse once the letter is presented,
+    /// and an organization outside the register to send its return slip (default 30).
+    pub receiver_working_days: Option<u32>,
+}
+
 /// `[admission]` in the configuration file; each number defaults to `AdmissionConfig::default()`
 /// (docs/design/admission.md, rules.md §2.2–2.3 and "Open questions" 9, 14).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -117,6 +129,16 @@ impl Config {
         }
         w.check().map_err(|e| anyhow::anyhow!("[weak] in the configuration file: {e}"))?;
         Ok(w)
+    }
+
+    /// The receiving side's time in transfers: the file's, or the default; refused outside 1–250.
+    pub fn transfer_settings(&self) -> Result<domain::transfers::TransferSettings> {
+        let mut t = domain::transfers::TransferSettings::default();
+        if let Some(f) = &self.transfers {
+            t.receiver_working_days = f.receiver_working_days.unwrap_or(t.receiver_working_days);
+        }
+        t.check().map_err(|e| anyhow::anyhow!("[transfers] in the configuration file: {e}"))?;
+        Ok(t)
     }
 
     /// The mail relay (`[mail]`), checked: refused with the reason when an address is not one.

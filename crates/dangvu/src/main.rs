@@ -251,9 +251,11 @@ pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
 }
 
 /// Opens the store applying the configuration file: the admission numbers, the weak-organization
-/// thresholds, and whether notices are also mailed (`[mail]`).
+/// thresholds, the receiving side's time in transfers, and whether notices are also mailed
+/// (`[mail]`).
 pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlStore>> {
     let (admission, weak, mail) = (file.admission_config(), file.weak_settings()?, file.mail_config()?.is_some());
+    let transfers = file.transfer_settings()?;
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -272,6 +274,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
             .context("cannot load the register index")?
             .with_admission_config(admission)
             .with_weak_settings(weak)
+            .with_transfer_settings(transfers)
             .with_mail(mail),
     ))
 }

@@ -14,7 +14,7 @@ use crate::code_list;
 use crate::dates::{add_months, format_vn, full_months_between};
 use crate::error::FieldError;
 use crate::event::{TransferMode, UnitRef};
-use crate::ids::UnitId;
+use crate::ids::{DecisionNumber, UnitId};
 use crate::text::{required_lines, required_text};
 use crate::workdays::WorkCalendar;
 
@@ -270,8 +270,8 @@ impl TransferPlan {
                 }
             }
         }
-        match required_text(&self.letter.number, 50, "Số giấy giới thiệu") {
-            Ok(n) => plan.letter.number = n,
+        match DecisionNumber::parse(&self.letter.number) {
+            Ok(n) => plan.letter.number = n.as_str().to_owned(),
             Err(err) => e.errors.push(FieldError { field: "letter_number".into(), ..err }),
         }
         match required_text(&self.letter.issuer, MAX_SHORT, "Cấp ủy cấp giấy") {

@@ -35,6 +35,7 @@ mod picker;
 mod quality;
 mod reports;
 mod roll;
+mod transfers;
 mod units;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use export::ExportSelection;

@@ -47,6 +47,7 @@ mod sessions;
 mod sql;
 mod store;
 mod stored;
+mod transfers;
 mod units;
 mod weak;
 
@@ -79,6 +80,7 @@ pub use reports::{Period, ReportRequest, ReportStore};
 pub use scope::ScopeStore;
 pub use sessions::SessionStore;
 pub use store::{Health, SqlStore, Store};
+pub use transfers::{BookLineCount, SideView, TransferBook, TransferStore, TransferView};
 pub use units::UnitStore;
 pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, WeakRow, WeakStore};
 
@@ -87,6 +89,6 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AdmissionStore, AuditStore, BulkStore, CommitteeStore, DirectiveStore, DocumentStore, ExportStore, FeedbackStore,
         Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore,
-        ScopeStore, SessionStore, Store, UnitStore, WeakStore,
+        ScopeStore, SessionStore, Store, TransferStore, UnitStore, WeakStore,
     };
 }

@@ -36,6 +36,7 @@ pub mod notifications;
 pub mod plans;
 pub mod quality;
 mod units;
+pub mod transfers;
 pub mod weak;
 
 pub use index_feed::*;

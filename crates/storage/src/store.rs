@@ -30,6 +30,7 @@ use crate::reports::ReportStore;
 use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
 use crate::sql;
+use crate::transfers::TransferStore;
 use crate::units::UnitStore;
 use crate::weak::WeakStore;
 
@@ -49,6 +50,7 @@ pub trait Store:
     + DirectiveStore
     + MeetingStore
     + CommitteeStore
+    + TransferStore
     + WeakStore
     + FeedbackStore
     + DocumentStore
@@ -77,6 +79,7 @@ impl<T> Store for T where
         + DirectiveStore
         + MeetingStore
         + CommitteeStore
+        + TransferStore
         + WeakStore
         + FeedbackStore
         + DocumentStore
@@ -106,6 +109,7 @@ pub struct SqlStore {
     pub(crate) open_cases: admission::OpenCases,
     pub(crate) admission: domain::admission::AdmissionConfig,
     pub(crate) weak: domain::weak::WeakSettings,
+    pub(crate) transfers: domain::transfers::TransferSettings,
     /// E-mail copies of notices are queued (a mail server is configured).
     pub(crate) mail: bool,
 }
@@ -125,6 +129,7 @@ impl SqlStore {
             open_cases: admission::OpenCases::default(),
             admission: domain::admission::AdmissionConfig::default(),
             weak: domain::weak::WeakSettings::default(),
+            transfers: domain::transfers::TransferSettings::default(),
             mail: false,
         };
         store.refresh_index().await?;
@@ -141,6 +146,13 @@ impl SqlStore {
     /// file; checked there with `WeakSettings::check`).
     pub fn with_weak_settings(mut self, settings: domain::weak::WeakSettings) -> Self {
         self.weak = settings;
+        self
+    }
+
+    /// Applies the operator's time for the receiving side of a transfer (configuration file;
+    /// checked there with `TransferSettings::check`).
+    pub fn with_transfer_settings(mut self, settings: domain::transfers::TransferSettings) -> Self {
+        self.transfers = settings;
         self
     }
 

@@ -46,6 +46,7 @@ mod plans;
 mod quality;
 mod reader;
 mod register;
+mod transfers;
 mod units;
 mod weak;
 
@@ -58,6 +59,7 @@ pub use export::Exporter;
 pub use feedback::FeedbackDesk;
 pub use import::ImportDesk;
 pub use inbox::Inbox;
+pub use transfers::{Acting, SidesHeld, TransferActions, TransferDesk};
 pub use meetings::MeetingDesk;
 pub use own_account::OwnAccount;
 pub use picker::{Offer, Picker, Resolved};

@@ -75,6 +75,9 @@ impl RegisterWriter<'_> {
         if !reach.in_transit && !reach.home {
             return Err(StoreError::Forbidden);
         }
+        if matches!(event.kind, EventKind::TransferredIn { .. }) && self.letter_waiting(member).await? {
+            return Err(use_transfer());
+        }
         self.check_units(&event.kind, "").await?;
         self.store().record_event(&self.access.write_context(), member, expected_version, event).await
     }
@@ -104,11 +107,21 @@ impl RegisterWriter<'_> {
             if entry != Entry::Void || pending != Some(target) {
                 return Err(in_transit());
             }
+            if self.letter_waiting(member).await? {
+                return Err(use_transfer());
+            }
         }
         if let Entry::Event(data) = &entry {
             self.check_units(&data.kind, "").await?;
         }
         self.store().correct_event(&self.access.write_context(), member, expected_version, target, entry, reason).await
+    }
+
+    /// Whether the member's transfer has a letter still waiting for its answer or a temporary
+    /// transfer not yet back: its steps are the letter's (`TransferDesk`), not bare events.
+    async fn letter_waiting(&self, member: MemberId) -> Result<bool> {
+        let list = self.store().member_transfers(member, self.access.today()).await?;
+        Ok(list.iter().any(|t| t.stage.pending() || t.stage == domain::transfers::Stage::Hosted))
     }
 
     /// Members in transit to a unit under `root` within the write scope (đang chuyển đến): the
@@ -121,4 +134,12 @@ impl RegisterWriter<'_> {
         self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
         Ok(list)
     }
+}
+
+fn use_transfer() -> StoreError {
+    StoreError::invalid(
+        "kind",
+        "use_transfer",
+        "Đảng viên có giấy giới thiệu sinh hoạt đảng đang chờ: ghi tiếp nhận, từ chối, hủy hoặc trở về trên trang của giấy giới thiệu.",
+    )
 }

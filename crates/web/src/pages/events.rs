@@ -110,7 +110,12 @@ fn kinds_page(chrome: Chrome, d: &MemberDetail, today: chrono::NaiveDate) -> Eve
             .next_kinds(today)
             .into_iter()
             .map(|k| KindChoice {
-                href: format!("/members/{}/events/new?kind={}", d.id.0, k.code()),
+                // A transfer out is the letter's procedure (docs/design/transfers.md).
+                href: if k == EventKindCode::TransferredOut {
+                    format!("/members/{}/transfer", d.id.0)
+                } else {
+                    format!("/members/{}/events/new?kind={}", d.id.0, k.code())
+                },
                 label: k.label(),
                 explanation: kinds::explanation(k),
             })

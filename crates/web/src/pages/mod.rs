@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admission;
 pub mod calendar;
 pub mod committees;
+pub mod transfers;
 pub mod directives;
 pub mod documents;
 pub mod events;
@@ -47,6 +48,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
     routes.extend(committees::routes());
+    routes.extend(transfers::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

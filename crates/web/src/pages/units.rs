@@ -183,6 +183,8 @@ struct UnitPage {
     actions: Vec<Link>,
     /// The unit's committee page (every unit but a party group).
     committee_href: Option<String>,
+    /// The unit's transfer book (sổ theo dõi chuyển sinh hoạt).
+    transfers_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -288,16 +290,26 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         Ok(w) if existed && a.date == today => w.arriving(id).await.unwrap_or_default(),
         _ => Vec::new(),
     };
-    let arriving = arriving
-        .into_iter()
-        .map(|m| ArrivingRow {
+    let mut rows = Vec::new();
+    for m in arriving {
+        // The letter's page when the transfer has one; a transfer out recorded as a bare event
+        // (a past register's) is accepted by the event form.
+        let letter = match s.transfers() {
+            Ok(desk) => desk.member_transfers(m.id).await.unwrap_or_default().into_iter().find(|t| t.stage.pending()),
+            Err(_) => None,
+        };
+        rows.push(ArrivingRow {
             href: format!("/members/{}", m.id.0),
             name: m.full_name,
             birth: format::date(m.birth_date),
             destination: m.unit_name.unwrap_or_default(),
-            accept_href: format!("/members/{}/events/new?kind=chuyen-den", m.id.0),
-        })
-        .collect();
+            accept_href: match letter {
+                Some(t) => format!("/transfers/{}", t.id),
+                None => format!("/members/{}/events/new?kind=chuyen-den", m.id.0),
+            },
+        });
+    }
+    let arriving = rows;
     let mut path = Vec::with_capacity(detail.path.len());
     for u in &detail.path {
         let href = s.reader()?.reads_unit_on(u.id, a.date).await.then(|| format!("/units/{}{suffix}", u.id));
@@ -369,6 +381,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         actions: if existed && may_manage { super::unit_ops::links(&s, id, &suffix).await } else { Vec::new() },
         committee_href: (existed && domain::committees::has_committee(shown.kind))
             .then(|| format::href(&format!("/units/{id}/committee"), &[("on", &format::date(a.date))])),
+        transfers_href: (existed && a.date == today).then(|| format!("/units/{id}/transfers")),
     };
     page(&view)
 }

@@ -55,18 +55,28 @@ struct MemberActions {
     cancel_href: Option<String>,
     /// Where the member is bound while in transit.
     bound_for: Option<String>,
+    /// Issue a transfer letter (the sending side, the member not in transit).
+    issue_href: Option<String>,
+    /// The transfer the member is on the way by: its page holds the steps of both sides.
+    pending_href: Option<String>,
 }
 
-async fn member_actions(s: &Caller, d: &MemberDetail) -> MemberActions {
+async fn member_actions(s: &Caller, d: &MemberDetail, transfers: &[storage::TransferView]) -> MemberActions {
     let reach = match s.register_writer() {
         Ok(w) => w.reach(d.id).await.ok(),
         Err(_) => None,
     };
     let bound_for = d.history.in_transit_to.as_ref().map(|r| unit_ref_name(r, d));
-    let Some(reach) = reach else { return MemberActions { bound_for, ..Default::default() } };
+    let pending_href = transfers.iter().find(|t| t.stage.pending()).map(|t| format!("/transfers/{}", t.id));
+    let Some(reach) = reach else { return MemberActions { bound_for, pending_href, ..Default::default() } };
     if !reach.in_transit {
         let record = reach.home && !d.history.next_kinds(s.today()).is_empty();
-        return MemberActions { edit: reach.home, record, bound_for, ..Default::default() };
+        let issue_href = crate::pages::transfers::issue_href(s, d.id).await;
+        return MemberActions { edit: reach.home, record, bound_for, issue_href, pending_href, ..Default::default() };
+    }
+    if pending_href.is_some() {
+        // The letter's page takes both sides' steps: acceptance, refusal, cancellation.
+        return MemberActions { bound_for, pending_href, ..Default::default() };
     }
     let to_outside = matches!(d.history.in_transit_to, Some(UnitRef::External(_)));
     let pending = d
@@ -82,6 +92,8 @@ async fn member_actions(s: &Caller, d: &MemberDetail) -> MemberActions {
         accept: reach.arriving || (reach.home && to_outside),
         cancel_href: pending.filter(|_| reach.home).map(|e| format!("/members/{}/events/{}/correct?action=void", d.id.0, e.0)),
         bound_for,
+        issue_href: None,
+        pending_href: None,
     }
 }
 
@@ -115,6 +127,20 @@ struct MemberView {
     timeline: Vec<TimelineItem>,
     temporary: Vec<String>,
     updated: String,
+    /// The member's transfers of party activity: (page, in words).
+    transfers: Vec<(String, String)>,
+}
+
+fn transfer_rows(list: &[storage::TransferView]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|t| {
+            let late = t.late.map(|l| format!(" — quá hạn: {}", l.kind.label())).unwrap_or_default();
+            (
+                format!("/transfers/{}", t.id),
+                format!("{} · giấy số {} ngày {} → {}: {}{late}", t.mode_label, t.letter_number, format::date(t.letter_date), t.to.name, t.stage_label),
+            )
+        })
+        .collect()
 }
 
 fn unit_ref_name(r: &UnitRef, d: &MemberDetail) -> String {
@@ -256,6 +282,10 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
         .unwrap_or_default();
     let from_text = |f: Option<NaiveDate>| f.map_or_else(|| "Từ đầu".to_owned(), format::date);
     let span = d.history.span_on(today);
+    let transfers = match s.transfers() {
+        Ok(desk) => desk.member_transfers(id).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
     let view = MemberView {
         chrome: chrome.titled(i.full_name.to_string()),
         id: id.0,
@@ -291,7 +321,8 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
         party_age: d.history.party_age_months(today).map(format::years_months).unwrap_or_default(),
         admitted: format::opt_date(d.history.first_admission()),
         ceremony: ceremony_text(&d.history, today),
-        actions: member_actions(&s, &d).await,
+        actions: member_actions(&s, &d, &transfers).await,
+        transfers: transfer_rows(&transfers),
         official: match d.history.probation_on(today) {
             // Probation runs 12 months from the ceremony (Charter art. 5 §1 — rules.md §3).
             Some(p) => match p.official_due() {
