@@ -28,9 +28,9 @@ CREATE TABLE transfers (
     accepted_unit_id BIGINT REFERENCES units (id),
     outcome_text TEXT,
     returned_on DATE,
-    out_event_id BIG,
-    in_event_id BIG,
-    return_event_id BIG,
+    out_event_id BIGINT,
+    in_event_id BIGINT,
+    return_event_id BIGINT,
     created_by TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL

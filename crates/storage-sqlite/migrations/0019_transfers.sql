@@ -28,9 +28,9 @@ CREATE TABLE transfers (
     accepted_unit_id INTEGER REFERENCES units (id),
     outcome_text TEXT,
     returned_on DATE,
-    out_event_id BIG,
-    in_event_id BIG,
-    return_event_id BIG,
+    out_event_id INTEGER,
+    in_event_id INTEGER,
+    return_event_id INTEGER,
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL

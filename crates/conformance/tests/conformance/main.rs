@@ -8,6 +8,7 @@ mod access;
 mod admission;
 mod backup;
 mod committees;
+mod transfers;
 mod directives;
 mod documents;
 mod events;
