@@ -35,8 +35,8 @@ mod members;
 pub mod notifications;
 pub mod plans;
 pub mod quality;
-mod units;
 pub mod transfers;
+mod units;
 pub mod weak;
 
 pub use index_feed::*;

@@ -27,8 +27,8 @@ use crate::index::Index;
 use crate::members::append_event_tx;
 use crate::model::AuditRecord;
 use crate::prelude::AdmissionStore;
-use crate::sql::transfers::{self as q, StoredTransfer};
 use crate::sql;
+use crate::sql::transfers::{self as q, StoredTransfer};
 use crate::store::SqlStore;
 
 /// One side of a transfer as read: a unit of the register with its name, or an organization
@@ -158,8 +158,14 @@ pub trait TransferStore: Send + Sync {
     /// A member's transfers, oldest letter first.
     async fn member_transfers(&self, member: MemberId, today: NaiveDate) -> Result<Vec<TransferView>>;
     /// The transfer book of `root`'s subtree over `[first, last]`, read on `today`.
-    async fn transfer_book(&self, root: UnitId, first: NaiveDate, last: NaiveDate, line: Option<BookLine>, today: NaiveDate)
-    -> Result<TransferBook>;
+    async fn transfer_book(
+        &self,
+        root: UnitId,
+        first: NaiveDate,
+        last: NaiveDate,
+        line: Option<BookLine>,
+        today: NaiveDate,
+    ) -> Result<TransferBook>;
     fn transfer_settings(&self) -> TransferSettings;
 }
 
@@ -301,14 +307,21 @@ impl TransferStore for SqlStore {
         let (from, same) = {
             let index = self.index.read();
             let Some(from) = index.member_unit_on(member, on) else {
-                return Err(StoreError::invalid("letter_date", "not_active", "Đảng viên không sinh hoạt ở chi bộ nào của hệ thống vào ngày cấp giấy."));
+                return Err(StoreError::invalid(
+                    "letter_date",
+                    "not_active",
+                    "Đảng viên không sinh hoạt ở chi bộ nào của hệ thống vào ngày cấp giấy.",
+                ));
             };
             if let UnitRef::Internal(to) = &plan.to
                 && !index.stands(*to, on)
             {
                 return Err(StoreError::invalid("to", "unit_not_standing", "Tổ chức nơi đến không tồn tại vào ngày cấp giấy."));
             }
-            let same = plan.to.internal().map(|to| index.grassroots_of(from, on).is_some() && index.grassroots_of(from, on) == index.grassroots_of(to, on));
+            let same = plan
+                .to
+                .internal()
+                .map(|to| index.grassroots_of(from, on).is_some() && index.grassroots_of(from, on) == index.grassroots_of(to, on));
             (from, same)
         };
         let plan = TransferPlan { from: UnitRef::Internal(from), ..plan }.check(same).map_err(invalid)?;
@@ -446,7 +459,8 @@ impl TransferStore for SqlStore {
         drop(conn);
         let settings = self.transfer_settings();
         let index = self.index.read();
-        let unit_name = index.unit_version_on(root, last.min(today)).or_else(|| index.unit_latest(root)).ok_or(StoreError::NotFound)?.name.clone();
+        let unit_name =
+            index.unit_version_on(root, last.min(today)).or_else(|| index.unit_latest(root)).ok_or(StoreError::NotFound)?.name.clone();
         let mut counts = BookCounts::default();
         let mut shown = Vec::new();
         let mut late = Vec::new();

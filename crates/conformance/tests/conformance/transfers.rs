@@ -100,7 +100,11 @@ async fn a_member_moves_from_one_commune_to_another(t: &TestStore) {
     assert_eq!(done.stage, Stage::Accepted);
     assert_eq!(done.late, None);
     assert_eq!(count(s, w.commune_y, arrival.pred_opt().unwrap()).await, 0);
-    assert_eq!((count(s, w.commune_x, arrival).await, count(s, w.commune_y, arrival).await), (1, 1), "on the list from the acceptance's day");
+    assert_eq!(
+        (count(s, w.commune_x, arrival).await, count(s, w.commune_y, arrival).await),
+        (1, 1),
+        "on the list from the acceptance's day"
+    );
 
     // Each side's book over the year.
     let (first, last) = (d(2026, 1, 1), today);
@@ -149,13 +153,19 @@ async fn a_destination_merged_on_the_way_is_answered_by_its_heir(t: &TestStore) 
     // Letter on 30/6/2025 to thôn Yên; on 1/7/2025 thôn Yên merges into thôn Bình.
     let letter = d(2025, 6, 30);
     let id = s.issue_transfer(&at(letter), w.member, official(UnitRef::Internal(w.cell_y), letter)).await.unwrap();
-    s.merge_units(&ctx(), MergeUnits { sources: vec![w.cell_y], target: Successor::Existing(w.cell_y2), decision: decision(d(2025, 7, 1)) })
-        .await
-        .unwrap();
+    s.merge_units(
+        &ctx(),
+        MergeUnits { sources: vec![w.cell_y], target: Successor::Existing(w.cell_y2), decision: decision(d(2025, 7, 1)) },
+    )
+    .await
+    .unwrap();
     let t = s.transfer(id, d(2025, 7, 10)).await.unwrap();
     assert_eq!(t.answering.as_ref().and_then(|a| a.unit), Some(w.cell_y2), "the unit the destination became answers");
     let v = t.version;
-    assert_eq!(codes(s.accept_transfer(&at(d(2025, 7, 10)), id, v, w.cell_y, d(2025, 7, 10)).await.unwrap_err()), vec!["unit_not_standing"]);
+    assert_eq!(
+        codes(s.accept_transfer(&at(d(2025, 7, 10)), id, v, w.cell_y, d(2025, 7, 10)).await.unwrap_err()),
+        vec!["unit_not_standing"]
+    );
     s.accept_transfer(&at(d(2025, 7, 10)), id, v, w.cell_y2, d(2025, 7, 10)).await.unwrap();
     assert_eq!(count(s, w.cell_y2, d(2025, 7, 10)).await, 1);
     let book = s.transfer_book(w.commune_y, d(2025, 1, 1), d(2025, 12, 31), None, d(2025, 12, 31)).await.unwrap();

@@ -59,6 +59,10 @@ struct Fixture {
     seat_out: i64,
     /// The holder of the seat on A1's committee (an official member of A1).
     seat_holder_in: MemberId,
+    /// Temporary transfers of the seat holders of A1 (to commune A) and of B1 (to commune B),
+    /// each accepted: both sides of the first lie in commune A.
+    transfer_in: i64,
+    transfer_out: i64,
     /// A notice of the administrator's (no actor's own).
     notice_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
@@ -173,6 +177,24 @@ async fn fixture(store: &dyn Store) -> Fixture {
         seats.push(store.add_seat(&ctx, unit, seat).await.unwrap());
         seat_holders.push(member);
     }
+    let mut transfers = Vec::new();
+    for (member, (unit, commune)) in seat_holders.iter().zip([(a1, a), (b1, b)]) {
+        let letter = domain::dates::parse_date("02/03/2026").unwrap();
+        let plan = domain::transfers::TransferPlan {
+            mode: domain::event::TransferMode::Temporary,
+            temporary_reason: Some(domain::transfers::TemporaryReason::Study),
+            from: unit_ref(unit),
+            to: unit_ref(commune),
+            route: domain::transfers::Route::WithinGrassroots,
+            letter: domain::transfers::Letter { number: "3/GTSHĐ".into(), date: letter, issuer: "Đảng ủy xã".into() },
+            until: Some(domain::dates::parse_date("31/12/2026").unwrap()),
+            cause: "Đi học tập trung".into(),
+            cause_on: None,
+        };
+        let id = store.issue_transfer(&ctx, *member, plan).await.unwrap();
+        store.accept_transfer(&ctx, id, 1, unit, domain::dates::parse_date("09/03/2026").unwrap()).await.unwrap();
+        transfers.push(id);
+    }
     let mut plans = Vec::new();
     for unit in [a1, b1] {
         let measure = domain::weak::plan::Measure {
@@ -205,6 +227,8 @@ async fn fixture(store: &dyn Store) -> Fixture {
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        transfer_in: transfers[0],
+        transfer_out: transfers[1],
         seat_holder_in: seat_holders[0],
         seat_in: seats[0],
         seat_out: seats[1],
@@ -349,6 +373,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             ("id", p) if p.starts_with("/committee/seats/") || p.starts_with("/api/v1/committee-seats/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.seat_in } else { f.seat_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/transfers/") || p.starts_with("/api/v1/transfers/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.transfer_in } else { f.transfer_out }).to_string()
             }
             ("id", p) if p.starts_with("/weak/plans/") || p.starts_with("/api/v1/weak-plans/") => {
                 scoped = Scoped::Register;
@@ -516,6 +544,8 @@ async fn every_route_every_role(app: &App) {
                         "/api/v1/terms/",
                         "/committee/seats/",
                         "/api/v1/committee-seats/",
+                        "/transfers/",
+                        "/api/v1/transfers/",
                     ]
                     .iter()
                     .any(|p| path.starts_with(p));
@@ -566,6 +596,15 @@ async fn every_route_every_role(app: &App) {
                             | "/api/v1/committee-seats/{id}/remove"
                     );
                 if want == Expect::Allowed && committee_write && !who.allows(Capability::WriteRegister) {
+                    want = Expect::Status(403);
+                }
+                // A transfer's steps and a new letter are the organization board's: `write` on
+                // the side that takes the step (`TransferDesk`), checked before the body is read.
+                let transfer_write = method == Method::POST
+                    && (path.starts_with("/transfers/{id}/")
+                        || path.starts_with("/api/v1/transfers/{id}/")
+                        || *path == "/api/v1/members/{id}/transfers");
+                if want == Expect::Allowed && transfer_write && !who.allows(Capability::WriteRegister) {
                     want = Expect::Status(403);
                 }
                 // Consolidation plans need `write` or `decide` on the organization (`WeakDesk`).
@@ -769,6 +808,8 @@ async fn units_named_in_bodies(app: &App) {
         ("post", "/api/v1/admission/cases".into(), candidate.clone()),
         ("put", format!("/api/v1/admission/cases/{}", f.case_in), serde_json::json!({"version": case_version, "candidate": candidate})),
         ("put", "/api/v1/admission/targets".into(), serde_json::json!({"unit": out, "year": 2026, "group": "", "target": 5})),
+        // The chi bộ accepting a transfer (its destination, by design, may be any unit of the tree).
+        ("post", format!("/api/v1/transfers/{}/accept", f.transfer_in), serde_json::json!({"version": 2, "unit": out, "on": "2026-11-20"})),
     ];
     // Every operation whose body names a unit has a case here.
     let mut covered = 0;

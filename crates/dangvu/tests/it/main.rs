@@ -41,4 +41,5 @@ mod reports;
 mod round_trip;
 mod smoke;
 mod support;
+mod transfers;
 mod weak;

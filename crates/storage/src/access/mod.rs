@@ -59,7 +59,6 @@ pub use export::Exporter;
 pub use feedback::FeedbackDesk;
 pub use import::ImportDesk;
 pub use inbox::Inbox;
-pub use transfers::{Acting, SidesHeld, TransferActions, TransferDesk};
 pub use meetings::MeetingDesk;
 pub use own_account::OwnAccount;
 pub use picker::{Offer, Picker, Resolved};
@@ -67,6 +66,7 @@ pub use plans::PlanDesk;
 pub use quality::{QualityAsk, QualityDesk};
 pub use reader::Reader;
 pub use register::RegisterWriter;
+pub use transfers::{Acting, SidesHeld, TransferActions, TransferDesk};
 pub use units::UnitManager;
 pub use weak::WeakDesk;
 

@@ -119,6 +119,16 @@ impl TransferDesk<'_> {
 }
 
 impl TransferDesk<'_> {
+    /// A transfer with its member's record, for the letter and the slip to print: for either
+    /// side, even once the member has left the sender's scope (the letter names them; audited
+    /// as a read of the member).
+    pub async fn paper(&self, id: i64) -> Result<(TransferView, crate::model::MemberDetail)> {
+        let t = self.visible(id).await?;
+        let member = self.store().member(t.member).await?;
+        self.access.record("read.member", "member", t.member.0, json!({ "transfer": id, "paper": true })).await?;
+        Ok((t, member))
+    }
+
     /// What the caller may do now with a transfer already read.
     pub async fn actions(&self, t: &TransferView) -> TransferActions {
         let Ok(sides) = self.written_sides(t).await else { return TransferActions::default() };
@@ -140,15 +150,21 @@ impl TransferDesk<'_> {
 
     /// Issues the letter for a member whose record the caller writes (the sending side).
     pub async fn issue(&self, member: MemberId, plan: TransferPlan) -> Result<i64> {
+        self.require_issue(member).await?;
+        self.store().issue_transfer(&self.access.write_context(), member, plan).await
+    }
+
+    /// The caller writes the member's record (403 when only readable, 404 outside): asked
+    /// before a request's body is read.
+    pub async fn require_issue(&self, member: MemberId) -> Result<()> {
         let Some(w) = &self.write else {
             return require(self.store(), &self.read, ScopeTarget::Member(member)).await.and(Err(StoreError::Forbidden));
         };
         match self.store().member_reach(w, member).await? {
-            r if r.home => {}
-            _ if self.store().in_scope(&self.read, ScopeTarget::Member(member)).await? => return Err(StoreError::Forbidden),
-            _ => return Err(StoreError::NotFound),
+            r if r.home => Ok(()),
+            _ if self.store().in_scope(&self.read, ScopeTarget::Member(member)).await? => Err(StoreError::Forbidden),
+            _ => Err(StoreError::NotFound),
         }
-        self.store().issue_transfer(&self.access.write_context(), member, plan).await
     }
 
     pub async fn present(&self, id: i64, version: i64, on: NaiveDate) -> Result<()> {

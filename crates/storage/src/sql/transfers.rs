@@ -47,9 +47,10 @@ fn from_row(r: &Row) -> R<StoredTransfer> {
         (Some(kind), Some(on)) => {
             let text = r.opt_str("outcome_text")?.unwrap_or_default();
             Some(match kind {
-                "accepted" => {
-                    Outcome::Accepted { on, unit: UnitId(r.opt_i64("accepted_unit_id")?.ok_or_else(|| DbError::Decode("transfers: accepted_unit_id".into()))?) }
-                }
+                "accepted" => Outcome::Accepted {
+                    on,
+                    unit: UnitId(r.opt_i64("accepted_unit_id")?.ok_or_else(|| DbError::Decode("transfers: accepted_unit_id".into()))?),
+                },
                 "refused" => Outcome::Refused { on, reason: text },
                 "cancelled" => Outcome::Cancelled { on, reason: text },
                 "closed" => Outcome::Closed { on, slip: text },
@@ -86,7 +87,14 @@ fn unit_args(side: &UnitRef) -> (Value, Value) {
     }
 }
 
-pub async fn insert(tx: &mut dyn Conn, member: MemberId, plan: &TransferPlan, out_event: Option<i64>, now: DateTime<Utc>, actor: &str) -> R<i64> {
+pub async fn insert(
+    tx: &mut dyn Conn,
+    member: MemberId,
+    plan: &TransferPlan,
+    out_event: Option<i64>,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> R<i64> {
     let sql: Sql = "INSERT INTO transfers (version, member_id, mode, temporary_reason, from_unit_id, from_outside, to_unit_id, to_outside, \
                     route, letter_number, letter_date, letter_issuer, until_on, cause, cause_on, out_event_id, created_by, created_at, updated_at) \
                     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"
@@ -150,7 +158,14 @@ pub async fn set_presented(tx: &mut dyn Conn, id: i64, version: i64, on: NaiveDa
 }
 
 /// Writes the outcome (only while there is none and at this version).
-pub async fn set_outcome(tx: &mut dyn Conn, id: i64, version: i64, outcome: &Outcome, in_event: Option<i64>, now: DateTime<Utc>) -> R<bool> {
+pub async fn set_outcome(
+    tx: &mut dyn Conn,
+    id: i64,
+    version: i64,
+    outcome: &Outcome,
+    in_event: Option<i64>,
+    now: DateTime<Utc>,
+) -> R<bool> {
     let (kind, unit, text) = match outcome {
         Outcome::Accepted { unit, .. } => ("accepted", Some(unit.0), None),
         Outcome::Refused { reason, .. } => ("refused", None, Some(reason.as_str())),

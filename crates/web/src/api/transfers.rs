@@ -146,18 +146,20 @@ fn date(name: &str, d: &DateText) -> Result<NaiveDate, AppError> {
 }
 
 /// The book's period and line, as the page and the API read them.
-pub(crate) fn book_period(today: NaiveDate, from: &str, to: &str, line: &str) -> Result<(NaiveDate, NaiveDate, Option<BookLine>), AppError> {
+pub(crate) fn book_period(
+    today: NaiveDate,
+    from: &str,
+    to: &str,
+    line: &str,
+) -> Result<(NaiveDate, NaiveDate, Option<BookLine>), AppError> {
     let first = param("from", parse_query_date(from))?.unwrap_or_else(|| chrono::Datelike::with_ordinal(&today, 1).unwrap_or(today));
     let last = param("to", parse_query_date(to))?.unwrap_or(today);
     if last < first {
-        return Err(AppError::validation(domain::ValidationErrors::single("to", "before_from", "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi.")));
+        return Err(AppError::bad_query(domain::ValidationErrors::single("to", "before_from", "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi.")));
     }
     let line = match line.trim() {
         "" => None,
-        code => Some(BookLine::parse(code).map_err(|mut e| {
-            e.field = "line".into();
-            AppError::validation(domain::ValidationErrors { errors: vec![e] })
-        })?),
+        code => Some(param("line", BookLine::parse(code))?),
     };
     Ok((first, last, line))
 }
@@ -188,6 +190,7 @@ async fn of_member(s: Caller, PathId(member): PathId<MemberId>) -> Result<Respon
                 a decision after the letter (`cause_after_letter`), a letter number of the wrong shape (`invalid_format`), something required missing (`required`)", body = ErrorEnvelope)))]
 async fn issue(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.transfers()?;
+    desk.require_issue(member).await?;
     let b: TransferBody = typed(body)?;
     let to = match (b.to_unit, b.to_outside) {
         (Some(u), None) => UnitRef::Internal(u),
@@ -311,4 +314,3 @@ async fn return_home(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_
     desk.return_home(id, version_or_error(b.version)?, date("on", &b.on)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
-

@@ -150,7 +150,11 @@ fn typed_plan(f: &[(String, String)]) -> Result<TransferPlan, ValidationErrors> 
             None
         }
         _ => {
-            e.push("to_unit_id", "one_destination", "Chọn một tổ chức trong hệ thống, hoặc ghi tên tổ chức ngoài hệ thống (không ghi cả hai).");
+            e.push(
+                "to_unit_id",
+                "one_destination",
+                "Chọn một tổ chức trong hệ thống, hoặc ghi tên tổ chức ngoài hệ thống (không ghi cả hai).",
+            );
             None
         }
     };
@@ -177,7 +181,13 @@ fn typed_plan(f: &[(String, String)]) -> Result<TransferPlan, ValidationErrors> 
     }
 }
 
-async fn issue_page(s: &Access, chrome: Chrome, member: MemberId, typed: &[(String, String)], errors: &ValidationErrors) -> Result<IssueForm, AppError> {
+async fn issue_page(
+    s: &Access,
+    chrome: Chrome,
+    member: MemberId,
+    typed: &[(String, String)],
+    errors: &ValidationErrors,
+) -> Result<IssueForm, AppError> {
     let d = s.reader()?.member(member).await?;
     let home = d.history.spans.last().and_then(|sp| sp.unit.internal());
     let unit = home.map(|u| unit_label(s, u, &d.unit_name(u))).unwrap_or_default();
@@ -216,7 +226,12 @@ async fn issue_form(s: Caller, chrome: Chrome, PathId(member): PathId<MemberId>)
 }
 
 /// `POST /members/{id}/transfer`.
-async fn issue(s: Caller, chrome: Chrome, PathId(member): PathId<MemberId>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn issue(
+    s: Caller,
+    chrome: Chrome,
+    PathId(member): PathId<MemberId>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     let desk = s.transfers()?;
     let result = match typed_plan(&fields) {
         Ok(plan) => desk.issue(member, plan).await.map_err(forms::invalid),
@@ -254,7 +269,9 @@ async fn side_link(s: &Access, side: &storage::SideView) -> (String, String) {
 async fn facts(s: &Access, t: &TransferView) -> Vec<Fact> {
     let mut out = Vec::new();
     let mut push = |label, value: String, href: String| out.push(Fact { label, value, href });
-    let member = Link::if_allowed(s, "/members/{id}", Some(ScopeTarget::Member(t.member)), format!("/members/{}", t.member), t.full_name.clone()).await;
+    let member =
+        Link::if_allowed(s, "/members/{id}", Some(ScopeTarget::Member(t.member)), format!("/members/{}", t.member), t.full_name.clone())
+            .await;
     push("Đảng viên", member.label, member.href);
     push("Hình thức", t.mode_label.clone(), String::new());
     if let Some(r) = t.temporary_reason {
@@ -327,7 +344,13 @@ impl TransferPage {
     }
 }
 
-async fn transfer_page(s: &Access, chrome: Chrome, id: i64, typed: &[(String, String)], errors: Vec<String>) -> Result<TransferPage, AppError> {
+async fn transfer_page(
+    s: &Access,
+    chrome: Chrome,
+    id: i64,
+    typed: &[(String, String)],
+    errors: Vec<String>,
+) -> Result<TransferPage, AppError> {
     let desk = s.transfers()?;
     let t = desk.transfer(id).await?;
     let actions = desk.actions(&t).await;
@@ -452,7 +475,12 @@ async fn close(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form
     step(s, chrome, id, f, Step::Close(slip)).await
 }
 
-async fn return_home(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn return_home(
+    s: Caller,
+    chrome: Chrome,
+    PathId(id): PathId<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     step(s, chrome, id, f, Step::Return).await
 }
 
@@ -480,9 +508,7 @@ struct PrintPage {
 }
 
 async fn print_view(s: &Access, id: i64) -> Result<(TransferView, storage::MemberDetail), AppError> {
-    let t = s.transfers()?.transfer(id).await?;
-    let d = s.reader()?.member(t.member).await?;
-    Ok((t, d))
+    Ok(s.transfers()?.paper(id).await?)
 }
 
 /// `GET /transfers/{id}/letter`: giấy giới thiệu sinh hoạt đảng.

@@ -137,7 +137,14 @@ fn transfer_rows(list: &[storage::TransferView]) -> Vec<(String, String)> {
             let late = t.late.map(|l| format!(" — quá hạn: {}", l.kind.label())).unwrap_or_default();
             (
                 format!("/transfers/{}", t.id),
-                format!("{} · giấy số {} ngày {} → {}: {}{late}", t.mode_label, t.letter_number, format::date(t.letter_date), t.to.name, t.stage_label),
+                format!(
+                    "{} · giấy số {} ngày {} → {}: {}{late}",
+                    t.mode_label,
+                    t.letter_number,
+                    format::date(t.letter_date),
+                    t.to.name,
+                    t.stage_label
+                ),
             )
         })
         .collect()
