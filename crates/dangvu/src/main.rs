@@ -324,6 +324,8 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     println!("Đã lập {plans} kế hoạch củng cố tổ chức cơ sở đảng yếu kém.");
     let documents = datagen::documents::generate_documents(store, today).await.context("generating documents failed")?;
     println!("Đã đưa {documents} tài liệu vào thư viện của tỉnh.");
+    let transfers = datagen::transfers::generate_transfers(store, seed, today).await.context("generating transfers failed")?;
+    println!("Đã cấp {transfers} giấy giới thiệu chuyển sinh hoạt đảng (đủ các tình trạng).");
     Ok(report)
 }
 

@@ -18,6 +18,7 @@ mod names;
 mod origin;
 mod people;
 mod plans;
+pub mod transfers;
 mod tree;
 pub mod weak;
 

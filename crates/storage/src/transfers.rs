@@ -38,6 +38,8 @@ use crate::store::SqlStore;
 pub struct SideView {
     pub unit: Option<UnitId>,
     pub name: String,
+    /// A chi bộ (a unit members belong to).
+    pub cell: bool,
 }
 
 /// A transfer as read, with where it stands and what is late on the day asked.
@@ -181,8 +183,11 @@ fn letter_basis(t: &TransferPlan) -> Result<LegalBasis> {
 impl SqlStore {
     fn side_view(index: &Index, side: &UnitRef, on: NaiveDate) -> SideView {
         match side {
-            UnitRef::Internal(u) => SideView { unit: Some(*u), name: unit_name(index, *u, on) },
-            UnitRef::External(name) => SideView { unit: None, name: name.clone() },
+            UnitRef::Internal(u) => {
+                let cell = index.unit_version_on(*u, on).or_else(|| index.unit_latest(*u)).is_some_and(|v| v.kind.holds_members());
+                SideView { unit: Some(*u), name: unit_name(index, *u, on), cell }
+            }
+            UnitRef::External(name) => SideView { unit: None, name: name.clone(), cell: false },
         }
     }
 

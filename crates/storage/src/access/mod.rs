@@ -66,7 +66,7 @@ pub use plans::PlanDesk;
 pub use quality::{QualityAsk, QualityDesk};
 pub use reader::Reader;
 pub use register::RegisterWriter;
-pub use transfers::{Acting, SidesHeld, TransferActions, TransferDesk};
+pub use transfers::{Acting, SidesHeld, TransferActions, TransferDesk, TransferDue};
 pub use units::UnitManager;
 pub use weak::WeakDesk;
 

@@ -35,6 +35,13 @@ pub struct SidesHeld {
     pub receiving: bool,
 }
 
+/// A unit's transfers on its worklist: letters waiting, and those late (either side).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransferDue {
+    pub waiting: u64,
+    pub late: u64,
+}
+
 /// What the caller may do with a transfer now, so that pages offer only what would succeed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TransferActions {
@@ -218,6 +225,16 @@ impl TransferDesk<'_> {
             Some(w) => self.store().member_reach(w, member).await.is_ok_and(|r| r.home && !r.in_transit),
             None => false,
         }
+    }
+
+    /// What a unit's worklist says of its transfers today, in numbers only (unaudited: no
+    /// names): letters of either side still waiting, and those late.
+    pub async fn due(&self, unit: UnitId) -> Result<TransferDue> {
+        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
+        let today = self.access.today();
+        let first = chrono::Datelike::with_ordinal(&today, 1).unwrap_or(today);
+        let book = self.store().transfer_book(unit, first, today, Some(BookLine::InTransit), today).await?;
+        Ok(TransferDue { waiting: book.counts.in_transit, late: book.late.len() as u64 })
     }
 
     /// The transfer book of a unit the caller reads, over a period (audited with the members

@@ -30,6 +30,8 @@ struct UnitHome {
     counts: Vec<KeyCount>,
     /// The data-quality worklist of the unit, when this person may open it.
     quality: Option<String>,
+    /// The transfer book: letters waiting for an answer, and those late on either side.
+    transfers: Option<(String, storage::access::TransferDue)>,
 }
 
 #[derive(Template)]
@@ -79,7 +81,11 @@ pub(super) async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError
             },
         ];
         let quality = quality.then(|| super::quality::href_for(Some(id)));
-        units.push(UnitHome { name: node.unit.name.clone(), href: format!("/units/{id}"), admission, counts, quality });
+        let transfers = match s.transfers() {
+            Ok(desk) => desk.due(id).await.ok().map(|due| (format!("/units/{id}/transfers"), due)),
+            Err(_) => None,
+        };
+        units.push(UnitHome { name: node.unit.name.clone(), href: format!("/units/{id}"), admission, counts, quality, transfers });
     }
     page(&HomePage { chrome: chrome.titled("Trang chính"), today: format::date(today), units, import })
 }

@@ -355,7 +355,9 @@ async fn transfer_page(
     let t = desk.transfer(id).await?;
     let actions = desk.actions(&t).await;
     let accept = actions.accept.then(|| {
-        let default = t.answering.as_ref().or(Some(&t.to)).and_then(|a| a.unit).map(|u| u.to_string()).unwrap_or_default();
+        // The letter's unit when it is a chi bộ (or the one it became); else the receiver picks.
+        let answering = t.answering.as_ref().unwrap_or(&t.to);
+        let default = answering.unit.filter(|_| answering.cell).map(|u| u.to_string()).unwrap_or_default();
         let value = if get(typed, "unit_id").is_empty() { default } else { get(typed, "unit_id").to_owned() };
         Section::new("", vec![Field::unit("unit_id", "Chi bộ tiếp nhận", &value).required()])
     });
@@ -517,7 +519,9 @@ async fn letter(s: Caller, chrome: Chrome, PathId(id): PathId<i64>) -> Result<Re
     if t.from.unit.is_none() {
         return Err(StoreError::NotFound.into());
     }
-    let status = d.history.spans.iter().find(|sp| sp.covers(t.letter_date)).map(|sp| sp.status.label()).unwrap_or_default();
+    // The member's status the day before the letter (from its day they are in transit).
+    let before = t.letter_date.pred_opt().unwrap_or(t.letter_date);
+    let status = d.history.spans.iter().find(|sp| sp.covers(before)).map(|sp| sp.status.label()).unwrap_or_default();
     let i = &d.identity;
     let mut lines = vec![
         format!("Giới thiệu đồng chí: {}", i.full_name.to_string().to_uppercase()),
