@@ -17,6 +17,7 @@ mod notices;
 mod plans;
 mod quality;
 mod report;
+mod transfers;
 mod users;
 
 use std::net::SocketAddr;
@@ -142,6 +143,14 @@ enum Command {
         #[command(flatten)]
         args: quality::QualityArgs,
     },
+    /// A unit's transfer book: counts over a period, the transfers, what is late (text or CSV).
+    Transfers {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: transfers::TransferArgs,
+    },
     /// The register (or a subtree) as of a day, as .xlsx or CSV in the importer's columns.
     Export(export::ExportArgs),
     /// Notifications: an announcement to every account, the e-mail queue, a test e-mail.
@@ -229,6 +238,10 @@ async fn main() -> Result<()> {
         Command::Quality { database, args } => {
             let store = open_store(&Settings::resolve(database, None, &file).database).await?;
             quality::run(store.as_ref(), args).await
+        }
+        Command::Transfers { database, args } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            transfers::run(store.as_ref(), args).await
         }
         Command::Export(args) => {
             let store = open_store(&Settings::resolve(args.database.clone(), None, &file).database).await?;

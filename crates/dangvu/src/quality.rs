@@ -60,7 +60,7 @@ pub async fn run(store: &dyn Store, args: QualityArgs) -> Result<()> {
 }
 
 /// The unit whose code is `code` (letters in any case), standing on `today`.
-async fn unit_by_code(store: &dyn Store, code: &str, today: chrono::NaiveDate) -> Result<UnitId> {
+pub async fn unit_by_code(store: &dyn Store, code: &str, today: chrono::NaiveDate) -> Result<UnitId> {
     let found = store.find_units(code, today, false, 10_000, None).await?;
     found
         .iter()

@@ -197,3 +197,43 @@ async fn one_commune_sends_another_receives(app: &App) {
     let (status, v) = sender.call(app, Method::GET, &format!("/api/v1/units/{sender_commune}/transfers?line=khac"), None).await;
     assert_eq!((status, field_codes(&v)), (400, vec!["line:unknown_value".to_owned()]), "{v}");
 }
+
+conformance::on_both_engines!(the_command_prints_the_book_as_text_and_csv);
+
+// The command runs with the real clock, so the test compares with the store read on the same day
+// (clippy.toml `disallowed-methods`).
+#[allow(clippy::disallowed_methods)]
+async fn the_command_prints_the_book_as_text_and_csv(t: &conformance::TestStore) {
+    use crate::cli::{dangvu, database, ok, text};
+    use storage::prelude::*;
+    let db = database(t);
+    let today = storage::vietnam_today(chrono::Utc::now());
+    ok(&db, &["generate", "--members", "600", "--seed", "3"], None);
+    let root = t.store.children(None, today).await.expect("roots").remove(0).unit;
+    let communes: Vec<_> = t.store.children(Some(root.id), today).await.expect("communes").into_iter().map(|n| n.unit).collect();
+    let first = chrono::Datelike::with_ordinal(&today, 1).unwrap();
+    let mut busiest = None;
+    for c in &communes {
+        let book = t.store.transfer_book(c.id, first, today, None, today).await.expect("book");
+        if book.counts.sent + book.counts.received > 0
+            && busiest.as_ref().is_none_or(|(_, b): &(_, storage::TransferBook)| b.rows.len() < book.rows.len())
+        {
+            busiest = Some((c.clone(), book));
+        }
+    }
+    let (commune, book) = busiest.expect("the generated register has transfers");
+    let csv = ok(&db, &["transfers", "--unit", &commune.code.to_lowercase(), "--format", "csv"], None);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("\u{feff}Mã,Mã đảng viên,Họ và tên,"), "{}", rows[0]);
+    let late_only = book.late.iter().filter(|l| !book.rows.iter().any(|r| r.id == l.id)).count();
+    assert_eq!(rows.len() - 1, book.rows.len() + late_only);
+    let out = ok(&db, &["transfers", "--unit", &commune.code], None);
+    assert!(out.starts_with(&format!("Sổ chuyển sinh hoạt đảng: {} — từ", commune.name)), "{out}");
+    assert!(out.contains(&format!("{:>6}  Chuyển đi", book.counts.sent)), "{out}");
+    let late = ok(&db, &["transfers", "--unit", &commune.code, "--late"], None);
+    assert!(late.contains(&format!("Quá hạn hôm nay ({}):", book.late.len())) && !late.contains("Các lượt chuyển trong kỳ"), "{late}");
+    let o = dangvu(&db, &["transfers", "--unit", &commune.code, "--line", "sai"], None);
+    assert!(!o.status.success() && text(&o).contains("--line"), "{}", text(&o));
+    let o = dangvu(&db, &["transfers", "--unit", &commune.code, "--from", "31/12/2026", "--to", "01/01/2026"], None);
+    assert!(!o.status.success() && text(&o).contains("--to"), "{}", text(&o));
+}
