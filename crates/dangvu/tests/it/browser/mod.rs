@@ -8,6 +8,7 @@ mod directives;
 mod phone;
 mod picker;
 mod smoke;
+mod transfers;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -186,6 +186,19 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         .collect();
     store.record_attendance(&ctx, meeting, view.version, rows).await.unwrap();
     datagen::documents::generate_documents(store, support::today()).await.unwrap();
+    // A temporary transfer of the member to the commune, waiting for its answer (the member stays at home).
+    let plan = domain::transfers::TransferPlan {
+        mode: domain::event::TransferMode::Temporary,
+        temporary_reason: Some(domain::transfers::TemporaryReason::Study),
+        from: domain::event::UnitRef::Internal(p.cell),
+        to: domain::event::UnitRef::Internal(p.commune),
+        route: domain::transfers::Route::WithinGrassroots,
+        letter: domain::transfers::Letter { number: "7/GTSHĐ".into(), date: today_minus(5), issuer: "Đảng ủy xã".into() },
+        until: Some(today_minus(-200)),
+        cause: "Đi học tập trung lớp trung cấp lý luận chính trị".into(),
+        cause_on: None,
+    };
+    let transfer = store.issue_transfer(&ctx, p.member, plan).await.unwrap();
     // A file uploaded by the commune's staff: its dry run's page (the mapping form, the counts).
     let uploader = support::browser();
     assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
@@ -215,6 +228,10 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/meetings?unit={unit}"),
             format!("/meetings/report?unit={unit}"),
             format!("/meetings/{meeting}"),
+            format!("/units/{unit}/transfers"),
+            format!("/transfers/{transfer}"),
+            format!("/transfers/{transfer}/letter"),
+            format!("/members/{member}/transfer"),
             "/directives/new".into(),
             format!("/directives/{directive}"),
             "/import".into(),
