@@ -15,6 +15,7 @@
 pub mod access;
 pub mod admission;
 pub mod codes;
+pub mod change_requests;
 pub mod committees;
 pub mod dates;
 pub mod directives;
