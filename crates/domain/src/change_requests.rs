@@ -78,8 +78,16 @@ impl RequestInput {
 pub enum Answer {
     /// Accepted on `on`: `applied` is what the record now says (for another particular, what the
     /// staff wrote of the change they made).
-    Accepted { on: NaiveDate, by: String, applied: String },
-    Refused { on: NaiveDate, by: String, reason: String },
+    Accepted {
+        on: NaiveDate,
+        by: String,
+        applied: String,
+    },
+    Refused {
+        on: NaiveDate,
+        by: String,
+        reason: String,
+    },
 }
 
 /// A value typed for a closed list (gender, ethnicity, religion): its code, or its label in any
@@ -112,9 +120,9 @@ pub fn apply(identity: &Identity, field: RequestField, value: &str, today: Naive
         RequestField::LyLich => input.ly_lich_number = v,
         RequestField::Other => return Ok(identity.clone()),
     }
-    input.parse(today).map_err(|e| ValidationErrors {
-        errors: e.errors.into_iter().map(|x| FieldError { field: "value".into(), ..x }).collect(),
-    })
+    input
+        .parse(today)
+        .map_err(|e| ValidationErrors { errors: e.errors.into_iter().map(|x| FieldError { field: "value".into(), ..x }).collect() })
 }
 
 /// What the record says today for the particular, in words (for the staff to compare).
@@ -140,7 +148,8 @@ pub fn current(identity: &Identity, field: RequestField) -> String {
 
 /// A refusal's reason, required.
 pub fn check_reason(reason: &str) -> Result<String, ValidationErrors> {
-    required_lines(reason, MAX_NOTE, "Lý do không chấp nhận").map_err(|e| ValidationErrors { errors: vec![FieldError { field: "reason".into(), ..e }] })
+    required_lines(reason, MAX_NOTE, "Lý do không chấp nhận")
+        .map_err(|e| ValidationErrors { errors: vec![FieldError { field: "reason".into(), ..e }] })
 }
 
 #[cfg(test)]

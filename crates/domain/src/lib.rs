@@ -14,8 +14,8 @@
 
 pub mod access;
 pub mod admission;
-pub mod codes;
 pub mod change_requests;
+pub mod codes;
 pub mod committees;
 pub mod dates;
 pub mod directives;

@@ -35,6 +35,10 @@ code_list!(
         FeedbackReceived = ("feedback.received", "Ý kiến, kiến nghị gửi đến"),
         /// What the person (or their unit) sent was answered.
         FeedbackAnswered = ("feedback.answered", "Ý kiến đã được trả lời"),
+        /// A member asked to correct their record (to the staff acting for their chi bộ).
+        ChangeRequestReceived = ("change_request.received", "Đề nghị điều chỉnh thông tin"),
+        /// The member's request was accepted or refused.
+        ChangeRequestAnswered = ("change_request.answered", "Đề nghị điều chỉnh đã được trả lời"),
         /// The operators tell everyone (or some accounts) something: a maintenance window.
         Announcement = ("announcement", "Thông báo của quản trị hệ thống"),
     }
@@ -137,6 +141,25 @@ impl Notice {
     /// The operators' announcement (kept in the inbox; it links there).
     pub fn announcement(title: &str, body: &str) -> Notice {
         Notice::new(NoticeKind::Announcement, title.trim().to_owned(), body.trim().to_owned(), "/inbox".to_owned())
+    }
+
+    /// A member asked to correct a particular of their record.
+    pub fn change_request_received(member: i64, name: &str, field: &str) -> Notice {
+        let body = format!("Đồng chí {name} đề nghị điều chỉnh “{field}” trong hồ sơ đảng viên.");
+        Notice::new(NoticeKind::ChangeRequestReceived, format!("Đề nghị điều chỉnh: {name}"), body, format!("/members/{member}#requests"))
+    }
+
+    /// The member's request was answered.
+    pub fn change_request_answered(member: i64, field: &str, answer: &crate::change_requests::Answer) -> Notice {
+        let (title, body) = match answer {
+            crate::change_requests::Answer::Accepted { applied, .. } => {
+                (format!("Đã điều chỉnh: {field}"), format!("Hồ sơ của đồng chí đã được điều chỉnh: {field}: {applied}."))
+            }
+            crate::change_requests::Answer::Refused { reason, .. } => {
+                (format!("Không điều chỉnh: {field}"), format!("Đề nghị điều chỉnh “{field}” không được chấp nhận: {reason}"))
+            }
+        };
+        Notice::new(NoticeKind::ChangeRequestAnswered, title, body, format!("/members/{member}#requests"))
     }
 
     /// `by` answered the question or proposal.

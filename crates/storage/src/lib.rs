@@ -24,6 +24,7 @@ pub mod admission;
 mod audit;
 pub mod backup;
 mod bulk;
+mod change_requests;
 mod committees;
 mod context;
 pub mod db;
@@ -55,6 +56,7 @@ pub use accounts::AccountStore;
 pub use admission::AdmissionStore;
 pub use audit::AuditStore;
 pub use bulk::BulkStore;
+pub use change_requests::{AttachmentInfo as RequestAttachment, ChangeRequestStore, ChangeRequestView, RequestFile};
 pub use committees::{CommitteeStore, CommitteeView, SeatView};
 pub use context::{WriteContext, vietnam_today};
 pub use directives::{
@@ -87,8 +89,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, CommitteeStore, DirectiveStore, DocumentStore, ExportStore, FeedbackStore,
-        Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore,
-        ScopeStore, SessionStore, Store, TransferStore, UnitStore, WeakStore,
+        AccountStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore, DocumentStore,
+        ExportStore, FeedbackStore, Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore,
+        RegisterStore, ReportStore, ScopeStore, SessionStore, Store, TransferStore, UnitStore, WeakStore,
     };
 }

@@ -61,30 +61,7 @@ impl RegisterStore for SqlStore {
     async fn update_member(&self, ctx: &WriteContext, member: MemberId, update: MemberUpdate) -> Result<()> {
         let sight = self.sight(ctx).await?;
         let (mut tx, seq) = self.begin_write().await?;
-        let current = sql::member_row(tx.as_mut(), member).await?.ok_or(StoreError::NotFound)?;
-        if current.0 != update.expected_version {
-            return Err(StoreError::Conflict { current: current.0 });
-        }
-        check_unique(tx.as_mut(), &update.identity, Some(member), &sight).await?;
-        if !sql::update_member(tx.as_mut(), member, update.expected_version, &update.identity, ctx.now, &ctx.actor).await? {
-            return Err(StoreError::Conflict { current: current.0 });
-        }
-        if let Some(p) = &update.new_profile {
-            sql::insert_profile(tx.as_mut(), member, p, ctx.now, &ctx.actor).await?;
-        }
-        let mut changes = diff(&json(&current.1), &json(&update.identity));
-        if let (Some(p), Value::Array(list)) = (&update.new_profile, &mut changes) {
-            let before = sql::profiles(tx.as_mut(), member).await?.into_iter().rev().nth(1).map(|p| json(&p)).unwrap_or(Value::Null);
-            if let Value::Array(more) = diff(&before, &json(p)) {
-                list.extend(more.into_iter().map(|mut c| {
-                    if let Some(f) = c.get_mut("field") {
-                        *f = Value::String(format!("profile.{}", f.as_str().unwrap_or_default()));
-                    }
-                    c
-                }));
-            }
-        }
-        let record = AuditRecord::new("member.update", "member", member.0, changes);
+        let record = update_member_tx(tx.as_mut(), ctx, member, &update, &sight).await?;
         self.commit_write(tx, seq, ctx, &[record], "member", &[member.0]).await
     }
 
@@ -163,6 +140,42 @@ impl SqlStore {
         self.commit_write(tx, seq, ctx, &[record], "member", &[member.0]).await?;
         Ok(id)
     }
+}
+
+/// Replaces a member's identity (and adds a dated profile when given) inside the caller's
+/// transaction, at the version expected; returns the audit record with the changes (the caller
+/// logs the change).
+pub(crate) async fn update_member_tx(
+    tx: &mut dyn Conn,
+    ctx: &WriteContext,
+    member: MemberId,
+    update: &MemberUpdate,
+    sight: &Sight<'_>,
+) -> Result<AuditRecord> {
+    let current = sql::member_row(tx, member).await?.ok_or(StoreError::NotFound)?;
+    if current.0 != update.expected_version {
+        return Err(StoreError::Conflict { current: current.0 });
+    }
+    check_unique(tx, &update.identity, Some(member), sight).await?;
+    if !sql::update_member(tx, member, update.expected_version, &update.identity, ctx.now, &ctx.actor).await? {
+        return Err(StoreError::Conflict { current: current.0 });
+    }
+    if let Some(p) = &update.new_profile {
+        sql::insert_profile(tx, member, p, ctx.now, &ctx.actor).await?;
+    }
+    let mut changes = diff(&json(&current.1), &json(&update.identity));
+    if let (Some(p), Value::Array(list)) = (&update.new_profile, &mut changes) {
+        let before = sql::profiles(tx, member).await?.into_iter().rev().nth(1).map(|p| json(&p)).unwrap_or(Value::Null);
+        if let Value::Array(more) = diff(&before, &json(p)) {
+            list.extend(more.into_iter().map(|mut c| {
+                if let Some(f) = c.get_mut("field") {
+                    *f = Value::String(format!("profile.{}", f.as_str().unwrap_or_default()));
+                }
+                c
+            }));
+        }
+    }
+    Ok(AuditRecord::new("member.update", "member", member.0, changes))
 }
 
 /// Inserts a member with its first events inside the caller's transaction (the caller logs the

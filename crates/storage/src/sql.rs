@@ -23,6 +23,7 @@ use crate::model::OrgDecision;
 pub mod access;
 pub mod admission;
 pub mod backup;
+pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;

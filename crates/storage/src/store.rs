@@ -10,6 +10,7 @@ use crate::accounts::AccountStore;
 use crate::admission::{self, AdmissionStore};
 use crate::audit::AuditStore;
 use crate::bulk::BulkStore;
+use crate::change_requests::ChangeRequestStore;
 use crate::committees::CommitteeStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
@@ -51,6 +52,7 @@ pub trait Store:
     + MeetingStore
     + CommitteeStore
     + TransferStore
+    + ChangeRequestStore
     + WeakStore
     + FeedbackStore
     + DocumentStore
@@ -80,6 +82,7 @@ impl<T> Store for T where
         + MeetingStore
         + CommitteeStore
         + TransferStore
+        + ChangeRequestStore
         + WeakStore
         + FeedbackStore
         + DocumentStore

@@ -63,6 +63,10 @@ struct Fixture {
     /// each accepted: both sides of the first lie in commune A.
     transfer_in: i64,
     transfer_out: i64,
+    /// Requests to correct the record, each with an attachment: the member with an account's (A1)
+    /// and the member of B1's.
+    request_in: i64,
+    request_out: i64,
     /// A notice of the administrator's (no actor's own).
     notice_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
@@ -177,6 +181,16 @@ async fn fixture(store: &dyn Store) -> Fixture {
         seats.push(store.add_seat(&ctx, unit, seat).await.unwrap());
         seat_holders.push(member);
     }
+    let mut requests = Vec::new();
+    for member in [people[0].0, people[2].0] {
+        let input = domain::change_requests::RequestInput {
+            field: domain::change_requests::RequestField::Hometown,
+            value: "xã An Phú".into(),
+            note: "Theo giấy khai sinh".into(),
+        };
+        let file = storage::RequestFile { name: "khai-sinh.pdf".into(), media_type: "application/pdf".into(), bytes: b"%PDF-1.7".to_vec() };
+        requests.push(store.send_change_request(&ctx, member, input, Some(file)).await.unwrap());
+    }
     let mut transfers = Vec::new();
     for (member, (unit, commune)) in seat_holders.iter().zip([(a1, a), (b1, b)]) {
         let letter = domain::dates::parse_date("02/03/2026").unwrap();
@@ -227,6 +241,8 @@ async fn fixture(store: &dyn Store) -> Fixture {
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        request_in: requests[0],
+        request_out: requests[1],
         transfer_in: transfers[0],
         transfer_out: transfers[1],
         seat_holder_in: seat_holders[0],
@@ -373,6 +389,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             ("id", p) if p.starts_with("/committee/seats/") || p.starts_with("/api/v1/committee-seats/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.seat_in } else { f.seat_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/change-requests/") || p.starts_with("/api/v1/change-requests/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.request_in } else { f.request_out }).to_string()
             }
             ("id", p) if p.starts_with("/transfers/") || p.starts_with("/api/v1/transfers/") => {
                 scoped = Scoped::Register;
@@ -606,6 +626,17 @@ async fn every_route_every_role(app: &App) {
                         || *path == "/api/v1/members/{id}/transfers");
                 if want == Expect::Allowed && transfer_write && !who.allows(Capability::WriteRegister) {
                     want = Expect::Status(403);
+                }
+                // A request to correct a record is the member's own to send, the organization
+                // board's to answer (`ChangeRequestDesk`), both checked before the body is read.
+                if want == Expect::Allowed {
+                    let sends = matches!(*path, "/members/{id}/requests/new" | "/api/v1/members/{id}/change-requests")
+                        && (method == Method::POST || path.ends_with("/new"));
+                    let answers = method == Method::POST
+                        && (path.starts_with("/change-requests/{id}/") || path.starts_with("/api/v1/change-requests/{id}/"));
+                    if (sends && who.role != Some(Role::Member)) || (answers && !who.allows(Capability::WriteRegister)) {
+                        want = Expect::Status(403);
+                    }
                 }
                 // Consolidation plans need `write` or `decide` on the organization (`WeakDesk`).
                 let plans = who.allows(Capability::WriteRegister) || who.allows(Capability::Decide);

@@ -14,6 +14,7 @@ mod auth;
 mod authz;
 mod backup;
 mod browser;
+mod change_requests;
 mod cli;
 mod committees;
 mod contract;

@@ -15,7 +15,7 @@ http_on_both_engines!(0; meetings_through_the_api_and_the_pages, a_grassroots_co
 
 pub(crate) struct Person {
     token: String,
-    web: reqwest::Client,
+    pub(crate) web: reqwest::Client,
     csrf: String,
 }
 

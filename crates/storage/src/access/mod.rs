@@ -32,6 +32,7 @@ use crate::reports::ReportRequest;
 
 mod admin;
 mod admission;
+mod change_requests;
 mod committees;
 mod directives;
 mod documents;
@@ -52,6 +53,7 @@ mod weak;
 
 pub use admin::Admin;
 pub use admission::AdmissionDesk;
+pub use change_requests::ChangeRequestDesk;
 pub use committees::CommitteeDesk;
 pub use directives::{DirectiveDesk, DirectiveSight};
 pub use documents::{DocumentDesk, DocumentSight};

@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod bodies;
+pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(documents::routes());
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
+    routes.extend(change_requests::routes());
     routes.extend(quality::routes());
     routes.extend(export::routes());
     routes

@@ -88,7 +88,7 @@ pub struct TransferBody {
 /// A dated step (presented, returned).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OnBody {
+pub struct TransferDayBody {
     pub version: Option<i64>,
     pub on: DateText,
 }
@@ -96,7 +96,7 @@ pub struct OnBody {
 /// The acceptance into a chi bộ.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AcceptBody {
+pub struct TransferAcceptBody {
     pub version: Option<i64>,
     /// The chi bộ the member joins: under the letter's destination (or the unit it became).
     pub unit: UnitId,
@@ -106,7 +106,7 @@ pub struct AcceptBody {
 /// A refusal or a cancellation, with its reason.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReasonBody {
+pub struct TransferReasonBody {
     pub version: Option<i64>,
     pub on: DateText,
     pub reason: String,
@@ -115,7 +115,7 @@ pub struct ReasonBody {
 /// The return slip of an organization outside the register.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SlipBody {
+pub struct TransferSlipBody {
     pub version: Option<i64>,
     pub on: DateText,
     /// The slip's number or what it says.
@@ -225,7 +225,7 @@ async fn detail(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/present", tag = "transfers", params(("id" = i64, Path, description = "Transfer id")),
-    request_body = OnBody,
+    request_body = TransferDayBody,
     responses((status = 204, description = "The member presented the letter; the receiving side's time runs from that day"),
               (status = 403, description = "You do not write for the receiving side", body = ErrorEnvelope),
               (status = 404, description = "No such transfer within your scope", body = ErrorEnvelope),
@@ -234,13 +234,13 @@ async fn detail(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError
 async fn present(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.transfers()?;
     desk.require_acting(id, Acting::Receiving).await?;
-    let b: OnBody = typed(body)?;
+    let b: TransferDayBody = typed(body)?;
     desk.present(id, version_or_error(b.version)?, date("on", &b.on)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/accept", tag = "transfers", params(("id" = i64, Path, description = "Transfer id")),
-    request_body = AcceptBody,
+    request_body = TransferAcceptBody,
     responses((status = 204, description = "Accepted: an official transfer puts the member on the chi bộ's list from that day; a temporary one hosts them"),
               (status = 403, description = "You do not write for the receiving side", body = ErrorEnvelope),
               (status = 404, description = "No such transfer within your scope", body = ErrorEnvelope),
@@ -250,13 +250,13 @@ async fn present(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json
 async fn accept(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.transfers()?;
     desk.require_acting(id, Acting::Receiving).await?;
-    let b: AcceptBody = typed(body)?;
+    let b: TransferAcceptBody = typed(body)?;
     desk.accept(id, version_or_error(b.version)?, b.unit, date("on", &b.on)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/refuse", tag = "transfers", params(("id" = i64, Path, description = "Transfer id")),
-    request_body = ReasonBody,
+    request_body = TransferReasonBody,
     responses((status = 204, description = "Refused: the member is back on the sender's list (the letter's transfer out is voided with the reason)"),
               (status = 403, description = "You do not write for the receiving side", body = ErrorEnvelope),
               (status = 404, description = "No such transfer within your scope", body = ErrorEnvelope),
@@ -265,13 +265,13 @@ async fn accept(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json:
 async fn refuse(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.transfers()?;
     desk.require_acting(id, Acting::Receiving).await?;
-    let b: ReasonBody = typed(body)?;
+    let b: TransferReasonBody = typed(body)?;
     desk.refuse(id, version_or_error(b.version)?, date("on", &b.on)?, b.reason).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/cancel", tag = "transfers", params(("id" = i64, Path, description = "Transfer id")),
-    request_body = ReasonBody,
+    request_body = TransferReasonBody,
     responses((status = 204, description = "Cancelled by the sender before any answer: the member is back on its list"),
               (status = 403, description = "You do not write for the sending side", body = ErrorEnvelope),
               (status = 404, description = "No such transfer within your scope", body = ErrorEnvelope),
@@ -280,13 +280,13 @@ async fn refuse(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json:
 async fn cancel(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.transfers()?;
     desk.require_acting(id, Acting::Sending).await?;
-    let b: ReasonBody = typed(body)?;
+    let b: TransferReasonBody = typed(body)?;
     desk.cancel(id, version_or_error(b.version)?, date("on", &b.on)?, b.reason).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/close", tag = "transfers", params(("id" = i64, Path, description = "Transfer id")),
-    request_body = SlipBody,
+    request_body = TransferSlipBody,
     responses((status = 204, description = "The return slip of the organization outside the register came back"),
               (status = 403, description = "You do not write for the sending side", body = ErrorEnvelope),
               (status = 404, description = "No such transfer within your scope", body = ErrorEnvelope),
@@ -295,13 +295,13 @@ async fn cancel(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json:
 async fn close(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.transfers()?;
     desk.require_acting(id, Acting::Sending).await?;
-    let b: SlipBody = typed(body)?;
+    let b: TransferSlipBody = typed(body)?;
     desk.close(id, version_or_error(b.version)?, date("on", &b.on)?, b.slip).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/return", tag = "transfers", params(("id" = i64, Path, description = "Transfer id")),
-    request_body = OnBody,
+    request_body = TransferDayBody,
     responses((status = 204, description = "The member of a temporary transfer is back at home"),
               (status = 403, description = "You write for neither side", body = ErrorEnvelope),
               (status = 404, description = "No such transfer within your scope", body = ErrorEnvelope),
@@ -310,7 +310,7 @@ async fn close(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::
 async fn return_home(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.transfers()?;
     desk.require_acting(id, Acting::Either).await?;
-    let b: OnBody = typed(body)?;
+    let b: TransferDayBody = typed(body)?;
     desk.return_home(id, version_or_error(b.version)?, date("on", &b.on)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

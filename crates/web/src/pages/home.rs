@@ -32,6 +32,8 @@ struct UnitHome {
     quality: Option<String>,
     /// The transfer book: letters waiting for an answer, and those late on either side.
     transfers: Option<(String, storage::access::TransferDue)>,
+    /// Members' requests to correct their record waiting for this person's answer.
+    requests: Option<(String, usize)>,
 }
 
 #[derive(Template)]
@@ -85,7 +87,19 @@ pub(super) async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError
             Ok(desk) => desk.due(id).await.ok().map(|due| (format!("/units/{id}/transfers"), due)),
             Err(_) => None,
         };
-        units.push(UnitHome { name: node.unit.name.clone(), href: format!("/units/{id}"), admission, counts, quality, transfers });
+        let requests = match s.change_requests() {
+            Ok(desk) => desk.waiting(id).await.ok().filter(|n| *n > 0).map(|n| (format::href("/change-requests", &[("unit", &unit)]), n)),
+            Err(_) => None,
+        };
+        units.push(UnitHome {
+            name: node.unit.name.clone(),
+            href: format!("/units/{id}"),
+            admission,
+            counts,
+            quality,
+            transfers,
+            requests,
+        });
     }
     page(&HomePage { chrome: chrome.titled("Trang chính"), today: format::date(today), units, import })
 }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod admission;
 pub mod calendar;
+pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(weak::routes());
     routes.extend(feedback::routes());
     routes.extend(committees::routes());
+    routes.extend(change_requests::routes());
     routes.extend(transfers::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());

@@ -129,6 +129,8 @@ struct MemberView {
     updated: String,
     /// The member's transfers of party activity: (page, in words).
     transfers: Vec<(String, String)>,
+    /// Requests to correct the record, and the member's own link to send one.
+    requests: crate::pages::change_requests::RequestsSection,
 }
 
 fn transfer_rows(list: &[storage::TransferView]) -> Vec<(String, String)> {
@@ -330,6 +332,7 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
         ceremony: ceremony_text(&d.history, today),
         actions: member_actions(&s, &d, &transfers).await,
         transfers: transfer_rows(&transfers),
+        requests: crate::pages::change_requests::requests_section(&s, id).await,
         official: match d.history.probation_on(today) {
             // Probation runs 12 months from the ceremony (Charter art. 5 §1 — rules.md §3).
             Some(p) => match p.official_due() {
