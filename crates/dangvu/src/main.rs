@@ -339,6 +339,8 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     println!("Đã đưa {documents} tài liệu vào thư viện của tỉnh.");
     let transfers = datagen::transfers::generate_transfers(store, seed, today).await.context("generating transfers failed")?;
     println!("Đã cấp {transfers} giấy giới thiệu chuyển sinh hoạt đảng (đủ các tình trạng).");
+    let requests = datagen::change_requests::generate_change_requests(store, today).await.context("generating change requests failed")?;
+    println!("Đã gửi {requests} đề nghị điều chỉnh thông tin của đảng viên.");
     Ok(report)
 }
 

@@ -10,6 +10,7 @@
 //! history), [`people`] (identities, profiles and histories).
 
 pub mod admission;
+pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;

@@ -199,6 +199,13 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         cause_on: None,
     };
     let transfer = store.issue_transfer(&ctx, p.member, plan).await.unwrap();
+    // The member's request to correct their record, waiting for the staff.
+    let ask = domain::change_requests::RequestInput {
+        field: domain::change_requests::RequestField::Hometown,
+        value: "xã Thanh Hà, tỉnh Lâm Giang".into(),
+        note: "Theo giấy khai sinh bản chính".into(),
+    };
+    store.send_change_request(&ctx, p.member, ask, None).await.unwrap();
     // A file uploaded by the commune's staff: its dry run's page (the mapping form, the counts).
     let uploader = support::browser();
     assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
@@ -232,6 +239,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/transfers/{transfer}"),
             format!("/transfers/{transfer}/letter"),
             format!("/members/{member}/transfer"),
+            "/change-requests".into(),
             "/directives/new".into(),
             format!("/directives/{directive}"),
             "/import".into(),
@@ -266,6 +274,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             pages: vec![
                 "/".into(),
                 format!("/members/{member}"),
+                format!("/members/{member}/requests/new"),
                 "/feedback".into(),
                 "/feedback/new".into(),
                 "/documents".into(),
