@@ -32,6 +32,7 @@ pub mod notifications;
 pub mod pipeline;
 pub mod quality;
 pub mod stats;
+pub mod strike_off;
 pub mod targets;
 #[cfg(any(test, feature = "testing"))]
 #[allow(clippy::unwrap_used)]
