@@ -48,6 +48,7 @@ mod sessions;
 mod sql;
 mod store;
 mod stored;
+mod strike_off;
 mod transfers;
 mod units;
 mod weak;
@@ -82,6 +83,7 @@ pub use reports::{Period, ReportRequest, ReportStore};
 pub use scope::ScopeStore;
 pub use sessions::SessionStore;
 pub use store::{Health, SqlStore, Store};
+pub use strike_off::{StrikeOffFlag, StrikeOffList, StrikeOffProposalView, StrikeOffStore};
 pub use transfers::{BookLineCount, SideView, TransferBook, TransferStore, TransferView};
 pub use units::UnitStore;
 pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, WeakRow, WeakStore};
@@ -91,6 +93,6 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore, DocumentStore,
         ExportStore, FeedbackStore, Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore,
-        RegisterStore, ReportStore, ScopeStore, SessionStore, Store, TransferStore, UnitStore, WeakStore,
+        RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
     };
 }

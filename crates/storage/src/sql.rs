@@ -36,6 +36,7 @@ mod members;
 pub mod notifications;
 pub mod plans;
 pub mod quality;
+pub mod strike_off;
 pub mod transfers;
 mod units;
 pub mod weak;

@@ -31,6 +31,7 @@ use crate::reports::ReportStore;
 use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
 use crate::sql;
+use crate::strike_off::StrikeOffStore;
 use crate::transfers::TransferStore;
 use crate::units::UnitStore;
 use crate::weak::WeakStore;
@@ -53,6 +54,7 @@ pub trait Store:
     + CommitteeStore
     + TransferStore
     + ChangeRequestStore
+    + StrikeOffStore
     + WeakStore
     + FeedbackStore
     + DocumentStore
@@ -83,6 +85,7 @@ impl<T> Store for T where
         + CommitteeStore
         + TransferStore
         + ChangeRequestStore
+        + StrikeOffStore
         + WeakStore
         + FeedbackStore
         + DocumentStore

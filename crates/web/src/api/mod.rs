@@ -3,6 +3,7 @@
 pub mod admission;
 pub mod bodies;
 pub mod change_requests;
+pub mod strike_off;
 pub mod committees;
 pub mod directives;
 pub mod documents;
@@ -42,6 +43,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(reports::routes());
     routes.extend(transfers::routes());
     routes.extend(change_requests::routes());
+    routes.extend(strike_off::routes());
     routes.extend(quality::routes());
     routes.extend(export::routes());
     routes

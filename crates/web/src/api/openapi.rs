@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    admission, change_requests, committees, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports,
+    admission, change_requests, committees, strike_off, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports,
     tokens, transfers, units, weak,
 };
 
@@ -20,6 +20,7 @@ use super::{
         transfers::accept, transfers::refuse, transfers::cancel, transfers::close, transfers::return_home,
         change_requests::of_member, change_requests::send, change_requests::pending, change_requests::detail,
         change_requests::accept, change_requests::refuse, change_requests::file,
+        strike_off::list, strike_off::propose, strike_off::decide,
         tokens::list, tokens::revoke,
         admission::list, admission::create, admission::detail, admission::update, admission::record_step, admission::void_step,
         admission::worklist, admission::targets, admission::set_target, admission::calendar, admission::set_calendar,
@@ -59,6 +60,7 @@ use super::{
         (name = "export", description = "Xuất sổ đảng viên"), (name = "directives", description = "Văn bản chỉ đạo, nhiệm vụ và tình hình thực hiện"),
         (name = "meetings", description = "Sinh hoạt chi bộ: buổi họp, danh sách dự họp, biểu quyết, biên bản"),
         (name = "transfers", description = "Chuyển sinh hoạt đảng: giấy giới thiệu, tiếp nhận, từ chối, hủy, phiếu báo, sinh hoạt tạm thời, sổ theo dõi"),
+        (name = "strike-off", description = "Xem xét, đề nghị và quyết định xóa tên đảng viên"),
         (name = "change-requests", description = "Đề nghị điều chỉnh thông tin của đảng viên và trả lời"),
         (name = "committees", description = "Cấp ủy: người giữ chức vụ theo thời gian, thành phần hội nghị cấp ủy và ban thường vụ"),
         (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),

@@ -19,6 +19,7 @@ pub mod meetings;
 pub mod members;
 pub mod quality;
 pub mod reports;
+pub mod strike_off;
 pub mod transfers;
 pub mod unit_ops;
 pub mod units;
@@ -51,6 +52,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(committees::routes());
     routes.extend(change_requests::routes());
     routes.extend(transfers::routes());
+    routes.extend(strike_off::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

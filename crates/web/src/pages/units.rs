@@ -185,6 +185,8 @@ struct UnitPage {
     committee_href: Option<String>,
     /// The unit's transfer book (sổ theo dõi chuyển sinh hoạt).
     transfers_href: Option<String>,
+    /// Members the data shows for striking off, and the proposals.
+    strike_off_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -382,6 +384,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         committee_href: (existed && domain::committees::has_committee(shown.kind))
             .then(|| format::href(&format!("/units/{id}/committee"), &[("on", &format::date(a.date))])),
         transfers_href: (existed && a.date == today).then(|| format!("/units/{id}/transfers")),
+        strike_off_href: (existed && a.date == today).then(|| super::strike_off::href(id)),
     };
     page(&view)
 }
