@@ -85,10 +85,14 @@ impl ProposalInput {
                 "Đảng viên dự bị không đủ tư cách: chi bộ đề nghị và cấp ủy quyết định trên hồ sơ kết nạp của đảng viên.",
             );
         }
-        let evidence = e.take("evidence", required_lines(&self.evidence, MAX_TEXT, "Căn cứ, biểu hiện").map_err(|x| FieldError { field: "evidence".into(), ..x }));
+        let evidence = e.take(
+            "evidence",
+            required_lines(&self.evidence, MAX_TEXT, "Căn cứ, biểu hiện").map_err(|x| FieldError { field: "evidence".into(), ..x }),
+        );
         let text = e.take(
             "resolution_text",
-            required_lines(&self.resolution.text, MAX_TEXT, "Nghị quyết chi bộ").map_err(|x| FieldError { field: "resolution_text".into(), ..x }),
+            required_lines(&self.resolution.text, MAX_TEXT, "Nghị quyết chi bộ")
+                .map_err(|x| FieldError { field: "resolution_text".into(), ..x }),
         );
         if self.resolution.on > today {
             e.push("resolution_on", "in_future", "Ngày nghị quyết không thể sau hôm nay.");
@@ -99,7 +103,11 @@ impl ProposalInput {
         } else if !Threshold::MoreThanHalf.reached(r.votes_for, r.votes_counted) {
             // A resolution passes with more than half of the members counted (24-QĐ/TW point 9.3;
             // rules.md §9 "Valid resolutions").
-            e.push("votes_for", "not_passed", "Nghị quyết chưa được quá nửa số đảng viên chính thức tán thành: chi bộ chưa đề nghị xóa tên.");
+            e.push(
+                "votes_for",
+                "not_passed",
+                "Nghị quyết chưa được quá nửa số đảng viên chính thức tán thành: chi bộ chưa đề nghị xóa tên.",
+            );
         }
         match (evidence, text) {
             (Some(evidence), Some(text)) if e.is_empty() => {
@@ -144,9 +152,8 @@ impl Decision {
         }
         match self {
             Decision::StruckOff { basis } => {
-                let issuer = required_lines(&basis.issuer, 200, "Cấp ủy quyết định").map_err(|x| ValidationErrors {
-                    errors: vec![FieldError { field: "issuer".into(), ..x }],
-                })?;
+                let issuer = required_lines(&basis.issuer, 200, "Cấp ủy quyết định")
+                    .map_err(|x| ValidationErrors { errors: vec![FieldError { field: "issuer".into(), ..x }] })?;
                 Ok(Decision::StruckOff { basis: LegalBasis { issuer, ..basis.clone() } })
             }
             Decision::Kept { on, reason } => {

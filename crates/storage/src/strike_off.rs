@@ -193,14 +193,19 @@ impl StrikeOffStore for SqlStore {
         let input = input.check(today).map_err(StoreError::Invalid)?;
         self.refresh_index().await?;
         let Some(unit) = self.index.read().member_unit_on(member, input.resolution.on) else {
-            return Err(StoreError::invalid("resolution_on", "not_active", "Đảng viên không sinh hoạt ở chi bộ nào của hệ thống vào ngày nghị quyết."));
+            return Err(StoreError::invalid(
+                "resolution_on",
+                "not_active",
+                "Đảng viên không sinh hoạt ở chi bộ nào của hệ thống vào ngày nghị quyết.",
+            ));
         };
         let (mut tx, seq) = self.begin_write().await?;
         if q::of_member(tx.as_mut(), member).await?.iter().any(|p| p.decision.is_none()) {
             return Err(StoreError::invalid("member", "pending", "Đã có đề nghị xóa tên đảng viên này đang chờ cấp ủy quyết định."));
         }
         let id = q::insert(tx.as_mut(), member, unit, &input, ctx.now, &ctx.actor).await?;
-        let record = AuditRecord::new("strike_off.propose", "strike_off", id, json!({ "member": member.0, "unit": unit.0, "proposal": input }));
+        let record =
+            AuditRecord::new("strike_off.propose", "strike_off", id, json!({ "member": member.0, "unit": unit.0, "proposal": input }));
         self.commit_write(tx, seq, ctx, &[record], "strike_off", &[id]).await?;
         Ok(id)
     }
@@ -244,4 +249,3 @@ impl StrikeOffStore for SqlStore {
         Ok(self.proposal_view(p))
     }
 }
-

@@ -67,6 +67,9 @@ struct Fixture {
     /// and the member of B1's.
     request_in: i64,
     request_out: i64,
+    /// Strike-off proposals on the second member of A1 and on the member of B1.
+    proposal_in: i64,
+    proposal_out: i64,
     /// A notice of the administrator's (no actor's own).
     notice_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
@@ -191,6 +194,20 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let file = storage::RequestFile { name: "khai-sinh.pdf".into(), media_type: "application/pdf".into(), bytes: b"%PDF-1.7".to_vec() };
         requests.push(store.send_change_request(&ctx, member, input, Some(file)).await.unwrap());
     }
+    let mut proposals = Vec::new();
+    for member in [people[1].0, people[2].0] {
+        let input = domain::strike_off::ProposalInput {
+            reason: domain::event::StrikeOffReason::AbandonedActivities,
+            evidence: "Vắng sinh hoạt không lý do ba tháng".into(),
+            resolution: domain::strike_off::Resolution {
+                on: domain::dates::parse_date("20/11/2026").unwrap(),
+                text: "Nghị quyết đề nghị xóa tên".into(),
+                votes_for: 3,
+                votes_counted: 4,
+            },
+        };
+        proposals.push(store.propose_strike_off(&ctx, member, input).await.unwrap());
+    }
     let mut transfers = Vec::new();
     for (member, (unit, commune)) in seat_holders.iter().zip([(a1, a), (b1, b)]) {
         let letter = domain::dates::parse_date("02/03/2026").unwrap();
@@ -241,6 +258,8 @@ async fn fixture(store: &dyn Store) -> Fixture {
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        proposal_in: proposals[0],
+        proposal_out: proposals[1],
         request_in: requests[0],
         request_out: requests[1],
         transfer_in: transfers[0],
@@ -389,6 +408,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             ("id", p) if p.starts_with("/committee/seats/") || p.starts_with("/api/v1/committee-seats/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.seat_in } else { f.seat_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/strike-off/") || p.starts_with("/api/v1/strike-off/") => {
+                scoped = Scoped::Register;
+                (if in_scope { f.proposal_in } else { f.proposal_out }).to_string()
             }
             ("id", p) if p.starts_with("/change-requests/") || p.starts_with("/api/v1/change-requests/") => {
                 scoped = Scoped::Register;
@@ -566,6 +589,8 @@ async fn every_route_every_role(app: &App) {
                         "/api/v1/committee-seats/",
                         "/transfers/",
                         "/api/v1/transfers/",
+                        "/strike-off/",
+                        "/api/v1/strike-off/",
                     ]
                     .iter()
                     .any(|p| path.starts_with(p));
@@ -635,6 +660,18 @@ async fn every_route_every_role(app: &App) {
                     let answers = method == Method::POST
                         && (path.starts_with("/change-requests/{id}/") || path.starts_with("/api/v1/change-requests/{id}/"));
                     if (sends && who.role != Some(Role::Member)) || (answers && !who.allows(Capability::WriteRegister)) {
+                        want = Expect::Status(403);
+                    }
+                }
+                // Strike-off: the chi bộ's resolution needs `meetings` or `write`, the committee's
+                // decision `decide` or `write` (`StrikeOffDesk`), checked before the body is read.
+                if want == Expect::Allowed && method == Method::POST {
+                    let proposes = matches!(*path, "/units/{id}/strike-off" | "/api/v1/members/{id}/strike-off");
+                    let decides = matches!(*path, "/strike-off/{id}/decide" | "/api/v1/strike-off/{id}/decide");
+                    let write = who.allows(Capability::WriteRegister);
+                    if (proposes && !write && !who.allows(Capability::RecordMeetings))
+                        || (decides && !write && !who.allows(Capability::Decide))
+                    {
                         want = Expect::Status(403);
                     }
                 }

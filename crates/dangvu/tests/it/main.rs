@@ -41,6 +41,7 @@ mod quality;
 mod reports;
 mod round_trip;
 mod smoke;
+mod strike_off;
 mod support;
 mod transfers;
 mod weak;

@@ -41,7 +41,8 @@ fn a_proposal_needs_evidence_and_a_resolution_passed_by_more_than_half() {
 
 #[test]
 fn the_decision_follows_the_resolution() {
-    let basis = |on| LegalBasis { number: DecisionNumber::parse("12-QĐ/ĐU").unwrap(), date: on, issuer: "Đảng ủy xã An Phú".into() };
+    let basis =
+        |on| LegalBasis { number: DecisionNumber::parse("12-QĐ/ĐU").unwrap(), date: on, issuer: "Đảng ủy xã An Phú".into() };
     let resolved = d(2026, 8, 5);
     let today = d(2026, 9, 1);
     assert!(Decision::StruckOff { basis: basis(d(2026, 8, 20)) }.check(resolved, today).is_ok());

@@ -58,6 +58,16 @@ impl StrikeOffDesk<'_> {
         if self.may_propose(member).await { Ok(()) } else { Err(StoreError::Forbidden) }
     }
 
+    /// The caller records chi bộ resolutions for `unit` (403 when only readable, 404 outside):
+    /// the page's form is checked with it before its body is read.
+    pub async fn require_propose_under(&self, unit: UnitId) -> Result<()> {
+        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
+        match &self.propose {
+            Some(p) if self.store().in_scope(p, ScopeTarget::Unit(unit)).await? => Ok(()),
+            _ => Err(StoreError::Forbidden),
+        }
+    }
+
     /// The proposal, when the caller reads its member (404 otherwise), and whether the caller
     /// decides on it (403 when not, with `require`).
     pub async fn require_decide(&self, id: i64) -> Result<StrikeOffProposalView> {
@@ -78,7 +88,8 @@ impl StrikeOffDesk<'_> {
             }
         }
         list.flags = keep;
-        let mut members: Vec<i64> = list.flags.iter().map(|f| f.member.0).chain(list.pending.iter().chain(&list.decided).map(|p| p.member.0)).collect();
+        let mut members: Vec<i64> =
+            list.flags.iter().map(|f| f.member.0).chain(list.pending.iter().chain(&list.decided).map(|p| p.member.0)).collect();
         members.sort_unstable();
         members.dedup();
         if !members.is_empty() {

@@ -114,6 +114,16 @@ pub async fn decide(tx: &mut dyn Conn, id: i64, version: i64, decision: &Decisio
                     decision_note = $7, event_id = $8, version = version + 1, updated_at = $9 \
                     WHERE id = $1 AND version = $2 AND decision IS NULL"
         .into();
-    let args = vec![id.into(), version.into(), kind.into(), decision.on().into(), number.into(), issuer.into(), note.into(), event.into(), now.into()];
+    let args = vec![
+        id.into(),
+        version.into(),
+        kind.into(),
+        decision.on().into(),
+        number.into(),
+        issuer.into(),
+        note.into(),
+        event.into(),
+        now.into(),
+    ];
     Ok(tx.execute(&sql, args).await? == 1)
 }

@@ -3,7 +3,6 @@
 pub mod admission;
 pub mod bodies;
 pub mod change_requests;
-pub mod strike_off;
 pub mod committees;
 pub mod directives;
 pub mod documents;
@@ -16,6 +15,7 @@ pub mod openapi;
 pub mod plans;
 pub mod quality;
 pub mod reports;
+pub mod strike_off;
 pub mod tokens;
 pub mod transfers;
 pub mod units;

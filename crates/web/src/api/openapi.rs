@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    admission, change_requests, committees, strike_off, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports,
-    tokens, transfers, units, weak,
+    admission, change_requests, committees, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports,
+    strike_off, tokens, transfers, units, weak,
 };
 
 #[derive(OpenApi)]

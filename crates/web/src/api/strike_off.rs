@@ -86,7 +86,12 @@ async fn propose(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<s
     let desk = s.strike_off()?;
     desk.require_propose(member).await?;
     let b: ProposalBody = typed(body)?;
-    let resolution = Resolution { on: date("resolution_on", &b.resolution_on)?, text: b.resolution_text, votes_for: b.votes_for, votes_counted: b.votes_counted };
+    let resolution = Resolution {
+        on: date("resolution_on", &b.resolution_on)?,
+        text: b.resolution_text,
+        votes_for: b.votes_for,
+        votes_counted: b.votes_counted,
+    };
     Ok(created(desk.propose(member, ProposalInput { reason: b.reason, evidence: b.evidence, resolution }).await?))
 }
 
@@ -111,7 +116,13 @@ async fn decide(s: Caller, PathId(id): PathId<i64>, Json(body): Json<serde_json:
             Decision::StruckOff { basis: LegalBasis { number, date: on, issuer: b.issuer.unwrap_or_default() } }
         }
         "giu-lai" => Decision::Kept { on, reason: b.reason.unwrap_or_default() },
-        _ => return Err(AppError::validation(domain::ValidationErrors::single("decision", "unknown_value", "decision: xoa-ten hoặc giu-lai."))),
+        _ => {
+            return Err(AppError::validation(domain::ValidationErrors::single(
+                "decision",
+                "unknown_value",
+                "decision: xoa-ten hoặc giu-lai.",
+            )));
+        }
     };
     desk.decide(id, version_or_error(b.version)?, decision).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -67,7 +67,9 @@ struct ProposalRow {
 }
 
 async fn proposal_row(s: &Access, p: &StrikeOffProposalView, decidable: bool) -> ProposalRow {
-    let member = Link::if_allowed(s, "/members/{id}", Some(ScopeTarget::Member(p.member)), format!("/members/{}", p.member), p.full_name.clone()).await;
+    let member =
+        Link::if_allowed(s, "/members/{id}", Some(ScopeTarget::Member(p.member)), format!("/members/{}", p.member), p.full_name.clone())
+            .await;
     let r = &p.input.resolution;
     let decision = p.decision.as_ref().map(|d| match d {
         Decision::StruckOff { basis } => {
@@ -107,7 +109,14 @@ async fn strike_off_page(s: &Access, chrome: Chrome, unit: UnitId, errors: Vec<S
     let list = desk.list(unit).await?;
     let mut flags = Vec::new();
     for f in &list.flags {
-        let member = Link::if_allowed(s, "/members/{id}", Some(ScopeTarget::Member(f.member)), format!("/members/{}", f.member), f.full_name.clone()).await;
+        let member = Link::if_allowed(
+            s,
+            "/members/{id}",
+            Some(ScopeTarget::Member(f.member)),
+            format!("/members/{}", f.member),
+            f.full_name.clone(),
+        )
+        .await;
         let case_href = match f.case {
             Some(c) if crate::policy::may_open(s, "/admission/cases/{id}", None).await => Some(format!("/admission/cases/{c}")),
             _ => None,
@@ -186,8 +195,14 @@ async fn refused(s: Caller, chrome: Chrome, unit: UnitId, e: StoreError) -> Resu
 
 /// `POST /units/{id}/strike-off` (member_id, evidence, resolution_on, resolution_text,
 /// votes_for, votes_counted): the chi bộ's resolution on a member the data shows.
-async fn propose(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Form(f): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn propose(
+    s: Caller,
+    chrome: Chrome,
+    PathId(unit): PathId<UnitId>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     let desk = s.strike_off()?;
+    desk.require_propose_under(unit).await?;
     let member = MemberId(get(&f, "member_id").trim().parse().map_err(|_| AppError::bad_request("Thiếu đảng viên được đề nghị."))?);
     desk.require_propose(member).await?;
     let result = match typed_proposal(&f) {
@@ -234,4 +249,3 @@ async fn decide(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): For
 pub(crate) fn href(unit: UnitId) -> String {
     format!("/units/{unit}/strike-off")
 }
-
