@@ -240,6 +240,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/transfers/{transfer}/letter"),
             format!("/members/{member}/transfer"),
             "/change-requests".into(),
+            format!("/units/{unit}/strike-off"),
             "/directives/new".into(),
             format!("/directives/{directive}"),
             "/import".into(),
@@ -262,6 +263,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         "/feedback".into(),
         format!("/meetings/new?unit={cell}"),
         format!("/meetings/{meeting}"),
+        format!("/units/{cell}/strike-off"),
         "/inbox".into(),
         "/account".into(),
     ];
