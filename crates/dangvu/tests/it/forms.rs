@@ -45,9 +45,11 @@ async fn one_form_per_kind(app: &App) {
     let (s, body) = app.text(&format!("/members/{id}/events/new")).await;
     assert_eq!(s, 200, "{body}");
     assert!(!body.contains(r#"name="kind""#), "no kind select: {body}");
-    for offered in ["chuyen-di", "dieu-chuyen", "mien-sinh-hoat", "xoa-ten", "tu-tran"] {
+    for offered in ["dieu-chuyen", "mien-sinh-hoat", "xoa-ten", "tu-tran"] {
         assert!(body.contains(&format!("/members/{id}/events/new?kind={offered}")), "{offered}: {body}");
     }
+    // A transfer out is the letter's procedure (docs/design/transfers.md).
+    assert!(body.contains(&format!("/members/{id}/transfer\"")), "chuyen-di: {body}");
     for not_offered in ["thoi-mien", "ket-nap-lai", "le-ket-nap", "ket-nap\""] {
         assert!(!body.contains(&format!("?kind={not_offered}")), "{not_offered}: {body}");
     }

@@ -8,30 +8,10 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use domain::access::{Grant, Role};
 use domain::ids::UnitId;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 
-use super::{Browser, wait_until};
+use super::{Browser, click, switch_to, text, type_into, wait_until};
 use crate::support::{self, create_unit};
-
-async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
-}
-
-async fn type_into(c: &Client, css: &str, value: &str) {
-    let field = c.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
-}
-
-/// Logs in with a fresh session.
-async fn switch_to(browser: &Browser, app: &support::App, username: &str) {
-    browser.client.delete_all_cookies().await.unwrap();
-    browser.login(app, username).await;
-}
 
 /// The commune's staff open the directive from their to-do list and report it done.
 async fn report_done(browser: &Browser, app: &support::App, username: &str, report: &str) {

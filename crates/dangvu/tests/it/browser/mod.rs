@@ -133,3 +133,25 @@ pub async fn wait_until(c: &Client, done: impl Fn(&str, Option<&str>) -> bool) {
     }
     panic!("the browser never reached the expected page: {:?}", c.current_url().await);
 }
+
+/// The text of the first element `css` selects.
+pub async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+/// Replaces what the field `css` selects holds with `value`, typed.
+pub async fn type_into(c: &Client, css: &str, value: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+pub async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Logs `username` in with a fresh session (the cookies of the one before dropped).
+pub async fn switch_to(browser: &Browser, app: &support::App, username: &str) {
+    browser.client.delete_all_cookies().await.unwrap();
+    browser.login(app, username).await;
+}

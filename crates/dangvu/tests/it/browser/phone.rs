@@ -16,7 +16,7 @@ use serde_json::Value;
 use storage::prelude::*;
 use storage::{CaseQuery, MemberQuery};
 
-use super::Browser;
+use super::{Browser, switch_to};
 use crate::support::{self, App};
 
 const AXE: &str = include_str!("axe.min.js");
@@ -290,12 +290,6 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             pages: vec!["/admin/accounts".into(), "/admin/audit".into(), "/admin/calendar".into(), "/account".into()],
         },
     ]
-}
-
-/// Logs `username` in with a fresh session (the cookies of the one before dropped).
-async fn switch_to(browser: &Browser, app: &App, username: &str) {
-    browser.client.delete_all_cookies().await.unwrap();
-    browser.login(app, username).await;
 }
 
 /// Opens `path`; answers what is wrong with it as lines naming the page, or a refusal if the

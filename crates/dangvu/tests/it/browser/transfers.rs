@@ -10,25 +10,11 @@ use domain::access::{Grant, Role};
 use domain::ids::UnitId;
 use fantoccini::{Client, Locator};
 
-use super::{Browser, wait_until};
+use super::{Browser, click, switch_to, text, type_into, wait_until};
 use crate::support::{self, create_unit, official_member};
 
 const DOWN: &str = "\u{E015}";
 const ENTER: &str = "\u{E007}";
-
-async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
-}
-
-async fn type_into(c: &Client, css: &str, value: &str) {
-    let field = c.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
-}
 
 /// Picks the first suggestion of the organization picker `field` for the typed text.
 async fn pick(c: &Client, field: &str, typed: &str) {
@@ -51,11 +37,6 @@ async fn count_on_unit_page(browser: &Browser, app: &support::App, unit: i64) ->
     let script = "for (const dt of document.querySelectorAll('dt')) { if (dt.textContent.includes('Đảng viên đang sinh hoạt')) \
                   { return dt.nextElementSibling.querySelector('a').textContent.trim(); } } return null;";
     browser.client.execute(script, vec![]).await.unwrap().as_str().unwrap_or_default().to_owned()
-}
-
-async fn switch_to(browser: &Browser, app: &support::App, username: &str) {
-    browser.client.delete_all_cookies().await.unwrap();
-    browser.login(app, username).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
