@@ -166,7 +166,7 @@ pub struct Transfer {
 
 code_list!(
     /// Where a transfer stands on a day.
-    Stage, "Tình trạng chuyển sinh hoạt", {
+    TransferStage, "Tình trạng chuyển sinh hoạt", {
         /// The letter is issued; the member has not presented it yet (đang chuyển).
         Issued = ("da-cap-giay", "Đã cấp giấy giới thiệu, chưa đến nơi nhận"),
         /// The member presented the letter; the receiving side has not answered.
@@ -184,10 +184,10 @@ code_list!(
     }
 );
 
-impl Stage {
+impl TransferStage {
     /// Whether the member is still on the way (the letter issued, no answer yet).
     pub fn pending(self) -> bool {
-        matches!(self, Stage::Issued | Stage::Presented)
+        matches!(self, TransferStage::Issued | TransferStage::Presented)
     }
 }
 
@@ -384,25 +384,25 @@ fn refusal(field: &str, code: &'static str, message: impl Into<String>) -> Valid
 
 impl Transfer {
     /// Where the transfer stands at the end of `on`.
-    pub fn stage(&self, on: NaiveDate) -> Stage {
+    pub fn stage(&self, on: NaiveDate) -> TransferStage {
         if let Some(o) = self.outcome.as_ref().filter(|o| o.on() <= on) {
             return match o {
                 Outcome::Accepted { .. } if self.plan.mode == TransferMode::Temporary => match self.returned_on {
-                    Some(r) if r <= on => Stage::Returned,
-                    _ => Stage::Hosted,
+                    Some(r) if r <= on => TransferStage::Returned,
+                    _ => TransferStage::Hosted,
                 },
-                Outcome::Accepted { .. } => Stage::Accepted,
-                Outcome::Refused { .. } => Stage::Refused,
-                Outcome::Cancelled { .. } => Stage::Cancelled,
+                Outcome::Accepted { .. } => TransferStage::Accepted,
+                Outcome::Refused { .. } => TransferStage::Refused,
+                Outcome::Cancelled { .. } => TransferStage::Cancelled,
                 Outcome::Closed { .. } => match self.returned_on {
-                    Some(r) if r <= on && self.plan.mode == TransferMode::Temporary => Stage::Returned,
-                    _ => Stage::Closed,
+                    Some(r) if r <= on && self.plan.mode == TransferMode::Temporary => TransferStage::Returned,
+                    _ => TransferStage::Closed,
                 },
             };
         }
         match self.presented_on {
-            Some(p) if p <= on => Stage::Presented,
-            _ => Stage::Issued,
+            Some(p) if p <= on => TransferStage::Presented,
+            _ => TransferStage::Issued,
         }
     }
 
@@ -411,10 +411,12 @@ impl Transfer {
         let d = self.plan.deadlines(self.presented_on, calendar, settings);
         let late = |kind, due: NaiveDate| (today > due).then_some(Late { kind, due });
         match self.stage(today) {
-            Stage::Issued if self.plan.to_outside() => late(Lateness::NoReturnSlip, d.answer_by?),
-            Stage::Issued => late(Lateness::NotPresented, d.present_by),
-            Stage::Presented => late(Lateness::NotAnswered, d.answer_by?),
-            Stage::Hosted | Stage::Closed if self.plan.mode == TransferMode::Temporary => late(Lateness::NotReturned, self.plan.until?),
+            TransferStage::Issued if self.plan.to_outside() => late(Lateness::NoReturnSlip, d.answer_by?),
+            TransferStage::Issued => late(Lateness::NotPresented, d.present_by),
+            TransferStage::Presented => late(Lateness::NotAnswered, d.answer_by?),
+            TransferStage::Hosted | TransferStage::Closed if self.plan.mode == TransferMode::Temporary => {
+                late(Lateness::NotReturned, self.plan.until?)
+            }
             _ => None,
         }
     }
@@ -567,7 +569,9 @@ impl Transfer {
             BookLine::InTransit => self.plan.letter.date <= last && self.stage(last).pending(),
             BookLine::Refused => outcome_in(|o| matches!(o, Outcome::Refused { .. })),
             BookLine::Cancelled => outcome_in(|o| matches!(o, Outcome::Cancelled { .. })),
-            BookLine::Temporary => self.plan.mode == TransferMode::Temporary && matches!(self.stage(last), Stage::Hosted | Stage::Closed),
+            BookLine::Temporary => {
+                self.plan.mode == TransferMode::Temporary && matches!(self.stage(last), TransferStage::Hosted | TransferStage::Closed)
+            }
         }
     }
 }

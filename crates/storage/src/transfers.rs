@@ -14,8 +14,8 @@ use domain::ValidationErrors;
 use domain::event::{Entry, EventData, EventKind, TransferMode, UnitRef};
 use domain::ids::{DecisionNumber, EventId, MemberId, UnitId};
 use domain::transfers::{
-    BookCounts, BookLine, Deadlines, Late, Outcome, Route, Sides, Stage, TemporaryReason, Transfer, TransferPlan, TransferSettings, Tree,
-    answering_unit,
+    BookCounts, BookLine, Deadlines, Late, Outcome, Route, Sides, TemporaryReason, Transfer, TransferPlan, TransferSettings, TransferStage,
+    Tree, answering_unit,
 };
 use domain::unit::LegalBasis;
 use domain::workdays::WorkCalendar;
@@ -71,7 +71,7 @@ pub struct TransferView {
     /// The unit that accepted the member.
     pub accepted_into: Option<SideView>,
     pub returned_on: Option<NaiveDate>,
-    pub stage: Stage,
+    pub stage: TransferStage,
     pub stage_label: String,
     pub deadlines: Deadlines,
     pub late: Option<Late>,

@@ -10,7 +10,7 @@ use conformance::{TestStore, on_both_engines};
 use domain::access::Role;
 use domain::event::{TransferMode, UnitRef};
 use domain::ids::{MemberId, UnitId};
-use domain::transfers::{BookLine, Letter, Outcome, Route, Stage, TemporaryReason, TransferPlan};
+use domain::transfers::{BookLine, Letter, Outcome, Route, TemporaryReason, TransferPlan, TransferStage};
 use domain::unit::UnitKind::*;
 use storage::prelude::*;
 use storage::{MemberQuery, MergeUnits, StoreError, Successor};
@@ -75,7 +75,7 @@ async fn a_member_moves_from_one_commune_to_another(t: &TestStore) {
     assert_eq!((count(s, w.commune_x, letter).await, count(s, w.commune_y, letter).await), (2, 0));
     let id = s.issue_transfer(&at(letter), w.member, official(UnitRef::Internal(w.commune_y), letter)).await.unwrap();
     let issued = s.transfer(id, letter).await.unwrap();
-    assert_eq!((issued.stage, issued.route), (Stage::Issued, Route::WithinRegister));
+    assert_eq!((issued.stage, issued.route), (TransferStage::Issued, Route::WithinRegister));
     assert_eq!(issued.from.unit, Some(w.cell_x), "the sender is the member's chi bộ that day");
     assert_eq!(issued.deadlines.present_by, d(2026, 4, 13));
     // In transit: off every list, counted nowhere.
@@ -97,7 +97,7 @@ async fn a_member_moves_from_one_commune_to_another(t: &TestStore) {
     assert_eq!(codes(s.accept_transfer(&at(arrival), id, v + 1, w.cell_y, arrival).await.unwrap_err()), vec!["answered"]);
 
     let done = s.transfer(id, today).await.unwrap();
-    assert_eq!(done.stage, Stage::Accepted);
+    assert_eq!(done.stage, TransferStage::Accepted);
     assert_eq!(done.late, None);
     assert_eq!(count(s, w.commune_y, arrival.pred_opt().unwrap()).await, 0);
     assert_eq!(
@@ -127,7 +127,7 @@ async fn a_refusal_or_a_cancellation_puts_the_member_back(t: &TestStore) {
     assert_eq!(codes(s.refuse_transfer(&at(letter), id, v, d(2026, 3, 5), " ".into()).await.unwrap_err()), vec!["required"]);
     s.refuse_transfer(&at(d(2026, 3, 5)), id, v, d(2026, 3, 5), "Đảng viên không cư trú trên địa bàn".into()).await.unwrap();
     let refused = s.transfer(id, d(2026, 3, 5)).await.unwrap();
-    assert_eq!(refused.stage, Stage::Refused);
+    assert_eq!(refused.stage, TransferStage::Refused);
     assert!(matches!(refused.outcome, Some(Outcome::Refused { .. })));
     // Back on the sender's list as if the letter had not been issued: the transfer out is voided.
     assert_eq!(count(s, w.commune_x, d(2026, 3, 3)).await, 2);
@@ -140,7 +140,7 @@ async fn a_refusal_or_a_cancellation_puts_the_member_back(t: &TestStore) {
     let second = s.issue_transfer(&at(d(2026, 4, 1)), w.member, official(UnitRef::Internal(w.cell_y), d(2026, 4, 1))).await.unwrap();
     let v = s.transfer(second, d(2026, 4, 1)).await.unwrap().version;
     s.cancel_transfer(&at(d(2026, 4, 2)), second, v, d(2026, 4, 2), "Đảng viên ở lại công tác".into()).await.unwrap();
-    assert_eq!(s.transfer(second, d(2026, 4, 2)).await.unwrap().stage, Stage::Cancelled);
+    assert_eq!(s.transfer(second, d(2026, 4, 2)).await.unwrap().stage, TransferStage::Cancelled);
     assert_eq!(count(s, w.commune_x, d(2026, 4, 10)).await, 2);
     assert_eq!(codes(s.cancel_transfer(&at(d(2026, 4, 3)), second, v + 1, d(2026, 4, 3), "x".into()).await.unwrap_err()), vec!["answered"]);
     let book = s.transfer_book(w.commune_x, d(2026, 1, 1), d(2026, 11, 25), None, d(2026, 11, 25)).await.unwrap();
@@ -186,7 +186,7 @@ async fn a_temporary_transfer_keeps_the_member_at_home(t: &TestStore) {
     let v = s.transfer(id, letter).await.unwrap().version;
     s.accept_transfer(&at(d(2026, 3, 9)), id, v, w.cell_y, d(2026, 3, 9)).await.unwrap();
     let hosted = s.transfer(id, d(2026, 6, 1)).await.unwrap();
-    assert_eq!(hosted.stage, Stage::Hosted);
+    assert_eq!(hosted.stage, TransferStage::Hosted);
     assert_eq!(count(s, w.commune_x, d(2026, 6, 1)).await, 2);
     let book = s.transfer_book(w.commune_y, d(2026, 1, 1), d(2026, 6, 30), Some(BookLine::Temporary), d(2026, 11, 25)).await.unwrap();
     assert_eq!(book.counts.temporary, 1);
@@ -195,7 +195,7 @@ async fn a_temporary_transfer_keeps_the_member_at_home(t: &TestStore) {
     assert_eq!(late.late.iter().map(|t| t.id).collect::<Vec<_>>(), vec![id]);
     s.return_transfer(&at(d(2026, 10, 1)), id, hosted.version, d(2026, 10, 1)).await.unwrap();
     let back = s.transfer(id, d(2026, 11, 25)).await.unwrap();
-    assert_eq!((back.stage, back.late), (Stage::Returned, None));
+    assert_eq!((back.stage, back.late), (TransferStage::Returned, None));
     assert!(s.member(w.member).await.unwrap().history.temporary.iter().all(|t| t.to.is_some()));
     // Too long for study: refused with the rule.
     plan.until = Some(d(2028, 12, 31));
@@ -216,7 +216,7 @@ async fn a_transfer_out_of_the_register_closes_with_the_return_slip(t: &TestStor
     assert_eq!(codes(s.accept_transfer(&at(letter), id, t.version, w.cell_y, d(2026, 3, 9)).await.unwrap_err()), vec!["outside"]);
     s.close_transfer(&at(d(2026, 6, 1)), id, t.version, d(2026, 6, 1), "Phiếu báo số 12/PB ngày 20/5/2026".into()).await.unwrap();
     let closed = s.transfer(id, d(2026, 6, 1)).await.unwrap();
-    assert_eq!((closed.stage, closed.late), (Stage::Closed, None));
+    assert_eq!((closed.stage, closed.late), (TransferStage::Closed, None));
     assert_eq!(count(s, w.commune_x, d(2026, 6, 1)).await, 1, "gone from the register");
 }
 

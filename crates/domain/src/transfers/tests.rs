@@ -129,8 +129,8 @@ fn the_letter_is_valid_thirty_working_days_across_tet() {
     // Presented on Fri 13/2, the day before Tết; the receiving side's 30 working days (the
     // default) run to 3/4, five working days lost to Tết; a setting of 10 to 6/3.
     let presented = Transfer { presented_on: Some(d(2026, 2, 13)), ..transfer(p.clone()) };
-    assert_eq!(presented.stage(d(2026, 2, 13)), Stage::Presented);
-    assert_eq!(presented.stage(d(2026, 2, 12)), Stage::Issued);
+    assert_eq!(presented.stage(d(2026, 2, 13)), TransferStage::Presented);
+    assert_eq!(presented.stage(d(2026, 2, 12)), TransferStage::Issued);
     assert_eq!(p.deadlines(Some(d(2026, 2, 13)), &calendar, TransferSettings::default()).answer_by, Some(d(2026, 4, 3)));
     let ten = TransferSettings { receiver_working_days: 10 };
     assert_eq!(presented.late(&calendar, ten, d(2026, 3, 9)), Some(Late { kind: Lateness::NotAnswered, due: d(2026, 3, 6) }));
@@ -183,8 +183,8 @@ fn each_answer_comes_once_and_in_order() {
     assert_eq!(presented.check_refuse(d(2026, 3, 12), " Sai nơi nhận ").unwrap(), "Sai nơi nhận");
 
     let accepted = Transfer { outcome: Some(Outcome::Accepted { on: d(2026, 3, 12), unit: UnitId(10) }), ..presented.clone() };
-    assert_eq!(accepted.stage(d(2026, 3, 11)), Stage::Presented);
-    assert_eq!(accepted.stage(d(2026, 3, 12)), Stage::Accepted);
+    assert_eq!(accepted.stage(d(2026, 3, 11)), TransferStage::Presented);
+    assert_eq!(accepted.stage(d(2026, 3, 12)), TransferStage::Accepted);
     assert_eq!(codes(accepted.check_accept(UnitId(10), d(2026, 3, 13), &tree)), ["answered"]);
     assert_eq!(codes(accepted.check_cancel(d(2026, 3, 13), "Đổi ý")), ["answered"]);
     assert_eq!(codes(accepted.check_refuse(d(2026, 3, 13), "Đổi ý")), ["answered"]);
@@ -194,7 +194,7 @@ fn each_answer_comes_once_and_in_order() {
     assert_eq!(t.check_cancel(d(2026, 3, 2), "Đảng viên không chuyển nữa").unwrap(), "Đảng viên không chuyển nữa");
     assert_eq!(codes(t.check_cancel(d(2026, 3, 1), "x")), ["before_letter"]);
     let cancelled = Transfer { outcome: Some(Outcome::Cancelled { on: d(2026, 3, 5), reason: "x".into() }), ..t.clone() };
-    assert_eq!(cancelled.stage(d(2026, 3, 5)), Stage::Cancelled);
+    assert_eq!(cancelled.stage(d(2026, 3, 5)), TransferStage::Cancelled);
     assert_eq!(cancelled.late(&WorkCalendar::default(), TransferSettings::default(), d(2027, 1, 1)), None);
     assert_eq!(codes(t.check_close(d(2026, 3, 5), "Phiếu báo số 3")), ["inside"]);
 }
@@ -220,7 +220,7 @@ fn outside_the_register_a_return_slip_closes_the_transfer() {
     );
     assert_eq!(t.check_close(d(2026, 4, 1), " Phiếu báo số 15/PB ").unwrap(), "Phiếu báo số 15/PB");
     let closed = Transfer { outcome: Some(Outcome::Closed { on: d(2026, 4, 1), slip: "15/PB".into() }), ..t };
-    assert_eq!(closed.stage(d(2026, 4, 1)), Stage::Closed);
+    assert_eq!(closed.stage(d(2026, 4, 1)), TransferStage::Closed);
     assert_eq!(closed.late(&calendar, TransferSettings::default(), d(2026, 6, 1)), None);
 }
 
@@ -233,7 +233,7 @@ fn a_temporary_transfer_ends_with_the_return() {
     let t = transfer(p);
     assert_eq!(codes(t.check_return(d(2026, 12, 31))), ["not_hosted"]);
     let hosted = Transfer { outcome: Some(Outcome::Accepted { on: d(2026, 3, 9), unit: UnitId(10) }), ..t };
-    assert_eq!(hosted.stage(d(2026, 6, 1)), Stage::Hosted);
+    assert_eq!(hosted.stage(d(2026, 6, 1)), TransferStage::Hosted);
     assert_eq!(codes(hosted.check_return(d(2026, 3, 8))), ["before_accepted"]);
     assert!(hosted.check_return(d(2026, 12, 31)).is_ok());
     assert_eq!(hosted.late(&calendar, TransferSettings::default(), d(2026, 12, 31)), None);
@@ -242,8 +242,8 @@ fn a_temporary_transfer_ends_with_the_return() {
         Some(Late { kind: Lateness::NotReturned, due: d(2026, 12, 31) })
     );
     let back = Transfer { returned_on: Some(d(2027, 1, 4)), ..hosted };
-    assert_eq!(back.stage(d(2027, 1, 4)), Stage::Returned);
-    assert_eq!(back.stage(d(2027, 1, 3)), Stage::Hosted);
+    assert_eq!(back.stage(d(2027, 1, 4)), TransferStage::Returned);
+    assert_eq!(back.stage(d(2027, 1, 3)), TransferStage::Hosted);
     assert_eq!(codes(back.check_return(d(2027, 1, 5))), ["returned"]);
     assert_eq!(back.late(&calendar, TransferSettings::default(), d(2027, 2, 1)), None);
 }

@@ -121,7 +121,7 @@ impl RegisterWriter<'_> {
     /// transfer not yet back: its steps are the letter's (`TransferDesk`), not bare events.
     async fn letter_waiting(&self, member: MemberId) -> Result<bool> {
         let list = self.store().member_transfers(member, self.access.today()).await?;
-        Ok(list.iter().any(|t| t.stage.pending() || t.stage == domain::transfers::Stage::Hosted))
+        Ok(list.iter().any(|t| t.stage.pending() || t.stage == domain::transfers::TransferStage::Hosted))
     }
 
     /// Members in transit to a unit under `root` within the write scope (đang chuyển đến): the

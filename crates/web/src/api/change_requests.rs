@@ -76,7 +76,8 @@ pub struct RequestRefuseBody {
 #[into_params(parameter_in = Query)]
 pub struct RequestPendingParams {
     /// Only members under this unit today.
-    pub unit: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub unit: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/members/{id}/change-requests", tag = "change-requests", params(("id" = i64, Path, description = "Member id")),
@@ -122,7 +123,14 @@ async fn send(
 #[utoipa::path(get, path = "/api/v1/change-requests", tag = "change-requests", params(RequestPendingParams),
     responses((status = 200, description = "Requests waiting for an answer among the members you read, oldest first", body = Vec<ChangeRequestView>)))]
 async fn pending(s: Caller, Query(p): Query<RequestPendingParams>) -> Result<Response, AppError> {
-    Ok(axum::Json(s.change_requests()?.pending(p.unit.map(UnitId)).await?).into_response())
+    let unit =
+        match p.unit.trim() {
+            "" => None,
+            u => Some(UnitId(u.parse().map_err(|_| {
+                AppError::bad_query(domain::ValidationErrors::single("unit", "not_a_number", "Mã tổ chức phải là một số."))
+            })?)),
+        };
+    Ok(axum::Json(s.change_requests()?.pending(unit).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/change-requests/{id}", tag = "change-requests", params(("id" = i64, Path, description = "Request id")),
