@@ -46,6 +46,8 @@ pub trait RegisterStore: Send + Sync {
     async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage>;
     /// Members in transit to a unit within `root`'s subtree and the scope (đang chuyển đến).
     async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>>;
+    /// Members of other units in temporary activity under `root` on `on` (the host's list).
+    async fn hosted(&self, scope: &ScopeFilter, root: UnitId, on: NaiveDate) -> Result<Vec<MemberListItem>>;
 }
 
 #[async_trait]
@@ -121,6 +123,11 @@ impl RegisterStore for SqlStore {
     async fn arriving(&self, scope: &ScopeFilter, root: UnitId, today: NaiveDate) -> Result<Vec<MemberListItem>> {
         self.refresh_index().await?;
         Ok(self.index.read().arriving(scope, root, today))
+    }
+
+    async fn hosted(&self, scope: &ScopeFilter, root: UnitId, on: NaiveDate) -> Result<Vec<MemberListItem>> {
+        self.refresh_index().await?;
+        Ok(self.index.read().hosted(scope, root, on))
     }
 }
 

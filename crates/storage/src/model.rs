@@ -416,6 +416,9 @@ pub struct MemberListItem {
     /// historical reach, for a member whose record now belongs outside the caller's scope: listed
     /// as they were then, but their record answers as missing (docs/design/access.md).
     pub readable: bool,
+    /// In temporary activity elsewhere on the list's day (rules.md §4): where — the host's name.
+    /// Statistics count the member once, at home.
+    pub temporarily_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -187,6 +187,17 @@ async fn a_temporary_transfer_keeps_the_member_at_home(t: &TestStore) {
     s.accept_transfer(&at(d(2026, 3, 9)), id, v, w.cell_y, d(2026, 3, 9)).await.unwrap();
     let hosted = s.transfer(id, d(2026, 6, 1)).await.unwrap();
     assert_eq!(hosted.stage, TransferStage::Hosted);
+    // Both lists say it: at home, where the member is; at the host, who is there.
+    let mut q = MemberQuery::new(d(2026, 6, 1));
+    q.unit = Some(w.commune_x);
+    let home = s.find_members(&q).await.unwrap();
+    let item = home.items.iter().find(|m| m.id == w.member).unwrap();
+    assert_eq!(item.temporarily_at.as_deref(), Some("Chi bộ thôn Yên"));
+    assert!(home.items.iter().filter(|m| m.id != w.member).all(|m| m.temporarily_at.is_none()));
+    let everyone = storage::ScopeFilter { scope: domain::access::Scope { everything: true, ..Default::default() }, today: d(2026, 6, 1) };
+    let guests = s.hosted(&everyone, w.commune_y, d(2026, 6, 1)).await.unwrap();
+    assert_eq!(guests.iter().map(|m| (m.id, m.unit_id)).collect::<Vec<_>>(), vec![(w.member, Some(w.cell_x))]);
+    assert!(s.hosted(&everyone, w.commune_x, d(2026, 6, 1)).await.unwrap().is_empty(), "not a guest at home");
     assert_eq!(count(s, w.commune_x, d(2026, 6, 1)).await, 2);
     let book = s.transfer_book(w.commune_y, d(2026, 1, 1), d(2026, 6, 30), Some(BookLine::Temporary), d(2026, 11, 25)).await.unwrap();
     assert_eq!(book.counts.temporary, 1);

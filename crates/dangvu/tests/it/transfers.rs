@@ -170,6 +170,13 @@ async fn one_commune_sends_another_receives(app: &App) {
     assert_eq!(r.status().as_u16(), 303);
     let (_, t) = sender.call(app, Method::GET, &format!("/api/v1/transfers/{temporary}"), None).await;
     assert_eq!(t["stage"], "dang-sinh-hoat-tam-thoi");
+    // Both lists say it: the host's page and API list the guest, the home list says where they are.
+    let (_, html) = receiver.page(app, &format!("/units/{receiver_commune}")).await;
+    assert!(html.contains("Đảng viên nơi khác đến sinh hoạt tạm thời: 1") && html.contains("Lê Văn Cường"), "{html}");
+    let (_, guests) = receiver.call(app, Method::GET, &format!("/api/v1/units/{receiver_commune}/hosted"), None).await;
+    assert_eq!(guests.as_array().map(|g| g.len()), Some(1), "{guests}");
+    let (_, home) = sender.call(app, Method::GET, &format!("/api/v1/members?unit={sender_commune}&q=cuong"), None).await;
+    assert_eq!(home["items"][0]["temporarily_at"], "Chi bộ thôn Bắc", "{home}");
     assert_eq!(
         sender
             .call(app, Method::POST, &format!("/api/v1/transfers/{temporary}/return"), Some(&json!({"version": 2, "on": "2026-11-25"})))

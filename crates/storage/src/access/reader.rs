@@ -165,6 +165,19 @@ impl Reader<'_> {
     /// movement, on the period's days) shows every member on its list then,
     /// including those whose record now belongs outside the scope: they are marked not
     /// `readable`, and their records still answer as missing.
+    /// Members of other units in temporary activity under a unit the caller reads, on a day
+    /// (the host's list; audited like a list). A record outside the scope is listed by name only.
+    pub async fn hosted(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<MemberListItem>> {
+        require(self.store(), &self.scope, ScopeTarget::UnitOn(unit, on)).await?;
+        let list = self.store().hosted(&self.scope, unit, on).await?;
+        if !list.is_empty() {
+            let details = json!({ "hosted": unit.0, "on": on, "members": list.iter().map(|m| m.id.0).collect::<Vec<_>>() });
+            let record = AuditRecord { action: "read.members", object_kind: "", object_id: None, details };
+            self.store().audit(&self.access.audit_actor(), self.access.now(), vec![record]).await?;
+        }
+        Ok(list)
+    }
+
     pub async fn find_members(&self, query: &MemberQuery) -> Result<MemberPage> {
         let mut past = false;
         if let Some(u) = query.unit {

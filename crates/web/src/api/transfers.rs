@@ -33,6 +33,7 @@ pub fn routes() -> Vec<ApiRoute> {
     let read = Policy::Needs(Capability::ReadRegister);
     vec![
         ApiRoute::get("/api/v1/units/{id}/arriving", Policy::Needs(Capability::WriteRegister), arriving),
+        ApiRoute::get("/api/v1/units/{id}/hosted", read, hosted),
         ApiRoute::get("/api/v1/units/{id}/transfers", read, book),
         ApiRoute::get("/api/v1/members/{id}/transfers", read, of_member),
         ApiRoute::post("/api/v1/members/{id}/transfers", read, issue),
@@ -51,6 +52,13 @@ pub fn routes() -> Vec<ApiRoute> {
         (`unit_id`: the unit the letter names), in register order", body = Vec<storage::MemberListItem>)))]
 pub(crate) async fn arriving(s: Caller, PathId(id): PathId<UnitId>) -> Result<Response, AppError> {
     Ok(axum::Json(s.register_writer()?.arriving(id).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}/hosted", tag = "transfers", params(("id" = i64, Path, description = "Unit id")),
+    responses((status = 200, description = "Members of other units in temporary activity under this unit today (`temporarily_at`: where; `unit_id`: their own chi bộ), in register order; not on the unit's count", body = Vec<storage::MemberListItem>),
+              (status = 404, description = "No such unit within your scope", body = ErrorEnvelope)))]
+pub(crate) async fn hosted(s: Caller, PathId(id): PathId<UnitId>) -> Result<Response, AppError> {
+    Ok(axum::Json(s.reader()?.hosted(id, s.today()).await?).into_response())
 }
 
 /// A letter issued by the sending side.

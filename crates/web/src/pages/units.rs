@@ -174,6 +174,8 @@ struct UnitPage {
     current_successors: Vec<Link>,
     member_count: String,
     rows: Vec<MemberRow>,
+    /// Members of other units in temporary activity here that day (not on the count above).
+    hosted: Vec<MemberRow>,
     pager: Pager,
     as_of_action: String,
     members_href: String,
@@ -292,6 +294,10 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         Ok(w) if existed && a.date == today => w.arriving(id).await.unwrap_or_default(),
         _ => Vec::new(),
     };
+    let hosted = match s.reader() {
+        Ok(r) if existed => MemberRow::list(&s, &r.hosted(id, a.date).await.unwrap_or_default(), a.date, today).await,
+        _ => Vec::new(),
+    };
     let mut rows = Vec::new();
     for m in arriving {
         // The letter's page when the transfer has one; a transfer out recorded as a bare event
@@ -372,6 +378,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         current_successors,
         member_count: format::count(detail.member_count),
         rows: members,
+        hosted,
         pager,
         as_of_action: format!("/units/{id}"),
         members_href: format!("/members{}", filters.to_query_string(None)),

@@ -37,6 +37,8 @@ pub struct MemberRow {
     pub status: &'static str,
     pub unit: Option<Link>,
     pub card: String,
+    /// In temporary activity elsewhere that day: where.
+    pub temporarily_at: Option<String>,
 }
 
 impl MemberRow {
@@ -71,6 +73,7 @@ impl MemberRow {
                 status: m.status.label(),
                 unit,
                 card: m.party_card_number.clone().unwrap_or_default(),
+                temporarily_at: m.temporarily_at.clone(),
             });
         }
         rows
