@@ -19,6 +19,7 @@ mod names;
 mod origin;
 mod people;
 mod plans;
+pub mod strike_off;
 pub mod transfers;
 mod tree;
 pub mod weak;
