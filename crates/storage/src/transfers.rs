@@ -144,6 +144,10 @@ pub trait TransferStore: Send + Sync {
     /// The sending side issues the letter for a member of its chi bộ on the letter's day; the
     /// member is in transit (or, for a temporary transfer, away) from that day.
     async fn issue_transfer(&self, ctx: &WriteContext, member: MemberId, plan: TransferPlan) -> Result<i64>;
+    /// A member of the register who left it (in transit to an organization outside it: abroad,
+    /// another province) comes back with that organization's letter: accepted into `unit` on
+    /// `on` at once (the transfer in), the letter kept (`plan.from` outside the register).
+    async fn receive_transfer(&self, ctx: &WriteContext, member: MemberId, plan: TransferPlan, unit: UnitId, on: NaiveDate) -> Result<i64>;
     /// The member presented the letter to the receiving side.
     async fn present_transfer(&self, ctx: &WriteContext, id: i64, version: i64, on: NaiveDate) -> Result<()>;
     /// The receiving side accepts the member into `unit` on `on`.
@@ -340,6 +344,51 @@ impl TransferStore for SqlStore {
         let (event_id, event_record) = append_event_tx(tx.as_mut(), ctx, member, None, Entry::Event(event), None).await?;
         let id = q::insert(tx.as_mut(), member, &plan, Some(event_id.0), ctx.now, &ctx.actor).await?;
         let record = AuditRecord::new("transfer.issue", "transfer", id, json!({ "member": member.0, "plan": plan }));
+        sql::log_changes(tx.as_mut(), seq, "member", &[member.0], self.db.max_params()).await?;
+        self.commit_write(tx, seq, ctx, &[event_record, record], "transfer", &[id]).await?;
+        Ok(id)
+    }
+
+    async fn receive_transfer(&self, ctx: &WriteContext, member: MemberId, plan: TransferPlan, unit: UnitId, on: NaiveDate) -> Result<i64> {
+        if !plan.from_outside() {
+            return Err(StoreError::invalid("from", "required", "Ghi tổ chức đảng ngoài hệ thống đã giới thiệu đảng viên."));
+        }
+        let plan = TransferPlan { to: UnitRef::Internal(unit), ..plan }.check(None).map_err(invalid)?;
+        if on < plan.letter.date {
+            return Err(StoreError::invalid("on", "before_letter", "Ngày tiếp nhận không thể trước ngày của giấy giới thiệu."));
+        }
+        self.refresh_index().await?;
+        if !self.index.read().unit_version_on(unit, on).is_some_and(|v| v.kind.holds_members()) {
+            return Err(StoreError::invalid("unit", "not_a_cell", "Chọn chi bộ tiếp nhận đảng viên (đang tồn tại vào ngày tiếp nhận)."));
+        }
+        let (mut tx, seq) = self.begin_write().await?;
+        let waiting =
+            q::of_member(tx.as_mut(), member).await?.iter().any(|t| t.transfer.outcome.is_none() && !t.transfer.plan.to_outside());
+        if waiting {
+            return Err(StoreError::invalid(
+                "member",
+                "use_transfer",
+                "Đảng viên có giấy giới thiệu trong hệ thống đang chờ: tiếp nhận trên trang của giấy đó.",
+            ));
+        }
+        let event = EventData {
+            kind: EventKind::TransferredIn { mode: TransferMode::Official, unit },
+            effective: on,
+            basis: Some(letter_basis(&plan)?),
+            note: Some(format!(
+                "Tiếp nhận từ {}",
+                match &plan.from {
+                    UnitRef::External(n) => n.as_str(),
+                    UnitRef::Internal(_) => "",
+                }
+            )),
+        };
+        let (event_id, event_record) = append_event_tx(tx.as_mut(), ctx, member, None, Entry::Event(event), None).await?;
+        let id = q::insert(tx.as_mut(), member, &plan, None, ctx.now, &ctx.actor).await?;
+        q::set_presented(tx.as_mut(), id, 1, on, ctx.now).await?;
+        q::set_outcome(tx.as_mut(), id, 2, &Outcome::Accepted { on, unit }, Some(event_id.0), ctx.now).await?;
+        let record =
+            AuditRecord::new("transfer.receive", "transfer", id, json!({ "member": member.0, "plan": plan, "unit": unit.0, "on": on }));
         sql::log_changes(tx.as_mut(), seq, "member", &[member.0], self.db.max_params()).await?;
         self.commit_write(tx, seq, ctx, &[event_record, record], "transfer", &[id]).await?;
         Ok(id)

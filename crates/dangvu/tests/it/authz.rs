@@ -878,6 +878,12 @@ async fn units_named_in_bodies(app: &App) {
         ("put", "/api/v1/admission/targets".into(), serde_json::json!({"unit": out, "year": 2026, "group": "", "target": 5})),
         // The chi bộ accepting a transfer (its destination, by design, may be any unit of the tree).
         ("post", format!("/api/v1/transfers/{}/accept", f.transfer_in), serde_json::json!({"version": 2, "unit": out, "on": "2026-11-20"})),
+        (
+            "post",
+            format!("/api/v1/members/{}/transfers/receive", f.member_in.0),
+            serde_json::json!({"from_outside": "Chi bộ Đại sứ quán", "route": "nuoc-ngoai", "letter_number": "5/GT", "letter_date": "2026-11-01",
+                "letter_issuer": "Đảng ủy ngoài nước", "cause": "Về nước", "unit": out, "on": "2026-11-20"}),
+        ),
     ];
     // Every operation whose body names a unit has a case here.
     let mut covered = 0;

@@ -145,6 +145,31 @@ async fn one_commune_sends_another_receives(app: &App) {
         403
     );
 
+    // To another province, closed by the return slip; years later the member comes back with the
+    // letter of the organization there, and the sender's commune takes them back.
+    let mut away = letter(north, "11/GTSHĐ", "2026-11-25");
+    away.as_object_mut().unwrap().remove("to_unit");
+    away["to_outside"] = json!("Đảng bộ phường Bến Thành, TP. Hồ Chí Minh");
+    away["route"] = json!("ngoai-tinh");
+    let (status, v) = sender.call(app, Method::POST, &format!("/api/v1/members/{staying}/transfers"), Some(&away)).await;
+    assert_eq!(status, 201, "{v}");
+    let gone = v["id"].as_i64().unwrap();
+    let slip = json!({"version": 1, "on": "2026-11-25", "slip": "Phiếu báo số 3/PB"});
+    assert_eq!(sender.call(app, Method::POST, &format!("/api/v1/transfers/{gone}/close"), Some(&slip)).await.0, 204);
+    let (_, html) = sender.page(app, &format!("/members/{staying}")).await;
+    assert!(html.contains(&format!("/members/{staying}/transfer/receive")), "the return is offered to the sender's commune");
+    let back = json!({"from_outside": "Đảng bộ phường Bến Thành", "route": "ngoai-tinh", "letter_number": "9/GT", "letter_date": "2026-11-25",
+        "letter_issuer": "Đảng ủy phường Bến Thành", "cause": "Trở về quê", "unit": east, "on": "2026-11-25"});
+    let receive = format!("/api/v1/members/{staying}/transfers/receive");
+    assert_eq!(receiver.call(app, Method::POST, &receive, Some(&back)).await.0, 404, "another commune does not hold the record");
+    let (status, v) = sender.call(app, Method::POST, &receive, Some(&back)).await;
+    assert_eq!(status, 201, "{v}");
+    let (_, t) = sender.call(app, Method::GET, &format!("/api/v1/transfers/{}", v["id"]), None).await;
+    assert_eq!((t["stage"].as_str(), t["from"]["name"].as_str()), (Some("da-tiep-nhan"), Some("Đảng bộ phường Bến Thành")));
+    assert_eq!(sender.page(app, &format!("/transfers/{}/slip", v["id"])).await.0, 200, "the slip goes back to the organization there");
+    let (status, v) = sender.call(app, Method::POST, &receive, Some(&back)).await;
+    assert_eq!(status, 422, "back already: {v}");
+
     // A temporary transfer issued from the page, hosted and back.
     let (status, html) = sender.page(app, &format!("/members/{studying}/transfer")).await;
     assert_eq!(status, 200);
@@ -191,7 +216,7 @@ async fn one_commune_sends_another_receives(app: &App) {
     assert_eq!(status, 200, "{b}");
     assert_eq!(
         (b["counts"]["sent"].as_i64(), b["counts"]["refused"].as_i64(), b["counts"]["cancelled"].as_i64()),
-        (Some(4), Some(1), Some(1))
+        (Some(5), Some(1), Some(1))
     );
     let (_, b) = receiver.call(app, Method::GET, &format!("/api/v1/units/{receiver_commune}/transfers?line=tiep-nhan"), None).await;
     assert_eq!(b["counts"]["received"], 2);

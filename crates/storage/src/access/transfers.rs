@@ -174,6 +174,20 @@ impl TransferDesk<'_> {
         }
     }
 
+    /// A member whose record the caller writes, gone outside the register, comes back into a
+    /// chi bộ the caller writes for (checked against the write scope: `out_of_scope`).
+    pub async fn receive(&self, member: MemberId, plan: TransferPlan, unit: UnitId, on: NaiveDate) -> Result<i64> {
+        self.require_issue(member).await?;
+        let in_scope = match &self.write {
+            Some(w) => self.store().in_scope(w, ScopeTarget::Unit(unit)).await?,
+            None => false,
+        };
+        if !in_scope {
+            return Err(StoreError::invalid("unit", "out_of_scope", OUT_OF_SCOPE_UNIT));
+        }
+        self.store().receive_transfer(&self.access.write_context(), member, plan, unit, on).await
+    }
+
     pub async fn present(&self, id: i64, version: i64, on: NaiveDate) -> Result<()> {
         self.require_acting(id, Acting::Receiving).await?;
         self.store().present_transfer(&self.access.write_context(), id, version, on).await

@@ -16,7 +16,7 @@ use super::{
         units::move_unit, units::merge, units::split, units::dissolve,
         members::list, members::create, members::detail, members::update, members::events, members::record_event,
         members::correct_event,
-        transfers::arriving, transfers::hosted, transfers::book, transfers::of_member, transfers::issue, transfers::detail, transfers::present,
+        transfers::arriving, transfers::hosted, transfers::book, transfers::of_member, transfers::issue, transfers::receive, transfers::detail, transfers::present,
         transfers::accept, transfers::refuse, transfers::cancel, transfers::close, transfers::return_home,
         change_requests::of_member, change_requests::send, change_requests::pending, change_requests::detail,
         change_requests::accept, change_requests::refuse, change_requests::file,

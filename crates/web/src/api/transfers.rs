@@ -37,6 +37,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/units/{id}/transfers", read, book),
         ApiRoute::get("/api/v1/members/{id}/transfers", read, of_member),
         ApiRoute::post("/api/v1/members/{id}/transfers", read, issue),
+        ApiRoute::post("/api/v1/members/{id}/transfers/receive", Policy::Needs(Capability::WriteRegister), receive),
         ApiRoute::get("/api/v1/transfers/{id}", read, detail),
         ApiRoute::post("/api/v1/transfers/{id}/present", read, present),
         ApiRoute::post("/api/v1/transfers/{id}/accept", read, accept),
@@ -223,6 +224,47 @@ async fn issue(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<ser
         cause_on: b.cause_on.as_ref().map(|c| date("cause_on", c)).transpose()?,
     };
     Ok(created(desk.issue(member, plan).await?))
+}
+
+/// A member back from outside the register, with the letter of the organization there.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferReceiveBody {
+    /// The organization outside the register that introduces the member.
+    pub from_outside: String,
+    /// `ngoai-tinh`, `nuoc-ngoai` or `ngoai-he-thong`.
+    pub route: Route,
+    pub letter_number: String,
+    pub letter_date: DateText,
+    pub letter_issuer: String,
+    pub cause: String,
+    /// The chi bộ the member joins.
+    pub unit: UnitId,
+    pub on: DateText,
+}
+
+#[utoipa::path(post, path = "/api/v1/members/{id}/transfers/receive", tag = "transfers", params(("id" = i64, Path, description = "Member id")),
+    request_body = TransferReceiveBody,
+    responses((status = 201, description = "Accepted back: on the chi bộ's list from that day; the return slip printable", body = Created),
+              (status = 403, description = "You do not write this member's record", body = ErrorEnvelope),
+              (status = 404, description = "No such member within your scope", body = ErrorEnvelope),
+              (status = 422, description = "Not gone outside the register (`not_in_transit`, `in_transit`), a chi bộ outside your scope (`out_of_scope`) or not a chi bộ (`not_a_cell`), a route inside the register (`route_outside`), a day before the letter (`before_letter`), something required missing (`required`)", body = ErrorEnvelope)))]
+async fn receive(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
+    let desk = s.transfers()?;
+    desk.require_issue(member).await?;
+    let b: TransferReceiveBody = typed(body)?;
+    let plan = TransferPlan {
+        mode: TransferMode::Official,
+        temporary_reason: None,
+        from: UnitRef::External(b.from_outside),
+        to: UnitRef::Internal(b.unit),
+        route: b.route,
+        letter: Letter { number: b.letter_number, date: date("letter_date", &b.letter_date)?, issuer: b.letter_issuer },
+        until: None,
+        cause: b.cause,
+        cause_on: None,
+    };
+    Ok(created(desk.receive(member, plan, b.unit, date("on", &b.on)?).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/transfers/{id}", tag = "transfers", params(("id" = i64, Path, description = "Transfer id")),

@@ -41,6 +41,8 @@ pub fn routes() -> Vec<PageRoute> {
     vec![
         PageRoute::get("/members/{id}/transfer", Policy::Needs(Capability::WriteRegister), issue_form),
         PageRoute::post("/members/{id}/transfer", Policy::Needs(Capability::WriteRegister), issue),
+        PageRoute::get("/members/{id}/transfer/receive", Policy::Needs(Capability::WriteRegister), receive_form),
+        PageRoute::post("/members/{id}/transfer/receive", Policy::Needs(Capability::WriteRegister), receive),
         PageRoute::get("/transfers/{id}", read, show),
         PageRoute::get("/transfers/{id}/letter", read, letter),
         PageRoute::get("/transfers/{id}/slip", read, slip),
@@ -243,6 +245,112 @@ async fn issue(
             let errors = e?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &issue_page(&s, chrome, member, &fields, &errors).await?)
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Back from outside the register (abroad, another province).
+
+#[derive(Template)]
+#[template(path = "transfer_receive.html")]
+struct ReceiveForm {
+    chrome: Chrome,
+    member: MemberId,
+    member_name: String,
+    summary: Vec<SummaryItem>,
+    sections: Vec<Section>,
+}
+
+fn receive_sections(f: &[(String, String)]) -> Vec<Section> {
+    let v = |n: &str| get(f, n).to_owned();
+    let outside: Vec<(&str, &str)> = Route::ALL.iter().filter(|r| r.is_outside()).map(|r| (r.code(), r.label())).collect();
+    vec![
+        Section::new(
+            "Nơi giới thiệu",
+            vec![
+                Field::text("from_outside", "Tổ chức đảng giới thiệu", &v("from_outside")).required(),
+                Field::select("route", "Thuộc", &v("route"), None, outside).required(),
+                Field::text("letter_number", "Số giấy giới thiệu", &v("letter_number")).required(),
+                Field::date("letter_date", "Ngày cấp", &v("letter_date")).required(),
+                Field::text("letter_issuer", "Cấp ủy cấp giấy", &v("letter_issuer")).required(),
+                Field::textarea("cause", "Lý do", &v("cause")).required(),
+            ],
+        ),
+        Section::new(
+            "Tiếp nhận",
+            vec![
+                Field::unit("unit_id", "Chi bộ tiếp nhận", &v("unit_id")).required(),
+                Field::date("on", "Ngày tiếp nhận", &v("on")).required(),
+            ],
+        ),
+    ]
+}
+
+async fn receive_page(
+    s: &Access,
+    chrome: Chrome,
+    member: MemberId,
+    typed: &[(String, String)],
+    errors: &ValidationErrors,
+) -> Result<ReceiveForm, AppError> {
+    let d = s.reader()?.member(member).await?;
+    let mut sections = receive_sections(typed);
+    let summary = forms::attach_errors(&mut sections, errors);
+    Ok(ReceiveForm {
+        chrome: chrome.titled(format!("Tiếp nhận trở lại: {}", d.identity.full_name)),
+        member,
+        member_name: d.identity.full_name.to_string(),
+        summary,
+        sections,
+    })
+}
+
+/// `GET /members/{id}/transfer/receive`: a member gone outside the register comes back.
+async fn receive_form(s: Caller, chrome: Chrome, PathId(member): PathId<MemberId>) -> Result<Response, AppError> {
+    // Offered on the record only once the member has gone outside the register; opened
+    // otherwise, its answer says why nothing can be received.
+    s.transfers()?.require_issue(member).await?;
+    let typed = vec![("on".to_owned(), format::date(s.today())), ("route".to_owned(), Route::Abroad.code().to_owned())];
+    page(&receive_page(&s, chrome, member, &typed, &ValidationErrors::default()).await?)
+}
+
+/// `POST /members/{id}/transfer/receive`.
+async fn receive(
+    s: Caller,
+    chrome: Chrome,
+    PathId(member): PathId<MemberId>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let desk = s.transfers()?;
+    desk.require_issue(member).await?;
+    let mut e = ValidationErrors::default();
+    let route = e.take("route", Route::parse(get(&f, "route")));
+    let letter_date = typed_date(&mut e, "letter_date", "Ngày cấp", get(&f, "letter_date"), true);
+    let on = typed_date(&mut e, "on", "Ngày tiếp nhận", get(&f, "on"), true);
+    let unit = get(&f, "unit_id").trim().parse::<i64>().ok().map(UnitId);
+    if unit.is_none() {
+        e.push("unit_id", "required", "Chọn chi bộ tiếp nhận.");
+    }
+    let result = match (route, letter_date, on, unit) {
+        (Some(route), Some(date), Some(on), Some(unit)) if e.is_empty() => {
+            let plan = TransferPlan {
+                mode: TransferMode::Official,
+                temporary_reason: None,
+                from: UnitRef::External(get(&f, "from_outside").to_owned()),
+                to: UnitRef::Internal(unit),
+                route,
+                letter: Letter { number: get(&f, "letter_number").to_owned(), date, issuer: get(&f, "letter_issuer").to_owned() },
+                until: None,
+                cause: get(&f, "cause").to_owned(),
+                cause_on: None,
+            };
+            desk.receive(member, plan, unit, on).await.map_err(forms::invalid)
+        }
+        _ => Err(Ok(e)),
+    };
+    match result {
+        Ok(id) => Ok(see_other(&transfer_href(id))),
+        Err(e) => render(StatusCode::UNPROCESSABLE_ENTITY, &receive_page(&s, chrome, member, &f, &e?).await?),
     }
 }
 

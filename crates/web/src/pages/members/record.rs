@@ -59,6 +59,8 @@ struct MemberActions {
     issue_href: Option<String>,
     /// The transfer the member is on the way by: its page holds the steps of both sides.
     pending_href: Option<String>,
+    /// The member left the register: record their return with the outside organization's letter.
+    receive_href: Option<String>,
 }
 
 async fn member_actions(s: &Caller, d: &MemberDetail, transfers: &[storage::TransferView]) -> MemberActions {
@@ -79,6 +81,8 @@ async fn member_actions(s: &Caller, d: &MemberDetail, transfers: &[storage::Tran
         return MemberActions { bound_for, pending_href, ..Default::default() };
     }
     let to_outside = matches!(d.history.in_transit_to, Some(UnitRef::External(_)));
+    // Back from outside the register: the letter of the organization there (docs/design/transfers.md).
+    let receive_href = (to_outside && reach.home).then(|| format!("/members/{}/transfer/receive", d.id.0));
     let pending = d
         .history
         .effective
@@ -89,11 +93,12 @@ async fn member_actions(s: &Caller, d: &MemberDetail, transfers: &[storage::Tran
     MemberActions {
         edit: false,
         record: false,
-        accept: reach.arriving || (reach.home && to_outside),
+        accept: reach.arriving && !to_outside,
         cancel_href: pending.filter(|_| reach.home).map(|e| format!("/members/{}/events/{}/correct?action=void", d.id.0, e.0)),
         bound_for,
         issue_href: None,
         pending_href: None,
+        receive_href,
     }
 }
 
