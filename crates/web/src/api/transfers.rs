@@ -164,7 +164,11 @@ pub(crate) fn book_period(
     let first = param("from", parse_query_date(from))?.unwrap_or_else(|| chrono::Datelike::with_ordinal(&today, 1).unwrap_or(today));
     let last = param("to", parse_query_date(to))?.unwrap_or(today);
     if last < first {
-        return Err(AppError::validation(domain::ValidationErrors::single("to", "before_from", "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi.")));
+        return Err(AppError::validation(domain::ValidationErrors::single(
+            "to",
+            "before_from",
+            "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi.",
+        )));
     }
     let line = match line.trim() {
         "" => None,
