@@ -678,40 +678,6 @@ impl Index {
         }
     }
 
-    /// Where a member takes part temporarily on a day (rules.md §4): the host's name, or words
-    /// for an organization outside the register.
-    fn temporary_host(&self, m: &MemberEntry, on: NaiveDate) -> Option<String> {
-        let (host, _, _) = m.temporary.iter().find(|(_, from, to)| *from <= on && to.is_none_or(|t| on < t))?;
-        Some(match host.and_then(|h| self.units.latest(h)) {
-            Some(v) => v.name.clone(),
-            None => "tổ chức đảng ngoài hệ thống".to_owned(),
-        })
-    }
-
-    /// Members of other units in temporary activity within `root`'s subtree on `on`, in register
-    /// order (the host's list); a record outside the scope is listed by name only.
-    pub fn hosted(&self, f: &ScopeFilter, root: UnitId, on: NaiveDate) -> Vec<MemberListItem> {
-        let Some(&r) = self.units.pos.get(&root) else { return Vec::new() };
-        let under = self.units.subtree(root, on);
-        let marks = self.scope_marks(f);
-        self.in_order()
-            .filter_map(|m| {
-                let (host, _, _) = m.temporary.iter().find(|(_, from, to)| *from <= on && to.is_none_or(|t| on < t))?;
-                let h = (*host)?;
-                if h != r && !marked(&under, h) {
-                    return None;
-                }
-                let span = m.span_on(on).filter(|s| s.span.status.is_active())?;
-                // Someone of the unit's own list away in another of its chi bộ is not a guest.
-                if span.at.is_some_and(|a| a == r || marked(&under, a)) {
-                    return None;
-                }
-                let item = self.list_item(m, span.span.unit, span.span.status);
-                Some(MemberListItem { readable: marked(&marks, m.home), temporarily_at: self.temporary_host(m, on), ..item })
-            })
-            .collect()
-    }
-
     /// Active members in the subtree of `unit` on `on`.
     pub fn member_count(&self, unit: UnitId, on: NaiveDate) -> usize {
         let snap = self.snapshot(on);

@@ -4,16 +4,13 @@
 //! - `/transfers/{id}`: the transfer with its deadlines and what is late, and the steps this
 //!   person may take on their side (presented, accepted into a chi bộ, refused; cancelled, the
 //!   return slip from outside; the return of a temporary transfer);
-//! - `/transfers/{id}/letter` and `/transfers/{id}/slip`: the letter and the return slip to print
-//!   (A4, the sender's heading block);
-//! - `/units/{id}/transfers`: the unit's transfer book over a period, each line drillable, and
-//!   what is late on either side.
+//! - `/members/{id}/transfer/receive`: a member back from outside the register;
+//! - `print`: the letter and the return slip to print; `book`: the unit's transfer book.
 
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
+use chrono::NaiveDate;
 
 use domain::access::Capability;
 use domain::dates::parse_date;
@@ -22,12 +19,11 @@ use domain::ids::{MemberId, UnitId};
 use domain::transfers::{Letter, Outcome, Route, TemporaryReason, TransferPlan};
 use domain::{ValidationErrors, error::FieldError};
 use storage::access::{Access, Acting, TransferActions, TransferDesk};
-use storage::{BookLineCount, ScopeTarget, StoreError, TransferView};
+use storage::{ScopeTarget, StoreError, TransferView};
 
-use crate::api::transfers::book_period;
 use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, PathId, Query};
+use crate::extract::{Form, PathId};
 use crate::format;
 use crate::forms::{self, Field, Section, SummaryItem};
 use crate::pages::Link;
@@ -35,6 +31,11 @@ use crate::pages::directives::unit_label;
 use crate::policy::{Policy, Route as PageRoute};
 use crate::respond::{page, render, see_other};
 use crate::session::Caller;
+
+mod book;
+mod print;
+
+pub use book::csv_of;
 
 pub fn routes() -> Vec<PageRoute> {
     let read = Policy::Needs(Capability::ReadRegister);
@@ -44,15 +45,15 @@ pub fn routes() -> Vec<PageRoute> {
         PageRoute::get("/members/{id}/transfer/receive", Policy::Needs(Capability::WriteRegister), receive_form),
         PageRoute::post("/members/{id}/transfer/receive", Policy::Needs(Capability::WriteRegister), receive),
         PageRoute::get("/transfers/{id}", read, show),
-        PageRoute::get("/transfers/{id}/letter", read, letter),
-        PageRoute::get("/transfers/{id}/slip", read, slip),
+        PageRoute::get("/transfers/{id}/letter", read, print::letter),
+        PageRoute::get("/transfers/{id}/slip", read, print::slip),
         PageRoute::post("/transfers/{id}/present", read, present),
         PageRoute::post("/transfers/{id}/accept", read, accept),
         PageRoute::post("/transfers/{id}/refuse", read, refuse),
         PageRoute::post("/transfers/{id}/cancel", read, cancel),
         PageRoute::post("/transfers/{id}/close", read, close),
         PageRoute::post("/transfers/{id}/return", read, return_home),
-        PageRoute::get("/units/{id}/transfers", read, book),
+        PageRoute::get("/units/{id}/transfers", read, book::book),
     ]
 }
 
@@ -60,7 +61,7 @@ fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
-fn transfer_href(id: i64) -> String {
+pub(super) fn transfer_href(id: i64) -> String {
     format!("/transfers/{id}")
 }
 
@@ -592,272 +593,6 @@ async fn return_home(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     step(s, chrome, id, f, Step::Return).await
-}
-
-// ---------------------------------------------------------------------------------------------
-// The letter and the return slip, to print.
-
-/// "ngày 5 tháng 3 năm 2026", as official papers write a date.
-fn long_date(d: NaiveDate) -> String {
-    format!("ngày {} tháng {} năm {}", d.day(), d.month(), d.year())
-}
-
-#[derive(Template)]
-#[template(path = "transfer_print.html")]
-struct PrintPage {
-    chrome: Chrome,
-    back: String,
-    /// `letter` or `slip`.
-    kind: &'static str,
-    issuer: String,
-    number: String,
-    dated: String,
-    title: String,
-    lines: Vec<String>,
-    signer: String,
-}
-
-async fn print_view(s: &Access, id: i64) -> Result<(TransferView, storage::MemberDetail), AppError> {
-    Ok(s.transfers()?.paper(id).await?)
-}
-
-/// `GET /transfers/{id}/letter`: giấy giới thiệu sinh hoạt đảng.
-async fn letter(s: Caller, chrome: Chrome, PathId(id): PathId<i64>) -> Result<Response, AppError> {
-    let (t, d) = print_view(&s, id).await?;
-    if t.from.unit.is_none() {
-        return Err(StoreError::NotFound.into());
-    }
-    // The member's status the day before the letter (from its day they are in transit).
-    let before = t.letter_date.pred_opt().unwrap_or(t.letter_date);
-    let status = d.history.spans.iter().find(|sp| sp.covers(before)).map(|sp| sp.status.label()).unwrap_or_default();
-    let i = &d.identity;
-    let mut lines = vec![
-        format!("Giới thiệu đồng chí: {}", i.full_name.to_string().to_uppercase()),
-        format!("Sinh ngày: {}", format::date(i.birth_date)),
-        format!("Là: {}", status.to_lowercase()),
-        format!(
-            "Số thẻ đảng viên: {} · Số lý lịch: {}",
-            i.party_card_number.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_else(|| "…".into()),
-            i.ly_lich_number.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_else(|| "…".into())
-        ),
-        format!("Hiện sinh hoạt tại: {}", t.from.name),
-        format!("Được chuyển sinh hoạt đảng {} đến: {}", t.mode_label.to_lowercase(), t.to.name),
-        format!("Lý do: {}", t.cause),
-    ];
-    if let Some(u) = t.until {
-        lines.push(format!("Thời gian sinh hoạt tạm thời: từ {} đến hết {}.", format::date(t.letter_date), format::date(u)));
-    }
-    lines.push(format!("Đề nghị {} tiếp nhận và tổ chức cho đồng chí sinh hoạt đảng.", t.to.name));
-    lines.push(format!(
-        "Giấy có giá trị đến hết {} (đảng viên xuất trình trong 30 ngày làm việc kể từ ngày cấp).",
-        long_date(t.deadlines.present_by)
-    ));
-    page(&PrintPage {
-        chrome: chrome.titled(format!("Giấy giới thiệu sinh hoạt đảng số {}", t.letter_number)),
-        back: transfer_href(id),
-        kind: "letter",
-        issuer: t.letter_issuer.clone(),
-        number: t.letter_number.clone(),
-        dated: long_date(t.letter_date),
-        title: format!("GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG {}", t.mode_label.to_uppercase()),
-        lines,
-        signer: format!("T/M {}", t.letter_issuer.to_uppercase()),
-    })
-}
-
-/// `GET /transfers/{id}/slip`: phiếu báo đã tiếp nhận sinh hoạt đảng, sent back to the sender.
-async fn slip(s: Caller, chrome: Chrome, PathId(id): PathId<i64>) -> Result<Response, AppError> {
-    let (t, _) = print_view(&s, id).await?;
-    let (Some(Outcome::Accepted { on, .. }), Some(into)) = (&t.outcome, &t.accepted_into) else {
-        return Err(StoreError::NotFound.into());
-    };
-    let receiver = match into.unit {
-        Some(u) => s.reader()?.unit(u, *on).await.ok().and_then(|v| v.path.last().map(|a| a.name.clone())),
-        None => None,
-    };
-    let receiver = receiver.unwrap_or_else(|| into.name.clone());
-    let lines = vec![
-        format!("Kính gửi: {}", t.letter_issuer),
-        format!(
-            "{receiver} đã tiếp nhận đồng chí {} theo giấy giới thiệu sinh hoạt đảng số {} {} của {}.",
-            t.full_name,
-            t.letter_number,
-            long_date(t.letter_date),
-            t.letter_issuer
-        ),
-        format!("Đồng chí đã vào sinh hoạt tại {} từ {}.", into.name, long_date(*on)),
-    ];
-    page(&PrintPage {
-        chrome: chrome.titled(format!("Phiếu báo tiếp nhận: {}", t.full_name)),
-        back: transfer_href(id),
-        kind: "slip",
-        issuer: receiver.clone(),
-        number: String::new(),
-        dated: long_date(*on),
-        title: "PHIẾU BÁO ĐÃ TIẾP NHẬN SINH HOẠT ĐẢNG".into(),
-        lines,
-        signer: format!("T/M {}", receiver.to_uppercase()),
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// The transfer book.
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct BookParams {
-    from: String,
-    to: String,
-    line: String,
-    /// `csv`: the transfers of the line asked (every one the book counts when none) and the late.
-    format: String,
-}
-
-/// The transfers of a book as CSV for spreadsheets: one row per transfer (those of the line
-/// asked, then those late today not already listed), with their deadlines and lateness.
-pub fn csv_of(book: &storage::TransferBook) -> crate::csv::Csv {
-    use crate::csv::{Csv, Value};
-    let mut csv = Csv::new(&[
-        "Mã",
-        "Mã đảng viên",
-        "Họ và tên",
-        "Hình thức",
-        "Phạm vi",
-        "Số giấy giới thiệu",
-        "Ngày cấp",
-        "Cấp ủy cấp giấy",
-        "Nơi đi",
-        "Nơi đến",
-        "Nay thuộc",
-        "Hạn xuất trình",
-        "Ngày nộp giấy",
-        "Hạn trả lời",
-        "Tình trạng",
-        "Ngày xử lý",
-        "Đến chi bộ",
-        "Lý do từ chối, hủy; phiếu báo",
-        "Tạm thời đến ngày",
-        "Ngày trở về",
-        "Quá hạn",
-        "Hạn đã qua",
-    ]);
-    let listed: std::collections::HashSet<i64> = book.rows.iter().map(|t| t.id).collect();
-    let late = book.late.iter().filter(|t| !listed.contains(&t.id));
-    for t in book.rows.iter().chain(late) {
-        let date = |d: Option<NaiveDate>| d.map_or(Value::Empty, Value::Date);
-        let (outcome_on, note) = match &t.outcome {
-            Some(Outcome::Refused { on, reason }) | Some(Outcome::Cancelled { on, reason }) => (Some(*on), reason.as_str()),
-            Some(Outcome::Closed { on, slip }) => (Some(*on), slip.as_str()),
-            Some(Outcome::Accepted { on, .. }) => (Some(*on), ""),
-            None => (None, ""),
-        };
-        let id = t.id.to_string();
-        let member = t.member.0.to_string();
-        csv.row([
-            Value::Raw(&id),
-            Value::Raw(&member),
-            Value::Text(&t.full_name),
-            Value::Raw(t.mode.code()),
-            Value::Raw(t.route.code()),
-            Value::Text(&t.letter_number),
-            Value::Date(t.letter_date),
-            Value::Text(&t.letter_issuer),
-            Value::Text(&t.from.name),
-            Value::Text(&t.to.name),
-            t.answering.as_ref().map_or(Value::Empty, |a| Value::Text(&a.name)),
-            Value::Date(t.deadlines.present_by),
-            date(t.presented_on),
-            date(t.deadlines.answer_by),
-            Value::Raw(t.stage.code()),
-            date(outcome_on),
-            t.accepted_into.as_ref().map_or(Value::Empty, |a| Value::Text(&a.name)),
-            Value::Text(note),
-            date(t.until),
-            date(t.returned_on),
-            t.late.map_or(Value::Empty, |l| Value::Raw(l.kind.code())),
-            date(t.late.map(|l| l.due)),
-        ]);
-    }
-    csv
-}
-
-/// A transfer as a row of the book.
-struct BookRow {
-    href: String,
-    member: String,
-    letter: String,
-    from: String,
-    to: String,
-    stage: String,
-    late: Option<String>,
-}
-
-fn book_row(t: &TransferView) -> BookRow {
-    let to = match &t.answering {
-        Some(a) => format!("{} (nay {})", t.to.name, a.name),
-        None => t.to.name.clone(),
-    };
-    BookRow {
-        href: transfer_href(t.id),
-        member: t.full_name.clone(),
-        letter: format!("{} · {}", t.letter_number, format::date(t.letter_date)),
-        from: t.from.name.clone(),
-        to,
-        stage: if t.mode == TransferMode::Temporary { format!("{} (tạm thời)", t.stage_label) } else { t.stage_label.clone() },
-        late: t.late.map(|l| format!("{} — hạn {}", l.kind.label(), format::date(l.due))),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "transfer_book.html")]
-struct BookPage {
-    chrome: Chrome,
-    unit: UnitId,
-    unit_label: String,
-    from: String,
-    to: String,
-    lines: Vec<(BookLineCount, String)>,
-    line_label: Option<String>,
-    rows: Vec<BookRow>,
-    late: Vec<BookRow>,
-    csv_href: String,
-}
-
-/// `GET /units/{id}/transfers?from=&to=&line=`.
-async fn book(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Query(p): Query<BookParams>) -> Result<Response, AppError> {
-    let (first, last, line) = book_period(s.today(), &p.from, &p.to, &p.line)?;
-    let csv = p.format == "csv";
-    if !csv && !p.format.trim().is_empty() {
-        return Err(AppError::bad_request("Định dạng tải về chỉ có csv."));
-    }
-    let b = s.transfers()?.book(unit, first, last, line).await?;
-    if csv {
-        return Ok(csv_of(&b).download("so-chuyen-sinh-hoat"));
-    }
-    let (from, to) = (format::date(first), format::date(last));
-    let lines = b
-        .lines
-        .iter()
-        .map(|l| {
-            let href = format::href(&format!("/units/{unit}/transfers"), &[("from", &from), ("to", &to), ("line", l.line.code())]);
-            (l.clone(), href)
-        })
-        .collect();
-    page(&BookPage {
-        chrome: chrome.titled(format!("Sổ chuyển sinh hoạt: {}", b.unit_name)),
-        unit,
-        unit_label: unit_label(&s, unit, &b.unit_name),
-        lines,
-        line_label: line.map(|l| l.label().to_owned()),
-        rows: b.rows.iter().map(book_row).collect(),
-        late: b.late.iter().map(book_row).collect(),
-        csv_href: format::href(
-            &format!("/units/{unit}/transfers"),
-            &[("from", &from), ("to", &to), ("line", line.map_or("", |l| l.code())), ("format", "csv")],
-        ),
-        from,
-        to,
-    })
 }
 
 /// The link to the letter's form on a member's page, when this person may issue one.
