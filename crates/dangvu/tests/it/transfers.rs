@@ -71,6 +71,8 @@ async fn one_commune_sends_another_receives(app: &App) {
     let (status, html) = receiver.page(app, &format!("/transfers/{id}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Tiếp nhận") && html.contains("Từ chối tiếp nhận") && !html.contains("Hủy giấy giới thiệu"), "{html}");
+    // The breadcrumb leads to a book this side reads: its own, never the sender's.
+    assert!(html.contains(&format!("/units/{receiver_commune}/transfers")) && !html.contains(&format!("/units/{east}/transfers")));
     let (_, html) = sender.page(app, &format!("/transfers/{id}")).await;
     assert!(html.contains("Hủy giấy giới thiệu") && !html.contains("Từ chối tiếp nhận"));
     // The leader reads but acts on nothing; the sender does not accept for the receiver.

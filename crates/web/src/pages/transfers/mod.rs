@@ -443,6 +443,8 @@ struct TransferPage {
     errors: Vec<String>,
     today: String,
     letter_href: Option<String>,
+    /// The book of a side this person reads (the sender's, else the receiver's).
+    book_href: Option<String>,
     slip_href: Option<String>,
 }
 
@@ -472,6 +474,14 @@ async fn transfer_page(
     });
     let late = t.late.map(|l| format!("{} (hạn {})", l.kind.label(), format::date(l.due)));
     let letter_href = (t.from.unit.is_some()).then(|| format!("/transfers/{id}/letter"));
+    let mut book_href = None;
+    let receiving = t.accepted_into.as_ref().or(t.answering.as_ref()).unwrap_or(&t.to);
+    for u in [t.from.unit, receiving.unit].into_iter().flatten() {
+        if crate::policy::may_open(s, "/units/{id}/transfers", Some(ScopeTarget::Unit(u))).await {
+            book_href = Some(format!("/units/{u}/transfers"));
+            break;
+        }
+    }
     let slip_href = matches!(t.outcome, Some(Outcome::Accepted { .. })).then(|| format!("/transfers/{id}/slip"));
     Ok(TransferPage {
         chrome: chrome.titled(format!("Chuyển sinh hoạt: {}", t.full_name)),
@@ -482,6 +492,7 @@ async fn transfer_page(
         errors,
         today: format::date(s.today()),
         letter_href,
+        book_href,
         slip_href,
         t,
     })
