@@ -17,6 +17,7 @@ use crate::admission::{ceremony_deadline, rules_on};
 use crate::code_list;
 use crate::dates::{format_vn, full_months_between};
 use crate::history::{AdmissionFacts, Status};
+use crate::transfers::PRESENT_WORKING_DAYS;
 use crate::unit::UnitKind;
 use crate::workdays::WorkCalendar;
 
@@ -131,10 +132,6 @@ pub struct MemberFacts<'a> {
     /// receiving side has an acceptance to record (a transfer out of the register has none).
     pub awaiting_acceptance: bool,
 }
-
-/// Working days a member has to present the introduction letter at the destination, counted from
-/// the letter's date (rules.md §4 "Reporting deadline").
-pub const TRANSFER_REPORT_WORKING_DAYS: u32 = 30;
 
 /// The problems of one member's record on `today`, in the order of [`ProblemKind::ALL`]
 /// (duplicates excepted: they need the other records, see [`duplicates`]).
@@ -267,11 +264,11 @@ fn transit_overdue(m: &MemberFacts<'_>, calendar: &WorkCalendar, today: NaiveDat
     if !m.awaiting_acceptance || latest.status != Status::TransferredOut || latest.to.is_some() {
         return None;
     }
-    let deadline = calendar.add_working_days(latest.from, TRANSFER_REPORT_WORKING_DAYS);
+    let deadline = calendar.add_working_days(latest.from, PRESENT_WORKING_DAYS);
     (today > deadline).then(|| Finding {
         kind: ProblemKind::TransitOverdue,
         detail: format!(
-            "Giấy giới thiệu ngày {}; hạn xuất trình với nơi đến là {} ({TRANSFER_REPORT_WORKING_DAYS} ngày làm việc) nhưng nơi nhận chưa ghi tiếp nhận.",
+            "Giấy giới thiệu ngày {}; hạn xuất trình với nơi đến là {} ({PRESENT_WORKING_DAYS} ngày làm việc) nhưng nơi nhận chưa ghi tiếp nhận.",
             format_vn(latest.from),
             format_vn(deadline)
         ),

@@ -172,7 +172,7 @@ fn no_ceremony_to_chase_once_the_probation_is_over() {
 #[test]
 fn in_transit_beyond_the_time_to_present_the_letter() {
     let letter = d(2026, 9, 1);
-    let deadline = cal().add_working_days(letter, TRANSFER_REPORT_WORKING_DAYS);
+    let deadline = cal().add_working_days(letter, crate::transfers::PRESENT_WORKING_DAYS);
     // Tuesday 1/9/2026 (2/9 is National Day, off): 30 working days later is 14/10.
     assert_eq!(deadline, d(2026, 10, 14));
     let spans = vec![
