@@ -23,6 +23,16 @@ pub fn random_token(prefix: &str) -> Result<String, AuthError> {
     Ok(format!("{prefix}{}", base32_lower(&bytes)))
 }
 
+/// `N` random bytes from the operating system (the material of activation codes).
+///
+/// # Errors
+/// [`AuthError::Random`] when the OS random number generator fails.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], AuthError> {
+    let mut bytes = [0u8; N];
+    crate::fill_random(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Lowercase hexadecimal SHA-256 of `token` (64 characters): what the database stores.
 #[must_use]
 pub fn digest(token: &str) -> String {

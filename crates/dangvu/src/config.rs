@@ -32,6 +32,8 @@ pub struct Config {
     pub weak: Option<WeakThresholds>,
     /// The receiving side's time in transfers of party activity (`[transfers]`).
     pub transfers: Option<TransferTimes>,
+    /// Handbook accounts: how long an activation code lasts (`[handbook]`).
+    pub handbook: Option<HandbookSettings>,
     /// A virus scanner run on every uploaded attachment: the program and its arguments, the
     /// file's path appended (`"clamdscan --no-summary"`); exit 0 clean, 1 infected. Default none.
     pub attachment_scan_command: Option<String>,
@@ -89,6 +91,14 @@ pub struct TransferTimes {
     pub receiver_working_days: Option<u32>,
 }
 
+/// `[handbook]` in the configuration file (docs/design/handbook.md).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandbookSettings {
+    /// Days an activation code may be used after it is issued (default 30, 1–365).
+    pub code_valid_days: Option<u32>,
+}
+
 /// `[admission]` in the configuration file; each number defaults to `AdmissionConfig::default()`
 /// (docs/design/admission.md, rules.md §2.2–2.3 and "Open questions" 9, 14).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -139,6 +149,16 @@ impl Config {
         }
         t.check().map_err(|e| anyhow::anyhow!("[transfers] in the configuration file: {e}"))?;
         Ok(t)
+    }
+
+    /// How long activation codes last: the file's, or the default; refused outside 1–365.
+    pub fn handbook_settings(&self) -> Result<domain::handbook::ActivationSettings> {
+        let mut h = domain::handbook::ActivationSettings::default();
+        if let Some(f) = &self.handbook {
+            h.valid_days = f.code_valid_days.unwrap_or(h.valid_days);
+        }
+        h.check().map_err(|e| anyhow::anyhow!("[handbook] in the configuration file: {}", e.message))?;
+        Ok(h)
     }
 
     /// The mail relay (`[mail]`), checked: refused with the reason when an address is not one.

@@ -12,6 +12,7 @@ mod backup;
 mod bench;
 mod config;
 mod export;
+mod handbook;
 mod import;
 mod notices;
 mod plans;
@@ -151,6 +152,15 @@ enum Command {
         #[command(flatten)]
         args: transfers::TransferArgs,
     },
+    /// Handbook accounts of a subtree's members: create them, issue new activation codes, or
+    /// list where they stand; codes are written once, as CSV, for the slips.
+    HandbookAccounts {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: handbook::HandbookArgs,
+    },
     /// The register (or a subtree) as of a day, as .xlsx or CSV in the importer's columns.
     Export(export::ExportArgs),
     /// Notifications: an announcement to every account, the e-mail queue, a test e-mail.
@@ -243,6 +253,10 @@ async fn main() -> Result<()> {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
             transfers::run(store.as_ref(), args).await
         }
+        Command::HandbookAccounts { database, args } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            handbook::run(store.as_ref(), args).await
+        }
         Command::Export(args) => {
             let store = open_store(&Settings::resolve(args.database.clone(), None, &file).database).await?;
             export::run(store.as_ref(), args).await
@@ -269,6 +283,7 @@ pub async fn open_store(location: &str) -> Result<Arc<SqlStore>> {
 pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlStore>> {
     let (admission, weak, mail) = (file.admission_config(), file.weak_settings()?, file.mail_config()?.is_some());
     let transfers = file.transfer_settings()?;
+    let handbook = file.handbook_settings()?;
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -288,6 +303,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
             .with_admission_config(admission)
             .with_weak_settings(weak)
             .with_transfer_settings(transfers)
+            .with_handbook_settings(handbook)
             .with_mail(mail),
     ))
 }

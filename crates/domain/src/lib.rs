@@ -23,6 +23,7 @@ pub mod documents;
 pub mod error;
 pub mod event;
 pub mod feedback;
+pub mod handbook;
 pub mod history;
 pub mod ids;
 pub mod interchange;

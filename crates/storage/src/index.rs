@@ -30,6 +30,7 @@ use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 
 mod admissions;
 mod export;
+mod handbook;
 mod past;
 mod picker;
 mod quality;
@@ -39,6 +40,7 @@ mod transfers;
 mod units;
 pub use admissions::{AdmissionCount, CaseFacts, GroupCounts, UnitAdmissions};
 pub use export::ExportSelection;
+pub use handbook::RosterEntry;
 pub use reports::{AdmissionContext, Admissions, Row as ReportRow, RowAdmissions};
 pub use units::UnitTable;
 

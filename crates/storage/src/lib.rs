@@ -20,6 +20,7 @@
 
 pub mod access;
 mod accounts;
+mod activation;
 pub mod admission;
 mod audit;
 pub mod backup;
@@ -54,6 +55,7 @@ mod units;
 mod weak;
 
 pub use accounts::AccountStore;
+pub use activation::{AccountState, AccountsCreated, ActivationStore, ChiBoAccounts, IssuedCode, RosterAccount};
 pub use admission::AdmissionStore;
 pub use audit::AuditStore;
 pub use bulk::BulkStore;
@@ -91,8 +93,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore, DocumentStore,
-        ExportStore, FeedbackStore, Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore, QualityStore,
-        RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
+        AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
+        DocumentStore, ExportStore, FeedbackStore, Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore,
+        QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
     };
 }

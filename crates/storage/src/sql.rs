@@ -21,6 +21,7 @@ use crate::db::{Conn, DbError, Row, Sql, Value};
 use crate::model::OrgDecision;
 
 pub mod access;
+pub mod activation;
 pub mod admission;
 pub mod backup;
 pub mod change_requests;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::accounts::AccountStore;
+use crate::activation::ActivationStore;
 use crate::admission::{self, AdmissionStore};
 use crate::audit::AuditStore;
 use crate::bulk::BulkStore;
@@ -45,6 +46,7 @@ pub trait Store:
     + RegisterStore
     + BulkStore
     + AccountStore
+    + ActivationStore
     + SessionStore
     + AuditStore
     + AdmissionStore
@@ -76,6 +78,8 @@ impl<T> Store for T where
         + RegisterStore
         + BulkStore
         + AccountStore
+        + ActivationStore
+        + ActivationStore
         + SessionStore
         + AuditStore
         + AdmissionStore
@@ -116,6 +120,8 @@ pub struct SqlStore {
     pub(crate) admission: domain::admission::AdmissionConfig,
     pub(crate) weak: domain::weak::WeakSettings,
     pub(crate) transfers: domain::transfers::TransferSettings,
+    /// How long activation codes of handbook accounts last.
+    pub(crate) handbook: domain::handbook::ActivationSettings,
     /// E-mail copies of notices are queued (a mail server is configured).
     pub(crate) mail: bool,
 }
@@ -136,6 +142,7 @@ impl SqlStore {
             admission: domain::admission::AdmissionConfig::default(),
             weak: domain::weak::WeakSettings::default(),
             transfers: domain::transfers::TransferSettings::default(),
+            handbook: domain::handbook::ActivationSettings::default(),
             mail: false,
         };
         store.refresh_index().await?;
@@ -159,6 +166,13 @@ impl SqlStore {
     /// checked there with `TransferSettings::check`).
     pub fn with_transfer_settings(mut self, settings: domain::transfers::TransferSettings) -> Self {
         self.transfers = settings;
+        self
+    }
+
+    /// Applies the operator's lifetime of activation codes (configuration file; checked there
+    /// with `ActivationSettings::check`).
+    pub fn with_handbook_settings(mut self, settings: domain::handbook::ActivationSettings) -> Self {
+        self.handbook = settings;
         self
     }
 

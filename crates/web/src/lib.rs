@@ -83,6 +83,8 @@ fn login_routes() -> Vec<Route> {
         Route::get("/login/enroll", Policy::Public, login::enroll_form),
         Route::post("/login/enroll", Policy::Public, login::enroll),
         Route::post("/logout", Policy::LoggedIn, login::logout),
+        Route::get("/activate", Policy::Public, session::activate::activate_form),
+        Route::post("/activate", Policy::Public, session::activate::activate),
     ]
 }
 

@@ -675,6 +675,15 @@ async fn every_route_every_role(app: &App) {
                         want = Expect::Status(403);
                     }
                 }
+                // Handbook accounts and their codes need `write` or `meetings` on the unit or the
+                // member (`AccountDesk`), checked before anything is read.
+                if want == Expect::Allowed
+                    && path.contains("/handbook-account")
+                    && !who.allows(Capability::WriteRegister)
+                    && !who.allows(Capability::RecordMeetings)
+                {
+                    want = Expect::Status(403);
+                }
                 // Consolidation plans need `write` or `decide` on the organization (`WeakDesk`).
                 let plans = who.allows(Capability::WriteRegister) || who.allows(Capability::Decide);
                 let plan_write = method == Method::POST

@@ -16,7 +16,7 @@ http_on_both_engines!(0; meetings_through_the_api_and_the_pages, a_grassroots_co
 pub(crate) struct Person {
     token: String,
     pub(crate) web: reqwest::Client,
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 pub(crate) async fn person(app: &App, username: &str, role: Role, unit: i64) -> Person {

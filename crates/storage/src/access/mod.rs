@@ -30,6 +30,7 @@ use crate::model::{
 use crate::prelude::*;
 use crate::reports::ReportRequest;
 
+mod activation;
 mod admin;
 mod admission;
 mod change_requests;
@@ -52,6 +53,7 @@ mod transfers;
 mod units;
 mod weak;
 
+pub use activation::AccountDesk;
 pub use admin::Admin;
 pub use admission::AdmissionDesk;
 pub use change_requests::ChangeRequestDesk;

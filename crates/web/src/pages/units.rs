@@ -189,6 +189,8 @@ struct UnitPage {
     transfers_href: Option<String>,
     /// Members the data shows for striking off, and the proposals.
     strike_off_href: Option<String>,
+    /// Handbook accounts of the unit's members, for those who create them.
+    handbook_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -392,6 +394,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
             .then(|| format::href(&format!("/units/{id}/committee"), &[("on", &format::date(a.date))])),
         transfers_href: (existed && a.date == today).then(|| format!("/units/{id}/transfers")),
         strike_off_href: (existed && a.date == today).then(|| super::strike_off::href(id)),
+        handbook_href: super::handbook_accounts::href(&s, id).await.filter(|_| existed && a.date == today),
     };
     page(&view)
 }

@@ -88,7 +88,7 @@ fn actor_for(username: &str, account: Option<i64>, client: &str, request_id: Opt
 }
 
 /// Starts a session at `stage` (replacing any session the browser had) and returns its cookie.
-async fn start_session(
+pub(super) async fn start_session(
     state: &AppState,
     old: Option<&SessionInfo>,
     account: i64,
@@ -104,7 +104,7 @@ async fn start_session(
     Ok(set_cookie(&state.auth, SESSION_COOKIE, &id, None))
 }
 
-fn with_cookie(mut res: Response, cookie: HeaderValue) -> Response {
+pub(super) fn with_cookie(mut res: Response, cookie: HeaderValue) -> Response {
     res.headers_mut().append(header::SET_COOKIE, cookie);
     res
 }

@@ -7,6 +7,7 @@
 //! anti-forgery token of every state-changing page request, and puts the caller's [`Access`] into
 //! the request. Routes then declare what they need ([`crate::policy`]).
 
+pub mod activate;
 pub mod login;
 
 use std::net::SocketAddr;
