@@ -9,7 +9,7 @@ use storage::prelude::*;
 use storage::{StoreError, WriteContext};
 
 /// A one-page PDF whose text is `title` (ASCII only: the demo's files are placeholders).
-fn pdf(title: &str) -> Vec<u8> {
+pub(crate) fn pdf(title: &str) -> Vec<u8> {
     let text: String = title.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
     format!(
         "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\

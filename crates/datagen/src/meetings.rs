@@ -116,6 +116,50 @@ pub(crate) async fn hold(
     Ok(id)
 }
 
+/// The chi bộ's coming regular meeting early next month with its draft resolution posted, a
+/// few members' answers to the invitation, and the last signed minutes shared with the members
+/// (what the handbook shows them).
+async fn schedule_next(
+    store: &dyn Store,
+    rng: &mut StdRng,
+    cell: UnitId,
+    today: NaiveDate,
+    calendar: &domain::workdays::WorkCalendar,
+    last_signed: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = on(today);
+    if let Some(id) = last_signed {
+        store.share_minutes(&ctx, id).await?;
+    }
+    let next_month = domain::dates::add_months(today.with_day(1).unwrap_or(today), 1);
+    let day = calendar.next_working_day(next_month + Duration::days(3));
+    let input = MeetingInput {
+        kind: MeetingKind::Regular,
+        held_on: day,
+        starts_at: NaiveTime::from_hms_opt(19, 30, 0).unwrap_or_default(),
+        length_minutes: None,
+        place: "Nhà văn hóa".into(),
+        agenda: "Đánh giá kết quả tháng, nhiệm vụ tháng tới.\nGóp ý dự thảo nghị quyết của chi bộ.".into(),
+    };
+    let roll = store.meeting_roll(cell, MeetingKind::Regular, day).await?;
+    if roll.is_empty() {
+        return Ok(());
+    }
+    let id = store.create_meeting(&ctx, cell, input).await?;
+    store
+        .add_meeting_document(&ctx, id, "Du-thao-nghi-quyet-chi-bo.pdf", "application/pdf", &crate::documents::pdf("Du thao nghi quyet"))
+        .await?;
+    for member in roll.iter().skip(1).take(3) {
+        let reply = if rng.random_bool(0.8) {
+            domain::handbook::Reply::Attend
+        } else {
+            domain::handbook::Reply::Absent { reason: "Đi công tác xa".into() }
+        };
+        store.reply_to_meeting(&ctx, id, *member, reply).await?;
+    }
+    Ok(())
+}
+
 fn input_time(body_meets: bool) -> &'static str {
     if body_meets { "8 giờ" } else { "19 giờ 30" }
 }
@@ -174,6 +218,10 @@ pub async fn generate_meetings(store: &dyn Store, seed: u64, today: NaiveDate) -
                 }
             }
         }
+        let last_signed = store.unit_meetings(cell, today - Duration::days(62), today).await?.into_iter().rev().find(|m| m.minutes_locked);
+        // Its own random numbers: the year's meetings above stay as they were.
+        let mut answers = StdRng::seed_from_u64(seed ^ cell.0 as u64);
+        schedule_next(store, &mut answers, cell, today, &calendar, last_signed.map(|m| m.id)).await?;
     }
     Ok(held)
 }

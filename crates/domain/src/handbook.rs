@@ -131,5 +131,52 @@ pub fn username_for(citizen_id: &str, member: i64, taken: impl Fn(&str) -> bool)
     if id.len() >= 3 && id.chars().all(|c| c.is_ascii_alphanumeric()) && !taken(&id) { id } else { format!("hb-{member}") }
 }
 
+/// A member's answer to their chi bộ's invitation (the handbook's "I will attend / I can't,
+/// because…"): the secretary sees the answers while preparing the meeting. It records an
+/// intention; attendance itself is what the secretary records at the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Attend,
+    /// Cannot attend, and why: the chi bộ judges whether the reason excuses the absence
+    /// (rules.md §9: absence with a reason is reported to the chi bộ beforehand).
+    Absent {
+        reason: String,
+    },
+}
+
+impl Reply {
+    /// The reply as the form sends it: `attend`, or `absent` with a reason (required).
+    pub fn parse(answer: &str, reason: &str) -> Result<Reply, FieldError> {
+        match answer {
+            "attend" => Ok(Reply::Attend),
+            "absent" => crate::text::required_text_in(reason, crate::text::Lines::Multi, 500, "Lý do vắng mặt")
+                .map(|reason| Reply::Absent { reason })
+                .map_err(|e| FieldError { field: "reason".into(), ..e }),
+            _ => Err(FieldError::new("answer", "invalid", "Chọn sẽ dự họp hoặc xin vắng mặt.")),
+        }
+    }
+
+    pub fn attending(&self) -> bool {
+        matches!(self, Reply::Attend)
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Reply::Attend => None,
+            Reply::Absent { reason } => Some(reason),
+        }
+    }
+}
+
+/// Whether a member may still answer on `today` a meeting held on `held_on`: until the day of
+/// the meeting, and not once its attendance is recorded (then the record is what counts).
+pub fn check_reply(today: chrono::NaiveDate, held_on: chrono::NaiveDate, attendance_recorded: bool) -> Result<(), FieldError> {
+    if attendance_recorded || today > held_on {
+        Err(FieldError::new("answer", "meeting_past", "Cuộc họp đã diễn ra: không còn báo dự họp hay xin vắng được nữa."))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests;

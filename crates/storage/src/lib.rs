@@ -35,6 +35,7 @@ mod error;
 pub mod export;
 mod feedback;
 mod files;
+mod handbook;
 pub mod import;
 pub mod index;
 mod meetings;
@@ -70,6 +71,7 @@ pub use documents::{AttachmentView, DocumentStore, DocumentView, ReadStats, Read
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
+pub use handbook::{HandbookStore, StoredReply};
 pub use import::{ImportRecordStore, ImportStore};
 pub use meetings::{
     AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceTally, AttendanceView, BodyReportRow, MeetingAlerts,
@@ -94,7 +96,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 pub mod prelude {
     pub use crate::{
         AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
-        DocumentStore, ExportStore, FeedbackStore, Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore, PlanStore,
-        QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
+        DocumentStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore,
+        PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore,
+        WeakStore,
     };
 }

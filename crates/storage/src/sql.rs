@@ -30,6 +30,7 @@ pub mod directives;
 pub mod documents;
 pub mod export;
 pub mod feedback;
+pub mod handbook;
 pub mod import;
 mod index_feed;
 pub mod meetings;

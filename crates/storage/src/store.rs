@@ -20,6 +20,7 @@ use crate::documents::DocumentStore;
 use crate::error::Result;
 use crate::export::ExportStore;
 use crate::feedback::FeedbackStore;
+use crate::handbook::HandbookStore;
 use crate::import::{ImportRecordStore, ImportStore};
 use crate::index::{self, Sight};
 use crate::meetings::MeetingStore;
@@ -59,6 +60,7 @@ pub trait Store:
     + StrikeOffStore
     + WeakStore
     + FeedbackStore
+    + HandbookStore
     + DocumentStore
     + NotificationStore
     + ImportStore
@@ -79,7 +81,6 @@ impl<T> Store for T where
         + BulkStore
         + AccountStore
         + ActivationStore
-        + ActivationStore
         + SessionStore
         + AuditStore
         + AdmissionStore
@@ -92,6 +93,7 @@ impl<T> Store for T where
         + StrikeOffStore
         + WeakStore
         + FeedbackStore
+        + HandbookStore
         + DocumentStore
         + NotificationStore
         + ImportStore

@@ -11,9 +11,9 @@ use crate::format;
 
 /// The stylesheet's URL (served by `assets`; bump the number when the file changes, so
 /// browsers may cache it forever).
-pub const CSS_PATH: &str = "/static/app-12.css";
+pub const CSS_PATH: &str = "/static/app-13.css";
 /// The script's URL (the same rule).
-pub const JS_PATH: &str = "/static/app-2.js";
+pub const JS_PATH: &str = "/static/app-3.js";
 /// The hidden field carrying the anti-forgery token in every form that posts.
 pub const CSRF_FIELD: &str = "_csrf";
 
@@ -98,7 +98,7 @@ impl Home {
         match self {
             Home::Staff => "/".to_owned(),
             Home::Board(u) => format!("/units/{u}/admission"),
-            Home::OwnRecord(m) => format!("/members/{m}"),
+            Home::OwnRecord(_) => "/handbook".to_owned(),
             Home::Account => "/account".to_owned(),
         }
     }

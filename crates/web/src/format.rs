@@ -48,6 +48,21 @@ pub fn date(d: NaiveDate) -> String {
     domain::dates::format_vn(d)
 }
 
+/// The day of the week and the date, as a meeting's invitation gives it: `thứ Năm, 10/12/2026`.
+pub fn weekday_date(d: NaiveDate) -> String {
+    use chrono::Datelike as _;
+    let day = match d.weekday() {
+        chrono::Weekday::Mon => "thứ Hai",
+        chrono::Weekday::Tue => "thứ Ba",
+        chrono::Weekday::Wed => "thứ Tư",
+        chrono::Weekday::Thu => "thứ Năm",
+        chrono::Weekday::Fri => "thứ Sáu",
+        chrono::Weekday::Sat => "thứ Bảy",
+        chrono::Weekday::Sun => "Chủ nhật",
+    };
+    format!("{day}, {}", date(d))
+}
+
 /// `dd/mm/yyyy`, or an empty string.
 pub fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(date).unwrap_or_default()

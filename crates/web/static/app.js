@@ -1,6 +1,7 @@
 // Đảng vụ — optional enhancements; every page works without this file.
 // 1. Forms marked data-live update their results region as the user types (debounced).
 // 2. The organization picker on inputs marked data-picker (suggestions from /units/search).
+// 3. Offline reading: the service worker (sw.js), "keep for offline" buttons, an offline class.
 (function () {
   "use strict";
   function debounce(fn, ms) {
@@ -159,5 +160,75 @@
       if (opt) pick(opt);
     });
     input.addEventListener("blur", function () { close(); });
+  });
+})();
+// Offline reading (over HTTPS or on localhost). The service worker is told the current
+// stylesheet and script so it keeps them for pages shown without a network. Buttons marked
+// data-offline-save (hidden in the page) list the addresses to keep, separated by spaces; they
+// are shown only when a worker can keep them. Logging out forgets everything kept.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  if (navigator.onLine === false) root.classList.add("offline");
+  window.addEventListener("offline", function () { root.classList.add("offline"); });
+  window.addEventListener("online", function () { root.classList.remove("offline"); });
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  var sw = navigator.serviceWorker;
+  var css = document.querySelector('link[rel="stylesheet"]');
+  var js = document.querySelector('script[src^="/static/app-"]');
+  if (css && js) {
+    var worker = "/sw.js?css=" + encodeURIComponent(css.getAttribute("href")) + "&js=" + encodeURIComponent(js.getAttribute("src"));
+    sw.register(worker, { scope: "/" }).catch(function () {});
+  }
+  // Each button's note (role=status) next to it, for what it cannot do.
+  function note(button, text) {
+    var n = button.nextElementSibling;
+    if (!n || !n.classList.contains("offline-note")) {
+      n = document.createElement("span");
+      n.className = "offline-note";
+      n.setAttribute("role", "status");
+      button.insertAdjacentElement("afterend", n);
+    }
+    n.textContent = text;
+  }
+  var buttons = [];
+  document.querySelectorAll("button[data-offline-save]").forEach(function (button) {
+    var urls = button.getAttribute("data-offline-save").split(/\s+/).filter(Boolean);
+    if (urls.length === 0) return;
+    var state = { button: button, pending: [], failed: false };
+    buttons.push(state);
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (!sw.controller) { note(button, "Trình duyệt này không lưu được để đọc ngoại tuyến (cần HTTPS)."); return; }
+      state.pending = urls.slice();
+      state.failed = false;
+      button.disabled = true;
+      note(button, "");
+      sw.controller.postMessage({ type: "save", urls: urls });
+    });
+  });
+  // One answer per address; the button is done when all of its addresses have answered.
+  sw.addEventListener("message", function (ev) {
+    var data = ev.data || {};
+    if (data.type !== "saved") return;
+    buttons.forEach(function (state) {
+      var i = state.pending.indexOf(data.url);
+      if (i < 0) return;
+      state.pending.splice(i, 1);
+      if (!data.ok) state.failed = true;
+      if (state.pending.length > 0) return;
+      if (state.failed) {
+        state.button.disabled = false;
+        note(state.button, "Chưa lưu được, hãy thử lại khi có mạng.");
+      } else {
+        state.button.textContent = "Đã lưu để đọc ngoại tuyến";
+      }
+    });
+  });
+  document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
+    form.addEventListener("submit", function () {
+      if (sw.controller) sw.controller.postMessage({ type: "clear" });
+      else if (window.caches) caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
+    });
   });
 })();

@@ -14,6 +14,7 @@ mod documents;
 mod events;
 mod feedback;
 mod fixtures;
+mod handbook;
 mod import;
 mod import_desk;
 mod meetings;

@@ -397,6 +397,19 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 scoped = Scoped::Register;
                 (if in_scope { f.directive_in } else { f.directive_out }).to_string()
             }
+            // The member's handbook: a meeting of their own chi bộ (A1) and its document, a
+            // document for them; those of B1 are not theirs.
+            ("id", p) if p.starts_with("/handbook/meetings/") => {
+                scoped = Scoped::Own;
+                (if in_scope { f.meeting_in } else { f.meeting_out }).to_string()
+            }
+            ("document", p) if p.starts_with("/handbook/meetings/") => {
+                (if in_scope { f.meeting_document_in } else { f.meeting_document_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/handbook/documents/") => {
+                scoped = Scoped::Own;
+                (if in_scope { f.document_in } else { f.document_out }).to_string()
+            }
             ("id", p) if p.starts_with("/meetings/documents/") || p.starts_with("/api/v1/meetings/documents/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.meeting_document_in } else { f.meeting_document_out }).to_string()
@@ -674,6 +687,13 @@ async fn every_route_every_role(app: &App) {
                     {
                         want = Expect::Status(403);
                     }
+                }
+                // The handbook is a member's own: an account linked to no member has none.
+                if matches!(want, Expect::Allowed | Expect::Status(404))
+                    && path.starts_with("/handbook")
+                    && who.role.is_some_and(|r| r != Role::Member)
+                {
+                    want = Expect::Status(403);
                 }
                 // Handbook accounts and their codes need `write` or `meetings` on the unit or the
                 // member (`AccountDesk`), checked before anything is read.

@@ -25,6 +25,7 @@ mod drilldown;
 mod export;
 mod feedback;
 mod forms;
+mod handbook;
 mod handbook_accounts;
 mod hardening;
 mod history;

@@ -56,3 +56,22 @@ fn the_user_name_is_the_citizen_id_unless_taken() {
     assert_eq!(username_for("", 7, |_| false), "hb-7");
     assert_eq!(username_for("12 34", 7, |_| false), "hb-7");
 }
+
+#[test]
+fn a_reply_is_attend_or_absent_with_a_reason() {
+    assert_eq!(Reply::parse("attend", "").unwrap(), Reply::Attend);
+    assert_eq!(Reply::parse("absent", " Đi công tác ").unwrap(), Reply::Absent { reason: "Đi công tác".into() });
+    let e = Reply::parse("absent", "  ").unwrap_err();
+    assert_eq!((e.field.as_str(), e.code), ("reason", "required"));
+    assert_eq!(Reply::parse("maybe", "").unwrap_err().code, "invalid");
+    assert!(Reply::Attend.attending() && Reply::Attend.reason().is_none());
+}
+
+#[test]
+fn replies_close_on_the_day_of_the_meeting_or_when_attendance_is_recorded() {
+    let held = chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+    assert!(check_reply(held - chrono::Duration::days(3), held, false).is_ok());
+    assert!(check_reply(held, held, false).is_ok());
+    assert_eq!(check_reply(held + chrono::Duration::days(1), held, false).unwrap_err().code, "meeting_past");
+    assert_eq!(check_reply(held, held, true).unwrap_err().code, "meeting_past");
+}

@@ -20,13 +20,13 @@ impl Access {
 
 /// Meetings within the caller's scopes (see [`Access::meetings`]).
 pub struct MeetingDesk<'a> {
-    access: &'a Access,
+    pub(super) access: &'a Access,
     read: ScopeFilter,
     record: Option<ScopeFilter>,
 }
 
 impl MeetingDesk<'_> {
-    fn store(&self) -> &dyn Store {
+    pub(super) fn store(&self) -> &dyn Store {
         self.access.store.as_ref()
     }
 

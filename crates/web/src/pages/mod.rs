@@ -12,6 +12,7 @@ pub mod documents;
 pub mod events;
 pub mod export;
 pub mod feedback;
+pub mod handbook;
 pub mod handbook_accounts;
 pub mod home;
 pub mod import;
@@ -55,6 +56,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(transfers::routes());
     routes.extend(strike_off::routes());
     routes.extend(handbook_accounts::routes());
+    routes.extend(handbook::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

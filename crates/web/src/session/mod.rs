@@ -286,7 +286,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
 
 async fn identify(state: &AppState, mut req: Request) -> Result<(Request, Option<HeaderValue>), AppError> {
     let path = req.uri().path().to_owned();
-    if path.starts_with("/static/") || path == "/healthz" || path == "/favicon.ico" {
+    if path.starts_with("/static/") || matches!(path.as_str(), "/healthz" | "/favicon.ico" | "/sw.js" | "/manifest.webmanifest") {
         return Ok((req, None));
     }
     let info = request_info(state, &req);

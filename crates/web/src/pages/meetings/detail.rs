@@ -32,6 +32,8 @@ struct RollRow {
     presence: String,
     presence_label: String,
     reason: String,
+    /// The member's answer to the invitation (for those who record the meeting).
+    reply: String,
 }
 
 struct ResolutionRow {
@@ -72,6 +74,9 @@ struct DetailPage {
     errors: Vec<String>,
     edit_href: String,
     documents: Vec<DocumentRow>,
+    /// For those who record the meeting, once the minutes are signed: whether the members may
+    /// read them in their handbook.
+    minutes_shared: Option<bool>,
 }
 
 /// A document posted for the meeting.
@@ -99,8 +104,14 @@ async fn view(
     let desk = s.meetings()?;
     let may_record = desk.may_record(m.unit).await;
     let typed_value = |name: String| typed.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+    let replies = if may_record { desk.replies(m.id).await? } else { Vec::new() };
     let mut roll = Vec::new();
     for a in &m.attendance {
+        let reply = match replies.iter().find(|r| r.member == a.member).map(|r| &r.reply) {
+            Some(domain::handbook::Reply::Attend) => "Báo sẽ dự".to_owned(),
+            Some(domain::handbook::Reply::Absent { reason }) => format!("Xin vắng: {reason}"),
+            None => String::new(),
+        };
         let mut notes = Vec::new();
         if a.exempt {
             notes.push("miễn sinh hoạt");
@@ -128,6 +139,7 @@ async fn view(
             presence,
             presence_label: a.presence_label.clone(),
             reason: typed_value(format!("reason_{}", a.member)).unwrap_or_else(|| a.reason.clone().unwrap_or_default()),
+            reply,
         });
     }
     let c = &m.counts;
@@ -192,6 +204,7 @@ async fn view(
         amendments: m.minutes.amendments.iter().map(|a| (format::date(a.on), a.text.clone(), a.by.clone())).collect(),
         errors,
         edit_href: format!("/meetings/{}/edit", m.id),
+        minutes_shared: if may_record && m.minutes.locked { Some(desk.minutes_shared(m.id).await?) } else { None },
         documents: m
             .documents
             .iter()
@@ -342,4 +355,11 @@ pub(super) async fn minutes(
         Ok(()) => Ok(see_other(&(meeting_href(id) + "#minutes"))),
         Err(e) => refused(&s, chrome, id, e, fields).await,
     }
+}
+
+/// `POST /meetings/{id}/share-minutes`: the chi bộ shares the signed minutes with its members
+/// (their handbook shows them).
+pub(super) async fn share_minutes(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    s.meetings()?.share_minutes(id).await?;
+    Ok(crate::respond::see_other(&format!("/meetings/{id}#minutes")))
 }

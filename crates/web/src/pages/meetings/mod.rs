@@ -40,6 +40,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/meetings/{id}/attendance", Policy::Staff, detail::attendance),
         Route::post("/meetings/{id}/resolutions", Policy::Staff, detail::resolution),
         Route::post("/meetings/{id}/minutes", Policy::Staff, detail::minutes),
+        Route::post("/meetings/{id}/share-minutes", Policy::Staff, detail::share_minutes),
         Route::post("/meetings/{id}/documents", Policy::Staff, detail::add_document),
         Route::get("/meetings/documents/{id}", Policy::Staff, detail::download_document),
     ]

@@ -1,0 +1,154 @@
+//! The [`HandbookDesk`] handle: the member's own handbook — their chi bộ's meetings (the
+//! coming ones to answer, the past ones with their own attendance, the minutes the chi bộ
+//! shared), the documents for them with what they read and bookmarked. Only an account linked to
+//! a member has one; every meeting and document named is checked to be the member's own before
+//! anything is read (404 otherwise), and the reads that show other members are audited.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::documents::DocumentView;
+use crate::handbook::StoredReply;
+use crate::meetings::{MeetingSummary, MeetingView};
+use domain::handbook::Reply;
+
+impl Access {
+    pub fn handbook(&self) -> Result<HandbookDesk<'_>> {
+        let member = self.principal.member.ok_or(StoreError::Forbidden)?;
+        Ok(HandbookDesk { access: self, member })
+    }
+}
+
+/// The caller's own handbook (see [`Access::handbook`]).
+pub struct HandbookDesk<'a> {
+    access: &'a Access,
+    member: MemberId,
+}
+
+/// A document for the member and what they did with it.
+#[derive(Debug, Clone)]
+pub struct HandbookDocument {
+    pub document: DocumentView,
+    pub read: bool,
+    pub bookmarked: bool,
+}
+
+impl HandbookDesk<'_> {
+    fn store(&self) -> &dyn Store {
+        self.access.store.as_ref()
+    }
+
+    pub fn member(&self) -> MemberId {
+        self.member
+    }
+
+    /// The member's chi bộ today (`None`: on no list, e.g. in transit).
+    pub async fn chi_bo(&self) -> Result<Option<UnitId>> {
+        self.store().chi_bo_of(self.member, self.access.today()).await
+    }
+
+    /// The meetings of the member's chi bộ between two days.
+    pub async fn meetings(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<MeetingSummary>> {
+        match self.chi_bo().await? {
+            Some(unit) => self.store().unit_meetings(unit, first, last).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// A meeting of the member's chi bộ today, or one the member is on the list of (404
+    /// otherwise); audited as `read.handbook_meeting`.
+    pub async fn meeting(&self, id: i64) -> Result<MeetingView> {
+        let unit = self.store().meeting_unit(id).await?;
+        let view = self.store().meeting(id).await?;
+        let listed = view.attendance.iter().any(|a| a.member == self.member);
+        if self.chi_bo().await? != Some(unit) && !listed {
+            return Err(StoreError::NotFound);
+        }
+        self.access.record("read.handbook_meeting", "meeting", id, json!({ "member": self.member.0 })).await?;
+        Ok(view)
+    }
+
+    /// The meetings of the member's chi bộ between two days with the member's own attendance
+    /// (`None`: not recorded, or the member was not on the list); one audit entry.
+    pub async fn attendance(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<(MeetingSummary, Option<String>)>> {
+        let mut out = Vec::new();
+        for m in self.meetings(first, last).await? {
+            let presence = if m.attendance_recorded {
+                let view = self.store().meeting(m.id).await?;
+                view.attendance.iter().find(|a| a.member == self.member).map(|a| a.presence_label.clone())
+            } else {
+                None
+            };
+            out.push((m, presence));
+        }
+        self.access.record("read.handbook_meetings", "member", self.member, json!({ "first": first, "last": last })).await?;
+        Ok(out)
+    }
+
+    /// A document of a meeting the member reads.
+    pub async fn meeting_document(&self, meeting: i64, document: i64) -> Result<(crate::meetings::MeetingDocumentView, Vec<u8>)> {
+        if self.store().meeting_document_meeting(document).await? != meeting {
+            return Err(StoreError::NotFound);
+        }
+        self.meeting(meeting).await?;
+        self.store().meeting_document(document).await
+    }
+
+    /// Whether the chi bộ shared the minutes of a meeting the member reads.
+    pub async fn minutes_shared(&self, id: i64) -> Result<bool> {
+        self.store().minutes_shared(id).await
+    }
+
+    /// The member answers the invitation of a meeting they are on the list of.
+    pub async fn reply(&self, id: i64, reply: Reply) -> Result<()> {
+        self.meeting(id).await?;
+        self.store().reply_to_meeting(&self.access.write_context(), id, self.member, reply).await
+    }
+
+    /// The member's answers to invitations.
+    pub async fn replies(&self) -> Result<Vec<StoredReply>> {
+        self.store().member_replies(self.member).await
+    }
+
+    /// The documents for the member, in force, matching `query`, with what they read and
+    /// bookmarked.
+    pub async fn documents(&self, query: &str) -> Result<Vec<HandbookDocument>> {
+        let account = self.access.principal.account_id;
+        let documents = self.access.documents().mine(query).await?;
+        let read = self.store().documents_read(account).await?;
+        let marked = self.store().bookmarks(account).await?;
+        Ok(documents
+            .into_iter()
+            .map(|d| HandbookDocument { read: read.contains(&d.id), bookmarked: marked.contains(&d.id), document: d })
+            .collect())
+    }
+
+    /// Bookmarks (or forgets) a document that is for the member (404 otherwise).
+    pub async fn bookmark(&self, document: i64, on: bool) -> Result<()> {
+        let mine: HashSet<i64> = self.access.documents().mine("").await?.into_iter().map(|d| d.id).collect();
+        if !mine.contains(&document) {
+            return Err(StoreError::NotFound);
+        }
+        self.store().set_bookmark(&self.access.write_context(), self.access.principal.account_id, document, on).await
+    }
+}
+
+impl MeetingDesk<'_> {
+    /// The members' answers to a meeting's invitation, for those who record it (the secretary
+    /// preparing the meeting).
+    pub async fn replies(&self, id: i64) -> Result<Vec<StoredReply>> {
+        self.writable(id).await?;
+        self.store().meeting_replies(id).await
+    }
+
+    /// Shares the signed minutes with the chi bộ's members.
+    pub async fn share_minutes(&self, id: i64) -> Result<()> {
+        self.writable(id).await?;
+        self.store().share_minutes(&self.access.write_context(), id).await
+    }
+
+    pub async fn minutes_shared(&self, id: i64) -> Result<bool> {
+        self.readable(id).await?;
+        self.store().minutes_shared(id).await
+    }
+}

@@ -1,0 +1,144 @@
+//! `/handbook`: the member's handbook (Sổ tay đảng viên, docs/design/handbook.md), where a member
+//! lands — phone first, light, readable offline once opened: their record in plain words, the
+//! next meeting of their chi bộ with its agenda and documents and their answer to the
+//! invitation, unread notices, documents for them not read yet, and reminders (probation ending,
+//! answered correction requests). `meetings` the chi bộ's meetings, `documents` the library for
+//! the member with search, bookmarks and offline reading.
+
+use askama::Template;
+use axum::response::Response;
+use chrono::Duration;
+
+use domain::event::UnitRef;
+use storage::MeetingSummary;
+
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::format;
+use crate::policy::{Policy, Route};
+use crate::respond::page;
+use crate::session::Caller;
+
+pub mod documents;
+pub mod meetings;
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = vec![Route::get("/handbook", Policy::LoggedIn, home), Route::get("/offline", Policy::Public, offline)];
+    routes.extend(meetings::routes());
+    routes.extend(documents::routes());
+    routes
+}
+
+/// The member's record in plain words.
+pub(crate) struct Summary {
+    pub name: String,
+    pub status: String,
+    pub chi_bo: String,
+    pub party_age: String,
+    pub card: String,
+    pub record_href: String,
+}
+
+/// A line of the home page that leads somewhere.
+pub(crate) struct Line {
+    pub text: String,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "handbook_home.html")]
+struct HomePage {
+    chrome: Chrome,
+    summary: Summary,
+    next: Option<meetings::MeetingCard>,
+    unread_notices: i64,
+    notices: Vec<Line>,
+    unread_documents: usize,
+    documents: Vec<Line>,
+    reminders: Vec<Line>,
+}
+
+/// `GET /handbook`: the member's home.
+async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
+    let desk = s.handbook()?;
+    let member = desk.member();
+    let today = s.today();
+    let d = s.reader()?.member(member).await?;
+    let span = d.history.span_on(today);
+    let status = span.map_or_else(
+        || "Không có trong danh sách chi bộ nào hôm nay".to_owned(),
+        |sp| format!("{} từ {}", sp.status.label(), format::date(d.history.status_since(today).unwrap_or(sp.from))),
+    );
+    let chi_bo = match span.map(|sp| &sp.unit) {
+        Some(UnitRef::Internal(u)) => d.unit_name(*u),
+        Some(UnitRef::External(name)) => name.clone(),
+        None => String::new(),
+    };
+    let summary = Summary {
+        name: d.identity.full_name.to_string(),
+        status,
+        chi_bo,
+        party_age: d.history.party_age_months(today).map(format::years_months).unwrap_or_default(),
+        card: d.identity.party_card_number.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+        record_href: format!("/members/{member}"),
+    };
+    // The next meeting: the first from today in the coming three months.
+    let coming: Vec<MeetingSummary> = desk.meetings(today, today + Duration::days(92)).await?;
+    let next = match coming.iter().min_by_key(|m| (m.held_on, m.starts_at.clone())) {
+        Some(m) => Some(meetings::card(&desk, m.id, today).await?),
+        None => None,
+    };
+    let inbox = s.inbox().page(None, true, 3).await?;
+    let notices = inbox.items.iter().map(|n| Line { text: n.title.clone(), href: format!("/inbox/{}", n.id) }).collect();
+    let docs = desk.documents("").await?;
+    let unread: Vec<_> = docs.iter().filter(|d| !d.read).collect();
+    let documents =
+        unread.iter().take(3).map(|d| Line { text: d.document.title.clone(), href: format!("/documents/{}", d.document.id) }).collect();
+    let mut reminders = Vec::new();
+    if let Some(p) = d.history.probation_on(today) {
+        // Probation runs 12 months from the ceremony (Charter art. 5 §1 — rules.md §3).
+        let text = match p.official_due() {
+            Some(due) => format!("Hết 12 tháng dự bị ngày {}: chi bộ xét công nhận đảng viên chính thức.", format::date(due)),
+            None => "Chưa tổ chức lễ kết nạp: thời gian dự bị tính từ ngày lễ kết nạp.".to_owned(),
+        };
+        reminders.push(Line { text, href: summary.record_href.clone() });
+    }
+    if let Ok(requests) = s.change_requests()
+        && let Ok(list) = requests.of_member(member).await
+    {
+        for r in &list {
+            let (on, words) = match &r.answer {
+                Some(domain::change_requests::Answer::Accepted { on, .. }) => (*on, "đã được chấp nhận"),
+                Some(domain::change_requests::Answer::Refused { on, .. }) => (*on, "không được chấp nhận"),
+                None => continue,
+            };
+            if on + Duration::days(30) >= today {
+                reminders.push(Line {
+                    text: format!("Đề nghị điều chỉnh {} {} ngày {}.", r.field_label.to_lowercase(), words, format::date(on)),
+                    href: format!("{}#requests", summary.record_href),
+                });
+            }
+        }
+    }
+    page(&HomePage {
+        chrome: chrome.titled("Sổ tay đảng viên"),
+        summary,
+        next,
+        unread_notices: inbox.unread,
+        notices,
+        unread_documents: unread.len(),
+        documents,
+        reminders,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "offline.html")]
+struct OfflinePage {
+    chrome: Chrome,
+}
+
+/// `GET /offline`: what the service worker shows for a page never opened while online.
+async fn offline(chrome: Chrome) -> Result<Response, AppError> {
+    page(&OfflinePage { chrome: chrome.titled("Không có kết nối") })
+}
