@@ -29,6 +29,12 @@ pub struct BenchArgs {
     /// Reuse this database instead of a fresh temporary SQLite file.
     #[arg(long)]
     database: Option<String>,
+    /// Seconds of each throughput run (the handbook home against a bare handler).
+    #[arg(long, default_value_t = 10)]
+    throughput_seconds: u64,
+    /// Only the throughput runs (skip the latency measurements).
+    #[arg(long)]
+    throughput_only: bool,
 }
 
 pub async fn run(args: BenchArgs) -> Result<()> {
@@ -50,6 +56,10 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
     let served: Arc<dyn Store> = store.clone();
     tokio::spawn(async move { web::serve(listener, served, Arc::new(web::SystemClock), web::AuthConfig::default()).await });
+    if args.throughput_only {
+        crate::throughput::compare(store.as_ref(), &base, args.throughput_seconds).await?;
+        return Ok(());
+    }
     let admin = Grant { role: Role::Admin, unit: None };
     let credentials = Credentials::open(store.as_ref(), "bench", admin).await?;
     // No redirects: a login redirect must fail the measurement, not time the login page.
@@ -175,6 +185,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
     report("admission report of the province, 2025", &mut times);
     measure_login(&base, store.as_ref()).await?;
+    crate::throughput::compare(store.as_ref(), &base, args.throughput_seconds).await?;
     println!();
     println!("members in the province subtree: {}; in the commune: {}", root.member_count, commune.member_count);
     let work = store.worklist(&storage::CaseQuery::new(today)).await?;

@@ -18,6 +18,7 @@ mod notices;
 mod plans;
 mod quality;
 mod report;
+mod throughput;
 mod transfers;
 mod users;
 

@@ -127,6 +127,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn change_account(&self, ctx: &WriteContext, id: i64, change: AccountChange) -> Result<()> {
+        self.sessions.invalidate();
         let mut tx = self.db.begin().await?;
         let (account, secrets) = sql::access::account(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         if account.version != change.expected_version {
@@ -208,6 +209,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn add_grant(&self, ctx: &WriteContext, account: i64, grant: Grant) -> Result<i64> {
+        self.sessions.invalidate();
         let existing = self.account(account).await?;
         self.check_grant(grant, existing.member, ctx.today).await?;
         let mut tx = self.db.begin().await?;
@@ -224,6 +226,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn revoke_grant(&self, ctx: &WriteContext, account: i64, grant_id: i64) -> Result<()> {
+        self.sessions.invalidate();
         let mut tx = self.db.begin().await?;
         let grants = sql::access::grants(tx.as_mut(), account).await?;
         let Some((_, grant, _, _)) = grants.iter().find(|(id, _, _, _)| *id == grant_id) else { return Err(StoreError::NotFound) };

@@ -246,6 +246,7 @@ impl ActivationStore for SqlStore {
     }
 
     async fn issue_codes(&self, ctx: &WriteContext, members: &[MemberId], reset: bool) -> Result<Vec<IssuedCode>> {
+        self.sessions.invalidate();
         let settings = self.handbook;
         self.refresh_index().await?;
         let mut tx = self.db.begin().await?;
@@ -352,6 +353,7 @@ impl ActivationStore for SqlStore {
         code: &ActivationCode,
         password_hash: &str,
     ) -> Result<i64> {
+        self.sessions.invalidate();
         let mut tx = self.db.begin().await?;
         let found = sql::activation::code_by_hash(tx.as_mut(), &auth::token::digest(code.as_str())).await?;
         let account = sql::access::account_by_username(tx.as_mut(), &username.trim().to_lowercase()).await?;

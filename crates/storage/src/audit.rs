@@ -2,6 +2,9 @@
 //! for reads and logins), each hash-linked to the one before (`auth::chain::link`), and the
 //! check that recomputes the chain.
 //!
+//! Entries that accompany no write are group-committed ([`GroupCommit`]): many requests' entries
+//! chained and written in one transaction, each request answered once its entry is durable.
+//!
 //! Appending takes the `audit_head` row lock first, so entries get consecutive sequence numbers
 //! in commit order on PostgreSQL too; the head also remembers the newest hash, so removing the
 //! newest entries is detected as well as changing or removing older ones.
@@ -58,33 +61,105 @@ fn non_empty(s: &Option<String>) -> Option<String> {
 
 /// Appends `records` (in order) inside the caller's transaction.
 pub(crate) async fn append(tx: &mut dyn Conn, actor: &AuditActor, now: DateTime<Utc>, records: &[AuditRecord]) -> Result<()> {
-    if records.is_empty() {
+    append_all(tx, &[Appended { actor, now, records }]).await
+}
+
+/// One caller's entries in a batch: who, when, what.
+pub(crate) struct Appended<'a> {
+    pub actor: &'a AuditActor,
+    pub now: DateTime<Utc>,
+    pub records: &'a [AuditRecord],
+}
+
+/// Appends several callers' entries (in order) inside one transaction: the head is locked and
+/// moved once, the entries are inserted together.
+pub(crate) async fn append_all(tx: &mut dyn Conn, batch: &[Appended<'_>]) -> Result<()> {
+    if batch.iter().all(|a| a.records.is_empty()) {
         return Ok(());
     }
     let (mut seq, mut prev) = sql::access::lock_audit_head(tx).await?;
-    let at = canonical_time(now);
-    for r in records {
-        seq += 1;
-        let mut e = AuditEntry {
-            seq,
-            at: at.clone(),
-            account_id: actor.account_id,
-            actor: actor.name.clone(),
-            client: non_empty(&actor.client),
-            request_id: non_empty(&actor.request_id),
-            action: r.action.to_owned(),
-            object_kind: Some(r.object_kind.to_owned()).filter(|k| !k.is_empty()),
-            object_id: non_empty(&r.object_id),
-            details: r.details.to_string(),
-            prev_hash: prev,
-            hash: String::new(),
-        };
-        e.hash = entry_hash(&e);
-        sql::access::insert_audit(tx, &e).await?;
-        prev = e.hash;
+    let mut entries = Vec::with_capacity(batch.iter().map(|a| a.records.len()).sum());
+    for a in batch {
+        let at = canonical_time(a.now);
+        for r in a.records {
+            seq += 1;
+            let mut e = AuditEntry {
+                seq,
+                at: at.clone(),
+                account_id: a.actor.account_id,
+                actor: a.actor.name.clone(),
+                client: non_empty(&a.actor.client),
+                request_id: non_empty(&a.actor.request_id),
+                action: r.action.to_owned(),
+                object_kind: Some(r.object_kind.to_owned()).filter(|k| !k.is_empty()),
+                object_id: non_empty(&r.object_id),
+                details: r.details.to_string(),
+                prev_hash: prev,
+                hash: String::new(),
+            };
+            e.hash = entry_hash(&e);
+            prev = e.hash.clone();
+            entries.push(e);
+        }
     }
+    sql::access::insert_audits(tx, &entries).await?;
     sql::access::set_audit_head(tx, seq, &prev).await?;
     Ok(())
+}
+
+/// Group commit of the entries that accompany no write (reads of personal data, logins): each
+/// caller queues its entries and waits until they are durable; whoever finds the writer free
+/// takes every entry queued so far and writes them in one transaction, so that under load one
+/// commit carries many requests' entries instead of one each. The order of the chain is the
+/// order the database commits the batches in (the head's row lock across app servers).
+#[derive(Default)]
+pub(crate) struct GroupCommit {
+    queue: std::sync::Mutex<Vec<Queued>>,
+    writer: tokio::sync::Mutex<()>,
+}
+
+struct Queued {
+    actor: AuditActor,
+    now: DateTime<Utc>,
+    records: Vec<AuditRecord>,
+    done: tokio::sync::oneshot::Sender<std::result::Result<(), String>>,
+}
+
+impl GroupCommit {
+    /// Queues the entries and answers once they are committed (or the batch failed).
+    pub(crate) async fn append(
+        &self,
+        db: &dyn crate::db::Database,
+        actor: &AuditActor,
+        now: DateTime<Utc>,
+        records: Vec<AuditRecord>,
+    ) -> Result<()> {
+        let (done, mut written) = tokio::sync::oneshot::channel();
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).push(Queued { actor: actor.clone(), now, records, done });
+        let writer = self.writer.lock().await;
+        // A writer before us may have taken our entries along with its own.
+        if let Ok(outcome) = written.try_recv() {
+            return outcome.map_err(|e| crate::error::StoreError::Database(crate::db::DbError::Other(e)));
+        }
+        let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        let outcome = Self::write(db, &batch).await.map_err(|e| e.to_string());
+        for q in batch {
+            let _ = q.done.send(outcome.clone());
+        }
+        drop(writer);
+        match written.try_recv() {
+            Ok(outcome) => outcome.map_err(|e| crate::error::StoreError::Database(crate::db::DbError::Other(e))),
+            Err(_) => Err(crate::error::StoreError::Database(crate::db::DbError::Other("audit entry lost from its batch".into()))),
+        }
+    }
+
+    async fn write(db: &dyn crate::db::Database, batch: &[Queued]) -> Result<()> {
+        let appended: Vec<Appended<'_>> = batch.iter().map(|q| Appended { actor: &q.actor, now: q.now, records: &q.records }).collect();
+        let mut tx = db.begin().await?;
+        append_all(tx.as_mut(), &appended).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// Field-by-field differences between two JSON documents (objects are walked; anything else is
@@ -126,10 +201,10 @@ pub fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn audit(&self, actor: &AuditActor, now: DateTime<Utc>, records: Vec<AuditRecord>) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        append(tx.as_mut(), actor, now, &records).await?;
-        tx.commit().await?;
-        Ok(())
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.audit_queue.append(self.db.as_ref(), actor, now, records).await
     }
 
     async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {

@@ -46,6 +46,7 @@ mod plans;
 mod quality;
 mod reports;
 mod scope;
+mod session_cache;
 mod sessions;
 mod sql;
 mod store;
@@ -85,6 +86,7 @@ pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInF
 pub use quality::{KindCount, QualityLine, QualityMember, QualityQuery, QualityReport, QualityStore, QualityUnit, UnitCounts};
 pub use reports::{Period, ReportRequest, ReportStore};
 pub use scope::ScopeStore;
+pub use session_cache::SessionView;
 pub use sessions::SessionStore;
 pub use store::{Health, SqlStore, Store};
 pub use strike_off::{StrikeOffFlag, StrikeOffList, StrikeOffProposalView, StrikeOffStore};

@@ -500,6 +500,9 @@ impl MeetingStore for SqlStore {
     }
 
     async fn meeting(&self, id: i64) -> Result<MeetingView> {
+        // Before taking a connection: the refresh takes one of its own, and a request holding
+        // one while waiting for another starves the pool under load.
+        self.refresh_index().await?;
         let mut conn = self.db.reader().await?;
         let m = q::meeting(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
         let stored = q::attendance_of(conn.as_mut(), id).await?;
@@ -507,7 +510,6 @@ impl MeetingStore for SqlStore {
         let amendments = q::amendments_of(conn.as_mut(), id).await?;
         let documents: Vec<MeetingDocumentView> =
             q::documents_of(conn.as_mut(), id).await?.into_iter().map(|d| document_view(d, &m)).collect();
-        self.refresh_index().await?;
         let roll =
             if m.attendance_recorded { Vec::new() } else { self.roll_of(conn.as_mut(), m.unit, m.input.kind, m.input.held_on).await? };
         drop(conn);

@@ -126,6 +126,10 @@ pub struct SqlStore {
     pub(crate) handbook: domain::handbook::ActivationSettings,
     /// E-mail copies of notices are queued (a mail server is configured).
     pub(crate) mail: bool,
+    /// Audit entries that accompany no write, group-committed.
+    pub(crate) audit_queue: crate::audit::GroupCommit,
+    /// Who each session cookie belongs to, for a moment.
+    pub(crate) sessions: crate::session_cache::SessionCache,
 }
 
 impl SqlStore {
@@ -146,6 +150,8 @@ impl SqlStore {
             transfers: domain::transfers::TransferSettings::default(),
             handbook: domain::handbook::ActivationSettings::default(),
             mail: false,
+            audit_queue: crate::audit::GroupCommit::default(),
+            sessions: crate::session_cache::SessionCache::default(),
         };
         store.refresh_index().await?;
         Ok(store)

@@ -21,7 +21,9 @@ on_both_engines!(
     scoped_handles_see_and_touch_only_their_subtree,
     grants_on_merged_units_cover_nothing,
     accounts_logins_sessions_and_tokens,
-    audit_trail_records_writes_and_reads_and_detects_tampering
+    audit_trail_records_writes_and_reads_and_detects_tampering,
+    concurrent_reads_are_group_committed_into_one_chain,
+    a_session_read_again_sees_what_changed
 );
 
 struct World {
@@ -364,4 +366,65 @@ async fn tamper(t: &TestStore, statements: &[&'static str], should_succeed: bool
         }
     }
     assert_eq!(ok, should_succeed, "{statements:?}");
+}
+
+/// Many requests auditing at once: every entry lands, once, in one unbroken chain, interleaved
+/// with writes that append in their own transaction.
+async fn concurrent_reads_are_group_committed_into_one_chain(t: &TestStore) {
+    let province = unit(t.store.as_ref(), Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let mut tasks = Vec::new();
+    for i in 0..200_i64 {
+        let store = t.store.clone();
+        tasks.push(tokio::spawn(async move {
+            let actor = storage::AuditActor { account_id: Some(i), name: format!("reader{i}"), client: None, request_id: None };
+            let records = vec![storage::AuditRecord::new("read.member", "member", i, serde_json::json!({ "n": i }))];
+            store.audit(&actor, ctx().now, records).await.unwrap();
+            if i % 50 == 0 {
+                let spec = spec(Commune, &format!("X{i}"), "Đảng bộ xã", Some(province));
+                store.create_unit(&ctx(), storage::NewUnit { spec, decision: decision(d(2001, 1, 1)) }).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let report = t.store.verify_audit().await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let reads = t
+        .store
+        .audit_entries(&storage::AuditQuery { action: Some("read.member".into()), limit: 1000, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(reads.len(), 200);
+    let mut actors: Vec<String> = reads.iter().map(|e| e.actor.clone()).collect();
+    actors.sort();
+    actors.dedup();
+    assert_eq!(actors.len(), 200, "each request's entry once");
+}
+
+/// A session's answer is reused for a moment, but never after a change made through the store:
+/// a revoked grant, a disabled account, an ended session.
+async fn a_session_read_again_sees_what_changed(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let grant = domain::access::Grant { role: Role::Inspector, unit: Some(province) };
+    let new = storage::NewAccount {
+        username: "kiemtra".into(),
+        display_name: "Kiểm tra".into(),
+        password_hash: String::new(),
+        member: None,
+        must_change_password: false,
+        grants: vec![grant],
+    };
+    let account = s.create_account(&ctx(), new).await.unwrap();
+    s.create_session("digest-1", account, storage::SessionStage::Full, "csrf", None, ctx().now).await.unwrap();
+    let first = s.session_view("digest-1").await.unwrap().unwrap();
+    assert_eq!(first.principal.as_ref().unwrap().grants.len(), 1);
+    let grant_id = s.grants(account, ctx().today).await.unwrap()[0].id;
+    s.revoke_grant(&ctx(), account, grant_id).await.unwrap();
+    let again = s.session_view("digest-1").await.unwrap().unwrap();
+    assert!(again.principal.as_ref().is_none_or(|p| p.grants.is_empty()), "the revoked grant is gone at once");
+    s.delete_session("digest-1").await.unwrap();
+    assert!(s.session_view("digest-1").await.unwrap().is_none(), "an ended session is gone at once");
+    assert!(s.session_view("unknown").await.unwrap().is_none());
 }

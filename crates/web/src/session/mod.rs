@@ -308,11 +308,11 @@ async fn identify(state: &AppState, mut req: Request) -> Result<(Request, Option
     let mut expected_csrf = None;
     if let Some(raw) = cookie(req.headers(), SESSION_COOKIE) {
         let id_hash = auth::token::digest(raw);
-        match state.store.session(&id_hash).await? {
-            Some(s) if state.auth.session.is_live(s.created_at, s.last_seen_at, info.now) => {
-                let account = state.store.account(s.account_id).await.ok();
-                let principal = if s.stage == SessionStage::Full { state.store.principal(s.account_id).await? } else { None };
-                match account.filter(|a| !a.disabled) {
+        match state.store.session_view(&id_hash).await? {
+            Some(v) if state.auth.session.is_live(v.session.created_at, v.session.last_seen_at, info.now) => {
+                let s = &v.session;
+                let principal = if s.stage == SessionStage::Full { v.principal.clone() } else { None };
+                match Some(&v.account).filter(|a| !a.disabled) {
                     Some(account) if s.stage != SessionStage::Full || principal.is_some() => {
                         if info.now - s.last_seen_at > chrono::Duration::seconds(60) {
                             state.store.touch_session(&id_hash, info.now).await?;
@@ -321,11 +321,11 @@ async fn identify(state: &AppState, mut req: Request) -> Result<(Request, Option
                         req.extensions_mut().insert(SessionInfo {
                             id_hash,
                             stage: s.stage,
-                            csrf: s.csrf_token,
-                            display_name: account.display_name,
+                            csrf: s.csrf_token.clone(),
+                            display_name: account.display_name.clone(),
                             must_change_password: account.must_change_password,
                             account_id: account.id,
-                            totp_pending: s.totp_pending,
+                            totp_pending: s.totp_pending.clone(),
                         });
                         if let Some(p) = principal {
                             req.extensions_mut().insert(Access::new(state.store.clone(), p, info.clone()));

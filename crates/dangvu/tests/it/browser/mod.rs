@@ -5,6 +5,7 @@
 
 mod admissions;
 mod directives;
+mod handbook;
 mod phone;
 mod picker;
 mod smoke;

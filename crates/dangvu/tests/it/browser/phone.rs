@@ -264,6 +264,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         format!("/meetings/new?unit={cell}"),
         format!("/meetings/{meeting}"),
         format!("/units/{cell}/strike-off"),
+        format!("/units/{cell}/handbook-accounts"),
         "/inbox".into(),
         "/account".into(),
     ];
@@ -275,6 +276,10 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             username: "dangvien",
             pages: vec![
                 "/".into(),
+                "/handbook".into(),
+                "/handbook/meetings".into(),
+                "/handbook/documents".into(),
+                "/offline".into(),
                 format!("/members/{member}"),
                 format!("/members/{member}/requests/new"),
                 "/feedback".into(),
