@@ -39,6 +39,25 @@ pub trait HandbookStore: Send + Sync {
     /// have signed).
     async fn share_minutes(&self, ctx: &WriteContext, meeting: i64) -> Result<()>;
     async fn minutes_shared(&self, meeting: i64) -> Result<bool>;
+    /// A chi bộ's study material (documents of kind "Tài liệu học tập" in force for its
+    /// members) and how many of them each member on its list has read.
+    async fn study_progress(&self, chi_bo: UnitId, today: NaiveDate) -> Result<StudyProgress>;
+}
+
+/// A chi bộ's study material and its members' progress.
+#[derive(Debug, Clone)]
+pub struct StudyProgress {
+    pub documents: Vec<crate::documents::DocumentView>,
+    pub members: Vec<StudyRow>,
+}
+
+/// One member's progress.
+#[derive(Debug, Clone)]
+pub struct StudyRow {
+    pub member: MemberId,
+    pub full_name: String,
+    /// Documents opened (of `StudyProgress::documents`).
+    pub read: usize,
 }
 
 #[async_trait]
@@ -120,5 +139,26 @@ impl HandbookStore for SqlStore {
     async fn minutes_shared(&self, meeting: i64) -> Result<bool> {
         let mut conn = self.db.reader().await?;
         Ok(sql::handbook::minutes_shared(conn.as_mut(), meeting).await?)
+    }
+
+    async fn study_progress(&self, chi_bo: UnitId, today: NaiveDate) -> Result<StudyProgress> {
+        use crate::documents::DocumentStore;
+        self.refresh_index().await?;
+        let roster = self.index.read().roster(chi_bo, today, None).ok_or(StoreError::NotFound)?;
+        let documents: Vec<_> = self
+            .documents_for(&[(chi_bo, domain::access::Role::Member)], "", today)
+            .await?
+            .into_iter()
+            .filter(|d| d.kind == domain::documents::DocumentKind::Study)
+            .collect();
+        let ids: Vec<i64> = documents.iter().map(|d| d.id).collect();
+        let mut conn = self.db.reader().await?;
+        let reads = sql::handbook::reads_by_member(conn.as_mut(), &ids).await?;
+        let members = roster
+            .into_iter()
+            .filter(|e| e.unit == chi_bo)
+            .map(|e| StudyRow { read: reads.get(&e.member).copied().unwrap_or(0), member: e.member, full_name: e.full_name })
+            .collect();
+        Ok(StudyProgress { documents, members })
     }
 }

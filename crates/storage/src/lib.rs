@@ -72,7 +72,7 @@ pub use documents::{AttachmentView, DocumentStore, DocumentView, ReadStats, Read
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
-pub use handbook::{HandbookStore, StoredReply};
+pub use handbook::{HandbookStore, StoredReply, StudyProgress, StudyRow};
 pub use import::{ImportRecordStore, ImportStore};
 pub use meetings::{
     AbsentMember, AmendmentView, AttendanceCounts, AttendanceInput, AttendanceTally, AttendanceView, BodyReportRow, MeetingAlerts,

@@ -68,6 +68,15 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
     };
     let document =
         app.store.create_document(&ctx, UnitId(commune), domain::documents::DocumentInput::parse(&fields).unwrap()).await.unwrap();
+    // The year's study topic.
+    let topic = domain::documents::DocumentFields {
+        kind: "tai-lieu-hoc-tap",
+        issued_on: "05/11/2026",
+        issuer: "Đảng ủy xã An Phú",
+        title: "Chuyên đề học tập năm 2026",
+        ..Default::default()
+    };
+    let study = app.store.create_document(&ctx, UnitId(commune), domain::documents::DocumentInput::parse(&topic).unwrap()).await.unwrap();
 
     let login = |username: &'static str, member: i64| async move {
         support::account(app.store.as_ref(), username, vec![Grant { role: Role::Member, unit: None }], Some(MemberId(member))).await;
@@ -146,7 +155,7 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
     assert!(only.contains("Hướng dẫn học tập nghị quyết") && only.contains("Bỏ đánh dấu"));
     assert_eq!(web.get(app.url(&format!("/documents/{document}"))).send().await.unwrap().status().as_u16(), 200);
     let list = web.get(app.url("/handbook/documents")).send().await.unwrap().text().await.unwrap();
-    assert!(!list.contains("chưa đọc"), "opened: read");
+    assert!(list.contains("2 tài liệu, 1 chưa đọc."), "opened: read (the study topic is still unread)");
     let foreign = stranger
         .post(app.url(&format!("/handbook/documents/{}/bookmark", document + 1000)))
         .form(&[("_csrf", support::session_csrf(&app.base, &stranger).await.as_str()), ("on", "1")])
@@ -154,6 +163,20 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
         .await
         .unwrap();
     assert_eq!(foreign.status().as_u16(), 404);
+
+    // Study: the topic unread, then read; the chi bộ's progress shows it, member by member.
+    let mine = web.get(app.url("/handbook/study")).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("Đã đọc 0/1") && mine.contains("Chuyên đề học tập năm 2026") && !mine.contains("Hướng dẫn học tập nghị quyết"));
+    let progress = secretary.web.get(app.url(&format!("/units/{east}/study"))).send().await.unwrap().text().await.unwrap();
+    assert!(progress.contains("0/1 đảng viên đã đọc hết 1 tài liệu"), "{progress}");
+    assert_eq!(web.get(app.url(&format!("/documents/{study}"))).send().await.unwrap().status().as_u16(), 200);
+    let mine = web.get(app.url("/handbook/study")).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("Đã đọc 1/1"));
+    let home = web.get(app.url("/handbook")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("Học tập: đã đọc 1/1 tài liệu học tập"));
+    let progress = secretary.web.get(app.url(&format!("/units/{east}/study"))).send().await.unwrap().text().await.unwrap();
+    assert!(progress.contains("1/1 đảng viên đã đọc hết 1 tài liệu"), "{progress}");
+    assert_eq!(member_page_status(&stranger, app, &format!("/units/{east}/study")).await, 404);
 
     // The minutes: not shown until signed and shared by the chi bộ.
     let held = WriteContext::new("test", support::now() + chrono::Duration::days(10));
@@ -185,6 +208,7 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
         "/handbook/meetings".to_owned(),
         format!("/handbook/meetings/{meeting}"),
         "/handbook/documents".to_owned(),
+        "/handbook/study".to_owned(),
         format!("/documents/{document}"),
         format!("/members/{me}"),
         "/inbox".to_owned(),
@@ -193,4 +217,8 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
         let weight = page_weight(app, &web, &path).await;
         assert!(weight <= 100 * 1024, "{path}: {weight} bytes");
     }
+}
+
+async fn member_page_status(web: &reqwest::Client, app: &App, path: &str) -> u16 {
+    web.get(app.url(path)).send().await.unwrap().status().as_u16()
 }

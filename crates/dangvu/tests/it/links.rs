@@ -274,8 +274,9 @@ async fn every_link_answers_for_every_role(app: &App) {
         Person {
             username: "l.dangvien",
             role: Role::Member,
-            home: format!("/members/{member}"),
-            starts: vec!["/".into(), format!("/members/{member}"), "/account".into()],
+            // A member lands on their handbook.
+            home: "/handbook".into(),
+            starts: vec!["/".into(), "/handbook".into(), format!("/members/{member}"), "/account".into()],
         },
     ];
     let mut failures = Vec::new();

@@ -133,6 +133,25 @@ impl HandbookDesk<'_> {
     }
 }
 
+impl HandbookDesk<'_> {
+    /// The study material for the member (documents of kind "Tài liệu học tập"), read or not.
+    pub async fn study(&self) -> Result<Vec<HandbookDocument>> {
+        Ok(self.documents("").await?.into_iter().filter(|d| d.document.kind == domain::documents::DocumentKind::Study).collect())
+    }
+}
+
+impl Access {
+    /// A chi bộ's study material and each member's progress, for whoever reads the chi bộ
+    /// (404 outside the read scope); audited as `read.study`.
+    pub async fn study_progress(&self, unit: UnitId) -> Result<crate::handbook::StudyProgress> {
+        let read = self.filter(Capability::ReadRegister)?;
+        require(self.store.as_ref(), &read, ScopeTarget::Unit(unit)).await?;
+        let progress = self.store.study_progress(unit, self.today()).await?;
+        self.record("read.study", "unit", unit, json!({ "members": progress.members.len() })).await?;
+        Ok(progress)
+    }
+}
+
 impl MeetingDesk<'_> {
     /// The members' answers to a meeting's invitation, for those who record it (the secretary
     /// preparing the meeting).

@@ -103,3 +103,22 @@ pub async fn minutes_shared(conn: &mut dyn Conn, meeting: i64) -> R<bool> {
     let rows = conn.query(&"SELECT meeting_id FROM shared_minutes WHERE meeting_id = $1".into(), vec![meeting.into()]).await?;
     Ok(!rows.is_empty())
 }
+
+/// How many of `documents` each member with an account has opened.
+pub async fn reads_by_member(conn: &mut dyn Conn, documents: &[i64]) -> R<std::collections::HashMap<MemberId, usize>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in documents.chunks(400) {
+        let args: Vec<Value> = chunk.iter().map(|d| Value::from(*d)).collect();
+        let sql = super::in_list(
+            "SELECT a.member_id, COUNT(*) AS n FROM document_reads r JOIN accounts a ON a.id = r.account_id \
+             WHERE a.member_id IS NOT NULL AND r.document_id IN",
+            chunk.len(),
+            " GROUP BY a.member_id",
+            1,
+        );
+        for r in conn.query(&sql, args).await? {
+            *out.entry(MemberId(r.i64("member_id")?)).or_insert(0) += usize::try_from(r.i64("n")?).unwrap_or(0);
+        }
+    }
+    Ok(out)
+}

@@ -191,6 +191,8 @@ struct UnitPage {
     strike_off_href: Option<String>,
     /// Handbook accounts of the unit's members, for those who create them.
     handbook_href: Option<String>,
+    /// A chi bộ's study progress.
+    study_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -395,6 +397,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         transfers_href: (existed && a.date == today).then(|| format!("/units/{id}/transfers")),
         strike_off_href: (existed && a.date == today).then(|| super::strike_off::href(id)),
         handbook_href: super::handbook_accounts::href(&s, id).await.filter(|_| existed && a.date == today),
+        study_href: (existed && a.date == today && shown.kind.holds_members()).then(|| super::handbook::study::href(id)),
     };
     page(&view)
 }

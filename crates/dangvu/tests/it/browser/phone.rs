@@ -265,6 +265,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         format!("/meetings/{meeting}"),
         format!("/units/{cell}/strike-off"),
         format!("/units/{cell}/handbook-accounts"),
+        format!("/units/{cell}/study"),
         "/inbox".into(),
         "/account".into(),
     ];
@@ -279,6 +280,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
                 "/handbook".into(),
                 "/handbook/meetings".into(),
                 "/handbook/documents".into(),
+                "/handbook/study".into(),
                 "/offline".into(),
                 format!("/members/{member}"),
                 format!("/members/{member}/requests/new"),

@@ -21,11 +21,13 @@ use crate::session::Caller;
 
 pub mod documents;
 pub mod meetings;
+pub mod study;
 
 pub fn routes() -> Vec<Route> {
     let mut routes = vec![Route::get("/handbook", Policy::LoggedIn, home), Route::get("/offline", Policy::Public, offline)];
     routes.extend(meetings::routes());
     routes.extend(documents::routes());
+    routes.extend(study::routes());
     routes
 }
 
@@ -56,6 +58,8 @@ struct HomePage {
     unread_documents: usize,
     documents: Vec<Line>,
     reminders: Vec<Line>,
+    /// Study material read, of all (none: the committee sent none).
+    study: Option<(usize, usize)>,
 }
 
 /// `GET /handbook`: the member's home.
@@ -92,6 +96,8 @@ async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
     let notices = inbox.items.iter().map(|n| Line { text: n.title.clone(), href: format!("/inbox/{}", n.id) }).collect();
     let docs = desk.documents("").await?;
     let unread: Vec<_> = docs.iter().filter(|d| !d.read).collect();
+    let studied: Vec<_> = docs.iter().filter(|d| d.document.kind == domain::documents::DocumentKind::Study).collect();
+    let study = (!studied.is_empty()).then(|| (studied.iter().filter(|d| d.read).count(), studied.len()));
     let documents =
         unread.iter().take(3).map(|d| Line { text: d.document.title.clone(), href: format!("/documents/{}", d.document.id) }).collect();
     let mut reminders = Vec::new();
@@ -129,6 +135,7 @@ async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
         unread_documents: unread.len(),
         documents,
         reminders,
+        study,
     })
 }
 

@@ -84,6 +84,7 @@ pub fn action_label(action: &str) -> Option<&'static str> {
         "meeting.share_minutes" => "Chia sẻ biên bản cho đảng viên",
         "read.handbook_meeting" => "Đảng viên xem cuộc sinh hoạt (Sổ tay)",
         "read.handbook_meetings" => "Đảng viên xem chuyên cần (Sổ tay)",
+        "read.study" => "Xem học tập của đảng viên chi bộ",
         "document.bookmark" => "Đánh dấu tài liệu",
         "document.unbookmark" => "Bỏ đánh dấu tài liệu",
         "audit.export" => "Tải nhật ký kiểm toán",
