@@ -33,6 +33,7 @@ pub mod import_jobs;
 pub mod layout;
 pub mod mail;
 pub mod notice;
+pub mod page_cache;
 pub mod pages;
 pub mod picker;
 pub mod policy;

@@ -174,6 +174,16 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
     assert!(mine.contains("Đã đọc 1/1"));
     let home = web.get(app.url("/handbook")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("Học tập: đã đọc 1/1 tài liệu học tập"));
+    // The home's data is kept a moment, but each request is audited as the reads behind it.
+    let reads = || async {
+        let q = storage::AuditQuery { actor: Some("an.dv".into()), action: Some("read.member".into()), limit: 1000, ..Default::default() };
+        app.store.audit_entries(&q).await.unwrap().len()
+    };
+    let before = reads().await;
+    for _ in 0..2 {
+        assert_eq!(web.get(app.url("/handbook")).send().await.unwrap().status().as_u16(), 200);
+    }
+    assert_eq!(reads().await, before + 2, "a kept page is audited like a read one");
     let progress = secretary.web.get(app.url(&format!("/units/{east}/study"))).send().await.unwrap().text().await.unwrap();
     assert!(progress.contains("1/1 đảng viên đã đọc hết 1 tài liệu"), "{progress}");
     assert_eq!(member_page_status(&stranger, app, &format!("/units/{east}/study")).await, 404);

@@ -231,7 +231,9 @@ async fn document_page(s: &Access, chrome: Chrome, id: i64, errors: Vec<String>)
 }
 
 /// `GET /documents/{id}`: the document; opening it as one it is for records the read.
-async fn show(s: Caller, chrome: Chrome, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+async fn show(State(state): State<AppState>, s: Caller, chrome: Chrome, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    // Opening it may mark it read: the handbook home shows what is unread.
+    state.pages.forget(s.principal().account_id);
     page(&document_page(&s, chrome, id, Vec::new()).await?)
 }
 

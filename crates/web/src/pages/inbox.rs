@@ -3,6 +3,7 @@
 //! the page it is about; one button marks every notice shown read.
 
 use askama::Template;
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -15,7 +16,7 @@ use crate::extract::{Form, PathId, Query};
 use crate::format;
 use crate::policy::{Policy, Route};
 use crate::respond::{page, see_other};
-use crate::session::Caller;
+use crate::session::{AppState, Caller};
 
 /// Notices on one page.
 const PAGE: usize = 30;
@@ -124,7 +125,9 @@ async fn list(s: Caller, chrome: Chrome, Query(p): Query<ListParams>) -> Result<
 }
 
 /// `GET /inbox/{id}`: marks the notice read and goes to its page.
-async fn open(s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+async fn open(State(state): State<AppState>, s: Caller, PathId(id): PathId<i64>) -> Result<Response, AppError> {
+    // The handbook home counts the unread notices.
+    state.pages.forget(s.principal().account_id);
     let n = s.inbox().open(id).await?;
     // Only to a page of this site this person may open; otherwise the notice was all there is.
     let to = if may_follow(&s, &n.link).await { n.link } else { "/inbox".to_owned() };
@@ -139,7 +142,8 @@ struct ReadForm {
 }
 
 /// `POST /inbox/read`: every notice up to the newest shown, read.
-async fn mark_read(s: Caller, Form(f): Form<ReadForm>) -> Result<Response, AppError> {
+async fn mark_read(State(state): State<AppState>, s: Caller, Form(f): Form<ReadForm>) -> Result<Response, AppError> {
+    state.pages.forget(s.principal().account_id);
     let upto = f.upto.trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu thông báo mới nhất đã xem."))?;
     s.inbox().mark_read(upto).await?;
     Ok(see_other(if f.back == "unread" { "/inbox?unread=1" } else { "/inbox" }))

@@ -82,11 +82,13 @@ pub struct AppState {
     pub auth: Arc<AuthConfig>,
     /// The imports in progress (`/import`).
     pub imports: Arc<crate::import_jobs::ImportJobs>,
+    /// Pages' data kept a moment per account (the handbook home).
+    pub pages: Arc<crate::page_cache::PageCache>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthConfig) -> Self {
-        AppState { store, clock, auth: Arc::new(auth), imports: Arc::default() }
+        AppState { store, clock, auth: Arc::new(auth), imports: Arc::default(), pages: Arc::default() }
     }
 
     /// Today in Vietnam.

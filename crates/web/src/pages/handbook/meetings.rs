@@ -4,6 +4,7 @@
 //! shared by the chi bộ.
 
 use askama::Template;
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
@@ -19,7 +20,7 @@ use crate::format;
 use crate::forms;
 use crate::policy::{Policy, Route};
 use crate::respond::{page, render, see_other};
-use crate::session::Caller;
+use crate::session::{AppState, Caller};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -158,8 +159,15 @@ struct ReplyForm {
 }
 
 /// `POST /handbook/meetings/{id}/reply` (answer = attend | absent, reason).
-async fn reply(s: Caller, chrome: Chrome, PathId(id): PathId<i64>, Form(f): Form<ReplyForm>) -> Result<Response, AppError> {
+async fn reply(
+    State(state): State<AppState>,
+    s: Caller,
+    chrome: Chrome,
+    PathId(id): PathId<i64>,
+    Form(f): Form<ReplyForm>,
+) -> Result<Response, AppError> {
     let desk = s.handbook()?;
+    super::changed(&state, &s);
     let refused = match Reply::parse(&f.answer, &f.reason) {
         Ok(r) => match desk.reply(id, r).await {
             Ok(()) => return Ok(see_other(&format!("/handbook/meetings/{id}"))),

@@ -6,6 +6,7 @@
 //! the member with search, bookmarks and offline reading.
 
 use askama::Template;
+use axum::extract::State;
 use axum::response::Response;
 use chrono::Duration;
 
@@ -17,7 +18,7 @@ use crate::error::AppError;
 use crate::format;
 use crate::policy::{Policy, Route};
 use crate::respond::page;
-use crate::session::Caller;
+use crate::session::{AppState, Caller};
 
 pub mod documents;
 pub mod meetings;
@@ -51,6 +52,12 @@ pub(crate) struct Line {
 #[template(path = "handbook_home.html")]
 struct HomePage {
     chrome: Chrome,
+    home: std::sync::Arc<HomeData>,
+}
+
+/// What the home page shows, kept a moment per account (`crate::page_cache`).
+pub(crate) struct HomeData {
+    member: domain::ids::MemberId,
     summary: Summary,
     next: Option<meetings::MeetingCard>,
     unread_notices: i64,
@@ -62,8 +69,30 @@ struct HomePage {
     study: Option<(usize, usize)>,
 }
 
-/// `GET /handbook`: the member's home.
-async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
+/// `GET /handbook`: the member's home, from the data kept a moment when there is some (each
+/// request audited as the reads behind it are: the record and the next meeting).
+async fn home(State(state): State<AppState>, s: Caller, chrome: Chrome) -> Result<Response, AppError> {
+    let account = s.principal().account_id;
+    let home = match state.pages.get::<HomeData>(account) {
+        Some(home) => {
+            s.handbook()?;
+            s.record("read.member", "member", home.member, serde_json::json!({})).await?;
+            if let Some(m) = &home.next {
+                s.record("read.handbook_meeting", "meeting", m.id, serde_json::json!({ "member": home.member.0 })).await?;
+            }
+            home
+        }
+        None => {
+            let home = std::sync::Arc::new(home_data(&s).await?);
+            state.pages.put(account, home.clone());
+            home
+        }
+    };
+    page(&HomePage { chrome: chrome.titled("Sổ tay đảng viên"), home })
+}
+
+/// Reads what the home page shows.
+async fn home_data(s: &Caller) -> Result<HomeData, AppError> {
     let desk = s.handbook()?;
     let member = desk.member();
     let today = s.today();
@@ -126,8 +155,8 @@ async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
             }
         }
     }
-    page(&HomePage {
-        chrome: chrome.titled("Sổ tay đảng viên"),
+    Ok(HomeData {
+        member,
         summary,
         next,
         unread_notices: inbox.unread,
@@ -137,6 +166,11 @@ async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
         reminders,
         study,
     })
+}
+
+/// The account changed something its handbook home shows (its data is read again).
+pub(crate) fn changed(state: &AppState, s: &Caller) {
+    state.pages.forget(s.principal().account_id);
 }
 
 #[derive(Template)]
