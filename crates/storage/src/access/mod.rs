@@ -161,6 +161,11 @@ impl Access {
     }
 
     /// Whether this person may see the unit (for showing or hiding links).
+    /// Several entries at once (one wait for the group commit).
+    pub async fn record_all(&self, records: Vec<AuditRecord>) -> Result<()> {
+        self.store.audit(&self.audit_actor(), self.info.now, records).await
+    }
+
     pub async fn may_read_unit(&self, unit: UnitId) -> bool {
         match self.filter(Capability::ReadRegister) {
             Ok(f) => self.store.in_scope(&f, ScopeTarget::Unit(unit)).await.unwrap_or(false),

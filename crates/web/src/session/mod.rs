@@ -179,12 +179,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
+/// The unread notices of an account, for the inbox badge.
+struct UnreadNotices(i64);
+
 /// The layout of a page as the session knows it: the anti-forgery token, who is logged in and
 /// the menu they may use (a visitor before login gets the pre-login token).
-impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+impl FromRequestParts<AppState> for Chrome {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let mut chrome = Chrome::from_parts(&parts.headers, &parts.uri);
         // Pages carry the token masked afresh (see `auth::token::mask`), since they are compressed.
         let masked = |token: &str| auth::token::mask(token).unwrap_or_default();
@@ -196,7 +199,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
         }
         if let Some(a) = parts.extensions.get::<Access>() {
             chrome.nav = Nav::of(a);
-            chrome.nav.unread = a.inbox().unread().await.unwrap_or(0);
+            // The badge's count: for a member (the handbook, the most read pages), kept a moment
+            // (`page_cache`; dropped when the inbox is opened); staff see it exact.
+            let account = a.principal().account_id;
+            let kept = if a.principal().has_staff_role() { None } else { state.pages.get::<UnreadNotices>(account) };
+            chrome.nav.unread = match kept {
+                Some(n) => n.0,
+                None => {
+                    let n = a.inbox().unread().await.unwrap_or(0);
+                    state.pages.put(account, Arc::new(UnreadNotices(n)));
+                    n
+                }
+            };
             // The badge: only for someone who acts for a unit (nothing is read otherwise).
             if let Ok(desk) = a.directives()
                 && !desk.acts_for().is_empty()

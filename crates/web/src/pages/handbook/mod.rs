@@ -76,10 +76,16 @@ async fn home(State(state): State<AppState>, s: Caller, chrome: Chrome) -> Resul
     let home = match state.pages.get::<HomeData>(account) {
         Some(home) => {
             s.handbook()?;
-            s.record("read.member", "member", home.member, serde_json::json!({})).await?;
+            let mut reads = vec![storage::AuditRecord::new("read.member", "member", home.member, serde_json::json!({}))];
             if let Some(m) = &home.next {
-                s.record("read.handbook_meeting", "meeting", m.id, serde_json::json!({ "member": home.member.0 })).await?;
+                reads.push(storage::AuditRecord::new(
+                    "read.handbook_meeting",
+                    "meeting",
+                    m.id,
+                    serde_json::json!({ "member": home.member.0 }),
+                ));
             }
+            s.record_all(reads).await?;
             home
         }
         None => {
