@@ -12,8 +12,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::db::Conn;
-use crate::error::Result;
+use std::sync::Arc;
+
+use crate::db::{Conn, Database, DbError};
+use crate::error::{Result, StoreError};
 use crate::model::{AuditActor, AuditEntry, AuditQuery, AuditRecord, ChainReport};
 use crate::sql;
 use crate::store::SqlStore;
@@ -115,7 +117,7 @@ pub(crate) async fn append_all(tx: &mut dyn Conn, batch: &[Appended<'_>]) -> Res
 #[derive(Default)]
 pub(crate) struct GroupCommit {
     queue: std::sync::Mutex<Vec<Queued>>,
-    writer: tokio::sync::Mutex<()>,
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 struct Queued {
@@ -126,39 +128,55 @@ struct Queued {
 }
 
 impl GroupCommit {
-    /// Queues the entries and answers once they are committed (or the batch failed).
+    /// Queues the entries and answers once they are committed (or the batch failed). The batch is
+    /// written by a task of its own, so a request dropped while it leads (its client gone) never
+    /// stops the others' entries from being written and answered.
     pub(crate) async fn append(
         &self,
-        db: &dyn crate::db::Database,
+        db: Arc<dyn Database>,
         actor: &AuditActor,
         now: DateTime<Utc>,
         records: Vec<AuditRecord>,
     ) -> Result<()> {
         let (done, mut written) = tokio::sync::oneshot::channel();
         self.queue.lock().unwrap_or_else(|e| e.into_inner()).push(Queued { actor: actor.clone(), now, records, done });
-        let writer = self.writer.lock().await;
-        // A writer before us may have taken our entries along with its own.
+        // Our entries are written either by a writer before us, which took them along with its
+        // own (then we are told, without waiting for the writer's lock), or by us.
+        let writer = tokio::select! {
+            biased;
+            outcome = &mut written => return answer(outcome.ok()),
+            writer = self.writer.clone().lock_owned() => writer,
+        };
         if let Ok(outcome) = written.try_recv() {
-            return outcome.map_err(|e| crate::error::StoreError::Database(crate::db::DbError::Other(e)));
+            return answer(Some(outcome));
         }
         let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
-        let outcome = Self::write(db, &batch).await.map_err(|e| e.to_string());
-        for q in batch {
-            let _ = q.done.send(outcome.clone());
-        }
-        drop(writer);
-        match written.try_recv() {
-            Ok(outcome) => outcome.map_err(|e| crate::error::StoreError::Database(crate::db::DbError::Other(e))),
-            Err(_) => Err(crate::error::StoreError::Database(crate::db::DbError::Other("audit entry lost from its batch".into()))),
-        }
+        let task = tokio::spawn(async move {
+            let outcome = Self::write(db.as_ref(), &batch).await.map_err(|e| e.to_string());
+            for q in batch {
+                let _ = q.done.send(outcome.clone());
+            }
+            drop(writer);
+        });
+        let _ = task.await;
+        answer(written.await.ok())
     }
 
-    async fn write(db: &dyn crate::db::Database, batch: &[Queued]) -> Result<()> {
+    async fn write(db: &dyn Database, batch: &[Queued]) -> Result<()> {
         let appended: Vec<Appended<'_>> = batch.iter().map(|q| Appended { actor: &q.actor, now: q.now, records: &q.records }).collect();
         let mut tx = db.begin().await?;
         append_all(tx.as_mut(), &appended).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// A caller's answer: its batch's outcome (`None`: the batch's writer failed before answering).
+fn answer(outcome: Option<std::result::Result<(), String>>) -> Result<()> {
+    match outcome {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(StoreError::Database(DbError::Other(e))),
+        None => Err(StoreError::Database(DbError::Other("the audit batch was not written".into()))),
     }
 }
 
@@ -204,7 +222,7 @@ impl AuditStore for SqlStore {
         if records.is_empty() {
             return Ok(());
         }
-        self.audit_queue.append(self.db.as_ref(), actor, now, records).await
+        self.audit_queue.append(self.db.clone(), actor, now, records).await
     }
 
     async fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
