@@ -11,7 +11,7 @@ use crate::format;
 
 /// The stylesheet's URL (served by `assets`; bump the number when the file changes, so
 /// browsers may cache it forever).
-pub const CSS_PATH: &str = "/static/app-14.css";
+pub const CSS_PATH: &str = "/static/app-15.css";
 /// The script's URL (the same rule).
 pub const JS_PATH: &str = "/static/app-3.js";
 /// The hidden field carrying the anti-forgery token in every form that posts.
