@@ -56,7 +56,7 @@ pub async fn run(store: &dyn Store, args: HandbookArgs) -> Result<()> {
     let ctx = context();
     let issued = match args.action {
         Action::Status => {
-            for c in store.roster_accounts(unit, today, None).await? {
+            for c in store.roster_accounts(unit, Utc::now(), None).await? {
                 let n = |f: fn(&AccountState) -> bool| c.count(f);
                 println!(
                     "{}: {} đảng viên, {} có tài khoản, {} đã kích hoạt, {} chờ kích hoạt, {} mã hết hạn",

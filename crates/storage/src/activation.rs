@@ -106,8 +106,9 @@ pub trait ActivationStore: Send + Sync {
     async fn issue_codes(&self, ctx: &WriteContext, members: &[MemberId], reset: bool) -> Result<Vec<IssuedCode>>;
     /// New codes for every account of `root`'s subtree not activated yet.
     async fn codes_for_subtree(&self, ctx: &WriteContext, root: UnitId, scope: Option<&ScopeFilter>) -> Result<Vec<IssuedCode>>;
-    /// The members on the lists of `root`'s subtree today and their accounts, by chi bộ.
-    async fn roster_accounts(&self, root: UnitId, today: chrono::NaiveDate, scope: Option<&ScopeFilter>) -> Result<Vec<ChiBoAccounts>>;
+    /// The members on the lists of `root`'s subtree at `now` and their accounts (codes judged
+    /// live or expired at that instant), by chi bộ.
+    async fn roster_accounts(&self, root: UnitId, now: DateTime<Utc>, scope: Option<&ScopeFilter>) -> Result<Vec<ChiBoAccounts>>;
     /// A member's account state (for their record).
     async fn account_state(&self, member: MemberId, now: DateTime<Utc>) -> Result<AccountState>;
     /// The user name of a member's account.
@@ -298,7 +299,7 @@ impl ActivationStore for SqlStore {
 
     async fn codes_for_subtree(&self, ctx: &WriteContext, root: UnitId, scope: Option<&ScopeFilter>) -> Result<Vec<IssuedCode>> {
         let members: Vec<MemberId> = self
-            .roster_accounts(root, ctx.today, scope)
+            .roster_accounts(root, ctx.now, scope)
             .await?
             .into_iter()
             .flat_map(|c| c.members)
@@ -308,14 +309,14 @@ impl ActivationStore for SqlStore {
         self.issue_codes(ctx, &members, false).await
     }
 
-    async fn roster_accounts(&self, root: UnitId, today: chrono::NaiveDate, scope: Option<&ScopeFilter>) -> Result<Vec<ChiBoAccounts>> {
+    async fn roster_accounts(&self, root: UnitId, now: DateTime<Utc>, scope: Option<&ScopeFilter>) -> Result<Vec<ChiBoAccounts>> {
+        let today = crate::context::vietnam_today(now);
         self.refresh_index().await?;
         let roster = self.roster(root, today, scope)?;
         let ids: Vec<MemberId> = roster.iter().map(|e| e.member).collect();
         let mut conn = self.db.reader().await?;
         let rows = sql::activation::member_accounts(conn.as_mut(), &ids).await?;
         let by_member: HashMap<MemberId, &MemberAccountRow> = rows.iter().map(|r| (r.member, r)).collect();
-        let now = today.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or_default();
         let mut out: Vec<ChiBoAccounts> = Vec::new();
         for e in roster {
             let row = by_member.get(&e.member).copied();

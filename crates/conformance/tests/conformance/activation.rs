@@ -62,9 +62,12 @@ async fn accounts_are_created_for_a_subtree_once(t: &TestStore) {
     let (_, secrets) = s.account_for_login(&cccd(1)).await.unwrap().unwrap();
     assert!(secrets.password_hash.is_empty());
     // The overview by chi bộ; the other commune is not in it.
-    let roster = s.roster_accounts(commune, ctx().today, None).await.unwrap();
+    let roster = s.roster_accounts(commune, ctx().now, None).await.unwrap();
     assert_eq!(roster.iter().map(|c| c.unit).collect::<Vec<_>>(), [cell_a, cell_b]);
     assert!(roster.iter().flat_map(|c| &c.members).all(|m| matches!(m.state, AccountState::Waiting { .. })));
+    // An hour after the codes' last instant, the overview says so.
+    let after = s.roster_accounts(commune, ctx().now + Duration::days(30) + Duration::hours(1), None).await.unwrap();
+    assert!(after.iter().flat_map(|c| &c.members).all(|m| m.state == AccountState::CodeExpired));
     // The codes are nowhere in clear: not in the table, not in the audit trail.
     let trail =
         s.audit_entries(&AuditQuery { action: Some("account.create_members".into()), limit: 100, ..Default::default() }).await.unwrap();

@@ -198,7 +198,7 @@ async fn the_command_creates_accounts_and_writes_the_codes_once(t: &conformance:
     let out = dir.path().join("codes.csv");
     let out_arg = out.to_str().unwrap();
     let said = ok(&db, &["handbook-accounts", "create", "--unit", &commune.unit.code, "--out", out_arg], None);
-    let roster = t.store.roster_accounts(commune.unit.id, today, None).await.unwrap();
+    let roster = t.store.roster_accounts(commune.unit.id, chrono::Utc::now(), None).await.unwrap();
     let with_account: usize = roster.iter().map(|c| c.count(|s| !matches!(s, storage::AccountState::None))).sum();
     let csv = std::fs::read_to_string(&out).unwrap();
     let rows: Vec<&str> = csv.lines().collect();

@@ -50,7 +50,7 @@ impl AccountDesk<'_> {
     /// The members of the unit's subtree and their accounts (audited as `read.accounts`).
     pub async fn roster(&self, unit: UnitId) -> Result<Vec<ChiBoAccounts>> {
         self.require_unit(unit).await?;
-        let roster = self.store().roster_accounts(unit, self.access.today(), Some(&self.scope)).await?;
+        let roster = self.store().roster_accounts(unit, self.access.now(), Some(&self.scope)).await?;
         self.access.record("read.accounts", "unit", unit, json!({})).await?;
         Ok(roster)
     }
