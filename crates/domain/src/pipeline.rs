@@ -25,11 +25,13 @@ use crate::workdays::WorkCalendar;
 mod checks;
 mod due;
 mod input;
+mod recognition;
 mod register;
 mod targets;
 pub use checks::{Facts, IntroducerFacts, check_step, preview_blockers};
 pub use due::{Actor, DueItem, Urgency, due_items};
 pub use input::{CandidateInput, StepInput, blockers_to_errors};
+pub use recognition::{FileItem, RecognitionFile, recognition_file};
 pub use register::{Case, CaseMember, RegisterWrite, register_writes};
 pub use targets::{ANNIVERSARIES, anniversary, default_target_group, progress_percent};
 

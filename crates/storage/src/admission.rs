@@ -51,6 +51,9 @@ pub trait AdmissionStore: Send + Sync {
     async fn case(&self, id: i64, today: NaiveDate) -> Result<CaseDetail>;
     async fn cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>>;
     async fn worklist(&self, query: &CaseQuery) -> Result<Worklist>;
+    /// The recognition file of the member's open case, when the member is in probation or
+    /// awaiting the recognition decision (what the handbook shows the probationary member).
+    async fn recognition_file(&self, member: MemberId) -> Result<Option<domain::pipeline::RecognitionFile>>;
     /// Sets (or with `None` removes) a unit's target for a year, in total or for a group.
     async fn set_target(&self, ctx: &WriteContext, unit: UnitId, year: i32, group: Option<TargetGroup>, target: Option<u32>) -> Result<()>;
     async fn targets(&self, root: UnitId, year: i32, today: NaiveDate, scope: Option<&ScopeFilter>) -> Result<TargetReport>;
@@ -464,6 +467,14 @@ impl AdmissionStore for SqlStore {
         let mut by_stage: Vec<(Stage, usize)> = by_stage.into_iter().collect();
         by_stage.sort();
         Ok(Worklist { today: query.today, open_cases: cases.len(), overdue, soon, later, by_stage, items })
+    }
+
+    async fn recognition_file(&self, member: MemberId) -> Result<Option<domain::pipeline::RecognitionFile>> {
+        let Some(case) = self.open_cases().await?.into_iter().find(|c| c.row.member == Some(member)) else {
+            return Ok(None);
+        };
+        let cal = self.work_calendar().await?;
+        Ok(domain::pipeline::recognition_file(&case.steps, &cal))
     }
 
     async fn set_target(&self, ctx: &WriteContext, unit: UnitId, year: i32, group: Option<TargetGroup>, target: Option<u32>) -> Result<()> {

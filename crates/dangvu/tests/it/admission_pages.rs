@@ -358,6 +358,25 @@ async fn a_case_to_probation_as_the_pages_show_it(app: &App) {
     let probation = &board[board.find(r#"id="stage-probation""#).unwrap()..];
     assert!(probation.contains("Phạm Thị Lan") && probation.contains("Hạn <strong>"), "the card is in the probation column");
 
+    // The new member, in probation, sees in the handbook what the recognition file still needs.
+    support::account(app.store.as_ref(), "lan.dv", vec![Grant { role: Role::Member, unit: None }], Some(member)).await;
+    let web = support::browser();
+    assert_eq!(support::login(&app.base, &web, "lan.dv", PASSWORD).await.status().as_u16(), 303);
+    let home = web.get(app.url("/handbook")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("Hồ sơ công nhận đảng viên chính thức còn thiếu 4 giấy tờ."), "{home}");
+    let study = web.get(app.url("/handbook/study")).send().await.unwrap().text().await.unwrap();
+    assert!(study.contains("kết thúc ngày <strong>19/05/2027</strong>"), "{study}");
+    assert!(study.contains("Lớp bồi dưỡng lý luận chính trị cho đảng viên mới <span class=\"badge soon\">còn thiếu</span>"), "{study}");
+    app.store.record_step(&ctx, id, 12, StepData::NewMemberClass { on: day(30, 6, 2026), number: "12-GCN".into() }).await.unwrap();
+    let study = web.get(app.url("/handbook/study")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        study.contains("Lớp bồi dưỡng lý luận chính trị cho đảng viên mới <span class=\"badge ok\">đã có, ngày 30/06/2026</span>"),
+        "{study}"
+    );
+    assert!(study.contains("Hồ sơ còn thiếu 3 giấy tờ"), "{study}");
+    let audited = storage::AuditQuery { action: Some("read.recognition_file".into()), limit: 10, ..Default::default() };
+    assert!(!app.store.audit_entries(&audited).await.unwrap().is_empty(), "the member's read of the file is audited");
+
     // The targets count the admission, its group and the anniversary.
     app.store.set_target(&ctx, UnitId(commune), 2026, None, Some(3)).await.unwrap();
     let (status, targets) = app.text(&format!("/admission/targets?unit={commune}&year=2026")).await;

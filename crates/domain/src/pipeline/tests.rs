@@ -1198,3 +1198,71 @@ fn a_strike_off_decision_strikes_the_probationary_member_off_on_its_date() {
     );
     assert_eq!(refusal(&strike_off, &steps, None), ["no_member"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The recognition file the probationary member sees (rules.md §3)
+// ---------------------------------------------------------------------------------------------
+
+fn file_of(steps: &Steps) -> Option<RecognitionFile> {
+    recognition_file(steps, &WorkCalendar::default())
+}
+
+fn done(items: &[FileItem]) -> Vec<(StepKind, Option<NaiveDate>)> {
+    items.iter().map(|i| (i.kind, i.done_on)).collect()
+}
+
+#[test]
+fn recognition_file_exists_only_between_the_ceremony_and_the_decision() {
+    assert_eq!(file_of(&before(StepKind::Ceremony)), None, "no ceremony: no date runs yet");
+    assert_eq!(file_of(&through(StepKind::RecognitionDecision)), None, "recognized: nothing left");
+    let struck = with(&through(StepKind::RecognitionVote), &[step(StepKind::StrikeOffDecision, d(2026, 8, 14))]);
+    assert_eq!(file_of(&struck), None);
+    assert_eq!(file_of(&through(StepKind::Ceremony)).unwrap().stage, Stage::Probation);
+    assert_eq!(file_of(&through(StepKind::RecognitionVote)).unwrap().stage, Stage::AwaitingRecognition);
+}
+
+#[test]
+fn recognition_file_counts_twelve_months_from_the_ceremony_not_the_decision() {
+    // Decision 15/07/2025, ceremony 01/08/2025 (Charter art. 5 §1: from the ceremony).
+    let f = file_of(&through(StepKind::Ceremony)).unwrap();
+    assert_eq!(f.ceremony_on, d(2025, 8, 1));
+    assert_eq!(f.probation_ends, d(2026, 8, 1));
+    // 30 working days after 01/08/2026 (Saturday): 4 Aug … the 2/9 holiday falls inside.
+    assert_eq!(f.proposal_due, admission::recognition_proposal_deadline(&WorkCalendar::default(), d(2025, 8, 1)));
+    assert!(f.proposal_due > d(2026, 9, 10) && f.proposal_due < d(2026, 9, 20), "{}", f.proposal_due);
+}
+
+#[test]
+fn recognition_file_lists_the_four_papers_with_what_is_missing() {
+    use StepKind::*;
+    let f = file_of(&through(Ceremony)).unwrap();
+    assert_eq!(done(&f.papers), vec![(NewMemberClass, None), (SelfReview, None), (HelperComment, None), (ProbationOpinions, None)]);
+    assert_eq!(f.missing().count(), 4);
+    assert!(f.papers.iter().all(|p| !p.from.is_empty()));
+
+    let f = file_of(&through(HelperComment)).unwrap();
+    assert_eq!(
+        done(&f.papers),
+        vec![
+            (NewMemberClass, Some(d(2025, 10, 1))),
+            (SelfReview, Some(d(2026, 7, 16))),
+            (HelperComment, Some(d(2026, 7, 16))),
+            (ProbationOpinions, None)
+        ]
+    );
+    assert_eq!(f.missing().map(|p| p.kind).collect::<Vec<_>>(), vec![ProbationOpinions]);
+    assert_eq!(done(&f.steps), vec![(RecognitionVote, None), (RecognitionDecision, None)]);
+}
+
+#[test]
+fn recognition_file_shows_the_grassroots_resolution_only_once_recorded() {
+    use StepKind::*;
+    let f = file_of(&through(RecognitionVote)).unwrap();
+    assert_eq!(f.missing().count(), 0);
+    assert_eq!(done(&f.steps), vec![(RecognitionVote, Some(d(2026, 8, 3))), (RecognitionDecision, None)]);
+    let f = file_of(&through(RecognitionResolution)).unwrap();
+    assert_eq!(
+        done(&f.steps),
+        vec![(RecognitionVote, Some(d(2026, 8, 3))), (RecognitionResolution, Some(d(2026, 8, 7))), (RecognitionDecision, None)]
+    );
+}

@@ -134,6 +134,16 @@ impl HandbookDesk<'_> {
 }
 
 impl HandbookDesk<'_> {
+    /// The member's own recognition file while in probation (`None` otherwise); audited as
+    /// `read.recognition_file` when there is one.
+    pub async fn recognition_file(&self) -> Result<Option<domain::pipeline::RecognitionFile>> {
+        let file = self.store().recognition_file(self.member).await?;
+        if file.is_some() {
+            self.access.record("read.recognition_file", "member", self.member, json!({})).await?;
+        }
+        Ok(file)
+    }
+
     /// The study material for the member (documents of kind "Tài liệu học tập"), read or not.
     pub async fn study(&self) -> Result<Vec<HandbookDocument>> {
         Ok(self.documents("").await?.into_iter().filter(|d| d.document.kind == domain::documents::DocumentKind::Study).collect())

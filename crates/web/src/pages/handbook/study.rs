@@ -32,17 +32,52 @@ struct Row {
     read: bool,
 }
 
+/// A line of the recognition file: a paper or a step, done on a day or still to come.
+struct FileLine {
+    label: &'static str,
+    from: &'static str,
+    done_on: Option<String>,
+}
+
+/// The probationary member's recognition file (rules.md §3).
+struct Recognition {
+    probation_ends: String,
+    proposal_due: String,
+    awaiting_decision: bool,
+    missing: usize,
+    papers: Vec<FileLine>,
+    steps: Vec<FileLine>,
+}
+
+impl Recognition {
+    fn of(f: domain::pipeline::RecognitionFile) -> Self {
+        let line = |i: &domain::pipeline::FileItem| FileLine { label: i.kind.label(), from: i.from, done_on: i.done_on.map(format::date) };
+        Recognition {
+            probation_ends: format::date(f.probation_ends),
+            proposal_due: format::date(f.proposal_due),
+            awaiting_decision: f.stage == domain::pipeline::Stage::AwaitingRecognition,
+            missing: f.missing().count(),
+            papers: f.papers.iter().map(line).collect(),
+            steps: f.steps.iter().map(line).collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "handbook_study.html")]
 struct MinePage {
     chrome: Chrome,
+    recognition: Option<Recognition>,
     rows: Vec<Row>,
     read: usize,
 }
 
-/// `GET /handbook/study`: the member's study material.
+/// `GET /handbook/study`: the member's study material and, in probation, what the recognition
+/// file holds and still needs.
 async fn mine(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
-    let docs = s.handbook()?.study().await?;
+    let desk = s.handbook()?;
+    let recognition = desk.recognition_file().await?.map(Recognition::of);
+    let docs = desk.study().await?;
     let read = docs.iter().filter(|d| d.read).count();
     let rows = docs
         .into_iter()
@@ -53,7 +88,7 @@ async fn mine(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
             read: d.read,
         })
         .collect();
-    page(&MinePage { chrome: chrome.titled("Học tập"), rows, read })
+    page(&MinePage { chrome: chrome.titled("Học tập"), recognition, rows, read })
 }
 
 struct MemberRow {
