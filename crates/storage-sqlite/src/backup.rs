@@ -25,7 +25,7 @@ impl SqliteDatabase {
         let options = connect_options(location)?.create_if_missing(false).busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(other)?;
         let readers = SqlitePoolOptions::new().max_connections(2).connect_with(options.read_only(true)).await.map_err(other)?;
-        Ok(SqliteDatabase { readers, writer })
+        Ok(SqliteDatabase { readers, writer, _checkpointer: None })
     }
 }
 

@@ -17,7 +17,12 @@ pub use backup::SqliteEngine;
 pub struct SqliteDatabase {
     readers: SqlitePool,
     writer: SqlitePool,
+    /// Dropped with the database: the checkpointer then stops.
+    _checkpointer: Option<tokio::sync::oneshot::Sender<()>>,
 }
+
+/// How often the WAL is copied back into the database file, off the writer's path.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// The write connection's page cache (KiB, negative as SQLite counts it): bulk loads into a
 /// populated register touch every index. Restored by `after_large_load`.
@@ -35,16 +40,44 @@ impl SqliteDatabase {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-65536");
         // The writer gets a larger page cache (bulk loads touch every index of the register) and
-        // checkpoints the WAL every 64 MiB rather than every 4 MiB.
+        // checkpoints the WAL itself only past 64 MiB: the checkpointer below keeps it short.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone().pragma("cache_size", WRITER_CACHE).pragma("wal_autocheckpoint", "16384"))
             .await
             .map_err(other)?;
         backup::MIGRATOR.run(&writer).await.map_err(other)?;
-        let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(other)?;
-        Ok(SqliteDatabase { readers, writer })
+        let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone().read_only(true)).await.map_err(other)?;
+        let in_memory = options.get_filename().as_os_str().is_empty() || options.get_filename().to_string_lossy().contains(":memory:");
+        let checkpointer = if in_memory { None } else { Some(checkpointer(options).await?) };
+        Ok(SqliteDatabase { readers, writer, _checkpointer: checkpointer })
     }
+}
+
+/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`] on a connection of its
+/// own, in PASSIVE mode: it never waits for the writer nor makes it wait. Left to the writer, a
+/// checkpoint (and its fsync) runs inside whichever commit crosses the threshold, and every
+/// request waiting on that commit — the audit entries of a whole batch — waits with it.
+async fn checkpointer(options: SqliteConnectOptions) -> Result<tokio::sync::oneshot::Sender<()>, DbError> {
+    use sqlx::ConnectOptions as _;
+    let mut conn = options.connect().await.map_err(other)?;
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                _ = every.tick() => {
+                    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut conn).await {
+                        tracing::warn!("WAL checkpoint failed: {e}");
+                    }
+                }
+            }
+        }
+        let _ = sqlx::Connection::close(conn).await;
+    });
+    Ok(stop)
 }
 
 /// The connection options of a `sqlite:` URL or a file path.

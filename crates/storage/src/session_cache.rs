@@ -1,7 +1,8 @@
 //! Who a session cookie belongs to, kept in memory for a moment: every page request asks, and
 //! reading the session, the account and its grants each time would cost three queries. An entry
 //! lives [`TTL`] at most and every write on this server that could change the answer (a session
-//! touched, ended or stepped up; an account changed; a grant added or revoked) drops them all.
+//! ended or stepped up; an account changed; a grant added or revoked) drops them all; a session
+//! merely used again updates its own entry.
 //! Another app server on the same PostgreSQL database sees such a change within [`TTL`].
 
 use std::collections::HashMap;
@@ -31,6 +32,8 @@ struct Entry {
     at: Instant,
     generation: u64,
     view: Option<Arc<SessionView>>,
+    /// A request found it expired and is reading it again.
+    refreshing: bool,
 }
 
 #[derive(Default)]
@@ -41,12 +44,28 @@ pub(crate) struct SessionCache {
 
 impl SessionCache {
     /// The answer for this session digest, when one younger than [`TTL`] and of the current
-    /// generation is kept (`Some(None)`: no such session).
+    /// generation is kept (`Some(None)`: no such session). Once expired, the first request to ask
+    /// reads it again; those arriving meanwhile keep the answer (for at most another [`TTL`])
+    /// rather than all asking the database at the same instant. A change on this server
+    /// (a new generation) is never answered from before it.
     pub(crate) fn get(&self, id_hash: &str) -> Option<Option<Arc<SessionView>>> {
         let generation = self.generation.load(Ordering::Acquire);
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let e = entries.get(id_hash)?;
-        (e.generation == generation && e.at.elapsed() < TTL).then(|| e.view.clone())
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let e = entries.get_mut(id_hash)?;
+        if e.generation != generation {
+            return None;
+        }
+        let age = e.at.elapsed();
+        if age >= TTL {
+            if !e.refreshing {
+                e.refreshing = true;
+                return None;
+            }
+            if age >= 2 * TTL {
+                return None;
+            }
+        }
+        Some(e.view.clone())
     }
 
     /// Keeps an answer read at `generation` (read before the database was asked, so that a
@@ -56,11 +75,25 @@ impl SessionCache {
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, e| e.at.elapsed() < TTL / 2);
         }
-        entries.insert(id_hash.to_owned(), Entry { at: Instant::now(), generation, view });
+        entries.insert(id_hash.to_owned(), Entry { at: Instant::now(), generation, view, refreshing: false });
     }
 
     pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// The session was just used at `now`: the kept answer says so at once, so that the requests
+    /// arriving while its row is written do not each write it again (nothing else about the
+    /// session changed, so no other answer is dropped).
+    pub(crate) fn touched(&self, id_hash: &str, now: chrono::DateTime<chrono::Utc>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entries.get_mut(id_hash)
+            && let Some(view) = &e.view
+        {
+            let mut fresh = SessionView::clone(view);
+            fresh.session.last_seen_at = now;
+            e.view = Some(Arc::new(fresh));
+        }
     }
 
     /// Something that changes who a session is changed: forget every answer.

@@ -112,7 +112,7 @@ impl SessionStore for SqlStore {
     }
 
     async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
-        self.sessions.invalidate();
+        self.sessions.touched(id_hash, now);
         let mut tx = self.db.begin().await?;
         sql::access::touch_session(tx.as_mut(), id_hash, now).await?;
         tx.commit().await?;

@@ -39,6 +39,7 @@ pub mod picker;
 pub mod policy;
 pub mod query;
 pub mod register_file;
+mod request_id;
 pub mod respond;
 pub mod scan;
 pub mod session;
@@ -54,7 +55,7 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use policy::{Policy, Route};
@@ -106,7 +107,7 @@ fn build(routes: Vec<Route>) -> Router<AppState> {
 pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthConfig) -> Router {
     let state = AppState::new(store, clock, auth);
     let middleware = ServiceBuilder::new()
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(request_id::Counter::new()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(compression())
         .layer(TraceLayer::new_for_http())

@@ -424,6 +424,11 @@ async fn a_session_read_again_sees_what_changed(t: &TestStore) {
     s.revoke_grant(&ctx(), account, grant_id).await.unwrap();
     let again = s.session_view("digest-1").await.unwrap().unwrap();
     assert!(again.principal.as_ref().is_none_or(|p| p.grants.is_empty()), "the revoked grant is gone at once");
+    // Used again: the kept answer and the row both say when, and the principal is still known.
+    let later = ctx().now + chrono::Duration::minutes(5);
+    s.touch_session("digest-1", later).await.unwrap();
+    assert_eq!(s.session_view("digest-1").await.unwrap().unwrap().session.last_seen_at, later);
+    assert_eq!(s.session("digest-1").await.unwrap().unwrap().last_seen_at, later);
     s.delete_session("digest-1").await.unwrap();
     assert!(s.session_view("digest-1").await.unwrap().is_none(), "an ended session is gone at once");
     assert!(s.session_view("unknown").await.unwrap().is_none());

@@ -74,9 +74,20 @@ impl Default for AuthConfig {
     }
 }
 
-/// What every handler's state holds. The store is private to this module.
+/// What every handler's state holds, shared: every middleware layer and handler takes a copy per
+/// request, which is then one reference count, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The state itself. The store is private to this module.
+pub struct Shared {
     store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub auth: Arc<AuthConfig>,
@@ -88,7 +99,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthConfig) -> Self {
-        AppState { store, clock, auth: Arc::new(auth), imports: Arc::default(), pages: Arc::default() }
+        AppState(Arc::new(Shared { store, clock, auth: Arc::new(auth), imports: Arc::default(), pages: Arc::default() }))
     }
 
     /// Today in Vietnam.

@@ -67,25 +67,26 @@ pub(crate) struct HomeData {
     reminders: Vec<Line>,
     /// Study material read, of all (none: the committee sent none).
     study: Option<(usize, usize)>,
+    /// The member is in probation with a recognition file (its read is audited on every view).
+    recognition_file: bool,
 }
 
 /// `GET /handbook`: the member's home, from the data kept a moment when there is some (each
-/// request audited as the reads behind it are: the record and the next meeting).
+/// request audited: the reads behind it when it is read, one entry naming what it shows when it
+/// is kept).
 async fn home(State(state): State<AppState>, s: Caller, chrome: Chrome) -> Result<Response, AppError> {
     let account = s.principal().account_id;
     let home = match state.pages.get::<HomeData>(account) {
         Some(home) => {
             s.handbook()?;
-            let mut reads = vec![storage::AuditRecord::new("read.member", "member", home.member, serde_json::json!({}))];
-            if let Some(m) = &home.next {
-                reads.push(storage::AuditRecord::new(
-                    "read.handbook_meeting",
-                    "meeting",
-                    m.id,
-                    serde_json::json!({ "member": home.member.0 }),
-                ));
-            }
-            s.record_all(reads).await?;
+            // One entry for what the kept page shows of the member: their record, and with it
+            // the meeting and the recognition file it names.
+            let details = serde_json::json!({
+                "page": "handbook",
+                "meeting": home.next.as_ref().map(|m| m.id),
+                "recognition_file": home.recognition_file,
+            });
+            s.record_all(vec![storage::AuditRecord::new("read.member", "member", home.member, details)]).await?;
             home
         }
         None => {
@@ -144,6 +145,16 @@ async fn home_data(s: &Caller) -> Result<HomeData, AppError> {
         };
         reminders.push(Line { text, href: summary.record_href.clone() });
     }
+    let recognition = desk.recognition_file().await?;
+    if let Some(f) = &recognition {
+        let missing = f.missing().count();
+        let text = if missing == 0 {
+            "Hồ sơ công nhận đảng viên chính thức đã đủ giấy tờ.".to_owned()
+        } else {
+            format!("Hồ sơ công nhận đảng viên chính thức còn thiếu {missing} giấy tờ.")
+        };
+        reminders.push(Line { text, href: "/handbook/study#recognition".into() });
+    }
     if let Ok(requests) = s.change_requests()
         && let Ok(list) = requests.of_member(member).await
     {
@@ -171,6 +182,7 @@ async fn home_data(s: &Caller) -> Result<HomeData, AppError> {
         documents,
         reminders,
         study,
+        recognition_file: recognition.is_some(),
     })
 }
 
