@@ -157,6 +157,41 @@ async fn schedule_next(
         };
         store.reply_to_meeting(&ctx, id, *member, reply).await?;
     }
+    assign_tasks(store, cell, today).await
+}
+
+/// Tasks the chi bộ assigned its first members at its last meetings: one running (one member
+/// already reported it done), one past its last day.
+async fn assign_tasks(store: &dyn Store, cell: UnitId, today: NaiveDate) -> Result<(), StoreError> {
+    use domain::member_tasks::{TaskFields, TaskInput};
+    let tasks = [
+        (
+            20,
+            Some(15),
+            "Vận động nhân dân tham gia vệ sinh môi trường, xây dựng nông thôn mới",
+            "Mỗi đồng chí phụ trách các hộ gia đình trong tổ dân cư nơi mình ở.",
+            3,
+        ),
+        (40, Some(-3), "Tham gia tổ hòa giải ở cơ sở của thôn", "", 1),
+    ];
+    for (ago, due_in, title, details, how_many) in tasks {
+        let assigned_on = today - Duration::days(ago);
+        let members: Vec<MemberId> = store.chi_bo_members(cell, assigned_on).await?.into_iter().map(|m| m.member).take(how_many).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let assigned = assigned_on.format("%d/%m/%Y").to_string();
+        let due = due_in.map(|d| (today + Duration::days(d)).format("%d/%m/%Y").to_string()).unwrap_or_default();
+        let fields = TaskFields { title, details, assigned_on: &assigned, due: &due, assignees: &members };
+        let task = match TaskInput::parse(&fields, today) {
+            Ok(task) => task,
+            Err(e) => return Err(StoreError::Invalid(e)),
+        };
+        let id = store.assign_task(&on(assigned_on), cell, task).await?;
+        if let Some(second) = members.get(1) {
+            store.report_task(&on(today - Duration::days(2)), id, *second, "Đã vận động 12 hộ gia đình trong tổ tham gia.").await?;
+        }
+    }
     Ok(())
 }
 

@@ -29,6 +29,7 @@ pub mod ids;
 pub mod interchange;
 pub mod meetings;
 pub mod member;
+pub mod member_tasks;
 pub mod notifications;
 pub mod pipeline;
 pub mod quality;

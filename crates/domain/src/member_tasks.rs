@@ -75,7 +75,9 @@ impl TaskInput {
         e.into_result()?;
         match (title, assigned_on) {
             (Some(title), Some(assigned_on)) => Ok(TaskInput { title, details, assigned_on, due, assignees }),
-            _ => Err(ValidationErrors { errors: vec![FieldError::new("title", "required", "Nội dung nhiệm vụ không được để trống.")] }),
+            _ => Err(ValidationErrors {
+                errors: vec![FieldError::new("title", "required", "Nội dung nhiệm vụ không được để trống.")]
+            }),
         }
     }
 }
@@ -89,7 +91,9 @@ pub fn check_report(typed: &str, already_done: bool) -> Result<String, Validatio
     let mut e = ValidationErrors::default();
     let report = e.take("report", required_text_in(typed, Lines::Multi, MAX_REPORT, "Kết quả thực hiện"));
     e.into_result()?;
-    report.ok_or_else(|| ValidationErrors { errors: vec![FieldError::new("report", "required", "Kết quả thực hiện không được để trống.")] })
+    report.ok_or_else(|| ValidationErrors {
+        errors: vec![FieldError::new("report", "required", "Kết quả thực hiện không được để trống.")]
+    })
 }
 
 /// The answer to a second report of the same task.
@@ -138,7 +142,10 @@ mod tests {
     #[test]
     fn a_task_needs_what_and_whom_and_defaults_to_today() {
         let members = [MemberId(3), MemberId(4), MemberId(3)];
-        let f = TaskFields { title: " Vận động hộ gia đình  ", assigned_on: "", due: "31/12/2026", assignees: &members, ..Default::default() };
+        let f =
+            TaskFields {
+                title: " Vận động hộ gia đình  ", assigned_on: "", due: "31/12/2026", assignees: &members, ..Default::default()
+            };
         let t = TaskInput::parse(&f, d(2026, 12, 5)).unwrap();
         assert_eq!(t.title, "Vận động hộ gia đình");
         assert_eq!(t.assigned_on, d(2026, 12, 5));

@@ -39,6 +39,7 @@ mod handbook;
 pub mod import;
 pub mod index;
 mod meetings;
+mod member_tasks;
 mod members;
 pub mod model;
 mod notifications;
@@ -79,6 +80,7 @@ pub use meetings::{
     MeetingDocumentView, MeetingReport, MeetingReportRow, MeetingStore, MeetingSummary, MeetingView, MinutesChange, MinutesView,
     MissedMeetings, MissedPlenaries, ResolutionView, SignatureView,
 };
+pub use member_tasks::{Assignee, ListedMember, MemberTask, MemberTaskStore, TaskRow as MemberTaskRow, UnitTask};
 pub use members::RegisterStore;
 pub use model::*;
 pub use notifications::{InboxPage, MailItem, MailStatus, NotificationStore, NotificationView};
@@ -98,8 +100,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 pub mod prelude {
     pub use crate::{
         AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
-        DocumentStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore, NotificationStore,
-        PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore,
-        WeakStore,
+        DocumentStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore, MemberTaskStore,
+        NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore,
+        TransferStore, UnitStore, WeakStore,
     };
 }

@@ -34,6 +34,7 @@ pub mod handbook;
 pub mod import;
 mod index_feed;
 pub mod meetings;
+pub mod member_tasks;
 mod members;
 pub mod notifications;
 pub mod plans;

@@ -24,6 +24,7 @@ use crate::handbook::HandbookStore;
 use crate::import::{ImportRecordStore, ImportStore};
 use crate::index::{self, Sight};
 use crate::meetings::MeetingStore;
+use crate::member_tasks::MemberTaskStore;
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
 use crate::notifications::NotificationStore;
@@ -61,6 +62,7 @@ pub trait Store:
     + WeakStore
     + FeedbackStore
     + HandbookStore
+    + MemberTaskStore
     + DocumentStore
     + NotificationStore
     + ImportStore
@@ -94,6 +96,7 @@ impl<T> Store for T where
         + WeakStore
         + FeedbackStore
         + HandbookStore
+        + MemberTaskStore
         + DocumentStore
         + NotificationStore
         + ImportStore

@@ -46,6 +46,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ("feedback_answer", "Đã gửi trả lời."),
     ("document_new", "Đã lưu tài liệu."),
     ("document_attach", "Đã tải tệp lên."),
+    ("member_task", "Đã giao nhiệm vụ."),
+    ("member_task_report", "Đã báo cáo hoàn thành nhiệm vụ."),
     ("saved", "Đã lưu."),
 ];
 
@@ -61,6 +63,7 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["members", _, "events", _, "correct"] => "correction",
         ["units", "new"] | ["units", _, "children", "new"] => "unit_new",
         ["units", _, "admission", "new"] => "case_new",
+        ["units", _, "member-tasks"] => "member_task",
         ["units", _, _] => "unit",
         ["admission", "cases", _, "edit"] => "case",
         ["admission", "cases", _, "steps", "new"] => "step",
@@ -86,6 +89,7 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["feedback", _, "answer"] => "feedback_answer",
         ["documents", "new"] => "document_new",
         ["documents", _, "attachments"] => "document_attach",
+        ["handbook", "tasks", _, "report"] => "member_task_report",
         _ => "saved",
     })
 }

@@ -72,6 +72,9 @@ struct Fixture {
     proposal_out: i64,
     /// A notice of the administrator's (no actor's own).
     notice_out: i64,
+    /// Tasks A1 assigned the member with an account, and B1 its member.
+    task_in: i64,
+    task_out: i64,
     /// Documents in the libraries of communes A and B (for everyone under them), each with an attachment.
     document_in: i64,
     document_out: i64,
@@ -255,9 +258,18 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let attachment = store.add_attachment(&ctx, id, 1, "huong-dan.pdf", "application/pdf", b"%PDF-1.7").await.unwrap();
         documents.push((id, attachment));
     }
+    let mut tasks = Vec::new();
+    for (member, unit) in [(people[0].0, a1), (people[2].0, b1)] {
+        let fields =
+            domain::member_tasks::TaskFields { title: "Vận động hộ gia đình", assignees: &[member], ..Default::default() };
+        let task = domain::member_tasks::TaskInput::parse(&fields, ctx.today).unwrap();
+        tasks.push(store.assign_task(&ctx, unit, task).await.unwrap());
+    }
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        task_in: tasks[0],
+        task_out: tasks[1],
         proposal_in: proposals[0],
         proposal_out: proposals[1],
         request_in: requests[0],
@@ -405,6 +417,10 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             }
             ("document", p) if p.starts_with("/handbook/meetings/") => {
                 (if in_scope { f.meeting_document_in } else { f.meeting_document_out }).to_string()
+            }
+            ("id", p) if p.starts_with("/handbook/tasks/") => {
+                scoped = Scoped::Own;
+                (if in_scope { f.task_in } else { f.task_out }).to_string()
             }
             ("id", p) if p.starts_with("/handbook/documents/") => {
                 scoped = Scoped::Own;
@@ -699,6 +715,16 @@ async fn every_route_every_role(app: &App) {
                 // member (`AccountDesk`), checked before anything is read.
                 if want == Expect::Allowed
                     && path.contains("/handbook-account")
+                    && !who.allows(Capability::WriteRegister)
+                    && !who.allows(Capability::RecordMeetings)
+                {
+                    want = Expect::Status(403);
+                }
+                // Assigning a chi bộ's tasks to its members needs `write` or `meetings`
+                // (`MemberTaskDesk`), checked before the body is read.
+                if want == Expect::Allowed
+                    && method == Method::POST
+                    && *path == "/units/{id}/member-tasks"
                     && !who.allows(Capability::WriteRegister)
                     && !who.allows(Capability::RecordMeetings)
                 {

@@ -35,6 +35,7 @@ mod import_cli;
 mod input_rules;
 mod links;
 mod meetings;
+mod member_tasks;
 mod notifications;
 mod origin;
 mod picker;

@@ -181,3 +181,16 @@ impl MeetingDesk<'_> {
         self.store().minutes_shared(id).await
     }
 }
+impl HandbookDesk<'_> {
+    /// The tasks naming the member, newest first; audited as `read.member_tasks`.
+    pub async fn tasks(&self) -> Result<Vec<crate::member_tasks::MemberTask>> {
+        let tasks = self.store().member_tasks(self.member, self.access.today()).await?;
+        self.access.record("read.member_tasks", "member", self.member, json!({ "tasks": tasks.len() })).await?;
+        Ok(tasks)
+    }
+
+    /// The member reports a task naming them done (404 for any other task).
+    pub async fn report_task(&self, task: i64, report: &str) -> Result<()> {
+        self.store().report_task(&self.access.write_context(), task, self.member, report).await
+    }
+}

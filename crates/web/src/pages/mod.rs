@@ -18,6 +18,7 @@ pub mod home;
 pub mod import;
 pub mod inbox;
 pub mod meetings;
+pub mod member_tasks;
 pub mod members;
 pub mod quality;
 pub mod reports;
@@ -57,6 +58,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(strike_off::routes());
     routes.extend(handbook_accounts::routes());
     routes.extend(handbook::routes());
+    routes.extend(member_tasks::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

@@ -266,6 +266,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         format!("/units/{cell}/strike-off"),
         format!("/units/{cell}/handbook-accounts"),
         format!("/units/{cell}/study"),
+        format!("/units/{cell}/member-tasks"),
         "/inbox".into(),
         "/account".into(),
     ];
@@ -281,6 +282,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
                 "/handbook/meetings".into(),
                 "/handbook/documents".into(),
                 "/handbook/study".into(),
+                "/handbook/tasks".into(),
                 "/offline".into(),
                 format!("/members/{member}"),
                 format!("/members/{member}/requests/new"),

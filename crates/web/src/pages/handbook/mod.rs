@@ -69,6 +69,9 @@ pub(crate) struct HomeData {
     study: Option<(usize, usize)>,
     /// The member is in probation with a recognition file (its read is audited on every view).
     recognition_file: bool,
+    /// Tasks the chi bộ assigned the member, not reported done yet (late ones first).
+    open_tasks: usize,
+    tasks: Vec<Line>,
 }
 
 /// `GET /handbook`: the member's home, from the data kept a moment when there is some (each
@@ -85,6 +88,7 @@ async fn home(State(state): State<AppState>, s: Caller, chrome: Chrome) -> Resul
                 "page": "handbook",
                 "meeting": home.next.as_ref().map(|m| m.id),
                 "recognition_file": home.recognition_file,
+                "open_tasks": home.open_tasks,
             });
             s.record_all(vec![storage::AuditRecord::new("read.member", "member", home.member, details)]).await?;
             home
@@ -145,6 +149,20 @@ async fn home_data(s: &Caller) -> Result<HomeData, AppError> {
         };
         reminders.push(Line { text, href: summary.record_href.clone() });
     }
+    let mut open: Vec<_> = desk.tasks().await?.into_iter().filter(|t| !t.progress.is_done()).collect();
+    open.sort_by_key(|t| (t.progress != domain::member_tasks::TaskProgress::Late, t.task.due.is_none(), t.task.due));
+    let tasks = open
+        .iter()
+        .take(3)
+        .map(|t| Line {
+            text: match (t.task.due, t.progress) {
+                (Some(due), domain::member_tasks::TaskProgress::Late) => format!("{} — quá hạn từ {}", t.task.title, format::date(due)),
+                (Some(due), _) => format!("{} — hạn {}", t.task.title, format::date(due)),
+                (None, _) => t.task.title.clone(),
+            },
+            href: format!("/handbook/tasks#task-{}", t.task.id),
+        })
+        .collect();
     let recognition = desk.recognition_file().await?;
     if let Some(f) = &recognition {
         let missing = f.missing().count();
@@ -183,6 +201,8 @@ async fn home_data(s: &Caller) -> Result<HomeData, AppError> {
         reminders,
         study,
         recognition_file: recognition.is_some(),
+        open_tasks: open.len(),
+        tasks,
     })
 }
 
