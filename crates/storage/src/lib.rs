@@ -88,7 +88,7 @@ pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInF
 pub use quality::{KindCount, QualityLine, QualityMember, QualityQuery, QualityReport, QualityStore, QualityUnit, UnitCounts};
 pub use reports::{Period, ReportRequest, ReportStore};
 pub use scope::ScopeStore;
-pub use session_cache::SessionView;
+pub use session_cache::{SessionView, still_usable};
 pub use sessions::SessionStore;
 pub use store::{Health, SqlStore, Store};
 pub use strike_off::{StrikeOffFlag, StrikeOffList, StrikeOffProposalView, StrikeOffStore};

@@ -36,6 +36,21 @@ struct Entry {
     refreshing: bool,
 }
 
+/// Whether something kept `age` ago may still be used: while younger than `ttl`; once expired,
+/// not by the first request to ask (it reads it again: `refreshing` is set until a fresh copy
+/// replaces the entry) but still by those arriving meanwhile, for at most another `ttl` — so an
+/// expiry sends one request to the database, not every request of that instant.
+pub fn still_usable(age: Duration, ttl: Duration, refreshing: &mut bool) -> bool {
+    if age < ttl {
+        return true;
+    }
+    if !*refreshing {
+        *refreshing = true;
+        return false;
+    }
+    age < 2 * ttl
+}
+
 #[derive(Default)]
 pub(crate) struct SessionCache {
     generation: AtomicU64,
@@ -55,17 +70,7 @@ impl SessionCache {
         if e.generation != generation {
             return None;
         }
-        let age = e.at.elapsed();
-        if age >= TTL {
-            if !e.refreshing {
-                e.refreshing = true;
-                return None;
-            }
-            if age >= 2 * TTL {
-                return None;
-            }
-        }
-        Some(e.view.clone())
+        still_usable(e.at.elapsed(), TTL, &mut e.refreshing).then(|| e.view.clone())
     }
 
     /// Keeps an answer read at `generation` (read before the database was asked, so that a

@@ -34,15 +34,8 @@ impl PageCache {
     pub fn get<T: Send + Sync + 'static>(&self, account: i64) -> Option<Arc<T>> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let e = entries.get_mut(&account)?.get_mut(&TypeId::of::<T>())?;
-        let age = e.at.elapsed();
-        if age >= TTL {
-            if !e.refreshing {
-                e.refreshing = true;
-                return None;
-            }
-            if age >= 2 * TTL {
-                return None;
-            }
+        if !storage::still_usable(e.at.elapsed(), TTL, &mut e.refreshing) {
+            return None;
         }
         e.data.clone().downcast::<T>().ok()
     }
