@@ -219,6 +219,7 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
         format!("/handbook/meetings/{meeting}"),
         "/handbook/documents".to_owned(),
         "/handbook/study".to_owned(),
+        "/handbook/tasks".to_owned(),
         format!("/documents/{document}"),
         format!("/members/{me}"),
         "/inbox".to_owned(),

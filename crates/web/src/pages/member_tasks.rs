@@ -156,13 +156,14 @@ async fn unit_page(
             details: t.task.details.unwrap_or_default(),
         })
         .collect();
-    let (form, summary) = if desk.may_assign(unit).await && year == s.today().year() {
-        let members = desk.members(unit).await?;
+    // The form, for whoever assigns here, on this year's page of a unit with members on its list.
+    let members = if desk.may_assign(unit).await && year == s.today().year() { desk.members(unit).await? } else { Vec::new() };
+    let (form, summary) = if members.is_empty() && errors.errors.is_empty() {
+        (None, Vec::new())
+    } else {
         let mut sections = form_sections(&members, fields);
         let summary = forms::attach_errors(&mut sections, errors);
         (Some(sections), summary)
-    } else {
-        (None, Vec::new())
     };
     let label = unit_label(s, unit, "");
     let this_year = s.today().year();
