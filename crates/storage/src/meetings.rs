@@ -225,6 +225,14 @@ pub trait MeetingStore: Send + Sync {
     async fn meeting_roll(&self, unit: UnitId, kind: MeetingKind, on: NaiveDate) -> Result<Vec<MemberId>>;
     /// The unit a meeting belongs to (for the scope checks).
     async fn meeting_unit(&self, id: i64) -> Result<UnitId>;
+    /// A member's recorded presence at the meetings held in `[first, last]`, by meeting (one
+    /// query, for the member's own list).
+    async fn member_presence(
+        &self,
+        member: MemberId,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<std::collections::HashMap<i64, Presence>>;
     /// A unit's meetings in `[first, last]`, in order.
     async fn unit_meetings(&self, unit: UnitId, first: NaiveDate, last: NaiveDate) -> Result<Vec<MeetingSummary>>;
     /// The alerts of the chi bộ under `root` (itself included) in `year`, as of `today`.
@@ -497,6 +505,16 @@ impl MeetingStore for SqlStore {
         }
         let record = AuditRecord::new(action, "meeting", id, details);
         self.commit_write(tx, seq, ctx, &[record], "meeting", &[id]).await
+    }
+
+    async fn member_presence(
+        &self,
+        member: MemberId,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<std::collections::HashMap<i64, Presence>> {
+        let mut conn = self.db.reader().await?;
+        Ok(q::presence_of_member(conn.as_mut(), member, first, last).await?.into_iter().collect())
     }
 
     async fn meeting(&self, id: i64) -> Result<MeetingView> {

@@ -190,6 +190,15 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
 
     // The minutes: not shown until signed and shared by the chi bộ.
     let held = WriteContext::new("test", support::now() + chrono::Duration::days(10));
+    // The attendance taken at the meeting: the member's own list shows it.
+    let version = app.store.meeting(meeting).await.unwrap().version;
+    let present = storage::AttendanceInput { member: MemberId(me), presence: domain::meetings::Presence::Present, reason: None };
+    app.store.record_attendance(&held, meeting, version, vec![present]).await.unwrap();
+    let list = web.get(app.url("/handbook/meetings")).send().await.unwrap().text().await.unwrap();
+    let label = domain::meetings::Presence::Present.label();
+    assert!(list.contains("có mặt 1/1 cuộc sinh hoạt đã điểm danh") && list.contains(label), "{list}");
+    let list = stranger.get(app.url("/handbook/meetings")).send().await.unwrap().text().await.unwrap();
+    assert!(!list.contains("cuộc sinh hoạt đã điểm danh"), "another chi bộ's member has no attendance here");
     let mut v = app.store.meeting(meeting).await.unwrap().version;
     for change in [
         MinutesChange::Edit("Chi bộ thống nhất thông qua nghị quyết.".into()),

@@ -71,15 +71,11 @@ impl HandbookDesk<'_> {
     /// The meetings of the member's chi bộ between two days with the member's own attendance
     /// (`None`: not recorded, or the member was not on the list); one audit entry.
     pub async fn attendance(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<(MeetingSummary, Option<String>)>> {
+        let presence = self.store().member_presence(self.member, first, last).await?;
         let mut out = Vec::new();
         for m in self.meetings(first, last).await? {
-            let presence = if m.attendance_recorded {
-                let view = self.store().meeting(m.id).await?;
-                view.attendance.iter().find(|a| a.member == self.member).map(|a| a.presence_label.clone())
-            } else {
-                None
-            };
-            out.push((m, presence));
+            let label = presence.get(&m.id).filter(|_| m.attendance_recorded).map(|p| p.label().to_owned());
+            out.push((m, label));
         }
         self.access.record("read.handbook_meetings", "member", self.member, json!({ "first": first, "last": last })).await?;
         Ok(out)

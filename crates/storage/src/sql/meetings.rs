@@ -306,6 +306,18 @@ pub struct PresenceRow {
     pub guest: bool,
 }
 
+/// A member's recorded presence at the meetings held in `[first, last]`, by meeting.
+pub async fn presence_of_member(conn: &mut dyn Conn, member: MemberId, first: NaiveDate, last: NaiveDate) -> R<Vec<(i64, Presence)>> {
+    let sql: Sql = "SELECT a.meeting_id, a.presence FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id \
+                    WHERE a.member_id = $1 AND m.held_on BETWEEN $2 AND $3 AND m.attendance_recorded = 1"
+        .into();
+    conn.query(&sql, vec![member.0.into(), first.into(), last.into()])
+        .await?
+        .iter()
+        .map(|r| Ok((r.i64("meeting_id")?, Presence::parse(&r.str("presence")?).map_err(|_| decode("presence"))?)))
+        .collect()
+}
+
 /// Every attendance of the meetings held in `[first, last]`.
 pub async fn presence_between(conn: &mut dyn Conn, first: NaiveDate, last: NaiveDate) -> R<Vec<PresenceRow>> {
     let sql: Sql = "SELECT a.member_id, m.unit_id, m.held_on, m.kind, a.presence, a.exempt, a.away_temporarily, a.guest \
