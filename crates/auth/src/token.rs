@@ -54,9 +54,40 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 /// [`AuthError::Random`] when the OS random number generator fails.
 pub fn mask(token: &str) -> Result<String, AuthError> {
     let mut pad = vec![0u8; token.len()];
-    crate::fill_random(&mut pad)?;
+    fill_pad(&mut pad)?;
     let hidden: Vec<u8> = pad.iter().zip(token.as_bytes()).map(|(p, t)| p ^ t).collect();
     Ok(format!("{}{}", hex_lower(&pad), hex_lower(&hidden)))
+}
+
+/// Pads drawn from one seed before the thread's generator is seeded again from the OS.
+const PADS_PER_SEED: u32 = 4096;
+
+thread_local! {
+    /// The thread's pad generator and how many pads it drew since it was seeded.
+    static PADS: std::cell::RefCell<Option<(rand::rngs::StdRng, u32)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Fills `pad` from a cryptographically secure generator (ChaCha12) seeded from the operating
+/// system and seeded again every [`PADS_PER_SEED`] pads: every page carries a pad, and asking the
+/// kernel for each one was a system call per page view. Tokens and codes still come from the
+/// operating system directly ([`random_token`], [`random_bytes`]).
+fn fill_pad(pad: &mut [u8]) -> Result<(), AuthError> {
+    use rand::{RngCore as _, SeedableRng as _};
+    PADS.with(|cell| {
+        let mut kept = cell.borrow_mut();
+        let (generator, drawn) = match kept.take() {
+            Some((generator, drawn)) if drawn < PADS_PER_SEED => (generator, drawn),
+            _ => {
+                let mut seed = [0u8; 32];
+                crate::fill_random(&mut seed)?;
+                (rand::rngs::StdRng::from_seed(seed), 0)
+            }
+        };
+        let (mut generator, drawn) = (generator, drawn + 1);
+        generator.fill_bytes(pad);
+        *kept = Some((generator, drawn));
+        Ok(())
+    })
 }
 
 /// The token a [`mask`] hid, or `None` when `masked` is not one.
@@ -96,6 +127,17 @@ mod tests {
         let token = random_token("dv_").unwrap();
         assert_eq!(digest(&token), digest(&token));
         assert_ne!(digest(&token), digest(&random_token("dv_").unwrap()));
+    }
+
+    #[test]
+    fn pads_stay_fresh_across_the_generators_new_seed() {
+        let token = random_token("").unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..PADS_PER_SEED + 3 {
+            let masked = mask(&token).unwrap();
+            assert_eq!(unmask(&masked).as_deref(), Some(token.as_str()));
+            assert!(seen.insert(masked[..token.len() * 2].to_owned()), "a pad came twice");
+        }
     }
 
     #[test]

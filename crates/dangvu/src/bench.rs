@@ -32,6 +32,10 @@ pub struct BenchArgs {
     /// Seconds of each throughput run (the handbook home against a bare handler).
     #[arg(long, default_value_t = 10)]
     throughput_seconds: u64,
+    /// Rounds of the throughput runs (bare handler and handbook home in turn); the figures
+    /// reported are the medians over the rounds.
+    #[arg(long, default_value_t = 3)]
+    throughput_rounds: usize,
     /// Only the throughput runs (skip the latency measurements).
     #[arg(long)]
     throughput_only: bool,
@@ -57,7 +61,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let served: Arc<dyn Store> = store.clone();
     tokio::spawn(async move { web::serve(listener, served, Arc::new(web::SystemClock), web::AuthConfig::default()).await });
     if args.throughput_only {
-        crate::throughput::compare(store.as_ref(), &base, args.throughput_seconds).await?;
+        crate::throughput::compare(store.as_ref(), &base, args.throughput_seconds, args.throughput_rounds).await?;
         return Ok(());
     }
     let admin = Grant { role: Role::Admin, unit: None };
@@ -185,7 +189,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
     report("admission report of the province, 2025", &mut times);
     measure_login(&base, store.as_ref()).await?;
-    crate::throughput::compare(store.as_ref(), &base, args.throughput_seconds).await?;
+    crate::throughput::compare(store.as_ref(), &base, args.throughput_seconds, args.throughput_rounds).await?;
     println!();
     println!("members in the province subtree: {}; in the commune: {}", root.member_count, commune.member_count);
     let work = store.worklist(&storage::CaseQuery::new(today)).await?;

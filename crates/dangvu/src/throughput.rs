@@ -149,8 +149,31 @@ async fn own_load(url: &str, cookie: Option<&str>, connections: usize, seconds: 
     Ok(Load { per_second: all.len() as f64 / seconds as f64, p99_ms: p99, errors })
 }
 
-/// Measures and prints the handbook home against the bare handler.
-pub async fn compare(store: &dyn Store, base: &str, seconds: u64) -> Result<()> {
+/// One round of the comparison: the bare handler, then the handbook home at 64 and at 256
+/// connections, one after the other.
+#[derive(Debug, Clone, Copy)]
+struct Round {
+    bare_64: Load,
+    home_64: Load,
+    home_256: Load,
+}
+
+impl Round {
+    /// The handbook home's requests per second as a share of the bare handler's, in percent.
+    fn ratio(&self) -> f64 {
+        100.0 * self.home_64.per_second / self.bare_64.per_second
+    }
+}
+
+/// The middle value (the upper one of the two middle values when there is an even number).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Measures and prints the handbook home against the bare handler, in `rounds` rounds taken in
+/// turn (on a shared machine one run alone can be off by a fifth either way), then the medians.
+pub async fn compare(store: &dyn Store, base: &str, seconds: u64, rounds: usize) -> Result<()> {
     let today = storage::vietnam_today(chrono::Utc::now());
     let bare = serve_bare().await?;
     let (session, digest) = member_session(store, today).await?;
@@ -161,19 +184,55 @@ pub async fn compare(store: &dyn Store, base: &str, seconds: u64) -> Result<()> 
     anyhow::ensure!(res.status().is_success(), "/handbook answered {}", res.status());
     let tool = if which_wrk() { "wrk -t2" } else { "the bench's own client" };
     println!();
-    println!("throughput ({tool}, {seconds} s each, loopback; the server and the load share this machine's cores):");
-    let bare_64 = load(&format!("{bare}/"), None, 64, seconds).await?;
-    let home_64 = load(&format!("{base}/handbook"), Some(&cookie), 64, seconds).await?;
-    let home_256 = load(&format!("{base}/handbook"), Some(&cookie), 256, seconds).await?;
-    println!("{:<56} {:>10} {:>9} {:>7}", "measurement", "req/s", "p99 ms", "errors");
-    for (label, l) in [
-        ("bare axum handler, 64 connections", bare_64),
-        ("handbook home (/handbook), member, 64 connections", home_64),
-        ("handbook home (/handbook), member, 256 connections", home_256),
-    ] {
-        println!("{label:<56} {:>10.0} {:>9.2} {:>7}", l.per_second, l.p99_ms, l.errors);
+    println!("throughput ({tool}, {seconds} s each, {rounds} rounds, loopback; the server and the load share this machine's cores):");
+    println!("{:<5} {:<56} {:>10} {:>9} {:>7}", "round", "measurement", "req/s", "p99 ms", "errors");
+    let mut done = Vec::new();
+    for n in 1..=rounds.max(1) {
+        let round = Round {
+            bare_64: load(&format!("{bare}/"), None, 64, seconds).await?,
+            home_64: load(&format!("{base}/handbook"), Some(&cookie), 64, seconds).await?,
+            home_256: load(&format!("{base}/handbook"), Some(&cookie), 256, seconds).await?,
+        };
+        for (label, l) in [
+            ("bare axum handler, 64 connections", round.bare_64),
+            ("handbook home (/handbook), member, 64 connections", round.home_64),
+            ("handbook home (/handbook), member, 256 connections", round.home_256),
+        ] {
+            println!("{n:<5} {label:<56} {:>10.0} {:>9.2} {:>7}", l.per_second, l.p99_ms, l.errors);
+        }
+        println!("{n:<5} handbook home / bare axum: {:.1} %", round.ratio());
+        done.push(round);
     }
-    println!("handbook home / bare axum: {:.1} % (the target is at least 25 %)", 100.0 * home_64.per_second / bare_64.per_second);
+    let errors: u64 = done.iter().map(|r| r.bare_64.errors + r.home_64.errors + r.home_256.errors).sum();
+    println!(
+        "medians over {} rounds: bare axum {:.0} req/s, handbook home {:.0} req/s, home / bare {:.1} % (the target is at least 25 %), \
+         p99 at 256 connections {:.2} ms (at most 50 ms); {errors} errors",
+        done.len(),
+        median(done.iter().map(|r| r.bare_64.per_second).collect()),
+        median(done.iter().map(|r| r.home_64.per_second).collect()),
+        median(done.iter().map(Round::ratio).collect()),
+        median(done.iter().map(|r| r.home_256.p99_ms).collect()),
+    );
     store.delete_session(&digest).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_takes_the_middle_value() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 3.0, "the upper middle of an even count");
+        assert_eq!(median(vec![5.0]), 5.0);
+        assert!(median(vec![]).is_nan());
+    }
+
+    #[test]
+    fn wrk_durations_read_as_milliseconds() {
+        assert_eq!(millis("850.00us"), 0.85);
+        assert_eq!(millis("1.50ms"), 1.5);
+        assert_eq!(millis("1.02s"), 1020.0);
+    }
 }

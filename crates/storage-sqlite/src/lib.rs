@@ -24,9 +24,12 @@ pub struct SqliteDatabase {
 /// How often the WAL is copied back into the database file, off the writer's path.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
-/// The write connection's page cache (KiB, negative as SQLite counts it): bulk loads into a
-/// populated register touch every index. Restored by `after_large_load`.
-const WRITER_CACHE: &str = "-262144";
+/// The write connection's page cache while serving (KiB, negative as SQLite counts it): a write
+/// touches a few pages, and the audit trail's appends fill new ones at the right edge of its
+/// table and indexes. A large cache would only fill with those (memory that grows for minutes,
+/// one fresh allocation per page); a small one recycles its pages. Imports raise it for their
+/// duration (`before_bulk_write`), and `after_bulk_write` restores this.
+const WRITER_CACHE: &str = "-16384";
 
 impl SqliteDatabase {
     /// Opens (creating if needed) and migrates the database at `location`: a `sqlite:` URL or a
@@ -39,11 +42,18 @@ impl SqliteDatabase {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-65536");
-        // The writer gets a larger page cache (bulk loads touch every index of the register) and
-        // checkpoints the WAL itself only past 64 MiB: the checkpointer below keeps it short.
+        // The writer keeps a small page cache (imports raise it) and checkpoints the WAL itself
+        // only past 64 MiB: the checkpointer below keeps it short.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone().pragma("cache_size", WRITER_CACHE).pragma("wal_autocheckpoint", "16384"))
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("cache_size", WRITER_CACHE)
+                    .pragma("wal_autocheckpoint", "16384")
+                    // A statement that inserts many rows keeps its undo journal in memory.
+                    .pragma("temp_store", "MEMORY"),
+            )
             .await
             .map_err(other)?;
         backup::MIGRATOR.run(&writer).await.map_err(other)?;
@@ -191,13 +201,17 @@ impl Database for SqliteDatabase {
         &[]
     }
 
-    fn before_large_load(&self) -> &'static [&'static str] {
-        // Appending without indexes needs few pages; the dirty ones go to the WAL sooner.
-        &["PRAGMA cache_size = -32768"]
+    fn before_bulk_write(&self, rebuild: bool) -> &'static [&'static str] {
+        if rebuild {
+            // Appending without indexes needs few pages; the dirty ones go to the WAL sooner.
+            &["PRAGMA cache_size = -32768"]
+        } else {
+            &["PRAGMA cache_size = -262144"]
+        }
     }
 
-    fn after_large_load(&self) -> &'static [&'static str] {
-        &["PRAGMA cache_size = -262144"]
+    fn after_bulk_write(&self) -> &'static [&'static str] {
+        &["PRAGMA cache_size = -16384"]
     }
 
     fn refresh_statistics(&self) -> &'static [&'static str] {

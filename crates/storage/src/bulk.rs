@@ -47,17 +47,17 @@ impl BulkStore for SqlStore {
 
     async fn bulk_finish(&self) -> Result<()> {
         let (mut tx, seq) = self.begin_write().await?;
-        sql::create_member_indexes(tx.as_mut()).await.map_err(|e| match e {
-            DbError::Unique(_) => StoreError::invalid(
-                "members",
-                "duplicate",
-                "Dữ liệu nạp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng nhau; không tạo được chỉ mục duy nhất.",
-            ),
-            other => StoreError::Database(other),
-        })?;
-        for stmt in self.db.refresh_statistics() {
+        for stmt in self.db.before_bulk_write(false) {
             tx.execute(&(*stmt).into(), vec![]).await?;
         }
+        let built = self.build_member_indexes(tx.as_mut()).await;
+        for stmt in self.db.after_bulk_write() {
+            let restored = tx.execute(&(*stmt).into(), vec![]).await;
+            if built.is_ok() {
+                restored?;
+            }
+        }
+        built?;
         self.commit_unaudited(tx, seq, "all", &[0]).await
     }
 
@@ -74,6 +74,23 @@ impl BulkStore for SqlStore {
 }
 
 impl SqlStore {
+    /// Builds the member indexes (refusing duplicate identifiers) and refreshes the planner's
+    /// statistics.
+    async fn build_member_indexes(&self, tx: &mut dyn Conn) -> Result<()> {
+        sql::create_member_indexes(tx).await.map_err(|e| match e {
+            DbError::Unique(_) => StoreError::invalid(
+                "members",
+                "duplicate",
+                "Dữ liệu nạp có số CCCD, số thẻ đảng viên hoặc số lý lịch trùng nhau; không tạo được chỉ mục duy nhất.",
+            ),
+            other => StoreError::Database(other),
+        })?;
+        for stmt in self.db.refresh_statistics() {
+            tx.execute(&(*stmt).into(), vec![]).await?;
+        }
+        Ok(())
+    }
+
     /// Writes `data` inside the caller's write transaction: units with their closure rows, then
     /// the members, each history derived and checked (the first problem refuses the whole load).
     pub(crate) async fn load_bulk(&self, conn: &mut dyn Conn, data: BulkData) -> Result<()> {

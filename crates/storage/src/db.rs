@@ -386,12 +386,17 @@ pub trait Database: Send + Sync {
     fn after_bulk_load(&self) -> &'static [&'static str];
     /// Statements that refresh the query planner's statistics after a large load.
     fn refresh_statistics(&self) -> &'static [&'static str];
-    /// Statements run on the write connection before a load that rebuilds the member indexes
-    /// (nothing needs a large page cache then), and after it, whatever its outcome.
-    fn before_large_load(&self) -> &'static [&'static str] {
+    /// Statements run on the write connection before an import or the generator writes:
+    /// `rebuild` while rows are appended to tables whose member indexes were dropped (a large
+    /// page cache is of no use then), otherwise for writing into the indexes of a populated
+    /// register or building them (every index is touched: a large cache pays).
+    fn before_bulk_write(&self, rebuild: bool) -> &'static [&'static str] {
+        let _ = rebuild;
         &[]
     }
-    fn after_large_load(&self) -> &'static [&'static str] {
+    /// Statements run on the write connection after such a write, whatever its outcome: back to
+    /// what serving needs.
+    fn after_bulk_write(&self) -> &'static [&'static str] {
         &[]
     }
     /// Closes every connection, waiting until they are closed (a SQLite file may then be moved).

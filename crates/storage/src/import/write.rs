@@ -30,14 +30,11 @@ pub(super) async fn write(
 ) -> Result<ImportPlan> {
     let rebuild =
         work.new_members.len() >= input.rebuild_indexes_from && work.new_members.len() as i64 > sql::import::member_count(conn).await?;
-    if !rebuild {
-        return write_all(store, conn, ctx, input, work, false).await;
-    }
-    for stmt in store.db.before_large_load() {
+    for stmt in store.db.before_bulk_write(rebuild) {
         conn.execute(&(*stmt).into(), vec![]).await?;
     }
-    let written = write_all(store, conn, ctx, input, work, true).await;
-    for stmt in store.db.after_large_load() {
+    let written = write_all(store, conn, ctx, input, work, rebuild).await;
+    for stmt in store.db.after_bulk_write() {
         let restored = conn.execute(&(*stmt).into(), vec![]).await;
         // A failed import reports its own error, not the restoring's.
         if written.is_ok() {
