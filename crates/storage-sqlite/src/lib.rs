@@ -193,6 +193,19 @@ impl Database for SqliteDatabase {
         Ok(Box::new(Session(self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?)))
     }
 
+    async fn execute_alone(&self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+        // Outside BEGIN … COMMIT, SQLite makes the statement a transaction of its own.
+        Session(self.writer.acquire().await.map_err(map_err)?).execute(sql, args).await
+    }
+
+    fn audit_head_enforced(&self) -> bool {
+        true
+    }
+
+    fn anonymous_placeholders(&self) -> bool {
+        true
+    }
+
     fn max_params(&self) -> usize {
         30_000
     }

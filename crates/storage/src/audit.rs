@@ -63,7 +63,7 @@ fn non_empty(s: &Option<String>) -> Option<String> {
 
 /// Appends `records` (in order) inside the caller's transaction.
 pub(crate) async fn append(tx: &mut dyn Conn, actor: &AuditActor, now: DateTime<Utc>, records: &[AuditRecord]) -> Result<()> {
-    append_all(tx, &[Appended { actor, now, records }]).await
+    append_all(tx, &[Appended { actor, now, records }]).await.map(drop)
 }
 
 /// One caller's entries in a batch: who, when, what.
@@ -73,13 +73,29 @@ pub(crate) struct Appended<'a> {
     pub records: &'a [AuditRecord],
 }
 
+/// The last entry of the chain: its number and hash (what the next entry links to).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
 /// Appends several callers' entries (in order) inside one transaction: the head is locked and
 /// moved once, the entries are inserted together.
-pub(crate) async fn append_all(tx: &mut dyn Conn, batch: &[Appended<'_>]) -> Result<()> {
+pub(crate) async fn append_all(tx: &mut dyn Conn, batch: &[Appended<'_>]) -> Result<Option<Head>> {
     if batch.iter().all(|a| a.records.is_empty()) {
-        return Ok(());
+        return Ok(None);
     }
-    let (mut seq, mut prev) = sql::access::lock_audit_head(tx).await?;
+    let (seq, hash) = sql::access::lock_audit_head(tx).await?;
+    let (entries, head) = chain(Head { seq, hash }, batch);
+    sql::access::insert_audits(tx, entries).await?;
+    sql::access::set_audit_head(tx, head.seq, &head.hash).await?;
+    Ok(Some(head))
+}
+
+/// The callers' entries numbered and hash-linked after `head`, and the head they lead to.
+fn chain(head: Head, batch: &[Appended<'_>]) -> (Vec<AuditEntry>, Head) {
+    let Head { mut seq, hash: mut prev } = head;
     let mut entries = Vec::with_capacity(batch.iter().map(|a| a.records.len()).sum());
     for a in batch {
         let at = canonical_time(a.now);
@@ -104,9 +120,7 @@ pub(crate) async fn append_all(tx: &mut dyn Conn, batch: &[Appended<'_>]) -> Res
             entries.push(e);
         }
     }
-    sql::access::insert_audits(tx, &entries).await?;
-    sql::access::set_audit_head(tx, seq, &prev).await?;
-    Ok(())
+    (entries, Head { seq, hash: prev })
 }
 
 /// Group commit of the entries that accompany no write (reads of personal data, logins): each
@@ -114,11 +128,21 @@ pub(crate) async fn append_all(tx: &mut dyn Conn, batch: &[Appended<'_>]) -> Res
 /// takes every entry queued so far and writes them in one transaction, so that under load one
 /// commit carries many requests' entries instead of one each. The order of the chain is the
 /// order the database commits the batches in (the head's row lock across app servers).
+///
+/// Where the schema enforces the head ([`Database::audit_head_enforced`], SQLite), a batch is
+/// chained from the head the previous batch left and written in one statement; when the head
+/// has moved since (a write's own entries), the statement is refused and the batch is written
+/// the long way, reading the head in its transaction.
 #[derive(Default)]
 pub(crate) struct GroupCommit {
     queue: std::sync::Mutex<Vec<Queued>>,
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// The head the last batch left, while no one is known to have moved it since.
+    head: std::sync::Mutex<Option<Head>>,
 }
+
+/// The most entries written in one statement (12 values each: within both engines' limits).
+const ENTRIES_PER_STATEMENT: usize = 500;
 
 struct Queued {
     actor: AuditActor,
@@ -132,7 +156,7 @@ impl GroupCommit {
     /// written by a task of its own, so a request dropped while it leads (its client gone) never
     /// stops the others' entries from being written and answered.
     pub(crate) async fn append(
-        &self,
+        self: &Arc<Self>,
         db: Arc<dyn Database>,
         actor: &AuditActor,
         now: DateTime<Utc>,
@@ -155,8 +179,9 @@ impl GroupCommit {
         // the batches grow; alone, this costs one turn of the scheduler).
         tokio::task::yield_now().await;
         let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        let this = self.clone();
         let task = tokio::spawn(async move {
-            let outcome = Self::write(db.as_ref(), &batch).await.map_err(|e| e.to_string());
+            let outcome = this.write(db.as_ref(), &batch).await.map_err(|e| e.to_string());
             for q in batch {
                 let _ = q.done.send(outcome.clone());
             }
@@ -166,11 +191,22 @@ impl GroupCommit {
         answer(written.await.ok())
     }
 
-    async fn write(db: &dyn Database, batch: &[Queued]) -> Result<()> {
+    async fn write(&self, db: &dyn Database, batch: &[Queued]) -> Result<()> {
         let appended: Vec<Appended<'_>> = batch.iter().map(|q| Appended { actor: &q.actor, now: q.now, records: &q.records }).collect();
+        let count: usize = appended.iter().map(|a| a.records.len()).sum();
+        let known = self.head.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(head) = known.filter(|_| db.audit_head_enforced() && count <= ENTRIES_PER_STATEMENT) {
+            let (entries, next) = chain(head, &appended);
+            // Refused when the head moved since: then read it below, in a transaction.
+            if sql::access::insert_audits_alone(db, entries).await.is_ok() {
+                *self.head.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
+                return Ok(());
+            }
+        }
         let mut tx = db.begin().await?;
-        append_all(tx.as_mut(), &appended).await?;
+        let head = append_all(tx.as_mut(), &appended).await?;
         tx.commit().await?;
+        *self.head.lock().unwrap_or_else(|e| e.into_inner()) = head;
         Ok(())
     }
 }

@@ -379,6 +379,25 @@ pub trait Database: Send + Sync {
     async fn reader(&self) -> Result<Box<dyn Conn>, DbError>;
     /// Starts a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`).
     async fn begin(&self) -> Result<Box<dyn Tx>, DbError>;
+    /// Runs one statement on the write connection, as a transaction of its own. SQLite runs it
+    /// as it comes (one round trip to the connection's thread instead of three).
+    async fn execute_alone(&self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
+        let mut tx = self.begin().await?;
+        let n = tx.execute(sql, args).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+    /// Whether the schema itself refuses an audit entry that does not follow the head (the next
+    /// number, the head's hash as its previous one) and moves the head to each entry it accepts
+    /// (SQLite: migration 0025). An append may then chain from the head it last wrote without
+    /// reading it first: if the head moved meanwhile, the insert is refused and nothing written.
+    fn audit_head_enforced(&self) -> bool {
+        false
+    }
+    /// Whether generated multi-row statements should use `?` instead of `$n` (SQLite).
+    fn anonymous_placeholders(&self) -> bool {
+        false
+    }
     /// The most bound values one statement may carry.
     fn max_params(&self) -> usize;
     /// Statements to run after rows were inserted with explicit ids (PostgreSQL moves its

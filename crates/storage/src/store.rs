@@ -130,7 +130,7 @@ pub struct SqlStore {
     /// E-mail copies of notices are queued (a mail server is configured).
     pub(crate) mail: bool,
     /// Audit entries that accompany no write, group-committed.
-    pub(crate) audit_queue: crate::audit::GroupCommit,
+    pub(crate) audit_queue: Arc<crate::audit::GroupCommit>,
     /// Who each session cookie belongs to, for a moment.
     pub(crate) sessions: crate::session_cache::SessionCache,
 }
@@ -153,7 +153,7 @@ impl SqlStore {
             transfers: domain::transfers::TransferSettings::default(),
             handbook: domain::handbook::ActivationSettings::default(),
             mail: false,
-            audit_queue: crate::audit::GroupCommit::default(),
+            audit_queue: Arc::default(),
             sessions: crate::session_cache::SessionCache::default(),
         };
         store.refresh_index().await?;

@@ -23,6 +23,7 @@ on_both_engines!(
     accounts_logins_sessions_and_tokens,
     audit_trail_records_writes_and_reads_and_detects_tampering,
     concurrent_reads_are_group_committed_into_one_chain,
+    two_servers_audit_into_one_chain,
     a_session_read_again_sees_what_changed
 );
 
@@ -319,6 +320,25 @@ async fn audit_trail_records_writes_and_reads_and_detects_tampering(t: &TestStor
     assert_eq!(report.entries, report.last_seq);
     let last = report.last_seq;
 
+    // SQLite's schema refuses an entry that does not follow the head (0025): a number skipped,
+    // or a link to another hash than the head's.
+    if t.engine == Engine::Sqlite {
+        tamper(
+            t,
+            &["INSERT INTO audit_log (seq, at, actor, action, details, prev_hash, hash) \
+               SELECT seq + 2, 'x', 'x', 'x', '{}', hash, 'h' FROM audit_head"],
+            false,
+        )
+        .await;
+        tamper(
+            t,
+            &["INSERT INTO audit_log (seq, at, actor, action, details, prev_hash, hash) \
+               SELECT seq + 1, 'x', 'x', 'x', '{}', 'not-the-head', 'h' FROM audit_head"],
+            false,
+        )
+        .await;
+    }
+
     // The database refuses changes; with the guard removed, a change is detected.
     tamper(t, &["UPDATE audit_log SET actor = 'khac' WHERE seq = 2"], false).await;
     tamper(t, &[drop_update_guard(t.engine), "UPDATE audit_log SET actor = 'khac' WHERE seq = 2"], true).await;
@@ -400,6 +420,25 @@ async fn concurrent_reads_are_group_committed_into_one_chain(t: &TestStore) {
     actors.sort();
     actors.dedup();
     assert_eq!(actors.len(), 200, "each request's entry once");
+}
+
+/// Two app servers (two stores on one database) auditing in turn: each one's next batch finds
+/// the head moved by the other, and every entry still lands once in one unbroken chain.
+async fn two_servers_audit_into_one_chain(t: &TestStore) {
+    let other = t.reopen().await;
+    let servers = [t.store.clone(), other];
+    for round in 0..6_i64 {
+        for (n, server) in servers.iter().enumerate() {
+            let actor = storage::AuditActor { account_id: None, name: format!("server{n}"), client: None, request_id: None };
+            let records = vec![storage::AuditRecord::new("read.member", "member", round, serde_json::json!({ "round": round }))];
+            server.audit(&actor, ctx().now, records.clone()).await.unwrap();
+            // A second batch of the same server chains from the head its first one left.
+            server.audit(&actor, ctx().now, records).await.unwrap();
+        }
+    }
+    let report = t.store.verify_audit().await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!((report.entries, report.last_seq), (24, 24));
 }
 
 /// A session's answer is reused for a moment, but never after a change made through the store:

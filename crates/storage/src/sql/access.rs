@@ -6,7 +6,7 @@ use domain::access::{FailureCount, Grant, Role};
 use domain::ids::{MemberId, UnitId};
 
 use super::R;
-use crate::db::{Conn, DbError, Row, Value};
+use crate::db::{Conn, Database, DbError, Row, Sql, Value};
 use crate::model::{Account, AccountSecrets, ApiToken, AuditEntry, AuditQuery, LoginOutcome, SessionRecord, SessionStage};
 
 fn account_from_row(r: &Row) -> R<(Account, AccountSecrets)> {
@@ -397,36 +397,40 @@ pub async fn audit_head(conn: &mut dyn Conn) -> R<(i64, String)> {
     Ok((r.i64("seq")?, r.str("hash")?))
 }
 
+const INSERT_AUDITS: &str = "INSERT INTO audit_log (seq, at, account_id, actor, client, request_id, action, object_kind, object_id, details, prev_hash, hash) VALUES";
+const AUDIT_COLUMNS: usize = 12;
+
 /// Inserts entries already chained, several per statement.
-pub async fn insert_audits(tx: &mut dyn Conn, entries: &[AuditEntry]) -> R<()> {
-    let rows = entries
-        .iter()
-        .map(|e| {
-            vec![
-                e.seq.into(),
-                e.at.clone().into(),
-                e.account_id.into(),
-                e.actor.clone().into(),
-                e.client.clone().into(),
-                e.request_id.clone().into(),
-                e.action.clone().into(),
-                e.object_kind.clone().into(),
-                e.object_id.clone().into(),
-                e.details.clone().into(),
-                e.prev_hash.clone().into(),
-                e.hash.clone().into(),
-            ]
-        })
-        .collect();
-    super::insert_rows(
-        tx,
-        "INSERT INTO audit_log (seq, at, account_id, actor, client, request_id, action, object_kind, object_id, details, prev_hash, hash) VALUES",
-        12,
-        rows,
-        // 500 rows a statement (the most `insert_rows` puts in one), within both engines' limits.
-        12 * 500,
-    )
-    .await
+pub async fn insert_audits(tx: &mut dyn Conn, entries: Vec<AuditEntry>) -> R<()> {
+    let rows = entries.into_iter().map(audit_values).collect();
+    // 500 rows a statement (the most `insert_rows` puts in one), within both engines' limits.
+    super::insert_rows(tx, INSERT_AUDITS, AUDIT_COLUMNS, rows, AUDIT_COLUMNS * 500).await
+}
+
+/// Inserts entries already chained in one statement that is a transaction of its own (see
+/// `Database::audit_head_enforced`).
+pub async fn insert_audits_alone(db: &dyn Database, entries: Vec<AuditEntry>) -> R<()> {
+    let sql = Sql::values_rows(INSERT_AUDITS, AUDIT_COLUMNS, entries.len(), db.anonymous_placeholders());
+    db.execute_alone(&sql, entries.into_iter().flat_map(audit_values).collect()).await?;
+    Ok(())
+}
+
+/// An entry's values in the order of [`INSERT_AUDITS`].
+fn audit_values(e: AuditEntry) -> Vec<Value> {
+    vec![
+        e.seq.into(),
+        e.at.into(),
+        e.account_id.into(),
+        e.actor.into(),
+        e.client.into(),
+        e.request_id.into(),
+        e.action.into(),
+        e.object_kind.into(),
+        e.object_id.into(),
+        e.details.into(),
+        e.prev_hash.into(),
+        e.hash.into(),
+    ]
 }
 
 fn audit_from_row(r: &Row) -> R<AuditEntry> {
