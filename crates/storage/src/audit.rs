@@ -141,9 +141,6 @@ pub(crate) struct GroupCommit {
     head: std::sync::Mutex<Option<Head>>,
 }
 
-/// The most entries written in one statement (12 values each: within both engines' limits).
-const ENTRIES_PER_STATEMENT: usize = 500;
-
 struct Queued {
     actor: AuditActor,
     now: DateTime<Utc>,
@@ -195,7 +192,7 @@ impl GroupCommit {
         let appended: Vec<Appended<'_>> = batch.iter().map(|q| Appended { actor: &q.actor, now: q.now, records: &q.records }).collect();
         let count: usize = appended.iter().map(|a| a.records.len()).sum();
         let known = self.head.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(head) = known.filter(|_| db.audit_head_enforced() && count <= ENTRIES_PER_STATEMENT) {
+        if let Some(head) = known.filter(|_| db.audit_head_enforced() && count <= sql::access::AUDITS_PER_STATEMENT) {
             let (entries, next) = chain(head, &appended);
             // Refused when the head moved since: then read it below, in a transaction.
             if sql::access::insert_audits_alone(db, entries).await.is_ok() {

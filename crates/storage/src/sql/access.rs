@@ -399,12 +399,13 @@ pub async fn audit_head(conn: &mut dyn Conn) -> R<(i64, String)> {
 
 const INSERT_AUDITS: &str = "INSERT INTO audit_log (seq, at, account_id, actor, client, request_id, action, object_kind, object_id, details, prev_hash, hash) VALUES";
 const AUDIT_COLUMNS: usize = 12;
+/// The most entries one statement inserts (12 values each: within both engines' limits).
+pub const AUDITS_PER_STATEMENT: usize = 500;
 
 /// Inserts entries already chained, several per statement.
 pub async fn insert_audits(tx: &mut dyn Conn, entries: Vec<AuditEntry>) -> R<()> {
     let rows = entries.into_iter().map(audit_values).collect();
-    // 500 rows a statement (the most `insert_rows` puts in one), within both engines' limits.
-    super::insert_rows(tx, INSERT_AUDITS, AUDIT_COLUMNS, rows, AUDIT_COLUMNS * 500).await
+    super::insert_rows(tx, INSERT_AUDITS, AUDIT_COLUMNS, rows, AUDIT_COLUMNS * AUDITS_PER_STATEMENT).await
 }
 
 /// Inserts entries already chained in one statement that is a transaction of its own (see
