@@ -199,3 +199,83 @@ mod tests {
         assert_eq!(age_in_years(d(1995, 1, 1), d(2026, 1, 1)), 31);
     }
 }
+
+/// A calendar month (month 1–12; made only through [`Month::new`], [`Month::of`] or parsing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+}
+
+impl Month {
+    /// The month of `year`/`month` (`None` for a month outside 1–12 or a year chrono cannot hold).
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| Month { year, month })
+    }
+
+    pub fn of(day: NaiveDate) -> Month {
+        Month { year: day.year(), month: day.month() }
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 { Month { year: self.year + 1, month: 1 } } else { Month { year: self.year, month: self.month + 1 } }
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 { Month { year: self.year - 1, month: 12 } } else { Month { year: self.year, month: self.month - 1 } }
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Months from `self` to `other`, both counted (0 when `other` is before).
+    pub fn count_to(self, other: Month) -> u32 {
+        let n = (other.year - self.year) * 12 + other.month as i32 - self.month as i32 + 1;
+        n.max(0) as u32
+    }
+
+    /// The twelve months of a year.
+    pub fn of_year(year: i32) -> impl Iterator<Item = Month> {
+        (1..=12).map(move |month| Month { year, month })
+    }
+
+    /// "2026-03": as stored and as the API sends it.
+    pub fn code(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    /// Parses "2026-03" (stored, API, `<input type=month>`) or "3/2026", "03/2026" (typed).
+    pub fn parse(input: &str) -> Result<Month, FieldError> {
+        let s = input.trim();
+        let bad = || FieldError::new("", "invalid_month", format!("“{s}” không phải là tháng (ví dụ 03/2026)."));
+        let (year, month) = if let Some((y, m)) = s.split_once('-') {
+            (y, m)
+        } else if let Some((m, y)) = s.split_once('/') {
+            (y, m)
+        } else {
+            return Err(bad());
+        };
+        let year: i32 = year.trim().parse().map_err(|_| bad())?;
+        let month: u32 = month.trim().parse().map_err(|_| bad())?;
+        if !(1900..=9999).contains(&year) {
+            return Err(bad());
+        }
+        Month::new(year, month).ok_or_else(bad)
+    }
+
+    /// "tháng 3/2026".
+    pub fn label(self) -> String {
+        format!("tháng {}/{}", self.month, self.year)
+    }
+
+    /// "03/2026".
+    pub fn short(self) -> String {
+        format!("{:02}/{}", self.month, self.year)
+    }
+}

@@ -20,6 +20,7 @@ pub mod committees;
 pub mod dates;
 pub mod directives;
 pub mod documents;
+pub mod dues;
 pub mod error;
 pub mod event;
 pub mod feedback;

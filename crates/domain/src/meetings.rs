@@ -9,6 +9,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 
 use crate::code_list;
+pub use crate::dates::Month;
 use crate::dates::format_vn;
 use crate::error::FieldError;
 use crate::unit::UnitKind;
@@ -209,29 +210,6 @@ impl Threshold {
 /// begins (Hướng dẫn 42-HD/BTCTW — rules.md §9).
 pub fn documents_in_time(posted: NaiveDateTime, meeting_starts: NaiveDateTime) -> bool {
     posted + TimeDelta::days(1) <= meeting_starts
-}
-
-/// A calendar month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month {
-    pub year: i32,
-    /// 1–12.
-    pub month: u32,
-}
-
-impl Month {
-    pub fn of(day: NaiveDate) -> Month {
-        Month { year: day.year(), month: day.month() }
-    }
-
-    fn next(self) -> Month {
-        if self.month == 12 { Month { year: self.year + 1, month: 1 } } else { Month { year: self.year, month: self.month + 1 } }
-    }
-
-    /// "tháng 3/2026".
-    pub fn label(self) -> String {
-        format!("tháng {}/{}", self.month, self.year)
-    }
 }
 
 /// A calendar quarter.

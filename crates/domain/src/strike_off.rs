@@ -24,6 +24,9 @@ code_list!(
         /// Absent without good reason from the chi bộ's meetings in three months of a year
         /// (24-QĐ/TW point 8.1 (a), kept by 294-QĐ/TW; the months from the recorded attendance).
         Absent = ("vang-sinh-hoat", "Bỏ sinh hoạt chi bộ ba tháng trong năm không có lý do chính đáng"),
+        /// No dues paid in three months of a year without good reason (24-QĐ/TW point 8.1 (a),
+        /// 01-QĐ/TW art. 2; the months from the dues recorded, domain::dues::Arrears).
+        UnpaidDues = ("khong-dong-dang-phi", "Không đóng đảng phí ba tháng trong năm không có lý do chính đáng"),
         /// The chi bộ proposed striking off a probationary member not qualified (rules.md §3): the
         /// committee decides on the admission case.
         ProbationNotQualified = ("du-bi-khong-du-tu-cach", "Chi bộ đề nghị xóa tên đảng viên dự bị không đủ tư cách"),
@@ -37,6 +40,7 @@ impl Trigger {
     pub fn reason(self) -> StrikeOffReason {
         match self {
             Trigger::Absent => StrikeOffReason::AbandonedActivities,
+            Trigger::UnpaidDues => StrikeOffReason::UnpaidDues,
             Trigger::ProbationNotQualified | Trigger::ProbationUnexamined => StrikeOffReason::ProbationNotQualified,
         }
     }
@@ -44,7 +48,7 @@ impl Trigger {
     /// Whether the chi bộ's proposal and the decision go through the admission case (the
     /// probationary member's), not through a proposal here.
     pub fn on_the_case(self) -> bool {
-        !matches!(self, Trigger::Absent)
+        !matches!(self, Trigger::Absent | Trigger::UnpaidDues)
     }
 }
 
