@@ -29,6 +29,7 @@ use crate::model::{MemberListItem, MemberPage, MemberQuery, ScopeFilter, ScopeTa
 use crate::sql::{self, IndexMemberRow, IndexSpanRow};
 
 mod admissions;
+mod dues;
 mod export;
 mod handbook;
 mod past;

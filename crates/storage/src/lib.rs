@@ -31,6 +31,7 @@ mod context;
 pub mod db;
 mod directives;
 mod documents;
+mod dues;
 mod error;
 pub mod export;
 mod feedback;
@@ -70,6 +71,10 @@ pub use directives::{
     StatusCount, TallyView, TaskView,
 };
 pub use documents::{AttachmentView, DocumentStore, DocumentView, ReadStats, ReaderView, UnitReads};
+pub use dues::{
+    ArrearsLine, BasisRow as DuesBasisRow, BasisSource, ChildLine as DuesChildLine, DuesLedger, DuesSheet, DuesStore, MemberDues,
+    PaymentRow as DuesPaymentRow, ReliefRow as DuesReliefRow, RemittanceRow as DuesRemittanceRow, SheetLine as DuesSheetLine,
+};
 pub use error::{Result, StoreError};
 pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
@@ -100,8 +105,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 pub mod prelude {
     pub use crate::{
         AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
-        DocumentStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore, MemberTaskStore,
-        NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store, StrikeOffStore,
-        TransferStore, UnitStore, WeakStore,
+        DocumentStore, DuesStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore,
+        MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store,
+        StrikeOffStore, TransferStore, UnitStore, WeakStore,
     };
 }

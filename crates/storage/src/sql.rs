@@ -28,6 +28,7 @@ pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;
+pub mod dues;
 pub mod export;
 pub mod feedback;
 pub mod handbook;

@@ -17,6 +17,7 @@ use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::directives::DirectiveStore;
 use crate::documents::DocumentStore;
+use crate::dues::DuesStore;
 use crate::error::Result;
 use crate::export::ExportStore;
 use crate::feedback::FeedbackStore;
@@ -63,6 +64,7 @@ pub trait Store:
     + FeedbackStore
     + HandbookStore
     + MemberTaskStore
+    + DuesStore
     + DocumentStore
     + NotificationStore
     + ImportStore
@@ -97,6 +99,7 @@ impl<T> Store for T where
         + FeedbackStore
         + HandbookStore
         + MemberTaskStore
+        + DuesStore
         + DocumentStore
         + NotificationStore
         + ImportStore
@@ -124,6 +127,8 @@ pub struct SqlStore {
     pub(crate) open_cases: admission::OpenCases,
     pub(crate) admission: domain::admission::AdmissionConfig,
     pub(crate) weak: domain::weak::WeakSettings,
+    /// Dues rates, the first month of 01-QĐ/TW and retained shares (configuration file).
+    pub(crate) dues: domain::dues::DuesSettings,
     pub(crate) transfers: domain::transfers::TransferSettings,
     /// How long activation codes of handbook accounts last.
     pub(crate) handbook: domain::handbook::ActivationSettings,
@@ -150,6 +155,7 @@ impl SqlStore {
             open_cases: admission::OpenCases::default(),
             admission: domain::admission::AdmissionConfig::default(),
             weak: domain::weak::WeakSettings::default(),
+            dues: domain::dues::DuesSettings::default(),
             transfers: domain::transfers::TransferSettings::default(),
             handbook: domain::handbook::ActivationSettings::default(),
             mail: false,

@@ -149,6 +149,26 @@ impl StrikeOffStore for SqlStore {
                 });
             }
         }
+        // No dues paid in three months of this year or the last (rules.md §5.1 (a), 01-QĐ/TW art. 2).
+        for year in [today.year() - 1, today.year()] {
+            for a in self.arrears_under(root, year, today).await? {
+                if !a.arrears.proposes_strike_off() {
+                    continue;
+                }
+                let months: Vec<String> = a.arrears.unpaid.iter().map(|m| m.short()).collect();
+                flags.push(StrikeOffFlag {
+                    member: a.member,
+                    full_name: a.full_name,
+                    unit: a.unit,
+                    unit_name: a.unit_name,
+                    trigger: Trigger::UnpaidDues,
+                    trigger_label: Trigger::UnpaidDues.label().to_owned(),
+                    evidence: format!("Không đóng đảng phí năm {year}: tháng {}.", months.join(", ")),
+                    case: None,
+                    pending_proposal: waiting.get(&a.member).copied(),
+                });
+            }
+        }
         // Probationary members: the chi bộ found them not qualified, or their probation ended unexamined.
         let cases = self
             .cases(&CaseQuery { unit: Some(root), stages: vec![Stage::Probation, Stage::AwaitingRecognition], ..CaseQuery::new(today) })

@@ -11,6 +11,7 @@ mod backup;
 mod committees;
 mod directives;
 mod documents;
+mod dues;
 mod events;
 mod feedback;
 mod fixtures;

@@ -190,3 +190,18 @@ impl HandbookDesk<'_> {
         self.store().report_task(&self.access.write_context(), task, self.member, report).await
     }
 }
+
+impl HandbookDesk<'_> {
+    /// The member's own dues over a year (the member's own record: not audited as a read of
+    /// another's personal data).
+    pub async fn dues(&self, year: i32) -> Result<crate::dues::MemberDues> {
+        self.store().member_dues(self.member, year, self.access.today()).await
+    }
+
+    /// The member declares the basis of their dues from a month on; the chi bộ confirms it
+    /// (01-QĐ/TW: members report their income to the chi bộ honestly).
+    pub async fn declare_dues_basis(&self, from: domain::dates::Month, basis: domain::dues::Basis) -> Result<i64> {
+        let ctx = self.access.write_context();
+        self.store().record_dues_basis(&ctx, self.member, from, basis, crate::dues::BasisSource::Member).await
+    }
+}
