@@ -30,6 +30,9 @@ pub struct Config {
     pub admission: Option<AdmissionSettings>,
     /// Thresholds of the weak-organization indicators (`[weak]`).
     pub weak: Option<WeakThresholds>,
+    /// Party dues: the first month of 01-QĐ/TW, the rates our sources leave open, each level's
+    /// retained share (`[dues]`).
+    pub dues: Option<DuesConfig>,
     /// The receiving side's time in transfers of party activity (`[transfers]`).
     pub transfers: Option<TransferTimes>,
     /// Handbook accounts: how long an activation code lasts (`[handbook]`).
@@ -79,6 +82,33 @@ pub struct WeakThresholds {
     pub years_without_admission: Option<u32>,
     /// Tasks from above left past their deadline (default 3).
     pub late_tasks: Option<u32>,
+}
+
+/// `[dues]` in the configuration file; each value defaults to `DuesSettings::default()`
+/// (docs/design/dues.md: our sources give 01-QĐ/TW's signing date only, no rate for other
+/// members outside social insurance or abroad, no retained shares).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuesConfig {
+    /// The first month under Quy định 01-QĐ/TW, `YYYY-MM` (default `2026-03`).
+    pub rule_01_from: Option<String>,
+    /// Under 01-QĐ/TW, other members in the country outside compulsory social insurance, đồng a
+    /// month (default 10000).
+    pub other_01: Option<u64>,
+    /// Under 01-QĐ/TW, members abroad, thousandths of their declared income (default 10 = 1 %).
+    pub abroad_per_mille_01: Option<u64>,
+    /// Under 342-QĐ/TW, other members in the country, đồng a month within 2000–30000
+    /// (default 10000; beyond working age half).
+    pub other_342: Option<u64>,
+    /// Under 342-QĐ/TW, members abroad, thousandths of their declared income (default 10).
+    pub abroad_per_mille_342: Option<u64>,
+    /// The share each level keeps of what it collects and receives, in percent (default 0:
+    /// everything goes up).
+    pub retained_cell: Option<u32>,
+    pub retained_grassroots: Option<u32>,
+    pub retained_sub_committee: Option<u32>,
+    pub retained_upper: Option<u32>,
+    pub retained_province: Option<u32>,
 }
 
 /// `[transfers]` in the configuration file (docs/design/transfers.md "Deadlines": our sources
@@ -139,6 +169,29 @@ impl Config {
         }
         w.check().map_err(|e| anyhow::anyhow!("[weak] in the configuration file: {e}"))?;
         Ok(w)
+    }
+
+    /// The dues settings: the file's, or the defaults; refused when they cannot be right.
+    pub fn dues_settings(&self) -> Result<domain::dues::DuesSettings> {
+        let mut d = domain::dues::DuesSettings::default();
+        if let Some(f) = &self.dues {
+            if let Some(m) = &f.rule_01_from {
+                d.rule_01_from = domain::dates::Month::parse(m)
+                    .map_err(|e| anyhow::anyhow!("[dues] rule_01_from in the configuration file: {}", e.message))?;
+            }
+            d.other_01 = f.other_01.unwrap_or(d.other_01);
+            d.abroad_per_mille_01 = f.abroad_per_mille_01.unwrap_or(d.abroad_per_mille_01);
+            d.other_342 = f.other_342.unwrap_or(d.other_342);
+            d.abroad_per_mille_342 = f.abroad_per_mille_342.unwrap_or(d.abroad_per_mille_342);
+            let r = &mut d.retained;
+            r.cell = f.retained_cell.unwrap_or(r.cell);
+            r.grassroots = f.retained_grassroots.unwrap_or(r.grassroots);
+            r.sub_committee = f.retained_sub_committee.unwrap_or(r.sub_committee);
+            r.upper = f.retained_upper.unwrap_or(r.upper);
+            r.province = f.retained_province.unwrap_or(r.province);
+        }
+        d.check().map_err(|e| anyhow::anyhow!("[dues] in the configuration file: {e}"))?;
+        Ok(d)
     }
 
     /// The receiving side's time in transfers: the file's, or the default; refused outside 1–250.

@@ -285,6 +285,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
     let (admission, weak, mail) = (file.admission_config(), file.weak_settings()?, file.mail_config()?.is_some());
     let transfers = file.transfer_settings()?;
     let handbook = file.handbook_settings()?;
+    let dues = file.dues_settings()?;
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -305,6 +306,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
             .with_weak_settings(weak)
             .with_transfer_settings(transfers)
             .with_handbook_settings(handbook)
+            .with_dues_settings(dues)
             .with_mail(mail),
     ))
 }

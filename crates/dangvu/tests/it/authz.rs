@@ -80,6 +80,14 @@ struct Fixture {
     document_out: i64,
     attachment_in: i64,
     attachment_out: i64,
+    /// A dues payment and a declaration waiting for the chi bộ, of each of the three members.
+    dues: Vec<DuesFixture>,
+}
+
+struct DuesFixture {
+    member: MemberId,
+    payment: i64,
+    basis: i64,
 }
 
 async fn fixture(store: &dyn Store) -> Fixture {
@@ -265,9 +273,19 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let task = domain::member_tasks::TaskInput::parse(&fields, ctx.today).unwrap();
         tasks.push(store.assign_task(&ctx, unit, task).await.unwrap());
     }
+    let mut dues = Vec::new();
+    for member in [people[0].0, people[1].0, people[2].0] {
+        let month = domain::dates::Month::of(ctx.today);
+        let paid = domain::dues::PaymentInput { month, amount: 10_000, paid_on: ctx.today, method: domain::dues::PayMethod::Cash };
+        let payment = store.record_dues_payment(&ctx, member, paid).await.unwrap();
+        let student = domain::dues::Basis::new(domain::dues::BasisKind::Student, None).unwrap();
+        let basis = store.record_dues_basis(&ctx, member, month, student, storage::BasisSource::Member).await.unwrap();
+        dues.push(DuesFixture { member, payment, basis });
+    }
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        dues,
         task_in: tasks[0],
         task_out: tasks[1],
         proposal_in: proposals[0],
@@ -455,6 +473,9 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 (if in_scope { f.plan_in } else { f.plan_out }).to_string()
             }
             ("seq", _) => "1".into(),
+            // The member's own payment and declaration (the member is checked with the path's id).
+            ("payment", _) => f.dues.iter().find(|d| d.member == member).map(|d| d.payment).unwrap_or(0).to_string(),
+            ("basis", _) => f.dues.iter().find(|d| d.member == member).map(|d| d.basis).unwrap_or(0).to_string(),
             ("id", p) if p.starts_with("/documents/attachments/") || p.starts_with("/api/v1/documents/attachments/") => {
                 scoped = Scoped::Register;
                 (if in_scope { f.attachment_in } else { f.attachment_out }).to_string()
@@ -725,6 +746,17 @@ async fn every_route_every_role(app: &App) {
                 if want == Expect::Allowed
                     && method == Method::POST
                     && *path == "/units/{id}/member-tasks"
+                    && !who.allows(Capability::WriteRegister)
+                    && !who.allows(Capability::RecordMeetings)
+                {
+                    want = Expect::Status(403);
+                }
+                // Dues are kept with `write` or `meetings` on the member or unit (`DuesDesk`),
+                // checked before the body is read; the member's own declaration is the handbook's.
+                if want == Expect::Allowed
+                    && method == Method::POST
+                    && path.contains("/dues")
+                    && !path.starts_with("/handbook")
                     && !who.allows(Capability::WriteRegister)
                     && !who.allows(Capability::RecordMeetings)
                 {

@@ -22,6 +22,7 @@ mod delivery;
 mod directives;
 mod documents;
 mod drilldown;
+mod dues;
 mod export;
 mod feedback;
 mod forms;

@@ -6,6 +6,7 @@ pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;
+pub mod dues;
 pub mod export;
 pub mod feedback;
 pub mod inbox;
@@ -37,6 +38,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(meetings::routes());
     routes.extend(committees::routes());
     routes.extend(weak::routes());
+    routes.extend(dues::routes());
     routes.extend(feedback::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());

@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    admission, change_requests, committees, directives, documents, export, feedback, inbox, meetings, members, plans, quality, reports,
-    strike_off, tokens, transfers, units, weak,
+    admission, change_requests, committees, directives, documents, dues, export, feedback, inbox, meetings, members, plans, quality,
+    reports, strike_off, tokens, transfers, units, weak,
 };
 
 #[derive(OpenApi)]
@@ -31,6 +31,8 @@ use super::{
         meetings::list, meetings::create, meetings::alerts, meetings::report, meetings::detail, meetings::update, meetings::attendance,
         meetings::resolution, meetings::minutes, meetings::add_document, meetings::download_document,
         committees::show, committees::add, committees::end, committees::remove,
+        dues::sheet, dues::ledger, dues::arrears, dues::remit, dues::member, dues::pay, dues::cancel, dues::basis, dues::confirm,
+        dues::relief,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
         feedback::list, feedback::send, feedback::detail, feedback::answer,
         inbox::list, inbox::open, inbox::mark_read, inbox::set_email,
@@ -63,6 +65,7 @@ use super::{
         (name = "strike-off", description = "Xem xét, đề nghị và quyết định xóa tên đảng viên"),
         (name = "change-requests", description = "Đề nghị điều chỉnh thông tin của đảng viên và trả lời"),
         (name = "committees", description = "Cấp ủy: người giữ chức vụ theo thời gian, thành phần hội nghị cấp ủy và ban thường vụ"),
+        (name = "dues", description = "Đảng phí: mức đóng theo quy định từng tháng, thu, nộp cấp trên, chậm đóng"),
         (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),
         (name = "feedback", description = "Ý kiến, kiến nghị gửi cấp trên và trả lời"),
         (name = "documents", description = "Thư viện tài liệu, tệp đính kèm, theo dõi đã xem"),

@@ -9,6 +9,7 @@ pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;
+pub mod dues;
 pub mod events;
 pub mod export;
 pub mod feedback;
@@ -59,6 +60,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(handbook_accounts::routes());
     routes.extend(handbook::routes());
     routes.extend(member_tasks::routes());
+    routes.extend(dues::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

@@ -46,6 +46,8 @@ struct FlagRow {
     member_id: MemberId,
     unit: String,
     trigger: String,
+    /// The reason a proposal on this flag gives (its code).
+    reason: &'static str,
     evidence: String,
     /// The admission case (a probationary member), when this person may open it.
     case_href: Option<String>,
@@ -127,6 +129,7 @@ async fn strike_off_page(s: &Access, chrome: Chrome, unit: UnitId, errors: Vec<S
             member_id: f.member,
             unit: f.unit_name.clone(),
             trigger: f.trigger_label.clone(),
+            reason: f.trigger.reason().code(),
             evidence: f.evidence.clone(),
             case_href,
             proposable,
@@ -171,7 +174,10 @@ fn count(f: &[(String, String)], name: &str, label: &str) -> Result<u32, Validat
 fn typed_proposal(f: &[(String, String)]) -> Result<ProposalInput, ValidationErrors> {
     let on = parse_date(get(f, "resolution_on")).map_err(|e| field_error("resolution_on", e))?;
     Ok(ProposalInput {
-        reason: StrikeOffReason::AbandonedActivities,
+        reason: match get(f, "reason").trim() {
+            "" => StrikeOffReason::AbandonedActivities,
+            code => StrikeOffReason::parse(code).map_err(|e| field_error("reason", e))?,
+        },
         evidence: get(f, "evidence").to_owned(),
         resolution: Resolution {
             on,

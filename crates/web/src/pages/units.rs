@@ -194,6 +194,8 @@ struct UnitPage {
     /// A chi bộ's study progress.
     study_href: Option<String>,
     tasks_href: Option<String>,
+    /// The dues: a chi bộ's sheet of this month, another unit's ledger.
+    dues_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -400,6 +402,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         handbook_href: super::handbook_accounts::href(&s, id).await.filter(|_| existed && a.date == today),
         study_href: (existed && a.date == today && shown.kind.holds_members()).then(|| super::handbook::study::href(id)),
         tasks_href: (existed && a.date == today && shown.kind.holds_members()).then(|| super::member_tasks::href(id)),
+        dues_href: (existed && a.date == today).then(|| super::dues::href(id, shown.kind.holds_members())),
     };
     page(&view)
 }

@@ -72,6 +72,8 @@ pub(crate) struct HomeData {
     /// Tasks the chi bộ assigned the member, not reported done yet (late ones first).
     open_tasks: usize,
     tasks: Vec<Line>,
+    /// This month's dues in words (its standing and amount).
+    dues: String,
 }
 
 /// `GET /handbook`: the member's home, from the data kept a moment when there is some (each
@@ -163,6 +165,28 @@ async fn home_data(s: &Caller) -> Result<HomeData, AppError> {
             href: format!("/handbook/tasks#task-{}", t.task.id),
         })
         .collect();
+    let dues = desk.dues(chrono::Datelike::year(&today)).await?;
+    let this_month = dues.months.iter().find(|a| a.month == domain::dates::Month::of(today));
+    let dues_line = match this_month {
+        Some(a) if a.assessment.is_some() => format!(
+            "Tháng {}: phải đóng {}, đã đóng {} — {}.",
+            a.month.short(),
+            crate::pages::dues::money(a.due()),
+            crate::pages::dues::money(a.paid),
+            a.standing.label().to_lowercase()
+        ),
+        Some(_) => "Chi bộ chưa có căn cứ tính đảng phí của đồng chí: kê khai thu nhập để chi bộ xác nhận.".to_owned(),
+        None => String::new(),
+    };
+    if !dues.arrears.unpaid.is_empty() || dues.arrears.owed > 0 {
+        let months: Vec<String> = dues.arrears.unpaid.iter().map(|m| m.short()).collect();
+        let text = if months.is_empty() {
+            format!("Đảng phí năm {} còn thiếu {}.", dues.year, crate::pages::dues::money(dues.arrears.owed))
+        } else {
+            format!("Đảng phí chưa đóng: tháng {} (còn thiếu {}).", months.join(", "), crate::pages::dues::money(dues.arrears.owed))
+        };
+        reminders.push(Line { text, href: "/handbook/dues".into() });
+    }
     let recognition = desk.recognition_file().await?;
     if let Some(f) = &recognition {
         let missing = f.missing().count();
@@ -203,6 +227,7 @@ async fn home_data(s: &Caller) -> Result<HomeData, AppError> {
         recognition_file: recognition.is_some(),
         open_tasks: open.len(),
         tasks,
+        dues: dues_line,
     })
 }
 

@@ -136,6 +136,8 @@ struct MemberView {
     transfers: Vec<(String, String)>,
     /// Requests to correct the record, and the member's own link to send one.
     requests: crate::pages::change_requests::RequestsSection,
+    /// The member's dues (for those who read them; the member reads theirs in the handbook).
+    dues_href: Option<String>,
     /// The member's handbook account, for those who issue its codes.
     handbook: Option<crate::pages::handbook_accounts::AccountSection>,
 }
@@ -341,6 +343,9 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
         transfers: transfer_rows(&transfers),
         requests: crate::pages::change_requests::requests_section(&s, id).await,
         handbook: crate::pages::handbook_accounts::account_section(&s, id).await,
+        dues_href: crate::policy::may_open(&s, "/members/{id}/dues", Some(storage::ScopeTarget::Member(id)))
+            .await
+            .then(|| format!("/members/{id}/dues")),
         official: match d.history.probation_on(today) {
             // Probation runs 12 months from the ceremony (Charter art. 5 §1 — rules.md §3).
             Some(p) => match p.official_due() {
