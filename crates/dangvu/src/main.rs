@@ -360,6 +360,9 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     println!("Đã cấp {transfers} giấy giới thiệu chuyển sinh hoạt đảng (đủ các tình trạng).");
     let requests = datagen::change_requests::generate_change_requests(store, today).await.context("generating change requests failed")?;
     println!("Đã gửi {requests} đề nghị điều chỉnh thông tin của đảng viên.");
+    let dues_started = Instant::now();
+    let dues = datagen::dues::generate_dues(store, seed, today).await.context("generating dues failed")?;
+    println!("Đã ghi {dues} lần đóng đảng phí năm nay và các lần nộp lên cấp trên trong {:.1} giây.", dues_started.elapsed().as_secs_f64());
     let proposals = datagen::strike_off::generate_proposals(store, today).await.context("generating strike-off proposals failed")?;
     println!("Đã ghi {proposals} nghị quyết chi bộ đề nghị xóa tên (một đang chờ cấp ủy, một không xóa tên).");
     Ok(report)

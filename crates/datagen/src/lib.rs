@@ -14,6 +14,7 @@ pub mod change_requests;
 pub mod committees;
 pub mod directives;
 pub mod documents;
+pub mod dues;
 pub mod meetings;
 mod names;
 mod origin;

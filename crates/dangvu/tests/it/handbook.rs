@@ -229,6 +229,7 @@ async fn a_member_reads_and_answers_from_the_handbook(app: &App) {
         "/handbook/documents".to_owned(),
         "/handbook/study".to_owned(),
         "/handbook/tasks".to_owned(),
+        "/handbook/dues".to_owned(),
         format!("/documents/{document}"),
         format!("/members/{me}"),
         "/inbox".to_owned(),

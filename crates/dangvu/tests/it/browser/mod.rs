@@ -5,6 +5,7 @@
 
 mod admissions;
 mod directives;
+mod dues;
 mod handbook;
 mod phone;
 mod picker;

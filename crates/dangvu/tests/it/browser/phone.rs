@@ -206,6 +206,15 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         note: "Theo giấy khai sinh bản chính".into(),
     };
     store.send_change_request(&ctx, p.member, ask, None).await.unwrap();
+    // Dues: the member's salary from January, a month paid, a declaration waiting.
+    let salary = domain::dues::Basis::new(domain::dues::BasisKind::SocialInsurance, Some(9_000_000)).unwrap();
+    let january = domain::dates::Month { year: 2026, month: 1 };
+    store.record_dues_basis(&ctx, p.member, january, salary, storage::BasisSource::Staff).await.unwrap();
+    let paid =
+        domain::dues::PaymentInput { month: january, amount: 90_000, paid_on: support::today(), method: domain::dues::PayMethod::Cash };
+    store.record_dues_payment(&ctx, p.member, paid).await.unwrap();
+    let november = domain::dates::Month { year: 2026, month: 11 };
+    store.record_dues_basis(&ctx, p.member, november, salary, storage::BasisSource::Member).await.unwrap();
     // A file uploaded by the commune's staff: its dry run's page (the mapping form, the counts).
     let uploader = support::browser();
     assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
@@ -241,6 +250,9 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/members/{member}/transfer"),
             "/change-requests".into(),
             format!("/units/{unit}/strike-off"),
+            format!("/units/{unit}/dues/ledger"),
+            format!("/units/{unit}/dues/arrears"),
+            format!("/members/{member}/dues"),
             "/directives/new".into(),
             format!("/directives/{directive}"),
             "/import".into(),
@@ -267,6 +279,9 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
         format!("/units/{cell}/handbook-accounts"),
         format!("/units/{cell}/study"),
         format!("/units/{cell}/member-tasks"),
+        format!("/units/{cell}/dues"),
+        format!("/units/{cell}/dues/ledger"),
+        format!("/members/{member}/dues"),
         "/inbox".into(),
         "/account".into(),
     ];
@@ -283,6 +298,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
                 "/handbook/documents".into(),
                 "/handbook/study".into(),
                 "/handbook/tasks".into(),
+                "/handbook/dues".into(),
                 "/offline".into(),
                 format!("/members/{member}"),
                 format!("/members/{member}/requests/new"),

@@ -174,6 +174,8 @@ struct SheetPage {
     unit_label: String,
     month: String,
     month_label: String,
+    /// The months offered: from January of last year to next month, newest first.
+    months: Vec<(String, String)>,
     previous: String,
     next: Option<String>,
     today: String,
@@ -241,6 +243,16 @@ async fn sheet_page(
         unit_label: label,
         month: month.code(),
         month_label: month.label(),
+        months: {
+            let mut all = Vec::new();
+            let mut m = this.next();
+            let first = Month { year: this.year - 1, month: 1 }.min(month);
+            while m >= first {
+                all.push((m.code(), format!("Tháng {}", m.short())));
+                m = m.previous();
+            }
+            all
+        },
         previous: month.previous().code(),
         next: (month < this).then(|| month.next().code()),
         today: format::date(s.today()),
