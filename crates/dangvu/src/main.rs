@@ -11,6 +11,7 @@ mod admission;
 mod backup;
 mod bench;
 mod config;
+mod dues;
 mod export;
 mod handbook;
 mod import;
@@ -153,6 +154,14 @@ enum Command {
         #[command(flatten)]
         args: transfers::TransferArgs,
     },
+    /// A unit's dues ledger for a year, or its members with months unpaid (text or CSV).
+    Dues {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: dues::DuesArgs,
+    },
     /// Handbook accounts of a subtree's members: create them, issue new activation codes, or
     /// list where they stand; codes are written once, as CSV, for the slips.
     HandbookAccounts {
@@ -253,6 +262,10 @@ async fn main() -> Result<()> {
         Command::Transfers { database, args } => {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
             transfers::run(store.as_ref(), args).await
+        }
+        Command::Dues { database, args } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            dues::run(store.as_ref(), args).await
         }
         Command::HandbookAccounts { database, args } => {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;

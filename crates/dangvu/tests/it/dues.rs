@@ -144,3 +144,46 @@ async fn a_chi_bo_keeps_its_dues(app: &App) {
     let q = storage::AuditQuery { action: Some("read.dues".into()), limit: 50, ..Default::default() };
     assert!(!app.store.audit_entries(&q).await.unwrap().is_empty());
 }
+
+conformance::on_both_engines!(the_command_prints_the_ledger_and_the_arrears);
+
+// The command runs with the real clock, so the test compares with the store read on the same day
+// (clippy.toml `disallowed-methods`).
+#[allow(clippy::disallowed_methods)]
+async fn the_command_prints_the_ledger_and_the_arrears(t: &conformance::TestStore) {
+    use crate::cli::{dangvu, database, ok, text};
+    let db = database(t);
+    let today = storage::vietnam_today(chrono::Utc::now());
+    let year = chrono::Datelike::year(&today);
+    // The generated data records a year of dues for the first chi bộ.
+    ok(&db, &["generate", "--members", "600", "--seed", "3"], None);
+    let root = t.store.children(None, today).await.expect("roots").remove(0).unit;
+    let ledger = t.store.dues_ledger(root.id, year, today).await.expect("ledger");
+    assert!(ledger.months.iter().any(|m| m.received > 0), "the province received remittances");
+    let csv = ok(&db, &["dues", "--unit", &root.code, "--format", "csv"], None);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("\u{feff}Tháng,Thu của đảng viên,Nhận của cấp dưới,"), "{}", rows[0]);
+    assert_eq!(rows.len(), 13);
+    let january = &ledger.months[0];
+    assert_eq!(
+        rows[1],
+        format!(
+            "{year}-01,{},{},{},{},{},{}",
+            january.collected,
+            january.received,
+            january.retained,
+            january.to_remit,
+            january.remitted,
+            january.outstanding()
+        )
+    );
+    let out = ok(&db, &["dues", "--unit", &root.code], None);
+    assert!(out.starts_with(&format!("Sổ thu, nộp đảng phí năm {year} — ")), "{out}");
+    let arrears = t.store.dues_arrears(root.id, year, today).await.expect("arrears");
+    let csv = ok(&db, &["dues", "--unit", &root.code, "--arrears", "--format", "csv"], None);
+    assert_eq!(csv.lines().count(), arrears.len() + 1);
+    let o = dangvu(&db, &["dues", "--unit", &root.code, "--year", "1999"], None);
+    assert!(!o.status.success() && text(&o).contains("--year"), "{}", text(&o));
+    let q = storage::AuditQuery { action: Some("read.dues".into()), limit: 10, ..Default::default() };
+    assert_eq!(t.store.audit_entries(&q).await.unwrap().len(), 3);
+}

@@ -59,7 +59,7 @@ pub(crate) fn href(unit: UnitId, holds_members: bool) -> String {
 }
 
 /// "150.000 đ".
-pub(crate) fn money(d: Dong) -> String {
+pub fn money(d: Dong) -> String {
     format!("{} đ", format::number(d))
 }
 
