@@ -33,6 +33,8 @@ pub struct Config {
     /// Party dues: the first month of 01-QĐ/TW, the rates our sources leave open, each level's
     /// retained share (`[dues]`).
     pub dues: Option<DuesConfig>,
+    /// Working members' ties to their residence: months between two contacts (`[residence]`).
+    pub residence: Option<ResidenceConfig>,
     /// The receiving side's time in transfers of party activity (`[transfers]`).
     pub transfers: Option<TransferTimes>,
     /// Handbook accounts: how long an activation code lasts (`[handbook]`).
@@ -109,6 +111,15 @@ pub struct DuesConfig {
     pub retained_sub_committee: Option<u32>,
     pub retained_upper: Option<u32>,
     pub retained_province: Option<u32>,
+}
+
+/// `[residence]` in the configuration file (docs/design/residence.md).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidenceConfig {
+    /// Months after the last contact with the residence before a contact is overdue (default 6,
+    /// 1–24).
+    pub contact_interval_months: Option<u32>,
 }
 
 /// `[transfers]` in the configuration file (docs/design/transfers.md "Deadlines": our sources
@@ -192,6 +203,16 @@ impl Config {
         }
         d.check().map_err(|e| anyhow::anyhow!("[dues] in the configuration file: {e}"))?;
         Ok(d)
+    }
+
+    /// The residence settings: the file's, or the default; refused outside 1–24 months.
+    pub fn residence_settings(&self) -> Result<domain::residence::ResidenceSettings> {
+        let mut r = domain::residence::ResidenceSettings::default();
+        if let Some(f) = &self.residence {
+            r.contact_interval_months = f.contact_interval_months.unwrap_or(r.contact_interval_months);
+        }
+        r.check().map_err(|e| anyhow::anyhow!("[residence] in the configuration file: {e}"))?;
+        Ok(r)
     }
 
     /// The receiving side's time in transfers: the file's, or the default; refused outside 1–250.

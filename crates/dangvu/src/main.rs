@@ -299,6 +299,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
     let transfers = file.transfer_settings()?;
     let handbook = file.handbook_settings()?;
     let dues = file.dues_settings()?;
+    let residence = file.residence_settings()?;
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -320,6 +321,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
             .with_transfer_settings(transfers)
             .with_handbook_settings(handbook)
             .with_dues_settings(dues)
+            .with_residence_settings(residence)
             .with_mail(mail),
     ))
 }
@@ -376,6 +378,8 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     let dues_started = Instant::now();
     let dues = datagen::dues::generate_dues(store, seed, today).await.context("generating dues failed")?;
     println!("Đã ghi {dues} lần đóng đảng phí năm nay và các lần nộp lên cấp trên trong {:.1} giây.", dues_started.elapsed().as_secs_f64());
+    let ties = datagen::residence::generate_ties(store, seed, today).await.context("generating residence ties failed")?;
+    println!("Đã ghi {ties} đảng viên đang công tác giới thiệu về nơi cư trú (liên hệ, nhận xét năm nay).");
     let proposals = datagen::strike_off::generate_proposals(store, today).await.context("generating strike-off proposals failed")?;
     println!("Đã ghi {proposals} nghị quyết chi bộ đề nghị xóa tên (một đang chờ cấp ủy, một không xóa tên).");
     Ok(report)

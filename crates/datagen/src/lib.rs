@@ -20,6 +20,7 @@ mod names;
 mod origin;
 mod people;
 mod plans;
+pub mod residence;
 pub mod strike_off;
 pub mod transfers;
 mod tree;

@@ -34,6 +34,7 @@ pub mod member_tasks;
 pub mod notifications;
 pub mod pipeline;
 pub mod quality;
+pub mod residence;
 pub mod stats;
 pub mod strike_off;
 pub mod targets;

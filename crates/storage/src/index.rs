@@ -36,6 +36,7 @@ mod past;
 mod picker;
 mod quality;
 mod reports;
+mod residence;
 mod roll;
 mod transfers;
 mod units;

@@ -47,6 +47,7 @@ mod notifications;
 mod plans;
 mod quality;
 mod reports;
+mod residence;
 mod scope;
 mod session_cache;
 mod sessions;
@@ -92,6 +93,10 @@ pub use notifications::{InboxPage, MailItem, MailStatus, NotificationStore, Noti
 pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInForceView, TermInput, TermRecord};
 pub use quality::{KindCount, QualityLine, QualityMember, QualityQuery, QualityReport, QualityStore, QualityUnit, UnitCounts};
 pub use reports::{Period, ReportRequest, ReportStore};
+pub use residence::{
+    CommentRow as ResidenceCommentRow, ContactRow as ResidenceContactRow, MemberResidence, ResidenceLine, ResidenceReport, ResidenceStore,
+    TieRow,
+};
 pub use scope::ScopeStore;
 pub use session_cache::{SessionView, still_usable};
 pub use sessions::SessionStore;
@@ -106,7 +111,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
         DocumentStore, DuesStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore,
-        MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ScopeStore, SessionStore, Store,
-        StrikeOffStore, TransferStore, UnitStore, WeakStore,
+        MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ResidenceStore, ScopeStore, SessionStore,
+        Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
     };
 }

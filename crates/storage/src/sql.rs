@@ -40,6 +40,7 @@ mod members;
 pub mod notifications;
 pub mod plans;
 pub mod quality;
+pub mod residence;
 pub mod strike_off;
 pub mod transfers;
 mod units;

@@ -32,6 +32,7 @@ use crate::notifications::NotificationStore;
 use crate::plans::PlanStore;
 use crate::quality::QualityStore;
 use crate::reports::ReportStore;
+use crate::residence::ResidenceStore;
 use crate::scope::ScopeStore;
 use crate::sessions::SessionStore;
 use crate::sql;
@@ -65,6 +66,7 @@ pub trait Store:
     + HandbookStore
     + MemberTaskStore
     + DuesStore
+    + ResidenceStore
     + DocumentStore
     + NotificationStore
     + ImportStore
@@ -100,6 +102,7 @@ impl<T> Store for T where
         + HandbookStore
         + MemberTaskStore
         + DuesStore
+        + ResidenceStore
         + DocumentStore
         + NotificationStore
         + ImportStore
@@ -129,6 +132,8 @@ pub struct SqlStore {
     pub(crate) weak: domain::weak::WeakSettings,
     /// Dues rates, the first month of 01-QĐ/TW and retained shares (configuration file).
     pub(crate) dues: domain::dues::DuesSettings,
+    /// Months between two contacts with the residence (configuration file).
+    pub(crate) residence: domain::residence::ResidenceSettings,
     pub(crate) transfers: domain::transfers::TransferSettings,
     /// How long activation codes of handbook accounts last.
     pub(crate) handbook: domain::handbook::ActivationSettings,
@@ -156,6 +161,7 @@ impl SqlStore {
             admission: domain::admission::AdmissionConfig::default(),
             weak: domain::weak::WeakSettings::default(),
             dues: domain::dues::DuesSettings::default(),
+            residence: domain::residence::ResidenceSettings::default(),
             transfers: domain::transfers::TransferSettings::default(),
             handbook: domain::handbook::ActivationSettings::default(),
             mail: false,

@@ -55,6 +55,9 @@ const MESSAGES: &[(&str, &str)] = &[
     ("dues_confirm", "Đã xác nhận kê khai của đảng viên."),
     ("dues_remit", "Đã ghi nộp đảng phí lên cấp trên."),
     ("dues_declare", "Đã gửi kê khai; chi bộ sẽ xác nhận."),
+    ("residence_tie", "Đã lưu thông tin nơi cư trú."),
+    ("residence_contact", "Đã ghi lần liên hệ với nơi cư trú."),
+    ("residence_comment", "Đã ghi nhận xét của nơi cư trú."),
     ("saved", "Đã lưu."),
 ];
 
@@ -78,6 +81,9 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["members", _, "dues", "reliefs"] => "dues_relief",
         ["members", _, "dues", "payments", "cancel"] => "dues_cancel",
         ["handbook", "dues"] => "dues_declare",
+        ["members", _, "residence"] => "residence_tie",
+        ["members", _, "residence", "contacts"] => "residence_contact",
+        ["members", _, "residence", "comments"] | ["units", _, "residence", "comments"] => "residence_comment",
         ["units", _, _] => "unit",
         ["admission", "cases", _, "edit"] => "case",
         ["admission", "cases", _, "steps", "new"] => "step",

@@ -83,6 +83,8 @@ pub fn purpose(field: &str, kind: Option<&str>) -> Purpose {
             Purpose { offer: Offer::TransferDestination, filter: PickFilter::default() }
         }
         "unit_id" | "adm_unit_id" | "in_unit_id" | "to_unit_id" => members,
+        // Where a working member lives: any chi bộ of the tree.
+        "residence_cell" => Purpose { offer: Offer::Residence, filter: PickFilter { members_only: true } },
         // The unit an import goes under: within the write scope.
         "root" => Purpose { offer: Offer::Write, filter: PickFilter::default() },
         _ => Purpose { offer: Offer::Register, filter: PickFilter::default() },
@@ -95,12 +97,13 @@ pub fn offer_code(offer: Offer) -> &'static str {
         Offer::Register => "register",
         Offer::TransferDestination => "transfer",
         Offer::Write => "write",
+        Offer::Residence => "residence",
     }
 }
 
 /// The offer a search asks for (`register` when the text is anything else).
 pub fn parse_offer(code: &str) -> Offer {
-    [Offer::TransferDestination, Offer::Write].into_iter().find(|o| offer_code(*o) == code).unwrap_or(Offer::Register)
+    [Offer::TransferDestination, Offer::Write, Offer::Residence].into_iter().find(|o| offer_code(*o) == code).unwrap_or(Offer::Register)
 }
 
 /// A unit as the field shows it: its name and the names above it.
@@ -258,7 +261,11 @@ pub fn view(field: &str, value: &str) -> PickerView {
         // A unit already chosen (a stored event's, a transfer destination) is shown in words to
         // those who may see the whole tree's names (writers, who are offered any transfer
         // destination); to readers only within their scope.
-        a.picker(Offer::TransferDestination).or_else(|_| a.picker(Offer::Register)).ok().and_then(|p| p.peek(UnitId(id)))
+        a.picker(Offer::TransferDestination)
+            .or_else(|_| a.picker(Offer::Residence))
+            .or_else(|_| a.picker(Offer::Register))
+            .ok()
+            .and_then(|p| p.peek(UnitId(id)))
     });
     match shown {
         Some(c) => {

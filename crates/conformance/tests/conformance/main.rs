@@ -23,6 +23,7 @@ mod notifications;
 mod parity;
 mod plans;
 mod quality;
+mod residence;
 mod search;
 mod stats;
 mod transfers;

@@ -43,6 +43,7 @@ mod picker;
 mod plans;
 mod quality;
 mod reports;
+mod residence;
 mod round_trip;
 mod smoke;
 mod strike_off;

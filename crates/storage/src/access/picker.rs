@@ -20,6 +20,10 @@ pub enum Offer {
     /// Where something is written under a unit the person chooses (the unit an import goes
     /// under): the write scope.
     Write,
+    /// Where a working member lives (Quy định 213-QĐ/TW): any chi bộ of the tree, for those who
+    /// record ties (`write` or `meetings`); members live where they live, and a chi bộ's name and
+    /// place are not personal data.
+    Residence,
 }
 
 impl Access {
@@ -29,6 +33,12 @@ impl Access {
             Offer::Write => Some(self.filter(Capability::WriteRegister)?),
             Offer::TransferDestination => {
                 self.filter(Capability::WriteRegister)?;
+                None
+            }
+            Offer::Residence => {
+                if !self.can(Capability::WriteRegister) && !self.can(Capability::RecordMeetings) {
+                    return Err(StoreError::Forbidden);
+                }
                 None
             }
         };

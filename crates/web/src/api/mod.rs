@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod plans;
 pub mod quality;
 pub mod reports;
+pub mod residence;
 pub mod strike_off;
 pub mod tokens;
 pub mod transfers;
@@ -39,6 +40,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(committees::routes());
     routes.extend(weak::routes());
     routes.extend(dues::routes());
+    routes.extend(residence::routes());
     routes.extend(feedback::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());

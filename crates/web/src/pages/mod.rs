@@ -23,6 +23,7 @@ pub mod member_tasks;
 pub mod members;
 pub mod quality;
 pub mod reports;
+pub mod residence;
 pub mod strike_off;
 pub mod transfers;
 pub mod unit_ops;
@@ -61,6 +62,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(handbook::routes());
     routes.extend(member_tasks::routes());
     routes.extend(dues::routes());
+    routes.extend(residence::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

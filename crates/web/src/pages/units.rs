@@ -196,6 +196,8 @@ struct UnitPage {
     tasks_href: Option<String>,
     /// The dues: a chi bộ's sheet of this month, another unit's ledger.
     dues_href: Option<String>,
+    /// Working members and their residence; members of other places living here.
+    residence_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -403,6 +405,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         study_href: (existed && a.date == today && shown.kind.holds_members()).then(|| super::handbook::study::href(id)),
         tasks_href: (existed && a.date == today && shown.kind.holds_members()).then(|| super::member_tasks::href(id)),
         dues_href: (existed && a.date == today).then(|| super::dues::href(id, shown.kind.holds_members())),
+        residence_href: (existed && a.date == today).then(|| format!("/units/{id}/residence")),
     };
     page(&view)
 }

@@ -253,6 +253,8 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/units/{unit}/dues/ledger"),
             format!("/units/{unit}/dues/arrears"),
             format!("/members/{member}/dues"),
+            format!("/members/{member}/residence"),
+            format!("/units/{unit}/residence"),
             "/directives/new".into(),
             format!("/directives/{directive}"),
             "/import".into(),

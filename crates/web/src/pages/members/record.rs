@@ -138,6 +138,8 @@ struct MemberView {
     requests: crate::pages::change_requests::RequestsSection,
     /// The member's dues (for those who read them; the member reads theirs in the handbook).
     dues_href: Option<String>,
+    /// The member's ties to their residence (Quy định 213-QĐ/TW), for those who read them.
+    residence_href: Option<String>,
     /// The member's handbook account, for those who issue its codes.
     handbook: Option<crate::pages::handbook_accounts::AccountSection>,
 }
@@ -343,6 +345,9 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
         transfers: transfer_rows(&transfers),
         requests: crate::pages::change_requests::requests_section(&s, id).await,
         handbook: crate::pages::handbook_accounts::account_section(&s, id).await,
+        residence_href: crate::policy::may_open(&s, "/members/{id}/residence", Some(storage::ScopeTarget::Member(id)))
+            .await
+            .then(|| format!("/members/{id}/residence")),
         dues_href: crate::policy::may_open(&s, "/members/{id}/dues", Some(storage::ScopeTarget::Member(id)))
             .await
             .then(|| format!("/members/{id}/dues")),
