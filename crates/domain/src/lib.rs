@@ -22,6 +22,7 @@ pub mod directives;
 pub mod documents;
 pub mod dues;
 pub mod error;
+pub mod evaluation;
 pub mod event;
 pub mod feedback;
 pub mod handbook;

@@ -33,6 +33,7 @@ mod directives;
 mod documents;
 mod dues;
 mod error;
+mod evaluation;
 pub mod export;
 mod feedback;
 mod files;
@@ -77,6 +78,9 @@ pub use dues::{
     PaymentRow as DuesPaymentRow, ReliefRow as DuesReliefRow, RemittanceRow as DuesRemittanceRow, SheetLine as DuesSheetLine,
 };
 pub use error::{Result, StoreError};
+pub use evaluation::{
+    EvaluationRow, EvaluationStore, LevelCounts, RoundRow, RoundSheet, SheetMember, SheetUnit, StepInput, Subject as EvaluationSubject,
+};
 pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
 pub use handbook::{HandbookStore, StoredReply, StudyProgress, StudyRow};
@@ -110,8 +114,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 pub mod prelude {
     pub use crate::{
         AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
-        DocumentStore, DuesStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore,
-        MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ResidenceStore, ScopeStore, SessionStore,
-        Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
+        DocumentStore, DuesStore, EvaluationStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore,
+        MeetingStore, MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ResidenceStore, ScopeStore,
+        SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
     };
 }

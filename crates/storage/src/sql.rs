@@ -29,6 +29,7 @@ pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod evaluation;
 pub mod export;
 pub mod feedback;
 pub mod handbook;

@@ -19,6 +19,7 @@ use crate::directives::DirectiveStore;
 use crate::documents::DocumentStore;
 use crate::dues::DuesStore;
 use crate::error::Result;
+use crate::evaluation::EvaluationStore;
 use crate::export::ExportStore;
 use crate::feedback::FeedbackStore;
 use crate::handbook::HandbookStore;
@@ -67,6 +68,7 @@ pub trait Store:
     + MemberTaskStore
     + DuesStore
     + ResidenceStore
+    + EvaluationStore
     + DocumentStore
     + NotificationStore
     + ImportStore
@@ -103,6 +105,7 @@ impl<T> Store for T where
         + MemberTaskStore
         + DuesStore
         + ResidenceStore
+        + EvaluationStore
         + DocumentStore
         + NotificationStore
         + ImportStore

@@ -205,3 +205,20 @@ impl HandbookDesk<'_> {
         self.store().record_dues_basis(&ctx, self.member, from, basis, crate::dues::BasisSource::Member).await
     }
 }
+
+impl HandbookDesk<'_> {
+    /// The member's evaluations with their rounds.
+    pub async fn evaluations(&self) -> Result<Vec<(crate::evaluation::RoundRow, crate::evaluation::EvaluationRow)>> {
+        self.store().member_evaluations(self.member).await
+    }
+
+    /// The member's self-assessment in one of their evaluations (any other: not found).
+    pub async fn self_assess(&self, id: i64, version: i64, input: crate::evaluation::StepInput) -> Result<()> {
+        let (_, e) = self.store().evaluation_of(id).await?;
+        if e.subject != crate::evaluation::Subject::Member(self.member) {
+            return Err(StoreError::NotFound);
+        }
+        let step = domain::evaluation::Step::SelfAssessment;
+        self.store().record_evaluation_step(&self.access.write_context(), id, version, step, input).await
+    }
+}

@@ -1,0 +1,123 @@
+//! Evaluation rounds on both engines: a round takes the regulation of its opening day (124-QĐ/TW
+//! before 30/8/2025, 366-QĐ/TW from it) and keeps it; one evaluation per member and per
+//! organization below; the steps in order at their versions; a level above the score, excellent
+//! with discipline, and excellent beyond the quota are refused; a closed round changes no more;
+//! the sheet counts by level under a unit with the residence's comment beside the member; the
+//! desk keeps each step to its scope.
+
+use conformance::{TestStore, on_both_engines};
+use domain::access::Role;
+use domain::evaluation::{Level, Period, Regulation, Step};
+use domain::unit::UnitKind::*;
+use storage::prelude::*;
+use storage::{EvaluationSubject, StepInput, StoreError};
+
+use crate::fixtures::*;
+
+on_both_engines!(a_round_from_opening_to_close, each_step_keeps_to_its_scope);
+
+fn input(level: &str, score: &str) -> StepInput {
+    StepInput { level: level.into(), score: score.into(), ..StepInput::default() }
+}
+
+async fn a_round_from_opening_to_close(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let commune = unit(s, Commune, "X", "Đảng bộ xã Xuân", Some(province), d(2000, 1, 1)).await;
+    let cell = unit(s, GrassrootsCell, "XA", "Chi bộ thôn An", Some(commune), d(2000, 1, 1)).await;
+    let mut members = Vec::new();
+    for i in 0..10 {
+        members.push(
+            member(
+                s,
+                &format!("Nguyễn Văn An {}", ["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười"][i]),
+                "nam",
+                "01/01/1980",
+                &cccd(i as u32 + 1),
+                cell,
+                d(2010, 1, 5),
+                true,
+            )
+            .await,
+        );
+    }
+    // A round of 2025 opened before 30/8/2025 follows 124-QĐ/TW; one of 2026 follows 366-QĐ/TW.
+    let old = s.open_round(&at(d(2025, 8, 20)), commune, Period::Year(2025), 20).await.unwrap();
+    assert_eq!(s.evaluation_round(old).await.unwrap().regulation, Regulation::Qd124);
+    assert_eq!(codes(s.open_round(&at(d(2025, 8, 21)), commune, Period::Year(2025), 20).await.unwrap_err()), ["duplicate"]);
+    assert_eq!(
+        codes(s.open_round(&at(d(2025, 8, 21)), commune, Period::Quarter { year: 2025, quarter: 2 }, 20).await.unwrap_err()),
+        ["yearly_only"]
+    );
+    let round = s.open_round(&ctx(), commune, Period::Year(2026), 20).await.unwrap();
+    assert_eq!(s.evaluation_round(round).await.unwrap().regulation, Regulation::Qd366);
+    let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
+    assert_eq!((sheet.members.len(), sheet.units.len()), (10, 1), "the members and the chi bộ");
+    assert_eq!(s.evaluation_rounds(cell, ctx().today).await.unwrap().len(), 2, "a chi bộ sees its committee's rounds");
+
+    let id = |m| sheet.members.iter().find(|x| x.row.subject == EvaluationSubject::Member(m)).unwrap().row.id;
+    let step = |e: i64, v: i64, st: Step, i: StepInput| async move { s.record_evaluation_step(&ctx(), e, v, st, i).await };
+    // No decision before the chi bộ's proposal; a level above the score; a stale version.
+    assert_eq!(codes(step(id(members[0]), 1, Step::Decision, input("tot", "80")).await.unwrap_err()), ["no_proposal"]);
+    assert_eq!(codes(step(id(members[0]), 1, Step::SelfAssessment, input("xuat-sac", "88")).await.unwrap_err()), ["above_score"]);
+    step(id(members[0]), 1, Step::SelfAssessment, input("xuat-sac", "93")).await.unwrap();
+    assert!(matches!(step(id(members[0]), 1, Step::Proposal, input("tot", "85")).await, Err(StoreError::Conflict { .. })));
+    // Discipline blocks excellent.
+    let disciplined = StepInput { disciplined: true, ..input("xuat-sac", "95") };
+    assert_eq!(codes(step(id(members[1]), 1, Step::Proposal, disciplined).await.unwrap_err()), ["disciplined"]);
+    // Ten members proposed good or better: at most two excellent (20 %).
+    for (i, m) in members.iter().enumerate() {
+        let v = if i == 0 { 2 } else { 1 };
+        let level = if i < 3 { "xuat-sac" } else { "tot" };
+        step(id(*m), v, Step::Proposal, input(level, if i < 3 { "92" } else { "80" })).await.unwrap();
+    }
+    let v0 = 3;
+    step(id(members[0]), v0, Step::Decision, input("xuat-sac", "92")).await.unwrap();
+    step(id(members[1]), 2, Step::Decision, input("xuat-sac", "92")).await.unwrap();
+    let e = step(id(members[2]), 2, Step::Decision, input("xuat-sac", "92")).await.unwrap_err();
+    assert_eq!(codes(e), ["quota"]);
+    step(id(members[2]), 2, Step::Decision, input("tot", "92")).await.unwrap();
+    assert_eq!(codes(step(id(members[2]), 3, Step::Decision, input("tot", "92")).await.unwrap_err()), ["decided"]);
+    let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
+    assert_eq!(sheet.member_counts.levels, [2, 1, 0, 0]);
+    assert_eq!(sheet.member_counts.undecided, 7);
+    assert_eq!(sheet.units[0].members, [2, 8, 0, 0], "the chi bộ's members by level, decided else proposed");
+    assert_eq!(sheet.by_child[0].2.levels, [2, 1, 0, 0]);
+    // The 124 round records levels without a score.
+    let old_sheet = s.round_sheet(old, commune, ctx().today).await.unwrap();
+    let first = old_sheet.members[0].row.id;
+    assert_eq!(codes(s.record_evaluation_step(&ctx(), first, 1, Step::Proposal, input("tot", "80")).await.unwrap_err()), ["not_scored"]);
+    s.record_evaluation_step(&ctx(), first, 1, Step::Proposal, input("tot", "")).await.unwrap();
+    // Closed: nothing changes any more.
+    s.close_round(&ctx(), old).await.unwrap();
+    assert!(matches!(s.close_round(&ctx(), old).await, Err(StoreError::Conflict { .. })));
+    assert_eq!(codes(s.record_evaluation_step(&ctx(), first, 2, Step::Decision, input("tot", "")).await.unwrap_err()), ["closed"]);
+    assert_eq!(s.member_evaluations(members[0]).await.unwrap().len(), 2);
+}
+
+async fn each_step_keeps_to_its_scope(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let commune = unit(s, Commune, "X", "Đảng bộ xã Xuân", Some(province), d(2000, 1, 1)).await;
+    let a = unit(s, GrassrootsCell, "XA", "Chi bộ thôn An", Some(commune), d(2000, 1, 1)).await;
+    let b = unit(s, GrassrootsCell, "XB", "Chi bộ thôn Bình", Some(commune), d(2000, 1, 1)).await;
+    let an = member(s, "Nguyễn Văn An", "nam", "01/01/1980", &cccd(1), a, d(2010, 1, 5), true).await;
+    let cuong = member(s, "Lê Văn Cường", "nam", "01/01/1980", &cccd(2), b, d(2010, 1, 5), true).await;
+    let leader = access(&t.store, &[(Role::CommitteeLeader, Some(commune))]);
+    let round = leader.evaluation().unwrap().open(commune, Period::Year(2026), 20).await.unwrap();
+    let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
+    let id = |m| sheet.members.iter().find(|x| x.row.subject == EvaluationSubject::Member(m)).unwrap().row.id;
+    // A's secretary proposes for A's members, not B's, and decides nothing.
+    let secretary = access(&t.store, &[(Role::CellSecretary, Some(a))]);
+    let desk = secretary.evaluation().unwrap();
+    desk.step(id(an), 1, Step::Proposal, input("tot", "80")).await.unwrap();
+    assert!(matches!(desk.step(id(cuong), 1, Step::Proposal, input("tot", "80")).await, Err(StoreError::NotFound)));
+    assert!(matches!(desk.step(id(an), 2, Step::Decision, input("tot", "80")).await, Err(StoreError::Forbidden)));
+    assert!(matches!(desk.open(a, Period::Year(2026), 20).await, Err(StoreError::Forbidden)));
+    assert_eq!(desk.sheet(round, a).await.unwrap().members.len(), 1);
+    assert!(matches!(desk.sheet(round, b).await, Err(StoreError::NotFound)));
+    // The commune's leader decides.
+    leader.evaluation().unwrap().step(id(an), 2, Step::Decision, input("tot", "80")).await.unwrap();
+    let e = s.evaluation_of(id(an)).await.unwrap().1;
+    assert_eq!(e.decided.map(|r| r.level), Some(Level::Good));
+}

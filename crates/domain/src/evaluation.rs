@@ -1,0 +1,277 @@
+//! Quality evaluation rounds (kiểm điểm, đánh giá, xếp loại chất lượng, rules.md §8;
+//! docs/design/evaluation.md): a round a committee opens for its subtree under the regulation in
+//! force that day — Quy định 124-QĐ/TW (criteria, four levels) until 29/8/2025, Quy định
+//! 366-QĐ/TW (the 100-point scale, art. 11) from 30/8/2025; a round keeps its regulation — the
+//! steps of each member's and organization's evaluation (self-assessment, the chi bộ's or
+//! superior's proposal, the competent committee's decision), the level a score yields, what
+//! blocks "excellent", and the quota of "excellent".
+//!
+//! Pure: the caller hands in the facts, the group's counts and the day.
+
+use chrono::NaiveDate;
+
+use crate::code_list;
+use crate::error::{FieldError, ValidationErrors};
+
+#[cfg(test)]
+mod tests;
+
+/// The first day of Quy định 366-QĐ/TW (30/8/2025, rules.md §8).
+pub fn first_day_366() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 8, 30).unwrap_or(NaiveDate::MIN)
+}
+
+code_list!(
+    /// The regulation a round follows, fixed when it is opened.
+    Regulation, "Quy định đánh giá, xếp loại", {
+        /// Quy định 124-QĐ/TW (2023): criteria, four levels, no score.
+        Qd124 = ("124-qd-tw", "Quy định 124-QĐ/TW"),
+        /// Quy định 366-QĐ/TW (30/8/2025): the common criteria framework on a 100-point scale.
+        Qd366 = ("366-qd-tw", "Quy định 366-QĐ/TW"),
+    }
+);
+
+impl Regulation {
+    /// The regulation in force on the day a round is opened.
+    pub fn on(day: NaiveDate) -> Regulation {
+        if day >= first_day_366() { Regulation::Qd366 } else { Regulation::Qd124 }
+    }
+
+    /// Whether a score is recorded (366-QĐ/TW art. 11).
+    pub fn scored(self) -> bool {
+        self == Regulation::Qd366
+    }
+
+    /// Whether rounds may be quarterly (366-QĐ/TW: by term, yearly, quarterly or when needed;
+    /// 124-QĐ/TW: yearly).
+    pub fn allows_quarters(self) -> bool {
+        self == Regulation::Qd366
+    }
+}
+
+code_list!(
+    /// The four levels, the same for members and organizations (rules.md §8).
+    Level, "Mức xếp loại chất lượng", {
+        Excellent = ("xuat-sac", "Hoàn thành xuất sắc nhiệm vụ"),
+        Good = ("tot", "Hoàn thành tốt nhiệm vụ"),
+        Completed = ("hoan-thanh", "Hoàn thành nhiệm vụ"),
+        NotCompleted = ("khong-hoan-thanh", "Không hoàn thành nhiệm vụ"),
+    }
+);
+
+impl Level {
+    /// Higher is better: 3 excellent … 0 not completed.
+    pub fn rank(self) -> u8 {
+        match self {
+            Level::Excellent => 3,
+            Level::Good => 2,
+            Level::Completed => 1,
+            Level::NotCompleted => 0,
+        }
+    }
+
+    /// Rated "good" or better: the base of the quota of "excellent".
+    pub fn good_or_better(self) -> bool {
+        self.rank() >= 2
+    }
+}
+
+/// The level a score yields under 366-QĐ/TW art. 11: ≥ 90 excellent, 70 to < 90 good, 50 to
+/// < 70 completed, < 50 not completed (rules.md §8).
+pub fn level_for_score(score: u8) -> Level {
+    match score {
+        90.. => Level::Excellent,
+        70..=89 => Level::Good,
+        50..=69 => Level::Completed,
+        _ => Level::NotCompleted,
+    }
+}
+
+/// The period a round covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Year(i32),
+    Quarter { year: i32, quarter: u8 },
+}
+
+impl Period {
+    /// "2026" or "2026-Q3".
+    pub fn code(self) -> String {
+        match self {
+            Period::Year(y) => y.to_string(),
+            Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Period, FieldError> {
+        let s = s.trim();
+        let bad = || FieldError::new("period", "invalid", "Kỳ đánh giá là một năm (2026) hoặc một quý (2026-Q3).");
+        let (y, q) = match s.split_once("-Q").or_else(|| s.split_once("-q")) {
+            Some((y, q)) => (y, Some(q)),
+            None => (s, None),
+        };
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        if !(2000..=2100).contains(&year) {
+            return Err(bad());
+        }
+        match q {
+            None => Ok(Period::Year(year)),
+            Some(q) => match q.parse::<u8>() {
+                Ok(quarter @ 1..=4) => Ok(Period::Quarter { year, quarter }),
+                _ => Err(bad()),
+            },
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        match self {
+            Period::Year(y) | Period::Quarter { year: y, .. } => y,
+        }
+    }
+
+    /// "năm 2026", "quý III/2026".
+    pub fn label(self) -> String {
+        match self {
+            Period::Year(y) => format!("năm {y}"),
+            Period::Quarter { year, quarter } => {
+                let roman = ["I", "II", "III", "IV"].get(usize::from(quarter.saturating_sub(1))).copied().unwrap_or("?");
+                format!("quý {roman}/{year}")
+            }
+        }
+    }
+
+    /// The first and last days.
+    pub fn days(self) -> (NaiveDate, NaiveDate) {
+        let (y, first, last) = match self {
+            Period::Year(y) => (y, 1, 12),
+            Period::Quarter { year, quarter } => (year, u32::from(quarter) * 3 - 2, u32::from(quarter) * 3),
+        };
+        let start = NaiveDate::from_ymd_opt(y, first, 1).unwrap_or(NaiveDate::MIN);
+        let end = crate::dates::Month { year: y, month: last }.last_day();
+        (start, end)
+    }
+}
+
+/// The quota of "excellent" as a share of those rated good or better in a group, in percent:
+/// 20 by default — 366-QĐ/TW art. 11 as reports.md §1.4 reads it (rules.md §8 calls its survival
+/// under 366 unconfirmed; 124-QĐ/TW had it). A setting of the round.
+pub const DEFAULT_QUOTA_PERCENT: u32 = 20;
+
+/// Opening a round: the period must suit the regulation; not a year that has not begun.
+pub fn check_round(regulation: Regulation, period: Period, opened_on: NaiveDate, quota_percent: u32) -> Result<(), ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    if matches!(period, Period::Quarter { .. }) && !regulation.allows_quarters() {
+        e.push("period", "yearly_only", "Quy định 124-QĐ/TW đánh giá theo năm.");
+    }
+    if period.days().0 > opened_on {
+        e.push("period", "future", "Chưa đến kỳ đánh giá này.");
+    }
+    if !(1..=100).contains(&quota_percent) {
+        e.push("quota_percent", "range", "Tỷ lệ xuất sắc từ 1 đến 100%.");
+    }
+    e.into_result()
+}
+
+/// A level as given at one step, with its score under 366-QĐ/TW.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rating {
+    pub level: Level,
+    /// 0–100 under 366-QĐ/TW; `None` under 124-QĐ/TW.
+    pub score: Option<u8>,
+}
+
+/// What the rating of a member checks beside the level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Disciplined within the period: blocks "excellent" (366-QĐ/TW art. 11; 124-QĐ/TW).
+    pub disciplined: bool,
+}
+
+/// Checks a rating given under `regulation`: under 366 a score 0–100 is required and the level
+/// may not be above what the score yields (a lower one records a disqualifying condition); under
+/// 124 no score; discipline in the period blocks "excellent".
+pub fn check_rating(regulation: Regulation, typed_level: &str, typed_score: &str, facts: Facts) -> Result<Rating, ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    let level = e.take("level", Level::parse(typed_level));
+    let score = match (regulation.scored(), typed_score.trim()) {
+        (false, "") => None,
+        (false, _) => {
+            e.push("score", "not_scored", "Quy định 124-QĐ/TW không chấm điểm.");
+            None
+        }
+        (true, "") => {
+            e.push("score", "required", "Quy định 366-QĐ/TW: ghi tổng điểm (0–100).");
+            None
+        }
+        (true, s) => match s.replace(',', ".").parse::<f64>() {
+            Ok(x) if (0.0..=100.0).contains(&x) => Some(x.floor() as u8),
+            _ => {
+                e.push("score", "range", "Điểm từ 0 đến 100.");
+                None
+            }
+        },
+    };
+    if let (Some(level), Some(score)) = (level, score) {
+        let yielded = level_for_score(score);
+        if level.rank() > yielded.rank() {
+            e.push("level", "above_score", format!("{score} điểm chỉ đạt mức “{}” (Quy định 366-QĐ/TW, Điều 11).", yielded.label()));
+        }
+    }
+    if level == Some(Level::Excellent) && facts.disciplined {
+        e.push("level", "disciplined", "Bị kỷ luật trong kỳ đánh giá thì không xếp loại hoàn thành xuất sắc nhiệm vụ.");
+    }
+    e.into_result()?;
+    level.map(|level| Rating { level, score }).ok_or_else(|| ValidationErrors::single("level", "required", "Chọn mức xếp loại."))
+}
+
+/// The counts of a group the quota is checked against, once this decision is counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupCounts {
+    /// Decided (or, before the decision, proposed) good or better.
+    pub good_or_better: u32,
+    pub excellent: u32,
+}
+
+/// The most "excellent" a group may have: `quota_percent` of those good or better, rounded down.
+pub fn quota(good_or_better: u32, quota_percent: u32) -> u32 {
+    good_or_better * quota_percent / 100
+}
+
+/// Checks a decision against the quota of its group (the counts include the decision).
+pub fn check_quota(counts: GroupCounts, quota_percent: u32) -> Result<(), FieldError> {
+    let most = quota(counts.good_or_better, quota_percent);
+    if counts.excellent > most {
+        return Err(FieldError::new(
+            "level",
+            "quota",
+            format!(
+                "Vượt tỷ lệ: tối đa {most} “hoàn thành xuất sắc” trên {} được xếp loại hoàn thành tốt trở lên ({quota_percent}%).",
+                counts.good_or_better
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Share of `part` in `whole` as committees write it: "12,5%".
+pub fn percent(part: u32, whole: u32) -> String {
+    if whole == 0 {
+        return "—".into();
+    }
+    let tenths = (u64::from(part) * 1000 + u64::from(whole) / 2) / u64::from(whole);
+    if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{},{}%", tenths / 10, tenths % 10) }
+}
+
+code_list!(
+    /// The step of an evaluation.
+    Step, "Bước đánh giá", {
+        /// Tự kiểm điểm, tự đánh giá (the member, Mẫu 2A/2B/2C; the organization, Mẫu 01).
+        SelfAssessment = ("tu-danh-gia", "Tự đánh giá, xếp loại"),
+        /// The chi bộ's appraisal and proposed level (for a member), or the proposal for an
+        /// organization.
+        Proposal = ("de-xuat", "Chi bộ, cấp ủy đề xuất"),
+        /// The competent committee's decision (the standing committee of the direct superior for
+        /// an organization, 43-HD/BTCTW).
+        Decision = ("quyet-dinh", "Cấp có thẩm quyền quyết định"),
+    }
+);

@@ -1,0 +1,81 @@
+use chrono::NaiveDate;
+
+use super::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[test]
+fn a_round_follows_the_regulation_of_its_opening_day() {
+    // 124-QĐ/TW until 29/8/2025, 366-QĐ/TW from 30/8/2025 (rules.md §8); historical rounds keep theirs.
+    assert_eq!(Regulation::on(d(2025, 8, 29)), Regulation::Qd124);
+    assert_eq!(Regulation::on(d(2025, 8, 30)), Regulation::Qd366);
+    assert!(Regulation::Qd366.scored() && !Regulation::Qd124.scored());
+}
+
+#[test]
+fn under_366_a_score_yields_its_level() {
+    // 366-QĐ/TW art. 11: ≥ 90 excellent, 70 to < 90 good, 50 to < 70 completed, < 50 not completed.
+    assert_eq!(level_for_score(100), Level::Excellent);
+    assert_eq!(level_for_score(90), Level::Excellent);
+    assert_eq!(level_for_score(89), Level::Good);
+    assert_eq!(level_for_score(70), Level::Good);
+    assert_eq!(level_for_score(69), Level::Completed);
+    assert_eq!(level_for_score(50), Level::Completed);
+    assert_eq!(level_for_score(49), Level::NotCompleted);
+    let facts = Facts::default();
+    let r = check_rating(Regulation::Qd366, "tot", "85,5", facts).unwrap();
+    assert_eq!(r, Rating { level: Level::Good, score: Some(85) });
+    // A level above the score is refused; a lower one records a disqualifying condition.
+    assert_eq!(check_rating(Regulation::Qd366, "xuat-sac", "89", facts).unwrap_err().errors[0].code, "above_score");
+    assert!(check_rating(Regulation::Qd366, "hoan-thanh", "95", facts).is_ok());
+    assert_eq!(check_rating(Regulation::Qd366, "tot", "", facts).unwrap_err().errors[0].code, "required");
+    assert_eq!(check_rating(Regulation::Qd366, "tot", "101", facts).unwrap_err().errors[0].code, "range");
+}
+
+#[test]
+fn under_124_levels_are_given_without_a_score() {
+    let r = check_rating(Regulation::Qd124, "xuat-sac", "", Facts::default()).unwrap();
+    assert_eq!(r, Rating { level: Level::Excellent, score: None });
+    assert_eq!(check_rating(Regulation::Qd124, "tot", "80", Facts::default()).unwrap_err().errors[0].code, "not_scored");
+    assert_eq!(
+        check_round(Regulation::Qd124, Period::Quarter { year: 2025, quarter: 1 }, d(2025, 6, 1), 20).unwrap_err().errors[0].code,
+        "yearly_only"
+    );
+    assert!(check_round(Regulation::Qd366, Period::Quarter { year: 2026, quarter: 3 }, d(2026, 10, 1), 20).is_ok());
+    assert_eq!(check_round(Regulation::Qd366, Period::Year(2027), d(2026, 12, 1), 20).unwrap_err().errors[0].code, "future");
+}
+
+#[test]
+fn discipline_in_the_period_blocks_excellent() {
+    let disciplined = Facts { disciplined: true };
+    assert_eq!(check_rating(Regulation::Qd366, "xuat-sac", "95", disciplined).unwrap_err().errors[0].code, "disciplined");
+    assert!(check_rating(Regulation::Qd366, "tot", "95", disciplined).is_ok());
+    assert_eq!(check_rating(Regulation::Qd124, "xuat-sac", "", disciplined).unwrap_err().errors[0].code, "disciplined");
+}
+
+#[test]
+fn the_quota_of_excellent_is_a_share_of_those_good_or_better() {
+    // 20 % of those rated good or better in a group (366-QĐ/TW art. 11 per reports.md §1.4).
+    assert_eq!(quota(10, 20), 2);
+    assert_eq!(quota(4, 20), 0, "rounded down: a group of four has none");
+    assert!(check_quota(GroupCounts { good_or_better: 10, excellent: 2 }, 20).is_ok());
+    let e = check_quota(GroupCounts { good_or_better: 10, excellent: 3 }, 20).unwrap_err();
+    assert_eq!(e.code, "quota");
+    assert!(e.message.contains("tối đa 2"), "{}", e.message);
+    assert!(check_quota(GroupCounts { good_or_better: 12, excellent: 3 }, 25).is_ok(), "25 % where the competent level allows it");
+}
+
+#[test]
+fn periods_read_and_write_alike() {
+    assert_eq!(Period::parse("2026").unwrap(), Period::Year(2026));
+    assert_eq!(Period::parse("2026-Q3").unwrap(), Period::Quarter { year: 2026, quarter: 3 });
+    assert_eq!(Period::Quarter { year: 2026, quarter: 3 }.code(), "2026-Q3");
+    assert_eq!(Period::Quarter { year: 2026, quarter: 3 }.label(), "quý III/2026");
+    assert_eq!(Period::Quarter { year: 2026, quarter: 4 }.days(), (d(2026, 10, 1), d(2026, 12, 31)));
+    assert!(Period::parse("2026-Q5").is_err() && Period::parse("x").is_err());
+    assert_eq!(percent(1, 8), "12,5%");
+    assert_eq!(percent(1, 4), "25%");
+    assert_eq!(percent(0, 0), "—");
+}

@@ -1,0 +1,351 @@
+//! Quality evaluation rounds (domain::evaluation, docs/design/evaluation.md): a round opened by a
+//! committee for its subtree with the regulation of its opening day, one evaluation per member on
+//! the lists then and per organization below, each step written at its version, the decision
+//! checked against the quota of its group; the sheet of a unit with the inputs beside each member
+//! (months absent from the chi bộ's meetings, the residence's comment) and the counts by level.
+//! Each write audited in its transaction.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use serde_json::json;
+
+use domain::evaluation::{Facts, GroupCounts, Level, Period, Regulation, Step};
+use domain::ids::{MemberId, UnitId};
+use domain::residence::Comment;
+use domain::unit::UnitKind;
+
+use crate::context::WriteContext;
+use crate::db::DbError;
+use crate::error::{Result, StoreError};
+use crate::meetings::MeetingStore;
+use crate::model::AuditRecord;
+use crate::residence::ResidenceStore;
+use crate::sql;
+pub use crate::sql::evaluation::{EvaluationRow, RoundRow, Subject};
+use crate::store::SqlStore;
+
+#[async_trait]
+pub trait EvaluationStore: Send + Sync {
+    /// Opens a round for `unit`'s subtree on `ctx.today` with the regulation in force that day:
+    /// an evaluation for each member on the lists under it and each organization below it that
+    /// holds members or leads others.
+    async fn open_round(&self, ctx: &WriteContext, unit: UnitId, period: Period, quota_percent: u32) -> Result<i64>;
+    /// The rounds that cover a unit: opened by it or by a unit above it, newest first.
+    async fn evaluation_rounds(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<RoundRow>>;
+    async fn evaluation_round(&self, id: i64) -> Result<RoundRow>;
+    /// Closes a round: its levels are final (409 when closed meanwhile).
+    async fn close_round(&self, ctx: &WriteContext, id: i64) -> Result<()>;
+    /// A round's evaluations under a unit with names, inputs and counts.
+    async fn round_sheet(&self, round: i64, under: UnitId, today: NaiveDate) -> Result<RoundSheet>;
+    /// An evaluation with its round (404 for none).
+    async fn evaluation_of(&self, id: i64) -> Result<(RoundRow, EvaluationRow)>;
+    /// Records one step of an evaluation at `version`; the decision is checked against the quota.
+    async fn record_evaluation_step(&self, ctx: &WriteContext, id: i64, version: i64, step: Step, input: StepInput) -> Result<()>;
+    /// A member's evaluations with their rounds, newest first.
+    async fn member_evaluations(&self, member: MemberId) -> Result<Vec<(RoundRow, EvaluationRow)>>;
+}
+
+/// One step as typed.
+#[derive(Debug, Clone, Default)]
+pub struct StepInput {
+    pub level: String,
+    pub score: String,
+    pub note: String,
+    /// Disciplined within the period (given with the chi bộ's proposal).
+    pub disciplined: bool,
+}
+
+/// A member on a round's sheet.
+#[derive(Debug, Clone)]
+pub struct SheetMember {
+    pub row: EvaluationRow,
+    pub full_name: String,
+    pub unit_name: String,
+    /// Months of the period's year absent without reason from the chi bộ's meetings.
+    pub months_absent: usize,
+    /// The residence's comment of the year (Quy định 213-QĐ/TW).
+    pub residence: Option<Comment>,
+}
+
+/// An organization on a round's sheet.
+#[derive(Debug, Clone)]
+pub struct SheetUnit {
+    pub row: EvaluationRow,
+    pub name: String,
+    /// Its members' levels (decided, else proposed): excellent, good, completed, not completed.
+    pub members: [u32; 4],
+}
+
+/// Counts by level of decided evaluations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LevelCounts {
+    /// Excellent, good, completed, not completed.
+    pub levels: [u32; 4],
+    pub undecided: u32,
+}
+
+impl LevelCounts {
+    pub fn add(&mut self, level: Option<Level>) {
+        match level {
+            Some(l) => self.levels[3 - usize::from(l.rank())] += 1,
+            None => self.undecided += 1,
+        }
+    }
+
+    pub fn decided(&self) -> u32 {
+        self.levels.iter().sum()
+    }
+}
+
+/// A round under a unit.
+#[derive(Debug, Clone)]
+pub struct RoundSheet {
+    pub round: RoundRow,
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub members: Vec<SheetMember>,
+    pub units: Vec<SheetUnit>,
+    /// Members' decided levels under the unit.
+    pub member_counts: LevelCounts,
+    pub unit_counts: LevelCounts,
+    /// Each unit directly below and its members' decided levels (the report's rows).
+    pub by_child: Vec<(UnitId, String, LevelCounts)>,
+}
+
+fn level_index(level: Level) -> usize {
+    3 - usize::from(level.rank())
+}
+
+#[async_trait]
+impl EvaluationStore for SqlStore {
+    async fn open_round(&self, ctx: &WriteContext, unit: UnitId, period: Period, quota_percent: u32) -> Result<i64> {
+        self.refresh_index().await?;
+        let regulation = Regulation::on(ctx.today);
+        domain::evaluation::check_round(regulation, period, ctx.today, quota_percent)?;
+        let subjects: Vec<(Subject, UnitId)> = {
+            let index = self.index.read();
+            index.unit_version_on(unit, ctx.today).ok_or(StoreError::NotFound)?;
+            let roster = index.roster(unit, ctx.today, None).unwrap_or_default();
+            let mut subjects: Vec<(Subject, UnitId)> = roster.iter().map(|e| (Subject::Member(e.member), e.unit)).collect();
+            for d in index.descendants(unit, ctx.today) {
+                if d.unit == unit || d.kind == UnitKind::Group {
+                    continue;
+                }
+                if let Some(parent) = index.unit_version_on(d.unit, ctx.today).and_then(|v| v.parent_id) {
+                    subjects.push((Subject::Unit(d.unit), parent));
+                }
+            }
+            subjects
+        };
+        let mut tx = self.db.begin().await?;
+        let id = match sql::evaluation::insert_round(tx.as_mut(), unit, period, regulation, quota_percent, ctx.today, ctx.now, &ctx.actor)
+            .await
+        {
+            Ok(id) => id,
+            Err(DbError::Unique(_)) => {
+                return Err(StoreError::invalid("period", "duplicate", format!("Đã mở đợt đánh giá {} cho tổ chức này.", period.label())));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        sql::evaluation::insert_evaluations(tx.as_mut(), id, &subjects, self.db.max_params()).await?;
+        let record = AuditRecord::new(
+            "evaluation.open",
+            "unit",
+            unit.0,
+            json!({ "round": id, "period": period.code(), "regulation": regulation.code(), "quota_percent": quota_percent, "evaluations": subjects.len() }),
+        );
+        crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, &[record]).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn evaluation_rounds(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<RoundRow>> {
+        self.refresh_index().await?;
+        let mut conn = self.db.reader().await?;
+        let all = sql::evaluation::rounds(conn.as_mut()).await?;
+        let index = self.index.read();
+        Ok(all
+            .into_iter()
+            .filter(|r| {
+                r.unit == unit
+                    || domain::transfers::Tree::is_within(&*index, unit, r.unit, r.opened_on)
+                    || domain::transfers::Tree::is_within(&*index, unit, r.unit, today)
+            })
+            .collect())
+    }
+
+    async fn evaluation_round(&self, id: i64) -> Result<RoundRow> {
+        let mut conn = self.db.reader().await?;
+        sql::evaluation::round(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn close_round(&self, ctx: &WriteContext, id: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let round = sql::evaluation::round(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        if !sql::evaluation::close_round(tx.as_mut(), id, ctx.today).await? {
+            return Err(StoreError::Conflict { current: 1 });
+        }
+        let record = AuditRecord::new("evaluation.close", "unit", round.unit.0, json!({ "round": id, "period": round.period.code() }));
+        crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, &[record]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn round_sheet(&self, round: i64, under: UnitId, today: NaiveDate) -> Result<RoundSheet> {
+        self.refresh_index().await?;
+        let mut conn = self.db.reader().await?;
+        let r = sql::evaluation::round(conn.as_mut(), round).await?.ok_or(StoreError::NotFound)?;
+        let rows = sql::evaluation::evaluations(conn.as_mut(), round).await?;
+        drop(conn);
+        let on = r.opened_on;
+        let (within, unit_name, children) = {
+            let index = self.index.read();
+            let inside = |u: UnitId| u == under || domain::transfers::Tree::is_within(&*index, u, under, on);
+            let within: Vec<EvaluationRow> =
+                rows.into_iter().filter(|e| inside(e.group) || matches!(e.subject, Subject::Unit(u) if u == under)).collect();
+            let children: Vec<(UnitId, String)> =
+                index.children(Some(under), on).into_iter().map(|(v, _, _)| (v.unit_id, v.name)).collect();
+            (within, index.unit_with_parent(under, on), children)
+        };
+        let members: Vec<MemberId> =
+            within.iter().filter_map(|e| if let Subject::Member(m) = e.subject { Some(m) } else { None }).collect();
+        let comments: HashMap<MemberId, Comment> = self.residence_comments(&members, r.period.year()).await?;
+        let absent: HashMap<MemberId, usize> =
+            self.meeting_alerts(under, r.period.year(), today).await?.absent.into_iter().map(|a| (a.member, a.months.len())).collect();
+        let index = self.index.read();
+        let mut sheet_members = Vec::new();
+        let mut sheet_units = Vec::new();
+        let (mut member_counts, mut unit_counts) = (LevelCounts::default(), LevelCounts::default());
+        let mut by_group: HashMap<UnitId, [u32; 4]> = HashMap::new();
+        for e in &within {
+            if let Subject::Member(_) = e.subject
+                && let Some(l) = e.standing_level()
+            {
+                by_group.entry(e.group).or_default()[level_index(l)] += 1;
+            }
+        }
+        let mut by_child: Vec<(UnitId, String, LevelCounts)> =
+            children.iter().map(|(u, n)| (*u, n.clone(), LevelCounts::default())).collect();
+        for e in within {
+            match e.subject {
+                Subject::Member(m) => {
+                    member_counts.add(e.decided.map(|d| d.level));
+                    if let Some(c) =
+                        by_child.iter_mut().find(|c| e.group == c.0 || domain::transfers::Tree::is_within(&*index, e.group, c.0, on))
+                    {
+                        c.2.add(e.decided.map(|d| d.level));
+                    }
+                    sheet_members.push(SheetMember {
+                        full_name: index.member_name(m).map(|(n, _)| n).unwrap_or_default(),
+                        unit_name: index.unit_name_on(e.group, on).unwrap_or_default(),
+                        months_absent: absent.get(&m).copied().unwrap_or(0),
+                        residence: comments.get(&m).cloned(),
+                        row: e,
+                    });
+                }
+                Subject::Unit(u) => {
+                    unit_counts.add(e.decided.map(|d| d.level));
+                    sheet_units.push(SheetUnit {
+                        name: index.unit_with_parent(u, on),
+                        members: by_group.get(&u).copied().unwrap_or_default(),
+                        row: e,
+                    });
+                }
+            }
+        }
+        sheet_members.sort_by_cached_key(|m| {
+            (domain::text::collation_key(&m.unit_name), domain::text::sort_key(&domain::text::PersonName::from_stored(m.full_name.clone())))
+        });
+        sheet_units.sort_by_cached_key(|u| domain::text::collation_key(&u.name));
+        Ok(RoundSheet {
+            round: r,
+            unit: under,
+            unit_name,
+            members: sheet_members,
+            units: sheet_units,
+            member_counts,
+            unit_counts,
+            by_child,
+        })
+    }
+
+    async fn evaluation_of(&self, id: i64) -> Result<(RoundRow, EvaluationRow)> {
+        let mut conn = self.db.reader().await?;
+        let e = sql::evaluation::evaluation(conn.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        let r = sql::evaluation::round(conn.as_mut(), e.round).await?.ok_or(StoreError::NotFound)?;
+        Ok((r, e))
+    }
+
+    async fn record_evaluation_step(&self, ctx: &WriteContext, id: i64, version: i64, step: Step, input: StepInput) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let e = sql::evaluation::evaluation(tx.as_mut(), id).await?.ok_or(StoreError::NotFound)?;
+        let round = sql::evaluation::round(tx.as_mut(), e.round).await?.ok_or(StoreError::NotFound)?;
+        if round.closed_on.is_some() {
+            return Err(StoreError::invalid("level", "closed", "Đợt đánh giá đã kết thúc."));
+        }
+        if e.version != version {
+            return Err(StoreError::Conflict { current: e.version });
+        }
+        if e.decided.is_some() {
+            return Err(StoreError::invalid("level", "decided", "Đã có quyết định xếp loại."));
+        }
+        if step == Step::Decision && e.proposed.is_none() {
+            return Err(StoreError::invalid("level", "no_proposal", "Chưa có đề xuất của chi bộ, cấp ủy."));
+        }
+        let disciplined = if step == Step::Proposal { input.disciplined } else { e.disciplined };
+        let rating = domain::evaluation::check_rating(round.regulation, &input.level, &input.score, Facts { disciplined })?;
+        let note = domain::text::optional_text_in(&input.note, domain::text::Lines::Multi, 2_000, "Nhận xét")
+            .map_err(|x| StoreError::invalid("note", x.code, x.message))?;
+        if step == Step::Decision && rating.level == Level::Excellent {
+            // The quota: the group's members (or organizations) good or better at their decided
+            // level, else the proposed one; "excellent" as decided, with this decision.
+            let group = sql::evaluation::evaluations(tx.as_mut(), e.round).await?;
+            let same_kind = |x: &EvaluationRow| {
+                matches!((x.subject, e.subject), (Subject::Member(_), Subject::Member(_)) | (Subject::Unit(_), Subject::Unit(_)))
+            };
+            let mut counts = GroupCounts::default();
+            for x in group.iter().filter(|x| x.group == e.group && same_kind(x)) {
+                let (standing, decided) = if x.id == e.id {
+                    (Some(rating.level), Some(rating.level))
+                } else {
+                    (x.standing_level(), x.decided.map(|d| d.level))
+                };
+                counts.good_or_better += u32::from(standing.is_some_and(Level::good_or_better));
+                counts.excellent += u32::from(decided == Some(Level::Excellent));
+            }
+            domain::evaluation::check_quota(counts, round.quota_percent).map_err(|x| StoreError::invalid("level", x.code, x.message))?;
+        }
+        if !sql::evaluation::record_step(tx.as_mut(), id, version, step, &rating, note.as_deref(), disciplined, ctx.today, &ctx.actor)
+            .await?
+        {
+            return Err(StoreError::Conflict { current: version });
+        }
+        let (kind, subject) = match e.subject {
+            Subject::Member(m) => ("member", m.0),
+            Subject::Unit(u) => ("unit", u.0),
+        };
+        let record = AuditRecord::new(
+            "evaluation.step",
+            kind,
+            subject,
+            json!({ "evaluation": id, "round": e.round, "step": step.code(), "level": rating.level.code(), "score": rating.score }),
+        );
+        crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, &[record]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn member_evaluations(&self, member: MemberId) -> Result<Vec<(RoundRow, EvaluationRow)>> {
+        let mut conn = self.db.reader().await?;
+        let rows = sql::evaluation::evaluations_of_member(conn.as_mut(), member).await?;
+        let mut out = Vec::new();
+        for e in rows {
+            if let Some(r) = sql::evaluation::round(conn.as_mut(), e.round).await? {
+                out.push((r, e));
+            }
+        }
+        Ok(out)
+    }
+}
