@@ -307,11 +307,8 @@ impl EvaluationStore for SqlStore {
             };
             let mut counts = GroupCounts::default();
             for x in group.iter().filter(|x| x.group == e.group && same_kind(x)) {
-                let (standing, decided) = if x.id == e.id {
-                    (Some(rating.level), Some(rating.level))
-                } else {
-                    (x.standing_level(), x.decided.map(|d| d.level))
-                };
+                let (standing, decided) =
+                    if x.id == e.id { (Some(rating.level), Some(rating.level)) } else { (x.standing_level(), x.decided.map(|d| d.level)) };
                 counts.good_or_better += u32::from(standing.is_some_and(Level::good_or_better));
                 counts.excellent += u32::from(decided == Some(Level::Excellent));
             }

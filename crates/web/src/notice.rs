@@ -58,6 +58,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("residence_tie", "Đã lưu thông tin nơi cư trú."),
     ("residence_contact", "Đã ghi lần liên hệ với nơi cư trú."),
     ("residence_comment", "Đã ghi nhận xét của nơi cư trú."),
+    ("evaluation_open", "Đã mở đợt đánh giá."),
+    ("evaluation_step", "Đã ghi xếp loại."),
+    ("evaluation_close", "Đã kết thúc đợt đánh giá."),
+    ("evaluation_self", "Đã gửi tự đánh giá, xếp loại."),
     ("saved", "Đã lưu."),
 ];
 
@@ -82,6 +86,10 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["members", _, "dues", "payments", "cancel"] => "dues_cancel",
         ["handbook", "dues"] => "dues_declare",
         ["members", _, "residence"] => "residence_tie",
+        ["units", _, "evaluation"] => "evaluation_open",
+        ["units", _, "evaluation", _, "steps"] => "evaluation_step",
+        ["units", _, "evaluation", _, "close"] => "evaluation_close",
+        ["handbook", "evaluation"] => "evaluation_self",
         ["members", _, "residence", "contacts"] => "residence_contact",
         ["members", _, "residence", "comments"] | ["units", _, "residence", "comments"] => "residence_comment",
         ["units", _, _] => "unit",

@@ -82,6 +82,9 @@ struct Fixture {
     attachment_out: i64,
     /// A dues payment and a declaration waiting for the chi bộ, of each of the three members.
     dues: Vec<DuesFixture>,
+    /// Evaluation rounds opened by A1 and B1.
+    round_in: i64,
+    round_out: i64,
 }
 
 struct DuesFixture {
@@ -282,10 +285,16 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let basis = store.record_dues_basis(&ctx, member, month, student, storage::BasisSource::Member).await.unwrap();
         dues.push(DuesFixture { member, payment, basis });
     }
+    let mut rounds = Vec::new();
+    for cell in [a1, b1] {
+        rounds.push(store.open_round(&ctx, cell, domain::evaluation::Period::Year(2026), 20).await.unwrap());
+    }
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
         dues,
+        round_in: rounds[0],
+        round_out: rounds[1],
         task_in: tasks[0],
         task_out: tasks[1],
         proposal_in: proposals[0],
@@ -473,6 +482,8 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 (if in_scope { f.plan_in } else { f.plan_out }).to_string()
             }
             ("seq", _) => "1".into(),
+            // The round the unit the path names opened (in scope: A1's).
+            ("round", _) => (if in_scope { f.round_in } else { f.round_out }).to_string(),
             // The member's own payment and declaration (the member is checked with the path's id).
             ("payment", _) => f.dues.iter().find(|d| d.member == member).map(|d| d.payment).unwrap_or(0).to_string(),
             ("basis", _) => f.dues.iter().find(|d| d.member == member).map(|d| d.basis).unwrap_or(0).to_string(),
@@ -769,6 +780,32 @@ async fn every_route_every_role(app: &App) {
                     && path.contains("/residence")
                     && !who.allows(Capability::WriteRegister)
                     && !who.allows(Capability::RecordMeetings)
+                {
+                    want = Expect::Status(403);
+                }
+                // Evaluation: opening and closing need `decide` or `write` on the unit; a step needs
+                // `meetings` or `write` (proposal) or `decide` or `write` (decision); the matrix's
+                // empty forms name no step (400) — so only opening and closing are refused here.
+                if want == Expect::Allowed
+                    && method == Method::POST
+                    && matches!(
+                        *path,
+                        "/units/{id}/evaluation"
+                            | "/units/{id}/evaluation/{round}/close"
+                            | "/api/v1/units/{id}/evaluation-rounds"
+                            | "/api/v1/units/{id}/evaluation/{round}/close"
+                    )
+                    && !who.allows(Capability::WriteRegister)
+                    && !who.allows(Capability::Decide)
+                {
+                    want = Expect::Status(403);
+                }
+                let takes_steps =
+                    who.allows(Capability::WriteRegister) || who.allows(Capability::RecordMeetings) || who.allows(Capability::Decide);
+                if want == Expect::Allowed
+                    && method == Method::POST
+                    && *path == "/api/v1/units/{id}/evaluation/{round}/steps"
+                    && !takes_steps
                 {
                     want = Expect::Status(403);
                 }

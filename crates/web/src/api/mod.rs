@@ -7,6 +7,7 @@ pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod evaluation;
 pub mod export;
 pub mod feedback;
 pub mod inbox;
@@ -41,6 +42,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(weak::routes());
     routes.extend(dues::routes());
     routes.extend(residence::routes());
+    routes.extend(evaluation::routes());
     routes.extend(feedback::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());

@@ -10,6 +10,7 @@ pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod evaluation;
 pub mod events;
 pub mod export;
 pub mod feedback;
@@ -63,6 +64,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(member_tasks::routes());
     routes.extend(dues::routes());
     routes.extend(residence::routes());
+    routes.extend(evaluation::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

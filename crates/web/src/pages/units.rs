@@ -198,6 +198,8 @@ struct UnitPage {
     dues_href: Option<String>,
     /// Working members and their residence; members of other places living here.
     residence_href: Option<String>,
+    /// The evaluation rounds covering the unit.
+    evaluation_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -406,6 +408,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         tasks_href: (existed && a.date == today && shown.kind.holds_members()).then(|| super::member_tasks::href(id)),
         dues_href: (existed && a.date == today).then(|| super::dues::href(id, shown.kind.holds_members())),
         residence_href: (existed && a.date == today).then(|| format!("/units/{id}/residence")),
+        evaluation_href: existed.then(|| format!("/units/{id}/evaluation")),
     };
     page(&view)
 }

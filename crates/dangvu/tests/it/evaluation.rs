@@ -1,0 +1,108 @@
+//! Evaluation rounds over HTTP: the commune's leader opens the round of the year (366-QĐ/TW); a
+//! member self-assesses in the handbook; the chi bộ's secretary proposes from the sheet (a level
+//! above the score refused with the rule named) and cannot decide; the leader decides through the
+//! API (excellent beyond the quota refused), sees the counts with their shares, downloads the
+//! workbook and closes the round; another chi bộ's secretary reads nothing of it.
+
+use calamine::Reader;
+use domain::access::{Grant, Role};
+use domain::ids::MemberId;
+use reqwest::Method;
+use serde_json::json;
+use storage::prelude::*;
+
+use crate::http_on_both_engines;
+use crate::meetings::person;
+use crate::support::{self, App, PASSWORD, create_unit, official_member};
+
+http_on_both_engines!(0; a_round_from_self_assessment_to_decision);
+
+async fn a_round_from_self_assessment_to_decision(app: &App) {
+    let province = create_unit(app, "tinh-uy", "T", "Tỉnh ủy Bình An", None).await;
+    let commune = create_unit(app, "xa-phuong", "X", "Đảng bộ xã An Phú", Some(province)).await;
+    let east = create_unit(app, "chi-bo-co-so", "X1", "Chi bộ thôn Đông", Some(commune)).await;
+    let west = create_unit(app, "chi-bo-co-so", "X2", "Chi bộ thôn Tây", Some(commune)).await;
+    let an = official_member(app, "Nguyễn Văn An", "001080000981", east).await;
+    let binh = official_member(app, "Trần Thị Bình", "001080000982", east).await;
+    official_member(app, "Lê Văn Cường", "001080000983", west).await;
+    let leader = person(app, "lanhdao.xa", Role::CommitteeLeader, commune).await;
+    let secretary = person(app, "bithu.dong", Role::CellSecretary, east).await;
+    let other = person(app, "bithu.tay", Role::CellSecretary, west).await;
+
+    // The secretary cannot open a round; the leader can.
+    assert_eq!(secretary.form(app, &format!("/units/{east}/evaluation"), &[("period", "2026")]).await.status().as_u16(), 403);
+    let r = leader.form(app, &format!("/units/{commune}/evaluation"), &[("period", "2026"), ("quota_percent", "20")]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, rounds) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation-rounds"), None).await;
+    let round = rounds[0]["id"].as_i64().unwrap();
+    assert_eq!(rounds[0]["regulation"], "366-qd-tw");
+
+    // An self-assesses in the handbook.
+    support::account(app.store.as_ref(), "an.dv", vec![Grant { role: Role::Member, unit: None }], Some(MemberId(an))).await;
+    let web = support::browser();
+    assert_eq!(support::login(&app.base, &web, "an.dv", PASSWORD).await.status().as_u16(), 303);
+    let page = web.get(app.url("/handbook/evaluation")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Quy định 366-QĐ/TW") && page.contains("Tự chấm điểm"), "{page}");
+    let (_, sheet) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation/{round}"), None).await;
+    let row = |sheet: &serde_json::Value, m: i64| sheet["members"].as_array().unwrap().iter().find(|x| x["member"] == m).unwrap().clone();
+    let mine = row(&sheet, an);
+    let (id, version) = (mine["id"].as_i64().unwrap().to_string(), mine["version"].as_i64().unwrap().to_string());
+    let r = web
+        .post(app.url("/handbook/evaluation"))
+        .form(&[("_csrf", support::csrf_of(&page).as_str()), ("evaluation", &id), ("version", &version), ("level", "tot"), ("score", "82")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+
+    // The secretary proposes from the sheet; a level above the score is refused with the rule.
+    let sheet_path = format!("/units/{east}/evaluation/{round}");
+    let (status, html) = secretary.page(app, &sheet_path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Hoàn thành tốt nhiệm vụ (82 điểm)") && html.contains("Chi bộ, cấp ủy đề xuất"), "{html}");
+    assert!(!html.contains("Quyết định xếp loại</summary>"), "the secretary decides nothing");
+    let steps = format!("{sheet_path}/steps");
+    let propose = |level: &'static str, score: &'static str, version: String, id: String| {
+        let secretary = &secretary;
+        let steps = steps.clone();
+        async move { secretary.form(app, &steps, &[("evaluation", &id), ("version", &version), ("step", "de-xuat"), ("level", level), ("score", score)]).await }
+    };
+    let r = propose("xuat-sac", "85", "2".into(), id.clone()).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("85 điểm chỉ đạt mức “Hoàn thành tốt nhiệm vụ” (Quy định 366-QĐ/TW, Điều 11)."));
+    assert_eq!(propose("xuat-sac", "93", "2".into(), id.clone()).await.status().as_u16(), 303);
+    let b = row(&sheet, binh);
+    assert_eq!(propose("tot", "80", b["version"].to_string(), b["id"].to_string()).await.status().as_u16(), 303);
+    let r = secretary.call(app, Method::POST, &format!("/api/v1/units/{east}/evaluation/{round}/steps"),
+        Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "xuat-sac", "score": 93}))).await;
+    assert_eq!(r.0, 403);
+
+    // The leader decides: two good or better in the chi bộ leave no room for excellent at 20 %.
+    let url = format!("/api/v1/units/{commune}/evaluation/{round}/steps");
+    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "xuat-sac", "score": 93}))).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("quota")), "{v}");
+    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "tot", "score": 93}))).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, sheet) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation/{round}"), None).await;
+    assert_eq!(sheet["member_counts"]["levels"], json!([0, 1, 0, 0]));
+    let (_, html) = leader.page(app, &format!("/units/{commune}/evaluation/{round}")).await;
+    assert!(html.contains("Hoàn thành tốt nhiệm vụ</dt><dd>1 (100%)"), "{html}");
+
+    // The workbook, then the close.
+    let r = leader.web.get(app.url(&format!("/units/{commune}/evaluation/{round}/report.xlsx"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let members = book.worksheet_range("Đảng viên").unwrap();
+    assert!(members.rows().any(|r| r[0] == "Nguyễn Văn An" && r[4] == "Hoàn thành tốt nhiệm vụ"));
+    assert_eq!(leader.form(app, &format!("/units/{commune}/evaluation/{round}/close"), &[]).await.status().as_u16(), 303);
+    let b = row(&sheet, binh);
+    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"evaluation": b["id"], "version": 2, "step": "quyet-dinh", "level": "tot", "score": 80}))).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("closed")), "{v}");
+
+    // The other chi bộ's secretary: not found.
+    assert_eq!(other.page(app, &sheet_path).await.0, 404);
+    let q = storage::AuditQuery { action: Some("evaluation.".into()), limit: 20, ..Default::default() };
+    let actions: Vec<String> = app.store.audit_entries(&q).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"evaluation.open".into()) && actions.contains(&"evaluation.close".into()) && actions.iter().filter(|a| *a == "evaluation.step").count() == 4, "{actions:?}");
+}

@@ -1,0 +1,498 @@
+//! Quality evaluation rounds (domain::evaluation, docs/design/evaluation.md).
+//! `/units/{id}/evaluation` lists the rounds covering a unit, with the form that opens one for
+//! whoever decides for it; `/units/{id}/evaluation/{round}` is a round under the unit: the counts
+//! by level with the shares committees report, the units below (each opening its own sheet), the
+//! members with the inputs beside them (months absent, the residence's comment) and each step,
+//! the organizations, the forms of whoever takes a step, the close, and the `.xlsx`;
+//! `/handbook/evaluation` the member's own evaluations and self-assessment.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Datelike;
+
+use domain::access::Capability;
+use domain::evaluation::{Level, Period, Rating, Step, percent};
+use domain::ids::UnitId;
+use storage::{EvaluationRow, LevelCounts, RoundRow, RoundSheet, StepInput};
+
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::extract::{Form, PathId, PathIds};
+use crate::forms;
+use crate::pages::directives::unit_label;
+use crate::policy::{Policy, Route};
+use crate::respond::{page, render, see_other};
+use crate::session::Caller;
+use crate::xlsx::{self, Cell, Sheet};
+
+pub fn routes() -> Vec<Route> {
+    let read = Policy::Needs(Capability::ReadRegister);
+    vec![
+        Route::get("/units/{id}/evaluation", read, rounds),
+        Route::post("/units/{id}/evaluation", read, open),
+        Route::get("/units/{id}/evaluation/{round}", read, sheet),
+        Route::get("/units/{id}/evaluation/{round}/report.xlsx", read, workbook),
+        Route::post("/units/{id}/evaluation/{round}/steps", read, step),
+        Route::post("/units/{id}/evaluation/{round}/close", read, close),
+        Route::get("/handbook/evaluation", Policy::LoggedIn, mine),
+        Route::post("/handbook/evaluation", Policy::LoggedIn, self_assess),
+    ]
+}
+
+fn get<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
+    f.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+fn levels() -> Vec<(&'static str, &'static str)> {
+    forms::codes(Level::ALL, Level::code, Level::label)
+}
+
+fn rating_words(r: Option<Rating>) -> String {
+    match r {
+        None => String::new(),
+        Some(Rating { level, score: Some(s) }) => format!("{} ({s} điểm)", level.label()),
+        Some(Rating { level, score: None }) => level.label().to_owned(),
+    }
+}
+
+fn round_words(r: &RoundRow) -> String {
+    format!(
+        "Đợt {} · {} · mở ngày {}{}",
+        r.period.label(),
+        r.regulation.label(),
+        crate::format::date(r.opened_on),
+        r.closed_on.map(|d| format!(" · kết thúc ngày {}", crate::format::date(d))).unwrap_or_default()
+    )
+}
+
+struct RoundLine {
+    href: String,
+    words: String,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_rounds.html")]
+struct RoundsPage {
+    chrome: Chrome,
+    unit: UnitId,
+    unit_label: String,
+    rounds: Vec<RoundLine>,
+    /// The opening form, for whoever decides for the unit.
+    may_open: bool,
+    this_year: i32,
+    errors: Vec<String>,
+}
+
+async fn rounds_page(s: &Caller, chrome: Chrome, unit: UnitId, errors: Vec<String>) -> Result<RoundsPage, AppError> {
+    let desk = s.evaluation()?;
+    let rounds = desk
+        .rounds(unit)
+        .await?
+        .iter()
+        .map(|r| RoundLine { href: format!("/units/{unit}/evaluation/{}", r.id), words: round_words(r), open: r.closed_on.is_none() })
+        .collect();
+    let label = unit_label(s, unit, "");
+    Ok(RoundsPage {
+        chrome: chrome.titled(format!("Kiểm điểm, đánh giá, xếp loại: {label}")),
+        unit,
+        unit_label: label,
+        rounds,
+        may_open: desk.may_open(unit).await,
+        this_year: s.today().year(),
+        errors,
+    })
+}
+
+/// `GET /units/{id}/evaluation`.
+async fn rounds(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>) -> Result<Response, AppError> {
+    page(&rounds_page(&s, chrome, unit, Vec::new()).await?)
+}
+
+/// `POST /units/{id}/evaluation`: opens a round for the unit's subtree.
+async fn open(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Form(f): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let desk = s.evaluation()?;
+    if !desk.may_open(unit).await {
+        return Err(if desk.takes(Step::Decision) { AppError::not_found() } else { AppError::forbidden() });
+    }
+    let period = Period::parse(get(&f, "period"));
+    let quota = match get(&f, "quota_percent").trim() {
+        "" => Ok(domain::evaluation::DEFAULT_QUOTA_PERCENT),
+        q => q.parse::<u32>().map_err(|_| "Tỷ lệ xuất sắc là một số từ 1 đến 100.".to_owned()),
+    };
+    let result = match (period, quota) {
+        (Ok(p), Ok(q)) => desk.open(unit, p, q).await.map_err(forms::invalid),
+        (Err(e), _) => Err(Ok(domain::ValidationErrors { errors: vec![e] })),
+        (_, Err(m)) => Err(Ok(domain::ValidationErrors::single("quota_percent", "invalid", m))),
+    };
+    match result {
+        Ok(id) => Ok(see_other(&format!("/units/{unit}/evaluation/{id}"))),
+        Err(e) => {
+            let errors = forms::messages(e?);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &rounds_page(&s, chrome, unit, errors).await?)
+        }
+    }
+}
+
+/// The counts as a table row: (level, count, share of those decided).
+fn shares(c: &LevelCounts) -> Vec<(&'static str, u32, String)> {
+    let decided = c.decided();
+    Level::ALL.iter().zip(c.levels).map(|(l, n)| (l.label(), n, percent(n, decided))).collect()
+}
+
+/// The form a row offers: the step, its fields (score only when scored).
+struct RowForm {
+    step: &'static str,
+    label: &'static str,
+    proposal: bool,
+}
+
+struct EvalRow {
+    id: i64,
+    version: i64,
+    name: String,
+    unit: String,
+    inputs: String,
+    self_rating: String,
+    proposed: String,
+    decided: String,
+    forms: Vec<RowForm>,
+}
+
+struct ChildRow {
+    href: String,
+    name: String,
+    counts: Vec<(&'static str, u32, String)>,
+    undecided: u32,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_sheet.html")]
+struct SheetPage {
+    chrome: Chrome,
+    unit: UnitId,
+    unit_label: String,
+    round: i64,
+    words: String,
+    scored: bool,
+    open: bool,
+    member_counts: Vec<(&'static str, u32, String)>,
+    member_total: u32,
+    member_undecided: u32,
+    unit_counts: Vec<(&'static str, u32, String)>,
+    children: Vec<ChildRow>,
+    /// Members, then organizations: (heading, rows).
+    sections: Vec<(&'static str, Vec<EvalRow>)>,
+    levels: Vec<(&'static str, &'static str)>,
+    may_close: bool,
+    errors: Vec<String>,
+}
+
+async fn forms_for(s: &Caller, e: &EvaluationRow, open: bool) -> Vec<RowForm> {
+    let desk = match s.evaluation() {
+        Ok(d) => d,
+        Err(_) => return Vec::new(),
+    };
+    if !open || e.decided.is_some() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if desk.may_take(Step::Proposal, e.group).await {
+        out.push(RowForm { step: Step::Proposal.code(), label: "Chi bộ, cấp ủy đề xuất", proposal: true });
+    }
+    if e.proposed.is_some() && desk.may_take(Step::Decision, e.group).await {
+        out.push(RowForm { step: Step::Decision.code(), label: "Quyết định xếp loại", proposal: false });
+    }
+    out
+}
+
+async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors: Vec<String>) -> Result<SheetPage, AppError> {
+    let desk = s.evaluation()?;
+    let sh: RoundSheet = desk.sheet(round, unit).await?;
+    let open = sh.round.closed_on.is_none();
+    let mut members = Vec::new();
+    for m in &sh.members {
+        let mut inputs = Vec::new();
+        if m.months_absent > 0 {
+            inputs.push(format!("Vắng sinh hoạt không lý do {} tháng", m.months_absent));
+        }
+        if let Some(c) = &m.residence {
+            inputs.push(format!("Nơi cư trú: {}", c.rating.label().to_lowercase()));
+        }
+        if m.row.disciplined {
+            inputs.push("Bị kỷ luật trong kỳ".into());
+        }
+        members.push(EvalRow {
+            id: m.row.id,
+            version: m.row.version,
+            name: m.full_name.clone(),
+            unit: m.unit_name.clone(),
+            inputs: inputs.join(" · "),
+            self_rating: rating_words(m.row.self_rating),
+            proposed: rating_words(m.row.proposed),
+            decided: rating_words(m.row.decided),
+            forms: forms_for(s, &m.row, open).await,
+        });
+    }
+    let mut units = Vec::new();
+    for u in &sh.units {
+        let [x, g, c, n] = u.members;
+        units.push(EvalRow {
+            id: u.row.id,
+            version: u.row.version,
+            name: u.name.clone(),
+            unit: String::new(),
+            inputs: if x + g + c + n > 0 {
+                format!("Đảng viên: {x} xuất sắc, {g} tốt, {c} hoàn thành, {n} không hoàn thành")
+            } else {
+                String::new()
+            },
+            self_rating: rating_words(u.row.self_rating),
+            proposed: rating_words(u.row.proposed),
+            decided: rating_words(u.row.decided),
+            forms: forms_for(s, &u.row, open).await,
+        });
+    }
+    let children = sh
+        .by_child
+        .iter()
+        .filter(|(_, _, c)| c.decided() + c.undecided > 0)
+        .map(|(u, n, c)| ChildRow {
+            href: format!("/units/{u}/evaluation/{round}"),
+            name: n.clone(),
+            counts: shares(c),
+            undecided: c.undecided,
+        })
+        .collect();
+    let label = unit_label(s, unit, &sh.unit_name);
+    Ok(SheetPage {
+        chrome: chrome.titled(format!("Đánh giá, xếp loại {}: {label}", sh.round.period.label())),
+        unit,
+        unit_label: label,
+        round,
+        words: round_words(&sh.round),
+        scored: sh.round.regulation.scored(),
+        open,
+        member_counts: shares(&sh.member_counts),
+        member_total: sh.member_counts.decided() + sh.member_counts.undecided,
+        member_undecided: sh.member_counts.undecided,
+        unit_counts: shares(&sh.unit_counts),
+        children,
+        sections: vec![("Xếp loại đảng viên", members), ("Xếp loại tổ chức đảng", units)],
+        levels: levels(),
+        may_close: open && sh.round.unit == unit && desk.may_open(unit).await,
+        errors,
+    })
+}
+
+/// `GET /units/{id}/evaluation/{round}`.
+async fn sheet(s: Caller, chrome: Chrome, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<Response, AppError> {
+    page(&sheet_page(&s, chrome, unit, round, Vec::new()).await?)
+}
+
+/// `POST /units/{id}/evaluation/{round}/steps`: a proposal or a decision from the sheet's row.
+async fn step(
+    s: Caller,
+    chrome: Chrome,
+    PathIds(unit, round): PathIds<UnitId, i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let desk = s.evaluation()?;
+    let step = Step::parse(get(&f, "step")).map_err(|_| AppError::bad_request("Bước không hợp lệ."))?;
+    if !desk.takes(step) {
+        return Err(AppError::forbidden());
+    }
+    desk.round(round, unit).await?;
+    let id = get(&f, "evaluation").trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu đánh giá."))?;
+    let version = get(&f, "version").trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu phiên bản."))?;
+    let input = StepInput {
+        level: get(&f, "level").to_owned(),
+        score: get(&f, "score").to_owned(),
+        note: get(&f, "note").to_owned(),
+        disciplined: get(&f, "disciplined") == "1",
+    };
+    match desk.step(id, version, step, input).await {
+        Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}#e{id}"))),
+        Err(e) => {
+            let refusal = forms::refusal(e)?;
+            let status = refusal.status();
+            let errors = if refusal.is_conflict() {
+                vec!["Đánh giá này vừa được người khác cập nhật; xem lại rồi làm lại.".to_owned()]
+            } else {
+                forms::messages(refusal.errors())
+            };
+            render(status, &sheet_page(&s, chrome, unit, round, errors).await?)
+        }
+    }
+}
+
+/// `POST /units/{id}/evaluation/{round}/close`.
+async fn close(s: Caller, chrome: Chrome, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<Response, AppError> {
+    let desk = s.evaluation()?;
+    if !desk.may_open(unit).await {
+        return Err(if desk.takes(Step::Decision) { AppError::not_found() } else { AppError::forbidden() });
+    }
+    let r = desk.round(round, unit).await?;
+    if r.unit != unit {
+        return Err(AppError::not_found());
+    }
+    match desk.close(round).await {
+        Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}"))),
+        Err(e) => {
+            let refusal = forms::refusal(e)?;
+            let status = refusal.status();
+            let errors = if refusal.is_conflict() {
+                vec!["Đợt đánh giá đã kết thúc.".to_owned()]
+            } else {
+                forms::messages(refusal.errors())
+            };
+            render(status, &sheet_page(&s, chrome, unit, round, errors).await?)
+        }
+    }
+}
+
+/// `GET /units/{id}/evaluation/{round}/report.xlsx`: the counts by level under the unit and
+/// below it, the members and the organizations with each step.
+async fn workbook(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<Response, AppError> {
+    let sh = s.evaluation()?.sheet(round, unit).await?;
+    let header = ["Đơn vị", "Xuất sắc", "%", "Tốt", "%", "Hoàn thành", "%", "Không hoàn thành", "%", "Chưa xếp loại"];
+    let counts_row = |name: String, c: &LevelCounts| {
+        let d = u64::from(c.decided());
+        let mut row = vec![Cell::text(name)];
+        for n in c.levels {
+            row.push(Cell::Count(u64::from(n)));
+            row.push(Cell::share(u64::from(n), d));
+        }
+        row.push(Cell::Count(u64::from(c.undecided)));
+        row
+    };
+    let mut rows: Vec<Vec<Cell>> = sh.by_child.iter().map(|(_, n, c)| counts_row(n.clone(), c)).collect();
+    rows.push(counts_row("Tổng số".into(), &sh.member_counts));
+    let summary = Sheet {
+        name: "Đảng viên theo mức".into(),
+        title: format!(
+            "Kết quả xếp loại chất lượng đảng viên {} – {} ({})",
+            sh.round.period.label(),
+            sh.unit_name,
+            sh.round.regulation.label()
+        ),
+        header: xlsx::header(&header),
+        bold_rows: vec![rows.len() - 1],
+        rows,
+    };
+    let step_header =
+        ["Họ và tên", "Chi bộ", "Tự xếp loại", "Chi bộ đề xuất", "Quyết định", "Điểm", "Vắng sinh hoạt (tháng)", "Nhận xét nơi cư trú"];
+    let members = Sheet {
+        name: "Đảng viên".into(),
+        title: format!("Đánh giá, xếp loại đảng viên {}", sh.round.period.label()),
+        header: xlsx::header(&step_header),
+        rows: sh
+            .members
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::text(m.full_name.clone()),
+                    Cell::text(m.unit_name.clone()),
+                    Cell::text(m.row.self_rating.map(|r| r.level.label()).unwrap_or("")),
+                    Cell::text(m.row.proposed.map(|r| r.level.label()).unwrap_or("")),
+                    Cell::text(m.row.decided.map(|r| r.level.label()).unwrap_or("")),
+                    m.row.decided.and_then(|r| r.score).map_or(Cell::Empty, |x| Cell::Count(u64::from(x))),
+                    Cell::Count(m.months_absent as u64),
+                    Cell::text(m.residence.as_ref().map(|c| c.rating.label()).unwrap_or("")),
+                ]
+            })
+            .collect(),
+        bold_rows: Vec::new(),
+    };
+    let units = Sheet {
+        name: "Tổ chức đảng".into(),
+        title: format!("Đánh giá, xếp loại tổ chức đảng {}", sh.round.period.label()),
+        header: xlsx::header(&["Tổ chức", "Tự xếp loại", "Đề xuất", "Quyết định"]),
+        rows: sh
+            .units
+            .iter()
+            .map(|u| {
+                vec![
+                    Cell::text(u.name.clone()),
+                    Cell::text(u.row.self_rating.map(|r| r.level.label()).unwrap_or("")),
+                    Cell::text(u.row.proposed.map(|r| r.level.label()).unwrap_or("")),
+                    Cell::text(u.row.decided.map(|r| r.level.label()).unwrap_or("")),
+                ]
+            })
+            .collect(),
+        bold_rows: Vec::new(),
+    };
+    Ok(xlsx::download(&[summary, members, units], &format!("xep-loai-{}-{unit}", sh.round.period.code())))
+}
+
+struct MineRow {
+    id: i64,
+    version: i64,
+    words: String,
+    self_rating: String,
+    proposed: String,
+    decided: String,
+    scored: bool,
+    /// The self-assessment may be given (round open, nothing decided).
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "handbook_evaluation.html")]
+struct MinePage {
+    chrome: Chrome,
+    rows: Vec<MineRow>,
+    levels: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+}
+
+async fn mine_page(s: &Caller, chrome: Chrome, errors: Vec<String>) -> Result<MinePage, AppError> {
+    let rows = s
+        .handbook()?
+        .evaluations()
+        .await?
+        .into_iter()
+        .map(|(r, e)| MineRow {
+            id: e.id,
+            version: e.version,
+            words: round_words(&r),
+            self_rating: rating_words(e.self_rating),
+            proposed: rating_words(e.proposed),
+            decided: rating_words(e.decided),
+            scored: r.regulation.scored(),
+            open: r.closed_on.is_none() && e.decided.is_none(),
+        })
+        .collect();
+    Ok(MinePage { chrome: chrome.titled("Kiểm điểm, đánh giá, xếp loại của tôi"), rows, levels: levels(), errors })
+}
+
+/// `GET /handbook/evaluation`.
+async fn mine(s: Caller, chrome: Chrome) -> Result<Response, AppError> {
+    page(&mine_page(&s, chrome, Vec::new()).await?)
+}
+
+/// `POST /handbook/evaluation`: the member's self-assessment.
+async fn self_assess(s: Caller, chrome: Chrome, Form(f): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let desk = s.handbook()?;
+    let id = get(&f, "evaluation").trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu đánh giá."))?;
+    let version = get(&f, "version").trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu phiên bản."))?;
+    let input = StepInput {
+        level: get(&f, "level").to_owned(),
+        score: get(&f, "score").to_owned(),
+        note: get(&f, "note").to_owned(),
+        disciplined: false,
+    };
+    match desk.self_assess(id, version, input).await {
+        Ok(()) => Ok(see_other("/handbook/evaluation")),
+        Err(e) => {
+            let refusal = forms::refusal(e)?;
+            let errors = if refusal.is_conflict() {
+                vec!["Đã được cập nhật; xem lại rồi gửi lại.".to_owned()]
+            } else {
+                forms::messages(refusal.errors())
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &mine_page(&s, chrome, errors).await?)
+        }
+    }
+}
