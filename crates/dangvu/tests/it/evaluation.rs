@@ -65,7 +65,11 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     let propose = |level: &'static str, score: &'static str, version: String, id: String| {
         let secretary = &secretary;
         let steps = steps.clone();
-        async move { secretary.form(app, &steps, &[("evaluation", &id), ("version", &version), ("step", "de-xuat"), ("level", level), ("score", score)]).await }
+        async move {
+            secretary
+                .form(app, &steps, &[("evaluation", &id), ("version", &version), ("step", "de-xuat"), ("level", level), ("score", score)])
+                .await
+        }
     };
     let r = propose("xuat-sac", "85", "2".into(), id.clone()).await;
     assert_eq!(r.status().as_u16(), 422);
@@ -73,15 +77,35 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     assert_eq!(propose("xuat-sac", "93", "2".into(), id.clone()).await.status().as_u16(), 303);
     let b = row(&sheet, binh);
     assert_eq!(propose("tot", "80", b["version"].to_string(), b["id"].to_string()).await.status().as_u16(), 303);
-    let r = secretary.call(app, Method::POST, &format!("/api/v1/units/{east}/evaluation/{round}/steps"),
-        Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "xuat-sac", "score": 93}))).await;
+    let r = secretary
+        .call(
+            app,
+            Method::POST,
+            &format!("/api/v1/units/{east}/evaluation/{round}/steps"),
+            Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "xuat-sac", "score": 93})),
+        )
+        .await;
     assert_eq!(r.0, 403);
 
     // The leader decides: two good or better in the chi bộ leave no room for excellent at 20 %.
     let url = format!("/api/v1/units/{commune}/evaluation/{round}/steps");
-    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "xuat-sac", "score": 93}))).await;
+    let (status, v) = leader
+        .call(
+            app,
+            Method::POST,
+            &url,
+            Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "xuat-sac", "score": 93})),
+        )
+        .await;
     assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("quota")), "{v}");
-    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "tot", "score": 93}))).await;
+    let (status, v) = leader
+        .call(
+            app,
+            Method::POST,
+            &url,
+            Some(&json!({"evaluation": mine["id"], "version": 3, "step": "quyet-dinh", "level": "tot", "score": 93})),
+        )
+        .await;
     assert_eq!(status, 200, "{v}");
     let (_, sheet) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation/{round}"), None).await;
     assert_eq!(sheet["member_counts"]["levels"], json!([0, 1, 0, 0]));
@@ -97,12 +121,24 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     assert!(members.rows().any(|r| r[0] == "Nguyễn Văn An" && r[4] == "Hoàn thành tốt nhiệm vụ"));
     assert_eq!(leader.form(app, &format!("/units/{commune}/evaluation/{round}/close"), &[]).await.status().as_u16(), 303);
     let b = row(&sheet, binh);
-    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"evaluation": b["id"], "version": 2, "step": "quyet-dinh", "level": "tot", "score": 80}))).await;
+    let (status, v) = leader
+        .call(
+            app,
+            Method::POST,
+            &url,
+            Some(&json!({"evaluation": b["id"], "version": 2, "step": "quyet-dinh", "level": "tot", "score": 80})),
+        )
+        .await;
     assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("closed")), "{v}");
 
     // The other chi bộ's secretary: not found.
     assert_eq!(other.page(app, &sheet_path).await.0, 404);
     let q = storage::AuditQuery { action: Some("evaluation.".into()), limit: 20, ..Default::default() };
     let actions: Vec<String> = app.store.audit_entries(&q).await.unwrap().into_iter().map(|e| e.action).collect();
-    assert!(actions.contains(&"evaluation.open".into()) && actions.contains(&"evaluation.close".into()) && actions.iter().filter(|a| *a == "evaluation.step").count() == 4, "{actions:?}");
+    assert!(
+        actions.contains(&"evaluation.open".into())
+            && actions.contains(&"evaluation.close".into())
+            && actions.iter().filter(|a| *a == "evaluation.step").count() == 4,
+        "{actions:?}"
+    );
 }

@@ -1,0 +1,119 @@
+//! Evaluation rounds (docs/design/evaluation.md) for the generated province: the communes' round
+//! of last year, opened in November under 366-QĐ/TW, every member and organization proposed and
+//! decided within the quota, closed in December; and this year's rounds, opened in November, with
+//! the self-assessments and proposals of each commune's first chi bộ and nothing decided yet.
+//!
+//! Everything goes through the store's use cases on the days it happens; deterministic for a seed.
+
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use domain::evaluation::{Level, Period, Step, level_for_score, quota};
+use domain::unit::UnitKind;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use storage::prelude::*;
+use storage::{EvaluationSubject, StepInput, StoreError, WriteContext};
+
+/// The most communes given rounds.
+const MAX_COMMUNES: usize = 20;
+
+fn on(day: NaiveDate, who: &str) -> WriteContext {
+    WriteContext::new(who, Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).unwrap_or_default()))
+}
+
+fn score(rng: &mut StdRng) -> u8 {
+    match rng.random_range(0..100) {
+        0..12 => rng.random_range(90..97),
+        12..85 => rng.random_range(72..90),
+        85..97 => rng.random_range(55..70),
+        _ => rng.random_range(40..50),
+    }
+}
+
+fn input(level: Level, score: u8) -> StepInput {
+    StepInput { level: level.code().into(), score: score.to_string(), ..StepInput::default() }
+}
+
+/// Generates the rounds; returns how many evaluations were decided.
+pub async fn generate_rounds(store: &dyn Store, seed: u64, today: NaiveDate) -> Result<usize, StoreError> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0xE7A1);
+    let Some(root) = store.children(None, today).await?.into_iter().find(|n| n.unit.kind == UnitKind::Province) else {
+        return Ok(0);
+    };
+    let last_year = today.year() - 1;
+    let (Some(opened), Some(proposed), Some(decided), Some(closed)) = (
+        NaiveDate::from_ymd_opt(last_year, 11, 20),
+        NaiveDate::from_ymd_opt(last_year, 12, 5),
+        NaiveDate::from_ymd_opt(last_year, 12, 18),
+        NaiveDate::from_ymd_opt(last_year, 12, 28),
+    ) else {
+        return Ok(0);
+    };
+    let communes: Vec<_> = store
+        .children(Some(root.unit.id), today)
+        .await?
+        .into_iter()
+        .filter(|n| n.unit.kind == UnitKind::Commune && n.unit.valid_from <= opened)
+        .take(MAX_COMMUNES)
+        .collect();
+    let mut made = 0;
+    for c in &communes {
+        let round = store.open_round(&on(opened, "ban tổ chức (dữ liệu mẫu)"), c.unit.id, Period::Year(last_year), 20).await?;
+        let sheet = store.round_sheet(round, c.unit.id, today).await?;
+        // Proposals by score, then decisions: excellent only within the quota of each group.
+        let mut rows: Vec<(i64, storage::EvaluationSubject, domain::ids::UnitId, u8)> =
+            sheet.members.iter().map(|m| (m.row.id, m.row.subject, m.row.group, score(&mut rng))).collect();
+        rows.extend(sheet.units.iter().map(|u| (u.row.id, u.row.subject, u.row.group, score(&mut rng))));
+        for (id, _, _, s) in &rows {
+            store
+                .record_evaluation_step(&on(proposed, "chi bộ (dữ liệu mẫu)"), *id, 1, Step::Proposal, input(level_for_score(*s), *s))
+                .await?;
+        }
+        let mut groups: std::collections::HashMap<(domain::ids::UnitId, bool), (u32, u32)> = std::collections::HashMap::new();
+        for (_, subject, group, s) in &rows {
+            let e = groups.entry((*group, matches!(subject, EvaluationSubject::Member(_)))).or_default();
+            e.0 += u32::from(level_for_score(*s).good_or_better());
+        }
+        for (id, subject, group, s) in &rows {
+            let mut level = level_for_score(*s);
+            let g = groups.entry((*group, matches!(subject, EvaluationSubject::Member(_)))).or_default();
+            if level == Level::Excellent {
+                if g.1 < quota(g.0, 20) {
+                    g.1 += 1;
+                } else {
+                    level = Level::Good;
+                }
+            }
+            store.record_evaluation_step(&on(decided, "ban thường vụ (dữ liệu mẫu)"), *id, 2, Step::Decision, input(level, *s)).await?;
+            made += 1;
+        }
+        store.close_round(&on(closed, "ban tổ chức (dữ liệu mẫu)"), round).await?;
+    }
+    // This year's rounds: open, each commune's first chi bộ self-assessed and mostly proposed.
+    for c in communes.iter().filter(|_| today.month() >= 11) {
+        let opened = today - chrono::Duration::days(10);
+        let round = store.open_round(&on(opened, "ban tổ chức (dữ liệu mẫu)"), c.unit.id, Period::Year(today.year()), 20).await?;
+        let sheet = store.round_sheet(round, c.unit.id, today).await?;
+        let first_group = sheet.members.first().map(|m| m.row.group);
+        for m in sheet.members.iter().filter(|m| Some(m.row.group) == first_group) {
+            let s = score(&mut rng);
+            let who = on(today - chrono::Duration::days(5), "đảng viên (dữ liệu mẫu)");
+            store.record_evaluation_step(&who, m.row.id, 1, Step::SelfAssessment, input(level_for_score(s), s)).await?;
+            if rng.random_bool(0.7) {
+                let who = on(today - chrono::Duration::days(2), "chi bộ (dữ liệu mẫu)");
+                store.record_evaluation_step(&who, m.row.id, 2, Step::Proposal, input(level_for_score(s).min_rank(Level::Good), s)).await?;
+            }
+        }
+    }
+    Ok(made)
+}
+
+/// A level no better than `cap` (a chi bộ proposing more cautiously than the self-assessment).
+trait Cap {
+    fn min_rank(self, cap: Level) -> Level;
+}
+
+impl Cap for Level {
+    fn min_rank(self, cap: Level) -> Level {
+        if self.rank() > cap.rank() { cap } else { self }
+    }
+}
