@@ -220,6 +220,9 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
     assert_eq!(support::login(&app.base, &uploader, "xa.tochuc", support::PASSWORD).await.status().as_u16(), 303);
     let csrf = support::session_csrf(&app.base, &uploader).await;
     let job = crate::import::planned_job(app, &uploader, &csrf, commune).await;
+    // The commune's evaluation round of the year, its sheet.
+    let round = store.open_round(&ctx, p.commune, domain::evaluation::Period::Year(2026), 20).await.unwrap();
+    let round_sheet = format!("/units/{commune}/evaluation/{round}");
     let staff = |unit: i64| -> Vec<String> {
         vec![
             "/".into(),
@@ -290,7 +293,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
     ];
     vec![
         Person { username: "tinh.tochuc", pages: staff(province) },
-        Person { username: "xa.tochuc", pages: [staff(commune), vec![job]].concat() },
+        Person { username: "xa.tochuc", pages: [staff(commune), vec![job, round_sheet]].concat() },
         Person { username: "bithu", pages: secretary },
         Person {
             username: "dangvien",
