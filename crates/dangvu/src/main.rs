@@ -382,6 +382,8 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     println!("Đã ghi {ties} đảng viên đang công tác giới thiệu về nơi cư trú (liên hệ, nhận xét năm nay).");
     let evaluations = datagen::evaluation::generate_rounds(store, seed, today).await.context("generating evaluation rounds failed")?;
     println!("Đã xếp loại {evaluations} đảng viên và tổ chức đảng trong đợt đánh giá năm trước; đợt năm nay đang mở.");
+    let enterprises = datagen::enterprises::generate_enterprises(store, seed, today).await.context("generating enterprises failed")?;
+    println!("Đã ghi {enterprises} doanh nghiệp tư nhân vào sổ của các xã, phường (có tổ chức đảng mới thành lập, chỉ tiêu năm nay).");
     let proposals = datagen::strike_off::generate_proposals(store, today).await.context("generating strike-off proposals failed")?;
     println!("Đã ghi {proposals} nghị quyết chi bộ đề nghị xóa tên (một đang chờ cấp ủy, một không xóa tên).");
     Ok(report)

@@ -15,6 +15,7 @@ pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod enterprises;
 pub mod evaluation;
 pub mod meetings;
 mod names;

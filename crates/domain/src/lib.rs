@@ -21,6 +21,7 @@ pub mod dates;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod enterprises;
 pub mod error;
 pub mod evaluation;
 pub mod event;

@@ -32,6 +32,7 @@ pub mod db;
 mod directives;
 mod documents;
 mod dues;
+mod enterprises;
 mod error;
 mod evaluation;
 pub mod export;
@@ -77,6 +78,7 @@ pub use dues::{
     ArrearsLine, BasisRow as DuesBasisRow, BasisSource, ChildLine as DuesChildLine, DuesLedger, DuesSheet, DuesStore, MemberDues,
     PaymentRow as DuesPaymentRow, ReliefRow as DuesReliefRow, RemittanceRow as DuesRemittanceRow, SheetLine as DuesSheetLine,
 };
+pub use enterprises::{EnterpriseLine, EnterpriseReport, EnterpriseRow, EnterpriseStore};
 pub use error::{Result, StoreError};
 pub use evaluation::{
     EvaluationRow, EvaluationStore, LevelCounts, RoundRow, RoundSheet, SheetMember, SheetUnit, StepInput, Subject as EvaluationSubject,
@@ -114,8 +116,8 @@ pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, 
 pub mod prelude {
     pub use crate::{
         AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
-        DocumentStore, DuesStore, EvaluationStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore,
-        MeetingStore, MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ResidenceStore, ScopeStore,
-        SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
+        DocumentStore, DuesStore, EnterpriseStore, EvaluationStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore,
+        ImportStore, MeetingStore, MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ResidenceStore,
+        ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
     };
 }

@@ -29,6 +29,7 @@ pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod enterprises;
 pub mod evaluation;
 pub mod export;
 pub mod feedback;

@@ -18,6 +18,7 @@ use crate::db::{self, Tx};
 use crate::directives::DirectiveStore;
 use crate::documents::DocumentStore;
 use crate::dues::DuesStore;
+use crate::enterprises::EnterpriseStore;
 use crate::error::Result;
 use crate::evaluation::EvaluationStore;
 use crate::export::ExportStore;
@@ -69,6 +70,7 @@ pub trait Store:
     + DuesStore
     + ResidenceStore
     + EvaluationStore
+    + EnterpriseStore
     + DocumentStore
     + NotificationStore
     + ImportStore
@@ -106,6 +108,7 @@ impl<T> Store for T where
         + DuesStore
         + ResidenceStore
         + EvaluationStore
+        + EnterpriseStore
         + DocumentStore
         + NotificationStore
         + ImportStore

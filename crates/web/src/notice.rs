@@ -62,6 +62,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ("evaluation_step", "Đã ghi xếp loại."),
     ("evaluation_close", "Đã kết thúc đợt đánh giá."),
     ("evaluation_self", "Đã gửi tự đánh giá, xếp loại."),
+    ("enterprise", "Đã lưu thông tin doanh nghiệp."),
+    ("enterprise_target", "Đã lưu chỉ tiêu thành lập tổ chức đảng."),
     ("saved", "Đã lưu."),
 ];
 
@@ -87,6 +89,8 @@ fn code_for(path: &str) -> Option<&'static str> {
         ["handbook", "dues"] => "dues_declare",
         ["members", _, "residence"] => "residence_tie",
         ["units", _, "evaluation"] => "evaluation_open",
+        ["units", _, "enterprises", "target"] => "enterprise_target",
+        ["units", _, "enterprises"] | ["units", _, "enterprises", _] => "enterprise",
         ["units", _, "evaluation", _, "steps"] => "evaluation_step",
         ["units", _, "evaluation", _, "close"] => "evaluation_close",
         ["handbook", "evaluation"] => "evaluation_self",

@@ -12,6 +12,7 @@ mod committees;
 mod directives;
 mod documents;
 mod dues;
+mod enterprises;
 mod evaluation;
 mod events;
 mod feedback;

@@ -85,6 +85,9 @@ struct Fixture {
     /// Evaluation rounds opened by A1 and B1.
     round_in: i64,
     round_out: i64,
+    /// Enterprises registered under A1 and B1.
+    enterprise_in: i64,
+    enterprise_out: i64,
 }
 
 struct DuesFixture {
@@ -289,12 +292,25 @@ async fn fixture(store: &dyn Store) -> Fixture {
     for cell in [a1, b1] {
         rounds.push(store.open_round(&ctx, cell, domain::evaluation::Period::Year(2026), 20).await.unwrap());
     }
+    let mut enterprises = Vec::new();
+    for (i, cell) in [a1, b1].into_iter().enumerate() {
+        let fields = domain::enterprises::EnterpriseFields {
+            name: "Công ty TNHH Thành Công",
+            tax_code: ["0101234567", "0101234568"][i],
+            ownership: "tu-nhan",
+            ..Default::default()
+        };
+        let e = domain::enterprises::Enterprise::parse(&fields, ctx.today).unwrap();
+        enterprises.push(store.add_enterprise(&ctx, cell, e).await.unwrap());
+    }
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
         dues,
         round_in: rounds[0],
         round_out: rounds[1],
+        enterprise_in: enterprises[0],
+        enterprise_out: enterprises[1],
         task_in: tasks[0],
         task_out: tasks[1],
         proposal_in: proposals[0],
@@ -483,6 +499,7 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
             }
             ("seq", _) => "1".into(),
             // The round the unit the path names opened (in scope: A1's).
+            ("enterprise", _) => (if in_scope { f.enterprise_in } else { f.enterprise_out }).to_string(),
             ("round", _) => (if in_scope { f.round_in } else { f.round_out }).to_string(),
             // The member's own payment and declaration (the member is checked with the path's id).
             ("payment", _) => f.dues.iter().find(|d| d.member == member).map(|d| d.payment).unwrap_or(0).to_string(),
@@ -798,6 +815,13 @@ async fn every_route_every_role(app: &App) {
                     && !who.allows(Capability::WriteRegister)
                     && !who.allows(Capability::Decide)
                 {
+                    want = Expect::Status(403);
+                }
+                // The enterprise register is the organization board's: `write` on the unit.
+                let enterprise_write = method != Method::GET
+                    && (path.starts_with("/units/{id}/enterprises") || path.starts_with("/api/v1/units/{id}/enterprise"));
+                let enterprise_edit_form = method == Method::GET && *path == "/units/{id}/enterprises/{enterprise}";
+                if want == Expect::Allowed && (enterprise_write || enterprise_edit_form) && !who.allows(Capability::WriteRegister) {
                     want = Expect::Status(403);
                 }
                 let takes_steps =

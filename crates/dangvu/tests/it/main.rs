@@ -23,6 +23,7 @@ mod directives;
 mod documents;
 mod drilldown;
 mod dues;
+mod enterprises;
 mod evaluation;
 mod export;
 mod feedback;

@@ -7,6 +7,7 @@ pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod enterprises;
 pub mod evaluation;
 pub mod export;
 pub mod feedback;
@@ -43,6 +44,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(dues::routes());
     routes.extend(residence::routes());
     routes.extend(evaluation::routes());
+    routes.extend(enterprises::routes());
     routes.extend(feedback::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());

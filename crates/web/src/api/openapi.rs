@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    admission, change_requests, committees, directives, documents, dues, evaluation, export, feedback, inbox, meetings, members, plans,
-    quality, reports, residence, strike_off, tokens, transfers, units, weak,
+    admission, change_requests, committees, directives, documents, dues, enterprises, evaluation, export, feedback, inbox, meetings,
+    members, plans, quality, reports, residence, strike_off, tokens, transfers, units, weak,
 };
 
 #[derive(OpenApi)]
@@ -33,6 +33,7 @@ use super::{
         committees::show, committees::add, committees::end, committees::remove,
         dues::sheet, dues::ledger, dues::arrears, dues::remit, dues::member, dues::pay, dues::cancel, dues::basis, dues::confirm,
         dues::relief,
+        enterprises::list, enterprises::add, enterprises::update, enterprises::target,
         evaluation::rounds, evaluation::open, evaluation::sheet, evaluation::step, evaluation::close,
         residence::member, residence::set_tie, residence::contact, residence::comment, residence::report, residence::comment_from_unit,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
@@ -68,6 +69,7 @@ use super::{
         (name = "change-requests", description = "Đề nghị điều chỉnh thông tin của đảng viên và trả lời"),
         (name = "committees", description = "Cấp ủy: người giữ chức vụ theo thời gian, thành phần hội nghị cấp ủy và ban thường vụ"),
         (name = "dues", description = "Đảng phí: mức đóng theo quy định từng tháng, thu, nộp cấp trên, chậm đóng"),
+        (name = "enterprises", description = "Doanh nghiệp tư nhân, tổ chức đảng trong doanh nghiệp, chỉ tiêu thành lập"),
         (name = "evaluation", description = "Kiểm điểm, đánh giá, xếp loại chất lượng đảng viên và tổ chức đảng"),
         (name = "residence", description = "Đảng viên đang công tác giữ mối liên hệ với nơi cư trú (Quy định 213-QĐ/TW)"),
         (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),

@@ -135,10 +135,17 @@ async fn open(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Form(f): 
     }
 }
 
-/// The counts as a table row: (level, count, share of those decided).
-fn shares(c: &LevelCounts) -> Vec<(&'static str, u32, String)> {
+/// A level's count and its share of those decided.
+struct Share {
+    label: &'static str,
+    count: u32,
+    percent: String,
+}
+
+/// The counts by level with their shares.
+fn shares(c: &LevelCounts) -> Vec<Share> {
     let decided = c.decided();
-    Level::ALL.iter().zip(c.levels).map(|(l, n)| (l.label(), n, percent(n, decided))).collect()
+    Level::ALL.iter().zip(c.levels).map(|(l, n)| Share { label: l.label(), count: n, percent: percent(n, decided) }).collect()
 }
 
 /// The form a row offers: the step, its fields (score only when scored).
@@ -163,7 +170,7 @@ struct EvalRow {
 struct ChildRow {
     href: String,
     name: String,
-    counts: Vec<(&'static str, u32, String)>,
+    counts: Vec<Share>,
     undecided: u32,
 }
 
@@ -177,10 +184,12 @@ struct SheetPage {
     words: String,
     scored: bool,
     open: bool,
-    member_counts: Vec<(&'static str, u32, String)>,
+    member_counts: Vec<Share>,
+    /// The same unit's members in the round of the period before (year over year), if any.
+    previous: Option<(String, Vec<Share>)>,
     member_total: u32,
     member_undecided: u32,
-    unit_counts: Vec<(&'static str, u32, String)>,
+    unit_counts: Vec<Share>,
     children: Vec<ChildRow>,
     /// Members, then organizations: (heading, rows).
     sections: Vec<(&'static str, Vec<EvalRow>)>,
@@ -265,8 +274,22 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
             undecided: c.undecided,
         })
         .collect();
+    // Year over year: the round of the period before that covers the unit.
+    let before = match sh.round.period {
+        Period::Year(y) => Period::Year(y - 1),
+        Period::Quarter { year, quarter: 1 } => Period::Quarter { year: year - 1, quarter: 4 },
+        Period::Quarter { year, quarter } => Period::Quarter { year, quarter: quarter - 1 },
+    };
+    let previous = match desk.rounds(unit).await?.into_iter().find(|r| r.period == before) {
+        Some(r) => {
+            let p = desk.sheet(r.id, unit).await?;
+            Some((p.round.period.label(), shares(&p.member_counts)))
+        }
+        None => None,
+    };
     let label = unit_label(s, unit, &sh.unit_name);
     Ok(SheetPage {
+        previous,
         chrome: chrome.titled(format!("Đánh giá, xếp loại {}: {label}", sh.round.period.label())),
         unit,
         unit_label: label,

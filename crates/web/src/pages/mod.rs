@@ -10,6 +10,7 @@ pub mod committees;
 pub mod directives;
 pub mod documents;
 pub mod dues;
+pub mod enterprises;
 pub mod evaluation;
 pub mod events;
 pub mod export;
@@ -65,6 +66,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(dues::routes());
     routes.extend(residence::routes());
     routes.extend(evaluation::routes());
+    routes.extend(enterprises::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

@@ -200,6 +200,8 @@ struct UnitPage {
     residence_href: Option<String>,
     /// The evaluation rounds covering the unit.
     evaluation_href: Option<String>,
+    /// Enterprises in the unit's area and their party organizations.
+    enterprises_href: Option<String>,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -408,7 +410,8 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         tasks_href: (existed && a.date == today && shown.kind.holds_members()).then(|| super::member_tasks::href(id)),
         dues_href: (existed && a.date == today).then(|| super::dues::href(id, shown.kind.holds_members())),
         residence_href: (existed && a.date == today).then(|| format!("/units/{id}/residence")),
-        evaluation_href: existed.then(|| format!("/units/{id}/evaluation")),
+        evaluation_href: (existed && a.date == today).then(|| format!("/units/{id}/evaluation")),
+        enterprises_href: (existed && a.date == today && !shown.kind.holds_members()).then(|| format!("/units/{id}/enterprises")),
     };
     page(&view)
 }

@@ -259,6 +259,7 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
             format!("/members/{member}/residence"),
             format!("/units/{unit}/residence"),
             format!("/units/{unit}/evaluation"),
+            format!("/units/{unit}/enterprises"),
             "/directives/new".into(),
             format!("/directives/{directive}"),
             "/import".into(),
