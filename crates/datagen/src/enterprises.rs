@@ -1,7 +1,7 @@
 //! The enterprise register (docs/design/enterprises.md) for the generated province: each of the
-//! first communes registers a few private enterprises (names invented), one of them with the
-//! party organization founded this year on one of its chi bộ, and sets this year's target for
-//! founding party organizations.
+//! first communes registers a few private enterprises (names invented), founds the party
+//! organization of the first one this year (a new chi bộ named after it, by the commune's
+//! decision), and sets this year's target for founding party organizations.
 //!
 //! Everything goes through the store's use cases; deterministic for a seed.
 
@@ -51,17 +51,17 @@ pub async fn generate_enterprises(store: &dyn Store, seed: u64, today: NaiveDate
         .collect();
     let mut made = 0;
     for (i, c) in communes.iter().enumerate() {
-        let cells: Vec<_> = store.subtree(c.unit.id, today).await?.into_iter().filter(|u| u.kind.holds_members()).collect();
         let how_many = rng.random_range(3..6);
         for k in 0..how_many {
             let tax = format!("{:010}", 2_800_000_000u64 + (i as u64) * 100 + k as u64);
             let (workers, members) = (rng.random_range(30..2_000).to_string(), rng.random_range(0..6).to_string());
-            // The first one's party organization was founded this year on a chi bộ of the commune.
-            let founded = (k == 0).then(|| cells.first()).flatten();
-            let founded_on =
-                founded.map(|u| u.valid_from.max(jan).min(today)).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
+            let name = NAMES[(i + k) % NAMES.len()];
+            // The first one's party organization: a chi bộ founded this year by the commune.
+            let founded_day = (jan + chrono::Duration::days(rng.random_range(30..200))).min(today);
+            let founded = if k == 0 { Some(found_cell(store, c.unit.id, &c.unit.code, name, founded_day).await?) } else { None };
+            let founded_on = founded.map(|_| founded_day.format("%d/%m/%Y").to_string()).unwrap_or_default();
             let fields = EnterpriseFields {
-                name: NAMES[(i + k) % NAMES.len()],
+                name,
                 tax_code: &tax,
                 ownership: if rng.random_bool(0.2) { "von-nuoc-ngoai" } else { "tu-nhan" },
                 address: "",
@@ -69,7 +69,7 @@ pub async fn generate_enterprises(store: &dyn Store, seed: u64, today: NaiveDate
                 trade_union: rng.random_bool(0.7),
                 youth_union: rng.random_bool(0.4),
                 members_without_organization: if founded.is_some() { "0" } else { &members },
-                party_unit: founded.map(|u| u.id),
+                party_unit: founded,
                 founded_on: &founded_on,
                 decision: if founded.is_some() { "12-QĐ/ĐU" } else { "" },
             };
@@ -80,4 +80,31 @@ pub async fn generate_enterprises(store: &dyn Store, seed: u64, today: NaiveDate
         store.set_founding_target(&on(jan), c.unit.id, today.year(), rng.random_range(2..5)).await?;
     }
     Ok(made)
+}
+
+/// Founds the chi bộ of an enterprise under `commune` on `day` ("Chi bộ Công ty TNHH …").
+async fn found_cell(
+    store: &dyn Store,
+    commune: domain::ids::UnitId,
+    code: &str,
+    company: &str,
+    day: NaiveDate,
+) -> Result<domain::ids::UnitId, StoreError> {
+    let bad = |e: domain::FieldError| StoreError::invalid("unit", e.code, e.message);
+    let spec = storage::UnitSpec {
+        kind: UnitKind::Cell,
+        code: domain::ids::UnitCode::parse(&format!("{code}-DN")).map_err(bad)?,
+        name: format!("Chi bộ {company}"),
+        parent: Some(commune),
+    };
+    let decision = storage::OrgDecision {
+        effective: day,
+        basis: domain::unit::LegalBasis {
+            number: domain::ids::DecisionNumber::parse("12-QĐ/ĐU").map_err(bad)?,
+            date: day,
+            issuer: "Đảng ủy xã (dữ liệu mẫu)".into(),
+        },
+        note: None,
+    };
+    store.create_unit(&on(day), storage::NewUnit { spec, decision }).await
 }
