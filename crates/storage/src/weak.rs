@@ -178,6 +178,17 @@ impl SqlStore {
         let held = mq::held_between(conn.as_mut(), first, last).await?;
         let presence = mq::presence_between(conn.as_mut(), first, last).await?;
         let tasks = q::tasks_sent_until(conn.as_mut(), last).await?;
+        // Organizations the evaluation rounds of the year decided "không hoàn thành nhiệm vụ".
+        let mut not_completed: HashSet<UnitId> = HashSet::new();
+        for round in crate::sql::evaluation::rounds(conn.as_mut()).await?.into_iter().filter(|r| r.period.year() == year) {
+            for e in crate::sql::evaluation::evaluations(conn.as_mut(), round.id).await? {
+                if let (crate::sql::evaluation::Subject::Unit(u), Some(d)) = (e.subject, e.decided)
+                    && d.level == domain::evaluation::Level::NotCompleted
+                {
+                    not_completed.insert(u);
+                }
+            }
+        }
         drop(conn);
         let calendar = self.work_calendar().await?;
         self.refresh_index().await?;
@@ -200,8 +211,12 @@ impl SqlStore {
             let under: HashSet<UnitId> = std::iter::once(org).chain(index.descendants(org, last).iter().map(|d| d.unit)).collect();
             let cells: Vec<UnitId> =
                 under.iter().copied().filter(|u| index.unit_version_on(*u, last).is_some_and(|v| v.kind.holds_members())).collect();
-            let mut facts =
-                YearFacts { last_admission: last_admissions.get(&org).copied(), since: Some(start_of(org)), ..YearFacts::default() };
+            let mut facts = YearFacts {
+                last_admission: last_admissions.get(&org).copied(),
+                since: Some(start_of(org)),
+                rated_not_completed: not_completed.contains(&org),
+                ..YearFacts::default()
+            };
             for cell in &cells {
                 let list = held_by.get(cell).map_or(&[][..], Vec::as_slice);
                 let since = first.max(start_of(*cell));

@@ -121,3 +121,27 @@ async fn each_step_keeps_to_its_scope(t: &TestStore) {
     let e = s.evaluation_of(id(an)).await.unwrap().1;
     assert_eq!(e.decided.map(|r| r.level), Some(Level::Good));
 }
+
+on_both_engines!(an_organization_rated_not_completed_is_listed_as_weak);
+
+/// An organization the year's round decided "không hoàn thành nhiệm vụ" is on the weak list of
+/// that year with the reason (domain::weak `NotCompleted`).
+async fn an_organization_rated_not_completed_is_listed_as_weak(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let commune = unit(s, Commune, "X", "Đảng bộ xã Xuân", Some(province), d(2000, 1, 1)).await;
+    let cell = unit(s, GrassrootsCell, "XA", "Chi bộ thôn An", Some(commune), d(2000, 1, 1)).await;
+    member(s, "Nguyễn Văn An", "nam", "01/01/1980", &cccd(1), cell, d(2010, 1, 5), true).await;
+    let round = s.open_round(&ctx(), commune, Period::Year(2026), 20).await.unwrap();
+    let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
+    let org = sheet.units.iter().find(|u| u.row.subject == EvaluationSubject::Unit(cell)).unwrap().row.id;
+    let reasons = |r: storage::WeakReport| {
+        r.rows.iter().find(|x| x.unit == cell).map(|x| x.findings.iter().map(|f| f.reason).collect::<Vec<_>>()).unwrap_or_default()
+    };
+    let before = reasons(s.weak_organizations(commune, 2026, ctx().today).await.unwrap());
+    assert!(!before.contains(&domain::weak::WeakReason::NotCompleted));
+    s.record_evaluation_step(&ctx(), org, 1, Step::Proposal, input("khong-hoan-thanh", "45")).await.unwrap();
+    s.record_evaluation_step(&ctx(), org, 2, Step::Decision, input("khong-hoan-thanh", "45")).await.unwrap();
+    let after = reasons(s.weak_organizations(commune, 2026, ctx().today).await.unwrap());
+    assert!(after.contains(&domain::weak::WeakReason::NotCompleted), "{after:?}");
+}
