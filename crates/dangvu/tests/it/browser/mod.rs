@@ -6,6 +6,7 @@
 mod admissions;
 mod directives;
 mod dues;
+mod evaluation;
 mod handbook;
 mod phone;
 mod picker;
