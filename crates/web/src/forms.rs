@@ -237,6 +237,15 @@ pub fn messages(errors: ValidationErrors) -> Vec<String> {
     errors.errors.into_iter().map(|e| crate::picker::error(&e.field).unwrap_or(e.message)).collect()
 }
 
+/// A use case's refusal as the messages a page shows above its forms, with the status to answer:
+/// a conflict in the page's own words (`conflict`), field errors in theirs.
+pub fn refusal_messages(e: StoreError, conflict: &str) -> Result<(StatusCode, Vec<String>), AppError> {
+    let refusal = refusal(e)?;
+    let status = refusal.status();
+    let messages = if refusal.is_conflict() { vec![conflict.to_owned()] } else { messages(refusal.errors()) };
+    Ok((status, messages))
+}
+
 /// Renames the fields of `errors` with a prefix (the same event fields appear several times in
 /// one form: `adm_unit_id`, `in_unit_id`, …).
 pub fn prefixed(errors: ValidationErrors, prefix: &str) -> ValidationErrors {

@@ -45,14 +45,17 @@ impl DuesDesk<'_> {
         self.keeps() && require(self.store(), &self.keep, ScopeTarget::Member(member)).await.is_ok()
     }
 
-    async fn keep_member(&self, member: MemberId) -> Result<()> {
+    /// Refuses a caller who keeps no dues (forbidden) or not this member's (not found): the one
+    /// check before a body is read.
+    pub async fn keep_member(&self, member: MemberId) -> Result<()> {
         if !self.keeps() {
             return Err(StoreError::Forbidden);
         }
         require(self.store(), &self.keep, ScopeTarget::Member(member)).await
     }
 
-    async fn keep_unit(&self, unit: UnitId) -> Result<()> {
+    /// The same for a unit.
+    pub async fn keep_unit(&self, unit: UnitId) -> Result<()> {
         if !self.keeps() {
             return Err(StoreError::Forbidden);
         }

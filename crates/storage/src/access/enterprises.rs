@@ -39,11 +39,17 @@ impl EnterpriseDesk<'_> {
         self.keeps() && require(self.store(), &self.write, ScopeTarget::Unit(unit)).await.is_ok()
     }
 
-    async fn keep(&self, unit: UnitId, e: &Enterprise) -> Result<()> {
+    /// Refuses a caller who keeps no register (forbidden) or not `unit`'s (not found): the one
+    /// check before a body is read.
+    pub async fn keep_unit(&self, unit: UnitId) -> Result<()> {
         if !self.keeps() {
             return Err(StoreError::Forbidden);
         }
-        require(self.store(), &self.write, ScopeTarget::Unit(unit)).await?;
+        require(self.store(), &self.write, ScopeTarget::Unit(unit)).await
+    }
+
+    async fn keep(&self, unit: UnitId, e: &Enterprise) -> Result<()> {
+        self.keep_unit(unit).await?;
         if let Some(p) = &e.party {
             // The party organization named must be one the caller reads.
             require(self.store(), &self.read, ScopeTarget::Unit(p.unit)).await?;

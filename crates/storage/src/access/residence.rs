@@ -39,6 +39,14 @@ impl ResidenceDesk<'_> {
         self.keeps() && require(self.store(), &self.keep, ScopeTarget::Member(member)).await.is_ok()
     }
 
+    /// Refuses a caller who records no comments (forbidden) or none from `unit` (not found).
+    pub async fn comment_from(&self, unit: UnitId) -> Result<()> {
+        if !self.keeps() {
+            return Err(StoreError::Forbidden);
+        }
+        require(self.store(), &self.keep, ScopeTarget::Unit(unit)).await
+    }
+
     /// Whether the caller records comments for members living under `unit`.
     pub async fn may_comment_in(&self, unit: UnitId) -> bool {
         self.keeps() && require(self.store(), &self.keep, ScopeTarget::Unit(unit)).await.is_ok()
@@ -61,7 +69,9 @@ impl ResidenceDesk<'_> {
         Ok(r)
     }
 
-    async fn keep_member(&self, member: MemberId) -> Result<()> {
+    /// Refuses a caller who records no ties (forbidden) or not this member's (not found): the
+    /// one check before a body is read.
+    pub async fn keep_member(&self, member: MemberId) -> Result<()> {
         if !self.keeps() {
             return Err(StoreError::Forbidden);
         }

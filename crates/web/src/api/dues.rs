@@ -387,12 +387,7 @@ async fn arrears(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<YearPa
               (status = 422, description = "Nothing to remit (`nothing_to_remit`), a month not begun (`future`)", body = ErrorEnvelope)))]
 async fn remit(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.dues()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_unit(unit).await {
-        return Err(AppError::not_found());
-    }
+    desk.keep_unit(unit).await?;
     let b: RemitBody = typed(body)?;
     let month = Month::parse(&b.month).map_err(|e| field_error("month", e))?;
     let amount = desk.remit(unit, month).await?;
@@ -451,25 +446,13 @@ async fn member(s: Caller, PathId(member): PathId<MemberId>, Query(p): Query<Yea
     Ok(axum::Json(body).into_response())
 }
 
-/// The caller keeps the member's dues (checked before the body is read).
-async fn keeper(s: &Caller, member: MemberId) -> Result<(), AppError> {
-    let desk = s.dues()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_member(member).await {
-        return Err(AppError::not_found());
-    }
-    Ok(())
-}
-
 #[utoipa::path(post, path = "/api/v1/members/{id}/dues/payments", tag = "dues", params(("id" = i64, Path, description = "Member id")),
     request_body = PaymentInputBody,
     responses((status = 201, description = "Recorded, credited to the chi bộ whose list held the member on the day paid", body = Created),
               (status = 403, description = "You do not keep dues anywhere", body = ErrorEnvelope),
               (status = 422, description = "A month too early (`too_early`) or too far ahead (`too_far_ahead`), before the admission (`before_admission`), no amount (`zero`), a day in the future (`future`) or when the member was on no list (`not_on_list`)", body = ErrorEnvelope)))]
 async fn pay(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let b: PaymentInputBody = typed(body)?;
     let paid_on = b.paid_on.map(|d| d.to_string()).unwrap_or_default();
     let p = PaymentInput::parse(&b.month, &b.amount.to_string(), &paid_on, b.method.as_deref().unwrap_or(""), s.today())
@@ -488,7 +471,7 @@ async fn cancel(
     PathIds(member, payment): PathIds<MemberId, i64>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let b: CancelBody = typed(body)?;
     s.dues()?.cancel_payment(member, payment, &b.reason).await?;
     Ok(axum::Json(DuesDone { ok: true }).into_response())
@@ -499,7 +482,7 @@ async fn cancel(
     responses((status = 201, description = "Recorded and confirmed", body = Created),
               (status = 422, description = "An amount missing or given where the kind has none, a month not parsed", body = ErrorEnvelope)))]
 async fn basis(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let b: BasisInputBody = typed(body)?;
     let from = Month::parse(&b.from).map_err(|e| field_error("from", e))?;
     let kind = domain::dues::BasisKind::parse(&b.kind).map_err(|e| field_error("kind", e))?;
@@ -513,7 +496,7 @@ async fn basis(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<ser
               (status = 404, description = "No such declaration of this member", body = ErrorEnvelope),
               (status = 409, description = "Confirmed already", body = ErrorEnvelope)))]
 async fn confirm(s: Caller, PathIds(member, basis): PathIds<MemberId, i64>) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     s.dues()?.confirm_basis(member, basis).await?;
     Ok(axum::Json(DuesDone { ok: true }).into_response())
 }
@@ -523,7 +506,7 @@ async fn confirm(s: Caller, PathIds(member, basis): PathIds<MemberId, i64>) -> R
     responses((status = 201, description = "Recorded", body = Created),
               (status = 422, description = "Longer than 12 months (`too_long`), ending before it begins (`before_from`), no decision (`required`)", body = ErrorEnvelope)))]
 async fn relief(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let b: ReliefInputBody = typed(body)?;
     let r = Relief::parse(&b.kind, &b.from, &b.to).map_err(AppError::validation)?;
     Ok(created(s.dues()?.record_relief(member, r, &b.decision).await?))

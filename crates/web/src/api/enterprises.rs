@@ -133,17 +133,6 @@ fn parse(b: &EnterpriseInput, today: NaiveDate) -> Result<Enterprise, AppError> 
     Enterprise::parse(&fields, today).map_err(AppError::validation)
 }
 
-async fn keeper(s: &Caller, unit: UnitId) -> Result<(), AppError> {
-    let desk = s.enterprises()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep(unit).await {
-        return Err(AppError::not_found());
-    }
-    Ok(())
-}
-
 #[utoipa::path(get, path = "/api/v1/units/{id}/enterprises", tag = "enterprises", params(("id" = i64, Path, description = "Unit id"), YearParams),
     responses((status = 200, description = "The year's progress and the enterprises registered at or under the unit", body = RegisterBody)))]
 async fn list(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<YearParams>) -> Result<Response, AppError> {
@@ -190,7 +179,7 @@ async fn list(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<YearParam
     responses((status = 201, description = "Registered", body = Created),
               (status = 422, description = "A tax code registered already (`duplicate`) or of the wrong shape (`invalid_format`), a party organization without its day or decision", body = ErrorEnvelope)))]
 async fn add(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, unit).await?;
+    s.enterprises()?.keep_unit(unit).await?;
     let b: EnterpriseInput = typed(body)?;
     let e = parse(&b, s.today())?;
     Ok(created(s.enterprises()?.add(unit, e).await?))
@@ -202,7 +191,7 @@ async fn add(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_jso
     responses((status = 200, description = "Saved", body = EnterpriseDone),
               (status = 409, description = "Changed meanwhile (send the version read)", body = ErrorEnvelope)))]
 async fn update(s: Caller, PathIds(unit, id): PathIds<UnitId, i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, unit).await?;
+    s.enterprises()?.keep_unit(unit).await?;
     let b: EnterpriseInput = typed(body)?;
     let e = parse(&b, s.today())?;
     let version = b
@@ -221,7 +210,7 @@ async fn target(
     PathIds(unit, PathYear(year)): PathIds<UnitId, PathYear>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    keeper(&s, unit).await?;
+    s.enterprises()?.keep_unit(unit).await?;
     let b: TargetInput = typed(body)?;
     let t = domain::enterprises::check_target(&b.target.to_string())
         .map_err(|e| AppError::validation(domain::ValidationErrors { errors: vec![e] }))?;

@@ -247,17 +247,6 @@ pub struct ResidenceDone {
     pub ok: bool,
 }
 
-async fn keeper(s: &Caller, member: MemberId) -> Result<(), AppError> {
-    let desk = s.residence()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_member(member).await {
-        return Err(AppError::not_found());
-    }
-    Ok(())
-}
-
 fn date_text(d: &Option<DateText>) -> String {
     d.as_ref().map(|d| d.to_string()).unwrap_or_default()
 }
@@ -286,7 +275,7 @@ async fn member(s: Caller, PathId(member): PathId<MemberId>, Query(p): Query<Yea
               (status = 409, description = "Changed meanwhile (send the version read)", body = ErrorEnvelope),
               (status = 422, description = "A field refused: no residence chi bộ or letter for an introduced member (`required`), no reason for an exempt one, a unit that is not a chi bộ (`not_a_cell`), a day in the future", body = ErrorEnvelope)))]
 async fn set_tie(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.residence()?.keep_member(member).await?;
     let b: TieInput = typed(body)?;
     let (letter_on, confirmed_on) = (date_text(&b.letter_on), date_text(&b.confirmed_on));
     let fields = TieFields {
@@ -310,7 +299,7 @@ async fn set_tie(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<s
     responses((status = 201, description = "Recorded", body = Created),
               (status = 422, description = "No tie recorded yet (`no_tie`), a day in the future (`future`)", body = ErrorEnvelope)))]
 async fn contact(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.residence()?.keep_member(member).await?;
     let b: ContactInput = typed(body)?;
     let on = domain::dates::parse_date(&b.on.to_string())
         .map_err(|e| AppError::validation(domain::ValidationErrors::single("on", e.code, e.message)))?;
@@ -326,7 +315,7 @@ async fn contact(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<s
     responses((status = 201, description = "Recorded", body = Created),
               (status = 422, description = "A second comment for the year (`duplicate`), no tie (`no_tie`), a field refused", body = ErrorEnvelope)))]
 async fn comment(s: Caller, PathId(member): PathId<MemberId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.residence()?.keep_member(member).await?;
     let b: CommentInput = typed(body)?;
     let c =
         Comment::parse(&b.year.to_string(), &b.rating, &b.text, &b.signer, &date_text(&b.on), s.today()).map_err(AppError::validation)?;
@@ -354,12 +343,7 @@ async fn report(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<YearPar
               (status = 422, description = "A second comment for the year (`duplicate`), a field refused", body = ErrorEnvelope)))]
 async fn comment_from_unit(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.residence()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_comment_in(unit).await {
-        return Err(AppError::not_found());
-    }
+    desk.comment_from(unit).await?;
     let b: UnitCommentInput = typed(body)?;
     let c =
         Comment::parse(&b.year.to_string(), &b.rating, &b.text, &b.signer, &date_text(&b.on), s.today()).map_err(AppError::validation)?;

@@ -230,20 +230,9 @@ async fn register(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Query
     page(&register_page(&s, chrome, unit, year, &[], &ValidationErrors::default(), Vec::new()).await?)
 }
 
-async fn keeper(s: &Caller, unit: UnitId) -> Result<(), AppError> {
-    let desk = s.enterprises()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep(unit).await {
-        return Err(AppError::not_found());
-    }
-    Ok(())
-}
-
 /// `POST /units/{id}/enterprises`: registers an enterprise.
 async fn add(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Form(f): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
-    keeper(&s, unit).await?;
+    s.enterprises()?.keep_unit(unit).await?;
     let result = match typed(&f, s.today()) {
         Ok(e) => s.enterprises()?.add(unit, e).await.map(|_| ()).map_err(forms::invalid),
         Err(e) => Err(Ok(e)),
@@ -265,7 +254,7 @@ async fn target(
     PathId(unit): PathId<UnitId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, unit).await?;
+    s.enterprises()?.keep_unit(unit).await?;
     let year = s.today().year();
     let result = match domain::enterprises::check_target(get(&f, "target")) {
         Ok(t) => s.enterprises()?.set_target(unit, year, t).await.map_err(forms::invalid),
@@ -319,7 +308,7 @@ async fn edit_page(
 
 /// `GET /units/{id}/enterprises/{enterprise}`: the edit form, for whoever keeps the register.
 async fn edit(s: Caller, chrome: Chrome, PathIds(unit, id): PathIds<UnitId, i64>) -> Result<Response, AppError> {
-    keeper(&s, unit).await?;
+    s.enterprises()?.keep_unit(unit).await?;
     page(&edit_page(&s, chrome, unit, id, &[], &ValidationErrors::default()).await?)
 }
 
@@ -330,7 +319,7 @@ async fn save(
     PathIds(unit, id): PathIds<UnitId, i64>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, unit).await?;
+    s.enterprises()?.keep_unit(unit).await?;
     let version = get(&f, "version").trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu phiên bản."))?;
     let result = match typed(&f, s.today()) {
         Ok(e) => match s.enterprises()?.update(unit, id, version, e).await {

@@ -338,13 +338,7 @@ async fn step(
     match desk.step(id, version, step, input).await {
         Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}#e{id}"))),
         Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let status = refusal.status();
-            let errors = if refusal.is_conflict() {
-                vec!["Đánh giá này vừa được người khác cập nhật; xem lại rồi làm lại.".to_owned()]
-            } else {
-                forms::messages(refusal.errors())
-            };
+            let (status, errors) = forms::refusal_messages(e, "Đánh giá này vừa được người khác cập nhật; xem lại rồi làm lại.")?;
             render(status, &sheet_page(&s, chrome, unit, round, errors).await?)
         }
     }
@@ -363,13 +357,7 @@ async fn close(s: Caller, chrome: Chrome, PathIds(unit, round): PathIds<UnitId, 
     match desk.close(round).await {
         Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}"))),
         Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let status = refusal.status();
-            let errors = if refusal.is_conflict() {
-                vec!["Đợt đánh giá đã kết thúc.".to_owned()]
-            } else {
-                forms::messages(refusal.errors())
-            };
+            let (status, errors) = forms::refusal_messages(e, "Đợt đánh giá đã kết thúc.")?;
             render(status, &sheet_page(&s, chrome, unit, round, errors).await?)
         }
     }
@@ -509,12 +497,7 @@ async fn self_assess(s: Caller, chrome: Chrome, Form(f): Form<Vec<(String, Strin
     match desk.self_assess(id, version, input).await {
         Ok(()) => Ok(see_other("/handbook/evaluation")),
         Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let errors = if refusal.is_conflict() {
-                vec!["Đã được cập nhật; xem lại rồi gửi lại.".to_owned()]
-            } else {
-                forms::messages(refusal.errors())
-            };
+            let (_, errors) = forms::refusal_messages(e, "Đã được cập nhật; xem lại rồi gửi lại.")?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &mine_page(&s, chrome, errors).await?)
         }
     }

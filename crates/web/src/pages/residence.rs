@@ -275,17 +275,6 @@ async fn member(s: Caller, chrome: Chrome, PathId(member): PathId<MemberId>, Que
     page(&member_page(&s, chrome, member, year, &[], &ValidationErrors::default()).await?)
 }
 
-async fn keeper(s: &Caller, member: MemberId) -> Result<(), AppError> {
-    let desk = s.residence()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_member(member).await {
-        return Err(AppError::not_found());
-    }
-    Ok(())
-}
-
 async fn answer(
     s: Caller,
     chrome: Chrome,
@@ -334,7 +323,7 @@ async fn set_tie(
     PathId(member): PathId<MemberId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.residence()?.keep_member(member).await?;
     let version = get(&f, "version").trim().parse::<i64>().ok();
     let result = match typed_tie(&f, s.today()) {
         Ok(tie) => match s.residence()?.set_tie(member, tie, version).await {
@@ -369,7 +358,7 @@ async fn add_contact(
     PathId(member): PathId<MemberId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.residence()?.keep_member(member).await?;
     let mut e = ValidationErrors::default();
     let on = e.take("contact_on", domain::dates::parse_date(get(&f, "contact_on")));
     let kind = match get(&f, "contact_kind") {
@@ -395,7 +384,7 @@ async fn add_comment(
     PathId(member): PathId<MemberId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.residence()?.keep_member(member).await?;
     let result = match typed_comment(&f, s.today()) {
         Ok(c) => s.residence()?.add_comment(None, member, c).await.map(|_| ()).map_err(forms::invalid),
         Err(e) => Err(Ok(e)),
@@ -542,12 +531,7 @@ async fn comment_from_unit(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.residence()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_comment_in(unit).await {
-        return Err(AppError::not_found());
-    }
+    desk.comment_from(unit).await?;
     let member = get(&f, "member").trim().parse::<i64>().map(MemberId).map_err(|_| AppError::bad_request("Thiếu đảng viên."))?;
     let result = match typed_comment(&f, s.today()) {
         Ok(c) => desk.add_comment(Some(unit), member, c).await.map(|_| ()).map_err(forms::invalid),

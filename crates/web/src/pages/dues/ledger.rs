@@ -126,23 +126,12 @@ pub(super) async fn remit(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.dues()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_unit(unit).await {
-        return Err(AppError::not_found());
-    }
+    desk.keep_unit(unit).await?;
     let month = Month::parse(get(&f, "month")).map_err(|_| AppError::bad_request("Tháng không hợp lệ."))?;
     match desk.remit(unit, month).await {
         Ok(_) => Ok(see_other(&format!("/units/{unit}/dues/ledger?year={}", month.year))),
         Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let status = refusal.status();
-            let errors = if refusal.is_conflict() {
-                vec!["Tháng này vừa được người khác nộp lên; xem lại sổ.".to_owned()]
-            } else {
-                forms::messages(refusal.errors())
-            };
+            let (status, errors) = forms::refusal_messages(e, "Tháng này vừa được người khác nộp lên; xem lại sổ.")?;
             render(status, &ledger_page(&s, chrome, unit, month.year, errors).await?)
         }
     }

@@ -236,18 +236,6 @@ pub(super) async fn member(
     page(&member_page(&s, chrome, member, year, &[], &ValidationErrors::default(), Vec::new()).await?)
 }
 
-/// Checks the caller keeps the member's dues before anything typed is read.
-async fn keeper(s: &Caller, member: MemberId) -> Result<(), AppError> {
-    let desk = s.dues()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_member(member).await {
-        return Err(AppError::not_found());
-    }
-    Ok(())
-}
-
 /// After a member's form: back to the page, or the page again with the problems.
 async fn answer(
     s: Caller,
@@ -273,7 +261,7 @@ pub(super) async fn pay(
     PathId(member): PathId<MemberId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let result = match typed_payment(&f, s.today()) {
         Ok(p) => s.dues()?.record_payment(member, p).await.map(|_| ()).map_err(forms::invalid),
         Err(e) => Err(Ok(e)),
@@ -288,7 +276,7 @@ pub(super) async fn basis(
     PathId(member): PathId<MemberId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let result = match typed_basis(&f) {
         Ok((from, basis)) => s
             .dues()?
@@ -308,7 +296,7 @@ pub(super) async fn relief(
     PathId(member): PathId<MemberId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let result = match Relief::parse(get(&f, "relief_kind"), get(&f, "relief_from"), get(&f, "relief_to")) {
         Ok(r) => s
             .dues()?
@@ -328,18 +316,12 @@ pub(super) async fn cancel(
     PathId(member): PathId<MemberId>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    keeper(&s, member).await?;
+    s.dues()?.keep_member(member).await?;
     let id = get(&f, "payment").trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu khoản đóng."))?;
     match s.dues()?.cancel_payment(member, id, get(&f, "reason")).await {
         Ok(()) => Ok(see_other(&format!("/members/{member}/dues"))),
         Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let status = refusal.status();
-            let messages = if refusal.is_conflict() {
-                vec!["Khoản này vừa được người khác hủy.".to_owned()]
-            } else {
-                forms::messages(refusal.errors())
-            };
+            let (status, messages) = forms::refusal_messages(e, "Khoản này vừa được người khác hủy.")?;
             let year = s.today().year();
             render(status, &member_page(&s, chrome, member, year, &[], &ValidationErrors::default(), messages).await?)
         }

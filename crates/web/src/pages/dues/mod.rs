@@ -286,12 +286,7 @@ async fn pay_from_sheet(
 ) -> Result<Response, AppError> {
     let desk = s.dues()?;
     // The chi bộ is checked before anything typed is read.
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_unit(unit).await {
-        return Err(AppError::not_found());
-    }
+    desk.keep_unit(unit).await?;
     let member = get(&f, "member").trim().parse::<i64>().map(MemberId).map_err(|_| AppError::bad_request("Thiếu đảng viên."))?;
     let month = month_of(get(&f, "month"), s.today())?;
     let result = match typed_payment(&f, s.today()) {
@@ -315,25 +310,14 @@ async fn confirm(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.dues()?;
-    if !desk.keeps() {
-        return Err(AppError::forbidden());
-    }
-    if !desk.may_keep_unit(unit).await {
-        return Err(AppError::not_found());
-    }
+    desk.keep_unit(unit).await?;
     let id = get(&f, "basis").trim().parse::<i64>().map_err(|_| AppError::bad_request("Thiếu bản kê khai."))?;
     let member = get(&f, "member").trim().parse::<i64>().map(MemberId).map_err(|_| AppError::bad_request("Thiếu đảng viên."))?;
     let month = month_of(get(&f, "month"), s.today())?;
     match desk.confirm_basis(member, id).await {
         Ok(_) => Ok(see_other(&format!("/units/{unit}/dues?month={}", month.code()))),
         Err(e) => {
-            let refusal = forms::refusal(e)?;
-            let status = refusal.status();
-            let errors = if refusal.is_conflict() {
-                vec!["Bản kê khai vừa được người khác xác nhận.".to_owned()]
-            } else {
-                forms::messages(refusal.errors())
-            };
+            let (status, errors) = forms::refusal_messages(e, "Bản kê khai vừa được người khác xác nhận.")?;
             render(status, &sheet_page(&s, chrome, unit, month, None, errors).await?)
         }
     }
