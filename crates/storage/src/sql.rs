@@ -58,6 +58,31 @@ fn decode<T, E: std::fmt::Display>(r: Result<T, E>) -> R<T> {
     r.map_err(|e| DbError::Decode(e.to_string()))
 }
 
+/// Ids per `IN` list when reading the rows of many members or units at once.
+const IN_CHUNK: usize = 400;
+
+/// Runs `prefix ($k, …) suffix` over `ids` in chunks of at most 400, after the `leading`
+/// arguments (`$1`… of `prefix`), and decodes every row.
+pub async fn select_in<T>(
+    conn: &mut dyn Conn,
+    prefix: &'static str,
+    suffix: &'static str,
+    leading: &[Value],
+    ids: &[i64],
+    row: fn(&Row) -> R<T>,
+) -> R<Vec<T>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let sql = in_list(prefix, chunk.len(), suffix, leading.len() + 1);
+        let mut args = leading.to_vec();
+        args.extend(chunk.iter().map(|id| Value::from(*id)));
+        for r in &conn.query(&sql, args).await? {
+            out.push(row(r)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Runs `prefix ($1..), ($..)` for `rows`, chunked so no statement exceeds `max_params`.
 pub async fn insert_rows(conn: &mut dyn Conn, prefix: &'static str, columns: usize, rows: Vec<Vec<Value>>, max_params: usize) -> R<()> {
     let per = (max_params / columns).clamp(1, 500);

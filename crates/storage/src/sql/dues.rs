@@ -5,11 +5,8 @@ use domain::dates::Month;
 use domain::dues::{Basis, BasisKind, Dong, PayMethod, PaymentInput, Relief, ReliefKind};
 use domain::ids::{MemberId, UnitId};
 
-use super::{R, decode, field, in_list};
+use super::{R, decode, field};
 use crate::db::{Conn, DbError, Row, Value};
-
-/// Members per `IN` list when reading many members' dues.
-const CHUNK: usize = 400;
 
 /// Who recorded a basis: the member in the handbook (to be confirmed) or the chi bộ's staff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,20 +201,16 @@ pub async fn confirm_basis(tx: &mut dyn Conn, id: i64, now: DateTime<Utc>, actor
 
 /// Every basis of the members (confirmed or not), by member and month declared.
 pub async fn bases_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<Vec<BasisRow>> {
-    let mut out = Vec::new();
-    for chunk in members.chunks(CHUNK) {
-        let sql = in_list(
-            "SELECT id, member_id, from_month, kind, amount, declared_at, declared_by, source, confirmed_by FROM dues_bases WHERE member_id IN",
-            chunk.len(),
-            " ORDER BY member_id, from_month, id",
-            1,
-        );
-        let rows = conn.query(&sql, chunk.iter().map(|m| Value::from(m.0)).collect()).await?;
-        for r in &rows {
-            out.push(basis_from_row(r)?);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+    super::select_in(
+        conn,
+        "SELECT id, member_id, from_month, kind, amount, declared_at, declared_by, source, confirmed_by FROM dues_bases WHERE member_id IN",
+        " ORDER BY member_id, from_month, id",
+        &[],
+        &ids,
+        basis_from_row,
+    )
+    .await
 }
 
 pub async fn insert_relief(tx: &mut dyn Conn, member: MemberId, relief: Relief, decision: &str, now: DateTime<Utc>, actor: &str) -> R<i64> {
@@ -241,20 +234,16 @@ pub async fn insert_relief(tx: &mut dyn Conn, member: MemberId, relief: Relief, 
 }
 
 pub async fn reliefs_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<Vec<ReliefRow>> {
-    let mut out = Vec::new();
-    for chunk in members.chunks(CHUNK) {
-        let sql = in_list(
-            "SELECT id, member_id, kind, from_month, to_month, decision, created_by FROM dues_reliefs WHERE member_id IN",
-            chunk.len(),
-            " ORDER BY member_id, id",
-            1,
-        );
-        let rows = conn.query(&sql, chunk.iter().map(|m| Value::from(m.0)).collect()).await?;
-        for r in &rows {
-            out.push(relief_from_row(r)?);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+    super::select_in(
+        conn,
+        "SELECT id, member_id, kind, from_month, to_month, decision, created_by FROM dues_reliefs WHERE member_id IN",
+        " ORDER BY member_id, id",
+        &[],
+        &ids,
+        relief_from_row,
+    )
+    .await
 }
 
 pub async fn insert_payment(
@@ -312,22 +301,17 @@ pub async fn cancel_payment(tx: &mut dyn Conn, id: i64, reason: &str, now: DateT
 
 /// The members' payments for months `first`..=`last`.
 pub async fn payments_of(conn: &mut dyn Conn, members: &[MemberId], first: Month, last: Month) -> R<Vec<PaymentRow>> {
-    let mut out = Vec::new();
-    for chunk in members.chunks(CHUNK) {
-        let sql = in_list(
-            "SELECT id, member_id, unit_id, month, amount, paid_on, method, created_by FROM dues_payments \
-              WHERE cancelled_at IS NULL AND month BETWEEN $1 AND $2 AND member_id IN",
-            chunk.len(),
-            " ORDER BY member_id, month, paid_on, id",
-            3,
-        );
-        let mut args: Vec<Value> = vec![first.code().into(), last.code().into()];
-        args.extend(chunk.iter().map(|m| Value::from(m.0)));
-        for r in &conn.query(&sql, args).await? {
-            out.push(payment_from_row(r)?);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+    super::select_in(
+        conn,
+        "SELECT id, member_id, unit_id, month, amount, paid_on, method, created_by FROM dues_payments \
+          WHERE cancelled_at IS NULL AND month BETWEEN $1 AND $2 AND member_id IN",
+        " ORDER BY member_id, month, paid_on, id",
+        &[first.code().into(), last.code().into()],
+        &ids,
+        payment_from_row,
+    )
+    .await
 }
 
 /// The payments a unit collected between two days.

@@ -4,10 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{MemberId, UnitId};
 use domain::residence::{Category, Comment, CommentRating, ContactKind, ResidenceCell, Tie};
 
-use super::{R, field, in_list};
+use super::{R, field};
 use crate::db::{Conn, DbError, Row, Value};
-
-const CHUNK: usize = 400;
 
 /// A tie as stored, with its version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,38 +153,32 @@ pub async fn tie(conn: &mut dyn Conn, member: MemberId) -> R<Option<TieRow>> {
 
 /// The ties of many members.
 pub async fn ties_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<Vec<TieRow>> {
-    let mut out = Vec::new();
-    for chunk in members.chunks(CHUNK) {
-        let sql = in_list(
-            "SELECT member_id, category, reason, address, cell_id, cell_outside, letter_number, letter_on, confirmed_on, reach, version, \
-              updated_by FROM residence_ties WHERE member_id IN",
-            chunk.len(),
-            "",
-            1,
-        );
-        for r in &conn.query(&sql, chunk.iter().map(|m| Value::from(m.0)).collect()).await? {
-            out.push(tie_from_row(r)?);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+    super::select_in(
+        conn,
+        "SELECT member_id, category, reason, address, cell_id, cell_outside, letter_number, letter_on, confirmed_on, reach, version, \
+          updated_by FROM residence_ties WHERE member_id IN",
+        "",
+        &[],
+        &ids,
+        tie_from_row,
+    )
+    .await
 }
 
 /// The ties naming one of `cells` as the residence chi bộ.
 pub async fn ties_living_in(conn: &mut dyn Conn, cells: &[UnitId]) -> R<Vec<TieRow>> {
-    let mut out = Vec::new();
-    for chunk in cells.chunks(CHUNK) {
-        let sql = in_list(
-            "SELECT member_id, category, reason, address, cell_id, cell_outside, letter_number, letter_on, confirmed_on, reach, version, \
-              updated_by FROM residence_ties WHERE cell_id IN",
-            chunk.len(),
-            "",
-            1,
-        );
-        for r in &conn.query(&sql, chunk.iter().map(|u| Value::from(u.0)).collect()).await? {
-            out.push(tie_from_row(r)?);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = cells.iter().map(|u| u.0).collect();
+    super::select_in(
+        conn,
+        "SELECT member_id, category, reason, address, cell_id, cell_outside, letter_number, letter_on, confirmed_on, reach, version, \
+          updated_by FROM residence_ties WHERE cell_id IN",
+        "",
+        &[],
+        &ids,
+        tie_from_row,
+    )
+    .await
 }
 
 pub async fn insert_contact(
@@ -210,19 +202,16 @@ pub async fn insert_contact(
 
 /// The contacts of many members, oldest first.
 pub async fn contacts_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<Vec<ContactRow>> {
-    let mut out = Vec::new();
-    for chunk in members.chunks(CHUNK) {
-        let sql = in_list(
-            "SELECT id, member_id, on_day, kind, note, created_by FROM residence_contacts WHERE member_id IN",
-            chunk.len(),
-            " ORDER BY member_id, on_day, id",
-            1,
-        );
-        for r in &conn.query(&sql, chunk.iter().map(|m| Value::from(m.0)).collect()).await? {
-            out.push(contact_from_row(r)?);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+    super::select_in(
+        conn,
+        "SELECT id, member_id, on_day, kind, note, created_by FROM residence_contacts WHERE member_id IN",
+        " ORDER BY member_id, on_day, id",
+        &[],
+        &ids,
+        contact_from_row,
+    )
+    .await
 }
 
 /// Records a year's comment (a second one for the year meets the unique index: `Unique`).
@@ -249,17 +238,14 @@ pub async fn insert_comment(tx: &mut dyn Conn, member: MemberId, c: &Comment, no
 
 /// The comments of many members, by year.
 pub async fn comments_of(conn: &mut dyn Conn, members: &[MemberId]) -> R<Vec<CommentRow>> {
-    let mut out = Vec::new();
-    for chunk in members.chunks(CHUNK) {
-        let sql = in_list(
-            "SELECT id, member_id, year, rating, text, signer, commented_on, created_by FROM residence_comments WHERE member_id IN",
-            chunk.len(),
-            " ORDER BY member_id, year",
-            1,
-        );
-        for r in &conn.query(&sql, chunk.iter().map(|m| Value::from(m.0)).collect()).await? {
-            out.push(comment_from_row(r)?);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+    super::select_in(
+        conn,
+        "SELECT id, member_id, year, rating, text, signer, commented_on, created_by FROM residence_comments WHERE member_id IN",
+        " ORDER BY member_id, year",
+        &[],
+        &ids,
+        comment_from_row,
+    )
+    .await
 }
