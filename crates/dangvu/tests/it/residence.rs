@@ -65,6 +65,10 @@ async fn a_working_member_keeps_ties_with_the_residence(app: &App) {
     assert_eq!((v["standing"]["comment_received"].as_bool(), v["standing"]["contacts_in_year"].as_u64()), (Some(true), Some(1)), "{v}");
     let (_, html) = secretary.page(app, &format!("/units/{office}/residence?year=2026")).await;
     assert!(html.contains("Thực hiện tốt nhiệm vụ ở nơi cư trú") && html.contains("Nguyễn Văn An"), "{html}");
+    // By default only those needing action (An: the residence has not confirmed); `all=1` lists everyone.
+    assert!(html.contains("Đảng viên đang công tác cần xử lý (1)") && html.contains("all=1"), "{html}");
+    let (_, html) = secretary.page(app, &format!("/units/{office}/residence?year=2026&all=1")).await;
+    assert!(html.contains("Chỉ hiện đảng viên cần xử lý") && html.contains("Nguyễn Văn An"), "{html}");
 
     let q = storage::AuditQuery { action: Some("residence.".into()), limit: 10, ..Default::default() };
     let mut actions: Vec<String> = app.store.audit_entries(&q).await.unwrap().into_iter().map(|e| e.action).collect();

@@ -39,6 +39,26 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// The report's query: the year, and whether every member is listed (else those needing action).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReportQuery {
+    year: String,
+    all: String,
+}
+
+/// A working member the workplace has something to do for: not introduced, not confirmed by the
+/// residence, a contact overdue, the year's comment missing.
+fn needs_action(l: &ResidenceLine) -> bool {
+    let st = l.standing;
+    !st.registered || !st.confirmed || st.contact_overdue || (st.comment_expected && !st.comment_received)
+}
+
+/// A member living here whose year's comment the residence side still owes.
+fn comment_owed(l: &ResidenceLine) -> bool {
+    l.standing.comment_expected && !l.standing.comment_received
+}
+
 fn get<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
     f.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
@@ -422,6 +442,10 @@ struct ReportPage {
     living: Vec<ReportRow>,
     today: String,
     errors: Vec<String>,
+    /// Every member listed (else only those needing action), and how many each list holds in all.
+    all: bool,
+    working_total: usize,
+    living_total: usize,
 }
 
 async fn rows(s: &Caller, lines: &[ResidenceLine], year: i32, commentable: bool) -> Vec<ReportRow> {
@@ -470,6 +494,7 @@ async fn report_page(
     chrome: Chrome,
     unit: UnitId,
     year: i32,
+    all: bool,
     f: &[(String, String)],
     errors: Vec<String>,
 ) -> Result<ReportPage, AppError> {
@@ -498,9 +523,13 @@ async fn report_page(
         year,
         years: (this_year - 4..=this_year).rev().collect(),
         totals,
-        working: rows(s, &r.working, year, false).await,
+        working: {
+            let shown: Vec<ResidenceLine> = r.working.iter().filter(|l| all || needs_action(l)).cloned().collect();
+            rows(s, &shown, year, false).await
+        },
         living: {
-            let mut living = rows(s, &r.living_here, year, may_comment && year == this_year).await;
+            let shown: Vec<ResidenceLine> = r.living_here.iter().filter(|l| all || comment_owed(l)).cloned().collect();
+            let mut living = rows(s, &shown, year, may_comment && year == this_year).await;
             let failed = get(f, "member").parse::<i64>().ok().map(MemberId).filter(|_| !errors.is_empty());
             if let Some(row) = living.iter_mut().find(|r| Some(r.id) == failed) {
                 for o in &mut row.options {
@@ -513,13 +542,16 @@ async fn report_page(
         },
         today: format::date(s.today()),
         errors,
+        all,
+        working_total: r.working.len(),
+        living_total: r.living_here.len(),
     })
 }
 
-/// `GET /units/{id}/residence[?year=]`.
-async fn report(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
-    let year = year_of(&q, s.today())?;
-    page(&report_page(&s, chrome, unit, year, &[], Vec::new()).await?)
+/// `GET /units/{id}/residence[?year=][&all=1]`: those needing action, or everyone with `all`.
+async fn report(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
+    let year = year_of(&YearQuery { year: q.year.clone() }, s.today())?;
+    page(&report_page(&s, chrome, unit, year, q.all == "1", &[], Vec::new()).await?)
 }
 
 /// `POST /units/{id}/residence/comments`: the residence side's comment on a member living under
@@ -542,7 +574,7 @@ async fn comment_from_unit(
         Err(e) => {
             let messages = forms::messages(e?);
             let year = s.today().year();
-            render(StatusCode::UNPROCESSABLE_ENTITY, &report_page(&s, chrome, unit, year, &f, messages).await?)
+            render(StatusCode::UNPROCESSABLE_ENTITY, &report_page(&s, chrome, unit, year, false, &f, messages).await?)
         }
     }
 }

@@ -109,7 +109,7 @@ struct MonthQuery {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct YearQuery {
-    year: String,
+    pub(crate) year: String,
 }
 
 /// The month asked for (this month by default; 400 for one that is not a month).
