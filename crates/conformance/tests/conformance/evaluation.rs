@@ -116,6 +116,10 @@ async fn each_step_keeps_to_its_scope(t: &TestStore) {
     assert!(matches!(desk.open(a, Period::Year(2026), 20).await, Err(StoreError::Forbidden)));
     assert_eq!(desk.sheet(round, a).await.unwrap().members.len(), 1);
     assert!(matches!(desk.sheet(round, b).await, Err(StoreError::NotFound)));
+    // A's secretary self-assesses A itself (Mẫu 01), not B.
+    let org = |u| sheet.units.iter().find(|x| x.row.subject == EvaluationSubject::Unit(u)).unwrap().row.id;
+    desk.step(org(a), 1, Step::SelfAssessment, input("tot", "82")).await.unwrap();
+    assert!(matches!(desk.step(org(b), 1, Step::SelfAssessment, input("tot", "82")).await, Err(StoreError::NotFound)));
     // The commune's leader decides.
     leader.evaluation().unwrap().step(id(an), 2, Step::Decision, input("tot", "80")).await.unwrap();
     let e = s.evaluation_of(id(an)).await.unwrap().1;

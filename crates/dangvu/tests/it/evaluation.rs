@@ -61,6 +61,7 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     assert_eq!(status, 200);
     assert!(html.contains("Hoàn thành tốt nhiệm vụ (82 điểm)") && html.contains("Chi bộ, cấp ủy đề xuất"), "{html}");
     assert!(!html.contains("Quyết định xếp loại</summary>"), "the secretary decides nothing");
+    assert!(html.contains("Tự đánh giá, xếp loại</summary>"), "the chi bộ's own self-assessment (Mẫu 01) is offered");
     let steps = format!("{sheet_path}/steps");
     let propose = |level: &'static str, score: &'static str, version: String, id: String| {
         let secretary = &secretary;

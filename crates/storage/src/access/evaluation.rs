@@ -52,6 +52,15 @@ impl EvaluationDesk<'_> {
         !self.filter_of(step).scope.is_empty()
     }
 
+    /// The unit a step is taken for: an organization's self-assessment on the organization, any
+    /// other step on the evaluation's group.
+    pub fn acting_unit(e: &crate::evaluation::EvaluationRow, step: Step) -> UnitId {
+        match (step, e.subject) {
+            (Step::SelfAssessment, crate::evaluation::Subject::Unit(u)) => u,
+            _ => e.group,
+        }
+    }
+
     /// Whether the caller may take `step` on evaluations grouped under `unit`.
     pub async fn may_take(&self, step: Step, unit: UnitId) -> bool {
         self.takes(step) && require(self.store(), self.filter_of(step), ScopeTarget::Unit(unit)).await.is_ok()
@@ -103,13 +112,14 @@ impl EvaluationDesk<'_> {
         self.store().close_round(&self.access.write_context(), id).await
     }
 
-    /// Records a step of an evaluation whose group the caller reaches for that step.
+    /// Records a step of an evaluation whose group the caller reaches for that step; an
+    /// organization's self-assessment (Mẫu 01) is its own staff's, on the organization itself.
     pub async fn step(&self, id: i64, version: i64, step: Step, input: StepInput) -> Result<()> {
         if !self.takes(step) {
             return Err(StoreError::Forbidden);
         }
         let (_, e) = self.store().evaluation_of(id).await?;
-        require(self.store(), self.filter_of(step), ScopeTarget::Unit(e.group)).await?;
+        require(self.store(), self.filter_of(step), ScopeTarget::Unit(Self::acting_unit(&e, step))).await?;
         self.store().record_evaluation_step(&self.access.write_context(), id, version, step, input).await
     }
 }

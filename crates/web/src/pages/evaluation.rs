@@ -207,6 +207,13 @@ async fn forms_for(s: &Caller, e: &EvaluationRow, open: bool) -> Vec<RowForm> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    // An organization's self-assessment (Mẫu 01), by its own staff, before the proposal.
+    if matches!(e.subject, storage::EvaluationSubject::Unit(_))
+        && e.proposed.is_none()
+        && desk.may_take(Step::SelfAssessment, storage::access::EvaluationDesk::acting_unit(e, Step::SelfAssessment)).await
+    {
+        out.push(RowForm { step: Step::SelfAssessment.code(), label: "Tự đánh giá, xếp loại", proposal: false });
+    }
     if desk.may_take(Step::Proposal, e.group).await {
         out.push(RowForm { step: Step::Proposal.code(), label: "Chi bộ, cấp ủy đề xuất", proposal: true });
     }
