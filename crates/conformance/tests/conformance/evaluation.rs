@@ -110,18 +110,21 @@ async fn each_step_keeps_to_its_scope(t: &TestStore) {
     // A's secretary proposes for A's members, not B's, and decides nothing.
     let secretary = access(&t.store, &[(Role::CellSecretary, Some(a))]);
     let desk = secretary.evaluation().unwrap();
-    desk.step(id(an), 1, Step::Proposal, input("tot", "80")).await.unwrap();
-    assert!(matches!(desk.step(id(cuong), 1, Step::Proposal, input("tot", "80")).await, Err(StoreError::NotFound)));
-    assert!(matches!(desk.step(id(an), 2, Step::Decision, input("tot", "80")).await, Err(StoreError::Forbidden)));
+    desk.step(round, id(an), 1, Step::Proposal, input("tot", "80")).await.unwrap();
+    assert!(matches!(desk.step(round, id(cuong), 1, Step::Proposal, input("tot", "80")).await, Err(StoreError::NotFound)));
+    assert!(matches!(desk.step(round, id(an), 2, Step::Decision, input("tot", "80")).await, Err(StoreError::Forbidden)));
     assert!(matches!(desk.open(a, Period::Year(2026), 20).await, Err(StoreError::Forbidden)));
     assert_eq!(desk.sheet(round, a).await.unwrap().members.len(), 1);
     assert!(matches!(desk.sheet(round, b).await, Err(StoreError::NotFound)));
+    // An evaluation named with another round: not found.
+    let other = leader.evaluation().unwrap().open(commune, Period::Quarter { year: 2026, quarter: 4 }, 20).await.unwrap();
+    assert!(matches!(desk.step(other, id(an), 2, Step::Proposal, input("tot", "80")).await, Err(StoreError::NotFound)));
     // A's secretary self-assesses A itself (Mẫu 01), not B.
     let org = |u| sheet.units.iter().find(|x| x.row.subject == EvaluationSubject::Unit(u)).unwrap().row.id;
-    desk.step(org(a), 1, Step::SelfAssessment, input("tot", "82")).await.unwrap();
-    assert!(matches!(desk.step(org(b), 1, Step::SelfAssessment, input("tot", "82")).await, Err(StoreError::NotFound)));
+    desk.step(round, org(a), 1, Step::SelfAssessment, input("tot", "82")).await.unwrap();
+    assert!(matches!(desk.step(round, org(b), 1, Step::SelfAssessment, input("tot", "82")).await, Err(StoreError::NotFound)));
     // The commune's leader decides.
-    leader.evaluation().unwrap().step(id(an), 2, Step::Decision, input("tot", "80")).await.unwrap();
+    leader.evaluation().unwrap().step(round, id(an), 2, Step::Decision, input("tot", "80")).await.unwrap();
     let e = s.evaluation_of(id(an)).await.unwrap().1;
     assert_eq!(e.decided.map(|r| r.level), Some(Level::Good));
 }

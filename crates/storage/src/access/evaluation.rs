@@ -112,13 +112,17 @@ impl EvaluationDesk<'_> {
         self.store().close_round(&self.access.write_context(), id).await
     }
 
-    /// Records a step of an evaluation whose group the caller reaches for that step; an
-    /// organization's self-assessment (Mẫu 01) is its own staff's, on the organization itself.
-    pub async fn step(&self, id: i64, version: i64, step: Step, input: StepInput) -> Result<()> {
+    /// Records a step of an evaluation of `round` whose group the caller reaches for that step
+    /// (an evaluation of another round: not found); an organization's self-assessment (Mẫu 01) is
+    /// its own staff's, on the organization itself.
+    pub async fn step(&self, round: i64, id: i64, version: i64, step: Step, input: StepInput) -> Result<()> {
         if !self.takes(step) {
             return Err(StoreError::Forbidden);
         }
         let (_, e) = self.store().evaluation_of(id).await?;
+        if e.round != round {
+            return Err(StoreError::NotFound);
+        }
         require(self.store(), self.filter_of(step), ScopeTarget::Unit(Self::acting_unit(&e, step))).await?;
         self.store().record_evaluation_step(&self.access.write_context(), id, version, step, input).await
     }

@@ -243,7 +243,7 @@ async fn step(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>, Json(body):
         note: b.note.unwrap_or_default(),
         disciplined: b.disciplined,
     };
-    desk.step(b.evaluation, b.version, step, input).await?;
+    desk.step(round, b.evaluation, b.version, step, input).await?;
     Ok(axum::Json(EvaluationDone { ok: true }).into_response())
 }
 

@@ -198,26 +198,34 @@ struct SheetPage {
     errors: Vec<String>,
 }
 
-async fn forms_for(s: &Caller, e: &EvaluationRow, open: bool) -> Vec<RowForm> {
-    let desk = match s.evaluation() {
-        Ok(d) => d,
-        Err(_) => return Vec::new(),
-    };
+/// Whether the caller may take a step for a unit, asked once per step and unit of a sheet (a
+/// chi bộ's members share their group).
+type Reach = std::collections::HashMap<(Step, UnitId), bool>;
+
+async fn may(desk: &storage::access::EvaluationDesk<'_>, reach: &mut Reach, step: Step, unit: UnitId) -> bool {
+    if let Some(ok) = reach.get(&(step, unit)) {
+        return *ok;
+    }
+    let ok = desk.may_take(step, unit).await;
+    reach.insert((step, unit), ok);
+    ok
+}
+
+async fn forms_for(desk: &storage::access::EvaluationDesk<'_>, reach: &mut Reach, e: &EvaluationRow, open: bool) -> Vec<RowForm> {
     if !open || e.decided.is_some() {
         return Vec::new();
     }
     let mut out = Vec::new();
     // An organization's self-assessment (Mẫu 01), by its own staff, before the proposal.
-    if matches!(e.subject, storage::EvaluationSubject::Unit(_))
-        && e.proposed.is_none()
-        && desk.may_take(Step::SelfAssessment, storage::access::EvaluationDesk::acting_unit(e, Step::SelfAssessment)).await
+    let own = storage::access::EvaluationDesk::acting_unit(e, Step::SelfAssessment);
+    if matches!(e.subject, storage::EvaluationSubject::Unit(_)) && e.proposed.is_none() && may(desk, reach, Step::SelfAssessment, own).await
     {
         out.push(RowForm { step: Step::SelfAssessment.code(), label: "Tự đánh giá, xếp loại", proposal: false });
     }
-    if desk.may_take(Step::Proposal, e.group).await {
+    if may(desk, reach, Step::Proposal, e.group).await {
         out.push(RowForm { step: Step::Proposal.code(), label: "Chi bộ, cấp ủy đề xuất", proposal: true });
     }
-    if e.proposed.is_some() && desk.may_take(Step::Decision, e.group).await {
+    if e.proposed.is_some() && may(desk, reach, Step::Decision, e.group).await {
         out.push(RowForm { step: Step::Decision.code(), label: "Quyết định xếp loại", proposal: false });
     }
     out
@@ -227,6 +235,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
     let desk = s.evaluation()?;
     let sh: RoundSheet = desk.sheet(round, unit).await?;
     let open = sh.round.closed_on.is_none();
+    let mut reach = Reach::new();
     let mut members = Vec::new();
     for m in &sh.members {
         let mut inputs = Vec::new();
@@ -248,7 +257,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
             self_rating: rating_words(m.row.self_rating),
             proposed: rating_words(m.row.proposed),
             decided: rating_words(m.row.decided),
-            forms: forms_for(s, &m.row, open).await,
+            forms: forms_for(&desk, &mut reach, &m.row, open).await,
         });
     }
     let mut units = Vec::new();
@@ -267,7 +276,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
             self_rating: rating_words(u.row.self_rating),
             proposed: rating_words(u.row.proposed),
             decided: rating_words(u.row.decided),
-            forms: forms_for(s, &u.row, open).await,
+            forms: forms_for(&desk, &mut reach, &u.row, open).await,
         });
     }
     let children = sh
@@ -342,7 +351,7 @@ async fn step(
         note: get(&f, "note").to_owned(),
         disciplined: get(&f, "disciplined") == "1",
     };
-    match desk.step(id, version, step, input).await {
+    match desk.step(round, id, version, step, input).await {
         Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}#e{id}"))),
         Err(e) => {
             let (status, errors) = forms::refusal_messages(e, "Đánh giá này vừa được người khác cập nhật; xem lại rồi làm lại.")?;
