@@ -103,7 +103,7 @@ pub struct SheetLineBody {
 
 /// A chi bộ's dues for a month.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SheetBody {
+pub struct DuesSheetBody {
     pub unit: i64,
     pub unit_name: String,
     pub month: String,
@@ -309,12 +309,12 @@ fn field_error(field: &str, e: domain::FieldError) -> AppError {
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/dues", tag = "dues", params(("id" = i64, Path, description = "A chi bộ"), MonthParams),
-    responses((status = 200, description = "The chi bộ's members on the month's list with what each owes and paid", body = SheetBody),
+    responses((status = 200, description = "The chi bộ's members on the month's list with what each owes and paid", body = DuesSheetBody),
               (status = 422, description = "Not a chi bộ (`not_a_cell`), not a month (`invalid_month`)", body = ErrorEnvelope)))]
 async fn sheet(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<MonthParams>) -> Result<Response, AppError> {
     let month = month_param(&p.month, s.today())?;
     let sheet = s.dues()?.sheet(unit, month).await?;
-    let body = SheetBody {
+    let body = DuesSheetBody {
         unit: unit.0,
         unit_name: sheet.unit_name.clone(),
         month: month.code(),

@@ -133,7 +133,7 @@ pub struct ChildCounts {
 
 /// A round under a unit.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SheetBody {
+pub struct RoundSheetBody {
     pub round: RoundBody,
     pub unit: i64,
     pub members: Vec<EvaluationBody>,
@@ -157,7 +157,7 @@ pub struct OpenBody {
 /// A step to record.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StepBody {
+pub struct EvaluationStepBody {
     pub evaluation: i64,
     pub version: i64,
     /// `de-xuat` (the chi bộ's proposal) or `quyet-dinh` (the decision); `tu-danh-gia` to record a
@@ -204,10 +204,10 @@ async fn open(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_js
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/evaluation/{round}", tag = "evaluation",
     params(("id" = i64, Path, description = "Unit id"), ("round" = i64, Path, description = "A round covering the unit")),
-    responses((status = 200, description = "The round's evaluations under the unit with the counts by level", body = SheetBody)))]
+    responses((status = 200, description = "The round's evaluations under the unit with the counts by level", body = RoundSheetBody)))]
 async fn sheet(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<Response, AppError> {
     let sh = s.evaluation()?.sheet(round, unit).await?;
-    let body = SheetBody {
+    let body = RoundSheetBody {
         round: RoundBody::from(&sh.round),
         unit: unit.0,
         members: sh
@@ -225,7 +225,7 @@ async fn sheet(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/evaluation/{round}/steps", tag = "evaluation",
     params(("id" = i64, Path, description = "Unit id"), ("round" = i64, Path, description = "A round covering the unit")),
-    request_body = StepBody,
+    request_body = EvaluationStepBody,
     responses((status = 200, description = "Recorded", body = EvaluationDone),
               (status = 409, description = "Changed meanwhile (send the version read)", body = ErrorEnvelope),
               (status = 422, description = "A level above the score (`above_score`), excellent with discipline (`disciplined`), beyond the quota (`quota`), no proposal before the decision (`no_proposal`), decided (`decided`), the round closed (`closed`)", body = ErrorEnvelope)))]
@@ -235,7 +235,7 @@ async fn step(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>, Json(body):
         return Err(AppError::forbidden());
     }
     desk.round(round, unit).await?;
-    let b: StepBody = typed(body)?;
+    let b: EvaluationStepBody = typed(body)?;
     let step = Step::parse(&b.step).map_err(|e| AppError::validation(domain::ValidationErrors::single("step", e.code, e.message)))?;
     let input = StepInput {
         level: b.level,

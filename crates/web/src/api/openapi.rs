@@ -187,3 +187,83 @@ impl utoipa::Modify for BlankIsAbsent {
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    /// utoipa names a component after its Rust type and keeps only the last of two types with one
+    /// name, so a response would be documented with another type's schema. Every type deriving
+    /// `ToSchema` in the crates the API shows must have its own name (or its own `schema(as = …)`).
+    #[test]
+    fn schema_names_are_unique() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for krate in ["domain", "storage", "web"] {
+            for file in rust_files(&crates.join(krate).join("src")) {
+                let text = std::fs::read_to_string(&file).expect("source file");
+                for name in derived_schema_names(&text) {
+                    seen.entry(name).or_default().push(file.display().to_string());
+                }
+            }
+        }
+        let twice: Vec<_> = seen.iter().filter(|(_, files)| files.len() > 1).collect();
+        assert!(seen.len() > 100, "the scan found only {} schemas", seen.len());
+        assert!(twice.is_empty(), "schema names used by more than one type: {twice:?}");
+    }
+
+    #[test]
+    fn the_scan_reads_renames_and_items() {
+        let text = "#[derive(Debug, utoipa::ToSchema)]\n#[serde(rename_all = \"snake_case\")]\npub struct A {}\n\
+                    #[derive(ToSchema)]\n#[schema(as = Other)]\npub(crate) enum B {}\n#[derive(Debug)]\nstruct C;\n\
+                    #[derive(ToSchema)]\npub struct $name(String);\n";
+        assert_eq!(derived_schema_names(text), vec!["A".to_string(), "Other".to_string()]);
+    }
+
+    fn rust_files(dir: &Path) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("source directory") {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                files.extend(rust_files(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    /// The names of the types whose attributes derive `ToSchema`, as utoipa would name them.
+    fn derived_schema_names(text: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut deriving = false;
+        let mut renamed: Option<String> = None;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[") || line.starts_with("#![") {
+                if line.contains("derive(") && line.contains("ToSchema") {
+                    deriving = true;
+                }
+                if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+                    renamed = Some(rest.trim_end_matches(")]").trim().to_string());
+                }
+                continue;
+            }
+            if deriving {
+                let item = line.trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+                if let Some(rest) = item.strip_prefix("struct ").or_else(|| item.strip_prefix("enum ")) {
+                    // A macro's `$name` is named where the macro is used, not here.
+                    let own: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    if !own.is_empty() {
+                        names.push(renamed.take().unwrap_or(own));
+                    }
+                }
+            }
+            if !line.starts_with("///") && !line.is_empty() {
+                deriving = false;
+                renamed = None;
+            }
+        }
+        names
+    }
+}
