@@ -6,7 +6,7 @@
 //! Everything goes through the store's use cases on the days it happens; deterministic for a seed.
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use domain::evaluation::{Level, Period, Step, level_for_score, quota};
+use domain::evaluation::{Level, Period, RoundPlan, Step, level_for_score, quota};
 use domain::unit::UnitKind;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -57,7 +57,8 @@ pub async fn generate_rounds(store: &dyn Store, seed: u64, today: NaiveDate) -> 
         .collect();
     let mut made = 0;
     for c in &communes {
-        let round = store.open_round(&on(opened, "ban tổ chức (dữ liệu mẫu)"), c.unit.id, Period::Year(last_year), 20).await?;
+        let plan = RoundPlan { period: Period::Year(last_year), quota_percent: 20, due_on: decided + chrono::Duration::days(7) };
+        let round = store.open_round(&on(opened, "ban tổ chức (dữ liệu mẫu)"), c.unit.id, &plan).await?;
         let sheet = store.round_sheet(round, c.unit.id, today).await?;
         // Proposals by score, then decisions: excellent only within the quota of each group.
         let mut rows: Vec<(i64, storage::EvaluationSubject, domain::ids::UnitId, u8)> =
@@ -91,7 +92,10 @@ pub async fn generate_rounds(store: &dyn Store, seed: u64, today: NaiveDate) -> 
     // This year's rounds: open, each commune's first chi bộ self-assessed and mostly proposed.
     for c in communes.iter().filter(|_| today.month() >= 11) {
         let opened = today - chrono::Duration::days(10);
-        let round = store.open_round(&on(opened, "ban tổ chức (dữ liệu mẫu)"), c.unit.id, Period::Year(today.year()), 20).await?;
+        // Due on 20 December, or within days when the demo is made later in the month.
+        let due_on = NaiveDate::from_ymd_opt(today.year(), 12, 20).unwrap_or(today).max(today + chrono::Duration::days(3));
+        let plan = RoundPlan { period: Period::Year(today.year()), quota_percent: 20, due_on };
+        let round = store.open_round(&on(opened, "ban tổ chức (dữ liệu mẫu)"), c.unit.id, &plan).await?;
         let sheet = store.round_sheet(round, c.unit.id, today).await?;
         let first_group = sheet.members.first().map(|m| m.row.group);
         for m in sheet.members.iter().filter(|m| Some(m.row.group) == first_group) {

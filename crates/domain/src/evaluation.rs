@@ -42,9 +42,9 @@ impl Regulation {
         self == Regulation::Qd366
     }
 
-    /// Whether rounds may be quarterly (366-QĐ/TW: by term, yearly, quarterly or when needed;
-    /// 124-QĐ/TW: yearly).
-    pub fn allows_quarters(self) -> bool {
+    /// Whether rounds may cover a quarter or a term (366-QĐ/TW: by term, yearly, quarterly or
+    /// when needed, rules.md §8; 124-QĐ/TW: yearly).
+    pub fn allows_other_periods(self) -> bool {
         self == Regulation::Qd366
     }
 }
@@ -87,49 +87,68 @@ pub fn level_for_score(score: u8) -> Level {
     }
 }
 
+/// The longest term a round may cover: a congress term is five years (rules.md §1.2: one chi bộ
+/// congress per five years; the other levels hold theirs every five years).
+pub const LONGEST_TERM_YEARS: i32 = 5;
+
 /// The period a round covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Period {
     Year(i32),
-    Quarter { year: i32, quarter: u8 },
+    Quarter {
+        year: i32,
+        quarter: u8,
+    },
+    /// A term (nhiệm kỳ) from the first year to the last, both whole.
+    Term {
+        first: i32,
+        last: i32,
+    },
 }
 
 impl Period {
-    /// "2026" or "2026-Q3".
+    /// "2026", "2026-Q3" or "2020-2025".
     pub fn code(self) -> String {
         match self {
             Period::Year(y) => y.to_string(),
             Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
+            Period::Term { first, last } => format!("{first}-{last}"),
         }
     }
 
     pub fn parse(s: &str) -> Result<Period, FieldError> {
         let s = s.trim();
-        let bad = || FieldError::new("period", "invalid", "Kỳ đánh giá là một năm (2026) hoặc một quý (2026-Q3).");
-        let (y, q) = match s.split_once("-Q").or_else(|| s.split_once("-q")) {
-            Some((y, q)) => (y, Some(q)),
-            None => (s, None),
-        };
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        if !(2000..=2100).contains(&year) {
-            return Err(bad());
-        }
-        match q {
-            None => Ok(Period::Year(year)),
-            Some(q) => match q.parse::<u8>() {
-                Ok(quarter @ 1..=4) => Ok(Period::Quarter { year, quarter }),
+        let bad =
+            || FieldError::new("period", "invalid", "Kỳ đánh giá là một năm (2026), một quý (2026-Q3) hoặc một nhiệm kỳ (2020-2025).");
+        let year = |y: &str| y.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(bad);
+        if let Some((y, q)) = s.split_once("-Q").or_else(|| s.split_once("-q")) {
+            return match q.parse::<u8>() {
+                Ok(quarter @ 1..=4) => Ok(Period::Quarter { year: year(y)?, quarter }),
                 _ => Err(bad()),
-            },
+            };
         }
+        if let Some((first, last)) = s.split_once('-').or_else(|| s.split_once('–')) {
+            let (first, last) = (year(first)?, year(last)?);
+            if last <= first {
+                return Err(FieldError::new("period", "term_order", "Nhiệm kỳ: năm cuối phải sau năm đầu (2020-2025)."));
+            }
+            if last - first > LONGEST_TERM_YEARS {
+                return Err(FieldError::new("period", "term_length", "Một nhiệm kỳ dài nhiều nhất 5 năm."));
+            }
+            return Ok(Period::Term { first, last });
+        }
+        Ok(Period::Year(year(s)?))
     }
 
+    /// The year whose inputs a round reads (the residence's comments, absences from meetings):
+    /// the period's own year, a term's last.
     pub fn year(self) -> i32 {
         match self {
-            Period::Year(y) | Period::Quarter { year: y, .. } => y,
+            Period::Year(y) | Period::Quarter { year: y, .. } | Period::Term { last: y, .. } => y,
         }
     }
 
-    /// "năm 2026", "quý III/2026".
+    /// "năm 2026", "quý III/2026", "nhiệm kỳ 2020–2025".
     pub fn label(self) -> String {
         match self {
             Period::Year(y) => format!("năm {y}"),
@@ -137,19 +156,44 @@ impl Period {
                 let roman = ["I", "II", "III", "IV"].get(usize::from(quarter.saturating_sub(1))).copied().unwrap_or("?");
                 format!("quý {roman}/{year}")
             }
+            Period::Term { first, last } => format!("nhiệm kỳ {first}–{last}"),
+        }
+    }
+
+    /// The period before, of the same kind (the report's comparison): last year, last quarter,
+    /// the term of the same length that ended the year this one began.
+    pub fn previous(self) -> Period {
+        match self {
+            Period::Year(y) => Period::Year(y - 1),
+            Period::Quarter { year, quarter: 1 } => Period::Quarter { year: year - 1, quarter: 4 },
+            Period::Quarter { year, quarter } => Period::Quarter { year, quarter: quarter - 1 },
+            Period::Term { first, last } => Period::Term { first: first - (last - first), last: first },
         }
     }
 
     /// The first and last days.
     pub fn days(self) -> (NaiveDate, NaiveDate) {
-        let (y, first, last) = match self {
-            Period::Year(y) => (y, 1, 12),
-            Period::Quarter { year, quarter } => (year, u32::from(quarter) * 3 - 2, u32::from(quarter) * 3),
+        let (first_year, first_month, last_year, last_month) = match self {
+            Period::Year(y) => (y, 1, y, 12),
+            Period::Quarter { year, quarter } => (year, u32::from(quarter) * 3 - 2, year, u32::from(quarter) * 3),
+            Period::Term { first, last } => (first, 1, last, 12),
         };
-        let start = NaiveDate::from_ymd_opt(y, first, 1).unwrap_or(NaiveDate::MIN);
-        let end = crate::dates::Month { year: y, month: last }.last_day();
+        let start = NaiveDate::from_ymd_opt(first_year, first_month, 1).unwrap_or(NaiveDate::MIN);
+        let end = crate::dates::Month { year: last_year, month: last_month }.last_day();
         (start, end)
     }
+}
+
+/// What a committee decides when it opens a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundPlan {
+    pub period: Period,
+    /// The share of "excellent" allowed, in percent of those rated good or better.
+    pub quota_percent: u32,
+    /// The day by which every evaluation of the round is to be decided (the committee's plan;
+    /// for the year's round the superior's instruction sets it, e.g. CV 10072-CV/BTCTW for 2025,
+    /// rules.md §8). The worklists count down to it; the residence's comments are due by it.
+    pub due_on: NaiveDate,
 }
 
 /// The quota of "excellent" as a share of those rated good or better in a group, in percent:
@@ -157,19 +201,65 @@ impl Period {
 /// under 366 unconfirmed; 124-QĐ/TW had it). A setting of the round.
 pub const DEFAULT_QUOTA_PERCENT: u32 = 20;
 
-/// Opening a round: the period must suit the regulation; not a year that has not begun.
-pub fn check_round(regulation: Regulation, period: Period, opened_on: NaiveDate, quota_percent: u32) -> Result<(), ValidationErrors> {
+/// Opening a round: the period must suit the regulation and have begun; the deadline is not
+/// before the opening day.
+pub fn check_round(regulation: Regulation, plan: &RoundPlan, opened_on: NaiveDate) -> Result<(), ValidationErrors> {
     let mut e = ValidationErrors::default();
-    if matches!(period, Period::Quarter { .. }) && !regulation.allows_quarters() {
+    if !matches!(plan.period, Period::Year(_)) && !regulation.allows_other_periods() {
         e.push("period", "yearly_only", "Quy định 124-QĐ/TW đánh giá theo năm.");
     }
-    if period.days().0 > opened_on {
+    if plan.period.days().0 > opened_on {
         e.push("period", "future", "Chưa đến kỳ đánh giá này.");
     }
-    if !(1..=100).contains(&quota_percent) {
+    if !(1..=100).contains(&plan.quota_percent) {
         e.push("quota_percent", "range", "Tỷ lệ xuất sắc từ 1 đến 100%.");
     }
+    if plan.due_on < opened_on {
+        e.push("due_on", "before_opening", "Hạn hoàn thành không được trước ngày mở đợt.");
+    }
     e.into_result()
+}
+
+/// How far the evaluations of a round (or of its part under a unit) have come: each step
+/// counts those that have it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub total: u32,
+    pub self_assessed: u32,
+    pub proposed: u32,
+    pub decided: u32,
+}
+
+impl Progress {
+    pub fn add(&mut self, other: Progress) {
+        self.total += other.total;
+        self.self_assessed += other.self_assessed;
+        self.proposed += other.proposed;
+        self.decided += other.decided;
+    }
+
+    /// Waiting for their own self-assessment (none is needed once the chi bộ has proposed).
+    pub fn awaiting_self(&self) -> u32 {
+        self.total.saturating_sub(self.self_assessed.max(self.proposed))
+    }
+
+    pub fn awaiting_proposal(&self) -> u32 {
+        self.total.saturating_sub(self.proposed.max(self.decided))
+    }
+
+    pub fn awaiting_decision(&self) -> u32 {
+        self.total.saturating_sub(self.decided)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.decided >= self.total
+    }
+}
+
+/// Whether the residence's comment came in time for the round's deadline (Quy định 213-QĐ/TW: the
+/// comment feeds the year's evaluation, rules.md §11).
+pub fn comment_in_time(commented_on: NaiveDate, due_on: NaiveDate) -> bool {
+    commented_on <= due_on
 }
 
 /// A level as given at one step, with its score under 366-QĐ/TW.

@@ -263,6 +263,38 @@ pub struct TieStanding {
     pub comment_received: bool,
 }
 
+/// What a unit's working members still owe under Quy định 213-QĐ/TW (rules.md §11), for the
+/// worklist: members not introduced to where they live, introductions the residence has not
+/// confirmed, contacts overdue, and the year's comments still missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResidenceDue {
+    pub working: usize,
+    pub not_registered: usize,
+    pub unconfirmed: usize,
+    pub contact_overdue: usize,
+    pub comments_missing: usize,
+}
+
+impl ResidenceDue {
+    /// Counts the standings of a unit's working members.
+    pub fn of<'a>(standings: impl IntoIterator<Item = &'a TieStanding>) -> ResidenceDue {
+        let mut due = ResidenceDue::default();
+        for s in standings {
+            due.working += 1;
+            due.not_registered += usize::from(!s.registered);
+            due.unconfirmed += usize::from(s.registered && !s.confirmed);
+            due.contact_overdue += usize::from(s.contact_overdue);
+            due.comments_missing += usize::from(s.comment_expected && !s.comment_received);
+        }
+        due
+    }
+
+    /// Nothing to do.
+    pub fn is_clear(&self) -> bool {
+        self.not_registered + self.unconfirmed + self.contact_overdue + self.comments_missing == 0
+    }
+}
+
 impl TieStanding {
     /// The standing of a tie (or none) for `year` on `today`.
     pub fn of(

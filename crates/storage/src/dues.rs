@@ -55,6 +55,28 @@ pub trait DuesStore: Send + Sync {
     async fn remit_dues(&self, ctx: &WriteContext, unit: UnitId, month: Month) -> Result<Dong>;
     /// Members on the lists under a unit today with months unpaid in a year, most months first.
     async fn dues_arrears(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<Vec<ArrearsLine>>;
+    /// What a unit's dues wait for today (the worklist's line).
+    async fn dues_due(&self, unit: UnitId, today: NaiveDate) -> Result<DuesDue>;
+}
+
+/// What a unit's dues wait for: ended months of the year with money not yet remitted up, and —
+/// for lists small enough to count member by member ([`crate::WORKLIST_MEMBERS`]) — the
+/// members' side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuesDue {
+    pub to_remit: Vec<Month>,
+    pub members: Option<MembersDue>,
+}
+
+/// The members' side of [`DuesDue`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MembersDue {
+    /// Income declarations waiting for the chi bộ's confirmation.
+    pub declarations: usize,
+    /// Members owing for an ended month of the year.
+    pub owing: usize,
+    /// Of them, those with three months unpaid (Quy định 01-QĐ/TW: considered for striking off).
+    pub flagged: usize,
 }
 
 /// One member on a chi bộ's dues sheet for a month.
@@ -524,6 +546,34 @@ impl DuesStore for SqlStore {
         crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, &[record]).await?;
         tx.commit().await?;
         Ok(amount)
+    }
+
+    async fn dues_due(&self, unit: UnitId, today: NaiveDate) -> Result<DuesDue> {
+        let this_month = Month::of(today);
+        let first = Month { year: this_month.year, month: 1 };
+        let to_remit = if this_month == first {
+            Vec::new()
+        } else {
+            let mut conn = self.db.reader().await?;
+            let months = self.ledger_months(conn.as_mut(), unit, first, this_month).await?;
+            months.iter().filter(|m| m.month < this_month && m.outstanding() > 0).map(|m| m.month).collect()
+        };
+        if !self.countable(unit, today).await? {
+            return Ok(DuesDue { to_remit, members: None });
+        }
+        let arrears = self.arrears_under(unit, this_month.year, today).await?;
+        let members: Vec<MemberId> = {
+            let roster = self.index.read().roster(unit, today, None).unwrap_or_default();
+            roster.iter().map(|e| e.member).collect()
+        };
+        let mut conn = self.db.reader().await?;
+        let declarations = sql::dues::bases_of(conn.as_mut(), &members).await?.iter().filter(|b| b.confirmed_by.is_none()).count();
+        let members = MembersDue {
+            declarations,
+            owing: arrears.iter().filter(|a| a.arrears.owed > 0).count(),
+            flagged: arrears.iter().filter(|a| a.arrears.proposes_strike_off()).count(),
+        };
+        Ok(DuesDue { to_remit, members: Some(members) })
     }
 
     async fn dues_arrears(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<Vec<ArrearsLine>> {

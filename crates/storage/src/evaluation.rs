@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use domain::evaluation::{Facts, GroupCounts, Level, Period, Regulation, Step};
+use domain::evaluation::{Facts, GroupCounts, Level, Progress, Regulation, RoundPlan, Step};
 use domain::ids::{MemberId, UnitId};
 use domain::residence::Comment;
 use domain::unit::UnitKind;
@@ -31,7 +31,7 @@ pub trait EvaluationStore: Send + Sync {
     /// Opens a round for `unit`'s subtree on `ctx.today` with the regulation in force that day:
     /// an evaluation for each member on the lists under it and each organization below it that
     /// holds members or leads others.
-    async fn open_round(&self, ctx: &WriteContext, unit: UnitId, period: Period, quota_percent: u32) -> Result<i64>;
+    async fn open_round(&self, ctx: &WriteContext, unit: UnitId, plan: &RoundPlan) -> Result<i64>;
     /// The rounds that cover a unit: opened by it or by a unit above it, newest first.
     async fn evaluation_rounds(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<RoundRow>>;
     async fn evaluation_round(&self, id: i64) -> Result<RoundRow>;
@@ -45,6 +45,21 @@ pub trait EvaluationStore: Send + Sync {
     async fn record_evaluation_step(&self, ctx: &WriteContext, id: i64, version: i64, step: Step, input: StepInput) -> Result<()>;
     /// A member's evaluations with their rounds, newest first.
     async fn member_evaluations(&self, member: MemberId) -> Result<Vec<(RoundRow, EvaluationRow)>>;
+    /// The open rounds with work under a unit (opened by it, above it or below it), each with
+    /// how far its evaluations under the unit have come, earliest deadline first: the worklist.
+    async fn rounds_due(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<RoundDue>>;
+}
+
+/// An open round on a worklist: its evaluations under a unit that still wait for a step.
+#[derive(Debug, Clone)]
+pub struct RoundDue {
+    pub round: RoundRow,
+    /// The committee that opened it (with its parent).
+    pub opened_by: String,
+    /// Opened by the unit or one above it (else by one below it).
+    pub covers: bool,
+    pub members: Progress,
+    pub units: Progress,
 }
 
 /// One step as typed.
@@ -120,10 +135,11 @@ fn level_index(level: Level) -> usize {
 
 #[async_trait]
 impl EvaluationStore for SqlStore {
-    async fn open_round(&self, ctx: &WriteContext, unit: UnitId, period: Period, quota_percent: u32) -> Result<i64> {
+    async fn open_round(&self, ctx: &WriteContext, unit: UnitId, plan: &RoundPlan) -> Result<i64> {
         self.refresh_index().await?;
         let regulation = Regulation::on(ctx.today);
-        domain::evaluation::check_round(regulation, period, ctx.today, quota_percent)?;
+        domain::evaluation::check_round(regulation, plan, ctx.today)?;
+        let period = plan.period;
         let subjects: Vec<(Subject, UnitId)> = {
             let index = self.index.read();
             index.unit_version_on(unit, ctx.today).ok_or(StoreError::NotFound)?;
@@ -140,9 +156,8 @@ impl EvaluationStore for SqlStore {
             subjects
         };
         let mut tx = self.db.begin().await?;
-        let id = match sql::evaluation::insert_round(tx.as_mut(), unit, period, regulation, quota_percent, ctx.today, ctx.now, &ctx.actor)
-            .await
-        {
+        let new = sql::evaluation::NewRound { unit, plan, regulation, opened_on: ctx.today };
+        let id = match sql::evaluation::insert_round(tx.as_mut(), &new, ctx.now, &ctx.actor).await {
             Ok(id) => id,
             Err(DbError::Unique(_)) => {
                 return Err(StoreError::invalid("period", "duplicate", format!("Đã mở đợt đánh giá {} cho tổ chức này.", period.label())));
@@ -154,7 +169,10 @@ impl EvaluationStore for SqlStore {
             "evaluation.open",
             "unit",
             unit.0,
-            json!({ "round": id, "period": period.code(), "regulation": regulation.code(), "quota_percent": quota_percent, "evaluations": subjects.len() }),
+            json!({
+                "round": id, "period": period.code(), "regulation": regulation.code(), "quota_percent": plan.quota_percent,
+                "due_on": plan.due_on, "evaluations": subjects.len()
+            }),
         );
         crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, &[record]).await?;
         tx.commit().await?;
@@ -343,6 +361,41 @@ impl EvaluationStore for SqlStore {
                 out.push((r, e));
             }
         }
+        Ok(out)
+    }
+
+    async fn rounds_due(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<RoundDue>> {
+        use domain::transfers::Tree;
+        self.refresh_index().await?;
+        let mut conn = self.db.reader().await?;
+        let open: Vec<RoundRow> = sql::evaluation::rounds(conn.as_mut()).await?.into_iter().filter(|r| r.closed_on.is_none()).collect();
+        let mut out = Vec::new();
+        for round in open {
+            let (above, below) = {
+                let index = self.index.read();
+                let above = round.unit == unit || Tree::is_within(&*index, unit, round.unit, today);
+                (above, !above && Tree::is_within(&*index, round.unit, unit, today))
+            };
+            if !above && !below {
+                continue;
+            }
+            let groups = sql::evaluation::progress(conn.as_mut(), round.id).await?;
+            let (mut members, mut units) = (Progress::default(), Progress::default());
+            {
+                let index = self.index.read();
+                for g in groups {
+                    if below || g.group == unit || Tree::is_within(&*index, g.group, unit, today) {
+                        if g.of_members { members.add(g.progress) } else { units.add(g.progress) }
+                    }
+                }
+            }
+            if members.total + units.total == 0 {
+                continue;
+            }
+            let opened_by = self.index.read().unit_with_parent(round.unit, today);
+            out.push(RoundDue { round, opened_by, covers: above, members, units });
+        }
+        out.sort_by_key(|d| (d.round.due_on.is_none(), d.round.due_on, d.round.id));
         Ok(out)
     }
 }

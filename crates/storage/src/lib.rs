@@ -60,6 +60,7 @@ mod strike_off;
 mod transfers;
 mod units;
 mod weak;
+mod worklist;
 
 pub use accounts::AccountStore;
 pub use activation::{AccountState, AccountsCreated, ActivationStore, ChiBoAccounts, IssuedCode, RosterAccount};
@@ -75,13 +76,15 @@ pub use directives::{
 };
 pub use documents::{AttachmentView, DocumentStore, DocumentView, ReadStats, ReaderView, UnitReads};
 pub use dues::{
-    ArrearsLine, BasisRow as DuesBasisRow, BasisSource, ChildLine as DuesChildLine, DuesLedger, DuesSheet, DuesStore, MemberDues,
-    PaymentRow as DuesPaymentRow, ReliefRow as DuesReliefRow, RemittanceRow as DuesRemittanceRow, SheetLine as DuesSheetLine,
+    ArrearsLine, BasisRow as DuesBasisRow, BasisSource, ChildLine as DuesChildLine, DuesDue, DuesLedger, DuesSheet, DuesStore, MemberDues,
+    MembersDue as DuesMembersDue, PaymentRow as DuesPaymentRow, ReliefRow as DuesReliefRow, RemittanceRow as DuesRemittanceRow,
+    SheetLine as DuesSheetLine,
 };
 pub use enterprises::{EnterpriseLine, EnterpriseReport, EnterpriseRow, EnterpriseStore};
 pub use error::{Result, StoreError};
 pub use evaluation::{
-    EvaluationRow, EvaluationStore, LevelCounts, RoundRow, RoundSheet, SheetMember, SheetUnit, StepInput, Subject as EvaluationSubject,
+    EvaluationRow, EvaluationStore, LevelCounts, RoundDue, RoundRow, RoundSheet, SheetMember, SheetUnit, StepInput,
+    Subject as EvaluationSubject,
 };
 pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
@@ -111,6 +114,7 @@ pub use strike_off::{StrikeOffFlag, StrikeOffList, StrikeOffProposalView, Strike
 pub use transfers::{BookLineCount, SideView, TransferBook, TransferStore, TransferView};
 pub use units::UnitStore;
 pub use weak::{MeasureView, PlanSummary, PlanView, WeakFindingView, WeakReport, WeakRow, WeakStore};
+pub use worklist::WORKLIST_MEMBERS;
 
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {

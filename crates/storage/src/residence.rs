@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use domain::ids::{MemberId, UnitId};
-use domain::residence::{Comment, ContactKind, ResidenceCell, Tie, TieStanding};
+use domain::residence::{Comment, ContactKind, ResidenceCell, ResidenceDue, Tie, TieStanding};
 
 use crate::context::WriteContext;
 use crate::db::DbError;
@@ -43,6 +43,9 @@ pub trait ResidenceStore: Send + Sync {
     async fn lives_under(&self, member: MemberId, unit: UnitId, on: NaiveDate) -> Result<bool>;
     /// A unit's report for a year: its working members and the members living in its area.
     async fn residence_report(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<ResidenceReport>;
+    /// What a unit's working members still owe for a year (the worklist's line); `None` when
+    /// its lists are too large to count member by member ([`crate::WORKLIST_MEMBERS`]).
+    async fn residence_due(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<Option<ResidenceDue>>;
     /// The comments of a year for members (the evaluation's input).
     async fn residence_comments(&self, members: &[MemberId], year: i32) -> Result<HashMap<MemberId, Comment>>;
 }
@@ -89,6 +92,9 @@ pub struct ResidenceReport {
     pub working: Vec<ResidenceLine>,
     /// Members whose residence chi bộ is under the unit.
     pub living_here: Vec<ResidenceLine>,
+    /// The earliest deadline of the year's evaluation rounds covering the unit: the comments
+    /// are due by it (Quy định 213-QĐ/TW, rules.md §11).
+    pub deadline: Option<NaiveDate>,
 }
 
 impl ResidenceReport {
@@ -305,13 +311,28 @@ impl ResidenceStore for SqlStore {
                 .filter(|m| with_ties.contains(m) || index.occupation_on(*m, today).is_some_and(domain::residence::is_working_member))
                 .collect()
         };
+        let deadline = crate::evaluation::EvaluationStore::evaluation_rounds(self, root, today)
+            .await?
+            .into_iter()
+            .filter(|r| r.period == domain::evaluation::Period::Year(year))
+            .filter_map(|r| r.due_on)
+            .min();
         Ok(ResidenceReport {
             unit: root,
             unit_name,
             year,
             working: self.residence_lines(&working, year, today).await?,
             living_here: self.residence_lines(&living, year, today).await?,
+            deadline,
         })
+    }
+
+    async fn residence_due(&self, root: UnitId, year: i32, today: NaiveDate) -> Result<Option<ResidenceDue>> {
+        if !self.countable(root, today).await? {
+            return Ok(None);
+        }
+        let report = self.residence_report(root, year, today).await?;
+        Ok(Some(ResidenceDue::of(report.working.iter().map(|l| &l.standing))))
     }
 
     async fn residence_comments(&self, members: &[MemberId], year: i32) -> Result<HashMap<MemberId, Comment>> {

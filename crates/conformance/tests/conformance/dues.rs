@@ -157,6 +157,16 @@ async fn dues_from_basis_to_ledger(t: &TestStore) {
     assert_eq!(arrears[0].arrears.unpaid, vec![m(2026, 2), m(2026, 5), m(2026, 9)]);
     assert!(arrears[0].arrears.proposes_strike_off() && !arrears[1].arrears.proposes_strike_off());
     assert_eq!(commune.members_flagged, 1);
+    // The worklist: chi bộ A remitted January only; both owe; nobody's declaration waits.
+    let due = s.dues_due(w.a, today).await.unwrap();
+    let months = |ks: &[u32]| ks.iter().map(|k| m(2026, *k)).collect::<Vec<_>>();
+    assert_eq!(due.to_remit, months(&[2, 3, 4, 5, 6, 7, 8, 10]), "ended months that collected money not sent up (none paid in September)");
+    assert_eq!(due.members, Some(storage::DuesMembersDue { declarations: 0, owing: 1, flagged: 1 }));
+    let declared = s.record_dues_basis(&ctx(), w.cuong, m(2026, 11), cuong_basis, BasisSource::Member).await.unwrap();
+    let due = s.dues_due(w.commune, today).await.unwrap();
+    assert_eq!(due.members, Some(storage::DuesMembersDue { declarations: 1, owing: 2, flagged: 1 }));
+    assert!(due.to_remit.is_empty(), "the commune sent on all it received");
+    s.confirm_dues_basis(&ctx(), declared).await.unwrap();
     // The strike-off list shows what the dues show.
     let list = s.strike_off_list(w.commune, today).await.unwrap();
     let flag = list.flags.iter().find(|f| f.trigger == Trigger::UnpaidDues).unwrap();

@@ -7,7 +7,7 @@
 
 use conformance::{TestStore, on_both_engines};
 use domain::access::Role;
-use domain::evaluation::{Level, Period, Regulation, Step};
+use domain::evaluation::{Level, Period, Progress, Regulation, RoundPlan, Step};
 use domain::unit::UnitKind::*;
 use storage::prelude::*;
 use storage::{EvaluationSubject, StepInput, StoreError};
@@ -15,6 +15,11 @@ use storage::{EvaluationSubject, StepInput, StoreError};
 use crate::fixtures::*;
 
 on_both_engines!(a_round_from_opening_to_close, each_step_keeps_to_its_scope);
+
+/// A round of `period` due on 20/12/2026, with the default quota.
+fn plan(period: Period) -> RoundPlan {
+    RoundPlan { period, quota_percent: 20, due_on: d(2026, 12, 20) }
+}
 
 fn input(level: &str, score: &str) -> StepInput {
     StepInput { level: level.into(), score: score.into(), ..StepInput::default() }
@@ -42,14 +47,18 @@ async fn a_round_from_opening_to_close(t: &TestStore) {
         );
     }
     // A round of 2025 opened before 30/8/2025 follows 124-QĐ/TW; one of 2026 follows 366-QĐ/TW.
-    let old = s.open_round(&at(d(2025, 8, 20)), commune, Period::Year(2025), 20).await.unwrap();
-    assert_eq!(s.evaluation_round(old).await.unwrap().regulation, Regulation::Qd124);
-    assert_eq!(codes(s.open_round(&at(d(2025, 8, 21)), commune, Period::Year(2025), 20).await.unwrap_err()), ["duplicate"]);
+    let in_2025 = |period| RoundPlan { period, quota_percent: 20, due_on: d(2025, 12, 20) };
+    let old = s.open_round(&at(d(2025, 8, 20)), commune, &in_2025(Period::Year(2025))).await.unwrap();
+    let stored = s.evaluation_round(old).await.unwrap();
+    assert_eq!((stored.regulation, stored.due_on), (Regulation::Qd124, Some(d(2025, 12, 20))));
+    assert_eq!(codes(s.open_round(&at(d(2025, 8, 21)), commune, &in_2025(Period::Year(2025))).await.unwrap_err()), ["duplicate"]);
     assert_eq!(
-        codes(s.open_round(&at(d(2025, 8, 21)), commune, Period::Quarter { year: 2025, quarter: 2 }, 20).await.unwrap_err()),
+        codes(s.open_round(&at(d(2025, 8, 21)), commune, &in_2025(Period::Quarter { year: 2025, quarter: 2 })).await.unwrap_err()),
         ["yearly_only"]
     );
-    let round = s.open_round(&ctx(), commune, Period::Year(2026), 20).await.unwrap();
+    let late = RoundPlan { due_on: d(2025, 8, 1), ..in_2025(Period::Year(2024)) };
+    assert_eq!(codes(s.open_round(&at(d(2025, 8, 21)), commune, &late).await.unwrap_err()), ["before_opening"]);
+    let round = s.open_round(&ctx(), commune, &plan(Period::Year(2026))).await.unwrap();
     assert_eq!(s.evaluation_round(round).await.unwrap().regulation, Regulation::Qd366);
     let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
     assert_eq!((sheet.members.len(), sheet.units.len()), (10, 1), "the members and the chi bộ");
@@ -83,6 +92,20 @@ async fn a_round_from_opening_to_close(t: &TestStore) {
     assert_eq!(sheet.member_counts.undecided, 7);
     assert_eq!(sheet.units[0].members, [2, 8, 0, 0], "the chi bộ's members by level, decided else proposed");
     assert_eq!(sheet.by_child[0].2.levels, [2, 1, 0, 0]);
+    // The worklist: the open rounds with what their evaluations wait for, earliest deadline
+    // first (the 2025 round is due 20/12/2025), seen from the commune and from its chi bộ.
+    let due = s.rounds_due(commune, ctx().today).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.round.id).collect::<Vec<_>>(), [old, round]);
+    assert!(due.iter().all(|d| d.covers));
+    assert_eq!(due[1].members, Progress { total: 10, self_assessed: 1, proposed: 10, decided: 3 });
+    assert_eq!(due[1].units, Progress { total: 1, ..Progress::default() });
+    assert_eq!(s.rounds_due(cell, ctx().today).await.unwrap()[1].members.total, 10, "every member is in the one chi bộ");
+    // A term round (366-QĐ/TW) opened by the chi bộ shows on the commune's worklist as one below.
+    let term = s.open_round(&ctx(), cell, &plan(Period::Term { first: 2021, last: 2026 })).await.unwrap();
+    let due = s.rounds_due(commune, ctx().today).await.unwrap();
+    let below = due.iter().find(|d| d.round.id == term).unwrap();
+    assert!(!below.covers && below.members.total == 10 && below.units.total == 0, "a chi bộ rates no organization below");
+    assert!(s.rounds_due(province, ctx().today).await.unwrap().iter().all(|d| !d.covers), "the province opened none");
     // The 124 round records levels without a score.
     let old_sheet = s.round_sheet(old, commune, ctx().today).await.unwrap();
     let first = old_sheet.members[0].row.id;
@@ -92,7 +115,7 @@ async fn a_round_from_opening_to_close(t: &TestStore) {
     s.close_round(&ctx(), old).await.unwrap();
     assert!(matches!(s.close_round(&ctx(), old).await, Err(StoreError::Conflict { .. })));
     assert_eq!(codes(s.record_evaluation_step(&ctx(), first, 2, Step::Decision, input("tot", "")).await.unwrap_err()), ["closed"]);
-    assert_eq!(s.member_evaluations(members[0]).await.unwrap().len(), 2);
+    assert_eq!(s.member_evaluations(members[0]).await.unwrap().len(), 3, "the year 2025, the year 2026 and the term");
 }
 
 async fn each_step_keeps_to_its_scope(t: &TestStore) {
@@ -104,7 +127,7 @@ async fn each_step_keeps_to_its_scope(t: &TestStore) {
     let an = member(s, "Nguyễn Văn An", "nam", "01/01/1980", &cccd(1), a, d(2010, 1, 5), true).await;
     let cuong = member(s, "Lê Văn Cường", "nam", "01/01/1980", &cccd(2), b, d(2010, 1, 5), true).await;
     let leader = access(&t.store, &[(Role::CommitteeLeader, Some(commune))]);
-    let round = leader.evaluation().unwrap().open(commune, Period::Year(2026), 20).await.unwrap();
+    let round = leader.evaluation().unwrap().open(commune, &plan(Period::Year(2026))).await.unwrap();
     let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
     let id = |m| sheet.members.iter().find(|x| x.row.subject == EvaluationSubject::Member(m)).unwrap().row.id;
     // A's secretary proposes for A's members, not B's, and decides nothing.
@@ -113,11 +136,11 @@ async fn each_step_keeps_to_its_scope(t: &TestStore) {
     desk.step(round, id(an), 1, Step::Proposal, input("tot", "80")).await.unwrap();
     assert!(matches!(desk.step(round, id(cuong), 1, Step::Proposal, input("tot", "80")).await, Err(StoreError::NotFound)));
     assert!(matches!(desk.step(round, id(an), 2, Step::Decision, input("tot", "80")).await, Err(StoreError::Forbidden)));
-    assert!(matches!(desk.open(a, Period::Year(2026), 20).await, Err(StoreError::Forbidden)));
+    assert!(matches!(desk.open(a, &plan(Period::Year(2026))).await, Err(StoreError::Forbidden)));
     assert_eq!(desk.sheet(round, a).await.unwrap().members.len(), 1);
     assert!(matches!(desk.sheet(round, b).await, Err(StoreError::NotFound)));
     // An evaluation named with another round: not found.
-    let other = leader.evaluation().unwrap().open(commune, Period::Quarter { year: 2026, quarter: 4 }, 20).await.unwrap();
+    let other = leader.evaluation().unwrap().open(commune, &plan(Period::Quarter { year: 2026, quarter: 4 })).await.unwrap();
     assert!(matches!(desk.step(other, id(an), 2, Step::Proposal, input("tot", "80")).await, Err(StoreError::NotFound)));
     // A's secretary self-assesses A itself (Mẫu 01), not B.
     let org = |u| sheet.units.iter().find(|x| x.row.subject == EvaluationSubject::Unit(u)).unwrap().row.id;
@@ -139,7 +162,7 @@ async fn an_organization_rated_not_completed_is_listed_as_weak(t: &TestStore) {
     let commune = unit(s, Commune, "X", "Đảng bộ xã Xuân", Some(province), d(2000, 1, 1)).await;
     let cell = unit(s, GrassrootsCell, "XA", "Chi bộ thôn An", Some(commune), d(2000, 1, 1)).await;
     member(s, "Nguyễn Văn An", "nam", "01/01/1980", &cccd(1), cell, d(2010, 1, 5), true).await;
-    let round = s.open_round(&ctx(), commune, Period::Year(2026), 20).await.unwrap();
+    let round = s.open_round(&ctx(), commune, &plan(Period::Year(2026))).await.unwrap();
     let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
     let org = sheet.units.iter().find(|u| u.row.subject == EvaluationSubject::Unit(cell)).unwrap().row.id;
     let reasons = |r: storage::WeakReport| {

@@ -68,6 +68,9 @@ async fn ties_contacts_and_comments(t: &TestStore) {
     let report = s.residence_report(w.workplace, 2026, today).await.unwrap();
     assert_eq!(report.working.len(), 2);
     assert!(report.working.iter().all(|l| !l.standing.registered));
+    assert_eq!(report.deadline, None, "no evaluation round yet");
+    let due = s.residence_due(w.workplace, 2026, today).await.unwrap().unwrap();
+    assert_eq!((due.working, due.not_registered, due.comments_missing), (2, 2, 0));
     // A tie must name a chi bộ.
     let mut wrong = introduced(w.home_commune);
     assert_eq!(codes(s.set_residence_tie(&ctx(), w.an, wrong.clone(), None).await.unwrap_err()), ["not_a_cell"]);
@@ -90,8 +93,20 @@ async fn ties_contacts_and_comments(t: &TestStore) {
     let r = s.member_residence(w.an, 2026, today).await.unwrap();
     assert_eq!((r.standing.contacts_in_year, r.standing.contact_overdue, r.contact_due), (2, false, Some(d(2027, 4, 2))));
 
+    // The worklist: An's comment is missing, due by the deadline of the ward's round of 2026.
+    let due = s.residence_due(w.workplace, 2026, today).await.unwrap().unwrap();
+    assert_eq!((due.not_registered, due.unconfirmed, due.contact_overdue, due.comments_missing), (1, 0, 0, 1));
+    let plan = domain::evaluation::RoundPlan { period: domain::evaluation::Period::Year(2026), quota_percent: 20, due_on: d(2026, 12, 15) };
+    s.open_round(&ctx(), w.workplace, &plan).await.unwrap();
+    assert_eq!(
+        s.residence_report(w.office, 2026, today).await.unwrap().deadline,
+        Some(d(2026, 12, 15)),
+        "the ward's round covers its chi bộ"
+    );
+
     // One comment a year.
     s.add_residence_comment(&ctx(), w.an, comment(2026)).await.unwrap();
+    assert_eq!(s.residence_due(w.workplace, 2026, today).await.unwrap().unwrap().comments_missing, 0);
     assert_eq!(codes(s.add_residence_comment(&ctx(), w.an, comment(2026)).await.unwrap_err()), ["duplicate"]);
     assert_eq!(codes(s.add_residence_comment(&ctx(), w.binh, comment(2026)).await.unwrap_err()), ["no_tie"]);
     let comments = s.residence_comments(&[w.an, w.binh], 2026).await.unwrap();

@@ -290,7 +290,16 @@ async fn fixture(store: &dyn Store) -> Fixture {
     }
     let mut rounds = Vec::new();
     for cell in [a1, b1] {
-        rounds.push(store.open_round(&ctx, cell, domain::evaluation::Period::Year(2026), 20).await.unwrap());
+        rounds.push(
+            store
+                .open_round(
+                    &ctx,
+                    cell,
+                    &domain::evaluation::RoundPlan { period: domain::evaluation::Period::Year(2026), quota_percent: 20, due_on: ctx.today },
+                )
+                .await
+                .unwrap(),
+        );
     }
     let mut enterprises = Vec::new();
     for (i, cell) in [a1, b1].into_iter().enumerate() {

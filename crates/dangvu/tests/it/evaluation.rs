@@ -31,11 +31,47 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
 
     // The secretary cannot open a round; the leader can.
     assert_eq!(secretary.form(app, &format!("/units/{east}/evaluation"), &[("period", "2026")]).await.status().as_u16(), 403);
-    let r = leader.form(app, &format!("/units/{commune}/evaluation"), &[("period", "2026"), ("quota_percent", "20")]).await;
+    // Without a deadline: refused, the typed values kept.
+    let r = leader.form(app, &format!("/units/{commune}/evaluation"), &[("period", "2021-2026"), ("quota_percent", "15")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"2021-2026\"") && html.contains("value=\"15\"") && html.contains("Ngày không được để trống"), "{html}");
+    let r = leader
+        .form(app, &format!("/units/{commune}/evaluation"), &[("period", "2026"), ("quota_percent", "20"), ("due_on", "20/12/2026")])
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let (_, rounds) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation-rounds"), None).await;
     let round = rounds[0]["id"].as_i64().unwrap();
-    assert_eq!(rounds[0]["regulation"], "366-qd-tw");
+    assert_eq!((&rounds[0]["regulation"], &rounds[0]["due_on"]), (&json!("366-qd-tw"), &json!("2026-12-20")));
+    // A term round through the API (366-QĐ/TW rates by term too); a deadline before today is refused.
+    let url = format!("/api/v1/units/{commune}/evaluation-rounds");
+    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"period": "2021-2026", "due_on": "2026-11-01"}))).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("before_opening")), "{v}");
+    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"period": "2021-2026", "due_on": "2026-12-31"}))).await;
+    assert_eq!(status, 201, "{v}");
+
+    // The worklists count down to the deadlines: the leader's home, the secretary's board, the API.
+    let (_, home) = leader.page(app, "/").await;
+    assert!(
+        home.contains("Đánh giá, xếp loại năm 2026 (Đảng bộ xã An Phú")
+            && home.contains("3 đảng viên chưa tự đánh giá")
+            && home.contains("Hạn 20/12/2026")
+            && home.contains("Đánh giá, xếp loại nhiệm kỳ 2021–2026"),
+        "{home}"
+    );
+    assert!(home.find("năm 2026 (Đảng bộ xã An Phú") < home.find("nhiệm kỳ 2021–2026"), "earliest deadline first");
+    let (_, board) = secretary.page(app, &format!("/units/{east}/admission")).await;
+    assert!(board.contains("Việc khác của chi bộ") && board.contains("2 đảng viên chưa tự đánh giá"), "{board}");
+    assert!(board.contains(&format!("href=\"/units/{east}/evaluation/{round}\"")), "{board}");
+    let (status, due) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/worklist/yearly"), None).await;
+    assert_eq!(status, 200, "{due}");
+    assert_eq!(due["rounds"][0]["round"]["id"], round, "earliest deadline first: {due}");
+    assert_eq!(due["rounds"][0]["members"]["awaiting_self"], 3);
+    assert_eq!(due["rounds"][0]["units"]["total"], 2, "the two chi bộ");
+    assert_eq!((&due["residence"]["working"], &due["residence"]["not_registered"]), (&json!(3), &json!(3)), "{due}");
+    assert!(home.contains("3 chưa giới thiệu về nơi cư trú") && home.contains(&format!("href=\"/units/{commune}/residence\"")), "{home}");
+    let (status, _) = other.call(app, Method::GET, &format!("/api/v1/units/{east}/worklist/yearly"), None).await;
+    assert_eq!(status, 404, "another chi bộ's secretary");
 
     // An self-assesses in the handbook.
     support::account(app.store.as_ref(), "an.dv", vec![Grant { role: Role::Member, unit: None }], Some(MemberId(an))).await;

@@ -39,12 +39,50 @@ fn under_124_levels_are_given_without_a_score() {
     let r = check_rating(Regulation::Qd124, "xuat-sac", "", Facts::default()).unwrap();
     assert_eq!(r, Rating { level: Level::Excellent, score: None });
     assert_eq!(check_rating(Regulation::Qd124, "tot", "80", Facts::default()).unwrap_err().errors[0].code, "not_scored");
+}
+
+fn plan(period: Period, due_on: NaiveDate) -> RoundPlan {
+    RoundPlan { period, quota_percent: 20, due_on }
+}
+
+#[test]
+fn a_round_covers_a_period_its_regulation_allows() {
+    // 124-QĐ/TW rates by year; 366-QĐ/TW by term, year, quarter or when needed (rules.md §8).
+    let quarter = Period::Quarter { year: 2025, quarter: 1 };
+    assert_eq!(check_round(Regulation::Qd124, &plan(quarter, d(2025, 7, 1)), d(2025, 6, 1)).unwrap_err().errors[0].code, "yearly_only");
+    let term = Period::Term { first: 2020, last: 2025 };
+    assert_eq!(check_round(Regulation::Qd124, &plan(term, d(2025, 7, 1)), d(2025, 6, 1)).unwrap_err().errors[0].code, "yearly_only");
+    assert!(check_round(Regulation::Qd366, &plan(term, d(2025, 12, 31)), d(2025, 10, 1)).is_ok());
+    assert!(check_round(Regulation::Qd366, &plan(Period::Quarter { year: 2026, quarter: 3 }, d(2026, 10, 15)), d(2026, 10, 1)).is_ok());
     assert_eq!(
-        check_round(Regulation::Qd124, Period::Quarter { year: 2025, quarter: 1 }, d(2025, 6, 1), 20).unwrap_err().errors[0].code,
-        "yearly_only"
+        check_round(Regulation::Qd366, &plan(Period::Year(2027), d(2027, 1, 15)), d(2026, 12, 1)).unwrap_err().errors[0].code,
+        "future"
     );
-    assert!(check_round(Regulation::Qd366, Period::Quarter { year: 2026, quarter: 3 }, d(2026, 10, 1), 20).is_ok());
-    assert_eq!(check_round(Regulation::Qd366, Period::Year(2027), d(2026, 12, 1), 20).unwrap_err().errors[0].code, "future");
+}
+
+#[test]
+fn a_round_is_due_on_or_after_its_opening() {
+    let year = Period::Year(2026);
+    assert!(check_round(Regulation::Qd366, &plan(year, d(2026, 12, 1)), d(2026, 12, 1)).is_ok(), "due the day it opens");
+    let e = check_round(Regulation::Qd366, &plan(year, d(2026, 11, 30)), d(2026, 12, 1)).unwrap_err();
+    assert_eq!((&*e.errors[0].field, e.errors[0].code), ("due_on", "before_opening"));
+    // The residence's comment counts for the round when it came by the deadline (213-QĐ/TW, rules.md §11).
+    assert!(comment_in_time(d(2026, 12, 20), d(2026, 12, 20)));
+    assert!(!comment_in_time(d(2026, 12, 21), d(2026, 12, 20)));
+}
+
+#[test]
+fn progress_counts_what_each_step_still_waits_for() {
+    let p = Progress { total: 10, self_assessed: 6, proposed: 4, decided: 1 };
+    assert_eq!((p.awaiting_self(), p.awaiting_proposal(), p.awaiting_decision()), (4, 6, 9));
+    // A proposal made without a self-assessment leaves nobody waiting for it.
+    let p = Progress { total: 10, self_assessed: 2, proposed: 5, decided: 5 };
+    assert_eq!((p.awaiting_self(), p.awaiting_proposal(), p.awaiting_decision()), (5, 5, 5));
+    let mut sum = Progress::default();
+    sum.add(Progress { total: 3, self_assessed: 3, proposed: 3, decided: 3 });
+    assert!(sum.finished());
+    sum.add(Progress { total: 1, ..Progress::default() });
+    assert!(!sum.finished());
 }
 
 #[test]
@@ -75,6 +113,15 @@ fn periods_read_and_write_alike() {
     assert_eq!(Period::Quarter { year: 2026, quarter: 3 }.label(), "quý III/2026");
     assert_eq!(Period::Quarter { year: 2026, quarter: 4 }.days(), (d(2026, 10, 1), d(2026, 12, 31)));
     assert!(Period::parse("2026-Q5").is_err() && Period::parse("x").is_err());
+    let term = Period::parse("2020-2025").unwrap();
+    assert_eq!(term, Period::Term { first: 2020, last: 2025 });
+    assert_eq!((term.code(), term.label(), term.year()), ("2020-2025".to_string(), "nhiệm kỳ 2020–2025".to_string(), 2025));
+    assert_eq!(term.days(), (d(2020, 1, 1), d(2025, 12, 31)));
+    assert_eq!(term.previous(), Period::Term { first: 2015, last: 2020 });
+    assert_eq!(Period::parse("2025-2020").unwrap_err().code, "term_order");
+    assert_eq!(Period::parse("2015-2025").unwrap_err().code, "term_length");
+    assert_eq!(Period::Quarter { year: 2026, quarter: 1 }.previous(), Period::Quarter { year: 2025, quarter: 4 });
+    assert_eq!(Period::Year(2026).previous(), Period::Year(2025));
     assert_eq!(percent(1, 8), "12,5%");
     assert_eq!(percent(1, 4), "25%");
     assert_eq!(percent(0, 0), "—");

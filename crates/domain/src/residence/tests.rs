@@ -117,3 +117,27 @@ fn the_standing_of_a_year_counts_contacts_and_the_comment() {
     );
     assert!(!TieStanding::of(None, &[], &[], 2026, 6, d(2026, 11, 25)).registered);
 }
+
+#[test]
+fn the_worklist_counts_what_each_working_member_still_owes() {
+    // 213-QĐ/TW (rules.md §11): introduced, confirmed by the residence, contacted at least every
+    // interval, commented on each year.
+    let today = d(2026, 11, 25);
+    let introduced = Tie::parse(&typed("gioi-thieu"), today).unwrap();
+    let mut waiting = introduced.clone();
+    waiting.confirmed_on = None;
+    let standings = [
+        TieStanding::of(None, &[], &[], 2026, 6, today),
+        TieStanding::of(Some(&introduced), &[d(2026, 9, 1)], &[2026], 2026, 6, today),
+        TieStanding::of(Some(&introduced), &[d(2025, 9, 1)], &[], 2026, 6, today),
+        TieStanding::of(Some(&waiting), &[d(2026, 9, 1)], &[2026], 2026, 6, today),
+    ];
+    let due = ResidenceDue::of(&standings);
+    assert_eq!(
+        due,
+        ResidenceDue { working: 4, not_registered: 1, unconfirmed: 1, contact_overdue: 1, comments_missing: 1 },
+        "{standings:?}"
+    );
+    assert!(!due.is_clear());
+    assert!(ResidenceDue::of(&standings[1..2]).is_clear());
+}

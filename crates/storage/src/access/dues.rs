@@ -6,7 +6,7 @@
 //! and outside it the answer is "not found". The member's own side is on [`super::HandbookDesk`].
 
 use super::*;
-use crate::dues::{ArrearsLine, BasisSource, DuesLedger, DuesSheet, MemberDues};
+use crate::dues::{ArrearsLine, BasisSource, DuesDue, DuesLedger, DuesSheet, MemberDues};
 use domain::dates::Month;
 use domain::dues::{Basis, Dong, PaymentInput, Relief};
 
@@ -68,6 +68,12 @@ impl DuesDesk<'_> {
         let sheet = self.store().dues_sheet(chi_bo, month, self.access.today()).await?;
         self.access.record("read.dues", "unit", chi_bo, json!({ "month": month.code(), "members": sheet.lines.len() })).await?;
         Ok(sheet)
+    }
+
+    /// What a unit's dues wait for today (counts only: the worklist).
+    pub async fn due(&self, unit: UnitId) -> Result<DuesDue> {
+        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
+        self.store().dues_due(unit, self.access.today()).await
     }
 
     /// A unit's ledger for a year.

@@ -8,8 +8,8 @@
 //! [`super::HandbookDesk`].
 
 use super::*;
-use crate::evaluation::{RoundRow, RoundSheet, StepInput};
-use domain::evaluation::{Period, Step};
+use crate::evaluation::{RoundDue, RoundRow, RoundSheet, StepInput};
+use domain::evaluation::{RoundPlan, Step};
 
 impl Access {
     pub fn evaluation(&self) -> Result<EvaluationDesk<'_>> {
@@ -72,18 +72,24 @@ impl EvaluationDesk<'_> {
     }
 
     /// Opens a round for the unit's subtree.
-    pub async fn open(&self, unit: UnitId, period: Period, quota_percent: u32) -> Result<i64> {
+    pub async fn open(&self, unit: UnitId, plan: &RoundPlan) -> Result<i64> {
         if self.decide.scope.is_empty() {
             return Err(StoreError::Forbidden);
         }
         require(self.store(), &self.decide, ScopeTarget::Unit(unit)).await?;
-        self.store().open_round(&self.access.write_context(), unit, period, quota_percent).await
+        self.store().open_round(&self.access.write_context(), unit, plan).await
     }
 
     /// The rounds covering a unit.
     pub async fn rounds(&self, unit: UnitId) -> Result<Vec<RoundRow>> {
         require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
         self.store().evaluation_rounds(unit, self.access.today()).await
+    }
+
+    /// The open rounds with evaluations waiting under a unit the caller reads (counts only).
+    pub async fn due(&self, unit: UnitId) -> Result<Vec<RoundDue>> {
+        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
+        self.store().rounds_due(unit, self.access.today()).await
     }
 
     /// A round as seen from `unit` (which it must cover).

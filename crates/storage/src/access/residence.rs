@@ -7,7 +7,7 @@
 
 use super::*;
 use crate::residence::{MemberResidence, ResidenceReport};
-use domain::residence::{Comment, ContactKind, Tie};
+use domain::residence::{Comment, ContactKind, ResidenceDue, Tie};
 
 impl Access {
     pub fn residence(&self) -> Result<ResidenceDesk<'_>> {
@@ -58,6 +58,14 @@ impl ResidenceDesk<'_> {
         let r = self.store().member_residence(member, year, self.access.today()).await?;
         self.access.record("read.residence", "member", member, json!({ "year": year })).await?;
         Ok(r)
+    }
+
+    /// What a unit's working members still owe this year (counts only: the worklist); `None`
+    /// for lists too large to count member by member.
+    pub async fn due(&self, unit: UnitId) -> Result<Option<ResidenceDue>> {
+        require(self.store(), &self.read, ScopeTarget::Unit(unit)).await?;
+        let today = self.access.today();
+        self.store().residence_due(unit, chrono::Datelike::year(&today), today).await
     }
 
     /// A unit's report: its working members and those living in its area.

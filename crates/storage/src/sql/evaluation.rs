@@ -1,7 +1,7 @@
 //! Statements of evaluation rounds (migration 0028).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::evaluation::{Level, Period, Rating, Regulation, Step};
+use domain::evaluation::{Level, Period, Progress, Rating, Regulation, RoundPlan, Step};
 use domain::ids::{MemberId, UnitId};
 
 use super::{R, field, insert_rows};
@@ -17,6 +17,9 @@ pub struct RoundRow {
     pub quota_percent: u32,
     pub opened_on: NaiveDate,
     pub closed_on: Option<NaiveDate>,
+    /// The day its evaluations are to be decided by (none for rounds opened before deadlines
+    /// were kept, migration 0030).
+    pub due_on: Option<NaiveDate>,
     pub created_by: String,
 }
 
@@ -68,6 +71,7 @@ fn round_from_row(r: &Row) -> R<RoundRow> {
         quota_percent: u32::try_from(r.i64("quota_percent")?).map_err(|e| DbError::Decode(e.to_string()))?,
         opened_on: r.date("opened_on")?,
         closed_on: r.opt_date("closed_on")?,
+        due_on: r.opt_date("due_on")?,
         created_by: r.str("created_by")?,
     })
 }
@@ -95,28 +99,27 @@ fn evaluation_from_row(r: &Row) -> R<EvaluationRow> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_round(
-    tx: &mut dyn Conn,
-    unit: UnitId,
-    period: Period,
-    regulation: Regulation,
-    quota_percent: u32,
-    opened_on: NaiveDate,
-    now: DateTime<Utc>,
-    actor: &str,
-) -> R<i64> {
+/// A round to insert.
+pub struct NewRound<'a> {
+    pub unit: UnitId,
+    pub plan: &'a RoundPlan,
+    pub regulation: Regulation,
+    pub opened_on: NaiveDate,
+}
+
+pub async fn insert_round(tx: &mut dyn Conn, new: &NewRound<'_>, now: DateTime<Utc>, actor: &str) -> R<i64> {
     let rows = tx
         .query(
-            &"INSERT INTO evaluation_rounds (unit_id, period, regulation, quota_percent, opened_on, created_at, created_by) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+            &"INSERT INTO evaluation_rounds (unit_id, period, regulation, quota_percent, opened_on, due_on, created_at, created_by) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
                 .into(),
             vec![
-                unit.0.into(),
-                period.code().into(),
-                regulation.code().into(),
-                i64::from(quota_percent).into(),
-                opened_on.into(),
+                new.unit.0.into(),
+                new.plan.period.code().into(),
+                new.regulation.code().into(),
+                i64::from(new.plan.quota_percent).into(),
+                new.opened_on.into(),
+                new.plan.due_on.into(),
                 now.into(),
                 actor.into(),
             ],
@@ -149,7 +152,7 @@ pub async fn insert_evaluations(tx: &mut dyn Conn, round: i64, subjects: &[(Subj
 
 pub async fn round(conn: &mut dyn Conn, id: i64) -> R<Option<RoundRow>> {
     conn.query(
-        &"SELECT id, unit_id, period, regulation, quota_percent, opened_on, closed_on, created_by FROM evaluation_rounds WHERE id = $1"
+        &"SELECT id, unit_id, period, regulation, quota_percent, opened_on, closed_on, due_on, created_by FROM evaluation_rounds WHERE id = $1"
             .into(),
         vec![id.into()],
     )
@@ -162,7 +165,7 @@ pub async fn round(conn: &mut dyn Conn, id: i64) -> R<Option<RoundRow>> {
 /// Every round, newest period first (a handful a year per committee).
 pub async fn rounds(conn: &mut dyn Conn) -> R<Vec<RoundRow>> {
     conn.query(
-        &"SELECT id, unit_id, period, regulation, quota_percent, opened_on, closed_on, created_by FROM evaluation_rounds \
+        &"SELECT id, unit_id, period, regulation, quota_percent, opened_on, closed_on, due_on, created_by FROM evaluation_rounds \
            ORDER BY period DESC, id DESC"
             .into(),
         vec![],
@@ -170,6 +173,43 @@ pub async fn rounds(conn: &mut dyn Conn) -> R<Vec<RoundRow>> {
     .await?
     .iter()
     .map(round_from_row)
+    .collect()
+}
+
+/// How far a round's evaluations have come, per group and kind of subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupProgress {
+    /// The group: a member's chi bộ, an organization's superior.
+    pub group: UnitId,
+    /// Members' evaluations (else organizations').
+    pub of_members: bool,
+    pub progress: Progress,
+}
+
+/// The progress of a round per group, counted by the database (one row per group).
+pub async fn progress(conn: &mut dyn Conn, round: i64) -> R<Vec<GroupProgress>> {
+    let count = |r: &Row, c: &str| u32::try_from(r.i64(c)?).map_err(|e| DbError::Decode(e.to_string()));
+    conn.query(
+        &"SELECT group_unit_id, CASE WHEN member_id IS NULL THEN 0 ELSE 1 END AS of_members, COUNT(*) AS total, \
+           COUNT(self_level) AS self_assessed, COUNT(proposed_level) AS proposed, COUNT(decided_level) AS decided \
+           FROM evaluations WHERE round_id = $1 GROUP BY group_unit_id, CASE WHEN member_id IS NULL THEN 0 ELSE 1 END"
+            .into(),
+        vec![round.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(GroupProgress {
+            group: UnitId(r.i64("group_unit_id")?),
+            of_members: r.i64("of_members")? == 1,
+            progress: Progress {
+                total: count(r, "total")?,
+                self_assessed: count(r, "self_assessed")?,
+                proposed: count(r, "proposed")?,
+                decided: count(r, "decided")?,
+            },
+        })
+    })
     .collect()
 }
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use domain::evaluation::{Period, Rating, Step};
+use domain::evaluation::{Period, Rating, RoundPlan, Step};
 use domain::ids::UnitId;
 use storage::{EvaluationRow, EvaluationSubject, LevelCounts, RoundRow, StepInput};
 
@@ -34,12 +34,14 @@ pub fn routes() -> Vec<Route> {
 pub struct RoundBody {
     pub id: i64,
     pub unit: i64,
-    /// `2026` or `2026-Q3`.
+    /// `2026`, `2026-Q3` or a term `2020-2025`.
     pub period: String,
     /// `124-qd-tw` or `366-qd-tw`, fixed on the opening day.
     pub regulation: &'static str,
     pub quota_percent: u32,
     pub opened_on: chrono::NaiveDate,
+    /// The day the evaluations are to be decided by (none for rounds opened before deadlines were kept).
+    pub due_on: Option<chrono::NaiveDate>,
     pub closed_on: Option<chrono::NaiveDate>,
 }
 
@@ -52,6 +54,7 @@ impl From<&RoundRow> for RoundBody {
             regulation: r.regulation.code(),
             quota_percent: r.quota_percent,
             opened_on: r.opened_on,
+            due_on: r.due_on,
             closed_on: r.closed_on,
         }
     }
@@ -147,11 +150,13 @@ pub struct RoundSheetBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenBody {
-    /// `2026` or `2026-Q3` (quarters under 366-QĐ/TW only).
+    /// `2026`, `2026-Q3` or a term `2020-2025` (quarters and terms under 366-QĐ/TW only).
     pub period: String,
     /// Default 20.
     #[serde(default)]
     pub quota_percent: Option<u32>,
+    /// The day every evaluation is to be decided by; not before today.
+    pub due_on: chrono::NaiveDate,
 }
 
 /// A step to record.
@@ -191,7 +196,7 @@ async fn rounds(s: Caller, PathId(unit): PathId<UnitId>) -> Result<Response, App
     request_body = OpenBody,
     responses((status = 201, description = "Opened with the regulation in force today", body = Created),
               (status = 403, description = "You decide for no unit", body = ErrorEnvelope),
-              (status = 422, description = "A round of that period already (`duplicate`), a quarter under 124-QĐ/TW (`yearly_only`), a period not begun (`future`)", body = ErrorEnvelope)))]
+              (status = 422, description = "A round of that period already (`duplicate`), a quarter or term under 124-QĐ/TW (`yearly_only`), a period not begun (`future`), a deadline before today (`before_opening`)", body = ErrorEnvelope)))]
 async fn open(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.evaluation()?;
     if !desk.may_open(unit).await {
@@ -199,7 +204,8 @@ async fn open(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_js
     }
     let b: OpenBody = typed(body)?;
     let period = Period::parse(&b.period).map_err(|e| AppError::validation(domain::ValidationErrors { errors: vec![e] }))?;
-    Ok(created(desk.open(unit, period, b.quota_percent.unwrap_or(domain::evaluation::DEFAULT_QUOTA_PERCENT)).await?))
+    let plan = RoundPlan { period, quota_percent: b.quota_percent.unwrap_or(domain::evaluation::DEFAULT_QUOTA_PERCENT), due_on: b.due_on };
+    Ok(created(desk.open(unit, &plan).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}/evaluation/{round}", tag = "evaluation",

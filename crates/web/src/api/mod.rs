@@ -24,6 +24,7 @@ pub mod tokens;
 pub mod transfers;
 pub mod units;
 pub mod weak;
+pub mod worklist;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -44,6 +45,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(dues::routes());
     routes.extend(residence::routes());
     routes.extend(evaluation::routes());
+    routes.extend(worklist::routes());
     routes.extend(enterprises::routes());
     routes.extend(feedback::routes());
     routes.extend(inbox::routes());

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     admission, change_requests, committees, directives, documents, dues, enterprises, evaluation, export, feedback, inbox, meetings,
-    members, plans, quality, reports, residence, strike_off, tokens, transfers, units, weak,
+    members, plans, quality, reports, residence, strike_off, tokens, transfers, units, weak, worklist,
 };
 
 #[derive(OpenApi)]
@@ -34,7 +34,7 @@ use super::{
         dues::sheet, dues::ledger, dues::arrears, dues::remit, dues::member, dues::pay, dues::cancel, dues::basis, dues::confirm,
         dues::relief,
         enterprises::list, enterprises::add, enterprises::update, enterprises::target,
-        evaluation::rounds, evaluation::open, evaluation::sheet, evaluation::step, evaluation::close,
+        evaluation::rounds, evaluation::open, evaluation::sheet, evaluation::step, evaluation::close, worklist::yearly,
         residence::member, residence::set_tie, residence::contact, residence::comment, residence::report, residence::comment_from_unit,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
         feedback::list, feedback::send, feedback::detail, feedback::answer,

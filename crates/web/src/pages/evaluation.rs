@@ -12,7 +12,7 @@ use axum::response::Response;
 use chrono::Datelike;
 
 use domain::access::Capability;
-use domain::evaluation::{Level, Period, Rating, Step, percent};
+use domain::evaluation::{Level, Period, Rating, RoundPlan, Step, percent};
 use domain::ids::UnitId;
 use storage::{EvaluationRow, LevelCounts, RoundRow, RoundSheet, StepInput};
 
@@ -58,12 +58,40 @@ fn rating_words(r: Option<Rating>) -> String {
 
 fn round_words(r: &RoundRow) -> String {
     format!(
-        "Đợt {} · {} · mở ngày {}{}",
+        "Đợt {} · {} · mở ngày {}{}{}",
         r.period.label(),
         r.regulation.label(),
         crate::format::date(r.opened_on),
+        r.due_on.map(|d| format!(" · hạn hoàn thành {}", crate::format::date(d))).unwrap_or_default(),
         r.closed_on.map(|d| format!(" · kết thúc ngày {}", crate::format::date(d))).unwrap_or_default()
     )
+}
+
+/// The opening form's values: as typed after a refusal, else the defaults (this year, 20 %,
+/// the year's last day).
+struct OpenTyped {
+    period: String,
+    quota_percent: String,
+    due_on: String,
+}
+
+impl OpenTyped {
+    fn defaults(today: chrono::NaiveDate) -> OpenTyped {
+        let last = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
+        OpenTyped {
+            period: today.year().to_string(),
+            quota_percent: domain::evaluation::DEFAULT_QUOTA_PERCENT.to_string(),
+            due_on: crate::format::date(last),
+        }
+    }
+
+    fn from_form(f: &[(String, String)]) -> OpenTyped {
+        OpenTyped {
+            period: get(f, "period").to_owned(),
+            quota_percent: get(f, "quota_percent").to_owned(),
+            due_on: get(f, "due_on").to_owned(),
+        }
+    }
 }
 
 struct RoundLine {
@@ -79,13 +107,16 @@ struct RoundsPage {
     unit: UnitId,
     unit_label: String,
     rounds: Vec<RoundLine>,
+    /// Open rounds the units below opened, with what they wait for.
+    below: Vec<crate::pages::cycle_due::DueLine>,
     /// The opening form, for whoever decides for the unit.
     may_open: bool,
     this_year: i32,
+    typed: OpenTyped,
     errors: Vec<String>,
 }
 
-async fn rounds_page(s: &Caller, chrome: Chrome, unit: UnitId, errors: Vec<String>) -> Result<RoundsPage, AppError> {
+async fn rounds_page(s: &Caller, chrome: Chrome, unit: UnitId, typed: OpenTyped, errors: Vec<String>) -> Result<RoundsPage, AppError> {
     let desk = s.evaluation()?;
     let rounds = desk
         .rounds(unit)
@@ -93,21 +124,24 @@ async fn rounds_page(s: &Caller, chrome: Chrome, unit: UnitId, errors: Vec<Strin
         .iter()
         .map(|r| RoundLine { href: format!("/units/{unit}/evaluation/{}", r.id), words: round_words(r), open: r.closed_on.is_none() })
         .collect();
+    let below = crate::pages::cycle_due::rounds_below(s, unit, desk.due(unit).await?);
     let label = unit_label(s, unit, "");
     Ok(RoundsPage {
         chrome: chrome.titled(format!("Kiểm điểm, đánh giá, xếp loại: {label}")),
         unit,
         unit_label: label,
         rounds,
+        below,
         may_open: desk.may_open(unit).await,
         this_year: s.today().year(),
+        typed,
         errors,
     })
 }
 
 /// `GET /units/{id}/evaluation`.
 async fn rounds(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>) -> Result<Response, AppError> {
-    page(&rounds_page(&s, chrome, unit, Vec::new()).await?)
+    page(&rounds_page(&s, chrome, unit, OpenTyped::defaults(s.today()), Vec::new()).await?)
 }
 
 /// `POST /units/{id}/evaluation`: opens a round for the unit's subtree.
@@ -116,21 +150,30 @@ async fn open(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Form(f): 
     if !desk.may_open(unit).await {
         return Err(if desk.takes(Step::Decision) { AppError::not_found() } else { AppError::forbidden() });
     }
-    let period = Period::parse(get(&f, "period"));
+    let mut e = domain::ValidationErrors::default();
+    let period = e.take("period", Period::parse(get(&f, "period")));
     let quota = match get(&f, "quota_percent").trim() {
-        "" => Ok(domain::evaluation::DEFAULT_QUOTA_PERCENT),
-        q => q.parse::<u32>().map_err(|_| "Tỷ lệ xuất sắc là một số từ 1 đến 100.".to_owned()),
+        "" => Some(domain::evaluation::DEFAULT_QUOTA_PERCENT),
+        q => {
+            let q = q.parse::<u32>().ok();
+            if q.is_none() {
+                e.push("quota_percent", "invalid", "Tỷ lệ xuất sắc là một số từ 1 đến 100.");
+            }
+            q
+        }
     };
-    let result = match (period, quota) {
-        (Ok(p), Ok(q)) => desk.open(unit, p, q).await.map_err(forms::invalid),
-        (Err(e), _) => Err(Ok(domain::ValidationErrors { errors: vec![e] })),
-        (_, Err(m)) => Err(Ok(domain::ValidationErrors::single("quota_percent", "invalid", m))),
+    let due_on = e.take("due_on", domain::dates::parse_date(get(&f, "due_on")));
+    let result = match (period, quota, due_on) {
+        (Some(period), Some(quota_percent), Some(due_on)) if e.errors.is_empty() => {
+            desk.open(unit, &RoundPlan { period, quota_percent, due_on }).await.map_err(forms::invalid)
+        }
+        _ => Err(Ok(e)),
     };
     match result {
         Ok(id) => Ok(see_other(&format!("/units/{unit}/evaluation/{id}"))),
         Err(e) => {
             let errors = forms::messages(e?);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &rounds_page(&s, chrome, unit, errors).await?)
+            render(StatusCode::UNPROCESSABLE_ENTITY, &rounds_page(&s, chrome, unit, OpenTyped::from_form(&f), errors).await?)
         }
     }
 }
@@ -291,11 +334,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
         })
         .collect();
     // Year over year: the round of the period before that covers the unit.
-    let before = match sh.round.period {
-        Period::Year(y) => Period::Year(y - 1),
-        Period::Quarter { year, quarter: 1 } => Period::Quarter { year: year - 1, quarter: 4 },
-        Period::Quarter { year, quarter } => Period::Quarter { year, quarter: quarter - 1 },
-    };
+    let before = sh.round.period.previous();
     let previous = match desk.rounds(unit).await?.into_iter().find(|r| r.period == before) {
         Some(r) => {
             let p = desk.sheet(r.id, unit).await?;

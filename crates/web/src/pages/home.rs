@@ -34,6 +34,8 @@ struct UnitHome {
     transfers: Option<(String, storage::access::TransferDue)>,
     /// Members' requests to correct their record waiting for this person's answer.
     requests: Option<(String, usize)>,
+    /// The yearly cycle: evaluation rounds, residence ties, dues.
+    cycle: Vec<super::cycle_due::DueLine>,
 }
 
 #[derive(Template)]
@@ -99,6 +101,7 @@ pub(super) async fn home(s: Caller, chrome: Chrome) -> Result<Response, AppError
             quality,
             transfers,
             requests,
+            cycle: super::cycle_due::lines(&s, id).await,
         });
     }
     page(&HomePage { chrome: chrome.titled("Trang chính"), today: format::date(today), units, import })

@@ -7,6 +7,7 @@ pub mod admission;
 pub mod calendar;
 pub mod change_requests;
 pub mod committees;
+pub(crate) mod cycle_due;
 pub mod directives;
 pub mod documents;
 pub mod dues;

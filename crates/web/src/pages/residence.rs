@@ -437,7 +437,7 @@ struct ReportPage {
     unit_label: String,
     year: i32,
     years: Vec<i32>,
-    totals: Vec<(&'static str, String)>,
+    totals: Vec<(String, String)>,
     working: Vec<ReportRow>,
     living: Vec<ReportRow>,
     today: String,
@@ -448,12 +448,15 @@ struct ReportPage {
     living_total: usize,
 }
 
-async fn rows(s: &Caller, lines: &[ResidenceLine], year: i32, commentable: bool) -> Vec<ReportRow> {
+async fn rows(s: &Caller, lines: &[ResidenceLine], year: i32, deadline: Option<chrono::NaiveDate>, commentable: bool) -> Vec<ReportRow> {
     let mut out = Vec::new();
     for l in lines {
         let st = l.standing;
         let comment = match (&l.comment, st.comment_expected) {
-            (Some(c), _) => format!("{} ({})", c.rating.label(), format::date(c.on)),
+            (Some(c), _) => {
+                let late = deadline.is_some_and(|due| !domain::evaluation::comment_in_time(c.on, due));
+                format!("{} ({}{})", c.rating.label(), format::date(c.on), if late { ", sau hạn đánh giá" } else { "" })
+            }
             (None, true) => format!("Chưa có nhận xét năm {year}"),
             (None, false) if st.registered => "Không nhận xét định kỳ".to_owned(),
             (None, false) => String::new(),
@@ -514,6 +517,12 @@ async fn report_page(
         ("Quá hạn liên hệ", count(&|l| l.standing.contact_overdue)),
         ("Cư trú tại đây, công tác nơi khác", r.living_here.len().to_string()),
     ];
+    // The comments feed the year's evaluation: those in by the round's deadline (213-QĐ/TW).
+    let mut totals: Vec<(String, String)> = totals.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    if let Some(due) = r.deadline {
+        let in_time = count(&|l| l.comment.as_ref().is_some_and(|c| domain::evaluation::comment_in_time(c.on, due)));
+        totals.insert(4, (format!("Có nhận xét trước hạn đánh giá {}", format::date(due)), in_time));
+    }
     let this_year = s.today().year();
     let label = unit_label(s, unit, &r.unit_name);
     Ok(ReportPage {
@@ -525,11 +534,11 @@ async fn report_page(
         totals,
         working: {
             let shown: Vec<ResidenceLine> = r.working.iter().filter(|l| all || needs_action(l)).cloned().collect();
-            rows(s, &shown, year, false).await
+            rows(s, &shown, year, r.deadline, false).await
         },
         living: {
             let shown: Vec<ResidenceLine> = r.living_here.iter().filter(|l| all || comment_owed(l)).cloned().collect();
-            let mut living = rows(s, &shown, year, may_comment && year == this_year).await;
+            let mut living = rows(s, &shown, year, r.deadline, may_comment && year == this_year).await;
             let failed = get(f, "member").parse::<i64>().ok().map(MemberId).filter(|_| !errors.is_empty());
             if let Some(row) = living.iter_mut().find(|r| Some(r.id) == failed) {
                 for o in &mut row.options {

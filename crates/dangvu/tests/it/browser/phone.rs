@@ -221,7 +221,18 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
     let csrf = support::session_csrf(&app.base, &uploader).await;
     let job = crate::import::planned_job(app, &uploader, &csrf, commune).await;
     // The commune's evaluation round of the year, its sheet.
-    let round = store.open_round(&ctx, p.commune, domain::evaluation::Period::Year(2026), 20).await.unwrap();
+    let round = store
+        .open_round(
+            &ctx,
+            p.commune,
+            &domain::evaluation::RoundPlan {
+                period: domain::evaluation::Period::Year(2026),
+                quota_percent: 20,
+                due_on: ctx.today + chrono::Duration::days(5),
+            },
+        )
+        .await
+        .unwrap();
     let round_sheet = format!("/units/{commune}/evaluation/{round}");
     let staff = |unit: i64| -> Vec<String> {
         vec![

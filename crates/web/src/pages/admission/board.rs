@@ -69,6 +69,8 @@ struct BoardPage {
     worklist: String,
     targets: String,
     overview: String,
+    /// The chi bộ's yearly cycle (evaluation, residence ties, dues): the secretary lands here.
+    cycle: Vec<crate::pages::cycle_due::DueLine>,
 }
 
 fn card(c: &CaseSummary) -> Card {
@@ -142,6 +144,7 @@ pub(super) async fn board(
         worklist: worklist_href(Some(id), None),
         targets: targets_href(id, None),
         overview: overview_href(Some(id)),
+        cycle: if is_cell { crate::pages::cycle_due::lines(&s, id).await } else { Vec::new() },
         name: shown.name,
     };
     page(&view)
