@@ -184,8 +184,99 @@ impl Period {
     }
 }
 
+/// One criterion of a committee's own list under the 100-point framework.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Criterion {
+    pub name: String,
+    /// The most points it gives.
+    pub max_points: u8,
+}
+
+/// A committee's own criteria list for a round under 366-QĐ/TW: the framework's per-criterion
+/// breakdown is not in our sources (rules.md §8), so a committee that has one enters it — each
+/// criterion named once and worth at least a point, the points summing to the 100 of the scale
+/// (art. 11). A round with a list records each step's points per criterion; the total is their
+/// sum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Criteria(Vec<Criterion>);
+
+impl Criteria {
+    /// The longest list accepted.
+    pub const MOST: usize = 30;
+
+    pub fn new(items: Vec<Criterion>) -> Result<Criteria, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        if items.is_empty() || items.len() > Self::MOST {
+            e.push("criteria", "count", format!("Danh sách tiêu chí có từ 1 đến {} tiêu chí.", Self::MOST));
+        }
+        for (i, c) in items.iter().enumerate() {
+            if c.name.trim().is_empty() {
+                e.push("criteria", "name_required", format!("Tiêu chí thứ {} chưa có tên.", i + 1));
+            } else if items[..i].iter().any(|x| crate::text::collation_key(&x.name) == crate::text::collation_key(&c.name)) {
+                e.push("criteria", "name_twice", format!("Tiêu chí “{}” có hai lần.", c.name));
+            }
+            if c.max_points == 0 {
+                e.push("criteria", "points_zero", format!("Tiêu chí “{}” phải có ít nhất 1 điểm.", c.name));
+            }
+        }
+        let sum: u32 = items.iter().map(|c| u32::from(c.max_points)).sum();
+        if !items.is_empty() && sum != 100 {
+            e.push("criteria", "sum", format!("Tổng điểm các tiêu chí là {sum}, phải bằng 100 (Quy định 366-QĐ/TW, Điều 11)."));
+        }
+        e.into_result()?;
+        Ok(Criteria(items))
+    }
+
+    /// Reads a list typed one criterion a line, "name | points" (`;` or a tab also separate);
+    /// an empty text is no list.
+    pub fn parse_lines(text: &str) -> Result<Option<Criteria>, ValidationErrors> {
+        let mut items = Vec::new();
+        let mut e = ValidationErrors::default();
+        for (i, line) in text.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+            let Some((name, points)) = line.rsplit_once(['|', ';', '\t']) else {
+                e.push("criteria", "line", format!("Dòng {}: ghi “tên tiêu chí | số điểm tối đa”.", i + 1));
+                continue;
+            };
+            match points.trim().parse::<u8>() {
+                Ok(max_points) => items.push(Criterion { name: name.trim().to_owned(), max_points }),
+                Err(_) => e.push("criteria", "points", format!("Dòng {}: số điểm tối đa là một số từ 1 đến 100.", i + 1)),
+            }
+        }
+        e.into_result()?;
+        if items.is_empty() { Ok(None) } else { Criteria::new(items).map(Some) }
+    }
+
+    pub fn items(&self) -> &[Criterion] {
+        &self.0
+    }
+
+    /// The list as typed ("name | points" a line).
+    pub fn lines(&self) -> String {
+        self.0.iter().map(|c| format!("{} | {}", c.name, c.max_points)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Each criterion's points as typed, checked against its most: the points and their sum.
+    pub fn score(&self, typed: &[String]) -> Result<(Vec<u8>, u8), ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        if typed.len() != self.0.len() {
+            e.push("points", "count", format!("Chấm điểm từng tiêu chí: đủ {} tiêu chí.", self.0.len()));
+            return Err(e);
+        }
+        let mut points = Vec::with_capacity(typed.len());
+        for (c, t) in self.0.iter().zip(typed) {
+            match t.trim().replace(',', ".").parse::<f64>() {
+                Ok(x) if x >= 0.0 && x <= f64::from(c.max_points) => points.push(x.floor() as u8),
+                _ => e.push("points", "range", format!("“{}”: từ 0 đến {} điểm.", c.name, c.max_points)),
+            }
+        }
+        e.into_result()?;
+        let total = points.iter().map(|p| u32::from(*p)).sum::<u32>();
+        Ok((points, u8::try_from(total).unwrap_or(100)))
+    }
+}
+
 /// What a committee decides when it opens a round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundPlan {
     pub period: Period,
     /// The share of "excellent" allowed, in percent of those rated good or better.
@@ -194,6 +285,8 @@ pub struct RoundPlan {
     /// for the year's round the superior's instruction sets it, e.g. CV 10072-CV/BTCTW for 2025,
     /// rules.md §8). The worklists count down to it; the residence's comments are due by it.
     pub due_on: NaiveDate,
+    /// The committee's own criteria list, if it has one (366-QĐ/TW rounds only).
+    pub criteria: Option<Criteria>,
 }
 
 /// The quota of "excellent" as a share of those rated good or better in a group, in percent:
@@ -217,7 +310,41 @@ pub fn check_round(regulation: Regulation, plan: &RoundPlan, opened_on: NaiveDat
     if plan.due_on < opened_on {
         e.push("due_on", "before_opening", "Hạn hoàn thành không được trước ngày mở đợt.");
     }
+    if plan.criteria.is_some() && !regulation.scored() {
+        e.push("criteria", "not_scored", "Quy định 124-QĐ/TW không chấm điểm theo tiêu chí.");
+    }
     e.into_result()
+}
+
+/// A rating typed at one step: the level, and the total score or — in a round with a criteria
+/// list — each criterion's points.
+#[derive(Debug, Clone, Copy)]
+pub struct TypedRating<'a> {
+    pub level: &'a str,
+    pub score: &'a str,
+    pub points: &'a [String],
+}
+
+/// Checks a typed rating in a round: with a criteria list the points give the total (a total
+/// typed beside them must agree), then [`check_rating`]. Returns the rating and the points.
+pub fn check_round_rating(
+    regulation: Regulation,
+    criteria: Option<&Criteria>,
+    typed: TypedRating<'_>,
+    facts: Facts,
+) -> Result<(Rating, Vec<u8>), ValidationErrors> {
+    let Some(criteria) = criteria else {
+        if !typed.points.is_empty() {
+            return Err(ValidationErrors::single("points", "no_criteria", "Đợt đánh giá này không có danh sách tiêu chí: ghi tổng điểm."));
+        }
+        return check_rating(regulation, typed.level, typed.score, facts).map(|r| (r, Vec::new()));
+    };
+    let (points, total) = criteria.score(typed.points)?;
+    if !typed.score.trim().is_empty() && typed.score.trim().replace(',', ".").parse::<f64>().map(|x| x.floor()) != Ok(f64::from(total)) {
+        return Err(ValidationErrors::single("score", "sum", format!("Tổng điểm các tiêu chí là {total}.")));
+    }
+    let rating = check_rating(regulation, typed.level, &total.to_string(), facts)?;
+    Ok((rating, points))
 }
 
 /// How far the evaluations of a round (or of its part under a unit) have come: each step

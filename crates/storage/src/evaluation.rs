@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use domain::evaluation::{Facts, GroupCounts, Level, Progress, Regulation, RoundPlan, Step};
+use domain::evaluation::{Criteria, Facts, GroupCounts, Level, Progress, Regulation, RoundPlan, Step, TypedRating};
 use domain::ids::{MemberId, UnitId};
 use domain::residence::Comment;
 use domain::unit::UnitKind;
@@ -48,6 +48,24 @@ pub trait EvaluationStore: Send + Sync {
     /// The open rounds with work under a unit (opened by it, above it or below it), each with
     /// how far its evaluations under the unit have come, earliest deadline first: the worklist.
     async fn rounds_due(&self, unit: UnitId, today: NaiveDate) -> Result<Vec<RoundDue>>;
+    /// A round's own criteria list, if its committee gave one.
+    async fn round_criteria(&self, round: i64) -> Result<Option<Criteria>>;
+    /// The points per criterion each step of these evaluations gave.
+    async fn evaluation_points(&self, evaluations: &[i64]) -> Result<HashMap<i64, Vec<StepPoints>>>;
+}
+
+/// A round's criteria list with the points one evaluation's steps gave.
+#[derive(Debug, Clone, Default)]
+pub struct OwnCriteria {
+    pub criteria: Option<Criteria>,
+    pub points: Vec<StepPoints>,
+}
+
+/// The points one step gave per criterion, in the list's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepPoints {
+    pub step: Step,
+    pub points: Vec<u8>,
 }
 
 /// An open round on a worklist: its evaluations under a unit that still wait for a step.
@@ -70,6 +88,8 @@ pub struct StepInput {
     pub note: String,
     /// Disciplined within the period (given with the chi bộ's proposal).
     pub disciplined: bool,
+    /// Each criterion's points, in a round with a criteria list.
+    pub points: Vec<String>,
 }
 
 /// A member on a round's sheet.
@@ -82,6 +102,8 @@ pub struct SheetMember {
     pub months_absent: usize,
     /// The residence's comment of the year (Quy định 213-QĐ/TW).
     pub residence: Option<Comment>,
+    /// Each step's points per criterion (rounds with a criteria list).
+    pub points: Vec<StepPoints>,
 }
 
 /// An organization on a round's sheet.
@@ -91,6 +113,8 @@ pub struct SheetUnit {
     pub name: String,
     /// Its members' levels (decided, else proposed): excellent, good, completed, not completed.
     pub members: [u32; 4],
+    /// Each step's points per criterion (rounds with a criteria list).
+    pub points: Vec<StepPoints>,
 }
 
 /// Counts by level of decided evaluations.
@@ -127,6 +151,8 @@ pub struct RoundSheet {
     pub unit_counts: LevelCounts,
     /// Each unit directly below and its members' decided levels (the report's rows).
     pub by_child: Vec<(UnitId, String, LevelCounts)>,
+    /// The round's own criteria list, if any.
+    pub criteria: Option<Criteria>,
 }
 
 fn level_index(level: Level) -> usize {
@@ -165,13 +191,17 @@ impl EvaluationStore for SqlStore {
             Err(e) => return Err(e.into()),
         };
         sql::evaluation::insert_evaluations(tx.as_mut(), id, &subjects, self.db.max_params()).await?;
+        if let Some(criteria) = &plan.criteria {
+            sql::evaluation::insert_criteria(tx.as_mut(), id, criteria, self.db.max_params()).await?;
+        }
         let record = AuditRecord::new(
             "evaluation.open",
             "unit",
             unit.0,
             json!({
                 "round": id, "period": period.code(), "regulation": regulation.code(), "quota_percent": plan.quota_percent,
-                "due_on": plan.due_on, "evaluations": subjects.len()
+                "due_on": plan.due_on, "evaluations": subjects.len(),
+                "criteria": plan.criteria.as_ref().map(|c| c.items().len())
             }),
         );
         crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, &[record]).await?;
@@ -232,6 +262,12 @@ impl EvaluationStore for SqlStore {
         let comments: HashMap<MemberId, Comment> = self.residence_comments(&members, r.period.year()).await?;
         let absent: HashMap<MemberId, usize> =
             self.meeting_alerts(under, r.period.year(), today).await?.absent.into_iter().map(|a| (a.member, a.months.len())).collect();
+        let criteria = self.round_criteria(round).await?;
+        let mut points = if criteria.is_some() {
+            self.evaluation_points(&within.iter().map(|e| e.id).collect::<Vec<_>>()).await?
+        } else {
+            HashMap::new()
+        };
         let index = self.index.read();
         let mut sheet_members = Vec::new();
         let mut sheet_units = Vec::new();
@@ -260,6 +296,7 @@ impl EvaluationStore for SqlStore {
                         unit_name: index.unit_name_on(e.group, on).unwrap_or_default(),
                         months_absent: absent.get(&m).copied().unwrap_or(0),
                         residence: comments.get(&m).cloned(),
+                        points: points.remove(&e.id).unwrap_or_default(),
                         row: e,
                     });
                 }
@@ -268,6 +305,7 @@ impl EvaluationStore for SqlStore {
                     sheet_units.push(SheetUnit {
                         name: index.unit_with_parent(u, on),
                         members: by_group.get(&u).copied().unwrap_or_default(),
+                        points: points.remove(&e.id).unwrap_or_default(),
                         row: e,
                     });
                 }
@@ -286,6 +324,7 @@ impl EvaluationStore for SqlStore {
             member_counts,
             unit_counts,
             by_child,
+            criteria,
         })
     }
 
@@ -313,7 +352,9 @@ impl EvaluationStore for SqlStore {
             return Err(StoreError::invalid("level", "no_proposal", "Chưa có đề xuất của chi bộ, cấp ủy."));
         }
         let disciplined = if step == Step::Proposal { input.disciplined } else { e.disciplined };
-        let rating = domain::evaluation::check_rating(round.regulation, &input.level, &input.score, Facts { disciplined })?;
+        let criteria = sql::evaluation::criteria(tx.as_mut(), round.id).await?;
+        let typed = TypedRating { level: &input.level, score: &input.score, points: &input.points };
+        let (rating, points) = domain::evaluation::check_round_rating(round.regulation, criteria.as_ref(), typed, Facts { disciplined })?;
         let note = domain::text::optional_text_in(&input.note, domain::text::Lines::Multi, 2_000, "Nhận xét")
             .map_err(|x| StoreError::invalid("note", x.code, x.message))?;
         if step == Step::Decision && rating.level == Level::Excellent {
@@ -337,6 +378,9 @@ impl EvaluationStore for SqlStore {
         {
             return Err(StoreError::Conflict { current: version });
         }
+        if criteria.is_some() {
+            sql::evaluation::set_points(tx.as_mut(), id, step, &points, self.db.max_params()).await?;
+        }
         let (kind, subject) = match e.subject {
             Subject::Member(m) => ("member", m.0),
             Subject::Unit(u) => ("unit", u.0),
@@ -345,7 +389,10 @@ impl EvaluationStore for SqlStore {
             "evaluation.step",
             kind,
             subject,
-            json!({ "evaluation": id, "round": e.round, "step": step.code(), "level": rating.level.code(), "score": rating.score }),
+            json!({
+                "evaluation": id, "round": e.round, "step": step.code(), "level": rating.level.code(), "score": rating.score,
+                "points": if points.is_empty() { None } else { Some(&points) }
+            }),
         );
         crate::audit::append(tx.as_mut(), &ctx.audit_actor(), ctx.now, &[record]).await?;
         tx.commit().await?;
@@ -396,6 +443,27 @@ impl EvaluationStore for SqlStore {
             out.push(RoundDue { round, opened_by, covers: above, members, units });
         }
         out.sort_by_key(|d| (d.round.due_on.is_none(), d.round.due_on, d.round.id));
+        Ok(out)
+    }
+
+    async fn round_criteria(&self, round: i64) -> Result<Option<Criteria>> {
+        let mut conn = self.db.reader().await?;
+        Ok(sql::evaluation::criteria(conn.as_mut(), round).await?)
+    }
+
+    async fn evaluation_points(&self, evaluations: &[i64]) -> Result<HashMap<i64, Vec<StepPoints>>> {
+        let mut conn = self.db.reader().await?;
+        let mut out: HashMap<i64, Vec<StepPoints>> = HashMap::new();
+        for p in sql::evaluation::points_of(conn.as_mut(), evaluations).await? {
+            let steps = out.entry(p.evaluation).or_default();
+            match steps.iter_mut().find(|s| s.step == p.step) {
+                Some(s) => s.points.push(p.points),
+                None => steps.push(StepPoints { step: p.step, points: vec![p.points] }),
+            }
+        }
+        for steps in out.values_mut() {
+            steps.sort_by_key(|s| Step::ALL.iter().position(|x| *x == s.step));
+        }
         Ok(out)
     }
 }

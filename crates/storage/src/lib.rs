@@ -83,7 +83,7 @@ pub use dues::{
 pub use enterprises::{EnterpriseLine, EnterpriseReport, EnterpriseRow, EnterpriseStore};
 pub use error::{Result, StoreError};
 pub use evaluation::{
-    EvaluationRow, EvaluationStore, LevelCounts, RoundDue, RoundRow, RoundSheet, SheetMember, SheetUnit, StepInput,
+    EvaluationRow, EvaluationStore, LevelCounts, RoundDue, RoundRow, RoundSheet, SheetMember, SheetUnit, StepInput, StepPoints,
     Subject as EvaluationSubject,
 };
 pub use export::ExportStore;

@@ -7,18 +7,18 @@
 
 use conformance::{TestStore, on_both_engines};
 use domain::access::Role;
-use domain::evaluation::{Level, Period, Progress, Regulation, RoundPlan, Step};
+use domain::evaluation::{Criteria, Level, Period, Progress, Regulation, RoundPlan, Step};
 use domain::unit::UnitKind::*;
 use storage::prelude::*;
 use storage::{EvaluationSubject, StepInput, StoreError};
 
 use crate::fixtures::*;
 
-on_both_engines!(a_round_from_opening_to_close, each_step_keeps_to_its_scope);
+on_both_engines!(a_round_from_opening_to_close, each_step_keeps_to_its_scope, a_committee_scores_by_its_own_criteria);
 
 /// A round of `period` due on 20/12/2026, with the default quota.
 fn plan(period: Period) -> RoundPlan {
-    RoundPlan { period, quota_percent: 20, due_on: d(2026, 12, 20) }
+    RoundPlan { period, quota_percent: 20, due_on: d(2026, 12, 20), criteria: None }
 }
 
 fn input(level: &str, score: &str) -> StepInput {
@@ -47,7 +47,7 @@ async fn a_round_from_opening_to_close(t: &TestStore) {
         );
     }
     // A round of 2025 opened before 30/8/2025 follows 124-QĐ/TW; one of 2026 follows 366-QĐ/TW.
-    let in_2025 = |period| RoundPlan { period, quota_percent: 20, due_on: d(2025, 12, 20) };
+    let in_2025 = |period| RoundPlan { period, quota_percent: 20, due_on: d(2025, 12, 20), criteria: None };
     let old = s.open_round(&at(d(2025, 8, 20)), commune, &in_2025(Period::Year(2025))).await.unwrap();
     let stored = s.evaluation_round(old).await.unwrap();
     assert_eq!((stored.regulation, stored.due_on), (Regulation::Qd124, Some(d(2025, 12, 20))));
@@ -116,6 +116,46 @@ async fn a_round_from_opening_to_close(t: &TestStore) {
     assert!(matches!(s.close_round(&ctx(), old).await, Err(StoreError::Conflict { .. })));
     assert_eq!(codes(s.record_evaluation_step(&ctx(), first, 2, Step::Decision, input("tot", "")).await.unwrap_err()), ["closed"]);
     assert_eq!(s.member_evaluations(members[0]).await.unwrap().len(), 3, "the year 2025, the year 2026 and the term");
+}
+
+/// A round with the committee's own criteria list (366-QĐ/TW): each step gives each criterion's
+/// points, the score is their sum and is checked as any score; the sheet shows the points per step.
+async fn a_committee_scores_by_its_own_criteria(t: &TestStore) {
+    let s = t.store.as_ref();
+    let province = unit(s, Province, "T", "Tỉnh ủy", None, d(2000, 1, 1)).await;
+    let commune = unit(s, Commune, "X", "Đảng bộ xã Xuân", Some(province), d(2000, 1, 1)).await;
+    let cell = unit(s, GrassrootsCell, "XA", "Chi bộ thôn An", Some(commune), d(2000, 1, 1)).await;
+    let an = member(s, "Nguyễn Văn An", "nam", "01/01/1980", &cccd(1), cell, d(2010, 1, 5), true).await;
+    let list = Criteria::parse_lines("Chính trị, tư tưởng | 20\nĐạo đức, lối sống | 20\nKết quả thực hiện nhiệm vụ | 60").unwrap();
+    let round = s.open_round(&ctx(), commune, &RoundPlan { criteria: list.clone(), ..plan(Period::Year(2026)) }).await.unwrap();
+    assert_eq!(s.round_criteria(round).await.unwrap(), list);
+    let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
+    assert_eq!(sheet.criteria, list);
+    let id = sheet.members.iter().find(|m| m.row.subject == EvaluationSubject::Member(an)).unwrap().row.id;
+    let scored = |level: &str, points: &[&str]| StepInput { points: points.iter().map(|p| p.to_string()).collect(), ..input(level, "") };
+    // A total alone is refused; a criterion above its most; the level above what the sum yields.
+    assert_eq!(codes(s.record_evaluation_step(&ctx(), id, 1, Step::SelfAssessment, input("tot", "80")).await.unwrap_err()), ["count"]);
+    let e = s.record_evaluation_step(&ctx(), id, 1, Step::SelfAssessment, scored("tot", &["21", "20", "50"])).await.unwrap_err();
+    assert_eq!(codes(e), ["range"]);
+    let e = s.record_evaluation_step(&ctx(), id, 1, Step::SelfAssessment, scored("xuat-sac", &["18", "18", "50"])).await.unwrap_err();
+    assert_eq!(codes(e), ["above_score"]);
+    s.record_evaluation_step(&ctx(), id, 1, Step::SelfAssessment, scored("tot", &["18", "18", "50"])).await.unwrap();
+    s.record_evaluation_step(&ctx(), id, 2, Step::Proposal, scored("tot", &["17", "18", "45"])).await.unwrap();
+    let row = s.evaluation_of(id).await.unwrap().1;
+    assert_eq!((row.self_rating.unwrap().score, row.proposed.unwrap().score), (Some(86), Some(80)));
+    let sheet = s.round_sheet(round, commune, ctx().today).await.unwrap();
+    let points = &sheet.members[0].points;
+    assert_eq!(
+        points.iter().map(|p| (p.step, p.points.clone())).collect::<Vec<_>>(),
+        [(Step::SelfAssessment, vec![18, 18, 50]), (Step::Proposal, vec![17, 18, 45])]
+    );
+    // A round without a list takes no points; a list under 124-QĐ/TW is refused.
+    let other = s.open_round(&ctx(), commune, &plan(Period::Quarter { year: 2026, quarter: 4 })).await.unwrap();
+    let sheet = s.round_sheet(other, commune, ctx().today).await.unwrap();
+    let e = s.record_evaluation_step(&ctx(), sheet.members[0].row.id, 1, Step::SelfAssessment, scored("tot", &["80"])).await.unwrap_err();
+    assert_eq!(codes(e), ["no_criteria"]);
+    let old = RoundPlan { period: Period::Year(2025), due_on: d(2025, 12, 20), criteria: list, quota_percent: 20 };
+    assert_eq!(codes(s.open_round(&at(d(2025, 8, 20)), commune, &old).await.unwrap_err()), ["not_scored"]);
 }
 
 async fn each_step_keeps_to_its_scope(t: &TestStore) {

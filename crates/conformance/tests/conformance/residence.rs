@@ -96,7 +96,12 @@ async fn ties_contacts_and_comments(t: &TestStore) {
     // The worklist: An's comment is missing, due by the deadline of the ward's round of 2026.
     let due = s.residence_due(w.workplace, 2026, today).await.unwrap().unwrap();
     assert_eq!((due.not_registered, due.unconfirmed, due.contact_overdue, due.comments_missing), (1, 0, 0, 1));
-    let plan = domain::evaluation::RoundPlan { period: domain::evaluation::Period::Year(2026), quota_percent: 20, due_on: d(2026, 12, 15) };
+    let plan = domain::evaluation::RoundPlan {
+        period: domain::evaluation::Period::Year(2026),
+        quota_percent: 20,
+        due_on: d(2026, 12, 15),
+        criteria: None,
+    };
     s.open_round(&ctx(), w.workplace, &plan).await.unwrap();
     assert_eq!(
         s.residence_report(w.office, 2026, today).await.unwrap().deadline,

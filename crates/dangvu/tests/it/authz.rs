@@ -295,7 +295,12 @@ async fn fixture(store: &dyn Store) -> Fixture {
                 .open_round(
                     &ctx,
                     cell,
-                    &domain::evaluation::RoundPlan { period: domain::evaluation::Period::Year(2026), quota_percent: 20, due_on: ctx.today },
+                    &domain::evaluation::RoundPlan {
+                        period: domain::evaluation::Period::Year(2026),
+                        quota_percent: 20,
+                        due_on: ctx.today,
+                        criteria: None,
+                    },
                 )
                 .await
                 .unwrap(),

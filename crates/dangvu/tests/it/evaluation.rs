@@ -42,13 +42,36 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     assert_eq!(r.status().as_u16(), 303);
     let (_, rounds) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation-rounds"), None).await;
     let round = rounds[0]["id"].as_i64().unwrap();
+    let row = |sheet: &serde_json::Value, m: i64| sheet["members"].as_array().unwrap().iter().find(|x| x["member"] == m).unwrap().clone();
     assert_eq!((&rounds[0]["regulation"], &rounds[0]["due_on"]), (&json!("366-qd-tw"), &json!("2026-12-20")));
     // A term round through the API (366-QĐ/TW rates by term too); a deadline before today is refused.
     let url = format!("/api/v1/units/{commune}/evaluation-rounds");
     let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"period": "2021-2026", "due_on": "2026-11-01"}))).await;
     assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("before_opening")), "{v}");
-    let (status, v) = leader.call(app, Method::POST, &url, Some(&json!({"period": "2021-2026", "due_on": "2026-12-31"}))).await;
+    // The term round scores by the commune's own criteria list, which must sum to 100.
+    let list = json!([{"name": "Chính trị, tư tưởng", "max_points": 30}, {"name": "Kết quả thực hiện nhiệm vụ", "max_points": 60}]);
+    let (status, v) =
+        leader.call(app, Method::POST, &url, Some(&json!({"period": "2021-2026", "due_on": "2026-12-31", "criteria": list}))).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("sum")), "{v}");
+    let list = json!([{"name": "Chính trị, tư tưởng", "max_points": 40}, {"name": "Kết quả thực hiện nhiệm vụ", "max_points": 60}]);
+    let (status, v) =
+        leader.call(app, Method::POST, &url, Some(&json!({"period": "2021-2026", "due_on": "2026-12-31", "criteria": list}))).await;
     assert_eq!(status, 201, "{v}");
+    let term = v["id"].as_i64().unwrap();
+    let (_, term_sheet) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation/{term}"), None).await;
+    assert_eq!(term_sheet["criteria"], list);
+    let term_an = row(&term_sheet, an);
+    let term_steps = format!("/api/v1/units/{east}/evaluation/{term}/steps");
+    let proposal = json!({"evaluation": term_an["id"], "version": 1, "step": "de-xuat", "level": "tot", "points": [35, 50]});
+    let (status, v) = secretary.call(app, Method::POST, &term_steps, Some(&proposal)).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, term_sheet) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation/{term}"), None).await;
+    let term_an = row(&term_sheet, an);
+    assert_eq!((&term_an["proposed"]["score"], &term_an["points"][0]["points"]), (&json!(85), &json!([35, 50])), "{term_an}");
+    // The sheet's forms ask each criterion's points.
+    let (_, html) = secretary.page(app, &format!("/units/{east}/evaluation/{term}")).await;
+    assert!(html.contains("Điểm từng tiêu chí — Chi bộ, cấp ủy đề xuất: 35 · 50"), "{html}");
+    assert!(html.contains("Kết quả thực hiện nhiệm vụ (0–60)") && !html.contains("Tổng điểm (0–100)"), "{html}");
 
     // The worklists count down to the deadlines: the leader's home, the secretary's board, the API.
     let (_, home) = leader.page(app, "/").await;
@@ -80,7 +103,6 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     let page = web.get(app.url("/handbook/evaluation")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Quy định 366-QĐ/TW") && page.contains("Tự chấm điểm"), "{page}");
     let (_, sheet) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation/{round}"), None).await;
-    let row = |sheet: &serde_json::Value, m: i64| sheet["members"].as_array().unwrap().iter().find(|x| x["member"] == m).unwrap().clone();
     let mine = row(&sheet, an);
     let (id, version) = (mine["id"].as_i64().unwrap().to_string(), mine["version"].as_i64().unwrap().to_string());
     let r = web
@@ -175,7 +197,7 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     assert!(
         actions.contains(&"evaluation.open".into())
             && actions.contains(&"evaluation.close".into())
-            && actions.iter().filter(|a| *a == "evaluation.step").count() == 4,
+            && actions.iter().filter(|a| *a == "evaluation.step").count() == 5,
         "{actions:?}"
     );
 }

@@ -42,7 +42,53 @@ fn under_124_levels_are_given_without_a_score() {
 }
 
 fn plan(period: Period, due_on: NaiveDate) -> RoundPlan {
-    RoundPlan { period, quota_percent: 20, due_on }
+    RoundPlan { period, quota_percent: 20, due_on, criteria: None }
+}
+
+fn criteria() -> Criteria {
+    Criteria::parse_lines("Chính trị, tư tưởng | 20\nĐạo đức, lối sống | 20\n\nKết quả thực hiện nhiệm vụ | 60").unwrap().unwrap()
+}
+
+#[test]
+fn a_committee_may_enter_its_own_criteria_summing_to_100() {
+    // 366-QĐ/TW art. 11: a 100-point scale; the per-criterion breakdown is the committee's (rules.md §8).
+    let c = criteria();
+    assert_eq!(c.items().len(), 3);
+    assert_eq!(c.items()[2], Criterion { name: "Kết quả thực hiện nhiệm vụ".into(), max_points: 60 });
+    assert_eq!(Criteria::parse_lines(&c.lines()).unwrap().unwrap(), c, "written back as typed");
+    assert_eq!(Criteria::parse_lines("  \n ").unwrap(), None);
+    let code = |text: &str| Criteria::parse_lines(text).unwrap_err().errors[0].code;
+    assert_eq!(code("A | 50\nB | 40"), "sum");
+    assert_eq!(code("A | 50\na | 50"), "name_twice");
+    assert_eq!(code("A | 100\nB | 0"), "points_zero");
+    assert_eq!(code("A 100"), "line");
+    assert_eq!(code("A | nhiều"), "points");
+    assert_eq!(code(&(0..31).map(|i| format!("T{i} | 1")).collect::<Vec<_>>().join("\n")), "count");
+    // Only under 366-QĐ/TW.
+    let with = RoundPlan { criteria: Some(c), ..plan(Period::Year(2025), d(2025, 7, 1)) };
+    assert_eq!(check_round(Regulation::Qd124, &with, d(2025, 6, 1)).unwrap_err().errors[0].code, "not_scored");
+}
+
+#[test]
+fn with_a_criteria_list_the_points_give_the_total() {
+    let c = criteria();
+    let typed = |level: &'static str, score: &'static str, points: &[&str]| {
+        let points: Vec<String> = points.iter().map(|p| p.to_string()).collect();
+        check_round_rating(Regulation::Qd366, Some(&c), TypedRating { level, score, points: &points }, Facts::default())
+    };
+    let (rating, points) = typed("tot", "", &["18", "17,5", "50"]).unwrap();
+    assert_eq!((rating, points), (Rating { level: Level::Good, score: Some(85) }, vec![18, 17, 50]));
+    assert_eq!(typed("tot", "85", &["18", "17", "50"]).unwrap().0.score, Some(85), "a total typed beside them agrees");
+    assert_eq!(typed("tot", "90", &["18", "17", "50"]).unwrap_err().errors[0].code, "sum");
+    assert_eq!(typed("tot", "", &["21", "17", "50"]).unwrap_err().errors[0].code, "range");
+    assert_eq!(typed("tot", "", &["18", "17"]).unwrap_err().errors[0].code, "count");
+    assert_eq!(typed("xuat-sac", "", &["18", "17", "50"]).unwrap_err().errors[0].code, "above_score");
+    // Without a list, points are refused and the total is the score.
+    let points = vec!["10".to_string()];
+    let e = check_round_rating(Regulation::Qd366, None, TypedRating { level: "tot", score: "80", points: &points }, Facts::default());
+    assert_eq!(e.unwrap_err().errors[0].code, "no_criteria");
+    let r = check_round_rating(Regulation::Qd366, None, TypedRating { level: "tot", score: "80", points: &[] }, Facts::default());
+    assert_eq!(r.unwrap(), (Rating { level: Level::Good, score: Some(80) }, vec![]));
 }
 
 #[test]

@@ -212,6 +212,18 @@ impl HandbookDesk<'_> {
         self.store().member_evaluations(self.member).await
     }
 
+    /// The criteria list of the round of one of the member's evaluations and the points given
+    /// (any other evaluation: not found).
+    pub async fn evaluation_criteria(&self, id: i64) -> Result<crate::evaluation::OwnCriteria> {
+        let (round, e) = self.store().evaluation_of(id).await?;
+        if e.subject != crate::evaluation::Subject::Member(self.member) {
+            return Err(StoreError::NotFound);
+        }
+        let criteria = self.store().round_criteria(round.id).await?;
+        let points = self.store().evaluation_points(&[id]).await?.remove(&id).unwrap_or_default();
+        Ok(crate::evaluation::OwnCriteria { criteria, points })
+    }
+
     /// The member's self-assessment in one of their evaluations (any other: not found).
     pub async fn self_assess(&self, id: i64, version: i64, input: crate::evaluation::StepInput) -> Result<()> {
         let (_, e) = self.store().evaluation_of(id).await?;

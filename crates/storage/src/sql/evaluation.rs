@@ -1,7 +1,7 @@
 //! Statements of evaluation rounds (migration 0028).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::evaluation::{Level, Period, Progress, Rating, Regulation, RoundPlan, Step};
+use domain::evaluation::{Criteria, Criterion, Level, Period, Progress, Rating, Regulation, RoundPlan, Step};
 use domain::ids::{MemberId, UnitId};
 
 use super::{R, field, insert_rows};
@@ -309,4 +309,78 @@ pub async fn record_step(
         }
     };
     Ok(n == 1)
+}
+
+/// Writes a round's criteria list in order.
+pub async fn insert_criteria(tx: &mut dyn Conn, round: i64, criteria: &Criteria, max_params: usize) -> R<()> {
+    let rows = criteria
+        .items()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| vec![round.into(), (i as i64).into(), c.name.clone().into(), i64::from(c.max_points).into()])
+        .collect();
+    insert_rows(tx, "INSERT INTO evaluation_criteria (round_id, position, name, max_points) VALUES", 4, rows, max_params).await
+}
+
+/// A round's criteria list, if it has one.
+pub async fn criteria(conn: &mut dyn Conn, round: i64) -> R<Option<Criteria>> {
+    let rows = conn
+        .query(&"SELECT name, max_points FROM evaluation_criteria WHERE round_id = $1 ORDER BY position".into(), vec![round.into()])
+        .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(Criterion {
+                name: r.str("name")?,
+                max_points: u8::try_from(r.i64("max_points")?).map_err(|e| DbError::Decode(e.to_string()))?,
+            })
+        })
+        .collect::<R<Vec<_>>>()?;
+    Criteria::new(items).map(Some).map_err(|e| DbError::Decode(e.summary()))
+}
+
+/// One step's points for one criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PointsRow {
+    pub evaluation: i64,
+    pub step: Step,
+    pub position: usize,
+    pub points: u8,
+}
+
+/// Replaces a step's points of an evaluation.
+pub async fn set_points(tx: &mut dyn Conn, evaluation: i64, step: Step, points: &[u8], max_params: usize) -> R<()> {
+    tx.execute(&"DELETE FROM evaluation_points WHERE evaluation_id = $1 AND step = $2".into(), vec![evaluation.into(), step.code().into()])
+        .await?;
+    let rows = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| vec![evaluation.into(), step.code().into(), (i as i64).into(), i64::from(*p).into()])
+        .collect();
+    insert_rows(tx, "INSERT INTO evaluation_points (evaluation_id, step, position, points) VALUES", 4, rows, max_params).await
+}
+
+/// The points of evaluations, in order of evaluation, step and criterion.
+pub async fn points_of(conn: &mut dyn Conn, evaluations: &[i64]) -> R<Vec<PointsRow>> {
+    let mut rows = super::select_in(
+        conn,
+        "SELECT evaluation_id, step, position, points FROM evaluation_points WHERE evaluation_id IN",
+        "",
+        &[],
+        evaluations,
+        |r| {
+            Ok(PointsRow {
+                evaluation: r.i64("evaluation_id")?,
+                step: field(Step::parse(&r.str("step")?))?,
+                position: usize::try_from(r.i64("position")?).map_err(|e| DbError::Decode(e.to_string()))?,
+                points: u8::try_from(r.i64("points")?).map_err(|e| DbError::Decode(e.to_string()))?,
+            })
+        },
+    )
+    .await?;
+    rows.sort_by_key(|p| (p.evaluation, p.step.code(), p.position));
+    Ok(rows)
 }

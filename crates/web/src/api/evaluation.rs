@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use domain::evaluation::{Period, Rating, RoundPlan, Step};
+use domain::evaluation::{Criteria, Criterion, Period, Rating, RoundPlan, Step};
 use domain::ids::UnitId;
 use storage::{EvaluationRow, EvaluationSubject, LevelCounts, RoundRow, StepInput};
 
@@ -90,9 +90,17 @@ pub struct EvaluationBody {
     pub months_absent: Option<usize>,
     /// The residence's rating of the year (`tot`, `chua-tot`; members).
     pub residence: Option<&'static str>,
+    /// Each step's points per criterion (rounds with a criteria list).
+    pub points: Vec<StepPointsBody>,
 }
 
-fn evaluation(e: &EvaluationRow, name: String, months_absent: Option<usize>, residence: Option<&'static str>) -> EvaluationBody {
+fn evaluation(
+    e: &EvaluationRow,
+    name: String,
+    months_absent: Option<usize>,
+    residence: Option<&'static str>,
+    points: &[storage::StepPoints],
+) -> EvaluationBody {
     let (member, unit) = match e.subject {
         EvaluationSubject::Member(m) => (Some(m.0), None),
         EvaluationSubject::Unit(u) => (None, Some(u.0)),
@@ -110,6 +118,7 @@ fn evaluation(e: &EvaluationRow, name: String, months_absent: Option<usize>, res
         decided: rating(e.decided),
         months_absent,
         residence,
+        points: points_bodies(points),
     }
 }
 
@@ -144,6 +153,8 @@ pub struct RoundSheetBody {
     pub member_counts: CountsBody,
     pub unit_counts: CountsBody,
     pub by_child: Vec<ChildCounts>,
+    /// The round's own criteria list, if its committee gave one.
+    pub criteria: Option<Vec<CriterionBody>>,
 }
 
 /// A round to open.
@@ -157,6 +168,31 @@ pub struct OpenBody {
     pub quota_percent: Option<u32>,
     /// The day every evaluation is to be decided by; not before today.
     pub due_on: chrono::NaiveDate,
+    /// The committee's own criteria list (366-QĐ/TW rounds), the most points summing to 100;
+    /// the steps then give each criterion's points (`points`) instead of a total.
+    #[serde(default)]
+    pub criteria: Option<Vec<CriterionBody>>,
+}
+
+/// One criterion of a round's own list.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionBody {
+    pub name: String,
+    /// 1–100.
+    pub max_points: u8,
+}
+
+/// The points one step gave per criterion, in the list's order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepPointsBody {
+    /// `tu-danh-gia`, `de-xuat` or `quyet-dinh`.
+    pub step: &'static str,
+    pub points: Vec<u8>,
+}
+
+fn points_bodies(points: &[storage::StepPoints]) -> Vec<StepPointsBody> {
+    points.iter().map(|p| StepPointsBody { step: p.step.code(), points: p.points.clone() }).collect()
 }
 
 /// A step to record.
@@ -177,6 +213,10 @@ pub struct EvaluationStepBody {
     /// With the proposal: disciplined within the period (blocks excellent).
     #[serde(default)]
     pub disciplined: bool,
+    /// In a round with a criteria list: each criterion's points in the list's order (their sum
+    /// is the score; a `score` given beside them must agree).
+    #[serde(default)]
+    pub points: Option<Vec<f64>>,
 }
 
 /// Done.
@@ -196,7 +236,7 @@ async fn rounds(s: Caller, PathId(unit): PathId<UnitId>) -> Result<Response, App
     request_body = OpenBody,
     responses((status = 201, description = "Opened with the regulation in force today", body = Created),
               (status = 403, description = "You decide for no unit", body = ErrorEnvelope),
-              (status = 422, description = "A round of that period already (`duplicate`), a quarter or term under 124-QĐ/TW (`yearly_only`), a period not begun (`future`), a deadline before today (`before_opening`)", body = ErrorEnvelope)))]
+              (status = 422, description = "A round of that period already (`duplicate`), a quarter or term under 124-QĐ/TW (`yearly_only`), a period not begun (`future`), a deadline before today (`before_opening`), a criteria list not summing to 100 (`sum`) or under 124-QĐ/TW (`not_scored`)", body = ErrorEnvelope)))]
 async fn open(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.evaluation()?;
     if !desk.may_open(unit).await {
@@ -204,7 +244,15 @@ async fn open(s: Caller, PathId(unit): PathId<UnitId>, Json(body): Json<serde_js
     }
     let b: OpenBody = typed(body)?;
     let period = Period::parse(&b.period).map_err(|e| AppError::validation(domain::ValidationErrors { errors: vec![e] }))?;
-    let plan = RoundPlan { period, quota_percent: b.quota_percent.unwrap_or(domain::evaluation::DEFAULT_QUOTA_PERCENT), due_on: b.due_on };
+    let criteria = match b.criteria {
+        Some(list) => Some(
+            Criteria::new(list.into_iter().map(|c| Criterion { name: c.name, max_points: c.max_points }).collect())
+                .map_err(AppError::validation)?,
+        ),
+        None => None,
+    };
+    let quota_percent = b.quota_percent.unwrap_or(domain::evaluation::DEFAULT_QUOTA_PERCENT);
+    let plan = RoundPlan { period, quota_percent, due_on: b.due_on, criteria };
     Ok(created(desk.open(unit, &plan).await?))
 }
 
@@ -219,12 +267,18 @@ async fn sheet(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<
         members: sh
             .members
             .iter()
-            .map(|m| evaluation(&m.row, m.full_name.clone(), Some(m.months_absent), m.residence.as_ref().map(|c| c.rating.code())))
+            .map(|m| {
+                evaluation(&m.row, m.full_name.clone(), Some(m.months_absent), m.residence.as_ref().map(|c| c.rating.code()), &m.points)
+            })
             .collect(),
-        units: sh.units.iter().map(|u| evaluation(&u.row, u.name.clone(), None, None)).collect(),
+        units: sh.units.iter().map(|u| evaluation(&u.row, u.name.clone(), None, None, &u.points)).collect(),
         member_counts: CountsBody::from(&sh.member_counts),
         unit_counts: CountsBody::from(&sh.unit_counts),
         by_child: sh.by_child.iter().map(|(u, n, c)| ChildCounts { unit: u.0, name: n.clone(), counts: c.into() }).collect(),
+        criteria: sh
+            .criteria
+            .as_ref()
+            .map(|c| c.items().iter().map(|c| CriterionBody { name: c.name.clone(), max_points: c.max_points }).collect()),
     };
     Ok(axum::Json(body).into_response())
 }
@@ -234,7 +288,7 @@ async fn sheet(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<
     request_body = EvaluationStepBody,
     responses((status = 200, description = "Recorded", body = EvaluationDone),
               (status = 409, description = "Changed meanwhile (send the version read)", body = ErrorEnvelope),
-              (status = 422, description = "A level above the score (`above_score`), excellent with discipline (`disciplined`), beyond the quota (`quota`), no proposal before the decision (`no_proposal`), decided (`decided`), the round closed (`closed`)", body = ErrorEnvelope)))]
+              (status = 422, description = "A level above the score (`above_score`), excellent with discipline (`disciplined`), beyond the quota (`quota`), no proposal before the decision (`no_proposal`), decided (`decided`), the round closed (`closed`), points out of range (`range`), a criterion missing (`count`), a score not their sum (`sum`), points in a round without a list (`no_criteria`)", body = ErrorEnvelope)))]
 async fn step(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>, Json(body): Json<serde_json::Value>) -> Result<Response, AppError> {
     let desk = s.evaluation()?;
     if !desk.takes(Step::Proposal) && !desk.takes(Step::Decision) {
@@ -248,6 +302,7 @@ async fn step(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>, Json(body):
         score: b.score.map(|x| x.to_string()).unwrap_or_default(),
         note: b.note.unwrap_or_default(),
         disciplined: b.disciplined,
+        points: b.points.unwrap_or_default().iter().map(f64::to_string).collect(),
     };
     desk.step(round, b.evaluation, b.version, step, input).await?;
     Ok(axum::Json(EvaluationDone { ok: true }).into_response())

@@ -12,7 +12,7 @@ use axum::response::Response;
 use chrono::Datelike;
 
 use domain::access::Capability;
-use domain::evaluation::{Level, Period, Rating, RoundPlan, Step, percent};
+use domain::evaluation::{Criteria, Level, Period, Rating, RoundPlan, Step, percent};
 use domain::ids::UnitId;
 use storage::{EvaluationRow, LevelCounts, RoundRow, RoundSheet, StepInput};
 
@@ -44,6 +44,11 @@ fn get<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
     f.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
+/// Every value of a repeated field, in the form's order.
+fn all(f: &[(String, String)], name: &str) -> Vec<String> {
+    f.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+}
+
 fn levels() -> Vec<(&'static str, &'static str)> {
     forms::codes(Level::ALL, Level::code, Level::label)
 }
@@ -73,6 +78,8 @@ struct OpenTyped {
     period: String,
     quota_percent: String,
     due_on: String,
+    /// The committee's own criteria list, "name | points" a line (none: the total only).
+    criteria: String,
 }
 
 impl OpenTyped {
@@ -82,6 +89,7 @@ impl OpenTyped {
             period: today.year().to_string(),
             quota_percent: domain::evaluation::DEFAULT_QUOTA_PERCENT.to_string(),
             due_on: crate::format::date(last),
+            criteria: String::new(),
         }
     }
 
@@ -90,6 +98,7 @@ impl OpenTyped {
             period: get(f, "period").to_owned(),
             quota_percent: get(f, "quota_percent").to_owned(),
             due_on: get(f, "due_on").to_owned(),
+            criteria: get(f, "criteria").to_owned(),
         }
     }
 }
@@ -163,9 +172,16 @@ async fn open(s: Caller, chrome: Chrome, PathId(unit): PathId<UnitId>, Form(f): 
         }
     };
     let due_on = e.take("due_on", domain::dates::parse_date(get(&f, "due_on")));
+    let criteria = match Criteria::parse_lines(get(&f, "criteria")) {
+        Ok(c) => c,
+        Err(list) => {
+            e.errors.extend(list.errors);
+            None
+        }
+    };
     let result = match (period, quota, due_on) {
         (Some(period), Some(quota_percent), Some(due_on)) if e.errors.is_empty() => {
-            desk.open(unit, &RoundPlan { period, quota_percent, due_on }).await.map_err(forms::invalid)
+            desk.open(unit, &RoundPlan { period, quota_percent, due_on, criteria }).await.map_err(forms::invalid)
         }
         _ => Err(Ok(e)),
     };
@@ -198,12 +214,46 @@ struct RowForm {
     proposal: bool,
 }
 
+/// A criterion of the round's own list, as a form shows it.
+struct CriterionField {
+    /// Its place in the list (the form's inputs keep the order).
+    index: usize,
+    name: String,
+    max_points: u8,
+}
+
+fn criterion_fields(criteria: Option<&Criteria>) -> Vec<CriterionField> {
+    criteria
+        .map(|c| {
+            c.items()
+                .iter()
+                .enumerate()
+                .map(|(index, c)| CriterionField { index, name: c.name.clone(), max_points: c.max_points })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// "Đề xuất: 18 · 17 · 50" for each step that gave points.
+fn points_words(points: &[storage::StepPoints]) -> String {
+    points
+        .iter()
+        .map(|p| {
+            let each: Vec<String> = p.points.iter().map(u8::to_string).collect();
+            format!("{}: {}", p.step.label(), each.join(" · "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 struct EvalRow {
     id: i64,
     version: i64,
     name: String,
     unit: String,
     inputs: String,
+    /// Each step's points per criterion, in words (rounds with a criteria list).
+    points: String,
     self_rating: String,
     proposed: String,
     decided: String,
@@ -226,6 +276,8 @@ struct SheetPage {
     round: i64,
     words: String,
     scored: bool,
+    /// The round's own criteria list: the forms take each criterion's points instead of a total.
+    criteria: Vec<CriterionField>,
     open: bool,
     member_counts: Vec<Share>,
     /// The same unit's members in the round of the period before (year over year), if any.
@@ -297,6 +349,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
             name: m.full_name.clone(),
             unit: m.unit_name.clone(),
             inputs: inputs.join(" · "),
+            points: points_words(&m.points),
             self_rating: rating_words(m.row.self_rating),
             proposed: rating_words(m.row.proposed),
             decided: rating_words(m.row.decided),
@@ -316,6 +369,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
             } else {
                 String::new()
             },
+            points: points_words(&u.points),
             self_rating: rating_words(u.row.self_rating),
             proposed: rating_words(u.row.proposed),
             decided: rating_words(u.row.decided),
@@ -351,6 +405,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
         round,
         words: round_words(&sh.round),
         scored: sh.round.regulation.scored(),
+        criteria: criterion_fields(sh.criteria.as_ref()),
         open,
         member_counts: shares(&sh.member_counts),
         member_total: sh.member_counts.decided() + sh.member_counts.undecided,
@@ -389,6 +444,7 @@ async fn step(
         score: get(&f, "score").to_owned(),
         note: get(&f, "note").to_owned(),
         disciplined: get(&f, "disciplined") == "1",
+        points: all(&f, "points"),
     };
     match desk.step(round, id, version, step, input).await {
         Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}#e{id}"))),
@@ -447,17 +503,29 @@ async fn workbook(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>) -> Resu
         bold_rows: vec![rows.len() - 1],
         rows,
     };
-    let step_header =
-        ["Họ và tên", "Chi bộ", "Tự xếp loại", "Chi bộ đề xuất", "Quyết định", "Điểm", "Vắng sinh hoạt (tháng)", "Nhận xét nơi cư trú"];
+    // With a criteria list, each criterion's points of the last step that gave them.
+    let criteria: Vec<String> =
+        sh.criteria.as_ref().map(|c| c.items().iter().map(|c| format!("{} ({})", c.name, c.max_points)).collect()).unwrap_or_default();
+    let mut member_header = xlsx::header(&[
+        "Họ và tên",
+        "Chi bộ",
+        "Tự xếp loại",
+        "Chi bộ đề xuất",
+        "Quyết định",
+        "Điểm",
+        "Vắng sinh hoạt (tháng)",
+        "Nhận xét nơi cư trú",
+    ]);
+    member_header.extend(criteria.iter().cloned());
     let members = Sheet {
         name: "Đảng viên".into(),
         title: format!("Đánh giá, xếp loại đảng viên {}", sh.round.period.label()),
-        header: xlsx::header(&step_header),
+        header: member_header,
         rows: sh
             .members
             .iter()
             .map(|m| {
-                vec![
+                let mut row = vec![
                     Cell::text(m.full_name.clone()),
                     Cell::text(m.unit_name.clone()),
                     Cell::text(m.row.self_rating.map(|r| r.level.label()).unwrap_or("")),
@@ -466,7 +534,10 @@ async fn workbook(s: Caller, PathIds(unit, round): PathIds<UnitId, i64>) -> Resu
                     m.row.decided.and_then(|r| r.score).map_or(Cell::Empty, |x| Cell::Count(u64::from(x))),
                     Cell::Count(m.months_absent as u64),
                     Cell::text(m.residence.as_ref().map(|c| c.rating.label()).unwrap_or("")),
-                ]
+                ];
+                let last = m.points.last().map(|p| p.points.as_slice()).unwrap_or_default();
+                row.extend((0..criteria.len()).map(|i| last.get(i).map_or(Cell::Empty, |x| Cell::Count(u64::from(*x)))));
+                row
             })
             .collect(),
         bold_rows: Vec::new(),
@@ -500,6 +571,10 @@ struct MineRow {
     proposed: String,
     decided: String,
     scored: bool,
+    /// The round's own criteria list, if any: the form takes each criterion's points.
+    criteria: Vec<CriterionField>,
+    /// The points given per criterion, in words.
+    points: String,
     /// The self-assessment may be given (round open, nothing decided).
     open: bool,
 }
@@ -514,12 +589,11 @@ struct MinePage {
 }
 
 async fn mine_page(s: &Caller, chrome: Chrome, errors: Vec<String>) -> Result<MinePage, AppError> {
-    let rows = s
-        .handbook()?
-        .evaluations()
-        .await?
-        .into_iter()
-        .map(|(r, e)| MineRow {
+    let desk = s.handbook()?;
+    let mut rows = Vec::new();
+    for (r, e) in desk.evaluations().await? {
+        let own = desk.evaluation_criteria(e.id).await?;
+        rows.push(MineRow {
             id: e.id,
             version: e.version,
             words: round_words(&r),
@@ -527,9 +601,11 @@ async fn mine_page(s: &Caller, chrome: Chrome, errors: Vec<String>) -> Result<Mi
             proposed: rating_words(e.proposed),
             decided: rating_words(e.decided),
             scored: r.regulation.scored(),
+            criteria: criterion_fields(own.criteria.as_ref()),
+            points: points_words(&own.points),
             open: r.closed_on.is_none() && e.decided.is_none(),
-        })
-        .collect();
+        });
+    }
     Ok(MinePage { chrome: chrome.titled("Kiểm điểm, đánh giá, xếp loại của tôi"), rows, levels: levels(), errors })
 }
 
@@ -548,6 +624,7 @@ async fn self_assess(s: Caller, chrome: Chrome, Form(f): Form<Vec<(String, Strin
         score: get(&f, "score").to_owned(),
         note: get(&f, "note").to_owned(),
         disciplined: false,
+        points: all(&f, "points"),
     };
     match desk.self_assess(id, version, input).await {
         Ok(()) => Ok(see_other("/handbook/evaluation")),

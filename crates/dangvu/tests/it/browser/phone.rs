@@ -229,6 +229,11 @@ async fn people(app: &App, p: &Picks) -> Vec<Person> {
                 period: domain::evaluation::Period::Year(2026),
                 quota_percent: 20,
                 due_on: ctx.today + chrono::Duration::days(5),
+                // A committee's own list: the sheet's forms take each criterion's points.
+                criteria: domain::evaluation::Criteria::parse_lines(
+                    "Phẩm chất chính trị, tư tưởng | 20\nĐạo đức, lối sống, ý thức tổ chức kỷ luật | 20\nKết quả thực hiện nhiệm vụ được giao | 60",
+                )
+                .unwrap(),
             },
         )
         .await
