@@ -12,6 +12,7 @@ mod backup;
 mod bench;
 mod config;
 mod dues;
+mod evaluation;
 mod export;
 mod handbook;
 mod import;
@@ -162,6 +163,15 @@ enum Command {
         #[command(flatten)]
         args: dues::DuesArgs,
     },
+    /// A unit's evaluation report for a period, or the open rounds with their deadlines and what
+    /// waits (text or CSV).
+    Evaluation {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: evaluation::EvaluationArgs,
+    },
     /// Handbook accounts of a subtree's members: create them, issue new activation codes, or
     /// list where they stand; codes are written once, as CSV, for the slips.
     HandbookAccounts {
@@ -266,6 +276,10 @@ async fn main() -> Result<()> {
         Command::Dues { database, args } => {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
             dues::run(store.as_ref(), args).await
+        }
+        Command::Evaluation { database, args } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            evaluation::run(store.as_ref(), args).await
         }
         Command::HandbookAccounts { database, args } => {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;

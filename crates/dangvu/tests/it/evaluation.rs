@@ -201,3 +201,45 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
         "{actions:?}"
     );
 }
+
+conformance::on_both_engines!(the_command_prints_the_report_and_the_open_rounds);
+
+// The command runs with the real clock, so the test compares with the store read on the same day
+// (clippy.toml `disallowed-methods`).
+#[allow(clippy::disallowed_methods)]
+async fn the_command_prints_the_report_and_the_open_rounds(t: &conformance::TestStore) {
+    use crate::cli::{dangvu, database, ok, text};
+    use domain::evaluation::Period;
+    let db = database(t);
+    let today = storage::vietnam_today(chrono::Utc::now());
+    let last_year = chrono::Datelike::year(&today) - 1;
+    // The generated data has last year's rounds of the communes, decided and closed.
+    ok(&db, &["generate", "--members", "600", "--seed", "3"], None);
+    let root = t.store.children(None, today).await.expect("roots").remove(0).unit;
+    let mut commune = None;
+    for c in t.store.children(Some(root.id), today).await.expect("communes") {
+        let rounds = t.store.evaluation_rounds(c.unit.id, today).await.expect("rounds");
+        if let Some(r) = rounds.into_iter().find(|r| r.period == Period::Year(last_year)) {
+            commune = Some((c.unit, r));
+            break;
+        }
+    }
+    let (commune, round) = commune.expect("a commune rated last year");
+    let sheet = t.store.round_sheet(round.id, commune.id, today).await.expect("sheet");
+    let period = last_year.to_string();
+    let csv = ok(&db, &["evaluation", "--unit", &commune.code, "--period", &period, "--format", "csv"], None);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("\u{feff}Đơn vị,Hoàn thành xuất sắc nhiệm vụ,"), "{}", rows[0]);
+    assert_eq!(rows.len(), sheet.by_child.len() + 2, "{csv}");
+    let [x, g, d, n] = sheet.member_counts.levels;
+    assert!(rows[rows.len() - 1].ends_with(&format!(",{x},{g},{d},{n},{}", sheet.member_counts.undecided)), "{csv}");
+    let out = ok(&db, &["evaluation", "--unit", &commune.code, "--period", &period], None);
+    assert!(out.starts_with(&format!("Kết quả xếp loại chất lượng năm {last_year} — ")) && out.contains("đã kết thúc"), "{out}");
+    let due = t.store.rounds_due(commune.id, today).await.expect("due");
+    let csv = ok(&db, &["evaluation", "--unit", &commune.code, "--due", "--format", "csv"], None);
+    assert_eq!(csv.lines().count(), due.len() + 1, "{csv}");
+    let o = dangvu(&db, &["evaluation", "--unit", &commune.code, "--period", "2001"], None);
+    assert!(!o.status.success() && text(&o).contains("--period"), "{}", text(&o));
+    let q = storage::AuditQuery { action: Some("read.evaluation".into()), limit: 10, ..Default::default() };
+    assert_eq!(t.store.audit_entries(&q).await.unwrap().len(), 2);
+}
