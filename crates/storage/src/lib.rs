@@ -103,8 +103,8 @@ pub use plans::{InheritedFrom, MAX_TERM_TARGET, OccasionView, PlanStore, TermInF
 pub use quality::{KindCount, QualityLine, QualityMember, QualityQuery, QualityReport, QualityStore, QualityUnit, UnitCounts};
 pub use reports::{Period, ReportRequest, ReportStore};
 pub use residence::{
-    CommentRow as ResidenceCommentRow, ContactRow as ResidenceContactRow, MemberResidence, ResidenceLine, ResidenceReport, ResidenceStore,
-    TieRow,
+    ChildResidence, CommentRow as ResidenceCommentRow, ContactRow as ResidenceContactRow, MemberResidence, ResidenceLine, ResidenceReport,
+    ResidenceStore, TieRow,
 };
 pub use scope::ScopeStore;
 pub use session_cache::{SessionView, still_usable};

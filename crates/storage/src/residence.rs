@@ -72,7 +72,8 @@ pub struct MemberResidence {
 pub struct ResidenceLine {
     pub member: MemberId,
     pub full_name: String,
-    /// The member's own chi bộ (their workplace).
+    /// The member's own chi bộ (their workplace), and its name with its parent.
+    pub unit: Option<UnitId>,
     pub unit_name: String,
     /// Where they live: the residence chi bộ's name, or the address.
     pub residence: String,
@@ -95,6 +96,18 @@ pub struct ResidenceReport {
     /// The earliest deadline of the year's evaluation rounds covering the unit: the comments
     /// are due by it (Quy định 213-QĐ/TW, rules.md §11).
     pub deadline: Option<NaiveDate>,
+    /// The working members counted per unit directly below (the report's rows per unit).
+    pub by_child: Vec<ChildResidence>,
+}
+
+/// The working members of one unit directly below a report's unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildResidence {
+    pub unit: UnitId,
+    pub name: String,
+    pub due: ResidenceDue,
+    /// Comments in by the deadline (all comments received when there is none).
+    pub comments_in_time: usize,
 }
 
 impl ResidenceReport {
@@ -145,10 +158,12 @@ impl SqlStore {
                 Some(ResidenceCell::External(name)) => name.clone(),
                 None => tie.map(|t| t.address.clone()).unwrap_or_default(),
             };
+            let unit = index.home_unit(m);
             out.push(ResidenceLine {
                 member: m,
                 full_name,
-                unit_name: index.home_unit(m).map(|u| index.unit_with_parent(u, today)).unwrap_or_default(),
+                unit,
+                unit_name: unit.map(|u| index.unit_with_parent(u, today)).unwrap_or_default(),
                 residence,
                 category: tie.map(|t| t.category),
                 standing,
@@ -317,13 +332,41 @@ impl ResidenceStore for SqlStore {
             .filter(|r| r.period == domain::evaluation::Period::Year(year))
             .filter_map(|r| r.due_on)
             .min();
+        let working = self.residence_lines(&working, year, today).await?;
+        let by_child = {
+            let index = self.index.read();
+            index
+                .children(Some(root), today)
+                .into_iter()
+                .map(|(child, _, _)| {
+                    let under = |l: &&ResidenceLine| {
+                        l.unit.is_some_and(|u| u == child.unit_id || domain::transfers::Tree::is_within(&*index, u, child.unit_id, today))
+                    };
+                    let lines: Vec<&ResidenceLine> = working.iter().filter(under).collect();
+                    let comments_in_time = lines
+                        .iter()
+                        .filter(|l| {
+                            l.comment.as_ref().is_some_and(|c| deadline.is_none_or(|due| domain::evaluation::comment_in_time(c.on, due)))
+                        })
+                        .count();
+                    ChildResidence {
+                        unit: child.unit_id,
+                        name: child.name,
+                        due: ResidenceDue::of(lines.iter().map(|l| &l.standing)),
+                        comments_in_time,
+                    }
+                })
+                .filter(|c| c.due.working > 0)
+                .collect()
+        };
         Ok(ResidenceReport {
             unit: root,
             unit_name,
             year,
-            working: self.residence_lines(&working, year, today).await?,
+            working,
             living_here: self.residence_lines(&living, year, today).await?,
             deadline,
+            by_child,
         })
     }
 

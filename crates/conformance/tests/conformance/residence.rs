@@ -108,10 +108,16 @@ async fn ties_contacts_and_comments(t: &TestStore) {
         Some(d(2026, 12, 15)),
         "the ward's round covers its chi bộ"
     );
+    // The ward's report counts per unit below: its one chi bộ, An's comment still missing.
+    let by_child = s.residence_report(w.workplace, 2026, today).await.unwrap().by_child;
+    let counts: Vec<_> = by_child.iter().map(|c| (c.unit, c.due.working, c.due.comments_missing, c.comments_in_time)).collect();
+    assert_eq!(counts, [(w.office, 2, 1, 0)]);
 
     // One comment a year.
     s.add_residence_comment(&ctx(), w.an, comment(2026)).await.unwrap();
     assert_eq!(s.residence_due(w.workplace, 2026, today).await.unwrap().unwrap().comments_missing, 0);
+    let by_child = s.residence_report(w.workplace, 2026, today).await.unwrap().by_child;
+    assert_eq!(by_child[0].comments_in_time, 1, "given on 20/11, before the deadline of 15/12");
     assert_eq!(codes(s.add_residence_comment(&ctx(), w.an, comment(2026)).await.unwrap_err()), ["duplicate"]);
     assert_eq!(codes(s.add_residence_comment(&ctx(), w.binh, comment(2026)).await.unwrap_err()), ["no_tie"]);
     let comments = s.residence_comments(&[w.an, w.binh], 2026).await.unwrap();

@@ -169,7 +169,17 @@ async fn a_round_from_self_assessment_to_decision(app: &App) {
     let (_, sheet) = leader.call(app, Method::GET, &format!("/api/v1/units/{commune}/evaluation/{round}"), None).await;
     assert_eq!(sheet["member_counts"]["levels"], json!([0, 1, 0, 0]));
     let (_, html) = leader.page(app, &format!("/units/{commune}/evaluation/{round}")).await;
-    assert!(html.contains("Hoàn thành tốt nhiệm vụ</dt><dd>1 (100%)"), "{html}");
+    let drill = format!("/units/{commune}/evaluation/{round}?level=tot#dang-vien");
+    assert!(html.contains(&format!("Hoàn thành tốt nhiệm vụ</dt><dd><a href=\"{drill}\">1</a> (100%)")), "{html}");
+    // Each count opens the people behind it.
+    let (_, good) = leader.page(app, &format!("/units/{commune}/evaluation/{round}?level=tot")).await;
+    assert!(
+        good.contains("Đang xem: Hoàn thành tốt nhiệm vụ") && good.contains("Nguyễn Văn An") && !good.contains("Trần Thị Bình"),
+        "{good}"
+    );
+    let (_, waiting) = leader.page(app, &format!("/units/{commune}/evaluation/{round}?level=chua-xep-loai")).await;
+    assert!(waiting.contains("Trần Thị Bình") && !waiting.contains("<div>Nguyễn Văn An"), "{waiting}");
+    assert_eq!(leader.page(app, &format!("/units/{commune}/evaluation/{round}?level=gioi")).await.0, 400);
 
     // The workbook, then the close.
     let r = leader.web.get(app.url(&format!("/units/{commune}/evaluation/{round}/report.xlsx"))).send().await.unwrap();

@@ -70,6 +70,13 @@ async fn a_working_member_keeps_ties_with_the_residence(app: &App) {
     let (_, html) = secretary.page(app, &format!("/units/{office}/residence?year=2026&all=1")).await;
     assert!(html.contains("Chỉ hiện đảng viên cần xử lý") && html.contains("Nguyễn Văn An"), "{html}");
 
+    // The ward's report counts per unit below, each opening its own report.
+    let leader = person(app, "lanhdao.phuong", Role::CommitteeLeader, ward).await;
+    let (_, html) = leader.page(app, &format!("/units/{ward}/residence?year=2026")).await;
+    assert!(html.contains("Theo đơn vị trực thuộc") && html.contains(&format!("href=\"/units/{office}/residence?year=2026\"")), "{html}");
+    let (_, v) = leader.call(app, Method::GET, &format!("/api/v1/units/{ward}/residence?year=2026"), None).await;
+    assert_eq!((&v["by_child"][0]["unit"], &v["by_child"][0]["comments_in_time"]), (&json!(office), &json!(1)), "{v}");
+
     let q = storage::AuditQuery { action: Some("residence.".into()), limit: 10, ..Default::default() };
     let mut actions: Vec<String> = app.store.audit_entries(&q).await.unwrap().into_iter().map(|e| e.action).collect();
     actions.sort();

@@ -239,6 +239,20 @@ pub struct ReportBody {
     pub working: Vec<LineBody>,
     /// Members of other places whose residence chi bộ is under the unit.
     pub living_here: Vec<LineBody>,
+    /// The earliest deadline of the year's evaluation rounds covering the unit (the comments are due by it).
+    pub deadline: Option<NaiveDate>,
+    /// The working members counted per unit directly below.
+    pub by_child: Vec<ResidenceChildBody>,
+}
+
+/// A unit directly below with what its working members still owe.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResidenceChildBody {
+    pub unit: i64,
+    pub name: String,
+    pub due: super::worklist::ResidenceDueBody,
+    /// Comments in by the deadline (all received when there is none).
+    pub comments_in_time: usize,
 }
 
 /// Done.
@@ -332,6 +346,12 @@ async fn report(s: Caller, PathId(unit): PathId<UnitId>, Query(p): Query<YearPar
         year,
         working: r.working.iter().map(LineBody::from).collect(),
         living_here: r.living_here.iter().map(LineBody::from).collect(),
+        deadline: r.deadline,
+        by_child: r
+            .by_child
+            .iter()
+            .map(|c| ResidenceChildBody { unit: c.unit.0, name: c.name.clone(), due: c.due.into(), comments_in_time: c.comments_in_time })
+            .collect(),
     };
     Ok(axum::Json(body).into_response())
 }

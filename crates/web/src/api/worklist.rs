@@ -82,6 +82,18 @@ pub struct ResidenceDueBody {
     pub comments_missing: usize,
 }
 
+impl From<domain::residence::ResidenceDue> for ResidenceDueBody {
+    fn from(d: domain::residence::ResidenceDue) -> Self {
+        ResidenceDueBody {
+            working: d.working,
+            not_registered: d.not_registered,
+            unconfirmed: d.unconfirmed,
+            contact_overdue: d.contact_overdue,
+            comments_missing: d.comments_missing,
+        }
+    }
+}
+
 /// The members' side of the dues.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DuesMembersDueBody {
@@ -125,13 +137,7 @@ async fn yearly(s: Caller, PathId(unit): PathId<UnitId>) -> Result<Response, App
     let body = YearlyWorklistBody {
         unit: unit.0,
         rounds: rounds.iter().map(RoundDueBody::from).collect(),
-        residence: residence.map(|d| ResidenceDueBody {
-            working: d.working,
-            not_registered: d.not_registered,
-            unconfirmed: d.unconfirmed,
-            contact_overdue: d.contact_overdue,
-            comments_missing: d.comments_missing,
-        }),
+        residence: residence.map(ResidenceDueBody::from),
         dues: DuesDueBody {
             to_remit: dues.to_remit.iter().map(|m| m.code()).collect(),
             members: dues.members.map(|m| DuesMembersDueBody { declarations: m.declarations, owing: m.owing, flagged: m.flagged }),

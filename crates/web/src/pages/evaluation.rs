@@ -18,7 +18,7 @@ use storage::{EvaluationRow, LevelCounts, RoundRow, RoundSheet, StepInput};
 
 use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::extract::{Form, PathId, PathIds};
+use crate::extract::{Form, PathId, PathIds, Query};
 use crate::forms;
 use crate::pages::directives::unit_label;
 use crate::policy::{Policy, Route};
@@ -199,12 +199,67 @@ struct Share {
     label: &'static str,
     count: u32,
     percent: String,
+    /// The sheet listing the people behind the count (`?level=`), where it drills down.
+    href: String,
 }
 
 /// The counts by level with their shares.
 fn shares(c: &LevelCounts) -> Vec<Share> {
     let decided = c.decided();
-    Level::ALL.iter().zip(c.levels).map(|(l, n)| Share { label: l.label(), count: n, percent: percent(n, decided) }).collect()
+    Level::ALL
+        .iter()
+        .zip(c.levels)
+        .map(|(l, n)| Share { label: l.label(), count: n, percent: percent(n, decided), href: String::new() })
+        .collect()
+}
+
+/// The same, each count a link to the sheet's rows of that level at `anchor`.
+fn drill_shares(c: &LevelCounts, base: &str, anchor: &str) -> Vec<Share> {
+    let mut out = shares(c);
+    for (share, level) in out.iter_mut().zip(Level::ALL) {
+        share.href = format!("{base}?level={}#{anchor}", level.code());
+    }
+    out
+}
+
+/// The rows a sheet shows: those of one decided level, or those not decided yet (`?level=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LevelFilter {
+    Decided(Level),
+    Undecided,
+}
+
+/// The code of "not decided yet" in `?level=`.
+const UNDECIDED: &str = "chua-xep-loai";
+
+impl LevelFilter {
+    fn parse(code: &str) -> Result<Option<LevelFilter>, AppError> {
+        match code.trim() {
+            "" => Ok(None),
+            UNDECIDED => Ok(Some(LevelFilter::Undecided)),
+            c => Level::parse(c).map(|l| Some(LevelFilter::Decided(l))).map_err(|_| AppError::bad_request("Mức xếp loại không hợp lệ.")),
+        }
+    }
+
+    fn keeps(self, e: &EvaluationRow) -> bool {
+        match self {
+            LevelFilter::Decided(l) => e.decided.map(|d| d.level) == Some(l),
+            LevelFilter::Undecided => e.decided.is_none(),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            LevelFilter::Decided(l) => l.label(),
+            LevelFilter::Undecided => "Chưa xếp loại",
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct SheetParams {
+    level: String,
 }
 
 /// The form a row offers: the step, its fields (score only when scored).
@@ -286,8 +341,13 @@ struct SheetPage {
     member_undecided: u32,
     unit_counts: Vec<Share>,
     children: Vec<ChildRow>,
-    /// Members, then organizations: (heading, rows).
-    sections: Vec<(&'static str, Vec<EvalRow>)>,
+    /// Members, then organizations: (anchor, heading, rows).
+    sections: Vec<(&'static str, &'static str, Vec<EvalRow>)>,
+    /// The sheet's own address (the counts link to it with `?level=`).
+    base: String,
+    undecided_href: String,
+    /// The level the rows are filtered to, if any.
+    filter: Option<&'static str>,
     levels: Vec<(&'static str, &'static str)>,
     may_close: bool,
     errors: Vec<String>,
@@ -326,13 +386,21 @@ async fn forms_for(desk: &storage::access::EvaluationDesk<'_>, reach: &mut Reach
     out
 }
 
-async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors: Vec<String>) -> Result<SheetPage, AppError> {
+async fn sheet_page(
+    s: &Caller,
+    chrome: Chrome,
+    unit: UnitId,
+    round: i64,
+    filter: Option<LevelFilter>,
+    errors: Vec<String>,
+) -> Result<SheetPage, AppError> {
     let desk = s.evaluation()?;
     let sh: RoundSheet = desk.sheet(round, unit).await?;
     let open = sh.round.closed_on.is_none();
+    let shown = |e: &EvaluationRow| filter.is_none_or(|f| f.keeps(e));
     let mut reach = Reach::new();
     let mut members = Vec::new();
-    for m in &sh.members {
+    for m in sh.members.iter().filter(|m| shown(&m.row)) {
         let mut inputs = Vec::new();
         if m.months_absent > 0 {
             inputs.push(format!("Vắng sinh hoạt không lý do {} tháng", m.months_absent));
@@ -357,7 +425,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
         });
     }
     let mut units = Vec::new();
-    for u in &sh.units {
+    for u in sh.units.iter().filter(|u| shown(&u.row)) {
         let [x, g, c, n] = u.members;
         units.push(EvalRow {
             id: u.row.id,
@@ -397,6 +465,7 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
         None => None,
     };
     let label = unit_label(s, unit, &sh.unit_name);
+    let base = format!("/units/{unit}/evaluation/{round}");
     Ok(SheetPage {
         previous,
         chrome: chrome.titled(format!("Đánh giá, xếp loại {}: {label}", sh.round.period.label())),
@@ -407,12 +476,15 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
         scored: sh.round.regulation.scored(),
         criteria: criterion_fields(sh.criteria.as_ref()),
         open,
-        member_counts: shares(&sh.member_counts),
+        member_counts: drill_shares(&sh.member_counts, &base, "dang-vien"),
         member_total: sh.member_counts.decided() + sh.member_counts.undecided,
         member_undecided: sh.member_counts.undecided,
-        unit_counts: shares(&sh.unit_counts),
+        unit_counts: drill_shares(&sh.unit_counts, &base, "to-chuc"),
+        undecided_href: format!("{base}?level={UNDECIDED}#dang-vien"),
+        filter: filter.map(LevelFilter::label),
+        base,
         children,
-        sections: vec![("Xếp loại đảng viên", members), ("Xếp loại tổ chức đảng", units)],
+        sections: vec![("dang-vien", "Xếp loại đảng viên", members), ("to-chuc", "Xếp loại tổ chức đảng", units)],
         levels: levels(),
         may_close: open && sh.round.unit == unit && desk.may_open(unit).await,
         errors,
@@ -420,8 +492,14 @@ async fn sheet_page(s: &Caller, chrome: Chrome, unit: UnitId, round: i64, errors
 }
 
 /// `GET /units/{id}/evaluation/{round}`.
-async fn sheet(s: Caller, chrome: Chrome, PathIds(unit, round): PathIds<UnitId, i64>) -> Result<Response, AppError> {
-    page(&sheet_page(&s, chrome, unit, round, Vec::new()).await?)
+async fn sheet(
+    s: Caller,
+    chrome: Chrome,
+    PathIds(unit, round): PathIds<UnitId, i64>,
+    Query(p): Query<SheetParams>,
+) -> Result<Response, AppError> {
+    let filter = LevelFilter::parse(&p.level)?;
+    page(&sheet_page(&s, chrome, unit, round, filter, Vec::new()).await?)
 }
 
 /// `POST /units/{id}/evaluation/{round}/steps`: a proposal or a decision from the sheet's row.
@@ -450,7 +528,7 @@ async fn step(
         Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}#e{id}"))),
         Err(e) => {
             let (status, errors) = forms::refusal_messages(e, "Đánh giá này vừa được người khác cập nhật; xem lại rồi làm lại.")?;
-            render(status, &sheet_page(&s, chrome, unit, round, errors).await?)
+            render(status, &sheet_page(&s, chrome, unit, round, None, errors).await?)
         }
     }
 }
@@ -469,7 +547,7 @@ async fn close(s: Caller, chrome: Chrome, PathIds(unit, round): PathIds<UnitId, 
         Ok(()) => Ok(see_other(&format!("/units/{unit}/evaluation/{round}"))),
         Err(e) => {
             let (status, errors) = forms::refusal_messages(e, "Đợt đánh giá đã kết thúc.")?;
-            render(status, &sheet_page(&s, chrome, unit, round, errors).await?)
+            render(status, &sheet_page(&s, chrome, unit, round, None, errors).await?)
         }
     }
 }

@@ -429,6 +429,18 @@ struct ReportRow {
     options: Vec<(&'static str, &'static str, bool)>,
 }
 
+/// A unit directly below on the report.
+struct ChildRow {
+    href: String,
+    name: String,
+    working: usize,
+    not_registered: usize,
+    unconfirmed: usize,
+    contact_overdue: usize,
+    comments: usize,
+    comments_missing: usize,
+}
+
 #[derive(Template)]
 #[template(path = "residence_report.html")]
 struct ReportPage {
@@ -438,6 +450,10 @@ struct ReportPage {
     year: i32,
     years: Vec<i32>,
     totals: Vec<(String, String)>,
+    /// The units directly below with their counts (each opening its own report).
+    children: Vec<ChildRow>,
+    /// The heading of the comments column: by the deadline, when there is one.
+    comments_heading: String,
     working: Vec<ReportRow>,
     living: Vec<ReportRow>,
     today: String,
@@ -532,6 +548,24 @@ async fn report_page(
         year,
         years: (this_year - 4..=this_year).rev().collect(),
         totals,
+        children: r
+            .by_child
+            .iter()
+            .map(|c| ChildRow {
+                href: format::href(&format!("/units/{}/residence", c.unit), &[("year", &year.to_string())]),
+                name: c.name.clone(),
+                working: c.due.working,
+                not_registered: c.due.not_registered,
+                unconfirmed: c.due.unconfirmed,
+                contact_overdue: c.due.contact_overdue,
+                comments: c.comments_in_time,
+                comments_missing: c.due.comments_missing,
+            })
+            .collect(),
+        comments_heading: match r.deadline {
+            Some(due) => format!("Có nhận xét trước {}", format::date(due)),
+            None => "Có nhận xét".into(),
+        },
         working: {
             let shown: Vec<ResidenceLine> = r.working.iter().filter(|l| all || needs_action(l)).cloned().collect();
             rows(s, &shown, year, r.deadline, false).await
