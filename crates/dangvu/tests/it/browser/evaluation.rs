@@ -41,7 +41,7 @@ async fn a_leader_rates_a_member_on_a_phone() {
     type_into(c, "input[name=score]", "84").await;
     click(c, "main form button[type=submit]").await;
     // The same address before and after: wait for the saved message.
-    let page = text_appears(c, "Đã gửi tự đánh giá, xếp loại.").await;
+    let page = super::text_appears(c, "Đã gửi tự đánh giá, xếp loại.").await;
     assert!(page.contains("Hoàn thành tốt nhiệm vụ (84 điểm)"), "{page}");
 
     // The chi bộ's secretary proposes from the sheet under the chi bộ.
@@ -59,7 +59,7 @@ async fn a_leader_rates_a_member_on_a_phone() {
     c.find(Locator::Css("details.row-action select[name=level]")).await.unwrap().select_by_value("tot").await.unwrap();
     type_into(c, "details.row-action input[name=score]", "85").await;
     click(c, "details.row-action form button[type=submit]").await;
-    text_appears(c, "Đã ghi xếp loại.").await;
+    super::text_appears(c, "Đã ghi xếp loại.").await;
 
     // The leader decides; the counts show it; the page fits the phone.
     super::switch_to(&browser, &app, "lanhdao").await;
@@ -69,24 +69,11 @@ async fn a_leader_rates_a_member_on_a_phone() {
     decide.find(Locator::Css("select[name=level]")).await.unwrap().select_by_value("tot").await.unwrap();
     decide.find(Locator::Css("input[name=score]")).await.unwrap().send_keys("85").await.unwrap();
     decide.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
-    let page = text_appears(c, "Đã ghi xếp loại.").await;
-    assert!(page.contains("Hoàn thành tốt nhiệm vụ</dt><dd>1 (100%)"), "{page}");
+    let page = super::text_appears(c, "Đã ghi xếp loại.").await;
+    assert!(page.contains("Hoàn thành tốt nhiệm vụ</dt><dd><a href=") && page.contains(">1</a> (100%)"), "{page}");
     let wide: i64 = c.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap().as_i64().unwrap();
     assert!(wide <= 360, "the sheet fits the phone: {wide}");
     browser.close().await;
     let sheet = app.store.member_evaluations(MemberId(an)).await.unwrap();
     assert_eq!(sheet[0].1.decided.map(|r| r.level), Some(domain::evaluation::Level::Good));
-}
-
-/// Waits until the page shows `text` (a form answered at the address it was sent from); the page.
-async fn text_appears(c: &fantoccini::Client, text: &str) -> String {
-    let mut page = String::new();
-    for _ in 0..50 {
-        page = c.source().await.unwrap();
-        if page.contains(text) {
-            return page;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("never shown: {text}\n{page}");
 }

@@ -6,10 +6,12 @@
 mod admissions;
 mod directives;
 mod dues;
+mod enterprises;
 mod evaluation;
 mod handbook;
 mod phone;
 mod picker;
+mod residence;
 mod smoke;
 mod transfers;
 
@@ -138,6 +140,19 @@ pub async fn wait_until(c: &Client, done: impl Fn(&str, Option<&str>) -> bool) {
 }
 
 /// The text of the first element `css` selects.
+/// Waits until the page shows `text` (a page that answers at the same address); its source.
+pub async fn text_appears(c: &Client, text: &str) -> String {
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = c.source().await.unwrap();
+        if page.contains(text) {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("never shown: {text}\n{page}");
+}
+
 pub async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
 }
