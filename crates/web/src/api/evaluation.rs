@@ -180,6 +180,7 @@ pub struct OpenBody {
 pub struct CriterionBody {
     pub name: String,
     /// 1–100.
+    #[schema(minimum = 1, maximum = 100)]
     pub max_points: u8,
 }
 
