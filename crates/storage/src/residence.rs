@@ -116,6 +116,21 @@ impl ResidenceReport {
     }
 }
 
+/// What the report reads of some members' ties.
+struct LoadedTies {
+    ties: HashMap<MemberId, TieRow>,
+    contacts: HashMap<MemberId, Vec<NaiveDate>>,
+    comments: HashMap<MemberId, Vec<Comment>>,
+}
+
+impl LoadedTies {
+    fn standing(&self, member: MemberId, year: i32, interval_months: u32, today: NaiveDate) -> TieStanding {
+        let dates = self.contacts.get(&member).map(Vec::as_slice).unwrap_or_default();
+        let years: Vec<i32> = self.comments.get(&member).map(|c| c.iter().map(|c| c.year).collect()).unwrap_or_default();
+        TieStanding::of(self.ties.get(&member).map(|t| &t.tie), dates, &years, year, interval_months, today)
+    }
+}
+
 fn conflict_or(e: DbError, current: i64) -> StoreError {
     match e {
         DbError::Unique(_) => StoreError::Conflict { current },
@@ -130,8 +145,8 @@ impl SqlStore {
         self
     }
 
-    /// Lines for `members` (on a day's lists or living here) with what the report shows.
-    async fn residence_lines(&self, members: &[MemberId], year: i32, today: NaiveDate) -> Result<Vec<ResidenceLine>> {
+    /// The ties, contact days and comments of `members`.
+    async fn load_ties(&self, members: &[MemberId]) -> Result<LoadedTies> {
         let mut conn = self.db.reader().await?;
         let ties: HashMap<MemberId, TieRow> =
             sql::residence::ties_of(conn.as_mut(), members).await?.into_iter().map(|t| (t.member, t)).collect();
@@ -143,16 +158,20 @@ impl SqlStore {
         for c in sql::residence::comments_of(conn.as_mut(), members).await? {
             comments.entry(c.member).or_default().push(c.comment);
         }
-        drop(conn);
+        Ok(LoadedTies { ties, contacts, comments })
+    }
+
+    /// Lines for `members` (on a day's lists or living here) with what the report shows.
+    async fn residence_lines(&self, members: &[MemberId], year: i32, today: NaiveDate) -> Result<Vec<ResidenceLine>> {
+        let loaded = self.load_ties(members).await?;
         let index = self.index.read();
         let mut out = Vec::new();
         for &m in members {
             let Some((full_name, _)) = index.member_name(m) else { continue };
-            let tie = ties.get(&m).map(|t| &t.tie);
-            let dates = contacts.get(&m).map(Vec::as_slice).unwrap_or_default();
-            let theirs = comments.get(&m).map(Vec::as_slice).unwrap_or_default();
-            let years: Vec<i32> = theirs.iter().map(|c| c.year).collect();
-            let standing = TieStanding::of(tie, dates, &years, year, self.residence.contact_interval_months, today);
+            let tie = loaded.ties.get(&m).map(|t| &t.tie);
+            let dates = loaded.contacts.get(&m).map(Vec::as_slice).unwrap_or_default();
+            let theirs = loaded.comments.get(&m).map(Vec::as_slice).unwrap_or_default();
+            let standing = loaded.standing(m, year, self.residence.contact_interval_months, today);
             let residence = match tie.and_then(|t| t.cell.as_ref()) {
                 Some(ResidenceCell::Internal(u)) => index.unit_with_parent(*u, today),
                 Some(ResidenceCell::External(name)) => name.clone(),
@@ -374,8 +393,19 @@ impl ResidenceStore for SqlStore {
         if !self.countable(root, today).await? {
             return Ok(None);
         }
-        let report = self.residence_report(root, year, today).await?;
-        Ok(Some(ResidenceDue::of(report.working.iter().map(|l| &l.standing))))
+        // The report's working members, counted without the names and places the report shows.
+        let members: Vec<MemberId> = {
+            let roster = self.index.read().roster(root, today, None).unwrap_or_default();
+            roster.iter().map(|e| e.member).collect()
+        };
+        let loaded = self.load_ties(&members).await?;
+        let index = self.index.read();
+        let standings: Vec<TieStanding> = members
+            .iter()
+            .filter(|m| loaded.ties.contains_key(m) || index.occupation_on(**m, today).is_some_and(domain::residence::is_working_member))
+            .map(|m| loaded.standing(*m, year, self.residence.contact_interval_months, today))
+            .collect();
+        Ok(Some(ResidenceDue::of(&standings)))
     }
 
     async fn residence_comments(&self, members: &[MemberId], year: i32) -> Result<HashMap<MemberId, Comment>> {
