@@ -19,6 +19,7 @@ pub mod codes;
 pub mod committees;
 pub mod dates;
 pub mod directives;
+pub mod discipline;
 pub mod documents;
 pub mod dues;
 pub mod enterprises;
