@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod admission;
+pub mod badges;
 pub mod change_requests;
 pub mod codes;
 pub mod committees;
