@@ -416,30 +416,33 @@ impl EvaluationStore for SqlStore {
         self.refresh_index().await?;
         let mut conn = self.db.reader().await?;
         let open: Vec<RoundRow> = sql::evaluation::rounds(conn.as_mut()).await?.into_iter().filter(|r| r.closed_on.is_none()).collect();
+        // The rounds with work under the unit: opened by it or above it, or below it.
+        let relevant: Vec<(RoundRow, bool)> = {
+            let index = self.index.read();
+            open.into_iter()
+                .filter_map(|round| {
+                    let above = round.unit == unit || Tree::is_within(&*index, unit, round.unit, today);
+                    let below = !above && Tree::is_within(&*index, round.unit, unit, today);
+                    (above || below).then_some((round, above))
+                })
+                .collect()
+        };
+        let ids: Vec<i64> = relevant.iter().map(|(r, _)| r.id).collect();
+        let groups = sql::evaluation::progress(conn.as_mut(), &ids).await?;
+        drop(conn);
+        let index = self.index.read();
         let mut out = Vec::new();
-        for round in open {
-            let (above, below) = {
-                let index = self.index.read();
-                let above = round.unit == unit || Tree::is_within(&*index, unit, round.unit, today);
-                (above, !above && Tree::is_within(&*index, round.unit, unit, today))
-            };
-            if !above && !below {
-                continue;
-            }
-            let groups = sql::evaluation::progress(conn.as_mut(), round.id).await?;
+        for (round, above) in relevant {
             let (mut members, mut units) = (Progress::default(), Progress::default());
-            {
-                let index = self.index.read();
-                for g in groups {
-                    if below || g.group == unit || Tree::is_within(&*index, g.group, unit, today) {
-                        if g.of_members { members.add(g.progress) } else { units.add(g.progress) }
-                    }
+            for g in groups.iter().filter(|g| g.round == round.id) {
+                if !above || g.group == unit || Tree::is_within(&*index, g.group, unit, today) {
+                    if g.of_members { members.add(g.progress) } else { units.add(g.progress) }
                 }
             }
             if members.total + units.total == 0 {
                 continue;
             }
-            let opened_by = self.index.read().unit_with_parent(round.unit, today);
+            let opened_by = index.unit_with_parent(round.unit, today);
             out.push(RoundDue { round, opened_by, covers: above, members, units });
         }
         out.sort_by_key(|d| (d.round.due_on.is_none(), d.round.due_on, d.round.id));

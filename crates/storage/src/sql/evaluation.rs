@@ -179,6 +179,7 @@ pub async fn rounds(conn: &mut dyn Conn) -> R<Vec<RoundRow>> {
 /// How far a round's evaluations have come, per group and kind of subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupProgress {
+    pub round: i64,
     /// The group: a member's chi bộ, an organization's superior.
     pub group: UnitId,
     /// Members' evaluations (else organizations').
@@ -186,31 +187,34 @@ pub struct GroupProgress {
     pub progress: Progress,
 }
 
-/// The progress of a round per group, counted by the database (one row per group).
-pub async fn progress(conn: &mut dyn Conn, round: i64) -> R<Vec<GroupProgress>> {
-    let count = |r: &Row, c: &str| u32::try_from(r.i64(c)?).map_err(|e| DbError::Decode(e.to_string()));
-    conn.query(
-        &"SELECT group_unit_id, CASE WHEN member_id IS NULL THEN 0 ELSE 1 END AS of_members, COUNT(*) AS total, \
-           COUNT(self_level) AS self_assessed, COUNT(proposed_level) AS proposed, COUNT(decided_level) AS decided \
-           FROM evaluations WHERE round_id = $1 GROUP BY group_unit_id, CASE WHEN member_id IS NULL THEN 0 ELSE 1 END"
-            .into(),
-        vec![round.into()],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(GroupProgress {
-            group: UnitId(r.i64("group_unit_id")?),
-            of_members: r.i64("of_members")? == 1,
-            progress: Progress {
-                total: count(r, "total")?,
-                self_assessed: count(r, "self_assessed")?,
-                proposed: count(r, "proposed")?,
-                decided: count(r, "decided")?,
-            },
-        })
+fn group_progress_from_row(r: &Row) -> R<GroupProgress> {
+    let count = |c: &str| u32::try_from(r.i64(c)?).map_err(|e| DbError::Decode(e.to_string()));
+    Ok(GroupProgress {
+        round: r.i64("round_id")?,
+        group: UnitId(r.i64("group_unit_id")?),
+        of_members: r.i64("of_members")? == 1,
+        progress: Progress {
+            total: count("total")?,
+            self_assessed: count("self_assessed")?,
+            proposed: count("proposed")?,
+            decided: count("decided")?,
+        },
     })
-    .collect()
+}
+
+/// The progress of rounds per group, counted by the database (one row per round and group).
+pub async fn progress(conn: &mut dyn Conn, rounds: &[i64]) -> R<Vec<GroupProgress>> {
+    super::select_in(
+        conn,
+        "SELECT round_id, group_unit_id, CASE WHEN member_id IS NULL THEN 0 ELSE 1 END AS of_members, COUNT(*) AS total, \
+          COUNT(self_level) AS self_assessed, COUNT(proposed_level) AS proposed, COUNT(decided_level) AS decided \
+          FROM evaluations WHERE round_id IN",
+        " GROUP BY round_id, group_unit_id, CASE WHEN member_id IS NULL THEN 0 ELSE 1 END",
+        &[],
+        rounds,
+        group_progress_from_row,
+    )
+    .await
 }
 
 pub async fn close_round(tx: &mut dyn Conn, id: i64, on: NaiveDate) -> R<bool> {
