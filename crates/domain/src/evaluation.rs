@@ -204,14 +204,20 @@ impl Criteria {
     /// The longest list accepted.
     pub const MOST: usize = 30;
 
+    /// The longest name of a criterion, in characters.
+    pub const LONGEST_NAME: usize = 200;
+
     pub fn new(items: Vec<Criterion>) -> Result<Criteria, ValidationErrors> {
+        let items: Vec<Criterion> = items.into_iter().map(|c| Criterion { name: c.name.trim().to_owned(), ..c }).collect();
         let mut e = ValidationErrors::default();
         if items.is_empty() || items.len() > Self::MOST {
             e.push("criteria", "count", format!("Danh sách tiêu chí có từ 1 đến {} tiêu chí.", Self::MOST));
         }
         for (i, c) in items.iter().enumerate() {
-            if c.name.trim().is_empty() {
+            if c.name.is_empty() {
                 e.push("criteria", "name_required", format!("Tiêu chí thứ {} chưa có tên.", i + 1));
+            } else if c.name.chars().count() > Self::LONGEST_NAME {
+                e.push("criteria", "name_long", format!("Tên tiêu chí thứ {} dài quá {} ký tự.", i + 1, Self::LONGEST_NAME));
             } else if items[..i].iter().any(|x| crate::text::collation_key(&x.name) == crate::text::collation_key(&c.name)) {
                 e.push("criteria", "name_twice", format!("Tiêu chí “{}” có hai lần.", c.name));
             }

@@ -63,6 +63,9 @@ fn a_committee_may_enter_its_own_criteria_summing_to_100() {
     assert_eq!(code("A | 100\nB | 0"), "points_zero");
     assert_eq!(code("A 100"), "line");
     assert_eq!(code("A | nhiều"), "points");
+    assert_eq!(code(&format!("{} | 100", "x".repeat(201))), "name_long");
+    let spaced = Criteria::new(vec![Criterion { name: "  Chính trị  ".into(), max_points: 100 }]).unwrap();
+    assert_eq!(spaced.items()[0].name, "Chính trị", "names are kept trimmed, as typed in the form");
     assert_eq!(code(&(0..31).map(|i| format!("T{i} | 1")).collect::<Vec<_>>().join("\n")), "count");
     // Only under 366-QĐ/TW.
     let with = RoundPlan { criteria: Some(c), ..plan(Period::Year(2025), d(2025, 7, 1)) };
