@@ -132,3 +132,44 @@ impl Standing {
         matches!(self, Standing::Running { .. } | Standing::Held | Standing::Permanent)
     }
 }
+
+/// Where a discipline stands on `on` when a later decision (the answer to a complaint, or the
+/// committee's decision once a hold is over) ended it on `lifted_on`: ended from that day,
+/// otherwise as [`standing`] reads it (69-QĐ/TW art. 2.5).
+pub fn standing_lifted(d: &Discipline, interruptions: &[NaiveDate], lifted_on: Option<NaiveDate>, on: NaiveDate) -> Standing {
+    match lifted_on {
+        Some(l) if on >= l && d.form.expires() => Standing::Ended { on: l },
+        _ => standing(d, interruptions, on),
+    }
+}
+
+/// Checks the day a later decision ended a discipline: after its announcement, not in the
+/// future, and never for an expulsion (it ends only by a restoration under 117-QĐ/TW, which
+/// the register records as a readmission).
+pub fn check_lift(d: &Discipline, lifted_on: NaiveDate, today: NaiveDate) -> Result<(), ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    if !d.form.expires() {
+        e.push("lifted_on", "expulsion", "Kỷ luật khai trừ không chấm dứt hiệu lực theo thời hạn.");
+    }
+    if lifted_on < d.announced_on {
+        e.push("lifted_on", "before_announcement", "Ngày chấm dứt không được trước ngày công bố kỷ luật.");
+    }
+    if lifted_on > today {
+        e.push("lifted_on", "future", "Chưa đến ngày này.");
+    }
+    e.into_result()
+}
+
+code_list!(
+    /// What was recorded against a member within a discipline's 12 months that keeps it in force
+    /// (69-QĐ/TW art. 2.5).
+    Interruption, "Sự việc trong thời hạn kỷ luật", {
+        Complaint = ("khieu-nai", "Khiếu nại quyết định kỷ luật"),
+        NewViolation = ("vi-pham-moi", "Vi phạm mới đến mức phải xử lý kỷ luật"),
+    }
+);
+
+/// What a member may not be given while a discipline is in force (69-QĐ/TW art. 2.13), as the
+/// record shows it.
+pub const RESTRICTIONS: &str = "Trong thời gian kỷ luật còn hiệu lực: không điều động, luân chuyển, bổ nhiệm, ứng cử, \
+     đề cử, phong quân hàm, nâng ngạch, tặng danh hiệu và khen thưởng của Đảng, Nhà nước (Quy định 69-QĐ/TW, Điều 2.13).";

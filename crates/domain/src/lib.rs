@@ -15,6 +15,7 @@
 pub mod access;
 pub mod admission;
 pub mod badges;
+pub mod cards;
 pub mod change_requests;
 pub mod codes;
 pub mod committees;
@@ -27,6 +28,7 @@ pub mod enterprises;
 pub mod error;
 pub mod evaluation;
 pub mod event;
+pub mod exemptions;
 pub mod feedback;
 pub mod handbook;
 pub mod history;

@@ -62,3 +62,18 @@ fn a_probationary_member_is_only_reprimanded_or_warned() {
     assert_eq!(check(&ahead, official, today).unwrap_err().errors[0].code, "future");
     assert!(Form::Expulsion.weight() > Form::RemovalFromPost.weight() && Form::Warning.weight() > Form::Reprimand.weight());
 }
+
+#[test]
+fn a_later_decision_ends_a_held_discipline() {
+    // 69-QĐ/TW art. 2.5: kept in force by a complaint until a later decision.
+    let w = Discipline { form: Form::Warning, decided_on: d(2025, 3, 1), announced_on: d(2025, 3, 10) };
+    let complaint = [d(2025, 6, 1)];
+    assert_eq!(standing_lifted(&w, &complaint, None, d(2026, 4, 1)), Standing::Held);
+    assert_eq!(standing_lifted(&w, &complaint, Some(d(2026, 5, 4)), d(2026, 5, 3)), Standing::Held);
+    assert_eq!(standing_lifted(&w, &complaint, Some(d(2026, 5, 4)), d(2026, 5, 4)), Standing::Ended { on: d(2026, 5, 4) });
+    assert!(check_lift(&w, d(2026, 5, 4), d(2026, 5, 4)).is_ok());
+    assert_eq!(check_lift(&w, d(2025, 3, 9), d(2026, 5, 4)).unwrap_err().errors[0].code, "before_announcement");
+    let expelled = Discipline { form: Form::Expulsion, ..w };
+    assert_eq!(standing_lifted(&expelled, &[], Some(d(2026, 5, 4)), d(2026, 6, 1)), Standing::Permanent);
+    assert_eq!(check_lift(&expelled, d(2026, 5, 4), d(2026, 6, 1)).unwrap_err().errors[0].code, "expulsion");
+}
