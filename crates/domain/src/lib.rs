@@ -37,6 +37,7 @@ pub mod interchange;
 pub mod meetings;
 pub mod member;
 pub mod member_tasks;
+pub mod member_work;
 pub mod notifications;
 pub mod pipeline;
 pub mod quality;

@@ -24,17 +24,21 @@ mod activation;
 pub mod admission;
 mod audit;
 pub mod backup;
+mod badges;
 mod bulk;
+mod cards;
 mod change_requests;
 mod committees;
 mod context;
 pub mod db;
 mod directives;
+mod discipline;
 mod documents;
 mod dues;
 mod enterprises;
 mod error;
 mod evaluation;
+mod exemptions;
 pub mod export;
 mod feedback;
 mod files;
@@ -43,6 +47,7 @@ pub mod import;
 pub mod index;
 mod meetings;
 mod member_tasks;
+mod member_work;
 mod members;
 pub mod model;
 mod notifications;
@@ -66,7 +71,11 @@ pub use accounts::AccountStore;
 pub use activation::{AccountState, AccountsCreated, ActivationStore, ChiBoAccounts, IssuedCode, RosterAccount};
 pub use admission::AdmissionStore;
 pub use audit::AuditStore;
+pub use badges::{
+    AwardLine, BadgeList, BadgeRow, BadgeStore, Candidate, LineRow, ListLine, ListRow, ListStatus, RoutineSettings, verdict_words,
+};
 pub use bulk::BulkStore;
+pub use cards::{CardCheck, CardLine, CardRow, CardStore, FindingLine};
 pub use change_requests::{AttachmentInfo as RequestAttachment, ChangeRequestStore, ChangeRequestView, RequestFile};
 pub use committees::{CommitteeStore, CommitteeView, SeatView};
 pub use context::{WriteContext, vietnam_today};
@@ -74,6 +83,7 @@ pub use directives::{
     DirectiveDetail, DirectiveFileView, DirectiveStore, DirectiveView, ReachView, ReceiptStep, ReceiptView, ReceivedItem, SentItem,
     StatusCount, TallyView, TaskView,
 };
+pub use discipline::{DisciplineInput, DisciplineRow, DisciplineStore, DisciplineView, InterruptionRow};
 pub use documents::{AttachmentView, DocumentStore, DocumentView, ReadStats, ReaderView, UnitReads};
 pub use dues::{
     ArrearsLine, BasisRow as DuesBasisRow, BasisSource, ChildLine as DuesChildLine, DuesDue, DuesLedger, DuesSheet, DuesStore, MemberDues,
@@ -86,6 +96,7 @@ pub use evaluation::{
     EvaluationRow, EvaluationStore, LevelCounts, RoundDue, RoundRow, RoundSheet, SheetMember, SheetUnit, StepInput, StepPoints,
     Subject as EvaluationSubject,
 };
+pub use exemptions::{ExemptionLine, ExemptionRow, ExemptionStore, MemberExemption, RenewalRow};
 pub use export::ExportStore;
 pub use feedback::{Addressee, FeedbackStore, FeedbackView, Sender};
 pub use handbook::{HandbookStore, StoredReply, StudyProgress, StudyRow};
@@ -96,6 +107,7 @@ pub use meetings::{
     MissedMeetings, MissedPlenaries, ResolutionView, SignatureView,
 };
 pub use member_tasks::{Assignee, ListedMember, MemberTask, MemberTaskStore, TaskRow as MemberTaskRow, UnitTask};
+pub use member_work::{MemberWorkReport, MemberWorkStore, WorkLine, WorkPerson};
 pub use members::RegisterStore;
 pub use model::*;
 pub use notifications::{InboxPage, MailItem, MailStatus, NotificationStore, NotificationView};
@@ -119,9 +131,10 @@ pub use worklist::WORKLIST_MEMBERS;
 /// The store's traits, to call its methods: `use storage::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, ActivationStore, AdmissionStore, AuditStore, BulkStore, ChangeRequestStore, CommitteeStore, DirectiveStore,
-        DocumentStore, DuesStore, EnterpriseStore, EvaluationStore, ExportStore, FeedbackStore, HandbookStore, Health, ImportRecordStore,
-        ImportStore, MeetingStore, MemberTaskStore, NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ResidenceStore,
-        ScopeStore, SessionStore, Store, StrikeOffStore, TransferStore, UnitStore, WeakStore,
+        AccountStore, ActivationStore, AdmissionStore, AuditStore, BadgeStore, BulkStore, CardStore, ChangeRequestStore, CommitteeStore,
+        DirectiveStore, DisciplineStore, DocumentStore, DuesStore, EnterpriseStore, EvaluationStore, ExemptionStore, ExportStore,
+        FeedbackStore, HandbookStore, Health, ImportRecordStore, ImportStore, MeetingStore, MemberTaskStore, MemberWorkStore,
+        NotificationStore, PlanStore, QualityStore, RegisterStore, ReportStore, ResidenceStore, ScopeStore, SessionStore, Store,
+        StrikeOffStore, TransferStore, UnitStore, WeakStore,
     };
 }

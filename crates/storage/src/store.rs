@@ -10,17 +10,21 @@ use crate::accounts::AccountStore;
 use crate::activation::ActivationStore;
 use crate::admission::{self, AdmissionStore};
 use crate::audit::AuditStore;
+use crate::badges::BadgeStore;
 use crate::bulk::BulkStore;
+use crate::cards::CardStore;
 use crate::change_requests::ChangeRequestStore;
 use crate::committees::CommitteeStore;
 use crate::context::WriteContext;
 use crate::db::{self, Tx};
 use crate::directives::DirectiveStore;
+use crate::discipline::DisciplineStore;
 use crate::documents::DocumentStore;
 use crate::dues::DuesStore;
 use crate::enterprises::EnterpriseStore;
 use crate::error::Result;
 use crate::evaluation::EvaluationStore;
+use crate::exemptions::ExemptionStore;
 use crate::export::ExportStore;
 use crate::feedback::FeedbackStore;
 use crate::handbook::HandbookStore;
@@ -28,6 +32,7 @@ use crate::import::{ImportRecordStore, ImportStore};
 use crate::index::{self, Sight};
 use crate::meetings::MeetingStore;
 use crate::member_tasks::MemberTaskStore;
+use crate::member_work::MemberWorkStore;
 use crate::members::{self, RegisterStore};
 use crate::model::AuditRecord;
 use crate::notifications::NotificationStore;
@@ -71,6 +76,11 @@ pub trait Store:
     + ResidenceStore
     + EvaluationStore
     + EnterpriseStore
+    + BadgeStore
+    + CardStore
+    + DisciplineStore
+    + ExemptionStore
+    + MemberWorkStore
     + DocumentStore
     + NotificationStore
     + ImportStore
@@ -109,6 +119,16 @@ impl<T> Store for T where
         + ResidenceStore
         + EvaluationStore
         + EnterpriseStore
+        + BadgeStore
+        + CardStore
+        + DisciplineStore
+        + ExemptionStore
+        + MemberWorkStore
+        + BadgeStore
+        + CardStore
+        + DisciplineStore
+        + ExemptionStore
+        + MemberWorkStore
         + DocumentStore
         + NotificationStore
         + ImportStore
@@ -143,6 +163,8 @@ pub struct SqlStore {
     pub(crate) transfers: domain::transfers::TransferSettings,
     /// How long activation codes of handbook accounts last.
     pub(crate) handbook: domain::handbook::ActivationSettings,
+    /// The badge wait after a discipline and the 2025 card numbers (configuration file).
+    pub(crate) routines: crate::badges::RoutineSettings,
     /// E-mail copies of notices are queued (a mail server is configured).
     pub(crate) mail: bool,
     /// Audit entries that accompany no write, group-committed.
@@ -170,6 +192,7 @@ impl SqlStore {
             residence: domain::residence::ResidenceSettings::default(),
             transfers: domain::transfers::TransferSettings::default(),
             handbook: domain::handbook::ActivationSettings::default(),
+            routines: crate::badges::RoutineSettings::default(),
             mail: false,
             audit_queue: Arc::default(),
             sessions: crate::session_cache::SessionCache::default(),
@@ -188,6 +211,12 @@ impl SqlStore {
     /// file; checked there with `WeakSettings::check`).
     pub fn with_weak_settings(mut self, settings: domain::weak::WeakSettings) -> Self {
         self.weak = settings;
+        self
+    }
+
+    /// Applies the operator's badge wait rule and 2025 card number format (configuration file).
+    pub fn with_routine_settings(mut self, settings: crate::badges::RoutineSettings) -> Self {
+        self.routines = settings;
         self
     }
 

@@ -26,6 +26,7 @@ mod parity;
 mod plans;
 mod quality;
 mod residence;
+mod routines;
 mod search;
 mod stats;
 mod transfers;

@@ -93,3 +93,19 @@ impl Index {
         self.member(member).and_then(|m| self.units.id(m.home))
     }
 }
+
+impl Index {
+    /// The unit a member belonged to just before `on` (the day before when that day's span has
+    /// no unit: an expulsion or a death takes effect that day), with the day read.
+    pub fn member_unit_before(&self, member: MemberId, on: NaiveDate) -> Option<(UnitId, NaiveDate)> {
+        let m = self.member(member)?;
+        let at = |d: NaiveDate| m.span_on(d).and_then(|s| s.at).and_then(|p| self.units.id(p)).map(|u| (u, d));
+        at(on).or_else(|| on.pred_opt().and_then(at)).or_else(|| self.home_unit(member).map(|u| (u, on)))
+    }
+
+    /// Whether a member belonged to `unit`'s subtree just before `on` (see
+    /// [`member_unit_before`](Self::member_unit_before)).
+    pub fn member_within_before(&self, member: MemberId, unit: UnitId, on: NaiveDate) -> bool {
+        self.member_within(member, unit, on) || on.pred_opt().is_some_and(|d| self.member_within(member, unit, d))
+    }
+}
