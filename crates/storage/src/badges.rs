@@ -45,6 +45,8 @@ pub struct Candidate {
     pub unit_name: String,
     pub party_age_months: u32,
     pub held: Option<u32>,
+    /// How the verdict was read: ordinary, or the early window of the seriously ill or posthumous.
+    pub circumstance: Circumstance,
     pub verdict: Verdict,
 }
 
@@ -80,6 +82,9 @@ pub trait BadgeStore: Send + Sync {
     fn routine_settings(&self) -> RoutineSettings;
     /// Who under `root` is due (or held back) at `award_on`.
     async fn badge_candidates(&self, root: UnitId, award_on: NaiveDate, today: NaiveDate) -> Result<Vec<Candidate>>;
+    /// Who under `root` is due at `award_on` only within an early window: members on the lists if
+    /// seriously ill, and members who died within the last two years (posthumously).
+    async fn badge_early(&self, root: UnitId, award_on: NaiveDate, today: NaiveDate) -> Result<Vec<Candidate>>;
     /// A member's verdict for `award_on` as `circumstance` reads it.
     async fn badge_verdict(&self, member: MemberId, award_on: NaiveDate, circumstance: Circumstance) -> Result<Verdict>;
     /// Opens `unit`'s list for `award_on` with every member due then.
@@ -193,6 +198,47 @@ impl BadgeStore for SqlStore {
                     unit_name: index.unit_with_parent(e.unit, today),
                     party_age_months: f.party_age_months.unwrap_or(0),
                     held: f.held,
+                    circumstance: Circumstance::Ordinary,
+                    verdict,
+                })
+            })
+            .collect())
+    }
+
+    async fn badge_early(&self, root: UnitId, award_on: NaiveDate, today: NaiveDate) -> Result<Vec<Candidate>> {
+        self.refresh_index().await?;
+        let (roster, deceased) = {
+            let index = self.index.read();
+            let roster = index.roster(root, today, None).ok_or(StoreError::NotFound)?;
+            let since = domain::dates::sub_months(today, 24);
+            (roster, index.deceased_since(root, since, today))
+        };
+        let mut members: Vec<(MemberId, Circumstance)> = roster.iter().map(|e| (e.member, Circumstance::SeriouslyIll)).collect();
+        members.extend(deceased.iter().map(|m| (*m, Circumstance::Posthumous)));
+        let ids: Vec<MemberId> = members.iter().map(|(m, _)| *m).collect();
+        let facts = self.badge_facts(&ids, award_on).await?;
+        let rule = self.routines.wait_rule;
+        let index = self.index.read();
+        Ok(members
+            .into_iter()
+            .filter_map(|(member, circumstance)| {
+                let mut f = facts.get(&member)?.clone();
+                let ordinary = domain::badges::verdict(&f, award_on, rule);
+                f.circumstance = Some(circumstance);
+                let verdict = domain::badges::verdict(&f, award_on, rule);
+                let include = match circumstance {
+                    Circumstance::Posthumous => matches!(verdict, Verdict::Due { .. }),
+                    _ => {
+                        matches!(verdict, Verdict::Due { early_months, .. } if early_months > 0) && !matches!(ordinary, Verdict::Due { .. })
+                    }
+                };
+                include.then(|| Candidate {
+                    member,
+                    member_name: index.member_name(member).map(|(n, _)| n).unwrap_or_default(),
+                    unit_name: index.member_unit_before(member, today).map(|(u, d)| index.unit_with_parent(u, d)).unwrap_or_default(),
+                    party_age_months: f.party_age_months.unwrap_or(0),
+                    held: f.held,
+                    circumstance,
                     verdict,
                 })
             })

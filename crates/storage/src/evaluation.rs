@@ -351,7 +351,16 @@ impl EvaluationStore for SqlStore {
         if step == Step::Decision && e.proposed.is_none() {
             return Err(StoreError::invalid("level", "no_proposal", "Chưa có đề xuất của chi bộ, cấp ủy."));
         }
-        let disciplined = if step == Step::Proposal { input.disciplined } else { e.disciplined };
+        // A discipline announced within the period on the register counts whatever was ticked
+        // (366-QĐ/TW art. 11: it blocks "excellent").
+        let on_register = match e.subject {
+            Subject::Member(m) => {
+                let (first, last) = round.period.days();
+                sql::discipline::of_member(tx.as_mut(), m).await?.iter().any(|d| d.announced_on >= first && d.announced_on <= last)
+            }
+            Subject::Unit(_) => false,
+        };
+        let disciplined = on_register || if step == Step::Proposal { input.disciplined } else { e.disciplined };
         let criteria = sql::evaluation::criteria(tx.as_mut(), round.id).await?;
         let typed = TypedRating { level: &input.level, score: &input.score, points: &input.points };
         let (rating, points) = domain::evaluation::check_round_rating(round.regulation, criteria.as_ref(), typed, Facts { disciplined })?;

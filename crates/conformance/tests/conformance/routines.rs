@@ -158,6 +158,22 @@ async fn discipline_exemptions_cards_badges_and_the_yearly_report(t: &TestStore)
     let view = s.badge_list(list, today).await.unwrap();
     assert_eq!((view.lines.len(), view.held.len()), (1, 1));
     // Cường, seriously ill, within 12 months of 30 years; not when read as ordinary.
+    // Vũ died at 29 years and 7 months: posthumously, within 12 months (01-HD/TW 2021 §18).
+    let vu = member(s, "Vũ Văn Giang", "nam", "01/01/1950", &cccd(6), cell, d(1997, 3, 1), true).await;
+    let version = s.member(vu).await.unwrap().version;
+    s.record_event(&ctx(), vu, version, domain::event::EventData { basis: None, ..event(domain::event::EventKind::Died, d(2026, 10, 1)) })
+        .await
+        .unwrap();
+    let early = s.badge_early(commune, award, today).await.unwrap();
+    let found: Vec<_> = early.iter().map(|c| (c.member, c.circumstance, c.verdict)).collect();
+    assert_eq!(
+        found,
+        [
+            (cuong, Circumstance::SeriouslyIll, Verdict::Due { milestone: 30, early_months: 4 }),
+            (vu, Circumstance::Posthumous, Verdict::Due { milestone: 30, early_months: 5 })
+        ]
+    );
+    assert_eq!(codes(s.add_badge_line(&ctx(), list, 1, vu, Circumstance::SeriouslyIll).await.unwrap_err()), ["posthumous"]);
     assert_eq!(codes(s.add_badge_line(&ctx(), list, 1, cuong, Circumstance::Ordinary).await.unwrap_err()), ["not_due"]);
     s.add_badge_line(&ctx(), list, 1, cuong, Circumstance::SeriouslyIll).await.unwrap();
     assert_eq!(

@@ -109,3 +109,15 @@ impl Index {
         self.member_within(member, unit, on) || on.pred_opt().is_some_and(|d| self.member_within(member, unit, d))
     }
 }
+
+impl Index {
+    /// Members who died on or after `since` whose record belongs to `root`'s subtree (their last
+    /// unit), in register order: those a posthumous badge may be proposed for.
+    pub fn deceased_since(&self, root: UnitId, since: NaiveDate, on: NaiveDate) -> Vec<MemberId> {
+        self.in_order()
+            .filter(|m| m.spans.last().is_some_and(|s| s.span.status == Status::Deceased && s.span.from >= since))
+            .filter(|m| self.units.id(m.home).is_some_and(|h| h == root || domain::transfers::Tree::is_within(self, h, root, on)))
+            .map(|m| m.id)
+            .collect()
+    }
+}
