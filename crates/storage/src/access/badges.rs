@@ -66,6 +66,23 @@ impl BadgeDesk<'_> {
         Ok(badges)
     }
 
+    /// The site's choice of source for the wait after a discipline.
+    pub fn wait_rule(&self) -> domain::badges::WaitRule {
+        self.store().routine_settings().wait_rule
+    }
+
+    /// A member's verdict for an award day (read as ordinary).
+    pub async fn verdict(&self, member: MemberId, award_on: NaiveDate) -> Result<domain::badges::Verdict> {
+        require(self.store(), &self.read, ScopeTarget::Member(member)).await?;
+        self.store().badge_verdict(member, award_on, Circumstance::Ordinary).await
+    }
+
+    /// Who is due only within an early window (the seriously ill, posthumously).
+    pub async fn early(&self, unit: UnitId, award_on: NaiveDate) -> Result<Vec<Candidate>> {
+        self.require_read_unit(unit).await?;
+        self.store().badge_early(unit, award_on, self.access.today()).await
+    }
+
     pub async fn candidates(&self, unit: UnitId, award_on: NaiveDate) -> Result<Vec<Candidate>> {
         self.require_read_unit(unit).await?;
         let list = self.store().badge_candidates(unit, award_on, self.access.today()).await?;

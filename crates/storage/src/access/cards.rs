@@ -27,6 +27,11 @@ impl CardDesk<'_> {
         self.access.store.as_ref()
     }
 
+    /// The site's number formats of the card series.
+    pub fn settings(&self) -> domain::cards::CardSettings {
+        self.store().routine_settings().cards
+    }
+
     pub async fn may_keep(&self, member: MemberId) -> bool {
         !self.write.scope.is_empty() && require(self.store(), &self.write, ScopeTarget::Member(member)).await.is_ok()
     }

@@ -19,6 +19,7 @@ pub mod plans;
 pub mod quality;
 pub mod reports;
 pub mod residence;
+pub mod routines;
 pub mod strike_off;
 pub mod tokens;
 pub mod transfers;
@@ -47,6 +48,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(evaluation::routes());
     routes.extend(worklist::routes());
     routes.extend(enterprises::routes());
+    routes.extend(routines::routes());
     routes.extend(feedback::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     admission, change_requests, committees, directives, documents, dues, enterprises, evaluation, export, feedback, inbox, meetings,
-    members, plans, quality, reports, residence, strike_off, tokens, transfers, units, weak, worklist,
+    members, plans, quality, reports, residence, routines, strike_off, tokens, transfers, units, weak, worklist,
 };
 
 #[derive(OpenApi)]
@@ -34,6 +34,10 @@ use super::{
         dues::sheet, dues::ledger, dues::arrears, dues::remit, dues::member, dues::pay, dues::cancel, dues::basis, dues::confirm,
         dues::relief,
         enterprises::list, enterprises::add, enterprises::update, enterprises::target,
+        routines::member, routines::record_discipline, routines::interruption, routines::lift, routines::record_exemption, routines::renew,
+        routines::end_exemption, routines::issue_card, routines::end_card, routines::record_badge, routines::disciplines,
+        routines::exemptions, routines::cards, routines::card_check, routines::badges_due, routines::open_list, routines::badge_list,
+        routines::add_line, routines::remove_line, routines::send_list, routines::decide_list, routines::member_work,
         evaluation::rounds, evaluation::open, evaluation::sheet, evaluation::step, evaluation::close, worklist::yearly,
         residence::member, residence::set_tie, residence::contact, residence::comment, residence::report, residence::comment_from_unit,
         weak::report, weak::create, weak::detail, weak::add_measure, weak::measure_done, weak::close,
@@ -70,6 +74,7 @@ use super::{
         (name = "committees", description = "Cấp ủy: người giữ chức vụ theo thời gian, thành phần hội nghị cấp ủy và ban thường vụ"),
         (name = "dues", description = "Đảng phí: mức đóng theo quy định từng tháng, thu, nộp cấp trên, chậm đóng"),
         (name = "enterprises", description = "Doanh nghiệp tư nhân, tổ chức đảng trong doanh nghiệp, chỉ tiêu thành lập"),
+        (name = "party-work", description = "Kỷ luật, miễn công tác và sinh hoạt, thẻ đảng viên, Huy hiệu Đảng, báo cáo nghiệp vụ công tác đảng viên (7-BTCTW)"),
         (name = "evaluation", description = "Kiểm điểm, đánh giá, xếp loại chất lượng đảng viên và tổ chức đảng"),
         (name = "residence", description = "Đảng viên đang công tác giữ mối liên hệ với nơi cư trú (Quy định 213-QĐ/TW)"),
         (name = "weak", description = "Tổ chức cơ sở đảng yếu kém và kế hoạch củng cố"),

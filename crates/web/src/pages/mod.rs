@@ -27,6 +27,7 @@ pub mod members;
 pub mod quality;
 pub mod reports;
 pub mod residence;
+pub mod routines;
 pub mod strike_off;
 pub mod transfers;
 pub mod unit_ops;
@@ -68,6 +69,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(residence::routes());
     routes.extend(evaluation::routes());
     routes.extend(enterprises::routes());
+    routes.extend(routines::routes());
     routes.extend(inbox::routes());
     routes.extend(documents::routes());
     routes.extend(quality::routes());

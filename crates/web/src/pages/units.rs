@@ -202,6 +202,8 @@ struct UnitPage {
     evaluation_href: Option<String>,
     /// Enterprises in the unit's area and their party organizations.
     enterprises_href: Option<String>,
+    /// The member routines' registers: discipline, exemptions, cards, badges, the 7-BTCTW report.
+    routines: bool,
     /// Admission cases and what is due (today's view of a unit that exists).
     admission: Option<super::admission::UnitAdmission>,
     /// Members in transit to this unit or one under it (đang chuyển đến), for those who may
@@ -412,6 +414,7 @@ async fn unit_page(s: Caller, chrome: Chrome, PathId(id): PathId<UnitId>, Query(
         residence_href: (existed && a.date == today).then(|| format!("/units/{id}/residence")),
         evaluation_href: (existed && a.date == today).then(|| format!("/units/{id}/evaluation")),
         enterprises_href: (existed && a.date == today && !shown.kind.holds_members()).then(|| format!("/units/{id}/enterprises")),
+        routines: existed && a.date == today,
     };
     page(&view)
 }

@@ -140,6 +140,8 @@ struct MemberView {
     dues_href: Option<String>,
     /// The member's ties to their residence (Quy định 213-QĐ/TW), for those who read them.
     residence_href: Option<String>,
+    /// Discipline, exemptions, cards and badges.
+    party_work_href: Option<String>,
     /// The member's handbook account, for those who issue its codes.
     handbook: Option<crate::pages::handbook_accounts::AccountSection>,
 }
@@ -348,6 +350,9 @@ pub(super) async fn detail(s: Caller, chrome: Chrome, PathId(id): PathId<MemberI
         residence_href: crate::policy::may_open(&s, "/members/{id}/residence", Some(storage::ScopeTarget::Member(id)))
             .await
             .then(|| format!("/members/{id}/residence")),
+        party_work_href: crate::policy::may_open(&s, "/members/{id}/party-work", Some(storage::ScopeTarget::Member(id)))
+            .await
+            .then(|| format!("/members/{id}/party-work")),
         dues_href: crate::policy::may_open(&s, "/members/{id}/dues", Some(storage::ScopeTarget::Member(id)))
             .await
             .then(|| format!("/members/{id}/dues")),
