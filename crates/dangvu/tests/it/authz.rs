@@ -25,6 +25,11 @@ struct Fixture {
     commune_a: UnitId,
     /// Members of A1 (the first has an account with the member role) and of B1.
     self_member: MemberId,
+    /// Each member's discipline, exemption and card (the `{item}` of a member's routine paths).
+    routine_items: Vec<RoutineItems>,
+    /// A1's and B1's badge lists.
+    list_in: i64,
+    list_out: i64,
     member_in: MemberId,
     member_out: MemberId,
     event_in: i64,
@@ -96,6 +101,13 @@ struct DuesFixture {
     basis: i64,
 }
 
+struct RoutineItems {
+    member: MemberId,
+    discipline: i64,
+    exemption: i64,
+    card: i64,
+}
+
 async fn fixture(store: &dyn Store) -> Fixture {
     use domain::unit::UnitKind::*;
     let ctx = storage::WriteContext::new("test", support::now());
@@ -128,8 +140,19 @@ async fn fixture(store: &dyn Store) -> Fixture {
             basis: Some(decision.basis.clone()),
             note: None,
         };
-        let new =
-            storage::NewMember { identity, profile: domain::member::DatedProfile { valid_from: None, profile }, events: vec![admitted] };
+        // Official members (recognized in 2011), so each can be given a card and an exemption.
+        let later = |kind, on: &str| domain::event::EventData {
+            kind,
+            effective: domain::dates::parse_date(on).unwrap(),
+            basis: Some(decision.basis.clone()),
+            note: None,
+        };
+        let events = vec![
+            admitted,
+            later(domain::event::EventKind::Ceremony, "01/01/2010"),
+            later(domain::event::EventKind::RecognizedOfficial, "01/01/2011"),
+        ];
+        let new = storage::NewMember { identity, profile: domain::member::DatedProfile { valid_from: None, profile }, events };
         let id = store.create_member(&ctx, new).await.unwrap();
         people.push((id, store.member(id).await.unwrap().events[0].id.0));
     }
@@ -317,9 +340,55 @@ async fn fixture(store: &dyn Store) -> Fixture {
         let e = domain::enterprises::Enterprise::parse(&fields, ctx.today).unwrap();
         enterprises.push(store.add_enterprise(&ctx, cell, e).await.unwrap());
     }
+    // Member routines: each of the three members has a discipline, an exemption (ended) and a
+    // card; each chi bộ a badge list for the next award day.
+    let mut routine_items = Vec::new();
+    for (member, _) in &people {
+        let on = domain::dates::parse_date("01/06/2026").unwrap();
+        let number = domain::ids::DecisionNumber::parse("1-QĐ/CB").unwrap();
+        let d = storage::DisciplineInput {
+            form: domain::discipline::Form::Reprimand,
+            body: "Chi bộ".into(),
+            decision: number.clone(),
+            decided_on: on,
+            announced_on: on,
+            reason: "Vi phạm".into(),
+            post: None,
+        };
+        let discipline = store.record_discipline(&ctx, *member, d).await.unwrap();
+        let x = domain::exemptions::Exemption {
+            ground: domain::exemptions::Ground::Elderly,
+            resolved_on: on,
+            resolution: "1-NQ/CB".into(),
+            from: on,
+            until: None,
+        };
+        let exemption = store.record_exemption(&ctx, *member, x).await.unwrap();
+        store.end_exemption(&ctx, exemption, 1, domain::dates::parse_date("01/09/2026").unwrap(), number).await.unwrap();
+        let issue = domain::cards::Issue {
+            series: domain::cards::Series::S2003,
+            number: domain::cards::CardNumber::parse(
+                domain::cards::Series::S2003,
+                &format!("8000000{}", member.0 % 10),
+                Default::default(),
+            )
+            .unwrap(),
+            kind: domain::cards::IssueKind::New,
+            issued_on: on,
+            decision: "2-QĐ/ĐU".into(),
+            round: String::new(),
+        };
+        let card = store.issue_card(&ctx, *member, issue).await.unwrap();
+        routine_items.push(RoutineItems { member: *member, discipline, exemption, card });
+    }
+    let award_on = domain::badges::AwardDay::next(ctx.today).1;
+    let badge_lists = [store.open_badge_list(&ctx, a1, award_on).await.unwrap(), store.open_badge_list(&ctx, b1, award_on).await.unwrap()];
     store.announce(&ctx, &[1], "Thông báo của quản trị", "").await.unwrap();
     let notice_out = store.inbox(1, None, false, 1).await.unwrap().items[0].id;
     Fixture {
+        routine_items,
+        list_in: badge_lists[0],
+        list_out: badge_lists[1],
         dues,
         round_in: rounds[0],
         round_out: rounds[1],
@@ -512,6 +581,19 @@ fn fill(path: &str, f: &Fixture, who: &Actor, in_scope: bool, throwaway_account:
                 (if in_scope { f.plan_in } else { f.plan_out }).to_string()
             }
             ("seq", _) => "1".into(),
+            // The path member's own discipline, exemption or card.
+            ("item", p) => {
+                let items = f.routine_items.iter().find(|r| r.member == member).unwrap();
+                let id = if p.contains("/exemptions/") {
+                    items.exemption
+                } else if p.contains("/cards/") {
+                    items.card
+                } else {
+                    items.discipline
+                };
+                id.to_string()
+            }
+            ("list", _) => (if in_scope { f.list_in } else { f.list_out }).to_string(),
             // The round the unit the path names opened (in scope: A1's).
             ("enterprise", _) => (if in_scope { f.enterprise_in } else { f.enterprise_out }).to_string(),
             ("round", _) => (if in_scope { f.round_in } else { f.round_out }).to_string(),
@@ -830,6 +912,24 @@ async fn every_route_every_role(app: &App) {
                     && !who.allows(Capability::Decide)
                 {
                     want = Expect::Status(403);
+                }
+                // Member routines: discipline, cards, badges and badge lists are the organization
+                // board's (`write`), an exemption also the chi bộ's (`meetings`); the decision on a
+                // badge list `write` or `decide` — each checked before the body is read.
+                if want == Expect::Allowed && method == Method::POST {
+                    let member_routine = path.starts_with("/members/{id}/") || path.starts_with("/api/v1/members/{id}/");
+                    let exemption = member_routine && path.contains("/exemptions");
+                    let keeps = member_routine && ["/discipline", "/cards", "/badges"].iter().any(|x| path.contains(x));
+                    let list = path.starts_with("/units/{id}/badges") || path.starts_with("/api/v1/units/{id}/badge-lists");
+                    let decides = list && path.ends_with("/decision");
+                    let write = who.allows(Capability::WriteRegister);
+                    let refused = (keeps && !write)
+                        || (exemption && !write && !who.allows(Capability::RecordMeetings))
+                        || (list && !decides && !write)
+                        || (decides && !write && !who.allows(Capability::Decide));
+                    if refused {
+                        want = Expect::Status(403);
+                    }
                 }
                 // The enterprise register is the organization board's: `write` on the unit.
                 let enterprise_write = method != Method::GET

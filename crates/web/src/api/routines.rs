@@ -726,7 +726,7 @@ pub struct HoldBody {
 
 /// A member's standing for an award day.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CandidateBody {
+pub struct BadgeCandidateBody {
     pub member: i64,
     pub member_name: String,
     pub unit_name: String,
@@ -740,7 +740,7 @@ pub struct CandidateBody {
     pub hold: Option<HoldBody>,
 }
 
-fn candidate_body(c: &Candidate) -> Option<CandidateBody> {
+fn candidate_body(c: &Candidate) -> Option<BadgeCandidateBody> {
     let (verdict, milestone, early_months, hold) = match c.verdict {
         Verdict::Due { milestone, early_months } => ("du-dieu-kien", milestone, early_months, None),
         Verdict::Held { milestone, hold } => {
@@ -752,7 +752,7 @@ fn candidate_body(c: &Candidate) -> Option<CandidateBody> {
         }
         _ => return None,
     };
-    Some(CandidateBody {
+    Some(BadgeCandidateBody {
         member: c.member.0,
         member_name: c.member_name.clone(),
         unit_name: c.unit_name.clone(),
@@ -806,9 +806,9 @@ pub struct BadgesDueBody {
     pub award_on: NaiveDate,
     pub wait_rule: domain::badges::WaitRule,
     /// Due, and held back by a discipline.
-    pub candidates: Vec<CandidateBody>,
+    pub candidates: Vec<BadgeCandidateBody>,
     /// Due only within an early window (the seriously ill, posthumously).
-    pub early: Vec<CandidateBody>,
+    pub early: Vec<BadgeCandidateBody>,
     pub lists: Vec<BadgeListSummary>,
 }
 
@@ -876,7 +876,7 @@ pub struct BadgeListBody {
     pub list: BadgeListSummary,
     pub lines: Vec<BadgeLineBody>,
     /// Members a discipline holds back (a draft list only).
-    pub held: Vec<CandidateBody>,
+    pub held: Vec<BadgeCandidateBody>,
 }
 
 async fn list_of(s: &Caller, unit: UnitId, id: i64) -> Result<storage::BadgeList, AppError> {
