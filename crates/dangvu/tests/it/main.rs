@@ -47,6 +47,7 @@ mod quality;
 mod reports;
 mod residence;
 mod round_trip;
+mod routines;
 mod smoke;
 mod strike_off;
 mod support;
