@@ -39,11 +39,33 @@ pub struct Config {
     pub transfers: Option<TransferTimes>,
     /// Handbook accounts: how long an activation code lasts (`[handbook]`).
     pub handbook: Option<HandbookSettings>,
+    /// Party badges: which source's wait after a discipline applies (`[badges]`).
+    pub badges: Option<BadgeSettings>,
+    /// Party cards: the number format of the 2025 series (`[cards]`).
+    pub cards: Option<CardConfig>,
     /// A virus scanner run on every uploaded attachment: the program and its arguments, the
     /// file's path appended (`"clamdscan --no-summary"`); exit 0 clean, 1 infected. Default none.
     pub attachment_scan_command: Option<String>,
     /// The mail relay notices are also sent through (`[mail]`). Default none: the inbox only.
     pub mail: Option<MailSettings>,
+}
+
+/// `[badges]` in the configuration file (docs/design/badges.md).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeSettings {
+    /// `24-qd-tw-2021` (default: 6, 9, 12 months after a reprimand, warning, removal from post),
+    /// `29-qd-tw-2016` (warning 6, removal 12), `huong-dan-2007` (3, 6, 12).
+    pub wait_rule: Option<String>,
+}
+
+/// `[cards]` in the configuration file (rules.md §7: the 2025 card's number format is
+/// unconfirmed).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardConfig {
+    /// Digits of a 2025-series number: `"12"` or `"8-12"` (default `"8-12"`).
+    pub number_2025: Option<String>,
 }
 
 /// `[mail]` in the configuration file: a relay on the closed network that accepts mail from this
@@ -235,6 +257,18 @@ impl Config {
         Ok(h)
     }
 
+    /// The badge wait rule and the 2025 card numbers: the file's, or the defaults.
+    pub fn routine_settings(&self) -> Result<storage::RoutineSettings> {
+        let mut r = storage::RoutineSettings::default();
+        if let Some(code) = self.badges.as_ref().and_then(|b| b.wait_rule.as_deref()) {
+            r.wait_rule = domain::badges::WaitRule::parse(code).map_err(|e| anyhow::anyhow!("[badges] wait_rule in the configuration file: {}", e.message))?;
+        }
+        if let Some(format) = self.cards.as_ref().and_then(|c| c.number_2025.as_deref()) {
+            r.cards.s2025 = domain::cards::NumberFormat::parse(format).map_err(|e| anyhow::anyhow!("[cards] number_2025 in the configuration file: {e}"))?;
+        }
+        Ok(r)
+    }
+
     /// The mail relay (`[mail]`), checked: refused with the reason when an address is not one.
     pub fn mail_config(&self) -> Result<Option<web::mail::MailConfig>> {
         let Some(m) = &self.mail else { return Ok(None) };
@@ -398,6 +432,21 @@ mod tests {
         ] {
             let file: Config = toml::from_str(bad).unwrap();
             assert!(file.mail_config().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_badge_wait_rule_and_the_2025_card_numbers() {
+        let defaults = Config::default().routine_settings().unwrap();
+        assert_eq!(defaults.wait_rule, domain::badges::WaitRule::Qd24);
+        assert_eq!(defaults.cards.s2025, domain::cards::NumberFormat { min_digits: 8, max_digits: 12 });
+        let file: Config = toml::from_str("[badges]\nwait_rule = \"29-qd-tw-2016\"\n[cards]\nnumber_2025 = \"12\"").unwrap();
+        let r = file.routine_settings().unwrap();
+        assert_eq!(r.wait_rule, domain::badges::WaitRule::Qd29);
+        assert_eq!(r.cards.s2025.min_digits, 12);
+        for bad in ["[badges]\nwait_rule = \"qd-99\"", "[cards]\nnumber_2025 = \"12-8\""] {
+            let file: Config = toml::from_str(bad).unwrap();
+            assert!(file.routine_settings().is_err(), "{bad}");
         }
     }
 

@@ -314,6 +314,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
     let handbook = file.handbook_settings()?;
     let dues = file.dues_settings()?;
     let residence = file.residence_settings()?;
+    let routines = file.routine_settings()?;
     let db: Arc<dyn storage::db::Database> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         Arc::new(storage_postgres::PostgresDatabase::open(location).await.with_context(|| "cannot open the PostgreSQL database")?)
     } else {
@@ -336,6 +337,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
             .with_handbook_settings(handbook)
             .with_dues_settings(dues)
             .with_residence_settings(residence)
+            .with_routine_settings(routines)
             .with_mail(mail),
     ))
 }

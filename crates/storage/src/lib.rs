@@ -107,7 +107,7 @@ pub use meetings::{
     MissedMeetings, MissedPlenaries, ResolutionView, SignatureView,
 };
 pub use member_tasks::{Assignee, ListedMember, MemberTask, MemberTaskStore, TaskRow as MemberTaskRow, UnitTask};
-pub use member_work::{MemberWorkReport, MemberWorkStore, WorkLine, WorkPerson};
+pub use member_work::{MemberWorkReport, MemberWorkStore, RoutinesDue, WorkLine, WorkPerson};
 pub use members::RegisterStore;
 pub use model::*;
 pub use notifications::{InboxPage, MailItem, MailStatus, NotificationStore, NotificationView};

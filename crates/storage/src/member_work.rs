@@ -51,8 +51,25 @@ pub struct WorkPerson {
     pub unit_name: String,
 }
 
+/// What waits on a unit's member routines (the worklist's counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutinesDue {
+    /// The next award day and who is due then: ordinarily, and only within an early window.
+    pub award_on: NaiveDate,
+    pub badges_due: u32,
+    pub badges_early: u32,
+    /// The unit's list for that day, if opened (id, status).
+    pub list: Option<(i64, crate::badges::ListStatus)>,
+    /// Exemptions ending within 30 days or past their end.
+    pub exemptions_due: u32,
+    /// Disciplines that end by themselves within 30 days.
+    pub disciplines_ending: u32,
+}
+
 #[async_trait]
 pub trait MemberWorkStore: Send + Sync {
+    /// What waits under `root` (`None`: its lists are too large to count member by member).
+    async fn routines_due(&self, root: UnitId, today: NaiveDate) -> Result<Option<RoutinesDue>>;
     async fn member_work_report(&self, root: UnitId, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<MemberWorkReport>;
     /// Names and units of members, in the order given.
     async fn work_people(&self, members: &[MemberId], on: NaiveDate) -> Result<Vec<WorkPerson>>;
@@ -60,6 +77,35 @@ pub trait MemberWorkStore: Send + Sync {
 
 #[async_trait]
 impl MemberWorkStore for SqlStore {
+    async fn routines_due(&self, root: UnitId, today: NaiveDate) -> Result<Option<RoutinesDue>> {
+        if !self.countable(root, today).await? {
+            return Ok(None);
+        }
+        let (_, award_on) = domain::badges::AwardDay::next(today);
+        let candidates = self.badge_candidates(root, award_on, today).await?;
+        let early = self.badge_early(root, award_on, today).await?;
+        let list = self
+            .badge_lists_under(root, today)
+            .await?
+            .into_iter()
+            .find(|(r, _)| r.unit == root && r.award_on == award_on)
+            .map(|(r, _)| (r.id, r.status));
+        let exemptions = crate::exemptions::ExemptionStore::exemptions_under(self, root, today, today).await?;
+        let soon = today + chrono::Days::new(30);
+        let disciplines = crate::discipline::DisciplineStore::disciplines_under(self, root, domain::dates::sub_months(today, 13), today).await?;
+        Ok(Some(RoutinesDue {
+            award_on,
+            badges_due: candidates.iter().filter(|c| matches!(c.verdict, domain::badges::Verdict::Due { .. })).count() as u32,
+            badges_early: early.len() as u32,
+            list,
+            exemptions_due: exemptions.iter().filter(|l| l.standing.is_some_and(domain::exemptions::Standing::due)).count() as u32,
+            disciplines_ending: disciplines
+                .iter()
+                .filter(|d| matches!(d.standing, domain::discipline::Standing::Running { ends_on } if ends_on <= soon))
+                .count() as u32,
+        }))
+    }
+
     async fn member_work_report(&self, root: UnitId, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<MemberWorkReport> {
         if to < from {
             return Err(StoreError::invalid("to", "before_from", "Ngày cuối kỳ phải sau ngày đầu kỳ."));

@@ -155,6 +155,12 @@ impl BadgeDesk<'_> {
         Ok(lines)
     }
 
+    /// What waits on the unit's member routines (the worklist; `None` above the bound).
+    pub async fn due(&self, unit: UnitId) -> Result<Option<crate::member_work::RoutinesDue>> {
+        self.require_read_unit(unit).await?;
+        self.store().routines_due(unit, self.access.today()).await
+    }
+
     /// The yearly report of member work (7-BTCTW) of `unit` over `[from, to]`.
     pub async fn work_report(&self, unit: UnitId, from: NaiveDate, to: NaiveDate) -> Result<MemberWorkReport> {
         self.require_read_unit(unit).await?;

@@ -114,6 +114,24 @@ pub struct DuesDueBody {
     pub members: Option<DuesMembersDueBody>,
 }
 
+/// The member routines waiting under a unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutinesDueBody {
+    /// The next award day (3/2, 19/5, 2/9, 7/11).
+    pub award_on: chrono::NaiveDate,
+    pub badges_due: u32,
+    /// Due only within an early window (the seriously ill, posthumously).
+    pub badges_early: u32,
+    /// The unit's list for the award day, if opened.
+    pub badge_list: Option<i64>,
+    /// `du-thao`, `da-gui`, `da-quyet-dinh`.
+    pub badge_list_status: Option<&'static str>,
+    /// Exemptions ending within 30 days or past their end.
+    pub exemptions_due: u32,
+    /// Disciplines ending by themselves within 30 days.
+    pub disciplines_ending: u32,
+}
+
 /// The yearly cycle's worklist of a unit.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct YearlyWorklistBody {
@@ -123,6 +141,8 @@ pub struct YearlyWorklistBody {
     /// Null when the unit's lists hold more than `member_limit` members (read the units below).
     pub residence: Option<ResidenceDueBody>,
     pub dues: DuesDueBody,
+    /// Null when the unit's lists hold more than `member_limit` members.
+    pub routines: Option<RoutinesDueBody>,
     /// The largest list counted member by member.
     pub member_limit: usize,
 }
@@ -134,6 +154,7 @@ async fn yearly(s: Caller, PathId(unit): PathId<UnitId>) -> Result<Response, App
     let rounds = s.evaluation()?.due(unit).await?;
     let residence = s.residence()?.due(unit).await?;
     let dues = s.dues()?.due(unit).await?;
+    let routines = s.badges()?.due(unit).await?;
     let body = YearlyWorklistBody {
         unit: unit.0,
         rounds: rounds.iter().map(RoundDueBody::from).collect(),
@@ -142,6 +163,15 @@ async fn yearly(s: Caller, PathId(unit): PathId<UnitId>) -> Result<Response, App
             to_remit: dues.to_remit.iter().map(|m| m.code()).collect(),
             members: dues.members.map(|m| DuesMembersDueBody { declarations: m.declarations, owing: m.owing, flagged: m.flagged }),
         },
+        routines: routines.map(|r| RoutinesDueBody {
+            award_on: r.award_on,
+            badges_due: r.badges_due,
+            badges_early: r.badges_early,
+            badge_list: r.list.map(|(id, _)| id),
+            badge_list_status: r.list.map(|(_, status)| status.code()),
+            exemptions_due: r.exemptions_due,
+            disciplines_ending: r.disciplines_ending,
+        }),
         member_limit: storage::WORKLIST_MEMBERS,
     };
     Ok(axum::Json(body).into_response())

@@ -2,7 +2,8 @@
 //! round with its deadline and what its evaluations under the unit wait for, the Quy định 213
 //! ties still owed (introductions, confirmations, overdue contacts, the year's comments due by
 //! the round's deadline), and the dues waiting (declarations to confirm, members owing, months
-//! not remitted up). Each line links to the page that lists the people behind it, and is shown
+//! not remitted up), the member routines (badges due at the next award day and the unit's
+//! list, exemptions ending, disciplines ending by themselves). Each line links to the page that lists the people behind it, and is shown
 //! only when that page would open for this person.
 
 use chrono::Datelike;
@@ -142,7 +143,63 @@ pub(crate) async fn lines(s: &Caller, unit: UnitId) -> Vec<DueLine> {
             out.push(DueLine { href, title: "Đảng phí".into(), detail: detail.join("; "), badge: None });
         }
     }
+    routine_lines(s, unit, &mut out).await;
     out
+}
+
+/// Badges due at the next award day, exemptions ending, disciplines ending by themselves.
+async fn routine_lines(s: &Caller, unit: UnitId, out: &mut Vec<DueLine>) {
+    let today = s.today();
+    let target = Some(ScopeTarget::Unit(unit));
+    let Ok(desk) = s.badges() else { return };
+    let Ok(due) = desk.due(unit).await else { return };
+    let Some(due) = due else {
+        if crate::policy::may_open(s, "/units/{id}/badges", target).await {
+            out.push(DueLine {
+                href: format!("/units/{unit}/badges"),
+                title: "Huy hiệu Đảng, miễn sinh hoạt, kỷ luật".into(),
+                detail: "xem danh sách của đơn vị và từng đơn vị trực thuộc".into(),
+                badge: None,
+            });
+        }
+        return;
+    };
+    if due.badges_due + due.badges_early > 0 || due.list.is_some() {
+        let mut detail = parts(&[(due.badges_due, "đảng viên đủ điều kiện"), (due.badges_early, "có thể xét sớm")]);
+        let href = match due.list {
+            Some((id, status)) => {
+                detail = format!("{detail}{}danh sách: {}", if detail.is_empty() { "" } else { "; " }, status.label().to_lowercase());
+                format!("/units/{unit}/badges/{id}")
+            }
+            None => {
+                detail.push_str("; chưa lập danh sách đề nghị");
+                format!("/units/{unit}/badges")
+            }
+        };
+        let decided = matches!(due.list, Some((_, storage::ListStatus::Decided)));
+        out.push(DueLine {
+            href,
+            title: format!("Huy hiệu Đảng dịp {}", format::date(due.award_on)),
+            detail,
+            badge: (!decided).then(|| badge(due.award_on, today)),
+        });
+    }
+    if due.exemptions_due > 0 {
+        out.push(DueLine {
+            href: format!("/units/{unit}/exemptions"),
+            title: "Miễn công tác và sinh hoạt đảng".into(),
+            detail: format!("{} đảng viên sắp hết hoặc đã hết thời hạn miễn: chi bộ gia hạn hoặc cho thôi miễn", format::count(due.exemptions_due as usize)),
+            badge: None,
+        });
+    }
+    if due.disciplines_ending > 0 {
+        out.push(DueLine {
+            href: format!("/units/{unit}/discipline?standing=con-hieu-luc"),
+            title: "Kỷ luật sắp chấm dứt hiệu lực".into(),
+            detail: format!("{} kỷ luật tự chấm dứt hiệu lực trong 30 ngày tới (Quy định 69-QĐ/TW)", format::count(due.disciplines_ending as usize)),
+            badge: None,
+        });
+    }
 }
 
 /// The open rounds units below `unit` opened, as lines (the evaluation page's list).
