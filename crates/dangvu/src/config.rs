@@ -261,10 +261,12 @@ impl Config {
     pub fn routine_settings(&self) -> Result<storage::RoutineSettings> {
         let mut r = storage::RoutineSettings::default();
         if let Some(code) = self.badges.as_ref().and_then(|b| b.wait_rule.as_deref()) {
-            r.wait_rule = domain::badges::WaitRule::parse(code).map_err(|e| anyhow::anyhow!("[badges] wait_rule in the configuration file: {}", e.message))?;
+            r.wait_rule = domain::badges::WaitRule::parse(code)
+                .map_err(|e| anyhow::anyhow!("[badges] wait_rule in the configuration file: {}", e.message))?;
         }
         if let Some(format) = self.cards.as_ref().and_then(|c| c.number_2025.as_deref()) {
-            r.cards.s2025 = domain::cards::NumberFormat::parse(format).map_err(|e| anyhow::anyhow!("[cards] number_2025 in the configuration file: {e}"))?;
+            r.cards.s2025 = domain::cards::NumberFormat::parse(format)
+                .map_err(|e| anyhow::anyhow!("[cards] number_2025 in the configuration file: {e}"))?;
         }
         Ok(r)
     }

@@ -20,6 +20,7 @@ mod notices;
 mod plans;
 mod quality;
 mod report;
+mod routines;
 mod throughput;
 mod transfers;
 mod users;
@@ -172,6 +173,32 @@ enum Command {
         #[command(flatten)]
         args: evaluation::EvaluationArgs,
     },
+    /// Who under a unit is due a Party badge at an award day, and who a discipline holds back
+    /// (text or CSV).
+    Badges {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: routines::BadgesArgs,
+    },
+    /// The card check of a unit: official members without a card, numbers held twice, a record's
+    /// number unlike the card in use, cards not recovered (text or CSV).
+    CardsCheck {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: routines::CardsCheckArgs,
+    },
+    /// The yearly report of party-member work (7-BTCTW) of a unit over a period (text or CSV).
+    MemberWork {
+        /// `postgres://…` for PostgreSQL, otherwise a SQLite file path or `sqlite:` URL.
+        #[arg(long, env = "DANGVU_DATABASE")]
+        database: Option<String>,
+        #[command(flatten)]
+        args: routines::MemberWorkArgs,
+    },
     /// Handbook accounts of a subtree's members: create them, issue new activation codes, or
     /// list where they stand; codes are written once, as CSV, for the slips.
     HandbookAccounts {
@@ -280,6 +307,18 @@ async fn main() -> Result<()> {
         Command::Evaluation { database, args } => {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
             evaluation::run(store.as_ref(), args).await
+        }
+        Command::Badges { database, args } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            routines::badges(store.as_ref(), args).await
+        }
+        Command::CardsCheck { database, args } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            routines::cards_check(store.as_ref(), args).await
+        }
+        Command::MemberWork { database, args } => {
+            let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
+            routines::member_work(store.as_ref(), args).await
         }
         Command::HandbookAccounts { database, args } => {
             let store = open_store_with(&Settings::resolve(database, None, &file).database, &file).await?;
@@ -402,6 +441,13 @@ pub async fn generate(store: &dyn Store, members: usize, seed: u64) -> Result<da
     println!("Đã ghi {enterprises} doanh nghiệp tư nhân vào sổ của các xã, phường (có tổ chức đảng mới thành lập, chỉ tiêu năm nay).");
     let proposals = datagen::strike_off::generate_proposals(store, today).await.context("generating strike-off proposals failed")?;
     println!("Đã ghi {proposals} nghị quyết chi bộ đề nghị xóa tên (một đang chờ cấp ủy, một không xóa tên).");
+    // Where the demo's commune and chi bộ accounts will work, so their pages show the routines.
+    let place = users::demo_picks(store, today).await?.map(|p| (p.commune.id, p.cell.id));
+    let routines = datagen::routines::generate_routines(store, seed, today, place).await.context("generating member routines failed")?;
+    println!(
+        "Đã ghi {} Huy hiệu Đảng đã trao, {} thẻ đảng viên của một xã, {} kỷ luật, {} đảng viên miễn sinh hoạt; danh sách xét tặng Huy hiệu dịp tới đã lập.",
+        routines.badges, routines.cards, routines.disciplines, routines.exemptions
+    );
     Ok(report)
 }
 

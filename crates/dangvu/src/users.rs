@@ -586,17 +586,17 @@ pub struct DemoAccount {
 }
 
 /// The units and member the demo accounts are given, picked from the generated tree.
-struct DemoPicks {
-    province: UnitSummary,
-    commune: UnitSummary,
-    cell: UnitSummary,
+pub(crate) struct DemoPicks {
+    pub(crate) province: UnitSummary,
+    pub(crate) commune: UnitSummary,
+    pub(crate) cell: UnitSummary,
     member: (MemberId, String),
 }
 
 /// The province, the chi bộ with the most open admission cases (else the first commune by code
 /// with a chi bộ that has active members, and that chi bộ), its commune, and the chi bộ's first
 /// member in register order.
-async fn demo_picks(store: &dyn Store, today: NaiveDate) -> Result<Option<DemoPicks>> {
+pub(crate) async fn demo_picks(store: &dyn Store, today: NaiveDate) -> Result<Option<DemoPicks>> {
     let roots = store.children(None, today).await?;
     let Some(province) = roots.iter().find(|n| n.unit.kind == UnitKind::Province).or(roots.first()).map(|n| n.unit.clone()) else {
         return Ok(None);

@@ -23,6 +23,7 @@ mod origin;
 mod people;
 mod plans;
 pub mod residence;
+pub mod routines;
 pub mod strike_off;
 pub mod transfers;
 mod tree;

@@ -114,6 +114,9 @@ pub trait BadgeStore: Send + Sync {
     async fn belongs_to_list_unit(&self, member: MemberId, unit: UnitId, today: NaiveDate) -> Result<bool>;
     /// Records a badge a member already holds (awarded before the register kept them).
     async fn record_badge(&self, ctx: &WriteContext, member: MemberId, badge: BadgeRow) -> Result<i64>;
+    /// Records many badges held from before (an import, the generated data) in one transaction,
+    /// audited once with the members named; refused whole on a bad row.
+    async fn record_badges(&self, ctx: &WriteContext, badges: Vec<BadgeRow>) -> Result<usize>;
     /// A member's badges, highest first.
     async fn member_badges(&self, member: MemberId) -> Result<Vec<BadgeRow>>;
     /// Badges awarded within `[from, to]` to members of `root`'s subtree.
@@ -489,6 +492,29 @@ impl BadgeStore for SqlStore {
         );
         self.commit_write(tx, seq, ctx, &[record], "badge", &[id]).await?;
         Ok(id)
+    }
+
+    async fn record_badges(&self, ctx: &WriteContext, badges: Vec<BadgeRow>) -> Result<usize> {
+        if badges
+            .iter()
+            .any(|b| !domain::badges::MILESTONES.contains(&b.milestone) || b.awarded_on > ctx.today || b.issuer.trim().is_empty())
+        {
+            return Err(StoreError::invalid(
+                "milestone",
+                "unknown",
+                "Có huy hiệu không đúng mốc, chưa đến ngày trao hoặc thiếu cấp quyết định.",
+            ));
+        }
+        let (mut tx, seq) = self.begin_write().await?;
+        for b in &badges {
+            sql::badges::insert_badge(tx.as_mut(), &BadgeRow { list: None, ..b.clone() }, ctx.now, &ctx.actor)
+                .await
+                .map_err(duplicate_or)?;
+        }
+        let members: Vec<i64> = badges.iter().map(|b| b.member.0).collect();
+        let record = AuditRecord::new("badge.record_many", "", "", json!({ "badges": badges.len(), "members": members }));
+        self.commit_write(tx, seq, ctx, &[record], "badge", &[]).await?;
+        Ok(badges.len())
     }
 
     async fn member_badges(&self, member: MemberId) -> Result<Vec<BadgeRow>> {

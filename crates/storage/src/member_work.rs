@@ -92,7 +92,8 @@ impl MemberWorkStore for SqlStore {
             .map(|(r, _)| (r.id, r.status));
         let exemptions = crate::exemptions::ExemptionStore::exemptions_under(self, root, today, today).await?;
         let soon = today + chrono::Days::new(30);
-        let disciplines = crate::discipline::DisciplineStore::disciplines_under(self, root, domain::dates::sub_months(today, 13), today).await?;
+        let disciplines =
+            crate::discipline::DisciplineStore::disciplines_under(self, root, domain::dates::sub_months(today, 13), today).await?;
         Ok(Some(RoutinesDue {
             award_on,
             badges_due: candidates.iter().filter(|c| matches!(c.verdict, domain::badges::Verdict::Due { .. })).count() as u32,

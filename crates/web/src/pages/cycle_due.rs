@@ -188,7 +188,10 @@ async fn routine_lines(s: &Caller, unit: UnitId, out: &mut Vec<DueLine>) {
         out.push(DueLine {
             href: format!("/units/{unit}/exemptions"),
             title: "Miễn công tác và sinh hoạt đảng".into(),
-            detail: format!("{} đảng viên sắp hết hoặc đã hết thời hạn miễn: chi bộ gia hạn hoặc cho thôi miễn", format::count(due.exemptions_due as usize)),
+            detail: format!(
+                "{} đảng viên sắp hết hoặc đã hết thời hạn miễn: chi bộ gia hạn hoặc cho thôi miễn",
+                format::count(due.exemptions_due as usize)
+            ),
             badge: None,
         });
     }
@@ -196,7 +199,10 @@ async fn routine_lines(s: &Caller, unit: UnitId, out: &mut Vec<DueLine>) {
         out.push(DueLine {
             href: format!("/units/{unit}/discipline?standing=con-hieu-luc"),
             title: "Kỷ luật sắp chấm dứt hiệu lực".into(),
-            detail: format!("{} kỷ luật tự chấm dứt hiệu lực trong 30 ngày tới (Quy định 69-QĐ/TW)", format::count(due.disciplines_ending as usize)),
+            detail: format!(
+                "{} kỷ luật tự chấm dứt hiệu lực trong 30 ngày tới (Quy định 69-QĐ/TW)",
+                format::count(due.disciplines_ending as usize)
+            ),
             badge: None,
         });
     }
