@@ -481,6 +481,17 @@ impl BadgeStore for SqlStore {
         if badge.issuer.trim().is_empty() {
             return Err(StoreError::invalid("issuer", "required", "Ghi cấp ra quyết định."));
         }
+        // Not before the member could have it: the milestone less the longest early window
+        // (24 months, 01-HD/TW 2021 §18).
+        self.refresh_index().await?;
+        let age = self.index.read().party_age_months(member, badge.awarded_on).unwrap_or(0);
+        if age + 24 < badge.milestone * 12 {
+            return Err(StoreError::invalid(
+                "milestone",
+                "not_reached",
+                format!("Ngày trao tặng, tuổi Đảng mới {} năm {} tháng: chưa đến mốc {} năm.", age / 12, age % 12, badge.milestone),
+            ));
+        }
         let (mut tx, seq) = self.begin_write().await?;
         let b = BadgeRow { list: None, member, ..badge };
         let id = sql::badges::insert_badge(tx.as_mut(), &b, ctx.now, &ctx.actor).await.map_err(duplicate_or)?;

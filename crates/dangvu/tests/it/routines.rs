@@ -139,7 +139,12 @@ async fn discipline_exemptions_cards_and_badges_of_a_commune(app: &App) {
     assert_eq!(r.status().as_u16(), 303);
     let list_path = r.headers()["location"].to_str().unwrap().to_owned();
     let (_, html) = staff.page(app, &list_path).await;
-    assert!(html.contains("Nguyễn Văn An") && html.contains("Có thể bổ sung (xét sớm)") && html.contains("Trần Văn Bình"), "{html}");
+    assert!(
+        html.contains("Nguyễn Văn An")
+            && html.contains("Có thể bổ sung (xét sớm khi ốm nặng, truy tặng)")
+            && html.contains("Trần Văn Bình"),
+        "{html}"
+    );
     let list_id = list_path.rsplit('/').next().unwrap().to_owned();
     let add = [("version", "1"), ("member", &*binh.to_string()), ("circumstance", "om-nang")];
     assert_eq!(staff.form(app, &format!("{list_path}/lines"), &add).await.status().as_u16(), 303);
@@ -168,6 +173,56 @@ async fn discipline_exemptions_cards_and_badges_of_a_commune(app: &App) {
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.bytes().await.unwrap().starts_with(b"PK"), "a workbook");
     assert_eq!(staff.page(app, &format!("/units/{commune}/member-work?line=huy-hieu.35")).await.0, 400);
+
+    // ── The rest of each routine through the API ──
+    // A complaint within the warning's 12 months keeps it in force; a later decision lifts it.
+    let (_, v) = staff.call(app, Method::GET, &format!("/api/v1/members/{cuong}/party-work"), None).await;
+    let warning = v["disciplines"].as_array().unwrap().iter().find(|d| d["form"] == "canh-cao").unwrap().clone();
+    let path = format!("/api/v1/members/{cuong}/disciplines/{}", warning["id"]);
+    let late = json!({"kind": "khieu-nai", "on": "2027-06-12", "note": "Khiếu nại", "version": warning["version"]});
+    let (status, v) = staff.call(app, Method::POST, &format!("{path}/interruptions"), Some(&late)).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("outside")), "{v}");
+    let complaint = json!({"kind": "khieu-nai", "on": "2026-07-01", "note": "Đảng viên khiếu nại", "version": warning["version"]});
+    assert_eq!(staff.call(app, Method::POST, &format!("{path}/interruptions"), Some(&complaint)).await.0, 200);
+    let (_, v) = staff.call(app, Method::GET, &format!("/api/v1/members/{cuong}/party-work"), None).await;
+    let warning = v["disciplines"].as_array().unwrap().iter().find(|d| d["form"] == "canh-cao").unwrap().clone();
+    assert_eq!(warning["standing"]["code"], "giu-hieu-luc");
+    let lift = json!({"decision": "15-QĐ/ĐU", "on": "2026-11-24", "version": warning["version"]});
+    assert_eq!(staff.call(app, Method::POST, &format!("{path}/lift"), Some(&lift)).await.0, 200);
+    let (_, v) = staff.call(app, Method::GET, &format!("/api/v1/members/{cuong}/party-work"), None).await;
+    let warning = v["disciplines"].as_array().unwrap().iter().find(|d| d["form"] == "canh-cao").unwrap().clone();
+    assert_eq!((warning["standing"]["code"].as_str(), warning["standing"]["on"].as_str()), (Some("het-hieu-luc"), Some("2026-11-24")));
+    // The exemption renewed, then ended by the chi bộ: the register's status follows.
+    let (_, v) = secretary.call(app, Method::GET, &format!("/api/v1/members/{binh}/party-work"), None).await;
+    let x = v["exemptions"][0].clone();
+    let path = format!("/api/v1/members/{binh}/exemptions/{}", x["id"]);
+    let renew = json!({"resolution": "09-NQ/CB", "resolved_on": "2026-11-20", "until": "2027-12-15", "version": x["version"]});
+    assert_eq!(secretary.call(app, Method::POST, &format!("{path}/renew"), Some(&renew)).await.0, 200);
+    let end = json!({"resolution": "11-NQ/CB", "on": "2026-11-25", "version": x["version"].as_i64().unwrap() + 1});
+    assert_eq!(secretary.call(app, Method::POST, &format!("{path}/end"), Some(&end)).await.0, 200);
+    let (_, v) = staff.call(app, Method::GET, &format!("/api/v1/members/{binh}"), None).await;
+    assert_eq!(v["history"]["spans"].as_array().unwrap().last().unwrap()["status"], "chinh-thuc");
+    // A badge held from before, once per milestone; a card lost on the page.
+    let dinh = member(app, "Đinh Văn Dũng", "001050000004", cell, "01/05/1980", "01/05/1981").await;
+    let badge = json!({"milestone": 50, "awarded_on": "2020-05-19", "decision": "12-QĐ/TU", "issuer": "Ban Thường vụ Tỉnh ủy"});
+    let (status, v) = staff.call(app, Method::POST, &format!("/api/v1/members/{dinh}/badges"), Some(&badge)).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("not_reached")), "40 years of party age in 2020");
+    let badge = json!({"milestone": 40, "awarded_on": "2020-05-19", "decision": "12-QĐ/TU", "issuer": "Ban Thường vụ Tỉnh ủy"});
+    let (status, v) = staff.call(app, Method::POST, &format!("/api/v1/members/{dinh}/badges"), Some(&badge)).await;
+    assert_eq!(status, 201, "{v}");
+    let (status, v) = staff.call(app, Method::POST, &format!("/api/v1/members/{dinh}/badges"), Some(&badge)).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("duplicate")));
+    let (_, v) = staff.call(app, Method::GET, &format!("/api/v1/members/{an}/party-work"), None).await;
+    let card = v["cards"][0].clone();
+    let fields = [
+        ("version", &*card["version"].to_string()),
+        (&*format!("tt{}_how", card["id"]), "mat"),
+        (&*format!("tt{}_on", card["id"]), "20/11/2026"),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (*a, *b)).collect();
+    assert_eq!(staff.form(app, &format!("/members/{an}/cards/{}/end", card["id"]), &fields).await.status().as_u16(), 303);
+    let (_, html) = staff.page(app, &format!("/members/{an}/party-work")).await;
+    assert!(html.contains("Mất thẻ từ 20/11/2026") && html.contains("Cấp thẻ đảng viên"), "a new card may now be issued: {html}");
 
     let q = storage::AuditQuery { limit: 500, ..Default::default() };
     let actions: std::collections::BTreeSet<String> = app.store.audit_entries(&q).await.unwrap().into_iter().map(|e| e.action).collect();

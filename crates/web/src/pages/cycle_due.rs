@@ -164,8 +164,8 @@ async fn routine_lines(s: &Caller, unit: UnitId, out: &mut Vec<DueLine>) {
         }
         return;
     };
-    if due.badges_due + due.badges_early > 0 || due.list.is_some() {
-        let mut detail = parts(&[(due.badges_due, "đảng viên đủ điều kiện"), (due.badges_early, "có thể xét sớm")]);
+    if due.badges_due > 0 || due.list.is_some() {
+        let mut detail = parts(&[(due.badges_due, "đảng viên đủ điều kiện")]);
         let href = match due.list {
             Some((id, status)) => {
                 detail = format!("{detail}{}danh sách: {}", if detail.is_empty() { "" } else { "; " }, status.label().to_lowercase());

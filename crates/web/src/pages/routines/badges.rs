@@ -166,7 +166,9 @@ async fn due_page(
         facts: vec![
             Fact { label: "Đủ điều kiện".into(), value: format::number(due_rows.len() as u64), href: None },
             Fact { label: "Chưa xét do kỷ luật".into(), value: format::number(held_rows.len() as u64), href: None },
-            Fact { label: "Có thể xét sớm".into(), value: format::number(early_rows.len() as u64), href: None },
+            Fact {
+                label: "Xét sớm nếu ốm nặng hoặc truy tặng".into(), value: format::number(early_rows.len() as u64), href: None
+            },
         ],
         filter_action: format!("/units/{unit}/badges"),
         filters: vec![super::Filter { name: "award_on", label: "Dịp trao tặng", value: format::date(award_on) }],
