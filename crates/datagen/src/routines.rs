@@ -162,7 +162,8 @@ pub async fn generate_routines(
             cell_official.push(l.member);
         }
     }
-    let pick = |i: usize| cell_official.get(cell_official.len().saturating_sub(1 + i)).copied();
+    // Each case a different member, from the end of the list (a small chi bộ gets fewer cases).
+    let pick = |i: usize| cell_official.len().checked_sub(1 + i).and_then(|k| cell_official.get(k)).copied();
     let cases: [(Form, u64, bool); 5] = [
         (Form::Reprimand, 430, false), // announced 14 months ago: ended by itself
         (Form::Warning, 350, false),   // ends within the month

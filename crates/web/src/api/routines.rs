@@ -595,6 +595,7 @@ async fn record_badge(s: Caller, PathId(member): PathId<MemberId>, Json(body): J
 /// The registers' query.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct SinceParams {
     /// Disciplines announced, exemptions ended on or after this day (default: 1 January of last year for disciplines, of this year for exemptions).
     #[param(value_type = Option<crate::query::QueryDate>)]
@@ -815,6 +816,7 @@ pub struct BadgesDueBody {
 /// The award day asked.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct AwardParams {
     /// 3/2, 19/5, 2/9 or 7/11 of a year (default: the next).
     #[param(value_type = Option<crate::query::QueryDate>)]
@@ -1013,6 +1015,7 @@ async fn decide_list(
 /// The report's period.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodParams {
     /// First day (default: 1 January of this year).
     #[param(value_type = Option<crate::query::QueryDate>)]
