@@ -446,6 +446,8 @@ struct TransferPage {
     /// The book of a side this person reads (the sender's, else the receiver's).
     book_href: Option<String>,
     slip_href: Option<String>,
+    /// A discipline in force that the receiving chi bộ carries on (69-QĐ/TW art. 2.5).
+    discipline: Option<String>,
 }
 
 impl TransferPage {
@@ -483,7 +485,26 @@ async fn transfer_page(
         }
     }
     let slip_href = matches!(t.outcome, Some(Outcome::Accepted { .. })).then(|| format!("/transfers/{id}/slip"));
+    // A discipline in force goes with the member (read only by those who read the member).
+    let discipline = match s.discipline() {
+        Ok(desk) if s.may_on_member(domain::access::Capability::ReadRegister, t.member).await => {
+            desk.member(t.member).await.unwrap_or_default().into_iter().find(|d| d.standing.in_force()).map(|d| {
+                let until = match d.standing {
+                    domain::discipline::Standing::Running { ends_on } => format!(", tự chấm dứt hiệu lực từ {}", format::date(ends_on)),
+                    domain::discipline::Standing::Held => ", giữ hiệu lực đến khi có quyết định mới".to_string(),
+                    _ => String::new(),
+                };
+                format!(
+                    "Đảng viên đang chấp hành kỷ luật {} (công bố {}{until}); chi bộ nơi đến tiếp tục theo dõi thời hạn.",
+                    d.row.form.label().to_lowercase(),
+                    format::date(d.row.announced_on)
+                )
+            })
+        }
+        _ => None,
+    };
     Ok(TransferPage {
+        discipline,
         chrome: chrome.titled(format!("Chuyển sinh hoạt: {}", t.full_name)),
         facts: facts(s, &t).await,
         late,
