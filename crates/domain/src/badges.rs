@@ -111,9 +111,26 @@ pub struct Facts {
     /// The highest badge held (years).
     pub held: Option<u32>,
     pub circumstance: Option<Circumstance>,
-    /// Each discipline with the days a complaint or new violation was recorded after it.
-    pub disciplines: Vec<(Discipline, Vec<NaiveDate>)>,
+    /// Each discipline of the member.
+    pub disciplines: Vec<DisciplineFacts>,
     pub expelled: bool,
+}
+
+/// A discipline as the verdict reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisciplineFacts {
+    pub discipline: Discipline,
+    /// The days a complaint or new violation was recorded within its 12 months.
+    pub interruptions: Vec<NaiveDate>,
+    /// The day a later decision ended it.
+    pub lifted_on: Option<NaiveDate>,
+}
+
+impl DisciplineFacts {
+    /// A discipline with nothing recorded after it.
+    pub fn plain(discipline: Discipline) -> DisciplineFacts {
+        DisciplineFacts { discipline, interruptions: Vec::new(), lifted_on: None }
+    }
 }
 
 /// What holds a badge back after a discipline.
@@ -159,10 +176,12 @@ pub enum Verdict {
     None,
 }
 
-/// The holds of one discipline on `award_day`: its own effect, and the wait `rule` sets.
-fn holds(d: &Discipline, interruptions: &[NaiveDate], award_day: NaiveDate, rule: WaitRule) -> Vec<Hold> {
+/// The holds of one discipline on `award_day`: its own effect (until its automatic end, or the
+/// later decision that lifted it), and the wait `rule` sets.
+fn holds(f: &DisciplineFacts, award_day: NaiveDate, rule: WaitRule) -> Vec<Hold> {
+    let d = &f.discipline;
     let mut out = Vec::new();
-    match discipline::standing(d, interruptions, award_day) {
+    match discipline::standing_lifted(d, &f.interruptions, f.lifted_on, award_day) {
         discipline::Standing::Held => out.push(Hold { form: d.form, rule: HoldRule::InForce, until: None }),
         discipline::Standing::Running { ends_on } => out.push(Hold { form: d.form, rule: HoldRule::InForce, until: Some(ends_on) }),
         _ => {}
@@ -201,8 +220,8 @@ pub fn verdict(facts: &Facts, award_day: NaiveDate, rule: WaitRule) -> Verdict {
     };
     // The hold that lasts longest over every discipline.
     let mut hold: Option<Hold> = None;
-    for (d, interruptions) in &facts.disciplines {
-        for h in holds(d, interruptions, award_day, rule) {
+    for d in &facts.disciplines {
+        for h in holds(d, award_day, rule) {
             if hold.is_none_or(|current| h.outlasts(&current)) {
                 hold = Some(h);
             }

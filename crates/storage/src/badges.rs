@@ -151,7 +151,11 @@ impl SqlStore {
                 let ds = disciplines
                     .iter()
                     .filter(|d| d.member == *m)
-                    .map(|d| (d.discipline(), interruptions.iter().filter(|i| i.discipline == d.id).map(|i| i.on).collect()))
+                    .map(|d| domain::badges::DisciplineFacts {
+                        discipline: d.discipline(),
+                        interruptions: interruptions.iter().filter(|i| i.discipline == d.id).map(|i| i.on).collect(),
+                        lifted_on: d.lifted_on,
+                    })
                     .collect();
                 let facts = Facts {
                     party_age_months: index.party_age_months(*m, award_on),

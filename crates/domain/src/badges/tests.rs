@@ -87,7 +87,7 @@ fn the_seriously_ill_and_the_deceased_may_receive_early() {
 fn a_discipline_holds_the_badge_back_and_the_case_names_the_rule() {
     let round = d(2027, 2, 3);
     let reprimand = Discipline { form: Form::Reprimand, decided_on: d(2025, 12, 1), announced_on: d(2025, 12, 3) };
-    let base = Facts { party_age_months: Some(30 * 12), disciplines: vec![(reprimand, vec![])], ..Facts::default() };
+    let base = Facts { party_age_months: Some(30 * 12), disciplines: vec![DisciplineFacts::plain(reprimand)], ..Facts::default() };
     // Ended on 3/12/2026 (69-QĐ/TW art. 2.5) and every wait passed: due on 3/2/2027.
     assert_eq!(verdict(&base, round, WaitRule::Qd24), Verdict::Due { milestone: 30, early_months: 0 });
     // On 7/11/2026 still in force: no Party award during it (69-QĐ/TW art. 2.13), which lasts
@@ -95,13 +95,27 @@ fn a_discipline_holds_the_badge_back_and_the_case_names_the_rule() {
     let in_force = Hold { form: Form::Reprimand, rule: HoldRule::InForce, until: Some(d(2026, 12, 3)) };
     assert_eq!(verdict(&base, d(2026, 11, 7), WaitRule::Qd24), Verdict::Held { milestone: 30, hold: in_force });
     // A complaint within the 12 months keeps it in force with no end in sight.
-    let complained = Facts { disciplines: vec![(reprimand, vec![d(2026, 6, 1)])], ..base.clone() };
+    let complained = Facts {
+        disciplines: vec![DisciplineFacts { interruptions: vec![d(2026, 6, 1)], ..DisciplineFacts::plain(reprimand) }],
+        ..base.clone()
+    };
     let held = verdict(&complained, round, WaitRule::Qd24);
     assert_eq!(held, Verdict::Held { milestone: 30, hold: Hold { form: Form::Reprimand, rule: HoldRule::InForce, until: None } });
+    // A later decision lifted it on 1/10/2026: its effect ends then; 24-QĐ/TW's six months after
+    // the announcement passed already.
+    let lifted = Facts {
+        disciplines: vec![DisciplineFacts {
+            interruptions: vec![d(2026, 6, 1)],
+            lifted_on: Some(d(2026, 10, 1)),
+            ..DisciplineFacts::plain(reprimand)
+        }],
+        ..base.clone()
+    };
+    assert_eq!(verdict(&lifted, round, WaitRule::Qd24), Verdict::Due { milestone: 30, early_months: 0 });
     // Removal from post: its 12-month wait ends the day the discipline does; the case names the
     // discipline's own effect.
     let removal = Discipline { form: Form::RemovalFromPost, decided_on: d(2026, 3, 1), announced_on: d(2026, 3, 2) };
-    let removed = Facts { disciplines: vec![(removal, vec![])], ..base.clone() };
+    let removed = Facts { disciplines: vec![DisciplineFacts::plain(removal)], ..base.clone() };
     let v = verdict(&removed, d(2026, 9, 2), WaitRule::Qd24);
     assert_eq!(
         v,
