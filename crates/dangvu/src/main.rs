@@ -65,7 +65,9 @@ enum Command {
         #[command(flatten)]
         auth: AuthFlags,
     },
-    /// Create or upgrade the database schema, then exit.
+    /// Create or upgrade the database schema (a SQLite file is first copied beside itself as
+    /// `<file>.before-schema-N`), print the versions, then exit; refuses a database a newer
+    /// dangvu migrated. `serve` does the same at start.
     Migrate {
         #[arg(long, env = "DANGVU_DATABASE")]
         database: Option<String>,
@@ -249,8 +251,12 @@ async fn main() -> Result<()> {
         }
         Command::Migrate { database } => {
             let settings = Settings::resolve(database, None, &file);
-            open_store(&settings.database).await?;
-            println!("Đã cập nhật cấu trúc cơ sở dữ liệu: {}", settings.database);
+            let store = open_store(&settings.database).await?;
+            let r = store.readiness().await?;
+            println!(
+                "Đã cập nhật cấu trúc cơ sở dữ liệu: {} (lược đồ {}, phiên bản này {}; {} hồ sơ đảng viên)",
+                settings.database, r.schema_applied, r.schema_known, r.members_indexed
+            );
             Ok(())
         }
         Command::Generate { database, members, seed } => {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, Column, PgConnection, PgPool, Postgres, Row as _, TypeInfo, ValueRef};
-use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
+use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, SchemaVersion, Sql, Tx, Value};
 
 mod backup;
 
@@ -21,9 +21,29 @@ impl PostgresDatabase {
     /// Connects to `url` and runs the migrations.
     pub async fn open(url: &str) -> Result<Self, DbError> {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await.map_err(other)?;
+        // Refuse a database a newer dangvu migrated (operators take their backup before an
+        // upgrade: README "Upgrading"); each migration runs in its own transaction under sqlx's
+        // lock, so servers starting together migrate once.
+        schema_version(&pool).await?.check()?;
         backup::MIGRATOR.run(&pool).await.map_err(other)?;
         Ok(PostgresDatabase { pool })
     }
+}
+
+/// The highest migration `pool`'s database applied, against those this binary carries.
+async fn schema_version(pool: &PgPool) -> Result<SchemaVersion, DbError> {
+    let known = backup::MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let exists: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'")
+            .fetch_one(pool)
+            .await
+            .map_err(other)?;
+    let applied: i64 = if exists == 0 {
+        0
+    } else {
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success").fetch_one(pool).await.map_err(other)?
+    };
+    Ok(SchemaVersion { applied, known })
 }
 
 fn other(e: impl std::fmt::Display) -> DbError {
@@ -108,6 +128,10 @@ impl Tx for Session<sqlx::Transaction<'static, Postgres>> {
 
 #[async_trait]
 impl Database for PostgresDatabase {
+    async fn schema_version(&self) -> Result<SchemaVersion, DbError> {
+        schema_version(&self.pool).await
+    }
+
     fn engine(&self) -> Engine {
         Engine::Postgres
     }

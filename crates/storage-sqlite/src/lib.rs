@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Column, Row as _, Sqlite, SqliteConnection, SqlitePool, TypeInfo, ValueRef};
-use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, Sql, Tx, Value};
+use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, SchemaVersion, Sql, Tx, Value};
 
 mod backup;
 
@@ -56,12 +56,37 @@ impl SqliteDatabase {
             )
             .await
             .map_err(other)?;
+        // Refuse a database a newer dangvu migrated; keep a copy of one about to be migrated.
+        let version = schema_version(&writer).await?.check()?;
+        let file = options.get_filename().to_path_buf();
+        if version.applied > 0 && version.applied < version.known && !file.as_os_str().is_empty() {
+            let copy = format!("{}.before-schema-{}", file.display(), version.known);
+            if !std::path::Path::new(&copy).exists() {
+                sqlx::query("VACUUM INTO ?").bind(&copy).execute(&writer).await.map_err(other)?;
+                tracing::info!(copy, from = version.applied, to = version.known, "database copied before its migration");
+            }
+        }
         backup::MIGRATOR.run(&writer).await.map_err(other)?;
         let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone().read_only(true)).await.map_err(other)?;
         let in_memory = options.get_filename().as_os_str().is_empty() || options.get_filename().to_string_lossy().contains(":memory:");
         let checkpointer = if in_memory { None } else { Some(checkpointer(options).await?) };
         Ok(SqliteDatabase { readers, writer, _checkpointer: checkpointer })
     }
+}
+
+/// The highest migration `pool`'s database applied, against those this binary carries.
+async fn schema_version(pool: &SqlitePool) -> Result<SchemaVersion, DbError> {
+    let known = backup::MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+        .fetch_one(pool)
+        .await
+        .map_err(other)?;
+    let applied: i64 = if exists == 0 {
+        0
+    } else {
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success").fetch_one(pool).await.map_err(other)?
+    };
+    Ok(SchemaVersion { applied, known })
 }
 
 /// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`] on a connection of its
@@ -181,6 +206,10 @@ impl Tx for Session<sqlx::Transaction<'static, Sqlite>> {
 
 #[async_trait]
 impl Database for SqliteDatabase {
+    async fn schema_version(&self) -> Result<SchemaVersion, DbError> {
+        schema_version(&self.readers).await
+    }
+
     fn engine(&self) -> Engine {
         Engine::Sqlite
     }

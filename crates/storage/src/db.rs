@@ -352,6 +352,32 @@ pub enum DbError {
     Decode(String),
     #[error("{0}")]
     Other(String),
+    /// The database was migrated by a newer dangvu than this one: starting would misread it.
+    #[error(
+        "the database's schema is version {applied}, newer than this dangvu knows ({known}): run the newer dangvu, or restore the backup taken before the upgrade"
+    )]
+    NewerSchema { applied: i64, known: i64 },
+}
+
+/// The migrations a database has applied against those this binary carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaVersion {
+    /// The highest migration applied (0: a new database).
+    pub applied: i64,
+    /// The highest migration this binary carries.
+    pub known: i64,
+}
+
+impl SchemaVersion {
+    /// Refuses a database migrated further than this binary knows.
+    pub fn check(self) -> Result<SchemaVersion, DbError> {
+        if self.applied > self.known { Err(DbError::NewerSchema { applied: self.applied, known: self.known }) } else { Ok(self) }
+    }
+
+    /// Whether every migration this binary carries is applied, and none it does not know.
+    pub fn current(self) -> bool {
+        self.applied == self.known
+    }
 }
 
 /// Statements on one connection or transaction.
@@ -374,6 +400,8 @@ pub trait Tx: Conn {
 /// A database: a pool of readers and one way to start a write transaction.
 #[async_trait]
 pub trait Database: Send + Sync {
+    /// The migrations applied against those this binary carries (readiness, upgrades).
+    async fn schema_version(&self) -> Result<SchemaVersion, DbError>;
     fn engine(&self) -> Engine;
     /// A pooled connection for reads.
     async fn reader(&self) -> Result<Box<dyn Conn>, DbError>;

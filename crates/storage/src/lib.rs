@@ -121,7 +121,7 @@ pub use residence::{
 pub use scope::ScopeStore;
 pub use session_cache::{SessionView, still_usable};
 pub use sessions::SessionStore;
-pub use store::{Health, SqlStore, Store};
+pub use store::{Health, Readiness, SqlStore, Store};
 pub use strike_off::{StrikeOffFlag, StrikeOffList, StrikeOffProposalView, StrikeOffStore};
 pub use transfers::{BookLineCount, SideView, TransferBook, TransferStore, TransferView};
 pub use units::UnitStore;

@@ -141,11 +141,28 @@ impl<T> Store for T where
 {
 }
 
+/// What readiness read: the schema's migrations and the register index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readiness {
+    pub schema_applied: i64,
+    pub schema_known: i64,
+    pub members_indexed: usize,
+}
+
+impl Readiness {
+    pub fn ready(&self) -> bool {
+        self.schema_applied == self.schema_known
+    }
+}
+
 /// Whether the store can answer.
 #[async_trait]
 pub trait Health: Send + Sync {
     /// Answers only when the database answers.
     async fn health(&self) -> Result<()>;
+    /// Whether this server may take requests: the database answers, the index is caught up, and
+    /// the schema is the one this binary carries (another server may have upgraded it).
+    async fn readiness(&self) -> Result<Readiness>;
 }
 
 /// The store over one database engine.
@@ -288,5 +305,12 @@ impl Health for SqlStore {
         let mut conn = self.db.reader().await?;
         sql::current_seq(conn.as_mut()).await?;
         Ok(())
+    }
+
+    async fn readiness(&self) -> Result<Readiness> {
+        let schema = self.db.schema_version().await?;
+        // The index catches up with the change log (it was loaded at open).
+        self.refresh_index().await?;
+        Ok(Readiness { schema_applied: schema.applied, schema_known: schema.known, members_indexed: self.index.read().member_total() })
     }
 }

@@ -219,7 +219,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         Some(info) => info,
         None => {
             let plain = res.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
-            if res.status().as_u16() < 400 || path == "/healthz" || !plain {
+            if res.status().as_u16() < 400 || path == "/healthz" || path == "/readyz" || !plain {
                 return res;
             }
             *AppError::for_status(res.status()).0

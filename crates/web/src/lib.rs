@@ -65,8 +65,11 @@ pub use session::{AppState, AuthConfig};
 
 /// Every route of the application with its policy: the route table the router is built from.
 pub fn routes() -> Vec<Route> {
-    let mut routes =
-        vec![Route::get("/healthz", Policy::Public, health), Route::get("/api/openapi.json", Policy::Public, api::openapi::document)];
+    let mut routes = vec![
+        Route::get("/healthz", Policy::Public, alive),
+        Route::get("/readyz", Policy::Public, ready),
+        Route::get("/api/openapi.json", Policy::Public, api::openapi::document),
+    ];
     routes.extend(assets::routes());
     routes.extend(login_routes());
     routes.extend(pages::routes());
@@ -168,13 +171,27 @@ pub async fn serve(
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await
 }
 
-/// `GET /healthz`: 200 "ok" when the database answers, 503 otherwise.
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
-    if state.healthy().await {
-        (axum::http::StatusCode::OK, "ok")
-    } else {
-        tracing::warn!("health check failed");
-        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+/// `GET /healthz`: 200 "ok" while the process serves (a load balancer's liveness check; the
+/// database is `/readyz`'s).
+async fn alive() -> (axum::http::StatusCode, &'static str) {
+    (axum::http::StatusCode::OK, "ok")
+}
+
+/// `GET /readyz`: 200 "ready" when the database answers within 5 s, the register index is caught
+/// up and the schema is the one this binary carries; 503 with the reason otherwise (a server an
+/// upgrade left behind stops taking traffic).
+async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, String) {
+    match state.readiness().await {
+        Ok(r) if r.ready() => (axum::http::StatusCode::OK, "ready".into()),
+        Ok(r) => {
+            tracing::warn!(applied = r.schema_applied, known = r.schema_known, "not ready: the schema is not this binary's");
+            let why = format!("schema {} applied, this binary carries {}", r.schema_applied, r.schema_known);
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, why)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable".into())
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod plans;
 mod quality;
 mod residence;
 mod routines;
+mod schema;
 mod search;
 mod stats;
 mod transfers;

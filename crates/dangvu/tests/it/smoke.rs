@@ -133,6 +133,7 @@ async fn pages_and_api_answer(app: &App) {
     assert_eq!(s, 404);
     assert!(body.contains("Không tìm thấy"));
     assert_eq!(app.text("/healthz").await, (200, "ok".to_owned()));
+    assert_eq!(app.text("/readyz").await, (200, "ready".to_owned()), "database answers, index caught up, schema current");
     assert_eq!(app.text(web::chrome::CSS_PATH).await.0, 200);
 }
 

@@ -121,3 +121,10 @@ impl Index {
             .collect()
     }
 }
+
+impl Index {
+    /// Members the index holds (every record, whatever its status).
+    pub fn member_total(&self) -> usize {
+        self.members.len()
+    }
+}

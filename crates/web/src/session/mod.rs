@@ -107,9 +107,13 @@ impl AppState {
         storage::vietnam_today(self.clock.now())
     }
 
-    /// Whether the database answers (for `/healthz`).
-    pub async fn healthy(&self) -> bool {
-        matches!(tokio::time::timeout(Duration::from_secs(5), self.store.health()).await, Ok(Ok(())))
+    /// Whether this server may take requests (for `/readyz`), within 5 s.
+    pub async fn readiness(&self) -> Result<storage::Readiness, String> {
+        match tokio::time::timeout(Duration::from_secs(5), self.store.readiness()).await {
+            Ok(Ok(r)) => Ok(r),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("no answer within 5 s".into()),
+        }
     }
 }
 
@@ -313,7 +317,8 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
 
 async fn identify(state: &AppState, mut req: Request) -> Result<(Request, Option<HeaderValue>), AppError> {
     let path = req.uri().path().to_owned();
-    if path.starts_with("/static/") || matches!(path.as_str(), "/healthz" | "/favicon.ico" | "/sw.js" | "/manifest.webmanifest") {
+    if path.starts_with("/static/") || matches!(path.as_str(), "/healthz" | "/readyz" | "/favicon.ico" | "/sw.js" | "/manifest.webmanifest")
+    {
         return Ok((req, None));
     }
     let info = request_info(state, &req);
