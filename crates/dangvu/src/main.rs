@@ -48,6 +48,10 @@ struct Cli {
     /// TOML file with `database` and `listen` (default: ./dangvu.toml when it exists).
     #[arg(long, global = true, env = "DANGVU_CONFIG")]
     config: Option<std::path::PathBuf>,
+    /// Log lines for people (`text`, the default) or JSON lines for a log collector (`json`);
+    /// always to standard error.
+    #[arg(long, global = true, env = "DANGVU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -230,15 +234,23 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
+    let cli = Cli::parse();
     // Logs go to standard error: standard output carries what a command was asked for (a CSV,
     // a report), which a log line must never get into.
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).with_span_list(false).init(),
+    }
     let file = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Serve { database, listen, auth } => {

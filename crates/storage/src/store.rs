@@ -163,6 +163,8 @@ pub trait Health: Send + Sync {
     /// Whether this server may take requests: the database answers, the index is caught up, and
     /// the schema is the one this binary carries (another server may have upgraded it).
     async fn readiness(&self) -> Result<Readiness>;
+    /// Closes the database's connections (at shutdown, once no request runs).
+    async fn close(&self);
 }
 
 /// The store over one database engine.
@@ -305,6 +307,10 @@ impl Health for SqlStore {
         let mut conn = self.db.reader().await?;
         sql::current_seq(conn.as_mut()).await?;
         Ok(())
+    }
+
+    async fn close(&self) {
+        self.db.close().await;
     }
 
     async fn readiness(&self) -> Result<Readiness> {

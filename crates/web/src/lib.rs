@@ -18,6 +18,7 @@
 //! * [`chrome`] is what the layout of every page needs, [`respond`] renders pages and redirects,
 //!   [`error`] maps failures to Vietnamese error pages or JSON errors (never revealing internals).
 
+mod access_log;
 pub mod admission_words;
 pub mod api;
 pub mod assets;
@@ -112,6 +113,7 @@ pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthC
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(request_id::Counter::new()))
         .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::from_fn(access_log::access_log))
         .layer(compression())
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(session::security_headers))
@@ -167,9 +169,33 @@ pub async fn serve(
     if let Some(config) = auth.mail.clone() {
         mail::spawn_delivery(store.clone(), clock.clone(), config);
     }
-    let app = router(store, clock, auth);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await
+    let app = router(store.clone(), clock, auth);
+    // On Ctrl-C or SIGTERM: stop accepting, let the running requests finish for at most
+    // `SHUTDOWN_GRACE`, then close the database (every answered write is committed already: a
+    // write, and an audited read, is answered only once its transaction is).
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let server =
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        });
+    let outcome = tokio::select! {
+        r = server => r,
+        _ = async {
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(seconds = SHUTDOWN_GRACE.as_secs(), "requests still running at the end of the grace period: stopping");
+            Ok(())
+        }
+    };
+    store.close().await;
+    tracing::info!("stopped");
+    outcome
 }
+
+/// How long running requests may take to finish after a stop signal.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `GET /healthz`: 200 "ok" while the process serves (a load balancer's liveness check; the
 /// database is `/readyz`'s).

@@ -48,6 +48,7 @@ mod reports;
 mod residence;
 mod round_trip;
 mod routines;
+mod service;
 mod smoke;
 mod strike_off;
 mod support;

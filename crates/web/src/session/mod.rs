@@ -305,7 +305,11 @@ fn request_info(state: &AppState, req: &Request) -> RequestInfo {
 pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     match identify(&state, req).await {
         Ok((req, set_cookie)) => {
+            let actor = req.extensions().get::<Access>().map(|a| a.principal().account_id);
             let mut res = next.run(req).await;
+            if let Some(id) = actor {
+                res.extensions_mut().insert(crate::access_log::Actor(id));
+            }
             if let Some(c) = set_cookie {
                 res.headers_mut().append(header::SET_COOKIE, c);
             }
