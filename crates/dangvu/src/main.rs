@@ -66,6 +66,10 @@ enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080.
         #[arg(long, env = "DANGVU_LISTEN")]
         listen: Option<SocketAddr>,
+        /// Serve Prometheus metrics at `/metrics` on this address of their own (off without it;
+        /// keep it off the public network), e.g. 127.0.0.1:9090.
+        #[arg(long, env = "DANGVU_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
         #[command(flatten)]
         auth: AuthFlags,
     },
@@ -253,12 +257,22 @@ async fn main() -> Result<()> {
     }
     let file = Config::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Serve { database, listen, auth } => {
+        Command::Serve { database, listen, metrics_listen, auth } => {
             let settings = Settings::resolve(database, listen, &file);
             let auth = AuthSettings::resolve(&auth, &file);
             let store = open_store_with(&settings.database, &file).await?;
             let mut web_config = auth.auth_config();
             web_config.mail = file.mail_config()?;
+            if let Some(addr) = metrics_listen {
+                let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr} for metrics"))?;
+                println!("số liệu vận hành (Prometheus) tại http://{}/metrics", listener.local_addr()?);
+                let store: Arc<dyn storage::Store> = store.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = web::metrics::serve(listener, store).await {
+                        tracing::error!(error = %e, "the metrics server stopped");
+                    }
+                });
+            }
             serve(store, settings.listen, web_config).await
         }
         Command::Migrate { database } => {

@@ -1,6 +1,6 @@
 //! One log line per request, for the journal: the request id, the method, the route as declared
 //! (`/members/{id}` — never the path or the query, which can carry names and ids), the status,
-//! the latency and the account that made it. Never a password, a token, a cookie or a body.
+//! the latency and the account that made it; the same counted for `/metrics`. Never a password, a token, a cookie or a body.
 
 use std::time::Instant;
 
@@ -20,7 +20,9 @@ pub async fn access_log(req: Request, next: Next) -> Response {
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let res = next.run(req).await;
     let actor = res.extensions().get::<Actor>().map(|a| a.0);
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    crate::metrics::observe(&route, method.as_str(), res.status().as_u16(), seconds);
+    let latency_ms = seconds * 1000.0;
     tracing::info!(target: "dangvu::access", request_id, method = %method, route, status = res.status().as_u16(), latency_ms, actor, "request");
     res
 }

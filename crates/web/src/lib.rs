@@ -33,6 +33,7 @@ pub mod import_file;
 pub mod import_jobs;
 pub mod layout;
 pub mod mail;
+pub mod metrics;
 pub mod notice;
 pub mod page_cache;
 pub mod pages;

@@ -28,9 +28,19 @@ async fn a_service_logs_each_request_and_stops_cleanly(t: &TestStore) {
     );
     let out = ok(&db, &["token", "create", "--username", "van.hanh", "--name", "kiểm tra"], None);
     let token = out.split_whitespace().find(|w| w.starts_with("dv_")).expect("a token printed").to_owned();
-    let port = free_port();
+    let (port, metrics_port) = (free_port(), free_port());
     let mut child = Command::new(env!("CARGO_BIN_EXE_dangvu"))
-        .args(["--log-format", "json", "serve", "--database", &db, "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--database",
+            &db,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--metrics-listen",
+            &format!("127.0.0.1:{metrics_port}"),
+        ])
         .current_dir(env!("CARGO_TARGET_TMPDIR"))
         .env_remove("DANGVU_CONFIG")
         .env_remove("DANGVU_DATABASE")
@@ -55,6 +65,20 @@ async fn a_service_logs_each_request_and_stops_cleanly(t: &TestStore) {
     assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
     let r = client.get(format!("{base}/api/v1/members?q=Nguyen+Bi+Mat")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 200);
+
+    // Metrics on their own address only, with the request just made.
+    assert_eq!(client.get(format!("{base}/metrics")).send().await.unwrap().status(), 404, "not beside the pages");
+    let text = client.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.unwrap().text().await.unwrap();
+    for series in [
+        "dangvu_http_requests_total{route=\"/api/v1/members\",method=\"GET\",status=\"200\"} 1",
+        "dangvu_http_request_duration_seconds_bucket{route=\"/api/v1/members\",le=\"+Inf\"} 1",
+        "dangvu_http_request_duration_seconds_count{route=\"/readyz\"}",
+        "dangvu_register_members 0",
+        "dangvu_uptime_seconds ",
+    ] {
+        assert!(text.contains(series), "{series} in\n{text}");
+    }
+    assert!(!text.contains("Nguyen"), "the query is not a label");
 
     // Writes in flight when SIGTERM arrives: each one answered is in the database.
     let mut writes = Vec::new();
