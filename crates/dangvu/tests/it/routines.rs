@@ -173,6 +173,9 @@ async fn discipline_exemptions_cards_and_badges_of_a_commune(app: &App) {
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.bytes().await.unwrap().starts_with(b"PK"), "a workbook");
     assert_eq!(staff.page(app, &format!("/units/{commune}/member-work?line=huy-hieu.35")).await.0, 400);
+    let (status, v) =
+        staff.call(app, Method::GET, &format!("/api/v1/units/{commune}/member-work?from=2027-01-01&to=2026-01-01"), None).await;
+    assert_eq!((status, v["error"]["fields"][0]["code"].as_str()), (422, Some("before_from")), "a period ending before it begins");
 
     // ── The rest of each routine through the API ──
     // A complaint within the warning's 12 months keeps it in force; a later decision lifts it.

@@ -115,7 +115,12 @@ pub(crate) fn period(
     let from = crate::query::param("from", crate::query::parse_query_date(from.as_deref().unwrap_or_default()))?.unwrap_or(first);
     let to = crate::query::param("to", crate::query::parse_query_date(to.as_deref().unwrap_or_default()))?.unwrap_or(last);
     if to < from {
-        return Err(crate::error::AppError::bad_request("Ngày cuối kỳ phải sau ngày đầu kỳ."));
+        // A well-formed period that cannot be: the rule's refusal (422), like the store's.
+        return Err(crate::error::AppError::validation(ValidationErrors::single(
+            "to",
+            "before_from",
+            "Ngày cuối kỳ phải sau ngày đầu kỳ.",
+        )));
     }
     Ok((from, to))
 }
