@@ -414,8 +414,11 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
 }
 
 async fn serve(store: Arc<SqlStore>, listen: SocketAddr, config: web::AuthConfig) -> Result<()> {
-    if let Some(password) = users::ensure_first_admin(store.as_ref(), chrono::Utc::now()).await? {
-        println!("Tài khoản quản trị đầu tiên: admin / {password} (đổi mật khẩu ở lần đăng nhập đầu)");
+    // The first administrator is the operator's to create (`dangvu user add --admin`, its
+    // password on the operator's terminal): a server never makes one, so no password reaches the
+    // journal through its output.
+    if store.account_count().await? == 0 {
+        tracing::warn!("no account yet: create the first administrator with `dangvu user add --username admin --name \"…\" --admin`");
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
@@ -493,7 +496,7 @@ async fn demo(members: usize, listen: SocketAddr) -> Result<()> {
     } else {
         println!("Dùng dữ liệu mẫu có sẵn trong {location} ({} đảng viên đang sinh hoạt).", existing.total);
     }
-    // Before `serve`: with these accounts in place no random first administrator is made.
+    // Before `serve`: the demo's accounts, so the server finds accounts and asks for none.
     let accounts = users::ensure_demo_accounts(store.as_ref(), chrono::Utc::now()).await?;
     // Something in every inbox from the start; everything done in the demo from now on notifies.
     let first = match accounts.first() {

@@ -1,5 +1,5 @@
 //! Accounts, grants, API tokens and the audit trail from the command line (`dangvu user …`,
-//! `dangvu token …`, `dangvu audit …`), the first administrator of an empty database and the demo
+//! `dangvu token …`, `dangvu audit …`; the first administrator is `user add --admin`) and the demo
 //! accounts. Every write goes through the store, so it lands in the audit trail with the actor
 //! `cli:<OS user>`.
 
@@ -552,29 +552,6 @@ fn csv_line<'a>(fields: impl Iterator<Item = &'a str>) -> String {
     line
 }
 
-/// On an empty accounts table, creates the administrator `admin` with a generated password that
-/// must be changed at first login, and returns that password (to be shown once).
-pub async fn ensure_first_admin(store: &dyn Store, now: DateTime<Utc>) -> Result<Option<String>> {
-    if store.account_count().await? > 0 {
-        return Ok(None);
-    }
-    let password = auth::password::generate()?;
-    let new = NewAccount {
-        username: "admin".into(),
-        display_name: "Quản trị hệ thống".into(),
-        password_hash: hash_password(password.clone()).await?,
-        member: None,
-        must_change_password: true,
-        grants: vec![Grant { role: Role::Admin, unit: None }],
-    };
-    match store.create_account(&WriteContext::new(cli_actor(), now), new).await {
-        Ok(_) => Ok(Some(password)),
-        // Another process (sharing a PostgreSQL database) created an account meanwhile.
-        Err(_) if store.account_count().await? > 0 => Ok(None),
-        Err(e) => Err(anyhow::Error::from(e).context("cannot create the first administrator")),
-    }
-}
-
 /// The password of every demo account (shown in the README).
 pub const DEMO_PASSWORD: &str = "demo-dangvu-2026";
 
@@ -741,18 +718,6 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn first_admin_only_on_an_empty_database() {
-        let t = conformance::fresh(conformance::Engine::Sqlite).await.unwrap();
-        let now = Utc::now();
-        let password = ensure_first_admin(t.store.as_ref(), now).await.unwrap().unwrap();
-        let (account, secrets) = t.store.account_for_login("admin").await.unwrap().unwrap();
-        assert!(account.must_change_password && auth::password::verify(&password, &secrets.password_hash));
-        let grants = t.store.grants(account.id, storage::vietnam_today(now)).await.unwrap();
-        assert_eq!(grants.iter().map(|g| (g.role, g.unit)).collect::<Vec<_>>(), vec![(Role::Admin, None)]);
-        assert_eq!(ensure_first_admin(t.store.as_ref(), now).await.unwrap(), None);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn demo_accounts_are_made_once_on_generated_data() {
         let t = conformance::fresh(conformance::Engine::Sqlite).await.unwrap();
         let now = Utc::now();
@@ -776,7 +741,6 @@ mod tests {
         let again = ensure_demo_accounts(t.store.as_ref(), now).await.unwrap();
         assert_eq!(again.iter().map(|a| a.note.clone()).collect::<Vec<_>>(), made.iter().map(|a| a.note.clone()).collect::<Vec<_>>());
         assert_eq!(t.store.account_count().await.unwrap(), 5);
-        assert_eq!(ensure_first_admin(t.store.as_ref(), now).await.unwrap(), None);
         let text = demo_accounts_text(&made);
         assert!(text.starts_with("Đăng nhập thử (mật khẩu giống nhau: demo-dangvu-2026):\n  quản trị hệ thống"), "{text}");
     }
