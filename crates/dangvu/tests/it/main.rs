@@ -41,6 +41,7 @@ mod meetings;
 mod member_tasks;
 mod notifications;
 mod origin;
+mod package;
 mod picker;
 mod plans;
 mod quality;
