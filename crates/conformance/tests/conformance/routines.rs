@@ -208,9 +208,9 @@ async fn discipline_exemptions_cards_badges_and_the_yearly_report(t: &TestStore)
         stranger.discipline().unwrap().record(binh, discipline(Form::Reprimand, today, None)).await,
         Err(StoreError::NotFound)
     ));
-    assert!(matches!(stranger.cards().unwrap().end(an_card, 1, today, CardEnd::Lost, String::new()).await, Err(StoreError::NotFound)));
+    assert!(matches!(stranger.cards().unwrap().end(an, an_card, 1, today, CardEnd::Lost, String::new()).await, Err(StoreError::NotFound)));
     assert!(matches!(stranger.badges().unwrap().list(list).await, Err(StoreError::NotFound)));
-    assert!(matches!(stranger.exemptions().unwrap().end(exemption, 2, today, number("1-NQ/CB")).await, Err(StoreError::NotFound)));
+    assert!(matches!(stranger.exemptions().unwrap().end(cuong, exemption, 2, today, number("1-NQ/CB")).await, Err(StoreError::NotFound)));
     let inspector = access(&t.store, &[(Role::Inspector, Some(commune))]);
     assert_eq!(inspector.discipline().unwrap().member(binh).await.unwrap().len(), 1);
     assert!(matches!(
@@ -220,6 +220,8 @@ async fn discipline_exemptions_cards_badges_and_the_yearly_report(t: &TestStore)
     assert!(matches!(inspector.badges().unwrap().open(commune, d(2027, 5, 19)).await, Err(StoreError::Forbidden)));
     // The exemption ends by the chi bộ's resolution: the register's status follows.
     let staff = access(&t.store, &[(Role::OrgBoardStaff, Some(commune))]);
-    staff.exemptions().unwrap().end(exemption, 2, today, number("12-NQ/CB")).await.unwrap();
+    // Named with another member than its own, it is not found.
+    assert!(matches!(staff.exemptions().unwrap().end(an, exemption, 2, today, number("12-NQ/CB")).await, Err(StoreError::NotFound)));
+    staff.exemptions().unwrap().end(cuong, exemption, 2, today, number("12-NQ/CB")).await.unwrap();
     assert_eq!(status(s, cuong).await, Status::Official);
 }

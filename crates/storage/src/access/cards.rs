@@ -67,16 +67,20 @@ impl CardDesk<'_> {
         self.store().issue_card(&self.access.write_context(), member, issue).await
     }
 
-    /// The card `id`, on a member the caller keeps (else forbidden or not found).
-    pub async fn require_write_on(&self, id: i64) -> Result<CardRow> {
+    /// The card `id` of `member` (the path's), one the caller keeps; another member's is not
+    /// found, like a missing one.
+    pub async fn require_write_on(&self, member: MemberId, id: i64) -> Result<CardRow> {
         let card = self.store().card(id).await?;
         require(self.store(), &self.read, ScopeTarget::Member(card.member)).await?;
-        self.require_keep(card.member).await?;
+        if card.member != member {
+            return Err(StoreError::NotFound);
+        }
+        self.require_keep(member).await?;
         Ok(card)
     }
 
-    pub async fn end(&self, id: i64, version: i64, on: NaiveDate, how: CardEnd, note: String) -> Result<()> {
-        self.require_write_on(id).await?;
+    pub async fn end(&self, member: MemberId, id: i64, version: i64, on: NaiveDate, how: CardEnd, note: String) -> Result<()> {
+        self.require_write_on(member, id).await?;
         self.store().end_card(&self.access.write_context(), id, version, on, how, note).await
     }
 }

@@ -62,10 +62,14 @@ impl DisciplineDesk<'_> {
         Ok(view)
     }
 
-    /// A discipline the caller may write on (else forbidden or not found).
-    pub async fn require_write_on(&self, id: i64) -> Result<DisciplineView> {
+    /// The discipline `id` of `member` (the path's), one the caller may write on; another
+    /// member's is not found, like a missing one.
+    pub async fn require_write_on(&self, member: MemberId, id: i64) -> Result<DisciplineView> {
         let view = self.one(id).await?;
-        self.require_record(view.row.member).await?;
+        if view.row.member != member {
+            return Err(StoreError::NotFound);
+        }
+        self.require_record(member).await?;
         Ok(view)
     }
 
@@ -74,13 +78,21 @@ impl DisciplineDesk<'_> {
         self.store().record_discipline(&self.access.write_context(), member, input).await
     }
 
-    pub async fn interruption(&self, id: i64, version: i64, kind: Interruption, on: NaiveDate, note: String) -> Result<()> {
-        self.require_write_on(id).await?;
+    pub async fn interruption(
+        &self,
+        member: MemberId,
+        id: i64,
+        version: i64,
+        kind: Interruption,
+        on: NaiveDate,
+        note: String,
+    ) -> Result<()> {
+        self.require_write_on(member, id).await?;
         self.store().record_interruption(&self.access.write_context(), id, version, kind, on, note).await
     }
 
-    pub async fn lift(&self, id: i64, version: i64, on: NaiveDate, decision: DecisionNumber) -> Result<()> {
-        self.require_write_on(id).await?;
+    pub async fn lift(&self, member: MemberId, id: i64, version: i64, on: NaiveDate, decision: DecisionNumber) -> Result<()> {
+        self.require_write_on(member, id).await?;
         self.store().lift_discipline(&self.access.write_context(), id, version, on, decision).await
     }
 }

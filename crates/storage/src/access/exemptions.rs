@@ -53,11 +53,15 @@ impl ExemptionDesk<'_> {
         Ok(list)
     }
 
-    /// The exemption `id`, on a member the caller may record for (else forbidden or not found).
-    pub async fn require_write_on(&self, id: i64) -> Result<crate::exemptions::ExemptionRow> {
+    /// The exemption `id` of `member` (the path's), one the caller may record for; another
+    /// member's is not found, like a missing one.
+    pub async fn require_write_on(&self, member: MemberId, id: i64) -> Result<crate::exemptions::ExemptionRow> {
         let row = self.store().exemption(id).await?;
         require(self.store(), &self.read, ScopeTarget::Member(row.member)).await?;
-        self.require_keep(row.member).await?;
+        if row.member != member {
+            return Err(StoreError::NotFound);
+        }
+        self.require_keep(member).await?;
         Ok(row)
     }
 
@@ -66,13 +70,13 @@ impl ExemptionDesk<'_> {
         self.store().record_exemption(&self.access.write_context(), member, x).await
     }
 
-    pub async fn renew(&self, id: i64, version: i64, r: Renewal) -> Result<()> {
-        self.require_write_on(id).await?;
+    pub async fn renew(&self, member: MemberId, id: i64, version: i64, r: Renewal) -> Result<()> {
+        self.require_write_on(member, id).await?;
         self.store().renew_exemption(&self.access.write_context(), id, version, r).await
     }
 
-    pub async fn end(&self, id: i64, version: i64, on: NaiveDate, resolution: DecisionNumber) -> Result<()> {
-        self.require_write_on(id).await?;
+    pub async fn end(&self, member: MemberId, id: i64, version: i64, on: NaiveDate, resolution: DecisionNumber) -> Result<()> {
+        self.require_write_on(member, id).await?;
         self.store().end_exemption(&self.access.write_context(), id, version, on, resolution).await
     }
 }

@@ -90,11 +90,9 @@ pub(crate) async fn end_card(
     PathIds(member, id): PathIds<MemberId, i64>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    if s.cards()?.require_write_on(id).await?.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
+    s.cards()?.require_write_on(member, id).await?;
     let b: CardEndInput = typed(body)?;
-    s.cards()?.end(id, b.version, date("on", &b.on)?, b.how, b.note).await?;
+    s.cards()?.end(member, id, b.version, date("on", &b.on)?, b.how, b.note).await?;
     Ok(done())
 }
 

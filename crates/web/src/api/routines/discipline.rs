@@ -127,14 +127,6 @@ pub struct InterruptionInput {
     pub version: i64,
 }
 
-pub(crate) async fn discipline_of(s: &Caller, member: MemberId, id: i64) -> Result<(), AppError> {
-    let view = s.discipline()?.require_write_on(id).await?;
-    if view.row.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
-    Ok(())
-}
-
 #[utoipa::path(post, path = "/api/v1/members/{id}/disciplines/{item}/interruptions", tag = "party-work",
     params(("id" = i64, Path, description = "Member id"), ("item" = i64, Path, description = "The member's discipline")),
     request_body = InterruptionInput,
@@ -146,9 +138,9 @@ pub(crate) async fn interruption(
     PathIds(member, id): PathIds<MemberId, i64>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    discipline_of(&s, member, id).await?;
+    s.discipline()?.require_write_on(member, id).await?;
     let b: InterruptionInput = typed(body)?;
-    s.discipline()?.interruption(id, b.version, b.kind, date("on", &b.on)?, b.note).await?;
+    s.discipline()?.interruption(member, id, b.version, b.kind, date("on", &b.on)?, b.note).await?;
     Ok(done())
 }
 
@@ -170,9 +162,9 @@ pub(crate) async fn lift(
     PathIds(member, id): PathIds<MemberId, i64>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    discipline_of(&s, member, id).await?;
+    s.discipline()?.require_write_on(member, id).await?;
     let b: LiftInput = typed(body)?;
-    s.discipline()?.lift(id, b.version, date("on", &b.on)?, decision("decision", &b.decision)?).await?;
+    s.discipline()?.lift(member, id, b.version, date("on", &b.on)?, decision("decision", &b.decision)?).await?;
     Ok(done())
 }
 

@@ -97,13 +97,6 @@ pub struct RenewalInput {
     pub version: i64,
 }
 
-pub(crate) async fn exemption_of(s: &Caller, member: MemberId, id: i64) -> Result<(), AppError> {
-    if s.exemptions()?.require_write_on(id).await?.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
-    Ok(())
-}
-
 #[utoipa::path(post, path = "/api/v1/members/{id}/exemptions/{item}/renew", tag = "party-work",
     params(("id" = i64, Path, description = "Member id"), ("item" = i64, Path, description = "The member's exemption")),
     request_body = RenewalInput,
@@ -113,10 +106,10 @@ pub(crate) async fn renew(
     PathIds(member, id): PathIds<MemberId, i64>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    exemption_of(&s, member, id).await?;
+    s.exemptions()?.require_write_on(member, id).await?;
     let b: RenewalInput = typed(body)?;
     let r = Renewal { resolution: b.resolution, resolved_on: date("resolved_on", &b.resolved_on)?, until: opt_date("until", &b.until)? };
-    s.exemptions()?.renew(id, b.version, r).await?;
+    s.exemptions()?.renew(member, id, b.version, r).await?;
     Ok(done())
 }
 
@@ -138,9 +131,9 @@ pub(crate) async fn end_exemption(
     PathIds(member, id): PathIds<MemberId, i64>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
-    exemption_of(&s, member, id).await?;
+    s.exemptions()?.require_write_on(member, id).await?;
     let b: ExemptionEndInput = typed(body)?;
-    s.exemptions()?.end(id, b.version, date("on", &b.on)?, decision("resolution", &b.resolution)?).await?;
+    s.exemptions()?.end(member, id, b.version, date("on", &b.on)?, decision("resolution", &b.resolution)?).await?;
     Ok(done())
 }
 

@@ -71,24 +71,17 @@ struct PartyWorkPage {
     badge_form: Option<FormBlock>,
 }
 
+/// A standing as the item's badge: the registers' words and colours.
+fn badge_of(cell: super::Cell) -> (&'static str, String) {
+    (cell.class.unwrap_or("later"), cell.text)
+}
+
 fn standing_badge(s: Standing) -> (&'static str, String) {
-    match s {
-        Standing::NotYetInForce => ("later", "Chưa công bố".into()),
-        Standing::Running { ends_on } => ("soon", format!("Còn hiệu lực đến hết {}", format::date(ends_on.pred_opt().unwrap_or(ends_on)))),
-        Standing::Held => ("overdue", "Còn hiệu lực: có khiếu nại hoặc vi phạm mới, chờ quyết định".into()),
-        Standing::Permanent => ("void", "Khai trừ".into()),
-        Standing::Ended { on } => ("ok", format!("Đã chấm dứt hiệu lực từ {}", format::date(on))),
-    }
+    badge_of(super::discipline::standing_cell(s))
 }
 
 fn exemption_badge(s: domain::exemptions::Standing) -> (&'static str, String) {
-    use domain::exemptions::Standing as S;
-    match s {
-        S::OpenEnded => ("later", "Không thời hạn".into()),
-        S::Running { until } => ("ok", format!("Đến {}", format::date(until))),
-        S::EndingSoon { until, days_left } => ("soon", format!("Hết thời hạn {} (còn {days_left} ngày)", format::date(until))),
-        S::Overdue { until } => ("overdue", format!("Đã hết thời hạn {}: chi bộ cần gia hạn hoặc cho thôi miễn", format::date(until))),
-    }
+    badge_of(super::exemptions::standing_cell(Some(s), None))
 }
 
 fn decision_field(prefix: &str, posted: Option<&Posted<'_>>, label: &'static str) -> Field {
@@ -588,17 +581,16 @@ async fn add_interruption(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.discipline()?;
-    let view = desk.require_write_on(id).await?;
-    if view.row.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
+    desk.require_write_on(member, id).await?;
     let prefix = format!("kn{id}_");
     let version = version_in(&f)?;
     let mut e = ValidationErrors::default();
     let kind = Interruption::parse(get(&f, &format!("{prefix}kind"))).map_err(|x| e.push("kind", x.code, x.message)).ok();
     let on = date_in(&mut e, &f, &format!("{prefix}on"), true);
     let result = match (kind, on, e.errors.is_empty()) {
-        (Some(kind), Some(on), true) => desk.interruption(id, version, kind, on, get(&f, &format!("{prefix}note")).to_owned()).await,
+        (Some(kind), Some(on), true) => {
+            desk.interruption(member, id, version, kind, on, get(&f, &format!("{prefix}note")).to_owned()).await
+        }
         _ => invalid(strip(e, &prefix)),
     };
     answer(s, chrome, member, &prefix, &f, result).await
@@ -612,17 +604,14 @@ async fn lift(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.discipline()?;
-    let view = desk.require_write_on(id).await?;
-    if view.row.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
+    desk.require_write_on(member, id).await?;
     let prefix = format!("cd{id}_");
     let version = version_in(&f)?;
     let mut e = ValidationErrors::default();
     let decision = decision_in(&mut e, &f, &format!("{prefix}decision"));
     let on = date_in(&mut e, &f, &format!("{prefix}on"), true);
     let result = match (decision, on, e.errors.is_empty()) {
-        (Some(decision), Some(on), true) => desk.lift(id, version, on, decision).await,
+        (Some(decision), Some(on), true) => desk.lift(member, id, version, on, decision).await,
         _ => invalid(strip(e, &prefix)),
     };
     answer(s, chrome, member, &prefix, &f, result).await
@@ -660,10 +649,7 @@ async fn renew(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.exemptions()?;
-    let row = desk.require_write_on(id).await?;
-    if row.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
+    desk.require_write_on(member, id).await?;
     let prefix = format!("gh{id}_");
     let version = version_in(&f)?;
     let mut e = ValidationErrors::default();
@@ -672,7 +658,7 @@ async fn renew(
     let result = match (resolved_on, e.errors.is_empty()) {
         (Some(resolved_on), true) => {
             let r = Renewal { resolved_on, resolution: get(&f, &format!("{prefix}resolution")).trim().to_owned(), until };
-            desk.renew(id, version, r).await
+            desk.renew(member, id, version, r).await
         }
         _ => invalid(strip(e, &prefix)),
     };
@@ -687,17 +673,14 @@ async fn end_exemption(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.exemptions()?;
-    let row = desk.require_write_on(id).await?;
-    if row.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
+    desk.require_write_on(member, id).await?;
     let prefix = format!("tm{id}_");
     let version = version_in(&f)?;
     let mut e = ValidationErrors::default();
     let resolution = decision_in(&mut e, &f, &format!("{prefix}resolution"));
     let on = date_in(&mut e, &f, &format!("{prefix}on"), true);
     let result = match (resolution, on, e.errors.is_empty()) {
-        (Some(resolution), Some(on), true) => desk.end(id, version, on, resolution).await,
+        (Some(resolution), Some(on), true) => desk.end(member, id, version, on, resolution).await,
         _ => invalid(strip(e, &prefix)),
     };
     answer(s, chrome, member, &prefix, &f, result).await
@@ -745,17 +728,14 @@ async fn end_card(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let desk = s.cards()?;
-    let card = desk.require_write_on(id).await?;
-    if card.member != member {
-        return Err(storage::StoreError::NotFound.into());
-    }
+    desk.require_write_on(member, id).await?;
     let prefix = format!("tt{id}_");
     let version = version_in(&f)?;
     let mut e = ValidationErrors::default();
     let how = CardEnd::parse(get(&f, &format!("{prefix}how"))).map_err(|x| e.push("how", x.code, x.message)).ok();
     let on = date_in(&mut e, &f, &format!("{prefix}on"), true);
     let result = match (how, on, e.errors.is_empty()) {
-        (Some(how), Some(on), true) => desk.end(id, version, on, how, get(&f, &format!("{prefix}note")).to_owned()).await,
+        (Some(how), Some(on), true) => desk.end(member, id, version, on, how, get(&f, &format!("{prefix}note")).to_owned()).await,
         _ => invalid(strip(e, &prefix)),
     };
     answer(s, chrome, member, &prefix, &f, result).await
