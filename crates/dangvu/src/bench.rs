@@ -59,7 +59,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let served: Arc<dyn Store> = store.clone();
-    tokio::spawn(async move { web::serve(listener, served, Arc::new(web::SystemClock), web::AuthConfig::default()).await });
+    tokio::spawn(async move { web::serve(listener, None, served, Arc::new(web::SystemClock), web::AuthConfig::default()).await });
     if args.throughput_only {
         crate::throughput::compare(store.as_ref(), &base, args.throughput_seconds, args.throughput_rounds).await?;
         return Ok(());

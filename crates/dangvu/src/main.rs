@@ -263,17 +263,7 @@ async fn main() -> Result<()> {
             let store = open_store_with(&settings.database, &file).await?;
             let mut web_config = auth.auth_config();
             web_config.mail = file.mail_config()?;
-            if let Some(addr) = metrics_listen {
-                let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr} for metrics"))?;
-                println!("số liệu vận hành (Prometheus) tại http://{}/metrics", listener.local_addr()?);
-                let store: Arc<dyn storage::Store> = store.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = web::metrics::serve(listener, store).await {
-                        tracing::error!(error = %e, "the metrics server stopped");
-                    }
-                });
-            }
-            serve(store, settings.listen, web_config).await
+            serve(store, settings.listen, metrics_listen, web_config).await
         }
         Command::Migrate { database } => {
             let settings = Settings::resolve(database, None, &file);
@@ -413,7 +403,7 @@ pub async fn open_store_with(location: &str, file: &Config) -> Result<Arc<SqlSto
     ))
 }
 
-async fn serve(store: Arc<SqlStore>, listen: SocketAddr, config: web::AuthConfig) -> Result<()> {
+async fn serve(store: Arc<SqlStore>, listen: SocketAddr, metrics: Option<SocketAddr>, config: web::AuthConfig) -> Result<()> {
     // The first administrator is the operator's to create (`dangvu user add --admin`, its
     // password on the operator's terminal): a server never makes one, so no password reaches the
     // journal through its output.
@@ -423,7 +413,15 @@ async fn serve(store: Arc<SqlStore>, listen: SocketAddr, config: web::AuthConfig
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("dangvu đang chạy tại http://{addr}/");
-    web::serve(listener, store, Arc::new(web::SystemClock), config).await?;
+    let metrics = match metrics {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr} for metrics"))?;
+            println!("số liệu vận hành (Prometheus) tại http://{}/metrics", listener.local_addr()?);
+            Some(listener)
+        }
+        None => None,
+    };
+    web::serve(listener, metrics, store, Arc::new(web::SystemClock), config).await?;
     Ok(())
 }
 
@@ -518,5 +516,5 @@ async fn demo(members: usize, listen: SocketAddr) -> Result<()> {
     print!("{}", users::demo_accounts_text(&accounts));
     // The demo is served over plain HTTP: a `Secure` cookie would never come back.
     let auth = AuthSettings { cookie_secure: false, ..AuthSettings::default() };
-    serve(store, listen, auth.auth_config()).await
+    serve(store, listen, None, auth.auth_config()).await
 }

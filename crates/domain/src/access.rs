@@ -242,6 +242,14 @@ impl LoginLimits {
         }
         LoginGate::Open
     }
+
+    /// The lock or block a failure at `now` starts, given the failures counted before it (an
+    /// attempt is only made through an open gate): `Open` when it starts none. Operators count
+    /// these as lockouts.
+    pub fn after_failure(&self, account: FailureCount, client: FailureCount, now: DateTime<Utc>) -> LoginGate {
+        let one_more = |f: FailureCount| FailureCount { count: f.count.saturating_add(1), latest: Some(now) };
+        self.gate(one_more(account), one_more(client), now)
+    }
 }
 
 /// Session lifetimes (configurable).
@@ -384,6 +392,23 @@ mod tests {
         assert_eq!(l.gate(five, none, t(1)), LoginGate::AccountLocked { until: t(15) });
         assert_eq!(l.gate(five, none, t(14)), LoginGate::AccountLocked { until: t(15) });
         assert_eq!(l.gate(five, none, t(15)), LoginGate::Open);
+    }
+
+    #[test]
+    fn the_failure_that_reaches_a_limit_starts_a_lock() {
+        let l = LoginLimits::default();
+        let none = FailureCount::default();
+        let three = FailureCount { count: 3, latest: Some(t(0)) };
+        let four = FailureCount { count: 4, latest: Some(t(0)) };
+        assert_eq!(l.after_failure(three, none, t(1)), LoginGate::Open);
+        assert_eq!(l.after_failure(four, none, t(1)), LoginGate::AccountLocked { until: t(16) });
+        // Failures still in the window but past their lock: the next one locks again.
+        let six_old = FailureCount { count: 6, latest: Some(t(0)) };
+        assert_eq!(l.gate(six_old, none, t(15)), LoginGate::Open);
+        assert_eq!(l.after_failure(six_old, none, t(15)), LoginGate::AccountLocked { until: t(30) });
+        // The address's limit is its own.
+        let nineteen = FailureCount { count: 19, latest: Some(t(0)) };
+        assert_eq!(l.after_failure(none, nineteen, t(2)), LoginGate::ClientBlocked { until: t(17) });
     }
 
     #[test]

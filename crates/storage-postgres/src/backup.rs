@@ -2,18 +2,23 @@
 //! as it is, and this program's migrations run up to a version.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use storage::backup::BackupEngine;
 use storage::db::{Database, DbError, Engine};
 
 use crate::{PostgresDatabase, other};
 
-pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// This binary's migrations. [`migrate`] takes the lock itself, around its transaction.
+pub(crate) static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    let mut migrator = sqlx::migrate!("./migrations");
+    migrator.set_locking(false);
+    migrator
+});
 
 /// The PostgreSQL engine, for `storage::backup::{backup, restore}`.
 pub struct PostgresEngine;
@@ -22,7 +27,7 @@ impl PostgresDatabase {
     /// The database at `url` as it is: no migration run.
     pub async fn open_as_is(url: &str) -> Result<Self, DbError> {
         let pool = PgPoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(10)).connect(url).await.map_err(other)?;
-        Ok(PostgresDatabase { pool })
+        Ok(PostgresDatabase { pool, meter: Default::default() })
     }
 }
 
@@ -47,11 +52,14 @@ impl BackupEngine for PostgresEngine {
     async fn migrate(&self, location: &str, upto: Option<i64>) -> Result<(), DbError> {
         let pool =
             PgPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(10)).connect(location).await.map_err(other)?;
-        let ran = match upto {
-            Some(version) => MIGRATOR.run_to(version, &pool).await,
-            None => MIGRATOR.run(&pool).await,
-        };
+        let ran = migrate(&pool, upto).await;
         pool.close().await;
-        ran.map_err(other)
+        ran
     }
+}
+
+/// Runs this binary's migrations (up to `upto`) in one transaction, under the migration lock
+/// (`storage::migrate_in_one_transaction`).
+pub(crate) async fn migrate(pool: &PgPool, upto: Option<i64>) -> Result<(), DbError> {
+    storage::migrate_in_one_transaction!(pool, MIGRATOR, upto)
 }

@@ -2,12 +2,12 @@
 //! processes may share one database: writers are serialized by the change-counter row lock taken
 //! by every write (see `storage::sql::next_seq`), readers never block.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, Column, PgConnection, PgPool, Postgres, Row as _, TypeInfo, ValueRef};
-use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, SchemaVersion, Sql, Tx, Value};
+use storage::db::{ColumnNames, Conn, Database, DbError, Engine, PoolMeter, PoolUse, Row, SchemaVersion, Sql, Tx, Value};
 
 mod backup;
 
@@ -15,6 +15,8 @@ pub use backup::PostgresEngine;
 
 pub struct PostgresDatabase {
     pool: PgPool,
+    /// Hand-outs of the pool and the time callers waited for them (metrics).
+    meter: PoolMeter,
 }
 
 impl PostgresDatabase {
@@ -22,11 +24,11 @@ impl PostgresDatabase {
     pub async fn open(url: &str) -> Result<Self, DbError> {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await.map_err(other)?;
         // Refuse a database a newer dangvu migrated (operators take their backup before an
-        // upgrade: README "Upgrading"); each migration runs in its own transaction under sqlx's
-        // lock, so servers starting together migrate once.
+        // upgrade: README "Upgrading"); the migrations then run in one transaction under sqlx's
+        // lock, so servers starting together migrate once and a failed upgrade applies nothing.
         schema_version(&pool).await?.check()?;
-        backup::MIGRATOR.run(&pool).await.map_err(other)?;
-        Ok(PostgresDatabase { pool })
+        backup::migrate(&pool, None).await?;
+        Ok(PostgresDatabase { pool, meter: PoolMeter::default() })
     }
 }
 
@@ -137,11 +139,22 @@ impl Database for PostgresDatabase {
     }
 
     async fn reader(&self) -> Result<Box<dyn Conn>, DbError> {
-        Ok(Box::new(Session(self.pool.acquire().await.map_err(map_err)?)))
+        let asked = Instant::now();
+        let conn = self.pool.acquire().await.map_err(map_err)?;
+        self.meter.acquired(asked);
+        Ok(Box::new(Session(conn)))
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, DbError> {
-        Ok(Box::new(Session(self.pool.begin().await.map_err(map_err)?)))
+        let asked = Instant::now();
+        let tx = self.pool.begin().await.map_err(map_err)?;
+        self.meter.acquired(asked);
+        Ok(Box::new(Session(tx)))
+    }
+
+    fn pools(&self) -> Vec<PoolUse> {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        vec![self.meter.report("shared", self.pool.size(), idle, self.pool.options().get_max_connections())]
     }
 
     fn max_params(&self) -> usize {

@@ -2,10 +2,11 @@
 //! as it is, and this program's migrations run up to a version.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use storage::backup::BackupEngine;
@@ -13,7 +14,12 @@ use storage::db::{Database, DbError, Engine};
 
 use crate::{SqliteDatabase, connect_options, other};
 
-pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// This binary's migrations. [`migrate`] takes the lock itself, around its transaction.
+pub(crate) static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    let mut migrator = sqlx::migrate!("./migrations");
+    migrator.set_locking(false);
+    migrator
+});
 
 /// The SQLite engine, for `storage::backup::{backup, restore}`.
 pub struct SqliteEngine;
@@ -25,7 +31,7 @@ impl SqliteDatabase {
         let options = connect_options(location)?.create_if_missing(false).busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(other)?;
         let readers = SqlitePoolOptions::new().max_connections(2).connect_with(options.read_only(true)).await.map_err(other)?;
-        Ok(SqliteDatabase { readers, writer, _checkpointer: None })
+        Ok(SqliteDatabase { readers, writer, meters: Default::default(), _checkpointer: None })
     }
 }
 
@@ -56,11 +62,14 @@ impl BackupEngine for SqliteEngine {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(other)?;
-        let ran = match upto {
-            Some(version) => MIGRATOR.run_to(version, &pool).await,
-            None => MIGRATOR.run(&pool).await,
-        };
+        let ran = migrate(&pool, upto).await;
         pool.close().await;
-        ran.map_err(other)
+        ran
     }
+}
+
+/// Runs this binary's migrations (up to `upto`) in one transaction, under the migration lock
+/// (`storage::migrate_in_one_transaction`).
+pub(crate) async fn migrate(pool: &SqlitePool, upto: Option<i64>) -> Result<(), DbError> {
+    storage::migrate_in_one_transaction!(pool, MIGRATOR, upto)
 }

@@ -3,12 +3,12 @@
 //! up front so a transaction never fails half-way for want of it).
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Column, Row as _, Sqlite, SqliteConnection, SqlitePool, TypeInfo, ValueRef};
-use storage::db::{ColumnNames, Conn, Database, DbError, Engine, Row, SchemaVersion, Sql, Tx, Value};
+use storage::db::{ColumnNames, Conn, Database, DbError, Engine, PoolMeter, PoolUse, Row, SchemaVersion, Sql, Tx, Value};
 
 mod backup;
 
@@ -17,11 +17,19 @@ pub use backup::SqliteEngine;
 pub struct SqliteDatabase {
     readers: SqlitePool,
     writer: SqlitePool,
+    /// Hand-outs of each pool and the time callers waited for them (metrics).
+    meters: Meters,
     /// Dropped with the database: the checkpointer then stops.
     _checkpointer: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// How often the WAL is copied back into the database file, off the writer's path.
+#[derive(Debug, Default)]
+struct Meters {
+    readers: PoolMeter,
+    writer: PoolMeter,
+}
+
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// The write connection's page cache while serving (KiB, negative as SQLite counts it): a write
@@ -66,11 +74,11 @@ impl SqliteDatabase {
                 tracing::info!(copy, from = version.applied, to = version.known, "database copied before its migration");
             }
         }
-        backup::MIGRATOR.run(&writer).await.map_err(other)?;
+        backup::migrate(&writer, None).await?;
         let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone().read_only(true)).await.map_err(other)?;
         let in_memory = options.get_filename().as_os_str().is_empty() || options.get_filename().to_string_lossy().contains(":memory:");
         let checkpointer = if in_memory { None } else { Some(checkpointer(options).await?) };
-        Ok(SqliteDatabase { readers, writer, _checkpointer: checkpointer })
+        Ok(SqliteDatabase { readers, writer, meters: Meters::default(), _checkpointer: checkpointer })
     }
 }
 
@@ -215,16 +223,33 @@ impl Database for SqliteDatabase {
     }
 
     async fn reader(&self) -> Result<Box<dyn Conn>, DbError> {
-        Ok(Box::new(Session(self.readers.acquire().await.map_err(map_err)?)))
+        let asked = Instant::now();
+        let conn = self.readers.acquire().await.map_err(map_err)?;
+        self.meters.readers.acquired(asked);
+        Ok(Box::new(Session(conn)))
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>, DbError> {
-        Ok(Box::new(Session(self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?)))
+        let asked = Instant::now();
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
+        self.meters.writer.acquired(asked);
+        Ok(Box::new(Session(tx)))
     }
 
     async fn execute_alone(&self, sql: &Sql, args: Vec<Value>) -> Result<u64, DbError> {
         // Outside BEGIN … COMMIT, SQLite makes the statement a transaction of its own.
-        Session(self.writer.acquire().await.map_err(map_err)?).execute(sql, args).await
+        let asked = Instant::now();
+        let conn = self.writer.acquire().await.map_err(map_err)?;
+        self.meters.writer.acquired(asked);
+        Session(conn).execute(sql, args).await
+    }
+
+    fn pools(&self) -> Vec<PoolUse> {
+        let report = |meter: &PoolMeter, name, pool: &SqlitePool| {
+            let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+            meter.report(name, pool.size(), idle, pool.options().get_max_connections())
+        };
+        vec![report(&self.meters.readers, "readers", &self.readers), report(&self.meters.writer, "writer", &self.writer)]
     }
 
     fn audit_head_enforced(&self) -> bool {

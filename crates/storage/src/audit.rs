@@ -139,6 +139,8 @@ pub(crate) struct GroupCommit {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// The head the last batch left, while no one is known to have moved it since.
     head: std::sync::Mutex<Option<Head>>,
+    /// Batches committed or failed (metrics).
+    meter: crate::telemetry::GroupMeter,
 }
 
 struct Queued {
@@ -179,6 +181,7 @@ impl GroupCommit {
         let this = self.clone();
         let task = tokio::spawn(async move {
             let outcome = this.write(db.as_ref(), &batch).await.map_err(|e| e.to_string());
+            this.meter.batch(batch.iter().map(|q| q.records.len()).sum(), outcome.is_ok());
             for q in batch {
                 let _ = q.done.send(outcome.clone());
             }
@@ -186,6 +189,12 @@ impl GroupCommit {
         });
         let _ = task.await;
         answer(written.await.ok())
+    }
+
+    /// This process's batches so far, and the entries queued now; `entries`: the trail's length.
+    pub(crate) fn stats(&self, entries: i64) -> crate::telemetry::AuditStats {
+        let waiting = self.queue.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|q| q.records.len()).sum();
+        self.meter.stats(entries, waiting)
     }
 
     async fn write(&self, db: &dyn Database, batch: &[Queued]) -> Result<()> {

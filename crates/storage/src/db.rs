@@ -357,6 +357,55 @@ pub enum DbError {
         "the database's schema is version {applied}, newer than this dangvu knows ({known}): run the newer dangvu, or restore the backup taken before the upgrade"
     )]
     NewerSchema { applied: i64, known: i64 },
+    /// An upgrade's migrations run in one transaction: one failed, so none was applied.
+    #[error("migration {version} failed, so none of this upgrade's migrations was applied (the database is as it was): {cause}")]
+    Migration { version: i64, cause: String },
+}
+
+impl DbError {
+    /// A migration run's failure: [`DbError::Migration`] when a migration's statements failed.
+    pub fn migration(version: Option<i64>, cause: impl std::fmt::Display) -> DbError {
+        match version {
+            Some(version) => DbError::Migration { version, cause: cause.to_string() },
+            None => DbError::Other(format!("cannot migrate the database: {cause}")),
+        }
+    }
+}
+
+/// The body of each engine's `migrate(pool, upto)`: this binary's migrations (up to `upto`) run in
+/// one transaction, so an upgrade applies every pending migration or, when one fails, none, and the
+/// database stays at the schema it had ([`DbError::Migration`] names the failed one). sqlx's
+/// migration lock (PostgreSQL: an advisory lock of the session; SQLite has one writer and needs
+/// none) is held from before the transaction to after its commit, so servers starting together
+/// migrate once, the later ones finding the first's migrations committed. `$migrator` must not
+/// lock by itself (`Migrator::set_locking(false)`).
+///
+/// A macro because each engine's connection is its own sqlx type: it expands in the engine crates,
+/// which depend on sqlx (this crate does not).
+#[macro_export]
+macro_rules! migrate_in_one_transaction {
+    ($pool:expr, $migrator:expr, $upto:expr) => {{
+        let other = |e: &dyn ::std::fmt::Display| $crate::db::DbError::Other(e.to_string());
+        let mut conn = $pool.acquire().await.map_err(|e| other(&e))?;
+        ::sqlx::migrate::Migrate::lock(&mut *conn).await.map_err(|e| other(&e))?;
+        let mut tx = ::sqlx::Connection::begin(&mut *conn).await.map_err(|e| other(&e))?;
+        match $migrator.run_direct($upto, &mut *tx, false).await {
+            Ok(()) => {
+                tx.commit().await.map_err(|e| other(&e))?;
+                ::sqlx::migrate::Migrate::unlock(&mut *conn).await.map_err(|e| other(&e))
+            }
+            Err(e) => {
+                drop(tx);
+                // Closing the connection ends what it held: the transaction and the lock.
+                let _ = ::sqlx::Connection::close(conn.detach()).await;
+                let version = match &e {
+                    ::sqlx::migrate::MigrateError::ExecuteMigration(_, version) => Some(*version),
+                    _ => None,
+                };
+                Err($crate::db::DbError::migration(version, e))
+            }
+        }
+    }};
 }
 
 /// The migrations a database has applied against those this binary carries.
@@ -377,6 +426,54 @@ impl SchemaVersion {
     /// Whether every migration this binary carries is applied, and none it does not know.
     pub fn current(self) -> bool {
         self.applied == self.known
+    }
+}
+
+/// One connection pool's use, as metrics show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolUse {
+    /// `readers` and `writer` (SQLite), `shared` (PostgreSQL).
+    pub pool: &'static str,
+    /// Connections open now (busy and idle).
+    pub open: u32,
+    /// Of those, waiting in the pool for a caller.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+    /// Connections handed out since the start.
+    pub acquired: u64,
+    /// Time callers spent waiting for those connections, in total.
+    pub waited: std::time::Duration,
+}
+
+/// Counts a pool's hand-outs and the time callers waited for them (each engine keeps one per
+/// pool and reports it in [`Database::pools`]).
+#[derive(Debug, Default)]
+pub struct PoolMeter {
+    acquired: std::sync::atomic::AtomicU64,
+    waited_nanos: std::sync::atomic::AtomicU64,
+}
+
+impl PoolMeter {
+    /// One connection handed out to a caller who asked for it at `asked`.
+    pub fn acquired(&self, asked: std::time::Instant) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let nanos = u64::try_from(asked.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.acquired.fetch_add(1, Relaxed);
+        self.waited_nanos.fetch_add(nanos, Relaxed);
+    }
+
+    /// The pool's use: `open`, `idle` and `max` from the pool itself, the rest counted here.
+    pub fn report(&self, pool: &'static str, open: u32, idle: u32, max: u32) -> PoolUse {
+        use std::sync::atomic::Ordering::Relaxed;
+        PoolUse {
+            pool,
+            open,
+            idle,
+            max,
+            acquired: self.acquired.load(Relaxed),
+            waited: std::time::Duration::from_nanos(self.waited_nanos.load(Relaxed)),
+        }
     }
 }
 
@@ -445,6 +542,10 @@ pub trait Database: Send + Sync {
     /// what serving needs.
     fn after_bulk_write(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// The use of each connection pool (metrics); none for an engine that does not say.
+    fn pools(&self) -> Vec<PoolUse> {
+        Vec::new()
     }
     /// Closes every connection, waiting until they are closed (a SQLite file may then be moved).
     async fn close(&self) {}

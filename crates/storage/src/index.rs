@@ -54,6 +54,8 @@ pub struct SharedIndex {
     index: RwLock<Index>,
     /// Serializes refreshes so change-log entries are applied once and in order.
     refreshing: tokio::sync::Mutex<()>,
+    /// The refreshes that applied changes and the time they took (metrics).
+    meter: crate::telemetry::RefreshMeter,
 }
 
 /// What a writer may see of other members, for the messages of a refusal (see
@@ -76,6 +78,7 @@ impl Sight<'_> {
 impl SharedIndex {
     pub async fn refresh(&self, db: &dyn Database) -> Result<()> {
         let _one_at_a_time = self.refreshing.lock().await;
+        let started = std::time::Instant::now();
         let mut conn = db.reader().await?;
         let seq = sql::current_seq(conn.as_mut()).await?;
         let (known, loaded) = {
@@ -100,6 +103,7 @@ impl SharedIndex {
             }
             let fresh = Index::build(units, links, members, seq);
             *self.write() = fresh;
+            self.meter.refreshed(started, u64::try_from(changes.len()).unwrap_or(0), true);
             return Ok(());
         }
         let units_changed = changes.iter().any(|(e, _)| e == "unit");
@@ -121,7 +125,19 @@ impl SharedIndex {
         }
         index.seq = seq;
         index.clear_caches();
+        drop(index);
+        self.meter.refreshed(started, u64::try_from(changes.len()).unwrap_or(0), false);
         Ok(())
+    }
+
+    /// The index's size, its lag behind the change log (read without refreshing it) and its
+    /// refreshes so far.
+    pub(crate) async fn stats(&self, db: &dyn Database) -> Result<crate::telemetry::IndexStats> {
+        let mut conn = db.reader().await?;
+        let seq = sql::current_seq(conn.as_mut()).await?;
+        let index = self.read();
+        let behind = if index.loaded { seq - index.seq } else { seq };
+        Ok(self.meter.stats(index.member_total(), index.units.unit_count(), behind.max(0)))
     }
 
     pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Index> {

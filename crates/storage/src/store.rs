@@ -165,6 +165,9 @@ pub trait Health: Send + Sync {
     async fn readiness(&self) -> Result<Readiness>;
     /// Closes the database's connections (at shutdown, once no request runs).
     async fn close(&self);
+    /// The pools, the index and the audit trail as the operator's metrics show them (the index
+    /// is not refreshed first: its lag is part of the answer).
+    async fn service_stats(&self) -> Result<crate::ServiceStats>;
 }
 
 /// The store over one database engine.
@@ -311,6 +314,14 @@ impl Health for SqlStore {
 
     async fn close(&self) {
         self.db.close().await;
+    }
+
+    async fn service_stats(&self) -> Result<crate::ServiceStats> {
+        let index = self.index.stats(self.db.as_ref()).await?;
+        let mut conn = self.db.reader().await?;
+        let (entries, _) = sql::access::audit_head(conn.as_mut()).await?;
+        drop(conn);
+        Ok(crate::ServiceStats { pools: self.db.pools(), index, audit: self.audit_queue.stats(entries) })
     }
 
     async fn readiness(&self) -> Result<Readiness> {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use domain::ids::UnitId;
 use domain::interchange::{AdmissionDateMeaning, Column, SavedMapping};
-use storage::import::{ImportPlan, ImportProgress};
+use storage::import::{ImportPhase, ImportPlan, ImportProgress};
 
 use crate::import_file::{RegisterFile, SheetMapping};
 
@@ -73,10 +73,43 @@ impl ImportJob {
     }
 }
 
+/// What the metrics show of the imports on this server.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct JobsSummary {
+    /// Dry runs running now.
+    pub checking: usize,
+    /// Applies running now.
+    pub applying: usize,
+    /// Dry runs done, their plans waiting for the person.
+    pub waiting: usize,
+    /// Rows done and rows in all of the running jobs, by the phase each reported last.
+    pub rows: Vec<PhaseRows>,
+    /// Jobs finished since the start: dry runs planned or failed, applies written or failed.
+    pub finished: FinishedImports,
+}
+
+/// Rows of the running jobs in one phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhaseRows {
+    pub phase: ImportPhase,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Jobs finished, by stage and outcome.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct FinishedImports {
+    pub planned: u64,
+    pub plan_failed: u64,
+    pub applied: u64,
+    pub apply_failed: u64,
+}
+
 /// The table of jobs ([`crate::AppState`] holds one).
 #[derive(Debug, Default)]
 pub struct ImportJobs {
     jobs: Mutex<HashMap<String, ImportJob>>,
+    finished: Mutex<FinishedImports>,
     /// Held while an apply checks that no other apply runs on an overlapping part of the tree
     /// and marks itself running.
     pub apply_gate: tokio::sync::Mutex<()>,
@@ -114,6 +147,46 @@ impl ImportJobs {
             change(job);
             job.touched = Instant::now();
         }
+    }
+
+    /// A running job's outcome: its new state, counted for the metrics.
+    pub fn finish(&self, id: &str, outcome: JobState) {
+        let applying = self.lock().get(id).is_some_and(ImportJob::is_applying);
+        {
+            let mut f = self.finished.lock().unwrap_or_else(|e| e.into_inner());
+            let failed = matches!(outcome, JobState::Failed { .. });
+            *match (applying, failed) {
+                (false, false) => &mut f.planned,
+                (false, true) => &mut f.plan_failed,
+                (true, false) => &mut f.applied,
+                (true, true) => &mut f.apply_failed,
+            } += 1;
+        }
+        self.update(id, |j| j.state = outcome);
+    }
+
+    /// The jobs as the metrics show them.
+    pub fn summary(&self) -> JobsSummary {
+        let mut s = JobsSummary { finished: *self.finished.lock().unwrap_or_else(|e| e.into_inner()), ..JobsSummary::default() };
+        for phase in [ImportPhase::Checking, ImportPhase::Writing] {
+            s.rows.push(PhaseRows { phase, done: 0, total: 0 });
+        }
+        for job in self.lock().values() {
+            match &job.state {
+                JobState::Running { applying, progress, .. } => {
+                    *if *applying { &mut s.applying } else { &mut s.checking } += 1;
+                    if let Some(p) = progress
+                        && let Some(rows) = s.rows.iter_mut().find(|r| r.phase == p.phase)
+                    {
+                        rows.done += p.done;
+                        rows.total += p.total;
+                    }
+                }
+                JobState::Planned { .. } => s.waiting += 1,
+                JobState::Applied { .. } | JobState::Failed { .. } => {}
+            }
+        }
+        s
     }
 
     /// The progress of a running job.
@@ -158,5 +231,26 @@ mod tests {
         jobs.insert(job("b", 1));
         assert_eq!(jobs.applying_roots("b"), vec![Some(UnitId(5))]);
         assert!(jobs.applying_roots("a").is_empty());
+    }
+
+    #[test]
+    fn the_summary_counts_running_jobs_their_rows_and_outcomes() {
+        let jobs = ImportJobs::default();
+        jobs.insert(job("a", 1));
+        jobs.insert(job("b", 2));
+        jobs.progress("a", ImportProgress { phase: ImportPhase::Checking, done: 40, total: 100 });
+        jobs.progress("b", ImportProgress { phase: ImportPhase::Checking, done: 5, total: 10 });
+        let s = jobs.summary();
+        assert_eq!((s.checking, s.applying, s.waiting), (2, 0, 0));
+        assert_eq!(s.rows[0], PhaseRows { phase: ImportPhase::Checking, done: 45, total: 110 });
+        assert_eq!(s.rows[1], PhaseRows { phase: ImportPhase::Writing, done: 0, total: 0 });
+        jobs.finish("b", JobState::Failed { message: "x".into() });
+        jobs.update("a", |j| j.state = JobState::Running { applying: true, started: Instant::now(), progress: None });
+        jobs.progress("a", ImportProgress { phase: ImportPhase::Writing, done: 7, total: 100 });
+        let s = jobs.summary();
+        assert_eq!((s.checking, s.applying), (0, 1));
+        assert_eq!(s.rows[1], PhaseRows { phase: ImportPhase::Writing, done: 7, total: 100 });
+        jobs.finish("a", JobState::Failed { message: "y".into() });
+        assert_eq!(jobs.summary().finished, FinishedImports { planned: 0, plan_failed: 1, applied: 0, apply_failed: 1 });
     }
 }

@@ -110,7 +110,11 @@ fn build(routes: Vec<Route>) -> Router<AppState> {
 
 /// The whole application: pages, API, assets and middleware.
 pub fn router(store: Arc<dyn storage::Store>, clock: Arc<dyn Clock>, auth: AuthConfig) -> Router {
-    let state = AppState::new(store, clock, auth);
+    app(AppState::new(store, clock, auth))
+}
+
+/// The application over `state` (shared with the metrics server, which reads its imports).
+fn app(state: AppState) -> Router {
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(request_id::Counter::new()))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -160,9 +164,11 @@ fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().gzip(true).no_br().no_deflate().no_zstd().compress_when(predicate)
 }
 
-/// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes open requests.
+/// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes open requests;
+/// with `metrics`, `/metrics` on that listener of its own ([`metrics`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
     store: Arc<dyn storage::Store>,
     clock: Arc<dyn Clock>,
     auth: AuthConfig,
@@ -170,7 +176,16 @@ pub async fn serve(
     if let Some(config) = auth.mail.clone() {
         mail::spawn_delivery(store.clone(), clock.clone(), config);
     }
-    let app = router(store.clone(), clock, auth);
+    let state = AppState::new(store.clone(), clock, auth);
+    if let Some(listener) = metrics {
+        let router = metrics::router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "the metrics server stopped");
+            }
+        });
+    }
+    let app = app(state);
     // On Ctrl-C or SIGTERM: stop accepting, let the running requests finish for at most
     // `SHUTDOWN_GRACE`, then close the database (every answered write is committed already: a
     // write, and an audited read, is answered only once its transaction is).

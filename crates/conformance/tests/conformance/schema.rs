@@ -130,3 +130,82 @@ async fn every_release_fixture_opens_and_migrates() {
         assert_eq!(store.readiness().await.unwrap().members_indexed as i64, members, "every record in the register index");
     }
 }
+
+/// An upgrade's migrations run in one transaction: when one of them fails, none is applied and
+/// the database stays at the schema it had (here the last migration meets a table in its way, so
+/// the one before it, which succeeded, is undone too). Once the obstacle is gone the same upgrade
+/// runs whole.
+async fn a_failed_upgrade_applies_nothing(
+    db_open: impl AsyncFn() -> Result<(), DbError>,
+    engine: &dyn storage::backup::BackupEngine,
+    location: &str,
+) {
+    let known = engine.latest_schema();
+    engine.migrate(location, Some(known - 2)).await.unwrap();
+    let old = engine.open_as_is(location).await.unwrap();
+    let table_exists = |name: &'static str| {
+        let db = old.clone();
+        async move {
+            let sql = match db.engine() {
+                storage::db::Engine::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = $1",
+                storage::db::Engine::Postgres => {
+                    "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = $1"
+                }
+            };
+            let mut conn = db.reader().await.unwrap();
+            conn.query(&sql.into(), vec![Value::from(name)]).await.unwrap()[0].i64("n").unwrap() == 1
+        }
+    };
+    // Migration `known` (0032) creates `member_badges`; migration `known - 1` (0031) creates
+    // `evaluation_criteria`.
+    old.execute_alone(&"CREATE TABLE member_badges (id BIGINT)".into(), vec![]).await.unwrap();
+    match db_open().await {
+        Err(DbError::Migration { version, cause }) => {
+            assert_eq!(version, known, "{cause}");
+            let message = DbError::Migration { version, cause }.to_string();
+            assert!(message.contains("none of this upgrade's migrations was applied"), "{message}");
+        }
+        other => panic!("expected the failed migration named, got {:?}", other.err()),
+    }
+    assert_eq!(old.schema_version().await.unwrap().applied, known - 2, "nothing of the upgrade is recorded");
+    assert!(!table_exists("evaluation_criteria").await, "the migration that succeeded before the failure is undone");
+    old.execute_alone(&"DROP TABLE member_badges".into(), vec![]).await.unwrap();
+    db_open().await.unwrap();
+    assert!(old.schema_version().await.unwrap().current());
+    assert!(table_exists("evaluation_criteria").await && table_exists("member_badges").await);
+    old.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_upgrade_applies_nothing_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3").to_string_lossy().into_owned();
+    let open = async || SqliteDatabase::open(&path).await.map(drop);
+    a_failed_upgrade_applies_nothing(open, &storage_sqlite::SqliteEngine, &path).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_upgrade_applies_nothing_postgres() {
+    let Some(admin) = conformance::postgres_admin_url() else { return };
+    let name = format!("dangvu_failed_upgrade_{}", std::process::id());
+    let url = storage_postgres::create_database(&admin, &name).await.unwrap();
+    let open = async || PostgresDatabase::open(&url).await.map(drop);
+    a_failed_upgrade_applies_nothing(open, &storage_postgres::PostgresEngine, &url).await;
+    storage_postgres::drop_database(&admin, &name).await.unwrap();
+}
+
+/// Several app servers started together on a new PostgreSQL database: one migrates, the others
+/// wait for its commit and find nothing left to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_starting_together_migrate_once_postgres() {
+    let Some(admin) = conformance::postgres_admin_url() else { return };
+    let name = format!("dangvu_together_{}", std::process::id());
+    let url = storage_postgres::create_database(&admin, &name).await.unwrap();
+    let (a, b, c) = tokio::join!(PostgresDatabase::open(&url), PostgresDatabase::open(&url), PostgresDatabase::open(&url));
+    for db in [a, b, c] {
+        let db = db.unwrap_or_else(|e| panic!("{e}"));
+        assert!(db.schema_version().await.unwrap().current());
+        db.close().await;
+    }
+    storage_postgres::drop_database(&admin, &name).await.unwrap();
+}

@@ -144,6 +144,10 @@ async fn import_through_the_pages(app: &App) {
     assert!(html.contains("action=\"/import/") && html.contains("/apply\""), "the apply form is offered");
     let (_, list) = app.json(&format!("/api/v1/members?unit={commune}")).await;
     assert!(!list.to_string().contains("Nguyễn Văn An"), "a dry run writes nothing: {list}");
+    // The operator's metrics: the dry run finished, its plan waits; nothing runs.
+    assert_eq!(app.metric("dangvu_imports_finished_total{stage=\"check\",outcome=\"ok\"}").await, 1.0);
+    assert_eq!(app.metric("dangvu_imports_waiting").await, 1.0);
+    assert_eq!(app.metric("dangvu_imports_running{stage=\"check\"}").await, 0.0);
 
     // The workbook given back: the "Lỗi" column after the header's last column, the reasons on
     // the refused rows only.
@@ -206,6 +210,8 @@ async fn import_through_the_pages(app: &App) {
     let html = settled(app, &staff, &job).await;
     assert!(html.contains("Đã nạp xong: lần nạp số"), "{html}");
     assert_eq!(count(&html, "Đã tạo (đảng viên)"), "17");
+    assert_eq!(app.metric("dangvu_imports_finished_total{stage=\"apply\",outcome=\"ok\"}").await, 1.0);
+    assert_eq!(app.metric("dangvu_imports_running{stage=\"apply\"}").await, 0.0);
     assert!(html.contains("Chi bộ thôn Đông"), "the units created are listed");
     let (_, list) = app.json(&format!("/api/v1/members?unit={commune}")).await;
     assert!(list.to_string().contains("Nguyễn Văn An"), "{list}");

@@ -80,6 +80,69 @@ async fn a_service_logs_each_request_and_stops_cleanly(t: &TestStore) {
     }
     assert!(!text.contains("Nguyen"), "the query is not a label");
 
+    // Logins: five wrong passwords lock the account (the fifth starts the lock), the next attempt
+    // is refused without a check; an unknown name fails as such. Each is audited (group commits).
+    let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for _ in 0..5 {
+        assert_eq!(crate::support::login(&base, &browser, "van.hanh", "sai-mat-khau").await.status(), 401);
+    }
+    assert_eq!(crate::support::login(&base, &browser, "van.hanh", "mat-khau-van-hanh-2026").await.status(), 429);
+    assert_eq!(crate::support::login(&base, &browser, "khong.co.ai", "sai-mat-khau").await.status(), 401);
+    // Another process writes to the register: this server's index is behind until a read
+    // refreshes it (a scrape reads the lag first).
+    ok(&db, &["generate", "--members", "30", "--seed", "7"], None);
+    let text = client.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.unwrap().text().await.unwrap();
+    let value = |text: &str, series: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
+            .unwrap_or_else(|| panic!("{series} in\n{text}"));
+        line[series.len()..].trim().parse().unwrap()
+    };
+    assert_eq!(value(&text, "dangvu_login_failures_total{reason=\"password\"}"), 5.0);
+    assert_eq!(value(&text, "dangvu_login_failures_total{reason=\"unknown_user\"}"), 1.0);
+    assert_eq!(value(&text, "dangvu_login_lockouts_total{of=\"account\"}"), 1.0);
+    assert_eq!(value(&text, "dangvu_login_lockouts_total{of=\"client\"}"), 0.0);
+    assert_eq!(value(&text, "dangvu_login_refusals_total{reason=\"account_locked\"}"), 1.0);
+    assert_eq!(value(&text, "dangvu_login_successes_total"), 0.0);
+    assert!(value(&text, "dangvu_audit_group_entries_total") >= 7.0, "the logins' audit entries");
+    assert!(value(&text, "dangvu_audit_group_commits_total{outcome=\"committed\"}") >= 1.0);
+    assert_eq!(value(&text, "dangvu_audit_group_commits_total{outcome=\"failed\"}"), 0.0);
+    assert!(value(&text, "dangvu_audit_entries_total") >= 7.0);
+    assert!(value(&text, "dangvu_index_changes_behind") >= 1.0, "the other process's writes not yet applied");
+    assert_eq!(value(&text, "dangvu_register_members"), 0.0);
+    let pools: &[&str] = match t.engine {
+        conformance::Engine::Sqlite => &["readers", "writer"],
+        conformance::Engine::Postgres => &["shared"],
+    };
+    for pool in pools {
+        assert!(value(&text, &format!("dangvu_db_connections_max{{pool=\"{pool}\"}}")) >= 1.0);
+        assert!(value(&text, &format!("dangvu_db_acquires_total{{pool=\"{pool}\"}}")) >= 1.0);
+        value(&text, &format!("dangvu_db_connections{{pool=\"{pool}\",state=\"busy\"}}"));
+        value(&text, &format!("dangvu_db_acquire_wait_seconds_total{{pool=\"{pool}\"}}"));
+    }
+    for series in [
+        "dangvu_imports_running{stage=\"check\"}",
+        "dangvu_import_rows{phase=\"writing\"}",
+        "dangvu_imports_finished_total{stage=\"apply\",outcome=\"ok\"}",
+    ] {
+        assert_eq!(value(&text, series), 0.0, "{series}");
+    }
+    // The scrape's readiness check refreshed the index: the next one finds it caught up.
+    let text = client.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(value(&text, "dangvu_index_changes_behind"), 0.0);
+    let records = {
+        let db = t.database().await;
+        let mut conn = db.reader().await.unwrap();
+        conn.query(&"SELECT COUNT(*) AS n FROM members".into(), vec![]).await.unwrap()[0].i64("n").unwrap()
+    };
+    assert!(records >= 30);
+    assert_eq!(value(&text, "dangvu_register_members"), records as f64, "every record generated");
+    assert!(value(&text, "dangvu_index_refreshes_total{kind=\"rebuild\"}") >= 2.0, "the first load and the generated register");
+    assert!(value(&text, "dangvu_index_units") >= 1.0);
+    assert!(value(&text, "dangvu_index_refresh_seconds_total") > 0.0);
+    assert!(!text.contains("van.hanh") && !text.contains("khong.co.ai"), "no user name is a label");
+
     // Writes in flight when SIGTERM arrives: each one answered is in the database.
     let mut writes = Vec::new();
     for i in 0..16 {

@@ -22,6 +22,8 @@ pub struct App {
     pub csrf: String,
     /// The server's clock: [`now`] until a test moves it.
     pub clock: Arc<TestClock>,
+    /// The server's `/metrics` address (its own listener, as `serve --metrics-listen`).
+    pub metrics: String,
     _db: TestStore,
 }
 
@@ -167,7 +169,9 @@ pub async fn spawn_with(engine: Engine, generated_members: usize, auth: web::Aut
     let served: Arc<dyn Store> = store.clone();
     let clock = Arc::new(TestClock(std::sync::Mutex::new(now())));
     let served_clock: Arc<dyn web::Clock> = clock.clone();
-    tokio::spawn(async move { web::serve(listener, served, served_clock, auth).await });
+    let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let metrics = format!("http://{}/metrics", metrics_listener.local_addr().expect("addr"));
+    tokio::spawn(async move { web::serve(listener, Some(metrics_listener), served, served_clock, auth).await });
     let admin = account(store.as_ref(), "quantri", vec![Grant { role: Role::Admin, unit: None }], None).await;
     let token = token(store.as_ref(), admin).await;
     let client = browser();
@@ -176,12 +180,22 @@ pub async fn spawn_with(engine: Engine, generated_members: usize, auth: web::Aut
     // With a second factor required, the administrator has no full session yet.
     let full = res.headers().get("location").is_some_and(|l| l == "/");
     let csrf = if full { session_csrf(&base, &client).await } else { String::new() };
-    Some(App { base, client, store, token, csrf, clock, _db: db })
+    Some(App { base, client, store, token, csrf, clock, metrics, _db: db })
 }
 
 impl App {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// The value of one sample of the server's metrics (`series` with its labels, as written).
+    pub async fn metric(&self, series: &str) -> f64 {
+        let text = reqwest::get(&self.metrics).await.expect("scrape").text().await.expect("metrics");
+        let line = text
+            .lines()
+            .find(|l| l.strip_prefix(series).is_some_and(|rest| rest.starts_with(' ')))
+            .unwrap_or_else(|| panic!("{series} in\n{text}"));
+        line[series.len()..].trim().parse().expect("a number")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

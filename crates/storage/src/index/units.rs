@@ -26,6 +26,11 @@ pub struct UnitTable {
 }
 
 impl UnitTable {
+    /// Units in the table (each once, whatever its versions).
+    pub fn unit_count(&self) -> usize {
+        self.ids.len()
+    }
+
     pub(super) fn build(all: Vec<UnitVersion>, links: Vec<(UnitId, UnitId)>) -> Self {
         let mut t = UnitTable::default();
         for v in &all {

@@ -15,11 +15,12 @@ use serde::Deserialize;
 use serde_json::json;
 use storage::{AuditActor, AuditRecord, LoginOutcome, SessionStage, StoreError};
 
-use super::login::{Client, RequestId, start_session, with_cookie};
+use super::login::{Client, RequestId, record_failure, start_session, with_cookie};
 use super::{AppState, SessionInfo};
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::Form;
+use crate::metrics::{self, FailureReason, LoginEvent};
 use crate::respond::render;
 
 /// What a wrong, used, voided or expired code, or a user name it is not for, is told: the same
@@ -107,6 +108,9 @@ pub(crate) async fn activate(
     let actor = AuditActor { account_id: None, name: username.clone(), client: Some(client.0.clone()), request_id: req_id.0.clone() };
     if let gate @ (LoginGate::AccountLocked { until } | LoginGate::ClientBlocked { until }) = limits.gate(by_account, by_client, now) {
         state.store.record_login_attempt(&key, &client.0, LoginOutcome::Refused, now).await?;
+        if let Some(refused) = LoginEvent::refused(gate) {
+            metrics::login(refused);
+        }
         state
             .store
             .audit(&actor, now, vec![AuditRecord::new("activation.refused", "account", &username, json!({ "gate": format!("{gate:?}") }))])
@@ -123,11 +127,12 @@ pub(crate) async fn activate(
     match state.store.activate(&actor, now, &username, &code, &hash).await {
         Ok(account) => {
             state.store.record_login_attempt(&key, &client.0, LoginOutcome::Success, now).await?;
+            metrics::login(LoginEvent::Success);
             let cookie = start_session(&state, session.as_deref(), account, SessionStage::Full, &client.0).await?;
             Ok(with_cookie(Redirect::to("/").into_response(), cookie))
         }
         Err(StoreError::NotFound) => {
-            state.store.record_login_attempt(&key, &client.0, LoginOutcome::Failure, now).await?;
+            record_failure(&state, &key, &client.0, (by_account, by_client), FailureReason::ActivationCode, now).await?;
             state.store.audit(&actor, now, vec![AuditRecord::new("activation.failure", "account", &username, json!({}))]).await?;
             answer(StatusCode::UNAUTHORIZED, ValidationErrors::single("code", "wrong", WRONG))
         }

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::access::{LoginGate, Role};
+use domain::access::{FailureCount, LoginGate, Role};
 use serde::Deserialize;
 use serde_json::json;
 use storage::{AccountChange, AuditActor, AuditRecord, LoginOutcome, SessionStage};
@@ -17,6 +17,7 @@ use super::{AppState, Caller, SESSION_COOKIE, SessionExpired, SessionInfo, clien
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::extract::{Form, Query};
+use crate::metrics::{self, FailureReason, LoginEvent, Refusal};
 use crate::respond::render;
 
 const GENERIC_FAILURE: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
@@ -139,6 +140,9 @@ pub(crate) async fn login(
         LoginGate::Open => {}
         gate => {
             state.store.record_login_attempt(&username, &client.0, LoginOutcome::Refused, now).await?;
+            if let Some(refused) = LoginEvent::refused(gate) {
+                metrics::login(refused);
+            }
             state
                 .store
                 .audit(&actor, now, vec![AuditRecord::new("login.refused", "account", &username, json!({ "gate": format!("{gate:?}") }))])
@@ -162,7 +166,7 @@ pub(crate) async fn login(
             let hash = s.password_hash.clone();
             let ok = tokio::task::spawn_blocking(move || auth::password::verify(&password, &hash)).await.unwrap_or(false);
             if !ok {
-                state.store.record_login_attempt(&username, &client.0, LoginOutcome::Failure, now).await?;
+                record_failure(&state, &username, &client.0, (by_account, by_client), FailureReason::Password, now).await?;
                 state
                     .store
                     .audit(&actor, now, vec![AuditRecord::new("login.failure", "account", a.id, json!({ "reason": "password" }))])
@@ -173,7 +177,7 @@ pub(crate) async fn login(
         }
         None => {
             let _ = tokio::task::spawn_blocking(move || auth::password::dummy_verify(&password)).await;
-            state.store.record_login_attempt(&username, &client.0, LoginOutcome::Failure, now).await?;
+            record_failure(&state, &username, &client.0, (by_account, by_client), FailureReason::UnknownUser, now).await?;
             state
                 .store
                 .audit(&actor, now, vec![AuditRecord::new("login.failure", "account", &username, json!({ "reason": "unknown user" }))])
@@ -182,6 +186,7 @@ pub(crate) async fn login(
         }
     };
     if account.disabled {
+        metrics::login(LoginEvent::Refused(Refusal::Disabled));
         state
             .store
             .audit(&actor, now, vec![AuditRecord::new("login.refused", "account", account.id, json!({ "reason": "disabled" }))])
@@ -203,6 +208,7 @@ pub(crate) async fn login(
     state.store.prune_logins(now - limits_s.idle, now - limits_s.absolute, now - chrono::Duration::days(1).max(limits.window)).await?;
     if stage == SessionStage::Full {
         state.store.record_login_attempt(&username, &client.0, LoginOutcome::Success, now).await?;
+        metrics::login(LoginEvent::Success);
         state.store.audit(&actor, now, vec![AuditRecord::new("login.success", "account", account.id, json!({}))]).await?;
     } else {
         state
@@ -218,6 +224,25 @@ pub(crate) async fn login(
         SessionStage::Full => safe_next(&f.next),
     };
     Ok(with_cookie(Redirect::to(&to).into_response(), cookie))
+}
+
+/// A failed attempt under the throttle's `key`: recorded (the throttle counts it), and counted
+/// for the metrics with the lock it starts when it is the failure that reaches a limit (`before`:
+/// the failures of the key and of the address the attempt found).
+pub(super) async fn record_failure(
+    state: &AppState,
+    key: &str,
+    client: &str,
+    before: (FailureCount, FailureCount),
+    reason: FailureReason,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    state.store.record_login_attempt(key, client, LoginOutcome::Failure, now).await?;
+    metrics::login(LoginEvent::Failure(reason));
+    if let Some(lockout) = LoginEvent::lockout(state.auth.login.after_failure(before.0, before.1, now)) {
+        metrics::login(lockout);
+    }
+    Ok(())
 }
 
 fn pending(session: &Option<axum::Extension<SessionInfo>>, stage: SessionStage) -> Option<SessionInfo> {
@@ -267,8 +292,9 @@ pub(crate) async fn totp(
         };
         render(status, &page)
     };
-    if limits.gate(by_account, by_client, now) != LoginGate::Open {
+    if let Some(refused) = LoginEvent::refused(limits.gate(by_account, by_client, now)) {
         state.store.record_login_attempt(&account.username, &client.0, LoginOutcome::Refused, now).await?;
+        metrics::login(refused);
         // Too many wrong codes: the half-finished login ends.
         state.store.delete_session(&s.id_hash).await?;
         return fail(StatusCode::TOO_MANY_REQUESTS, "Nhập sai quá nhiều lần; tài khoản tạm khóa. Vui lòng thử lại sau.".to_owned());
@@ -282,6 +308,7 @@ pub(crate) async fn totp(
     match checked {
         Ok(step) if state.store.use_totp_step(account.id, step).await? => {
             state.store.record_login_attempt(&account.username, &client.0, LoginOutcome::Success, now).await?;
+            metrics::login(LoginEvent::Success);
             state
                 .store
                 .audit(&actor, now, vec![AuditRecord::new("login.success", "account", account.id, json!({ "second_factor": "totp" }))])
@@ -292,8 +319,10 @@ pub(crate) async fn totp(
         }
         Ok(_) => fail(StatusCode::UNAUTHORIZED, auth::totp::TotpError::Reused.to_string()),
         Err(e) => {
-            if !matches!(e, auth::totp::TotpError::Malformed) {
-                state.store.record_login_attempt(&account.username, &client.0, LoginOutcome::Failure, now).await?;
+            if matches!(e, auth::totp::TotpError::Malformed) {
+                metrics::login(LoginEvent::Failure(FailureReason::SecondFactor));
+            } else {
+                record_failure(&state, &account.username, &client.0, (by_account, by_client), FailureReason::SecondFactor, now).await?;
             }
             state
                 .store

@@ -107,6 +107,15 @@ impl AppState {
         storage::vietnam_today(self.clock.now())
     }
 
+    /// The store's pools, index and audit trail for `/metrics`, within 5 s.
+    pub async fn service_stats(&self) -> Result<storage::ServiceStats, String> {
+        match tokio::time::timeout(Duration::from_secs(5), self.store.service_stats()).await {
+            Ok(Ok(s)) => Ok(s),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("no answer within 5 s".into()),
+        }
+    }
+
     /// Whether this server may take requests (for `/readyz`), within 5 s.
     pub async fn readiness(&self) -> Result<storage::Readiness, String> {
         match tokio::time::timeout(Duration::from_secs(5), self.store.readiness()).await {

@@ -74,7 +74,7 @@ pub(super) fn check(state: &AppState, access: Access, id: &str) {
                 JobState::Failed { message: "Không đọc được tệp.".to_owned() }
             }
         };
-        state.imports.update(&job.id, |j| j.state = outcome);
+        state.imports.finish(&job.id, outcome);
     });
 }
 
@@ -102,6 +102,6 @@ pub(super) fn apply(
             Ok(plan) => JobState::Applied { file, plan: Arc::new(plan) },
             Err(message) => JobState::Failed { message },
         };
-        state.imports.update(&job.id, |j| j.state = outcome);
+        state.imports.finish(&job.id, outcome);
     });
 }
