@@ -317,11 +317,12 @@ impl Health for SqlStore {
     }
 
     async fn service_stats(&self) -> Result<crate::ServiceStats> {
+        // The pools first: the connections read below are not the requests'.
+        let pools = self.db.pools();
         let index = self.index.stats(self.db.as_ref()).await?;
         let mut conn = self.db.reader().await?;
         let (entries, _) = sql::access::audit_head(conn.as_mut()).await?;
-        drop(conn);
-        Ok(crate::ServiceStats { pools: self.db.pools(), index, audit: self.audit_queue.stats(entries) })
+        Ok(crate::ServiceStats { pools, index, audit: self.audit_queue.stats(entries) })
     }
 
     async fn readiness(&self) -> Result<Readiness> {
