@@ -109,20 +109,22 @@ impl AppState {
 
     /// The store's pools, index and audit trail for `/metrics`, within 5 s.
     pub async fn service_stats(&self) -> Result<storage::ServiceStats, String> {
-        match tokio::time::timeout(Duration::from_secs(5), self.store.service_stats()).await {
-            Ok(Ok(s)) => Ok(s),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("no answer within 5 s".into()),
-        }
+        within_5s(self.store.service_stats()).await
     }
 
     /// Whether this server may take requests (for `/readyz`), within 5 s.
     pub async fn readiness(&self) -> Result<storage::Readiness, String> {
-        match tokio::time::timeout(Duration::from_secs(5), self.store.readiness()).await {
-            Ok(Ok(r)) => Ok(r),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("no answer within 5 s".into()),
-        }
+        within_5s(self.store.readiness()).await
+    }
+}
+
+/// The store's answer to an operator's check (`/readyz`, `/metrics`), or why there is none: an
+/// error, or no answer within 5 s.
+async fn within_5s<T>(answer: impl std::future::Future<Output = storage::Result<T>>) -> Result<T, String> {
+    match tokio::time::timeout(Duration::from_secs(5), answer).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("no answer within 5 s".into()),
     }
 }
 
