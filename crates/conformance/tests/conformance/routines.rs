@@ -209,7 +209,13 @@ async fn discipline_exemptions_cards_badges_and_the_yearly_report(t: &TestStore)
         Err(StoreError::NotFound)
     ));
     assert!(matches!(stranger.cards().unwrap().end(an, an_card, 1, today, CardEnd::Lost, String::new()).await, Err(StoreError::NotFound)));
-    assert!(matches!(stranger.badges().unwrap().list(list).await, Err(StoreError::NotFound)));
+    assert!(matches!(stranger.badges().unwrap().list(commune, list).await, Err(StoreError::NotFound)));
+    // A list named under another unit than its own is not found, even by one who keeps both.
+    let province_staff = access(&t.store, &[(Role::OrgBoardStaff, Some(province))]);
+    let desk = province_staff.badges().unwrap();
+    assert_eq!(desk.list(commune, list).await.unwrap().row.unit, commune);
+    assert!(matches!(desk.list(other, list).await, Err(StoreError::NotFound)));
+    assert!(matches!(desk.send(other, list, 1).await, Err(StoreError::NotFound)));
     assert!(matches!(stranger.exemptions().unwrap().end(cuong, exemption, 2, today, number("1-NQ/CB")).await, Err(StoreError::NotFound)));
     let inspector = access(&t.store, &[(Role::Inspector, Some(commune))]);
     assert_eq!(inspector.discipline().unwrap().member(binh).await.unwrap().len(), 1);

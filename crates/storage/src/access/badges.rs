@@ -2,8 +2,8 @@
 //! member reads their badges (audited as `read.badge`); whoever reads a unit reads its lists,
 //! who is due and the report. The organization board — `write` on the unit — opens and edits a
 //! unit's list and sends it up; `write` or `decide` on the list's unit records the decision;
-//! `write` on a member records a badge held from before. A list named by id is checked through
-//! its unit, a member added to it must belong to that unit; outside the scope the answer is
+//! `write` on a member records a badge held from before. A list is named by its unit and id (the
+//! path's: another unit's list is not found) and checked through its unit; a member added to it must belong to that unit; outside the scope the answer is
 //! "not found".
 
 use super::*;
@@ -95,18 +95,27 @@ impl BadgeDesk<'_> {
         self.store().badge_lists_under(unit, self.access.today()).await
     }
 
-    /// A list, checked through its unit (read scope).
-    pub async fn list(&self, id: i64) -> Result<BadgeList> {
+    /// The list `id` of `unit` (the path's), checked through its unit (read scope); another
+    /// unit's list is not found, like a missing one.
+    async fn list_in(&self, unit: UnitId, id: i64) -> Result<BadgeList> {
         let list = self.store().badge_list(id, self.access.today()).await?;
-        self.require_read_unit(list.row.unit).await?;
+        if list.row.unit != unit {
+            return Err(StoreError::NotFound);
+        }
+        self.require_read_unit(unit).await?;
+        Ok(list)
+    }
+
+    /// A list of `unit`, read (audited).
+    pub async fn list(&self, unit: UnitId, id: i64) -> Result<BadgeList> {
+        let list = self.list_in(unit, id).await?;
         self.access.record("read.badge", "badge_list", id, json!({ "lines": list.lines.len() })).await?;
         Ok(list)
     }
 
-    async fn require_list_keeper(&self, id: i64) -> Result<BadgeList> {
-        let list = self.store().badge_list(id, self.access.today()).await?;
-        self.require_read_unit(list.row.unit).await?;
-        self.require_keep_unit(list.row.unit).await?;
+    async fn require_list_keeper(&self, unit: UnitId, id: i64) -> Result<BadgeList> {
+        let list = self.list_in(unit, id).await?;
+        self.require_keep_unit(unit).await?;
         Ok(list)
     }
 
@@ -116,8 +125,8 @@ impl BadgeDesk<'_> {
     }
 
     /// Adds a member of the list's unit (a deceased member: of its unit when they died).
-    pub async fn add(&self, id: i64, version: i64, member: MemberId, circumstance: Circumstance) -> Result<()> {
-        let list = self.require_list_keeper(id).await?;
+    pub async fn add(&self, unit: UnitId, id: i64, version: i64, member: MemberId, circumstance: Circumstance) -> Result<()> {
+        let list = self.require_list_keeper(unit, id).await?;
         require(self.store(), &self.read, ScopeTarget::Member(member)).await?;
         let today = self.access.today();
         if !self.store().belongs_to_list_unit(member, list.row.unit, today).await? {
@@ -126,20 +135,27 @@ impl BadgeDesk<'_> {
         self.store().add_badge_line(&self.access.write_context(), id, version, member, circumstance).await
     }
 
-    pub async fn remove(&self, id: i64, version: i64, member: MemberId) -> Result<()> {
-        self.require_list_keeper(id).await?;
+    pub async fn remove(&self, unit: UnitId, id: i64, version: i64, member: MemberId) -> Result<()> {
+        self.require_list_keeper(unit, id).await?;
         self.store().remove_badge_line(&self.access.write_context(), id, version, member).await
     }
 
-    pub async fn send(&self, id: i64, version: i64) -> Result<()> {
-        self.require_list_keeper(id).await?;
+    pub async fn send(&self, unit: UnitId, id: i64, version: i64) -> Result<()> {
+        self.require_list_keeper(unit, id).await?;
         self.store().send_badge_list(&self.access.write_context(), id, version).await
     }
 
-    pub async fn decide(&self, id: i64, version: i64, decision: DecisionNumber, decided_on: NaiveDate, issuer: String) -> Result<()> {
-        let list = self.store().badge_list(id, self.access.today()).await?;
-        self.require_read_unit(list.row.unit).await?;
-        require_write(self.store(), &self.decide, &self.read, ScopeTarget::Unit(list.row.unit)).await?;
+    pub async fn decide(
+        &self,
+        unit: UnitId,
+        id: i64,
+        version: i64,
+        decision: DecisionNumber,
+        decided_on: NaiveDate,
+        issuer: String,
+    ) -> Result<()> {
+        self.list_in(unit, id).await?;
+        require_write(self.store(), &self.decide, &self.read, ScopeTarget::Unit(unit)).await?;
         self.store().decide_badge_list(&self.access.write_context(), id, version, decision, decided_on, issuer).await
     }
 

@@ -227,19 +227,11 @@ pub struct BadgeListBody {
     pub held: Vec<BadgeCandidateBody>,
 }
 
-pub(crate) async fn list_of(s: &Caller, unit: UnitId, id: i64) -> Result<storage::BadgeList, AppError> {
-    let list = s.badges()?.list(id).await?;
-    if list.row.unit != unit {
-        return Err(storage::StoreError::NotFound.into());
-    }
-    Ok(list)
-}
-
 #[utoipa::path(get, path = "/api/v1/units/{id}/badge-lists/{list}", tag = "party-work",
     params(("id" = i64, Path, description = "Unit id"), ("list" = i64, Path, description = "The unit's list")),
     responses((status = 200, description = "The list", body = BadgeListBody)))]
 pub(crate) async fn badge_list(s: Caller, PathIds(unit, id): PathIds<UnitId, i64>) -> Result<Response, AppError> {
-    let list = list_of(&s, unit, id).await?;
+    let list = s.badges()?.list(unit, id).await?;
     Ok(axum::Json(BadgeListBody {
         list: list_summary(&list.row, &list.unit_name),
         lines: list
@@ -280,9 +272,8 @@ pub(crate) async fn add_line(
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
     s.badges()?.require_keep_unit(unit).await?;
-    list_of(&s, unit, id).await?;
     let b: LineInput = typed(body)?;
-    s.badges()?.add(id, b.version, MemberId(b.member), b.circumstance).await?;
+    s.badges()?.add(unit, id, b.version, MemberId(b.member), b.circumstance).await?;
     Ok(done())
 }
 
@@ -304,9 +295,8 @@ pub(crate) async fn remove_line(
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
     s.badges()?.require_keep_unit(unit).await?;
-    list_of(&s, unit, id).await?;
     let b: RemoveLineInput = typed(body)?;
-    s.badges()?.remove(id, b.version, MemberId(b.member)).await?;
+    s.badges()?.remove(unit, id, b.version, MemberId(b.member)).await?;
     Ok(done())
 }
 
@@ -327,9 +317,8 @@ pub(crate) async fn send_list(
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, AppError> {
     s.badges()?.require_keep_unit(unit).await?;
-    list_of(&s, unit, id).await?;
     let b: ListVersion = typed(body)?;
-    s.badges()?.send(id, b.version).await?;
+    s.badges()?.send(unit, id, b.version).await?;
     Ok(done())
 }
 
@@ -358,8 +347,7 @@ pub(crate) async fn decide_list(
         desk.require_read_unit(unit).await?;
         return Err(storage::StoreError::Forbidden.into());
     }
-    list_of(&s, unit, id).await?;
     let b: ListDecisionInput = typed(body)?;
-    desk.decide(id, b.version, decision("decision", &b.decision)?, date("decided_on", &b.decided_on)?, b.issuer).await?;
+    desk.decide(unit, id, b.version, decision("decision", &b.decision)?, date("decided_on", &b.decided_on)?, b.issuer).await?;
     Ok(done())
 }

@@ -272,10 +272,7 @@ async fn list_page(
     refused: Option<(&ValidationErrors, &[(String, String)])>,
 ) -> Result<ListPage, AppError> {
     let desk = s.badges()?;
-    let list = desk.list(id).await?;
-    if list.row.unit != unit {
-        return Err(storage::StoreError::NotFound.into());
-    }
+    let list = desk.list(unit, id).await?;
     let keeps = desk.may_keep_unit(unit).await;
     let editable = keeps && list.row.status == ListStatus::Draft;
     let mut lines = Vec::new();
@@ -400,7 +397,7 @@ async fn add_line(
     let version = version_in(&f)?;
     let member = member_in(&f)?;
     let circumstance = Circumstance::parse(get(&f, "circumstance")).map_err(|e| AppError::bad_request(&e.message))?;
-    let result = s.badges()?.add(id, version, member, circumstance).await;
+    let result = s.badges()?.add(unit, id, version, member, circumstance).await;
     list_answer(s, chrome, unit, id, result).await
 }
 
@@ -414,7 +411,7 @@ async fn remove_line(
     s.badges()?.require_keep_unit(unit).await?;
     let version = version_in(&f)?;
     let member = member_in(&f)?;
-    let result = s.badges()?.remove(id, version, member).await;
+    let result = s.badges()?.remove(unit, id, version, member).await;
     list_answer(s, chrome, unit, id, result).await
 }
 
@@ -427,7 +424,7 @@ async fn send(
 ) -> Result<Response, AppError> {
     s.badges()?.require_keep_unit(unit).await?;
     let version = version_in(&f)?;
-    let result = s.badges()?.send(id, version).await;
+    let result = s.badges()?.send(unit, id, version).await;
     list_answer(s, chrome, unit, id, result).await
 }
 
@@ -449,7 +446,7 @@ async fn decide(
     let decided_on = date_in(&mut e, &f, "decided_on", true);
     let result = match (decision, decided_on, e.errors.is_empty()) {
         (Some(decision), Some(on), true) => {
-            desk.decide(id, version, decision, on, get(&f, "issuer").to_owned()).await.map_err(forms::refusal)
+            desk.decide(unit, id, version, decision, on, get(&f, "issuer").to_owned()).await.map_err(forms::refusal)
         }
         _ => Err(Ok(forms::Refusal::Invalid(e))),
     };
